@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export const Severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof Severity>;
+
+/** Numeric rank of a severity (info 0 .. critical 4), used for ">= severity" filters. */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
+
+export const ALERT_STATUSES = [
+  'NEW',
+  'ACKNOWLEDGED',
+  'INVESTIGATING',
+  'SUPPRESSED',
+  'RESOLVED',
+  'FALSE_POSITIVE',
+] as const;
+export const AlertStatus = z.enum(ALERT_STATUSES);
+export type AlertStatus = z.infer<typeof AlertStatus>;
+
+/** Statuses an analyst still has to work on. */
+export const OPEN_STATUSES: readonly AlertStatus[] = ['NEW', 'ACKNOWLEDGED', 'INVESTIGATING'];
+
+const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
+const Port = z.number().int().min(0).max(65535);
+
+/** One alert as every consumer sees it (renderer, CLI `--json`, LAN feed). */
+export const Alert = z.object({
+  id: z.number().int().positive(),
+  source: z.string().min(1).max(64),
+  severity: Severity,
+  priority: Priority,
+  status: AlertStatus,
+  title: z.string(),
+  rule_id: z.string().nullable(),
+  src_ip: z.string().nullable(),
+  src_port: Port.nullable(),
+  dst_ip: z.string().nullable(),
+  dst_port: Port.nullable(),
+  proto: z.string().nullable(),
+  first_seen: IsoUtc,
+  last_seen: IsoUtc,
+  count: z.number().int().positive(),
+  risk_score: z.number().int().min(0).max(100),
+  technique_ids: z.array(z.string()),
+  tags: z.array(z.string()),
+  assignee: z.string().nullable(),
+});
+export type Alert = z.infer<typeof Alert>;
+
+/** Opaque keyset cursor: the (last_seen, id) of the last row of the previous page. */
+export const AlertCursor = z.object({ last_seen: IsoUtc, id: z.number().int().positive() });
+export type AlertCursor = z.infer<typeof AlertCursor>;
+
+export const AlertFilter = z
+  .object({
+    severity: z.array(Severity).max(SEVERITIES.length).optional(),
+    min_severity: Severity.optional(),
+    status: z.array(AlertStatus).max(ALERT_STATUSES.length).optional(),
+    /** Inclusive lower bound on last_seen (ISO 8601). */
+    from: z.iso.datetime({ offset: true }).optional(),
+    /** Exclusive upper bound on last_seen (ISO 8601). */
+    to: z.iso.datetime({ offset: true }).optional(),
+    /** Free text: matched against title, rule id and addresses. */
+    text: z.string().trim().max(200).optional(),
+  })
+  .strict();
+export type AlertFilter = z.infer<typeof AlertFilter>;
+
+export const AlertsListRequest = z
+  .object({
+    filter: AlertFilter.default({}),
+    limit: z.number().int().min(1).max(500).default(100),
+    after: AlertCursor.optional(),
+  })
+  .strict();
+
+export const AlertsListResponse = z.object({
+  items: z.array(Alert),
+  /** Cursor for the next page, or null when this page is the last one. */
+  next: AlertCursor.nullable(),
+});
+export type AlertsListResponse = z.infer<typeof AlertsListResponse>;
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  ts: IsoUtc,
+  actor: z.string(),
+  action: z.string(),
+  target_type: z.string(),
+  target_id: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const StatusChange = z.object({
+  ts: IsoUtc,
+  actor: z.string(),
+  from: AlertStatus,
+  to: AlertStatus,
+  note: z.string().nullable(),
+});
+export type StatusChange = z.infer<typeof StatusChange>;
+
+export const AlertDetail = z.object({
+  alert: Alert,
+  history: z.array(StatusChange),
+});
+export type AlertDetail = z.infer<typeof AlertDetail>;
+
+export const AlertsGetRequest = z.object({ id: z.number().int().positive() }).strict();
+
+export const AlertsSetStatusRequest = z
+  .object({
+    id: z.number().int().positive(),
+    status: AlertStatus,
+    note: z.string().trim().max(4000).optional(),
+  })
+  .strict();

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { ContractErrorShape } from './errors.js';
+
+/**
+ * Frames of the headless transport (`vigil serve`): the same contract as the Electron IPC,
+ * carried over one WebSocket.
+ */
+export const ClientFrame = z
+  .object({
+    id: z.number().int().nonnegative(),
+    channel: z.string().max(64),
+    request: z.unknown(),
+  })
+  .strict();
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export type ServerFrame =
+  | { type: 'result'; id: number; ok: true; result: unknown }
+  | { type: 'result'; id: number; ok: false; error: ContractErrorShape }
+  | { type: 'event'; event: string; payload: unknown };
+
+/** What a transport returns for one call: a result or the typed error. */
+export type CallOutcome<T> = { ok: true; result: T } | { ok: false; error: ContractErrorShape };
+
+/** The API object preload exposes as window.vigil. */
+export interface VigilBridge {
+  invoke(channel: string, request: unknown): Promise<CallOutcome<unknown>>;
+  /** Subscribes to a push event; returns the function that unsubscribes. */
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+/** Headless WebSocket path and close codes. */
+export const HEADLESS_WS_PATH = '/api/ws';
+export const CLOSE_UNAUTHORIZED = 4001;

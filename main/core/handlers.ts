@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import {
+  ContractError,
+  type AppHealth,
+  type ChannelName,
+  type Request,
+  type Response,
+} from '../contract/index.js';
+import type { Services } from './services.js';
+
+/** Who is calling and over which transport; filled in by the transport, never by the caller. */
+export interface CallContext {
+  actor: string;
+  transport: 'ipc' | 'ws' | 'cli' | 'test';
+}
+
+export type Handler<C extends ChannelName> = (req: Request<C>, ctx: CallContext) => Response<C> | Promise<Response<C>>;
+
+/** One handler for every contract channel: a channel without one does not compile. */
+export type Handlers = { [C in ChannelName]: Handler<C> };
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+export function createHandlers(s: Services): Handlers {
+  return {
+    'app.info': () => ({
+      name: s.config.appName,
+      version: s.config.appVersion,
+      data_dir: s.config.dataDir,
+      db_path: s.dbPath,
+      schema_version: s.schemaVersion,
+      mode: s.config.mode,
+      platform: `${process.platform}-${process.arch}`,
+      node_version: process.versions.node,
+      electron_version: s.config.electronVersion,
+      attributions: s.attributions,
+    }),
+
+    'app.health': (): AppHealth => {
+      const checks: AppHealth['checks'] = [];
+      let alerts = 0;
+      try {
+        const integrity = s.db.pragma('quick_check(1)', { simple: true }) as string;
+        checks.push({ name: 'database', ok: integrity === 'ok', detail: integrity === 'ok' ? 'quick_check passed' : integrity });
+        alerts = s.alerts.count();
+      } catch (err) {
+        checks.push({ name: 'database', ok: false, detail: err instanceof Error ? err.message : String(err) });
+      }
+      try {
+        fs.accessSync(s.config.dataDir, fs.constants.W_OK);
+        checks.push({ name: 'data directory', ok: true, detail: `${s.config.dataDir} is writable` });
+      } catch {
+        checks.push({ name: 'data directory', ok: false, detail: `${s.config.dataDir} is not writable` });
+      }
+      const mem = process.memoryUsage();
+      return {
+        ok: checks.every((c) => c.ok),
+        uptime_s: Math.round((s.now().getTime() - s.startedAt.getTime()) / 1000),
+        checks,
+        db: {
+          size_bytes: fileSize(s.dbPath),
+          wal_bytes: fileSize(`${s.dbPath}-wal`),
+          alerts,
+          journal_mode: String(s.db.pragma('journal_mode', { simple: true })),
+        },
+        memory: { rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed },
+      };
+    },
+
+    'settings.get': () => s.settings.get(),
+    'settings.set': (req, ctx) => s.settings.set(req.patch, ctx.actor),
+
+    'alerts.list': (req) => s.alerts.list(req.filter, req.limit, req.after),
+
+    'alerts.get': (req) => {
+      const alert = s.alerts.get(req.id);
+      if (!alert) throw new ContractError('NOT_FOUND', `alert ${req.id} does not exist`);
+      return { alert, history: s.alerts.history(req.id) };
+    },
+
+    'alerts.setStatus': (req, ctx) => {
+      const closing = req.status === 'RESOLVED' || req.status === 'FALSE_POSITIVE';
+      const note = req.note && req.note.length > 0 ? req.note : null;
+      if (closing && !note && s.settings.get().requireNoteOnClose) {
+        throw new ContractError('BAD_REQUEST', `a note is required to set an alert to ${req.status}`);
+      }
+      const changed = s.alerts.setStatus(req.id, req.status, ctx.actor, note);
+      if (!changed) throw new ContractError('NOT_FOUND', `alert ${req.id} does not exist`);
+      s.bus.emit('alerts.changed', { reason: 'status', ids: [req.id], total: 1 });
+      return changed.alert;
+    },
+  };
+}

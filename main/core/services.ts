@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../store/db.js';
+import { AuditRepo } from '../store/audit-repo.js';
+import { AlertsRepo } from '../store/alerts-repo.js';
+import { EventBus } from './events.js';
+import { SettingsService, type SettingsBackend } from './settings.js';
+import { silentLogger, type Logger } from './logger.js';
+
+export interface ServiceConfig {
+  dataDir: string;
+  /** Folder holding bundled data (ATT&CK table, licences, icons). */
+  resourcesDir: string;
+  mode: 'desktop' | 'headless';
+  appName: string;
+  appVersion: string;
+  electronVersion: string | null;
+  settingsBackend: SettingsBackend;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+/** Everything the handlers and transports use, built once in createServices. */
+export interface Services {
+  readonly config: ServiceConfig;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly startedAt: Date;
+  readonly db: Database;
+  readonly dbPath: string;
+  readonly schemaVersion: number;
+  readonly bus: EventBus;
+  readonly audit: AuditRepo;
+  readonly alerts: AlertsRepo;
+  readonly settings: SettingsService;
+  readonly attributions: { name: string; notice: string }[];
+  /** Flushes and closes everything; safe to call twice. */
+  close(): Promise<void>;
+}
+
+function readAttributions(resourcesDir: string): { name: string; notice: string }[] {
+  const file = path.join(resourcesDir, 'ATTRIBUTIONS.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { name: string; notice: string }[];
+  } catch {
+    return [];
+  }
+}
+
+/** The composition root: nothing in Vigil starts on import; it starts here. */
+export async function createServices(config: ServiceConfig): Promise<Services> {
+  const logger = config.logger ?? silentLogger;
+  const now = config.now ?? (() => new Date());
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const dbPath = path.join(config.dataDir, DB_FILE_NAME);
+  const opened = await openDatabase(dbPath);
+  if (opened.backupPath) logger.info('database backed up before migration', { from: opened.from, to: opened.to, backup: opened.backupPath });
+  const db = opened.db;
+  const bus = new EventBus();
+  const audit = new AuditRepo(db, now);
+  const alerts = new AlertsRepo(db, audit, now);
+  const settings = new SettingsService(config.settingsBackend, db, audit, bus, now);
+  let closed = false;
+  return {
+    config,
+    logger,
+    now,
+    startedAt: now(),
+    db,
+    dbPath,
+    schemaVersion: opened.to,
+    bus,
+    audit,
+    alerts,
+    settings,
+    attributions: readAttributions(config.resourcesDir),
+    async close() {
+      if (closed) return;
+      closed = true;
+      closeDatabase(db);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { applyMigrations, planMigration, schemaVersionOf } from './migrate.js';
+
+export type { Database } from 'better-sqlite3';
+
+export const DB_FILE_NAME = 'vigil.db';
+
+export interface OpenOptions {
+  /** Schema steps to apply; the app's own list unless a test passes another. */
+  migrations?: readonly Migration[];
+  /** Open without migrating (for `vigil db info`); the file must exist. */
+  readonly?: boolean;
+}
+
+export interface OpenResult {
+  db: Database;
+  /** Schema version before and after opening. */
+  from: number;
+  to: number;
+  /** Path of the copy taken before migrating an existing database, if one was taken. */
+  backupPath: string | null;
+}
+
+function applyPragmas(db: Database, readonly: boolean): void {
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  if (!readonly) {
+    db.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL never corrupts and never loses a committed transaction when the
+    // process dies; only a power cut may lose the last commits.
+    db.pragma('synchronous = NORMAL');
+  }
+}
+
+/**
+ * Opens (creating if needed) the database, refuses one from a newer Vigil, backs up an existing
+ * file with db.backup() and then migrates it in one transaction.
+ */
+export async function openDatabase(file: string, opts: OpenOptions = {}): Promise<OpenResult> {
+  const migrations = opts.migrations ?? MIGRATIONS;
+  if (opts.readonly) {
+    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    try {
+      applyPragmas(db, true);
+      const plan = planMigration(db, migrations);
+      return { db, from: plan.from, to: plan.from, backupPath: null };
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const existed = fs.existsSync(file) && fs.statSync(file).size > 0;
+  const db = new BetterSqlite3(file);
+  try {
+    applyPragmas(db, false);
+    const plan = planMigration(db, migrations);
+    let backupPath: string | null = null;
+    if (existed && plan.pending.length > 0 && plan.from > 0) {
+      backupPath = `${file}.v${plan.from}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+      await db.backup(backupPath);
+    }
+    applyMigrations(db, plan);
+    return { db, from: plan.from, to: schemaVersionOf(db), backupPath };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Checkpoints the WAL into the main file and closes. */
+export function closeDatabase(db: Database): void {
+  if (!db.open) return;
+  if (!db.readonly) {
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // another connection may hold the WAL; closing still leaves a consistent database
+    }
+  }
+  db.close();
+}

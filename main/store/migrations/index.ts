@@ -1,0 +1,7 @@
+import { m0001Initial } from './0001-initial.js';
+import type { Migration } from './types.js';
+
+export type { Migration } from './types.js';
+
+/** All schema steps, in order. Append only: a released step is never edited. */
+export const MIGRATIONS: readonly Migration[] = [m0001Initial];
