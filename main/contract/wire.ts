@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ContractErrorShape } from './errors.js';
+import { type ContractErrorShape } from './errors.js';
 
 /**
  * Frames of the headless transport (`vigil serve`): the same contract as the Electron IPC,

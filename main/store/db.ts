@@ -56,8 +56,10 @@ export async function openDatabase(file: string, opts: OpenOptions = {}): Promis
   const existed = fs.existsSync(file) && fs.statSync(file).size > 0;
   const db = new BetterSqlite3(file);
   try {
-    applyPragmas(db, false);
+    db.pragma('busy_timeout = 5000');
+    // Refuse a database from the future before anything (even the journal mode) is written to it.
     const plan = planMigration(db, migrations);
+    applyPragmas(db, false);
     let backupPath: string | null = null;
     if (existed && plan.pending.length > 0 && plan.from > 0) {
       backupPath = `${file}.v${plan.from}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from '../args.js';
+import { dataDirFrom } from '../context.js';
+import { DB_FILE_NAME, closeDatabase, openDatabase } from '../../store/db.js';
+import { MIGRATIONS } from '../../store/migrations/index.js';
+import { DatabaseFromFutureError, latestVersion } from '../../store/migrate.js';
+import { UsageError, UserError } from '../errors.js';
+import { printJson, printLine } from '../output.js';
+
+export const dbHelp = `Usage: vigil db <info|migrate> [--data-dir D] [--json]
+
+  info      show the database file, its schema version and whether it needs migrating
+  migrate   back up the database, then apply pending schema steps in one transaction
+
+Options:
+  --data-dir D   data directory (default: VIGIL_DATA_DIR, else the desktop app's)
+  --json         print one JSON object
+  -h, --help     show this help`;
+
+function explainFuture(err: unknown): never {
+  if (err instanceof DatabaseFromFutureError) throw new UserError(err.message);
+  throw err;
+}
+
+export async function dbCommand(argv: string[]): Promise<number> {
+  const args = parse('db', argv, { 'data-dir': { type: 'string' }, json: { type: 'boolean' } }, true);
+  const sub = args.positionals[0];
+  if (args.flag('help') || !sub) {
+    printLine(dbHelp);
+    return args.flag('help') ? 0 : 2;
+  }
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1]}"`, 'db');
+  const dataDir = dataDirFrom(args.str('data-dir'));
+  const file = path.join(dataDir, DB_FILE_NAME);
+  const appVersion = latestVersion(MIGRATIONS);
+
+  if (sub === 'info') {
+    if (!fs.existsSync(file)) {
+      const info = { path: file, exists: false, schema_version: 0, app_schema_version: appVersion, pending: appVersion };
+      if (args.flag('json')) printJson(info);
+      else printLine(`no database at ${file} yet (it is created on first use; this Vigil writes schema version ${appVersion})`);
+      return 0;
+    }
+    const opened = await openDatabase(file, { readonly: true }).catch(explainFuture);
+    const { db, from } = opened;
+    const counts = db.prepare('SELECT (SELECT count(*) FROM sqlite_master WHERE type = ?) AS tables').get('table') as { tables: number };
+    const size = fs.statSync(file).size;
+    closeDatabase(db);
+    const info = { path: file, exists: true, schema_version: from, app_schema_version: appVersion, pending: appVersion - from, size_bytes: size, tables: counts.tables };
+    if (args.flag('json')) printJson(info);
+    else {
+      printLine(`database        ${file}`);
+      printLine(`schema version  ${from}`);
+      printLine(`this Vigil      ${appVersion}${from < appVersion ? ` (${appVersion - from} migration(s) pending: run "vigil db migrate")` : ' (up to date)'}`);
+      printLine(`size            ${size} bytes, ${counts.tables} tables`);
+    }
+    return 0;
+  }
+
+  if (sub === 'migrate') {
+    const opened = await openDatabase(file).catch(explainFuture);
+    closeDatabase(opened.db);
+    const result = { path: file, from: opened.from, to: opened.to, backup: opened.backupPath };
+    if (args.flag('json')) printJson(result);
+    else if (opened.from === opened.to) printLine(`${file} is already at schema version ${opened.to}`);
+    else printLine(`migrated ${file} from schema version ${opened.from} to ${opened.to}${opened.backupPath ? `; backup at ${opened.backupPath}` : ''}`);
+    return 0;
+  }
+  throw new UsageError(`unknown db command "${sub}" (expected info or migrate)`, 'db');
+}

@@ -1,0 +1,191 @@
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import {
+  ClientFrame,
+  CLOSE_UNAUTHORIZED,
+  HEADLESS_WS_PATH,
+  type ServerFrame,
+} from '../contract/index.js';
+import { dispatch } from '../core/dispatch.js';
+import type { CallContext, Handlers } from '../core/handlers.js';
+import type { EventBus } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import { SECURITY_HEADERS } from '../core/csp.js';
+import { hostAllowed, presentedToken, tokenMatches } from './auth.js';
+import { mimeType, resolveStatic } from './static.js';
+
+export interface HeadlessServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  token: string;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  handlers: Handlers;
+  bus: EventBus;
+  logger: Logger;
+  /** Name recorded in the audit log for actions taken through this server. */
+  actor: () => string;
+}
+
+export interface HeadlessServer {
+  readonly port: number;
+  readonly host: string;
+  /** The URL to open, token included. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Largest inbound frame; contract requests are small. */
+const MAX_FRAME_BYTES = 1024 * 1024;
+/** Calls a single page may have in flight before it is told to slow down. */
+const MAX_IN_FLIGHT = 64;
+
+function send(ws: WebSocket, frame: ServerFrame): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+}
+
+/**
+ * Headless mode: serves the built renderer and the SAME contract as the Electron IPC over one
+ * WebSocket. Every contract call needs the per-launch token; Host and Origin are checked so a
+ * web page elsewhere cannot reach it through DNS rebinding.
+ */
+export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<HeadlessServer> {
+  const staticRoot = path.resolve(opts.staticDir);
+  if (!fs.existsSync(path.join(staticRoot, 'index.html'))) {
+    throw new Error(`the renderer is not built (${path.join(staticRoot, 'index.html')} is missing); run "npm run build" first`);
+  }
+  let boundPort = opts.port;
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://vigil.invalid');
+    const headers: Record<string, string> = { ...SECURITY_HEADERS };
+    if (!hostAllowed(req.headers.host, opts.host, boundPort)) {
+      res.writeHead(421, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('misdirected request\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      if (!tokenMatches(presentedToken(req, url), opts.token)) {
+        res.writeHead(401, { ...headers, 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer' });
+        res.end(JSON.stringify({ code: 'UNAUTHORIZED', message: 'a valid token is required' }));
+        return;
+      }
+      if (url.pathname === '/api/health') {
+        void dispatch(opts.handlers, 'app.health', {}, { actor: opts.actor(), transport: 'ws' }, opts.logger).then((out) => {
+          res.writeHead(out.ok ? 200 : 500, { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+          res.end(JSON.stringify(out.ok ? out.result : out.error));
+        });
+        return;
+      }
+      res.writeHead(404, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: 'no such endpoint' }));
+      return;
+    }
+    const file = resolveStatic(staticRoot, url.pathname);
+    if (!file) {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+      return;
+    }
+    const isIndex = path.basename(file) === 'index.html';
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': mimeType(file),
+      'Cache-Control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://vigil.invalid');
+    const reject = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== HEADLESS_WS_PATH) return reject(404, 'Not Found');
+    if (!hostAllowed(req.headers.host, opts.host, boundPort)) return reject(421, 'Misdirected Request');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !hostAllowed(origin.replace(/^https?:\/\//, ''), opts.host, boundPort)) {
+      return reject(403, 'Forbidden');
+    }
+    const authorized = tokenMatches(presentedToken(req, url), opts.token);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!authorized) {
+        // Accept then close with the contract's code, so the page can tell "bad token" apart
+        // from a network failure and say so.
+        ws.close(CLOSE_UNAUTHORIZED, 'a valid token is required');
+        return;
+      }
+      wss.emit('connection', ws, req);
+    });
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    let inFlight = 0;
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return send(ws, { type: 'result', id: 0, ok: false, error: { code: 'BAD_REQUEST', message: 'binary frames are not accepted' } });
+      let frame: ClientFrame;
+      try {
+        const parsed = ClientFrame.safeParse(JSON.parse(data.toString()));
+        if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'bad frame');
+        frame = parsed.data;
+      } catch (err) {
+        return send(ws, {
+          type: 'result',
+          id: 0,
+          ok: false,
+          error: { code: 'BAD_REQUEST', message: `malformed frame: ${err instanceof Error ? err.message : 'unreadable'}` },
+        });
+      }
+      if (inFlight >= MAX_IN_FLIGHT) {
+        return send(ws, { type: 'result', id: frame.id, ok: false, error: { code: 'CONFLICT', message: 'too many calls in flight' } });
+      }
+      inFlight++;
+      const ctx: CallContext = { actor: opts.actor(), transport: 'ws' };
+      void dispatch(opts.handlers, frame.channel, frame.request, ctx, opts.logger).then((out) => {
+        inFlight--;
+        send(ws, out.ok ? { type: 'result', id: frame.id, ok: true, result: out.result } : { type: 'result', id: frame.id, ok: false, error: out.error });
+      });
+    });
+    ws.on('error', () => ws.terminate());
+  });
+
+  const offBus = opts.bus.onAny((event, payload) => {
+    if (wss.clients.size === 0) return;
+    const text = JSON.stringify({ type: 'event', event, payload } satisfies ServerFrame);
+    for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(text);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  boundPort = (server.address() as AddressInfo).port;
+  const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+
+  return {
+    port: boundPort,
+    host: opts.host,
+    url: `http://${urlHost}:${boundPort}/?token=${encodeURIComponent(opts.token)}`,
+    async close() {
+      offBus();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

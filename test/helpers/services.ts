@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServices, type Services } from '../../main/core/services.js';
+import { MemorySettingsBackend } from '../../main/core/settings.js';
+import type { NewAlert } from '../../main/store/alerts-repo.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export async function testServices(dataDir: string, now?: () => Date): Promise<Services> {
+  return createServices({
+    dataDir,
+    resourcesDir: path.join(repoRoot, 'resources'),
+    mode: 'headless',
+    appName: 'Vigil',
+    appVersion: '0.0.0-test',
+    electronVersion: null,
+    settingsBackend: new MemorySettingsBackend(),
+    ...(now ? { now } : {}),
+  });
+}
+
+/** A plausible alert; override what the test cares about. */
+export function sampleAlert(over: Partial<NewAlert> = {}): NewAlert {
+  return {
+    source: 'suricata',
+    severity: 'high',
+    priority: 'P2',
+    title: 'ET SCAN Potential SSH Scan',
+    rule_id: '1:2001219',
+    src_ip: '203.0.113.7',
+    src_port: 51514,
+    dst_ip: '10.0.0.5',
+    dst_port: 22,
+    proto: 'TCP',
+    first_seen: '2026-11-21T10:00:00.000Z',
+    last_seen: '2026-11-21T10:00:00.000Z',
+    count: 1,
+    risk_score: 55,
+    technique_ids: ['T1046'],
+    tags: [],
+    ...over,
+  };
+}

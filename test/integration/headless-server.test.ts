@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createHandlers } from '../../main/core/handlers.js';
+import { silentLogger } from '../../main/core/logger.js';
+import { startHeadlessServer, type HeadlessServer } from '../../main/server/server.js';
+import { CONTENT_SECURITY_POLICY } from '../../main/core/csp.js';
+import type { Services } from '../../main/core/services.js';
+import { tempDir } from '../helpers/tmp.js';
+import { sampleAlert, testServices } from '../helpers/services.js';
+
+const TOKEN = 'test-token-1234567890';
+let server: HeadlessServer | undefined;
+let services: Services | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  await services?.close();
+  server = services = undefined;
+});
+
+async function start(): Promise<HeadlessServer> {
+  const staticDir = tempDir();
+  fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Vigil</title>');
+  fs.mkdirSync(path.join(staticDir, 'assets'));
+  fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  fs.writeFileSync(path.join(tempDir(), 'outside.txt'), 'secret');
+  services = await testServices(tempDir());
+  server = await startHeadlessServer({
+    host: '127.0.0.1',
+    port: 0,
+    token: TOKEN,
+    staticDir,
+    handlers: createHandlers(services),
+    bus: services.bus,
+    logger: silentLogger,
+    actor: () => 'ana',
+  });
+  return server;
+}
+
+function get(port: number, pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: pathname, headers }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** Opens the contract socket and returns a call function plus the received events. */
+async function connect(port: number, token: string | null) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`);
+  const events: { event: string; payload: unknown }[] = [];
+  const pending = new Map<number, (v: unknown) => void>();
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as { type: string; id?: number; event?: string; payload?: unknown };
+    if (frame.type === 'event') events.push({ event: frame.event!, payload: frame.payload });
+    else pending.get(frame.id!)?.(frame);
+  });
+  let nextId = 1;
+  const call = (channel: string, request: unknown) =>
+    new Promise<any>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, channel, request }));
+    });
+  return { ws, events, call };
+}
+
+describe('headless server', () => {
+  it('serves the renderer with the CSP and security headers', async () => {
+    const { port } = await start();
+    const res = await get(port, '/');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<title>Vigil</title>');
+    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect((await get(port, '/assets/app.js')).headers['content-type']).toMatch(/javascript/);
+    expect((await get(port, '/alerts')).body).toContain('<title>Vigil</title>'); // SPA fallback
+  });
+
+  it('refuses path traversal and foreign Host headers', async () => {
+    const { port } = await start();
+    expect((await get(port, '/../outside.txt')).status).toBe(404);
+    expect((await get(port, '/assets/%2e%2e%2f%2e%2e%2foutside.txt')).status).toBe(404);
+    expect((await get(port, '/assets/..%5c..%5coutside.txt')).status).toBe(404);
+    // the URL parser folds /%2e%2e/ away; what remains is a page route, answered with the app
+    const folded = await get(port, '/%2e%2e/%2e%2e/etc/passwd');
+    expect(folded.body).toContain('<title>Vigil</title>');
+    expect((await get(port, '/assets/missing.js')).status).toBe(404);
+    expect((await get(port, '/', { Host: 'evil.example:80' })).status).toBe(421);
+    expect((await get(port, '/', { Host: `attacker.example:${port}` })).status).toBe(421);
+  });
+
+  it('refuses API requests without the token', async () => {
+    const { port } = await start();
+    expect((await get(port, '/api/health')).status).toBe(401);
+    expect((await get(port, '/api/health?token=wrong')).status).toBe(401);
+    const ok = await get(port, '/api/health', { Authorization: `Bearer ${TOKEN}` });
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ ok: true });
+  });
+
+  it('closes a contract socket without a valid token with 4001 and answers none of its calls', async () => {
+    const { port } = await start();
+    for (const token of [null, 'wrong-token-000000']) {
+      const { ws } = await connect(port, token);
+      const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+      expect(code).toBe(4001);
+    }
+  });
+
+  it('refuses a socket opened from a foreign origin', async () => {
+    const { port } = await start();
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${TOKEN}`, { headers: { Origin: 'http://evil.example' } });
+    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(403);
+  });
+
+  it('carries the same contract: calls, typed errors and push events', async () => {
+    const { port } = await start();
+    const [id] = services!.alerts.insertMany([sampleAlert()]);
+    const { ws, events, call } = await connect(port, TOKEN);
+    await new Promise((r) => ws.once('open', r));
+    expect(await call('app.info', {})).toMatchObject({ ok: true, result: { name: 'Vigil', mode: 'headless' } });
+    const list = await call('alerts.list', { limit: 10 });
+    expect(list.result.items.map((a: { id: number }) => a.id)).toEqual([id]);
+    expect(await call('alerts.list', { limit: 'ten' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await call('nope', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect(await call('alerts.setStatus', { id, status: 'ACKNOWLEDGED', note: 'on it' })).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events).toContainEqual({ event: 'alerts.changed', payload: { reason: 'status', ids: [id], total: 1 } });
+    expect(services!.alerts.history(id!)[0]).toMatchObject({ actor: 'ana', to: 'ACKNOWLEDGED' });
+    ws.send('{not json');
+    ws.send(JSON.stringify({ id: 9, channel: 'app.info', request: {}, extra: true }));
+    const bad = await new Promise<any>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await call('app.info', {})).toMatchObject({ ok: true }); // the socket survives bad frames
+    ws.close();
+  });
+});

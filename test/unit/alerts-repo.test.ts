@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
+import { sampleAlert, testServices } from '../helpers/services.js';
+
+function minutesAfter(base: string, m: number): string {
+  return new Date(Date.parse(base) + m * 60_000).toISOString();
+}
+
+describe('AlertsRepo', () => {
+  it('lists newest first with keyset pagination and no gaps or repeats', async () => {
+    const s = await testServices(tempDir());
+    const base = '2026-11-21T00:00:00.000Z';
+    // 250 alerts, several sharing a last_seen so the id tiebreak matters
+    s.alerts.insertMany(Array.from({ length: 250 }, (_, i) => sampleAlert({ last_seen: minutesAfter(base, Math.floor(i / 3)), first_seen: base })));
+    const seen: number[] = [];
+    let after;
+    for (;;) {
+      const page = s.alerts.list({}, 40, after);
+      seen.push(...page.items.map((a) => a.id));
+      if (!page.next) break;
+      after = page.next;
+    }
+    expect(seen).toHaveLength(250);
+    expect(new Set(seen).size).toBe(250);
+    const all = s.alerts.list({}, 500).items;
+    expect(all.map((a) => a.id)).toEqual(seen);
+    for (let i = 1; i < all.length; i++) {
+      const [p, c] = [all[i - 1]!, all[i]!];
+      expect(p.last_seen > c.last_seen || (p.last_seen === c.last_seen && p.id > c.id)).toBe(true);
+    }
+    await s.close();
+  });
+
+  it('filters by severity, minimum severity, status, time range and text', async () => {
+    const s = await testServices(tempDir());
+    s.alerts.insertMany([
+      sampleAlert({ severity: 'critical', title: 'Ransomware note dropped', last_seen: '2026-11-21T10:00:00.000Z' }),
+      sampleAlert({ severity: 'low', title: 'ET INFO curl user agent', src_ip: '10.1.1.1', last_seen: '2026-11-21T11:00:00.000Z' }),
+      sampleAlert({ severity: 'medium', title: '100%_literal match', last_seen: '2026-11-21T12:00:00.000Z' }),
+    ]);
+    const titles = (f: Parameters<typeof s.alerts.list>[0]) => s.alerts.list(f, 100).items.map((a) => a.title);
+    expect(titles({ severity: ['low'] })).toEqual(['ET INFO curl user agent']);
+    expect(titles({ min_severity: 'medium' })).toEqual(['100%_literal match', 'Ransomware note dropped']);
+    expect(titles({ from: '2026-11-21T10:30:00Z', to: '2026-11-21T12:00:00Z' })).toEqual(['ET INFO curl user agent']);
+    expect(titles({ from: '2026-11-21T11:30:00+01:00' })).toEqual(['100%_literal match', 'ET INFO curl user agent']); // offsets are converted to UTC
+    expect(titles({ text: 'ransomware' })).toEqual(['Ransomware note dropped']);
+    expect(titles({ text: '10.1.1' })).toEqual(['ET INFO curl user agent']);
+    expect(titles({ text: '%_' })).toEqual(['100%_literal match']); // LIKE wildcards are literal
+    const id = s.alerts.list({ severity: ['critical'] }, 1).items[0]!.id;
+    s.alerts.setStatus(id, 'RESOLVED', 'ana', 'contained');
+    expect(titles({ status: ['NEW'] })).toHaveLength(2);
+    expect(titles({ status: ['RESOLVED'] })).toEqual(['Ransomware note dropped']);
+    await s.close();
+  });
+
+  it('setStatus writes the status and an audit entry in one step; history reads it back', async () => {
+    let t = Date.parse('2026-11-21T09:00:00.000Z');
+    const s = await testServices(tempDir(), () => new Date((t += 1000)));
+    const [id] = s.alerts.insertMany([sampleAlert()]);
+    expect(s.alerts.setStatus(id!, 'ACKNOWLEDGED', 'ana', null)!.from).toBe('NEW');
+    s.alerts.setStatus(id!, 'RESOLVED', 'ben', 'blocked at the firewall');
+    expect(s.alerts.get(id!)!.status).toBe('RESOLVED');
+    const history = s.alerts.history(id!);
+    expect(history.map((h) => [h.actor, h.from, h.to, h.note])).toEqual([
+      ['ana', 'NEW', 'ACKNOWLEDGED', null],
+      ['ben', 'ACKNOWLEDGED', 'RESOLVED', 'blocked at the firewall'],
+    ]);
+    expect(history[0]!.ts < history[1]!.ts).toBe(true);
+    expect(s.alerts.setStatus(999999, 'RESOLVED', 'ana', 'x')).toBeNull();
+    await s.close();
+  });
+});

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const fixtures = path.join(root, 'test', 'fixtures', 'lint');
+const eslint = new ESLint({ cwd: root });
+
+/** Lints a fixture's text as if it lived at `as` in the repo; returns the import-rule messages. */
+async function importErrors(fixture: string, as: string): Promise<string[]> {
+  const text = fs.readFileSync(path.join(fixtures, fixture), 'utf8');
+  const [result] = await eslint.lintText(text, { filePath: path.join(root, as) });
+  expect(result, `no lint result for ${as}`).toBeDefined();
+  const fatal = result!.messages.filter((m) => m.fatal);
+  expect(fatal, `parse errors in ${fixture}`).toEqual([]);
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2).map((m) => m.message);
+}
+
+describe('layering rules (DESIGN.md §1) are enforced by ESLint', () => {
+  it('electron imported outside main/shell and preload fails', async () => {
+    expect(await importErrors('electron-in-core.ts', 'main/core/fixture.ts')).toEqual([expect.stringContaining("Only main/shell/ and preload/ may import 'electron'")]);
+    expect(await importErrors('electron-subpath-in-pipeline.ts', 'main/pipeline/fixture.ts')).toHaveLength(1);
+    expect(await importErrors('electron-in-core.ts', 'renderer/fixture.ts')).toHaveLength(1);
+    expect(await importErrors('electron-in-core.ts', 'main/contract/fixture.ts')).not.toHaveLength(0);
+  });
+
+  it('electron in main/shell and preload is allowed', async () => {
+    expect(await importErrors('shell-imports-electron.ts', 'main/shell/fixture.ts')).toEqual([]);
+    expect(await importErrors('shell-imports-electron.ts', 'preload/fixture.ts')).toEqual([]);
+  });
+
+  it('renderer importing main/ beyond main/contract fails, the contract itself passes', async () => {
+    expect(await importErrors('renderer-imports-store.ts', 'renderer/features/fixture.ts')).toEqual([
+      expect.stringContaining('may import only main/contract/'),
+    ]);
+    expect(await importErrors('renderer-imports-contract.ts', 'renderer/features/fixture.ts')).toEqual([]);
+  });
+
+  it('main/contract importing anything but zod fails', async () => {
+    const errors = await importErrors('contract-imports-node.ts', 'main/contract/fixture.ts');
+    expect(errors).toEqual([expect.stringContaining('imports nothing but zod')]);
+    expect(await importErrors('contract-imports-core.ts', 'main/contract/fixture.ts')).toHaveLength(1);
+  });
+
+  it('a migration importing project code fails', async () => {
+    expect(await importErrors('migration-imports-project.ts', 'main/store/migrations/0099-fixture.ts')).toEqual([
+      expect.stringContaining('Migrations import no project code'),
+    ]);
+  });
+
+  it('core importing main/server fails', async () => {
+    expect(await importErrors('core-imports-server.ts', 'main/core/fixture.ts')).toEqual([expect.stringContaining('sit on top')]);
+  });
+});

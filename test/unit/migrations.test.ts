@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDatabase, closeDatabase } from '../../main/store/db.js';
+import { MIGRATIONS, type Migration } from '../../main/store/migrations/index.js';
+import { DatabaseFromFutureError, applyMigrations, planMigration } from '../../main/store/migrate.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** Creates a database at schema version n (applying the app's first n steps). */
+async function dbAt(n: number, file: string) {
+  const { db } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, n) });
+  return db;
+}
+
+describe('migration runner', () => {
+  it('applies every step in order and records user_version', async () => {
+    const file = path.join(tempDir(), 'v.db');
+    const { db, from, to, backupPath } = await openDatabase(file);
+    expect(from).toBe(0);
+    expect(to).toBe(MIGRATIONS.length);
+    expect(backupPath).toBeNull(); // a new file has nothing to back up
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    closeDatabase(db);
+  });
+
+  it('refuses a database from a newer Vigil, naming both versions, and leaves it untouched', async () => {
+    const file = path.join(tempDir(), 'future.db');
+    const raw = new BetterSqlite3(file);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 5}`);
+    raw.close();
+    const before = fs.readFileSync(file);
+    const err = await openDatabase(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatabaseFromFutureError);
+    expect((err as Error).message).toContain(`schema version ${MIGRATIONS.length + 5}`);
+    expect((err as Error).message).toContain(`up to ${MIGRATIONS.length}`);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('runs all pending steps in ONE transaction: a failing step rolls back the earlier ones', async () => {
+    const file = path.join(tempDir(), 'atomic.db');
+    const broken: Migration[] = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'good', up: (db) => db.exec('CREATE TABLE good_step (x INTEGER)') },
+      { version: MIGRATIONS.length + 2, name: 'bad', up: (db) => db.exec('CREATE TABLE alerts (x INTEGER)') },
+    ];
+    await expect(openDatabase(file, { migrations: broken })).rejects.toThrow(/already exists/);
+    const db = new BetterSqlite3(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('good_step', 'alerts')").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('backs up an existing database with db.backup() before migrating it', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'vigil.db');
+    const base = await dbAt(1, file);
+    base.prepare("INSERT INTO meta (key, value) VALUES ('marker', 'before')").run();
+    closeDatabase(base);
+    const next: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'extra', up: (db) => db.exec('CREATE TABLE extra (x)') }];
+    const { db, backupPath, from, to } = await openDatabase(file, { migrations: next });
+    expect(from).toBe(MIGRATIONS.length);
+    expect(to).toBe(MIGRATIONS.length + 1);
+    expect(backupPath).not.toBeNull();
+    const copy = new BetterSqlite3(backupPath!, { readonly: true });
+    expect(copy.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(copy.prepare("SELECT value FROM meta WHERE key = 'marker'").get()).toEqual({ value: 'before' });
+    copy.close();
+    closeDatabase(db);
+  });
+
+  it('rejects a migration list with gaps', () => {
+    const db = new BetterSqlite3(':memory:');
+    const gap: Migration[] = [{ ...MIGRATIONS[0]! }, { version: 3, name: 'gap', up: () => {} }];
+    expect(() => planMigration(db, gap)).toThrow(/step 2 is numbered 3/);
+    db.close();
+  });
+
+  it('is a no-op when nothing is pending', async () => {
+    const file = path.join(tempDir(), 'noop.db');
+    closeDatabase((await openDatabase(file)).db);
+    const again = await openDatabase(file);
+    expect(again.from).toBe(again.to);
+    expect(again.backupPath).toBeNull();
+    closeDatabase(again.db);
+    const db = new BetterSqlite3(':memory:');
+    applyMigrations(db, { from: 0, to: 0, pending: [] });
+    db.close();
+  });
+});
+
+// One test per migration: create at N-1, seed, migrate to N, assert.
+describe('migration 0001 initial', () => {
+  it('creates meta, settings_meta, audit_log and alerts with their constraints', async () => {
+    const file = path.join(tempDir(), 'm1.db');
+    const pre = await dbAt(0, file);
+    pre.exec('CREATE TABLE unrelated (x)'); // a seeded pre-existing object survives
+    pre.prepare('INSERT INTO unrelated VALUES (1)').run();
+    closeDatabase(pre);
+    const { db } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) });
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare('SELECT x FROM unrelated').get()).toEqual({ x: 1 });
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all().map((r) => (r as { name: string }).name);
+    expect(tables).toEqual(expect.arrayContaining(['alerts', 'audit_log', 'meta', 'settings_meta']));
+    expect(db.prepare("SELECT value FROM meta WHERE key='created_at'").get()).toBeTruthy();
+    const insert = db.prepare(
+      `INSERT INTO alerts (source, severity, priority, title, first_seen, last_seen, created_at, updated_at)
+       VALUES ('x', ?, 'P1', 't', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'n', 'n')`,
+    );
+    insert.run('critical');
+    expect(() => insert.run('catastrophic')).toThrow(/CHECK constraint/);
+    const row = db.prepare('SELECT severity_rank, status, count, technique_ids FROM alerts').get();
+    expect(row).toEqual({ severity_rank: 4, status: 'NEW', count: 1, technique_ids: '[]' });
+    expect(() => db.prepare("INSERT INTO audit_log (ts, actor, action, target_type, details) VALUES ('t','a','b','c','not json')").run()).toThrow();
+    closeDatabase(db);
+  });
+});
