@@ -67,8 +67,17 @@ export const AlertFilter = z
     from: z.iso.datetime({ offset: true }).optional(),
     /** Exclusive upper bound on last_seen (ISO 8601). */
     to: z.iso.datetime({ offset: true }).optional(),
-    /** Free text: matched against title, rule id and addresses. */
+    /** Free text (full-text search over titles, rules, addresses and raw events). */
     text: z.string().trim().max(200).optional(),
+    priority: z.array(Priority).max(PRIORITIES.length).optional(),
+    /** Event sources, e.g. suricata, wazuh. */
+    source: z.array(z.string().min(1).max(64)).max(16).optional(),
+    /** An address or a CIDR block (IPv4 or IPv6). */
+    src_ip: z.string().trim().min(1).max(64).optional(),
+    dst_ip: z.string().trim().min(1).max(64).optional(),
+    /** An ATT&CK technique id; T1110 also matches its sub-techniques (T1110.001 ...). */
+    technique: z.string().trim().regex(/^T\d{4}(\.\d{3})?$/i, 'a technique id like T1110 or T1110.001').optional(),
+    assignee: z.string().trim().min(1).max(64).optional(),
   })
   .strict();
 export type AlertFilter = z.infer<typeof AlertFilter>;
@@ -108,9 +117,39 @@ export const StatusChange = z.object({
 });
 export type StatusChange = z.infer<typeof StatusChange>;
 
+export const ScoreTerm = z.object({ name: z.string(), points: z.number(), detail: z.string() });
+
+export const AlertEvent = z.object({
+  id: z.number().int(),
+  ts: IsoUtc,
+  severity: Severity,
+  title: z.string(),
+  src_ip: z.string().nullable(),
+  src_port: Port.nullable(),
+  dst_ip: z.string().nullable(),
+  dst_port: Port.nullable(),
+  risk_score: z.number().int(),
+  file: z.string().nullable(),
+  line: z.number().int().nullable(),
+  offset: z.number().int().nullable(),
+  raw: z.string(),
+});
+export type AlertEvent = z.infer<typeof AlertEvent>;
+
 export const AlertDetail = z.object({
   alert: Alert,
   history: z.array(StatusChange),
+  threat_type: z.string(),
+  confidence: z.number(),
+  /** Each named contribution to risk_score; the points add up to it. */
+  score_terms: z.array(ScoreTerm),
+  /** How the threat type and techniques were decided (source mapping, correlation hits). */
+  detection: z.record(z.string(), z.unknown()),
+  /** Address class, geo and agent/user of the first occurrence. */
+  enrichment: z.record(z.string(), z.unknown()),
+  /** The grouped occurrences that are still retained, oldest first (at most 200). */
+  events: z.array(AlertEvent),
+  events_total: z.number().int(),
 });
 export type AlertDetail = z.infer<typeof AlertDetail>;
 

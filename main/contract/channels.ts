@@ -9,6 +9,13 @@ import {
   Alert,
 } from './alerts.js';
 import { Settings, SettingsPatch } from './settings.js';
+import {
+  PipelineStatus,
+  QuarantineListRequest,
+  QuarantineListResponse,
+  Suppression,
+  SuppressionCreateRequest,
+} from './pipeline.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -24,6 +31,11 @@ export const channels = {
   'alerts.list': { request: AlertsListRequest, response: AlertsListResponse },
   'alerts.get': { request: AlertsGetRequest, response: AlertDetail },
   'alerts.setStatus': { request: AlertsSetStatusRequest, response: Alert },
+  'pipeline.status': { request: Empty, response: PipelineStatus },
+  'quarantine.list': { request: QuarantineListRequest, response: QuarantineListResponse },
+  'suppressions.list': { request: Empty, response: z.array(Suppression) },
+  'suppressions.create': { request: SuppressionCreateRequest, response: Suppression },
+  'suppressions.remove': { request: z.object({ id: z.number().int().positive() }).strict(), response: z.object({ removed: z.boolean() }) },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

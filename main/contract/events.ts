@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Settings } from './settings.js';
+import { PipelineMetrics } from './pipeline.js';
 
 /** Every push event main sends to the renderer, declared once. */
 export const events = {
@@ -11,6 +12,8 @@ export const events = {
     total: z.number().int(),
   }),
   'settings.changed': Settings,
+  /** Figures of this process's pipeline, about once a second while it runs. */
+  'pipeline.metrics': PipelineMetrics,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

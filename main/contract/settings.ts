@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Severity } from './alerts.js';
 
 /**
  * Non-secret settings. Secrets (API keys, passwords, feed JWT secrets) never live here: they go
@@ -13,6 +14,26 @@ export const Settings = z
     requireNoteOnClose: z.boolean().default(true),
     /** Analyst name written to the audit log for actions taken in this console. */
     analystName: z.string().trim().min(1).max(64).default('analyst'),
+
+    // --- threat pipeline ---
+    /** Events at or above this severity become alerts. */
+    minAlertSeverity: Severity.default('low'),
+    /** Same rule + source + destination within this many minutes updates one alert. */
+    groupWindowMinutes: z.number().int().min(1).max(1440).default(10),
+    /** Raw events older than this are pruned (in small batches). */
+    eventRetentionDays: z.number().int().min(1).max(3650).default(30),
+    /** At most this many raw events are kept (the oldest go first). */
+    eventRetentionMaxRows: z.number().int().min(10_000).max(100_000_000).default(5_000_000),
+    /** Correlation thresholds (per source, over the correlation window). */
+    bruteForceFailures: z.number().int().min(2).max(10_000).default(5),
+    portScanPorts: z.number().int().min(2).max(65_535).default(15),
+    floodEventsPerSecond: z.number().int().min(2).max(1_000_000).default(100),
+    sprayingUsers: z.number().int().min(2).max(10_000).default(5),
+    correlationWindowSeconds: z.number().int().min(5).max(3600).default(60),
+    /** MaxMind-format geo databases (GeoLite2 or DB-IP lite) the analyst points to; '' = none. */
+    geoCityDb: z.string().max(4096).default(''),
+    geoCountryDb: z.string().max(4096).default(''),
+    geoAsnDb: z.string().max(4096).default(''),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

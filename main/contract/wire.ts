@@ -29,6 +29,9 @@ export interface VigilBridge {
   on(event: string, listener: (payload: unknown) => void): () => void;
 }
 
+/** The one IPC channel main uses to push contract events to the preload. */
+export const IPC_EVENT_CHANNEL = 'vigil:event';
+
 /** Headless WebSocket path and close codes. */
 export const HEADLESS_WS_PATH = '/api/ws';
 export const CLOSE_UNAUTHORIZED = 4001;

@@ -7,6 +7,8 @@ import {
   type Response,
 } from '../contract/index.js';
 import type { Services } from './services.js';
+import { InvalidFilterError } from '../store/alerts-repo.js';
+import { SuppressionMatch } from '../pipeline/suppressions.js';
 
 /** Who is calling and over which transport; filled in by the transport, never by the caller. */
 export interface CallContext {
@@ -76,12 +78,19 @@ export function createHandlers(s: Services): Handlers {
     'settings.get': () => s.settings.get(),
     'settings.set': (req, ctx) => s.settings.set(req.patch, ctx.actor),
 
-    'alerts.list': (req) => s.alerts.list(req.filter, req.limit, req.after),
+    'alerts.list': (req) => {
+      try {
+        return s.alerts.list(req.filter, req.limit, req.after);
+      } catch (err) {
+        if (err instanceof InvalidFilterError) throw new ContractError('BAD_REQUEST', err.message);
+        throw err;
+      }
+    },
 
     'alerts.get': (req) => {
-      const alert = s.alerts.get(req.id);
-      if (!alert) throw new ContractError('NOT_FOUND', `alert ${req.id} does not exist`);
-      return { alert, history: s.alerts.history(req.id) };
+      const detail = s.alerts.detail(req.id);
+      if (!detail) throw new ContractError('NOT_FOUND', `alert ${req.id} does not exist`);
+      return detail;
     },
 
     'alerts.setStatus': (req, ctx) => {
@@ -94,6 +103,27 @@ export function createHandlers(s: Services): Handlers {
       if (!changed) throw new ContractError('NOT_FOUND', `alert ${req.id} does not exist`);
       s.bus.emit('alerts.changed', { reason: 'status', ids: [req.id], total: 1 });
       return changed.alert;
+    },
+
+    'pipeline.status': () => s.pipelineRepo.status(),
+
+    'quarantine.list': (req) => s.pipelineRepo.listQuarantine(req.limit, req.before_id, req.source_id),
+
+    'suppressions.list': () => s.pipelineRepo.listSuppressions(),
+
+    'suppressions.create': (req, ctx) => {
+      const match = SuppressionMatch.safeParse(req.match);
+      if (!match.success) throw new ContractError('BAD_REQUEST', 'invalid suppression', match.error.issues.map((i) => i.message));
+      const expires = req.expires_in_hours ? new Date(s.now().getTime() + req.expires_in_hours * 3_600_000).toISOString() : null;
+      const created = s.pipelineRepo.createSuppression(match.data, req.reason, ctx.actor, expires);
+      s.audit.append({ actor: ctx.actor, action: 'suppression.create', target_type: 'suppression', target_id: String(created.id), details: { match: match.data, reason: req.reason, expires_at: expires } });
+      return created;
+    },
+
+    'suppressions.remove': (req, ctx) => {
+      const removed = s.pipelineRepo.removeSuppression(req.id);
+      if (removed) s.audit.append({ actor: ctx.actor, action: 'suppression.remove', target_type: 'suppression', target_id: String(req.id) });
+      return { removed };
     },
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../store/db.js';
 import { AuditRepo } from '../store/audit-repo.js';
 import { AlertsRepo } from '../store/alerts-repo.js';
+import { PipelineRepo } from '../store/pipeline-repo.js';
 import { EventBus } from './events.js';
 import { SettingsService, type SettingsBackend } from './settings.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -33,6 +34,7 @@ export interface Services {
   readonly audit: AuditRepo;
   readonly alerts: AlertsRepo;
   readonly settings: SettingsService;
+  readonly pipelineRepo: PipelineRepo;
   readonly attributions: { name: string; notice: string }[];
   /** Flushes and closes everything; safe to call twice. */
   close(): Promise<void>;
@@ -60,6 +62,7 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   const audit = new AuditRepo(db, now);
   const alerts = new AlertsRepo(db, audit, now);
   const settings = new SettingsService(config.settingsBackend, db, audit, bus, now);
+  const pipelineRepo = new PipelineRepo(db, now);
   let closed = false;
   return {
     config,
@@ -73,6 +76,7 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     audit,
     alerts,
     settings,
+    pipelineRepo,
     attributions: readAttributions(config.resourcesDir),
     async close() {
       if (closed) return;

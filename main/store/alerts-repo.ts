@@ -7,10 +7,13 @@ import {
   type AlertFilter,
   type AlertStatus,
   type AlertsListResponse,
+  type AlertDetail,
+  type AlertEvent,
   type StatusChange,
 } from '../contract/index.js';
 import type { AuditRepo } from './audit-repo.js';
-import { parseStringArray } from './json.js';
+import { parseObject, parseStringArray } from './json.js';
+import { ipKey, ipKeyRange } from './ipkey.js';
 
 interface AlertRow {
   id: number;
@@ -46,6 +49,26 @@ export function rowToAlert(r: AlertRow): Alert {
 export type NewAlert = Omit<Alert, 'id' | 'status' | 'assignee' | 'tags' | 'technique_ids'> &
   Partial<Pick<Alert, 'status' | 'assignee' | 'tags' | 'technique_ids'>>;
 
+/** A filter that parses but cannot be applied (e.g. a malformed CIDR block). */
+export class InvalidFilterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidFilterError';
+  }
+}
+
+/**
+ * Free text → an FTS5 query: every word must occur (AND), each as a prefix; punctuation inside a
+ * word (10.0.0.5, T1110.001) becomes a phrase of its tokens. FTS syntax in the input is inert.
+ */
+export function ftsQuery(text: string): string | null {
+  const terms = text
+    .split(/\s+/)
+    .map((w) => w.replace(/"/g, ''))
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
+  return terms.length ? terms.map((w) => `"${w}"*`).join(' ') : null;
+}
+
 export interface SqlWhere {
   sql: string;
   params: unknown[];
@@ -76,12 +99,41 @@ export function alertWhere(filter: AlertFilter): SqlWhere {
     clauses.push('last_seen < ?');
     params.push(new Date(filter.to).toISOString());
   }
+  if (filter.priority && filter.priority.length > 0) {
+    clauses.push(`priority IN (${filter.priority.map(() => '?').join(',')})`);
+    params.push(...filter.priority);
+  }
+  if (filter.source && filter.source.length > 0) {
+    clauses.push(`source IN (${filter.source.map(() => '?').join(',')})`);
+    params.push(...filter.source);
+  }
+  for (const [field, spec] of [['src_ip_key', filter.src_ip], ['dst_ip_key', filter.dst_ip]] as const) {
+    if (spec === undefined) continue;
+    const range = ipKeyRange(spec);
+    if (!range) throw new InvalidFilterError(`${field.slice(0, 6)}: "${spec}" is not an IP address or CIDR block`);
+    if (range.lo === range.hi) {
+      clauses.push(`${field} = ?`);
+      params.push(range.lo);
+    } else {
+      clauses.push(`${field} BETWEEN ? AND ?`);
+      params.push(range.lo, range.hi);
+    }
+  }
+  if (filter.technique) {
+    const t = filter.technique.toUpperCase();
+    clauses.push('EXISTS (SELECT 1 FROM json_each(alerts.technique_ids) WHERE value = ? OR value LIKE ?)');
+    params.push(t, t.includes('.') ? t : `${t}.%`);
+  }
+  if (filter.assignee) {
+    clauses.push('assignee = ?');
+    params.push(filter.assignee);
+  }
   if (filter.text) {
-    const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    clauses.push(
-      "(title LIKE ? ESCAPE '\\' OR rule_id LIKE ? ESCAPE '\\' OR src_ip LIKE ? ESCAPE '\\' OR dst_ip LIKE ? ESCAPE '\\')",
-    );
-    params.push(like, like, like, like);
+    const match = ftsQuery(filter.text);
+    if (match) {
+      clauses.push('id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)');
+      params.push(match);
+    }
   }
   return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
 }
@@ -91,6 +143,11 @@ export class AlertsRepo {
   private readonly insertStmt: Statement;
   private readonly setStatusStmt: Statement;
   private readonly countStmt: Statement<[], { n: number }>;
+  private readonly ftsStmt: Statement;
+  private readonly outboxStmt: Statement;
+  private readonly detailStmt: Statement<[number], { threat_type: string; confidence: number; detection: string; score_terms: string; enrichment: string }>;
+  private readonly eventsStmt: Statement<[number, number], AlertEvent>;
+  private readonly eventCountStmt: Statement<[number], { n: number }>;
 
   constructor(
     private readonly db: Database,
@@ -100,10 +157,18 @@ export class AlertsRepo {
     this.getStmt = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = ?`);
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto,
-         first_seen, last_seen, count, risk_score, technique_ids, tags, assignee, created_at, updated_at)
+         first_seen, last_seen, count, risk_score, technique_ids, tags, assignee, created_at, updated_at, src_ip_key, dst_ip_key)
        VALUES (@source, @severity, @priority, @status, @title, @rule_id, @src_ip, @src_port, @dst_ip, @dst_port, @proto,
-         @first_seen, @last_seen, @count, @risk_score, @technique_ids, @tags, @assignee, @created_at, @created_at)`,
+         @first_seen, @last_seen, @count, @risk_score, @technique_ids, @tags, @assignee, @created_at, @created_at, @src_ip_key, @dst_ip_key)`,
     );
+    this.ftsStmt = db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)');
+    this.outboxStmt = db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)');
+    this.detailStmt = db.prepare('SELECT threat_type, confidence, detection, score_terms, enrichment FROM alerts WHERE id = ?');
+    this.eventsStmt = db.prepare(
+      `SELECT id, ts, severity, title, src_ip, src_port, dst_ip, dst_port, risk_score, file, line, offset, raw
+       FROM events WHERE alert_id = ? ORDER BY ts, id LIMIT ?`,
+    );
+    this.eventCountStmt = db.prepare('SELECT count(*) AS n FROM events WHERE alert_id = ?');
     this.setStatusStmt = db.prepare('UPDATE alerts SET status = ?, updated_at = ? WHERE id = ?');
     this.countStmt = db.prepare('SELECT count(*) AS n FROM alerts');
   }
@@ -147,8 +212,13 @@ export class AlertsRepo {
           technique_ids: JSON.stringify(a.technique_ids ?? []),
           tags: JSON.stringify(a.tags ?? []),
           created_at: created,
+          src_ip_key: ipKey(a.src_ip),
+          dst_ip_key: ipKey(a.dst_ip),
         });
-        ids.push(Number(info.lastInsertRowid));
+        const id = Number(info.lastInsertRowid);
+        this.ftsStmt.run(id, a.title, a.rule_id ?? '', [a.src_ip, a.dst_ip].filter(Boolean).join(' '), '');
+        this.outboxStmt.run(id, 'new', created);
+        ids.push(id);
       }
     })();
     return ids;
@@ -164,6 +234,7 @@ export class AlertsRepo {
       if (!before) return null;
       const ts = this.now().toISOString();
       this.setStatusStmt.run(status, ts, id);
+      this.outboxStmt.run(id, 'status', ts);
       this.audit.append({
         ts,
         actor,
@@ -174,6 +245,32 @@ export class AlertsRepo {
       });
       return { alert: rowToAlert({ ...before, status }), from: before.status };
     }).immediate();
+  }
+
+  /** Everything the alert detail screen and `vigil alerts show` need. */
+  detail(id: number, maxEvents = 200): AlertDetail | null {
+    const alert = this.get(id);
+    const extra = this.detailStmt.get(id);
+    if (!alert || !extra) return null;
+    const terms = (() => {
+      try {
+        const v: unknown = JSON.parse(extra.score_terms);
+        return Array.isArray(v) ? (v as AlertDetail['score_terms']) : [];
+      } catch {
+        return [];
+      }
+    })();
+    return {
+      alert,
+      history: this.history(id),
+      threat_type: extra.threat_type,
+      confidence: extra.confidence,
+      score_terms: terms,
+      detection: parseObject(extra.detection),
+      enrichment: parseObject(extra.enrichment),
+      events: this.eventsStmt.all(id, maxEvents),
+      events_total: this.eventCountStmt.get(id)!.n,
+    };
   }
 
   history(id: number): StatusChange[] {

@@ -53,6 +53,12 @@ function get(port: number, pathname: string, headers: Record<string, string> = {
   });
 }
 
+interface Frame {
+  ok: boolean;
+  result?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test frames are checked with toMatchObject
+  error?: { code: string; message: string };
+}
+
 /** Opens the contract socket and returns a call function plus the received events. */
 async function connect(port: number, token: string | null) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`);
@@ -65,7 +71,7 @@ async function connect(port: number, token: string | null) {
   });
   let nextId = 1;
   const call = (channel: string, request: unknown) =>
-    new Promise<any>((resolve) => {
+    new Promise<Frame>((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
       ws.send(JSON.stringify({ id, channel, request }));
@@ -139,7 +145,7 @@ describe('headless server', () => {
     expect(services!.alerts.history(id!)[0]).toMatchObject({ actor: 'ana', to: 'ACKNOWLEDGED' });
     ws.send('{not json');
     ws.send(JSON.stringify({ id: 9, channel: 'app.info', request: {}, extra: true }));
-    const bad = await new Promise<any>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    const bad = await new Promise<Frame>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await call('app.info', {})).toMatchObject({ ok: true }); // the socket survives bad frames
     ws.close();

@@ -45,7 +45,8 @@ describe('AlertsRepo', () => {
     expect(titles({ from: '2026-11-21T11:30:00+01:00' })).toEqual(['100%_literal match', 'ET INFO curl user agent']); // offsets are converted to UTC
     expect(titles({ text: 'ransomware' })).toEqual(['Ransomware note dropped']);
     expect(titles({ text: '10.1.1' })).toEqual(['ET INFO curl user agent']);
-    expect(titles({ text: '%_' })).toEqual(['100%_literal match']); // LIKE wildcards are literal
+    expect(titles({ text: 'literal' })).toEqual(['100%_literal match']);
+    expect(titles({ text: '"OR* NEAR(' })).toEqual([]); // FTS syntax in the input is inert
     const id = s.alerts.list({ severity: ['critical'] }, 1).items[0]!.id;
     s.alerts.setStatus(id, 'RESOLVED', 'ana', 'contained');
     expect(titles({ status: ['NEW'] })).toHaveLength(2);

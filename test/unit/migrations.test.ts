@@ -56,7 +56,7 @@ describe('migration runner', () => {
   it('backs up an existing database with db.backup() before migrating it', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'vigil.db');
-    const base = await dbAt(1, file);
+    const base = await dbAt(MIGRATIONS.length, file);
     base.prepare("INSERT INTO meta (key, value) VALUES ('marker', 'before')").run();
     closeDatabase(base);
     const next: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'extra', up: (db) => db.exec('CREATE TABLE extra (x)') }];
@@ -114,6 +114,37 @@ describe('migration 0001 initial', () => {
     const row = db.prepare('SELECT severity_rank, status, count, technique_ids FROM alerts').get();
     expect(row).toEqual({ severity_rank: 4, status: 'NEW', count: 1, technique_ids: '[]' });
     expect(() => db.prepare("INSERT INTO audit_log (ts, actor, action, target_type, details) VALUES ('t','a','b','c','not json')").run()).toThrow();
+    closeDatabase(db);
+  });
+});
+
+describe('migration 0002 pipeline', () => {
+  it('adds detection columns with defaults to existing alerts, and the pipeline tables', async () => {
+    const file = path.join(tempDir(), 'm2.db');
+    const pre = await dbAt(1, file);
+    pre.prepare(
+      `INSERT INTO alerts (source, severity, priority, title, src_ip, first_seen, last_seen, created_at, updated_at)
+       VALUES ('suricata', 'high', 'P2', 'seeded before 0002', '10.0.0.1', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'n', 'n')`,
+    ).run();
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
+    expect([from, to]).toEqual([1, 2]);
+    expect(db.prepare('SELECT title, threat_type, score_terms, detection, group_key FROM alerts').get()).toEqual({
+      title: 'seeded before 0002',
+      threat_type: 'unknown',
+      score_terms: '[]',
+      detection: '{}',
+      group_key: null,
+    });
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all().map((r) => (r as { name: string }).name);
+    expect(tables).toEqual(expect.arrayContaining(['events', 'sources', 'quarantine', 'suppressions', 'alert_outbox', 'alerts_fts', 'runtime_metrics']));
+    // the outbox sequence is monotonic (AUTOINCREMENT never reuses a deleted seq)
+    db.prepare("INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (1, 'new', 't')").run();
+    db.prepare('DELETE FROM alert_outbox').run();
+    expect(Number(db.prepare("INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (1, 'new', 't')").run().lastInsertRowid)).toBe(2);
+    // full-text search works on the contentless table
+    db.prepare("INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (1, 'SSH brute force', '5712', '10.0.0.1', '')").run();
+    expect(db.prepare("SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH '\"brute\"*'").all()).toEqual([{ rowid: 1 }]);
     closeDatabase(db);
   });
 });

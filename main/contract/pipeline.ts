@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
+
+export const QuarantineItem = z.object({
+  id: z.number().int(),
+  ts: IsoUtc,
+  source_id: z.string(),
+  format: z.string(),
+  reason: z.string(),
+  file: z.string().nullable(),
+  line: z.number().int().nullable(),
+  offset: z.number().int().nullable(),
+  raw: z.string(),
+});
+export type QuarantineItem = z.infer<typeof QuarantineItem>;
+
+export const QuarantineListRequest = z
+  .object({
+    limit: z.number().int().min(1).max(500).default(100),
+    /** Keyset: return items with id below this one. */
+    before_id: z.number().int().positive().optional(),
+    source_id: z.string().max(4096).optional(),
+  })
+  .strict();
+
+export const QuarantineListResponse = z.object({ items: z.array(QuarantineItem), total: z.number().int() });
+
+export const SourceStatus = z.object({
+  id: z.string(),
+  kind: z.enum(['file', 'import', 'simulator']),
+  format: z.enum(['eve', 'wazuh', 'mixed']),
+  path: z.string().nullable(),
+  enabled: z.boolean(),
+  cursor: z.object({ dev: z.number().nullable(), ino: z.number().nullable(), offset: z.number() }),
+  lines_read: z.number().int(),
+  events: z.number().int(),
+  skipped: z.number().int(),
+  quarantined: z.number().int(),
+  alerts_created: z.number().int(),
+  alerts_updated: z.number().int(),
+  suppressed: z.number().int(),
+  last_event_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+  updated_at: z.string(),
+});
+export type SourceStatus = z.infer<typeof SourceStatus>;
+
+const StageMs = z.object({ normalize: z.number(), enrich: z.number(), detect: z.number(), score: z.number(), persist: z.number() });
+
+export const PipelineMetrics = z.object({
+  totals: z.object({
+    read: z.number(),
+    events: z.number(),
+    skipped: z.number(),
+    quarantined: z.number(),
+    suppressed: z.number(),
+    alerts_created: z.number(),
+    alerts_updated: z.number(),
+    batches: z.number(),
+  }),
+  events_per_s: z.number(),
+  alerts_per_min: z.number(),
+  stage_ms_per_1k: StageMs,
+  batch_ms_mean: z.number(),
+  batch_ms_p99: z.number(),
+  queue_depth: z.number(),
+  updated_at: z.string(),
+});
+export type PipelineMetrics = z.infer<typeof PipelineMetrics>;
+
+/** The pipeline as `vigil status` and the UI see it: sources, live figures of every running process, database-wide counts. */
+export const PipelineStatus = z.object({
+  sources: z.array(SourceStatus),
+  /** Figures published by each running Vigil process (desktop app, serve, tail, simulate). */
+  processes: z.array(z.object({ process: z.string(), updated_at: z.string(), metrics: PipelineMetrics })),
+  /** Database-wide, from stored rows: events received in the last minute, alerts created in the last minute. */
+  events_last_min: z.number().int(),
+  alerts_last_min: z.number().int(),
+  quarantine_total: z.number().int(),
+  alerts_total: z.number().int(),
+  events_retained: z.number().int(),
+});
+export type PipelineStatus = z.infer<typeof PipelineStatus>;
+
+export const SuppressionMatchShape = z
+  .object({
+    source: z.enum(['suricata', 'wazuh']).optional(),
+    rule_id: z.string().min(1).max(200).optional(),
+    src_ip: z.string().min(1).max(64).optional(),
+    dst_ip: z.string().min(1).max(64).optional(),
+    dst_port: z.number().int().min(0).max(65535).optional(),
+    title_contains: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const Suppression = z.object({
+  id: z.number().int(),
+  created_at: z.string(),
+  created_by: z.string(),
+  expires_at: z.string().nullable(),
+  reason: z.string(),
+  match: SuppressionMatchShape,
+  hits: z.number().int(),
+  last_hit_at: z.string().nullable(),
+  enabled: z.boolean(),
+});
+export type Suppression = z.infer<typeof Suppression>;
+
+export const SuppressionCreateRequest = z
+  .object({
+    match: SuppressionMatchShape,
+    reason: z.string().trim().min(1).max(500),
+    /** Lifetime in hours; omitted = until removed. */
+    expires_in_hours: z.number().int().min(1).max(24 * 365).optional(),
+  })
+  .strict();

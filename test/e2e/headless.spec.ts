@@ -1,0 +1,57 @@
+import { expect, test } from '@playwright/test';
+import { screenshotPath, startServe, type Served } from './serve-fixture.js';
+
+let served: Served;
+
+test.beforeAll(async () => {
+  served = await startServe();
+});
+test.afterAll(async () => {
+  await served?.stop();
+});
+
+test('the page loads with the token, connects, and shows the Alerts empty state', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(served.url);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'No alerts yet' })).toBeVisible();
+  // the token does not linger in the address bar
+  expect(new URL(page.url()).searchParams.get('token')).toBeNull();
+  await page.screenshot({ path: screenshotPath('foundation-alerts-empty'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('the About screen shows the version, schema and health', async ({ page }) => {
+  await page.goto(served.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'About' }).click();
+  await expect(page.getByRole('heading', { name: 'About Vigil' })).toBeVisible();
+  await expect(page.getByText('Version 0.1.0')).toBeVisible();
+  await expect(page.getByText(served.dataDir, { exact: false }).first()).toBeVisible();
+  await page.screenshot({ path: screenshotPath('foundation-about'), fullPage: true });
+});
+
+test('the theme toggle switches to light and back', async ({ page }) => {
+  await page.goto(served.url);
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  await expect(page.getByRole('button', { name: 'Switch to dark theme' })).toBeVisible();
+  await page.screenshot({ path: screenshotPath('foundation-alerts-light'), fullPage: true });
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+});
+
+test('without the token the contract refuses and the page says so', async ({ page, request }) => {
+  const res = await request.get(`${served.origin}/api/health`);
+  expect(res.status()).toBe(401);
+  const wrong = await request.get(`${served.origin}/api/health?token=not-the-token`);
+  expect(wrong.status()).toBe(401);
+  const refused = await page.evaluate(async (origin) => {
+    const ws = new WebSocket(`${origin.replace('http', 'ws')}/api/ws`);
+    return await new Promise<number>((resolve) => (ws.onclose = (e) => resolve(e.code)));
+  }, served.origin);
+  expect(refused).toBe(4001);
+  await page.goto(`${served.origin}/`);
+  await expect(page.getByText(/Access denied/i)).toBeVisible();
+  await page.screenshot({ path: screenshotPath('foundation-access-denied'), fullPage: true });
+});
