@@ -1,0 +1,185 @@
+/**
+ * Suricata EVE (eve.json) → SecurityEvent. Only `event_type: "alert"` records become events;
+ * every other event type (flow, dns, http, tls, stats, ...) is skipped.
+ * Facts: reference/connectors.md §6.
+ */
+import { type Severity } from '../../contract/index.js';
+import { type NormalizeResult, type SecurityEvent, type SourcePosition } from '../types.js';
+import {
+  Reject,
+  addGroups,
+  addTechniques,
+  isObject,
+  optInt,
+  optPort,
+  optString,
+  parseObject,
+  preflight,
+  printable,
+  protoOf,
+  quarantined,
+  reasonOf,
+  reqInt,
+  skipped,
+  timestampOf,
+  unique,
+  type JsonObject,
+} from './common.js';
+
+const UINT32_MAX = 4_294_967_295;
+const UINT64_MAX = '18446744073709551615';
+
+/**
+ * `flow_id` is a uint64 and JSON.parse would round it to a double, so it is quoted before parsing.
+ * The match must follow `{` or `,` (so it is a key, not text inside a string, where quotes are
+ * escaped) and be followed by `,` or `}` (so `12.5` or `1e3` are left alone and rejected later).
+ */
+const FLOW_ID_RE = /([{,]\s*"flow_id"\s*:\s*)(\d+)(?=\s*[,}])/g;
+
+/** Suricata writes `"event_type":"<type>"` near the start of every record, compact. */
+const EVENT_TYPE_KEY = '"event_type":"';
+const SIMPLE_TYPE_RE = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/**
+ * Suricata `alert.severity` (the rule priority, 1 = highest, 1..255) on Vigil's scale:
+ * 1 → high, 2 → medium, 3 → low, ≥4 → info.
+ * EVE has no "critical" level, so this stage never produces one for Suricata; raising an alert
+ * to critical (e.g. priority 1 in chosen categories) is a policy for the scoring stage.
+ */
+export function eveSeverity(priority: number): Severity {
+  if (priority <= 1) return 'high';
+  if (priority === 2) return 'medium';
+  if (priority === 3) return 'low';
+  return 'info';
+}
+
+/**
+ * Reads the event type without parsing, so the bulk of an eve.json (flow, dns, tls, ... records)
+ * is skipped at the cost of an indexOf. Only a plain `,"event_type":"x"` / `{"event_type":"x"`
+ * key counts; anything unusual returns null and the line is parsed in full.
+ */
+function peekEventType(line: string): string | null {
+  const k = line.indexOf(EVENT_TYPE_KEY);
+  if (k < 1) return null;
+  const prev = line.charCodeAt(k - 1);
+  if (prev !== 44 /* , */ && prev !== 123 /* { */) return null;
+  const start = k + EVENT_TYPE_KEY.length;
+  const end = line.indexOf('"', start);
+  if (end < 0 || end - start > 32) return null;
+  const t = line.slice(start, end);
+  return SIMPLE_TYPE_RE.test(t) ? t : null;
+}
+
+/** A decimal uint64 without leading zeros, or null. */
+function canonicalUint64(s: string): string | null {
+  const n = s.length;
+  if (n === 0) return null;
+  let i = 0;
+  while (i < n - 1 && s.charCodeAt(i) === 48) i++;
+  for (let j = i; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) return null;
+  }
+  const digits = i === 0 ? s : s.slice(i);
+  if (digits.length > 20 || (digits.length === 20 && digits > UINT64_MAX)) return null;
+  return digits;
+}
+
+function flowIdOf(o: JsonObject): string | null {
+  const v = o['flow_id'];
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') {
+    const s = canonicalUint64(v);
+    if (s !== null) return s;
+  } else if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) {
+    return String(v);
+  }
+  throw new Reject('flow_id is not an unsigned 64-bit integer');
+}
+
+/**
+ * Metadata keys whose values are not tags: dates (`created_at 2010_07_30`, `updated_at`, ...) and
+ * ids (`mitre_technique_id T1595`, `mitre_tactic_id TA0043`; the technique ids go to technique_ids).
+ */
+function isTagKey(key: string): boolean {
+  return !key.endsWith('_at') && !key.endsWith('_id');
+}
+
+function buildEve(line: string, position: SourcePosition): NormalizeResult {
+  const text = line.includes('"flow_id"') ? line.replace(FLOW_ID_RE, '$1"$2"') : line;
+  const o = parseObject(text);
+
+  const eventType = o['event_type'];
+  if (eventType === undefined || eventType === null || eventType === '') throw new Reject('missing event_type');
+  if (typeof eventType !== 'string') throw new Reject('event_type is not a string');
+  if (eventType !== 'alert') return skipped(`event_type ${printable(eventType, 32)}`);
+
+  const ts = timestampOf(o);
+  const alert = o['alert'];
+  if (!isObject(alert)) {
+    throw new Reject(alert === undefined || alert === null ? 'missing alert object' : 'alert is not an object');
+  }
+  const sid = reqInt(alert, 'signature_id', 'alert.signature_id', 0, UINT32_MAX);
+  const gid = optInt(alert, 'gid', 'alert.gid', 0, UINT32_MAX) ?? 1;
+  const priority = reqInt(alert, 'severity', 'alert.severity', 1, 255);
+  const signature = optString(alert, 'signature', 'alert.signature');
+  const category = optString(alert, 'category', 'alert.category');
+  const action = optString(alert, 'action', 'alert.action');
+
+  const groups: string[] = [];
+  const techniques: string[] = [];
+  const metadata = alert['metadata'];
+  if (isObject(metadata)) {
+    // Rule `metadata:` pairs arrive as {key: [values]}; the values are the tags (lower-cased).
+    for (const key of Object.keys(metadata)) {
+      const values = metadata[key];
+      if (key === 'mitre_technique_id') addTechniques(techniques, values);
+      if (isTagKey(key)) addGroups(groups, values);
+    }
+  }
+
+  const host = optString(o, 'host', 'host');
+  const iface = optString(o, 'in_iface', 'in_iface');
+  const agentName = host ?? iface;
+
+  const event: SecurityEvent = {
+    source: 'suricata',
+    ts,
+    severity: eveSeverity(priority),
+    sev_raw: priority,
+    rule_id: `${gid}:${sid}`,
+    title: signature ?? `Suricata signature ${gid}:${sid}`,
+    category: category === null || category.length === 0 ? null : category,
+    // src/dest are those of the packet that fired (reference §6): kept as Suricata wrote them.
+    src_ip: optString(o, 'src_ip', 'src_ip'),
+    src_port: optPort(o, 'src_port', 'src_port'),
+    dst_ip: optString(o, 'dest_ip', 'dest_ip'),
+    dst_port: optPort(o, 'dest_port', 'dest_port'),
+    proto: protoOf(o['proto'], 'proto', true),
+    agent: agentName === null ? null : { id: null, name: agentName, ip: null },
+    user: null,
+    technique_ids: unique(techniques),
+    flow_id: flowIdOf(o),
+    community_id: optString(o, 'community_id', 'community_id'),
+    action,
+    groups: unique(groups),
+    full_log: null,
+    location: null,
+    raw: line,
+    position,
+  };
+  return { kind: 'event', event };
+}
+
+/** One eve.json line → event, skipped (non-alert, blank) or quarantined (with a reason). Never throws. */
+export function normalizeEve(line: string, position: SourcePosition): NormalizeResult {
+  try {
+    const pre = preflight(line);
+    if (pre !== null) return pre;
+    const peeked = peekEventType(line);
+    if (peeked !== null && peeked !== 'alert') return skipped(`event_type ${peeked}`);
+    return buildEve(line, position);
+  } catch (e) {
+    return quarantined(reasonOf(e));
+  }
+}

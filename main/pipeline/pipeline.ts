@@ -1,0 +1,450 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { severityRank, type Priority, type Severity } from '../contract/index.js';
+import { ipKey } from '../store/ipkey.js';
+import { normalizeLine } from './normalize/index.js';
+import { Suppressions } from './suppressions.js';
+import { PipelineMetrics } from './metrics.js';
+import {
+  QUARANTINE_RAW_MAX,
+  type CorrelationHit,
+  type EnrichedEvent,
+  type EventFormat,
+  type DetectedEvent,
+  type ScoredEvent,
+  type SecurityEvent,
+  type SourcePosition,
+  type Score,
+} from './types.js';
+
+/** One raw record handed to the pipeline: a line and where it came from. */
+export interface InputRecord {
+  line: string;
+  position: SourcePosition;
+  /** Per-record format for mixed sources (the simulator); else the batch's format. */
+  format?: EventFormat;
+  /** Set by the file reader for a line over the size limit: quarantined with this reason. */
+  oversize?: string;
+}
+
+/** The durable position of a file source, committed with the rows it produced. */
+export interface CursorCommit {
+  dev: number;
+  ino: number;
+  offset: number;
+}
+
+export interface BatchOutcome {
+  read: number;
+  events: number;
+  skipped: number;
+  quarantined: number;
+  suppressed: number;
+  alerts_created: number;
+  alerts_updated: number;
+  created_ids: number[];
+  updated_ids: number[];
+}
+
+export interface PipelineStages {
+  enrich(events: SecurityEvent[]): EnrichedEvent[];
+  detect(events: EnrichedEvent[]): DetectedEvent[];
+  score(events: DetectedEvent[]): ScoredEvent[];
+  /** Scores one event again under another severity (for correlation alerts). */
+  rescore(event: DetectedEvent, severity: Severity): Score;
+  priority(severity: Severity, risk: number): Priority;
+}
+
+export interface PipelineConfig {
+  minAlertSeverity: Severity;
+  groupWindowMs: number;
+}
+
+/** What a correlation alert is called and how severe it is. */
+const CORRELATION_ALERTS: Record<CorrelationHit['rule'], { severity: Severity; title: (h: CorrelationHit) => string }> = {
+  brute_force: { severity: 'high', title: (h) => `Brute force: ${h.observed} authentication failures from ${h.key} within ${h.window_s} s` },
+  password_spraying: { severity: 'high', title: (h) => `Password spraying: failures against ${h.observed} accounts from ${h.key} within ${h.window_s} s` },
+  port_scan: { severity: 'medium', title: (h) => `Port scan: ${h.observed} destination ports probed by ${h.key} within ${h.window_s} s` },
+  flood: { severity: 'high', title: (h) => `Flood: ${h.observed} events in one second from ${h.key}` },
+};
+
+const CLOSED = "('RESOLVED','FALSE_POSITIVE')";
+const FTS_RAW_MAX = 4096;
+
+/** An alert touched by the current batch, flushed once at the end of it. */
+interface Touched {
+  id: number;
+  created: boolean;
+  groupKey: string;
+  count: number;
+  first_seen: string;
+  last_seen: string;
+  severity: Severity;
+  risk: number;
+  techniques: Set<string>;
+  /** Score, detection and enrichment of the highest-risk occurrence in this batch. */
+  best: { score: Score; event: ScoredEvent; severity: Severity; threat_type: string } | null;
+}
+
+interface GroupRow {
+  id: number;
+  last_seen: string;
+  first_seen: string;
+  severity: Severity;
+  risk_score: number;
+  technique_ids: string;
+}
+
+function maxSeverity(a: Severity, b: Severity): Severity {
+  return severityRank(a) >= severityRank(b) ? a : b;
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max);
+}
+
+/**
+ * normalize → enrich → detect → score → alert → persist, over batches. A batch is processed
+ * synchronously and committed in ONE transaction together with its source's cursor, so a crash at
+ * any instant either keeps the whole batch and its cursor or neither.
+ */
+export class Pipeline {
+  readonly metrics = new PipelineMetrics();
+  readonly suppressions: Suppressions;
+  private readonly stmts: ReturnType<Pipeline['prepare']>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly stages: PipelineStages,
+    private config: PipelineConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.stmts = this.prepare();
+    this.suppressions = new Suppressions(db, now);
+  }
+
+  configure(config: Partial<PipelineConfig>): void {
+    this.config = { ...this.config, ...config };
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      findGroup: db.prepare(
+        `SELECT id, last_seen, first_seen, severity, risk_score, technique_ids FROM alerts
+         WHERE group_key = ? AND last_seen >= ? AND status NOT IN ${CLOSED}
+         ORDER BY last_seen DESC LIMIT 1`,
+      ) as Statement<[string, string], GroupRow>,
+      insertAlert: db.prepare(
+        `INSERT INTO alerts (source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto,
+           first_seen, last_seen, count, risk_score, technique_ids, tags, created_at, updated_at,
+           group_key, threat_type, confidence, detection, score_terms, enrichment, src_ip_key, dst_ip_key, source_id)
+         VALUES (@source, @severity, @priority, 'NEW', @title, @rule_id, @src_ip, @src_port, @dst_ip, @dst_port, @proto,
+           @first_seen, @last_seen, @count, @risk_score, @technique_ids, '[]', @now, @now,
+           @group_key, @threat_type, @confidence, @detection, @score_terms, @enrichment, @src_ip_key, @dst_ip_key, @source_id)`,
+      ),
+      updateAlert: db.prepare(
+        `UPDATE alerts SET count = count + @count, first_seen = min(first_seen, @first_seen), last_seen = max(last_seen, @last_seen),
+           severity = @severity, priority = @priority, risk_score = @risk_score, technique_ids = @technique_ids,
+           threat_type = coalesce(@threat_type, threat_type), confidence = coalesce(@confidence, confidence),
+           detection = coalesce(@detection, detection), score_terms = coalesce(@score_terms, score_terms),
+           updated_at = @now
+         WHERE id = @id`,
+      ),
+      finalizeNew: db.prepare(
+        `UPDATE alerts SET count = @count, first_seen = @first_seen, last_seen = @last_seen, severity = @severity,
+           priority = @priority, risk_score = @risk_score, technique_ids = @technique_ids, threat_type = @threat_type,
+           confidence = @confidence, detection = @detection, score_terms = @score_terms
+         WHERE id = @id`,
+      ),
+      insertFts: db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)'),
+      insertEvent: db.prepare(
+        `INSERT INTO events (alert_id, source_id, source, ts, received_at, severity, rule_id, title, src_ip, src_port, dst_ip, dst_port,
+           proto, threat_type, technique_ids, risk_score, flow_id, suppressed_by, file, line, offset, raw)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertQuarantine: db.prepare(
+        'INSERT INTO quarantine (ts, source_id, format, reason, file, line, offset, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      outbox: db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)'),
+      sourceCounters: db.prepare(
+        `UPDATE sources SET lines_read = lines_read + @read, events = events + @events, skipped = skipped + @skipped,
+           quarantined = quarantined + @quarantined, alerts_created = alerts_created + @created,
+           alerts_updated = alerts_updated + @updated, suppressed = suppressed + @suppressed,
+           last_event_at = coalesce(@last_event_at, last_event_at), updated_at = @now, last_error = NULL
+         WHERE id = @id`,
+      ),
+      sourceCursor: db.prepare(
+        'UPDATE sources SET cursor_dev = ?, cursor_ino = ?, cursor_offset = ? WHERE id = ?',
+      ),
+    };
+  }
+
+  /**
+   * Runs one batch through every stage and commits it with the cursor. Never throws for bad
+   * input: unparseable records are quarantined with their reason and position.
+   */
+  process(sourceId: string, format: EventFormat, records: readonly InputRecord[], cursor?: CursorCommit | null): BatchOutcome {
+    const m = this.metrics;
+    const t0 = performance.now();
+    const events: SecurityEvent[] = [];
+    const quarantine: { reason: string; rec: InputRecord; format: EventFormat }[] = [];
+    let skipped = 0;
+    for (const rec of records) {
+      const fmt = rec.format ?? format;
+      if (rec.oversize !== undefined) {
+        quarantine.push({ reason: rec.oversize, rec, format: fmt });
+        continue;
+      }
+      const r = normalizeLine(fmt, rec.line, rec.position);
+      if (r.kind === 'event') events.push(r.event);
+      else if (r.kind === 'skipped') skipped++;
+      else quarantine.push({ reason: r.reason, rec, format: fmt });
+    }
+    const t1 = performance.now();
+    const enriched = this.stages.enrich(events);
+    const t2 = performance.now();
+    const detected = this.stages.detect(enriched);
+    const t3 = performance.now();
+    const scored = this.stages.score(detected);
+    const t4 = performance.now();
+    const outcome = this.persist(sourceId, records.length, scored, skipped, quarantine, cursor ?? null);
+    const t5 = performance.now();
+    m.recordBatch({
+      read: records.length,
+      events: events.length,
+      skipped,
+      quarantined: quarantine.length,
+      suppressed: outcome.suppressed,
+      alertsCreated: outcome.alerts_created,
+      alertsUpdated: outcome.alerts_updated,
+      stageMs: { normalize: t1 - t0, enrich: t2 - t1, detect: t3 - t2, score: t4 - t3, persist: t5 - t4 },
+    });
+    return outcome;
+  }
+
+  private persist(
+    sourceId: string,
+    read: number,
+    scored: ScoredEvent[],
+    skipped: number,
+    quarantine: { reason: string; rec: InputRecord; format: EventFormat }[],
+    cursor: CursorCommit | null,
+  ): BatchOutcome {
+    const s = this.stmts;
+    const nowIso = this.now().toISOString();
+    const minRank = severityRank(this.config.minAlertSeverity);
+    const windowMs = this.config.groupWindowMs;
+    const touched = new Map<string, Touched>();
+    const suppressionHits = new Map<number, number>();
+    let suppressed = 0;
+    let lastEventAt: string | null = null;
+
+    const run = this.db.transaction(() => {
+      this.suppressions.refreshIfStale();
+      for (const q of quarantine) {
+        const raw = q.rec.line.length > QUARANTINE_RAW_MAX ? q.rec.line.slice(0, QUARANTINE_RAW_MAX) : q.rec.line;
+        const reason = q.rec.line.length > QUARANTINE_RAW_MAX ? `${q.reason} (raw cut to ${QUARANTINE_RAW_MAX} characters)` : q.reason;
+        s.insertQuarantine.run(nowIso, sourceId, q.format, reason, q.rec.position.file, q.rec.position.line, q.rec.position.offset, raw);
+      }
+      for (const e of scored) {
+        if (lastEventAt === null || e.ts > lastEventAt) lastEventAt = e.ts;
+        let alertId: number | null = null;
+        let suppressedBy: number | null = null;
+        if (severityRank(e.severity) >= minRank || e.detection.correlations.length > 0) {
+          suppressedBy = this.suppressions.match(e);
+          if (suppressedBy !== null) {
+            suppressionHits.set(suppressedBy, (suppressionHits.get(suppressedBy) ?? 0) + 1);
+            suppressed++;
+          } else {
+            if (severityRank(e.severity) >= minRank) {
+              const key = `${e.source}|${e.rule_id ?? e.title}|${e.src_ip ?? ''}|${e.dst_ip ?? ''}`;
+              alertId = this.touch(touched, key, e, e.severity, e.score, e.title, e.rule_id, sourceId, nowIso, windowMs);
+            }
+            for (const hit of e.detection.correlations) {
+              const def = CORRELATION_ALERTS[hit.rule];
+              const key = `vigil|${hit.rule}|${hit.key}`;
+              const severity = maxSeverity(def.severity, e.severity);
+              this.touch(touched, key, e, severity, this.stages.rescore(e, severity), def.title(hit), `vigil:${hit.rule}`, sourceId, nowIso, windowMs);
+            }
+          }
+        }
+        s.insertEvent.run(
+          alertId,
+          sourceId,
+          e.source,
+          e.ts,
+          nowIso,
+          e.severity,
+          e.rule_id,
+          e.title,
+          e.src_ip,
+          e.src_port,
+          e.dst_ip,
+          e.dst_port,
+          e.proto,
+          e.detection.threat_type,
+          JSON.stringify(e.detection.technique_ids),
+          e.score.risk,
+          e.flow_id,
+          suppressedBy,
+          e.position.file,
+          e.position.line,
+          e.position.offset,
+          e.raw,
+        );
+      }
+      const created: number[] = [];
+      const updated: number[] = [];
+      for (const t of touched.values()) {
+        const best = t.best!;
+        const params = {
+          id: t.id,
+          count: t.count,
+          first_seen: t.first_seen,
+          last_seen: t.last_seen,
+          severity: t.severity,
+          priority: this.stages.priority(t.severity, t.risk),
+          risk_score: t.risk,
+          technique_ids: JSON.stringify([...t.techniques].sort()),
+          threat_type: best.threat_type,
+          confidence: best.event.detection.confidence,
+          detection: JSON.stringify(best.event.detection),
+          score_terms: JSON.stringify(best.score.terms),
+          now: nowIso,
+        };
+        if (t.created) {
+          s.finalizeNew.run(params);
+          s.outbox.run(t.id, 'new', nowIso);
+          created.push(t.id);
+        } else {
+          s.updateAlert.run(params);
+          s.outbox.run(t.id, 'updated', nowIso);
+          updated.push(t.id);
+        }
+      }
+      for (const [id, hits] of suppressionHits) this.suppressions.countHits(id, hits, nowIso);
+      s.sourceCounters.run({
+        id: sourceId,
+        read,
+        events: scored.length,
+        skipped,
+        quarantined: quarantine.length,
+        created: created.length,
+        updated: updated.length,
+        suppressed,
+        last_event_at: lastEventAt,
+        now: nowIso,
+      });
+      if (cursor) s.sourceCursor.run(cursor.dev, cursor.ino, cursor.offset, sourceId);
+      return { created, updated };
+    });
+    const { created, updated } = run.immediate();
+    return {
+      read,
+      events: scored.length,
+      skipped,
+      quarantined: quarantine.length,
+      suppressed,
+      alerts_created: created.length,
+      alerts_updated: updated.length,
+      created_ids: created,
+      updated_ids: updated,
+    };
+  }
+
+  /** Finds or creates the alert for a group key and folds one occurrence into it. */
+  private touch(
+    touched: Map<string, Touched>,
+    key: string,
+    e: ScoredEvent,
+    severity: Severity,
+    score: Score,
+    title: string,
+    ruleId: string | null,
+    sourceId: string,
+    nowIso: string,
+    windowMs: number,
+  ): number {
+    let t = touched.get(key);
+    if (t && Date.parse(e.ts) - Date.parse(t.last_seen) > windowMs) {
+      // the batch itself spans more than the grouping window: start a new alert
+      t = undefined;
+    }
+    if (!t) {
+      const since = new Date(Date.parse(e.ts) - windowMs).toISOString();
+      const row = this.stmts.findGroup.get(key, since);
+      if (row) {
+        t = {
+          id: row.id,
+          created: false,
+          groupKey: key,
+          count: 0,
+          first_seen: row.first_seen,
+          last_seen: row.last_seen,
+          severity: row.severity,
+          risk: row.risk_score,
+          techniques: new Set(JSON.parse(row.technique_ids) as string[]),
+          best: null,
+        };
+      } else {
+        const id = this.createAlert(e, key, severity, score, title, ruleId, sourceId, nowIso);
+        t = {
+          id,
+          created: true,
+          groupKey: key,
+          count: 0,
+          first_seen: e.ts,
+          last_seen: e.ts,
+          severity,
+          risk: score.risk,
+          techniques: new Set(),
+          best: null,
+        };
+      }
+      touched.set(key, t);
+    }
+    t.count++;
+    if (e.ts < t.first_seen) t.first_seen = e.ts;
+    if (e.ts > t.last_seen) t.last_seen = e.ts;
+    t.severity = maxSeverity(t.severity, severity);
+    for (const id of e.detection.technique_ids) t.techniques.add(id);
+    if (!t.best || score.risk >= t.best.score.risk) {
+      t.best = { score, event: e, severity, threat_type: e.detection.threat_type };
+    }
+    if (score.risk > t.risk) t.risk = score.risk;
+    return t.id;
+  }
+
+  private createAlert(e: ScoredEvent, key: string, severity: Severity, score: Score, title: string, ruleId: string | null, sourceId: string, nowIso: string): number {
+    const info = this.stmts.insertAlert.run({
+      source: e.source,
+      severity,
+      priority: this.stages.priority(severity, score.risk),
+      title,
+      rule_id: ruleId,
+      src_ip: e.src_ip,
+      src_port: e.src_port,
+      dst_ip: e.dst_ip,
+      dst_port: e.dst_port,
+      proto: e.proto,
+      first_seen: e.ts,
+      last_seen: e.ts,
+      count: 1,
+      risk_score: score.risk,
+      technique_ids: JSON.stringify(e.detection.technique_ids),
+      now: nowIso,
+      group_key: key,
+      threat_type: e.detection.threat_type,
+      confidence: e.detection.confidence,
+      detection: JSON.stringify(e.detection),
+      score_terms: JSON.stringify(score.terms),
+      enrichment: JSON.stringify({ src: e.src, dst: e.dst, agent: e.agent, user: e.user }),
+      src_ip_key: ipKey(e.src_ip),
+      dst_ip_key: ipKey(e.dst_ip),
+      source_id: sourceId,
+    });
+    const id = Number(info.lastInsertRowid);
+    this.stmts.insertFts.run(id, title, ruleId ?? '', [e.src_ip, e.dst_ip].filter(Boolean).join(' '), cut(e.raw, FTS_RAW_MAX));
+    return id;
+  }
+}

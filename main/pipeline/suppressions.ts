@@ -1,0 +1,116 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { z } from 'zod';
+import { ipKey, ipKeyRange, type KeyRange } from '../store/ipkey.js';
+import type { SecurityEvent } from './types.js';
+
+/** What a suppression rule matches: every given field must match (AND). */
+export const SuppressionMatch = z
+  .object({
+    source: z.enum(['suricata', 'wazuh']).optional(),
+    rule_id: z.string().min(1).max(200).optional(),
+    /** An address or a CIDR block. */
+    src_ip: z.string().min(1).max(64).optional(),
+    dst_ip: z.string().min(1).max(64).optional(),
+    dst_port: z.number().int().min(0).max(65535).optional(),
+    /** Case-insensitive substring of the event title. */
+    title_contains: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((m) => Object.keys(m).length > 0, 'a suppression must match at least one field')
+  .refine((m) => (m.src_ip === undefined || ipKeyRange(m.src_ip) !== null) && (m.dst_ip === undefined || ipKeyRange(m.dst_ip) !== null), 'src_ip/dst_ip must be an address or CIDR block');
+export type SuppressionMatch = z.infer<typeof SuppressionMatch>;
+
+interface CompiledRule {
+  id: number;
+  expiresAt: string | null;
+  source?: string;
+  ruleId?: string;
+  src?: KeyRange;
+  dst?: KeyRange;
+  dstPort?: number;
+  title?: string;
+}
+
+interface RuleRow {
+  id: number;
+  expires_at: string | null;
+  match: string;
+}
+
+function inRange(ip: string | null, range: KeyRange): boolean {
+  const k = ipKey(ip);
+  return k !== null && k >= range.lo && k <= range.hi;
+}
+
+/**
+ * Active suppression rules, compiled once and re-read from SQLite when another process (or the
+ * UI) may have changed them. A matching event is stored but raises no alert; the rule counts it.
+ */
+export class Suppressions {
+  private rules: CompiledRule[] = [];
+  private loadedAt = 0;
+  private readonly selectActive: Statement<[string], RuleRow>;
+  private readonly hitStmt: Statement;
+
+  constructor(
+    db: Database,
+    private readonly now: () => Date,
+    private readonly refreshMs = 1000,
+  ) {
+    this.selectActive = db.prepare(
+      'SELECT id, expires_at, match FROM suppressions WHERE enabled = 1 AND (expires_at IS NULL OR expires_at > ?) ORDER BY id',
+    );
+    this.hitStmt = db.prepare('UPDATE suppressions SET hits = hits + ?, last_hit_at = ? WHERE id = ?');
+  }
+
+  /** Forces the next match to see the current rules. */
+  invalidate(): void {
+    this.loadedAt = 0;
+  }
+
+  refreshIfStale(): void {
+    const t = this.now().getTime();
+    if (t - this.loadedAt < this.refreshMs) return;
+    this.loadedAt = t;
+    this.rules = [];
+    for (const row of this.selectActive.all(new Date(t).toISOString())) {
+      const parsed = SuppressionMatch.safeParse(JSON.parse(row.match));
+      if (!parsed.success) continue;
+      const m = parsed.data;
+      this.rules.push({
+        id: row.id,
+        expiresAt: row.expires_at,
+        ...(m.source ? { source: m.source } : {}),
+        ...(m.rule_id ? { ruleId: m.rule_id } : {}),
+        ...(m.src_ip ? { src: ipKeyRange(m.src_ip)! } : {}),
+        ...(m.dst_ip ? { dst: ipKeyRange(m.dst_ip)! } : {}),
+        ...(m.dst_port !== undefined ? { dstPort: m.dst_port } : {}),
+        ...(m.title_contains ? { title: m.title_contains.toLowerCase() } : {}),
+      });
+    }
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  /** The id of the first active rule matching the event, or null. */
+  match(e: SecurityEvent): number | null {
+    if (this.rules.length === 0) return null;
+    for (const r of this.rules) {
+      if (r.expiresAt !== null && e.ts >= r.expiresAt && this.now().toISOString() >= r.expiresAt) continue;
+      if (r.source !== undefined && r.source !== e.source) continue;
+      if (r.ruleId !== undefined && r.ruleId !== e.rule_id) continue;
+      if (r.dstPort !== undefined && r.dstPort !== e.dst_port) continue;
+      if (r.src !== undefined && !inRange(e.src_ip, r.src)) continue;
+      if (r.dst !== undefined && !inRange(e.dst_ip, r.dst)) continue;
+      if (r.title !== undefined && !e.title.toLowerCase().includes(r.title)) continue;
+      return r.id;
+    }
+    return null;
+  }
+
+  countHits(id: number, hits: number, ts: string): void {
+    this.hitStmt.run(hits, ts, id);
+  }
+}

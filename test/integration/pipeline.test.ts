@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPipeline } from '../../main/pipeline/stages.js';
+import { ingestFiles } from '../../main/pipeline/runner.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../main/contract/index.js';
+import type { Services } from '../../main/core/services.js';
+import { tempDir } from '../helpers/tmp.js';
+import { repoRoot, testServices } from '../helpers/services.js';
+
+const resources = path.join(repoRoot, 'resources');
+
+async function setup(over: Partial<Settings> = {}) {
+  const s = await testServices(tempDir());
+  const { pipeline } = await createPipeline(s.db, { ...DEFAULT_SETTINGS, ...over }, resources, () => {});
+  return { s, pipeline };
+}
+
+function eve(over: { ts?: string; src?: string; dst?: string; dport?: number; sid?: number; sig?: string; cat?: string; sev?: number } = {}): string {
+  return JSON.stringify({
+    timestamp: over.ts ?? '2026-11-21T10:00:00.000000+0000',
+    flow_id: 1,
+    event_type: 'alert',
+    src_ip: over.src ?? '203.0.113.9',
+    src_port: 40000,
+    dest_ip: over.dst ?? '10.0.0.5',
+    dest_port: over.dport ?? 22,
+    proto: 'TCP',
+    alert: {
+      action: 'allowed',
+      gid: 1,
+      signature_id: over.sid ?? 2001219,
+      rev: 20,
+      signature: over.sig ?? 'ET SCAN Potential SSH Scan',
+      category: over.cat ?? 'Attempted Information Leak',
+      severity: over.sev ?? 2,
+    },
+  }).replace('"flow_id":1', '"flow_id":18446744073709551615');
+}
+
+function write(dir: string, name: string, lines: string[], trailingNewline = true): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, lines.join('\n') + (trailingNewline ? '\n' : ''));
+  return file;
+}
+
+function alertsOf(s: Services) {
+  return s.alerts.list({}, 500).items;
+}
+
+describe('pipeline end to end', () => {
+  it('ingests, groups same rule+src+dst into one alert, and quarantines bad lines with reasons', async () => {
+    const { s, pipeline } = await setup();
+    const dir = tempDir();
+    const lines = [
+      eve({ ts: '2026-11-21T10:00:00.000000+0000' }),
+      eve({ ts: '2026-11-21T10:01:00.000000+0000' }),
+      eve({ ts: '2026-11-21T10:02:00.500000+0100' }), // 09:02Z: still inside the window, first_seen moves back
+      '{"timestamp":"2026-11-21T10:00:00Z","event_type":"dns"}',
+      'not json at all',
+      '{"timestamp":"2026-11-21T10:00:00Z","event_type":"alert"}',
+      '',
+      eve({ sid: 2010935, sig: 'ET SCAN Suspicious inbound to MSSQL port 1433', dport: 1433 }),
+    ];
+    const file = write(dir, 'eve.json', lines, false); // last line without newline is still processed
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [file], 'eve');
+    expect(sum).toMatchObject({ read: 8, events: 4, skipped: 2, quarantined: 2, alerts_created: 2 });
+    const alerts = alertsOf(s);
+    expect(alerts).toHaveLength(2);
+    const ssh = alerts.find((a) => a.rule_id === '1:2001219')!;
+    expect(ssh).toMatchObject({ count: 3, first_seen: '2026-11-21T09:02:00.500Z', last_seen: '2026-11-21T10:01:00.000Z', severity: 'medium', src_ip: '203.0.113.9' });
+    const q = s.pipelineRepo.listQuarantine(10);
+    expect(q.total).toBe(2);
+    expect(q.items.map((i) => [i.line, i.reason])).toEqual([
+      [6, 'missing alert object'],
+      [5, expect.stringMatching(/^invalid JSON/)],
+    ]);
+    // the grouped events are kept with their raw line and position
+    const detail = s.alerts.detail(ssh.id)!;
+    expect(detail.events.map((e) => e.line)).toEqual([3, 1, 2]);
+    expect(detail.events[0]!.raw).toBe(lines[2]);
+    expect(detail.score_terms.reduce((a, t) => a + t.points, 0)).toBe(ssh.risk_score);
+    expect(detail.score_terms.map((t) => t.name)).toContain('severity');
+    await s.close();
+  });
+
+  it('opens a new alert when the grouping window has passed, and not for resolved alerts', async () => {
+    const { s, pipeline } = await setup({ groupWindowMinutes: 10 });
+    const dir = tempDir();
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'a.json', [eve({ ts: '2026-11-21T10:00:00.000000+0000' })])], 'eve');
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'b.json', [eve({ ts: '2026-11-21T10:11:00.000000+0000' })])], 'eve');
+    expect(alertsOf(s)).toHaveLength(2);
+    const newest = alertsOf(s)[0]!;
+    s.alerts.setStatus(newest.id, 'RESOLVED', 'ana', 'done');
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'c.json', [eve({ ts: '2026-11-21T10:12:00.000000+0000' })])], 'eve');
+    expect(alertsOf(s)).toHaveLength(3);
+    await s.close();
+  });
+
+  it('below the alert severity an event is stored but raises no alert', async () => {
+    const { s, pipeline } = await setup({ minAlertSeverity: 'high' });
+    const dir = tempDir();
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'e.json', [eve({ sev: 2 }), eve({ sev: 1, sid: 1, sig: 'ET EXPLOIT x' })])], 'eve');
+    expect(sum).toMatchObject({ events: 2, alerts_created: 1 });
+    expect(s.pipelineRepo.status().events_retained).toBe(2);
+    await s.close();
+  });
+
+  it('correlates a brute force into its own alert with technique T1110', async () => {
+    const { s, pipeline } = await setup({ bruteForceFailures: 5 });
+    const dir = tempDir();
+    const fail = (i: number, user: string) =>
+      JSON.stringify({
+        timestamp: `2026-11-21T10:00:${String(10 + i).padStart(2, '0')}.000+0000`,
+        rule: { level: 5, id: '5716', description: 'sshd: authentication failed.', groups: ['syslog', 'sshd', 'authentication_failed'], mitre: { id: ['T1110.001'] } },
+        agent: { id: '001', name: 'web-01', ip: '10.0.0.5' },
+        data: { srcip: '81.2.69.142', dstip: '10.0.0.5', srcuser: user },
+        full_log: `Failed password for ${user} from 81.2.69.142 port 50000 ssh2`,
+        location: '/var/log/auth.log',
+      });
+    const file = write(dir, 'alerts.json', [0, 1, 2, 3, 4, 5].map((i) => fail(i, 'root')));
+    await ingestFiles(pipeline, s.pipelineRepo, [file], 'wazuh');
+    const alerts = alertsOf(s);
+    const bf = alerts.find((a) => a.rule_id === 'vigil:brute_force');
+    expect(bf, JSON.stringify(alerts.map((a) => a.title))).toBeDefined();
+    expect(bf!.title).toMatch(/^Brute force: \d+ authentication failures from 81\.2\.69\.142/);
+    expect(bf!.severity).toBe('high');
+    expect(bf!.technique_ids.some((t) => t.startsWith('T1110'))).toBe(true);
+    const detail = s.alerts.detail(bf!.id)!;
+    expect(detail.threat_type).toBe('brute_force');
+    expect(detail.score_terms.map((t) => t.name)).toContain('correlation');
+    await s.close();
+  });
+
+  it('suppression rules stop matching events from alerting and count their hits', async () => {
+    const { s, pipeline } = await setup();
+    s.pipelineRepo.createSuppression({ src_ip: '203.0.113.0/24' }, 'pentest window', 'ana', null);
+    const dir = tempDir();
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 's.json', [eve(), eve({ src: '198.51.100.1' }), eve()])], 'eve');
+    expect(sum).toMatchObject({ events: 3, suppressed: 2, alerts_created: 1 });
+    expect(s.pipelineRepo.listSuppressions()[0]).toMatchObject({ hits: 2, reason: 'pentest window' });
+    await s.close();
+  });
+
+  it('writes the outbox in commit order and finds alerts by CIDR, technique and text', async () => {
+    const { s, pipeline } = await setup();
+    const dir = tempDir();
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'x.json', [eve(), eve({ src: '2001:db8::7', sid: 5, sig: 'ET EXPLOIT Apache Struts RCE', cat: 'Attempted Administrator Privilege Gain', sev: 1 })])], 'eve');
+    const out = s.pipelineRepo.outboxSince(0, 100);
+    expect(out.map((o) => o.kind)).toEqual(['new', 'new']);
+    expect(out[1]!.seq).toBeGreaterThan(out[0]!.seq);
+    expect(s.alerts.list({ src_ip: '203.0.113.0/24' }, 10).items).toHaveLength(1);
+    expect(s.alerts.list({ src_ip: '2001:db8::/32' }, 10).items).toHaveLength(1);
+    expect(s.alerts.list({ src_ip: '2001:0db8:0:0::7' }, 10).items).toHaveLength(1);
+    expect(s.alerts.list({ text: 'struts' }, 10).items.map((a) => a.title)).toEqual(['ET EXPLOIT Apache Struts RCE']);
+    expect(s.alerts.list({ text: '203.0.113.9' }, 10).items).toHaveLength(1);
+    const withTech = s.alerts.list({}, 10).items.find((a) => a.technique_ids.length > 0)!;
+    expect(s.alerts.list({ technique: withTech.technique_ids[0]!.split('.')[0]! }, 10).items.map((a) => a.id)).toContain(withTech.id);
+    await s.close();
+  });
+});
