@@ -13,6 +13,9 @@ export default defineConfig({
     // Everything ships in the bundle: no CDN, no remote fonts.
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2000,
+    // The CSP forbids inline scripts; Chromium (Electron and the e2e browser) has native
+    // modulepreload, so the polyfill is not needed.
+    modulePreload: { polyfill: false },
   },
   server: { host: '127.0.0.1' },
   test: {

@@ -3,6 +3,8 @@ import { UsageError, UserError } from './errors.js';
 import { printJson, printLine } from './output.js';
 import { serveCommand } from './commands/serve.js';
 import { dbCommand } from './commands/db.js';
+import { alertsCommand } from './commands/alerts.js';
+import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -27,6 +29,12 @@ async function versionCommand(argv: string[]): Promise<number> {
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'serve the console in a browser (headless mode)' },
+  ingest: { run: ingestCommand, summary: 'process whole Suricata EVE or Wazuh alerts.json files once' },
+  tail: { run: tailCommand, summary: 'follow a growing EVE or alerts.json file (like tail -F)' },
+  simulate: { run: simulateCommand, summary: 'generate realistic attack scenarios through the pipeline' },
+  alerts: { run: alertsCommand, summary: 'list, show and export alerts' },
+  quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },
+  status: { run: statusCommand, summary: 'sources, cursors and live pipeline figures' },
   db: { run: dbCommand, summary: 'database info and migration' },
   version: { run: versionCommand, summary: 'print the version' },
 };

@@ -1,0 +1,275 @@
+import { parse, intOption } from '../args.js';
+import { dataDirFrom, headlessServices } from '../context.js';
+import { createPipeline } from '../../pipeline/stages.js';
+import { FileFollower, ingestFiles, simulate, type IngestSummary } from '../../pipeline/runner.js';
+import { startHousekeeping } from '../../pipeline/housekeeping.js';
+import { SCENARIOS, isScenarioName } from '../../pipeline/sources/simulator.js';
+import type { Services } from '../../core/services.js';
+import type { EventFormat } from '../../pipeline/types.js';
+import { UsageError, UserError } from '../errors.js';
+import { printJson, printLine, printTable } from '../output.js';
+
+const DATA_DIR_HELP = '  --data-dir D   data directory (default: VIGIL_DATA_DIR, else the desktop app\'s)';
+
+export const ingestHelp = `Usage: vigil ingest --format eve|wazuh FILE... [--json]
+
+Processes whole files once through the pipeline (normalize, enrich, detect, score, alert) and
+prints a summary. A last line without a trailing newline is still processed. Lines that cannot
+be parsed are quarantined with the reason (see "vigil quarantine list").
+
+Options:
+  --format F     eve (Suricata eve.json) or wazuh (Wazuh alerts.json)
+  --json         print the summary as one JSON object:
+                 {read, events, skipped, quarantined, alerts_created, alerts_updated, duration_ms}
+${DATA_DIR_HELP}
+  -h, --help     show this help`;
+
+export const tailHelp = `Usage: vigil tail --format eve|wazuh FILE [--from-end] [--json]
+
+Follows FILE like "tail -F" (rotation, truncation, partial last lines) and feeds the pipeline
+until interrupted. The position is kept in the database, committed with the rows it produced:
+stop it at any moment and the next run continues exactly where it left off.
+
+Options:
+  --format F     eve or wazuh
+  --from-end     on the first run, start at the end of the file instead of the beginning
+  --json         progress as one JSON object per line
+${DATA_DIR_HELP}
+  -h, --help     show this help`;
+
+export const simulateHelp = `Usage: vigil simulate --scenario S [--rate N] [--duration S] [--seed N] [--json]
+
+Generates realistic Suricata EVE and Wazuh records that go through the SAME pipeline as real
+input, for demos, training and tests.
+
+Scenarios:
+${Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(14)} ${v}`).join('\n')}
+
+Options:
+  --rate N       records per second (default 20)
+  --duration S   seconds to run (default 30)
+  --seed N       random seed, for a repeatable run
+  --json         print the summary as one JSON object
+${DATA_DIR_HELP}
+  -h, --help     show this help`;
+
+export const statusHelp = `Usage: vigil status [--json]
+
+Shows the pipeline: every source with its cursor and counters, the figures of running Vigil
+processes (events/s, alerts/min, per-stage latency, queue depth), and database-wide counts.
+
+Options:
+  --json         print one JSON object
+${DATA_DIR_HELP}
+  -h, --help     show this help`;
+
+export const quarantineHelp = `Usage: vigil quarantine list [--limit N] [--json]
+
+Lists records that could not be parsed, newest first, with the reason and where they came from.
+
+Options:
+  --limit N      how many (default 20, at most 500)
+  --json         print one JSON object {items, total}
+${DATA_DIR_HELP}
+  -h, --help     show this help`;
+
+function formatOf(command: string, v: string | undefined): EventFormat {
+  if (v === 'eve' || v === 'wazuh') return v;
+  throw new UsageError(v === undefined ? '--format is required (eve or wazuh)' : `--format must be eve or wazuh, got "${v}"`, command);
+}
+
+async function pipelineFor(s: Services) {
+  return createPipeline(s.db, s.settings.get(), s.config.resourcesDir, (m) => process.stderr.write(`vigil: warning: ${m}\n`), s.now);
+}
+
+function printSummary(sum: IngestSummary, json: boolean): void {
+  if (json) printJson(sum);
+  else {
+    printLine(
+      `read ${sum.read} lines: ${sum.events} events, ${sum.skipped} skipped, ${sum.quarantined} quarantined, ${sum.suppressed} suppressed; ` +
+        `alerts ${sum.alerts_created} created, ${sum.alerts_updated} updated (${sum.duration_ms} ms)`,
+    );
+  }
+}
+
+function untilSignal(): { signal: AbortSignal; dispose: () => void } {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+export async function ingestCommand(argv: string[]): Promise<number> {
+  const args = parse('ingest', argv, { format: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
+  if (args.flag('help')) {
+    printLine(ingestHelp);
+    return 0;
+  }
+  const format = formatOf('ingest', args.str('format'));
+  if (args.positionals.length === 0) throw new UsageError('name at least one file to ingest', 'ingest');
+  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  try {
+    const { pipeline } = await pipelineFor(s);
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, args.positionals, format).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new UserError(`no such file: ${err.path ?? ''}`);
+      if (err.code === 'EISDIR' || err.code === 'EACCES') throw new UserError(`cannot read ${err.path ?? ''}: ${err.code}`);
+      throw err;
+    });
+    printSummary(sum, args.flag('json'));
+    return 0;
+  } finally {
+    await s.close();
+  }
+}
+
+export async function tailCommand(argv: string[]): Promise<number> {
+  const args = parse('tail', argv, { format: { type: 'string' }, 'from-end': { type: 'boolean' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
+  if (args.flag('help')) {
+    printLine(tailHelp);
+    return 0;
+  }
+  const format = formatOf('tail', args.str('format'));
+  if (args.positionals.length !== 1) throw new UsageError('tail follows exactly one file', 'tail');
+  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const { signal, dispose } = untilSignal();
+  const { pipeline } = await pipelineFor(s);
+  const follower = new FileFollower(pipeline, s.pipelineRepo, args.positionals[0]!, format, { startAt: args.flag('from-end') ? 'end' : 'beginning' });
+  const json = args.flag('json');
+  let lastPrinted = '';
+  const stopHousekeeping = startHousekeeping(pipeline, s.pipelineRepo, {
+    processName: `tail:${process.pid}`,
+    settings: () => s.settings.get(),
+    onMetrics: (m) => {
+      const line = json
+        ? JSON.stringify({ source: follower.sourceId, ...m.totals, events_per_s: m.events_per_s, state: follower.status().state })
+        : `${follower.file}: ${m.totals.read} lines, ${m.totals.events} events, ${m.totals.quarantined} quarantined, alerts +${m.totals.alerts_created} new / ${m.totals.alerts_updated} updated, ${m.events_per_s}/s, ${follower.status().state}`;
+      if (line !== lastPrinted) printLine(line);
+      lastPrinted = line;
+    },
+  });
+  try {
+    if (!json) printLine(`following ${follower.file} (${format}); Ctrl-C to stop`);
+    await follower.run(signal);
+    return 0;
+  } finally {
+    dispose();
+    stopHousekeeping();
+    await s.close();
+  }
+}
+
+export async function simulateCommand(argv: string[]): Promise<number> {
+  const args = parse('simulate', argv, {
+    scenario: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+  });
+  if (args.flag('help')) {
+    printLine(simulateHelp);
+    return 0;
+  }
+  const scenario = args.str('scenario');
+  if (!isScenarioName(scenario)) {
+    throw new UsageError(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}${scenario ? `, got "${scenario}"` : ''}`, 'simulate');
+  }
+  const rate = intOption('simulate', 'rate', args.str('rate'), 1, 100_000) ?? 20;
+  const durationS = intOption('simulate', 'duration', args.str('duration'), 1, 86_400) ?? 30;
+  const seed = intOption('simulate', 'seed', args.str('seed'), 0, 2 ** 31 - 1);
+  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const { signal, dispose } = untilSignal();
+  const { pipeline } = await pipelineFor(s);
+  const stopHousekeeping = startHousekeeping(pipeline, s.pipelineRepo, { processName: `simulate:${process.pid}`, settings: () => s.settings.get() });
+  try {
+    if (!args.flag('json')) printLine(`simulating ${scenario} at ${rate}/s for ${durationS} s`);
+    const sum = await simulate(pipeline, s.pipelineRepo, { scenario, rate, durationS, signal, ...(seed !== undefined ? { seed } : {}) });
+    printSummary(sum, args.flag('json'));
+    return 0;
+  } finally {
+    dispose();
+    stopHousekeeping();
+    await s.close();
+  }
+}
+
+export async function statusCommand(argv: string[]): Promise<number> {
+  const args = parse('status', argv, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
+  if (args.flag('help')) {
+    printLine(statusHelp);
+    return 0;
+  }
+  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  try {
+    const st = s.pipelineRepo.status();
+    if (args.flag('json')) {
+      printJson(st);
+      return 0;
+    }
+    printLine(`alerts ${st.alerts_total} (${st.alerts_last_min} new in the last minute), events retained ${st.events_retained} (${st.events_last_min} in the last minute), quarantined ${st.quarantine_total}`);
+    printLine('');
+    if (st.sources.length === 0) printLine('no sources yet (vigil ingest, vigil tail or vigil simulate add them)');
+    else {
+      printTable([
+        ['SOURCE', 'STATE', 'CURSOR', 'LINES', 'EVENTS', 'SKIPPED', 'QUAR.', 'ALERTS NEW/UPD', 'LAST EVENT', 'LAST ERROR'],
+        ...st.sources.map((x) => [
+          x.id,
+          x.enabled ? 'enabled' : 'paused',
+          x.kind === 'file' ? `ino ${x.cursor.ino ?? '-'} @ ${x.cursor.offset}` : '-',
+          String(x.lines_read),
+          String(x.events),
+          String(x.skipped),
+          String(x.quarantined),
+          `${x.alerts_created}/${x.alerts_updated}`,
+          x.last_event_at ?? '-',
+          x.last_error ?? '-',
+        ]),
+      ]);
+    }
+    printLine('');
+    if (st.processes.length === 0) printLine('no pipeline process is running');
+    for (const p of st.processes) {
+      const m = p.metrics;
+      const stages = Object.entries(m.stage_ms_per_1k).map(([k, v]) => `${k} ${v}`).join(', ');
+      printLine(`${p.process}: ${m.events_per_s} events/s, ${m.alerts_per_min} alerts/min, queue ${m.queue_depth}, batch p99 ${m.batch_ms_p99} ms; ms per 1k events: ${stages}`);
+    }
+    return 0;
+  } finally {
+    await s.close();
+  }
+}
+
+export async function quarantineCommand(argv: string[]): Promise<number> {
+  const args = parse('quarantine', argv, { limit: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
+  const sub = args.positionals[0];
+  if (args.flag('help') || !sub) {
+    printLine(quarantineHelp);
+    return args.flag('help') ? 0 : 2;
+  }
+  if (sub !== 'list') throw new UsageError(`unknown quarantine command "${sub}" (expected list)`, 'quarantine');
+  const limit = intOption('quarantine', 'limit', args.str('limit'), 1, 500) ?? 20;
+  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  try {
+    const q = s.pipelineRepo.listQuarantine(limit);
+    if (args.flag('json')) printJson(q);
+    else if (q.items.length === 0) printLine('the quarantine is empty');
+    else {
+      printLine(`${q.total} quarantined record(s); newest ${q.items.length}:`);
+      for (const i of q.items) {
+        printLine(`#${i.id} ${i.ts} ${i.file ?? i.source_id}${i.line !== null ? `:${i.line}` : ''} (offset ${i.offset ?? '-'}): ${i.reason}`);
+        printLine(`    ${i.raw.length > 200 ? `${i.raw.slice(0, 200)}...` : i.raw}`);
+      }
+    }
+    return 0;
+  } finally {
+    await s.close();
+  }
+}

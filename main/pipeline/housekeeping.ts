@@ -1,0 +1,52 @@
+import type { Settings } from '../contract/index.js';
+import type { PipelineRepo } from '../store/pipeline-repo.js';
+import type { Pipeline } from './pipeline.js';
+
+export interface HousekeepingOptions {
+  /** Name under which this process publishes its figures (e.g. "tail:1234"). */
+  processName: string;
+  settings: () => Settings;
+  onMetrics?: (m: ReturnType<Pipeline['metrics']['snapshot']>) => void;
+  metricsEveryMs?: number;
+  pruneEveryMs?: number;
+  log?: (msg: string) => void;
+}
+
+/**
+ * What every long-running pipeline process does on the side: publish its figures once a second
+ * (for `vigil status`, the UI and other processes) and prune raw events past their retention in
+ * small batches. Returns the function that stops it (and withdraws the published figures).
+ */
+export function startHousekeeping(pipeline: Pipeline, repo: PipelineRepo, opts: HousekeepingOptions): () => void {
+  const publish = () => {
+    try {
+      const m = pipeline.metrics.snapshot();
+      repo.publishMetrics(opts.processName, m);
+      opts.onMetrics?.(m);
+    } catch (err) {
+      opts.log?.(`could not publish metrics: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const prune = () => {
+    try {
+      const s = opts.settings();
+      // a few small batches per tick keep every transaction short
+      for (let i = 0; i < 4; i++) if (repo.pruneEvents(s.eventRetentionDays, s.eventRetentionMaxRows, 2000) < 2000) break;
+    } catch (err) {
+      opts.log?.(`retention pruning failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const m = setInterval(publish, opts.metricsEveryMs ?? 1000);
+  const p = setInterval(prune, opts.pruneEveryMs ?? 30_000);
+  m.unref();
+  p.unref();
+  return () => {
+    clearInterval(m);
+    clearInterval(p);
+    try {
+      repo.clearMetrics(opts.processName);
+    } catch {
+      // the database may already be closed
+    }
+  };
+}

@@ -1,0 +1,33 @@
+import { Info, Siren } from 'lucide-react';
+import type { ReactNode } from 'react';
+import type { Route } from './router.js';
+
+interface NavItem {
+  name: Route['name'];
+  href: string;
+  label: string;
+  icon: ReactNode;
+}
+
+/** Only screens that really work are listed. */
+const ITEMS: NavItem[] = [
+  { name: 'alerts', href: '#/alerts', label: 'Alerts', icon: <Siren size={16} aria-hidden="true" /> },
+  { name: 'about', href: '#/about', label: 'About', icon: <Info size={16} aria-hidden="true" /> },
+];
+
+export function Nav({ route }: { route: Route }) {
+  return (
+    <nav aria-label="Main" className="app-nav">
+      <ul>
+        {ITEMS.map((item) => (
+          <li key={item.name}>
+            <a className="nav-link" href={item.href} aria-current={route.name === item.name ? 'page' : undefined}>
+              {item.icon}
+              <span>{item.label}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,90 @@
+import { create } from 'zustand';
+import type { Settings, SettingsPatch } from '../../main/contract/settings.js';
+import { api, errorMessage } from '../api/index.js';
+import { toastError } from './toasts.js';
+
+export type Theme = Settings['theme'];
+
+/** Used until settings.get answers (same values as the contract's defaults). */
+const DEFAULT_PAGE_SIZE = 100;
+
+const THEME_CACHE_KEY = 'vigil.theme';
+
+/** The last theme seen, so the first paint after a reload uses it (before settings.get answers). */
+export function cachedTheme(): Theme {
+  try {
+    return localStorage.getItem(THEME_CACHE_KEY) === 'light' ? 'light' : 'dark';
+  } catch {
+    return 'dark';
+  }
+}
+
+export function applyTheme(theme: Theme): void {
+  document.documentElement.dataset.theme = theme;
+  try {
+    localStorage.setItem(THEME_CACHE_KEY, theme);
+  } catch {
+    // storage disabled: the theme still applies for this page
+  }
+}
+
+interface SettingsState {
+  /** The full settings once loaded; null before settings.get answers. */
+  settings: Settings | null;
+  /** Effective theme (cached value until settings load). */
+  theme: Theme;
+  /** Effective alerts page size. */
+  pageSize: number;
+  error: string | null;
+  load(): Promise<void>;
+  update(patch: SettingsPatch): Promise<void>;
+  setTheme(theme: Theme): Promise<void>;
+  /** Applies a `settings.changed` push. */
+  received(next: Settings): void;
+}
+
+function derived(s: Settings) {
+  return { settings: s, theme: s.theme, pageSize: s.alertsPageSize };
+}
+
+export const useSettings = create<SettingsState>((set, get) => ({
+  settings: null,
+  theme: cachedTheme(),
+  pageSize: DEFAULT_PAGE_SIZE,
+  error: null,
+
+  async load() {
+    try {
+      const settings = await api.call('settings.get');
+      set({ ...derived(settings), error: null });
+    } catch (err) {
+      set({ error: errorMessage(err) });
+    }
+  },
+
+  async update(patch) {
+    const before = get();
+    const restore = { settings: before.settings, theme: before.theme, pageSize: before.pageSize };
+    // Optimistic: the UI follows at once, and goes back if the save fails.
+    set({
+      theme: patch.theme ?? before.theme,
+      pageSize: patch.alertsPageSize ?? before.pageSize,
+      settings: before.settings ? { ...before.settings, ...patch } : null,
+    });
+    try {
+      const settings = await api.call('settings.set', { patch });
+      set({ ...derived(settings), error: null });
+    } catch (err) {
+      set(restore);
+      toastError(`Could not save settings: ${errorMessage(err)}`);
+    }
+  },
+
+  setTheme(theme) {
+    return get().update({ theme });
+  },
+
+  received(next) {
+    set(derived(next));
+  },
+}));
