@@ -3,6 +3,7 @@ import path from 'node:path';
 import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
 import { readPackageMeta } from '../core/app-meta.js';
 import { createHandlers } from '../core/handlers.js';
+import { OutboxWatcher } from '../core/live.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { APP_DIR_NAME } from '../core/paths.js';
 import { createServices, type Services } from '../core/services.js';
@@ -80,6 +81,7 @@ export function start(): void {
   let window: BrowserWindow | null = null;
   let tray: VigilTray | null = null;
   let disposeIpc: (() => void) | null = null;
+  let watcher: OutboxWatcher | null = null;
   let booting: Promise<void> | null = null;
   let phase: 'running' | 'closing' | 'closed' = 'running';
   let paths: ReturnType<typeof appPaths> | null = null;
@@ -129,6 +131,9 @@ export function start(): void {
     if (phase !== 'running') return; // quit was requested while the database was opening
     const handlers = createHandlers(services);
     disposeIpc = registerIpc({ services, handlers, logger, target: targetContents });
+    // alerts written by any process on this data directory (vigil tail, ingest, simulate) reach the window live
+    watcher = new OutboxWatcher(services.pipelineRepo, services.bus, logger);
+    watcher.start();
 
     openWindow();
     tray = createTray({ iconPath: paths.trayIconPath, onShow: showWindow, onQuit: () => app.quit(), logger });
@@ -137,6 +142,8 @@ export function start(): void {
 
   const shutdown = async () => {
     await booting?.catch(() => undefined);
+    watcher?.stop();
+    watcher = null;
     disposeIpc?.();
     disposeIpc = null;
     tray?.destroy();

@@ -4,6 +4,7 @@ import { appRoot, dataDirFrom, headlessServices } from '../context.js';
 import { createHandlers } from '../../core/handlers.js';
 import { startHeadlessServer } from '../../server/server.js';
 import { generateToken } from '../../server/auth.js';
+import { OutboxWatcher } from '../../core/live.js';
 import { UsageError, UserError } from '../errors.js';
 import { printLine } from '../output.js';
 
@@ -58,12 +59,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (code === 'EADDRNOTAVAIL') throw new UserError(`${host} is not an address of this machine`);
     throw err instanceof Error ? new UserError(err.message) : err;
   }
+  // alerts written by any process on this data directory reach the page live
+  const watcher = new OutboxWatcher(services.pipelineRepo, services.bus, services.logger);
+  watcher.start();
   printLine(`Vigil is serving at ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  watcher.stop();
   await server.close();
   await services.close();
   return 0;
