@@ -313,7 +313,8 @@ export class Pipeline {
           now: nowIso,
         };
         if (t.created) {
-          s.finalizeNew.run(params);
+          // a new alert seen once in this batch was written complete by its INSERT
+          if (t.count > 1) s.finalizeNew.run(params);
           s.outbox.run(t.id, 'new', nowIso);
           created.push(t.id);
         } else {

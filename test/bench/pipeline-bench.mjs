@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// `npm run bench`: the pipeline's speed and memory, each figure next to a baseline measured in the
+// same run. Phases run in separate child processes so each peak RSS is its own.
+//   1. generate a seeded 1,000,000-line EVE file (mixed signatures, sources, 10% non-alert records)
+//   2. floor: JSON.parse of every line + a plain batched insert of the same rows into a fresh
+//      SQLite file with the same schema and indexes
+//   3. Vigil's full pipeline on the same file (vigil ingest's code path)
+//   4. follow latency: a writer appends at 5,000 events/s; ingest-to-stored latency per line
+// Usage: node test/bench/pipeline-bench.mjs [--lines N] [--rate N] [--follow-seconds S] [--keep]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = (p) => pathToFileURL(path.join(root, 'dist', 'main', p)).href;
+const { values } = parseArgs({
+  options: {
+    phase: { type: 'string' },
+    file: { type: 'string' },
+    dir: { type: 'string' },
+    lines: { type: 'string', default: '1000000' },
+    rate: { type: 'string', default: '5000' },
+    'follow-seconds': { type: 'string', default: '20' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+// ---------- data ----------
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const SIGNATURES = [
+  [2001219, 'ET SCAN Potential SSH Scan', 'Attempted Information Leak', 2, 22],
+  [2010935, 'ET SCAN Suspicious inbound to MSSQL port 1433', 'Potentially Bad Traffic', 2, 1433],
+  [2006446, 'ET WEB_SERVER Possible SQL Injection Attempt UNION SELECT', 'Web Application Attack', 1, 80],
+  [2011042, 'ET WEB_SERVER MYSQL SELECT CONCAT SQL Injection Attempt', 'Web Application Attack', 1, 443],
+  [2019401, 'ET POLICY Vulnerable Java Version 1.8.x Detected', 'Potential Corporate Privacy Violation', 1, 80],
+  [2027865, 'ET INFO Observed DNS Query to .cloud TLD', 'Potentially Bad Traffic', 2, 53],
+  [2013028, 'ET POLICY curl User-Agent Outbound', 'Attempted Information Leak', 2, 80],
+  [2022973, 'ET MALWARE Possible Zbot Activity Common Download Struct', 'A Network Trojan was detected', 1, 80],
+  [2018959, 'ET POLICY PE EXE or DLL Windows file download HTTP', 'Potential Corporate Privacy Violation', 1, 80],
+  [2402000, 'ET DROP Dshield Block Listed Source', 'Misc Attack', 2, 445],
+  [2100498, 'GPL ATTACK_RESPONSE id check returned root', 'Potentially Bad Traffic', 2, 80],
+  [2008578, 'ET SCAN Sipvicious Scan', 'Attempted Information Leak', 2, 5060],
+  [2001569, 'ET SCAN Behavioral Unusual Port 445 traffic Potential Scan or Infection', 'Misc activity', 3, 445],
+  [2024792, 'ET CNC Feodo Tracker Reported CnC Server group 1', 'A Network Trojan was detected', 1, 443],
+  [2016149, 'ET INFO Session Traversal Utilities for NAT (STUN Binding Request)', 'Attempted User Privilege Gain', 2, 3478],
+  [2012887, 'ET POLICY Http Client Body contains pass= in cleartext', 'Potential Corporate Privacy Violation', 1, 80],
+  [2210045, 'SURICATA STREAM Packet with invalid ack', 'Generic Protocol Command Decode', 3, 443],
+  [2221010, 'SURICATA HTTP unable to match response to request', 'Generic Protocol Command Decode', 3, 80],
+  [2030358, 'ET EXPLOIT Possible Apache Struts OGNL Expression Injection', 'Attempted Administrator Privilege Gain', 1, 8080],
+  [2025275, 'ET DOS Possible NTP DDoS Inbound Frequent Un-Authed MON_LIST Requests', 'Attempted Denial of Service', 2, 123],
+];
+function generate(file, lines) {
+  const rnd = mulberry32(1337);
+  const fd = fs.openSync(file, 'w');
+  const t0 = Date.UTC(2026, 10, 21, 0, 0, 0);
+  let buf = '';
+  for (let i = 0; i < lines; i++) {
+    const ts = new Date(t0 + i * 20).toISOString().replace('Z', '123+0000');
+    // skewed pools like real traffic: a few heavy hitters, a long tail (20,000 external, 2,000 internal)
+    const ext = Math.floor(20000 * rnd() ** 3);
+    const src = rnd() < 0.6 ? `${45 + (ext % 150)}.${(ext * 7) % 256}.${(ext * 13) % 256}.${1 + (ext % 250)}` : `10.0.${Math.floor(rnd() * 8)}.${1 + Math.floor(250 * rnd() ** 2)}`;
+    const dst = `10.0.${Math.floor(rnd() * 4)}.${1 + Math.floor(40 * rnd() ** 2)}`;
+    const flow = `${BigInt(Math.floor(rnd() * 2 ** 52)) * 4099n + 9007199254740993n}`;
+    if (rnd() < 0.1) {
+      buf += `{"timestamp":"${ts}","flow_id":${flow},"in_iface":"eth0","event_type":"${rnd() < 0.5 ? 'flow' : 'dns'}","src_ip":"${src}","src_port":${1024 + Math.floor(rnd() * 60000)},"dest_ip":"${dst}","dest_port":53,"proto":"UDP"}\n`;
+    } else {
+      const [sid, sig, cat, sev, port] = SIGNATURES[Math.floor(rnd() * rnd() * SIGNATURES.length)];
+      buf += `{"timestamp":"${ts}","flow_id":${flow},"in_iface":"eth0","event_type":"alert","src_ip":"${src}","src_port":${1024 + Math.floor(rnd() * 60000)},"dest_ip":"${dst}","dest_port":${port},"proto":"TCP","alert":{"action":"allowed","gid":1,"signature_id":${sid},"rev":3,"signature":"${sig}","category":"${cat}","severity":${sev},"metadata":{"updated_at":["2024_01_01"]}},"app_proto":"http","flow":{"pkts_toserver":${1 + Math.floor(rnd() * 20)},"pkts_toclient":${Math.floor(rnd() * 20)},"bytes_toserver":${60 + Math.floor(rnd() * 9000)},"bytes_toclient":${Math.floor(rnd() * 9000)},"start":"${ts}"}}\n`;
+    }
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+}
+
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+async function openFresh(dir) {
+  const { openDatabase } = await import(dist('store/db.js'));
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return (await openDatabase(path.join(dir, 'vigil.db'))).db;
+}
+
+// ---------- phases (each in its own process) ----------
+async function phaseFloor(file, dir) {
+  const db = await openFresh(dir);
+  const { readLines } = await import(dist('pipeline/sources/file-lines.js'));
+  const insert = db.prepare(
+    `INSERT INTO events (alert_id, source_id, source, ts, received_at, severity, rule_id, title, src_ip, src_port, dst_ip, dst_port,
+       proto, threat_type, technique_ids, risk_score, flow_id, suppressed_by, file, line, offset, raw)
+     VALUES (NULL, 'floor', 'suricata', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown', '[]', 0, ?, NULL, ?, ?, ?, ?)`,
+  );
+  const t0 = performance.now();
+  let n = 0;
+  for await (const batch of readLines(file, { final: true, batchLines: 5000 })) {
+    const now = new Date().toISOString();
+    db.transaction(() => {
+      for (const l of batch.lines) {
+        const o = JSON.parse(l.text);
+        const a = o.alert;
+        insert.run(o.timestamp, now, a ? String(a.severity) : 'info', a ? `1:${a.signature_id}` : null, a ? a.signature : o.event_type, o.src_ip, o.src_port, o.dest_ip, o.dest_port, o.proto, String(o.flow_id), file, l.line, l.offset, l.text);
+        n++;
+      }
+    })();
+  }
+  const s = (performance.now() - t0) / 1000;
+  db.close();
+  return { lines: n, seconds: s, per_s: Math.round(n / s), peak_rss_mb: peakRssMb() };
+}
+
+async function phasePipeline(file, dir) {
+  const db = await openFresh(dir);
+  const { DEFAULT_SETTINGS } = await import(dist('contract/settings.js'));
+  const { createPipeline } = await import(dist('pipeline/stages.js'));
+  const { ingestFiles } = await import(dist('pipeline/runner.js'));
+  const { PipelineRepo } = await import(dist('store/pipeline-repo.js'));
+  const { pipeline } = await createPipeline(db, DEFAULT_SETTINGS, path.join(root, 'resources'), () => {});
+  const t0 = performance.now();
+  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], 'eve');
+  const s = (performance.now() - t0) / 1000;
+  const m = pipeline.metrics.snapshot();
+  const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
+  db.close();
+  return { lines: sum.read, events: sum.events, alerts, seconds: s, per_s: Math.round(sum.read / s), peak_rss_mb: peakRssMb(), stage_ms_per_1k: m.stage_ms_per_1k, summary: sum };
+}
+
+async function phaseFollow(dir, rate, seconds) {
+  const db = await openFresh(dir);
+  const { DEFAULT_SETTINGS } = await import(dist('contract/settings.js'));
+  const { createPipeline } = await import(dist('pipeline/stages.js'));
+  const { toInput } = await import(dist('pipeline/runner.js'));
+  const { FileTailer } = await import(dist('pipeline/sources/tail.js'));
+  const { PipelineRepo } = await import(dist('store/pipeline-repo.js'));
+  const { pipeline } = await createPipeline(db, DEFAULT_SETTINGS, path.join(root, 'resources'), () => {});
+  const repo = new PipelineRepo(db);
+  const file = path.join(dir, 'follow.json');
+  fs.writeFileSync(file, '');
+  repo.ensureSource('bench', 'file', 'eve', file);
+  const tailer = new FileTailer({ path: file, pollMs: 20, batchLines: 5000 });
+  const rnd = mulberry32(7);
+  const latencies = [];
+  let written = 0;
+  const total = rate * seconds;
+  const start = performance.now();
+  const fd = fs.openSync(file, 'a');
+  // writer: every 10 ms, append what is due; each line carries its write time
+  const writer = setInterval(() => {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+    let chunk = '';
+    const now = performance.timeOrigin + performance.now();
+    for (; written < due; written++) {
+      const [sid, sig, cat, sev, port] = SIGNATURES[Math.floor(rnd() * SIGNATURES.length)];
+      chunk += `{"timestamp":"${new Date().toISOString().replace('Z', '000+0000')}","flow_id":${9007199254740993n + BigInt(written)},"event_type":"alert","src_ip":"45.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.7","src_port":4444,"dest_ip":"10.0.0.${1 + (written % 40)}","dest_port":${port},"proto":"TCP","alert":{"action":"allowed","gid":1,"signature_id":${sid},"rev":1,"signature":"${sig}","category":"${cat}","severity":${sev}},"bench_written_ms":${now.toFixed(3)}}\n`;
+    }
+    if (chunk) fs.writeSync(fd, chunk);
+  }, 10);
+  let stored = 0;
+  while (stored < total) {
+    const batch = await tailer.next();
+    if (!batch) {
+      await new Promise((r) => setTimeout(r, 5));
+      continue;
+    }
+    pipeline.process('bench', 'eve', toInput(file, batch.lines), { dev: batch.cursor.dev, ino: batch.cursor.ino, offset: batch.cursor.offset });
+    const committed = performance.timeOrigin + performance.now();
+    for (const l of batch.lines) {
+      const m = /"bench_written_ms":([\d.]+)/.exec(l.text ?? '');
+      if (m) latencies.push(committed - Number(m[1]));
+    }
+    stored += batch.lines.length;
+  }
+  clearInterval(writer);
+  fs.closeSync(fd);
+  await tailer.close();
+  db.close();
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]);
+  return { rate, seconds, lines: latencies.length, p50_ms: pct(0.5), p99_ms: pct(0.99), max_ms: Math.round(latencies[latencies.length - 1]), peak_rss_mb: peakRssMb() };
+}
+
+// ---------- driver ----------
+function child(args) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`bench phase ${args.join(' ')} failed`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+if (values.phase) {
+  const out =
+    values.phase === 'floor' ? await phaseFloor(values.file, values.dir)
+    : values.phase === 'pipeline' ? await phasePipeline(values.file, values.dir)
+    : await phaseFollow(values.dir, Number(values.rate), Number(values['follow-seconds']));
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+} else {
+  const lines = Number(values.lines);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
+  const file = path.join(work, 'eve.json');
+  console.log(`Vigil pipeline bench (${os.cpus().length} cores, node ${process.versions.node})`);
+  let t = performance.now();
+  generate(file, lines);
+  console.log(`generated ${lines.toLocaleString('en')} EVE lines (${(fs.statSync(file).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const floor = child(['--phase', 'floor', '--file', file, '--dir', path.join(work, 'floor')]);
+  console.log(`floor     JSON.parse + batched insert: ${floor.per_s.toLocaleString('en')} lines/s (${floor.seconds.toFixed(1)} s), peak RSS ${floor.peak_rss_mb} MB`);
+  const full = child(['--phase', 'pipeline', '--file', file, '--dir', path.join(work, 'pipeline')]);
+  console.log(`pipeline  normalize..persist:          ${full.per_s.toLocaleString('en')} lines/s (${full.seconds.toFixed(1)} s), peak RSS ${full.peak_rss_mb} MB; ${full.events.toLocaleString('en')} events -> ${full.alerts.toLocaleString('en')} alerts`);
+  console.log(`          ms per 1k lines by stage: ${Object.entries(full.stage_ms_per_1k).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`ratio     pipeline / floor = ${(full.per_s / floor.per_s).toFixed(2)}   (target >= 0.6; end-to-end target >= 50,000 lines/s, RSS <= 400 MB)`);
+  const follow = child(['--phase', 'follow', '--dir', path.join(work, 'follow'), '--rate', values.rate, '--follow-seconds', values['follow-seconds']]);
+  console.log(`follow    ${follow.rate.toLocaleString('en')} events/s for ${follow.seconds} s: ingest-to-stored p50 ${follow.p50_ms} ms, p99 ${follow.p99_ms} ms, max ${follow.max_ms} ms (target p99 <= 250 ms), peak RSS ${follow.peak_rss_mb} MB`);
+  console.log(JSON.stringify({ floor, pipeline: { ...full, summary: undefined }, ratio: Number((full.per_s / floor.per_s).toFixed(3)), follow }));
+  if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
+  else console.log(`kept ${work}`);
+}
