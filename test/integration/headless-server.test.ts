@@ -63,9 +63,9 @@ interface Frame {
 async function connect(port: number, token: string | null) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`);
   const events: { event: string; payload: unknown }[] = [];
-  const pending = new Map<number, (v: unknown) => void>();
+  const pending = new Map<number, (v: Frame) => void>();
   ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as { type: string; id?: number; event?: string; payload?: unknown };
+    const frame = JSON.parse(data.toString()) as Frame & { type: string; id?: number; event?: string; payload?: unknown };
     if (frame.type === 'event') events.push({ event: frame.event!, payload: frame.payload });
     else pending.get(frame.id!)?.(frame);
   });
