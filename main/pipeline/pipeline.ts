@@ -68,7 +68,7 @@ const CORRELATION_ALERTS: Record<CorrelationHit['rule'], { severity: Severity; t
 };
 
 const CLOSED = "('RESOLVED','FALSE_POSITIVE')";
-const FTS_RAW_MAX = 4096;
+const FTS_RAW_MAX = 1024;
 
 /** An alert touched by the current batch, flushed once at the end of it. */
 interface Touched {
@@ -83,6 +83,10 @@ interface Touched {
   techniques: Set<string>;
   /** Score, detection and enrichment of the highest-risk occurrence in this batch. */
   best: { score: Score; event: ScoredEvent; severity: Severity; threat_type: string } | null;
+  /** The occurrence a new alert was created from (its details are already written). */
+  createdFrom: ScoredEvent | null;
+  /** The risk stored before this batch (existing alerts): details are replaced only by a riskier occurrence. */
+  storedRisk: number;
 }
 
 interface GroupRow {
@@ -134,28 +138,26 @@ export class Pipeline {
          WHERE group_key = ? AND last_seen >= ? AND status NOT IN ${CLOSED}
          ORDER BY last_seen DESC LIMIT 1`,
       ) as Statement<[string, string], GroupRow>,
+      // positional parameters: binding 20 named keys per row costs more than the insert itself
       insertAlert: db.prepare(
         `INSERT INTO alerts (source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto,
            first_seen, last_seen, count, risk_score, technique_ids, tags, created_at, updated_at,
-           group_key, threat_type, confidence, detection, score_terms, enrichment, src_ip_key, dst_ip_key, source_id)
-         VALUES (@source, @severity, @priority, 'NEW', @title, @rule_id, @src_ip, @src_port, @dst_ip, @dst_port, @proto,
-           @first_seen, @last_seen, @count, @risk_score, @technique_ids, '[]', @now, @now,
-           @group_key, @threat_type, @confidence, @detection, @score_terms, @enrichment, @src_ip_key, @dst_ip_key, @source_id)`,
+           group_key, threat_type, src_ip_key, dst_ip_key, source_id)
+         VALUES (?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      insertDetails: db.prepare('INSERT INTO alert_details (alert_id, confidence, detection, score_terms, enrichment) VALUES (?, ?, ?, ?, ?)'),
       updateAlert: db.prepare(
         `UPDATE alerts SET count = count + @count, first_seen = min(first_seen, @first_seen), last_seen = max(last_seen, @last_seen),
            severity = @severity, priority = @priority, risk_score = @risk_score, technique_ids = @technique_ids,
-           threat_type = coalesce(@threat_type, threat_type), confidence = coalesce(@confidence, confidence),
-           detection = coalesce(@detection, detection), score_terms = coalesce(@score_terms, score_terms),
-           updated_at = @now
+           threat_type = @threat_type, updated_at = @now
          WHERE id = @id`,
       ),
       finalizeNew: db.prepare(
         `UPDATE alerts SET count = @count, first_seen = @first_seen, last_seen = @last_seen, severity = @severity,
-           priority = @priority, risk_score = @risk_score, technique_ids = @technique_ids, threat_type = @threat_type,
-           confidence = @confidence, detection = @detection, score_terms = @score_terms
+           priority = @priority, risk_score = @risk_score, technique_ids = @technique_ids, threat_type = @threat_type
          WHERE id = @id`,
       ),
+      updateDetails: db.prepare('UPDATE alert_details SET confidence = @confidence, detection = @detection, score_terms = @score_terms WHERE alert_id = @id'),
       insertFts: db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)'),
       insertEvent: db.prepare(
         `INSERT INTO events (alert_id, source_id, source, ts, received_at, severity, rule_id, title, src_ip, src_port, dst_ip, dst_port,
@@ -307,18 +309,25 @@ export class Pipeline {
           risk_score: t.risk,
           technique_ids: JSON.stringify([...t.techniques].sort()),
           threat_type: best.threat_type,
+          now: nowIso,
+        };
+        const details = () => ({
+          id: t.id,
           confidence: best.event.detection.confidence,
           detection: JSON.stringify(best.event.detection),
           score_terms: JSON.stringify(best.score.terms),
-          now: nowIso,
-        };
+        });
+        // the explanation follows the highest-risk occurrence; rewrite it only when that changed
+        const detailsChanged = best.event !== t.createdFrom;
         if (t.created) {
           // a new alert seen once in this batch was written complete by its INSERT
           if (t.count > 1) s.finalizeNew.run(params);
+          if (detailsChanged) s.updateDetails.run(details());
           s.outbox.run(t.id, 'new', nowIso);
           created.push(t.id);
         } else {
           s.updateAlert.run(params);
+          if (best.score.risk > t.storedRisk) s.updateDetails.run(details());
           s.outbox.run(t.id, 'updated', nowIso);
           updated.push(t.id);
         }
@@ -386,6 +395,8 @@ export class Pipeline {
           risk: row.risk_score,
           techniques: new Set(JSON.parse(row.technique_ids) as string[]),
           best: null,
+          createdFrom: null,
+          storedRisk: row.risk_score,
         };
       } else {
         const id = this.createAlert(e, key, severity, score, title, ruleId, sourceId, nowIso);
@@ -400,6 +411,8 @@ export class Pipeline {
           risk: score.risk,
           techniques: new Set(),
           best: null,
+          createdFrom: e,
+          storedRisk: score.risk,
         };
       }
       touched.set(key, t);
@@ -417,34 +430,37 @@ export class Pipeline {
   }
 
   private createAlert(e: ScoredEvent, key: string, severity: Severity, score: Score, title: string, ruleId: string | null, sourceId: string, nowIso: string): number {
-    const info = this.stmts.insertAlert.run({
-      source: e.source,
+    const info = this.stmts.insertAlert.run(
+      e.source,
       severity,
-      priority: this.stages.priority(severity, score.risk),
+      this.stages.priority(severity, score.risk),
       title,
-      rule_id: ruleId,
-      src_ip: e.src_ip,
-      src_port: e.src_port,
-      dst_ip: e.dst_ip,
-      dst_port: e.dst_port,
-      proto: e.proto,
-      first_seen: e.ts,
-      last_seen: e.ts,
-      count: 1,
-      risk_score: score.risk,
-      technique_ids: JSON.stringify(e.detection.technique_ids),
-      now: nowIso,
-      group_key: key,
-      threat_type: e.detection.threat_type,
-      confidence: e.detection.confidence,
-      detection: JSON.stringify(e.detection),
-      score_terms: JSON.stringify(score.terms),
-      enrichment: JSON.stringify({ src: e.src, dst: e.dst, agent: e.agent, user: e.user }),
-      src_ip_key: ipKey(e.src_ip),
-      dst_ip_key: ipKey(e.dst_ip),
-      source_id: sourceId,
-    });
+      ruleId,
+      e.src_ip,
+      e.src_port,
+      e.dst_ip,
+      e.dst_port,
+      e.proto,
+      e.ts,
+      e.ts,
+      score.risk,
+      JSON.stringify([...e.detection.technique_ids].sort()),
+      nowIso,
+      nowIso,
+      key,
+      e.detection.threat_type,
+      ipKey(e.src_ip),
+      ipKey(e.dst_ip),
+      sourceId,
+    );
     const id = Number(info.lastInsertRowid);
+    this.stmts.insertDetails.run(
+      id,
+      e.detection.confidence,
+      JSON.stringify(e.detection),
+      JSON.stringify(score.terms),
+      JSON.stringify({ src: e.src, dst: e.dst, agent: e.agent, user: e.user }),
+    );
     this.stmts.insertFts.run(id, title, ruleId ?? '', [e.src_ip, e.dst_ip].filter(Boolean).join(' '), cut(e.raw, FTS_RAW_MAX));
     return id;
   }

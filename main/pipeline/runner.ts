@@ -68,7 +68,7 @@ export async function ingestFiles(
     if (!st.isFile()) throw new Error(`${file} is not a regular file`);
     const sourceId = fileSourceId('import', file);
     repo.ensureSource(sourceId, 'import', format, file);
-    for await (const batch of readLines(file, { final: true, batchLines: opts.batchLines ?? 5000 })) {
+    for await (const batch of readLines(file, { final: true, batchLines: opts.batchLines ?? 20_000 })) {
       const o = pipeline.process(sourceId, format, toInput(file, batch.lines), null);
       addOutcome(sum, o);
       opts.onBatch?.(o);

@@ -163,7 +163,11 @@ export class AlertsRepo {
     );
     this.ftsStmt = db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)');
     this.outboxStmt = db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)');
-    this.detailStmt = db.prepare('SELECT threat_type, confidence, detection, score_terms, enrichment FROM alerts WHERE id = ?');
+    this.detailStmt = db.prepare(
+      `SELECT a.threat_type, coalesce(d.confidence, 0) AS confidence, coalesce(d.detection, '{}') AS detection,
+         coalesce(d.score_terms, '[]') AS score_terms, coalesce(d.enrichment, '{}') AS enrichment
+       FROM alerts a LEFT JOIN alert_details d ON d.alert_id = a.id WHERE a.id = ?`,
+    );
     this.eventsStmt = db.prepare(
       `SELECT id, ts, severity, title, src_ip, src_port, dst_ip, dst_port, risk_score, file, line, offset, raw
        FROM events WHERE alert_id = ? ORDER BY ts, id LIMIT ?`,

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench`: the pipeline's speed and memory, each figure next to a baseline measured in the
 // same run. Phases run in separate child processes so each peak RSS is its own.
-//   1. generate a seeded 1,000,000-line EVE file (mixed signatures, sources, 10% non-alert records)
+//   1. generate a seeded 1,000,000-line EVE file: 20 signatures, 5,500 sources (heavy-tailed), 160
+//      targets, 10% non-alert records; each source fires a few signatures at a few targets, one in
+//      four sweeps targets at random (see generate())
 //   2. floor: JSON.parse of every line + a plain batched insert of the same rows into a fresh
 //      SQLite file with the same schema and indexes
 //   3. Vigil's full pipeline on the same file (vigil ingest's code path)
@@ -68,15 +70,20 @@ function generate(file, lines) {
   let buf = '';
   for (let i = 0; i < lines; i++) {
     const ts = new Date(t0 + i * 20).toISOString().replace('Z', '123+0000');
-    // skewed pools like real traffic: a few heavy hitters, a long tail (20,000 external, 2,000 internal)
-    const ext = Math.floor(20000 * rnd() ** 3);
-    const src = rnd() < 0.6 ? `${45 + (ext % 150)}.${(ext * 7) % 256}.${(ext * 13) % 256}.${1 + (ext % 250)}` : `10.0.${Math.floor(rnd() * 8)}.${1 + Math.floor(250 * rnd() ** 2)}`;
-    const dst = `10.0.${Math.floor(rnd() * 4)}.${1 + Math.floor(40 * rnd() ** 2)}`;
+    // Shaped like IDS output: a source (heavy-tailed over 5,000 external and 500 internal hosts)
+    // fires a few signatures of its own at a few targets of its own, and 1 source in 4 picks
+    // targets at random (sweeps), so grouping by rule + source + destination folds a lot but not all.
+    const external = rnd() < 0.65;
+    const who = external ? Math.floor(5000 * rnd() ** 2.5) : Math.floor(500 * rnd() ** 2);
+    const src = external ? `${45 + (who % 150)}.${(who * 7) % 256}.${(who * 13) % 256}.${1 + (who % 250)}` : `10.0.${4 + (who % 4)}.${1 + (who % 250)}`;
+    const sweeper = who % 4 === 0;
+    const target = sweeper ? Math.floor(rnd() * 160) : (who * 31 + Math.floor(rnd() * 3) * 17) % 160;
+    const dst = `10.0.${target % 4}.${1 + Math.floor(target / 4)}`;
     const flow = `${BigInt(Math.floor(rnd() * 2 ** 52)) * 4099n + 9007199254740993n}`;
     if (rnd() < 0.1) {
       buf += `{"timestamp":"${ts}","flow_id":${flow},"in_iface":"eth0","event_type":"${rnd() < 0.5 ? 'flow' : 'dns'}","src_ip":"${src}","src_port":${1024 + Math.floor(rnd() * 60000)},"dest_ip":"${dst}","dest_port":53,"proto":"UDP"}\n`;
     } else {
-      const [sid, sig, cat, sev, port] = SIGNATURES[Math.floor(rnd() * rnd() * SIGNATURES.length)];
+      const [sid, sig, cat, sev, port] = SIGNATURES[(who * 7 + Math.floor(rnd() * 3) * 5) % SIGNATURES.length];
       buf += `{"timestamp":"${ts}","flow_id":${flow},"in_iface":"eth0","event_type":"alert","src_ip":"${src}","src_port":${1024 + Math.floor(rnd() * 60000)},"dest_ip":"${dst}","dest_port":${port},"proto":"TCP","alert":{"action":"allowed","gid":1,"signature_id":${sid},"rev":3,"signature":"${sig}","category":"${cat}","severity":${sev},"metadata":{"updated_at":["2024_01_01"]}},"app_proto":"http","flow":{"pkts_toserver":${1 + Math.floor(rnd() * 20)},"pkts_toclient":${Math.floor(rnd() * 20)},"bytes_toserver":${60 + Math.floor(rnd() * 9000)},"bytes_toclient":${Math.floor(rnd() * 9000)},"start":"${ts}"}}\n`;
     }
     if (buf.length > 1 << 20) {

@@ -129,15 +129,14 @@ describe('migration 0002 pipeline', () => {
     closeDatabase(pre);
     const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
     expect([from, to]).toEqual([1, 2]);
-    expect(db.prepare('SELECT title, threat_type, score_terms, detection, group_key FROM alerts').get()).toEqual({
+    expect(db.prepare('SELECT title, threat_type, group_key, src_ip_key FROM alerts').get()).toEqual({
       title: 'seeded before 0002',
       threat_type: 'unknown',
-      score_terms: '[]',
-      detection: '{}',
       group_key: null,
+      src_ip_key: null,
     });
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all().map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(expect.arrayContaining(['events', 'sources', 'quarantine', 'suppressions', 'alert_outbox', 'alerts_fts', 'runtime_metrics']));
+    expect(tables).toEqual(expect.arrayContaining(['alert_details', 'events', 'sources', 'quarantine', 'suppressions', 'alert_outbox', 'alerts_fts', 'runtime_metrics']));
     // the outbox sequence is monotonic (AUTOINCREMENT never reuses a deleted seq)
     db.prepare("INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (1, 'new', 't')").run();
     db.prepare('DELETE FROM alert_outbox').run();

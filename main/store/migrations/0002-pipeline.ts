@@ -12,21 +12,25 @@ export const m0002Pipeline: Migration = {
     db.exec(`
       ALTER TABLE alerts ADD COLUMN group_key TEXT;
       ALTER TABLE alerts ADD COLUMN threat_type TEXT NOT NULL DEFAULT 'unknown';
-      ALTER TABLE alerts ADD COLUMN confidence REAL NOT NULL DEFAULT 0;
-      ALTER TABLE alerts ADD COLUMN detection TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detection));
-      ALTER TABLE alerts ADD COLUMN score_terms TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(score_terms));
-      ALTER TABLE alerts ADD COLUMN enrichment TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(enrichment));
       -- Sortable keys of the addresses (32 hex digits, IPv4 mapped into IPv6) for exact/CIDR filters.
       ALTER TABLE alerts ADD COLUMN src_ip_key TEXT;
       ALTER TABLE alerts ADD COLUMN dst_ip_key TEXT;
       ALTER TABLE alerts ADD COLUMN source_id TEXT;
 
       CREATE INDEX alerts_group ON alerts (group_key, last_seen DESC) WHERE group_key IS NOT NULL;
-      CREATE INDEX alerts_priority_seen ON alerts (priority, last_seen DESC, id DESC);
-      CREATE INDEX alerts_source_seen ON alerts (source, last_seen DESC, id DESC);
       CREATE INDEX alerts_src_ip_key ON alerts (src_ip_key, last_seen DESC);
       CREATE INDEX alerts_dst_ip_key ON alerts (dst_ip_key, last_seen DESC);
       CREATE INDEX alerts_assignee_seen ON alerts (assignee, last_seen DESC) WHERE assignee IS NOT NULL;
+
+      -- The explanation of an alert (detection basis, score terms, enrichment): read one alert at a
+      -- time, so it lives beside the list-hot, heavily indexed alerts table instead of inside it.
+      CREATE TABLE alert_details (
+        alert_id    INTEGER PRIMARY KEY REFERENCES alerts (id) ON DELETE CASCADE,
+        confidence  REAL NOT NULL DEFAULT 0,
+        detection   TEXT NOT NULL DEFAULT '{}',
+        score_terms TEXT NOT NULL DEFAULT '[]',
+        enrichment  TEXT NOT NULL DEFAULT '{}'
+      );
 
       -- Configured sources (followed files, the simulator, one-shot imports) and their cursors.
       CREATE TABLE sources (
