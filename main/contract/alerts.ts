@@ -150,6 +150,10 @@ export const AlertDetail = z.object({
   /** The grouped occurrences that are still retained, oldest first (at most 200). */
   events: z.array(AlertEvent),
   events_total: z.number().int(),
+  /** The alert's techniques, named from the bundled ATT&CK table. */
+  techniques: z.array(
+    z.object({ id: z.string(), name: z.string(), tactics: z.array(z.object({ id: z.string(), name: z.string() })), url: z.string(), summary: z.string() }),
+  ),
 });
 export type AlertDetail = z.infer<typeof AlertDetail>;
 

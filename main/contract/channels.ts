@@ -16,6 +16,7 @@ import {
   Suppression,
   SuppressionCreateRequest,
 } from './pipeline.js';
+import { consoleChannels } from './console.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -36,6 +37,7 @@ export const channels = {
   'suppressions.list': { request: Empty, response: z.array(Suppression) },
   'suppressions.create': { request: SuppressionCreateRequest, response: Suppression },
   'suppressions.remove': { request: z.object({ id: z.number().int().positive() }).strict(), response: z.object({ removed: z.boolean() }) },
+  ...consoleChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Settings } from './settings.js';
 import { PipelineMetrics } from './pipeline.js';
+import { consoleEvents } from './console.js';
 
 /** Every push event main sends to the renderer, declared once. */
 export const events = {
@@ -14,6 +15,7 @@ export const events = {
   'settings.changed': Settings,
   /** Figures of this process's pipeline, about once a second while it runs. */
   'pipeline.metrics': PipelineMetrics,
+  ...consoleEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

@@ -14,6 +14,14 @@ export const Settings = z
     requireNoteOnClose: z.boolean().default(true),
     /** Analyst name written to the audit log for actions taken in this console. */
     analystName: z.string().trim().min(1).max(64).default('analyst'),
+    /** Silences toasts and desktop notifications for new P1/P2 alerts. */
+    doNotDisturb: z.boolean().default(false),
+    /** Columns shown in the Alerts table, in order. */
+    alertsColumns: z
+      .array(z.enum(['severity', 'priority', 'status', 'title', 'source', 'src', 'dst', 'count', 'risk', 'technique', 'assignee', 'first_seen', 'last_seen']))
+      .min(1)
+      .max(13)
+      .default(['severity', 'priority', 'status', 'title', 'source', 'src', 'dst', 'count', 'risk', 'last_seen']),
 
     // --- threat pipeline ---
     /** Events at or above this severity become alerts. */

@@ -7,6 +7,7 @@ import {
   type Response,
 } from '../contract/index.js';
 import type { Services } from './services.js';
+import type { PipelineHost } from './host.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
 
@@ -29,7 +30,16 @@ function fileSize(file: string): number {
   }
 }
 
-export function createHandlers(s: Services): Handlers {
+/**
+ * @param host the live pipeline of this process (desktop app, `vigil serve`); null where none runs
+ *   (one-shot CLI commands), and then the sources and simulator channels answer CONFLICT.
+ */
+export function createHandlers(s: Services, host: PipelineHost | null = null): Handlers {
+  const needHost = (): PipelineHost => {
+    if (!host) throw new ContractError('CONFLICT', 'no live pipeline runs in this process');
+    return host;
+  };
+  const c = s.console;
   return {
     'app.info': () => ({
       name: s.config.appName,
@@ -90,7 +100,7 @@ export function createHandlers(s: Services): Handlers {
     'alerts.get': (req) => {
       const detail = s.alerts.detail(req.id);
       if (!detail) throw new ContractError('NOT_FOUND', `alert ${req.id} does not exist`);
-      return detail;
+      return { ...detail, techniques: c.techniques(detail.alert.technique_ids) };
     },
 
     'alerts.setStatus': (req, ctx) => {
@@ -119,6 +129,37 @@ export function createHandlers(s: Services): Handlers {
       s.audit.append({ actor: ctx.actor, action: 'suppression.create', target_type: 'suppression', target_id: String(created.id), details: { match: match.data, reason: req.reason, expires_at: expires } });
       return created;
     },
+
+    'dashboard.summary': (req) => c.summary(req.from, req.to),
+    'dashboard.trend': (req) => c.trend(req.from, req.to, req.buckets),
+    'dashboard.top': (req) => c.top(req.from, req.to, req.field, req.limit),
+    'dashboard.attack': (req) => c.attackCells(req.from, req.to),
+    'attack.matrix': () => c.matrix(),
+    'alerts.count': (req) => ({ total: c.count(req.filter) }),
+    'alerts.bulkSetStatus': (req, ctx) => {
+      const closing = req.status === 'RESOLVED' || req.status === 'FALSE_POSITIVE';
+      const note = req.note && req.note.length > 0 ? req.note : null;
+      if (closing && !note && s.settings.get().requireNoteOnClose) {
+        throw new ContractError('BAD_REQUEST', `a note is required to set alerts to ${req.status}`);
+      }
+      return c.startBulkStatus(req.target, req.status, note, ctx.actor);
+    },
+    'alerts.assign': (req, ctx) => {
+      const updated = c.assign(req.ids, req.assignee, ctx.actor);
+      if (updated > 0) s.bus.emit('alerts.changed', { reason: 'updated', ids: req.ids.slice(0, 500), total: updated });
+      return { updated };
+    },
+    'alerts.related': (req) => c.related(req.id, req.limit),
+    'savedFilters.list': () => c.listSavedFilters(),
+    'savedFilters.save': (req, ctx) => c.saveFilter(req.name, req.filter, ctx.actor),
+    'savedFilters.remove': (req) => ({ removed: c.removeSavedFilter(req.id) }),
+    'sources.list': () => (host ? host.listSources() : s.pipelineRepo.listSources().map((x) => ({ ...x, live: null }))),
+    'sources.add': (req, ctx) => needHost().addSource(req.path, req.format, req.start_at, ctx.actor),
+    'sources.setEnabled': (req, ctx) => needHost().setSourceEnabled(req.id, req.enabled, ctx.actor),
+    'sources.remove': async (req, ctx) => ({ removed: await needHost().removeSource(req.id, ctx.actor) }),
+    'simulator.status': () => needHost().simulatorStatus(),
+    'simulator.start': (req, ctx) => needHost().startSimulator(req.scenario, req.rate, req.duration_s, ctx.actor),
+    'simulator.stop': () => needHost().stopSimulator(),
 
     'suppressions.remove': (req, ctx) => {
       const removed = s.pipelineRepo.removeSuppression(req.id);

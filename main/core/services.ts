@@ -4,6 +4,8 @@ import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../sto
 import { AuditRepo } from '../store/audit-repo.js';
 import { AlertsRepo } from '../store/alerts-repo.js';
 import { PipelineRepo } from '../store/pipeline-repo.js';
+import { AttackTable, attackTablePath } from '../pipeline/detect/attack.js';
+import { ConsoleService } from './console.js';
 import { EventBus } from './events.js';
 import { SettingsService, type SettingsBackend } from './settings.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -35,6 +37,9 @@ export interface Services {
   readonly alerts: AlertsRepo;
   readonly settings: SettingsService;
   readonly pipelineRepo: PipelineRepo;
+  readonly console: ConsoleService;
+  /** The bundled ATT&CK table, or null when resources/ lacks it (reported in app.health). */
+  readonly attack: AttackTable | null;
   readonly attributions: { name: string; notice: string }[];
   /** Flushes and closes everything; safe to call twice. */
   close(): Promise<void>;
@@ -63,6 +68,13 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   const alerts = new AlertsRepo(db, audit, now);
   const settings = new SettingsService(config.settingsBackend, db, audit, bus, now);
   const pipelineRepo = new PipelineRepo(db, now);
+  let attack: AttackTable | null = null;
+  try {
+    attack = AttackTable.load(attackTablePath(config.resourcesDir));
+  } catch (err) {
+    logger.warn('ATT&CK table unavailable', { error: err instanceof Error ? err.message : String(err) });
+  }
+  const consoleService = new ConsoleService(db, alerts, audit, pipelineRepo, attack, bus, logger, now);
   let closed = false;
   return {
     config,
@@ -77,6 +89,8 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     alerts,
     settings,
     pipelineRepo,
+    console: consoleService,
+    attack,
     attributions: readAttributions(config.resourcesDir),
     async close() {
       if (closed) return;

@@ -67,7 +67,7 @@ export class SettingsService {
       throw new ContractError('BAD_REQUEST', 'invalid settings', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
     }
     const changed = Object.entries(parsed.data).filter(
-      ([k, v]) => v !== undefined && (this.current as Record<string, unknown>)[k] !== v,
+      ([k, v]) => v !== undefined && JSON.stringify((this.current as Record<string, unknown>)[k]) !== JSON.stringify(v),
     );
     if (changed.length === 0) return this.current;
     const next = Settings.parse({ ...this.current, ...parsed.data });

@@ -142,8 +142,8 @@ export class Pipeline {
       insertAlert: db.prepare(
         `INSERT INTO alerts (source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto,
            first_seen, last_seen, count, risk_score, technique_ids, tags, created_at, updated_at,
-           group_key, threat_type, src_ip_key, dst_ip_key, source_id)
-         VALUES (?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)`,
+           group_key, threat_type, src_ip_key, dst_ip_key, source_id, src_country)
+         VALUES (?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertDetails: db.prepare('INSERT INTO alert_details (alert_id, confidence, detection, score_terms, enrichment) VALUES (?, ?, ?, ?, ?)'),
       updateAlert: db.prepare(
@@ -452,6 +452,7 @@ export class Pipeline {
       ipKey(e.src_ip),
       ipKey(e.dst_ip),
       sourceId,
+      e.src?.geo?.country_code ?? null,
     );
     const id = Number(info.lastInsertRowid);
     this.stmts.insertDetails.run(

@@ -4,12 +4,14 @@ import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
 import { readPackageMeta } from '../core/app-meta.js';
 import { createHandlers } from '../core/handlers.js';
 import { OutboxWatcher } from '../core/live.js';
+import { PipelineHost } from '../core/host.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { APP_DIR_NAME } from '../core/paths.js';
 import { createServices, type Services } from '../core/services.js';
 import { registerIpc } from './ipc.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
+import { wireDesktopNotifications } from './notify.js';
 import { appPaths, createMainWindow, guardWebContents, handleAppProtocol, hardenSession, registerAppScheme } from './window.js';
 
 export const APP_NAME = 'Vigil';
@@ -82,6 +84,8 @@ export function start(): void {
   let tray: VigilTray | null = null;
   let disposeIpc: (() => void) | null = null;
   let watcher: OutboxWatcher | null = null;
+  let host: PipelineHost | null = null;
+  let disposeNotifications: (() => void) | null = null;
   let booting: Promise<void> | null = null;
   let phase: 'running' | 'closing' | 'closed' = 'running';
   let paths: ReturnType<typeof appPaths> | null = null;
@@ -129,7 +133,9 @@ export function start(): void {
       logger,
     });
     if (phase !== 'running') return; // quit was requested while the database was opening
-    const handlers = createHandlers(services);
+    host = new PipelineHost(services, `desktop:${process.pid}`);
+    await host.start();
+    const handlers = createHandlers(services, host);
     disposeIpc = registerIpc({ services, handlers, logger, target: targetContents });
     // alerts written by any process on this data directory (vigil tail, ingest, simulate) reach the window live
     watcher = new OutboxWatcher(services.pipelineRepo, services.bus, logger);
@@ -137,13 +143,18 @@ export function start(): void {
 
     openWindow();
     tray = createTray({ iconPath: paths.trayIconPath, onShow: showWindow, onQuit: () => app.quit(), logger });
+    disposeNotifications = wireDesktopNotifications(services, tray, () => (window && !window.isDestroyed() ? window : null));
     logger.info('Vigil started', { version: meta.version, electron: process.versions.electron, dataDir });
   };
 
   const shutdown = async () => {
     await booting?.catch(() => undefined);
+    disposeNotifications?.();
+    disposeNotifications = null;
     watcher?.stop();
     watcher = null;
+    await host?.stop();
+    host = null;
     disposeIpc?.();
     disposeIpc = null;
     tray?.destroy();

@@ -173,7 +173,13 @@ export class AlertsRepo {
        FROM events WHERE alert_id = ? ORDER BY ts, id LIMIT ?`,
     );
     this.eventCountStmt = db.prepare('SELECT count(*) AS n FROM events WHERE alert_id = ?');
-    this.setStatusStmt = db.prepare('UPDATE alerts SET status = ?, updated_at = ? WHERE id = ?');
+    // the first move out of NEW is the acknowledgement; the first close is the resolution
+    this.setStatusStmt = db.prepare(
+      `UPDATE alerts SET status = @status, updated_at = @ts,
+         acknowledged_at = coalesce(acknowledged_at, CASE WHEN @status <> 'NEW' THEN @ts END),
+         resolved_at = CASE WHEN @status IN ('RESOLVED','FALSE_POSITIVE') THEN coalesce(resolved_at, @ts) ELSE resolved_at END
+       WHERE id = @id`,
+    );
     this.countStmt = db.prepare('SELECT count(*) AS n FROM alerts');
   }
 
@@ -237,7 +243,7 @@ export class AlertsRepo {
       const before = this.getStmt.get(id);
       if (!before) return null;
       const ts = this.now().toISOString();
-      this.setStatusStmt.run(status, ts, id);
+      this.setStatusStmt.run({ status, ts, id });
       this.outboxStmt.run(id, 'status', ts);
       this.audit.append({
         ts,
@@ -251,8 +257,45 @@ export class AlertsRepo {
     }).immediate();
   }
 
+  /**
+   * Sets many alerts to one status in ONE transaction, with a history entry for each alert that
+   * changed (tagged with the bulk job's id). Returns how many changed.
+   */
+  setStatusMany(ids: readonly number[], status: AlertStatus, actor: string, note: string | null, jobId: string): number {
+    const getStatus = this.db.prepare<[number], { status: AlertStatus }>('SELECT status FROM alerts WHERE id = ?');
+    return this.db.transaction(() => {
+      const ts = this.now().toISOString();
+      let changed = 0;
+      for (const id of ids) {
+        const before = getStatus.get(id);
+        if (!before || before.status === status) continue;
+        this.setStatusStmt.run({ status, ts, id });
+        this.outboxStmt.run(id, 'status', ts);
+        this.audit.append({ ts, actor, action: 'alert.status', target_type: 'alert', target_id: String(id), details: { from: before.status, to: status, note, job_id: jobId } });
+        changed++;
+      }
+      return changed;
+    }).immediate();
+  }
+
+  /** Assigns (or unassigns, with null) alerts; audited per alert. */
+  assign(ids: readonly number[], assignee: string | null, actor: string): number {
+    const stmt = this.db.prepare('UPDATE alerts SET assignee = ?, updated_at = ? WHERE id = ? AND assignee IS NOT ?');
+    return this.db.transaction(() => {
+      const ts = this.now().toISOString();
+      let n = 0;
+      for (const id of ids) {
+        if (stmt.run(assignee, ts, id, assignee).changes === 0) continue;
+        this.outboxStmt.run(id, 'updated', ts);
+        this.audit.append({ ts, actor, action: 'alert.assign', target_type: 'alert', target_id: String(id), details: { assignee } });
+        n++;
+      }
+      return n;
+    }).immediate();
+  }
+
   /** Everything the alert detail screen and `vigil alerts show` need. */
-  detail(id: number, maxEvents = 200): AlertDetail | null {
+  detail(id: number, maxEvents = 200): Omit<AlertDetail, 'techniques'> | null {
     const alert = this.get(id);
     const extra = this.detailStmt.get(id);
     if (!alert || !extra) return null;

@@ -5,6 +5,7 @@ import { createHandlers } from '../../core/handlers.js';
 import { startHeadlessServer } from '../../server/server.js';
 import { generateToken } from '../../server/auth.js';
 import { OutboxWatcher } from '../../core/live.js';
+import { PipelineHost } from '../../core/host.js';
 import { UsageError, UserError } from '../errors.js';
 import { printLine } from '../output.js';
 
@@ -39,7 +40,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const token = args.str('token') ?? process.env['VIGIL_TOKEN'] ?? generateToken();
   if (token.length < 8) throw new UsageError('--token must be at least 8 characters', 'serve');
   const services = await headlessServices(dataDirFrom(args.str('data-dir')));
-  const handlers = createHandlers(services);
+  // this process follows the configured sources and runs the simulator for the page
+  const pipelineHost = new PipelineHost(services, `serve:${process.pid}`);
+  await pipelineHost.start();
+  const handlers = createHandlers(services, pipelineHost);
   let server;
   try {
     server = await startHeadlessServer({
@@ -53,6 +57,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       actor: () => services.settings.get().analystName,
     });
   } catch (err) {
+    await pipelineHost.stop();
     await services.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use; pick another with --port`);
@@ -69,6 +74,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   watcher.stop();
+  await pipelineHost.stop();
   await server.close();
   await services.close();
   return 0;

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { Alert, AlertFilter, AlertStatus, Priority, Severity } from './alerts.js';
+import { SourceStatus } from './pipeline.js';
+
+const IsoAny = z.iso.datetime({ offset: true });
+const Range = z.object({ from: IsoAny, to: IsoAny }).strict();
+
+// ---------- dashboard ----------
+export const DashboardSummary = z.object({
+  open_by_priority: z.record(Priority, z.number().int()),
+  open_total: z.number().int(),
+  alerts_in_range: z.number().int(),
+  events_in_range: z.number().int(),
+  /** Events stored in the last 60 s, divided by 60 (every process writing this database). */
+  events_per_s: z.number(),
+  /** Mean seconds from an alert's creation to its first acknowledgement / resolution, for alerts created in range. */
+  mtta_s: z.number().nullable(),
+  mttr_s: z.number().nullable(),
+  quarantine_total: z.number().int(),
+  sources: z.array(SourceStatus),
+});
+export type DashboardSummary = z.infer<typeof DashboardSummary>;
+
+export const TrendPoint = z.object({
+  t: z.string(),
+  info: z.number().int(),
+  low: z.number().int(),
+  medium: z.number().int(),
+  high: z.number().int(),
+  critical: z.number().int(),
+});
+export const DashboardTrend = z.object({ bucket_s: z.number().int(), points: z.array(TrendPoint) });
+export type DashboardTrend = z.infer<typeof DashboardTrend>;
+
+export const TOP_FIELDS = ['src_ip', 'dst_ip', 'rule', 'country', 'technique'] as const;
+export const TopItem = z.object({ key: z.string(), label: z.string(), alerts: z.number().int(), events: z.number().int() });
+export const DashboardTop = z.object({ field: z.enum(TOP_FIELDS), items: z.array(TopItem) });
+export type DashboardTop = z.infer<typeof DashboardTop>;
+
+export const AttackCell = z.object({ technique_id: z.string(), alerts: z.number().int() });
+export const DashboardAttack = z.object({ cells: z.array(AttackCell) });
+
+export const AttackMatrix = z.object({
+  version: z.string(),
+  tactics: z.array(
+    z.object({
+      id: z.string(),
+      shortname: z.string(),
+      name: z.string(),
+      techniques: z.array(z.object({ id: z.string(), name: z.string() })),
+    }),
+  ),
+});
+export type AttackMatrix = z.infer<typeof AttackMatrix>;
+
+export const TechniqueInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  tactics: z.array(z.object({ id: z.string(), name: z.string() })),
+  url: z.string(),
+  summary: z.string(),
+});
+export type TechniqueInfo = z.infer<typeof TechniqueInfo>;
+
+// ---------- triage ----------
+/** What a bulk action applies to: listed alerts, or everything matching a filter (no page cap). */
+export const BulkTarget = z.union([
+  z.object({ ids: z.array(z.number().int().positive()).min(1).max(100_000) }).strict(),
+  z.object({ filter: AlertFilter }).strict(),
+]);
+export type BulkTarget = z.infer<typeof BulkTarget>;
+
+export const BulkStatusRequest = z
+  .object({ target: BulkTarget, status: AlertStatus, note: z.string().trim().max(4000).optional() })
+  .strict();
+
+export const JobStarted = z.object({ job_id: z.string(), total: z.number().int() });
+
+export const JobProgress = z.object({
+  job_id: z.string(),
+  kind: z.string(),
+  done: z.number().int(),
+  total: z.number().int(),
+  state: z.enum(['running', 'done', 'failed']),
+  message: z.string().nullable(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const AssignRequest = z
+  .object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), assignee: z.string().trim().min(1).max(64).nullable() })
+  .strict();
+
+export const RelatedAlerts = z.object({
+  same_source: z.array(Alert),
+  same_destination: z.array(Alert),
+  same_technique: z.array(Alert),
+});
+export type RelatedAlerts = z.infer<typeof RelatedAlerts>;
+
+export const SavedFilter = z.object({ id: z.number().int(), name: z.string(), filter: AlertFilter, created_at: z.string() });
+export type SavedFilter = z.infer<typeof SavedFilter>;
+
+// ---------- sources and simulator ----------
+export const LiveSource = SourceStatus.extend({
+  /** Live state of a followed file in this process (null when not followed here). */
+  live: z
+    .object({
+      state: z.enum(['waiting', 'following', 'error', 'paused']),
+      bytes_behind: z.number(),
+      note: z.string().nullable(),
+      events_per_s: z.number(),
+    })
+    .nullable(),
+});
+export type LiveSource = z.infer<typeof LiveSource>;
+
+export const SourceAddRequest = z
+  .object({
+    path: z.string().trim().min(1).max(4096),
+    format: z.enum(['eve', 'wazuh']),
+    start_at: z.enum(['beginning', 'end']).default('beginning'),
+  })
+  .strict();
+
+export const SimulatorStatus = z.object({
+  running: z.boolean(),
+  scenario: z.string().nullable(),
+  rate: z.number().int().nullable(),
+  duration_s: z.number().int().nullable(),
+  started_at: z.string().nullable(),
+  records: z.number().int(),
+  alerts_created: z.number().int(),
+  last_error: z.string().nullable(),
+  scenarios: z.array(z.object({ name: z.string(), description: z.string() })),
+});
+export type SimulatorStatus = z.infer<typeof SimulatorStatus>;
+
+export const SimulatorStartRequest = z
+  .object({
+    scenario: z.enum(['brute_force', 'port_scan', 'sql_injection', 'ddos', 'ransomware', 'exfiltration', 'normal', 'mixed']),
+    rate: z.number().int().min(1).max(5000),
+    duration_s: z.number().int().min(1).max(86_400),
+  })
+  .strict();
+
+// ---------- notifications ----------
+export const AlertNotice = z.object({
+  items: z.array(z.object({ id: z.number().int(), title: z.string(), priority: Priority, severity: Severity, src_ip: z.string().nullable() })),
+  /** New P1/P2 alerts folded into this notice beyond the listed ones. */
+  more: z.number().int(),
+});
+export type AlertNotice = z.infer<typeof AlertNotice>;
+
+export const consoleChannels = {
+  'dashboard.summary': { request: Range, response: DashboardSummary },
+  'dashboard.trend': { request: Range.extend({ buckets: z.number().int().min(4).max(240).default(48) }).strict(), response: DashboardTrend },
+  'dashboard.top': { request: Range.extend({ field: z.enum(TOP_FIELDS), limit: z.number().int().min(1).max(50).default(10) }).strict(), response: DashboardTop },
+  'dashboard.attack': { request: Range, response: DashboardAttack },
+  'attack.matrix': { request: z.object({}).strict().default({}), response: AttackMatrix },
+  'alerts.count': { request: z.object({ filter: AlertFilter.default({}) }).strict(), response: z.object({ total: z.number().int() }) },
+  'alerts.bulkSetStatus': { request: BulkStatusRequest, response: JobStarted },
+  'alerts.assign': { request: AssignRequest, response: z.object({ updated: z.number().int() }) },
+  'alerts.related': { request: z.object({ id: z.number().int().positive(), limit: z.number().int().min(1).max(50).default(10) }).strict(), response: RelatedAlerts },
+  'savedFilters.list': { request: z.object({}).strict().default({}), response: z.array(SavedFilter) },
+  'savedFilters.save': { request: z.object({ name: z.string().trim().min(1).max(80), filter: AlertFilter }).strict(), response: SavedFilter },
+  'savedFilters.remove': { request: z.object({ id: z.number().int().positive() }).strict(), response: z.object({ removed: z.boolean() }) },
+  'sources.list': { request: z.object({}).strict().default({}), response: z.array(LiveSource) },
+  'sources.add': { request: SourceAddRequest, response: LiveSource },
+  'sources.setEnabled': { request: z.object({ id: z.string().min(1).max(4200), enabled: z.boolean() }).strict(), response: LiveSource },
+  'sources.remove': { request: z.object({ id: z.string().min(1).max(4200) }).strict(), response: z.object({ removed: z.boolean() }) },
+  'simulator.status': { request: z.object({}).strict().default({}), response: SimulatorStatus },
+  'simulator.start': { request: SimulatorStartRequest, response: SimulatorStatus },
+  'simulator.stop': { request: z.object({}).strict().default({}), response: SimulatorStatus },
+} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
+
+export const consoleEvents = {
+  /** Progress of a long-running job (bulk status change), about 10 times a second while it runs. */
+  'jobs.progress': JobProgress,
+  /** New P1/P2 alerts, grouped and rate-limited (at most one notice every few seconds). */
+  'alerts.notice': AlertNotice,
+  'simulator.status': SimulatorStatus,
+} as const satisfies Record<string, z.ZodType>;

@@ -1,0 +1,291 @@
+import crypto from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import {
+  ContractError,
+  PRIORITIES,
+  SEVERITIES,
+  type Alert,
+  type AlertFilter,
+  type AlertStatus,
+  type AttackMatrix,
+  type BulkTarget,
+  type DashboardSummary,
+  type DashboardTop,
+  type DashboardTrend,
+  type RelatedAlerts,
+  type SavedFilter,
+  type TechniqueInfo,
+} from '../contract/index.js';
+import { AlertFilter as AlertFilterSchema } from '../contract/index.js';
+import { alertWhere, rowToAlert, InvalidFilterError, type AlertsRepo } from '../store/alerts-repo.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { PipelineRepo } from '../store/pipeline-repo.js';
+import type { AttackTable } from '../pipeline/detect/attack.js';
+import type { EventBus } from './events.js';
+import type { Logger } from './logger.js';
+
+const ALERT_COLUMNS =
+  'id, source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto, ' +
+  'first_seen, last_seen, count, risk_score, technique_ids, tags, assignee';
+
+/** Rows per transaction in a bulk job: short enough that other writers never wait long. */
+const BULK_CHUNK = 1000;
+
+function iso(t: string): string {
+  return new Date(t).toISOString();
+}
+
+function where(filter: AlertFilter) {
+  try {
+    return alertWhere(filter);
+  } catch (err) {
+    if (err instanceof InvalidFilterError) throw new ContractError('BAD_REQUEST', err.message);
+    throw err;
+  }
+}
+
+/**
+ * Read models for the dashboard and the triage actions that touch many alerts at once. Every
+ * figure is computed from SQLite; bulk changes run as jobs in small transactions with progress
+ * events, so "resolve everything matching" has no page cap and never freezes the app.
+ */
+export class ConsoleService {
+  private readonly jobs = new Map<string, { cancelled: boolean }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly alerts: AlertsRepo,
+    private readonly audit: AuditRepo,
+    private readonly pipeline: PipelineRepo,
+    private readonly attack: AttackTable | null,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+    private readonly now: () => Date,
+  ) {}
+
+  // ---------- dashboard ----------
+  summary(from: string, to: string): DashboardSummary {
+    const f = iso(from);
+    const t = iso(to);
+    const open_by_priority = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<(typeof PRIORITIES)[number], number>;
+    const rows = this.db
+      .prepare("SELECT priority, count(*) AS n FROM alerts WHERE status IN ('NEW','ACKNOWLEDGED','INVESTIGATING') GROUP BY priority")
+      .all() as { priority: (typeof PRIORITIES)[number]; n: number }[];
+    for (const r of rows) open_by_priority[r.priority] = r.n;
+    const inRange = this.db.prepare('SELECT count(*) AS n, coalesce(sum(count), 0) AS ev FROM alerts WHERE last_seen >= ? AND first_seen < ?').get(f, t) as { n: number; ev: number };
+    const times = this.db
+      .prepare(
+        `SELECT avg((julianday(acknowledged_at) - julianday(created_at)) * 86400.0) AS mtta,
+                avg((julianday(resolved_at) - julianday(created_at)) * 86400.0) AS mttr
+         FROM alerts WHERE created_at >= ? AND created_at < ?`,
+      )
+      .get(f, t) as { mtta: number | null; mttr: number | null };
+    const minuteAgo = new Date(this.now().getTime() - 60_000).toISOString();
+    const lastMin = (this.db.prepare('SELECT count(*) AS n FROM events WHERE received_at >= ?').get(minuteAgo) as { n: number }).n;
+    return {
+      open_by_priority,
+      open_total: rows.reduce((a, r) => a + r.n, 0),
+      alerts_in_range: inRange.n,
+      events_in_range: inRange.ev,
+      events_per_s: Math.round((lastMin / 60) * 10) / 10,
+      mtta_s: times.mtta === null ? null : Math.round(Math.max(0, times.mtta)),
+      mttr_s: times.mttr === null ? null : Math.round(Math.max(0, times.mttr)),
+      quarantine_total: (this.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n,
+      sources: this.pipeline.listSources(),
+    };
+  }
+
+  /** New alerts per bucket (by first_seen), stacked by severity. */
+  trend(from: string, to: string, buckets: number): DashboardTrend {
+    const f = Date.parse(from);
+    const t = Date.parse(to);
+    if (!(t > f)) throw new ContractError('BAD_REQUEST', '"to" must be after "from"');
+    const bucketS = Math.max(1, Math.ceil((t - f) / 1000 / buckets));
+    const n = Math.ceil((t - f) / 1000 / bucketS);
+    const points = Array.from({ length: n }, (_, i) => ({
+      t: new Date(f + i * bucketS * 1000).toISOString(),
+      info: 0,
+      low: 0,
+      medium: 0,
+      high: 0,
+      critical: 0,
+    }));
+    const rows = this.db
+      .prepare(
+        `SELECT CAST((julianday(first_seen) - julianday(?)) * 86400.0 / ? AS INTEGER) AS b, severity, count(*) AS n
+         FROM alerts WHERE last_seen >= ? AND first_seen >= ? AND first_seen < ? GROUP BY b, severity`,
+      )
+      .all(new Date(f).toISOString(), bucketS, new Date(f).toISOString(), new Date(f).toISOString(), new Date(t).toISOString()) as {
+      b: number;
+      severity: (typeof SEVERITIES)[number];
+      n: number;
+    }[];
+    for (const r of rows) {
+      const p = points[r.b];
+      if (p) p[r.severity] += r.n;
+    }
+    return { bucket_s: bucketS, points };
+  }
+
+  top(from: string, to: string, field: DashboardTop['field'], limit: number): DashboardTop {
+    const f = iso(from);
+    const t = iso(to);
+    const range = 'last_seen >= ? AND first_seen < ?';
+    let rows: { key: string; alerts: number; events: number; label?: string }[];
+    if (field === 'technique') {
+      rows = this.db
+        .prepare(
+          `SELECT j.value AS key, count(*) AS alerts, sum(a.count) AS events FROM alerts a, json_each(a.technique_ids) j
+           WHERE a.${range.replace('first_seen', 'a.first_seen')} GROUP BY j.value ORDER BY alerts DESC LIMIT ?`,
+        )
+        .all(f, t, limit) as typeof rows;
+    } else {
+      const col = { src_ip: 'src_ip', dst_ip: 'dst_ip', rule: 'rule_id', country: 'src_country' }[field];
+      const label = field === 'rule' ? ', max(title) AS label' : '';
+      rows = this.db
+        .prepare(
+          `SELECT ${col} AS key, count(*) AS alerts, sum(count) AS events${label} FROM alerts
+           WHERE ${range} AND ${col} IS NOT NULL AND ${col} <> '' GROUP BY ${col} ORDER BY events DESC, alerts DESC LIMIT ?`,
+        )
+        .all(f, t, limit) as typeof rows;
+    }
+    return {
+      field,
+      items: rows.map((r) => ({
+        key: r.key,
+        label: field === 'technique' ? (this.attack?.technique(r.key)?.name ?? r.key) : (r.label ?? r.key),
+        alerts: r.alerts,
+        events: r.events,
+      })),
+    };
+  }
+
+  /** Alerts per technique, rolled up to parent techniques for the matrix. */
+  attackCells(from: string, to: string): { cells: { technique_id: string; alerts: number }[] } {
+    const rows = this.db
+      .prepare(
+        `SELECT CASE WHEN instr(j.value, '.') > 0 THEN substr(j.value, 1, instr(j.value, '.') - 1) ELSE j.value END AS tid, count(DISTINCT a.id) AS n
+         FROM alerts a, json_each(a.technique_ids) j WHERE a.last_seen >= ? AND a.first_seen < ? GROUP BY tid`,
+      )
+      .all(iso(from), iso(to)) as { tid: string; n: number }[];
+    return { cells: rows.map((r) => ({ technique_id: r.tid, alerts: r.n })) };
+  }
+
+  matrix(): AttackMatrix {
+    if (!this.attack) return { version: 'unavailable', tactics: [] };
+    const parents = this.attack.techniques().filter((t) => !t.id.includes('.'));
+    return {
+      version: 'ATT&CK Enterprise v18.1',
+      tactics: this.attack.tactics().map((tac) => ({
+        id: tac.id,
+        shortname: tac.shortname,
+        name: tac.name,
+        techniques: parents.filter((t) => t.tactics.some((x) => x.id === tac.id)).map((t) => ({ id: t.id, name: t.name })).sort((a, b) => a.name.localeCompare(b.name)),
+      })),
+    };
+  }
+
+  techniques(ids: readonly string[]): TechniqueInfo[] {
+    if (!this.attack) return [];
+    const out: TechniqueInfo[] = [];
+    for (const id of ids) {
+      const t = this.attack.technique(id);
+      if (t) out.push({ id: t.id, name: t.name, tactics: t.tactics.map((x) => ({ id: x.id, name: x.name })), url: t.url, summary: t.summary });
+    }
+    return out;
+  }
+
+  // ---------- triage ----------
+  count(filter: AlertFilter): number {
+    const w = where(filter);
+    return (this.db.prepare(`SELECT count(*) AS n FROM alerts WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+  }
+
+  /** Starts a bulk status change; progress arrives as jobs.progress events. */
+  startBulkStatus(target: BulkTarget, status: AlertStatus, note: string | null, actor: string): { job_id: string; total: number } {
+    const job_id = crypto.randomUUID();
+    const ids: number[] =
+      'ids' in target
+        ? [...new Set(target.ids)]
+        : (() => {
+            const w = where(AlertFilterSchema.parse(target.filter));
+            return (this.db.prepare(`SELECT id FROM alerts WHERE ${w.sql} ORDER BY id`).all(...w.params) as { id: number }[]).map((r) => r.id);
+          })();
+    const total = ids.length;
+    const state = { cancelled: false };
+    this.jobs.set(job_id, state);
+    const emit = (done: number, s: 'running' | 'done' | 'failed', message: string | null) =>
+      this.bus.emit('jobs.progress', { job_id, kind: 'alerts.status', done, total, state: s, message });
+    this.audit.append({
+      actor,
+      action: 'alerts.bulk_status',
+      target_type: 'alerts',
+      target_id: null,
+      details: { job_id, status, note, total, target: 'ids' in target ? { ids: total } : { filter: target.filter } },
+    });
+    let done = 0;
+    const step = () => {
+      try {
+        const chunk = ids.slice(done, done + BULK_CHUNK);
+        if (chunk.length > 0) this.alerts.setStatusMany(chunk, status, actor, note, job_id);
+        done += chunk.length;
+        if (done < total && !state.cancelled) {
+          emit(done, 'running', null);
+          setImmediate(step);
+          return;
+        }
+        this.jobs.delete(job_id);
+        emit(done, 'done', `${done} alert(s) set to ${status}`);
+        this.bus.emit('alerts.changed', { reason: 'bulk', ids: ids.slice(0, 500), total });
+      } catch (err) {
+        this.jobs.delete(job_id);
+        const message = err instanceof Error ? err.message : String(err);
+        this.logger.error('bulk status job failed', { job_id, error: message });
+        emit(done, 'failed', message);
+      }
+    };
+    emit(0, 'running', null);
+    setImmediate(step);
+    return { job_id, total };
+  }
+
+  assign(ids: readonly number[], assignee: string | null, actor: string): number {
+    return this.alerts.assign(ids, assignee, actor);
+  }
+
+  related(id: number, limit: number): RelatedAlerts {
+    const a = this.alerts.get(id);
+    if (!a) throw new ContractError('NOT_FOUND', `alert ${id} does not exist`);
+    const q = (sql: string, ...p: unknown[]): Alert[] =>
+      (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id <> ? AND ${sql} ORDER BY last_seen DESC LIMIT ?`).all(id, ...p, limit) as Parameters<typeof rowToAlert>[0][]).map(rowToAlert);
+    const tech = a.technique_ids[0];
+    return {
+      same_source: a.src_ip ? q('src_ip = ?', a.src_ip) : [],
+      same_destination: a.dst_ip ? q('dst_ip = ?', a.dst_ip) : [],
+      same_technique: tech ? q('EXISTS (SELECT 1 FROM json_each(alerts.technique_ids) WHERE value = ?)', tech) : [],
+    };
+  }
+
+  // ---------- saved filters ----------
+  listSavedFilters(): SavedFilter[] {
+    return (this.db.prepare('SELECT id, name, filter, created_at FROM saved_filters ORDER BY name').all() as { id: number; name: string; filter: string; created_at: string }[]).flatMap((r) => {
+      const f = AlertFilterSchema.safeParse(JSON.parse(r.filter));
+      return f.success ? [{ id: r.id, name: r.name, filter: f.data, created_at: r.created_at }] : [];
+    });
+  }
+
+  saveFilter(name: string, filter: AlertFilter, actor: string): SavedFilter {
+    const ts = this.now().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO saved_filters (name, filter, created_at, created_by) VALUES (?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET filter = excluded.filter, created_at = excluded.created_at, created_by = excluded.created_by`,
+      )
+      .run(name, JSON.stringify(filter), ts, actor);
+    return this.listSavedFilters().find((f) => f.name === name)!;
+  }
+
+  removeSavedFilter(id: number): boolean {
+    return this.db.prepare('DELETE FROM saved_filters WHERE id = ?').run(id).changes > 0;
+  }
+}

@@ -1,0 +1,254 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ContractError, type LiveSource, type SimulatorStatus, type AlertNotice } from '../contract/index.js';
+import { createPipeline } from '../pipeline/stages.js';
+import { FileFollower, fileSourceId, simulate } from '../pipeline/runner.js';
+import { startHousekeeping } from '../pipeline/housekeeping.js';
+import { SCENARIOS, type ScenarioName } from '../pipeline/sources/simulator.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { Services } from './services.js';
+
+interface Followed {
+  follower: FileFollower;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/** How often grouped P1/P2 notices may be sent. */
+const NOTICE_INTERVAL_MS = 5000;
+const NOTICE_MAX_ITEMS = 5;
+
+/**
+ * The live pipeline of a long-running process (the desktop app, `vigil serve`): followed files,
+ * the simulator, published figures and grouped notifications. Built by the composition root and
+ * started explicitly; nothing runs before start().
+ */
+export class PipelineHost {
+  private pipeline: Pipeline | null = null;
+  private readonly followed = new Map<string, Followed>();
+  private stopHousekeeping: (() => void) | null = null;
+  private sim: { abort: AbortController; status: SimulatorStatus } | null = null;
+  private lastSim: SimulatorStatus | null = null;
+  private readonly offs: (() => void)[] = [];
+  private pendingNotice: AlertNotice['items'] = [];
+  private pendingMore = 0;
+  private noticeTimer: NodeJS.Timeout | null = null;
+  private lastNoticeAt = 0;
+
+  constructor(
+    private readonly s: Services,
+    private readonly processName: string,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.pipeline) return;
+    const { pipeline } = await createPipeline(this.s.db, this.s.settings.get(), this.s.config.resourcesDir, (m) => this.s.logger.warn(m), this.s.now);
+    this.pipeline = pipeline;
+    this.stopHousekeeping = startHousekeeping(pipeline, this.s.pipelineRepo, {
+      processName: this.processName,
+      settings: () => this.s.settings.get(),
+      onMetrics: (m) => this.s.bus.emit('pipeline.metrics', m),
+      log: (m) => this.s.logger.warn(m),
+    });
+    this.offs.push(
+      this.s.bus.on('settings.changed', (st) => pipeline.configure({ minAlertSeverity: st.minAlertSeverity, groupWindowMs: st.groupWindowMinutes * 60_000 })),
+      this.s.bus.on('alerts.changed', (p) => {
+        if (p.reason === 'created') this.collectNotices(p.ids, p.total);
+      }),
+    );
+    for (const src of this.s.pipelineRepo.listSources()) {
+      if (src.kind === 'file' && src.enabled && src.path) this.follow(src.path, src.format === 'wazuh' ? 'wazuh' : 'eve', 'beginning');
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.offs.splice(0)) off();
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.sim?.abort.abort();
+    const waits = [...this.followed.values()].map((f) => {
+      f.abort.abort();
+      return f.done;
+    });
+    this.followed.clear();
+    await Promise.allSettled(waits);
+    this.stopHousekeeping?.();
+    this.pipeline = null;
+  }
+
+  private need(): Pipeline {
+    if (!this.pipeline) throw new ContractError('CONFLICT', 'the pipeline is not running in this process');
+    return this.pipeline;
+  }
+
+  private follow(file: string, format: 'eve' | 'wazuh', startAt: 'beginning' | 'end'): void {
+    const pipeline = this.need();
+    const follower = new FileFollower(pipeline, this.s.pipelineRepo, file, format, { startAt });
+    if (this.followed.has(follower.sourceId)) return;
+    const abort = new AbortController();
+    const done = follower.run(abort.signal).catch((err: unknown) => {
+      this.s.pipelineRepo.setSourceError(follower.sourceId, err instanceof Error ? err.message : String(err));
+      this.s.logger.error('file source stopped', { source: follower.sourceId, error: err instanceof Error ? err.message : String(err) });
+    });
+    this.followed.set(follower.sourceId, { follower, abort, done });
+  }
+
+  // ---------- sources ----------
+  listSources(): LiveSource[] {
+    const m = this.pipeline?.metrics.snapshot();
+    return this.s.pipelineRepo.listSources().map((src) => {
+      const f = this.followed.get(src.id);
+      const st = f?.follower.status();
+      return {
+        ...src,
+        live:
+          src.kind !== 'file'
+            ? null
+            : f && st
+              ? { state: st.state, bytes_behind: st.bytesBehind, note: st.note ?? null, events_per_s: m?.events_per_s ?? 0 }
+              : { state: src.enabled ? 'waiting' : 'paused', bytes_behind: 0, note: src.enabled ? 'not followed by this process' : null, events_per_s: 0 },
+      } satisfies LiveSource;
+    });
+  }
+
+  private one(id: string): LiveSource {
+    const found = this.listSources().find((x) => x.id === id);
+    if (!found) throw new ContractError('NOT_FOUND', `no source ${id}`);
+    return found;
+  }
+
+  addSource(file: string, format: 'eve' | 'wazuh', startAt: 'beginning' | 'end', actor: string): LiveSource {
+    const abs = path.resolve(file);
+    let st: fs.Stats | null = null;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      if (!fs.existsSync(path.dirname(abs))) throw new ContractError('BAD_REQUEST', `the folder ${path.dirname(abs)} does not exist`);
+    }
+    if (st && !st.isFile()) throw new ContractError('BAD_REQUEST', `${abs} is not a regular file`);
+    const id = fileSourceId('file', abs);
+    if (this.s.pipelineRepo.getSource(id)) throw new ContractError('CONFLICT', `${abs} is already a source`);
+    this.s.pipelineRepo.ensureSource(id, 'file', format, abs);
+    this.s.audit.append({ actor, action: 'source.add', target_type: 'source', target_id: id, details: { format, start_at: startAt } });
+    this.follow(abs, format, startAt);
+    return this.one(id);
+  }
+
+  async setSourceEnabled(id: string, enabled: boolean, actor: string): Promise<LiveSource> {
+    const src = this.s.pipelineRepo.getSource(id);
+    if (!src) throw new ContractError('NOT_FOUND', `no source ${id}`);
+    if (src.kind !== 'file' || !src.path) throw new ContractError('BAD_REQUEST', 'only followed files can be paused');
+    this.s.pipelineRepo.setSourceEnabled(id, enabled);
+    this.s.audit.append({ actor, action: enabled ? 'source.resume' : 'source.pause', target_type: 'source', target_id: id });
+    const f = this.followed.get(id);
+    if (!enabled && f) {
+      f.abort.abort();
+      this.followed.delete(id);
+      await f.done;
+    }
+    if (enabled && !f) this.follow(src.path, src.format === 'wazuh' ? 'wazuh' : 'eve', 'beginning');
+    return this.one(id);
+  }
+
+  async removeSource(id: string, actor: string): Promise<boolean> {
+    const f = this.followed.get(id);
+    if (f) {
+      f.abort.abort();
+      this.followed.delete(id);
+      await f.done;
+    }
+    const removed = this.s.pipelineRepo.removeSource(id);
+    if (removed) this.s.audit.append({ actor, action: 'source.remove', target_type: 'source', target_id: id });
+    return removed;
+  }
+
+  // ---------- simulator ----------
+  simulatorStatus(): SimulatorStatus {
+    const scenarios = Object.entries(SCENARIOS).map(([name, description]) => ({ name, description }));
+    const base = this.sim?.status ?? this.lastSim;
+    return base
+      ? { ...base, scenarios }
+      : { running: false, scenario: null, rate: null, duration_s: null, started_at: null, records: 0, alerts_created: 0, last_error: null, scenarios };
+  }
+
+  startSimulator(scenario: ScenarioName, rate: number, durationS: number, actor: string): SimulatorStatus {
+    const pipeline = this.need();
+    if (this.sim) throw new ContractError('CONFLICT', 'the simulator is already running; stop it first');
+    const abort = new AbortController();
+    const status: SimulatorStatus = {
+      running: true,
+      scenario,
+      rate,
+      duration_s: durationS,
+      started_at: this.s.now().toISOString(),
+      records: 0,
+      alerts_created: 0,
+      last_error: null,
+      scenarios: [],
+    };
+    this.sim = { abort, status };
+    this.s.audit.append({ actor, action: 'simulator.start', target_type: 'simulator', target_id: scenario, details: { rate, duration_s: durationS } });
+    const publish = () => this.s.bus.emit('simulator.status', this.simulatorStatus());
+    let lastPublish = 0;
+    void simulate(pipeline, this.s.pipelineRepo, {
+      scenario,
+      rate,
+      durationS,
+      signal: abort.signal,
+      onBatch: (o) => {
+        status.records += o.read;
+        status.alerts_created += o.alerts_created;
+        const t = Date.now();
+        if (t - lastPublish > 500) {
+          lastPublish = t;
+          publish();
+        }
+      },
+    })
+      .catch((err: unknown) => {
+        status.last_error = err instanceof Error ? err.message : String(err);
+      })
+      .finally(() => {
+        status.running = false;
+        this.lastSim = status;
+        this.sim = null;
+        publish();
+      });
+    publish();
+    return this.simulatorStatus();
+  }
+
+  stopSimulator(): SimulatorStatus {
+    this.sim?.abort.abort();
+    return this.simulatorStatus();
+  }
+
+  // ---------- notifications ----------
+  private collectNotices(ids: readonly number[], _total: number): void {
+    if (this.s.settings.get().doNotDisturb) return;
+    for (const id of ids) {
+      const a = this.s.alerts.get(id);
+      if (!a || (a.priority !== 'P1' && a.priority !== 'P2')) continue;
+      if (this.pendingNotice.length < NOTICE_MAX_ITEMS) this.pendingNotice.push({ id: a.id, title: a.title, priority: a.priority, severity: a.severity, src_ip: a.src_ip });
+      else this.pendingMore++;
+    }
+    if (this.pendingNotice.length === 0 || this.noticeTimer) return;
+    const wait = Math.max(0, this.lastNoticeAt + NOTICE_INTERVAL_MS - Date.now());
+    this.noticeTimer = setTimeout(() => this.flushNotices(), wait);
+    this.noticeTimer.unref();
+  }
+
+  private flushNotices(): void {
+    this.noticeTimer = null;
+    if (this.pendingNotice.length === 0 || this.s.settings.get().doNotDisturb) {
+      this.pendingNotice = [];
+      this.pendingMore = 0;
+      return;
+    }
+    // P1 first, then the newest
+    const items = [...this.pendingNotice].sort((a, b) => a.priority.localeCompare(b.priority) || b.id - a.id);
+    this.s.bus.emit('alerts.notice', { items, more: this.pendingMore });
+    this.lastNoticeAt = Date.now();
+    this.pendingNotice = [];
+    this.pendingMore = 0;
+  }
+}

@@ -1,0 +1,49 @@
+import { Notification, type BrowserWindow } from 'electron';
+import type { AlertNotice } from '../contract/index.js';
+import type { Services } from '../core/services.js';
+import type { VigilTray } from './tray.js';
+
+/**
+ * Desktop side of the grouped P1/P2 notices: a native notification for P1 alerts and an unread
+ * count on the tray icon, cleared when the window gets focus. Do-not-disturb silences both (the
+ * notices themselves are not produced while it is on).
+ */
+export function wireDesktopNotifications(services: Services, tray: VigilTray, window: () => BrowserWindow | null): () => void {
+  let unread = 0;
+  const off = services.bus.on('alerts.notice', (n: AlertNotice) => {
+    if (services.settings.get().doNotDisturb) return;
+    const win = window();
+    if (win?.isFocused()) return;
+    unread += n.items.length + n.more;
+    tray.setUnread(unread);
+    const p1 = n.items.filter((i) => i.priority === 'P1');
+    if (p1.length > 0 && Notification.isSupported()) {
+      const first = p1[0]!;
+      const extra = p1.length - 1 + n.more;
+      const note = new Notification({
+        title: p1.length === 1 ? `P1 alert: ${first.title}` : `${p1.length} P1 alerts`,
+        body: `${first.title}${first.src_ip ? ` from ${first.src_ip}` : ''}${extra > 0 ? ` and ${extra} more` : ''}`,
+        silent: false,
+      });
+      note.on('click', () => {
+        const w = window();
+        if (w) {
+          if (w.isMinimized()) w.restore();
+          w.show();
+          w.focus();
+        }
+      });
+      note.show();
+    }
+  });
+  const clear = () => {
+    unread = 0;
+    tray.setUnread(0);
+  };
+  const win = window();
+  win?.on('focus', clear);
+  return () => {
+    off();
+    win?.off('focus', clear);
+  };
+}
