@@ -54,9 +54,15 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
-/** Opaque keyset cursor: the (last_seen, id) of the last row of the previous page. */
-export const AlertCursor = z.object({ last_seen: IsoUtc, id: z.number().int().positive() });
+/** Opaque keyset cursor: the sort key and id of the last row of the previous page. */
+export const AlertCursor = z.object({ k: z.union([z.string().max(64), z.number()]), id: z.number().int().positive() }).strict();
 export type AlertCursor = z.infer<typeof AlertCursor>;
+
+export const SORT_FIELDS = ['last_seen', 'first_seen', 'risk_score', 'count', 'severity', 'priority'] as const;
+export const AlertSort = z
+  .object({ field: z.enum(SORT_FIELDS).default('last_seen'), dir: z.enum(['asc', 'desc']).default('desc') })
+  .strict();
+export type AlertSort = z.infer<typeof AlertSort>;
 
 export const AlertFilter = z
   .object({
@@ -86,6 +92,8 @@ export const AlertsListRequest = z
   .object({
     filter: AlertFilter.default({}),
     limit: z.number().int().min(1).max(500).default(100),
+    /** Default: newest first (last_seen descending); ties broken by id in the same direction. */
+    sort: AlertSort.default({ field: 'last_seen', dir: 'desc' }),
     after: AlertCursor.optional(),
   })
   .strict();

@@ -90,7 +90,7 @@ export function createHandlers(s: Services, host: PipelineHost | null = null): H
 
     'alerts.list': (req) => {
       try {
-        return s.alerts.list(req.filter, req.limit, req.after);
+        return s.alerts.list(req.filter, req.limit, req.after, req.sort);
       } catch (err) {
         if (err instanceof InvalidFilterError) throw new ContractError('BAD_REQUEST', err.message);
         throw err;

@@ -5,6 +5,7 @@ import {
   type Alert,
   type AlertCursor,
   type AlertFilter,
+  type AlertSort,
   type AlertStatus,
   type AlertsListResponse,
   type AlertDetail,
@@ -40,6 +41,16 @@ interface AlertRow {
 const ALERT_COLUMNS =
   'id, source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto, ' +
   'first_seen, last_seen, count, risk_score, technique_ids, tags, assignee';
+
+/** Sort fields → SQL expressions (severity and priority sort by rank, P1 highest). */
+const SORT_COLUMNS: Record<AlertSort['field'], string> = {
+  last_seen: 'last_seen',
+  first_seen: 'first_seen',
+  risk_score: 'risk_score',
+  count: 'count',
+  severity: 'severity_rank',
+  priority: "(CASE priority WHEN 'P1' THEN 4 WHEN 'P2' THEN 3 WHEN 'P3' THEN 2 ELSE 1 END)",
+};
 
 export function rowToAlert(r: AlertRow): Alert {
   return { ...r, technique_ids: parseStringArray(r.technique_ids), tags: parseStringArray(r.tags) };
@@ -192,22 +203,27 @@ export class AlertsRepo {
     return row ? rowToAlert(row) : null;
   }
 
-  /** One page, newest first, keyset-paginated by (last_seen, id). */
-  list(filter: AlertFilter, limit: number, after?: AlertCursor): AlertsListResponse {
+  /** One page in the requested order (default newest first), keyset-paginated by (sort key, id). */
+  list(filter: AlertFilter, limit: number, after?: AlertCursor, sort: AlertSort = { field: 'last_seen', dir: 'desc' }): AlertsListResponse {
     const where = alertWhere(filter);
-    let sql = `SELECT ${ALERT_COLUMNS} FROM alerts WHERE ${where.sql}`;
+    const col = SORT_COLUMNS[sort.field];
+    const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
+    let sql = `SELECT ${ALERT_COLUMNS}, ${col} AS sort_key FROM alerts WHERE ${where.sql}`;
     const params = [...where.params];
     if (after) {
-      sql += ' AND (last_seen, id) < (?, ?)';
-      params.push(after.last_seen, after.id);
+      sql += ` AND (${col}, id) ${sort.dir === 'asc' ? '>' : '<'} (?, ?)`;
+      params.push(after.k, after.id);
     }
-    sql += ' ORDER BY last_seen DESC, id DESC LIMIT ?';
+    sql += ` ORDER BY ${col} ${dir}, id ${dir} LIMIT ?`;
     params.push(limit + 1);
-    const rows = this.db.prepare<unknown[], AlertRow>(sql).all(...params);
+    const rows = this.db.prepare<unknown[], AlertRow & { sort_key: string | number }>(sql).all(...params);
     const more = rows.length > limit;
-    const items = (more ? rows.slice(0, limit) : rows).map(rowToAlert);
-    const last = items[items.length - 1];
-    return { items, next: more && last ? { last_seen: last.last_seen, id: last.id } : null };
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ sort_key: _k, ...r }) => rowToAlert(r)),
+      next: more && last ? { k: last.sort_key, id: last.id } : null,
+    };
   }
 
   insertMany(alerts: readonly NewAlert[]): number[] {

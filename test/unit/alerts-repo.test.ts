@@ -31,6 +31,27 @@ describe('AlertsRepo', () => {
     await s.close();
   });
 
+  it('sorts by any sort field in both directions with keyset pages that neither skip nor repeat', async () => {
+    const s = await testServices(tempDir());
+    s.alerts.insertMany(Array.from({ length: 120 }, (_, i) => sampleAlert({ risk_score: (i * 37) % 101, count: 1 + (i % 7), severity: (['low', 'medium', 'high', 'critical'] as const)[i % 4] })));
+    for (const field of ['risk_score', 'count', 'severity', 'priority', 'first_seen'] as const) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const ids: number[] = [];
+        let after;
+        for (;;) {
+          const page = s.alerts.list({}, 25, after, { field, dir });
+          ids.push(...page.items.map((a) => a.id));
+          if (!page.next) break;
+          after = page.next;
+        }
+        expect(new Set(ids).size, `${field} ${dir}`).toBe(120);
+      }
+    }
+    const byRisk = s.alerts.list({}, 500, undefined, { field: 'risk_score', dir: 'desc' }).items.map((a) => a.risk_score);
+    expect(byRisk).toEqual([...byRisk].sort((a, b) => b - a));
+    await s.close();
+  });
+
   it('filters by severity, minimum severity, status, time range and text', async () => {
     const s = await testServices(tempDir());
     s.alerts.insertMany([
