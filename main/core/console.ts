@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import {
   ContractError,
   PRIORITIES,
-  SEVERITIES,
+  type SEVERITIES,
   type Alert,
   type AlertFilter,
   type AlertStatus,
