@@ -147,3 +147,29 @@ describe('migration 0002 pipeline', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0003 console', () => {
+  it('backfills acknowledged/resolved times from the audit log and the source country from enrichment', async () => {
+    const file = path.join(tempDir(), 'm3.db');
+    const pre = await dbAt(2, file);
+    pre.prepare(
+      `INSERT INTO alerts (id, source, severity, priority, title, first_seen, last_seen, created_at, updated_at)
+       VALUES (7, 'suricata', 'high', 'P2', 'seeded before 0003', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'n')`,
+    ).run();
+    pre.prepare(`INSERT INTO alert_details (alert_id, enrichment) VALUES (7, '{"src":{"geo":{"country_code":"GB"}}}')`).run();
+    const audit = pre.prepare("INSERT INTO audit_log (ts, actor, action, target_type, target_id, details) VALUES (?, 'ana', 'alert.status', 'alert', '7', ?)");
+    audit.run('2026-01-01T00:01:00.000Z', '{"from":"NEW","to":"ACKNOWLEDGED"}');
+    audit.run('2026-01-01T00:05:00.000Z', '{"from":"ACKNOWLEDGED","to":"RESOLVED"}');
+    closeDatabase(pre);
+    const { db, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 3) });
+    expect(to).toBe(3);
+    expect(db.prepare('SELECT acknowledged_at, resolved_at, src_country FROM alerts WHERE id = 7').get()).toEqual({
+      acknowledged_at: '2026-01-01T00:01:00.000Z',
+      resolved_at: '2026-01-01T00:05:00.000Z',
+      src_country: 'GB',
+    });
+    db.prepare("INSERT INTO saved_filters (name, filter, created_at, created_by) VALUES ('Open', '{}', 't', 'ana')").run();
+    expect(() => db.prepare("INSERT INTO saved_filters (name, filter, created_at, created_by) VALUES ('Open', '{}', 't', 'ana')").run()).toThrow(/UNIQUE/);
+    closeDatabase(db);
+  });
+});
