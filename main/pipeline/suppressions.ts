@@ -1,23 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { SuppressionMatchShape } from '../contract/index.js';
 import { ipKey, ipKeyRange, type KeyRange } from '../store/ipkey.js';
 import type { SecurityEvent } from './types.js';
 
-/** What a suppression rule matches: every given field must match (AND). */
-export const SuppressionMatch = z
-  .object({
-    source: z.enum(['suricata', 'wazuh']).optional(),
-    rule_id: z.string().min(1).max(200).optional(),
-    /** An address or a CIDR block. */
-    src_ip: z.string().min(1).max(64).optional(),
-    dst_ip: z.string().min(1).max(64).optional(),
-    dst_port: z.number().int().min(0).max(65535).optional(),
-    /** Case-insensitive substring of the event title. */
-    title_contains: z.string().min(1).max(200).optional(),
-  })
-  .strict()
-  .refine((m) => Object.keys(m).length > 0, 'a suppression must match at least one field')
-  .refine((m) => (m.src_ip === undefined || ipKeyRange(m.src_ip) !== null) && (m.dst_ip === undefined || ipKeyRange(m.dst_ip) !== null), 'src_ip/dst_ip must be an address or CIDR block');
+/** What a suppression rule matches (every given field must match): the contract's shape, plus checks. */
+export const SuppressionMatch = SuppressionMatchShape.refine((m) => Object.keys(m).length > 0, 'a suppression must match at least one field').refine(
+  (m) => (m.src_ip === undefined || ipKeyRange(m.src_ip) !== null) && (m.dst_ip === undefined || ipKeyRange(m.dst_ip) !== null),
+  'src_ip/dst_ip must be an address or CIDR block',
+);
 export type SuppressionMatch = z.infer<typeof SuppressionMatch>;
 
 interface CompiledRule {

@@ -1,38 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SECURITY_HEADERS } from '../core/csp.js';
+import { contentTypeFor } from '../core/mime.js';
+
+export { contentTypeFor };
 import { APP_HOST, APP_SCHEME } from './app-url.js';
 
 /**
  * Serves the built renderer for the `app://vigil/` scheme. Pure Node (global Request/Response,
  * no electron import): the shell hands it to `protocol.handle`, tests call it directly.
  */
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-};
-
-export function contentTypeFor(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
 
 export type AssetResolution =
   | { kind: 'file'; file: string; fallback: boolean }
