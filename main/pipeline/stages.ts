@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Settings } from '../contract/index.js';
 import { AttackTable, attackTablePath, createDetector } from './detect/index.js';
 import { GeoResolver, createEnricher } from './enrich/index.js';
-import { priorityFor, scoreEvent, scoreEvents } from './score/index.js';
+import { attachScores, priorityFor, scoreEvent } from './score/index.js';
 import { Pipeline, type PipelineConfig, type PipelineStages } from './pipeline.js';
 
 export interface BuiltStages {
@@ -49,9 +49,10 @@ export async function buildStages(settings: Settings, resourcesDir: string, warn
     geo: resolver,
     config: { minAlertSeverity: settings.minAlertSeverity, groupWindowMs: settings.groupWindowMinutes * 60_000 },
     stages: {
+      // the enricher returns fresh objects, so the later stages attach to them instead of copying
       enrich: (events) => enricher.enrich(events),
-      detect: (events) => detector.detect(events),
-      score: (events) => scoreEvents(events, scoreOpts),
+      detect: (events) => detector.attach(events),
+      score: (events) => attachScores(events, scoreOpts),
       rescore: (event, severity) => scoreEvent({ ...event, severity }, scoreOpts),
       priority: priorityFor,
     },

@@ -105,6 +105,12 @@ export interface Detector {
   readonly correlator: Correlator;
   /** Maps and correlates a batch, in order; keeps the correlation windows across calls. */
   detect(events: readonly EnrichedEvent[]): DetectedEvent[];
+  /**
+   * Same as detect(), but attaches the detection to the given objects instead of copying them
+   * (a 25-field spread per event costs more than the mapping). For callers that own the objects,
+   * like the pipeline, whose enriched events are fresh copies already.
+   */
+  attach(events: EnrichedEvent[]): DetectedEvent[];
 }
 
 export function createDetector(opts: DetectorOptions): Detector {
@@ -127,6 +133,17 @@ export function createDetector(opts: DetectorOptions): Detector {
         ...e,
         detection: combine(mappings[i] as Mapping, hits[i] ?? [], attack),
       }));
+    },
+    attach(events) {
+      const mappings = events.map((e) => mapEvent(e, attack));
+      const hits = correlator.observe(
+        events,
+        mappings.map((m) => m.auth_failure),
+      );
+      for (let i = 0; i < events.length; i++) {
+        (events[i] as DetectedEvent).detection = combine(mappings[i] as Mapping, hits[i] ?? [], attack);
+      }
+      return events as DetectedEvent[];
     },
   };
 }

@@ -149,6 +149,12 @@ export function scoreEvents(events: readonly DetectedEvent[], opts: ScoreOptions
   return events.map((e) => ({ ...e, score: scoreEvent(e, opts) }));
 }
 
+/** Same as scoreEvents(), attaching the score to objects the caller owns instead of copying them. */
+export function attachScores(events: DetectedEvent[], opts: ScoreOptions = {}): ScoredEvent[] {
+  for (const e of events) (e as ScoredEvent).score = scoreEvent(e, opts);
+  return events as ScoredEvent[];
+}
+
 /**
  * P1..P4 from severity and risk: critical → P1; high → P1 at risk ≥ 80 else P2;
  * medium → P2 at risk ≥ 60 else P3; low/info → P3 at risk ≥ 60 else P4.
