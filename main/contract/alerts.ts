@@ -84,6 +84,8 @@ export const AlertFilter = z
     /** An ATT&CK technique id; T1110 also matches its sub-techniques (T1110.001 ...). */
     technique: z.string().trim().regex(/^T\d{4}(\.\d{3})?$/i, 'a technique id like T1110 or T1110.001').optional(),
     assignee: z.string().trim().min(1).max(64).optional(),
+    /** ISO 3166-1 alpha-2 country of the source address (from geo enrichment). */
+    country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'a two-letter country code').optional(),
   })
   .strict();
 export type AlertFilter = z.infer<typeof AlertFilter>;

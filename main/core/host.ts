@@ -117,6 +117,7 @@ export class PipelineHost {
   }
 
   addSource(file: string, format: 'eve' | 'wazuh', startAt: 'beginning' | 'end', actor: string): LiveSource {
+    if (!path.isAbsolute(file)) throw new ContractError('BAD_REQUEST', `give the full path of the file (${file} is relative)`);
     const abs = path.resolve(file);
     let st: fs.Stats | null = null;
     try {

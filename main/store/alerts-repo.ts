@@ -139,6 +139,10 @@ export function alertWhere(filter: AlertFilter): SqlWhere {
     clauses.push('assignee = ?');
     params.push(filter.assignee);
   }
+  if (filter.country) {
+    clauses.push('src_country = ?');
+    params.push(filter.country.toUpperCase());
+  }
   if (filter.text) {
     const match = ftsQuery(filter.text);
     if (match) {

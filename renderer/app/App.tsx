@@ -1,15 +1,21 @@
+import './shell.css';
 import { useEffect, useRef } from 'react';
 import { api } from '../api/index.js';
 import { AboutScreen } from '../features/about/AboutScreen.js';
 import { AlertsScreen } from '../features/alerts/AlertsScreen.js';
+import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
+import { SourcesScreen } from '../features/sources/SourcesScreen.js';
 import { useAlerts } from '../stores/alerts.js';
 import { useConnection } from '../stores/connection.js';
+import { useDashboard } from '../stores/dashboard.js';
+import { useNotifications } from '../stores/notifications.js';
 import { useSettings } from '../stores/settings.js';
+import { useSources } from '../stores/sources.js';
 import { AccessDenied } from './AccessDenied.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { Header } from './Header.js';
 import { Nav } from './Nav.js';
-import { useRoute } from './router.js';
+import { useRoute, type Route } from './router.js';
 import { Toasts } from './Toasts.js';
 
 /** Push events feed the stores for the whole life of the page. */
@@ -18,6 +24,9 @@ function useEventWiring(): void {
     const offs = [
       api.on('settings.changed', (s) => useSettings.getState().received(s)),
       api.on('alerts.changed', (p) => useAlerts.getState().handleChanged(p)),
+      api.on('alerts.notice', (n) => useNotifications.getState().handleNotice(n)),
+      api.on('pipeline.metrics', (m) => useDashboard.getState().handleMetrics(m)),
+      api.on('simulator.status', (s) => useSources.getState().handleSimulatorStatus(s)),
     ];
     void useSettings.getState().load();
     return () => offs.forEach((off) => off());
@@ -29,12 +38,28 @@ function useEventWiring(): void {
     if (reopened === 0) return;
     void useSettings.getState().load();
     useAlerts.getState().resync();
+    if (useDashboard.getState().status !== 'idle') useDashboard.getState().scheduleRefresh();
+    void useSources.getState().loadSimulator();
   }, [reopened]);
 }
 
 function focusMain(): void {
   const heading = document.querySelector<HTMLElement>('main h1');
   (heading ?? document.getElementById('main'))?.focus();
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'dashboard':
+      return <DashboardScreen />;
+    case 'sources':
+      return <SourcesScreen />;
+    case 'about':
+      return <AboutScreen />;
+    case 'alerts':
+      // route.filter: filters from a link (dashboard click-through), applied by the Alerts screen.
+      return <AlertsScreen alertId={route.alertId} initialFilter={route.filter} />;
+  }
 }
 
 export function App() {
@@ -64,7 +89,7 @@ export function App() {
         <Nav route={route} />
         <main id="main" className="app-main" tabIndex={-1}>
           <ConnectionBanner />
-          {route.name === 'about' ? <AboutScreen /> : <AlertsScreen alertId={route.alertId} />}
+          <Screen route={route} />
         </main>
       </div>
       <Toasts />

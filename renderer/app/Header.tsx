@@ -1,5 +1,6 @@
-import { Moon, ShieldCheck, Sun } from 'lucide-react';
+import { Bell, BellOff, Moon, ShieldCheck, Sun } from 'lucide-react';
 import { useConnection } from '../stores/connection.js';
+import { useNotifications } from '../stores/notifications.js';
 import { useSettings } from '../stores/settings.js';
 
 function ConnectionIndicator() {
@@ -47,15 +48,41 @@ function ThemeToggle() {
   );
 }
 
+/** Do-not-disturb: silences the new-P1/P2 toasts (persisted in settings.doNotDisturb). */
+function DndToggle() {
+  const dnd = useSettings((s) => s.settings?.doNotDisturb ?? false);
+  const loaded = useSettings((s) => s.settings !== null);
+  const missed = useNotifications((s) => s.missed);
+  const label = dnd ? 'Turn off do not disturb' : 'Turn on do not disturb';
+  const title = dnd
+    ? `Do not disturb is on${missed > 0 ? ` (${missed} P1/P2 alert${missed === 1 ? '' : 's'} not notified)` : ''}: click to show new P1/P2 alerts again`
+    : 'Notifications on for new P1/P2 alerts: click to silence them';
+  return (
+    <button
+      type="button"
+      className={`icon-button dnd-toggle${dnd ? ' on' : ''}`}
+      aria-label={label}
+      title={title}
+      disabled={!loaded}
+      data-testid="dnd-toggle"
+      onClick={() => void useNotifications.getState().setDnd(!dnd)}
+    >
+      {dnd ? <BellOff size={16} aria-hidden="true" /> : <Bell size={16} aria-hidden="true" />}
+      {dnd && missed > 0 ? <span className="dnd-missed num" aria-hidden="true">{missed > 99 ? '99+' : missed}</span> : null}
+    </button>
+  );
+}
+
 export function Header() {
   return (
     <header className="app-header">
-      <a className="brand" href="#/alerts" aria-label="Vigil home">
+      <a className="brand" href="#/dashboard" aria-label="Vigil home">
         <ShieldCheck size={18} className="brand-mark" aria-hidden="true" />
         <span className="brand-name">Vigil</span>
       </a>
       <div className="header-spacer" />
       <ConnectionIndicator />
+      <DndToggle />
       <ThemeToggle />
     </header>
   );

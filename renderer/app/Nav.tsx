@@ -1,4 +1,4 @@
-import { Info, Siren } from 'lucide-react';
+import { Info, LayoutDashboard, Radio, Siren } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { Route } from './router.js';
 
@@ -11,7 +11,9 @@ interface NavItem {
 
 /** Only screens that really work are listed. */
 const ITEMS: NavItem[] = [
+  { name: 'dashboard', href: '#/dashboard', label: 'Dashboard', icon: <LayoutDashboard size={16} aria-hidden="true" /> },
   { name: 'alerts', href: '#/alerts', label: 'Alerts', icon: <Siren size={16} aria-hidden="true" /> },
+  { name: 'sources', href: '#/sources', label: 'Sources', icon: <Radio size={16} aria-hidden="true" /> },
   { name: 'about', href: '#/about', label: 'About', icon: <Info size={16} aria-hidden="true" /> },
 ];
 

@@ -1,41 +1,176 @@
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
+import type { AlertFilter, AlertStatus, Priority, Severity } from '../../main/contract/alerts.js';
+import { SEVERITY_ORDER, STATUS_ORDER } from '../lib/domain.js';
 
-/** Hash routes: #/alerts, #/alerts/123 (reserved for the detail view), #/about. */
-export type Route = { name: 'alerts'; alertId: number | null } | { name: 'about' };
+const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Priority[];
 
-export const DEFAULT_HASH = '#/alerts';
+/**
+ * Hash routes.
+ *
+ *   #/dashboard                 the landing screen (also for an empty or unknown hash)
+ *   #/alerts                    the alert queue
+ *   #/alerts/123                the queue with alert 123 open in the detail view
+ *   #/alerts?src_ip=10.0.0.5&severity=high,critical&text=ssh
+ *                               the queue, opened with these filters (also after /123)
+ *   #/sources                   followed files, quarantine, simulator
+ *   #/about
+ *
+ * Alerts query parameters are the contract's AlertFilter fields, URL-encoded:
+ *   lists (comma-separated): severity, status, priority, source
+ *   single values:           src_ip, dst_ip, text, technique, assignee, min_severity, from, to
+ * Unknown parameters and invalid values are dropped, never an error. `route.filter` is null when
+ * the hash has no (valid) filter parameters; the Alerts screen then keeps whatever filter it had.
+ * Build links with `alertsHref(filter)`.
+ */
+export type Route =
+  | { name: 'dashboard' }
+  | {
+      name: 'alerts';
+      alertId: number | null;
+      /** Filters requested by the link that opened the screen (dashboard click-through), or null. */
+      filter: Partial<AlertFilter> | null;
+    }
+  | { name: 'sources' }
+  | { name: 'about' };
+
+export type RouteName = Route['name'];
+
+export const DEFAULT_HASH = '#/dashboard';
+const DEFAULT_ROUTE: Route = { name: 'dashboard' };
+
+const LIST_PARAMS = ['severity', 'status', 'priority', 'source'] as const;
+const TEXT_PARAMS = ['src_ip', 'dst_ip', 'text', 'technique', 'assignee', 'country', 'min_severity', 'from', 'to'] as const;
+
+const SEVERITIES: ReadonlySet<string> = new Set(SEVERITY_ORDER);
+const STATUSES: ReadonlySet<string> = new Set(STATUS_ORDER);
+const PRIORITIES: ReadonlySet<string> = new Set(PRIORITY_ORDER);
+
+function splitList(v: string): string[] {
+  return [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))];
+}
+
+/** The filter encoded in a query string (`a=b&c=d`), or null when it holds none. */
+export function parseAlertsQuery(query: string): Partial<AlertFilter> | null {
+  const params = new URLSearchParams(query);
+  const out: Partial<AlertFilter> = {};
+  const sev = params.get('severity');
+  if (sev) {
+    const v = splitList(sev).filter((s): s is Severity => SEVERITIES.has(s));
+    if (v.length) out.severity = v;
+  }
+  const status = params.get('status');
+  if (status) {
+    const v = splitList(status.toUpperCase()).filter((s): s is AlertStatus => STATUSES.has(s));
+    if (v.length) out.status = v;
+  }
+  const prio = params.get('priority');
+  if (prio) {
+    const v = splitList(prio.toUpperCase()).filter((s): s is Priority => PRIORITIES.has(s));
+    if (v.length) out.priority = v;
+  }
+  const source = params.get('source');
+  if (source) {
+    const v = splitList(source).filter((s) => s.length <= 64).slice(0, 16);
+    if (v.length) out.source = v;
+  }
+  for (const key of TEXT_PARAMS) {
+    const raw = params.get(key)?.trim();
+    if (!raw) continue;
+    if (key === 'min_severity') {
+      if (SEVERITIES.has(raw)) out.min_severity = raw as Severity;
+    } else if (key === 'from' || key === 'to') {
+      if (!Number.isNaN(Date.parse(raw))) out[key] = new Date(raw).toISOString();
+    } else if (key === 'technique') {
+      if (/^T\d{4}(\.\d{3})?$/i.test(raw)) out.technique = raw.toUpperCase();
+    } else {
+      out[key] = raw.slice(0, key === 'text' ? 200 : 64);
+    }
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/** The query string (without '?') for a filter; empty fields are left out. */
+export function alertsQuery(filter: Partial<AlertFilter>): string {
+  const params = new URLSearchParams();
+  for (const key of LIST_PARAMS) {
+    const v = filter[key];
+    if (v && v.length > 0) params.set(key, v.join(','));
+  }
+  for (const key of TEXT_PARAMS) {
+    const v = filter[key];
+    if (typeof v === 'string' && v.trim() !== '') params.set(key, v.trim());
+  }
+  // Keep commas readable in the address bar ("severity=high,critical").
+  return params.toString().replace(/%2C/gi, ',');
+}
+
+/** Link to the Alerts screen opened with a filter, e.g. alertsHref({src_ip: '10.0.0.5'}). */
+export function alertsHref(filter: Partial<AlertFilter> = {}, alertId: number | null = null): string {
+  const q = alertsQuery(filter);
+  return `#/alerts${alertId !== null ? `/${alertId}` : ''}${q ? `?${q}` : ''}`;
+}
 
 export function parseHash(hash: string): Route | null {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/alerts';
-  if (path === '/alerts') return { name: 'alerts', alertId: null };
-  const m = /^\/alerts\/(\d{1,15})$/.exec(path);
-  if (m) return { name: 'alerts', alertId: Number(m[1]) };
+  const raw = hash.replace(/^#/, '');
+  const qi = raw.indexOf('?');
+  const path = (qi >= 0 ? raw.slice(0, qi) : raw).replace(/\/+$/, '') || '/dashboard';
+  const query = qi >= 0 ? raw.slice(qi + 1) : '';
+  if (path === '/dashboard') return { name: 'dashboard' };
+  if (path === '/sources') return { name: 'sources' };
   if (path === '/about') return { name: 'about' };
+  if (path === '/alerts') return { name: 'alerts', alertId: null, filter: parseAlertsQuery(query) };
+  const m = /^\/alerts\/(\d{1,15})$/.exec(path);
+  if (m) return { name: 'alerts', alertId: Number(m[1]), filter: parseAlertsQuery(query) };
   return null;
 }
 
 export function routeHref(route: Route): string {
-  if (route.name === 'about') return '#/about';
-  return route.alertId === null ? '#/alerts' : `#/alerts/${route.alertId}`;
+  switch (route.name) {
+    case 'dashboard':
+      return '#/dashboard';
+    case 'sources':
+      return '#/sources';
+    case 'about':
+      return '#/about';
+    case 'alerts':
+      return alertsHref(route.filter ?? {}, route.alertId);
+  }
 }
 
-function current(): Route {
-  return parseHash(window.location.hash) ?? { name: 'alerts', alertId: null };
+// ---- one shared, cached snapshot of the current route (useSyncExternalStore) ----
+
+let cachedHash: string | null = null;
+let cachedRoute: Route = DEFAULT_ROUTE;
+
+function snapshot(): Route {
+  const hash = window.location.hash;
+  if (hash !== cachedHash) {
+    cachedHash = hash;
+    cachedRoute = parseHash(hash) ?? DEFAULT_ROUTE;
+  }
+  return cachedRoute;
 }
 
+function subscribe(onChange: () => void): () => void {
+  const sync = () => {
+    const h = window.location.hash;
+    if (h === '' || h === '#' || h === '#/' || parseHash(h) === null) {
+      // No or unknown route: land on the dashboard without adding a history entry.
+      window.history.replaceState(window.history.state, '', DEFAULT_HASH);
+    }
+    onChange();
+  };
+  sync();
+  window.addEventListener('hashchange', sync);
+  return () => window.removeEventListener('hashchange', sync);
+}
+
+/** The current route; every caller shares one parsed value (safe to call from any screen). */
 export function useRoute(): Route {
-  const [route, setRoute] = useState<Route>(current);
-  useEffect(() => {
-    const sync = () => {
-      if (parseHash(window.location.hash) === null) {
-        // Unknown route: land on Alerts without adding a history entry.
-        window.history.replaceState(window.history.state, '', DEFAULT_HASH);
-      }
-      setRoute(current());
-    };
-    sync();
-    window.addEventListener('hashchange', sync);
-    return () => window.removeEventListener('hashchange', sync);
-  }, []);
-  return route;
+  return useSyncExternalStore(subscribe, snapshot, () => DEFAULT_ROUTE);
+}
+
+/** Navigates (adds a history entry). */
+export function navigate(href: string): void {
+  if (window.location.hash !== href) window.location.hash = href;
 }

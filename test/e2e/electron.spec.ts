@@ -72,7 +72,7 @@ test.describe('desktop app (Electron)', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('the window is Vigil, served from app://vigil, and shows the Alerts screen', async () => {
+  test('the window is Vigil, served from app://vigil, and shows the Dashboard, then the Alerts screen', async () => {
     await expect(page).toHaveTitle(/Vigil/);
     expect(page.url()).toMatch(/^app:\/\/vigil\//);
     const windowTitle = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.getTitle());
@@ -80,6 +80,8 @@ test.describe('desktop app (Electron)', () => {
     expect(await app.evaluate(({ app: electronApp }) => electronApp.getName())).toBe('Vigil');
 
     await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
     await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
     await page.screenshot({ path: screenshotPath('electron-alerts') });
   });

@@ -16,6 +16,8 @@ test('the page loads with the token, connects, and shows the Alerts empty state'
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(served.url);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible(); // the landing screen
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
   await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'No alerts yet' })).toBeVisible();
   // the token does not linger in the address bar

@@ -64,3 +64,44 @@ export function screenshotPath(name: string): string {
   fs.mkdirSync(artifactsDir, { recursive: true });
   return path.join(artifactsDir, `${name}.png`);
 }
+
+/** The bundled MaxMind test databases (their addresses are the ones the simulator uses). */
+export const GEO_TEST_DBS = {
+  geoCityDb: '/work/shared/data/geo/GeoLite2-City-Test.mmdb',
+  geoAsnDb: '/work/shared/data/geo/GeoLite2-ASN-Test.mmdb',
+};
+
+/**
+ * Writes settings into a data directory before any Vigil process starts: `config.json` is the
+ * file ConfSettingsBackend (conf, configName 'config') reads in plain Node.
+ */
+export function writeSettings(dataDir: string, settings: Record<string, unknown>): void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify(settings, null, 2));
+}
+
+/** Runs a `vigil` command to completion; resolves with its exit code and output. */
+export function runVigil(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = vigil(args, env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Feeds a data directory through the simulator (`vigil simulate`), run before `vigil serve` starts. */
+export async function simulate(dataDir: string, scenario: string, rate: number, durationS: number, seed = 7): Promise<void> {
+  const out = await runVigil(['simulate', '--scenario', scenario, '--rate', String(rate), '--duration', String(durationS), '--seed', String(seed), '--json', '--data-dir', dataDir]);
+  if (out.code !== 0) throw new Error(`vigil simulate ${scenario} failed (${out.code}): ${out.stderr}`);
+}
+
+/** How many alerts a data directory holds (`vigil status --json`). */
+export async function alertsTotal(dataDir: string): Promise<number> {
+  const out = await runVigil(['status', '--json', '--data-dir', dataDir]);
+  if (out.code !== 0) throw new Error(`vigil status failed (${out.code}): ${out.stderr}`);
+  return (JSON.parse(out.stdout) as { alerts_total: number }).alerts_total;
+}

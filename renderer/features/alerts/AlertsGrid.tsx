@@ -1,135 +1,184 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { LoaderCircle, RefreshCw } from 'lucide-react';
-import { memo, useCallback, useEffect, useImperativeHandle, useRef, type KeyboardEvent, type Ref } from 'react';
-import type { Alert } from '../../../main/contract/alerts.js';
-import { PriorityBadge, RiskMeter, SeverityBadge, StatusBadge } from '../../components/badges.js';
-import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
-import { useAlerts } from '../../stores/alerts.js';
+import { ArrowDown, ArrowUp, ChevronsUpDown, LoaderCircle, RefreshCw } from 'lucide-react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent,
+  type Ref,
+} from 'react';
+import type { Alert, AlertSort } from '../../../main/contract/alerts.js';
+import { useAlerts, type SortField } from '../../stores/alerts.js';
+import { CellContent, COLUMN_DEFS, gridTemplate, type ColumnKey } from './columns.js';
 
 export const ROW_HEIGHT = 36;
 export const HEADER_HEIGHT = 32;
 
-export const COLUMNS = [
-  { key: 'severity', label: 'Severity' },
-  { key: 'priority', label: 'Priority' },
-  { key: 'status', label: 'Status' },
-  { key: 'title', label: 'Title' },
-  { key: 'source', label: 'Source' },
-  { key: 'src', label: 'Src' },
-  { key: 'dst', label: 'Dst' },
-  { key: 'count', label: 'Count' },
-  { key: 'risk', label: 'Risk' },
-  { key: 'last_seen', label: 'Last seen' },
-] as const;
-
 /** What the screen can ask of the grid (keyboard triage lives in the screen). */
 export interface AlertsGridHandle {
-  /** Scrolls the row at index into view and focuses it. */
+  /** Scrolls the row at a grid index into view and (optionally) focuses it. */
   revealIndex(index: number, focus: boolean): void;
   scrollToTop(): void;
   /** Rows that fit in the viewport (for PageUp/PageDown). */
   pageRows(): number;
 }
 
-function Endpoint({ ip, port }: { ip: string | null; port: number | null }) {
-  const text = formatEndpoint(ip, port);
-  if (!text) return <span className="faint">—</span>;
-  return (
-    <span className="mono ellipsis" title={text}>
-      {text}
-    </span>
-  );
+function openAlert(id: number): void {
+  window.location.hash = `#/alerts/${id}`;
 }
 
 interface RowProps {
   alert: Alert;
   index: number;
   start: number;
-  selected: boolean;
+  cols: readonly ColumnKey[];
+  cursor: boolean;
+  checked: boolean;
   tabbable: boolean;
-  onSelect(id: number): void;
+  onCursor(id: number): void;
+  onCheck(id: number, range: boolean): void;
 }
 
-const AlertRow = memo(function AlertRow({ alert: a, index, start, selected, tabbable, onSelect }: RowProps) {
+const AlertRow = memo(function AlertRow({ alert: a, index, start, cols, cursor, checked, tabbable, onCursor, onCheck }: RowProps) {
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    if (e.shiftKey) {
+      e.preventDefault();
+      onCheck(a.id, true);
+    }
+    onCursor(a.id);
+  };
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
-      aria-selected={selected}
+      aria-selected={checked}
+      aria-current={cursor ? 'true' : undefined}
       tabIndex={tabbable ? 0 : -1}
       data-row-id={a.id}
       data-severity={a.severity}
-      className={`grid-row${selected ? ' selected' : ''}`}
+      data-status={a.status}
+      className={`grid-row${cursor ? ' cursor' : ''}${checked ? ' checked' : ''}`}
       style={{ transform: `translateY(${start}px)` }}
-      onFocus={() => onSelect(a.id)}
-      onClick={() => onSelect(a.id)}
+      onFocus={() => onCursor(a.id)}
+      onClick={onClick}
+      onDoubleClick={() => openAlert(a.id)}
     >
-      <div role="gridcell" className="cell c-severity">
-        <SeverityBadge severity={a.severity} />
+      <div role="gridcell" className="cell c-check">
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          checked={checked}
+          aria-label={`Select alert ${a.id}`}
+          onChange={() => undefined}
+          onClick={(e) => {
+            e.stopPropagation();
+            onCheck(a.id, e.shiftKey);
+            onCursor(a.id);
+          }}
+        />
       </div>
-      <div role="gridcell" className="cell c-priority">
-        <PriorityBadge priority={a.priority} />
-      </div>
-      <div role="gridcell" className="cell c-status">
-        <StatusBadge status={a.status} />
-      </div>
-      <div role="gridcell" className="cell c-title">
-        <span className="title-text ellipsis" title={a.rule_id ? `${a.title}\nRule ${a.rule_id}` : a.title}>
-          {a.title}
-        </span>
-      </div>
-      <div role="gridcell" className="cell c-source">
-        <span className="ellipsis source-text" title={a.source}>
-          {a.source}
-        </span>
-      </div>
-      <div role="gridcell" className="cell c-src">
-        <Endpoint ip={a.src_ip} port={a.src_port} />
-      </div>
-      <div role="gridcell" className="cell c-dst">
-        <Endpoint ip={a.dst_ip} port={a.dst_port} />
-      </div>
-      <div role="gridcell" className="cell c-count num">
-        {formatCount(a.count)}
-      </div>
-      <div role="gridcell" className="cell c-risk">
-        <RiskMeter score={a.risk_score} />
-      </div>
-      <div role="gridcell" className="cell c-last-seen">
-        <time dateTime={a.last_seen} title={utcTitle(a.last_seen)} className="num">
-          {formatLocalTime(a.last_seen)}
-        </time>
-      </div>
+      {cols.map((c) => (
+        <div key={c} role="gridcell" className={`cell c-${c.replace('_', '-')}`}>
+          <CellContent col={c} alert={a} />
+        </div>
+      ))}
     </div>
   );
 });
 
-function HeaderRow() {
+function SortIcon({ active, dir }: { active: boolean; dir: AlertSort['dir'] }) {
+  if (!active) return <ChevronsUpDown size={12} className="sort-icon idle" aria-hidden="true" />;
+  return dir === 'asc' ? <ArrowUp size={12} className="sort-icon" aria-hidden="true" /> : <ArrowDown size={12} className="sort-icon" aria-hidden="true" />;
+}
+
+function HeaderRow({ cols, interactive }: { cols: readonly ColumnKey[]; interactive: boolean }) {
+  const sort = useAlerts((s) => s.sort);
+  const itemsLength = useAlerts((s) => s.items.length);
+  const checkedSize = useAlerts((s) => s.checked.size);
+  const matchAll = useAlerts((s) => s.matchAll);
+  const all = matchAll || (itemsLength > 0 && checkedSize >= itemsLength);
+  const some = !all && checkedSize > 0;
+  const box = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = some;
+  }, [some]);
+
   return (
     <div role="rowgroup" className="grid-head">
       <div role="row" aria-rowindex={1} className="grid-row head-row">
-        {COLUMNS.map((c) => (
-          <div key={c.key} role="columnheader" className={`cell c-${c.key.replace('_', '-')}`}>
-            {c.label}
-          </div>
-        ))}
+        <div role="columnheader" className="cell c-check">
+          {interactive ? (
+            <input
+              ref={box}
+              type="checkbox"
+              checked={all}
+              aria-label="Select all loaded alerts"
+              title="Select all loaded alerts"
+              onChange={() => {
+                const s = useAlerts.getState();
+                if (all || some) s.clearChecked();
+                else s.checkAllLoaded();
+              }}
+            />
+          ) : (
+            <span className="visually-hidden">Select</span>
+          )}
+        </div>
+        {cols.map((c) => {
+          const def = COLUMN_DEFS[c];
+          const field: SortField | undefined = def.sort;
+          const active = field !== undefined && sort.field === field;
+          return (
+            <div
+              key={c}
+              role="columnheader"
+              aria-sort={field === undefined ? undefined : active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+              className={`cell c-${c.replace('_', '-')}${active ? ' sorted' : ''}`}
+            >
+              {field !== undefined && interactive ? (
+                <button
+                  type="button"
+                  className="sort-button"
+                  title={`Sort by ${def.label.toLowerCase()}`}
+                  onClick={() => useAlerts.getState().toggleSort(field)}
+                >
+                  <span>{def.label}</span>
+                  <SortIcon active={active} dir={sort.dir} />
+                </button>
+              ) : (
+                def.label
+              )}
+            </div>
+          );
+        })}
       </div>
     </div>
   );
 }
 
+function gridStyle(cols: readonly ColumnKey[]): CSSProperties {
+  const g = gridTemplate(cols);
+  return { '--grid-cols': g.template, '--grid-min': `${g.min}px` } as CSSProperties;
+}
+
 /** Placeholder rows while the first page loads. */
-export function SkeletonGrid() {
+export function SkeletonGrid({ cols }: { cols: readonly ColumnKey[] }) {
   return (
-    <div className="grid-wrap">
-      <div role="grid" aria-label="Alerts" aria-busy="true" aria-colcount={COLUMNS.length} className="grid skeleton-grid">
-        <HeaderRow />
+    <div className="grid-wrap" style={gridStyle(cols)}>
+      <div role="grid" aria-label="Alerts" aria-busy="true" aria-colcount={cols.length + 1} className="grid skeleton-grid">
+        <HeaderRow cols={cols} interactive={false} />
         <div role="rowgroup" className="grid-body skeleton-body" aria-hidden="true">
           {Array.from({ length: 24 }, (_, i) => (
             <div key={i} className="grid-row skeleton-row">
-              {COLUMNS.map((c) => (
-                <div key={c.key} className={`cell c-${c.key.replace('_', '-')}`}>
-                  <span className={`skeleton sk-${c.key.replace('_', '-')}`} />
+              <div className="cell c-check" />
+              {cols.map((c) => (
+                <div key={c} className={`cell c-${c.replace('_', '-')}`}>
+                  <span className={`skeleton sk-${c.replace('_', '-')}`} />
                 </div>
               ))}
             </div>
@@ -143,40 +192,87 @@ export function SkeletonGrid() {
   );
 }
 
-export function AlertsGrid({ handle, refreshing }: { handle: Ref<AlertsGridHandle>; refreshing: boolean }) {
+function PlaceholderRow({ start, cols }: { start: number; cols: readonly ColumnKey[] }) {
+  return (
+    <div className="grid-row placeholder-row" aria-hidden="true" style={{ transform: `translateY(${start}px)` }}>
+      <div className="cell c-check" />
+      {cols.map((c) => (
+        <div key={c} className={`cell c-${c.replace('_', '-')}`}>
+          <span className={`skeleton sk-${c.replace('_', '-')}`} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function AlertsGrid({ handle, refreshing, cols }: { handle: Ref<AlertsGridHandle>; refreshing: boolean; cols: readonly ColumnKey[] }) {
   const items = useAlerts((s) => s.items);
+  const windowStart = useAlerts((s) => s.windowStart);
   const next = useAlerts((s) => s.next);
   const loading = useAlerts((s) => s.loading);
   const moreError = useAlerts((s) => s.moreError);
   const selectedId = useAlerts((s) => s.selectedId);
+  const checked = useAlerts((s) => s.checked);
+  const matchAll = useAlerts((s) => s.matchAll);
+  const listSeq = useAlerts((s) => s.listSeq);
+  const shift = useAlerts((s) => s.shift);
+  const prevError = useAlerts((s) => s.prevError);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const hasFooter = next !== null || moreError !== null;
-  const count = items.length + (hasFooter ? 1 : 0);
+  const count = windowStart + items.length + (hasFooter ? 1 : 0);
 
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    overscan: 12,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
-    getItemKey: (i) => items[i]?.id ?? 'footer',
+    getItemKey: (i) => (i < windowStart ? `ph-${i}` : (items[i - windowStart]?.id ?? 'footer')),
   });
   const virtualItems = virtualizer.getVirtualItems();
+  const firstIndex = virtualItems[0]?.index ?? 0;
   const lastIndex = virtualItems.length > 0 ? virtualItems[virtualItems.length - 1]!.index : -1;
 
-  // Keyset paging: ask for the next page when the rendered range nears the end.
+  // Keyset paging both ways around the rendered range; far pages are dropped by the store.
   useEffect(() => {
-    if (next !== null && loading === 'idle' && moreError === null && lastIndex >= items.length - 15) {
-      void useAlerts.getState().loadMore();
-    }
-  }, [lastIndex, items.length, next, loading, moreError]);
+    if (lastIndex >= 0) useAlerts.getState().ensureRange(firstIndex, lastIndex);
+  }, [firstIndex, lastIndex, items.length, windowStart, next, loading, moreError, prevError]);
 
-  const focusRow = useCallback((id: number, tries = 6) => {
+  // A new list (filter, sort, reload) starts at the top.
+  const seenSeq = useRef(listSeq);
+  useLayoutEffect(() => {
+    if (seenSeq.current === listSeq) return;
+    seenSeq.current = listSeq;
+    virtualizer.scrollToOffset(0);
+  }, [listSeq, virtualizer]);
+
+  // The index space was re-based: scroll by the same number of rows so the same rows stay in view.
+  const seenShift = useRef(shift.seq);
+  useLayoutEffect(() => {
+    if (seenShift.current === shift.seq) return;
+    seenShift.current = shift.seq;
+    const el = scrollRef.current;
+    if (el) el.scrollTop = Math.max(0, el.scrollTop + shift.delta * ROW_HEIGHT);
+  }, [shift]);
+
+  /**
+   * Focuses the cursor row once it is rendered. Runs a frame later, so it looks the cursor up
+   * then: a key pressed in between (j, a …) may have moved it, and a stale focus would move it back.
+   */
+  const focusCursor = useCallback((tries = 6) => {
+    const id = useAlerts.getState().selectedId;
+    if (id === null) return;
     const el = scrollRef.current?.querySelector<HTMLElement>(`[data-row-id="${id}"]`);
-    if (el) el.focus({ preventScroll: true });
-    else if (tries > 0) requestAnimationFrame(() => focusRow(id, tries - 1));
+    if (el) {
+      if (document.activeElement !== el) el.focus({ preventScroll: true });
+    } else if (tries > 0) requestAnimationFrame(() => focusCursor(tries - 1));
+  }, []);
+
+  const pageRows = useCallback(() => {
+    const h = scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10;
+    return Math.max(1, Math.floor((h - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
   }, []);
 
   useImperativeHandle(
@@ -184,34 +280,29 @@ export function AlertsGrid({ handle, refreshing }: { handle: Ref<AlertsGridHandl
     () => ({
       revealIndex(index, focus) {
         virtualizer.scrollToIndex(index, { align: 'auto' });
-        const id = useAlerts.getState().items[index]?.id;
-        if (focus && id !== undefined) requestAnimationFrame(() => focusRow(id));
+        if (focus) requestAnimationFrame(() => focusCursor());
       },
       scrollToTop() {
         virtualizer.scrollToOffset(0);
       },
-      pageRows() {
-        const h = scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10;
-        return Math.max(1, Math.floor((h - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
-      },
+      pageRows,
     }),
-    [virtualizer, focusRow],
+    [virtualizer, focusCursor, pageRows],
   );
 
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
-    if (el) useAlerts.getState().setAtTop(el.scrollTop < 4);
+    if (el) useAlerts.getState().setAtTop(el.scrollTop < 4 && useAlerts.getState().windowStart === 0);
   }, []);
 
-  const onSelect = useCallback((id: number) => {
-    if (useAlerts.getState().selectedId !== id) useAlerts.getState().select(id);
-  }, []);
+  const onCursor = useCallback((id: number) => useAlerts.getState().select(id), []);
+  const onCheck = useCallback((id: number, range: boolean) => useAlerts.getState().toggleChecked(id, range), []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.target instanceof HTMLElement && e.target.closest('.grid-head')) return; // header buttons keep their keys
     const s = useAlerts.getState();
     let idx: number | null;
-    const page = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 360) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
     switch (e.key) {
       case 'ArrowDown':
         idx = s.moveSelection(1);
@@ -220,67 +311,70 @@ export function AlertsGrid({ handle, refreshing }: { handle: Ref<AlertsGridHandl
         idx = s.moveSelection(-1);
         break;
       case 'PageDown':
-        idx = s.moveSelection(page);
+        idx = s.moveSelection(pageRows());
         break;
       case 'PageUp':
-        idx = s.moveSelection(-page);
+        idx = s.moveSelection(-pageRows());
         break;
       case 'Home':
-        idx = s.selectIndex(0);
+        idx = s.selectIndex(s.windowStart);
         break;
       case 'End':
-        idx = s.selectIndex(s.items.length - 1);
+        idx = s.selectIndex(s.windowStart + s.items.length - 1);
         break;
+      case ' ':
+        if (s.selectedId !== null) {
+          e.preventDefault();
+          s.toggleChecked(s.selectedId, e.shiftKey);
+        }
+        return;
       default:
         return;
     }
     e.preventDefault();
     if (idx !== null) {
       virtualizer.scrollToIndex(idx, { align: 'auto' });
-      const id = useAlerts.getState().items[idx]?.id;
-      if (id !== undefined) requestAnimationFrame(() => focusRow(id));
+      requestAnimationFrame(() => focusCursor());
     }
   };
 
-  // Roving tabindex: the selected row if rendered, else the first rendered row.
-  const rendered = virtualItems.filter((v) => v.index < items.length);
-  const selectedRendered = selectedId !== null && rendered.some((v) => items[v.index]?.id === selectedId);
-  const tabbableId = selectedRendered ? selectedId : (items[rendered[0]?.index ?? -1]?.id ?? null);
+  // Roving tabindex: the cursor row if rendered, else the first rendered row.
+  const rendered = virtualItems.filter((v) => v.index >= windowStart && v.index < windowStart + items.length);
+  const cursorRendered = selectedId !== null && rendered.some((v) => items[v.index - windowStart]?.id === selectedId);
+  const tabbableId = cursorRendered ? selectedId : (items[(rendered[0]?.index ?? -1) - windowStart]?.id ?? null);
 
   return (
-    <div className={`grid-wrap${refreshing ? ' refreshing' : ''}`}>
+    <div className={`grid-wrap${refreshing ? ' refreshing' : ''}`} style={gridStyle(cols)}>
       {refreshing ? <div className="progress-bar" aria-hidden="true" /> : null}
       <div
         ref={scrollRef}
         role="grid"
         aria-label="Alerts"
-        aria-rowcount={next === null ? items.length + 1 : -1}
-        aria-colcount={COLUMNS.length}
+        aria-multiselectable="true"
+        aria-rowcount={next === null && windowStart === 0 ? items.length + 1 : -1}
+        aria-colcount={cols.length + 1}
         aria-busy={refreshing || loading === 'more'}
         className="grid"
         data-testid="alerts-grid"
+        data-list-seq={listSeq}
+        data-window={`${windowStart}+${items.length}`}
         onScroll={onScroll}
         onKeyDown={onKeyDown}
       >
-        <HeaderRow />
+        <HeaderRow cols={cols} interactive />
         <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
           {virtualItems.map((v) => {
-            const a = items[v.index];
             const start = v.start - HEADER_HEIGHT;
+            if (v.index < windowStart) return <PlaceholderRow key={v.key} start={start} cols={cols} />;
+            const a = items[v.index - windowStart];
             if (!a) {
               return (
-                <div
-                  key="footer"
-                  role="row"
-                  aria-rowindex={v.index + 2}
-                  className="grid-row footer-row"
-                  style={{ transform: `translateY(${start}px)` }}
-                >
-                  <div role="gridcell" aria-colspan={COLUMNS.length} className="cell footer-cell">
+                <div key="footer" role="row" aria-rowindex={v.index + 2} className="grid-row footer-row" style={{ transform: `translateY(${start}px)` }}>
+                  <div role="gridcell" aria-colspan={cols.length + 1} className="cell footer-cell">
                     {moreError ? (
                       <>
                         <span className="error-text">Could not load more alerts: {moreError.describe()}</span>
-                        <button type="button" className="button small" onClick={() => void useAlerts.getState().loadMore()}>
+                        <button type="button" className="button text-sm" onClick={() => void useAlerts.getState().loadMore()}>
                           <RefreshCw size={12} aria-hidden="true" />
                           Retry
                         </button>
@@ -301,9 +395,12 @@ export function AlertsGrid({ handle, refreshing }: { handle: Ref<AlertsGridHandl
                 alert={a}
                 index={v.index}
                 start={start}
-                selected={a.id === selectedId}
+                cols={cols}
+                cursor={a.id === selectedId}
+                checked={matchAll || checked.has(a.id)}
                 tabbable={a.id === tabbableId}
-                onSelect={onSelect}
+                onCursor={onCursor}
+                onCheck={onCheck}
               />
             );
           })}

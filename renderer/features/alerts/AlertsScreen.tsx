@@ -1,10 +1,21 @@
-import { ArrowUp, FunnelX, RefreshCw, ShieldCheck, TriangleAlert } from 'lucide-react';
+import { ArrowUp, FunnelX, Keyboard, RefreshCw, ShieldCheck, TriangleAlert } from 'lucide-react';
 import { useEffect, useRef, type RefObject } from 'react';
+import type { Alert, AlertFilter } from '../../../main/contract/alerts.js';
+import { modalOpen } from '../../components/Dialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { formatCount } from '../../lib/format.js';
-import { isFilterActive, useAlerts } from '../../stores/alerts.js';
+import { fromContractFilter, isFilterActive, useAlerts } from '../../stores/alerts.js';
+import { useJobs } from '../../stores/jobs.js';
+import { setRevealer, useTriage } from '../../stores/triage.js';
+import { AlertDetailPanel } from '../alert-detail/AlertDetailPanel.js';
+import { useAlertDetail } from '../alert-detail/store.js';
 import { AlertsGrid, SkeletonGrid, type AlertsGridHandle } from './AlertsGrid.js';
+import { COMPACT_COLUMNS, type ColumnKey } from './columns.js';
+import { ColumnsMenu, useColumns } from './ColumnsMenu.js';
 import { FilterBar } from './FilterBar.js';
+import { SavedFiltersMenu } from './SavedFilters.js';
+import { SelectionBar } from './SelectionBar.js';
+import { TriageDialogs } from './TriageDialogs.js';
 
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -13,26 +24,124 @@ function isEditable(target: EventTarget | null): boolean {
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
 }
 
+/** Elements that own Enter / Space themselves. */
+function isControl(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest('button, a[href], summary, [role="button"], [role="option"]') !== null;
+}
+
+function openDetail(id: number, replace = false): void {
+  const hash = `#/alerts/${id}`;
+  if (window.location.hash === hash) return;
+  if (replace) window.location.replace(hash);
+  else window.location.hash = hash;
+}
+
+function closeDetail(): void {
+  window.location.hash = '#/alerts';
+}
+
 /**
- * Screen-wide keys (ignored while typing in a field):
- *   j / k   next / previous alert     /   focus the search box
- * More triage keys (acknowledge, resolve, open) plug in here, acting on `selectedId`.
+ * Screen-wide triage keys: no modifiers, ignored while typing in a field or while a dialog is
+ * open. The target is the alert shown in the detail, else the list's cursor row.
+ *   j / k move · Enter open · Esc close · a ack (A: with a note) · i investigating (I: with a
+ *   note) · r resolve · f false positive · s suppress · x select · / search · ? cheat sheet
  */
-function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObject<HTMLInputElement | null>) {
+function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObject<HTMLInputElement | null>, alertId: number | null) {
+  const detailId = useRef(alertId);
+  detailId.current = alertId;
+
   useEffect(() => {
+    const move = (delta: number) => {
+      const s = useAlerts.getState();
+      const idx = s.moveSelection(delta);
+      if (idx === null) return;
+      const inDetail = detailId.current !== null;
+      grid.current?.revealIndex(idx, !inDetail);
+      const id = useAlerts.getState().selectedId;
+      if (inDetail && id !== null) openDetail(id, true);
+    };
+
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isEditable(e.target)) return;
+      if (useTriage.getState().dialog || modalOpen()) return;
       const s = useAlerts.getState();
-      if (e.key === 'j' || e.key === 'k') {
-        const idx = s.moveSelection(e.key === 'j' ? 1 : -1);
-        if (idx !== null) {
-          e.preventDefault();
-          grid.current?.revealIndex(idx, true);
+      const inDetail = detailId.current !== null;
+      const target = (): Alert | undefined => {
+        if (inDetail) {
+          const d = useAlertDetail.getState().detail;
+          return d && d.alert.id === detailId.current ? d.alert : undefined;
         }
-      } else if (e.key === '/') {
+        return s.selectedId === null ? undefined : s.findAlert(s.selectedId);
+      };
+      const t = useTriage.getState();
+      const act = (fn: (a: Alert) => void) => {
+        const a = target();
         e.preventDefault();
-        search.current?.focus();
-        search.current?.select();
+        if (a) fn(a);
+        else if (!inDetail) move(0);
+      };
+
+      switch (e.key) {
+        case 'j':
+        case 'k':
+          e.preventDefault();
+          move(e.key === 'j' ? 1 : -1);
+          return;
+        case 'Enter': {
+          if (isControl(e.target) || inDetail) return;
+          const a = target();
+          if (a) {
+            e.preventDefault();
+            openDetail(a.id);
+          }
+          return;
+        }
+        case 'Escape':
+          if (inDetail) {
+            e.preventDefault();
+            closeDetail();
+          } else if (s.checked.size > 0 || s.matchAll) {
+            e.preventDefault();
+            s.clearChecked();
+          }
+          return;
+        case 'a':
+          act((a) => t.requestStatus(a, 'ACKNOWLEDGED', { advance: !inDetail }));
+          return;
+        case 'A':
+          act((a) => t.requestStatus(a, 'ACKNOWLEDGED', { withNote: true, advance: !inDetail }));
+          return;
+        case 'i':
+          act((a) => t.requestStatus(a, 'INVESTIGATING', { advance: !inDetail }));
+          return;
+        case 'I':
+          act((a) => t.requestStatus(a, 'INVESTIGATING', { withNote: true, advance: !inDetail }));
+          return;
+        case 'r':
+        case 'R':
+          act((a) => t.requestStatus(a, 'RESOLVED', { advance: !inDetail }));
+          return;
+        case 'f':
+        case 'F':
+          act((a) => t.requestStatus(a, 'FALSE_POSITIVE', { advance: !inDetail }));
+          return;
+        case 's':
+        case 'S':
+          act((a) => t.openDialog({ kind: 'suppress', alert: a, advance: !inDetail }));
+          return;
+        case 'x':
+        case 'X':
+          act((a) => s.toggleChecked(a.id, e.shiftKey));
+          return;
+        case '/':
+          e.preventDefault();
+          search.current?.focus();
+          search.current?.select();
+          return;
+        case '?':
+          e.preventDefault();
+          t.openDialog({ kind: 'help' });
+          return;
       }
     };
     document.addEventListener('keydown', onKey);
@@ -58,28 +167,42 @@ function KeyHints() {
   if (!hasRows) return null;
   return (
     <p className="key-hints" aria-hidden="true">
-      <kbd>j</kbd>
-      <kbd>k</kbd> move <kbd>/</kbd> search
+      <span>
+        <kbd>j</kbd>
+        <kbd>k</kbd> move
+      </span>
+      <span>
+        <kbd>Enter</kbd> open
+      </span>
+      <span>
+        <kbd>a</kbd> acknowledge
+      </span>
+      <span>
+        <kbd>i</kbd> investigating
+      </span>
+      <span>
+        <kbd>r</kbd> resolve
+      </span>
+      <span>
+        <kbd>f</kbd> false positive
+      </span>
+      <span>
+        <kbd>s</kbd> suppress
+      </span>
+      <span>
+        <kbd>x</kbd> select
+      </span>
+      <span>
+        <kbd>/</kbd> search
+      </span>
+      <span>
+        <kbd>?</kbd> all shortcuts
+      </span>
     </p>
   );
 }
 
-function ListSummary() {
-  const count = useAlerts((s) => s.items.length);
-  const next = useAlerts((s) => s.next);
-  const loaded = useAlerts((s) => s.loaded);
-  const error = useAlerts((s) => s.error);
-  if (!loaded || error || count === 0) return null;
-  return (
-    <span className="list-summary num" data-testid="alerts-summary">
-      {formatCount(count)}
-      {next !== null ? '+' : ''} {count === 1 && next === null ? 'alert' : 'alerts'}
-      {next !== null ? ' loaded' : ''}
-    </span>
-  );
-}
-
-function AlertsBody({ grid }: { grid: RefObject<AlertsGridHandle | null> }) {
+function AlertsBody({ grid, cols }: { grid: RefObject<AlertsGridHandle | null>; cols: readonly ColumnKey[] }) {
   const itemsLength = useAlerts((s) => s.items.length);
   const loading = useAlerts((s) => s.loading);
   const loaded = useAlerts((s) => s.loaded);
@@ -88,24 +211,31 @@ function AlertsBody({ grid }: { grid: RefObject<AlertsGridHandle | null> }) {
   const { reload, clearFilters } = useAlerts.getState();
 
   if (error && itemsLength === 0 && loading === 'idle') {
+    const bad = error.code === 'BAD_REQUEST';
     return (
       <EmptyState
         tone="error"
         role="alert"
         icon={<TriangleAlert size={28} />}
-        title="Could not load alerts"
+        title={bad ? 'The server refused this filter' : 'Could not load alerts'}
         actions={
-          <button type="button" className="button primary" onClick={() => void reload()}>
-            <RefreshCw size={14} aria-hidden="true" />
-            Retry
-          </button>
+          bad ? (
+            <button type="button" className="button primary" onClick={clearFilters}>
+              Clear filters
+            </button>
+          ) : (
+            <button type="button" className="button primary" onClick={() => void reload()}>
+              <RefreshCw size={14} aria-hidden="true" />
+              Retry
+            </button>
+          )
         }
       >
-        <p>{error.describe()}</p>
+        <p data-testid="alerts-error">{error.describe()}</p>
       </EmptyState>
     );
   }
-  if (!loaded || (loading === 'initial' && itemsLength === 0)) return <SkeletonGrid />;
+  if (!loaded || (loading === 'initial' && itemsLength === 0)) return <SkeletonGrid cols={cols} />;
   if (itemsLength === 0) {
     if (isFilterActive(filter)) {
       return (
@@ -118,67 +248,126 @@ function AlertsBody({ grid }: { grid: RefObject<AlertsGridHandle | null> }) {
             </button>
           }
         >
-          <p>Try a wider time range, fewer severities or statuses, or a different search.</p>
+          <p>Try a wider time range, fewer severities or statuses, a wider CIDR block, or a different search.</p>
         </EmptyState>
       );
     }
     return (
       <EmptyState icon={<ShieldCheck size={28} />} title="No alerts yet">
         <p>
-          Alerts appear here when Vigil ingests Suricata or Wazuh output, for example{' '}
-          <code>vigil ingest --format eve eve.json</code>. New alerts show up live, no refresh needed.
+          Alerts appear here when Vigil ingests Suricata or Wazuh output, for example <code>vigil ingest --format eve eve.json</code>. New alerts show up
+          live, no refresh needed.
         </p>
       </EmptyState>
     );
   }
-  return <AlertsGrid handle={grid} refreshing={loading === 'initial'} />;
+  return <AlertsGrid handle={grid} refreshing={loading === 'initial'} cols={cols} />;
 }
 
-export function AlertsScreen({ alertId }: { alertId: number | null }) {
+export interface AlertsScreenProps {
+  /** #/alerts/:id — the alert whose detail is open. */
+  alertId: number | null;
+  /** A filter from the route (#/alerts?src_ip=…&severity=high,critical); replaces the current one when it changes. */
+  initialFilter?: Partial<AlertFilter> | null;
+}
+
+export function AlertsScreen({ alertId, initialFilter = null }: AlertsScreenProps) {
   const grid = useRef<AlertsGridHandle>(null);
   const search = useRef<HTMLInputElement>(null);
-  useTriageKeys(grid, search);
+  const columns = useColumns();
+  const detailOpen = alertId !== null;
+  useTriageKeys(grid, search, alertId);
+
+  // A filter in the link wins over the one in memory (applied once per distinct filter).
+  const appliedFilter = useRef<string | null>(null);
+  const filterKey = initialFilter ? JSON.stringify(initialFilter) : null;
 
   useEffect(() => {
+    useJobs.getState().listen();
+    setRevealer((index, focus) => grid.current?.revealIndex(index, focus));
     const s = useAlerts.getState();
     s.setAtTop(true); // a fresh grid starts at the top
-    if (!s.loaded && s.loading === 'idle') void s.reload();
-    else if (s.loaded) s.resync();
+    if (filterKey === null) {
+      if (!s.loaded && s.loading === 'idle') void s.reload();
+      else if (s.loaded) s.resync();
+    }
+    return () => setRevealer(null);
+    // mount only: the filter effect below handles links
   }, []);
 
   useEffect(() => {
-    if (alertId !== null) useAlerts.getState().select(alertId);
+    if (filterKey === null || filterKey === appliedFilter.current || !initialFilter) return;
+    appliedFilter.current = filterKey;
+    const cur = useAlerts.getState().filter;
+    useAlerts.getState().replaceFilter(fromContractFilter(initialFilter, cur));
+  }, [filterKey, initialFilter]);
+
+  // The route's alert becomes the cursor row (and is scrolled into view when loaded).
+  useEffect(() => {
+    if (alertId === null) return;
+    const s = useAlerts.getState();
+    s.select(alertId);
+    const idx = s.indexOf(alertId);
+    if (idx !== null) requestAnimationFrame(() => grid.current?.revealIndex(idx, false));
   }, [alertId]);
+
+  // Closing the detail gives the keyboard back to the list at the same row.
+  const wasOpen = useRef(detailOpen);
+  useEffect(() => {
+    if (wasOpen.current && !detailOpen) {
+      const idx = useAlerts.getState().selectedId === null ? null : useAlerts.getState().indexOf(useAlerts.getState().selectedId!);
+      if (idx !== null) requestAnimationFrame(() => grid.current?.revealIndex(idx, true));
+    }
+    wasOpen.current = detailOpen;
+  }, [detailOpen]);
 
   const showPending = () => {
     grid.current?.scrollToTop();
     void useAlerts.getState().showPending();
   };
 
+  const step = (delta: number) => {
+    const idx = useAlerts.getState().moveSelection(delta);
+    if (idx === null) return;
+    grid.current?.revealIndex(idx, false);
+    const id = useAlerts.getState().selectedId;
+    if (id !== null) openDetail(id, true);
+  };
+
   return (
-    <div className="screen alerts-screen">
+    <div className={`screen alerts-screen${detailOpen ? ' with-detail' : ''}`}>
       <div className="screen-header">
         <h1 tabIndex={-1}>Alerts</h1>
-        <ListSummary />
         <div className="header-spacer" />
+        <SavedFiltersMenu />
+        <ColumnsMenu />
         <button
           type="button"
           className="icon-button"
-          aria-label="Refresh alerts"
-          title="Refresh alerts"
-          onClick={() => void useAlerts.getState().reload()}
+          aria-label="Keyboard shortcuts"
+          aria-keyshortcuts="?"
+          title="Keyboard shortcuts (?)"
+          onClick={() => useTriage.getState().openDialog({ kind: 'help' })}
         >
+          <Keyboard size={16} aria-hidden="true" />
+        </button>
+        <button type="button" className="icon-button" aria-label="Refresh alerts" title="Refresh alerts" onClick={() => void useAlerts.getState().reload()}>
           <RefreshCw size={15} aria-hidden="true" />
         </button>
       </div>
       <FilterBar searchRef={search} />
-      <div className="alerts-body">
-        <div className="pill-anchor" role="status" aria-live="polite">
-          <NewAlertsPill onShow={showPending} />
+      <SelectionBar />
+      <div className="alerts-split">
+        <div className="alerts-body">
+          <div className="pill-anchor" role="status" aria-live="polite">
+            <NewAlertsPill onShow={showPending} />
+          </div>
+          <AlertsBody grid={grid} cols={detailOpen ? COMPACT_COLUMNS : columns} />
         </div>
-        <AlertsBody grid={grid} />
+        {alertId !== null ? <AlertDetailPanel alertId={alertId} onClose={closeDetail} onStep={step} /> : null}
       </div>
       <KeyHints />
+      <TriageDialogs />
     </div>
   );
 }

@@ -1,0 +1,57 @@
+import { useEffect, useRef, type RefObject } from 'react';
+import { echarts, type ChartOption } from './echarts.js';
+
+type Handler = (params: unknown) => void;
+
+export interface UseEChartOptions {
+  /** ECharts events ('click', ...); handlers may change between renders. */
+  on?: Record<string, Handler>;
+}
+
+/**
+ * Mounts one ECharts instance (canvas renderer) on the returned element for the component's
+ * whole life, and applies `option` with setOption (notMerge false) whenever it changes, so live
+ * refreshes animate from the previous values instead of re-creating the chart. Resizes with its
+ * container. `option` null leaves the chart as it is (previous data stays visible).
+ */
+export function useEChart(option: ChartOption | null, opts: UseEChartOptions = {}): RefObject<HTMLDivElement | null> {
+  const el = useRef<HTMLDivElement | null>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const handlers = useRef(opts.on);
+  const lastOption = useRef<ChartOption | null>(null);
+
+  useEffect(() => {
+    handlers.current = opts.on;
+  });
+
+  useEffect(() => {
+    const node = el.current;
+    if (!node) return;
+    const instance = echarts.init(node, undefined, { renderer: 'canvas' });
+    chart.current = instance;
+    // Re-apply the last option (StrictMode mounts effects twice in development).
+    if (lastOption.current) instance.setOption(lastOption.current);
+    const names = ['click', 'mouseover', 'mouseout'];
+    for (const name of names) instance.on(name, (p: unknown) => handlers.current?.[name]?.(p));
+    let frame = 0;
+    const ro = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => instance.resize());
+    });
+    ro.observe(node);
+    return () => {
+      cancelAnimationFrame(frame);
+      ro.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!option) return;
+    lastOption.current = option;
+    chart.current?.setOption(option, { notMerge: false, lazyUpdate: true });
+  }, [option]);
+
+  return el;
+}

@@ -1,0 +1,536 @@
+import {
+  ArrowLeft,
+  CheckCheck,
+  ChevronDown,
+  ChevronUp,
+  CircleCheck,
+  CircleSlash,
+  ExternalLink,
+  EyeOff,
+  FileQuestion,
+  RefreshCw,
+  Search,
+  TriangleAlert,
+  UserRound,
+} from 'lucide-react';
+import { useEffect, type ReactNode } from 'react';
+import type { Alert, AlertDetail, AlertStatus } from '../../../main/contract/alerts.js';
+import type { RelatedAlerts } from '../../../main/contract/console.js';
+import { api } from '../../api/index.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { PriorityBadge, SeverityBadge, StatusBadge } from '../../components/badges.js';
+import { SEVERITY_LABEL, STATUS_LABEL, severityClass } from '../../lib/domain.js';
+import { formatCount, formatEndpoint, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
+import { useTriage } from '../../stores/triage.js';
+import { Occurrences } from './Occurrences.js';
+import { ScoreBreakdown } from './ScoreBreakdown.js';
+import { useAlertDetail } from './store.js';
+import './alert-detail.css';
+
+const ATTACK_ORIGIN = 'https://attack.mitre.org/';
+
+/** Opens an ATT&CK page outside the app (the desktop shell routes it to the system browser). */
+function openAttack(url: string): void {
+  if (!url.startsWith(ATTACK_ORIGIN)) return;
+  window.open(url, '_blank', 'noopener,noreferrer');
+}
+
+function Section({ title, aside, children, id }: { title: string; aside?: ReactNode; children: ReactNode; id: string }) {
+  return (
+    <section className="d-section" aria-labelledby={id}>
+      <header className="d-section-head">
+        <h3 id={id}>{title}</h3>
+        {aside ? <span className="d-section-aside">{aside}</span> : null}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+function Time({ iso, full = false }: { iso: string; full?: boolean }) {
+  return (
+    <time dateTime={iso} title={utcTitle(iso)} className="num">
+      {full ? formatLocalFull(iso) : formatLocalTime(iso)}
+    </time>
+  );
+}
+
+// ---------- actions ----------
+
+const ACTIONS: ReadonlyArray<{ status: AlertStatus; label: string; key: string; icon: typeof CheckCheck }> = [
+  { status: 'ACKNOWLEDGED', label: 'Acknowledge', key: 'a', icon: CheckCheck },
+  { status: 'INVESTIGATING', label: 'Investigating', key: 'i', icon: Search },
+  { status: 'RESOLVED', label: 'Resolve…', key: 'r', icon: CircleCheck },
+  { status: 'FALSE_POSITIVE', label: 'False positive…', key: 'f', icon: CircleSlash },
+];
+
+function DetailActions({ alert }: { alert: Alert }) {
+  const t = useTriage.getState();
+  return (
+    <div className="d-actions" role="toolbar" aria-label="Triage actions">
+      {ACTIONS.map(({ status, label, key, icon: Icon }) => (
+        <button
+          key={status}
+          type="button"
+          className="button text-sm"
+          aria-keyshortcuts={key}
+          disabled={alert.status === status}
+          onClick={() => t.requestStatus(alert, status)}
+        >
+          <Icon size={13} aria-hidden="true" />
+          {label}
+          <kbd aria-hidden="true">{key}</kbd>
+        </button>
+      ))}
+      <button type="button" className="button text-sm" aria-keyshortcuts="s" onClick={() => t.openDialog({ kind: 'suppress', alert, advance: false })}>
+        <EyeOff size={13} aria-hidden="true" />
+        Suppress…
+        <kbd aria-hidden="true">s</kbd>
+      </button>
+      <button type="button" className="button text-sm" onClick={() => t.openDialog({ kind: 'assign', ids: [alert.id], current: alert.assignee })}>
+        <UserRound size={13} aria-hidden="true" />
+        {alert.assignee ? 'Reassign…' : 'Assign…'}
+      </button>
+    </div>
+  );
+}
+
+// ---------- header ----------
+
+function Meta({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="d-meta-item">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function DetailHeader({ detail }: { detail: AlertDetail }) {
+  const a = detail.alert;
+  return (
+    <header className="d-header">
+      <div className="d-badges">
+        <SeverityBadge severity={a.severity} />
+        <PriorityBadge priority={a.priority} />
+        <span data-testid="detail-status">
+          <StatusBadge status={a.status} />
+        </span>
+        {a.assignee ? (
+          <span className="d-assignee">
+            <UserRound size={12} aria-hidden="true" />
+            {a.assignee}
+          </span>
+        ) : null}
+      </div>
+      <h2 id="detail-title" className="d-title">
+        {a.title}
+      </h2>
+      <dl className="d-meta">
+        <Meta label="Rule">{a.rule_id ? <span className="mono">{a.rule_id}</span> : <span className="faint">—</span>}</Meta>
+        <Meta label="Source">{a.source}</Meta>
+        <Meta label="Count">
+          <span className="num">{formatCount(a.count)}</span>
+        </Meta>
+        <Meta label="First seen">
+          <Time iso={a.first_seen} />
+        </Meta>
+        <Meta label="Last seen">
+          <Time iso={a.last_seen} />
+        </Meta>
+        <Meta label="Src → Dst">
+          <span className="mono">
+            {formatEndpoint(a.src_ip, a.src_port) ?? '—'} → {formatEndpoint(a.dst_ip, a.dst_port) ?? '—'}
+          </span>
+          {a.proto ? <span className="faint"> {a.proto}</span> : null}
+        </Meta>
+      </dl>
+    </header>
+  );
+}
+
+// ---------- ATT&CK ----------
+
+function Techniques({ detail }: { detail: AlertDetail }) {
+  const known = new Set(detail.techniques.map((t) => t.id));
+  const unknown = detail.alert.technique_ids.filter((id) => !known.has(id));
+  if (detail.techniques.length === 0 && unknown.length === 0) {
+    return <p className="muted text-sm">No ATT&CK technique was mapped for this alert.</p>;
+  }
+  return (
+    <ul className="ad-techniques">
+      {detail.techniques.map((t) => (
+        <li key={t.id} className="ad-technique" data-testid="technique">
+          <div className="ad-technique-head">
+            <span className="mono ad-technique-id">{t.id}</span>
+            <span className="ad-technique-name">{t.name}</span>
+            <span className="ad-technique-tactics">
+              {t.tactics.map((x) => (
+                <span key={x.id} className="ad-tactic" title={x.id}>
+                  {x.name}
+                </span>
+              ))}
+            </span>
+          </div>
+          {t.summary ? <p className="ad-technique-summary">{t.summary}</p> : null}
+          <div className="ad-technique-link">
+            <span className="mono faint text-sm ad-selectable">{t.url}</span>
+            {t.url.startsWith(ATTACK_ORIGIN) ? (
+              <button type="button" className="button ghost text-sm" onClick={() => openAttack(t.url)} aria-label={`Open ${t.id} ${t.name} on attack.mitre.org`}>
+                <ExternalLink size={12} aria-hidden="true" />
+                Open
+              </button>
+            ) : null}
+          </div>
+        </li>
+      ))}
+      {unknown.map((id) => (
+        <li key={id} className="ad-technique">
+          <div className="ad-technique-head">
+            <span className="mono ad-technique-id">{id}</span>
+            <span className="faint">not in the bundled ATT&CK table</span>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+// ---------- detection and enrichment ----------
+
+function obj(v: unknown): Record<string, unknown> | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+function str(v: unknown): string | null {
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return null;
+}
+
+function Detection({ detail }: { detail: AlertDetail }) {
+  const basis = str(detail.detection['basis']);
+  return (
+    <dl className="ad-kv">
+      <div>
+        <dt>Threat type</dt>
+        <dd>{detail.threat_type.replace(/_/g, ' ')}</dd>
+      </div>
+      <div>
+        <dt>Confidence</dt>
+        <dd className="num">{Math.round(detail.confidence * 100)}%</dd>
+      </div>
+      {basis ? (
+        <div className="ad-kv-wide">
+          <dt>Basis</dt>
+          <dd className="ad-basis">{basis}</dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}
+
+function Address({ label, value }: { label: string; value: unknown }) {
+  const a = obj(value);
+  if (!a) {
+    return (
+      <div>
+        <dt>{label}</dt>
+        <dd className="faint">—</dd>
+      </div>
+    );
+  }
+  const geo = obj(a['geo']);
+  const place = geo ? [str(geo['city']), str(geo['country']) ?? str(geo['country_code'])].filter(Boolean).join(', ') : '';
+  const asn = geo && str(geo['asn']) ? `AS${str(geo['asn'])}${str(geo['as_org']) ? ` ${str(geo['as_org'])}` : ''}` : '';
+  const cls = str(a['class']);
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>
+        <span className="mono">{str(a['ip']) ?? '—'}</span>
+        {cls ? <span className="ad-tag">{cls}</span> : null}
+        {a['external'] === true ? <span className="ad-tag ad-tag-ext">external</span> : null}
+        {place || asn ? (
+          <span className="ad-geo">
+            {place}
+            {place && asn ? ' · ' : ''}
+            {asn}
+          </span>
+        ) : (
+          <span className="faint ad-geo">{cls === 'public' ? 'no geo data (no GeoIP database configured)' : ''}</span>
+        )}
+      </dd>
+    </div>
+  );
+}
+
+function Enrichment({ detail }: { detail: AlertDetail }) {
+  const e = detail.enrichment;
+  const agent = obj(e['agent']);
+  const agentText = agent ? [str(agent['name']), str(agent['id']) ? `id ${str(agent['id'])}` : null, str(agent['ip'])].filter(Boolean).join(' · ') : null;
+  return (
+    <dl className="ad-kv">
+      <Address label="Source" value={e['src']} />
+      <Address label="Destination" value={e['dst']} />
+      <div>
+        <dt>Agent</dt>
+        <dd>{agentText ? agentText : <span className="faint">—</span>}</dd>
+      </div>
+      <div>
+        <dt>User</dt>
+        <dd>{str(e['user']) ? <span className="mono">{str(e['user'])}</span> : <span className="faint">—</span>}</dd>
+      </div>
+    </dl>
+  );
+}
+
+// ---------- history ----------
+
+function History({ detail }: { detail: AlertDetail }) {
+  const h = detail.history;
+  return (
+    <ol className="ad-history" data-testid="history">
+      <li className="ad-h-item ad-h-created">
+        <span className="ad-h-dot" aria-hidden="true" />
+        <div className="ad-h-body">
+          <div className="ad-h-line">
+            <StatusBadge status="NEW" />
+            <span className="faint">first seen</span>
+            <span className="ad-h-when faint">
+              <Time iso={detail.alert.first_seen} />
+            </span>
+          </div>
+        </div>
+      </li>
+      {h.map((c, i) => (
+        <li key={`${c.ts}-${i}`} className="ad-h-item" data-testid="history-entry" data-from={c.from} data-to={c.to}>
+          <span className="ad-h-dot" aria-hidden="true" />
+          <div className="ad-h-body">
+            <div className="ad-h-line">
+              <StatusBadge status={c.from} />
+              <span className="faint" aria-hidden="true">
+                →
+              </span>
+              <span className="visually-hidden">to</span>
+              <StatusBadge status={c.to} />
+              <span className="ad-h-who">{c.actor}</span>
+              <span className="ad-h-when faint">
+                <Time iso={c.ts} />
+              </span>
+            </div>
+            {c.note ? <blockquote className="ad-h-note">{c.note}</blockquote> : null}
+          </div>
+        </li>
+      ))}
+      {h.length === 0 ? <li className="ad-h-empty muted text-sm">No status changes yet.</li> : null}
+    </ol>
+  );
+}
+
+// ---------- related ----------
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const dayOnly = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit' });
+
+/** "13:32:09" today, "Nov 21" before. */
+function shortWhen(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toDateString() === new Date().toDateString() ? timeOfDay.format(d) : dayOnly.format(d);
+}
+
+function RelatedList({ title, items, empty }: { title: string; items: Alert[]; empty: string }) {
+  return (
+    <div className="ad-related-col">
+      <h4 className="ad-related-title">
+        {title} <span className="faint num">{items.length > 0 ? items.length : ''}</span>
+      </h4>
+      {items.length === 0 ? (
+        <p className="faint text-sm">{empty}</p>
+      ) : (
+        <ul className="ad-related-list">
+          {items.map((r) => (
+            <li key={r.id}>
+              <a href={`#/alerts/${r.id}`} className={`ad-related-item ${severityClass(r.severity)}`} title={`${SEVERITY_LABEL[r.severity]} · ${STATUS_LABEL[r.status]} · ${r.title}`}>
+                <span className="sev-swatch" aria-hidden="true" />
+                <span className="visually-hidden">{SEVERITY_LABEL[r.severity]}</span>
+                <span className="ad-related-name ellipsis">{r.title}</span>
+                <StatusBadge status={r.status} />
+                <span className="ad-related-when faint num" title={utcTitle(r.last_seen)}>
+                  {shortWhen(r.last_seen)}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Related({ alert }: { alert: Alert }) {
+  const related = useAlertDetail((s) => s.related);
+  const loading = useAlertDetail((s) => s.relatedLoading);
+  const error = useAlertDetail((s) => s.relatedError);
+  if (error) {
+    return (
+      <p className="error-text text-sm" role="alert">
+        Could not load related alerts: {error.describe()}
+      </p>
+    );
+  }
+  if (!related || loading) {
+    return (
+      <div className="ad-related" aria-busy="true">
+        {[0, 1, 2].map((i) => (
+          <div key={i} className="ad-related-col">
+            <span className="skeleton ad-sk-line" />
+            <span className="skeleton ad-sk-line ui-short" />
+            <span className="skeleton ad-sk-line" />
+          </div>
+        ))}
+      </div>
+    );
+  }
+  const r: RelatedAlerts = related;
+  return (
+    <div className="ad-related">
+      <RelatedList title={`Same source${alert.src_ip ? ` ${alert.src_ip}` : ''}`} items={r.same_source} empty={alert.src_ip ? 'No other alerts.' : 'No source address.'} />
+      <RelatedList title={`Same destination${alert.dst_ip ? ` ${alert.dst_ip}` : ''}`} items={r.same_destination} empty={alert.dst_ip ? 'No other alerts.' : 'No destination address.'} />
+      <RelatedList
+        title={`Same technique${alert.technique_ids[0] ? ` ${alert.technique_ids[0]}` : ''}`}
+        items={r.same_technique}
+        empty={alert.technique_ids.length ? 'No other alerts.' : 'No technique mapped.'}
+      />
+    </div>
+  );
+}
+
+// ---------- panel ----------
+
+function DetailSkeleton() {
+  return (
+    <div className="d-skeleton" aria-hidden="true">
+      <span className="skeleton ad-sk-badges" />
+      <span className="skeleton ad-sk-title" />
+      <span className="skeleton ad-sk-line" />
+      <span className="skeleton ad-sk-block" />
+      <span className="skeleton ad-sk-block" />
+    </div>
+  );
+}
+
+export interface AlertDetailPanelProps {
+  alertId: number;
+  onClose(): void;
+  /** Moves to the previous (-1) / next (+1) alert of the list. */
+  onStep(delta: number): void;
+}
+
+/** The alert detail (#/alerts/:id), shown beside the list. */
+export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelProps) {
+  const detail = useAlertDetail((s) => (s.detail?.alert.id === alertId ? s.detail : null));
+  const loading = useAlertDetail((s) => s.loading);
+  const error = useAlertDetail((s) => s.error);
+
+  useEffect(() => {
+    useAlertDetail.getState().open(alertId);
+  }, [alertId]);
+
+  useEffect(() => {
+    const off = api.on('alerts.changed', (p) => useAlertDetail.getState().handleChanged(p));
+    return () => {
+      off();
+      useAlertDetail.getState().close();
+    };
+  }, []);
+
+  let body: ReactNode;
+  if (error && !detail) {
+    body =
+      error.code === 'NOT_FOUND' ? (
+        <EmptyState icon={<FileQuestion size={28} />} title={`Alert #${alertId} does not exist`} headingLevel={2}>
+          <p>It may have been removed, or the link is wrong.</p>
+        </EmptyState>
+      ) : (
+        <EmptyState
+          tone="error"
+          role="alert"
+          icon={<TriangleAlert size={28} />}
+          title="Could not load the alert"
+          actions={
+            <button type="button" className="button primary" onClick={() => useAlertDetail.getState().open(alertId)}>
+              <RefreshCw size={14} aria-hidden="true" />
+              Retry
+            </button>
+          }
+        >
+          <p>{error.describe()}</p>
+        </EmptyState>
+      );
+  } else if (!detail) {
+    body = (
+      <>
+        <DetailSkeleton />
+        <span className="visually-hidden" role="status">
+          Loading alert {alertId}…
+        </span>
+      </>
+    );
+  } else {
+    const a = detail.alert;
+    body = (
+      <>
+        <DetailHeader detail={detail} />
+        <DetailActions alert={a} />
+        <div className={`d-sections${loading ? ' refreshing' : ''}`}>
+          <Section id="d-score" title="Risk score" aside={<span className="num">{a.risk_score} / 100</span>}>
+            <ScoreBreakdown terms={detail.score_terms} score={a.risk_score} />
+          </Section>
+          <Section id="d-attack" title="MITRE ATT&CK">
+            <Techniques detail={detail} />
+          </Section>
+          <div className="d-two">
+            <Section id="d-detection" title="Detection">
+              <Detection detail={detail} />
+            </Section>
+            <Section id="d-enrichment" title="Enrichment">
+              <Enrichment detail={detail} />
+            </Section>
+          </div>
+          <Section id="d-occurrences" title="Occurrences" aside={<span className="num">{formatCount(a.count)}</span>}>
+            <Occurrences detail={detail} />
+          </Section>
+          <Section id="d-history" title="Status history">
+            <History detail={detail} />
+          </Section>
+          <Section id="d-related" title="Related alerts">
+            <Related alert={a} />
+          </Section>
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <aside className="detail-panel" aria-label={`Alert ${alertId}`} data-testid="alert-detail" data-alert-id={alertId}>
+      <div className="d-top">
+        <button type="button" className="button ghost text-sm" onClick={onClose}>
+          <ArrowLeft size={14} aria-hidden="true" />
+          Back to alerts
+          <kbd aria-hidden="true">Esc</kbd>
+        </button>
+        <span className="d-id num">Alert #{alertId}</span>
+        <div className="header-spacer" />
+        <button type="button" className="icon-button text-sm" aria-label="Previous alert" title="Previous alert (k)" onClick={() => onStep(-1)}>
+          <ChevronUp size={15} aria-hidden="true" />
+        </button>
+        <button type="button" className="icon-button text-sm" aria-label="Next alert" title="Next alert (j)" onClick={() => onStep(1)}>
+          <ChevronDown size={15} aria-hidden="true" />
+        </button>
+      </div>
+      <div className="d-scroll">{body}</div>
+    </aside>
+  );
+}

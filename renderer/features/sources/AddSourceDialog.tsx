@@ -1,0 +1,145 @@
+import { CircleAlert, LoaderCircle } from 'lucide-react';
+import { useId, useRef, useState } from 'react';
+import { ApiError, errorMessage } from '../../api/index.js';
+import { useSources, type SourceAddInput } from '../../stores/sources.js';
+import { Dialog } from './Dialog.js';
+
+const FORMATS: ReadonlyArray<{ value: SourceAddInput['format']; label: string; hint: string }> = [
+  { value: 'eve', label: 'Suricata EVE JSON', hint: 'eve.json: one JSON record per line' },
+  { value: 'wazuh', label: 'Wazuh alerts.json', hint: '/var/ossec/logs/alerts/alerts.json' },
+];
+
+const START_AT: ReadonlyArray<{ value: NonNullable<SourceAddInput['start_at']>; label: string; hint: string }> = [
+  { value: 'beginning', label: 'Beginning of the file', hint: 'Reads what is already there, then follows' },
+  { value: 'end', label: 'End of the file', hint: 'Only lines written from now on' },
+];
+
+interface FormError {
+  message: string;
+  issues: string[];
+}
+
+export function AddSourceDialog({ onClose }: { onClose: () => void }) {
+  const [path, setPath] = useState('');
+  const [format, setFormat] = useState<SourceAddInput['format']>('eve');
+  const [startAt, setStartAt] = useState<NonNullable<SourceAddInput['start_at']>>('beginning');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<FormError | null>(null);
+  const pathRef = useRef<HTMLInputElement>(null);
+  const pathHint = useId();
+  const errId = useId();
+
+  const submit = async () => {
+    const p = path.trim();
+    if (!p) {
+      setError({ message: 'Enter the full path of the file to follow.', issues: [] });
+      pathRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await useSources.getState().add({ path: p, format, start_at: startAt });
+      onClose();
+    } catch (err) {
+      setError(
+        err instanceof ApiError
+          ? { message: err.message, issues: err.issues ?? [] }
+          : { message: errorMessage(err), issues: [] },
+      );
+      setBusy(false);
+      pathRef.current?.focus();
+    }
+  };
+
+  return (
+    <Dialog
+      title="Add followed file"
+      description="Vigil follows the file like tail -F: it survives rotation and truncation, and resumes from its saved cursor after a restart."
+      onClose={onClose}
+      initialFocus={pathRef}
+      busy={busy}
+      width={520}
+      testId="add-source-dialog"
+    >
+      <form
+        className="dialog-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+        noValidate
+      >
+        <label className="field-label">
+          File path
+          <input
+            ref={pathRef}
+            className="text-input mono"
+            type="text"
+            name="path"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="/var/log/suricata/eve.json"
+            spellCheck={false}
+            autoComplete="off"
+            maxLength={4096}
+            aria-describedby={error ? `${errId} ${pathHint}` : pathHint}
+            aria-invalid={error ? true : undefined}
+            required
+          />
+          <span id={pathHint} className="field-hint">
+            An absolute path on the machine running Vigil. The file may not exist yet.
+          </span>
+        </label>
+        <fieldset className="choice-group">
+          <legend>Format</legend>
+          {FORMATS.map((f) => (
+            <label key={f.value} className={`choice${format === f.value ? ' on' : ''}`}>
+              <input type="radio" name="format" value={f.value} checked={format === f.value} onChange={() => setFormat(f.value)} />
+              <span className="choice-text">
+                <span className="choice-label">{f.label}</span>
+                <span className="choice-hint">{f.hint}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className="choice-group">
+          <legend>Start reading at</legend>
+          {START_AT.map((s) => (
+            <label key={s.value} className={`choice${startAt === s.value ? ' on' : ''}`}>
+              <input type="radio" name="start_at" value={s.value} checked={startAt === s.value} onChange={() => setStartAt(s.value)} />
+              <span className="choice-text">
+                <span className="choice-label">{s.label}</span>
+                <span className="choice-hint">{s.hint}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {error ? (
+          <div id={errId} className="inline-error" role="alert" data-testid="add-source-error">
+            <CircleAlert size={14} aria-hidden="true" />
+            <div className="inline-error-body">
+              {error.message}
+              {error.issues.length > 0 ? (
+                <ul className="issue-list">
+                  {error.issues.map((i) => (
+                    <li key={i}>{i}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          </div>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" className="button ghost" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? <LoaderCircle size={14} className="spin" aria-hidden="true" /> : null}
+            Add source
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

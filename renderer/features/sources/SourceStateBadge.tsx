@@ -1,0 +1,11 @@
+import { SOURCE_STATE_HELP, SOURCE_STATE_LABEL, stateClass, type SourceStateKey } from './sourceState.js';
+
+/** Live state of a source: dot + text label (never colour alone). */
+export function SourceStateBadge({ state, note }: { state: SourceStateKey; note?: string | null }) {
+  return (
+    <span className={stateClass(state)} title={note ? `${SOURCE_STATE_HELP[state]}: ${note}` : SOURCE_STATE_HELP[state]} data-state={state}>
+      <span className="src-state-dot" aria-hidden="true" />
+      {SOURCE_STATE_LABEL[state]}
+    </span>
+  );
+}

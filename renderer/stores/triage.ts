@@ -1,0 +1,191 @@
+import { create } from 'zustand';
+import type { Alert, AlertFilter, AlertStatus } from '../../main/contract/alerts.js';
+import type { RequestInput } from '../../main/contract/channels.js';
+import { api, errorMessage } from '../api/index.js';
+import { useAlertDetail } from '../features/alert-detail/store.js';
+import { STATUS_LABEL } from '../lib/domain.js';
+import type { JobProgress } from '../../main/contract/console.js';
+import { formatCount } from '../lib/format.js';
+import { useAlerts } from './alerts.js';
+import { useJobs, type JobsState } from './jobs.js';
+import { useSettings } from './settings.js';
+import { toastError, useToasts } from './toasts.js';
+
+/** What a bulk action applies to. */
+export type BulkTarget =
+  | { kind: 'ids'; ids: number[] }
+  | { kind: 'filter'; filter: AlertFilter; count: number; description: string };
+
+export type TriageDialog =
+  /** `advance`: move the list cursor to the next row once applied. */
+  | { kind: 'status'; status: AlertStatus; alert: Alert; advance: boolean }
+  | { kind: 'bulk'; status: AlertStatus; target: BulkTarget }
+  | { kind: 'assign'; ids: number[]; current: string | null }
+  | { kind: 'suppress'; alert: Alert; advance: boolean }
+  | { kind: 'help' }
+  | { kind: 'saveFilter' };
+
+export type SuppressMatch = RequestInput<'suppressions.create'>['match'];
+
+export const CLOSING_STATUSES: ReadonlySet<AlertStatus> = new Set<AlertStatus>(['RESOLVED', 'FALSE_POSITIVE']);
+
+/** Verb for buttons and dialog titles. */
+export const STATUS_ACTION: Record<AlertStatus, string> = {
+  NEW: 'Reopen',
+  ACKNOWLEDGED: 'Acknowledge',
+  INVESTIGATING: 'Investigate',
+  SUPPRESSED: 'Suppress',
+  RESOLVED: 'Resolve',
+  FALSE_POSITIVE: 'Mark false positive',
+};
+
+/** Whether setting this status needs a note under the current settings. */
+export function noteRequired(status: AlertStatus): boolean {
+  return CLOSING_STATUSES.has(status) && (useSettings.getState().settings?.requireNoteOnClose ?? true);
+}
+
+type Revealer = (index: number, focus: boolean) => void;
+let revealer: Revealer | null = null;
+
+/** The Alerts screen registers how to scroll a grid index into view (null when it unmounts). */
+export function setRevealer(fn: Revealer | null): void {
+  revealer = fn;
+}
+
+/** Moves the list cursor one row down (after an action taken from the list). */
+export function advanceCursor(): void {
+  const idx = useAlerts.getState().moveSelection(1);
+  if (idx === null) return;
+  // keep the keyboard on the list unless the analyst is elsewhere (a field, a button)
+  const active = document.activeElement;
+  const focusInGrid = !active || active === document.body || active.closest('[role="grid"]') !== null;
+  revealer?.(idx, focusInGrid);
+}
+
+export interface TriageState {
+  dialog: TriageDialog | null;
+  openDialog(d: TriageDialog): void;
+  closeDialog(): void;
+  /**
+   * Sets one alert's status at once: the row and the detail change optimistically and roll
+   * back (with a toast) if the call fails. Resolves to whether it succeeded.
+   */
+  setStatus(alert: Alert, status: AlertStatus, note?: string | null): Promise<boolean>;
+  /**
+   * The entry point of keys and buttons: closing statuses (and `withNote`) open the note dialog,
+   * the others apply at once.
+   */
+  requestStatus(alert: Alert, status: AlertStatus, opts?: { withNote?: boolean; advance?: boolean }): void;
+  /** The bulk job this console started last (the toolbar shows its progress after its dialog closed). */
+  bulkJob: { job_id: string; total: number; status: AlertStatus } | null;
+  /** Follows a started bulk job to its end: toast, list reload, selection cleared. */
+  trackBulk(job: { job_id: string; total: number }, status: AlertStatus): void;
+  /** Starts a bulk status job; resolves to the job, or throws the ApiError. */
+  startBulk(target: BulkTarget, status: AlertStatus, note: string | null): Promise<{ job_id: string; total: number }>;
+  /** Assigns (null = unassigns); returns an error message or null. */
+  assign(ids: number[], assignee: string | null): Promise<string | null>;
+  /** Creates a suppression from an alert and optionally marks it SUPPRESSED; returns an error message or null. */
+  suppress(alert: Alert, match: SuppressMatch, reason: string, hours: number, markSuppressed: boolean): Promise<string | null>;
+}
+
+export const useTriage = create<TriageState>((set, get) => ({
+  dialog: null,
+
+  openDialog(d) {
+    set({ dialog: d });
+  },
+
+  closeDialog() {
+    set({ dialog: null });
+  },
+
+  async setStatus(alert, status, note) {
+    const id = alert.id;
+    const alerts = useAlerts.getState();
+    const beforeRow = alerts.patchAlert(id, { status });
+    const beforeDetail = useAlertDetail.getState().patchAlert(id, { status });
+    try {
+      const text = note?.trim();
+      const updated = await api.call('alerts.setStatus', text ? { id, status, note: text } : { id, status });
+      useAlerts.getState().replaceAlert(updated);
+      if (useAlertDetail.getState().id === id) void useAlertDetail.getState().refresh();
+      return true;
+    } catch (err) {
+      // roll back only what still shows our optimistic value
+      if (beforeRow && useAlerts.getState().findAlert(id)?.status === status) useAlerts.getState().replaceAlert(beforeRow);
+      const d = useAlertDetail.getState().detail;
+      if (beforeDetail && d?.alert.id === id && d.alert.status === status) useAlertDetail.getState().restoreAlert(beforeDetail);
+      toastError(`Could not set alert #${id} to ${STATUS_LABEL[status]}: ${errorMessage(err)}`);
+      return false;
+    }
+  },
+
+  requestStatus(alert, status, opts = {}) {
+    const advance = opts.advance ?? false;
+    if (opts.withNote || CLOSING_STATUSES.has(status)) {
+      get().openDialog({ kind: 'status', status, alert, advance });
+      return;
+    }
+    void get().setStatus(alert, status);
+    if (advance) advanceCursor();
+  },
+
+  bulkJob: null,
+
+  trackBulk(job, status) {
+    set({ bulkJob: { ...job, status } });
+    const finish = (p: JobProgress) => {
+      unsubscribe();
+      const label = STATUS_LABEL[status];
+      if (p.state === 'done') {
+        useToasts.getState().push('success', `${formatCount(p.done)} ${p.done === 1 ? 'alert' : 'alerts'} set to ${label}`);
+      } else {
+        toastError(`Bulk change to ${label} stopped after ${formatCount(p.done)} of ${formatCount(p.total)}: ${p.message ?? 'failed'}`);
+      }
+      const alerts = useAlerts.getState();
+      alerts.clearChecked();
+      void alerts.reload();
+      if (useAlertDetail.getState().id !== null) void useAlertDetail.getState().refresh();
+      setTimeout(() => {
+        if (get().bulkJob?.job_id === job.job_id) set({ bulkJob: null });
+      }, 1500);
+    };
+    const check = (jobs: JobsState['jobs']) => {
+      const p = jobs[job.job_id];
+      if (p && p.state !== 'running') finish(p);
+    };
+    const unsubscribe = useJobs.subscribe((s) => check(s.jobs));
+    check(useJobs.getState().jobs);
+  },
+
+  startBulk(target, status, note) {
+    const t = target.kind === 'ids' ? { ids: target.ids } : { filter: target.filter };
+    return api.call('alerts.bulkSetStatus', note ? { target: t, status, note } : { target: t, status });
+  },
+
+  async assign(ids, assignee) {
+    try {
+      const { updated } = await api.call('alerts.assign', { ids, assignee });
+      for (const id of ids) useAlerts.getState().patchAlert(id, { assignee });
+      useAlertDetail.getState().patchAlert(ids[0] ?? -1, { assignee });
+      const push = useToasts.getState().push;
+      if (updated === 0) push('info', 'No change: already assigned that way');
+      else if (assignee === null) push('success', updated === 1 ? 'Unassigned 1 alert' : `Unassigned ${formatCount(updated)} alerts`);
+      else push('success', `Assigned ${updated === 1 ? '1 alert' : `${formatCount(updated)} alerts`} to ${assignee}`);
+      return null;
+    } catch (err) {
+      return errorMessage(err);
+    }
+  },
+
+  async suppress(alert, match, reason, hours, markSuppressed) {
+    try {
+      const created = await api.call('suppressions.create', { match, reason, expires_in_hours: hours });
+      useToasts.getState().push('success', `Suppression #${created.id} created`);
+    } catch (err) {
+      return errorMessage(err);
+    }
+    if (markSuppressed) await get().setStatus(alert, 'SUPPRESSED', reason);
+    return null;
+  },
+}));
