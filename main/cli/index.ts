@@ -4,6 +4,7 @@ import { printJson, printLine } from './output.js';
 import { serveCommand } from './commands/serve.js';
 import { dbCommand } from './commands/db.js';
 import { alertsCommand } from './commands/alerts.js';
+import { feedCommand } from './commands/feed.js';
 import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
 
@@ -35,6 +36,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   alerts: { run: alertsCommand, summary: 'list, show and export alerts' },
   quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },
   status: { run: statusCommand, summary: 'sources, cursors and live pipeline figures' },
+  feed: { run: feedCommand, summary: 'the LAN alert feed: serve, tokens, status, config' },
   db: { run: dbCommand, summary: 'database info and migration' },
   version: { run: versionCommand, summary: 'print the version' },
 };

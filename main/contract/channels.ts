@@ -17,6 +17,7 @@ import {
   SuppressionCreateRequest,
 } from './pipeline.js';
 import { consoleChannels } from './console.js';
+import { feedChannels } from './feed.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -38,6 +39,7 @@ export const channels = {
   'suppressions.create': { request: SuppressionCreateRequest, response: Suppression },
   'suppressions.remove': { request: z.object({ id: z.number().int().positive() }).strict(), response: z.object({ removed: z.boolean() }) },
   ...consoleChannels,
+  ...feedChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Settings } from './settings.js';
 import { PipelineMetrics } from './pipeline.js';
 import { consoleEvents } from './console.js';
+import { feedEvents } from './feed.js';
 
 /** Every push event main sends to the renderer, declared once. */
 export const events = {
@@ -16,6 +17,7 @@ export const events = {
   /** Figures of this process's pipeline, about once a second while it runs. */
   'pipeline.metrics': PipelineMetrics,
   ...consoleEvents,
+  ...feedEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

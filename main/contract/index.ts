@@ -4,6 +4,7 @@ export * from './channels.js';
 export * from './console.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './feed.js';
 export * from './pipeline.js';
 export * from './settings.js';
 export * from './wire.js';

@@ -8,6 +8,8 @@ import {
 } from '../contract/index.js';
 import type { Services } from './services.js';
 import type { PipelineHost } from './host.js';
+import type { FeedService } from '../feed/service.js';
+import { createFeedHandlers } from './feed-handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
 
@@ -34,11 +36,17 @@ function fileSize(file: string): number {
  * @param host the live pipeline of this process (desktop app, `vigil serve`); null where none runs
  *   (one-shot CLI commands), and then the sources and simulator channels answer CONFLICT.
  */
-export function createHandlers(s: Services, host: PipelineHost | null = null): Handlers {
+export function createHandlers(s: Services, host: PipelineHost | null = null, feed: FeedService | null = null): Handlers {
   const needHost = (): PipelineHost => {
     if (!host) throw new ContractError('CONFLICT', 'no live pipeline runs in this process');
     return host;
   };
+  const noFeed = () => {
+    throw new ContractError('CONFLICT', 'the LAN feed is managed by the desktop app, vigil serve or vigil feed');
+  };
+  const feedHandlers = feed
+    ? createFeedHandlers({ feed })
+    : { 'feed.status': noFeed, 'feed.configure': noFeed, 'feed.tokens.list': noFeed, 'feed.tokens.create': noFeed, 'feed.tokens.revoke': noFeed };
   const c = s.console;
   return {
     'app.info': () => ({
@@ -160,6 +168,8 @@ export function createHandlers(s: Services, host: PipelineHost | null = null): H
     'simulator.status': () => needHost().simulatorStatus(),
     'simulator.start': (req, ctx) => needHost().startSimulator(req.scenario, req.rate, req.duration_s, ctx.actor),
     'simulator.stop': () => needHost().stopSimulator(),
+
+    ...feedHandlers,
 
     'suppressions.remove': (req, ctx) => {
       const removed = s.pipelineRepo.removeSuppression(req.id);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 /**
  * The credential vault: secrets (connector API keys, the feed's JWT secret, ...) live in the OS
  * keychain (macOS Keychain, Windows Credential Vault, Secret Service on Linux) through keytar,
@@ -26,6 +27,14 @@ export class KeychainUnavailableError extends Error {
     );
     this.name = 'KeychainUnavailableError';
   }
+}
+
+/**
+ * The keychain service name for one data directory: secrets of two Vigil profiles on the same
+ * machine never mix. The same in the desktop app, `vigil serve` and the CLI.
+ */
+export function keychainServiceFor(dataDir: string): string {
+  return `vigil:${crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
 }
 
 const ACCOUNT = /^[a-z0-9][a-z0-9._:-]{0,127}$/i;

@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
 import { readPackageMeta } from '../core/app-meta.js';
-import { createHandlers } from '../core/handlers.js';
-import { OutboxWatcher } from '../core/live.js';
-import { PipelineHost } from '../core/host.js';
+import { startRuntime, type Runtime } from '../core/runtime.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { APP_DIR_NAME } from '../core/paths.js';
 import { createServices, type Services } from '../core/services.js';
@@ -83,8 +81,7 @@ export function start(): void {
   let window: BrowserWindow | null = null;
   let tray: VigilTray | null = null;
   let disposeIpc: (() => void) | null = null;
-  let watcher: OutboxWatcher | null = null;
-  let host: PipelineHost | null = null;
+  let runtime: Runtime | null = null;
   let disposeNotifications: (() => void) | null = null;
   let booting: Promise<void> | null = null;
   let phase: 'running' | 'closing' | 'closed' = 'running';
@@ -133,13 +130,9 @@ export function start(): void {
       logger,
     });
     if (phase !== 'running') return; // quit was requested while the database was opening
-    host = new PipelineHost(services, `desktop:${process.pid}`);
-    await host.start();
-    const handlers = createHandlers(services, host);
-    disposeIpc = registerIpc({ services, handlers, logger, target: targetContents });
-    // alerts written by any process on this data directory (vigil tail, ingest, simulate) reach the window live
-    watcher = new OutboxWatcher(services.pipelineRepo, services.bus, logger);
-    watcher.start();
+    // followed files, simulator, LAN feed (when enabled) and live updates from any process
+    runtime = await startRuntime(services, `desktop:${process.pid}`);
+    disposeIpc = registerIpc({ services, handlers: runtime.handlers, logger, target: targetContents });
 
     openWindow();
     tray = createTray({ iconPath: paths.trayIconPath, onShow: showWindow, onQuit: () => app.quit(), logger });
@@ -151,10 +144,8 @@ export function start(): void {
     await booting?.catch(() => undefined);
     disposeNotifications?.();
     disposeNotifications = null;
-    watcher?.stop();
-    watcher = null;
-    await host?.stop();
-    host = null;
+    await runtime?.stop();
+    runtime = null;
     disposeIpc?.();
     disposeIpc = null;
     tray?.destroy();

@@ -1,11 +1,9 @@
 import path from 'node:path';
 import { parse, intOption } from '../args.js';
 import { appRoot, dataDirFrom, headlessServices } from '../context.js';
-import { createHandlers } from '../../core/handlers.js';
 import { startHeadlessServer } from '../../server/server.js';
 import { generateToken } from '../../server/auth.js';
-import { OutboxWatcher } from '../../core/live.js';
-import { PipelineHost } from '../../core/host.js';
+import { startRuntime } from '../../core/runtime.js';
 import { UsageError, UserError } from '../errors.js';
 import { printLine } from '../output.js';
 
@@ -40,10 +38,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const token = args.str('token') ?? process.env['VIGIL_TOKEN'] ?? generateToken();
   if (token.length < 8) throw new UsageError('--token must be at least 8 characters', 'serve');
   const services = await headlessServices(dataDirFrom(args.str('data-dir')));
-  // this process follows the configured sources and runs the simulator for the page
-  const pipelineHost = new PipelineHost(services, `serve:${process.pid}`);
-  await pipelineHost.start();
-  const handlers = createHandlers(services, pipelineHost);
+  // this process follows the configured sources, runs the simulator and (when enabled) the LAN feed
+  const runtime = await startRuntime(services, `serve:${process.pid}`);
+  const handlers = runtime.handlers;
   let server;
   try {
     server = await startHeadlessServer({
@@ -57,24 +54,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
       actor: () => services.settings.get().analystName,
     });
   } catch (err) {
-    await pipelineHost.stop();
+    await runtime.stop();
     await services.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use; pick another with --port`);
     if (code === 'EADDRNOTAVAIL') throw new UserError(`${host} is not an address of this machine`);
     throw err instanceof Error ? new UserError(err.message) : err;
   }
-  // alerts written by any process on this data directory reach the page live
-  const watcher = new OutboxWatcher(services.pipelineRepo, services.bus, services.logger);
-  watcher.start();
   printLine(`Vigil is serving at ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  watcher.stop();
-  await pipelineHost.stop();
+  await runtime.stop();
   await server.close();
   await services.close();
   return 0;

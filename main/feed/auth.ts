@@ -1,0 +1,214 @@
+import type { IncomingMessage } from 'node:http';
+import type { FeedConfig, FeedDialect, FeedRole } from '../contract/feed.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { FeedRepo } from '../store/feed-repo.js';
+import type { Logger } from '../core/logger.js';
+import { looksLikeJwt, verifyHs256 } from './jwt.js';
+import { digestsEqual, hashFeedToken, isFeedTokenShape } from './tokens.js';
+import type { Identity } from './session.js';
+
+export type AuthOutcome = { ok: true; identity: Identity } | { ok: false; code: 4001 | 4003; reason: string };
+
+/** Where a token may travel, in order of preference. */
+export type TokenCarrier = 'header' | 'protocol' | 'query';
+
+export interface PresentedToken {
+  token: string;
+  via: TokenCarrier;
+  /** The Sec-WebSocket-Protocol value that carried it (echoed back to the client). */
+  protocol?: string;
+}
+
+export const TOKEN_PROTOCOL_PREFIX = 'vigil.token.';
+export const NATIVE_SUBPROTOCOL = 'vigil.v1';
+/** The keychain account of the HS256 secret. */
+export const JWT_SECRET_ACCOUNT = 'feed.jwt.secret';
+
+export function offeredProtocols(req: IncomingMessage): string[] {
+  const raw = req.headers['sec-websocket-protocol'];
+  if (!raw) return [];
+  return (Array.isArray(raw) ? raw.join(',') : raw)
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0 && p.length <= 8192);
+}
+
+/** A token carried by a Sec-WebSocket-Protocol value: `vigil.token.<T>` or the bare token. */
+export function tokenFromProtocol(p: string): string | null {
+  if (p.startsWith(TOKEN_PROTOCOL_PREFIX)) return p.slice(TOKEN_PROTOCOL_PREFIX.length) || null;
+  return isFeedTokenShape(p) || looksLikeJwt(p) ? p : null;
+}
+
+/** `Authorization: Bearer T`, then a subprotocol, then `?token=T` (browsers). */
+export function presentedToken(req: IncomingMessage, url: URL): PresentedToken | null {
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && /^Bearer\s+\S/i.test(auth)) return { token: auth.replace(/^Bearer\s+/i, '').trim(), via: 'header' };
+  for (const p of offeredProtocols(req)) {
+    const t = tokenFromProtocol(p);
+    if (t) return { token: t, via: 'protocol', protocol: p };
+  }
+  const q = url.searchParams.get('token');
+  if (q) return { token: q, via: 'query' };
+  return null;
+}
+
+/** The subprotocol to echo: vigil.v1 if offered, else the one that carried the token, else the first. */
+export function chooseProtocol(protocols: Set<string>): string | false {
+  if (protocols.has(NATIVE_SUBPROTOCOL)) return NATIVE_SUBPROTOCOL;
+  for (const p of protocols) if (tokenFromProtocol(p)) return p;
+  const first = protocols.values().next();
+  return first.done ? false : first.value;
+}
+
+/**
+ * Checks feed tokens (hash lookup, constant-time compare, revocation and expiry read from SQLite
+ * at every check, so a token revoked by any process is refused at once) and, when configured,
+ * HS256 JWTs (secret from the OS keychain; exp/nbf honoured; role claim mapped).
+ */
+export class Authenticator {
+  constructor(
+    private readonly repo: FeedRepo,
+    private readonly jwt: { enabled: boolean; secret: string | null; roleClaim: string; roleMap: Record<string, FeedRole> },
+    private readonly now: () => Date,
+  ) {}
+
+  check(token: string): AuthOutcome {
+    if (token.length > 8192) return { ok: false, code: 4001, reason: 'bad token' };
+    if (isFeedTokenShape(token)) {
+      const hash = hashFeedToken(token);
+      const row = this.repo.findByHash(hash);
+      if (!row || !digestsEqual(row.hash, hash)) return { ok: false, code: 4001, reason: 'unknown token' };
+      if (row.revoked_at !== null) return { ok: false, code: 4001, reason: 'revoked token' };
+      const expiresAt = row.expires_at ? Date.parse(row.expires_at) : null;
+      if (expiresAt !== null && expiresAt <= this.now().getTime()) return { ok: false, code: 4001, reason: 'expired token' };
+      return { ok: true, identity: { kind: 'token', tokenId: row.id, name: row.name, role: row.role, expiresAt } };
+    }
+    if (looksLikeJwt(token)) {
+      if (!this.jwt.enabled || !this.jwt.secret) return { ok: false, code: 4001, reason: 'JWTs are not accepted' };
+      const r = verifyHs256(token, this.jwt.secret, this.now().getTime());
+      if (!r.ok) return { ok: false, code: 4001, reason: `JWT ${r.reason.replace(/_/g, ' ')}` };
+      const sub = r.claims['sub'] ?? r.claims['username'];
+      if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) return { ok: false, code: 4001, reason: 'JWT without sub' };
+      const claim = r.claims[this.jwt.roleClaim];
+      const claimRole = typeof claim === 'string' ? claim : Array.isArray(claim) ? claim.find((x): x is string => typeof x === 'string' && Object.hasOwn(this.jwt.roleMap, x)) : undefined;
+      const role = claimRole !== undefined && Object.hasOwn(this.jwt.roleMap, claimRole) ? this.jwt.roleMap[claimRole] : undefined;
+      if (!role) return { ok: false, code: 4003, reason: `JWT role ${JSON.stringify(String(claimRole ?? '')).slice(0, 40)} is not allowed` };
+      const exp = r.claims['exp'];
+      return {
+        ok: true,
+        identity: { kind: 'jwt', tokenId: null, name: `jwt:${sub}`, role, expiresAt: typeof exp === 'number' ? exp * 1000 : null, claimRole: claimRole! },
+      };
+    }
+    return { ok: false, code: 4001, reason: 'bad token' };
+  }
+}
+
+/** Applies a dialect's role list to an identity. */
+export function roleAllowed(config: FeedConfig, dialect: FeedDialect, role: FeedRole): boolean {
+  return config.dialects[dialect].roles.includes(role);
+}
+
+interface FailureEntry {
+  windowStart: number;
+  unreported: number;
+  reasons: Record<string, number>;
+  lastDialect: string;
+}
+
+/**
+ * Writes feed activity to the audit log without flooding it: the first auth failure of an address
+ * is written at once, the following ones are counted and written as one entry per period; a
+ * client's connects are written at most once per period per (identity, address, path).
+ */
+export class FeedAudit {
+  private readonly failures = new Map<string, FailureEntry>();
+  private readonly recentConnects = new Map<string, number>();
+
+  constructor(
+    private readonly audit: AuditRepo,
+    private readonly logger: Logger,
+    private readonly periodMs: number,
+    private readonly now: () => Date,
+  ) {}
+
+  private append(rec: Parameters<AuditRepo['append']>[0]): void {
+    try {
+      this.audit.append(rec);
+    } catch (err) {
+      this.logger.warn('feed audit write failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  authFailure(address: string, reason: string, dialect: string): void {
+    const t = this.now().getTime();
+    let e = this.failures.get(address);
+    if (!e || t - e.windowStart >= this.periodMs) {
+      if (e && e.unreported > 0) this.flushOne(address, e);
+      if (this.failures.size >= 10_000) this.flush(true);
+      e = { windowStart: t, unreported: 0, reasons: {}, lastDialect: dialect };
+      this.failures.set(address, e);
+      this.append({ actor: 'feed', action: 'feed.auth_failed', target_type: 'feed_client', target_id: address, details: { address, reason, dialect, count: 1 } });
+      return;
+    }
+    e.unreported++;
+    e.reasons[reason] = (e.reasons[reason] ?? 0) + 1;
+    e.lastDialect = dialect;
+  }
+
+  blocked(address: string, untilMs: number): void {
+    this.append({ actor: 'feed', action: 'feed.auth_blocked', target_type: 'feed_client', target_id: address, details: { address, until: new Date(untilMs).toISOString() } });
+  }
+
+  connected(identity: Identity, address: string, dialect: FeedDialect): void {
+    const key = `${identity.name}|${address}|${dialect}`;
+    const t = this.now().getTime();
+    const last = this.recentConnects.get(key);
+    if (last !== undefined && t - last < this.periodMs) return;
+    this.recentConnects.set(key, t);
+    this.append({
+      actor: identity.kind === 'address' ? 'feed' : `feed:${identity.name}`,
+      action: 'feed.connect',
+      target_type: identity.kind === 'token' ? 'feed_token' : 'feed_client',
+      target_id: identity.tokenId !== null ? String(identity.tokenId) : address,
+      details: { address, dialect, role: identity.role, credential: identity.kind },
+    });
+  }
+
+  dropped(identity: Identity | null, address: string, dialect: FeedDialect, why: 'lagging' | 'abuse'): void {
+    const key = `drop|${identity?.name ?? '-'}|${address}|${why}`;
+    const t = this.now().getTime();
+    const last = this.recentConnects.get(key);
+    if (last !== undefined && t - last < this.periodMs) return;
+    this.recentConnects.set(key, t);
+    this.append({
+      actor: 'feed',
+      action: why === 'lagging' ? 'feed.client_lagging' : 'feed.client_abuse',
+      target_type: 'feed_client',
+      target_id: address,
+      details: { address, dialect, token: identity?.name ?? null },
+    });
+  }
+
+  private flushOne(address: string, e: FailureEntry): void {
+    this.append({
+      actor: 'feed',
+      action: 'feed.auth_failed',
+      target_type: 'feed_client',
+      target_id: address,
+      details: { address, count: e.unreported, reasons: e.reasons, dialect: e.lastDialect, since: new Date(e.windowStart).toISOString() },
+    });
+    e.unreported = 0;
+    e.reasons = {};
+  }
+
+  /** Writes the counts of periods that ended (or all, when stopping) and forgets stale entries. */
+  flush(all = false): void {
+    const t = this.now().getTime();
+    for (const [address, e] of this.failures) {
+      const ended = t - e.windowStart >= this.periodMs;
+      if ((ended || all) && e.unreported > 0) this.flushOne(address, e);
+      if (ended || all) this.failures.delete(address);
+    }
+    for (const [k, at] of this.recentConnects) if (t - at >= this.periodMs) this.recentConnects.delete(k);
+  }
+}

@@ -1,0 +1,90 @@
+import type { Severity } from '../../contract/alerts.js';
+import type { FeedAlert } from '../../store/feed-repo.js';
+import { frame, type FeedEvent } from '../event.js';
+import type { DialectHandler, Session } from '../session.js';
+import type { DialectContext } from './context.js';
+
+/**
+ * Aegis IDS dashboard at /ws/alerts: ONE bare alert object per frame (the client JSON.parses each
+ * frame and uses it as an Alert with no type check), upper-case severity, no info or heartbeat
+ * frames, and the socket stays open after the initial backlog. Aegis cannot send a token, so this
+ * path needs an address allow-list. Facts: reference/feed-clients.md §1.
+ */
+export const AEGIS_PATH = '/ws/alerts';
+
+/** Aegis has no INFO level. */
+const SEVERITY: Record<Severity, string> = { info: 'LOW', low: 'LOW', medium: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' };
+const STATUS: Record<string, string> = {
+  NEW: 'NEW',
+  ACKNOWLEDGED: 'ACKNOWLEDGED',
+  INVESTIGATING: 'ACKNOWLEDGED',
+  SUPPRESSED: 'SUPPRESSED',
+  RESOLVED: 'RESOLVED',
+  FALSE_POSITIVE: 'RESOLVED',
+};
+
+/** Vigil threat type → an Aegis-style attack label. */
+function attackType(a: FeedAlert): string {
+  const udp = a.proto?.toUpperCase() === 'UDP';
+  switch (a.threat_type) {
+    case 'port_scan':
+    case 'reconnaissance':
+      return 'SCAN_PORT';
+    case 'flood':
+      return udp ? 'DDoS_UDP' : 'DDoS_SYN';
+    case 'brute_force':
+    case 'password_spraying':
+      return a.dst_port === 21 ? 'BRUTE_FTP' : 'BRUTE_FORCE';
+    case 'exfiltration':
+      return a.dst_port === 53 ? 'DNS_EXFILTRATION' : 'EXFILTRATION';
+    default:
+      return a.threat_type.toUpperCase();
+  }
+}
+
+export function aegisAlert(a: FeedAlert): Record<string, unknown> {
+  const label = attackType(a);
+  return {
+    id: `vigil-${a.id}`,
+    detection_id: String(a.id),
+    timestamp: a.last_seen,
+    src_ip: a.src_ip,
+    dst_ip: a.dst_ip,
+    src_port: a.src_port,
+    dst_port: a.dst_port,
+    attack_type: label,
+    label,
+    severity: SEVERITY[a.severity],
+    status: STATUS[a.status] ?? 'NEW',
+    score: Math.round(a.risk_score) / 100,
+    description: a.title,
+    tags: [...a.tags, ...a.technique_ids],
+    meta: {
+      model_name: `vigil:${a.source}`,
+      rule_id: a.rule_id,
+      protocol: a.proto,
+      src_port: a.src_port,
+      dst_port: a.dst_port,
+      confidence: a.confidence,
+    },
+  };
+}
+
+export function aegisDialect(session: Session, ctx: DialectContext): DialectHandler {
+  return {
+    open() {
+      const head = Math.max(ctx.headSeq(), ctx.repo.headSeq());
+      const backlog = ctx.limits.aegisBacklog > 0 ? ctx.repo.recentAlerts(ctx.limits.aegisBacklog).reverse() : [];
+      if (backlog.length) session.send(backlog.map((a) => frame(aegisAlert(a))), backlog.length);
+      session.goLive(head);
+    },
+    // Aegis never sends anything; whatever arrives is ignored (and never answered: every frame it
+    // receives must be an alert)
+    message() {},
+    frames(ev: FeedEvent) {
+      if (ev.kind !== 'new') return [];
+      return ev.render('aegis', () => [frame(aegisAlert(ev.alert))]);
+    },
+    sharedKey: () => 'aegis',
+  };
+}

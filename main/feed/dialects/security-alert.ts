@@ -1,0 +1,227 @@
+import type { Severity } from '../../contract/alerts.js';
+import type { FeedAlert } from '../../store/feed-repo.js';
+import { frame, type Enrichment, type FeedEvent } from '../event.js';
+import type { DialectHandler, Session } from '../session.js';
+import type { DialectContext } from './context.js';
+
+/**
+ * BlueWall (/ws/security/alerts?token=) and IPS Security Center (/api/v1/ws/security-alerts?token=,
+ * /ws) share one frame: `{type:"security_alert", source, timestamp, severity, alert:{...}}` whose
+ * alert carries both BlueWall's keys (wall_name, threat_level, details AS A STRING, ...) and IPS's
+ * (id, rule_id, description, agent, data). Facts: reference/feed-clients.md §3, §4.
+ */
+export const BLUEWALL_PATH = '/ws/security/alerts';
+export const IPS_PATHS = ['/api/v1/ws/security-alerts', '/ws'] as const;
+
+/** BlueWall colours low/medium/high; critical shows grey, so it is reported as high. */
+const THREAT_LEVEL: Record<Severity, 'low' | 'medium' | 'high'> = { info: 'low', low: 'low', medium: 'medium', high: 'high', critical: 'high' };
+
+function details(a: FeedAlert): string {
+  const route = [a.src_ip ? `${a.src_ip}${a.src_port !== null ? `:${a.src_port}` : ''}` : null, a.dst_ip ? `${a.dst_ip}${a.dst_port !== null ? `:${a.dst_port}` : ''}` : null]
+    .filter(Boolean)
+    .join(' -> ');
+  return `${a.title}${route ? ` (${route}${a.proto ? ` ${a.proto}` : ''})` : ''}; seen ${a.count}x, risk ${a.risk_score}/100, ${a.priority}, ${a.status}`;
+}
+
+function location(e: Enrichment): { location?: string; latitude?: number; longitude?: number } {
+  const geo = e.src?.geo;
+  if (!geo) return {};
+  const out: { location?: string; latitude?: number; longitude?: number } = {};
+  const place = [geo.city, geo.country].filter((x): x is string => typeof x === 'string' && x.length > 0).join(', ');
+  if (place) out.location = place;
+  // BlueWall puts a globe marker only when both are truthy
+  if (typeof geo.latitude === 'number' && typeof geo.longitude === 'number' && geo.latitude && geo.longitude) {
+    out.latitude = geo.latitude;
+    out.longitude = geo.longitude;
+  }
+  return out;
+}
+
+export function securityAlert(a: FeedAlert, e: Enrichment): Record<string, unknown> {
+  const agent = e.agent && (e.agent.id || e.agent.name) ? { id: e.agent.id ?? null, name: e.agent.name ?? null } : { id: null, name: null };
+  return {
+    type: 'security_alert',
+    source: a.source,
+    timestamp: a.last_seen,
+    severity: a.severity,
+    alert: {
+      // IPS Security Center
+      id: String(a.id),
+      rule_id: a.rule_id,
+      description: a.title,
+      agent,
+      data: {
+        srcip: a.src_ip,
+        srcport: a.src_port,
+        dstip: a.dst_ip,
+        dstport: a.dst_port,
+        protocol: a.proto,
+        attempts: a.count,
+        risk_score: a.risk_score,
+        priority: a.priority,
+        status: a.status,
+        threat_type: a.threat_type,
+        technique_ids: a.technique_ids,
+        first_seen: a.first_seen,
+        last_seen: a.last_seen,
+      },
+      // BlueWall
+      alert_id: `vigil-${a.id}`,
+      wall_name: `Vigil (${a.source})`,
+      threat_level: THREAT_LEVEL[a.severity],
+      details: details(a),
+      ...location(e),
+      source_wall: 'vigil',
+      alert_type: a.threat_type,
+      severity: a.severity,
+      identifier: a.src_ip ?? a.rule_id ?? String(a.id),
+      mitigation_action: 'none',
+      timestamp: Math.floor(Date.parse(a.last_seen) / 1000),
+    },
+  };
+}
+
+function securityFrame(ev: FeedEvent): readonly Buffer[] {
+  return ev.render('security_alert', () => [frame(securityAlert(ev.alert, ev.enrichment))]);
+}
+
+export function blueWallDialect(session: Session, ctx: DialectContext): DialectHandler {
+  const epoch = () => Math.floor(Date.now() / 1000);
+  return {
+    open() {
+      session.sendJson({
+        type: 'welcome',
+        client_id: session.id,
+        username: session.identity?.name ?? null,
+        role: session.identity?.claimRole ?? session.identity?.role ?? null,
+        timestamp: epoch(),
+        message: `connected to ${ctx.serverName} security alerts`,
+      });
+      session.goLive(ctx.headSeq());
+    },
+    message(text) {
+      let type: unknown;
+      try {
+        type = (JSON.parse(text) as { type?: unknown } | null)?.type;
+      } catch {
+        return;
+      }
+      // BlueWall's client never sends pongs; liveness rides on protocol pings, so nothing is required
+      if (type === 'ping') session.sendJson({ type: 'pong', client_id: session.id, timestamp: epoch() });
+    },
+    frames(ev) {
+      return ev.kind === 'new' ? securityFrame(ev) : [];
+    },
+    sharedKey: () => 'security_alert',
+  };
+}
+
+/** IPS channel names → alert sources (`wazuh_alerts` → wazuh); these mean everything. */
+const ALL_CHANNELS = new Set(['alerts', 'all', 'security_alerts', 'security-alerts']);
+
+interface IpsSubscription {
+  sources: Set<string> | null;
+  severities: Set<string> | null;
+  agents: Set<string> | null;
+}
+
+function subscriptionOf(msg: Record<string, unknown>): { sub: IpsSubscription; channels: string[]; filters: Record<string, string[]> } {
+  const strings = (v: unknown, max = 64): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0 && x.length <= 128).slice(0, max) : [];
+  const channels = strings(msg['channels']);
+  const f = msg['filters'] && typeof msg['filters'] === 'object' ? (msg['filters'] as Record<string, unknown>) : {};
+  const severity = strings(f['severity']).map((s) => s.toLowerCase());
+  const agentIds = strings(f['agent_ids']);
+  let sources: Set<string> | null = null;
+  if (channels.length && !channels.some((c) => ALL_CHANNELS.has(c.toLowerCase()))) {
+    sources = new Set(channels.map((c) => c.toLowerCase().replace(/[_-]alerts?$/, '')));
+  }
+  return {
+    sub: { sources, severities: severity.length ? new Set(severity) : null, agents: agentIds.length ? new Set(agentIds) : null },
+    channels,
+    filters: { severity, agent_ids: agentIds },
+  };
+}
+
+export function ipsDialect(session: Session, ctx: DialectContext): DialectHandler {
+  let sub: IpsSubscription = { sources: null, severities: null, agents: null };
+  let authTimer: NodeJS.Timeout | null = null;
+  const now = () => new Date().toISOString();
+
+  const start = () => {
+    session.goLive(ctx.headSeq());
+  };
+
+  return {
+    open() {
+      if (session.identity) {
+        start();
+        return;
+      }
+      // no token in the URL: the first message must carry it
+      authTimer = setTimeout(() => {
+        if (session.state === 'authenticating') session.close(4001, 'a token is required (in the URL or the first message)');
+      }, ctx.limits.authTimeoutMs);
+      authTimer.unref();
+    },
+    message(text) {
+      let msg: Record<string, unknown> | null = null;
+      try {
+        const v: unknown = JSON.parse(text);
+        if (v && typeof v === 'object' && !Array.isArray(v)) msg = v as Record<string, unknown>;
+      } catch {
+        // ignored below
+      }
+      if (session.state === 'authenticating') {
+        const token = typeof msg?.['token'] === 'string' ? (msg['token'] as string) : null;
+        if (authTimer) clearTimeout(authTimer);
+        const r = token ? ctx.authenticateLate(session, token) : ({ ok: false, code: 4001, reason: 'missing token' } as const);
+        if (!r.ok) {
+          session.close(r.code, r.code === 4003 ? 'role not allowed' : 'a valid token is required');
+          return;
+        }
+        session.identity = r.identity;
+        ctx.authenticated(session);
+        session.sendJson({ type: 'authenticated', timestamp: now(), user: r.identity.name, role: r.identity.role });
+        start();
+        return;
+      }
+      if (!msg) return;
+      switch (msg['type']) {
+        case 'subscribe': {
+          const s = subscriptionOf(msg);
+          sub = s.sub;
+          session.sendJson({ type: 'subscribed', channels: s.channels, filters: s.filters, timestamp: now() });
+          return;
+        }
+        case 'unsubscribe':
+          sub = { sources: null, severities: null, agents: null };
+          session.sendJson({ type: 'unsubscribed', timestamp: now() });
+          return;
+        case 'ping':
+          session.sendJson({ type: 'pong', timestamp: now() });
+          return;
+        default:
+          return;
+      }
+    },
+    frames(ev) {
+      if (ev.kind !== 'new') return [];
+      const a = ev.alert;
+      if (sub.sources && !sub.sources.has(a.source.toLowerCase())) return [];
+      if (sub.severities && !sub.severities.has(a.severity)) return [];
+      if (sub.agents) {
+        const id = ev.enrichment.agent?.id;
+        if (!id || !sub.agents.has(id)) return [];
+      }
+      return securityFrame(ev);
+    },
+    sharedKey: () => (sub.sources === null && sub.severities === null && sub.agents === null ? 'security_alert' : null),
+    laggingFrame() {
+      return frame({ type: 'lagging', timestamp: now(), message: 'this client fell behind and is being disconnected (1013)' });
+    },
+    dispose() {
+      if (authTimer) clearTimeout(authTimer);
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleAlert } from '../helpers/services.js';
+import { ALL_DIALECTS, TestClient, startFeed, until, type Harness } from './feed-harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const enrichment = JSON.stringify({
+  src: { ip: '203.0.113.7', class: 'public', external: true, geo: { country_code: 'DE', country: 'Germany', city: 'Berlin', latitude: 52.52, longitude: 13.4 } },
+  dst: { ip: '10.0.0.5', class: 'private', external: false, geo: null },
+  agent: { id: '001', name: 'web-01' },
+  user: null,
+});
+
+/** Inserts alerts with details (confidence, enrichment, threat type) like the pipeline does. */
+function insert(hh: Harness, over: Parameters<typeof sampleAlert>[0] = {}, threat = 'brute_force'): number {
+  const [id] = hh.services.alerts.insertMany([sampleAlert(over)]);
+  hh.services.db.prepare('UPDATE alerts SET threat_type = ? WHERE id = ?').run(threat, id);
+  hh.services.db.prepare('INSERT INTO alert_details (alert_id, confidence, enrichment) VALUES (?, 0.8, ?)').run(id, enrichment);
+  return id!;
+}
+
+describe('feed: dashboard dialects', () => {
+  it('Aegis /ws/alerts: a bare alert per frame with upper-case severity; backlog then live; never closed; allow-list only', async () => {
+    h = await startFeed();
+    const old = insert(h, { title: 'old one', severity: 'medium' });
+    const c = await TestClient.connect(h.url('/ws/alerts'));
+    const first = await c.next((f) => f.id === `vigil-${old}`);
+    expect(first).toMatchObject({ severity: 'MEDIUM', status: 'NEW', attack_type: 'BRUTE_FORCE', description: 'old one' });
+    const id = insert(h, { severity: 'critical', dst_port: 21, proto: 'TCP', title: 'ftp brute force', technique_ids: ['T1110'] });
+    const f = await c.next((x) => x.id === `vigil-${id}`);
+    expect(f).toEqual({
+      id: `vigil-${id}`,
+      detection_id: String(id),
+      timestamp: '2026-11-21T10:00:00.000Z',
+      src_ip: '203.0.113.7',
+      dst_ip: '10.0.0.5',
+      src_port: 51514,
+      dst_port: 21,
+      attack_type: 'BRUTE_FTP',
+      label: 'BRUTE_FTP',
+      severity: 'CRITICAL',
+      status: 'NEW',
+      score: 0.55,
+      description: 'ftp brute force',
+      tags: ['T1110'],
+      meta: { model_name: 'vigil:suricata', rule_id: '1:2001219', protocol: 'TCP', src_port: 51514, dst_port: 21, confidence: 0.8 },
+    });
+    // status changes are not new alerts for a client that appends every frame
+    h.services.alerts.setStatus(id, 'ACKNOWLEDGED', 'ana', null);
+    const marker = insert(h, { title: 'marker' });
+    await c.next((x) => x.id === `vigil-${marker}`);
+    expect(c.frames.filter((x) => x.id === `vigil-${id}`)).toHaveLength(1);
+    // every frame is an alert: no hello, no heartbeat, no error even for junk input
+    c.send('garbage');
+    c.send({ type: 'ping' });
+    const m2 = insert(h, { title: 'marker 2' });
+    await c.next((x) => x.id === `vigil-${m2}`);
+    expect(c.frames.every((x) => typeof x.id === 'string' && typeof x.severity === 'string' && x.severity === x.severity.toUpperCase())).toBe(true);
+    expect(c.closed).toBeNull();
+    c.close();
+  });
+
+  it('Aegis and ThreatStream refuse addresses outside their allow-list before the upgrade', async () => {
+    h = await startFeed({ patch: { ...ALL_DIALECTS, dialects: { ...ALL_DIALECTS.dialects, aegis: { enabled: true, allow: ['10.9.9.0/24'] } } } });
+    await expect(TestClient.connect(h.url('/ws/alerts'))).rejects.toMatchObject({ status: 403 });
+    // enabling a token-less dialect without an allow-list is refused by the configuration
+    await expect(h.feed.configure({ patch: { dialects: { threatstream: { enabled: true, allow: [] } } } }, 'ana')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('ThreatStream /ws/live: initial_state on the first message (stats + dashboard_stats + risk_index), then new_threat/new_alert/risk_update envelopes', async () => {
+    h = await startFeed({ limits: { initialStateWaitMs: 60_000, heartbeatMs: 100 } });
+    insert(h, { severity: 'critical', title: 'seen before' });
+    await until(() => h!.server.headSeq() === 1, 3000, 'the feed to read the outbox');
+    const c = await TestClient.connect(h.url('/ws/live'));
+    c.send({ type: 'handshake', epoch: 3 });
+    const init = await c.type('initial_state');
+    expect(Object.keys(init.data).sort()).toEqual(['alerts', 'dashboard_stats', 'risk_index', 'risk_timeline', 'stats', 'threats']);
+    expect(init.data.stats).toEqual(init.data.dashboard_stats);
+    expect(init.data.stats).toMatchObject({ processed: 1, critical: 1, threats_detected: 1, alerts_generated: 1, blocked: 0 });
+    expect(init.data.risk_index).toEqual({ value: 17, level: 'NORMAL', trend: 'STABLE' }); // 5 + 15 x 0.8
+    expect(init.data.threats[0]).toMatchObject({ severity: 'CRITICAL', threat_type: 'BRUTE_FORCE', source_country: 'Germany', source_country_code: 'DE' });
+    expect(init.data.threats[0].id).toMatch(/^THR-[0-9A-F]{8}$/);
+    expect(init.data.alerts[0].id).toMatch(/^ALT-[0-9A-F]{8}$/);
+    expect(c.frames.filter((f) => f.type === 'initial_state')).toHaveLength(1);
+
+    const hot = insert(h, { severity: 'high', title: 'hot', technique_ids: ['T1110'] }, 'brute_force');
+    const cold = insert(h, { severity: 'low', title: 'cold' }, 'port_scan');
+    const t1 = await c.next((f) => f.type === 'new_threat' && f.data.description === 'hot');
+    expect(t1.data).toMatchObject({ id: `THR-${hot.toString(16).toUpperCase().padStart(8, '0')}`, severity: 'HIGH', threat_type: 'BRUTE_FORCE', mitre_attack_id: 'T1110', confidence: 0.8 });
+    expect(typeof t1.data.mitre_attack_name).toBe('string');
+    const a1 = await c.next((f) => f.type === 'new_alert');
+    expect(a1.data).toMatchObject({ title: 'hot', severity: 'HIGH', priority: 'P2', status: 'NEW', threat_id: t1.data.id });
+    await c.next((f) => f.type === 'new_threat' && f.data.description === 'cold');
+    const risks = c.frames.filter((f) => f.type === 'risk_update');
+    expect(risks.length).toBeGreaterThanOrEqual(2);
+    expect(risks[0].data).toEqual({ value: 23.4, level: 'NORMAL', trend: 'STABLE' }); // 17 + 8 x 0.8
+    // new_alert only for CRITICAL/HIGH
+    expect(c.frames.filter((f) => f.type === 'new_alert').map((f) => f.data.title)).toEqual(['hot']);
+    expect(cold).toBeGreaterThan(hot);
+    // every frame is a {type, data} envelope, except heartbeat (type + timestamp)
+    const hb = await c.type('heartbeat');
+    expect(Object.keys(hb).sort()).toEqual(['timestamp', 'type']);
+    for (const f of c.frames) if (f.type !== 'heartbeat') expect(Object.keys(f).sort()).toEqual(['data', 'type']);
+    c.send({ type: 'request_state' });
+    await c.next((f) => f.type === 'initial_state', 2000, c.frames.length);
+    c.close();
+  });
+
+  it('ThreatStream sends initial_state after ~2 s when the client never speaks', async () => {
+    h = await startFeed({ limits: { initialStateWaitMs: 150 } });
+    const c = await TestClient.connect(h.url('/ws/live'));
+    const t0 = Date.now();
+    await c.type('initial_state');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
+    const id = insert(h, { severity: 'critical', title: 'after' });
+    expect(await c.next((f) => f.type === 'new_threat')).toMatchObject({ data: { event_id: `vigil-${id}` } });
+    c.close();
+  });
+
+  it('BlueWall /ws/security/alerts?token=: welcome, ping answered, security_alert with a STRING details, 4001 without a token', async () => {
+    h = await startFeed();
+    const noToken = await TestClient.connect(h.url('/ws/security/alerts'));
+    expect((await noToken.waitClose()).code).toBe(4001);
+    const { secret } = h.token('viewer', 'officer-1');
+    // BlueWall puts the raw token in the URL without encoding it
+    const c = await TestClient.connect(`ws://127.0.0.1:${h.port}/ws/security/alerts?token=${secret}`);
+    expect(await c.type('welcome')).toMatchObject({ type: 'welcome', username: 'officer-1', role: 'viewer', client_id: expect.any(String), timestamp: expect.any(Number) });
+    c.send({ type: 'ping' });
+    expect(await c.type('pong')).toMatchObject({ client_id: expect.any(String), timestamp: expect.any(Number) });
+    const id = insert(h, { severity: 'critical', title: 'SSH brute force' });
+    const f = await c.type('security_alert');
+    expect(typeof f.alert.details).toBe('string');
+    expect(f.alert.details).toContain('SSH brute force');
+    expect(f.alert).toMatchObject({
+      alert_id: `vigil-${id}`,
+      wall_name: 'Vigil (suricata)',
+      threat_level: 'high',
+      severity: 'critical',
+      location: 'Berlin, Germany',
+      latitude: 52.52,
+      longitude: 13.4,
+      source_wall: 'vigil',
+      alert_type: 'brute_force',
+      identifier: '203.0.113.7',
+      mitigation_action: 'none',
+    });
+    // the same frame carries the IPS keys
+    expect(f).toMatchObject({ source: 'suricata', severity: 'critical', alert: { id: String(id), rule_id: '1:2001219', agent: { id: '001', name: 'web-01' }, data: { srcip: '203.0.113.7', attempts: 1 } } });
+    c.close();
+  });
+
+  it('IPS Security Center: token in the URL or the first message, subscribe channels and filters honoured, lower-case severity', async () => {
+    h = await startFeed();
+    const { secret } = h.token('viewer', 'ips');
+    const viaUrl = await TestClient.connect(h.url('/api/v1/ws/security-alerts', { token: secret }));
+    viaUrl.send({ type: 'subscribe', channels: ['wazuh_alerts', 'gvm_scans'], filters: { severity: ['high', 'critical'], agent_ids: ['001'] } });
+    expect(await viaUrl.type('subscribed')).toMatchObject({ channels: ['wazuh_alerts', 'gvm_scans'], filters: { severity: ['high', 'critical'], agent_ids: ['001'] } });
+    // the stock client opens /ws with no token: the first message must carry it
+    const viaMsg = await TestClient.connect(h.url('/ws'));
+    viaMsg.send({ type: 'auth', token: secret });
+    await viaMsg.type('authenticated');
+    const silent = await TestClient.connect(h.url('/ws'));
+    expect((await silent.waitClose(3000)).code).toBe(4001);
+
+    insert(h, { source: 'suricata', severity: 'critical', title: 'not wazuh' });
+    insert(h, { source: 'wazuh', severity: 'low', title: 'too low' });
+    const wanted = insert(h, { source: 'wazuh', severity: 'high', title: 'wanted' });
+    const f = await viaUrl.type('security_alert');
+    expect(f).toMatchObject({ type: 'security_alert', source: 'wazuh', severity: 'high', alert: { id: String(wanted), description: 'wanted', agent: { id: '001' } } });
+    expect(typeof f.timestamp).toBe('string');
+    await viaMsg.next((x) => x.type === 'security_alert' && x.alert.id === String(wanted));
+    expect(viaUrl.frames.filter((x) => x.type === 'security_alert')).toHaveLength(1);
+    expect(viaMsg.frames.filter((x) => x.type === 'security_alert')).toHaveLength(3);
+    viaUrl.close();
+    viaMsg.close();
+  });
+
+  it('serves IPS on its extra port too (its stock client uses :3001/ws)', async () => {
+    h = await startFeed({ patch: { ...ALL_DIALECTS, dialects: { ...ALL_DIALECTS.dialects, ips: { enabled: true, port: 0 } } } });
+    const extra = h.server.listening.extra_ports[0]!;
+    expect(extra).toBeGreaterThan(0);
+    const c = await TestClient.connect(`ws://127.0.0.1:${extra}/ws?token=${h.token().secret}`);
+    const id = insert(h, { title: 'on 3001' });
+    expect(await c.type('security_alert')).toMatchObject({ alert: { id: String(id) } });
+    // only IPS paths there
+    await expect(TestClient.connect(`ws://127.0.0.1:${extra}/ws/v1/alerts?token=x`)).rejects.toMatchObject({ status: 404 });
+    c.close();
+  });
+});
