@@ -54,11 +54,15 @@ const vitestJson = path.join(outDir, 'vitest.json');
 const vitestArgs = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`];
 let vitestStatus;
 if (process.platform === 'linux' && has('dbus-run-session') && has('gnome-keyring-daemon')) {
+  // a throwaway keyring: tests never touch the developer's own login keyring
+  const keyringHome = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-keyring-'));
   const inner = [
+    `export XDG_DATA_HOME='${keyringHome}'`,
     'printf "vigil-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1',
     `VIGIL_KEYCHAIN=1 exec "${bin('vitest')}" ${vitestArgs.map((a) => `'${a}'`).join(' ')}`,
   ].join(' && ');
   vitestStatus = run('dbus-run-session', ['--', 'sh', '-c', inner]);
+  fs.rmSync(keyringHome, { recursive: true, force: true });
 } else {
   vitestStatus = run(bin('vitest'), vitestArgs);
 }
