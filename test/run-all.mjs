@@ -60,7 +60,7 @@ if (process.platform === 'linux' && has('dbus-run-session') && has('gnome-keyrin
     `export XDG_DATA_HOME='${keyringHome}'`,
     'printf "vigil-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1',
     `VIGIL_KEYCHAIN=1 exec "${bin('vitest')}" ${vitestArgs.map((a) => `'${a}'`).join(' ')}`,
-  ].join(' && ');
+  ].join('; ');
   vitestStatus = run('dbus-run-session', ['--', 'sh', '-c', inner]);
   fs.rmSync(keyringHome, { recursive: true, force: true });
 } else {
