@@ -19,6 +19,7 @@ import {
 import { AlertFilter as AlertFilterSchema } from '../contract/index.js';
 import { alertWhere, rowToAlert, InvalidFilterError, type AlertsRepo } from '../store/alerts-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
+import { ipKey } from '../store/ipkey.js';
 import type { PipelineRepo } from '../store/pipeline-repo.js';
 import type { AttackTable } from '../pipeline/detect/attack.js';
 import type { EventBus } from './events.js';
@@ -259,9 +260,12 @@ export class ConsoleService {
     const q = (sql: string, ...p: unknown[]): Alert[] =>
       (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id <> ? AND ${sql} ORDER BY last_seen DESC LIMIT ?`).all(id, ...p, limit) as Parameters<typeof rowToAlert>[0][]).map(rowToAlert);
     const tech = a.technique_ids[0];
+    // the address keys are indexed; the text columns are not
+    const srcKey = ipKey(a.src_ip);
+    const dstKey = ipKey(a.dst_ip);
     return {
-      same_source: a.src_ip ? q('src_ip = ?', a.src_ip) : [],
-      same_destination: a.dst_ip ? q('dst_ip = ?', a.dst_ip) : [],
+      same_source: srcKey ? q('src_ip_key = ?', srcKey) : [],
+      same_destination: dstKey ? q('dst_ip_key = ?', dstKey) : [],
       same_technique: tech ? q('EXISTS (SELECT 1 FROM json_each(alerts.technique_ids) WHERE value = ?)', tech) : [],
     };
   }

@@ -4,6 +4,7 @@ import { api } from '../api/index.js';
 import { AboutScreen } from '../features/about/AboutScreen.js';
 import { AlertsScreen } from '../features/alerts/AlertsScreen.js';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
+import { FeedScreen } from '../features/feed/FeedScreen.js';
 import { SourcesScreen } from '../features/sources/SourcesScreen.js';
 import { useAlerts } from '../stores/alerts.js';
 import { useConnection } from '../stores/connection.js';
@@ -54,6 +55,8 @@ function Screen({ route }: { route: Route }) {
       return <DashboardScreen />;
     case 'sources':
       return <SourcesScreen />;
+    case 'feed':
+      return <FeedScreen />;
     case 'about':
       return <AboutScreen />;
     case 'alerts':

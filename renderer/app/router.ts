@@ -13,6 +13,7 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *   #/alerts?src_ip=10.0.0.5&severity=high,critical&text=ssh
  *                               the queue, opened with these filters (also after /123)
  *   #/sources                   followed files, quarantine, simulator
+ *   #/feed                      the LAN alert feed: status, tokens, connected clients, settings
  *   #/about
  *
  * Alerts query parameters are the contract's AlertFilter fields, URL-encoded:
@@ -31,6 +32,7 @@ export type Route =
       filter: Partial<AlertFilter> | null;
     }
   | { name: 'sources' }
+  | { name: 'feed' }
   | { name: 'about' };
 
 export type RouteName = Route['name'];
@@ -117,6 +119,7 @@ export function parseHash(hash: string): Route | null {
   const query = qi >= 0 ? raw.slice(qi + 1) : '';
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/sources') return { name: 'sources' };
+  if (path === '/feed') return { name: 'feed' };
   if (path === '/about') return { name: 'about' };
   if (path === '/alerts') return { name: 'alerts', alertId: null, filter: parseAlertsQuery(query) };
   const m = /^\/alerts\/(\d{1,15})$/.exec(path);
@@ -130,6 +133,8 @@ export function routeHref(route: Route): string {
       return '#/dashboard';
     case 'sources':
       return '#/sources';
+    case 'feed':
+      return '#/feed';
     case 'about':
       return '#/about';
     case 'alerts':

@@ -108,7 +108,7 @@ export function Dialog({ title, description, onClose, children, footer, size = '
               </p>
             ) : null}
           </div>
-          <button type="button" className="icon-button text-sm ui-dialog-close" aria-label="Close dialog" disabled={busy} onClick={() => closeRef.current()}>
+          <button type="button" className="icon-button small ui-dialog-close" aria-label="Close dialog" disabled={busy} onClick={() => closeRef.current()}>
             <X size={14} aria-hidden="true" />
           </button>
         </header>

@@ -73,6 +73,8 @@ export const SEARCH_DEBOUNCE_MS = 200;
 const REFRESH_SPACING_MS = 1000;
 /** Minimum spacing of automatic re-counts (alerts.count) after live changes. */
 const RECOUNT_SPACING_MS = 5000;
+/** Delay between a new first page and its exact count (alerts.count). */
+const COUNT_DELAY_MS = 120;
 /** Loaded rows changed by an event are re-fetched in place, up to this many per event. */
 const MAX_PATCH = 50;
 /** At most this many rows stay in memory; pages far from the viewport are dropped. */
@@ -491,8 +493,15 @@ export const useAlerts = create<AlertsState>((set, get) => {
           listSeq: get().listSeq + 1,
           total: res.next === null ? res.items.length : null,
         });
-        if (res.next !== null) void get().refreshCount();
-        else lastCount = Date.now();
+        if (res.next === null) lastCount = Date.now();
+        else {
+          // count a moment later, and only if the filter held still: on a big table the count is
+          // the slower query, and it must not queue in front of the next page the analyst asks for
+          const cg = countGen;
+          setTimeout(() => {
+            if (gen === generation && cg === countGen) void get().refreshCount();
+          }, COUNT_DELAY_MS);
+        }
       } catch (err) {
         if (gen !== generation) return;
         set({ items: [], windowStart: 0, next: null, loading: 'idle', loaded: true, total: null, error: ApiError.from(err, 'alerts.list') });

@@ -126,7 +126,9 @@ export const useTriage = create<TriageState>((set, get) => ({
       get().openDialog({ kind: 'status', status, alert, advance });
       return;
     }
-    void get().setStatus(alert, status);
+    if (alert.status === status) {
+      useToasts.getState().push('info', `Alert #${alert.id} is already ${STATUS_LABEL[status]}`);
+    } else void get().setStatus(alert, status);
     if (advance) advanceCursor();
   },
 

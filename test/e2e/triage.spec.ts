@@ -81,7 +81,13 @@ test('the table filters by severity and by source CIDR; an invalid CIDR is expla
   await expect(grid.getByRole('columnheader', { name: 'Last seen' })).toHaveAttribute('aria-sort', 'descending');
   const all = await matchCount(page);
   expect(all).toBeGreaterThanOrEqual(10_000);
+  // a cursor row and two checked rows, as an analyst mid-triage sees it
+  await blurFields(page);
+  for (const key of ['j', 'x', 'j', 'j', 'x', 'j']) await page.keyboard.press(key);
+  await expect(page.getByTestId('selection-bar')).toContainText('2 selected');
   await page.screenshot({ path: screenshotPath('alerts') });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('selection-bar')).not.toContainText('selected');
 
   // severity: only High rows, and fewer of them
   const chips = page.getByRole('group', { name: 'Severity' });
@@ -232,6 +238,18 @@ test('? shows the keyboard cheat sheet; Esc closes it', async ({ page }) => {
   await page.screenshot({ path: screenshotPath('shortcut-help') });
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
+});
+
+test('a link with a filter (#/alerts?severity=…&src_ip=…) opens the table filtered', async ({ page }) => {
+  await page.goto(`${served.url}#/alerts?severity=high,critical&src_ip=${encodeURIComponent('10.0.0.0/8')}`);
+  const grid = page.getByRole('grid', { name: 'Alerts' });
+  const sev = page.getByRole('group', { name: 'Severity' });
+  await expect(sev.getByRole('button', { name: 'High' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(sev.getByRole('button', { name: 'Critical' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('filter-src_ip')).toHaveValue('10.0.0.0/8');
+  await expect(rows(grid).first().or(page.getByRole('heading', { name: 'No alerts match these filters' }))).toBeVisible();
+  const sevs = await rows(grid).evaluateAll((els) => els.map((e) => e.getAttribute('data-severity')));
+  for (const v of sevs) expect(['high', 'critical']).toContain(v);
 });
 
 test('resolve everything matching (≥ 10,000 alerts) runs as a job with progress', async ({ page }) => {

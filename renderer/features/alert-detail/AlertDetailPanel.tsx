@@ -72,7 +72,7 @@ function DetailActions({ alert }: { alert: Alert }) {
         <button
           key={status}
           type="button"
-          className="button text-sm"
+          className="button small"
           aria-keyshortcuts={key}
           disabled={alert.status === status}
           onClick={() => t.requestStatus(alert, status)}
@@ -82,12 +82,12 @@ function DetailActions({ alert }: { alert: Alert }) {
           <kbd aria-hidden="true">{key}</kbd>
         </button>
       ))}
-      <button type="button" className="button text-sm" aria-keyshortcuts="s" onClick={() => t.openDialog({ kind: 'suppress', alert, advance: false })}>
+      <button type="button" className="button small" aria-keyshortcuts="s" onClick={() => t.openDialog({ kind: 'suppress', alert, advance: false })}>
         <EyeOff size={13} aria-hidden="true" />
         Suppress…
         <kbd aria-hidden="true">s</kbd>
       </button>
-      <button type="button" className="button text-sm" onClick={() => t.openDialog({ kind: 'assign', ids: [alert.id], current: alert.assignee })}>
+      <button type="button" className="button small" onClick={() => t.openDialog({ kind: 'assign', ids: [alert.id], current: alert.assignee })}>
         <UserRound size={13} aria-hidden="true" />
         {alert.assignee ? 'Reassign…' : 'Assign…'}
       </button>
@@ -176,7 +176,7 @@ function Techniques({ detail }: { detail: AlertDetail }) {
           <div className="ad-technique-link">
             <span className="mono faint text-sm ad-selectable">{t.url}</span>
             {t.url.startsWith(ATTACK_ORIGIN) ? (
-              <button type="button" className="button ghost text-sm" onClick={() => openAttack(t.url)} aria-label={`Open ${t.id} ${t.name} on attack.mitre.org`}>
+              <button type="button" className="button ghost small" onClick={() => openAttack(t.url)} aria-label={`Open ${t.id} ${t.name} on attack.mitre.org`}>
                 <ExternalLink size={12} aria-hidden="true" />
                 Open
               </button>
@@ -516,17 +516,17 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
   return (
     <aside className="detail-panel" aria-label={`Alert ${alertId}`} data-testid="alert-detail" data-alert-id={alertId}>
       <div className="d-top">
-        <button type="button" className="button ghost text-sm" onClick={onClose}>
+        <button type="button" className="button ghost small" onClick={onClose}>
           <ArrowLeft size={14} aria-hidden="true" />
           Back to alerts
           <kbd aria-hidden="true">Esc</kbd>
         </button>
         <span className="d-id num">Alert #{alertId}</span>
         <div className="header-spacer" />
-        <button type="button" className="icon-button text-sm" aria-label="Previous alert" title="Previous alert (k)" onClick={() => onStep(-1)}>
+        <button type="button" className="icon-button small" aria-label="Previous alert" title="Previous alert (k)" onClick={() => onStep(-1)}>
           <ChevronUp size={15} aria-hidden="true" />
         </button>
-        <button type="button" className="icon-button text-sm" aria-label="Next alert" title="Next alert (j)" onClick={() => onStep(1)}>
+        <button type="button" className="icon-button small" aria-label="Next alert" title="Next alert (j)" onClick={() => onStep(1)}>
           <ChevronDown size={15} aria-hidden="true" />
         </button>
       </div>

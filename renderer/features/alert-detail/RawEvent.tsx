@@ -37,7 +37,7 @@ export function RawEvent({ raw, label }: { raw: string; label: string }) {
       <div className="ad-raw-head">
         <span className="ad-raw-label">{label}</span>
         {tokens ? (
-          <div className="ui-segmented text-sm" role="radiogroup" aria-label="Raw event view">
+          <div className="ui-segmented small" role="radiogroup" aria-label="Raw event view">
             {(['pretty', 'original'] as const).map((v) => (
               <label key={v}>
                 <input type="radio" name="raw-view" checked={view === v} onChange={() => setView(v)} />
@@ -48,7 +48,7 @@ export function RawEvent({ raw, label }: { raw: string; label: string }) {
         ) : (
           <span className="faint text-sm">not JSON: shown as received</span>
         )}
-        <button type="button" className="button text-sm" onClick={() => void copy()}>
+        <button type="button" className="button small" onClick={() => void copy()}>
           <Copy size={12} aria-hidden="true" />
           Copy
         </button>

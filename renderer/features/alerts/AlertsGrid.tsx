@@ -79,6 +79,8 @@ const AlertRow = memo(function AlertRow({ alert: a, index, start, cols, cursor, 
             e.stopPropagation();
             onCheck(a.id, e.shiftKey);
             onCursor(a.id);
+            // keep the keyboard on the row (j / k / x go on working)
+            e.currentTarget.closest<HTMLElement>('[role="row"]')?.focus({ preventScroll: true });
           }}
         />
       </div>
@@ -374,7 +376,7 @@ export function AlertsGrid({ handle, refreshing, cols }: { handle: Ref<AlertsGri
                     {moreError ? (
                       <>
                         <span className="error-text">Could not load more alerts: {moreError.describe()}</span>
-                        <button type="button" className="button text-sm" onClick={() => void useAlerts.getState().loadMore()}>
+                        <button type="button" className="button small" onClick={() => void useAlerts.getState().loadMore()}>
                           <RefreshCw size={12} aria-hidden="true" />
                           Retry
                         </button>

@@ -21,7 +21,11 @@ function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   const tag = target.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    return type !== 'checkbox' && type !== 'radio' && type !== 'button';
+  }
+  return tag === 'TEXTAREA' || tag === 'SELECT';
 }
 
 /** Elements that own Enter / Space themselves. */
@@ -64,6 +68,7 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isEditable(e.target)) return;
       if (useTriage.getState().dialog || modalOpen()) return;
+      if (e.target instanceof HTMLElement && e.target.closest('.ui-popover')) return; // menus keep their keys
       const s = useAlerts.getState();
       const inDetail = detailId.current !== null;
       const target = (): Alert | undefined => {
@@ -310,6 +315,16 @@ export function AlertsScreen({ alertId, initialFilter = null }: AlertsScreenProp
     const idx = s.indexOf(alertId);
     if (idx !== null) requestAnimationFrame(() => grid.current?.revealIndex(idx, false));
   }, [alertId]);
+
+  // While the detail is open, it follows the list's cursor (a click on a row, j / k).
+  const shownId = useRef(alertId);
+  shownId.current = alertId;
+  useEffect(() => {
+    if (!detailOpen) return;
+    return useAlerts.subscribe((s, prev) => {
+      if (s.selectedId !== prev.selectedId && s.selectedId !== null && s.selectedId !== shownId.current) openDetail(s.selectedId, true);
+    });
+  }, [detailOpen]);
 
   // Closing the detail gives the keyboard back to the list at the same row.
   const wasOpen = useRef(detailOpen);

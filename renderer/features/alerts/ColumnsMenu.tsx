@@ -52,7 +52,7 @@ export function ColumnsMenu() {
             })}
           </div>
           <div className="ui-popover-foot">
-            <button type="button" className="button text-sm ghost" onClick={() => save([...DEFAULT_COLUMNS])}>
+            <button type="button" className="button small ghost" onClick={() => save([...DEFAULT_COLUMNS])}>
               Reset to default
             </button>
           </div>

@@ -265,7 +265,7 @@ export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement
         <FilterField field="assignee" label="Assignee" placeholder="Assignee" className="w-assignee" />
         <div className="filter-spacer" />
         {active ? (
-          <button type="button" className="button ghost text-sm" onClick={clearFilters}>
+          <button type="button" className="button ghost small" onClick={clearFilters}>
             <FunnelX size={14} aria-hidden="true" />
             Clear filters
           </button>

@@ -65,7 +65,7 @@ export function SavedFiltersMenu() {
                   </button>
                   <button
                     type="button"
-                    className="icon-button text-sm"
+                    className="icon-button small"
                     aria-label={`Delete saved filter ${f.name}`}
                     title="Delete"
                     onClick={() => void useSavedFilters.getState().remove(f.id)}
@@ -79,7 +79,7 @@ export function SavedFiltersMenu() {
           <div className="ui-popover-foot">
             <button
               type="button"
-              className="button text-sm"
+              className="button small"
               disabled={!active}
               title={active ? undefined : 'Set a filter first'}
               onClick={() => {

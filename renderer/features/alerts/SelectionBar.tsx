@@ -48,7 +48,7 @@ export function SelectionBar() {
   };
   const a = useAlerts.getState();
 
-  if (!loaded || error) return null;
+  if (!loaded || error || (loadedCount === 0 && !any)) return null;
   return (
     <div className={`selection-bar${any ? ' active' : ''}`} role="toolbar" aria-label="Bulk actions" data-testid="selection-bar">
       <div className="selection-info" aria-live="polite">
@@ -78,7 +78,7 @@ export function SelectionBar() {
           </button>
         ) : null}
         {any ? (
-          <button type="button" className="button ghost text-sm" onClick={() => a.clearChecked()}>
+          <button type="button" className="button ghost small" onClick={() => a.clearChecked()}>
             <X size={12} aria-hidden="true" />
             Clear selection
           </button>
@@ -91,14 +91,14 @@ export function SelectionBar() {
           </div>
         ) : null}
         {ACTIONS.map(({ status, label, icon: Icon }) => (
-          <button key={status} type="button" className="button text-sm" disabled={!any} onClick={() => run(status)}>
+          <button key={status} type="button" className="button small" disabled={!any} onClick={() => run(status)}>
             <Icon size={13} aria-hidden="true" />
             {label}
           </button>
         ))}
         <button
           type="button"
-          className="button text-sm"
+          className="button small"
           disabled={!any || matchAll || checkedSize > ASSIGN_MAX}
           title={matchAll ? 'Assign works on selected rows (up to 10,000), not on a whole filter' : undefined}
           onClick={() => useTriage.getState().openDialog({ kind: 'assign', ids: [...useAlerts.getState().checked], current: null })}

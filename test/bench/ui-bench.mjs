@@ -1,0 +1,467 @@
+#!/usr/bin/env node
+/**
+ * UI bench for the Alerts screen on a large database (measured, never asserted).
+ *
+ *   npm run build && node test/bench/ui-bench.mjs [--alerts 1000000] [--runs 5] [--keep]
+ *
+ * 1. Creates a data directory (or reuses BENCH_DATA_DIR if it already holds enough alerts) with
+ *    N alerts inserted straight into the real schema (`vigil db migrate`, then big INSERT
+ *    transactions into alerts + alerts_fts + alert_details): a realistic mix of severities,
+ *    statuses, sources, addresses and titles spread over 7 days.
+ * 2. Times the server-side queries behind each filter (the SQL the list and count run), so a slow
+ *    one can be named with its plan.
+ * 3. Starts `vigil serve`, opens the Alerts screen in headless Chromium and prints:
+ *    navigation → first rows visible, filter change → new rows visible (median of --runs),
+ *    and the page's JS heap after a deep scroll (the list keeps a bounded window of rows).
+ */
+/* global document, requestAnimationFrame -- used inside page.evaluate (runs in the browser) */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = path.join(root, 'main', 'cli', 'bin', 'vigil.mjs');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : process.argv[i + 1];
+}
+const N = Number(arg('alerts', 1_000_000));
+const RUNS = Number(arg('runs', 5));
+const KEEP = process.argv.includes('--keep') || !!process.env.BENCH_DATA_DIR;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+for (const built of ['dist/main/store/ipkey.js', 'dist/main/store/alerts-repo.js', 'dist/renderer/index.html']) {
+  if (!fs.existsSync(path.join(root, built))) {
+    console.error(`${built} is missing: run \`npm run build\` first`);
+    process.exit(1);
+  }
+}
+const { ipKey } = await import(path.join(root, 'dist/main/store/ipkey.js'));
+const { alertWhere } = await import(path.join(root, 'dist/main/store/alerts-repo.js'));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (x) => `${x.toFixed(0)} ms`;
+const mb = (x) => `${(x / 1024 / 1024).toFixed(1)} MB`;
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`vigil ${args.join(' ')} → ${code}: ${err}`))));
+  });
+}
+
+// ---------- 1. data ----------
+
+/** Small deterministic PRNG (mulberry32), so every run builds the same data. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SIGS = [
+  ['suricata', '1:2001219', 'ET SCAN Potential SSH Scan', 'medium', ['T1046'], 'port_scan'],
+  ['suricata', '1:2003068', 'ET SCAN Potential SSH Scan OUTBOUND', 'low', ['T1046'], 'port_scan'],
+  ['suricata', '1:2009582', 'ET SCAN NMAP -sS window 1024', 'medium', ['T1046'], 'port_scan'],
+  ['suricata', '1:2019010', 'ET DOS Likely NTP DDoS In Progress PEER_LIST Response', 'medium', ['T1498'], 'flood'],
+  ['suricata', '1:2016016', 'ET DOS DNS Amplification Attack Inbound', 'medium', ['T1498.002'], 'flood'],
+  ['suricata', '1:2006546', 'ET SCAN LibSSH Based Frequent SSH Connections Likely BruteForce Attack', 'high', ['T1110'], 'brute_force'],
+  ['suricata', '1:2011716', 'ET WEB_SERVER Possible SQL Injection Attempt UNION SELECT', 'high', ['T1190'], 'sql_injection'],
+  ['suricata', '1:2013028', 'ET POLICY curl User-Agent Outbound', 'low', [], 'policy'],
+  ['suricata', '1:2013504', 'ET POLICY GNU/Linux APT User-Agent Outbound', 'info', [], 'policy'],
+  ['suricata', '1:2027863', 'ET INFO Observed DNS Query to .top TLD', 'low', ['T1071.004'], 'dns'],
+  ['suricata', '1:2027758', 'ET INFO DNS Query for Suspicious .cc Domain', 'medium', ['T1071.004'], 'dns'],
+  ['suricata', '1:2210045', 'SURICATA STREAM Packet with invalid ack', 'info', [], 'anomaly'],
+  ['suricata', '1:2210020', 'SURICATA STREAM ESTABLISHED packet out of window', 'info', [], 'anomaly'],
+  ['suricata', '1:2024897', 'ET EXPLOIT Possible EternalBlue MS17-010 Echo Response', 'critical', ['T1210'], 'exploit'],
+  ['suricata', '1:2018959', 'ET TROJAN Possible Metasploit Payload Common Construct', 'critical', ['T1059'], 'malware'],
+  ['wazuh', '5710', 'sshd: Attempt to login using a non-existent user', 'low', ['T1110.001'], 'brute_force'],
+  ['wazuh', '5760', 'sshd: authentication failed.', 'low', ['T1110.001'], 'brute_force'],
+  ['wazuh', '5712', 'sshd: brute force trying to get access to the system. Non existent user.', 'medium', ['T1110'], 'brute_force'],
+  ['wazuh', '5402', 'Successful sudo to ROOT executed.', 'low', ['T1548.003'], 'privilege'],
+  ['wazuh', '60106', 'Windows Logon Success', 'info', ['T1078'], 'logon'],
+  ['wazuh', '31103', 'SQL injection attempt.', 'medium', ['T1190'], 'sql_injection'],
+  ['wazuh', '31164', 'SQL injection attempt (union select).', 'high', ['T1190'], 'sql_injection'],
+  ['wazuh', '550', 'Integrity checksum changed.', 'medium', ['T1565.001'], 'fim'],
+  ['wazuh', '553', 'File deleted.', 'medium', ['T1485'], 'fim'],
+  ['wazuh', '554', 'File added to the system.', 'low', [], 'fim'],
+  ['wazuh', '92213', 'Shadow copies deleted with vssadmin', 'critical', ['T1490'], 'ransomware'],
+  ['wazuh', '2502', 'syslog: User missed the password more than one time', 'medium', ['T1110'], 'brute_force'],
+  ['wazuh', '40111', 'Multiple authentication failures.', 'medium', ['T1110'], 'brute_force'],
+];
+const SEV_WEIGHT = { info: 1, low: 4, medium: 3, high: 1.5, critical: 0.5 };
+const SEV_BASE = { info: 5, low: 15, medium: 25, high: 40, critical: 55 };
+const SEV_PRIO = { info: 'P4', low: 'P4', medium: 'P3', high: 'P2', critical: 'P1' };
+const STATUS_PICK = [
+  ['NEW', 0.7],
+  ['ACKNOWLEDGED', 0.1],
+  ['INVESTIGATING', 0.05],
+  ['RESOLVED', 0.1],
+  ['FALSE_POSITIVE', 0.04],
+  ['SUPPRESSED', 0.01],
+];
+const ANALYSTS = ['ana', 'ben', 'chloe', 'dev'];
+
+function weighted(r, pairs) {
+  let x = r() * pairs.reduce((n, [, w]) => n + w, 0);
+  for (const [v, w] of pairs) if ((x -= w) <= 0) return v;
+  return pairs[pairs.length - 1][0];
+}
+
+function populate(dataDir, total) {
+  const db = new Database(path.join(dataDir, 'vigil.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
+  const have = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
+  if (have >= total) {
+    db.close();
+    return have;
+  }
+  const insAlert = db.prepare(
+    `INSERT INTO alerts (source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto,
+       first_seen, last_seen, count, risk_score, technique_ids, tags, assignee, created_at, updated_at, src_ip_key, dst_ip_key,
+       threat_type, group_key, acknowledged_at, resolved_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insFts = db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)');
+  const insDetail = db.prepare('INSERT INTO alert_details (alert_id, confidence, detection, score_terms, enrichment) VALUES (?, ?, ?, ?, ?)');
+  const sigPairs = SIGS.map((s) => [s, SEV_WEIGHT[s[3]]]);
+  const now = Date.now();
+  const span = 7 * 86_400_000;
+  const r = rng(20260101 + have);
+  const externalPool = Array.from({ length: 5000 }, () => `${1 + Math.floor(r() * 222)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${1 + Math.floor(r() * 254)}`);
+  const internalPool = Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? `192.168.${Math.floor(i / 50)}.${1 + (i % 200)}` : `10.0.${Math.floor(i / 100)}.${1 + (i % 250)}`));
+  const BATCH = 50_000;
+  const t0 = Date.now();
+  for (let done = have; done < total; ) {
+    const n = Math.min(BATCH, total - done);
+    db.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const [source, rule, title, severity, techs, threat] = weighted(r, sigPairs);
+        // older alerts are rarer than fresh ones, like a live console after a week
+        const first = now - Math.floor(span * r() ** 1.6);
+        const last = Math.min(now, first + Math.floor(r() ** 3 * 3_600_000));
+        const inbound = r() < 0.65;
+        const src = inbound ? externalPool[Math.floor(r() * externalPool.length)] : internalPool[Math.floor(r() * internalPool.length)];
+        const dst = r() < 0.15 ? null : inbound ? internalPool[Math.floor(r() * 40)] : externalPool[Math.floor(r() * externalPool.length)];
+        const status = weighted(r, STATUS_PICK);
+        const count = 1 + Math.floor(r() ** 4 * 2000);
+        const risk = Math.min(100, SEV_BASE[severity] + 10 + Math.floor(r() * 25) + (inbound ? 8 : 0));
+        const fs_ = new Date(first).toISOString();
+        const ls = new Date(last).toISOString();
+        const assignee = status !== 'NEW' && r() < 0.6 ? ANALYSTS[Math.floor(r() * ANALYSTS.length)] : null;
+        const info = insAlert.run(
+          source,
+          severity,
+          SEV_PRIO[severity],
+          status,
+          title,
+          rule,
+          src,
+          source === 'suricata' ? 1024 + Math.floor(r() * 60000) : null,
+          dst,
+          dst ? [22, 53, 80, 443, 445, 3389][Math.floor(r() * 6)] : null,
+          source === 'suricata' ? (r() < 0.8 ? 'TCP' : 'UDP') : null,
+          fs_,
+          ls,
+          count,
+          risk,
+          JSON.stringify(techs),
+          assignee,
+          fs_,
+          ls,
+          ipKey(src),
+          ipKey(dst),
+          threat,
+          `${rule}|${src}|${dst ?? ''}`,
+          status === 'NEW' ? null : ls,
+          status === 'RESOLVED' || status === 'FALSE_POSITIVE' ? ls : null,
+        );
+        const id = Number(info.lastInsertRowid);
+        insFts.run(id, title, rule, [src, dst].filter(Boolean).join(' '), '');
+        const terms = [
+          { name: 'severity', points: SEV_BASE[severity], detail: severity },
+          { name: 'confidence', points: 10, detail: 'detection confidence 1.00' },
+          { name: 'threat type', points: risk - SEV_BASE[severity] - 10 - (inbound ? 8 : 0), detail: threat },
+          ...(inbound ? [{ name: 'external source', points: 8, detail: `inbound from the internet: ${src}` }] : []),
+        ];
+        insDetail.run(
+          id,
+          1,
+          JSON.stringify({ threat_type: threat, technique_ids: techs, confidence: 1, basis: 'bench data', correlations: [] }),
+          JSON.stringify(terms),
+          JSON.stringify({ src: { ip: src, class: inbound ? 'public' : 'private', external: inbound, geo: null }, dst: dst ? { ip: dst, class: 'private', external: false, geo: null } : null, agent: null, user: null }),
+        );
+      }
+    })();
+    done += n;
+    process.stdout.write(`\r  inserted ${done.toLocaleString('en')} / ${total.toLocaleString('en')} alerts (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  process.stdout.write('\n');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.exec('ANALYZE');
+  const n = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
+  db.close();
+  return n;
+}
+
+// ---------- 2. server-side queries ----------
+
+const SQL_CASES = [
+  ['no filter', {}],
+  ['severity high', { severity: ['high'] }],
+  ['severity high,critical', { severity: ['high', 'critical'] }],
+  ['status NEW', { status: ['NEW'] }],
+  ['priority P1', { priority: ['P1'] }],
+  ['source wazuh', { source: ['wazuh'] }],
+  ['last 24 h', { from: new Date(Date.now() - 86_400_000).toISOString() }],
+  ['text "ssh"', { text: 'ssh' }],
+  ['text "eternalblue"', { text: 'eternalblue' }],
+  ['src 10.0.0.0/8', { src_ip: '10.0.0.0/8' }],
+  ['src single address', { src_ip: '10.0.0.5' }],
+  ['dst 192.168.0.0/16', { dst_ip: '192.168.0.0/16' }],
+  ['technique T1110', { technique: 'T1110' }],
+  ['assignee ana', { assignee: 'ana' }],
+];
+
+function timeQueries(dataDir) {
+  const db = new Database(path.join(dataDir, 'vigil.db'), { readonly: true });
+  const rows = [];
+  for (const [label, filter] of SQL_CASES) {
+    const w = alertWhere(filter);
+    const list = `SELECT * FROM alerts WHERE ${w.sql} ORDER BY last_seen DESC, id DESC LIMIT 101`;
+    const count = `SELECT count(*) AS n FROM alerts WHERE ${w.sql}`;
+    const time = (sql) => {
+      const stmt = db.prepare(sql);
+      const samples = [];
+      let out;
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        out = stmt.all(...w.params);
+        samples.push(performance.now() - t);
+      }
+      return { ms: median(samples), out };
+    };
+    const l = time(list);
+    const c = time(count);
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${list}`)
+      .all(...w.params)
+      .map((p) => p.detail)
+      .join('; ');
+    rows.push({ label, where: w.sql, list_ms: l.ms, count_ms: c.ms, matches: c.out[0].n, plan });
+  }
+  // sorted first pages without a filter (the sort keys the header offers)
+  const SORT_SQL = {
+    first_seen: 'first_seen',
+    risk_score: 'risk_score',
+    count: 'count',
+    severity: 'severity_rank',
+    priority: "(CASE priority WHEN 'P1' THEN 4 WHEN 'P2' THEN 3 WHEN 'P3' THEN 2 ELSE 1 END)",
+  };
+  for (const [field, col] of Object.entries(SORT_SQL)) {
+    const list = `SELECT * FROM alerts WHERE 1 ORDER BY ${col} DESC, id DESC LIMIT 101`;
+    const stmt = db.prepare(list);
+    const samples = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      stmt.all();
+      samples.push(performance.now() - t);
+    }
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${list}`)
+      .all()
+      .map((p) => p.detail)
+      .join('; ');
+    rows.push({ label: `sort ${field} desc`, where: `1 ORDER BY ${col} DESC, id DESC`, list_ms: median(samples), count_ms: 0, matches: N, plan });
+  }
+  db.close();
+  return rows;
+}
+
+// ---------- 3. the browser ----------
+
+function startServe(dataDir) {
+  const token = `bench-${Math.random().toString(36).slice(2)}`;
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--token', token, '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 60_000);
+    child.stderr.on('data', (c) => (err += c));
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /Vigil is serving at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], child });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+const FIRST_ROW = '[role="grid"][aria-label="Alerts"] [data-row-id]';
+
+async function listSeq(page) {
+  return Number(await page.locator('[data-testid="alerts-grid"]').getAttribute('data-list-seq'));
+}
+
+/** Runs `action`, then waits until the grid shows a newer list with rows; returns ms. */
+async function timeFilter(page, action) {
+  const before = await listSeq(page);
+  const t0 = await page.evaluate(() => performance.now());
+  await action();
+  const t1 = await page.evaluate(
+    (seq) =>
+      new Promise((resolve) => {
+        const check = () => {
+          const grid = document.querySelector('[data-testid="alerts-grid"]');
+          const ok = grid && Number(grid.getAttribute('data-list-seq')) > seq && grid.querySelector('[data-row-id]');
+          if (ok) requestAnimationFrame(() => resolve(performance.now()));
+          else requestAnimationFrame(check);
+        };
+        check();
+      }),
+    before,
+  );
+  return t1 - t0;
+}
+
+async function heap(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+async function browserBench(url) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const out = { firstRows: [], filters: {}, heap: {} };
+  try {
+    // navigation → first rows visible (fresh page each run: cold JS, cold socket)
+    for (let i = 0; i < RUNS; i++) {
+      const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await ctx.newPage();
+      const t0 = Date.now();
+      await page.goto(`${url}#/alerts`);
+      await page.locator(FIRST_ROW).first().waitFor({ state: 'visible', timeout: 60_000 });
+      out.firstRows.push(Date.now() - t0);
+      await ctx.close();
+    }
+
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${url}#/alerts`);
+    await page.locator(FIRST_ROW).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.waitForTimeout(500);
+    out.heap.loaded = await heap(page);
+
+    const sev = page.getByRole('group', { name: 'Severity' });
+    const status = page.getByRole('group', { name: 'Status' });
+    const search = page.getByRole('searchbox', { name: 'Search alerts' });
+    const src = page.getByTestId('filter-src_ip');
+    const clear = async () => {
+      const b = page.getByRole('button', { name: 'Clear filters' }).first();
+      if (await b.isVisible()) await timeFilter(page, () => b.click());
+    };
+    const cases = [
+      ['severity chip (High)', () => sev.getByRole('button', { name: 'High' }).click()],
+      ['status chip (New)', () => status.getByRole('button', { name: 'New' }).click()],
+      ['text search "ssh" (incl. 200 ms debounce)', () => search.fill('ssh')],
+      ['text search "eternalblue" (incl. 200 ms debounce)', () => search.fill('eternalblue')],
+      ['src CIDR 10.0.0.0/8 (Enter)', async () => {
+        await src.fill('10.0.0.0/8');
+        await src.press('Enter');
+      }],
+      ['sort by risk (header click)', () => page.getByRole('grid', { name: 'Alerts' }).getByRole('button', { name: 'Risk' }).click()],
+    ];
+    for (const [label, action] of cases) {
+      const samples = [];
+      for (let i = 0; i < RUNS; i++) {
+        await clear();
+        if (label.startsWith('sort')) {
+          // toggle back to last_seen first so each run is a real change
+          const lastSeen = page.getByRole('grid', { name: 'Alerts' }).getByRole('button', { name: 'Last seen' });
+          await timeFilter(page, () => lastSeen.click());
+        }
+        await page.waitForTimeout(300);
+        samples.push(await timeFilter(page, action));
+      }
+      out.filters[label] = samples;
+    }
+    await clear();
+
+    // deep scroll: 40 pages down; the store keeps a bounded window (MAX_ROWS) in memory
+    const grid = page.locator('[data-testid="alerts-grid"]');
+    for (let i = 0; i < 60; i++) {
+      await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForTimeout(120);
+    }
+    await page.waitForTimeout(500);
+    out.window = await grid.getAttribute('data-window');
+    out.heap.deepScroll = await heap(page);
+    await ctx.close();
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
+// ---------- main ----------
+
+const dataDir = process.env.BENCH_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-ui-bench-'));
+fs.mkdirSync(dataDir, { recursive: true });
+console.log(`Vigil UI bench: ${N.toLocaleString('en')} alerts in ${dataDir}`);
+await run(['db', 'migrate', '--data-dir', dataDir]);
+const t0 = Date.now();
+const total = populate(dataDir, N);
+console.log(`  ${total.toLocaleString('en')} alerts ready (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+
+console.log('Server-side SQL (median of 3; list = first page of 101, count = alerts.count):');
+const sql = timeQueries(dataDir);
+for (const r of sql) {
+  console.log(`  ${r.label.padEnd(22)} list ${ms(r.list_ms).padStart(8)}  count ${ms(r.count_ms).padStart(8)}  matches ${r.matches.toLocaleString('en').padStart(9)}`);
+}
+const slow = sql.filter((r) => r.list_ms > 150 || r.count_ms > 300);
+if (slow.length) {
+  console.log('\n  Slow on this size (list > 150 ms or count > 300 ms):');
+  for (const r of slow) console.log(`  - ${r.label}: WHERE ${r.where}\n      plan: ${r.plan}`);
+}
+
+const { url, child } = await startServe(dataDir);
+let result;
+try {
+  result = await browserBench(url);
+} finally {
+  child.kill('SIGTERM');
+}
+
+console.log(`\nBrowser (headless Chromium, 1440×900, median of ${RUNS}):`);
+console.log(`  navigation → first rows visible   ${ms(median(result.firstRows))}  (target ≤ 1500 ms; runs ${result.firstRows.map((x) => x.toFixed(0)).join(', ')})`);
+for (const [label, samples] of Object.entries(result.filters)) {
+  console.log(`  ${(label + ' → rows').padEnd(60)} ${ms(median(samples)).padStart(8)}  (runs ${samples.map((x) => x.toFixed(0)).join(', ')})`);
+}
+console.log(`  JS heap after first page            ${mb(result.heap.loaded)}`);
+console.log(`  JS heap after 60 scrolls to bottom  ${mb(result.heap.deepScroll)}  (window start+rows: ${result.window})`);
+if (!KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
+else console.log(`\nData kept in ${dataDir} (BENCH_DATA_DIR=${dataDir} reuses it).`);
