@@ -120,7 +120,9 @@ test('turn the feed on, create a token once, see a teammate connect, revoke it',
   await expect.poll(() => client.frames.filter((f) => f.type === 'alert.new').length, { timeout: 15_000 }).toBeGreaterThan(0);
   await expect.poll(async () => Number((await page.getByTestId('feed-total-alerts').textContent())?.replace(/\D/g, '') ?? 0)).toBeGreaterThan(0);
 
-  await page.screenshot({ path: screenshotPath('feed'), fullPage: true });
+  // The simulated P1/P2 alerts raise toasts: dismiss them for a clean screenshot.
+  for (const b of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await b.click();
+  await page.screenshot({ path: screenshotPath('feed') });
 
   // Revoke (with confirmation): the open socket is closed with 4001 and the token is refused from now on.
   await row.getByRole('button', { name: 'Revoke alice-laptop' }).click();
@@ -140,6 +142,7 @@ test('turn the feed on, create a token once, see a teammate connect, revoke it',
   // Light theme of the same screen, for review.
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-  await page.screenshot({ path: screenshotPath('feed-light'), fullPage: true });
+  for (const b of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await b.click();
+  await page.screenshot({ path: screenshotPath('feed-light') });
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
 });

@@ -21,13 +21,13 @@ function since(iso: string, now: number): string {
   return Number.isNaN(t) ? iso : formatDuration(Math.max(0, (now - t) / 1000));
 }
 
-function Totals({ totals }: { totals: FeedTotals }) {
+function Totals({ totals, uptime }: { totals: FeedTotals; uptime: number }) {
   const dropped = totals.dropped_lagging + totals.dropped_abuse;
   const items: Array<{ label: string; value: string; sub?: string; testId: string; warn?: boolean }> = [
     { label: 'Connected now', value: formatCount(totals.connections_active), testId: 'feed-total-active' },
     { label: 'Connections', value: formatCount(totals.connections_total), sub: 'since the feed started', testId: 'feed-total-connections' },
     { label: 'Alerts sent', value: formatCount(totals.alerts_sent), sub: `${formatCount(totals.messages_sent)} messages`, testId: 'feed-total-alerts' },
-    { label: 'Uptime', value: formatDuration(totals.uptime_s), testId: 'feed-total-uptime' },
+    { label: 'Uptime', value: formatDuration(uptime), testId: 'feed-total-uptime' },
     {
       label: 'Refused',
       value: formatCount(totals.auth_failures),
@@ -85,6 +85,7 @@ function ClientRow({ c, now }: { c: FeedClient; now: number }) {
 export function ClientsPanel() {
   const status = useFeed((s) => s.status);
   const refreshError = useFeed((s) => s.statusError);
+  const updatedAt = useFeed((s) => s.updatedAt);
   const now = useNow(1000);
   if (!status?.running || !status.totals) return null;
   const clients = [...status.clients].sort((a, b) => a.connected_since.localeCompare(b.connected_since));
@@ -107,7 +108,7 @@ export function ClientsPanel() {
         )
       }
     >
-      <Totals totals={status.totals} />
+      <Totals totals={status.totals} uptime={status.totals.uptime_s + (updatedAt ? Math.max(0, now - updatedAt) / 1000 : 0)} />
       {clients.length === 0 ? (
         <EmptyState icon={<Users size={24} />} title="No one is connected" headingLevel={3}>
           <p>

@@ -82,10 +82,8 @@ export function FeedScreen() {
       ) : null}
       <StatusPanel onEnable={() => flow.setEnabled(true)} onRetry={flow.retry} busy={flow.busy} />
       <ClientsPanel />
-      <div className="feed-grid">
-        <TokensPanel />
-        <SettingsPanel onSave={flow.saveDraft} busy={flow.busy} />
-      </div>
+      <TokensPanel />
+      <SettingsPanel onSave={flow.saveDraft} busy={flow.busy} />
       {flow.dialog}
     </div>
   );

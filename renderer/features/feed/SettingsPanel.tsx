@@ -101,10 +101,11 @@ function DialectRow({ d }: { d: FeedDialect }) {
         </label>
         {d === 'native' ? <span className="feed-pill">always on</span> : null}
         {tokenless ? <span className="feed-pill warn">no token</span> : null}
-        <code className="feed-dialect-path">{info.paths[0]!.replace('?token=…', '')}</code>
+        <code className="feed-dialect-path">{info.paths[0]!.replace('?token=', '')}</code>
       </div>
       <p id={descId} className="feed-dialect-desc">
-        {info.description} {info.auth}.
+        {info.description}
+        <span className="feed-dialect-auth">{info.auth}.</span>
       </p>
       {showAllow ? (
         <Field
@@ -310,135 +311,140 @@ export function SettingsPanel({ onSave, busy }: { onSave: () => void; busy: bool
           </div>
         ) : null}
 
-        <fieldset className="feed-section">
-          <legend className="subhead">Listen</legend>
-          <Field
-            label="Address"
-            error={errors.host}
-            hint={host ? `${describeHost(host)[0]!.toUpperCase()}${describeHost(host).slice(1)}${isLoopback(host) ? ': teammates cannot reach it' : ''}.` : undefined}
-          >
-            {({ id, describedBy, invalid }) => (
-              <>
-                <input
-                  id={id}
-                  className="ui-input mono"
-                  value={draft.host}
-                  spellCheck={false}
-                  autoComplete="off"
-                  onChange={(e) => edit({ host: e.target.value })}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                  data-testid="feed-host"
-                />
-                <div className="feed-chips" role="group" aria-label="Common addresses">
-                  {choices.map((c) => (
-                    <button
-                      key={c.host}
-                      type="button"
-                      className={`feed-chip${host === c.host ? ' on' : ''}`}
-                      aria-pressed={host === c.host}
-                      onClick={() => edit({ host: c.host })}
-                      title={c.label}
-                    >
-                      <span className="mono">{c.host}</span>
-                      <span className="feed-chip-label">{c.label}</span>
-                    </button>
-                  ))}
+        <div className="feed-settings-cols">
+          <div className="feed-settings-col">
+            <fieldset className="feed-section">
+              <legend className="subhead">Listen</legend>
+              <Field
+                label="Address"
+                error={errors.host}
+                hint={host ? `${describeHost(host)[0]!.toUpperCase()}${describeHost(host).slice(1)}${isLoopback(host) ? ': teammates cannot reach it' : ''}.` : undefined}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <>
+                    <input
+                      id={id}
+                      className="ui-input mono"
+                      value={draft.host}
+                      spellCheck={false}
+                      autoComplete="off"
+                      onChange={(e) => edit({ host: e.target.value })}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid}
+                      data-testid="feed-host"
+                    />
+                    <div className="feed-chips" role="group" aria-label="Common addresses">
+                      {choices.map((c) => (
+                        <button
+                          key={c.host}
+                          type="button"
+                          className={`feed-chip${host === c.host ? ' on' : ''}`}
+                          aria-pressed={host === c.host}
+                          onClick={() => edit({ host: c.host })}
+                          title={c.label}
+                        >
+                          <span className="mono">{c.host}</span>
+                          <span className="feed-chip-label">{c.label}</span>
+                        </button>
+                      ))}
+                    </div>
+                  </>
+                )}
+              </Field>
+              <div className="feed-row">
+                <Field label="Port" error={errors.port} className="feed-narrow">
+                  {({ id, describedBy, invalid }) => (
+                    <input
+                      id={id}
+                      className="ui-input num"
+                      inputMode="numeric"
+                      value={draft.port}
+                      onChange={(e) => edit({ port: e.target.value })}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid}
+                      data-testid="feed-port"
+                    />
+                  )}
+                </Field>
+                <Field label="Max connections" error={errors.max_clients} className="feed-narrow">
+                  {({ id, describedBy, invalid }) => (
+                    <input
+                      id={id}
+                      className="ui-input num"
+                      inputMode="numeric"
+                      value={draft.maxClients}
+                      onChange={(e) => edit({ maxClients: e.target.value })}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid}
+                    />
+                  )}
+                </Field>
+              </div>
+            </fieldset>
+
+            <fieldset className="feed-section">
+              <legend className="subhead">TLS</legend>
+              <div className="ui-segmented feed-tls-modes" data-testid="feed-tls-mode">
+                {TLS_MODES.map((m) => (
+                  <label key={m}>
+                    <input type="radio" name="tls-mode" value={m} checked={draft.tlsMode === m} onChange={() => edit({ tlsMode: m })} aria-describedby={tlsHintId} />
+                    <span>{TLS_INFO[m].label}</span>
+                  </label>
+                ))}
+              </div>
+              <p id={tlsHintId} className={`ui-field-hint${draft.tlsMode === 'off' && !isLoopback(host || base.host) ? ' warn-text' : ''}`}>
+                {TLS_INFO[draft.tlsMode].hint}.
+                {draft.tlsMode === 'self-signed' ? ' Generated into the data directory the first time the feed starts with TLS, then reused.' : ''}
+              </p>
+              {errors.tls ? <p className="ui-field-error">{errors.tls}</p> : null}
+              {draft.tlsMode === 'custom' ? (
+                <div className="feed-row">
+                  <Field label="Certificate (PEM)" error={errors['tls.cert_path']} className="feed-grow">
+                    {({ id, describedBy, invalid }) => (
+                      <input
+                        id={id}
+                        className="ui-input mono"
+                        value={draft.certPath}
+                        placeholder="/etc/vigil/feed.crt"
+                        spellCheck={false}
+                        onChange={(e) => edit({ certPath: e.target.value })}
+                        aria-describedby={describedBy}
+                        aria-invalid={invalid}
+                      />
+                    )}
+                  </Field>
+                  <Field label="Private key (PEM)" error={errors['tls.key_path']} className="feed-grow">
+                    {({ id, describedBy, invalid }) => (
+                      <input
+                        id={id}
+                        className="ui-input mono"
+                        value={draft.keyPath}
+                        placeholder="/etc/vigil/feed.key"
+                        spellCheck={false}
+                        onChange={(e) => edit({ keyPath: e.target.value })}
+                        aria-describedby={describedBy}
+                        aria-invalid={invalid}
+                      />
+                    )}
+                  </Field>
                 </div>
-              </>
-            )}
-          </Field>
-          <div className="feed-row">
-            <Field label="Port" error={errors.port} className="feed-narrow">
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  className="ui-input num"
-                  inputMode="numeric"
-                  value={draft.port}
-                  onChange={(e) => edit({ port: e.target.value })}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                  data-testid="feed-port"
-                />
-              )}
-            </Field>
-            <Field label="Max connections" error={errors.max_clients} className="feed-narrow">
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  className="ui-input num"
-                  inputMode="numeric"
-                  value={draft.maxClients}
-                  onChange={(e) => edit({ maxClients: e.target.value })}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                />
-              )}
-            </Field>
+              ) : null}
+            </fieldset>
+
+            <JwtSection />
           </div>
-        </fieldset>
-
-        <fieldset className="feed-section">
-          <legend className="subhead">TLS</legend>
-          <div className="ui-segmented feed-tls-modes" data-testid="feed-tls-mode">
-            {TLS_MODES.map((m) => (
-              <label key={m}>
-                <input type="radio" name="tls-mode" value={m} checked={draft.tlsMode === m} onChange={() => edit({ tlsMode: m })} aria-describedby={tlsHintId} />
-                <span>{TLS_INFO[m].label}</span>
-              </label>
-            ))}
+          <div className="feed-settings-col">
+            <fieldset className="feed-section">
+              <legend className="subhead">Dialects</legend>
+              <p className="ui-field-hint">Each client type has its own path; enable only those your teammates use.</p>
+              <ul className="feed-dialects">
+                {DIALECT_ORDER.map((d) => (
+                  <DialectRow key={d} d={d} />
+                ))}
+              </ul>
+            </fieldset>
           </div>
-          <p id={tlsHintId} className={`ui-field-hint${draft.tlsMode === 'off' && !isLoopback(host || base.host) ? ' warn-text' : ''}`}>
-            {TLS_INFO[draft.tlsMode].hint}.
-            {draft.tlsMode === 'self-signed' ? ' Generated into the data directory the first time the feed starts with TLS, then reused.' : ''}
-          </p>
-          {errors.tls ? <p className="ui-field-error">{errors.tls}</p> : null}
-          {draft.tlsMode === 'custom' ? (
-            <div className="feed-row">
-              <Field label="Certificate (PEM)" error={errors['tls.cert_path']} className="feed-grow">
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    className="ui-input mono"
-                    value={draft.certPath}
-                    placeholder="/etc/vigil/feed.crt"
-                    spellCheck={false}
-                    onChange={(e) => edit({ certPath: e.target.value })}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                  />
-                )}
-              </Field>
-              <Field label="Private key (PEM)" error={errors['tls.key_path']} className="feed-grow">
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    className="ui-input mono"
-                    value={draft.keyPath}
-                    placeholder="/etc/vigil/feed.key"
-                    spellCheck={false}
-                    onChange={(e) => edit({ keyPath: e.target.value })}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                  />
-                )}
-              </Field>
-            </div>
-          ) : null}
-        </fieldset>
-
-        <fieldset className="feed-section">
-          <legend className="subhead">Dialects</legend>
-          <p className="ui-field-hint">Each client type has its own path; enable only those your teammates use.</p>
-          <ul className="feed-dialects">
-            {DIALECT_ORDER.map((d) => (
-              <DialectRow key={d} d={d} />
-            ))}
-          </ul>
-        </fieldset>
-
-        <JwtSection />
+        </div>
 
         {formError ? (
           <div className="inline-error" role="alert" data-testid="feed-settings-error">
@@ -456,7 +462,7 @@ export function SettingsPanel({ onSave, busy }: { onSave: () => void; busy: bool
           </div>
         ) : null}
 
-        <div className="feed-save-bar">
+        <div className={`feed-save-bar${dirty ? ' dirty' : ''}`}>
           <span className="faint">{running ? 'Saving restarts the feed: connected clients reconnect.' : 'Applied the next time the feed starts.'}</span>
           <button type="button" className="button ghost" disabled={!dirty || busy} onClick={() => useFeedDraft.getState().reset()}>
             Discard

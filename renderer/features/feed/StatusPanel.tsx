@@ -14,6 +14,12 @@ function hostPort(host: string, port: number | string): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** "port 8000 is in use" → "Port 8000 is in use." */
+function sentence(text: string): string {
+  const t = text.trim();
+  return `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
+}
+
 function FeedOff({ onEnable, busy }: { onEnable: () => void; busy: boolean }) {
   const config = useFeed((s) => s.status!.config);
   const draft = useFeedDraft((s) => s.draft);
@@ -52,7 +58,7 @@ function NotRunning({ status, onRetry, busy }: { status: FeedStatus; onRetry: ()
         <TriangleAlert size={18} aria-hidden="true" />
         <div className="feed-down-body">
           <h3>The feed is on but not running</h3>
-          <p>{status.last_error ?? 'It is starting, or it stopped for an unknown reason.'}</p>
+          <p>{status.last_error ? sentence(status.last_error) : 'It is starting, or it stopped for an unknown reason.'}</p>
           <p className="muted">Pick another port or address under Settings and save, or fix the cause and try again.</p>
         </div>
         <button type="button" className="button" onClick={onRetry} disabled={busy}>
@@ -90,11 +96,12 @@ function Running({ status }: { status: FeedStatus }) {
           <ul className="feed-url-list">
             {urls.map((u) => (
               <li key={u.url} className="feed-url" data-testid="feed-url" data-dialect={u.dialect}>
-                <span className="feed-url-dialect">{DIALECTS[u.dialect].label}</span>
-                <code className="feed-url-text" title={DIALECTS[u.dialect].auth}>
+                <span className="feed-url-dialect">{u.label}</span>
+                <code className="feed-url-text" title={u.url}>
                   {u.url}
+                  {u.url.endsWith('?token=') ? <span className="feed-url-placeholder">&lt;token&gt;</span> : null}
                 </code>
-                <CopyButton text={u.url} label={`Copy the ${DIALECTS[u.dialect].label} URL`} />
+                <CopyButton text={u.url} label={`Copy the ${u.label} URL`} />
                 <span className="feed-url-auth">{DIALECTS[u.dialect].auth}</span>
               </li>
             ))}
@@ -148,7 +155,7 @@ function Running({ status }: { status: FeedStatus }) {
       {status.last_error ? (
         <p className="inline-error" role="alert">
           <CircleAlert size={14} aria-hidden="true" />
-          <span>{status.last_error}</span>
+          <span>{sentence(status.last_error)}</span>
         </p>
       ) : null}
       {status.processes.length > 0 ? <OtherProcesses status={status} /> : null}

@@ -90,6 +90,7 @@ function CreatedView({ created, onCopied }: { created: FeedTokenCreated; onCopie
             Browsers and dashboards: <code>?token=…</code> in the URL{bluewall ? ` (${DIALECTS.bluewall.label}, ${DIALECTS.ips.label})` : ''}, or the subprotocol{' '}
             <code>vigil.token.…</code>
           </li>
+          {listening?.tls ? <li>The feed uses TLS: they should pin the certificate fingerprint shown under Status.</li> : null}
         </ul>
       </div>
     </div>

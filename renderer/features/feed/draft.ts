@@ -79,6 +79,8 @@ useFeed.subscribe((state, prev) => {
   if (!config || config === prev.status?.config) return;
   const d = useFeedDraft.getState();
   if (d.base && JSON.stringify(d.base) === JSON.stringify(config)) return;
-  if (!d.draft || !draftDirty(d) || !buildRequest(d.draft, config).changed) d.reset(config);
-  else useFeedDraft.setState({ stale: true });
+  if (!d.draft || !d.base || !draftDirty(d) || !buildRequest(d.draft, config).changed) return d.reset(config);
+  // Only turned on or off: the edits still apply on top of it.
+  if (JSON.stringify({ ...d.base, enabled: config.enabled }) === JSON.stringify(config)) return useFeedDraft.setState({ base: config });
+  useFeedDraft.setState({ stale: true });
 });

@@ -30,7 +30,7 @@ export const DIALECTS: Record<FeedDialect, DialectInfo> = {
   native: {
     label: 'Vigil native',
     paths: ['/ws/v1/alerts'],
-    auth: 'Token: Authorization: Bearer, a WebSocket subprotocol or ?token=',
+    auth: 'Token in a Bearer header, a WebSocket subprotocol or ?token=',
     description: 'Other Vigils and scripts: every alert and status change, resumable, analysts may triage.',
   },
   aegis: {
@@ -47,14 +47,14 @@ export const DIALECTS: Record<FeedDialect, DialectInfo> = {
   },
   bluewall: {
     label: 'BlueWall',
-    paths: ['/ws/security/alerts?token=…'],
-    auth: 'Token (or JWT) in ?token=',
+    paths: ['/ws/security/alerts?token='],
+    auth: 'Token (or JWT) appended to ?token=',
     description: 'security_alert frames with the wall fields BlueWall shows on its globe.',
   },
   ips: {
     label: 'IPS Security Center',
-    paths: ['/api/v1/ws/security-alerts?token=…', '/ws'],
-    auth: 'Token in ?token= or in the first message',
+    paths: ['/api/v1/ws/security-alerts?token=', '/ws'],
+    auth: 'Token appended to ?token=, or sent in the first message',
     description: 'security_alert frames with source and subscribe filters.',
   },
 };
@@ -117,6 +117,7 @@ export function describeHost(host: string): string {
 
 export interface TeammateUrl {
   dialect: FeedDialect;
+  label: string;
   url: string;
 }
 
@@ -132,9 +133,11 @@ export function teammateUrls(listening: FeedListening, config: FeedConfig): Team
   const out: TeammateUrl[] = [];
   for (const d of DIALECT_ORDER) {
     if (!config.dialects[d].enabled) continue;
-    for (const p of DIALECTS[d].paths) out.push({ dialect: d, url: `${origin}${p}` });
+    DIALECTS[d].paths.forEach((p, i) => out.push({ dialect: d, label: i === 0 ? DIALECTS[d].label : `${DIALECTS[d].label} (short path)`, url: `${origin}${p}` }));
     if (d === 'ips') {
-      for (const port of listening.extra_ports) out.push({ dialect: d, url: `${base.protocol}//${base.hostname}:${port}/ws` });
+      for (const port of listening.extra_ports) {
+        out.push({ dialect: d, label: `${DIALECTS[d].label} (stock client port)`, url: `${base.protocol}//${base.host.replace(/:\d+$/, '')}:${port}/ws` });
+      }
     }
   }
   return out;
@@ -350,14 +353,22 @@ export function buildRequest(draft: FeedDraft, base: FeedConfig): BuiltRequest {
  * Splits contract issues ("patch.dialects.aegis.allow.0: Invalid ...") into per-field messages
  * and the rest.
  */
-export function mapIssues(issues: readonly string[]): { fields: FieldErrors; other: string[] } {
+export function mapIssues(issues: readonly string[], draft?: FeedDraft | null): { fields: FieldErrors; other: string[] } {
   const fields: FieldErrors = {};
   const other: string[] = [];
   for (const issue of issues) {
     const i = issue.indexOf(': ');
     const path = (i > 0 ? issue.slice(0, i) : '').replace(/^patch\./, '').replace(/^\(config\)$/, '');
-    const message = i > 0 ? issue.slice(i + 2) : issue;
+    let message = i > 0 ? issue.slice(i + 2) : issue;
     const key = FIELD_KEYS.find((k) => path === k || path.startsWith(`${k}.`));
+    // An allow-list entry the contract refused: name it (zod only says "Invalid input").
+    const allow = /^dialects\.(\w+)\.allow\.(\d+)$/.exec(path);
+    if (allow && draft) {
+      const entry = lines(draft.dialects[allow[1] as FeedDialect]?.allow ?? '')[Number(allow[2])];
+      if (entry !== undefined) message = `“${entry}” is not an IP address or CIDR block (e.g. 10.0.0.7 or 10.0.1.0/24).`;
+    } else if (path === 'host' && /invalid/i.test(message)) {
+      message = 'Not an IP address: use e.g. 127.0.0.1, 0.0.0.0, :: or one of this machine’s addresses.';
+    }
     if (key && !fields[key]) fields[key] = message;
     else other.push(issue);
   }

@@ -15,6 +15,7 @@ interface Pending {
   kind: 'expose' | 'disable';
   request: FeedConfigureInput;
   source: Source;
+  carriesDraft: boolean;
   /** What the configuration will be (for the explanation). */
   next: { host: string; port: number; tls: FeedConfig['tls']['mode']; tokenless: string[]; jwt: boolean };
   connected: number;
@@ -57,33 +58,36 @@ export function useConfigure(): ConfigureFlow {
   const busy = useFeed((s) => s.configuring);
   const cancelRef = useRef<HTMLButtonElement>(null);
 
-  const run = useCallback(async (request: FeedConfigureInput, source: Source) => {
+  /** carriesDraft: the request holds the form's edits (saved: the form starts over from the result). */
+  const run = useCallback(async (request: FeedConfigureInput, source: Source, carriesDraft: boolean) => {
     setSwitchError(null);
     const draftStore = useFeedDraft.getState();
     try {
       const status: FeedStatus = await useFeed.getState().configure(request);
-      draftStore.reset(status.config);
+      if (carriesDraft) draftStore.reset(status.config);
       if (source === 'settings') toastSuccess(status.running ? 'Feed settings saved and applied' : 'Feed settings saved');
     } catch (err) {
       const e = ApiError.from(err);
-      const { fields, other } = mapIssues(e.issues ?? []);
-      useFeedDraft.getState().setErrors(fields, { message: e.message, issues: other });
+      const { fields, other } = mapIssues(e.issues ?? [], draftStore.draft);
+      const mapped = Object.keys(fields).length > 0;
+      const message = mapped && other.length === 0 ? `Not saved: Vigil refused ${Object.keys(fields).length === 1 ? 'a setting' : 'some settings'} (see the highlighted fields).` : e.message;
+      useFeedDraft.getState().setErrors(fields, { message, issues: other });
       if (source === 'switch') setSwitchError(errorMessage(err));
       if (Object.keys(fields).length) focusFirstInvalid();
     }
   }, []);
 
   const request = useCallback(
-    (req: FeedConfigureInput, source: Source) => {
+    (req: FeedConfigureInput, source: Source, carriesDraft: boolean) => {
       const status = useFeed.getState().status;
       if (!status) return;
       const next = preview(req, status.config);
       const wasExposed = status.config.enabled && !isLoopback(status.config.host);
       const exposes = next.enabled && !isLoopback(next.host) && (!wasExposed || next.host !== status.config.host);
       const connected = status.totals?.connections_active ?? status.clients.length;
-      if (exposes) return setPending({ kind: 'expose', request: req, source, next, connected });
-      if (!next.enabled && status.config.enabled && connected > 0) return setPending({ kind: 'disable', request: req, source, next, connected });
-      void run(req, source);
+      if (exposes) return setPending({ kind: 'expose', request: req, source, carriesDraft, next, connected });
+      if (!next.enabled && status.config.enabled && connected > 0) return setPending({ kind: 'disable', request: req, source, carriesDraft, next, connected });
+      void run(req, source, carriesDraft);
     },
     [run],
   );
@@ -93,6 +97,7 @@ export function useConfigure(): ConfigureFlow {
       const status = useFeed.getState().status;
       if (!status) return;
       let req: FeedConfigureInput = { patch: { enabled: on } };
+      let carriesDraft = false;
       const { draft, base } = useFeedDraft.getState();
       if (on && draft && base) {
         const built = buildRequest(draft, base);
@@ -102,9 +107,12 @@ export function useConfigure(): ConfigureFlow {
           focusFirstInvalid();
           return;
         }
-        if (built.changed) req = { ...built.request, patch: { ...built.request.patch, enabled: true } };
+        if (built.changed) {
+          req = { ...built.request, patch: { ...built.request.patch, enabled: true } };
+          carriesDraft = true;
+        }
       }
-      request(req, 'switch');
+      request(req, 'switch', carriesDraft);
     },
     [request],
   );
@@ -119,7 +127,7 @@ export function useConfigure(): ConfigureFlow {
       return;
     }
     if (!built.changed) return;
-    request(built.request, 'settings');
+    request(built.request, 'settings', true);
   }, [request]);
 
   const retry = useCallback(() => {
@@ -131,7 +139,7 @@ export function useConfigure(): ConfigureFlow {
         setSwitchError(errorMessage(err));
         return;
       }
-      await run({ patch: { enabled: true } }, 'switch');
+      await run({ patch: { enabled: true } }, 'switch', false);
     })();
   }, [run]);
 
@@ -139,7 +147,7 @@ export function useConfigure(): ConfigureFlow {
     if (!pending) return;
     const p = pending;
     setPending(null);
-    void run(p.request, p.source);
+    void run(p.request, p.source, p.carriesDraft);
   };
 
   let dialog: ReactNode = null;
@@ -150,7 +158,8 @@ export function useConfigure(): ConfigureFlow {
         title="Share alerts on the network?"
         description={
           <>
-            The feed will listen on <strong className="mono">{host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`}</strong>, {describeHost(host)}
+            The feed will listen on <strong className="mono">{host}</strong>
+            {port === 0 ? ' (a free port)' : <> port <strong className="mono">{port}</strong></>}, {describeHost(host)}
             {isWildcard(host) ? ' of this machine' : ''}. Anyone who can reach it can try to connect.
           </>
         }
@@ -177,8 +186,8 @@ export function useConfigure(): ConfigureFlow {
           </li>
           {tokenless.length ? (
             <li>
-              <strong>{tokenless.join(' and ')}</strong> need no token: every program on an allow-listed address receives alerts, web pages in its browser
-              included.
+              <strong>{tokenless.join(' and ')}</strong> {tokenless.length === 1 ? 'needs' : 'need'} no token: every program on an allow-listed address
+              receives alerts, web pages in its browser included.
             </li>
           ) : null}
           {tls === 'off' ? (
