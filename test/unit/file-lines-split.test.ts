@@ -186,3 +186,20 @@ describe('LineScanner', () => {
     ]);
   });
 });
+
+describe('LineScanner memory', () => {
+  it('keeps only the untaken records when batches do not drain the queue (regression: every line stayed referenced)', () => {
+    const scanner = new LineScanner(0, 1);
+    const chunk = Buffer.from('x'.repeat(99) + '\n'); // 100 bytes, one line
+    const big = Buffer.concat(Array.from({ length: 37 }, () => chunk)); // 37 lines per feed
+    let taken = 0;
+    for (let i = 0; i < 2000; i++) {
+      scanner.feed(big, big.length);
+      while (scanner.queued >= 50) taken += scanner.take(50)!.lines.length;
+      // what the scanner still holds is at most one batch plus one feed, never the history
+      const held = (scanner as unknown as { items: unknown[] }).items.length;
+      expect(held).toBeLessThan(50 + 37);
+    }
+    expect(taken + scanner.queued).toBe(2000 * 37);
+  });
+});

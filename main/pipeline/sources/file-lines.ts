@@ -174,6 +174,12 @@ export class LineScanner {
       this.items = [];
       this.ends = [];
       this.head = 0;
+    } else {
+      // Drop what was taken: a queue that is never fully drained (batches rarely end on a chunk
+      // boundary) would otherwise keep every line ever read alive.
+      this.items = this.items.slice(this.head);
+      this.ends = this.ends.slice(this.head);
+      this.head = 0;
     }
     return { lines, end, nextLine: last.line === null ? null : last.line + 1 };
   }
