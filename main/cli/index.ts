@@ -5,6 +5,7 @@ import { serveCommand } from './commands/serve.js';
 import { dbCommand } from './commands/db.js';
 import { alertsCommand } from './commands/alerts.js';
 import { feedCommand } from './commands/feed.js';
+import { settingsCommand } from './commands/settings.js';
 import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
 
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },
   status: { run: statusCommand, summary: 'sources, cursors and live pipeline figures' },
   feed: { run: feedCommand, summary: 'the LAN alert feed: serve, tokens, status, config' },
+  settings: { run: settingsCommand, summary: 'read or change settings (geo files, thresholds, retention, ...)' },
   db: { run: dbCommand, summary: 'database info and migration' },
   version: { run: versionCommand, summary: 'print the version' },
 };

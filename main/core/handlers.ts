@@ -12,6 +12,10 @@ import type { FeedService } from '../feed/service.js';
 import { createFeedHandlers } from './feed-handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
+import { GeoResolver } from '../pipeline/enrich/index.js';
+
+/** Settings key → GeoResolver.open option. */
+const GEO_OPTION = { geoCityDb: 'cityDb', geoCountryDb: 'countryDb', geoAsnDb: 'asnDb' } as const;
 
 /** Who is calling and over which transport; filled in by the transport, never by the caller. */
 export interface CallContext {
@@ -94,7 +98,19 @@ export function createHandlers(s: Services, host: PipelineHost | null = null, fe
     },
 
     'settings.get': () => s.settings.get(),
-    'settings.set': (req, ctx) => s.settings.set(req.patch, ctx.actor),
+    'settings.set': async (req, ctx) => {
+      // a geo file must open as an mmdb of the right kind before it is saved
+      for (const key of ['geoCityDb', 'geoCountryDb', 'geoAsnDb'] as const) {
+        const file = req.patch[key];
+        if (!file) continue;
+        try {
+          await GeoResolver.open({ [GEO_OPTION[key]]: file });
+        } catch (err) {
+          throw new ContractError('BAD_REQUEST', 'invalid settings', [`${key}: ${err instanceof Error ? err.message : String(err)}`]);
+        }
+      }
+      return s.settings.set(req.patch, ctx.actor);
+    },
 
     'alerts.list': (req) => {
       try {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ContractError, type LiveSource, type SimulatorStatus, type AlertNotice } from '../contract/index.js';
-import { createPipeline } from '../pipeline/stages.js';
+import { buildStages, createPipeline } from '../pipeline/stages.js';
+import type { Settings } from '../contract/index.js';
 import { FileFollower, fileSourceId, simulate } from '../pipeline/runner.js';
 import { startHousekeeping } from '../pipeline/housekeeping.js';
 import { SCENARIOS, type ScenarioName } from '../pipeline/sources/simulator.js';
@@ -13,6 +14,18 @@ interface Followed {
   abort: AbortController;
   done: Promise<void>;
 }
+
+/** Settings that change the enrich/detect stages (applied by rebuilding them). */
+const STAGE_KEYS: readonly (keyof Settings)[] = [
+  'bruteForceFailures',
+  'portScanPorts',
+  'floodEventsPerSecond',
+  'sprayingUsers',
+  'correlationWindowSeconds',
+  'geoCityDb',
+  'geoCountryDb',
+  'geoAsnDb',
+];
 
 /** How often grouped P1/P2 notices may be sent. */
 const NOTICE_INTERVAL_MS = 5000;
@@ -34,6 +47,7 @@ export class PipelineHost {
   private pendingMore = 0;
   private noticeTimer: NodeJS.Timeout | null = null;
   private lastNoticeAt = 0;
+  private rebuilding: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly s: Services,
@@ -50,8 +64,20 @@ export class PipelineHost {
       onMetrics: (m) => this.s.bus.emit('pipeline.metrics', m),
       log: (m) => this.s.logger.warn(m),
     });
+    let applied = this.s.settings.get();
     this.offs.push(
-      this.s.bus.on('settings.changed', (st) => pipeline.configure({ minAlertSeverity: st.minAlertSeverity, groupWindowMs: st.groupWindowMinutes * 60_000 })),
+      this.s.bus.on('settings.changed', (st) => {
+        pipeline.configure({ minAlertSeverity: st.minAlertSeverity, groupWindowMs: st.groupWindowMinutes * 60_000 });
+        if (STAGE_KEYS.some((k) => st[k] !== applied[k])) {
+          applied = st;
+          // new thresholds or geo files: rebuild the stages and swap them in between two batches
+          this.rebuilding = buildStages(st, this.s.config.resourcesDir, (m) => this.s.logger.warn(m))
+            .then((built) => {
+              if (this.pipeline === pipeline) pipeline.setStages(built.stages);
+            })
+            .catch((err: unknown) => this.s.logger.error('could not apply the new pipeline settings', { error: err instanceof Error ? err.message : String(err) }));
+        }
+      }),
       this.s.bus.on('alerts.changed', (p) => {
         if (p.reason === 'created') this.collectNotices(p.ids, p.total);
       }),
@@ -59,6 +85,11 @@ export class PipelineHost {
     for (const src of this.s.pipelineRepo.listSources()) {
       if (src.kind === 'file' && src.enabled && src.path) this.follow(src.path, src.format === 'wazuh' ? 'wazuh' : 'eve', 'beginning');
     }
+  }
+
+  /** Resolves once changed pipeline settings are in effect. */
+  settled(): Promise<void> {
+    return this.rebuilding;
   }
 
   async stop(): Promise<void> {

@@ -118,7 +118,7 @@ export class Pipeline {
 
   constructor(
     private readonly db: Database,
-    private readonly stages: PipelineStages,
+    private stages: PipelineStages,
     private config: PipelineConfig,
     private readonly now: () => Date = () => new Date(),
   ) {
@@ -128,6 +128,14 @@ export class Pipeline {
 
   configure(config: Partial<PipelineConfig>): void {
     this.config = { ...this.config, ...config };
+  }
+
+  /**
+   * Swaps enrich/detect/score (new thresholds, new geo files). Batches are processed
+   * synchronously, so the swap lands between two batches; correlation windows start afresh.
+   */
+  setStages(stages: PipelineStages): void {
+    this.stages = stages;
   }
 
   private prepare() {

@@ -1,0 +1,73 @@
+import { DEFAULT_SETTINGS, type Settings } from '../../contract/index.js';
+import { createHandlers } from '../../core/handlers.js';
+import { dispatch } from '../../core/dispatch.js';
+import { parse } from '../args.js';
+import { dataDirFrom, headlessServices } from '../context.js';
+import { UsageError } from '../errors.js';
+import { printJson, printLine, printTable } from '../output.js';
+
+export const settingsHelp = `Usage: vigil settings [get [KEY] | set KEY VALUE] [--json]
+
+Reads or changes the non-secret settings (config.json in the data directory; the desktop app
+and vigil serve pick changes up). Values are validated like the Settings screen does; geo files
+must open as MaxMind-format .mmdb databases. Lists take commas (alertsColumns severity,title),
+booleans true/false, and "" clears a path.
+
+Keys: ${Object.keys(DEFAULT_SETTINGS).join(', ')}
+
+Options:
+  --json         print JSON
+  --data-dir D   data directory (default: VIGIL_DATA_DIR, else the desktop app's)
+  -h, --help     show this help`;
+
+/** Turns the command-line text into the type the setting has. */
+function coerce(key: keyof Settings, text: string): unknown {
+  const def = DEFAULT_SETTINGS[key];
+  if (typeof def === 'number') {
+    if (!/^-?\d+$/.test(text)) throw new UsageError(`${key} takes a whole number, got "${text}"`, 'settings');
+    return Number(text);
+  }
+  if (typeof def === 'boolean') {
+    if (text !== 'true' && text !== 'false') throw new UsageError(`${key} takes true or false, got "${text}"`, 'settings');
+    return text === 'true';
+  }
+  if (Array.isArray(def)) return text.split(',').map((x) => x.trim()).filter(Boolean);
+  return text;
+}
+
+export async function settingsCommand(argv: string[]): Promise<number> {
+  const args = parse('settings', argv, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
+  if (args.flag('help')) {
+    printLine(settingsHelp);
+    return 0;
+  }
+  const [sub = 'get', key, value, extra] = args.positionals;
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, 'settings');
+  if (key !== undefined && !(key in DEFAULT_SETTINGS)) throw new UsageError(`unknown setting "${key}"`, 'settings');
+  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  try {
+    if (sub === 'get') {
+      const all = s.settings.get();
+      if (key) {
+        const v = all[key as keyof Settings];
+        if (args.flag('json')) printJson(v);
+        else printLine(Array.isArray(v) ? v.join(',') : String(v));
+      } else if (args.flag('json')) printJson(all);
+      else printTable([['SETTING', 'VALUE'], ...Object.entries(all).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])]);
+      return 0;
+    }
+    if (sub === 'set') {
+      if (key === undefined || value === undefined) throw new UsageError('settings set needs a KEY and a VALUE', 'settings');
+      const patch = { [key]: coerce(key as keyof Settings, value) };
+      const out = await dispatch(createHandlers(s), 'settings.set', { patch }, { actor: 'cli', transport: 'cli' }, s.logger);
+      if (!out.ok) throw new UsageError([out.error.message, ...(out.error.issues ?? [])].join(': '), 'settings');
+      const v = (out.result as Settings)[key as keyof Settings];
+      if (args.flag('json')) printJson(out.result);
+      else printLine(`${key} = ${Array.isArray(v) ? v.join(',') : String(v)}`);
+      return 0;
+    }
+    throw new UsageError(`unknown settings command "${sub}" (expected get or set)`, 'settings');
+  } finally {
+    await s.close();
+  }
+}
