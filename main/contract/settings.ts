@@ -48,6 +48,17 @@ export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_SETTINGS: Settings = Settings.parse({});
 
-/** A partial update: every key optional, unknown keys refused. */
-export const SettingsPatch = Settings.partial().strict();
+type SettingsShape = typeof Settings.shape;
+
+/**
+ * A partial update: every key optional, unknown keys refused, and NO defaults filled in (in zod 4
+ * `.partial()` keeps `.default()`, which would reset every key the caller did not send).
+ */
+export const SettingsPatch = z
+  .object(
+    Object.fromEntries(Object.entries(Settings.shape).map(([k, v]) => [k, v.unwrap().optional()])) as {
+      [K in keyof SettingsShape]: z.ZodOptional<ReturnType<SettingsShape[K]['unwrap']>>;
+    },
+  )
+  .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -5,6 +5,7 @@ import { AboutScreen } from '../features/about/AboutScreen.js';
 import { AlertsScreen } from '../features/alerts/AlertsScreen.js';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
 import { FeedScreen } from '../features/feed/FeedScreen.js';
+import { SettingsScreen } from '../features/settings/SettingsScreen.js';
 import { SourcesScreen } from '../features/sources/SourcesScreen.js';
 import { useAlerts } from '../stores/alerts.js';
 import { useConnection } from '../stores/connection.js';
@@ -57,6 +58,8 @@ function Screen({ route }: { route: Route }) {
       return <SourcesScreen />;
     case 'feed':
       return <FeedScreen />;
+    case 'settings':
+      return <SettingsScreen />;
     case 'about':
       return <AboutScreen />;
     case 'alerts':

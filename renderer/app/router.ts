@@ -14,6 +14,7 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *                               the queue, opened with these filters (also after /123)
  *   #/sources                   followed files, quarantine, simulator
  *   #/feed                      the LAN alert feed: status, tokens, connected clients, settings
+ *   #/settings                  analyst, detection, geo enrichment and retention settings
  *   #/about
  *
  * Alerts query parameters are the contract's AlertFilter fields, URL-encoded:
@@ -33,6 +34,7 @@ export type Route =
     }
   | { name: 'sources' }
   | { name: 'feed' }
+  | { name: 'settings' }
   | { name: 'about' };
 
 export type RouteName = Route['name'];
@@ -120,6 +122,7 @@ export function parseHash(hash: string): Route | null {
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/sources') return { name: 'sources' };
   if (path === '/feed') return { name: 'feed' };
+  if (path === '/settings') return { name: 'settings' };
   if (path === '/about') return { name: 'about' };
   if (path === '/alerts') return { name: 'alerts', alertId: null, filter: parseAlertsQuery(query) };
   const m = /^\/alerts\/(\d{1,15})$/.exec(path);
@@ -135,6 +138,8 @@ export function routeHref(route: Route): string {
       return '#/sources';
     case 'feed':
       return '#/feed';
+    case 'settings':
+      return '#/settings';
     case 'about':
       return '#/about';
     case 'alerts':

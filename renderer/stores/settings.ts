@@ -35,9 +35,19 @@ interface SettingsState {
   theme: Theme;
   /** Effective alerts page size. */
   pageSize: number;
+  /** Why the last settings.get failed (null once it succeeds). */
   error: string | null;
+  /** A settings.get is in flight. */
+  loading: boolean;
   load(): Promise<void>;
+  /** Optimistic save: the UI follows at once; a failure goes back and shows a toast. */
   update(patch: SettingsPatch): Promise<void>;
+  /**
+   * Plain save for forms that show errors themselves (the Settings screen): nothing changes
+   * until the backend answers; resolves with the saved settings, rejects with the ApiError
+   * (BAD_REQUEST carries `issues` like "geoCityDb: ...").
+   */
+  save(patch: SettingsPatch): Promise<Settings>;
   setTheme(theme: Theme): Promise<void>;
   /** Applies a `settings.changed` push. */
   received(next: Settings): void;
@@ -52,13 +62,15 @@ export const useSettings = create<SettingsState>((set, get) => ({
   theme: cachedTheme(),
   pageSize: DEFAULT_PAGE_SIZE,
   error: null,
+  loading: false,
 
   async load() {
+    set({ loading: true });
     try {
       const settings = await api.call('settings.get');
-      set({ ...derived(settings), error: null });
+      set({ ...derived(settings), error: null, loading: false });
     } catch (err) {
-      set({ error: errorMessage(err) });
+      set({ error: errorMessage(err), loading: false });
     }
   },
 
@@ -78,6 +90,12 @@ export const useSettings = create<SettingsState>((set, get) => ({
       set(restore);
       toastError(`Could not save settings: ${errorMessage(err)}`);
     }
+  },
+
+  async save(patch) {
+    const settings = await api.call('settings.set', { patch });
+    set({ ...derived(settings), error: null });
+    return settings;
   },
 
   setTheme(theme) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHandlers } from '../../main/core/handlers.js';
 import { dispatch } from '../../main/core/dispatch.js';
 import { silentLogger } from '../../main/core/logger.js';
-import { CHANNEL_NAMES, type EventPayload } from '../../main/contract/index.js';
+import { CHANNEL_NAMES, SettingsPatch, type EventPayload } from '../../main/contract/index.js';
 import { SettingsService } from '../../main/core/settings.js';
 import { tempDir } from '../helpers/tmp.js';
 import { sampleAlert, testServices } from '../helpers/services.js';
@@ -82,6 +82,16 @@ describe('settings', () => {
     expect(events).toHaveLength(1);
     expect(s.db.prepare("SELECT updated_by FROM settings_meta WHERE key = 'theme'").get()).toEqual({ updated_by: 'ana' });
     expect(s.audit.recent(1)[0]).toMatchObject({ action: 'settings.set', target_id: 'theme', actor: 'ana' });
+    await s.close();
+  });
+
+  it('changes only the keys a patch names (regression: defaults in the patch schema reset the others)', async () => {
+    const s = await testServices(tempDir());
+    const h = createHandlers(s);
+    await dispatch(h, 'settings.set', { patch: { analystName: 'ana', bruteForceFailures: 9, theme: 'light' } }, ctx, silentLogger);
+    await dispatch(h, 'settings.set', { patch: { portScanPorts: 30 } }, ctx, silentLogger);
+    expect(s.settings.get()).toMatchObject({ analystName: 'ana', bruteForceFailures: 9, theme: 'light', portScanPorts: 30 });
+    expect(SettingsPatch.parse({ theme: 'dark' })).toEqual({ theme: 'dark' });
     await s.close();
   });
 
