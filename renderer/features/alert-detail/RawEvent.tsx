@@ -3,24 +3,13 @@ import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/index.js';
 import { toastError, useToasts } from '../../stores/toasts.js';
 import { formatJson } from './json.js';
+import { copyText as copy } from '../../lib/clipboard.js';
 
+/** Copies, or throws so the caller can say it failed. */
 async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return;
-  } catch {
-    // clipboard API refused (permissions, insecure origin): fall back to a selection copy
-  }
-  const ta = document.createElement('textarea');
-  ta.value = text;
-  ta.setAttribute('readonly', '');
-  ta.className = 'visually-hidden';
-  document.body.appendChild(ta);
-  ta.select();
-  const ok = document.execCommand('copy');
-  ta.remove();
-  if (!ok) throw new Error('the browser refused to copy');
+  if (!(await copy(text))) throw new Error('the browser refused to copy');
 }
+
 
 /** One raw event: pretty-printed from its text (digits kept exact), with the original line for copying. */
 export function RawEvent({ raw, label }: { raw: string; label: string }) {

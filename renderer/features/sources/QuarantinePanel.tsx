@@ -4,25 +4,8 @@ import type { QuarantineItem } from '../../../main/contract/pipeline.js';
 import { Panel, PanelNote, PanelSkeleton } from '../../components/charts/Panel.js';
 import { formatCount, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { useSources } from '../../stores/sources.js';
+import { copyText } from '../../lib/clipboard.js';
 
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // Fallback for contexts without the async clipboard API.
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    ta.setAttribute('readonly', '');
-    ta.style.position = 'fixed';
-    ta.style.opacity = '0';
-    document.body.appendChild(ta);
-    ta.select();
-    const ok = document.execCommand('copy');
-    ta.remove();
-    return ok;
-  }
-}
 
 function CopyButton({ text }: { text: string }) {
   const [copied, setCopied] = useState(false);
