@@ -17,17 +17,13 @@ import {
   type TechniqueInfo,
 } from '../contract/index.js';
 import { AlertFilter as AlertFilterSchema } from '../contract/index.js';
-import { alertWhere, rowToAlert, InvalidFilterError, type AlertsRepo } from '../store/alerts-repo.js';
+import { ALERT_COLUMNS, alertWhere, rowToAlert, InvalidFilterError, type AlertRow, type AlertsRepo } from '../store/alerts-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import { ipKey } from '../store/ipkey.js';
 import type { PipelineRepo } from '../store/pipeline-repo.js';
 import type { AttackTable } from '../pipeline/detect/attack.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
-
-const ALERT_COLUMNS =
-  'id, source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto, ' +
-  'first_seen, last_seen, count, risk_score, technique_ids, tags, assignee';
 
 /** Rows per transaction in a bulk job: short enough that other writers never wait long. */
 const BULK_CHUNK = 1000;
@@ -258,7 +254,7 @@ export class ConsoleService {
     const a = this.alerts.get(id);
     if (!a) throw new ContractError('NOT_FOUND', `alert ${id} does not exist`);
     const q = (sql: string, ...p: unknown[]): Alert[] =>
-      (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id <> ? AND ${sql} ORDER BY last_seen DESC LIMIT ?`).all(id, ...p, limit) as Parameters<typeof rowToAlert>[0][]).map(rowToAlert);
+      (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id <> ? AND ${sql} ORDER BY last_seen DESC LIMIT ?`).all(id, ...p, limit) as AlertRow[]).map(rowToAlert);
     const tech = a.technique_ids[0];
     // the address keys are indexed; the text columns are not
     const srcKey = ipKey(a.src_ip);

@@ -16,7 +16,8 @@ import type { AuditRepo } from './audit-repo.js';
 import { parseObject, parseStringArray } from './json.js';
 import { ipKey, ipKeyRange } from './ipkey.js';
 
-interface AlertRow {
+/** An alerts row as stored (JSON arrays still text). */
+export interface AlertRow {
   id: number;
   source: string;
   severity: Alert['severity'];
@@ -38,9 +39,17 @@ interface AlertRow {
   assignee: string | null;
 }
 
-const ALERT_COLUMNS =
-  'id, source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto, ' +
-  'first_seen, last_seen, count, risk_score, technique_ids, tags, assignee';
+const COLUMNS = [
+  'id', 'source', 'severity', 'priority', 'status', 'title', 'rule_id', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'proto',
+  'first_seen', 'last_seen', 'count', 'risk_score', 'technique_ids', 'tags', 'assignee',
+] as const;
+
+/** The columns an Alert is read from, optionally qualified with a table alias ("a."). */
+export function alertColumns(prefix = ''): string {
+  return COLUMNS.map((c) => `${prefix}${c}`).join(', ');
+}
+
+export const ALERT_COLUMNS = alertColumns();
 
 /** Sort fields → SQL expressions (severity and priority sort by rank, P1 highest). */
 const SORT_COLUMNS: Record<AlertSort['field'], string> = {

@@ -7,7 +7,7 @@ import {
   type FeedRole,
   type FeedToken,
 } from '../contract/feed.js';
-import { rowToAlert } from './alerts-repo.js';
+import { alertColumns, rowToAlert, type AlertRow } from './alerts-repo.js';
 
 /** An active token with that name exists already. */
 export class FeedTokenNameTakenError extends Error {
@@ -58,40 +58,19 @@ export interface FeedOutboxRow {
   alert: FeedAlert | null;
 }
 
-interface JoinedRow {
+type JoinedRow = Omit<AlertRow, 'id'> & {
   seq: number;
   kind: FeedOutboxRow['kind'];
   outbox_ts: string;
   id: number | null;
-  source: string;
-  severity: Alert['severity'];
-  priority: Alert['priority'];
-  status: Alert['status'];
-  title: string;
-  rule_id: string | null;
-  src_ip: string | null;
-  src_port: number | null;
-  dst_ip: string | null;
-  dst_port: number | null;
-  proto: string | null;
-  first_seen: string;
-  last_seen: string;
-  count: number;
-  risk_score: number;
-  technique_ids: string;
-  tags: string;
-  assignee: string | null;
   threat_type: string | null;
   confidence: number | null;
   enrichment: string | null;
-}
+};
 
 type AlertJoinRow = Omit<JoinedRow, 'seq' | 'kind' | 'outbox_ts' | 'id'> & { id: number };
 
-const FEED_ALERT_COLUMNS =
-  'a.id, a.source, a.severity, a.priority, a.status, a.title, a.rule_id, a.src_ip, a.src_port, a.dst_ip, a.dst_port, a.proto, ' +
-  'a.first_seen, a.last_seen, a.count, a.risk_score, a.technique_ids, a.tags, a.assignee, a.threat_type, ' +
-  'd.confidence, d.enrichment';
+const FEED_ALERT_COLUMNS = `${alertColumns('a.')}, a.threat_type, d.confidence, d.enrichment`;
 
 function toFeedAlert(r: AlertJoinRow): FeedAlert {
   const { threat_type, confidence, enrichment, ...alert } = r;
