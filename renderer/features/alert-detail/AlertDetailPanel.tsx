@@ -1,18 +1,4 @@
-import {
-  ArrowLeft,
-  CheckCheck,
-  ChevronDown,
-  ChevronUp,
-  CircleCheck,
-  CircleSlash,
-  ExternalLink,
-  EyeOff,
-  FileQuestion,
-  RefreshCw,
-  Search,
-  TriangleAlert,
-  UserRound,
-} from 'lucide-react';
+import { ArrowLeft, CheckCheck, ChevronDown, ChevronUp, CircleCheck, CircleSlash, ExternalLink, EyeOff, FileQuestion, Search, UserRound } from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
 import type { Alert, AlertDetail, AlertStatus } from '../../../main/contract/alerts.js';
 import type { RelatedAlerts } from '../../../main/contract/console.js';
@@ -26,6 +12,7 @@ import { Occurrences } from './Occurrences.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { useAlertDetail } from './store.js';
 import './alert-detail.css';
+import { LoadFailed } from '../../components/LoadFailed.js';
 
 const ATTACK_ORIGIN = 'https://attack.mitre.org/';
 
@@ -454,20 +441,7 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
           <p>It may have been removed, or the link is wrong.</p>
         </EmptyState>
       ) : (
-        <EmptyState
-          tone="error"
-          role="alert"
-          icon={<TriangleAlert size={28} />}
-          title="Could not load the alert"
-          actions={
-            <button type="button" className="button primary" onClick={() => useAlertDetail.getState().open(alertId)}>
-              <RefreshCw size={14} aria-hidden="true" />
-              Retry
-            </button>
-          }
-        >
-          <p>{error.describe()}</p>
-        </EmptyState>
+        <LoadFailed title="Could not load the alert" message={error.describe()} onRetry={() => useAlertDetail.getState().open(alertId)} />
       );
   } else if (!detail) {
     body = (

@@ -15,6 +15,7 @@ import { RangePicker } from './RangePicker.js';
 import { TopList } from './TopList.js';
 import { TrendPanel } from './TrendPanel.js';
 import { WorldMapPanel } from './WorldMapPanel.js';
+import { LoadFailed } from '../../components/LoadFailed.js';
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -183,20 +184,7 @@ export function DashboardScreen() {
         </button>
       </div>
       {status === 'error' && !hasData ? (
-        <EmptyState
-          tone="error"
-          role="alert"
-          icon={<TriangleAlert size={28} />}
-          title="Could not load the dashboard"
-          actions={
-            <button type="button" className="button primary" onClick={() => void useDashboard.getState().load()}>
-              <RefreshCw size={14} aria-hidden="true" />
-              Retry
-            </button>
-          }
-        >
-          <p>{error}</p>
-        </EmptyState>
+        <LoadFailed title="Could not load the dashboard" message={error ?? ''} onRetry={() => void useDashboard.getState().load()} />
       ) : (
         <>
           <KpiTiles />

@@ -9,6 +9,7 @@ import { CopyButton } from './CopyButton.js';
 import { useFeedDraft } from './draft.js';
 import { DIALECTS, describeHost, draftHost, metricsUrl, teammateUrls, TLS_INFO } from './model.js';
 import { BusyIcon } from './useConfigure.js';
+import { LoadFailed } from '../../components/LoadFailed.js';
 
 function hostPort(host: string, port: number | string): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -187,20 +188,7 @@ export function StatusPanel({ onEnable, onRetry, busy }: { onEnable: () => void;
   if (!status) {
     if (state === 'error') {
       return (
-        <EmptyState
-          tone="error"
-          role="alert"
-          icon={<TriangleAlert size={26} />}
-          title="Could not load the feed status"
-          actions={
-            <button type="button" className="button primary" onClick={() => void useFeed.getState().load()}>
-              <RefreshCw size={14} aria-hidden="true" />
-              Retry
-            </button>
-          }
-        >
-          <p>{error}</p>
-        </EmptyState>
+        <LoadFailed title="Could not load the feed status" message={error ?? ''} iconSize={26} onRetry={() => void useFeed.getState().load()} />
       );
     }
     return (

@@ -1,4 +1,4 @@
-import { Ban, CircleAlert, KeyRound, Plus, RefreshCw, TriangleAlert } from 'lucide-react';
+import { Ban, CircleAlert, KeyRound, Plus, TriangleAlert } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FeedRole, FeedToken, FeedTokenCreated } from '../../../main/contract/feed.js';
 import { ApiError, errorMessage } from '../../api/index.js';
@@ -12,6 +12,7 @@ import { formatRelative } from '../dashboard/format.js';
 import { CopyButton } from './CopyButton.js';
 import { DIALECTS, EXPIRY_OPTIONS, ROLE_INFO, ROLES, TOKEN_NAME, TOKEN_STATE_LABEL, tokenState } from './model.js';
 import { BusyIcon } from './useConfigure.js';
+import { LoadFailed } from '../../components/LoadFailed.js';
 
 function formatUntil(iso: string, now: number): string {
   const t = Date.parse(iso);
@@ -400,21 +401,7 @@ export function TokensPanel() {
   if (state === 'idle' || (state === 'loading' && tokens.length === 0)) body = <PanelSkeleton rows={3} />;
   else if (state === 'error')
     body = (
-      <EmptyState
-        tone="error"
-        role="alert"
-        icon={<TriangleAlert size={24} />}
-        title="Could not load the tokens"
-        headingLevel={3}
-        actions={
-          <button type="button" className="button" onClick={() => void useFeed.getState().loadTokens()}>
-            <RefreshCw size={14} aria-hidden="true" />
-            Retry
-          </button>
-        }
-      >
-        <p>{error}</p>
-      </EmptyState>
+      <LoadFailed title="Could not load the tokens" message={error ?? ''} headingLevel={3} iconSize={24} onRetry={() => void useFeed.getState().loadTokens()} />
     );
   else if (tokens.length === 0)
     body = (

@@ -1,7 +1,7 @@
 import '../../components/charts/charts.css';
 import '../dashboard/dashboard.css';
 import './sources.css';
-import { Plus, Radio, RefreshCw, Rocket, TriangleAlert } from 'lucide-react';
+import { Plus, Radio, Rocket, TriangleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Panel, PanelSkeleton } from '../../components/charts/Panel.js';
@@ -11,6 +11,7 @@ import { AddSourceDialog } from './AddSourceDialog.js';
 import { QuarantinePanel } from './QuarantinePanel.js';
 import { SimulatorPanel } from './SimulatorPanel.js';
 import { SourcesTable } from './SourcesTable.js';
+import { LoadFailed } from '../../components/LoadFailed.js';
 
 function useNow(ms: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -33,21 +34,7 @@ function SourcesPanel({ onAdd }: { onAdd: () => void }) {
   if (status === 'idle' || (status === 'loading' && sources.length === 0)) body = <PanelSkeleton rows={4} />;
   else if (status === 'error')
     body = (
-      <EmptyState
-        tone="error"
-        role="alert"
-        icon={<TriangleAlert size={26} />}
-        title="Could not load sources"
-        headingLevel={3}
-        actions={
-          <button type="button" className="button primary" onClick={() => void useSources.getState().load()}>
-            <RefreshCw size={14} aria-hidden="true" />
-            Retry
-          </button>
-        }
-      >
-        <p>{error}</p>
-      </EmptyState>
+      <LoadFailed title="Could not load sources" message={error ?? ''} headingLevel={3} iconSize={26} onRetry={() => void useSources.getState().load()} />
     );
   else if (sources.length === 0)
     body = (
