@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -10,7 +11,8 @@ import { startHeadlessServer, type HeadlessServer, type HeadlessServerOptions } 
 import { CONTENT_SECURITY_POLICY } from '../../main/core/csp.js';
 import type { Services } from '../../main/core/services.js';
 import { tempDir } from '../helpers/tmp.js';
-import { sampleAlert, testServices } from '../helpers/services.js';
+import { repoRoot, sampleAlert, testServices } from '../helpers/services.js';
+import { runCli } from '../helpers/cli.js';
 
 const TOKEN = 'test-token-1234567890-abcdefghijklmnop';
 let server: HeadlessServer | undefined;
@@ -254,5 +256,81 @@ describe('headless server regressions (issue 15)', () => {
     await Promise.all(slow.map((sock) => new Promise((r) => (sock.destroyed ? r(null) : sock.once('close', r)))));
     // and the server still answers a normal client afterwards
     expect((await get(port, '/')).status).toBe(200);
+  });
+});
+
+/** Starts the built `vigil serve`; resolves with its ready line and what it wrote to stderr so far. */
+function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string) {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'main', 'cli', 'bin', 'vigil.mjs'), 'serve', '--port', '0', '--data-dir', tempDir(), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, VIGIL_TOKEN: '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  if (stdin !== undefined) child.stdin.end(stdin);
+  const ready = new Promise<{ line: string; stderr: string }>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /^Vigil is serving at (\S+)$/m.exec(out);
+      if (m) resolve({ line: m[1]!, stderr });
+    });
+    child.once('exit', (code) => reject(new Error(`vigil serve exited with ${code}: ${stderr}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  return { ready, stop };
+}
+
+describe('vigil serve token options (issue 15 item 2)', () => {
+  const good = 'x'.repeat(20) + '-fixed-token-0123456789';
+
+  it('refuses a --token, VIGIL_TOKEN or stdin token shorter than 32 characters', () => {
+    const flag = runCli(['serve', '--port', '0', '--token', 'short-token-123', '--data-dir', tempDir()]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/--token: the token must be at least 32 characters/);
+    const env = runCli(['serve', '--port', '0', '--data-dir', tempDir()], { VIGIL_TOKEN: 'short-token-123' });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toMatch(/VIGIL_TOKEN: the token must be at least 32 characters/);
+    const stdin = runCli(['serve', '--port', '0', '--token-stdin', '--data-dir', tempDir()], {}, 'short\n');
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toMatch(/--token-stdin: the token must be at least 32 characters/);
+    expect(runCli(['serve', '--token', good, '--token-stdin']).stderr).toMatch(/not both/);
+  });
+
+  it('warns that --token shows in the process list, and does not echo a given token', async () => {
+    const served = spawnServe(['--token', good]);
+    try {
+      const { line, stderr } = await served.ready;
+      expect(stderr).toMatch(/--token is visible to every user of this machine in the process list; pass it in VIGIL_TOKEN or on standard input with --token-stdin/);
+      expect(line).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const port = Number(new URL(line).port);
+      expect((await get(port, '/api/health', { Authorization: `Bearer ${good}` })).status).toBe(200);
+    } finally {
+      await served.stop();
+    }
+  });
+
+  it('takes the token from standard input or VIGIL_TOKEN without a warning', async () => {
+    for (const served of [spawnServe(['--token-stdin'], {}, `${good}\n`), spawnServe([], { VIGIL_TOKEN: good })]) {
+      try {
+        const { line, stderr } = await served.ready;
+        expect(stderr).not.toMatch(/warning/);
+        const port = Number(new URL(line).port);
+        expect((await get(port, '/api/health', { Authorization: `Bearer ${good}` })).status).toBe(200);
+        // the page told "bad token" learns how the token was given
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=wrong`);
+        const reason = await new Promise<string>((resolve) => ws.on('close', (_c, r) => resolve(r.toString())));
+        expect(reason).toMatch(/token-source=(stdin|env)$/);
+      } finally {
+        await served.stop();
+      }
+    }
   });
 });
