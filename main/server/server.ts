@@ -13,6 +13,7 @@ import {
 } from '../contract/index.js';
 import { dispatch } from '../core/dispatch.js';
 import type { CallContext, Handlers } from '../core/handlers.js';
+import type { SourcePathPolicy } from '../core/source-policy.js';
 import type { EventBus } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import { SECURITY_HEADERS } from '../core/csp.js';
@@ -34,6 +35,8 @@ export interface HeadlessServerOptions {
   wrongTokenLimit?: FailureLimiterOptions;
   /** Slow-client limits (defaults: CONNECTION_LIMITS). */
   limits?: Partial<ConnectionLimits>;
+  /** Which files a browser may add as sources (default: none). */
+  sourcePaths?: SourcePathPolicy;
   /** The built renderer (dist/renderer). */
   staticDir: string;
   handlers: Handlers;
@@ -211,7 +214,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
         return send(ws, { type: 'result', id: frame.id, ok: false, error: { code: 'CONFLICT', message: 'too many calls in flight' } });
       }
       inFlight++;
-      const ctx: CallContext = { actor: opts.actor(), transport: 'ws' };
+      const ctx: CallContext = { actor: opts.actor(), transport: 'ws', ...(opts.sourcePaths ? { sourcePaths: opts.sourcePaths } : {}) };
       void dispatch(opts.handlers, frame.channel, frame.request, ctx, opts.logger).then((out) => {
         inFlight--;
         send(ws, out.ok ? { type: 'result', id: frame.id, ok: true, result: out.result } : { type: 'result', id: frame.id, ok: false, error: out.error });

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { APP_DIR_NAME } from '../core/paths.js';
 import { createServices, type Services } from '../core/services.js';
 import { registerIpc } from './ipc.js';
+import { createSourcePick, WindowGrants } from './source-pick.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
 import { wireDesktopNotifications } from './notify.js';
@@ -132,7 +133,15 @@ export function start(): void {
     if (phase !== 'running') return; // quit was requested while the database was opening
     // followed files, simulator, LAN feed (when enabled) and live updates from any process
     runtime = await startRuntime(services, `desktop:${process.pid}`);
-    disposeIpc = registerIpc({ services, handlers: runtime.handlers, logger, target: targetContents });
+    // sources.add from the window accepts only files the analyst picked in its native dialog
+    const grants = new WindowGrants();
+    disposeIpc = registerIpc({
+      services,
+      handlers: { ...runtime.handlers, 'sources.pick': createSourcePick(targetContents, grants) },
+      logger,
+      target: targetContents,
+      sourcePaths: (wc) => grants.for(wc),
+    });
 
     openWindow();
     tray = createTray({ iconPath: paths.trayIconPath, onShow: showWindow, onQuit: () => app.quit(), logger });

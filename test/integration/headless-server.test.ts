@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createHandlers } from '../../main/core/handlers.js';
+import { PipelineHost } from '../../main/core/host.js';
+import { SourceDirs } from '../../main/core/source-policy.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { startHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from '../../main/server/server.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/core/csp.js';
@@ -332,5 +334,87 @@ describe('vigil serve token options (issue 15 item 2)', () => {
         await served.stop();
       }
     }
+  });
+});
+
+describe('sources over the headless contract (issue 15 item 3)', () => {
+  let host: PipelineHost | undefined;
+  afterEach(async () => {
+    await host?.stop();
+    host = undefined;
+  });
+
+  /** A server whose browser may add files under `dirs`, with a live pipeline host. */
+  async function startWithSources(dirs: string[] | null) {
+    const staticDir = tempDir();
+    fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Vigil</title>');
+    services = await testServices(tempDir());
+    host = new PipelineHost(services, 'test');
+    await host.start();
+    server = await startHeadlessServer({
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+      staticDir,
+      handlers: createHandlers(services, host),
+      bus: services.bus,
+      logger: silentLogger,
+      actor: () => 'ana',
+      ...(dirs ? { sourcePaths: new SourceDirs(() => dirs) } : {}),
+    });
+    const c = await connect(server.port, TOKEN);
+    await new Promise((r) => c.ws.once('open', r));
+    return c;
+  }
+
+  it('refuses /etc/passwd, ".." traversal and symlink escapes, naming the rule; files under a source folder are followed', async () => {
+    const work = tempDir();
+    const logs = path.join(work, 'logs');
+    fs.mkdirSync(logs);
+    fs.writeFileSync(path.join(work, 'outside.json'), '{"secret": true}\n');
+    fs.symlinkSync('/etc/passwd', path.join(logs, 'passwd.json'));
+    fs.symlinkSync('/etc', path.join(logs, 'etc'));
+    fs.writeFileSync(path.join(logs, 'eve.json'), '');
+    const { call, ws } = await startWithSources([logs]);
+
+    const refused = async (file: string, pattern: RegExp) => {
+      const out = await call('sources.add', { path: file, format: 'eve' });
+      expect(out, file).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(pattern) } });
+    };
+    await refused('/etc/passwd', /^\/etc\/passwd is outside the source folders vigil serve allows \(.*logs\)/);
+    await refused(`${logs}/../outside.json`, /must not contain "\.\."/);
+    await refused(path.join(logs, 'passwd.json'), /leads to \/etc\/passwd \(a symbolic link\), outside the source folders/);
+    await refused(path.join(logs, 'etc', 'passwd'), /leads to \/etc\/passwd \(a symbolic link\)/);
+    await refused(logs, /outside the source folders/); // the folder itself is not a file under it
+    expect(services!.pipelineRepo.listSources()).toEqual([]);
+    expect((await call('quarantine.list', {})).result.items).toEqual([]);
+
+    // the browser cannot widen the folders either
+    expect(await call('settings.set', { patch: { sourceDirs: ['/'] } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/command line/) } });
+
+    const ok = await call('sources.add', { path: path.join(logs, 'eve.json'), format: 'eve' });
+    expect(ok).toMatchObject({ ok: true, result: { path: path.join(logs, 'eve.json') } });
+    // a file that does not exist yet, in a source folder, is fine too
+    expect(await call('sources.add', { path: path.join(logs, 'later.json'), format: 'eve' })).toMatchObject({ ok: true });
+    // choosing a file with a native dialog is the desktop app's
+    expect(await call('sources.pick', {})).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    ws.close();
+  });
+
+  it('with no source folder, or no policy at all, the browser cannot add any source', async () => {
+    const file = path.join(tempDir(), 'eve.json');
+    fs.writeFileSync(file, '');
+    const none = await startWithSources([]);
+    expect(await none.call('sources.add', { path: file, format: 'eve' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/none is set; start vigil serve with --source-dir DIR/) },
+    });
+    none.ws.close();
+    await server!.close();
+    await host!.stop();
+    await services!.close();
+    const bare = await startWithSources(null);
+    expect(await bare.call('sources.add', { path: file, format: 'eve' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    bare.ws.close();
   });
 });

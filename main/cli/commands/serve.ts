@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parse, intOption, type Parsed } from '../args.js';
 import { appRoot, dataDirFrom, headlessServices } from '../context.js';
@@ -5,10 +6,12 @@ import { startHeadlessServer } from '../../server/server.js';
 import { generateToken, tokenProblem } from '../../server/auth.js';
 import type { TokenSource } from '../../contract/index.js';
 import { startRuntime } from '../../core/runtime.js';
+import { SourceDirs } from '../../core/source-policy.js';
 import { UsageError, UserError } from '../errors.js';
 import { printLine } from '../output.js';
 
-export const serveHelp = `Usage: vigil serve [--port N] [--host ADDR] [--allowed-host NAME]... [--token-stdin] [--data-dir D]
+export const serveHelp = `Usage: vigil serve [--port N] [--host ADDR] [--allowed-host NAME]... [--source-dir DIR]...
+                  [--token-stdin] [--data-dir D]
 
 Serves the Vigil console in a browser (headless mode): the same screens and the same contract as
 the desktop app, over HTTP and one WebSocket, bound to 127.0.0.1 by default.
@@ -19,6 +22,8 @@ Options:
                         console to the network: only the token protects it.
   --allowed-host NAME   a name teammates use to reach this host (repeatable). Requests must name
                         the server by one of its addresses or these names (DNS-rebinding guard).
+  --source-dir DIR      a folder whose files the browser may add as sources (repeatable; adds to
+                        the sourceDirs setting). With none, the browser cannot add sources.
   --token-stdin         read the access token from the first line of standard input
   --token T             access token (at least 32 characters). Visible to every user of this
                         machine in the process list: prefer VIGIL_TOKEN or --token-stdin.
@@ -89,6 +94,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     'allowed-host': { type: 'string', multiple: true },
+    'source-dir': { type: 'string', multiple: true },
     token: { type: 'string' },
     'token-stdin': { type: 'boolean' },
     'data-dir': { type: 'string' },
@@ -100,6 +106,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const port = intOption('serve', 'port', args.str('port'), 0, 65535) ?? 4780;
   const host = args.str('host') ?? '127.0.0.1';
   const { token, source } = await chooseToken(args, process.env);
+  const sourceDirs = listOption(args, 'source-dir').map((d) => path.resolve(d));
+  for (const d of sourceDirs) {
+    if (!fs.statSync(d, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--source-dir ${d} is not a folder`, 'serve');
+  }
   const services = await headlessServices(dataDirFrom(args.str('data-dir')));
   // this process follows the configured sources, runs the simulator and (when enabled) the LAN feed
   const runtime = await startRuntime(services, `serve:${process.pid}`);
@@ -112,6 +122,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       token,
       tokenSource: source,
       allowedHosts: listOption(args, 'allowed-host'),
+      sourcePaths: new SourceDirs(() => [...sourceDirs, ...services.settings.get().sourceDirs]),
       staticDir: path.join(appRoot(), 'dist', 'renderer'),
       handlers,
       bus: services.bus,
