@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse, intOption, type Parsed } from '../args.js';
 import { appRoot, dataDirFrom, headlessServices } from '../context.js';
 import { startHeadlessServer } from '../../server/server.js';
+import { isLoopbackAddress, isWildcardAddress } from '../../server/host-check.js';
 import { generateToken, tokenProblem } from '../../server/auth.js';
 import type { TokenSource } from '../../contract/index.js';
 import { startRuntime } from '../../core/runtime.js';
@@ -136,6 +137,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use; pick another with --port`);
     if (code === 'EADDRNOTAVAIL') throw new UserError(`${host} is not an address of this machine`);
     throw err instanceof Error ? new UserError(err.message) : err;
+  }
+  if (host !== 'localhost' && !isLoopbackAddress(host)) {
+    const names = listOption(args, 'allowed-host');
+    process.stderr.write(
+      `vigil: note: bound to ${host}: whoever reaches port ${server.port} and has the token can use the console. ` +
+        `Requests must name this host by ${isWildcardAddress(host) ? "one of this machine's addresses" : host}` +
+        `${names.length ? ` or ${names.join(', ')}` : ' (add names with --allowed-host)'}.\n`,
+    );
   }
   // a token the user gave is theirs to keep: it is not echoed to the terminal or a service log
   printLine(`Vigil is serving at ${source === 'launch' ? server.url : server.url.replace(/\?token=.*$/, '')}`);
