@@ -45,7 +45,7 @@ try {
   new Database(':memory:').close();
 } catch (err) {
   console.error(`better-sqlite3 does not load in Node (${String(err.message).split('\n')[0]}); rebuilding for Node`);
-  run('npm', ['rebuild', 'better-sqlite3', 'keytar']);
+  run('npm', ['rebuild', 'better-sqlite3']);
 }
 
 // 3. Vitest, inside a private D-Bus session with an unlocked gnome-keyring when both exist, so

@@ -166,6 +166,8 @@ export const consoleChannels = {
   'savedFilters.remove': { request: z.object({ id: z.number().int().positive() }).strict(), response: z.object({ removed: z.boolean() }) },
   'sources.list': { request: z.object({}).strict().default({}), response: z.array(LiveSource) },
   'sources.add': { request: SourceAddRequest, response: LiveSource },
+  /** Desktop only: the native file dialog; the chosen file may then be added (null: cancelled). */
+  'sources.pick': { request: z.object({}).strict().default({}), response: z.object({ path: z.string().nullable() }) },
   'sources.setEnabled': { request: z.object({ id: z.string().min(1).max(4200), enabled: z.boolean() }).strict(), response: LiveSource },
   'sources.remove': { request: z.object({ id: z.string().min(1).max(4200) }).strict(), response: z.object({ removed: z.boolean() }) },
   'simulator.status': { request: z.object({}).strict().default({}), response: SimulatorStatus },

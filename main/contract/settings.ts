@@ -42,6 +42,11 @@ export const Settings = z
     geoCityDb: z.string().max(4096).default(''),
     geoCountryDb: z.string().max(4096).default(''),
     geoAsnDb: z.string().max(4096).default(''),
+    /**
+     * Folders whose files `vigil serve` lets a browser add as sources (besides --source-dir).
+     * Changed only on the command line: the desktop app and the browser cannot widen them.
+     */
+    sourceDirs: z.array(z.string().trim().min(1).max(4096)).max(64).default([]),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

@@ -35,3 +35,15 @@ export const IPC_EVENT_CHANNEL = 'vigil:event';
 /** Headless WebSocket path and close codes. */
 export const HEADLESS_WS_PATH = '/api/ws';
 export const CLOSE_UNAUTHORIZED = 4001;
+
+/**
+ * How `vigil serve` got its token: a fresh one per launch, `--token`, `VIGIL_TOKEN` or
+ * `--token-stdin`. A refused socket is closed with CLOSE_UNAUTHORIZED and the reason
+ * `unauthorizedReason(source)`, so the access-denied page can say where the right token is.
+ */
+export const TOKEN_SOURCES = ['launch', 'flag', 'env', 'stdin'] as const;
+export type TokenSource = (typeof TOKEN_SOURCES)[number];
+export const UNAUTHORIZED_REASON_PREFIX = 'a valid token is required; token-source=';
+export function unauthorizedReason(source: TokenSource): string {
+  return `${UNAUTHORIZED_REASON_PREFIX}${source}`;
+}

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   ContractError,
   type AppHealth,
@@ -13,6 +14,7 @@ import { createFeedHandlers } from './feed-handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
+import type { SourcePathPolicy } from './source-policy.js';
 
 /** Settings key → GeoResolver.open option. */
 const GEO_OPTION = { geoCityDb: 'cityDb', geoCountryDb: 'countryDb', geoAsnDb: 'asnDb' } as const;
@@ -21,6 +23,18 @@ const GEO_OPTION = { geoCityDb: 'cityDb', geoCountryDb: 'countryDb', geoAsnDb: '
 export interface CallContext {
   actor: string;
   transport: 'ipc' | 'ws' | 'cli' | 'test';
+  /** Which files this caller may add as sources (core/source-policy.ts); set by the UI transports. */
+  sourcePaths?: SourcePathPolicy;
+}
+
+/**
+ * The CLI runs as the user on purpose and may follow any file; a UI transport (desktop window,
+ * headless browser) only what its policy allows, and nothing when it brought none.
+ */
+function checkSourcePath(file: string, ctx: CallContext): void {
+  if (ctx.transport === 'cli' || ctx.transport === 'test') return;
+  if (!ctx.sourcePaths) throw new ContractError('FORBIDDEN', 'sources cannot be added over this connection');
+  ctx.sourcePaths.check(file);
 }
 
 export type Handler<C extends ChannelName> = (req: Request<C>, ctx: CallContext) => Response<C> | Promise<Response<C>>;
@@ -99,6 +113,12 @@ export function createHandlers(s: Services, host: PipelineHost | null = null, fe
 
     'settings.get': () => s.settings.get(),
     'settings.set': async (req, ctx) => {
+      // the source folders decide which files a browser may make Vigil read: the command line only
+      if (req.patch.sourceDirs !== undefined && (ctx.transport === 'ipc' || ctx.transport === 'ws')) {
+        throw new ContractError('FORBIDDEN', 'sourceDirs can be changed only on the command line: vigil settings set sourceDirs DIR[,DIR...]');
+      }
+      const relative = (req.patch.sourceDirs ?? []).filter((d) => !path.isAbsolute(d));
+      if (relative.length > 0) throw new ContractError('BAD_REQUEST', 'invalid settings', relative.map((d) => `sourceDirs: ${d} is not an absolute path`));
       // a geo file must open as an mmdb of the right kind before it is saved
       for (const key of ['geoCityDb', 'geoCountryDb', 'geoAsnDb'] as const) {
         const file = req.patch[key];
@@ -178,7 +198,14 @@ export function createHandlers(s: Services, host: PipelineHost | null = null, fe
     'savedFilters.save': (req, ctx) => c.saveFilter(req.name, req.filter, ctx.actor),
     'savedFilters.remove': (req) => ({ removed: c.removeSavedFilter(req.id) }),
     'sources.list': () => (host ? host.listSources() : s.pipelineRepo.listSources().map((x) => ({ ...x, live: null }))),
-    'sources.add': (req, ctx) => needHost().addSource(req.path, req.format, req.start_at, ctx.actor),
+    'sources.add': (req, ctx) => {
+      checkSourcePath(req.path, ctx);
+      return needHost().addSource(req.path, req.format, req.start_at, ctx.actor);
+    },
+    // the desktop shell answers this one itself with the native file dialog (shell/source-pick.ts)
+    'sources.pick': () => {
+      throw new ContractError('CONFLICT', 'choosing a file needs the desktop app; in a browser, type the path of a file under a source folder');
+    },
     'sources.setEnabled': (req, ctx) => needHost().setSourceEnabled(req.id, req.enabled, ctx.actor),
     'sources.remove': async (req, ctx) => ({ removed: await needHost().removeSource(req.id, ctx.actor) }),
     'simulator.status': () => needHost().simulatorStatus(),

@@ -1,5 +1,5 @@
 import { FeedService } from '../feed/service.js';
-import { KeychainVault, keychainServiceFor } from '../secrets/vault.js';
+import { openVault, type SecretStore } from '../secrets/vault.js';
 import { createFeedSetStatus } from './feed-handlers.js';
 import { createHandlers, type Handlers } from './handlers.js';
 import { PipelineHost } from './host.js';
@@ -20,7 +20,7 @@ export interface Runtime {
  * handlers over it, the LAN feed (off by default; started only when enabled), and the outbox
  * watcher that turns writes from ANY process into push events.
  */
-export async function startRuntime(s: Services, processName: string): Promise<Runtime> {
+export async function startRuntime(s: Services, processName: string, secrets?: SecretStore): Promise<Runtime> {
   const host = new PipelineHost(s, processName);
   await host.start();
   let handlers: Handlers | null = null;
@@ -33,7 +33,8 @@ export async function startRuntime(s: Services, processName: string): Promise<Ru
     appName: s.config.appName,
     appVersion: s.config.appVersion,
     resourcesDir: s.config.resourcesDir,
-    secrets: new KeychainVault(keychainServiceFor(s.config.dataDir)),
+    // the desktop app passes its vault (with safeStorage); plain Node opens the keychain-only one
+    secrets: secrets ?? openVault(s.config.dataDir, { logger: s.logger }),
     // set_status from analyst tokens goes through the same dispatch and handler as the UI
     setStatus: createFeedSetStatus(() => handlers!, s.logger),
     processName,

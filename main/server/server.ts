@@ -7,14 +7,19 @@ import {
   ClientFrame,
   CLOSE_UNAUTHORIZED,
   HEADLESS_WS_PATH,
+  unauthorizedReason,
   type ServerFrame,
+  type TokenSource,
 } from '../contract/index.js';
 import { dispatch } from '../core/dispatch.js';
 import type { CallContext, Handlers } from '../core/handlers.js';
+import type { SourcePathPolicy } from '../core/source-policy.js';
 import type { EventBus } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import { SECURITY_HEADERS } from '../core/csp.js';
-import { hostAllowed, presentedToken, tokenMatches } from './auth.js';
+import { presentedToken, tokenMatches, tokenProblem } from './auth.js';
+import { createHostCheck, isWildcardAddress, originAllowed, type HostCheck } from './host-check.js';
+import { FailureLimiter, type FailureLimiterOptions } from './rate-limit.js';
 import { mimeType, resolveStatic } from './static.js';
 
 export interface HeadlessServerOptions {
@@ -22,6 +27,16 @@ export interface HeadlessServerOptions {
   /** 0 picks a free port. */
   port: number;
   token: string;
+  /** How the token was given; a refused page is told, so it can say where the right one is. */
+  tokenSource?: TokenSource;
+  /** Extra Host names accepted besides the bound address (`vigil serve --allowed-host`). */
+  allowedHosts?: readonly string[];
+  /** Wrong-token throttle per client address (defaults: WRONG_TOKEN_LIMIT). */
+  wrongTokenLimit?: FailureLimiterOptions;
+  /** Slow-client limits (defaults: CONNECTION_LIMITS). */
+  limits?: Partial<ConnectionLimits>;
+  /** Which files a browser may add as sources (default: none). */
+  sourcePaths?: SourcePathPolicy;
   /** The built renderer (dist/renderer). */
   staticDir: string;
   handlers: Handlers;
@@ -39,6 +54,28 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
+export interface ConnectionLimits {
+  /** A client must finish sending its request headers within this many ms (slow loris). */
+  headersTimeoutMs: number;
+  /** ... and its whole request within this many ms. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this many ms. */
+  keepAliveTimeoutMs: number;
+  /** Simultaneous connections (sockets beyond it are closed at once). */
+  maxConnections: number;
+}
+
+/** One analyst's browser opens a handful of connections; these bound what slow clients can hold. */
+export const CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 256,
+};
+
+/** 10 wrong tokens at once, then one every 2 s per address. */
+export const WRONG_TOKEN_LIMIT: FailureLimiterOptions = { burst: 10, refillPerSecond: 0.5 };
+
 /** Largest inbound frame; contract requests are small. */
 const MAX_FRAME_BYTES = 1024 * 1024;
 /** Calls a single page may have in flight before it is told to slow down. */
@@ -50,20 +87,38 @@ function send(ws: WebSocket, frame: ServerFrame): void {
 
 /**
  * Headless mode: serves the built renderer and the SAME contract as the Electron IPC over one
- * WebSocket. Every contract call needs the per-launch token; Host and Origin are checked so a
- * web page elsewhere cannot reach it through DNS rebinding.
+ * WebSocket. Every contract call needs the token; Host (and Origin) are checked on every bind
+ * so a web page elsewhere cannot reach it through DNS rebinding; an address that guesses wrong
+ * tokens is throttled (429 + Retry-After); slow clients are cut off (header/request timeouts,
+ * a connection cap).
  */
 export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<HeadlessServer> {
+  const problem = tokenProblem(opts.token);
+  if (problem) throw new Error(problem);
   const staticRoot = path.resolve(opts.staticDir);
   if (!fs.existsSync(path.join(staticRoot, 'index.html'))) {
     throw new Error(`the renderer is not built (${path.join(staticRoot, 'index.html')} is missing); run "npm run build" first`);
   }
-  let boundPort = opts.port;
+  const limits: ConnectionLimits = { ...CONNECTION_LIMITS, ...opts.limits };
+  const limiter = new FailureLimiter(opts.wrongTokenLimit ?? WRONG_TOKEN_LIMIT);
+  const tokenSource: TokenSource = opts.tokenSource ?? 'launch';
+  // set once the port is known (port 0 picks one)
+  let hostOk: HostCheck = () => false;
 
-  const server = http.createServer((req, res) => {
+  /** The token check with the wrong-token throttle: 'ok', 'wrong', or seconds to wait. */
+  const authorize = (req: http.IncomingMessage, url: URL): 'ok' | 'wrong' | number => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = limiter.retryAfter(address);
+    if (wait > 0) return wait;
+    if (tokenMatches(presentedToken(req, url), opts.token)) return 'ok';
+    limiter.fail(address);
+    return 'wrong';
+  };
+
+  const server = http.createServer({ connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://vigil.invalid');
     const headers: Record<string, string> = { ...SECURITY_HEADERS };
-    if (!hostAllowed(req.headers.host, opts.host, boundPort)) {
+    if (!hostOk(req.headers.host)) {
       res.writeHead(421, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('misdirected request\n');
       return;
     }
@@ -72,7 +127,13 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
       return;
     }
     if (url.pathname.startsWith('/api/')) {
-      if (!tokenMatches(presentedToken(req, url), opts.token)) {
+      const verdict = authorize(req, url);
+      if (typeof verdict === 'number') {
+        res.writeHead(429, { ...headers, 'Content-Type': 'application/json', 'Retry-After': String(verdict) });
+        res.end(JSON.stringify({ code: 'UNAUTHORIZED', message: `too many wrong tokens from this address; try again in ${verdict} s` }));
+        return;
+      }
+      if (verdict === 'wrong') {
         res.writeHead(401, { ...headers, 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer' });
         res.end(JSON.stringify({ code: 'UNAUTHORIZED', message: 'a valid token is required' }));
         return;
@@ -104,26 +165,28 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     }
     fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
   });
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://vigil.invalid');
-    const reject = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const reject = (status: number, text: string, extra = '') => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${extra}Content-Length: 0\r\n\r\n`);
     };
     if (url.pathname !== HEADLESS_WS_PATH) return reject(404, 'Not Found');
-    if (!hostAllowed(req.headers.host, opts.host, boundPort)) return reject(421, 'Misdirected Request');
-    const origin = req.headers.origin;
-    if (origin !== undefined && !hostAllowed(origin.replace(/^https?:\/\//, ''), opts.host, boundPort)) {
-      return reject(403, 'Forbidden');
-    }
-    const authorized = tokenMatches(presentedToken(req, url), opts.token);
+    if (!hostOk(req.headers.host)) return reject(421, 'Misdirected Request');
+    if (!originAllowed(req.headers.origin, hostOk)) return reject(403, 'Forbidden');
+    const verdict = authorize(req, url);
+    if (typeof verdict === 'number') return reject(429, 'Too Many Requests', `Retry-After: ${verdict}\r\n`);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!authorized) {
+      if (verdict !== 'ok') {
         // Accept then close with the contract's code, so the page can tell "bad token" apart
-        // from a network failure and say so.
-        ws.close(CLOSE_UNAUTHORIZED, 'a valid token is required');
+        // from a network failure, and say how this server was given its token.
+        ws.close(CLOSE_UNAUTHORIZED, unauthorizedReason(tokenSource));
         return;
       }
       wss.emit('connection', ws, req);
@@ -151,7 +214,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
         return send(ws, { type: 'result', id: frame.id, ok: false, error: { code: 'CONFLICT', message: 'too many calls in flight' } });
       }
       inFlight++;
-      const ctx: CallContext = { actor: opts.actor(), transport: 'ws' };
+      const ctx: CallContext = { actor: opts.actor(), transport: 'ws', ...(opts.sourcePaths ? { sourcePaths: opts.sourcePaths } : {}) };
       void dispatch(opts.handlers, frame.channel, frame.request, ctx, opts.logger).then((out) => {
         inFlight--;
         send(ws, out.ok ? { type: 'result', id: frame.id, ok: true, result: out.result } : { type: 'result', id: frame.id, ok: false, error: out.error });
@@ -173,8 +236,11 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
       resolve();
     });
   });
-  boundPort = (server.address() as AddressInfo).port;
-  const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const boundPort = (server.address() as AddressInfo).port;
+  hostOk = createHostCheck({ bindHost: opts.host, port: boundPort, allowedNames: opts.allowedHosts ?? [] });
+  // a wildcard bind is reached on this machine through loopback; teammates use an address or name
+  const shown = isWildcardAddress(opts.host) ? (opts.host.includes(':') ? '::1' : '127.0.0.1') : opts.host;
+  const urlHost = shown.includes(':') ? `[${shown}]` : shown;
 
   return {
     port: boundPort,

@@ -4,6 +4,7 @@ import { dispatch } from '../core/dispatch.js';
 import type { Handlers } from '../core/handlers.js';
 import type { Logger } from '../core/logger.js';
 import type { Services } from '../core/services.js';
+import type { SourcePathPolicy } from '../core/source-policy.js';
 import { isAppUrl } from './app-url.js';
 import { checkIpcSender } from './sender-check.js';
 
@@ -15,6 +16,8 @@ export interface IpcOptions {
   logger: Logger;
   /** The webContents of our window, or null while there is none. Calls from anything else are refused. */
   target: () => WebContents | null;
+  /** Which files the calling window may add as sources (the files picked in its dialog). */
+  sourcePaths: (sender: WebContents) => SourcePathPolicy;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface IpcOptions {
  * and then going through core/dispatch (schema validation, typed errors). Returns the function
  * that unregisters everything (used on quit).
  */
-export function registerIpc({ services, handlers, logger, target }: IpcOptions): () => void {
+export function registerIpc({ services, handlers, logger, target, sourcePaths }: IpcOptions): () => void {
   let refusedLogged = 0;
   for (const channel of CHANNEL_NAMES) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, request: unknown): Promise<CallOutcome<unknown>> => {
@@ -32,7 +35,8 @@ export function registerIpc({ services, handlers, logger, target }: IpcOptions):
         if (refusedLogged++ < 50) logger.warn('ipc call refused', { channel, reason: verdict.reason });
         return { ok: false, error: { code: 'FORBIDDEN', message: `${channel} refused: ${verdict.reason}` } };
       }
-      return dispatch(handlers, channel, request, { actor: services.settings.get().analystName, transport: 'ipc' }, logger);
+      const ctx = { actor: services.settings.get().analystName, transport: 'ipc' as const, sourcePaths: sourcePaths(event.sender) };
+      return dispatch(handlers, channel, request, ctx, logger);
     });
   }
 

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, safeStorage, session, type BrowserWindow } from 'electron';
 import { readPackageMeta } from '../core/app-meta.js';
 import { startRuntime, type Runtime } from '../core/runtime.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { APP_DIR_NAME } from '../core/paths.js';
 import { createServices, type Services } from '../core/services.js';
+import { openVault } from '../secrets/vault.js';
 import { registerIpc } from './ipc.js';
+import { createSourcePick, WindowGrants } from './source-pick.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
 import { wireDesktopNotifications } from './notify.js';
@@ -131,8 +133,18 @@ export function start(): void {
     });
     if (phase !== 'running') return; // quit was requested while the database was opening
     // followed files, simulator, LAN feed (when enabled) and live updates from any process
-    runtime = await startRuntime(services, `desktop:${process.pid}`);
-    disposeIpc = registerIpc({ services, handlers: runtime.handlers, logger, target: targetContents });
+    // secrets: the vault's master key is wrapped by safeStorage here, and kept in the OS keychain
+    // too so `vigil serve` and the CLI read the same secrets (main/secrets/vault.ts)
+    runtime = await startRuntime(services, `desktop:${process.pid}`, openVault(dataDir, { logger, safeStorage }));
+    // sources.add from the window accepts only files the analyst picked in its native dialog
+    const grants = new WindowGrants();
+    disposeIpc = registerIpc({
+      services,
+      handlers: { ...runtime.handlers, 'sources.pick': createSourcePick(targetContents, grants) },
+      logger,
+      target: targetContents,
+      sourcePaths: (wc) => grants.for(wc),
+    });
 
     openWindow();
     tray = createTray({ iconPath: paths.trayIconPath, onShow: showWindow, onQuit: () => app.quit(), logger });

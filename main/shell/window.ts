@@ -6,6 +6,7 @@ import { APP_SCHEME, APP_START_URL, isAppUrl } from './app-url.js';
 import { openExternalAllowed } from './external.js';
 import { describeUrlForLog } from './external-policy.js';
 import { isPermissionGranted } from './permission-policy.js';
+import { devToolsAllowed } from './devtools-policy.js';
 
 /** The dark theme's page background, so the window never flashes white before the first paint. */
 export const WINDOW_BACKGROUND = '#11151d';
@@ -79,6 +80,12 @@ export function guardWebContents(contents: WebContents, logger: Logger): void {
     event.preventDefault();
     refuse('webview', params?.src ?? '');
   });
+  // belt and braces for every webContents, not only the main window's webPreferences
+  contents.on('devtools-opened', () => {
+    if (devToolsAllowed(app.isPackaged)) return;
+    contents.closeDevTools();
+    refuse('devtools', contents.getURL());
+  });
 }
 
 export interface MainWindowOptions {
@@ -113,8 +120,8 @@ export function createMainWindow({ preloadPath, iconPath, logger }: MainWindowOp
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
-      // DevTools in development builds only (or on request, for support sessions).
-      devTools: !app.isPackaged || process.env['VIGIL_DEVTOOLS'] === '1',
+      // DevTools in development builds only; a packaged build has no way to turn them on.
+      devTools: devToolsAllowed(app.isPackaged),
     },
   });
 

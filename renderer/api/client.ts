@@ -60,7 +60,8 @@ export function createApi(win: Window = window): VigilApi {
   const token = takeToken(win);
   return createApiFromTransport(
     createWsTransport({
-      url: token ? headlessSocketUrl(token, WS_PATH, win.location) : null,
+      // without a token the socket is still opened: its refusal says how the server got its token
+      url: headlessSocketUrl(token, WS_PATH, win.location),
       onDenied: () => forgetToken(win),
     }),
   );

@@ -41,8 +41,8 @@ export function forgetToken(win: Window = window): void {
   }
 }
 
-/** ws(s)://<host>/api/ws?token=<token> for the page's own origin. */
-export function headlessSocketUrl(token: string, path: string, loc: Location = window.location): string {
+/** ws(s)://<host>/api/ws?token=<token> for the page's own origin (no query without a token). */
+export function headlessSocketUrl(token: string | null, path: string, loc: Location = window.location): string {
   const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${loc.host}${path}?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${loc.host}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }

@@ -1,3 +1,5 @@
+import type { TokenSource } from '../../main/contract/wire.js';
+
 /** Connection state as the UI shows it. */
 export type ConnectionStatus =
   /** First connection attempt in progress (calls are queued). */
@@ -18,6 +20,8 @@ export interface ConnectionInfo {
   retryAt: number | null;
   /** Whether a connection was ever established in this page. */
   everConnected: boolean;
+  /** When denied: how `vigil serve` was given its token (null when the server did not say). */
+  tokenSource?: TokenSource | null;
 }
 
 /** What both transports implement; `api/client.ts` puts the typed face on it. */

@@ -1,9 +1,18 @@
-import type { CLOSE_UNAUTHORIZED } from '../../main/contract/wire.js';
+import type { CLOSE_UNAUTHORIZED, TokenSource, UNAUTHORIZED_REASON_PREFIX } from '../../main/contract/wire.js';
 import { ApiError, isErrorShape } from './errors.js';
 import type { ConnectionInfo, Transport } from './transport.js';
 
 /** The contract's close code for a refused token (kept in sync by the type check). */
 const CLOSE_DENIED: typeof CLOSE_UNAUTHORIZED = 4001;
+const DENIED_REASON: typeof UNAUTHORIZED_REASON_PREFIX = 'a valid token is required; token-source=';
+const TOKEN_SOURCES: readonly TokenSource[] = ['launch', 'flag', 'env', 'stdin'];
+
+/** The token source named in a 4001 close reason, or null. */
+export function tokenSourceFromReason(reason: string): TokenSource | null {
+  if (!reason.startsWith(DENIED_REASON)) return null;
+  const name = reason.slice(DENIED_REASON.length);
+  return TOKEN_SOURCES.find((s) => s === name) ?? null;
+}
 
 /** Reconnect delays: 1 s, 2 s, 4 s, 8 s, then 15 s forever. */
 export function backoffDelay(attempt: number): number {
@@ -70,8 +79,8 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     for (const p of list) p.reject(makeError(p));
   }
 
-  function deny(): void {
-    setState({ status: 'denied', retryAt: null });
+  function deny(tokenSource: TokenSource | null = null): void {
+    setState({ status: 'denied', retryAt: null, tokenSource });
     const err = (p: Pending) => new ApiError('UNAUTHORIZED', 'Access denied: the token was refused', undefined, p.channel);
     rejectAll(inFlight.values(), err);
     inFlight.clear();
@@ -148,7 +157,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       socket = null;
       const lost = (p: Pending) => new ApiError('DISCONNECTED', 'The connection to Vigil was lost', undefined, p.channel);
       if (ev.code === CLOSE_DENIED) {
-        deny();
+        deny(tokenSourceFromReason(ev.reason));
         return;
       }
       rejectAll(inFlight.values(), lost);

@@ -71,6 +71,7 @@ function Screen({ route }: { route: Route }) {
 export function App() {
   const route = useRoute();
   const status = useConnection((s) => s.status);
+  const tokenSource = useConnection((s) => s.tokenSource ?? null);
   useEventWiring();
 
   // Move focus to the new screen's heading on navigation (not on first load).
@@ -83,7 +84,7 @@ export function App() {
     focusMain();
   }, [route.name]);
 
-  if (status === 'denied') return <AccessDenied />;
+  if (status === 'denied') return <AccessDenied tokenSource={tokenSource} />;
 
   return (
     <div className="app">

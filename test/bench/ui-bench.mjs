@@ -16,6 +16,7 @@
  */
 /* global document, requestAnimationFrame -- used inside page.evaluate (runs in the browser) */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -300,8 +301,12 @@ function timeQueries(dataDir) {
 // ---------- 3. the browser ----------
 
 function startServe(dataDir) {
-  const token = `bench-${Math.random().toString(36).slice(2)}`;
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--token', token, '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const token = `bench-${crypto.randomBytes(24).toString('base64url')}`;
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    env: { ...process.env, VIGIL_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -312,7 +317,7 @@ function startServe(dataDir) {
       const m = /Vigil is serving at (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1], child });
+        resolve({ url: `${m[1]}?token=${encodeURIComponent(token)}`, child });
       }
     });
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));

@@ -138,6 +138,24 @@ test.describe('desktop app (Electron)', () => {
     expect(verdicts).toEqual({ unknownChannel: 'rejected', unknownEvent: 'thrown', badCode: 'BAD_REQUEST' });
   });
 
+  test('issue 15 item 3: sources.add accepts only files picked in the native dialog of this window', async () => {
+    const file = path.join(dataDir, 'picked-eve.json');
+    fs.writeFileSync(file, '');
+    const invoke = (channel: string, request: unknown) =>
+      page.evaluate(([c, r]) => (window as unknown as WithBridge).vigil!.invoke(c as string, r), [channel, request] as const);
+    // a file the analyst never chose (the audit's /etc/passwd read-back through the quarantine)
+    const passwd = await invoke('sources.add', { path: '/etc/passwd', format: 'eve' });
+    expect(passwd).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining("was not chosen in this window's file dialog") } });
+    expect(await invoke('sources.add', { path: file, format: 'eve' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // the native dialog answers for the analyst here (it cannot be clicked from a test)
+    await app.evaluate(({ dialog }, chosen) => {
+      dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [chosen] })) as typeof dialog.showOpenDialog;
+    }, file);
+    expect(await invoke('sources.pick', {})).toMatchObject({ ok: true, result: { path: file } });
+    expect(await invoke('sources.add', { path: file, format: 'eve' })).toMatchObject({ ok: true, result: { path: file } });
+    expect(await invoke('settings.set', { patch: { sourceDirs: ['/'] } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
   test('push events arrive: settings.set emits settings.changed', async () => {
     const payload = await page.evaluate(async () => {
       const v = (window as unknown as WithBridge).vigil!;

@@ -50,6 +50,9 @@ test('without the token the contract refuses and the page says so', async ({ pag
   expect(wrong.status()).toBe(401);
   await page.goto(`${served.origin}/`);
   await expect(page.getByRole('heading', { name: 'Access denied' })).toBeVisible();
+  // the server was given its token in VIGIL_TOKEN: the page says so instead of asking for a per-launch link
+  await expect(page.getByRole('alert')).toHaveAttribute('data-token-source', 'env');
+  await expect(page.getByRole('alert')).toContainText('The token was fixed when vigil serve started (given with VIGIL_TOKEN)');
   // from the app's own origin, a socket without the token is closed with 4001, a wrong one too
   const codes = await page.evaluate(async (origin) => {
     const close = (url: string) => new Promise<number>((resolve) => (new WebSocket(url).onclose = (e) => resolve(e.code)));

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,10 +26,11 @@ export function vigil(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess
 }
 
 /** Starts `vigil serve` on a free loopback port and waits for its ready line. */
-export async function startServe(opts: { dataDir?: string; token?: string } = {}): Promise<Served> {
+export async function startServe(opts: { dataDir?: string; token?: string; args?: string[] } = {}): Promise<Served> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
-  const token = opts.token ?? `e2e-${Math.random().toString(36).slice(2)}-token`;
-  const child = vigil(['serve', '--port', '0', '--token', token, '--data-dir', dataDir]);
+  const token = opts.token ?? `e2e-${crypto.randomBytes(24).toString('base64url')}`;
+  // the token goes in VIGIL_TOKEN (not --token, which the process list shows)
+  const child = vigil(['serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])], { VIGIL_TOKEN: token });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -39,7 +41,8 @@ export async function startServe(opts: { dataDir?: string; token?: string } = {}
       const m = /^Vigil is serving at (http:\/\/\S+)$/m.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        // a token given to vigil serve is not echoed: the link is the printed one plus ?token=
+        resolve(`${m[1]!}?token=${encodeURIComponent(token)}`);
       }
     });
     child.once('exit', (code) => reject(new Error(`vigil serve exited with ${code}: ${stderr}`)));

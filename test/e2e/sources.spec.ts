@@ -9,7 +9,9 @@ let work: string;
 
 test.beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-src-'));
-  served = await startServe({ dataDir: path.join(work, 'data') });
+  fs.mkdirSync(path.join(work, 'logs'));
+  // the browser may add only files under the source folders vigil serve was given
+  served = await startServe({ dataDir: path.join(work, 'data'), args: ['--source-dir', path.join(work, 'logs')] });
 });
 
 test.afterAll(async () => {
@@ -49,7 +51,7 @@ async function openSources(page: Page): Promise<void> {
 }
 
 test('follow a file from the UI: live counters, contract errors, quarantine, pause/resume, remove', async ({ page }) => {
-  const file = path.join(work, 'eve.json');
+  const file = path.join(work, 'logs', 'eve.json');
   fs.writeFileSync(file, `${eveAlert(1, 'E2E ET SCAN first probe')}\n${eveAlert(2, 'E2E ET SCAN second probe', 1)}\n`);
 
   await openSources(page);
@@ -61,6 +63,10 @@ test('follow a file from the UI: live counters, contract errors, quarantine, pau
   await expect(dialog).toBeVisible();
   await expect(dialog).toHaveAttribute('aria-modal', 'true');
   await expect(dialog.getByLabel('File path')).toBeFocused();
+  // a file outside the source folders is refused, and the dialog says by which rule
+  await dialog.getByLabel('File path').fill('/etc/passwd');
+  await dialog.getByRole('button', { name: 'Add source' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('/etc/passwd is outside the source folders vigil serve allows');
   await dialog.getByLabel('File path').fill(file);
   await dialog.getByRole('radio', { name: /Suricata EVE/ }).check();
   await dialog.getByRole('radio', { name: /Beginning of the file/ }).check();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../main/core/csp.js';
 import { resolveAsset, serveAppRequest } from '../../main/shell/app-protocol.js';
@@ -102,5 +103,26 @@ describe('app:// protocol', () => {
   it('refuses other hosts and methods', async () => {
     expect((await serveAppRequest(root, new Request('app://other/index.html'))).status).toBe(404);
     expect((await serveAppRequest(root, new Request('app://vigil/index.html', { method: 'POST', body: 'x' }))).status).toBe(405);
+  });
+});
+
+describe('devToolsAllowed (issue 15 item 8)', () => {
+  it('packaged builds never get DevTools, whatever the environment says', async () => {
+    const { devToolsAllowed } = await import('../../main/shell/devtools-policy.js');
+    process.env['VIGIL_DEVTOOLS'] = '1';
+    try {
+      expect(devToolsAllowed(true)).toBe(false);
+      expect(devToolsAllowed(false)).toBe(true);
+    } finally {
+      delete process.env['VIGIL_DEVTOOLS'];
+    }
+  });
+
+  it('no shell code reads a DevTools switch from the environment', () => {
+    const shellDir = fileURLToPath(new URL('../../main/shell/', import.meta.url));
+    for (const file of fs.readdirSync(shellDir).filter((f) => f.endsWith('.ts'))) {
+      const text = fs.readFileSync(path.join(shellDir, file), 'utf8');
+      expect(/process\.env\[['"]VIGIL_DEVTOOLS/.test(text), file).toBe(false);
+    }
   });
 });

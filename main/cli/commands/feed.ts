@@ -18,7 +18,7 @@ import {
 import type { Services } from '../../core/services.js';
 import { FeedService } from '../../feed/service.js';
 import { FEED_PATHS } from '../../feed/server.js';
-import { keychainServiceFor, KeychainVault } from '../../secrets/vault.js';
+import { openVault } from '../../secrets/vault.js';
 import { UsageError, UserError } from '../errors.js';
 import { printJson, printLine, printTable } from '../output.js';
 
@@ -102,7 +102,7 @@ ${DATA_DIR_HELP}
 
 const configHelp = `Usage: vigil feed config [options] [--json]
 
-Changes the saved feed configuration (kept in the database; secrets go to the OS keychain).
+Changes the saved feed configuration (kept in the database; secrets go to the encrypted vault, secrets.json).
 A running feed applies it within a second. Without options, prints the configuration.
 
 Options:
@@ -116,14 +116,12 @@ Options:
                                aegis and threatstream cannot send tokens and need one) (repeatable)
   --ips-port N|none            also serve IPS Security Center on this port (its client uses 3001)
   --jwt on|off                 accept HS256 JWTs (role claim mapped to viewer/analyst)
-  --jwt-secret-stdin           read the JWT secret from stdin into the OS keychain
-  --clear-jwt-secret           remove the JWT secret from the keychain
+  --jwt-secret-stdin           read the JWT secret from stdin into the vault
+  --clear-jwt-secret           remove the JWT secret from the vault
   --max-clients N              most simultaneous connections
   --json                       print the resulting status as JSON
 ${DATA_DIR_HELP}
   -h, --help                   show this help`;
-
-/** The keychain service for a data directory: profiles on one machine keep separate secrets. */
 
 function feedServiceFor(s: Services, passive: boolean): FeedService {
   const handlers = createHandlers(s);
@@ -136,7 +134,7 @@ function feedServiceFor(s: Services, passive: boolean): FeedService {
     appName: s.config.appName,
     appVersion: s.config.appVersion,
     resourcesDir: s.config.resourcesDir,
-    secrets: new KeychainVault(keychainServiceFor(s.config.dataDir)),
+    secrets: openVault(s.config.dataDir, { logger: s.logger }),
     setStatus: createFeedSetStatus(handlers, s.logger),
     processName: `feed:${process.pid}`,
     passive,

@@ -5,6 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { MAX_LINE_BYTES, type NormalizeResult } from '../types.js';
+import { jsonTooDeep } from './depth.js';
 import { toUtcIso } from './time.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -91,6 +92,8 @@ export function preflight(line: string): NormalizeResult | null {
 
 /** JSON.parse into an object, or a Reject with the parser's (short, printable) message. */
 export function parseObject(text: string): JsonObject {
+  const tooDeep = jsonTooDeep(text);
+  if (tooDeep) throw new Reject(tooDeep);
   let v: unknown;
   try {
     // A UTF-8 BOM on the first line of a file is not JSON whitespace.

@@ -2,7 +2,7 @@ import { Copy } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/index.js';
 import { toastError, useToasts } from '../../stores/toasts.js';
-import { formatJson } from './json.js';
+import { formatJson, rawOnlyReason } from './json.js';
 import { copyText as copy } from '../../lib/clipboard.js';
 
 /** Copies, or throws so the caller can say it failed. */
@@ -35,7 +35,7 @@ export function RawEvent({ raw, label }: { raw: string; label: string }) {
             ))}
           </div>
         ) : (
-          <span className="faint text-sm">not JSON: shown as received</span>
+          <span className="faint text-sm">{rawOnlyReason(raw)}</span>
         )}
         <button type="button" className="button small" onClick={() => void copy()}>
           <Copy size={12} aria-hidden="true" />

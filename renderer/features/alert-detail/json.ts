@@ -41,14 +41,28 @@ export function isJson(raw: string): boolean {
 }
 
 /**
+ * Past these the layout is not drawn (issue 15 item 5: a line nested 20,000 deep laid out with
+ * indentation grows with depth squared and crashed the renderer); the raw text is shown instead.
+ */
+export const MAX_VIEW_DEPTH = 64;
+export const MAX_VIEW_CHARS = 1_000_000;
+
+/**
  * Tokens of `raw` laid out with `indent` spaces per level; empty objects and arrays stay on one
- * line. Returns null when `raw` is not well-formed JSON (show it as it is, then).
+ * line. Returns null when `raw` is not well-formed JSON, nests deeper than MAX_VIEW_DEPTH or
+ * would lay out to more than MAX_VIEW_CHARS (show it as it is, then).
  */
 export function formatJson(raw: string, indent = 2): JsonToken[] | null {
   if (!isJson(raw)) return null;
   const out: JsonToken[] = [];
   let depth = 0;
-  const newline = () => out.push({ kind: 'space', text: `\n${' '.repeat(depth * indent)}` });
+  let size = 0;
+  let tooBig = false;
+  const newline = () => {
+    size += 1 + depth * indent;
+    if (size > MAX_VIEW_CHARS) tooBig = true;
+    else out.push({ kind: 'space', text: `\n${' '.repeat(depth * indent)}` });
+  };
   let i = 0;
   while (i < raw.length) {
     const c = raw[i]!;
@@ -70,7 +84,7 @@ export function formatJson(raw: string, indent = 2): JsonToken[] | null {
         i = after + 1;
       } else {
         out.push({ kind: 'punct', text: c });
-        depth++;
+        if (++depth > MAX_VIEW_DEPTH) return null;
         newline();
         i++;
       }
@@ -93,8 +107,14 @@ export function formatJson(raw: string, indent = 2): JsonToken[] | null {
       out.push({ kind: text === 'true' || text === 'false' || text === 'null' ? 'literal' : 'number', text });
       i = j;
     }
+    if (tooBig) return null;
   }
   return out;
+}
+
+/** Why `raw` is shown as received rather than laid out. */
+export function rawOnlyReason(raw: string): string {
+  return isJson(raw) ? 'too deeply nested or too large to lay out: shown as received' : 'not JSON: shown as received';
 }
 
 /** The pretty-printed text (what the tokens spell). */

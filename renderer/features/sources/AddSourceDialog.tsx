@@ -1,6 +1,6 @@
-import { CircleAlert, LoaderCircle } from 'lucide-react';
+import { CircleAlert, FolderOpen, LoaderCircle } from 'lucide-react';
 import { useId, useRef, useState } from 'react';
-import { ApiError, errorMessage } from '../../api/index.js';
+import { api, ApiError, errorMessage } from '../../api/index.js';
 import { useSources, type SourceAddInput } from '../../stores/sources.js';
 import { Dialog } from './Dialog.js';
 
@@ -26,14 +26,32 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
   const pathRef = useRef<HTMLInputElement>(null);
+  const pickRef = useRef<HTMLButtonElement>(null);
   const pathHint = useId();
   const errId = useId();
+  // The desktop app follows only files chosen in its native dialog; a browser types a path under
+  // the folders `vigil serve` allows (--source-dir).
+  const desktop = api.transport === 'ipc';
+
+  const toError = (err: unknown): FormError =>
+    err instanceof ApiError ? { message: err.message, issues: err.issues ?? [] } : { message: errorMessage(err), issues: [] };
+
+  const pick = async () => {
+    setError(null);
+    try {
+      const chosen = await api.call('sources.pick');
+      if (chosen.path) setPath(chosen.path);
+    } catch (err) {
+      setError(toError(err));
+    }
+    pickRef.current?.focus();
+  };
 
   const submit = async () => {
     const p = path.trim();
     if (!p) {
-      setError({ message: 'Enter the full path of the file to follow.', issues: [] });
-      pathRef.current?.focus();
+      setError({ message: desktop ? 'Choose the file to follow.' : 'Enter the full path of the file to follow.', issues: [] });
+      (desktop ? pickRef : pathRef).current?.focus();
       return;
     }
     setBusy(true);
@@ -42,13 +60,9 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
       await useSources.getState().add({ path: p, format, start_at: startAt });
       onClose();
     } catch (err) {
-      setError(
-        err instanceof ApiError
-          ? { message: err.message, issues: err.issues ?? [] }
-          : { message: errorMessage(err), issues: [] },
-      );
+      setError(toError(err));
       setBusy(false);
-      pathRef.current?.focus();
+      (desktop ? pickRef : pathRef).current?.focus();
     }
   };
 
@@ -57,7 +71,7 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
       title="Add followed file"
       description="Vigil follows the file like tail -F: it survives rotation and truncation, and resumes from its saved cursor after a restart."
       onClose={onClose}
-      initialFocus={pathRef}
+      initialFocus={desktop ? pickRef : pathRef}
       busy={busy}
       width={520}
       testId="add-source-dialog"
@@ -72,23 +86,34 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
       >
         <label className="field-label">
           File path
-          <input
-            ref={pathRef}
-            className="text-input mono"
-            type="text"
-            name="path"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            placeholder="/var/log/suricata/eve.json"
-            spellCheck={false}
-            autoComplete="off"
-            maxLength={4096}
-            aria-describedby={error ? `${errId} ${pathHint}` : pathHint}
-            aria-invalid={error ? true : undefined}
-            required
-          />
+          <span className={desktop ? 'path-pick' : undefined}>
+            <input
+              ref={pathRef}
+              className="text-input mono"
+              type="text"
+              name="path"
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+              placeholder={desktop ? 'No file chosen' : '/var/log/suricata/eve.json'}
+              readOnly={desktop}
+              spellCheck={false}
+              autoComplete="off"
+              maxLength={4096}
+              aria-describedby={error ? `${errId} ${pathHint}` : pathHint}
+              aria-invalid={error ? true : undefined}
+              required
+            />
+            {desktop ? (
+              <button ref={pickRef} type="button" className="button" onClick={() => void pick()} disabled={busy}>
+                <FolderOpen size={14} aria-hidden="true" />
+                Choose file…
+              </button>
+            ) : null}
+          </span>
           <span id={pathHint} className="field-hint">
-            An absolute path on the machine running Vigil. The file may not exist yet.
+            {desktop
+              ? 'Vigil follows only files you choose here.'
+              : 'An absolute path on the machine running Vigil, under a folder vigil serve allows (--source-dir). The file may not exist yet.'}
           </span>
         </label>
         <fieldset className="choice-group">
