@@ -2,9 +2,9 @@ import { Agent } from 'undici';
 import type { ConnectorTimeouts, TlsTrust } from '../contract/connectors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { CircuitBreaker, systemClock, TokenBucket, type BreakerOptions, type BudgetOptions, type Clock } from './limits.js';
-import { redactingLogger, redactString } from './redact.js';
+import { redactingLogger, redactString, type SecretSet } from './redact.js';
 import { connectorFor, PinMismatchError, probeCertificate, tlsProblem } from './trust.js';
-import { ConnectorError, connectorFailure, type CertificateInfo } from './types.js';
+import { ConnectorError, connectorFailure, type CertificateInfo, type CredentialSource } from './types.js';
 
 /**
  * The one HTTP client every connector uses (undici). Per connector: its own Agent and TLS trust
@@ -333,4 +333,47 @@ export class HttpClient {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** `Basic base64(user:password)`. */
+export function basicAuthHeader(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+/** What a connector's clients are built from besides their configuration. */
+export interface ConnectorDeps {
+  credentials: CredentialSource;
+  logger?: Logger;
+  clock?: Clock;
+  random?: () => number;
+  retry?: Partial<RetryOptions>;
+  breaker?: BreakerOptions;
+  /** Requests that may go out at once (default: a tenth of the per-minute budget). */
+  burst?: number;
+}
+
+/** The fields of a connector configuration the HTTP client needs. */
+export interface HttpConnectorConfig {
+  id: string;
+  url: string;
+  trust: TlsTrust;
+  timeouts: ConnectorTimeouts;
+  requestsPerMinute: number;
+}
+
+/** The HTTP client of one configured connector, its budget from `requestsPerMinute`. */
+export function httpClientFor(config: HttpConnectorConfig, deps: ConnectorDeps, secrets: SecretSet): HttpClient {
+  return new HttpClient({
+    name: config.id,
+    baseUrl: config.url,
+    trust: config.trust,
+    timeouts: config.timeouts,
+    budget: { perMinute: config.requestsPerMinute, burst: deps.burst ?? Math.max(1, Math.floor(config.requestsPerMinute / 10)) },
+    ...(deps.breaker ? { breaker: deps.breaker } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
+    secrets: secrets.list,
+  });
 }

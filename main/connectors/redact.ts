@@ -55,3 +55,15 @@ export function redactingLogger(inner: Logger, secrets: () => Iterable<string> =
     };
   return { info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
 }
+
+/** The secrets in play for one connector (password, current token), for redactingLogger. */
+export class SecretSet {
+  private readonly values = new Set<string>();
+  add(value: string | null | undefined): void {
+    if (value) this.values.add(value);
+  }
+  delete(value: string | null | undefined): void {
+    if (value) this.values.delete(value);
+  }
+  list = (): Iterable<string> => this.values;
+}

@@ -144,3 +144,8 @@ export function probeCertificate(url: string, timeoutMs = 10_000): Promise<Certi
     socket.once('error', fail);
   });
 }
+
+/** How a connector trusts its server, in words. */
+export function describeTrust(t: TlsTrust): string {
+  return t.mode === 'pin' ? `pinned SHA-256 ${t.sha256}` : t.mode === 'ca' ? `CA file ${t.caFile}` : 'system CAs';
+}

@@ -5,6 +5,7 @@ import type {
   ConnectorKind,
   ConnectorTestResult,
 } from '../contract/connectors.js';
+import type { SecretSet } from './redact.js';
 
 export type {
   CertificateInfo,
@@ -36,6 +37,21 @@ export interface CredentialSource {
 /** A fixed password for a configured user name (tests, the CLI's prompt). */
 export function staticCredentials(username: string, password: string): CredentialSource {
   return { get: async () => ({ username, password }) };
+}
+
+/**
+ * The configured user name with the password from the credential source (a string is taken as
+ * the password; a pair must be for the same user). The password joins `secrets` for redaction.
+ */
+export async function basicCredentials(source: CredentialSource, username: string, secrets: SecretSet, what: string): Promise<BasicCredentials> {
+  const creds = await source.get();
+  const password = typeof creds === 'string' ? creds : creds.password;
+  if (typeof creds !== 'string' && creds.username !== username) {
+    throw connectorFailure('invalid_config', `${what}: the keychain holds a password for "${creds.username}", not for the configured user "${username}"`);
+  }
+  if (!password) throw connectorFailure('invalid_config', `${what}: no password for "${username}" in the keychain`);
+  secrets.add(password);
+  return { username, password };
 }
 
 /** What the UI lists about a connector (never a secret). */
