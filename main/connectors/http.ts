@@ -202,6 +202,10 @@ export class HttpClient {
         else this.breaker.release();
         if (!verdict.retry || attempt >= this.retry.maxAttempts) {
           this.log.warn('request failed', { connector: this.name, method: req.method, path, attempt, kind: failure.kind, error: failure.message });
+          if (!idempotent && verdict.serverFault && !NOT_SENT_CODES.has(code) && failure.kind !== 'circuit_open') {
+            // The request may have reached the server before the connection failed.
+            throw new ConnectorError({ ...failure.failure, message: `${failure.message}; the action may have been carried out: check before repeating it` }, { cause: err });
+          }
           throw failure;
         }
         const wait = backoffMs(attempt, this.retry, this.random);

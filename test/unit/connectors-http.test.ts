@@ -11,6 +11,7 @@ import { CircuitBreaker, TokenBucket, type Clock } from '../../main/connectors/l
 import { probeCertificate } from '../../main/connectors/trust.js';
 import { ConnectorError } from '../../main/connectors/types.js';
 import { tempDir } from '../helpers/tmp.js';
+import { rejection } from '../simulators/wazuh/assert.js';
 import { makeCert } from '../simulators/wazuh/certs.js';
 
 /** A clock whose sleeps return at once and move time forward; every wait is recorded. */
@@ -70,16 +71,6 @@ function client(url: string, extra: Partial<HttpClientOptions> = {}): HttpClient
   });
   clients.push(c);
   return c;
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ConnectorError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConnectorError');
 }
 
 const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -232,7 +223,7 @@ describe('HttpClient', () => {
     const ok = await c.request({ method: 'GET', path: '/agents', expectJson: true });
     expect(ok.attempts).toBe(2);
     expect(ok.json).toEqual({ data: { affected_items: [] }, error: 0 });
-    const err = await failureOf(c.request({ method: 'PUT', path: '/agents/restart', expectJson: true }));
+    const err = await rejection(c.request({ method: 'PUT', path: '/agents/restart', expectJson: true }));
     expect(err.kind).toBe('network');
     expect(srv.hits).toBe(3);
   });
@@ -242,7 +233,7 @@ describe('HttpClient', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"data": {"affected');
     });
-    const err = await failureOf(client(srv.url).request({ method: 'PUT', path: '/active-response', expectJson: true }));
+    const err = await rejection(client(srv.url).request({ method: 'PUT', path: '/active-response', expectJson: true }));
     expect(err.kind).toBe('bad_response');
     expect(err.message).toMatch(/may have been carried out/);
     expect(srv.hits).toBe(1);
@@ -251,7 +242,7 @@ describe('HttpClient', () => {
   it('times out on a server that never answers', async () => {
     const srv = await serve(() => undefined);
     const c = client(srv.url, { timeouts: ConnectorTimeouts.parse({ connectMs: 1000, headersMs: 200, bodyMs: 200 }), retry: { maxAttempts: 2 } });
-    const err = await failureOf(c.request({ method: 'GET', path: '/' }));
+    const err = await rejection(c.request({ method: 'GET', path: '/' }));
     expect(err.kind).toBe('timeout');
     expect(err.message).toMatch(/no answer within 200 ms/);
     expect(srv.hits).toBe(2);
@@ -263,13 +254,13 @@ describe('HttpClient', () => {
     srv.close();
     servers.splice(servers.indexOf(srv), 1);
     const clock = fakeClock();
-    const err = await failureOf(client(url, { clock }).request({ method: 'PUT', path: '/agents/restart' }));
+    const err = await rejection(client(url, { clock }).request({ method: 'PUT', path: '/agents/restart' }));
     expect(err.kind).toBe('refused');
     expect(clock.waits).toHaveLength(DEFAULT_RETRY.maxAttempts - 1);
   });
 
   it('reports a name that does not resolve as dns', async () => {
-    const err = await failureOf(client('http://vigil-no-such-host.invalid:55000', { retry: { maxAttempts: 1 } }).request({ method: 'GET', path: '/' }));
+    const err = await rejection(client('http://vigil-no-such-host.invalid:55000', { retry: { maxAttempts: 1 } }).request({ method: 'GET', path: '/' }));
     expect(err.kind).toBe('dns');
     expect(err.message).toMatch(/cannot resolve vigil-no-such-host\.invalid/);
   });
@@ -278,7 +269,7 @@ describe('HttpClient', () => {
     const srv = await serve((_req, res) => json(res, 500, { title: 'Internal error' }));
     const c = client(srv.url, { breaker: { failureThreshold: 3, openMs: 60_000 }, retry: { maxAttempts: 1 } });
     for (let i = 0; i < 3; i++) expect((await c.request({ method: 'GET', path: '/' })).status).toBe(500);
-    const err = await failureOf(c.request({ method: 'GET', path: '/' }));
+    const err = await rejection(c.request({ method: 'GET', path: '/' }));
     expect(err.kind).toBe('circuit_open');
     expect(srv.hits).toBe(3);
     expect(c.circuit).toBe('open');
@@ -320,7 +311,7 @@ describe('HttpClient TLS trust', () => {
     let served = 0;
     const srv = await tlsServer(cert);
     srv.on('request', () => served++);
-    const err = await failureOf(client(srv.url).request({ method: 'GET', path: '/' }));
+    const err = await rejection(client(srv.url).request({ method: 'GET', path: '/' }));
     expect(err.kind).toBe('tls_untrusted');
     expect(err.failure.certificate?.fingerprint256).toBe(cert.fingerprint256);
     expect(err.message).toContain(cert.fingerprint256);
@@ -336,7 +327,7 @@ describe('HttpClient TLS trust', () => {
     expect((await pinned.request({ method: 'GET', path: '/', expectJson: true })).json).toEqual({ ok: true });
 
     const wrong = client(srv.url, { trust: { mode: 'pin', sha256: other.fingerprint256 } });
-    const err = await failureOf(wrong.request({ method: 'GET', path: '/' }));
+    const err = await rejection(wrong.request({ method: 'GET', path: '/' }));
     expect(err.kind).toBe('tls_mismatch');
     expect(err.failure.certificate?.fingerprint256).toBe(cert.fingerprint256);
   });
@@ -349,7 +340,7 @@ describe('HttpClient TLS trust', () => {
     expect((await c.request({ method: 'GET', path: '/' })).status).toBe(200);
     srv.setSecureContext({ cert: next.cert, key: next.key });
     srv.closeAllConnections();
-    const err = await failureOf(c.request({ method: 'GET', path: '/' }));
+    const err = await rejection(c.request({ method: 'GET', path: '/' }));
     expect(err.kind).toBe('tls_mismatch');
     expect(err.failure.certificate?.fingerprint256).toBe(next.fingerprint256);
   });
@@ -365,7 +356,7 @@ describe('HttpClient TLS trust', () => {
     const named = await makeCert({ dnsNames: ['wazuh-manager'], ipAddresses: [] });
     const srv2 = await tlsServer(named);
     fs.writeFileSync(caFile, named.cert);
-    const err = await failureOf(client(srv2.url, { trust: { mode: 'ca', caFile } }).request({ method: 'GET', path: '/' }));
+    const err = await rejection(client(srv2.url, { trust: { mode: 'ca', caFile } }).request({ method: 'GET', path: '/' }));
     expect(err.kind).toBe('tls_mismatch');
     expect(err.failure.certificate?.fingerprint256).toBe(named.fingerprint256);
   });

@@ -244,6 +244,15 @@ export class WazuhApiClient {
       expectJson: true,
       ...(signal ? { signal } : {}),
     });
+    if (res.json === undefined || (res.status === 401 && !Problem.safeParse(res.json).success)) {
+      // Not Wazuh's problem JSON: another server on this port (an indexer answers 401 in text).
+      const realm = String(res.headers['www-authenticate'] ?? '');
+      throw connectorFailure(
+        'wrong_product',
+        `${this.config.url} is not the Wazuh API (HTTP ${res.status} to the login${realm ? `, ${realm}` : ''}): the Wazuh API listens on port 55000 by default`,
+        { status: res.status },
+      );
+    }
     if (res.status !== 200) throw this.problem(res, 'login');
     const token = z.object({ data: z.object({ token: z.string().min(10) }) }).safeParse(res.json);
     if (!token.success) {

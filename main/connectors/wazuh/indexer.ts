@@ -135,6 +135,9 @@ export class WazuhIndexerClient {
     const reason = typeof e === 'string' ? '' : (e?.reason ?? '');
     const detail = [type, reason].filter(Boolean).join(': ') || res.text.slice(0, 200) || `HTTP ${res.status}`;
     const where = `${this.config.name} ${context}`;
+    if (z.object({ title: z.string(), detail: z.string() }).safeParse(res.json).success) {
+      return connectorFailure('wrong_product', `${this.config.url} answers like the Wazuh server API, not the indexer (OpenSearch listens on port 9200 by default)`, { status: res.status });
+    }
     if (res.status === 401) return connectorFailure('auth_failed', `${where}: the indexer rejected user "${this.config.username}" or its password (HTTP 401)`, { status: 401 });
     if (res.status === 403) return connectorFailure('forbidden', `${where}: user "${this.config.username}" may not do this (${detail}); it needs read access to ${this.config.index}`, { status: 403 });
     if (res.status === 429) return connectorFailure('rate_limited', `${where}: the indexer is overloaded (HTTP 429)`, { status: 429 });
