@@ -98,6 +98,7 @@ function field(a: SimAgent, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), a);
 }
 
+const SELECTABLE = new Set(['id', 'name', 'ip', 'registerIP', 'status', 'status_code', 'version', 'lastKeepAlive', 'dateAdd', 'disconnection_time', 'node_name', 'manager', 'group', 'group_config_status', 'mergedSum', 'configSum', 'os', 'os.name', 'os.platform', 'os.version', 'os.major', 'os.minor', 'os.arch', 'os.uname', 'os.codename']);
 const SORTABLE = new Set(['id', 'name', 'ip', 'registerIP', 'status', 'version', 'lastKeepAlive', 'dateAdd', 'node_name', 'manager', 'group', 'os.name', 'os.platform', 'os.version', 'os.major', 'os.minor', 'group_config_status', 'mergedSum', 'configSum', 'status_code', 'disconnection_time']);
 
 /** Wazuh compares versions numerically ("Wazuh v3.13.2" > "Wazuh v3.9.2"). */
@@ -363,7 +364,12 @@ export class WazuhApiSim {
       if (v !== null) list = list.filter((a) => String(field(a, key) ?? '') === v);
     }
     const version = q.get('version');
-    if (version !== null) list = list.filter((a) => a.version === version || a.version === `Wazuh ${version.startsWith('v') ? version : `v${version}`}`);
+    if (version !== null) {
+      // 'Wazuh v3.9.2', 'Wazuh 3.9.2', 'v3.9.2' and '3.9.2' all mean the same version
+      if (!/^[\w .]+$/.test(version)) return badRequest(`'${version}' is not a 'wazuh_version'`);
+      const bare = (v: string | undefined) => v?.replace(/^wazuh\s*/i, '').replace(/^v/i, '');
+      list = list.filter((a) => a.version !== undefined && bare(a.version) === bare(version));
+    }
     const group = q.get('group');
     if (group !== null) list = list.filter((a) => a.group?.includes(group));
     const search = q.get('search');
@@ -378,17 +384,24 @@ export class WazuhApiSim {
       if (typeof pred === 'string') return badRequest(pred, { error: 1407 });
       list = list.filter(pred);
     }
-    const sort = (q.get('sort') ?? '+id').split(',').map((s) => ({ desc: s.startsWith('-'), key: s.replace(/^[+-]/, '') }));
-    const badSort = sort.find((s) => !SORTABLE.has(s.key));
-    if (badSort) return badRequest(`Invalid sort field: ${badSort.key}`, { error: 1403, remediation: `Allowed sort fields: ${[...SORTABLE].join(', ')}` });
+    // The sign in front applies to every field: `-version,id` sorts both descending (tavern).
+    const sortParam = q.get('sort') ?? '+id';
+    const desc = sortParam.startsWith('-');
+    const sortKeys = sortParam.replace(/^[+-]/, '').split(',');
+    const badSort = sortKeys.find((k) => !SORTABLE.has(k));
+    if (badSort) return badRequest(`Invalid sort field: ${badSort}`, { error: 1403, remediation: `Allowed sort fields: ${[...SORTABLE].join(', ')}` });
     list = [...list].sort((x, y) => {
-      for (const s of sort) {
-        const c = cmpValues(field(x, s.key), field(y, s.key), s.key);
-        if (c) return s.desc ? -c : c;
+      for (const key of sortKeys) {
+        const c = cmpValues(field(x, key), field(y, key), key);
+        if (c) return desc ? -c : c;
       }
       return 0;
     });
     const select = q.get('select')?.split(',') ?? null;
+    const badSelect = select?.find((f) => !/^[\w.]+$/.test(f));
+    if (badSelect) return badRequest(`'${badSelect}' is not a 'names'`);
+    const unknownSelect = select?.find((f) => !SELECTABLE.has(f));
+    if (unknownSelect) return badRequest(`Select field "${unknownSelect}" is not valid`, { error: 1724, remediation: `Allowed select fields: ${[...SELECTABLE].join(', ')}` });
     const page = list.slice(offset, offset + limit).map((a) => selectFields(a, select));
     return this.items(page, ids ? [{ code: 1701, ids: ids.filter((id) => !this.agents.some((a) => a.id === id)) }] : [], 'All selected agents information was returned', list.length);
   }

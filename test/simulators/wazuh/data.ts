@@ -125,15 +125,14 @@ export function tavernAgents(now = Date.now()): SimAgent[] {
     if (n === 0) return a;
     const status: AgentStatus = n <= 8 ? 'active' : n <= 10 ? 'disconnected' : 'never_connected';
     const version = n <= 4 ? `Wazuh v${MANAGER_VERSION}` : n <= 8 ? 'Wazuh v3.13.2' : n <= 10 ? 'Wazuh v3.9.2' : undefined;
-    const o = osOf(OSES[0], a.name);
-    const b: SimAgent = { ...a, status, arDisabled: n === 3, group: ['default'], group_config_status: n <= 8 ? 'synced' : 'not synced' };
+    const b: SimAgent = { ...a, name: `wazuh-agent${n}`, status, arDisabled: n === 3, group: ['default'], group_config_status: n <= 8 ? 'synced' : 'not synced' };
     delete b.version;
     delete b.os;
     delete b.lastKeepAlive;
     delete b.disconnection_time;
     if (version) {
       b.version = version;
-      b.os = o;
+      b.os = osOf(OSES[0], b.name);
       b.lastKeepAlive = isoNoMs(now - (status === 'active' ? 5_000 : 3 * 86_400_000));
       b.ip = b.registerIP = `172.20.0.${n + 1}`;
     } else {
