@@ -74,6 +74,12 @@ describe('Wazuh API connector: test()', () => {
     expect(!r.ok && r.failure.message).toMatch(/refused the connection/);
   });
 
+  it('refuses a Wazuh API of another major version', async () => {
+    const { connector } = await setup({ api: { apiVersion: '5.0.0' } });
+    const r = await connector.test();
+    expect(!r.ok && r.failure).toMatchObject({ kind: 'wrong_product', message: expect.stringMatching(/runs Wazuh API 5\.0\.0; Vigil speaks the 4\.x API/) });
+  });
+
   it('pointed at the indexer, says it is not the Wazuh API', async () => {
     const { sim } = await setup();
     const wrong = new WazuhApiConnector(apiConfig(sim, { url: sim.indexerUrl, trust: { mode: 'pin', sha256: sim.indexerServer.cert!.fingerprint256 } }), {

@@ -22,6 +22,8 @@ export interface ApiSimOptions {
   rateLimitRetryAfter?: boolean;
   cluster?: { enabled: boolean; running: boolean };
   stoppedDaemons?: string[];
+  /** What GET / reports as api_version (default the manager's, 4.14.7). */
+  apiVersion?: string;
   now?: () => number;
 }
 
@@ -268,7 +270,7 @@ export class WazuhApiSim {
         return json(200, {
           data: {
             title: 'Wazuh API REST',
-            api_version: MANAGER_VERSION,
+            api_version: this.opts.apiVersion ?? MANAGER_VERSION,
             revision: 'rc1',
             license_name: 'GPL 2.0',
             license_url: 'https://github.com/wazuh/wazuh/blob/v4.14.7/LICENSE',
