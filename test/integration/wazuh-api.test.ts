@@ -240,6 +240,15 @@ describe('Wazuh API reads', () => {
     expect(await client.agent('999')).toBeNull();
   });
 
+  it('an agent item of the wrong shape is counted and left out, the rest of the page is kept', async () => {
+    const { sim, client } = await setup();
+    const body = { data: { affected_items: [{ id: '001', name: 'a' }, { name: 'no id' }, { id: '002' }], total_affected_items: 3, failed_items: [], total_failed_items: 0 }, error: 0 };
+    sim.apiServer.faults.inject({ kind: 'status', reply: { status: 200, body }, times: 1, path: '/agents' });
+    const page = await client.listAgents();
+    expect(page.items.map((a) => a.id)).toEqual(['001', '002']);
+    expect(page.malformed).toBe(1);
+  });
+
   it('turns a bad query into Wazuh’s error', async () => {
     const { client } = await setup();
     const err = await rejection(client.listAgents({ sort: '-nonsense' }));

@@ -4,7 +4,8 @@ import type { ConnectorHealth, ConnectorTestResult, WazuhApiConfig } from '../..
 import { healthOfError } from '../health.js';
 import { basicAuthHeader, httpClientFor, type ConnectorDeps, type HttpClient, type HttpRequest, type HttpResponse } from '../http.js';
 import { systemClock, type Clock } from '../limits.js';
-import { SecretSet } from '../redact.js';
+import { redactingLogger, SecretSet } from '../redact.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
 import { describeTrust } from '../trust.js';
 import { basicCredentials, ConnectorError, connectorFailure, failureOf, type Connector, type ConnectorDescription } from '../types.js';
 
@@ -86,6 +87,8 @@ export interface ItemsResult<T> {
   totalFailed: number;
   partial: boolean;
   message: string | null;
+  /** Items in the answer that did not have the expected shape (left out, never silently: logged). */
+  malformed: number;
 }
 
 // ---- domain types ----------------------------------------------------------------------------
@@ -219,6 +222,7 @@ export class WazuhApiClient {
   readonly http: HttpClient;
   private readonly secrets = new SecretSet();
   private readonly clock: Clock;
+  private readonly log: Logger;
   private session: Session | null = null;
   private login: Promise<Session> | null = null;
   /** Logins so far (tests and status). */
@@ -230,6 +234,7 @@ export class WazuhApiClient {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.http = httpClientFor(config, deps, this.secrets);
+    this.log = redactingLogger(deps.logger ?? silentLogger, this.secrets.list);
   }
 
   // ---- session ---------------------------------------------------------------------------
@@ -328,10 +333,13 @@ export class WazuhApiClient {
     const parsed = ItemsData.safeParse(data);
     if (!parsed.success) throw connectorFailure('bad_response', `${this.config.name} ${context}: no affected_items in the answer`, { status: res.status });
     const items: T[] = [];
+    let malformed = 0;
     for (const raw of parsed.data.affected_items) {
       const one = item.safeParse(raw);
       if (one.success) items.push(one.data);
+      else malformed++;
     }
+    if (malformed) this.log.warn('items without the expected shape left out', { connector: this.config.id, context, malformed });
     const d = parsed.data;
     return {
       items,
@@ -340,6 +348,7 @@ export class WazuhApiClient {
       totalFailed: d.total_failed_items,
       partial: d.failed_items.length > 0 && d.total_affected_items > 0,
       message,
+      malformed,
     };
   }
 

@@ -168,7 +168,7 @@ export class WazuhIndexerClient {
   async openPit(keepAlive = '2m', signal?: AbortSignal): Promise<string | null> {
     if (this.pitSupported === false) return null;
     const res = await this.call(
-      { method: 'POST', path: `/${encodeURIComponent(this.config.index).replace(/%2A/g, '*')}/_search/point_in_time`, query: { keep_alive: keepAlive }, idempotent: true, ...(signal ? { signal } : {}) },
+      { method: 'POST', path: `/${this.config.index}/_search/point_in_time`, query: { keep_alive: keepAlive }, idempotent: true, ...(signal ? { signal } : {}) },
       'open point in time',
       (s) => s < 300 || s === 400 || s === 404 || s === 405,
     );
