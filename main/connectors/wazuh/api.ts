@@ -1,13 +1,12 @@
 import net from 'node:net';
 import { z } from 'zod';
-import type { ConnectorHealth, ConnectorTestResult, WazuhApiConfig } from '../../contract/connectors.js';
-import { healthOfError } from '../health.js';
+import type { ConnectorTestResult, WazuhApiConfig } from '../../contract/connectors.js';
+import { BaseConnector, type ProbeResult } from '../base.js';
 import { basicAuthHeader, httpClientFor, type ConnectorDeps, type HttpClient, type HttpRequest, type HttpResponse } from '../http.js';
 import { systemClock, type Clock } from '../limits.js';
 import { redactingLogger, SecretSet } from '../redact.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { describeTrust } from '../trust.js';
-import { basicCredentials, ConnectorError, connectorFailure, failureOf, type Connector, type ConnectorDescription } from '../types.js';
+import { basicCredentials, ConnectorError, connectorFailure } from '../types.js';
 
 /**
  * Wazuh server API 4.x (default port 55000). Login with HTTP Basic at
@@ -503,82 +502,45 @@ export function wazuhVersion(s: string): [number, number] | null {
 }
 
 /** The Wazuh API as a Connector: test() and health() over WazuhApiClient. */
-export class WazuhApiConnector implements Connector {
-  readonly kind = 'wazuh-api' as const;
+export class WazuhApiConnector extends BaseConnector<WazuhApiConfig> {
+  readonly product = WAZUH_API_PRODUCT;
   readonly client: WazuhApiClient;
-  private readonly clock: Clock;
 
-  constructor(
-    readonly config: WazuhApiConfig,
-    deps: ConnectorDeps,
-  ) {
+  constructor(config: WazuhApiConfig, deps: ConnectorDeps) {
+    super(config, deps.clock);
     this.client = new WazuhApiClient(config, deps);
-    this.clock = deps.clock ?? systemClock;
-  }
-
-  get id(): string {
-    return this.config.id;
-  }
-
-  describe(): ConnectorDescription {
-    return {
-      id: this.config.id,
-      kind: this.kind,
-      name: this.config.name,
-      url: this.config.url,
-      product: WAZUH_API_PRODUCT,
-      trust: describeTrust(this.config.trust),
-    };
   }
 
   /** Login, then GET / must be a Wazuh API 4.x. */
-  async test(signal?: AbortSignal): Promise<ConnectorTestResult> {
-    const started = this.clock.now();
-    try {
-      const info = await this.client.info(signal);
-      const latencyMs = this.clock.now() - started;
-      const v = wazuhVersion(info.apiVersion);
-      if (!/wazuh/i.test(info.title)) {
-        return { ok: false, failure: { kind: 'wrong_product', message: `${this.config.url} is "${info.title}", not a Wazuh API` }, latencyMs };
-      }
-      if (!v || v[0] !== 4) {
-        return {
-          ok: false,
-          failure: { kind: 'wrong_product', message: `${this.config.url} runs Wazuh API ${info.apiVersion}; Vigil speaks the 4.x API` },
-          latencyMs,
-        };
-      }
-      return { ok: true, product: WAZUH_API_PRODUCT, version: info.apiVersion, latencyMs, details: { hostname: info.hostname, revision: info.revision } };
-    } catch (err) {
-      if (signal?.aborted) throw err;
-      return { ok: false, failure: failureOf(err), latencyMs: null };
+  protected async check(elapsed: () => number, signal?: AbortSignal): Promise<ConnectorTestResult> {
+    const info = await this.client.info(signal);
+    const latencyMs = elapsed();
+    const v = wazuhVersion(info.apiVersion);
+    if (!/wazuh/i.test(info.title)) {
+      return { ok: false, failure: { kind: 'wrong_product', message: `${this.config.url} is "${info.title}", not a Wazuh API` }, latencyMs };
     }
+    if (!v || v[0] !== 4) {
+      return { ok: false, failure: { kind: 'wrong_product', message: `${this.config.url} runs Wazuh API ${info.apiVersion}; Vigil speaks the 4.x API` }, latencyMs };
+    }
+    return { ok: true, product: WAZUH_API_PRODUCT, version: info.apiVersion, latencyMs, details: { hostname: info.hostname, revision: info.revision } };
   }
 
   /** ok; degraded when a daemon is stopped or the cluster is enabled but not running. */
-  async health(signal?: AbortSignal): Promise<ConnectorHealth> {
-    const started = this.clock.now();
-    const at = () => new Date(this.clock.now()).toISOString();
-    try {
-      const info = await this.client.info(signal);
-      const latencyMs = this.clock.now() - started;
-      const [daemons, cluster] = await Promise.all([this.client.managerStatus(signal), this.client.clusterStatus(signal)]);
-      const stopped = Object.entries(daemons)
-        .filter(([name, state]) => state !== 'running' && !OPTIONAL_DAEMONS.has(name))
-        .map(([name]) => name);
-      const problems = [...(stopped.length ? [`stopped: ${stopped.join(', ')}`] : []), ...(cluster.enabled && !cluster.running ? ['cluster enabled but not running'] : [])];
-      return {
-        status: problems.length ? 'degraded' : 'ok',
-        version: info.apiVersion,
-        latencyMs,
-        lastError: problems.length ? { failure: { kind: 'http_error', message: `${this.config.name}: ${problems.join('; ')}` }, at: at() } : null,
-        checkedAt: at(),
-        details: { hostname: info.hostname, cluster: cluster.enabled ? (cluster.running ? 'running' : 'stopped') : 'disabled' },
-      };
-    } catch (err) {
-      if (signal?.aborted) throw err;
-      return healthOfError(err, new Date(this.clock.now()), this.clock.now() - started);
-    }
+  protected async probe(elapsed: () => number, signal?: AbortSignal): Promise<ProbeResult> {
+    const info = await this.client.info(signal);
+    const latencyMs = elapsed();
+    const [daemons, cluster] = await Promise.all([this.client.managerStatus(signal), this.client.clusterStatus(signal)]);
+    const stopped = Object.entries(daemons)
+      .filter(([name, state]) => state !== 'running' && !OPTIONAL_DAEMONS.has(name))
+      .map(([name]) => name);
+    const problems = [...(stopped.length ? [`stopped: ${stopped.join(', ')}`] : []), ...(cluster.enabled && !cluster.running ? ['cluster enabled but not running'] : [])];
+    return {
+      status: problems.length ? 'degraded' : 'ok',
+      version: info.apiVersion,
+      latencyMs,
+      problem: problems.length ? problems.join('; ') : null,
+      details: { hostname: info.hostname, cluster: cluster.enabled ? (cluster.running ? 'running' : 'stopped') : 'disabled' },
+    };
   }
 
   close(): Promise<void> {

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { ConnectorHealth, ConnectorTestResult, WazuhIndexerConfig } from '../../contract/connectors.js';
-import { healthOfError } from '../health.js';
+import type { ConnectorTestResult, WazuhIndexerConfig } from '../../contract/connectors.js';
+import { BaseConnector, type ProbeResult } from '../base.js';
 import { basicAuthHeader, httpClientFor, type ConnectorDeps, type HttpClient, type HttpRequest, type HttpResponse } from '../http.js';
 import { systemClock, type Clock } from '../limits.js';
 import { SecretSet } from '../redact.js';
-import { describeTrust } from '../trust.js';
-import { basicCredentials, type ConnectorError, connectorFailure, failureOf, type Connector, type ConnectorDescription } from '../types.js';
+import { basicCredentials, connectorFailure, type ConnectorError } from '../types.js';
 
 /**
  * Wazuh indexer (OpenSearch, default port 9200): pulls `wazuh-alerts-*` in a bounded time range,
@@ -281,86 +280,46 @@ export class WazuhIndexerClient {
 }
 
 /** The indexer as a Connector. */
-export class WazuhIndexerConnector implements Connector {
-  readonly kind = 'wazuh-indexer' as const;
+export class WazuhIndexerConnector extends BaseConnector<WazuhIndexerConfig> {
+  readonly product = WAZUH_INDEXER_PRODUCT;
   readonly client: WazuhIndexerClient;
-  private readonly clock: Clock;
 
-  constructor(
-    readonly config: WazuhIndexerConfig,
-    deps: ConnectorDeps,
-  ) {
+  constructor(config: WazuhIndexerConfig, deps: ConnectorDeps) {
+    super(config, deps.clock);
     this.client = new WazuhIndexerClient(config, deps);
-    this.clock = deps.clock ?? systemClock;
-  }
-
-  get id(): string {
-    return this.config.id;
-  }
-
-  describe(): ConnectorDescription {
-    return {
-      id: this.config.id,
-      kind: this.kind,
-      name: this.config.name,
-      url: this.config.url,
-      product: WAZUH_INDEXER_PRODUCT,
-      trust: describeTrust(this.config.trust),
-    };
   }
 
   /** GET / must be OpenSearch; the alert indices must be readable (counts the back-fill window). */
-  async test(signal?: AbortSignal): Promise<ConnectorTestResult> {
-    const started = this.clock.now();
-    try {
-      const info = await this.client.info(signal);
-      const latencyMs = this.clock.now() - started;
-      if (info.distribution !== 'opensearch') {
-        return {
-          ok: false,
-          failure: { kind: 'wrong_product', message: `${this.config.url} is ${info.distribution} ${info.version}; the Wazuh indexer is OpenSearch` },
-          latencyMs,
-        };
-      }
-      const now = this.clock.now();
-      const alerts = await this.client.count(new Date(now - this.config.backfillHours * 3_600_000), new Date(now), signal);
-      return {
-        ok: true,
-        product: WAZUH_INDEXER_PRODUCT,
-        version: info.version,
-        latencyMs,
-        details: { cluster: info.clusterName, [`alerts in the last ${this.config.backfillHours} h`]: String(alerts) },
-      };
-    } catch (err) {
-      if (signal?.aborted) throw err;
-      return { ok: false, failure: failureOf(err), latencyMs: null };
+  protected async check(elapsed: () => number, signal?: AbortSignal): Promise<ConnectorTestResult> {
+    const info = await this.client.info(signal);
+    const latencyMs = elapsed();
+    if (info.distribution !== 'opensearch') {
+      return { ok: false, failure: { kind: 'wrong_product', message: `${this.config.url} is ${info.distribution} ${info.version}; the Wazuh indexer is OpenSearch` }, latencyMs };
     }
+    const now = this.clock.now();
+    const alerts = await this.client.count(new Date(now - this.config.backfillHours * 3_600_000), new Date(now), signal);
+    return {
+      ok: true,
+      product: WAZUH_INDEXER_PRODUCT,
+      version: info.version,
+      latencyMs,
+      details: { cluster: info.clusterName, [`alerts in the last ${this.config.backfillHours} h`]: String(alerts) },
+    };
   }
 
   /** ok on green, degraded on yellow, down on red. */
-  async health(signal?: AbortSignal): Promise<ConnectorHealth> {
-    const started = this.clock.now();
-    const at = () => new Date(this.clock.now()).toISOString();
-    try {
-      const info = await this.client.info(signal);
-      const latencyMs = this.clock.now() - started;
-      const h = await this.client.clusterHealth(signal);
-      const status = h.status === 'green' ? 'ok' : h.status === 'yellow' ? 'degraded' : 'down';
-      return {
-        status,
-        version: info.version,
-        latencyMs,
-        lastError:
-          status === 'ok'
-            ? null
-            : { failure: { kind: 'http_error', message: `${this.config.name}: cluster ${info.clusterName} is ${h.status} (${h.unassignedShards} unassigned shards)` }, at: at() },
-        checkedAt: at(),
-        details: { cluster: info.clusterName, clusterStatus: h.status, nodes: String(h.numberOfNodes) },
-      };
-    } catch (err) {
-      if (signal?.aborted) throw err;
-      return healthOfError(err, new Date(this.clock.now()), this.clock.now() - started);
-    }
+  protected async probe(elapsed: () => number, signal?: AbortSignal): Promise<ProbeResult> {
+    const info = await this.client.info(signal);
+    const latencyMs = elapsed();
+    const h = await this.client.clusterHealth(signal);
+    const status = h.status === 'green' ? 'ok' : h.status === 'yellow' ? 'degraded' : 'down';
+    return {
+      status,
+      version: info.version,
+      latencyMs,
+      problem: status === 'ok' ? null : `cluster ${info.clusterName} is ${h.status} (${h.unassignedShards} unassigned shards)`,
+      details: { cluster: info.clusterName, clusterStatus: h.status, nodes: String(h.numberOfNodes) },
+    };
   }
 
   close(): Promise<void> {
