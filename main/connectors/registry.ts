@@ -1,7 +1,7 @@
 import { ConnectorConfig, type ConnectorKind } from '../contract/connectors.js';
 import { HealthMonitor } from './health.js';
 import type { ConnectorDeps } from './http.js';
-import { connectorFailure, type Connector, type ConnectorHealth, type CredentialSource } from './types.js';
+import { connectorFailure, failureOf, type Connector, type ConnectorHealth, type ConnectorTestResult, type CredentialSource } from './types.js';
 import { WazuhApiConnector } from './wazuh/api.js';
 import { WazuhIndexerConnector } from './wazuh/indexer.js';
 
@@ -29,6 +29,24 @@ export function createConnector(input: unknown, deps: ConnectorDeps): Connector 
   const config = parseConnectorConfig(input);
   const factory = CONNECTOR_FACTORIES[config.kind] as (c: ConnectorConfig, d: ConnectorDeps) => Connector;
   return factory(config, deps);
+}
+
+/**
+ * What `connectors.test` runs before a configuration is saved: validate it (every problem named),
+ * build the connector, test it end to end, close it. Never throws a tool failure.
+ */
+export async function testConnectorConfig(input: unknown, deps: ConnectorDeps, signal?: AbortSignal): Promise<ConnectorTestResult> {
+  let connector: Connector;
+  try {
+    connector = createConnector(input, deps);
+  } catch (err) {
+    return { ok: false, failure: failureOf(err), latencyMs: null };
+  }
+  try {
+    return await connector.test(signal);
+  } finally {
+    await connector.close();
+  }
 }
 
 interface Entry {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../main/core/logger.js';
 import { HealthMonitor } from '../../main/connectors/health.js';
+import { testConnectorConfig } from '../../main/connectors/registry.js';
 import { staticCredentials } from '../../main/connectors/types.js';
 import { WazuhApiConnector } from '../../main/connectors/wazuh/api.js';
 import { rejection } from '../simulators/wazuh/assert.js';
@@ -72,6 +73,12 @@ describe('Wazuh API connector: test()', () => {
     const r = await gone.test();
     expect(!r.ok && r.failure.kind).toBe('refused');
     expect(!r.ok && r.failure.message).toMatch(/refused the connection/);
+  });
+
+  it('testing a configuration before it is saved: ok against a real-looking Wazuh', async () => {
+    const { sim } = await setup();
+    const r = await testConnectorConfig({ ...apiConfig(sim) }, { credentials: staticCredentials('wazuh', 'wazuh') });
+    expect(r).toMatchObject({ ok: true, version: '4.14.7' });
   });
 
   it('refuses a Wazuh API of another major version', async () => {

@@ -165,6 +165,25 @@ describe('Wazuh indexer alert pull', () => {
     expect(sorted(all)).toEqual(sorted(sim.indexer.allIds()));
   });
 
+  it('a 401 mid-pull (password changed) stops the pull as auth_failed; resuming after the fix loses nothing', async () => {
+    const { sim, client, connect } = await setup({ alerts: 900 });
+    const committed: string[] = [];
+    let cursor: IndexerCursor | null = null;
+    const unauthorized = { status: 401, headers: { 'www-authenticate': 'Basic realm="OpenSearch Security"' }, body: 'Unauthorized' };
+    const err = await rejection(
+      (async () => {
+        for await (const page of client.pull({ pageSize: 200 })) {
+          committed.push(...page.hits.map((h) => h._id));
+          cursor = page.cursor;
+          if (committed.length === 400) sim.indexerServer.faults.inject({ kind: 'status', reply: unauthorized, times: 1, path: '/_search' });
+        }
+      })(),
+    );
+    expect(err.kind).toBe('auth_failed');
+    const rest = await drain(connect().client, { cursor });
+    expect(sorted([...committed, ...rest.ids])).toEqual(sorted(sim.indexer.allIds()));
+  });
+
   it('reopens an expired point in time and carries on from the last hit', async () => {
     const { sim, client } = await setup({ alerts: 1000 });
     const ids: string[] = [];

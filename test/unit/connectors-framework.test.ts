@@ -1,14 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectorConfig, ConnectorHealth, Sha256Fingerprint, TlsTrust } from '../../main/contract/connectors.js';
 import { HealthMonitor, healthOfError, statusOfFailure } from '../../main/connectors/health.js';
 import { REDACTED, redactString, redactValue } from '../../main/connectors/redact.js';
-import { ConnectorRegistry, createConnector, parseConnectorConfig } from '../../main/connectors/registry.js';
+import { ConnectorRegistry, createConnector, parseConnectorConfig, testConnectorConfig } from '../../main/connectors/registry.js';
 import { connectorFailure, staticCredentials } from '../../main/connectors/types.js';
 import { decodeJwt, WazuhApiConnector, wazuhVersion } from '../../main/connectors/wazuh/api.js';
 import { WazuhIndexerConnector } from '../../main/connectors/wazuh/indexer.js';
 import { virtualClock } from '../simulators/wazuh/clock.js';
 
 const FP = 'AB:'.repeat(31) + 'CD';
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('connector configuration (contract schemas)', () => {
   it('fills the defaults: system trust, 60 s polling, 30 s health TTL, 300 requests/min for the Wazuh API', () => {
@@ -68,6 +71,17 @@ describe('registry', () => {
     expect(() => createConnector({ ...api, kind: 'zap' }, { credentials: staticCredentials('a', 'b') })).toThrow(/invalid connector configuration: kind/);
   });
 
+  it('testing a configuration before saving it: an invalid one is a failed result naming each problem', async () => {
+    const r = await testConnectorConfig({ ...api, url: 'https://u:p@host', trust: { mode: 'pin', sha256: 'zz' } }, { credentials: staticCredentials('wazuh', 'pw') });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.failure.kind).toBe('invalid_config');
+    expect(r.failure.message).toMatch(/url: put credentials in the keychain/);
+    expect(r.failure.message).toMatch(/trust.sha256/);
+    const refused = await testConnectorConfig(api, { credentials: staticCredentials('wazuh', 'pw'), retry: { maxAttempts: 1 } });
+    expect(!refused.ok && refused.failure.kind).toBe('refused');
+  });
+
   it('keeps connectors by id with cached health, and replaces one on a new configuration', async () => {
     const clock = virtualClock();
     const asked: string[] = [];
@@ -116,6 +130,19 @@ describe('HealthMonitor', () => {
     expect(ha.lastError?.failure.message).toBe('Wazuh rejected the password');
     expect(changes).toEqual(['auth_failed']);
     expect(m.peek()).toBe(ha);
+  });
+
+  it('refreshes in the background every TTL until stopped', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const ok = ConnectorHealth.parse({ status: 'ok', version: '4.14.7', latencyMs: 1, lastError: null, checkedAt: new Date(0).toISOString() });
+    const m = new HealthMonitor(async () => (calls++, ok), { ttlMs: 30_000 });
+    m.start();
+    await vi.advanceTimersByTimeAsync(95_000);
+    expect(calls).toBe(4); // at start, then at 30, 60 and 90 s
+    m.stop();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(calls).toBe(4);
   });
 
   it('maps failure kinds to health statuses', () => {
