@@ -195,14 +195,15 @@ export class HttpClient {
         const failure = await this.classify(err);
         const code = errorCode(err);
         const verdict: Attempt = {
-          retry: !['tls_untrusted', 'tls_mismatch', 'tls_error', 'invalid_config'].includes(failure.kind) && (idempotent || NOT_SENT_CODES.has(code)),
+          // a TLS or configuration problem, or an answer over the size limit, would fail the same way again
+          retry: !['tls_untrusted', 'tls_mismatch', 'tls_error', 'invalid_config', 'bad_response'].includes(failure.kind) && (idempotent || NOT_SENT_CODES.has(code)),
           serverFault: !['tls_untrusted', 'tls_mismatch', 'invalid_config'].includes(failure.kind),
         };
         if (verdict.serverFault) this.breaker.failure();
         else this.breaker.release();
         if (!verdict.retry || attempt >= this.retry.maxAttempts) {
           this.log.warn('request failed', { connector: this.name, method: req.method, path, attempt, kind: failure.kind, error: failure.message });
-          if (!idempotent && verdict.serverFault && !NOT_SENT_CODES.has(code) && failure.kind !== 'circuit_open') {
+          if (!idempotent && verdict.serverFault && !NOT_SENT_CODES.has(code)) {
             // The request may have reached the server before the connection failed.
             throw new ConnectorError({ ...failure.failure, message: `${failure.message}; the action may have been carried out: check before repeating it` }, { cause: err });
           }
@@ -228,7 +229,7 @@ export class HttpClient {
         await this.clock.sleep(wait, req.signal);
         continue;
       }
-      const badBody = req.expectJson === true && res.status >= 200 && res.status < 300 && res.json === undefined && req.method !== 'HEAD';
+      const badBody = req.expectJson === true && res.status >= 200 && res.status < 300 && res.status !== 204 && res.json === undefined && req.method !== 'HEAD';
       if (RETRYABLE_STATUS.has(res.status) || badBody) {
         this.breaker.failure();
         if (!idempotent || attempt >= this.retry.maxAttempts) {

@@ -239,6 +239,24 @@ describe('HttpClient', () => {
     expect(srv.hits).toBe(1);
   });
 
+  it('an answer over the size limit is refused once, not fetched again', async () => {
+    const srv = await serve((_req, res) => json(res, 200, { data: 'x'.repeat(5000) }));
+    const err = await rejection(client(srv.url, { maxBodyBytes: 1000 }).request({ method: 'GET', path: '/', expectJson: true }));
+    expect(err.kind).toBe('bad_response');
+    expect(err.message).toMatch(/larger than 1000 bytes/);
+    expect(srv.hits).toBe(1);
+  });
+
+  it('a 204 without a body is a success, not a truncated answer', async () => {
+    const srv = await serve((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    const res = await client(srv.url).request({ method: 'DELETE', path: '/x', expectJson: true });
+    expect(res.status).toBe(204);
+    expect(res.attempts).toBe(1);
+  });
+
   it('times out on a server that never answers', async () => {
     const srv = await serve(() => undefined);
     const c = client(srv.url, { timeouts: ConnectorTimeouts.parse({ connectMs: 1000, headersMs: 200, bodyMs: 200 }), retry: { maxAttempts: 2 } });
