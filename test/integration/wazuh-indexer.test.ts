@@ -251,6 +251,12 @@ describe('Wazuh indexer alert pull', () => {
     expect(overlap.hits.filter((h) => stored.has(h._id)).length).toBeGreaterThan(0);
   });
 
+  it('a cluster that forbids sorting on _id gets an error that says which setting to change', async () => {
+    const { client } = await setup({ alerts: 10, indexer: { idFieldData: false } });
+    const err = await rejection(drain(client));
+    expect(err.failure).toMatchObject({ kind: 'http_error', status: 400, remediation: expect.stringMatching(/indices\.id_field_data\.enabled/) });
+  });
+
   it('refuses a malformed cursor instead of starting over', async () => {
     const { client } = await setup({ alerts: 10 });
     await expect(drain(client, { cursor: { v: 1, sort: ['x', 1] } as unknown as IndexerCursor })).rejects.toThrow();

@@ -140,6 +140,13 @@ export class WazuhIndexerClient {
     if (res.status === 401) return connectorFailure('auth_failed', `${where}: the indexer rejected user "${this.config.username}" or its password (HTTP 401)`, { status: 401 });
     if (res.status === 403) return connectorFailure('forbidden', `${where}: user "${this.config.username}" may not do this (${detail}); it needs read access to ${this.config.index}`, { status: 403 });
     if (res.status === 429) return connectorFailure('rate_limited', `${where}: the indexer is overloaded (HTTP 429)`, { status: 429 });
+    if (/fielddata/i.test(detail) && /_id/.test(detail)) {
+      // Clusters with indices.id_field_data.enabled=false cannot sort on _id, the cursor's tie-breaker.
+      return connectorFailure('http_error', `${where}: the indexer refuses to sort on _id (${detail})`, {
+        status: res.status,
+        remediation: 'Vigil pages by [timestamp, _id]; set the cluster setting indices.id_field_data.enabled to true',
+      });
+    }
     return connectorFailure('http_error', `${where}: HTTP ${res.status}: ${detail}`, { status: res.status });
   }
 

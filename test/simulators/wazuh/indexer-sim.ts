@@ -19,6 +19,8 @@ export interface IndexerSimOptions {
   clusterStatus?: 'green' | 'yellow' | 'red';
   version?: string;
   distribution?: string;
+  /** indices.id_field_data.enabled (true by default in OpenSearch 2.x): false refuses sorts on _id. */
+  idFieldData?: boolean;
   now?: () => number;
 }
 
@@ -336,6 +338,9 @@ export class IndexerSim {
         sortSpec[1]!.field === '_id' &&
         sortSpec.every((s) => s.order === 'asc');
       if (!ok) return osError(400, 'illegal_argument_exception', `the simulator sorts only by [timestamp asc, _id asc] not ${JSON.stringify(body.sort)}`);
+    }
+    if (sorted && this.opts.idFieldData === false && sortSpec.some((s) => s.field === '_id')) {
+      return osError(400, 'illegal_argument_exception', 'Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled');
     }
     const after = body.search_after as unknown[] | undefined;
     if (after !== undefined) {
