@@ -37,6 +37,17 @@ const MIGRATION_NO_PROJECT = {
   message: 'Migrations import no project code: they must stay valid forever.',
 };
 
+const CONNECTOR_NO_STORE_PIPELINE = {
+  regex: '(^|/)(store|pipeline)(/|$)',
+  message: 'main/connectors/ imports neither main/store/ nor main/pipeline/: connectors are handed to drivers, they know nothing of storage.',
+};
+// From inside a tool folder (main/connectors/wazuh/...), "../x.js" is the framework and
+// "../other/x.js" is another tool. Tool folders stay flat so the relative form says which.
+const CONNECTOR_NO_SIBLING = {
+  regex: '^\\.\\./[^./][^/]*/|(^|/)connectors/[^/]+/',
+  message: 'A connector folder imports no other connector folder: shared code goes to main/connectors/ itself.',
+};
+
 const restrict = (paths, patterns) => ({
   'no-restricted-imports': ['error', { paths, patterns }],
 });
@@ -66,8 +77,16 @@ export default tseslint.config(
   },
   {
     files: ['main/**/*.{ts,mjs}'],
-    ignores: ['main/shell/**', 'main/cli/**', 'main/server/**', 'main/contract/**', 'main/store/migrations/**'],
+    ignores: ['main/shell/**', 'main/cli/**', 'main/server/**', 'main/contract/**', 'main/store/migrations/**', 'main/connectors/**'],
     rules: restrict([ELECTRON], [ELECTRON_SUBPATH, TOP_LAYERS]),
+  },
+  {
+    files: ['main/connectors/*.ts'],
+    rules: restrict([ELECTRON], [ELECTRON_SUBPATH, TOP_LAYERS, CONNECTOR_NO_STORE_PIPELINE]),
+  },
+  {
+    files: ['main/connectors/*/**/*.ts'],
+    rules: restrict([ELECTRON], [ELECTRON_SUBPATH, TOP_LAYERS, CONNECTOR_NO_STORE_PIPELINE, CONNECTOR_NO_SIBLING]),
   },
   {
     files: ['main/cli/**/*.{ts,mjs}', 'main/server/**/*.ts'],

@@ -1,6 +1,7 @@
 export * from './alerts.js';
 export * from './app.js';
 export * from './channels.js';
+export * from './connectors.js';
 export * from './console.js';
 export * from './errors.js';
 export * from './events.js';

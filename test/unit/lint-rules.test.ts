@@ -53,4 +53,15 @@ describe('layering rules (DESIGN.md §1) are enforced by ESLint', () => {
   it('core importing main/server fails', async () => {
     expect(await importErrors('core-imports-server.ts', 'main/core/fixture.ts')).toEqual([expect.stringContaining('sit on top')]);
   });
+
+  it('connectors importing store or pipeline fail', async () => {
+    expect(await importErrors('connector-imports-store.ts', 'main/connectors/fixture.ts')).toEqual([expect.stringContaining('imports neither main/store/ nor main/pipeline/')]);
+    expect(await importErrors('connector-imports-pipeline.ts', 'main/connectors/wazuh/fixture.ts')).toEqual([expect.stringContaining('imports neither main/store/ nor main/pipeline/')]);
+  });
+
+  it('a connector folder importing another fails; the framework, contract and core are allowed', async () => {
+    expect(await importErrors('connector-imports-sibling.ts', 'main/connectors/wazuh/fixture.ts')).toEqual([expect.stringContaining('imports no other connector folder')]);
+    expect(await importErrors('connector-imports-framework.ts', 'main/connectors/wazuh/fixture.ts')).toEqual([]);
+    expect(await importErrors('electron-in-core.ts', 'main/connectors/wazuh/fixture.ts')).toHaveLength(1);
+  });
 });

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+
+/**
+ * Connectors to the team's security tools: their (non-secret) configurations, the result of a
+ * connection test and the health every connector reports. Credentials are never part of a
+ * configuration: they live in the OS keychain and reach a connector through a CredentialSource
+ * (main/connectors/types.ts).
+ */
+
+export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer'] as const;
+export const ConnectorKind = z.enum(CONNECTOR_KINDS);
+export type ConnectorKind = z.infer<typeof ConnectorKind>;
+
+/** SHA-256 of a DER certificate as AA:BB:..:FF (32 bytes, upper case); accepts lower case and no colons. */
+export const Sha256Fingerprint = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/[:\s]/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[0-9A-F]{64}$/, 'a SHA-256 fingerprint is 64 hex digits (AB:CD:...)'))
+  .transform((hex) => hex.match(/../g)!.join(':'));
+
+/**
+ * How a connector decides to trust the server's certificate. There is no "ignore certificates"
+ * mode: an unknown self-signed certificate is shown with its fingerprint and pinned on request.
+ * - system: the platform's CA store, with the host name checked (a public or company-wide CA).
+ * - ca: only the CA certificate(s) in this PEM file, with the host name checked.
+ * - pin: exactly the certificate with this SHA-256 fingerprint; chain and host name are not
+ *   checked, because the pin binds the connector to that one certificate (see README, Connectors).
+ */
+export const TlsTrust = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('system') }).strict(),
+  z.object({ mode: z.literal('ca'), caFile: z.string().trim().min(1).max(4096) }).strict(),
+  z.object({ mode: z.literal('pin'), sha256: Sha256Fingerprint }).strict(),
+]);
+export type TlsTrust = z.infer<typeof TlsTrust>;
+
+/** An http(s) base URL with no credentials, query or fragment. */
+export const ConnectorUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .pipe(z.url({ protocol: /^https?$/, error: 'a URL such as https://wazuh.example:55000' }))
+  .superRefine((s, ctx) => {
+    const u = new URL(s);
+    if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'put credentials in the keychain, not in the URL' });
+    if (u.search || u.hash) ctx.addIssue({ code: 'custom', message: 'the URL takes no query or fragment' });
+  })
+  .transform((s) => s.replace(/\/+$/, ''));
+
+export const ConnectorTimeouts = z
+  .object({
+    /** TCP + TLS handshake. */
+    connectMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** From the request being sent to the response headers. */
+    headersMs: z.number().int().min(100).max(600_000).default(30_000),
+    /** Longest silence while the body streams in. */
+    bodyMs: z.number().int().min(100).max(600_000).default(60_000),
+  })
+  .strict();
+export type ConnectorTimeouts = z.infer<typeof ConnectorTimeouts>;
+
+const connectorBase = {
+  /** Stable id: names the keychain entry and the health record. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, up to 63'),
+  name: z.string().trim().min(1).max(80),
+  url: ConnectorUrl,
+  enabled: z.boolean().default(true),
+  trust: TlsTrust.default({ mode: 'system' }),
+  timeouts: ConnectorTimeouts.default(ConnectorTimeouts.parse({})),
+  /** How often a source driver polls this connector. */
+  pollIntervalSeconds: z.number().int().min(5).max(86_400).default(60),
+  /** How long a health result is reused before a new probe. */
+  healthTtlSeconds: z.number().int().min(5).max(3600).default(30),
+};
+
+const username = z.string().trim().min(1).max(256);
+
+export const WazuhApiConfig = z
+  .object({
+    kind: z.literal('wazuh-api'),
+    ...connectorBase,
+    username,
+    /** Wazuh's `access.max_request_per_minute` (300 by default): the client never sends more. */
+    requestsPerMinute: z.number().int().min(1).max(100_000).default(300),
+  })
+  .strict();
+export type WazuhApiConfig = z.infer<typeof WazuhApiConfig>;
+
+export const WazuhIndexerConfig = z
+  .object({
+    kind: z.literal('wazuh-indexer'),
+    ...connectorBase,
+    username,
+    /** Index pattern of the alerts. */
+    index: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .regex(/^[a-z0-9*][a-z0-9*._,-]*$/, 'an index name or pattern such as wazuh-alerts-*')
+      .default('wazuh-alerts-*'),
+    /** How far back the first pull reaches. */
+    backfillHours: z.number().int().min(1).max(24 * 90).default(24),
+    /** Hits per search request. */
+    pageSize: z.number().int().min(1).max(10_000).default(1000),
+    requestsPerMinute: z.number().int().min(1).max(100_000).default(600),
+  })
+  .strict();
+export type WazuhIndexerConfig = z.infer<typeof WazuhIndexerConfig>;
+
+export const ConnectorConfig = z
+  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig])
+  .superRefine((c, ctx) => {
+    if (c.trust.mode !== 'system' && !c.url.startsWith('https:'))
+      ctx.addIssue({ code: 'custom', path: ['trust'], message: `trust mode "${c.trust.mode}" needs an https URL` });
+  });
+export type ConnectorConfig = z.infer<typeof ConnectorConfig>;
+
+/** What went wrong when a connector could not be reached or used. */
+export const CONNECTOR_FAILURE_KINDS = [
+  'invalid_config',
+  'dns',
+  'refused',
+  'timeout',
+  /** The certificate is not trusted (self-signed or unknown CA): the fingerprint is attached. */
+  'tls_untrusted',
+  /** The certificate differs from the pinned one (or its name does not match the URL). */
+  'tls_mismatch',
+  'tls_error',
+  'auth_failed',
+  'forbidden',
+  'wrong_product',
+  'rate_limited',
+  'http_error',
+  'bad_response',
+  'circuit_open',
+  'network',
+] as const;
+export const ConnectorFailureKind = z.enum(CONNECTOR_FAILURE_KINDS);
+export type ConnectorFailureKind = z.infer<typeof ConnectorFailureKind>;
+
+/** What a server's certificate looks like, for "trust this certificate?". */
+export const CertificateInfo = z.object({
+  fingerprint256: z.string(),
+  subject: z.string(),
+  issuer: z.string(),
+  subjectAltName: z.string().nullable(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  selfSigned: z.boolean(),
+});
+export type CertificateInfo = z.infer<typeof CertificateInfo>;
+
+export const ConnectorFailure = z.object({
+  kind: ConnectorFailureKind,
+  /** One sentence for the analyst, naming the fix where there is one. */
+  message: z.string(),
+  /** The presented certificate (tls_untrusted, tls_mismatch). */
+  certificate: CertificateInfo.optional(),
+  /** HTTP status, when the server answered. */
+  status: z.number().int().optional(),
+  /** The tool's own error code and remediation text (e.g. Wazuh 6001). */
+  code: z.number().int().optional(),
+  remediation: z.string().optional(),
+  /** How long the server asked us to wait (rate_limited). */
+  retryAfterMs: z.number().int().optional(),
+});
+export type ConnectorFailure = z.infer<typeof ConnectorFailure>;
+
+export const ConnectorTestResult = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    product: z.string(),
+    version: z.string(),
+    latencyMs: z.number(),
+    /** Extra facts worth showing (cluster name, API revision, ...). */
+    details: z.record(z.string(), z.string()).default({}),
+  }),
+  z.object({ ok: z.literal(false), failure: ConnectorFailure, latencyMs: z.number().nullable() }),
+]);
+export type ConnectorTestResult = z.infer<typeof ConnectorTestResult>;
+
+export const HEALTH_STATUSES = ['ok', 'degraded', 'down', 'auth_failed', 'untrusted_certificate'] as const;
+export const HealthStatus = z.enum(HEALTH_STATUSES);
+export type HealthStatus = z.infer<typeof HealthStatus>;
+
+export const ConnectorHealth = z.object({
+  status: HealthStatus,
+  version: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  /** Why it is not ok (degraded: what is partly wrong). */
+  lastError: z.object({ failure: ConnectorFailure, at: z.string() }).nullable(),
+  /** When the probe behind this result ran (ISO). */
+  checkedAt: z.string(),
+  details: z.record(z.string(), z.string()).default({}),
+});
+export type ConnectorHealth = z.infer<typeof ConnectorHealth>;
