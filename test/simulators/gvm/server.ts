@@ -53,12 +53,17 @@ export interface GvmFaults {
   replyDelayMs: number;
   /** Wait between the chunks of a streamed report. */
   chunkDelayMs: number;
+  /** Cut the socket when the next `count` commands named `command` arrive, before replying. */
+  dropOn: { command: string; count: number } | null;
+  /** Answer the next command with XML that does not close properly (`count` times). */
+  malformed: { count: number } | null;
 }
 
 interface Session {
   user: string | null;
   socket: net.Socket;
   queue: Promise<void>;
+  inFlight: number;
 }
 
 export interface SimCommandLog {
@@ -76,8 +81,9 @@ const SCANNER_CREATED = isoNow();
 
 export class GvmSimulator {
   readonly state: SimState;
-  readonly faults: GvmFaults = { unavailable: null, dropMidReport: null, stallAtProgress: null, replyDelayMs: 0, chunkDelayMs: 0 };
-  readonly stats = { connections: 0, authentications: 0, commands: [] as SimCommandLog[] };
+  readonly faults: GvmFaults = { unavailable: null, dropMidReport: null, stallAtProgress: null, replyDelayMs: 0, chunkDelayMs: 0, dropOn: null, malformed: null };
+  /** `maxInFlight`: most commands one socket had received but not yet answered (1 for a client that serialises). */
+  readonly stats = { connections: 0, authentications: 0, maxInFlight: 0, commands: [] as SimCommandLog[] };
   tlsPort: number | null = null;
   unixPath: string | null = null;
   private readonly users: Record<string, string>;
@@ -154,15 +160,18 @@ export class GvmSimulator {
   private accept(socket: net.Socket): void {
     this.stats.connections++;
     socket.setEncoding('utf8');
-    const session: Session = { user: null, socket, queue: Promise.resolve() };
+    const session: Session = { user: null, socket, queue: Promise.resolve(), inFlight: 0 };
     this.sessions.add(session);
     const reader = new CommandReader(
       (command) => {
+        session.inFlight++;
+        this.stats.maxInFlight = Math.max(this.stats.maxInFlight, session.inFlight);
         session.queue = session.queue
           .then(() => this.handle(session, command))
           .catch(() => {
             socket.destroy();
-          });
+          })
+          .finally(() => session.inFlight--);
       },
       () => socket.destroy(),
     );
@@ -186,6 +195,17 @@ export class GvmSimulator {
       await this.send(s.socket, '<gmp_response status="400" status_text="Only command GET_VERSION is allowed before AUTHENTICATE"/>');
       s.socket.end();
       return;
+    }
+    const d = this.faults.dropOn;
+    if (d && d.count > 0 && d.command === c.name) {
+      d.count--;
+      s.socket.destroy();
+      return;
+    }
+    const m = this.faults.malformed;
+    if (m && m.count > 0) {
+      m.count--;
+      return this.send(s.socket, `<${c.name}_response status="200" status_text="OK"><broken></${c.name}_response>`);
     }
     const u = this.faults.unavailable;
     if (u && u.count > 0 && (!u.command || u.command === c.name)) {
@@ -456,13 +476,13 @@ export class GvmSimulator {
       if (!passes(r, f)) continue;
       index++;
       if (index < first || index > last) continue;
-      chunk += resultXml(r, s.user ?? '', this.state.feed);
-      written++;
       if (drop && written >= drop.afterResults) {
         await this.send(s.socket, chunk);
         s.socket.destroy();
         return;
       }
+      chunk += resultXml(r, s.user ?? '', this.state.feed);
+      written++;
       if (chunk.length >= this.chunkChars) {
         await this.send(s.socket, chunk);
         chunk = '';
