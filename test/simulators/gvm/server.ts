@@ -83,7 +83,7 @@ export class GvmSimulator {
   readonly state: SimState;
   readonly faults: GvmFaults = { unavailable: null, dropMidReport: null, stallAtProgress: null, replyDelayMs: 0, chunkDelayMs: 0, dropOn: null, malformed: null };
   /** `maxInFlight`: most commands one socket had received but not yet answered (1 for a client that serialises). */
-  readonly stats = { connections: 0, authentications: 0, maxInFlight: 0, commands: [] as SimCommandLog[] };
+  readonly stats = { connections: 0, authentications: 0, maxInFlight: 0, reportChars: 0, commands: [] as SimCommandLog[] };
   tlsPort: number | null = null;
   unixPath: string | null = null;
   private readonly users: Record<string, string>;
@@ -146,6 +146,36 @@ export class GvmSimulator {
     for (const s of this.sessions) s.socket.destroy();
   }
 
+  /**
+   * A task whose finished report holds `results` generated results, without polling it through
+   * a scan (benchmarks, large imports).
+   */
+  seedReport(results: number): { taskId: string; reportId: string } {
+    const now = isoNow();
+    const taskId = this.state.newId();
+    const reportId = this.state.newId();
+    this.state.tasks.set(taskId, {
+      id: taskId,
+      name: `seeded ${results}`,
+      comment: '',
+      configId: FEED_CONFIGS[0]!.id,
+      targetId: '',
+      scannerId: BUILTIN_SCANNERS[1]!.id,
+      created: now,
+      modified: now,
+      status: 'Done',
+      progress: -1,
+      container: false,
+      reportIds: [reportId],
+      currentReportId: null,
+      lastReportId: reportId,
+      preferences: [],
+      importPolls: 0,
+    });
+    this.state.reports.set(reportId, { id: reportId, taskId, created: now, scanStart: now, scanEnd: now, runStatus: 'Done', imported: null, generated: results, hosts: [], errors: [] });
+    return { taskId, reportId };
+  }
+
   /** Names of the commands received so far. */
   commandNames(): string[] {
     return this.stats.commands.map((c) => c.name);
@@ -182,7 +212,14 @@ export class GvmSimulator {
 
   private async send(socket: net.Socket, xml: string): Promise<void> {
     if (socket.destroyed) return;
-    if (!socket.write(xml)) await new Promise<void>((r) => socket.once('drain', () => r()).once('close', () => r()));
+    if (socket.write(xml)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done).off('close', done);
+        resolve();
+      };
+      socket.on('drain', done).on('close', done);
+    });
   }
 
   private async handle(s: Session, c: SimNode): Promise<void> {
@@ -470,6 +507,7 @@ export class GvmSimulator {
     if (drop) this.faults.dropMidReport = null;
     let index = 0;
     let written = 0;
+    let bytes = head.length;
     let chunk = '';
     const last = rows < 0 ? Infinity : first - 1 + rows;
     for (const r of this.state.results(report)) {
@@ -484,12 +522,15 @@ export class GvmSimulator {
       chunk += resultXml(r, s.user ?? '', this.state.feed);
       written++;
       if (chunk.length >= this.chunkChars) {
+        bytes += chunk.length;
         await this.send(s.socket, chunk);
         chunk = '';
         if (this.faults.chunkDelayMs > 0) await sleep(this.faults.chunkDelayMs);
         if (s.socket.destroyed) return;
       }
     }
-    await this.send(s.socket, chunk + tail + reportsFooter(this.state, parseFilter(undefined, { results: true })));
+    const end = chunk + tail + reportsFooter(this.state, parseFilter(undefined, { results: true }));
+    this.stats.reportChars += bytes + end.length;
+    await this.send(s.socket, end);
   }
 }
