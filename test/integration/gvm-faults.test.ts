@@ -75,6 +75,22 @@ describe.each(['tls', 'unix'] as const)('GMP faults over %s', (transport) => {
     expect(h.sim.commandNames().filter((n) => n === 'stop_task')).toHaveLength(2);
   });
 
+  it('logs connects, logins and retries with command names only, never a password', async () => {
+    h = await startGvm(transport);
+    const lines: string[] = [];
+    const log = (level: string) => (msg: string, fields?: Record<string, unknown>) => lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
+    const c = h.newClient({}, { info: log('info'), warn: log('warn') });
+    await c.listScanners();
+    h.sim.expireSessions();
+    await c.listScanners();
+    h.sim.faults.dropOn = { command: 'get_scanners', count: 1 };
+    await c.listScanners();
+    expect(lines.some((l) => l.includes('authenticated'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('warn') && l.includes('get_scanners'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(h.creds.password);
+    expect(lines.join('\n')).not.toContain('<');
+  });
+
   it('a socket the server closed while idle is reopened and authenticated on the next call', async () => {
     h = await startGvm(transport);
     await h.client.listScanners();

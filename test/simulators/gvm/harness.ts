@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GmpClient } from '../../../main/connectors/gvm/client.js';
-import type { GmpClientConfigInput, GmpCredentials, GmpTlsTarget } from '../../../main/connectors/gvm/config.js';
+import type { GmpClientConfigInput, GmpCredentials, GmpLogger, GmpTlsTarget } from '../../../main/connectors/gvm/config.js';
 import { makeTestPki, type TestPki } from './certs.js';
 import { GvmSimulator, type GvmSimOptions } from './server.js';
 
@@ -17,7 +17,7 @@ export interface GvmHarness {
   /** Writes a PEM into the harness directory and returns its path. */
   file(name: string, pem: string): string;
   /** A second client on the same simulator, with other settings. */
-  newClient(overrides?: Partial<GmpClientConfigInput> & { tls?: Partial<GmpTlsTarget> }): GmpClient;
+  newClient(overrides?: Partial<GmpClientConfigInput> & { tls?: Partial<GmpTlsTarget> }, logger?: GmpLogger): GmpClient;
   close(): Promise<void>;
 }
 
@@ -42,13 +42,13 @@ export async function startGvm(
   const caFile = file('ca.pem', pki.ca.cert);
   const creds = { ...ADMIN };
   const clients: GmpClient[] = [];
-  const newClient = (overrides: Partial<GmpClientConfigInput> & { tls?: Partial<GmpTlsTarget> } = {}) => {
+  const newClient = (overrides: Partial<GmpClientConfigInput> & { tls?: Partial<GmpTlsTarget> } = {}, logger?: GmpLogger) => {
     const { tls: tlsOverrides, ...rest } = { ...clientOpts, ...overrides };
     const target =
       transport === 'tls'
         ? { kind: 'tls' as const, host: '127.0.0.1', port: sim.tlsPort!, caFile, ...tlsOverrides }
         : { kind: 'unix' as const, path: sim.unixPath! };
-    const c = new GmpClient({ target, ...rest }, () => ({ ...creds }));
+    const c = new GmpClient({ target, ...rest }, () => ({ ...creds }), logger);
     clients.push(c);
     return c;
   };
