@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GmpClient } from '../../main/connectors/gvm/client.js';
@@ -71,6 +72,21 @@ describe('GMP over TLS: trust', () => {
     await expect(missing.getVersion()).rejects.toBeInstanceOf(GmpConfigError);
     expect(() => new GmpClient({ target: { kind: 'tls', host: '127.0.0.1', certFile: 'c.pem' } }, () => ADMIN)).toThrow(/certFile and keyFile go together/);
     expect(() => new GmpClient({ target: { kind: 'tls', host: '127.0.0.1', fingerprint256: 'AB:CD' } }, () => ADMIN)).toThrow(GmpConfigError);
+  });
+});
+
+describe('GMP over TLS: a server that never answers the handshake', () => {
+  it('gives up after timeoutMs with a connect error', async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const c = new GmpClient({ target: { kind: 'tls', host: '127.0.0.1', port }, timeoutMs: 500 }, () => ADMIN);
+      await expect(c.getVersion()).rejects.toThrow(/connecting to 127\.0\.0\.1:\d+ over TLS timed out after 500 ms/);
+      expect(await c.testConnection()).toMatchObject({ ok: false, code: 'connect' });
+    } finally {
+      silent.close();
+    }
   });
 });
 

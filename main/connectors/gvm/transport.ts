@@ -47,35 +47,22 @@ export function checkTrust(socket: tls.TLSSocket, target: GmpTlsTarget): GmpUntr
   return null;
 }
 
-function connectTls(target: GmpTlsTarget, timeoutMs: number): Promise<tls.TLSSocket> {
-  const ca = target.caFile ? readPem(target.caFile, 'CA file') : undefined;
-  const cert = target.certFile ? readPem(target.certFile, 'client certificate') : undefined;
-  const key = target.keyFile ? readPem(target.keyFile, 'client key') : undefined;
-  const servername = target.servername ?? (net.isIP(target.host) ? undefined : target.host);
+/**
+ * Resolves when `event` fires and `check` (the trust decision) passes; rejects on an error, a
+ * failed check or `timeoutMs`, destroying the socket.
+ */
+function whenConnected<T extends net.Socket>(socket: T, event: 'connect' | 'secureConnect', what: string, timeoutMs: number, check?: () => Error | null): Promise<T> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({
-      host: target.host,
-      port: target.port,
-      minVersion: 'TLSv1.2',
-      ca,
-      cert,
-      key,
-      ...(servername ? { servername } : {}),
-      // Verification is done in checkTrust() so an untrusted certificate yields its fingerprint;
-      // the name is checked there too, after the chain, to tell the two failures apart.
-      rejectUnauthorized: false,
-      checkServerIdentity: () => undefined,
-    });
     const fail = (err: Error) => {
       clearTimeout(timer);
       socket.destroy();
       reject(err);
     };
-    const timer = setTimeout(() => fail(new GmpConnectError(`TLS connection to ${target.host}:${target.port} timed out after ${timeoutMs} ms`)), timeoutMs);
-    socket.once('error', (err) => fail(new GmpConnectError(`cannot connect to ${target.host}:${target.port} over TLS: ${err.message}`, { cause: err })));
-    socket.once('secureConnect', () => {
-      const untrusted = checkTrust(socket, target);
-      if (untrusted) return fail(untrusted);
+    const timer = setTimeout(() => fail(new GmpConnectError(`connecting to ${what} timed out after ${timeoutMs} ms`)), timeoutMs);
+    socket.once('error', (err) => fail(new GmpConnectError(`cannot connect to ${what}: ${err.message}`, { cause: err })));
+    socket.once(event, () => {
+      const refused = check?.();
+      if (refused) return fail(refused);
       clearTimeout(timer);
       socket.removeAllListeners('error');
       resolve(socket);
@@ -83,22 +70,29 @@ function connectTls(target: GmpTlsTarget, timeoutMs: number): Promise<tls.TLSSoc
   });
 }
 
-function connectUnix(path: string, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ path });
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    };
-    const timer = setTimeout(() => fail(new GmpConnectError(`connecting to ${path} timed out after ${timeoutMs} ms`)), timeoutMs);
-    socket.once('error', (err) => fail(new GmpConnectError(`cannot connect to the gvmd socket ${path}: ${err.message}`, { cause: err })));
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
+function connectTls(target: GmpTlsTarget, timeoutMs: number): Promise<tls.TLSSocket> {
+  const ca = target.caFile ? readPem(target.caFile, 'CA file') : undefined;
+  const cert = target.certFile ? readPem(target.certFile, 'client certificate') : undefined;
+  const key = target.keyFile ? readPem(target.keyFile, 'client key') : undefined;
+  const servername = target.servername ?? (net.isIP(target.host) ? undefined : target.host);
+  const socket = tls.connect({
+    host: target.host,
+    port: target.port,
+    minVersion: 'TLSv1.2',
+    ca,
+    cert,
+    key,
+    ...(servername ? { servername } : {}),
+    // Verification is done in checkTrust() so an untrusted certificate yields its fingerprint;
+    // the name is checked there too, after the chain, to tell the two failures apart.
+    rejectUnauthorized: false,
+    checkServerIdentity: () => undefined,
   });
+  return whenConnected(socket, 'secureConnect', `${target.host}:${target.port} over TLS`, timeoutMs, () => checkTrust(socket, target));
+}
+
+function connectUnix(path: string, timeoutMs: number): Promise<net.Socket> {
+  return whenConnected(net.connect({ path }), 'connect', `the gvmd socket ${path}`, timeoutMs);
 }
 
 /** A connected, trusted stream to gvmd. */
