@@ -49,6 +49,16 @@ describe.each(['tls', 'unix'] as const)('GMP faults over %s', (transport) => {
     expect(h.sim.stats.connections).toBe(1);
   });
 
+  it('an import refused with a complete error reply (404, 503) keeps the connection', async () => {
+    h = await startGvm(transport);
+    await expect(drain(h.client.results('11111111-2222-3333-4444-555555555555'))).rejects.toMatchObject({ status: 404, kind: 'not-found' });
+    const reportId = await finishedReport(h);
+    h.sim.faults.unavailable = { count: 1, command: 'get_reports' };
+    await expect(drain(h.client.results(reportId))).rejects.toMatchObject({ status: 503 });
+    expect(await drain(h.client.results(reportId, { minQod: 0 }))).toBe(12);
+    expect(h.sim.stats.connections).toBe(1);
+  });
+
   it('wrong password: 400, the socket stays open, the next login on it succeeds', async () => {
     h = await startGvm(transport);
     h.creds.password = 'wrong';

@@ -124,6 +124,63 @@ function isSessionLost(root: XNode): boolean {
   return (status === 400 || status === 401) && /authenticat/i.test(root.attrs.status_text ?? '');
 }
 
+/**
+ * Parsed results waiting for the consumer of a report import. Past `highWater` waiting results
+ * the socket is paused (TCP then holds gvmd back); below half of it, it is resumed.
+ */
+class ResultBuffer {
+  root: XNode | null = null;
+  failure: unknown = null;
+  private items: GmpResult[] = [];
+  private head = 0;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly conn: GmpConnection,
+    private readonly highWater: number,
+  ) {}
+
+  push(r: GmpResult): void {
+    this.items.push(r);
+    if (this.items.length - this.head >= this.highWater) this.conn.pause();
+    this.signal();
+  }
+
+  end(root: XNode): void {
+    this.root = root;
+    this.signal();
+  }
+
+  fail(err: unknown): void {
+    this.failure = err;
+    this.signal();
+  }
+
+  /** The next result, or null once the reply ended (then see root / failure). */
+  async next(): Promise<GmpResult | null> {
+    for (;;) {
+      if (this.head < this.items.length) {
+        const r = this.items[this.head]!;
+        this.head++;
+        if (this.head >= 1024 || this.head === this.items.length) {
+          this.items = this.items.slice(this.head);
+          this.head = 0;
+        }
+        if (this.items.length < this.highWater / 2) this.conn.resume();
+        return r;
+      }
+      if (this.root || this.failure) return null;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  private signal(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+}
+
 export class GmpClient {
   readonly config: GmpClientConfig;
   private conn: GmpConnection | null = null;
@@ -279,67 +336,38 @@ export class GmpClient {
     const filter = cmd.resultsFilter(opts);
     const xml = cmd.getReportResults(reportId, filter);
     const release = await this.acquire();
-    let finished = false;
-    let conn: GmpConnection | undefined;
+    // the connection whose reply is being read, until that reply ended
+    let reading: GmpConnection | undefined;
     try {
       for (let attempt = 0; ; attempt++) {
         const summary: GmpResultsSummary = { reportId, filter, yielded: 0, invalid: 0, expected: null, scanRunStatus: null };
-        conn = await this.connection(true);
-        const activeConn = conn;
-        const queue: GmpResult[] = [];
-        let head = 0;
-        let root: XNode | null = null;
-        let failure: unknown = null;
-        let wake: (() => void) | null = null;
-        const signal = () => {
-          const w = wake;
-          wake = null;
-          w?.();
-        };
-        const highWater = this.config.resultsHighWater;
-        activeConn
+        const conn = await this.connection(true);
+        const buffer = new ResultBuffer(conn, this.config.resultsHighWater);
+        reading = conn;
+        conn
           .request('get_reports', xml, this.config.timeoutMs, {
             maxChars: this.config.maxReplyChars,
             decide: reportDisposition,
             onEmit: (node) => {
               const parsed = parseResult(node, reportId);
-              if (parsed.ok) {
-                queue.push(parsed.result);
-                if (queue.length - head >= highWater) activeConn.pause();
-              } else {
+              if (parsed.ok) buffer.push(parsed.result);
+              else {
                 summary.invalid++;
                 opts.onInvalid?.({ id: parsed.id, reason: parsed.reason });
               }
-              signal();
             },
           })
           .then(
-            (r) => {
-              root = r;
-              signal();
-            },
-            (err: unknown) => {
-              failure = err;
-              signal();
-            },
+            (root) => buffer.end(root),
+            (err: unknown) => buffer.fail(err),
           );
-        for (;;) {
-          if (head < queue.length) {
-            const r = queue[head]!;
-            queue[head++] = undefined as unknown as GmpResult;
-            if (head === queue.length) {
-              queue.length = 0;
-              head = 0;
-            }
-            if (queue.length - head < highWater / 2) activeConn.resume();
-            summary.yielded++;
-            yield r;
-            continue;
-          }
-          if (failure || root) break;
-          await new Promise<void>((resolve) => (wake = resolve));
+        for (let r = await buffer.next(); r !== null; r = await buffer.next()) {
+          summary.yielded++;
+          yield r;
         }
-        if (failure) {
+        reading = undefined;
+        if (buffer.failure) {
+          const failure = buffer.failure;
           if (failure instanceof GmpConnectionLostError) {
             if (summary.yielded === 0 && attempt === 0) {
               this.logger?.warn('gmp: connection lost before any result; retrying once', { target: this.target, report: reportId });
@@ -349,23 +377,17 @@ export class GmpClient {
           }
           throw failure;
         }
-        const reply = root as XNode | null;
-        if (!reply) throw new GmpProtocolError('get_reports: no reply');
-        const retry = this.checkReply('get_reports', reply, activeConn, attempt, true);
-        if (retry) continue;
+        const reply = buffer.root!;
+        if (this.checkReply('get_reports', reply, conn, attempt, true)) continue;
         const inner = child(child(reply, 'report'), 'report');
         if (!inner) throw new GmpProtocolError('get_reports reply has no <report><report> (is the report in XML?)');
         summary.scanRunStatus = textAt(inner, 'scan_run_status') || null;
-        const count = child(inner, 'result_count');
-        summary.expected = count ? (num(textAt(count, 'filtered')) ?? null) : null;
-        finished = true;
+        summary.expected = num(textAt(child(inner, 'result_count'), 'filtered'));
         return summary;
       }
     } finally {
-      if (!finished && conn) {
-        // the reply may still be streaming: the socket cannot be reused
-        conn.close();
-      }
+      // the consumer stopped while the reply was still streaming: the socket cannot be reused
+      reading?.close();
       release();
     }
   }
