@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { parse, intOption } from '../args.js';
-import { appRoot, dataDirFrom, headlessServices } from '../context.js';
+import { appRoot, dataDirFrom, headlessServices, untilInterrupted } from '../context.js';
 import { startHeadlessServer } from '../../server/server.js';
 import { generateToken } from '../../server/auth.js';
 import { startRuntime } from '../../core/runtime.js';
 import { UsageError, UserError } from '../errors.js';
-import { printLine } from '../output.js';
+import { Output } from '../output.js';
 
 export const serveHelp = `Usage: vigil serve [--port N] [--host ADDR] [--token T] [--data-dir D]
 
@@ -22,7 +22,7 @@ Options:
 
 When ready it prints one line: Vigil is serving at http://HOST:PORT/?token=TOKEN`;
 
-export async function serveCommand(argv: string[]): Promise<number> {
+export async function serveCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse('serve', argv, {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -30,7 +30,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'data-dir': { type: 'string' },
   });
   if (args.flag('help')) {
-    printLine(serveHelp);
+    await out.line(serveHelp);
     return 0;
   }
   const port = intOption('serve', 'port', args.str('port'), 0, 65535) ?? 4780;
@@ -61,14 +61,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (code === 'EADDRNOTAVAIL') throw new UserError(`${host} is not an address of this machine`);
     throw err instanceof Error ? new UserError(err.message) : err;
   }
-  printLine(`Vigil is serving at ${server.url}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await runtime.stop();
-  await server.close();
-  await services.close();
+  try {
+    await out.line(`Vigil is serving at ${server.url}`);
+    await untilInterrupted();
+  } finally {
+    // also when stdout is already closed: the server must not keep the process alive
+    await runtime.stop();
+    await server.close();
+    await services.close();
+  }
   return 0;
 }
