@@ -5,6 +5,7 @@ import { FileFollower, ingestFiles, simulate, type IngestSummary } from '../../p
 import { startHousekeeping } from '../../pipeline/housekeeping.js';
 import { SCENARIOS, isScenarioName } from '../../pipeline/sources/simulator.js';
 import type { Services } from '../../core/services.js';
+import type { QuarantineItem } from '../../contract/index.js';
 import type { EventFormat } from '../../pipeline/types.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output, cell } from '../output.js';
@@ -63,15 +64,18 @@ Options:
 ${DATA_DIR_HELP}
   -h, --help     show this help`;
 
-export const quarantineHelp = `Usage: vigil quarantine list [--limit N] [--json]
+export const quarantineHelp = `Usage: vigil quarantine list [--limit N | --all] [--before-id ID] [--json]
 
 Lists records that could not be parsed, newest first, with the reason and where they came from.
+Records are read and printed a page at a time, so --all works on a quarantine of any size.
 
 Options:
-  --limit N      how many (default 20, at most 500)
-  --json         print one JSON object {items, total}
+  --limit N       how many (default 20)
+  --all           all of them
+  --before-id ID  only records older than #ID: the next page after the last ID printed
+  --json          print one JSON object {items, total}
 ${DATA_DIR_HELP}
-  -h, --help     show this help`;
+  -h, --help      show this help`;
 
 function formatOf(command: string, v: string | undefined): EventFormat {
   if (v === 'eve' || v === 'wazuh') return v;
@@ -249,27 +253,64 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
   }
 }
 
+const QUARANTINE_PAGE = 500;
+
+/** Quarantined records newest first, read QUARANTINE_PAGE at a time, at most `limit` of them. */
+function* quarantinePages(s: Services, limit: number, beforeId: number | undefined): Generator<QuarantineItem[]> {
+  let left = limit;
+  let before = beforeId;
+  while (left > 0) {
+    const want = Math.min(QUARANTINE_PAGE, left);
+    const items = s.pipelineRepo.quarantinePage(want, before);
+    if (items.length) yield items;
+    if (items.length < want) return;
+    left -= items.length;
+    before = items[items.length - 1]!.id;
+  }
+}
+
 export async function quarantineCommand(argv: string[], out = Output.stdout()): Promise<number> {
-  const args = parse('quarantine', argv, { limit: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
+  const args = parse(
+    'quarantine',
+    argv,
+    { limit: { type: 'string' }, all: { type: 'boolean' }, 'before-id': { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+    true,
+  );
   const sub = args.positionals[0];
   if (args.flag('help') || !sub) {
     await out.line(quarantineHelp);
     return args.flag('help') ? 0 : 2;
   }
   if (sub !== 'list') throw new UsageError(`unknown quarantine command "${sub}" (expected list)`, 'quarantine');
-  const limit = intOption('quarantine', 'limit', args.str('limit'), 1, 500) ?? 20;
+  if (args.flag('all') && args.str('limit') !== undefined) throw new UsageError('--limit and --all exclude each other', 'quarantine');
+  const limit = args.flag('all') ? Number.POSITIVE_INFINITY : (intOption('quarantine', 'limit', args.str('limit'), 1, Number.MAX_SAFE_INTEGER) ?? 20);
+  const beforeId = intOption('quarantine', 'before-id', args.str('before-id'), 1, Number.MAX_SAFE_INTEGER);
   const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
   try {
-    const q = s.pipelineRepo.listQuarantine(limit);
-    if (args.flag('json')) await out.json(q);
-    else if (q.items.length === 0) await out.line('the quarantine is empty');
-    else {
-      await out.line(`${q.total} quarantined record(s); newest ${q.items.length}:`);
-      for (const i of q.items) {
-        await out.line(`#${i.id} ${i.ts} ${cell(i.file ?? i.source_id)}${i.line !== null ? `:${i.line}` : ''} (offset ${i.offset ?? '-'}): ${cell(i.reason)}`);
-        await out.line(`    ${cell(i.raw.length > 200 ? `${i.raw.slice(0, 200)}...` : i.raw)}`);
-      }
+    const total = s.pipelineRepo.quarantineTotal();
+    if (args.flag('json')) {
+      await out.write('{\n  "items": ');
+      await out.jsonArray(quarantinePages(s, limit, beforeId), 1);
+      await out.write(`,\n  "total": ${total}\n}\n`);
+      return 0;
     }
+    if (total === 0) {
+      await out.line('the quarantine is empty');
+      return 0;
+    }
+    await out.line(`${total} quarantined record(s), newest first${beforeId !== undefined ? `, older than #${beforeId}` : ''}:`);
+    let last: number | undefined;
+    for (const page of quarantinePages(s, limit, beforeId)) {
+      await out.lines(
+        page.flatMap((i) => [
+          `#${i.id} ${i.ts} ${cell(i.file ?? i.source_id)}${i.line !== null ? `:${i.line}` : ''} (offset ${i.offset ?? '-'}): ${cell(i.reason)}`,
+          `    ${cell(i.raw.length > 200 ? `${i.raw.slice(0, 200)}...` : i.raw)}`,
+        ]),
+      );
+      last = page[page.length - 1]!.id;
+    }
+    if (last === undefined) await out.line(`no record is older than #${beforeId ?? 0}`);
+    else if (s.pipelineRepo.quarantinePage(1, last).length > 0) await out.line(`more: vigil quarantine list --before-id ${last}`);
     return 0;
   } finally {
     await s.close();
