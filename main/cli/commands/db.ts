@@ -5,6 +5,8 @@ import { dataDirFrom } from '../context.js';
 import { DB_FILE_NAME, closeDatabase, openDatabase } from '../../store/db.js';
 import { MIGRATIONS } from '../../store/migrations/index.js';
 import { DatabaseFromFutureError, latestVersion } from '../../store/migrate.js';
+import { fixNotice, prepareDataDir } from '../../core/data-dir.js';
+import { createLogger } from '../../core/logger.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output } from '../output.js';
 
@@ -59,6 +61,8 @@ export async function dbCommand(argv: string[], out = Output.stdout()): Promise<
   }
 
   if (sub === 'migrate') {
+    const fixed = prepareDataDir(dataDir);
+    if (fixed.length) createLogger('vigil', true).warn(fixNotice(fixed));
     const opened = await openDatabase(file).catch(explainFuture);
     closeDatabase(opened.db);
     const result = { path: file, from: opened.from, to: opened.to, backup: opened.backupPath };
