@@ -1,6 +1,6 @@
 import { packageMeta } from './context.js';
 import { UsageError, UserError } from './errors.js';
-import { Output, OutputClosedError } from './output.js';
+import { Output, OutputClosedError, sanitizeText } from './output.js';
 import { serveCommand } from './commands/serve.js';
 import { dbCommand } from './commands/db.js';
 import { alertsCommand } from './commands/alerts.js';
@@ -93,16 +93,17 @@ async function run(argv: string[], out: Output): Promise<number> {
     return await command.run(rest, out);
   } catch (err) {
     if (err instanceof OutputClosedError || out.closed.aborted) throw err;
+    // messages may quote data (a file name, a value from config.json): terminal-safe like stdout
     if (err instanceof UsageError) {
-      process.stderr.write(`vigil: ${err.message}\n(run "vigil ${err.command ? `${err.command} ` : ''}--help" for usage)\n`);
+      process.stderr.write(`vigil: ${sanitizeText(err.message)}\n(run "vigil ${err.command ? `${err.command} ` : ''}--help" for usage)\n`);
       return 2;
     }
     if (err instanceof UserError) {
-      process.stderr.write(`vigil: ${err.message}\n`);
+      process.stderr.write(`vigil: ${sanitizeText(err.message)}\n`);
       return 1;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`vigil: ${message}\n`);
+    process.stderr.write(`vigil: ${sanitizeText(message)}\n`);
     if (process.env['VIGIL_DEBUG'] && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     return 1;
   }

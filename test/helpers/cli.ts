@@ -34,10 +34,15 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProc
   return spawn(cmd, rest, { cwd: repoRoot, env: { ...process.env, VIGIL_DATA_DIR: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** The exit code (128 + n for a signal) and everything a child wrote to stderr. */
-export async function exitOf(child: ChildProcessByStdio<null, Readable, Readable>): Promise<{ code: number; stderr: string }> {
+/**
+ * The exit code (128 + n for a signal) and everything a child wrote to stderr. A child still
+ * running after `killAfterMs` is killed (exit 137), so a failing test leaves no process behind.
+ */
+export async function exitOf(child: ChildProcessByStdio<null, Readable, Readable>, killAfterMs = 25_000): Promise<{ code: number; stderr: string }> {
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
   return { code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stderr };
 }

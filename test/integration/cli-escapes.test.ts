@@ -64,5 +64,12 @@ describe('security (issue 15.6): terminal escapes in data never reach the analys
     expect(detail.history.at(-1).note).toBe(`looked at it ${ATTACK}`);
     const q = JSON.parse(runCli(['quarantine', 'list', '--json', '--data-dir', dir]).stdout);
     expect(q.items[0].raw).toBe(`garbage ${ATTACK}`);
+  }, 120_000);
+
+  it('error messages that quote what was typed are terminal-safe too', () => {
+    const r = runCli([`frobnicate${ATTACK}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^vigil: unknown command "frobnicateab ab/);
+    expect(r.stderr).not.toMatch(UNSAFE);
   });
 });

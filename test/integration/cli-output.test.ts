@@ -9,6 +9,7 @@ import { repoRoot, testServices } from '../helpers/services.js';
 
 const ALERTS = 200_000;
 const STACK_TRACE = /\n\s+at |EPIPE|Unhandled/;
+const EVE_FIXTURE = path.join(repoRoot, 'test', 'fixtures', 'eve', 'alerts.jsonl');
 
 /**
  * 200k alerts in one INSERT ... SELECT: titles with quotes, commas, multi-byte characters and now
@@ -66,7 +67,7 @@ describe('vigil CLI output: every byte, through any pipe (issue 8.1)', () => {
       env: { ...process.env, VIGIL_DATA_DIR: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const [piped, exit, gzipExit] = await Promise.all([readSlowly(child), exitOf(child), exitOf(sh)]);
+    const [piped, exit, gzipExit] = await Promise.all([readSlowly(child), exitOf(child, 200_000), exitOf(sh, 200_000)]);
     expect(exit).toEqual({ code: 0, stderr: '' });
     expect(piped.length).toBe(expected.length);
     expect(piped.equals(expected)).toBe(true);
@@ -93,7 +94,7 @@ describe('vigil CLI output: a closed pipe ends any command quietly (issue 8.2)',
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cliout-'));
     fs.writeFileSync(path.join(dir, 'bad.json'), 'not json\n'.repeat(5));
-    expect(runCli(['ingest', '--format', 'eve', path.join(dir, 'bad.json'), path.join(repoRoot, 'test/fixtures/eve/alerts.jsonl'), '--data-dir', dir]).code).toBe(0);
+    expect(runCli(['ingest', '--format', 'eve', path.join(dir, 'bad.json'), EVE_FIXTURE, '--data-dir', dir]).code).toBe(0);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -108,6 +109,9 @@ describe('vigil CLI output: a closed pipe ends any command quietly (issue 8.2)',
     ['settings'],
     ['db info'],
     ['--help'],
+    // a follower stops too: the first through its "following" line, the second through a progress line
+    ['tail --format eve test/fixtures/eve/alerts.jsonl'],
+    ['tail --json --format eve test/fixtures/eve/alerts.jsonl'],
   ])('%s | head -0: exit 141, no stack trace', async (command) => {
     const child = spawnCli([...command.split(' '), ...(command === '--help' ? [] : ['--data-dir', dir])]);
     child.stdout.destroy(); // the reader is gone before the first write
