@@ -67,15 +67,14 @@ export const EXIT_PIPE_CLOSED = 141;
 export async function main(argv: string[], out: Output = Output.stdout()): Promise<number> {
   // A reader of stderr may go away too (2>&1 | head): its 'error' must not crash the process.
   process.stderr.on('error', () => {});
-  const pipeClosed = (err: unknown) => err instanceof OutputClosedError || out.closed.aborted;
   try {
     const code = await run(argv, out);
     await out.flush();
     return code;
   } catch (err) {
-    if (pipeClosed(err)) return EXIT_PIPE_CLOSED;
+    if (err instanceof OutputClosedError) return EXIT_PIPE_CLOSED;
     // only writing the output can fail here (a full disk behind "> file")
-    process.stderr.write(`vigil: cannot write the output: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`vigil: cannot write the output: ${sanitizeText(err instanceof Error ? err.message : String(err))}\n`);
     return 1;
   }
 }
@@ -92,7 +91,8 @@ async function run(argv: string[], out: Output): Promise<number> {
     if (!command) throw new UsageError(`unknown command "${name}"`);
     return await command.run(rest, out);
   } catch (err) {
-    if (err instanceof OutputClosedError || out.closed.aborted) throw err;
+    // when stdout failed, that is the story (whatever the command made of it): main() reports it
+    if (out.failure) throw out.failure;
     // messages may quote data (a file name, a value from config.json): terminal-safe like stdout
     if (err instanceof UsageError) {
       process.stderr.write(`vigil: ${sanitizeText(err.message)}\n(run "vigil ${err.command ? `${err.command} ` : ''}--help" for usage)\n`);

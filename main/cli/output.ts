@@ -118,9 +118,14 @@ export class Output {
     return new Output(stream);
   }
 
-  /** Aborted when the reader goes away, so a long-running command can stop. */
+  /** Aborted when the output fails (the reader went away, the disk is full), so a long-running command can stop. */
   get closed(): AbortSignal {
     return this.#closed.signal;
+  }
+
+  /** Why the output ended: OutputClosedError for a reader that went away, else the write error; null while it works. */
+  get failure(): Error | null {
+    return this.#error;
   }
 
   #fail(err: unknown): void {
@@ -138,8 +143,8 @@ export class Output {
   /** Throws the error that ended the output, if one did. */
   check(): void {
     if (this.#error) throw this.#error;
-    // a failed write destroys the stream at once; its 'error' event only comes on a later tick
-    if (this.stream.destroyed) this.#fail(this.stream.errored ?? new OutputClosedError());
+    // a failed write marks (and most streams destroy) the stream at once; 'error' comes a tick later
+    if (this.stream.errored || this.stream.destroyed) this.#fail(this.stream.errored ?? new OutputClosedError());
     if (this.#error) throw this.#error;
   }
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,4 +119,22 @@ describe('vigil CLI output: a closed pipe ends any command quietly (issue 8.2)',
     expect(exit.stderr).not.toMatch(STACK_TRACE);
     expect(exit).toEqual({ code: 141, stderr: '' });
   });
+});
+
+describe.skipIf(!fs.existsSync('/dev/full'))('vigil CLI output: a write error is not a closed pipe', () => {
+  it('> /dev/full (no space left) fails with exit 1 and one line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cliout-'));
+    try {
+      for (const args of [['alerts', 'list'], ['alerts', 'export', '--format', 'json'], ['status', '--json']]) {
+        const full = fs.openSync('/dev/full', 'w');
+        const [cmd, ...rest] = cliArgv([...args, '--data-dir', dir]);
+        const r = spawnSync(cmd, rest, { cwd: repoRoot, env: { ...process.env, VIGIL_DATA_DIR: '' }, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        fs.closeSync(full);
+        expect(r.status, args.join(' ')).toBe(1);
+        expect(r.stderr).toBe('vigil: cannot write the output: ENOSPC: no space left on device, write\n');
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
