@@ -33,3 +33,12 @@ export async function headlessServices(dataDir: string, opts: { quiet?: boolean 
     logger: createLogger('vigil', opts.quiet ?? false),
   });
 }
+
+/** Resolves on the first Ctrl-C (SIGINT) or SIGTERM: how the foreground servers wait. */
+export function untilInterrupted(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,6 +1,6 @@
 import { packageMeta } from './context.js';
 import { UsageError, UserError } from './errors.js';
-import { printJson, printLine } from './output.js';
+import { Output, OutputClosedError, sanitizeText } from './output.js';
 import { serveCommand } from './commands/serve.js';
 import { dbCommand } from './commands/db.js';
 import { alertsCommand } from './commands/alerts.js';
@@ -9,23 +9,24 @@ import { settingsCommand } from './commands/settings.js';
 import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
 
-type Command = (argv: string[]) => Promise<number>;
+/** A command gets its arguments and the output it writes its results to. */
+type Command = (argv: string[], out: Output) => Promise<number>;
 
 const versionHelp = `Usage: vigil version [--json]
 
 Prints the version of Vigil, its schema version and the Node.js it runs on.`;
 
-async function versionCommand(argv: string[]): Promise<number> {
+async function versionCommand(argv: string[], out: Output): Promise<number> {
   const args = parse('version', argv, { json: { type: 'boolean' } });
   if (args.flag('help')) {
-    printLine(versionHelp);
+    await out.line(versionHelp);
     return 0;
   }
   const meta = packageMeta();
   const { MIGRATIONS } = await import('../store/migrations/index.js');
   const info = { name: meta.name, version: meta.version, schema_version: MIGRATIONS.length, node: process.versions.node };
-  if (args.flag('json')) printJson(info);
-  else printLine(`vigil ${meta.version} (schema ${info.schema_version}, node ${info.node})`);
+  if (args.flag('json')) await out.json(info);
+  else await out.line(`vigil ${meta.version} (schema ${info.schema_version}, node ${info.node})`);
   return 0;
 }
 
@@ -56,29 +57,53 @@ function usage(): string {
   ].join('\n');
 }
 
-/** Runs the CLI; returns the exit code. User mistakes print one line, never a stack trace. */
-export async function main(argv: string[]): Promise<number> {
+/** Exit code when the reader of stdout went away: 128 + SIGPIPE, as a shell reports `seq 1e9 | head -1`. */
+export const EXIT_PIPE_CLOSED = 141;
+
+/**
+ * Runs the CLI; returns the exit code. User mistakes print one line, never a stack trace; a
+ * closed stdout (`vigil ... | head -1`) ends the command quietly with 141.
+ */
+export async function main(argv: string[], out: Output = Output.stdout()): Promise<number> {
+  // A reader of stderr may go away too (2>&1 | head): its 'error' must not crash the process.
+  process.stderr.on('error', () => {});
+  try {
+    const code = await run(argv, out);
+    await out.flush();
+    return code;
+  } catch (err) {
+    if (err instanceof OutputClosedError) return EXIT_PIPE_CLOSED;
+    // only writing the output can fail here (a full disk behind "> file")
+    process.stderr.write(`vigil: cannot write the output: ${sanitizeText(err instanceof Error ? err.message : String(err))}\n`);
+    return 1;
+  }
+}
+
+async function run(argv: string[], out: Output): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    printLine(usage());
+    await out.line(usage());
     return name ? 0 : 2;
   }
-  if (name === '--version' || name === '-v') return versionCommand([]);
+  if (name === '--version' || name === '-v') return versionCommand([], out);
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command "${name}"`);
-    return await command.run(rest);
+    return await command.run(rest, out);
   } catch (err) {
+    // when stdout failed, that is the story (whatever the command made of it): main() reports it
+    if (out.failure) throw out.failure;
+    // messages may quote data (a file name, a value from config.json): terminal-safe like stdout
     if (err instanceof UsageError) {
-      process.stderr.write(`vigil: ${err.message}\n(run "vigil ${err.command ? `${err.command} ` : ''}--help" for usage)\n`);
+      process.stderr.write(`vigil: ${sanitizeText(err.message)}\n(run "vigil ${err.command ? `${err.command} ` : ''}--help" for usage)\n`);
       return 2;
     }
     if (err instanceof UserError) {
-      process.stderr.write(`vigil: ${err.message}\n`);
+      process.stderr.write(`vigil: ${sanitizeText(err.message)}\n`);
       return 1;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`vigil: ${message}\n`);
+    process.stderr.write(`vigil: ${sanitizeText(message)}\n`);
     if (process.env['VIGIL_DEBUG'] && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     return 1;
   }

@@ -9,6 +9,7 @@ import { ConsoleService } from './console.js';
 import { EventBus } from './events.js';
 import { SettingsService, type SettingsBackend } from './settings.js';
 import { silentLogger, type Logger } from './logger.js';
+import { fixNotice, prepareDataDir } from './data-dir.js';
 
 export interface ServiceConfig {
   dataDir: string;
@@ -58,7 +59,9 @@ function readAttributions(resourcesDir: string): { name: string; notice: string 
 export async function createServices(config: ServiceConfig): Promise<Services> {
   const logger = config.logger ?? silentLogger;
   const now = config.now ?? (() => new Date());
-  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // private before anything is written into it; an older, looser one is fixed, and said so once
+  const fixed = prepareDataDir(config.dataDir);
+  if (fixed.length) logger.warn(fixNotice(fixed));
   const dbPath = path.join(config.dataDir, DB_FILE_NAME);
   const opened = await openDatabase(dbPath);
   if (opened.backupPath) logger.info('database backed up before migration', { from: opened.from, to: opened.to, backup: opened.backupPath });

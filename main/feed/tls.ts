@@ -145,6 +145,8 @@ function writeAtomic(file: string, data: string, mode: number): void {
 }
 
 export const SELF_SIGNED_DIR = 'feed-tls';
+/** The private key's file name inside SELF_SIGNED_DIR (mode 0600). */
+export const SELF_SIGNED_KEY_FILE = 'key.pem';
 /** Validity of a generated certificate. Teammates pin it, so a long life saves re-pinning. */
 const SELF_SIGNED_DAYS = 3 * 365;
 
@@ -160,7 +162,7 @@ export async function ensureSelfSignedTls(
 ): Promise<TlsMaterial> {
   const dir = path.join(dataDir, SELF_SIGNED_DIR);
   const certPath = path.join(dir, 'cert.pem');
-  const keyPath = path.join(dir, 'key.pem');
+  const keyPath = path.join(dir, SELF_SIGNED_KEY_FILE);
   if (fs.existsSync(certPath) && fs.existsSync(keyPath)) {
     if (process.platform !== 'win32' && (fs.statSync(keyPath).mode & 0o077) !== 0) fs.chmodSync(keyPath, 0o600);
     const cert = readPem(certPath, 'certificate');

@@ -4,6 +4,7 @@ import Store from 'electron-store';
 import type { Settings } from '../contract/index.js';
 import type { Logger } from '../core/logger.js';
 import type { SettingsBackend } from '../core/settings.js';
+import { PRIVATE_FILE_MODE } from '../store/db.js';
 
 export const SETTINGS_FILE_NAME = 'config';
 
@@ -16,7 +17,7 @@ export class ElectronStoreSettingsBackend implements SettingsBackend {
 
   /** `dataDir` is app.getPath('userData'); passed explicitly so both modes agree on the file. */
   constructor(dataDir: string, logger: Logger) {
-    const open = () => new Store<Record<string, unknown>>({ name: SETTINGS_FILE_NAME, cwd: dataDir });
+    const open = () => new Store<Record<string, unknown>>({ name: SETTINGS_FILE_NAME, cwd: dataDir, configFileMode: PRIVATE_FILE_MODE });
     const file = path.join(dataDir, `${SETTINGS_FILE_NAME}.json`);
     try {
       this.store = open();

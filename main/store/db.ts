@@ -8,6 +8,18 @@ export type { Database } from 'better-sqlite3';
 
 export const DB_FILE_NAME = 'vigil.db';
 
+/**
+ * Vigil's data is for its user only: the data directory is created 0700 and the database 0600.
+ * SQLite gives the WAL, SHM and journal files the mode of the database file, so they follow.
+ */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** Creates an empty file only its owner can read (SQLite takes an empty file as a new database). */
+function createPrivateFile(file: string): void {
+  fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+}
+
 export interface OpenOptions {
   /** Schema steps to apply; the app's own list unless a test passes another. */
   migrations?: readonly Migration[];
@@ -58,8 +70,9 @@ export async function openDatabase(file: string, opts: OpenOptions = {}): Promis
       throw err;
     }
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
   const existed = fs.existsSync(file) && fs.statSync(file).size > 0;
+  if (!fs.existsSync(file)) createPrivateFile(file);
   const db = new BetterSqlite3(file);
   try {
     db.pragma('busy_timeout = 5000');
@@ -69,6 +82,7 @@ export async function openDatabase(file: string, opts: OpenOptions = {}): Promis
     let backupPath: string | null = null;
     if (existed && plan.pending.length > 0 && plan.from > 0) {
       backupPath = `${file}.v${plan.from}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+      createPrivateFile(backupPath);
       await db.backup(backupPath);
     }
     applyMigrations(db, plan);

@@ -116,6 +116,11 @@ export class PipelineRepo {
   }
 
   listQuarantine(limit: number, beforeId?: number, sourceId?: string): { items: QuarantineItem[]; total: number } {
+    return { items: this.quarantinePage(limit, beforeId, sourceId), total: this.quarantineTotal(sourceId) };
+  }
+
+  /** Newest first, keyset-paginated by id: the next page starts before the last id of this one. */
+  quarantinePage(limit: number, beforeId?: number, sourceId?: string): QuarantineItem[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (beforeId !== undefined) {
@@ -127,10 +132,12 @@ export class PipelineRepo {
       params.push(sourceId);
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const items = this.db.prepare(`SELECT * FROM quarantine ${w} ORDER BY id DESC LIMIT ?`).all(...params, limit) as QuarantineItem[];
+    return this.db.prepare(`SELECT * FROM quarantine ${w} ORDER BY id DESC LIMIT ?`).all(...params, limit) as QuarantineItem[];
+  }
+
+  quarantineTotal(sourceId?: string): number {
     const totalWhere = sourceId !== undefined ? 'WHERE source_id = ?' : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM quarantine ${totalWhere}`).get(...(sourceId !== undefined ? [sourceId] : [])) as { n: number }).n;
-    return { items, total };
+    return (this.db.prepare(`SELECT count(*) AS n FROM quarantine ${totalWhere}`).get(...(sourceId !== undefined ? [sourceId] : [])) as { n: number }).n;
   }
 
   listSuppressions(): Suppression[] {

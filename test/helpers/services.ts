@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServices, type Services } from '../../main/core/services.js';
+import { createServices, type ServiceConfig, type Services } from '../../main/core/services.js';
 import { MemorySettingsBackend } from '../../main/core/settings.js';
 import type { NewAlert } from '../../main/store/alerts-repo.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function testServices(dataDir: string, now?: () => Date): Promise<Services> {
+/** Services on a temp data directory; `over` replaces parts of the config (settings backend, logger). */
+export async function testServices(dataDir: string, now?: () => Date, over: Partial<ServiceConfig> = {}): Promise<Services> {
   return createServices({
     dataDir,
     resourcesDir: path.join(repoRoot, 'resources'),
@@ -16,6 +17,7 @@ export async function testServices(dataDir: string, now?: () => Date): Promise<S
     electronVersion: null,
     settingsBackend: new MemorySettingsBackend(),
     ...(now ? { now } : {}),
+    ...over,
   });
 }
 

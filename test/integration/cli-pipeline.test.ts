@@ -39,7 +39,7 @@ describe('vigil ingest / alerts / quarantine / status', () => {
     expect(st.sources.map((x: { kind: string }) => x.kind)).toEqual(['import', 'import', 'import']);
     expect(st.quarantine_total).toBe(2);
     expect(runCli(['status', '--data-dir', dir]).stdout).toContain('import:');
-  });
+  }, 120_000);
 
   it('lists with filters, shows one alert with score terms and events, and exports json, ndjson and csv', () => {
     const dir = tempDir();
@@ -75,7 +75,7 @@ describe('vigil ingest / alerts / quarantine / status', () => {
     const csv = fs.readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
     expect(csv[0]).toBe('id,source,severity,priority,status,title,rule_id,src_ip,src_port,dst_ip,dst_port,proto,first_seen,last_seen,count,risk_score,technique_ids,tags,assignee');
     expect(csv).toHaveLength(all.length + 1);
-  });
+  }, 120_000);
 
   it('simulates a scenario through the same pipeline', () => {
     const dir = tempDir();
@@ -87,5 +87,5 @@ describe('vigil ingest / alerts / quarantine / status', () => {
     const alerts = JSON.parse(runCli(['alerts', 'list', '--json', '--data-dir', dir]).stdout) as { rule_id: string }[];
     expect(alerts.some((a) => a.rule_id === 'vigil:brute_force')).toBe(true);
     expect(runCli(['simulate', '--scenario', 'nope', '--data-dir', dir])).toMatchObject({ code: 2 });
-  });
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,7 @@ describe('vigil CLI', () => {
     const db = new BetterSqlite3(path.join(dir, 'vigil.db'));
     db.pragma(`user_version = ${latest + 3}`);
     db.close();
+    fs.chmodSync(path.join(dir, 'vigil.db'), 0o600); // private already: no notice about its mode
     for (const sub of ['info', 'migrate']) {
       const r = runCli(['db', sub, '--data-dir', dir]);
       expect(r.code).toBe(1);

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { parse, intOption } from '../args.js';
 import { dataDirFrom, headlessServices } from '../context.js';
 import { createHandlers } from '../../core/handlers.js';
@@ -7,7 +6,7 @@ import type { Alert, AlertCursor, AlertDetail, AlertFilter, AlertsListResponse }
 import type { Services } from '../../core/services.js';
 import { FILTER_HELP, FILTER_OPTIONS, filterFromArgs } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { Output, cell, jsonText } from '../output.js';
 
 export const alertsHelp = `Usage: vigil alerts <list|show|export> [options]
 
@@ -57,7 +56,7 @@ export function csvField(v: unknown): string {
   return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export async function alertsCommand(argv: string[]): Promise<number> {
+export async function alertsCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse(
     'alerts',
     argv,
@@ -66,7 +65,7 @@ export async function alertsCommand(argv: string[]): Promise<number> {
   );
   const [sub, ...rest] = args.positionals;
   if (args.flag('help') || !sub) {
-    printLine(alertsHelp);
+    await out.line(alertsHelp);
     return args.flag('help') ? 0 : 2;
   }
   const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
@@ -75,12 +74,16 @@ export async function alertsCommand(argv: string[]): Promise<number> {
       if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, 'alerts');
       const filter = filterFromArgs('alerts', args, s.now());
       const limit = intOption('alerts', 'limit', args.str('limit'), 1, 1_000_000) ?? 50;
+      if (args.flag('json')) {
+        await out.jsonArray(pages(s, filter, limit));
+        await out.write('\n');
+        return 0;
+      }
       const items: Alert[] = [];
       for await (const page of pages(s, filter, limit)) items.push(...page);
-      if (args.flag('json')) printJson(items);
-      else if (items.length === 0) printLine('no alerts match');
+      if (items.length === 0) await out.line('no alerts match');
       else {
-        printTable([
+        await out.table([
           ['ID', 'LAST SEEN (UTC)', 'SEV', 'PRI', 'STATUS', 'RISK', 'COUNT', 'SOURCE', 'SRC', 'DST', 'TITLE'],
           ...items.map((a) => [
             String(a.id), a.last_seen.replace('T', ' ').slice(0, 19), a.severity, a.priority, a.status, String(a.risk_score), String(a.count), a.source,
@@ -94,8 +97,8 @@ export async function alertsCommand(argv: string[]): Promise<number> {
       const idText = rest[0];
       if (!idText || !/^\d+$/.test(idText)) throw new UsageError('alerts show needs an alert id (a whole number)', 'alerts');
       const d = await call<AlertDetail>(s, 'alerts.get', { id: Number(idText) });
-      if (args.flag('json')) printJson(d);
-      else printDetail(d);
+      if (args.flag('json')) await out.json(d);
+      else await printDetail(out, d);
       return 0;
     }
     if (sub === 'export') {
@@ -103,24 +106,25 @@ export async function alertsCommand(argv: string[]): Promise<number> {
       if (format !== 'json' && format !== 'ndjson' && format !== 'csv') throw new UsageError('export needs --format json, ndjson or csv', 'alerts');
       const filter = filterFromArgs('alerts', args, s.now());
       const outPath = args.str('output');
-      const fd = outPath ? fs.openSync(outPath, 'w') : 1;
-      const write = (text: string) => fs.writeSync(fd, text);
+      // --output FILE goes through the same writer as stdout: backpressure, every byte
+      const dest = outPath ? await Output.toFile(outPath) : out;
+      const write = (text: string) => dest.write(text);
       let n = 0;
-      if (format === 'csv') write(`${CSV_COLUMNS.join(',')}\r\n`);
-      if (format === 'json') write('[');
+      if (format === 'csv') await write(`${CSV_COLUMNS.join(',')}\r\n`);
+      if (format === 'json') await write('[');
       for await (const page of pages(s, filter, Number.MAX_SAFE_INTEGER)) {
         let chunk = '';
         for (const a of page) {
           if (format === 'csv') chunk += `${CSV_COLUMNS.map((c) => csvField(a[c])).join(',')}\r\n`;
-          else if (format === 'ndjson') chunk += `${JSON.stringify(a)}\n`;
-          else chunk += `${n > 0 ? ',' : ''}\n  ${JSON.stringify(a)}`;
+          else if (format === 'ndjson') chunk += `${jsonText(a)}\n`;
+          else chunk += `${n > 0 ? ',' : ''}\n  ${jsonText(a)}`;
           n++;
         }
-        write(chunk);
+        await write(chunk);
       }
-      if (format === 'json') write(n > 0 ? '\n]\n' : ']\n');
+      if (format === 'json') await write(n > 0 ? '\n]\n' : ']\n');
       if (outPath) {
-        fs.closeSync(fd);
+        await dest.end();
         process.stderr.write(`exported ${n} alert(s) to ${outPath}\n`);
       }
       return 0;
@@ -131,20 +135,21 @@ export async function alertsCommand(argv: string[]): Promise<number> {
   }
 }
 
-function printDetail(d: AlertDetail): void {
+/** Data fields (titles, notes, raw lines, file names) go through cell(): one line each, no escapes. */
+async function printDetail(out: Output, d: AlertDetail): Promise<void> {
   const a = d.alert;
-  printLine(`#${a.id}  ${a.title}`);
-  printLine(`  ${a.severity.toUpperCase()} ${a.priority}  status ${a.status}  risk ${a.risk_score}  count ${a.count}  threat ${d.threat_type}`);
-  printLine(`  source ${a.source}  rule ${a.rule_id ?? '-'}  ${a.proto ?? ''} ${a.src_ip ?? '-'}${a.src_port !== null ? `:${a.src_port}` : ''} -> ${a.dst_ip ?? '-'}${a.dst_port !== null ? `:${a.dst_port}` : ''}`);
-  printLine(`  first seen ${a.first_seen}  last seen ${a.last_seen}`);
-  if (a.technique_ids.length) printLine(`  ATT&CK ${a.technique_ids.join(', ')}`);
-  printLine('  score:');
-  for (const t of d.score_terms) printLine(`    ${(t.points >= 0 ? '+' : '') + t.points}`.padEnd(10) + `${t.name}: ${t.detail}`);
+  await out.line(`#${a.id}  ${cell(a.title)}`);
+  await out.line(`  ${a.severity.toUpperCase()} ${a.priority}  status ${a.status}  risk ${a.risk_score}  count ${a.count}  threat ${cell(d.threat_type)}`);
+  await out.line(`  source ${cell(a.source)}  rule ${cell(a.rule_id ?? '-')}  ${cell(a.proto ?? '')} ${a.src_ip ?? '-'}${a.src_port !== null ? `:${a.src_port}` : ''} -> ${a.dst_ip ?? '-'}${a.dst_port !== null ? `:${a.dst_port}` : ''}`);
+  await out.line(`  first seen ${a.first_seen}  last seen ${a.last_seen}`);
+  if (a.technique_ids.length) await out.line(`  ATT&CK ${cell(a.technique_ids.join(', '))}`);
+  await out.line('  score:');
+  for (const t of d.score_terms) await out.line(`    ${(t.points >= 0 ? '+' : '') + t.points}`.padEnd(10) + `${cell(t.name)}: ${cell(t.detail)}`);
   if (d.history.length) {
-    printLine('  history:');
-    for (const h of d.history) printLine(`    ${h.ts} ${h.actor}: ${h.from} -> ${h.to}${h.note ? ` (${h.note})` : ''}`);
+    await out.line('  history:');
+    for (const h of d.history) await out.line(`    ${h.ts} ${cell(h.actor)}: ${h.from} -> ${h.to}${h.note ? ` (${cell(h.note)})` : ''}`);
   }
-  printLine(`  events (${d.events.length} of ${d.events_total} retained):`);
-  for (const e of d.events.slice(0, 20)) printLine(`    ${e.ts} ${e.file ?? ''}${e.line !== null ? `:${e.line}` : ''}  ${e.raw.length > 160 ? `${e.raw.slice(0, 160)}...` : e.raw}`);
-  if (d.events.length > 20) printLine(`    ... ${d.events.length - 20} more (use --json)`);
+  await out.line(`  events (${d.events.length} of ${d.events_total} retained):`);
+  for (const e of d.events.slice(0, 20)) await out.line(`    ${e.ts} ${cell(e.file ?? '')}${e.line !== null ? `:${e.line}` : ''}  ${cell(e.raw.length > 160 ? `${e.raw.slice(0, 160)}...` : e.raw)}`);
+  if (d.events.length > 20) await out.line(`    ... ${d.events.length - 20} more (use --json)`);
 }

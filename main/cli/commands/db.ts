@@ -5,8 +5,10 @@ import { dataDirFrom } from '../context.js';
 import { DB_FILE_NAME, closeDatabase, openDatabase } from '../../store/db.js';
 import { MIGRATIONS } from '../../store/migrations/index.js';
 import { DatabaseFromFutureError, latestVersion } from '../../store/migrate.js';
+import { fixNotice, prepareDataDir } from '../../core/data-dir.js';
+import { createLogger } from '../../core/logger.js';
 import { UsageError, UserError } from '../errors.js';
-import { printJson, printLine } from '../output.js';
+import { Output } from '../output.js';
 
 export const dbHelp = `Usage: vigil db <info|migrate> [--data-dir D] [--json]
 
@@ -23,11 +25,11 @@ function explainFuture(err: unknown): never {
   throw err;
 }
 
-export async function dbCommand(argv: string[]): Promise<number> {
+export async function dbCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse('db', argv, { 'data-dir': { type: 'string' }, json: { type: 'boolean' } }, true);
   const sub = args.positionals[0];
   if (args.flag('help') || !sub) {
-    printLine(dbHelp);
+    await out.line(dbHelp);
     return args.flag('help') ? 0 : 2;
   }
   if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1]}"`, 'db');
@@ -38,8 +40,8 @@ export async function dbCommand(argv: string[]): Promise<number> {
   if (sub === 'info') {
     if (!fs.existsSync(file)) {
       const info = { path: file, exists: false, schema_version: 0, app_schema_version: appVersion, pending: appVersion };
-      if (args.flag('json')) printJson(info);
-      else printLine(`no database at ${file} yet (it is created on first use; this Vigil writes schema version ${appVersion})`);
+      if (args.flag('json')) await out.json(info);
+      else await out.line(`no database at ${file} yet (it is created on first use; this Vigil writes schema version ${appVersion})`);
       return 0;
     }
     const opened = await openDatabase(file, { readonly: true }).catch(explainFuture);
@@ -48,23 +50,25 @@ export async function dbCommand(argv: string[]): Promise<number> {
     const size = fs.statSync(file).size;
     closeDatabase(db);
     const info = { path: file, exists: true, schema_version: from, app_schema_version: appVersion, pending: appVersion - from, size_bytes: size, tables: counts.tables };
-    if (args.flag('json')) printJson(info);
+    if (args.flag('json')) await out.json(info);
     else {
-      printLine(`database        ${file}`);
-      printLine(`schema version  ${from}`);
-      printLine(`this Vigil      ${appVersion}${from < appVersion ? ` (${appVersion - from} migration(s) pending: run "vigil db migrate")` : ' (up to date)'}`);
-      printLine(`size            ${size} bytes, ${counts.tables} tables`);
+      await out.line(`database        ${file}`);
+      await out.line(`schema version  ${from}`);
+      await out.line(`this Vigil      ${appVersion}${from < appVersion ? ` (${appVersion - from} migration(s) pending: run "vigil db migrate")` : ' (up to date)'}`);
+      await out.line(`size            ${size} bytes, ${counts.tables} tables`);
     }
     return 0;
   }
 
   if (sub === 'migrate') {
+    const fixed = prepareDataDir(dataDir);
+    if (fixed.length) createLogger('vigil', true).warn(fixNotice(fixed));
     const opened = await openDatabase(file).catch(explainFuture);
     closeDatabase(opened.db);
     const result = { path: file, from: opened.from, to: opened.to, backup: opened.backupPath };
-    if (args.flag('json')) printJson(result);
-    else if (opened.from === opened.to) printLine(`${file} is already at schema version ${opened.to}`);
-    else printLine(`migrated ${file} from schema version ${opened.from} to ${opened.to}${opened.backupPath ? `; backup at ${opened.backupPath}` : ''}`);
+    if (args.flag('json')) await out.json(result);
+    else if (opened.from === opened.to) await out.line(`${file} is already at schema version ${opened.to}`);
+    else await out.line(`migrated ${file} from schema version ${opened.from} to ${opened.to}${opened.backupPath ? `; backup at ${opened.backupPath}` : ''}`);
     return 0;
   }
   throw new UsageError(`unknown db command "${sub}" (expected info or migrate)`, 'db');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parse, intOption, type Parsed } from '../args.js';
-import { dataDirFrom, headlessServices } from '../context.js';
+import { dataDirFrom, headlessServices, untilInterrupted } from '../context.js';
 import { createHandlers } from '../../core/handlers.js';
 import { createFeedHandlers, createFeedSetStatus, type FeedHandlers } from '../../core/feed-handlers.js';
 import { ContractError } from '../../contract/errors.js';
@@ -20,7 +20,7 @@ import { FeedService } from '../../feed/service.js';
 import { FEED_PATHS } from '../../feed/server.js';
 import { openVault } from '../../secrets/vault.js';
 import { UsageError, UserError } from '../errors.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { Output } from '../output.js';
 
 const DATA_DIR_HELP = "  --data-dir D   data directory (default: VIGIL_DATA_DIR, else the desktop app's)";
 
@@ -170,12 +170,12 @@ export function parseExpiry(value: string | undefined): number | undefined {
   return n;
 }
 
-function printTokens(tokens: FeedToken[]): void {
+async function printTokens(out: Output, tokens: FeedToken[]): Promise<void> {
   if (tokens.length === 0) {
-    printLine('no feed tokens (create one with: vigil feed token create --name N --role viewer)');
+    await out.line('no feed tokens (create one with: vigil feed token create --name N --role viewer)');
     return;
   }
-  printTable([
+  await out.table([
     ['ID', 'NAME', 'ROLE', 'PREFIX', 'STATE', 'CREATED', 'EXPIRES', 'LAST USED', 'FROM'],
     ...tokens.map((t) => [
       String(t.id),
@@ -204,7 +204,7 @@ function describeConfig(st: FeedStatus): string[] {
   ];
 }
 
-async function serve(args: Parsed, s: Services): Promise<number> {
+async function serve(args: Parsed, s: Services, out: Output): Promise<number> {
   const port = intOption('feed', 'port', args.str('port'), 0, 65535);
   const cert = args.str('cert');
   const key = args.str('key');
@@ -222,18 +222,18 @@ async function serve(args: Parsed, s: Services): Promise<number> {
     throw new UserError(err instanceof Error ? err.message : String(err));
   }
   const l = server.listening;
-  printLine(`Vigil feed at ${l.url}`);
-  if (l.fingerprint256) printLine(`TLS certificate SHA-256 fingerprint (teammates pin this): ${l.fingerprint256}`);
-  for (const line of describeConfig(await feed.status()).slice(1)) printLine(line);
-  if (feed.listTokens(false).length === 0 && feed.config().dialects.native.enabled) {
-    printLine('no tokens yet: create one with "vigil feed token create --name N --role viewer"');
+  try {
+    await out.line(`Vigil feed at ${l.url}`);
+    if (l.fingerprint256) await out.line(`TLS certificate SHA-256 fingerprint (teammates pin this): ${l.fingerprint256}`);
+    for (const line of describeConfig(await feed.status()).slice(1)) await out.line(line);
+    if (feed.listTokens(false).length === 0 && feed.config().dialects.native.enabled) {
+      await out.line('no tokens yet: create one with "vigil feed token create --name N --role viewer"');
+    }
+    await untilInterrupted();
+  } finally {
+    // also when stdout is already closed: the feed must not keep the process alive
+    await feed.stop();
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await feed.stop();
   return 0;
 }
 
@@ -288,7 +288,7 @@ function configPatch(args: Parsed): FeedConfigPatch {
   return patch;
 }
 
-export async function feedCommand(argv: string[]): Promise<number> {
+export async function feedCommand(argv: string[], out = Output.stdout()): Promise<number> {
   // `serve --tls` is a flag, `config --tls MODE` takes a value
   const first = argv.find((a) => !a.startsWith('-'));
   const args = parse(
@@ -321,7 +321,7 @@ export async function feedCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = args.positionals;
   const help = args.flag('help');
   if (!sub) {
-    printLine(feedHelp);
+    await out.line(feedHelp);
     return help ? 0 : 2;
   }
   const subHelp =
@@ -333,13 +333,13 @@ export async function feedCommand(argv: string[]): Promise<number> {
   if (subHelp === undefined) throw new UsageError(`unknown feed command "${sub}" (expected serve, token, status or config)`, 'feed');
   if (subHelp === null) {
     if (help) {
-      printLine(`${tokenCreateHelp}\n\n${tokenListHelp}\n\n${tokenRevokeHelp}`);
+      await out.line(`${tokenCreateHelp}\n\n${tokenListHelp}\n\n${tokenRevokeHelp}`);
       return 0;
     }
     throw new UsageError(rest[0] ? `unknown token command "${rest[0]}" (expected create, list or revoke)` : 'token needs a command: create, list or revoke', 'feed');
   }
   if (help) {
-    printLine(subHelp);
+    await out.line(subHelp);
     return 0;
   }
   const expectedPositionals = sub === 'token' ? (rest[0] === 'revoke' ? [1, 2] : [1, 1]) : [0, 0];
@@ -350,7 +350,7 @@ export async function feedCommand(argv: string[]): Promise<number> {
   const secretFromStdin = args.flag('jwt-secret-stdin') ? fs.readFileSync(0, 'utf8').trim() : undefined;
   const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: sub !== 'serve' });
   try {
-    if (sub === 'serve') return await serve(args, s);
+    if (sub === 'serve') return await serve(args, s, out);
     const feed = feedServiceFor(s, true);
     const handlers = createFeedHandlers({ feed });
     const actor = s.settings.get().analystName;
@@ -365,18 +365,18 @@ export async function feedCommand(argv: string[]): Promise<number> {
         if (role !== 'viewer' && role !== 'analyst') throw new UsageError(`--role must be viewer or analyst, got "${role}"`, 'feed');
         const hours = parseExpiry(args.str('expires'));
         const created = await call(handlers, 'feed.tokens.create', { name, role, ...(hours !== undefined ? { expires_in_hours: hours } : {}) }, actor);
-        if (json) printJson(created);
+        if (json) await out.json(created);
         else {
-          printLine(`created ${created.token.role} token #${created.token.id} for ${created.token.name}${created.token.expires_at ? `, expires ${created.token.expires_at}` : ''}`);
-          printLine(created.secret);
-          printLine('this is the only time it is shown: give it to the teammate now');
+          await out.line(`created ${created.token.role} token #${created.token.id} for ${created.token.name}${created.token.expires_at ? `, expires ${created.token.expires_at}` : ''}`);
+          await out.line(created.secret);
+          await out.line('this is the only time it is shown: give it to the teammate now');
         }
         return 0;
       }
       if (op === 'list') {
         const tokens = await call(handlers, 'feed.tokens.list', { include_revoked: args.flag('all') }, actor);
-        if (json) printJson(tokens);
-        else printTokens(tokens);
+        if (json) await out.json(tokens);
+        else await printTokens(out, tokens);
         return 0;
       }
       // revoke
@@ -393,8 +393,8 @@ export async function feedCommand(argv: string[]): Promise<number> {
         id = t.id;
       }
       const r = await call(handlers, 'feed.tokens.revoke', { id }, actor);
-      if (json) printJson(r);
-      else printLine(r.revoked ? `revoked token #${id}${r.closed ? `; closed ${r.closed} connection(s)` : ''} (running feeds close its connections at once)` : `token #${id} was already revoked`);
+      if (json) await out.json(r);
+      else await out.line(r.revoked ? `revoked token #${id}${r.closed ? `; closed ${r.closed} connection(s)` : ''} (running feeds close its connections at once)` : `token #${id} was already revoked`);
       return 0;
     }
 
@@ -407,8 +407,8 @@ export async function feedCommand(argv: string[]): Promise<number> {
       };
       const st = Object.keys(patch).length || request.jwt_secret !== undefined || request.clear_jwt_secret ? await call(handlers, 'feed.configure', request, actor) : await call(handlers, 'feed.status', {}, actor);
       // this process only saved the configuration; running feeds apply it within a second
-      if (json) printJson(st.config);
-      else for (const line of describeConfig(st)) printLine(line);
+      if (json) await out.json(st.config);
+      else for (const line of describeConfig(st)) await out.line(line);
       return 0;
     }
 
@@ -416,15 +416,15 @@ export async function feedCommand(argv: string[]): Promise<number> {
     const st = await call(handlers, 'feed.status', {}, actor);
     const tokens = feed.listTokens(false);
     if (json) {
-      printJson({ ...st, tokens });
+      await out.json({ ...st, tokens });
       return 0;
     }
-    for (const line of describeConfig(st)) printLine(line);
-    printLine(`tokens: ${tokens.filter((t) => t.active).length} active (vigil feed token list)`);
-    printLine('');
-    if (st.processes.length === 0) printLine('no feed server is running on this data directory');
+    for (const line of describeConfig(st)) await out.line(line);
+    await out.line(`tokens: ${tokens.filter((t) => t.active).length} active (vigil feed token list)`);
+    await out.line('');
+    if (st.processes.length === 0) await out.line('no feed server is running on this data directory');
     for (const p of st.processes) {
-      printLine(
+      await out.line(
         `${p.process}: ${p.listening.url}${p.listening.fingerprint256 ? ` (SHA-256 ${p.listening.fingerprint256})` : ''}; ` +
           `${p.totals.connections_active} client(s), ${p.totals.connections_total} connections, ${p.totals.alerts_sent} alerts sent, ` +
           `${p.totals.auth_failures} auth failures, ${p.totals.dropped_lagging} dropped lagging, up ${p.totals.uptime_s} s`,

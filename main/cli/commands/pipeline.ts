@@ -5,9 +5,10 @@ import { FileFollower, ingestFiles, simulate, type IngestSummary } from '../../p
 import { startHousekeeping } from '../../pipeline/housekeeping.js';
 import { SCENARIOS, isScenarioName } from '../../pipeline/sources/simulator.js';
 import type { Services } from '../../core/services.js';
+import type { QuarantineItem } from '../../contract/index.js';
 import type { EventFormat } from '../../pipeline/types.js';
 import { UsageError, UserError } from '../errors.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { Output, cell } from '../output.js';
 
 const DATA_DIR_HELP = '  --data-dir D   data directory (default: VIGIL_DATA_DIR, else the desktop app\'s)';
 
@@ -63,15 +64,18 @@ Options:
 ${DATA_DIR_HELP}
   -h, --help     show this help`;
 
-export const quarantineHelp = `Usage: vigil quarantine list [--limit N] [--json]
+export const quarantineHelp = `Usage: vigil quarantine list [--limit N | --all] [--before-id ID] [--json]
 
 Lists records that could not be parsed, newest first, with the reason and where they came from.
+Records are read and printed a page at a time, so --all works on a quarantine of any size.
 
 Options:
-  --limit N      how many (default 20, at most 500)
-  --json         print one JSON object {items, total}
+  --limit N       how many (default 20)
+  --all           all of them
+  --before-id ID  only records older than #ID: the next page after the last ID printed
+  --json          print one JSON object {items, total}
 ${DATA_DIR_HELP}
-  -h, --help     show this help`;
+  -h, --help      show this help`;
 
 function formatOf(command: string, v: string | undefined): EventFormat {
   if (v === 'eve' || v === 'wazuh') return v;
@@ -82,10 +86,10 @@ async function pipelineFor(s: Services) {
   return createPipeline(s.db, s.settings.get(), s.config.resourcesDir, (m) => process.stderr.write(`vigil: warning: ${m}\n`), s.now);
 }
 
-function printSummary(sum: IngestSummary, json: boolean): void {
-  if (json) printJson(sum);
+async function printSummary(out: Output, sum: IngestSummary, json: boolean): Promise<void> {
+  if (json) await out.json(sum);
   else {
-    printLine(
+    await out.line(
       `read ${sum.read} lines: ${sum.events} events, ${sum.skipped} skipped, ${sum.quarantined} quarantined, ${sum.suppressed} suppressed; ` +
         `alerts ${sum.alerts_created} created, ${sum.alerts_updated} updated (${sum.duration_ms} ms)`,
     );
@@ -106,10 +110,10 @@ function untilSignal(): { signal: AbortSignal; dispose: () => void } {
   };
 }
 
-export async function ingestCommand(argv: string[]): Promise<number> {
+export async function ingestCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse('ingest', argv, { format: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
   if (args.flag('help')) {
-    printLine(ingestHelp);
+    await out.line(ingestHelp);
     return 0;
   }
   const format = formatOf('ingest', args.str('format'));
@@ -122,17 +126,17 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       if (err.code === 'EISDIR' || err.code === 'EACCES') throw new UserError(`cannot read ${err.path ?? ''}: ${err.code}`);
       throw err;
     });
-    printSummary(sum, args.flag('json'));
+    await printSummary(out, sum, args.flag('json'));
     return 0;
   } finally {
     await s.close();
   }
 }
 
-export async function tailCommand(argv: string[]): Promise<number> {
+export async function tailCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse('tail', argv, { format: { type: 'string' }, 'from-end': { type: 'boolean' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
   if (args.flag('help')) {
-    printLine(tailHelp);
+    await out.line(tailHelp);
     return 0;
   }
   const format = formatOf('tail', args.str('format'));
@@ -150,13 +154,15 @@ export async function tailCommand(argv: string[]): Promise<number> {
       const line = json
         ? JSON.stringify({ source: follower.sourceId, ...m.totals, events_per_s: m.events_per_s, state: follower.status().state })
         : `${follower.file}: ${m.totals.read} lines, ${m.totals.events} events, ${m.totals.quarantined} quarantined, alerts +${m.totals.alerts_created} new / ${m.totals.alerts_updated} updated, ${m.events_per_s}/s, ${follower.status().state}`;
-      if (line !== lastPrinted) printLine(line);
+      if (line !== lastPrinted) out.lineDetached(line);
       lastPrinted = line;
     },
   });
   try {
-    if (!json) printLine(`following ${follower.file} (${format}); Ctrl-C to stop`);
-    await follower.run(signal);
+    if (!json) await out.line(`following ${follower.file} (${format}); Ctrl-C to stop`);
+    // a closed stdout (| head) ends the tail like a closed terminal does
+    await follower.run(AbortSignal.any([signal, out.closed]));
+    out.check();
     return 0;
   } finally {
     dispose();
@@ -165,7 +171,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
   }
 }
 
-export async function simulateCommand(argv: string[]): Promise<number> {
+export async function simulateCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse('simulate', argv, {
     scenario: { type: 'string' },
     rate: { type: 'string' },
@@ -175,7 +181,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     'data-dir': { type: 'string' },
   });
   if (args.flag('help')) {
-    printLine(simulateHelp);
+    await out.line(simulateHelp);
     return 0;
   }
   const scenario = args.str('scenario');
@@ -190,9 +196,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const { pipeline } = await pipelineFor(s);
   const stopHousekeeping = startHousekeeping(pipeline, s.pipelineRepo, { processName: `simulate:${process.pid}`, settings: () => s.settings.get() });
   try {
-    if (!args.flag('json')) printLine(`simulating ${scenario} at ${rate}/s for ${durationS} s`);
+    if (!args.flag('json')) await out.line(`simulating ${scenario} at ${rate}/s for ${durationS} s`);
     const sum = await simulate(pipeline, s.pipelineRepo, { scenario, rate, durationS, signal, ...(seed !== undefined ? { seed } : {}) });
-    printSummary(sum, args.flag('json'));
+    await printSummary(out, sum, args.flag('json'));
     return 0;
   } finally {
     dispose();
@@ -201,24 +207,24 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   }
 }
 
-export async function statusCommand(argv: string[]): Promise<number> {
+export async function statusCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse('status', argv, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
   if (args.flag('help')) {
-    printLine(statusHelp);
+    await out.line(statusHelp);
     return 0;
   }
   const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
   try {
     const st = s.pipelineRepo.status();
     if (args.flag('json')) {
-      printJson(st);
+      await out.json(st);
       return 0;
     }
-    printLine(`alerts ${st.alerts_total} (${st.alerts_last_min} new in the last minute), events retained ${st.events_retained} (${st.events_last_min} in the last minute), quarantined ${st.quarantine_total}`);
-    printLine('');
-    if (st.sources.length === 0) printLine('no sources yet (vigil ingest, vigil tail or vigil simulate add them)');
+    await out.line(`alerts ${st.alerts_total} (${st.alerts_last_min} new in the last minute), events retained ${st.events_retained} (${st.events_last_min} in the last minute), quarantined ${st.quarantine_total}`);
+    await out.line('');
+    if (st.sources.length === 0) await out.line('no sources yet (vigil ingest, vigil tail or vigil simulate add them)');
     else {
-      printTable([
+      await out.table([
         ['SOURCE', 'STATE', 'CURSOR', 'LINES', 'EVENTS', 'SKIPPED', 'QUAR.', 'ALERTS NEW/UPD', 'LAST EVENT', 'LAST ERROR'],
         ...st.sources.map((x) => [
           x.id,
@@ -234,12 +240,12 @@ export async function statusCommand(argv: string[]): Promise<number> {
         ]),
       ]);
     }
-    printLine('');
-    if (st.processes.length === 0) printLine('no pipeline process is running');
+    await out.line('');
+    if (st.processes.length === 0) await out.line('no pipeline process is running');
     for (const p of st.processes) {
       const m = p.metrics;
       const stages = Object.entries(m.stage_ms_per_1k).map(([k, v]) => `${k} ${v}`).join(', ');
-      printLine(`${p.process}: ${m.events_per_s} events/s, ${m.alerts_per_min} alerts/min, queue ${m.queue_depth}, batch p99 ${m.batch_ms_p99} ms; ms per 1k events: ${stages}`);
+      await out.line(`${p.process}: ${m.events_per_s} events/s, ${m.alerts_per_min} alerts/min, queue ${m.queue_depth}, batch p99 ${m.batch_ms_p99} ms; ms per 1k events: ${stages}`);
     }
     return 0;
   } finally {
@@ -247,27 +253,64 @@ export async function statusCommand(argv: string[]): Promise<number> {
   }
 }
 
-export async function quarantineCommand(argv: string[]): Promise<number> {
-  const args = parse('quarantine', argv, { limit: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
+const QUARANTINE_PAGE = 500;
+
+/** Quarantined records newest first, read QUARANTINE_PAGE at a time, at most `limit` of them. */
+function* quarantinePages(s: Services, limit: number, beforeId: number | undefined): Generator<QuarantineItem[]> {
+  let left = limit;
+  let before = beforeId;
+  while (left > 0) {
+    const want = Math.min(QUARANTINE_PAGE, left);
+    const items = s.pipelineRepo.quarantinePage(want, before);
+    if (items.length) yield items;
+    if (items.length < want) return;
+    left -= items.length;
+    before = items[items.length - 1]!.id;
+  }
+}
+
+export async function quarantineCommand(argv: string[], out = Output.stdout()): Promise<number> {
+  const args = parse(
+    'quarantine',
+    argv,
+    { limit: { type: 'string' }, all: { type: 'boolean' }, 'before-id': { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+    true,
+  );
   const sub = args.positionals[0];
   if (args.flag('help') || !sub) {
-    printLine(quarantineHelp);
+    await out.line(quarantineHelp);
     return args.flag('help') ? 0 : 2;
   }
   if (sub !== 'list') throw new UsageError(`unknown quarantine command "${sub}" (expected list)`, 'quarantine');
-  const limit = intOption('quarantine', 'limit', args.str('limit'), 1, 500) ?? 20;
+  if (args.flag('all') && args.str('limit') !== undefined) throw new UsageError('--limit and --all exclude each other', 'quarantine');
+  const limit = args.flag('all') ? Number.POSITIVE_INFINITY : (intOption('quarantine', 'limit', args.str('limit'), 1, Number.MAX_SAFE_INTEGER) ?? 20);
+  const beforeId = intOption('quarantine', 'before-id', args.str('before-id'), 1, Number.MAX_SAFE_INTEGER);
   const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
   try {
-    const q = s.pipelineRepo.listQuarantine(limit);
-    if (args.flag('json')) printJson(q);
-    else if (q.items.length === 0) printLine('the quarantine is empty');
-    else {
-      printLine(`${q.total} quarantined record(s); newest ${q.items.length}:`);
-      for (const i of q.items) {
-        printLine(`#${i.id} ${i.ts} ${i.file ?? i.source_id}${i.line !== null ? `:${i.line}` : ''} (offset ${i.offset ?? '-'}): ${i.reason}`);
-        printLine(`    ${i.raw.length > 200 ? `${i.raw.slice(0, 200)}...` : i.raw}`);
-      }
+    const total = s.pipelineRepo.quarantineTotal();
+    if (args.flag('json')) {
+      await out.write('{\n  "items": ');
+      await out.jsonArray(quarantinePages(s, limit, beforeId), 1);
+      await out.write(`,\n  "total": ${total}\n}\n`);
+      return 0;
     }
+    if (total === 0) {
+      await out.line('the quarantine is empty');
+      return 0;
+    }
+    await out.line(`${total} quarantined record(s), newest first${beforeId !== undefined ? `, older than #${beforeId}` : ''}:`);
+    let last: number | undefined;
+    for (const page of quarantinePages(s, limit, beforeId)) {
+      await out.lines(
+        page.flatMap((i) => [
+          `#${i.id} ${i.ts} ${cell(i.file ?? i.source_id)}${i.line !== null ? `:${i.line}` : ''} (offset ${i.offset ?? '-'}): ${cell(i.reason)}`,
+          `    ${cell(i.raw.length > 200 ? `${i.raw.slice(0, 200)}...` : i.raw)}`,
+        ]),
+      );
+      last = page[page.length - 1]!.id;
+    }
+    if (last === undefined) await out.line(`no record is older than #${beforeId ?? 0}`);
+    else if (s.pipelineRepo.quarantinePage(1, last).length > 0) await out.line(`more: vigil quarantine list --before-id ${last}`);
     return 0;
   } finally {
     await s.close();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, intOption, type Parsed } from '../args.js';
-import { appRoot, dataDirFrom, headlessServices } from '../context.js';
+import { appRoot, dataDirFrom, headlessServices, untilInterrupted } from '../context.js';
 import { startHeadlessServer } from '../../server/server.js';
 import { isLoopbackAddress, isWildcardAddress } from '../../server/host-check.js';
 import { generateToken, tokenProblem } from '../../server/auth.js';
@@ -9,7 +9,7 @@ import type { TokenSource } from '../../contract/index.js';
 import { startRuntime } from '../../core/runtime.js';
 import { SourceDirs } from '../../core/source-policy.js';
 import { UsageError, UserError } from '../errors.js';
-import { printLine } from '../output.js';
+import { Output } from '../output.js';
 
 export const serveHelp = `Usage: vigil serve [--port N] [--host ADDR] [--allowed-host NAME]... [--source-dir DIR]...
                   [--token-stdin] [--data-dir D]
@@ -90,7 +90,7 @@ function listOption(args: Parsed, name: string): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export async function serveCommand(argv: string[]): Promise<number> {
+export async function serveCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse('serve', argv, {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -101,7 +101,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'data-dir': { type: 'string' },
   });
   if (args.flag('help')) {
-    printLine(serveHelp);
+    await out.line(serveHelp);
     return 0;
   }
   const port = intOption('serve', 'port', args.str('port'), 0, 65535) ?? 4780;
@@ -146,15 +146,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
         `${names.length ? ` or ${names.join(', ')}` : ' (add names with --allowed-host)'}.\n`,
     );
   }
-  // a token the user gave is theirs to keep: it is not echoed to the terminal or a service log
-  printLine(`Vigil is serving at ${source === 'launch' ? server.url : server.url.replace(/\?token=.*$/, '')}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await runtime.stop();
-  await server.close();
-  await services.close();
+  try {
+    // a token the user gave is theirs to keep: it is not echoed to the terminal or a service log
+    await out.line(`Vigil is serving at ${source === 'launch' ? server.url : server.url.replace(/\?token=.*$/, '')}`);
+    await untilInterrupted();
+  } finally {
+    // also when stdout is already closed: the server must not keep the process alive
+    await runtime.stop();
+    await server.close();
+    await services.close();
+  }
   return 0;
 }

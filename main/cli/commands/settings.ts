@@ -4,7 +4,7 @@ import { dispatch } from '../../core/dispatch.js';
 import { parse } from '../args.js';
 import { dataDirFrom, headlessServices } from '../context.js';
 import { UsageError } from '../errors.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { Output } from '../output.js';
 
 export const settingsHelp = `Usage: vigil settings [get [KEY] | set KEY VALUE] [--json]
 
@@ -35,10 +35,10 @@ function coerce(key: keyof Settings, text: string): unknown {
   return text;
 }
 
-export async function settingsCommand(argv: string[]): Promise<number> {
+export async function settingsCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse('settings', argv, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
   if (args.flag('help')) {
-    printLine(settingsHelp);
+    await out.line(settingsHelp);
     return 0;
   }
   const [sub = 'get', key, value, extra] = args.positionals;
@@ -50,20 +50,20 @@ export async function settingsCommand(argv: string[]): Promise<number> {
       const all = s.settings.get();
       if (key) {
         const v = all[key as keyof Settings];
-        if (args.flag('json')) printJson(v);
-        else printLine(Array.isArray(v) ? v.join(',') : String(v));
-      } else if (args.flag('json')) printJson(all);
-      else printTable([['SETTING', 'VALUE'], ...Object.entries(all).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])]);
+        if (args.flag('json')) await out.json(v);
+        else await out.line(Array.isArray(v) ? v.join(',') : String(v));
+      } else if (args.flag('json')) await out.json(all);
+      else await out.table([['SETTING', 'VALUE'], ...Object.entries(all).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])]);
       return 0;
     }
     if (sub === 'set') {
       if (key === undefined || value === undefined) throw new UsageError('settings set needs a KEY and a VALUE', 'settings');
       const patch = { [key]: coerce(key as keyof Settings, value) };
-      const out = await dispatch(createHandlers(s), 'settings.set', { patch }, { actor: 'cli', transport: 'cli' }, s.logger);
-      if (!out.ok) throw new UsageError([out.error.message, ...(out.error.issues ?? [])].join(': '), 'settings');
-      const v = (out.result as Settings)[key as keyof Settings];
-      if (args.flag('json')) printJson(out.result);
-      else printLine(`${key} = ${Array.isArray(v) ? v.join(',') : String(v)}`);
+      const res = await dispatch(createHandlers(s), 'settings.set', { patch }, { actor: 'cli', transport: 'cli' }, s.logger);
+      if (!res.ok) throw new UsageError([res.error.message, ...(res.error.issues ?? [])].join(': '), 'settings');
+      const v = (res.result as Settings)[key as keyof Settings];
+      if (args.flag('json')) await out.json(res.result);
+      else await out.line(`${key} = ${Array.isArray(v) ? v.join(',') : String(v)}`);
       return 0;
     }
     throw new UsageError(`unknown settings command "${sub}" (expected get or set)`, 'settings');
