@@ -203,11 +203,11 @@ async function phasePipeline(file, dir) {
   const db = await openFresh(dir);
   const { DEFAULT_SETTINGS } = await import(dist('contract/settings.js'));
   const { createPipeline } = await import(dist('pipeline/stages.js'));
-  const { ingestFiles } = await import(dist('pipeline/runner.js'));
+  const { ingestFiles } = await import(dist('pipeline/sources/import.js'));
   const { PipelineRepo } = await import(dist('store/pipeline-repo.js'));
   const { pipeline } = await createPipeline(db, DEFAULT_SETTINGS, path.join(root, 'resources'), () => {});
   const t0 = performance.now();
-  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], 'eve', values.batch ? { batchLines: Number(values.batch) } : {});
+  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], { format: 'eve', ...(values.batch ? { batchLines: Number(values.batch) } : {}) });
   const s = (performance.now() - t0) / 1000;
   const m = pipeline.metrics.snapshot();
   const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
