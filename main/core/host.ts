@@ -153,20 +153,17 @@ export class PipelineHost {
         const got = await f.lease.acquire({ wait: true, what: file, signal: outer, onWait: (h) => (f.heldBy = h) });
         if (!got) return;
         f.heldBy = null;
-        const inner = new AbortController();
-        const stop = () => inner.abort();
-        outer.addEventListener('abort', stop, { once: true });
-        f.lease.startRenewing(stop);
+        const lost = new AbortController();
+        f.lease.startRenewing(() => lost.abort());
         try {
           // constructed under the lease: it reads the cursor the previous holder committed
           f.follower = new FileFollower(pipeline, this.s.pipelineRepo, file, format, { startAt, lease: f.lease });
-          await f.follower.run(inner.signal);
+          await f.follower.run(AbortSignal.any([outer, lost.signal]));
         } catch (err) {
           if (!(err instanceof LeaseLostError)) throw err;
           this.s.logger.warn('lost a followed file to another process', { source: f.lease.sourceId, error: err.message });
         } finally {
           f.lease.stopRenewing();
-          outer.removeEventListener('abort', stop);
           f.follower = null;
         }
       }

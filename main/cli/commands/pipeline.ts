@@ -330,12 +330,11 @@ export async function tailCommand(argv: string[]): Promise<number> {
     if (row.format !== format) s.pipelineRepo.setSourceFormat(sourceId, format);
     if (assumeTz !== undefined) s.pipelineRepo.setSourceAssumeTz(sourceId, assumeTz);
     const { pipeline } = await pipelineFor(s);
-    const stop = new AbortController();
-    signal.addEventListener('abort', () => stop.abort(), { once: true });
+    const leaseLost = new AbortController();
     let lost: LeaseLostError | null = null;
     lease.startRenewing((err) => {
       lost = err;
-      stop.abort();
+      leaseLost.abort();
     });
     const types: Record<string, number> = {};
     const follower = new FileFollower(pipeline, s.pipelineRepo, file, format, {
@@ -360,7 +359,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
       printLine(`following ${follower.file} (${format})${took}; Ctrl-C to stop`);
     }
     try {
-      await follower.run(stop.signal);
+      await follower.run(AbortSignal.any([signal, leaseLost.signal]));
     } catch (err) {
       if (err instanceof LeaseLostError) lost = err;
       else throw err;
