@@ -66,7 +66,10 @@ describe('vigil ingest: real output shapes', () => {
     const file = real('suricata-docs-no-offset.json');
     const first = await ingest([file]);
     expect(first.files[0]).toMatchObject({ status: 'failed', read: 1, events: 0, quarantined: 1 });
-    expect(first.files[0]!.error).toMatch(/^nothing could be read: all 1 lines were quarantined \(e\.g\. line 1: no UTC offset in timestamp "2009-11-24T21:27:09\.534255".*--again$/);
+    expect(first.files[0]!.error).toBe(
+      'nothing could be read: all 1 lines were quarantined (e.g. line 1: no UTC offset in timestamp "2009-11-24T21:27:09.534255" (set a time zone for the source)); ' +
+        "give the sensor's time zone (--assume-tz Europe/Paris, say) and import it again with --again",
+    );
     const fixed = await ingest([file], { assumeTz: 'America/Los_Angeles', again: true });
     expect(fixed.files[0]).toMatchObject({ status: 'imported', events: 1 });
     expect((s.db.prepare('SELECT ts FROM events').get() as { ts: string }).ts).toBe('2009-11-25T05:27:09.534Z'); // PST, -08:00

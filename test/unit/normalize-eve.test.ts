@@ -141,7 +141,7 @@ describe('EVE pitfalls', () => {
     const line = alertLine((o) => (o.timestamp = '2019-01-02T03:50:10.576769'));
     expect(normalizeEve(line, pos)).toEqual({
       kind: 'quarantined',
-      reason: 'no UTC offset in timestamp "2019-01-02T03:50:10.576769" (set a time zone for the source: --assume-tz)',
+      reason: 'no UTC offset in timestamp "2019-01-02T03:50:10.576769" (set a time zone for the source)',
     });
     expect(event(normalizeEve(line, pos, { zone: TimeZone.of('Europe/Paris') })).ts).toBe('2019-01-02T02:50:10.576Z');
     expect(event(normalizeLine('eve', line, pos, { zone: TimeZone.of('America/New_York') })).ts).toBe('2019-01-02T08:50:10.576Z');

@@ -116,7 +116,7 @@ export function timestampOf(o: JsonObject, opts: NormalizeOptions = NO_OPTIONS):
   if (v === undefined || v === null) throw new Reject('missing timestamp');
   if (typeof v !== 'string') throw new Reject('timestamp is not a string');
   const iso = parseTimestamp(v, opts.zone);
-  if (iso === NO_OFFSET) throw new Reject(`no UTC offset in timestamp ${quoted(v)} (set a time zone for the source: --assume-tz)`);
+  if (iso === NO_OFFSET) throw new Reject(`no UTC offset in timestamp ${quoted(v)} (set a time zone for the source)`);
   if (iso === null) throw new Reject(`invalid timestamp ${quoted(v)}`);
   return iso;
 }

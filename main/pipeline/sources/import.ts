@@ -16,11 +16,11 @@ import path from 'node:path';
 import type { SourceLease } from '../../contract/index.js';
 import type { LeaseClaim, PipelineRepo } from '../../store/pipeline-repo.js';
 import type { BatchOutcome, Pipeline } from '../pipeline.js';
-import { addOutcome, addTypes, emptySummary, fileSourceId, sourceZone, toInput, IMPORT_BATCH_LINES, type IngestSummary } from '../runner.js';
+import { addOutcome, emptySummary, fileSourceId, sourceZone, toInput, IMPORT_BATCH_LINES, type IngestSummary } from '../runner.js';
 import type { EventFormat } from '../types.js';
 import { checkInput, FORMAT_NAMES, GzipDamageError, readContentLines, sniffFile, type InputFile } from './file-input.js';
 import { identityOf, planImport, type ImportCursor } from './import-memory.js';
-import { LeaseHeldError, LeaseLostError, leaseClaim, SourceLeaseHandle, type LeaseOptions } from './lease.js';
+import { leaseClaim, SourceLeaseHandle, type LeaseOptions } from './lease.js';
 
 export type FormatChoice = EventFormat | 'auto';
 
@@ -207,21 +207,15 @@ async function importOne(pipeline: Pipeline, repo: PipelineRepo, p: Prepared, cl
     if (out.read > 0 && out.events + out.skipped === 0) {
       const first = repo.listQuarantine(1, undefined, sourceId).items[0];
       out.status = 'failed';
-      out.error =
-        `nothing could be read: all ${out.read} lines were quarantined${first ? ` (e.g. line ${first.line ?? '?'}: ${first.reason})` : ''}; ` +
-        'fix the cause and import it again with --again';
+      const fix = first?.reason.startsWith('no UTC offset')
+        ? "give the sensor's time zone (--assume-tz Europe/Paris, say) and import it again with --again"
+        : 'fix the cause and import it again with --again';
+      out.error = `nothing could be read: all ${out.read} lines were quarantined${first ? ` (e.g. line ${first.line ?? '?'}: ${first.reason})` : ''}; ${fix}`;
     }
   } catch (err) {
     out.status = 'failed';
-    out.error = err instanceof LeaseHeldError || err instanceof LeaseLostError ? err.message : (err as Error).message;
+    out.error = (err as Error).message; // LeaseHeldError, LeaseLostError, a file gone since it was checked
   } finally {
     lease.release();
   }
-}
-
-/** Per-type counts of several outcomes, most first. */
-export function sumTypes(outcomes: readonly { skipped_types: Record<string, number> }[]): Record<string, number> {
-  const all: Record<string, number> = {};
-  for (const o of outcomes) addTypes(all, o.skipped_types);
-  return Object.fromEntries(Object.entries(all).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
