@@ -3,6 +3,7 @@ import { useId, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/index.js';
 import { useSources, type SourceAddInput } from '../../stores/sources.js';
 import { Dialog } from './Dialog.js';
+import { TimeZoneField } from './TimeZoneField.js';
 
 const FORMATS: ReadonlyArray<{ value: SourceAddInput['format']; label: string; hint: string }> = [
   { value: 'eve', label: 'Suricata EVE JSON', hint: 'eve.json: one JSON record per line' },
@@ -23,6 +24,7 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
   const [path, setPath] = useState('');
   const [format, setFormat] = useState<SourceAddInput['format']>('eve');
   const [startAt, setStartAt] = useState<NonNullable<SourceAddInput['start_at']>>('beginning');
+  const [assumeTz, setAssumeTz] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
   const pathRef = useRef<HTMLInputElement>(null);
@@ -39,7 +41,8 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await useSources.getState().add({ path: p, format, start_at: startAt });
+      const tz = assumeTz.trim();
+      await useSources.getState().add({ path: p, format, start_at: startAt, assume_tz: tz.length > 0 ? tz : null });
       onClose();
     } catch (err) {
       setError(
@@ -115,6 +118,7 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
             </label>
           ))}
         </fieldset>
+        <TimeZoneField value={assumeTz} onChange={setAssumeTz} />
         {error ? (
           <div id={errId} className="inline-error" role="alert" data-testid="add-source-error">
             <CircleAlert size={14} aria-hidden="true" />
