@@ -1,8 +1,7 @@
-import { CircleAlert, LoaderCircle } from 'lucide-react';
 import { useId, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/index.js';
 import { useSources, type SourceAddInput } from '../../stores/sources.js';
-import { Dialog } from './Dialog.js';
+import { FormDialog, type FormError } from './FormDialog.js';
 import { TimeZoneField } from './TimeZoneField.js';
 
 const FORMATS: ReadonlyArray<{ value: SourceAddInput['format']; label: string; hint: string }> = [
@@ -14,11 +13,6 @@ const START_AT: ReadonlyArray<{ value: NonNullable<SourceAddInput['start_at']>; 
   { value: 'beginning', label: 'Beginning of the file', hint: 'Reads what is already there, then follows' },
   { value: 'end', label: 'End of the file', hint: 'Only lines written from now on' },
 ];
-
-interface FormError {
-  message: string;
-  issues: string[];
-}
 
 export function AddSourceDialog({ onClose }: { onClose: () => void }) {
   const [path, setPath] = useState('');
@@ -56,94 +50,65 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="Add followed file"
       description="Vigil follows the file like tail -F: it survives rotation and truncation, and resumes from its saved cursor after a restart."
       onClose={onClose}
-      initialFocus={pathRef}
+      onSubmit={() => void submit()}
+      submitLabel="Add source"
       busy={busy}
-      width={520}
+      error={error}
+      errorId={errId}
+      errorTestId="add-source-error"
+      initialFocus={pathRef}
       testId="add-source-dialog"
     >
-      <form
-        className="dialog-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        noValidate
-      >
-        <label className="field-label">
-          File path
-          <input
-            ref={pathRef}
-            className="text-input mono"
-            type="text"
-            name="path"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            placeholder="/var/log/suricata/eve.json"
-            spellCheck={false}
-            autoComplete="off"
-            maxLength={4096}
-            aria-describedby={error ? `${errId} ${pathHint}` : pathHint}
-            aria-invalid={error ? true : undefined}
-            required
-          />
-          <span id={pathHint} className="field-hint">
-            An absolute path on the machine running Vigil. The file may not exist yet.
-          </span>
-        </label>
-        <fieldset className="choice-group">
-          <legend>Format</legend>
-          {FORMATS.map((f) => (
-            <label key={f.value} className={`choice${format === f.value ? ' on' : ''}`}>
-              <input type="radio" name="format" value={f.value} checked={format === f.value} onChange={() => setFormat(f.value)} />
-              <span className="choice-text">
-                <span className="choice-label">{f.label}</span>
-                <span className="choice-hint">{f.hint}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
-        <fieldset className="choice-group">
-          <legend>Start reading at</legend>
-          {START_AT.map((s) => (
-            <label key={s.value} className={`choice${startAt === s.value ? ' on' : ''}`}>
-              <input type="radio" name="start_at" value={s.value} checked={startAt === s.value} onChange={() => setStartAt(s.value)} />
-              <span className="choice-text">
-                <span className="choice-label">{s.label}</span>
-                <span className="choice-hint">{s.hint}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
-        <TimeZoneField value={assumeTz} onChange={setAssumeTz} />
-        {error ? (
-          <div id={errId} className="inline-error" role="alert" data-testid="add-source-error">
-            <CircleAlert size={14} aria-hidden="true" />
-            <div className="inline-error-body">
-              {error.message}
-              {error.issues.length > 0 ? (
-                <ul className="issue-list">
-                  {error.issues.map((i) => (
-                    <li key={i}>{i}</li>
-                  ))}
-                </ul>
-              ) : null}
-            </div>
-          </div>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="button ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? <LoaderCircle size={14} className="spin" aria-hidden="true" /> : null}
-            Add source
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <label className="field-label">
+        File path
+        <input
+          ref={pathRef}
+          className="text-input mono"
+          type="text"
+          name="path"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/var/log/suricata/eve.json"
+          spellCheck={false}
+          autoComplete="off"
+          maxLength={4096}
+          aria-describedby={error ? `${errId} ${pathHint}` : pathHint}
+          aria-invalid={error ? true : undefined}
+          required
+        />
+        <span id={pathHint} className="field-hint">
+          An absolute path on the machine running Vigil. The file may not exist yet.
+        </span>
+      </label>
+      <fieldset className="choice-group">
+        <legend>Format</legend>
+        {FORMATS.map((f) => (
+          <label key={f.value} className={`choice${format === f.value ? ' on' : ''}`}>
+            <input type="radio" name="format" value={f.value} checked={format === f.value} onChange={() => setFormat(f.value)} />
+            <span className="choice-text">
+              <span className="choice-label">{f.label}</span>
+              <span className="choice-hint">{f.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="choice-group">
+        <legend>Start reading at</legend>
+        {START_AT.map((s) => (
+          <label key={s.value} className={`choice${startAt === s.value ? ' on' : ''}`}>
+            <input type="radio" name="start_at" value={s.value} checked={startAt === s.value} onChange={() => setStartAt(s.value)} />
+            <span className="choice-text">
+              <span className="choice-label">{s.label}</span>
+              <span className="choice-hint">{s.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <TimeZoneField value={assumeTz} onChange={setAssumeTz} />
+    </FormDialog>
   );
 }

@@ -1,9 +1,8 @@
-import { CircleAlert, LoaderCircle } from 'lucide-react';
 import { useId, useRef, useState } from 'react';
 import type { LiveSource } from '../../../main/contract/console.js';
 import { errorMessage } from '../../api/index.js';
 import { useSources } from '../../stores/sources.js';
-import { Dialog } from './Dialog.js';
+import { FormDialog } from './FormDialog.js';
 import { TimeZoneField } from './TimeZoneField.js';
 import { sourceName } from './sourceState.js';
 
@@ -29,41 +28,23 @@ export function TimeZoneDialog({ source, onClose }: { source: LiveSource; onClos
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={`Time zone of ${sourceName(source)}`}
       description="Applies to lines read from now on; lines already quarantined stay there."
       onClose={onClose}
-      initialFocus={inputRef}
+      onSubmit={() => {
+        const tz = value.trim();
+        void save(tz.length > 0 ? tz : null);
+      }}
+      submitLabel="Save time zone"
       busy={busy}
-      width={520}
+      error={error ? { message: error, issues: [] } : null}
+      errorId={errId}
+      errorTestId="timezone-error"
+      initialFocus={inputRef}
       testId="timezone-dialog"
     >
-      <form
-        className="dialog-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const tz = value.trim();
-          void save(tz.length > 0 ? tz : null);
-        }}
-        noValidate
-      >
-        <TimeZoneField value={value} onChange={setValue} inputRef={inputRef} invalid={error !== null} {...(error ? { describedBy: errId } : {})} />
-        {error ? (
-          <div id={errId} className="inline-error" role="alert" data-testid="timezone-error">
-            <CircleAlert size={14} aria-hidden="true" />
-            <div className="inline-error-body">{error}</div>
-          </div>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="button ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? <LoaderCircle size={14} className="spin" aria-hidden="true" /> : null}
-            Save time zone
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <TimeZoneField value={value} onChange={setValue} inputRef={inputRef} invalid={error !== null} {...(error ? { describedBy: errId } : {})} />
+    </FormDialog>
   );
 }
