@@ -216,4 +216,15 @@ describe('vigil ingest: several files', () => {
     expect(skip.failed).toBe(4);
     await s.close();
   });
+
+  it('refuses to import a file that is followed (its lines would be counted twice)', async () => {
+    const { s, ingest } = await setup();
+    const file = path.join(tempDir(), 'eve.json');
+    fs.writeFileSync(file, alerts(0, 10));
+    s.pipelineRepo.ensureSource(`file:${file}`, 'file', 'eve', file);
+    const r = await ingest([file]);
+    expect(r.files[0]).toMatchObject({ status: 'failed', read: 0 });
+    expect(r.files[0]!.error).toMatch(/^this file is a followed source \(vigil tail or the app read it\): importing it too would count its lines twice/);
+    await s.close();
+  });
 });

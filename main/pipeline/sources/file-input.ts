@@ -104,22 +104,39 @@ export function lineFormat(line: string): EventFormat | null {
   return null;
 }
 
-/** Tells the format of a file's first lines (a trailing partial line is ignored unless it is all there is). */
+const EVE_HEAD_RE = /^\s*\{\s*"timestamp"\s*:\s*"[^"]*"\s*,(?:\s*"[a-z_]+"\s*:\s*(?:"[^"]*"|\d+)\s*,){0,6}\s*"event_type"\s*:\s*"/;
+const WAZUH_HEAD_RE = /^\s*\{\s*"timestamp"\s*:\s*"[^"]*"\s*,\s*"rule"\s*:\s*\{\s*"level"\s*:/;
+
+/**
+ * The format of a line cut by the sniff window (a record larger than the window, such as a big EVE
+ * stats record), from the way the tools start their records: Suricata writes timestamp, then
+ * event_type among the first keys; Wazuh writes timestamp, then rule with its level first.
+ */
+function cutLineFormat(head: string): EventFormat | null {
+  if (EVE_HEAD_RE.test(head)) return 'eve';
+  if (WAZUH_HEAD_RE.test(head)) return 'wazuh';
+  return null;
+}
+
+/** Tells the format of a file's first lines; `complete` is false when the text stops inside the file. */
 export function sniffText(text: string, complete: boolean): Sniffed {
   const out: Sniffed = { format: null, eve: 0, wazuh: 0, other: 0, binary: text.includes('\u0000') };
   if (out.binary) return out;
   const lines = text.split('\n');
-  if (!complete && lines.length > 1) lines.pop();
+  const cut = complete ? null : lines.pop()!; // the window ends inside this line
   let seen = 0;
-  for (const raw of lines) {
-    const line = raw.trim();
-    if (line.length === 0) continue;
-    const f = lineFormat(line);
+  const count = (f: EventFormat | null) => {
     if (f === 'eve') out.eve++;
     else if (f === 'wazuh') out.wazuh++;
     else out.other++;
+  };
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line.length === 0) continue;
+    count(lineFormat(line));
     if (++seen >= SNIFF_LINES) break;
   }
+  if (cut !== null && seen < SNIFF_LINES && cut.trim().length > 0) count(cutLineFormat(cut.slice(0, 4096)));
   if (out.eve > out.wazuh) out.format = 'eve';
   else if (out.wazuh > out.eve) out.format = 'wazuh';
   return out;

@@ -77,13 +77,19 @@ interface Prepared {
   format: EventFormat;
 }
 
-/** Checks one path: readable, text or gzip, in a format we can read. Sets out.error when not. */
-async function prepare(out: FileOutcome, choice: FormatChoice): Promise<Prepared | null> {
+/**
+ * Checks one path: readable, text or gzip, in a format we can read, not a followed file (whose
+ * lines a tail or the app already reads). Sets out.error when not.
+ */
+async function prepare(repo: PipelineRepo, out: FileOutcome, choice: FormatChoice): Promise<Prepared | null> {
   const fail = (error: string) => {
     out.status = 'failed';
     out.error = error;
     return null;
   };
+  if (repo.getSource(fileSourceId('file', out.file))) {
+    return fail('this file is a followed source (vigil tail or the app read it): importing it too would count its lines twice; remove that source first');
+  }
   let input: InputFile;
   try {
     input = await checkInput(out.file);
@@ -125,7 +131,7 @@ export async function ingestFiles(pipeline: Pipeline, repo: PipelineRepo, files:
   const outs = files.map((f) => outcome(path.resolve(f)));
   const ready: Prepared[] = [];
   for (const out of outs) {
-    const p = await prepare(out, opts.format);
+    const p = await prepare(repo, out, opts.format);
     if (p) ready.push(p);
   }
   const bad = outs.some((o) => o.status === 'failed');
