@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Alert, AlertFilter, AlertStatus, Priority, Severity } from './alerts.js';
-import { SourceStatus } from './pipeline.js';
+import { AssumeTz, SourceStatus } from './pipeline.js';
 
 const IsoAny = z.iso.datetime({ offset: true });
 const Range = z.object({ from: IsoAny, to: IsoAny }).strict();
@@ -119,6 +119,8 @@ export const SourceAddRequest = z
     path: z.string().trim().min(1).max(4096),
     format: z.enum(['eve', 'wazuh']),
     start_at: z.enum(['beginning', 'end']).default('beginning'),
+    /** Time zone for timestamps written without a UTC offset (IANA name); null = refuse them. */
+    assume_tz: AssumeTz.default(null),
   })
   .strict();
 
@@ -170,6 +172,7 @@ export const consoleChannels = {
   'sources.pick': { request: z.object({}).strict().default({}), response: z.object({ path: z.string().nullable() }) },
   'sources.setEnabled': { request: z.object({ id: z.string().min(1).max(4200), enabled: z.boolean() }).strict(), response: LiveSource },
   'sources.remove': { request: z.object({ id: z.string().min(1).max(4200) }).strict(), response: z.object({ removed: z.boolean() }) },
+  'sources.setAssumeTz': { request: z.object({ id: z.string().min(1).max(4200), assume_tz: AssumeTz }).strict(), response: LiveSource },
   'simulator.status': { request: z.object({}).strict().default({}), response: SimulatorStatus },
   'simulator.start': { request: SimulatorStartRequest, response: SimulatorStatus },
   'simulator.stop': { request: z.object({}).strict().default({}), response: SimulatorStatus },

@@ -26,6 +26,45 @@ export const QuarantineListRequest = z
 
 export const QuarantineListResponse = z.object({ items: z.array(QuarantineItem), total: z.number().int() });
 
+/** Who is reading a source right now: one process at a time holds a source's lease. */
+export const SourceLease = z.object({
+  /** Random id of the holding process (changes on every start). */
+  instance: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+  /** What holds it: "vigil tail", "vigil ingest", "Vigil desktop app", "vigil serve". */
+  process: z.string(),
+  acquired_at: z.string(),
+  renewed_at: z.string(),
+  expires_at: z.string(),
+});
+export type SourceLease = z.infer<typeof SourceLease>;
+
+/** Is `name` an IANA time zone this runtime knows (e.g. "Europe/Paris", "UTC")? */
+export function isTimeZoneName(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A source's time zone for timestamps written without a UTC offset; null = refuse such lines. */
+export const AssumeTz = z
+  .string()
+  .trim()
+  .max(64)
+  .refine(isTimeZoneName, { message: 'not a time zone name (use an IANA name such as Europe/Paris or UTC)' })
+  .nullable();
+
+/** The `max` most frequent record types (most first, then by name) and how many types are left out. */
+export function topRecordTypes(types: Readonly<Record<string, number>>, max: number): { shown: [string, number][]; more: number } {
+  const all = Object.entries(types).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return { shown: all.slice(0, max), more: Math.max(0, all.length - max) };
+}
+
 export const SourceStatus = z.object({
   id: z.string(),
   kind: z.enum(['file', 'import', 'simulator']),
@@ -36,6 +75,8 @@ export const SourceStatus = z.object({
   lines_read: z.number().int(),
   events: z.number().int(),
   skipped: z.number().int(),
+  /** Skipped records by type (EVE event_type: flow, dns, http, ...), most first. */
+  skipped_types: z.record(z.string(), z.number().int()),
   quarantined: z.number().int(),
   alerts_created: z.number().int(),
   alerts_updated: z.number().int(),
@@ -43,6 +84,9 @@ export const SourceStatus = z.object({
   last_event_at: z.string().nullable(),
   last_error: z.string().nullable(),
   updated_at: z.string(),
+  assume_tz: z.string().nullable(),
+  /** The process reading this source now (an unexpired lease), or null. */
+  lease: SourceLease.nullable(),
 });
 export type SourceStatus = z.infer<typeof SourceStatus>;
 

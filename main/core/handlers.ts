@@ -200,7 +200,7 @@ export function createHandlers(s: Services, host: PipelineHost | null = null, fe
     'sources.list': () => (host ? host.listSources() : s.pipelineRepo.listSources().map((x) => ({ ...x, live: null }))),
     'sources.add': (req, ctx) => {
       checkSourcePath(req.path, ctx);
-      return needHost().addSource(req.path, req.format, req.start_at, ctx.actor);
+      return needHost().addSource(req.path, req.format, req.start_at, ctx.actor, req.assume_tz);
     },
     // the desktop shell answers this one itself with the native file dialog (shell/source-pick.ts)
     'sources.pick': () => {
@@ -208,6 +208,7 @@ export function createHandlers(s: Services, host: PipelineHost | null = null, fe
     },
     'sources.setEnabled': (req, ctx) => needHost().setSourceEnabled(req.id, req.enabled, ctx.actor),
     'sources.remove': async (req, ctx) => ({ removed: await needHost().removeSource(req.id, ctx.actor) }),
+    'sources.setAssumeTz': (req, ctx) => needHost().setSourceAssumeTz(req.id, req.assume_tz, ctx.actor),
     'simulator.status': () => needHost().simulatorStatus(),
     'simulator.start': (req, ctx) => needHost().startSimulator(req.scenario, req.rate, req.duration_s, ctx.actor),
     'simulator.stop': () => needHost().stopSimulator(),

@@ -1,18 +1,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ContractError, type LiveSource, type SimulatorStatus, type AlertNotice } from '../contract/index.js';
+import { ContractError, type LiveSource, type SimulatorStatus, type AlertNotice, type SourceLease } from '../contract/index.js';
 import { buildStages, createPipeline } from '../pipeline/stages.js';
 import type { Settings } from '../contract/index.js';
 import { FileFollower, fileSourceId, simulate } from '../pipeline/runner.js';
 import { startHousekeeping } from '../pipeline/housekeeping.js';
 import { SCENARIOS, type ScenarioName } from '../pipeline/sources/simulator.js';
+import { followableProblem } from '../pipeline/sources/file-input.js';
+import { describeHolder, LeaseLostError, leaseClaim, SourceLeaseHandle } from '../pipeline/sources/lease.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+import type { LeaseClaim } from '../store/pipeline-repo.js';
 import type { Services } from './services.js';
 
+/** A followed file: its follower while this process holds the source's lease, else who holds it. */
 interface Followed {
-  follower: FileFollower;
   abort: AbortController;
   done: Promise<void>;
+  lease: SourceLeaseHandle;
+  follower: FileFollower | null;
+  heldBy: SourceLease | null;
+}
+
+/** How this process is named to others that find its leases ("desktop:1234" → "Vigil desktop app"). */
+function processLabel(processName: string): string {
+  const kind = processName.split(':')[0];
+  if (kind === 'desktop') return 'Vigil desktop app';
+  if (kind === 'serve') return 'vigil serve';
+  return processName;
 }
 
 /** Settings that change the enrich/detect stages (applied by rebuilding them). */
@@ -48,11 +62,14 @@ export class PipelineHost {
   private noticeTimer: NodeJS.Timeout | null = null;
   private lastNoticeAt = 0;
   private rebuilding: Promise<void> = Promise.resolve();
+  private readonly claim: LeaseClaim;
 
   constructor(
     private readonly s: Services,
     private readonly processName: string,
-  ) {}
+  ) {
+    this.claim = leaseClaim(processLabel(processName));
+  }
 
   async start(): Promise<void> {
     if (this.pipeline) return;
@@ -111,16 +128,48 @@ export class PipelineHost {
     return this.pipeline;
   }
 
+  /**
+   * Follows a file while this process holds its source's lease: waits while another process
+   * (a `vigil tail`, another Vigil) reads it, takes over when that one stops or dies, and goes
+   * back to waiting if the lease is ever taken from it.
+   */
   private follow(file: string, format: 'eve' | 'wazuh', startAt: 'beginning' | 'end'): void {
     const pipeline = this.need();
-    const follower = new FileFollower(pipeline, this.s.pipelineRepo, file, format, { startAt });
-    if (this.followed.has(follower.sourceId)) return;
-    const abort = new AbortController();
-    const done = follower.run(abort.signal).catch((err: unknown) => {
-      this.s.pipelineRepo.setSourceError(follower.sourceId, err instanceof Error ? err.message : String(err));
-      this.s.logger.error('file source stopped', { source: follower.sourceId, error: err instanceof Error ? err.message : String(err) });
+    const abs = path.resolve(file);
+    const id = fileSourceId('file', abs);
+    if (this.followed.has(id)) return;
+    const f: Followed = { abort: new AbortController(), done: Promise.resolve(), lease: new SourceLeaseHandle(this.s.pipelineRepo, id, this.claim), follower: null, heldBy: null };
+    f.done = this.followLoop(f, pipeline, abs, format, startAt).catch((err: unknown) => {
+      this.s.pipelineRepo.setSourceError(id, err instanceof Error ? err.message : String(err));
+      this.s.logger.error('file source stopped', { source: id, error: err instanceof Error ? err.message : String(err) });
     });
-    this.followed.set(follower.sourceId, { follower, abort, done });
+    this.followed.set(id, f);
+  }
+
+  private async followLoop(f: Followed, pipeline: Pipeline, file: string, format: 'eve' | 'wazuh', startAt: 'beginning' | 'end'): Promise<void> {
+    const outer = f.abort.signal;
+    try {
+      while (!outer.aborted) {
+        const got = await f.lease.acquire({ wait: true, what: file, signal: outer, onWait: (h) => (f.heldBy = h) });
+        if (!got) return;
+        f.heldBy = null;
+        const lost = new AbortController();
+        f.lease.startRenewing(() => lost.abort());
+        try {
+          // constructed under the lease: it reads the cursor the previous holder committed
+          f.follower = new FileFollower(pipeline, this.s.pipelineRepo, file, format, { startAt, lease: f.lease });
+          await f.follower.run(AbortSignal.any([outer, lost.signal]));
+        } catch (err) {
+          if (!(err instanceof LeaseLostError)) throw err;
+          this.s.logger.warn('lost a followed file to another process', { source: f.lease.sourceId, error: err.message });
+        } finally {
+          f.lease.stopRenewing();
+          f.follower = null;
+        }
+      }
+    } finally {
+      f.lease.release();
+    }
   }
 
   // ---------- sources ----------
@@ -128,16 +177,14 @@ export class PipelineHost {
     const m = this.pipeline?.metrics.snapshot();
     return this.s.pipelineRepo.listSources().map((src) => {
       const f = this.followed.get(src.id);
-      const st = f?.follower.status();
-      return {
-        ...src,
-        live:
-          src.kind !== 'file'
-            ? null
-            : f && st
-              ? { state: st.state, bytes_behind: st.bytesBehind, note: st.note ?? null, events_per_s: m?.events_per_s ?? 0 }
-              : { state: src.enabled ? 'waiting' : 'paused', bytes_behind: 0, note: src.enabled ? 'not followed by this process' : null, events_per_s: 0 },
-      } satisfies LiveSource;
+      const st = f?.follower?.status();
+      let live: LiveSource['live'] = null;
+      if (src.kind === 'file') {
+        if (st) live = { state: st.state, bytes_behind: st.bytesBehind, note: st.note ?? null, events_per_s: m?.events_per_s ?? 0 };
+        else if (f) live = { state: 'waiting', bytes_behind: 0, note: f.heldBy ? `held by ${describeHolder(f.heldBy)}` : 'starting', events_per_s: 0 };
+        else live = { state: src.enabled ? 'waiting' : 'paused', bytes_behind: 0, note: src.enabled ? 'not followed by this process' : null, events_per_s: 0 };
+      }
+      return { ...src, live } satisfies LiveSource;
     });
   }
 
@@ -147,7 +194,7 @@ export class PipelineHost {
     return found;
   }
 
-  addSource(file: string, format: 'eve' | 'wazuh', startAt: 'beginning' | 'end', actor: string): LiveSource {
+  addSource(file: string, format: 'eve' | 'wazuh', startAt: 'beginning' | 'end', actor: string, assumeTz: string | null = null): LiveSource {
     if (!path.isAbsolute(file)) throw new ContractError('BAD_REQUEST', `give the full path of the file (${file} is relative)`);
     const abs = path.resolve(file);
     let st: fs.Stats | null = null;
@@ -157,10 +204,13 @@ export class PipelineHost {
       if (!fs.existsSync(path.dirname(abs))) throw new ContractError('BAD_REQUEST', `the folder ${path.dirname(abs)} does not exist`);
     }
     if (st && !st.isFile()) throw new ContractError('BAD_REQUEST', `${abs} is not a regular file`);
+    const problem = st ? followableProblem(abs, format) : null;
+    if (problem) throw new ContractError('BAD_REQUEST', `${abs}: ${problem}`);
     const id = fileSourceId('file', abs);
     if (this.s.pipelineRepo.getSource(id)) throw new ContractError('CONFLICT', `${abs} is already a source`);
     this.s.pipelineRepo.ensureSource(id, 'file', format, abs);
-    this.s.audit.append({ actor, action: 'source.add', target_type: 'source', target_id: id, details: { format, start_at: startAt } });
+    if (assumeTz !== null) this.s.pipelineRepo.setSourceAssumeTz(id, assumeTz);
+    this.s.audit.append({ actor, action: 'source.add', target_type: 'source', target_id: id, details: { format, start_at: startAt, assume_tz: assumeTz } });
     this.follow(abs, format, startAt);
     return this.one(id);
   }
@@ -178,6 +228,16 @@ export class PipelineHost {
       await f.done;
     }
     if (enabled && !f) this.follow(src.path, src.format === 'wazuh' ? 'wazuh' : 'eve', 'beginning');
+    return this.one(id);
+  }
+
+  /** Sets the time zone for the source's timestamps without a UTC offset; a followed file applies it from its next batch. */
+  setSourceAssumeTz(id: string, assumeTz: string | null, actor: string): LiveSource {
+    const src = this.s.pipelineRepo.getSource(id);
+    if (!src) throw new ContractError('NOT_FOUND', `no source ${id}`);
+    this.s.pipelineRepo.setSourceAssumeTz(id, assumeTz);
+    this.followed.get(id)?.follower?.setZone(assumeTz);
+    this.s.audit.append({ actor, action: 'source.settings', target_type: 'source', target_id: id, details: { from: src.assume_tz, assume_tz: assumeTz } });
     return this.one(id);
   }
 

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { severityRank, type Priority, type Severity } from '../contract/index.js';
 import { ipKey } from '../store/ipkey.js';
-import { normalizeLine } from './normalize/index.js';
+import { NO_OPTIONS, normalizeLine, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
 import { PipelineMetrics } from './metrics.js';
 import {
@@ -33,10 +33,23 @@ export interface CursorCommit {
   offset: number;
 }
 
+/** Per-source options of one batch. */
+export interface ProcessOptions {
+  /** How records are normalized (the source's time zone for offset-less timestamps). */
+  normalize?: NormalizeOptions;
+  /**
+   * Runs inside the batch's transaction, after its rows are written: the place to commit what goes
+   * with them (a lease check, an import's position). Throwing rolls the whole batch back.
+   */
+  inTransaction?: () => void;
+}
+
 export interface BatchOutcome {
   read: number;
   events: number;
   skipped: number;
+  /** Skipped records by type (EVE event_type: flow, dns, http, ...); blank lines are not counted here. */
+  skipped_types: Record<string, number>;
   quarantined: number;
   suppressed: number;
   alerts_created: number;
@@ -186,6 +199,14 @@ export class Pipeline {
       sourceCursor: db.prepare(
         'UPDATE sources SET cursor_dev = ?, cursor_ino = ?, cursor_offset = ? WHERE id = ?',
       ),
+      // at most 64 types per source; beyond that they add up under "other"
+      recordType: db.prepare(
+        `INSERT INTO source_record_types (source_id, type, count)
+         VALUES (@id, CASE WHEN EXISTS (SELECT 1 FROM source_record_types WHERE source_id = @id AND type = @type)
+                             OR (SELECT count(*) FROM source_record_types WHERE source_id = @id) < 64
+                           THEN @type ELSE 'other' END, @count)
+         ON CONFLICT (source_id, type) DO UPDATE SET count = count + excluded.count`,
+      ),
     };
   }
 
@@ -193,11 +214,19 @@ export class Pipeline {
    * Runs one batch through every stage and commits it with the cursor. Never throws for bad
    * input: unparseable records are quarantined with their reason and position.
    */
-  process(sourceId: string, format: EventFormat, records: readonly InputRecord[], cursor?: CursorCommit | null): BatchOutcome {
+  process(
+    sourceId: string,
+    format: EventFormat,
+    records: readonly InputRecord[],
+    cursor?: CursorCommit | null,
+    opts: ProcessOptions = {},
+  ): BatchOutcome {
     const m = this.metrics;
     const t0 = performance.now();
     const events: SecurityEvent[] = [];
     const quarantine: { reason: string; rec: InputRecord; format: EventFormat }[] = [];
+    const types: Record<string, number> = {};
+    const nopts = opts.normalize ?? NO_OPTIONS;
     let skipped = 0;
     for (const rec of records) {
       const fmt = rec.format ?? format;
@@ -205,10 +234,12 @@ export class Pipeline {
         quarantine.push({ reason: rec.oversize, rec, format: fmt });
         continue;
       }
-      const r = normalizeLine(fmt, rec.line, rec.position);
+      const r = normalizeLine(fmt, rec.line, rec.position, nopts);
       if (r.kind === 'event') events.push(r.event);
-      else if (r.kind === 'skipped') skipped++;
-      else quarantine.push({ reason: r.reason, rec, format: fmt });
+      else if (r.kind === 'skipped') {
+        skipped++;
+        if (r.record_type !== undefined) types[r.record_type] = (types[r.record_type] ?? 0) + 1;
+      } else quarantine.push({ reason: r.reason, rec, format: fmt });
     }
     const t1 = performance.now();
     const enriched = this.stages.enrich(events);
@@ -217,7 +248,7 @@ export class Pipeline {
     const t3 = performance.now();
     const scored = this.stages.score(detected);
     const t4 = performance.now();
-    const outcome = this.persist(sourceId, records.length, scored, skipped, quarantine, cursor ?? null);
+    const outcome = this.persist(sourceId, records.length, scored, skipped, types, quarantine, cursor ?? null, opts.inTransaction);
     const t5 = performance.now();
     m.recordBatch({
       read: records.length,
@@ -237,8 +268,10 @@ export class Pipeline {
     read: number,
     scored: ScoredEvent[],
     skipped: number,
+    types: Record<string, number>,
     quarantine: { reason: string; rec: InputRecord; format: EventFormat }[],
     cursor: CursorCommit | null,
+    inTransaction: (() => void) | undefined,
   ): BatchOutcome {
     const s = this.stmts;
     const nowIso = this.now().toISOString();
@@ -353,7 +386,9 @@ export class Pipeline {
         last_event_at: lastEventAt,
         now: nowIso,
       });
+      for (const type in types) s.recordType.run({ id: sourceId, type, count: types[type] });
       if (cursor) s.sourceCursor.run(cursor.dev, cursor.ino, cursor.offset, sourceId);
+      inTransaction?.();
       return { created, updated };
     });
     const { created, updated } = run.immediate();
@@ -361,6 +396,7 @@ export class Pipeline {
       read,
       events: scored.length,
       skipped,
+      skipped_types: types,
       quarantined: quarantine.length,
       suppressed,
       alerts_created: created.length,

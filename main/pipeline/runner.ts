@@ -1,9 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { PipelineRepo } from '../store/pipeline-repo.js';
 import type { BatchOutcome, InputRecord, Pipeline } from './pipeline.js';
-import { readLines, type LineRecord } from './sources/file-lines.js';
-import { FileTailer, type FileCursor } from './sources/tail.js';
+import { TimeZone } from './normalize/index.js';
+import type { LineRecord } from './sources/file-lines.js';
+import { LeaseLostError, type SourceLeaseHandle } from './sources/lease.js';
+import { FileTailer, type FileCursor, type TailBatch } from './sources/tail.js';
 import { runSimulation, type ScenarioName } from './sources/simulator.js';
 import { MAX_LINE_BYTES, type EventFormat } from './types.js';
 
@@ -11,6 +12,8 @@ export interface IngestSummary {
   read: number;
   events: number;
   skipped: number;
+  /** Skipped records by type (EVE event_type), e.g. { flow: 91204, dns: 12004 }. */
+  skipped_types: Record<string, number>;
   quarantined: number;
   suppressed: number;
   alerts_created: number;
@@ -19,13 +22,19 @@ export interface IngestSummary {
 }
 
 export function emptySummary(): IngestSummary {
-  return { read: 0, events: 0, skipped: 0, quarantined: 0, suppressed: 0, alerts_created: 0, alerts_updated: 0, duration_ms: 0 };
+  return { read: 0, events: 0, skipped: 0, skipped_types: {}, quarantined: 0, suppressed: 0, alerts_created: 0, alerts_updated: 0, duration_ms: 0 };
 }
 
-export function addOutcome(sum: IngestSummary, o: BatchOutcome): void {
+/** Adds per-type counts into `into`. */
+export function addTypes(into: Record<string, number>, add: Readonly<Record<string, number>>): void {
+  for (const t in add) into[t] = (into[t] ?? 0) + add[t]!;
+}
+
+export function addOutcome(sum: Omit<IngestSummary, 'duration_ms'>, o: Omit<BatchOutcome, 'created_ids' | 'updated_ids'>): void {
   sum.read += o.read;
   sum.events += o.events;
   sum.skipped += o.skipped;
+  addTypes(sum.skipped_types, o.skipped_types);
   sum.quarantined += o.quarantined;
   sum.suppressed += o.suppressed;
   sum.alerts_created += o.alerts_created;
@@ -55,51 +64,34 @@ export function fileSourceId(kind: 'file' | 'import', file: string): string {
   return `${kind}:${path.resolve(file)}`;
 }
 
-/**
- * One-shot import of whole files (`vigil ingest`): every line, including a last line without a
- * trailing newline, in batches, each committed in one transaction.
- */
-export async function ingestFiles(
-  pipeline: Pipeline,
-  repo: PipelineRepo,
-  files: readonly string[],
-  format: EventFormat,
-  opts: { batchLines?: number; onBatch?: (o: BatchOutcome) => void } = {},
-): Promise<IngestSummary> {
-  const t0 = performance.now();
-  const sum = emptySummary();
-  for (const f of files) {
-    const file = path.resolve(f);
-    const st = fs.statSync(file); // throws ENOENT/EISDIR with the path: the CLI reports it
-    if (!st.isFile()) throw new Error(`${file} is not a regular file`);
-    const sourceId = fileSourceId('import', file);
-    repo.ensureSource(sourceId, 'import', format, file);
-    for await (const batch of readLines(file, { final: true, batchLines: opts.batchLines ?? IMPORT_BATCH_LINES })) {
-      const o = pipeline.process(sourceId, format, toInput(file, batch.lines), null);
-      addOutcome(sum, o);
-      opts.onBatch?.(o);
-    }
-  }
-  sum.duration_ms = Math.round(performance.now() - t0);
-  return sum;
-}
-
 export interface FollowOptions {
   pollMs?: number;
   batchLines?: number;
   startAt?: 'beginning' | 'end';
+  /** The lease this follower holds on its source: confirmed in every batch's transaction. */
+  lease?: SourceLeaseHandle | null;
   onBatch?: (o: BatchOutcome) => void;
   onStatus?: (status: ReturnType<FileTailer['status']>) => void;
+}
+
+/** The zone of a source's assume_tz setting (null when unset; an unknown stored name is an error). */
+export function sourceZone(tz: string | null): TimeZone | null {
+  if (tz === null) return null;
+  const zone = TimeZone.of(tz);
+  if (!zone) throw new Error(`unknown time zone "${tz}" in the source settings`);
+  return zone;
 }
 
 /**
  * Follows a file like `tail -F` and feeds the pipeline. The cursor lives in the sources row and
  * is committed in the same transaction as the rows of each batch, so a crash at any instant
- * resumes exactly after the last committed line.
+ * resumes exactly after the last committed line. Take the source's lease before constructing it
+ * (the cursor is read here) and pass it in: every batch confirms it in its transaction.
  */
 export class FileFollower {
   private readonly tailer: FileTailer;
   readonly sourceId: string;
+  private zone: TimeZone | null;
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -111,6 +103,7 @@ export class FileFollower {
     this.file = path.resolve(file);
     this.sourceId = fileSourceId('file', this.file);
     const row = repo.ensureSource(this.sourceId, 'file', format, this.file);
+    this.zone = sourceZone(row.assume_tz);
     const cursor: FileCursor | null =
       row.cursor.dev !== null && row.cursor.ino !== null ? { path: this.file, dev: row.cursor.dev, ino: row.cursor.ino, offset: row.cursor.offset } : null;
     this.tailer = new FileTailer({
@@ -126,36 +119,46 @@ export class FileFollower {
     return this.tailer.status();
   }
 
-  /** Processes what is there now; returns the outcome, or null when nothing was new. */
-  async step(): Promise<BatchOutcome | null> {
-    const batch = await this.tailer.next();
-    if (!batch) return null;
-    const o = this.pipeline.process(this.sourceId, this.format, toInput(this.file, batch.lines), {
-      dev: batch.cursor.dev,
-      ino: batch.cursor.ino,
-      offset: batch.cursor.offset,
-    });
+  /** Applies a changed time zone setting from the next batch on. */
+  setZone(tz: string | null): void {
+    this.zone = sourceZone(tz);
+  }
+
+  private commit(batch: TailBatch): BatchOutcome {
+    const lease = this.opts.lease;
+    const o = this.pipeline.process(
+      this.sourceId,
+      this.format,
+      toInput(this.file, batch.lines),
+      { dev: batch.cursor.dev, ino: batch.cursor.ino, offset: batch.cursor.offset },
+      { normalize: { zone: this.zone }, ...(lease ? { inTransaction: () => lease.confirm() } : {}) },
+    );
     this.opts.onBatch?.(o);
     return o;
   }
 
-  /** Runs until aborted; never stops on one bad batch. */
+  /** Processes what is there now; returns the outcome, or null when nothing was new. */
+  async step(): Promise<BatchOutcome | null> {
+    const batch = await this.tailer.next();
+    return batch ? this.commit(batch) : null;
+  }
+
+  /**
+   * Runs until aborted; never stops on one bad batch. Stops with LeaseLostError when its lease was
+   * taken over (that batch was rolled back: the new holder reads it).
+   */
   async run(signal: AbortSignal): Promise<void> {
     let lastError: string | null = null;
     try {
       for await (const batch of this.tailer.follow(signal)) {
         try {
-          const o = this.pipeline.process(this.sourceId, this.format, toInput(this.file, batch.lines), {
-            dev: batch.cursor.dev,
-            ino: batch.cursor.ino,
-            offset: batch.cursor.offset,
-          });
-          this.opts.onBatch?.(o);
+          this.commit(batch);
           if (lastError !== null) {
             lastError = null;
             this.repo.setSourceError(this.sourceId, null);
           }
         } catch (err) {
+          if (err instanceof LeaseLostError) throw err;
           // A failed commit (disk full, database locked too long) leaves the cursor where it was;
           // the batch is read again on restart. Say so, and keep following.
           lastError = err instanceof Error ? err.message : String(err);

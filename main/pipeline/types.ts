@@ -61,7 +61,8 @@ export interface SecurityEvent {
 /** What normalizing one line gives. */
 export type NormalizeResult =
   | { kind: 'event'; event: SecurityEvent }
-  | { kind: 'skipped'; reason: string }
+  /** record_type: what kind of record was skipped (EVE event_type), counted per source. */
+  | { kind: 'skipped'; reason: string; record_type?: string }
   | { kind: 'quarantined'; reason: string };
 
 export interface QuarantineRecord {

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { PipelineMetrics, PipelineStatus, QuarantineItem, SourceStatus, Suppression } from '../contract/index.js';
+import type { PipelineMetrics, PipelineStatus, QuarantineItem, SourceLease, SourceStatus, Suppression } from '../contract/index.js';
 import { parseObject } from './json.js';
 
 interface SourceRow {
@@ -20,6 +20,23 @@ interface SourceRow {
   suppressed: number;
   last_event_at: string | null;
   last_error: string | null;
+  updated_at: string;
+  assume_tz: string | null;
+}
+
+interface LeaseRow extends SourceLease {
+  source_id: string;
+}
+
+/** The process asking for a lease. */
+export type LeaseClaim = Pick<SourceLease, 'instance' | 'host' | 'pid' | 'process'>;
+
+export type LeaseTake = { ok: true; lease: SourceLease; tookOver: SourceLease | null } | { ok: false; holder: SourceLease };
+
+/** What an import remembers of a source: opaque documents its reader wrote and reads back. */
+export interface ImportMemory {
+  identity: Record<string, unknown>;
+  cursor: Record<string, unknown>;
   updated_at: string;
 }
 
@@ -42,7 +59,7 @@ export interface OutboxEntry {
   ts: string;
 }
 
-function toSource(r: SourceRow): SourceStatus {
+function toSource(r: SourceRow, types: Record<string, number> = {}, lease: SourceLease | null = null): SourceStatus {
   return {
     id: r.id,
     kind: r.kind,
@@ -53,6 +70,7 @@ function toSource(r: SourceRow): SourceStatus {
     lines_read: r.lines_read,
     events: r.events,
     skipped: r.skipped,
+    skipped_types: types,
     quarantined: r.quarantined,
     alerts_created: r.alerts_created,
     alerts_updated: r.alerts_updated,
@@ -60,7 +78,13 @@ function toSource(r: SourceRow): SourceStatus {
     last_event_at: r.last_event_at,
     last_error: r.last_error,
     updated_at: r.updated_at,
+    assume_tz: r.assume_tz,
+    lease,
   };
+}
+
+function toLease(r: LeaseRow): SourceLease {
+  return { instance: r.instance, host: r.host, pid: r.pid, process: r.process, acquired_at: r.acquired_at, renewed_at: r.renewed_at, expires_at: r.expires_at };
 }
 
 function toSuppression(r: SuppressionRow): Suppression {
@@ -91,16 +115,120 @@ export class PipelineRepo {
          ON CONFLICT(id) DO NOTHING`,
       )
       .run(id, kind, format, path, ts, ts);
-    return toSource(this.getSourceStmt.get(id)!);
+    return this.getSource(id)!;
   }
 
   getSource(id: string): SourceStatus | null {
     const r = this.getSourceStmt.get(id);
-    return r ? toSource(r) : null;
+    if (!r) return null;
+    const types: Record<string, number> = {};
+    for (const t of this.db.prepare('SELECT type, count FROM source_record_types WHERE source_id = ? ORDER BY count DESC, type').all(id) as { type: string; count: number }[]) {
+      types[t.type] = t.count;
+    }
+    return toSource(r, types, this.getLease(id));
   }
 
   listSources(): SourceStatus[] {
-    return (this.db.prepare('SELECT * FROM sources ORDER BY created_at, id').all() as SourceRow[]).map(toSource);
+    const types = new Map<string, Record<string, number>>();
+    for (const t of this.db.prepare('SELECT source_id, type, count FROM source_record_types ORDER BY count DESC, type').all() as { source_id: string; type: string; count: number }[]) {
+      let m = types.get(t.source_id);
+      if (!m) types.set(t.source_id, (m = {}));
+      m[t.type] = t.count;
+    }
+    const leases = new Map(
+      (this.db.prepare('SELECT * FROM source_leases WHERE expires_at >= ?').all(this.now().toISOString()) as LeaseRow[]).map((l) => [l.source_id, toLease(l)]),
+    );
+    return (this.db.prepare('SELECT * FROM sources ORDER BY created_at, id').all() as SourceRow[]).map((r) =>
+      toSource(r, types.get(r.id), leases.get(r.id) ?? null),
+    );
+  }
+
+  /** Sets the time zone assumed for the source's timestamps without a UTC offset (null: refuse them). */
+  setSourceAssumeTz(id: string, tz: string | null): boolean {
+    return this.db.prepare('UPDATE sources SET assume_tz = ?, updated_at = ? WHERE id = ?').run(tz, this.now().toISOString(), id).changes > 0;
+  }
+
+  /** Sets the format of a source (a followed file whose format was detected). */
+  setSourceFormat(id: string, format: SourceStatus['format']): void {
+    this.db.prepare('UPDATE sources SET format = ?, updated_at = ? WHERE id = ?').run(format, this.now().toISOString(), id);
+  }
+
+  // ---------- leases: one reader per source ----------
+
+  /** The unexpired lease on a source, or null. */
+  getLease(sourceId: string): SourceLease | null {
+    const r = this.db.prepare('SELECT * FROM source_leases WHERE source_id = ? AND expires_at >= ?').get(sourceId, this.now().toISOString()) as LeaseRow | undefined;
+    return r ? toLease(r) : null;
+  }
+
+  /**
+   * Takes the lease on a source for `claim` for ttlMs, in one IMMEDIATE transaction: when it is
+   * free, expired, already ours, or `canTakeOver` says its holder is gone. Otherwise returns who
+   * holds it.
+   */
+  takeLease(sourceId: string, claim: LeaseClaim, ttlMs: number, canTakeOver: (holder: SourceLease) => boolean): LeaseTake {
+    return this.db
+      .transaction((): LeaseTake => {
+        const now = this.now();
+        const nowIso = now.toISOString();
+        const cur = this.db.prepare('SELECT * FROM source_leases WHERE source_id = ?').get(sourceId) as LeaseRow | undefined;
+        const held = cur ? toLease(cur) : null;
+        const mine = held !== null && held.instance === claim.instance;
+        if (held && !mine && held.expires_at >= nowIso && !canTakeOver(held)) return { ok: false, holder: held };
+        const lease: SourceLease = {
+          ...claim,
+          acquired_at: mine ? held.acquired_at : nowIso,
+          renewed_at: nowIso,
+          expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+        };
+        this.db
+          .prepare(
+            `INSERT INTO source_leases (source_id, instance, host, pid, process, acquired_at, renewed_at, expires_at)
+             VALUES (@source_id, @instance, @host, @pid, @process, @acquired_at, @renewed_at, @expires_at)
+             ON CONFLICT (source_id) DO UPDATE SET instance = excluded.instance, host = excluded.host, pid = excluded.pid,
+               process = excluded.process, acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at, expires_at = excluded.expires_at`,
+          )
+          .run({ source_id: sourceId, ...lease });
+        return { ok: true, lease, tookOver: held && !mine ? held : null };
+      })
+      .immediate();
+  }
+
+  /** Extends our lease; false when it is no longer ours (taken over after it expired). */
+  renewLease(sourceId: string, instance: string, ttlMs: number): boolean {
+    const now = this.now();
+    return (
+      this.db
+        .prepare('UPDATE source_leases SET renewed_at = ?, expires_at = ? WHERE source_id = ? AND instance = ?')
+        .run(now.toISOString(), new Date(now.getTime() + ttlMs).toISOString(), sourceId, instance).changes > 0
+    );
+  }
+
+  releaseLease(sourceId: string, instance: string): void {
+    this.db.prepare('DELETE FROM source_leases WHERE source_id = ? AND instance = ?').run(sourceId, instance);
+  }
+
+  // ---------- import memory ----------
+
+  getImportMemory(sourceId: string): ImportMemory | null {
+    const r = this.db.prepare('SELECT identity, cursor, updated_at FROM source_imports WHERE source_id = ?').get(sourceId) as
+      | { identity: string; cursor: string; updated_at: string }
+      | undefined;
+    return r ? { identity: parseObject(r.identity), cursor: parseObject(r.cursor), updated_at: r.updated_at } : null;
+  }
+
+  /** Remembers what an import read; call it inside the batch's transaction (ProcessOptions.inTransaction). */
+  saveImportMemory(sourceId: string, identity: Record<string, unknown>, cursor: Record<string, unknown>): void {
+    this.db
+      .prepare(
+        `INSERT INTO source_imports (source_id, identity, cursor, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (source_id) DO UPDATE SET identity = excluded.identity, cursor = excluded.cursor, updated_at = excluded.updated_at`,
+      )
+      .run(sourceId, JSON.stringify(identity), JSON.stringify(cursor), this.now().toISOString());
+  }
+
+  forgetImport(sourceId: string): void {
+    this.db.prepare('DELETE FROM source_imports WHERE source_id = ?').run(sourceId);
   }
 
   setSourceEnabled(id: string, enabled: boolean): boolean {
@@ -111,8 +239,13 @@ export class PipelineRepo {
     this.db.prepare('UPDATE sources SET last_error = ?, updated_at = ? WHERE id = ?').run(error, this.now().toISOString(), id);
   }
 
+  /** Removes a source with its counters, per-type counts and import memory (a lease stays with its holder). */
   removeSource(id: string): boolean {
-    return this.db.prepare('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM source_record_types WHERE source_id = ?').run(id);
+      this.db.prepare('DELETE FROM source_imports WHERE source_id = ?').run(id);
+      return this.db.prepare('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
+    })();
   }
 
   listQuarantine(limit: number, beforeId?: number, sourceId?: string): { items: QuarantineItem[]; total: number } {

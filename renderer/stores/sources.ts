@@ -47,6 +47,8 @@ export interface SourcesState {
   /** Adds a followed file. Rejects with the ApiError (the dialog shows it inline). */
   add(req: SourceAddInput): Promise<LiveSource>;
   setEnabled(id: string, enabled: boolean): Promise<void>;
+  /** Sets a source's time zone for offset-less timestamps (null: none). Rejects with the ApiError (the dialog shows it). */
+  setAssumeTz(id: string, assumeTz: string | null): Promise<void>;
   remove(id: string): Promise<void>;
 
   loadQuarantine(): Promise<void>;
@@ -140,6 +142,16 @@ export const useSources = create<SourcesState>((set, get) => {
         replaceSource(await api.call('sources.setEnabled', { id, enabled }));
       } catch (err) {
         toastError(`Could not ${enabled ? 'resume' : 'pause'} the source: ${errorMessage(err)}`);
+      } finally {
+        setBusy(id, false);
+      }
+    },
+
+    async setAssumeTz(id, assumeTz) {
+      setBusy(id, true);
+      try {
+        replaceSource(await api.call('sources.setAssumeTz', { id, assume_tz: assumeTz }));
+        toastSuccess(assumeTz ? `Timestamps without an offset are read as ${assumeTz}` : 'Timestamps without an offset are quarantined again');
       } finally {
         setBusy(id, false);
       }

@@ -9,14 +9,17 @@
 //      stored (exported untimed) into a fresh SQLite file with the same schema and indexes; and,
 //      for reference, JSON.parse + one event row per line
 //   4. follow latency: a writer appends at 5,000 events/s; ingest-to-stored latency per line
+//   5. (phase gzip, not by default) the same import from the file gzipped (vigil ingest eve.json.gz)
 // Usage: node test/bench/pipeline-bench.mjs [--lines N] [--rate N] [--follow-seconds S] [--keep]
-//        [--phases pipeline,floor,follow] [--batch N (lines per import batch)]
+//        [--phases pipeline,floor,follow,gzip] [--batch N (lines per import batch)]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { pipeline as pump } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = (p) => pathToFileURL(path.join(root, 'dist', 'main', p)).href;
@@ -203,11 +206,11 @@ async function phasePipeline(file, dir) {
   const db = await openFresh(dir);
   const { DEFAULT_SETTINGS } = await import(dist('contract/settings.js'));
   const { createPipeline } = await import(dist('pipeline/stages.js'));
-  const { ingestFiles } = await import(dist('pipeline/runner.js'));
+  const { ingestFiles } = await import(dist('pipeline/sources/import.js'));
   const { PipelineRepo } = await import(dist('store/pipeline-repo.js'));
   const { pipeline } = await createPipeline(db, DEFAULT_SETTINGS, path.join(root, 'resources'), () => {});
   const t0 = performance.now();
-  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], 'eve', values.batch ? { batchLines: Number(values.batch) } : {});
+  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], { format: 'eve', ...(values.batch ? { batchLines: Number(values.batch) } : {}) });
   const s = (performance.now() - t0) / 1000;
   const m = pipeline.metrics.snapshot();
   const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
@@ -295,6 +298,11 @@ if (values.phase) {
   const full = child(['--phase', 'pipeline', '--file', file, '--dir', path.join(work, 'pipeline'), ...(values.batch ? ['--batch', values.batch] : [])]);
   console.log(`pipeline  normalize..persist:            ${full.per_s.toLocaleString('en')} lines/s (${full.seconds.toFixed(1)} s), peak RSS ${full.peak_rss_mb} MB; ${full.events.toLocaleString('en')} events -> ${full.alerts.toLocaleString('en')} alerts`);
   console.log(`          ms per 1k lines by stage: ${Object.entries(full.stage_ms_per_1k).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (phases.has('gzip')) {
+    await pump(fs.createReadStream(file), createGzip(), fs.createWriteStream(`${file}.gz`));
+    const gz = child(['--phase', 'pipeline', '--file', `${file}.gz`, '--dir', path.join(work, 'pipeline-gz'), ...(values.batch ? ['--batch', values.batch] : [])]);
+    console.log(`gzip      the same from eve.json.gz (${(fs.statSync(`${file}.gz`).size / 1e6).toFixed(0)} MB): ${gz.per_s.toLocaleString('en')} lines/s (${gz.seconds.toFixed(1)} s), peak RSS ${gz.peak_rss_mb} MB; ${gz.events.toLocaleString('en')} events`);
+  }
   if (!phases.has('floor')) {
     if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
     process.exit(0);

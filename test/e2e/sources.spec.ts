@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { screenshotPath, startServe, type Served } from './serve-fixture.js';
+import { screenshotPath, startServe, vigil, type Served } from './serve-fixture.js';
 
 let served: Served;
 let work: string;
@@ -160,4 +160,55 @@ test('do not disturb is a header toggle persisted in settings', async ({ page })
   await expect(page.getByRole('button', { name: 'Turn off do not disturb' })).toBeEnabled();
   await page.getByRole('button', { name: 'Turn off do not disturb' }).click();
   await expect(page.getByRole('button', { name: 'Turn on do not disturb' })).toBeVisible();
+});
+
+test('record types, who reads a file, and a time zone for timestamps without an offset', async ({ page }) => {
+  // another process follows a file of the same data directory
+  const other = path.join(work, 'other-eve.json');
+  fs.writeFileSync(other, `${eveAlert(20, 'E2E ET POLICY followed elsewhere')}\n`);
+  const tail = vigil(['tail', '--format', 'eve', other, '--data-dir', served.dataDir]);
+  try {
+    const file = path.join(work, 'sensor.json');
+    const local = (i: number) => eveAlert(i, 'E2E ET SCAN local time').replace(/"timestamp":"[^"]+"/, '"timestamp":"2019-01-02T03:50:10.576769"');
+    const flow = JSON.stringify({ timestamp: new Date().toISOString().replace('Z', '+0000'), event_type: 'flow', src_ip: '10.0.0.1', dest_ip: '10.0.0.2', proto: 'TCP' });
+    const dns = JSON.stringify({ timestamp: new Date().toISOString().replace('Z', '+0000'), event_type: 'dns', src_ip: '10.0.0.1', dest_ip: '10.0.0.53', proto: 'UDP' });
+    fs.writeFileSync(file, [eveAlert(10, 'E2E ET SCAN with offset'), flow, dns, flow, local(11)].join('\n') + '\n');
+
+    await openSources(page);
+    await page.getByRole('button', { name: 'Add followed file' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add followed file' });
+    await dialog.getByLabel('File path').fill(file);
+    await dialog.getByRole('button', { name: 'Add source' }).click();
+    await expect(dialog).toBeHidden();
+
+    const row = page.getByTestId('source-row').filter({ hasText: 'sensor.json' });
+    await expect.poll(() => counter(row, 'source-events')).toBe(1);
+    await expect.poll(() => counter(row, 'source-quarantined')).toBe(1);
+    await expect(row.getByTestId('source-types')).toHaveText('flow 2 · dns 1');
+    const quarantine = page.getByRole('region', { name: 'Quarantine' });
+    await expect(quarantine.getByTestId('quarantine-row').first()).toContainText('no UTC offset');
+
+    // the file the CLI follows says who reads it
+    const elsewhere = page.getByTestId('source-row').filter({ hasText: 'other-eve.json' });
+    await expect(elsewhere.getByTestId('source-holder')).toContainText(`Read by vigil tail (pid ${tail.pid})`);
+
+    // a time zone: an unknown name is refused inline, a real one reads the next offset-less lines
+    await row.getByRole('button', { name: 'Time zone of sensor.json' }).click();
+    const tz = page.getByRole('dialog', { name: 'Time zone of sensor.json' });
+    await expect(tz.getByLabel(/Time zone for timestamps/)).toBeFocused();
+    await tz.getByLabel(/Time zone for timestamps/).fill('Mars/Olympus_Mons');
+    await tz.getByRole('button', { name: 'Save time zone' }).click();
+    await expect(tz.getByRole('alert')).toContainText('not a time zone name');
+    await tz.getByLabel(/Time zone for timestamps/).fill('Europe/Paris');
+    await tz.getByRole('button', { name: 'Save time zone' }).click();
+    await expect(tz).toBeHidden();
+    await expect(row.getByTestId('source-timezone')).toHaveText('Times without offset: Europe/Paris');
+    fs.appendFileSync(file, `${local(12)}\n`);
+    await expect.poll(() => counter(row, 'source-events')).toBe(2);
+    await page.screenshot({ path: screenshotPath('sources-types-timezone') });
+  } finally {
+    const exited = new Promise((r) => tail.once('exit', r));
+    tail.kill('SIGTERM');
+    await exited;
+  }
 });

@@ -9,20 +9,27 @@ const eveFixture = path.join(repoRoot, 'test', 'fixtures', 'eve', 'alerts.jsonl'
 const wazuhFixture = path.join(repoRoot, 'test', 'fixtures', 'wazuh', 'alerts.jsonl');
 
 describe('vigil ingest / alerts / quarantine / status', () => {
-  it('ingests files and prints the summary as one JSON object', () => {
+  it('ingests files and prints the summary as one JSON object; a file of which nothing could be read fails', () => {
     const dir = tempDir();
     const bad = path.join(dir, 'bad.json');
     fs.writeFileSync(bad, 'garbage\n{"timestamp":"2026-11-21T10:00:00Z","event_type":"alert"}'); // no trailing newline
     const r = runCli(['ingest', '--format', 'eve', eveFixture, bad, '--json', '--data-dir', dir]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `vigil: ${bad}: nothing could be read: all 2 lines were quarantined (e.g. line 2: missing alert object); fix the cause and import it again with --again\n` +
+        'vigil: 1 of 2 file(s) failed\n',
+    );
     const sum = JSON.parse(r.stdout);
-    expect(Object.keys(sum).sort()).toEqual(['alerts_created', 'alerts_updated', 'duration_ms', 'events', 'quarantined', 'read', 'skipped', 'suppressed'].sort());
+    expect(Object.keys(sum).sort()).toEqual(
+      ['alerts_created', 'alerts_updated', 'duration_ms', 'events', 'failed', 'files', 'quarantined', 'read', 'skipped', 'skipped_types', 'suppressed'].sort(),
+    );
     const lines = fs.readFileSync(eveFixture, 'utf8').split('\n').filter((l) => l.length > 0).length;
     expect(sum.read).toBe(lines + 2);
     expect(sum.quarantined).toBe(2);
-    expect(sum.skipped).toBeGreaterThanOrEqual(2); // dns and flow records
+    expect(sum.skipped).toBe(2);
+    expect(sum.skipped_types).toEqual({ dns: 1, flow: 1 });
     expect(sum.alerts_created).toBeGreaterThan(0);
+    expect(sum.files.map((f: { status: string }) => f.status)).toEqual(['imported', 'failed']);
 
     const w = JSON.parse(runCli(['ingest', '--format', 'wazuh', wazuhFixture, '--json', '--data-dir', dir]).stdout);
     expect(w.events).toBeGreaterThan(0);
@@ -37,8 +44,11 @@ describe('vigil ingest / alerts / quarantine / status', () => {
 
     const st = JSON.parse(runCli(['status', '--json', '--data-dir', dir]).stdout);
     expect(st.sources.map((x: { kind: string }) => x.kind)).toEqual(['import', 'import', 'import']);
+    expect(st.sources[0]).toMatchObject({ skipped_types: { dns: 1, flow: 1 }, lease: null, assume_tz: null });
     expect(st.quarantine_total).toBe(2);
-    expect(runCli(['status', '--data-dir', dir]).stdout).toContain('import:');
+    const text = runCli(['status', '--data-dir', dir]).stdout;
+    expect(text).toContain('import:');
+    expect(text).toContain(`import:${eveFixture}: skipped by type: dns 1 · flow 1`);
   }, 120_000);
 
   it('lists with filters, shows one alert with score terms and events, and exports json, ndjson and csv', () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { eveAlertLine as alertLine } from '../helpers/eve.js';
 import { repoRoot } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -16,22 +17,6 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function alertLine(i: number): string {
-  // 4 rules x 5 sources: grouping folds them, so the check is on counts, not rows
-  return JSON.stringify({
-    timestamp: new Date(Date.UTC(2026, 10, 21, 10, 0, 0) + i * 10).toISOString().replace('Z', '+0000'),
-    flow_id: 1,
-    event_type: 'alert',
-    src_ip: `198.51.100.${(i % 5) + 1}`,
-    src_port: 40000 + (i % 1000),
-    dest_ip: '10.0.0.5',
-    dest_port: 443,
-    proto: 'TCP',
-    alert: { action: 'allowed', gid: 1, signature_id: 2_000_000 + (i % 4), rev: 1, signature: `ET POLICY test rule ${i % 4}`, category: 'Misc activity', severity: 2 },
-    seq: i,
-  }).replace('"flow_id":1', `"flow_id":${10n ** 18n + BigInt(i)}`);
 }
 
 function startTail(file: string, dataDir: string): ChildProcess {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPipeline } from '../../main/pipeline/stages.js';
-import { ingestFiles } from '../../main/pipeline/runner.js';
+import { ingestFiles } from '../../main/pipeline/sources/import.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../main/contract/index.js';
 import type { Services } from '../../main/core/services.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -63,7 +63,7 @@ describe('pipeline end to end', () => {
       eve({ sid: 2010935, sig: 'ET SCAN Suspicious inbound to MSSQL port 1433', dport: 1433 }),
     ];
     const file = write(dir, 'eve.json', lines, false); // last line without newline is still processed
-    const sum = await ingestFiles(pipeline, s.pipelineRepo, [file], 'eve');
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [file], { format: 'eve' });
     expect(sum).toMatchObject({ read: 8, events: 4, skipped: 2, quarantined: 2, alerts_created: 2 });
     const alerts = alertsOf(s);
     expect(alerts).toHaveLength(2);
@@ -87,12 +87,12 @@ describe('pipeline end to end', () => {
   it('opens a new alert when the grouping window has passed, and not for resolved alerts', async () => {
     const { s, pipeline } = await setup({ groupWindowMinutes: 10 });
     const dir = tempDir();
-    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'a.json', [eve({ ts: '2026-11-21T10:00:00.000000+0000' })])], 'eve');
-    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'b.json', [eve({ ts: '2026-11-21T10:11:00.000000+0000' })])], 'eve');
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'a.json', [eve({ ts: '2026-11-21T10:00:00.000000+0000' })])], { format: 'eve' });
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'b.json', [eve({ ts: '2026-11-21T10:11:00.000000+0000' })])], { format: 'eve' });
     expect(alertsOf(s)).toHaveLength(2);
     const newest = alertsOf(s)[0]!;
     s.alerts.setStatus(newest.id, 'RESOLVED', 'ana', 'done');
-    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'c.json', [eve({ ts: '2026-11-21T10:12:00.000000+0000' })])], 'eve');
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'c.json', [eve({ ts: '2026-11-21T10:12:00.000000+0000' })])], { format: 'eve' });
     expect(alertsOf(s)).toHaveLength(3);
     await s.close();
   });
@@ -100,7 +100,7 @@ describe('pipeline end to end', () => {
   it('below the alert severity an event is stored but raises no alert', async () => {
     const { s, pipeline } = await setup({ minAlertSeverity: 'high' });
     const dir = tempDir();
-    const sum = await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'e.json', [eve({ sev: 2 }), eve({ sev: 1, sid: 1, sig: 'ET EXPLOIT x' })])], 'eve');
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'e.json', [eve({ sev: 2 }), eve({ sev: 1, sid: 1, sig: 'ET EXPLOIT x' })])], { format: 'eve' });
     expect(sum).toMatchObject({ events: 2, alerts_created: 1 });
     expect(s.pipelineRepo.status().events_retained).toBe(2);
     await s.close();
@@ -119,7 +119,7 @@ describe('pipeline end to end', () => {
         location: '/var/log/auth.log',
       });
     const file = write(dir, 'alerts.json', [0, 1, 2, 3, 4, 5].map((i) => fail(i, 'root')));
-    await ingestFiles(pipeline, s.pipelineRepo, [file], 'wazuh');
+    await ingestFiles(pipeline, s.pipelineRepo, [file], { format: 'wazuh' });
     const alerts = alertsOf(s);
     const bf = alerts.find((a) => a.rule_id === 'vigil:brute_force');
     expect(bf, JSON.stringify(alerts.map((a) => a.title))).toBeDefined();
@@ -136,7 +136,7 @@ describe('pipeline end to end', () => {
     const { s, pipeline } = await setup();
     s.pipelineRepo.createSuppression({ src_ip: '203.0.113.0/24' }, 'pentest window', 'ana', null);
     const dir = tempDir();
-    const sum = await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 's.json', [eve(), eve({ src: '198.51.100.1' }), eve()])], 'eve');
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 's.json', [eve(), eve({ src: '198.51.100.1' }), eve()])], { format: 'eve' });
     expect(sum).toMatchObject({ events: 3, suppressed: 2, alerts_created: 1 });
     expect(s.pipelineRepo.listSuppressions()[0]).toMatchObject({ hits: 2, reason: 'pentest window' });
     await s.close();
@@ -145,7 +145,7 @@ describe('pipeline end to end', () => {
   it('writes the outbox in commit order and finds alerts by CIDR, technique and text', async () => {
     const { s, pipeline } = await setup();
     const dir = tempDir();
-    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'x.json', [eve(), eve({ src: '2001:db8::7', sid: 5, sig: 'ET EXPLOIT Apache Struts RCE', cat: 'Attempted Administrator Privilege Gain', sev: 1 })])], 'eve');
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'x.json', [eve(), eve({ src: '2001:db8::7', sid: 5, sig: 'ET EXPLOIT Apache Struts RCE', cat: 'Attempted Administrator Privilege Gain', sev: 1 })])], { format: 'eve' });
     const out = s.pipelineRepo.outboxSince(0, 100);
     expect(out.map((o) => o.kind)).toEqual(['new', 'new']);
     expect(out[1]!.seq).toBeGreaterThan(out[0]!.seq);

@@ -173,3 +173,31 @@ describe('migration 0003 console', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0005 sources', () => {
+  it('keeps existing sources (assume_tz NULL) and adds leases, import memory and per-type counts', async () => {
+    const file = path.join(tempDir(), 'm5.db');
+    const pre = await dbAt(4, file);
+    pre.prepare(
+      `INSERT INTO sources (id, kind, format, path, skipped, created_at, updated_at)
+       VALUES ('file:/var/log/suricata/eve.json', 'file', 'eve', '/var/log/suricata/eve.json', 12, 't', 't')`,
+    ).run();
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 5) });
+    expect([from, to]).toEqual([4, 5]);
+    expect(db.prepare('SELECT id, skipped, assume_tz FROM sources').get()).toEqual({ id: 'file:/var/log/suricata/eve.json', skipped: 12, assume_tz: null });
+    const lease = db.prepare(
+      "INSERT INTO source_leases (source_id, instance, host, pid, process, acquired_at, renewed_at, expires_at) VALUES (?, ?, 'h', 1, 'vigil tail', 't', 't', 't')",
+    );
+    lease.run('file:/x', 'a');
+    expect(() => lease.run('file:/x', 'b')).toThrow(/UNIQUE|PRIMARY KEY/); // one holder per source
+    const memory = db.prepare("INSERT INTO source_imports (source_id, identity, cursor, updated_at) VALUES ('import:/x', ?, ?, 't')");
+    expect(() => memory.run('{"dev":1}', 'not json')).toThrow(/CHECK constraint/);
+    memory.run('{"dev":1}', '{"offset":10}');
+    const types = db.prepare("INSERT INTO source_record_types (source_id, type, count) VALUES ('file:/x', ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count");
+    types.run('flow', 3);
+    types.run('flow', 4);
+    expect(db.prepare('SELECT type, count FROM source_record_types').all()).toEqual([{ type: 'flow', count: 7 }]);
+    closeDatabase(db);
+  });
+});

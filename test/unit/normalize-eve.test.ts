@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { eveSeverity, normalizeEve, normalizeLine } from '../../main/pipeline/normalize/index.js';
+import { TimeZone, eveSeverity, normalizeEve, normalizeLine } from '../../main/pipeline/normalize/index.js';
 import { MAX_LINE_BYTES, type NormalizeResult, type SecurityEvent, type SourcePosition } from '../../main/pipeline/types.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'eve');
@@ -137,6 +137,16 @@ describe('EVE pitfalls', () => {
     expect(event(normalizeEve(alertLine((o) => (o.timestamp = ts)), pos)).ts).toBe(want);
   });
 
+  it('a timestamp without a UTC offset is quarantined saying so, and read in the source\'s zone when it has one', () => {
+    const line = alertLine((o) => (o.timestamp = '2019-01-02T03:50:10.576769'));
+    expect(normalizeEve(line, pos)).toEqual({
+      kind: 'quarantined',
+      reason: 'no UTC offset in timestamp "2019-01-02T03:50:10.576769" (set a time zone for the source)',
+    });
+    expect(event(normalizeEve(line, pos, { zone: TimeZone.of('Europe/Paris') })).ts).toBe('2019-01-02T02:50:10.576Z');
+    expect(event(normalizeLine('eve', line, pos, { zone: TimeZone.of('America/New_York') })).ts).toBe('2019-01-02T08:50:10.576Z');
+  });
+
   it('an alert with only the required fields', () => {
     const line = JSON.stringify({
       timestamp: '2026-11-21T10:00:00Z',
@@ -213,12 +223,17 @@ describe('EVE pitfalls', () => {
       o.event_type = type;
       delete o.alert;
     });
-    expect(normalizeEve(line, pos)).toEqual({ kind: 'skipped', reason: `event_type ${type}` });
+    expect(normalizeEve(line, pos)).toEqual({ kind: 'skipped', reason: `event_type ${type}`, record_type: type });
+  });
+
+  it('a non-alert type outside Suricata naming is counted as "other" (junk cannot grow the per-type counts)', () => {
+    const line = JSON.stringify({ timestamp: '2026-11-21T10:00:00Z', event_type: 'drop table; --' });
+    expect(normalizeEve(line, pos)).toEqual({ kind: 'skipped', reason: 'event_type drop table; --', record_type: 'other' });
   });
 
   it('non-alert events are skipped even when pretty-printed or oddly ordered', () => {
     const line = JSON.stringify({ event_type: 'dns', timestamp: 'not checked' }, null, 1).replace(/\n/g, ' ');
-    expect(normalizeEve(line, pos)).toEqual({ kind: 'skipped', reason: 'event_type dns' });
+    expect(normalizeEve(line, pos)).toEqual({ kind: 'skipped', reason: 'event_type dns', record_type: 'dns' });
   });
 
   it('blank lines are skipped, not quarantined', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toUtcIso } from '../../main/pipeline/normalize/index.js';
+import { NO_OFFSET, TimeZone, parseTimestamp, toUtcIso } from '../../main/pipeline/normalize/index.js';
 
 describe('toUtcIso', () => {
   it.each([
@@ -89,6 +89,60 @@ describe('toUtcIso', () => {
       const reference = new Date(`${local.slice(0, 19)}.${(frac.slice(1) + '000').slice(0, 3)}${sign}${p(oh, 2)}:${p(om, 2)}`).toISOString();
       expect(toUtcIso(withColon)).toBe(reference);
       expect(toUtcIso(compact)).toBe(reference);
+    }
+  });
+});
+
+describe('timestamps without a UTC offset', () => {
+  const zone = (name: string) => TimeZone.of(name)!;
+
+  it('are told apart from invalid ones', () => {
+    expect(parseTimestamp('2019-01-02T03:50:10.576769', null)).toBe(NO_OFFSET); // older Suricata configs
+    expect(parseTimestamp('2019-01-02T03:50:10', null)).toBe(NO_OFFSET);
+    expect(parseTimestamp('2019-01-02T03:50:10.', null)).toBeNull();
+    expect(parseTimestamp('2019-13-02T03:50:10', null)).toBeNull();
+    expect(parseTimestamp('2019-01-02T03:50:1', null)).toBeNull();
+    expect(parseTimestamp('2019-01-02T03:50:10.5+0100', zone('Asia/Tokyo'))).toBe('2019-01-02T02:50:10.500Z'); // an offset wins over the zone
+  });
+
+  it.each([
+    ['Europe/Paris', '2019-01-02T03:50:10.576769', '2019-01-02T02:50:10.576Z'], // CET, +01:00
+    ['Europe/Paris', '2019-07-02T03:50:10.576769', '2019-07-02T01:50:10.576Z'], // CEST, +02:00
+    ['Europe/Paris', '2019-03-31T01:59:59', '2019-03-31T00:59:59.000Z'], // last second before the jump
+    ['Europe/Paris', '2019-03-31T02:30:00', '2019-03-31T01:30:00.000Z'], // never shown: moves forward by the gap (03:30 CEST)
+    ['Europe/Paris', '2019-03-31T03:00:00', '2019-03-31T01:00:00.000Z'],
+    ['Europe/Paris', '2019-10-27T02:30:00', '2019-10-27T00:30:00.000Z'], // shown twice: the earlier (CEST)
+    ['Europe/Paris', '2019-10-27T03:00:00', '2019-10-27T02:00:00.000Z'], // CET again
+    ['America/New_York', '2019-03-10T02:30:00', '2019-03-10T07:30:00.000Z'], // gap: 03:30 EDT
+    ['America/New_York', '2019-11-03T01:30:00', '2019-11-03T05:30:00.000Z'], // repeated: 01:30 EDT
+    ['Australia/Sydney', '2019-04-07T02:30:00', '2019-04-06T15:30:00.000Z'], // southern fall-back: 02:30 AEDT
+    ['Asia/Kolkata', '2019-01-02T03:50:10', '2019-01-01T22:20:10.000Z'], // +05:30, no DST
+    ['UTC', '2019-01-02T03:50:10.576769', '2019-01-02T03:50:10.576Z'],
+  ])('in %s, %s is %s', (name, ts, want) => {
+    expect(parseTimestamp(ts, zone(name))).toBe(want);
+  });
+
+  it('unknown zone names are refused', () => {
+    expect(TimeZone.of('Mars/Olympus_Mons')).toBeNull();
+    expect(TimeZone.of('')).toBeNull();
+    expect(TimeZone.of('Europe/Paris')?.name).toBe('Europe/Paris');
+  });
+
+  it('round-trips every quarter hour of a year across both DST changes, choosing the earlier instant of a repeated hour', () => {
+    for (const name of ['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe']) {
+      const z = zone(name);
+      const parts = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      const wallOf = (t: number): number => {
+        const p = Object.fromEntries(parts.formatToParts(t).map((x) => [x.type, Number(x.value)]));
+        return Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']!, p['minute']!, p['second']!);
+      };
+      for (let t = Date.UTC(2019, 0, 1); t < Date.UTC(2020, 0, 1); t += 15 * 60_000) {
+        const wall = wallOf(t);
+        const back = z.toUtc(wall);
+        expect(wallOf(back), `${name} ${new Date(t).toISOString()}`).toBe(wall); // a time that shows that wall clock
+        expect(back).toBeLessThanOrEqual(t); // the earlier one when the wall clock repeats
+        expect(t - back).toBeLessThanOrEqual(60 * 60_000);
+      }
     }
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { normalizeLine, normalizeWazuh, wazuhSeverity } from '../../main/pipeline/normalize/index.js';
+import { TimeZone, normalizeLine, normalizeWazuh, wazuhSeverity } from '../../main/pipeline/normalize/index.js';
 import { type NormalizeResult, type SecurityEvent, type SourcePosition } from '../../main/pipeline/types.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'wazuh');
@@ -167,6 +167,12 @@ describe('Wazuh fields', () => {
     ['2026-11-21T10:00:01Z', '2026-11-21T10:00:01.000Z'],
   ])('timestamp %s → %s', (ts, want) => {
     expect(event(normalizeWazuh(wazuhLine((o) => (o.timestamp = ts)), pos)).ts).toBe(want);
+  });
+
+  it('a timestamp without a UTC offset is quarantined saying so, and read in the source\'s zone when it has one', () => {
+    const line = wazuhLine((o) => (o.timestamp = '2026-07-01T12:00:00.123'));
+    expect(normalizeWazuh(line, pos)).toMatchObject({ kind: 'quarantined', reason: expect.stringMatching(/^no UTC offset in timestamp "2026-07-01T12:00:00.123"/) });
+    expect(event(normalizeWazuh(line, pos, { zone: TimeZone.of('Europe/Berlin') })).ts).toBe('2026-07-01T10:00:00.123Z');
   });
 
   it('the Suricata-only fields are null', () => {

@@ -1,9 +1,15 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parse, intOption } from '../args.js';
 import { dataDirFrom, headlessServices } from '../context.js';
+import { isTimeZoneName, topRecordTypes, type SourceStatus } from '../../contract/index.js';
 import { createPipeline } from '../../pipeline/stages.js';
-import { FileFollower, ingestFiles, simulate, type IngestSummary } from '../../pipeline/runner.js';
+import { FileFollower, addTypes, fileSourceId, simulate, type IngestSummary } from '../../pipeline/runner.js';
 import { startHousekeeping } from '../../pipeline/housekeeping.js';
 import { SCENARIOS, isScenarioName } from '../../pipeline/sources/simulator.js';
+import { checkInput, describeFileError, FORMAT_NAMES, sniffFile } from '../../pipeline/sources/file-input.js';
+import { ingestFiles, type FileOutcome, type FormatChoice, type ImportReport } from '../../pipeline/sources/import.js';
+import { describeHolder, LeaseHeldError, LeaseLostError, leaseClaim, SourceLeaseHandle } from '../../pipeline/sources/lease.js';
 import type { Services } from '../../core/services.js';
 import type { QuarantineItem } from '../../contract/index.js';
 import type { EventFormat } from '../../pipeline/types.js';
@@ -12,28 +18,53 @@ import { Output, cell } from '../output.js';
 
 const DATA_DIR_HELP = '  --data-dir D   data directory (default: VIGIL_DATA_DIR, else the desktop app\'s)';
 
-export const ingestHelp = `Usage: vigil ingest --format eve|wazuh FILE... [--json]
+const ASSUME_TZ_HELP = `  --assume-tz Z  time zone of timestamps written without a UTC offset (older Suricata
+                 configs), an IANA name such as Europe/Paris; kept with the source ("none" clears
+                 it). Without it such lines are quarantined with "no UTC offset".`;
+
+export const ingestHelp = `Usage: vigil ingest [--format auto|eve|wazuh] FILE... [--again] [--skip-bad] [--wait] [--json]
 
 Processes whole files once through the pipeline (normalize, enrich, detect, score, alert) and
-prints a summary. A last line without a trailing newline is still processed. Lines that cannot
-be parsed are quarantined with the reason (see "vigil quarantine list").
+prints what became of each file. Every path is checked first (exists, readable, a format Vigil
+reads): if one is bad, nothing is imported (unless --skip-bad). gzip files (eve.json.gz, Wazuh's
+ossec-alerts-NN.json.gz) are read transparently. A last line without a trailing newline is still
+processed. Lines that cannot be parsed are quarantined with the reason ("vigil quarantine list").
+
+Vigil remembers what it imported: the same file again says "already imported, nothing new", a
+file that grew adds only its new lines, an interrupted import carries on where it stopped.
 
 Options:
-  --format F     eve (Suricata eve.json) or wazuh (Wazuh alerts.json)
-  --json         print the summary as one JSON object:
-                 {read, events, skipped, quarantined, alerts_created, alerts_updated, duration_ms}
+  --format F     auto (default: told from the first lines), eve (Suricata eve.json) or wazuh
+                 (Wazuh alerts.json); a file that looks like the other format is refused
+  --again        import the files again from the start, even what was imported before
+  --skip-bad     import the good files even if some paths are bad (the exit code is still 1)
+  --wait         if another process is importing the same file, wait for it instead of refusing
+${ASSUME_TZ_HELP}
+  --json         print one JSON object: the totals {read, events, skipped, skipped_types,
+                 quarantined, suppressed, alerts_created, alerts_updated, duration_ms, failed}
+                 and "files", one outcome per file (status imported, nothing_new, failed or
+                 not_read, with its counts, note and error)
 ${DATA_DIR_HELP}
-  -h, --help     show this help`;
+  -h, --help     show this help
 
-export const tailHelp = `Usage: vigil tail --format eve|wazuh FILE [--from-end] [--json]
+Exit status: 0 when every file was imported (or had nothing new), 1 when any file failed.`;
+
+export const tailHelp = `Usage: vigil tail [--format auto|eve|wazuh] FILE [--from-end] [--wait] [--json]
 
 Follows FILE like "tail -F" (rotation, truncation, partial last lines) and feeds the pipeline
 until interrupted. The position is kept in the database, committed with the rows it produced:
-stop it at any moment and the next run continues exactly where it left off.
+stop it at any moment and the next run continues exactly where it left off. tail follows plain
+files; use "vigil ingest" for .gz files.
+
+One process reads a file at a time: a second "vigil tail" of the same file (or the desktop app
+following it) refuses and names the process that follows it, or waits with --wait and takes
+over when that process stops or dies.
 
 Options:
-  --format F     eve or wazuh
+  --format F     auto (default: the source's format, else told from the first lines), eve or wazuh
   --from-end     on the first run, start at the end of the file instead of the beginning
+  --wait         if another process follows the file, wait and take over when it stops
+${ASSUME_TZ_HELP}
   --json         progress as one JSON object per line
 ${DATA_DIR_HELP}
   -h, --help     show this help`;
@@ -77,23 +108,70 @@ Options:
 ${DATA_DIR_HELP}
   -h, --help      show this help`;
 
-function formatOf(command: string, v: string | undefined): EventFormat {
+function formatOf(command: string, v: string | undefined): FormatChoice {
+  if (v === undefined || v === 'auto') return 'auto';
   if (v === 'eve' || v === 'wazuh') return v;
-  throw new UsageError(v === undefined ? '--format is required (eve or wazuh)' : `--format must be eve or wazuh, got "${v}"`, command);
+  throw new UsageError(`--format must be auto, eve or wazuh, got "${v}"`, command);
+}
+
+/** --assume-tz: undefined when absent, null for "none", else a known IANA zone. */
+function assumeTzOf(command: string, v: string | undefined): string | null | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'none') return null;
+  if (!isTimeZoneName(v)) throw new UsageError(`--assume-tz: unknown time zone "${v}" (an IANA name such as Europe/Paris or UTC, or none)`, command);
+  return v;
+}
+
+/** "flow 91,204 · dns 12,004 · http 3,120 · +2 more" */
+function typesText(types: Readonly<Record<string, number>>, max = 4): string {
+  const { shown, more } = topRecordTypes(types, max);
+  const parts = shown.map(([t, n]) => `${t} ${n.toLocaleString('en')}`);
+  if (more > 0) parts.push(`+${more} more`);
+  return parts.join(' · ');
+}
+
+function skippedText(skipped: number, types: Readonly<Record<string, number>>): string {
+  const t = typesText(types);
+  return t ? `${skipped} skipped (${t})` : `${skipped} skipped`;
 }
 
 async function pipelineFor(s: Services) {
-  return createPipeline(s.db, s.settings.get(), s.config.resourcesDir, (m) => process.stderr.write(`vigil: warning: ${m}\n`), s.now);
+  return createPipeline(s.db, s.settings.get(), s.config.resourcesDir, (m) => process.stderr.write(`vigil: warning: ${cell(m)}\n`), s.now);
 }
 
 async function printSummary(out: Output, sum: IngestSummary, json: boolean): Promise<void> {
   if (json) await out.json(sum);
   else {
     await out.line(
-      `read ${sum.read} lines: ${sum.events} events, ${sum.skipped} skipped, ${sum.quarantined} quarantined, ${sum.suppressed} suppressed; ` +
+      `read ${sum.read} lines: ${sum.events} events, ${skippedText(sum.skipped, sum.skipped_types)}, ${sum.quarantined} quarantined, ${sum.suppressed} suppressed; ` +
         `alerts ${sum.alerts_created} created, ${sum.alerts_updated} updated (${sum.duration_ms} ms)`,
     );
   }
+}
+
+const STATUS_TEXT: Record<FileOutcome['status'], string> = { imported: 'imported', nothing_new: 'nothing new', failed: 'FAILED', not_read: 'not read' };
+
+/** One row per file (when more than one, or any went wrong), then the totals. */
+async function printImport(out: Output, report: ImportReport): Promise<void> {
+  const detail = report.files.length > 1 || report.files.some((f) => f.status !== 'imported' || f.note);
+  if (detail) {
+    await out.table([
+      ['FILE', 'FORMAT', 'RESULT', 'FROM LINE', 'LINES', 'EVENTS', 'SKIPPED', 'QUAR.', 'ALERTS NEW/UPD', 'NOTE'],
+      ...report.files.map((f) => [
+        f.file,
+        f.format ? `${f.format}${f.compressed ? ' (gz)' : ''}` : '-',
+        STATUS_TEXT[f.status],
+        f.status === 'imported' ? String(f.from_line) : '-',
+        String(f.read),
+        String(f.events),
+        f.skipped > 0 ? `${f.skipped} (${typesText(f.skipped_types, 3) || 'blank'})` : '0',
+        String(f.quarantined),
+        `${f.alerts_created}/${f.alerts_updated}`,
+        f.error ?? f.note ?? '',
+      ]),
+    ]);
+  }
+  await printSummary(out, report, false);
 }
 
 function untilSignal(): { signal: AbortSignal; dispose: () => void } {
@@ -111,60 +189,191 @@ function untilSignal(): { signal: AbortSignal; dispose: () => void } {
 }
 
 export async function ingestCommand(argv: string[], out = Output.stdout()): Promise<number> {
-  const args = parse('ingest', argv, { format: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
+  const args = parse(
+    'ingest',
+    argv,
+    {
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+      again: { type: 'boolean' },
+      'skip-bad': { type: 'boolean' },
+      wait: { type: 'boolean' },
+      'assume-tz': { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+    true,
+  );
   if (args.flag('help')) {
     await out.line(ingestHelp);
     return 0;
   }
   const format = formatOf('ingest', args.str('format'));
+  const assumeTz = assumeTzOf('ingest', args.str('assume-tz'));
   if (args.positionals.length === 0) throw new UsageError('name at least one file to ingest', 'ingest');
+  const json = args.flag('json');
   const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const { signal, dispose } = untilSignal();
   try {
     const { pipeline } = await pipelineFor(s);
-    const sum = await ingestFiles(pipeline, s.pipelineRepo, args.positionals, format).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') throw new UserError(`no such file: ${err.path ?? ''}`);
-      if (err.code === 'EISDIR' || err.code === 'EACCES') throw new UserError(`cannot read ${err.path ?? ''}: ${err.code}`);
-      throw err;
+    const report = await ingestFiles(pipeline, s.pipelineRepo, args.positionals, {
+      format,
+      again: args.flag('again'),
+      skipBad: args.flag('skip-bad'),
+      wait: args.flag('wait'),
+      ...(assumeTz !== undefined ? { assumeTz } : {}),
+      signal,
+      onWait: (file, holder) => process.stderr.write(`vigil: ${cell(file)} is being imported by ${cell(describeHolder(holder))}; waiting for it\n`),
     });
-    await printSummary(out, sum, args.flag('json'));
+    if (json) await out.json(report);
+    else await printImport(out, report);
+    for (const f of report.files) if (f.status === 'failed') process.stderr.write(`vigil: ${cell(f.file)}: ${cell(f.error ?? 'failed')}\n`);
+    if (report.failed > 0) {
+      const nothing = report.files.every((f) => f.status !== 'imported');
+      process.stderr.write(`vigil: ${report.failed} of ${report.files.length} file(s) failed${nothing ? '; nothing was imported' : ''}\n`);
+      return 1;
+    }
     return 0;
   } finally {
+    dispose();
     await s.close();
   }
 }
 
+/**
+ * The format to follow a file with: an explicit one (refused when the file clearly holds the
+ * other), else the source's, else told from the first lines; waits while the file is empty.
+ */
+/** Whether a path exists; any other trouble than "no such file" (permission denied, ...) is the user's to fix. */
+function exists(file: string): boolean {
+  try {
+    fs.statSync(file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    throw new UserError(`cannot follow ${file}: ${describeFileError(err)}`);
+  }
+}
+
+async function tailFormat(out: Output, s: Services, file: string, choice: FormatChoice, signal: AbortSignal, json: boolean): Promise<EventFormat | null> {
+  const known = s.pipelineRepo.getSource(fileSourceId('file', file));
+  if (choice === 'auto' && known && (known.format === 'eve' || known.format === 'wazuh')) return known.format;
+  let said = false;
+  while (!signal.aborted) {
+    if (exists(file)) {
+      const input = await checkInput(file).catch((err: Error) => {
+        throw new UserError(`cannot follow ${file}: ${err.message}`);
+      });
+      if (input.compressed) throw new UserError(`${file} is gzip-compressed: tail follows plain files; use vigil ingest for .gz`);
+      const sniffed = await sniffFile(input);
+      if (sniffed.binary) throw new UserError(`${file} holds binary data, not a text log`);
+      if (choice !== 'auto') {
+        if (sniffed.format !== null && sniffed.format !== choice) throw new UserError(`${file}: this looks like ${FORMAT_NAMES[sniffed.format]}; use --format ${sniffed.format} or auto`);
+        return choice;
+      }
+      if (sniffed.format !== null) return sniffed.format;
+      if (sniffed.eve + sniffed.wazuh + sniffed.other > 0) {
+        throw new UserError(`${file}: could not tell the format: the first lines are neither ${FORMAT_NAMES.eve} nor ${FORMAT_NAMES.wazuh} records (give --format)`);
+      }
+    } else if (choice !== 'auto') {
+      return choice; // followed once it appears
+    }
+    if (!said && !json) await out.line(`waiting for lines in ${file} to tell its format (or give --format)`);
+    said = true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return null;
+}
+
 export async function tailCommand(argv: string[], out = Output.stdout()): Promise<number> {
-  const args = parse('tail', argv, { format: { type: 'string' }, 'from-end': { type: 'boolean' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, true);
+  const args = parse(
+    'tail',
+    argv,
+    {
+      format: { type: 'string' },
+      'from-end': { type: 'boolean' },
+      wait: { type: 'boolean' },
+      'assume-tz': { type: 'string' },
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+    },
+    true,
+  );
   if (args.flag('help')) {
     await out.line(tailHelp);
     return 0;
   }
-  const format = formatOf('tail', args.str('format'));
+  const choice = formatOf('tail', args.str('format'));
+  const assumeTz = assumeTzOf('tail', args.str('assume-tz'));
   if (args.positionals.length !== 1) throw new UsageError('tail follows exactly one file', 'tail');
+  const file = path.resolve(args.positionals[0]!);
+  if (file.endsWith('.gz') && !exists(file)) throw new UserError('tail follows plain files; use vigil ingest for .gz');
+  const json = args.flag('json');
   const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
   const { signal, dispose } = untilSignal();
-  const { pipeline } = await pipelineFor(s);
-  const follower = new FileFollower(pipeline, s.pipelineRepo, args.positionals[0]!, format, { startAt: args.flag('from-end') ? 'end' : 'beginning' });
-  const json = args.flag('json');
-  let lastPrinted = '';
-  const stopHousekeeping = startHousekeeping(pipeline, s.pipelineRepo, {
-    processName: `tail:${process.pid}`,
-    settings: () => s.settings.get(),
-    onMetrics: (m) => {
-      const line = json
-        ? JSON.stringify({ source: follower.sourceId, ...m.totals, events_per_s: m.events_per_s, state: follower.status().state })
-        : `${follower.file}: ${m.totals.read} lines, ${m.totals.events} events, ${m.totals.quarantined} quarantined, alerts +${m.totals.alerts_created} new / ${m.totals.alerts_updated} updated, ${m.events_per_s}/s, ${follower.status().state}`;
-      if (line !== lastPrinted) out.lineDetached(line);
-      lastPrinted = line;
-    },
-  });
+  const sourceId = fileSourceId('file', file);
+  const lease = new SourceLeaseHandle(s.pipelineRepo, sourceId, leaseClaim('vigil tail'));
+  let stopHousekeeping = () => {};
   try {
-    if (!json) await out.line(`following ${follower.file} (${format}); Ctrl-C to stop`);
-    // a closed stdout (| head) ends the tail like a closed terminal does
-    await follower.run(AbortSignal.any([signal, out.closed]));
-    out.check();
+    const format = await tailFormat(out, s, file, choice, signal, json);
+    if (format === null) return 0;
+    const got = await lease
+      .acquire({
+        wait: args.flag('wait'),
+        what: file,
+        signal,
+        onWait: (h) => {
+          if (!json) out.lineDetached(`${file} is followed by ${describeHolder(h)}; waiting to take over`);
+        },
+      })
+      .catch((err: unknown) => {
+        throw err instanceof LeaseHeldError ? new UserError(err.message) : err;
+      });
+    if (!got) return 0;
+    const row = s.pipelineRepo.ensureSource(sourceId, 'file', format, file);
+    if (row.format !== format) s.pipelineRepo.setSourceFormat(sourceId, format);
+    if (assumeTz !== undefined) s.pipelineRepo.setSourceAssumeTz(sourceId, assumeTz);
+    const { pipeline } = await pipelineFor(s);
+    const leaseLost = new AbortController();
+    let lost: LeaseLostError | null = null;
+    lease.startRenewing((err) => {
+      lost = err;
+      leaseLost.abort();
+    });
+    const types: Record<string, number> = {};
+    const follower = new FileFollower(pipeline, s.pipelineRepo, file, format, {
+      startAt: args.flag('from-end') ? 'end' : 'beginning',
+      lease,
+      onBatch: (o) => addTypes(types, o.skipped_types),
+    });
+    let lastPrinted = '';
+    stopHousekeeping = startHousekeeping(pipeline, s.pipelineRepo, {
+      processName: `tail:${process.pid}`,
+      settings: () => s.settings.get(),
+      onMetrics: (m) => {
+        const line = json
+          ? JSON.stringify({ source: follower.sourceId, ...m.totals, skipped_types: types, events_per_s: m.events_per_s, state: follower.status().state })
+          : `${follower.file}: ${m.totals.read} lines, ${m.totals.events} events, ${skippedText(m.totals.skipped, types)}, ${m.totals.quarantined} quarantined, alerts +${m.totals.alerts_created} new / ${m.totals.alerts_updated} updated, ${m.events_per_s}/s, ${follower.status().state}`;
+        if (line !== lastPrinted) out.lineDetached(line);
+        lastPrinted = line;
+      },
+    });
+    if (!json) {
+      const took = lease.tookOver ? `; took over from ${describeHolder(lease.tookOver)}, which is gone` : '';
+      await out.line(`following ${follower.file} (${format})${took}; Ctrl-C to stop`);
+    }
+    try {
+      // a closed stdout (| head) ends the tail like a closed terminal does
+      await follower.run(AbortSignal.any([signal, leaseLost.signal, out.closed]));
+      out.check();
+    } catch (err) {
+      if (err instanceof LeaseLostError) lost = err;
+      else throw err;
+    }
+    if (lost) throw new UserError((lost as LeaseLostError).message);
     return 0;
   } finally {
+    lease.release();
     dispose();
     stopHousekeeping();
     await s.close();
@@ -207,6 +416,15 @@ export async function simulateCommand(argv: string[], out = Output.stdout()): Pr
   }
 }
 
+/** The lines under the sources table: skipped records by type, time zone. */
+async function printSourceDetails(out: Output, x: SourceStatus): Promise<void> {
+  const parts: string[] = [];
+  const types = typesText(x.skipped_types, 8);
+  if (types) parts.push(`skipped by type: ${types}`);
+  if (x.assume_tz) parts.push(`timestamps without an offset read as ${x.assume_tz}`);
+  if (parts.length > 0) await out.line(`  ${x.id}: ${parts.join('; ')}`);
+}
+
 export async function statusCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse('status', argv, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
   if (args.flag('help')) {
@@ -225,10 +443,11 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
     if (st.sources.length === 0) await out.line('no sources yet (vigil ingest, vigil tail or vigil simulate add them)');
     else {
       await out.table([
-        ['SOURCE', 'STATE', 'CURSOR', 'LINES', 'EVENTS', 'SKIPPED', 'QUAR.', 'ALERTS NEW/UPD', 'LAST EVENT', 'LAST ERROR'],
+        ['SOURCE', 'STATE', 'READ BY', 'CURSOR', 'LINES', 'EVENTS', 'SKIPPED', 'QUAR.', 'ALERTS NEW/UPD', 'LAST EVENT', 'LAST ERROR'],
         ...st.sources.map((x) => [
           x.id,
           x.enabled ? 'enabled' : 'paused',
+          x.lease ? describeHolder(x.lease) : '-',
           x.kind === 'file' ? `ino ${x.cursor.ino ?? '-'} @ ${x.cursor.offset}` : '-',
           String(x.lines_read),
           String(x.events),
@@ -239,6 +458,7 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
           x.last_error ?? '-',
         ]),
       ]);
+      for (const x of st.sources) await printSourceDetails(out, x);
     }
     await out.line('');
     if (st.processes.length === 0) await out.line('no pipeline process is running');

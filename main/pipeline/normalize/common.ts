@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer';
 import { MAX_LINE_BYTES, type NormalizeResult } from '../types.js';
 import { jsonTooDeep } from './depth.js';
-import { toUtcIso } from './time.js';
+import { NO_OFFSET, parseTimestamp, type TimeZone } from './time.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -105,12 +105,21 @@ export function parseObject(text: string): JsonObject {
   return v;
 }
 
+/** Per-source settings the normalizers apply. */
+export interface NormalizeOptions {
+  /** The zone of timestamps written without a UTC offset (the source's assume_tz); null = refuse them. */
+  zone: TimeZone | null;
+}
+
+export const NO_OPTIONS: NormalizeOptions = { zone: null };
+
 /** The record's `timestamp` as ISO UTC with milliseconds. */
-export function timestampOf(o: JsonObject): string {
+export function timestampOf(o: JsonObject, opts: NormalizeOptions = NO_OPTIONS): string {
   const v = o['timestamp'];
   if (v === undefined || v === null) throw new Reject('missing timestamp');
   if (typeof v !== 'string') throw new Reject('timestamp is not a string');
-  const iso = toUtcIso(v);
+  const iso = parseTimestamp(v, opts.zone);
+  if (iso === NO_OFFSET) throw new Reject(`no UTC offset in timestamp ${quoted(v)} (set a time zone for the source)`);
   if (iso === null) throw new Reject(`invalid timestamp ${quoted(v)}`);
   return iso;
 }

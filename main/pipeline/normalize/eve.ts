@@ -20,10 +20,11 @@ import {
   quarantined,
   reasonOf,
   reqInt,
-  skipped,
   timestampOf,
   unique,
+  NO_OPTIONS,
   type JsonObject,
+  type NormalizeOptions,
 } from './common.js';
 
 const UINT32_MAX = 4_294_967_295;
@@ -105,16 +106,26 @@ function isTagKey(key: string): boolean {
   return !key.endsWith('_at') && !key.endsWith('_id');
 }
 
-function buildEve(line: string, position: SourcePosition): NormalizeResult {
+/**
+ * A record that is not an alert: skipped, counted by its type. Types outside Suricata's plain
+ * naming (letters, digits, "_.-", up to 32) are counted as "other", so junk cannot grow the counts.
+ */
+function notAlert(type: string): NormalizeResult {
+  return SIMPLE_TYPE_RE.test(type)
+    ? { kind: 'skipped', reason: `event_type ${type}`, record_type: type }
+    : { kind: 'skipped', reason: `event_type ${printable(type, 32)}`, record_type: 'other' };
+}
+
+function buildEve(line: string, position: SourcePosition, opts: NormalizeOptions): NormalizeResult {
   const text = line.includes('"flow_id"') ? line.replace(FLOW_ID_RE, '$1"$2"') : line;
   const o = parseObject(text);
 
   const eventType = o['event_type'];
   if (eventType === undefined || eventType === null || eventType === '') throw new Reject('missing event_type');
   if (typeof eventType !== 'string') throw new Reject('event_type is not a string');
-  if (eventType !== 'alert') return skipped(`event_type ${printable(eventType, 32)}`);
+  if (eventType !== 'alert') return notAlert(eventType);
 
-  const ts = timestampOf(o);
+  const ts = timestampOf(o, opts);
   const alert = o['alert'];
   if (!isObject(alert)) {
     throw new Reject(alert === undefined || alert === null ? 'missing alert object' : 'alert is not an object');
@@ -171,14 +182,17 @@ function buildEve(line: string, position: SourcePosition): NormalizeResult {
   return { kind: 'event', event };
 }
 
-/** One eve.json line → event, skipped (non-alert, blank) or quarantined (with a reason). Never throws. */
-export function normalizeEve(line: string, position: SourcePosition): NormalizeResult {
+/**
+ * One eve.json line → event, skipped (non-alert, with its event_type as record_type; blank) or
+ * quarantined (with a reason). Never throws.
+ */
+export function normalizeEve(line: string, position: SourcePosition, opts: NormalizeOptions = NO_OPTIONS): NormalizeResult {
   try {
     const pre = preflight(line);
     if (pre !== null) return pre;
     const peeked = peekEventType(line);
-    if (peeked !== null && peeked !== 'alert') return skipped(`event_type ${peeked}`);
-    return buildEve(line, position);
+    if (peeked !== null && peeked !== 'alert') return notAlert(peeked);
+    return buildEve(line, position, opts);
   } catch (e) {
     return quarantined(reasonOf(e));
   }

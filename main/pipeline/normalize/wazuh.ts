@@ -21,7 +21,9 @@ import {
   reqInt,
   timestampOf,
   unique,
+  NO_OPTIONS,
   type JsonObject,
+  type NormalizeOptions,
 } from './common.js';
 
 /**
@@ -55,9 +57,9 @@ function agentOf(o: JsonObject): AgentRef | null {
   return { id, name, ip };
 }
 
-function buildWazuh(line: string, position: SourcePosition): NormalizeResult {
+function buildWazuh(line: string, position: SourcePosition, opts: NormalizeOptions): NormalizeResult {
   const o = parseObject(line);
-  const ts = timestampOf(o);
+  const ts = timestampOf(o, opts);
   const rule = o['rule'];
   if (!isObject(rule)) {
     throw new Reject(rule === undefined || rule === null ? 'missing rule object' : 'rule is not an object');
@@ -117,11 +119,11 @@ function buildWazuh(line: string, position: SourcePosition): NormalizeResult {
 }
 
 /** One alerts.json line → event, skipped (blank) or quarantined (with a reason). Never throws. */
-export function normalizeWazuh(line: string, position: SourcePosition): NormalizeResult {
+export function normalizeWazuh(line: string, position: SourcePosition, opts: NormalizeOptions = NO_OPTIONS): NormalizeResult {
   try {
     const pre = preflight(line);
     if (pre !== null) return pre;
-    return buildWazuh(line, position);
+    return buildWazuh(line, position, opts);
   } catch (e) {
     return quarantined(reasonOf(e));
   }

@@ -1,8 +1,9 @@
-import { CircleAlert, FolderOpen, LoaderCircle } from 'lucide-react';
+import { FolderOpen } from 'lucide-react';
 import { useId, useRef, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/index.js';
 import { useSources, type SourceAddInput } from '../../stores/sources.js';
-import { Dialog } from './Dialog.js';
+import { FormDialog, type FormError } from './FormDialog.js';
+import { TimeZoneField } from './TimeZoneField.js';
 
 const FORMATS: ReadonlyArray<{ value: SourceAddInput['format']; label: string; hint: string }> = [
   { value: 'eve', label: 'Suricata EVE JSON', hint: 'eve.json: one JSON record per line' },
@@ -14,15 +15,14 @@ const START_AT: ReadonlyArray<{ value: NonNullable<SourceAddInput['start_at']>; 
   { value: 'end', label: 'End of the file', hint: 'Only lines written from now on' },
 ];
 
-interface FormError {
-  message: string;
-  issues: string[];
-}
+const toError = (err: unknown): FormError =>
+  err instanceof ApiError ? { message: err.message, issues: err.issues ?? [] } : { message: errorMessage(err), issues: [] };
 
 export function AddSourceDialog({ onClose }: { onClose: () => void }) {
   const [path, setPath] = useState('');
   const [format, setFormat] = useState<SourceAddInput['format']>('eve');
   const [startAt, setStartAt] = useState<NonNullable<SourceAddInput['start_at']>>('beginning');
+  const [assumeTz, setAssumeTz] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
   const pathRef = useRef<HTMLInputElement>(null);
@@ -32,9 +32,6 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
   // The desktop app follows only files chosen in its native dialog; a browser types a path under
   // the folders `vigil serve` allows (--source-dir).
   const desktop = api.transport === 'ipc';
-
-  const toError = (err: unknown): FormError =>
-    err instanceof ApiError ? { message: err.message, issues: err.issues ?? [] } : { message: errorMessage(err), issues: [] };
 
   const pick = async () => {
     setError(null);
@@ -57,7 +54,8 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await useSources.getState().add({ path: p, format, start_at: startAt });
+      const tz = assumeTz.trim();
+      await useSources.getState().add({ path: p, format, start_at: startAt, assume_tz: tz.length > 0 ? tz : null });
       onClose();
     } catch (err) {
       setError(toError(err));
@@ -67,104 +65,76 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="Add followed file"
       description="Vigil follows the file like tail -F: it survives rotation and truncation, and resumes from its saved cursor after a restart."
       onClose={onClose}
-      initialFocus={desktop ? pickRef : pathRef}
+      onSubmit={() => void submit()}
+      submitLabel="Add source"
       busy={busy}
-      width={520}
+      error={error}
+      errorId={errId}
+      errorTestId="add-source-error"
+      initialFocus={desktop ? pickRef : pathRef}
       testId="add-source-dialog"
     >
-      <form
-        className="dialog-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        noValidate
-      >
-        <label className="field-label">
-          File path
-          <span className={desktop ? 'path-pick' : undefined}>
-            <input
-              ref={pathRef}
-              className="text-input mono"
-              type="text"
-              name="path"
-              value={path}
-              onChange={(e) => setPath(e.target.value)}
-              placeholder={desktop ? 'No file chosen' : '/var/log/suricata/eve.json'}
-              readOnly={desktop}
-              spellCheck={false}
-              autoComplete="off"
-              maxLength={4096}
-              aria-describedby={error ? `${errId} ${pathHint}` : pathHint}
-              aria-invalid={error ? true : undefined}
-              required
-            />
-            {desktop ? (
-              <button ref={pickRef} type="button" className="button" onClick={() => void pick()} disabled={busy}>
-                <FolderOpen size={14} aria-hidden="true" />
-                Choose file…
-              </button>
-            ) : null}
-          </span>
-          <span id={pathHint} className="field-hint">
-            {desktop
-              ? 'Vigil follows only files you choose here.'
-              : 'An absolute path on the machine running Vigil, under a folder vigil serve allows (--source-dir). The file may not exist yet.'}
-          </span>
-        </label>
-        <fieldset className="choice-group">
-          <legend>Format</legend>
-          {FORMATS.map((f) => (
-            <label key={f.value} className={`choice${format === f.value ? ' on' : ''}`}>
-              <input type="radio" name="format" value={f.value} checked={format === f.value} onChange={() => setFormat(f.value)} />
-              <span className="choice-text">
-                <span className="choice-label">{f.label}</span>
-                <span className="choice-hint">{f.hint}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
-        <fieldset className="choice-group">
-          <legend>Start reading at</legend>
-          {START_AT.map((s) => (
-            <label key={s.value} className={`choice${startAt === s.value ? ' on' : ''}`}>
-              <input type="radio" name="start_at" value={s.value} checked={startAt === s.value} onChange={() => setStartAt(s.value)} />
-              <span className="choice-text">
-                <span className="choice-label">{s.label}</span>
-                <span className="choice-hint">{s.hint}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
-        {error ? (
-          <div id={errId} className="inline-error" role="alert" data-testid="add-source-error">
-            <CircleAlert size={14} aria-hidden="true" />
-            <div className="inline-error-body">
-              {error.message}
-              {error.issues.length > 0 ? (
-                <ul className="issue-list">
-                  {error.issues.map((i) => (
-                    <li key={i}>{i}</li>
-                  ))}
-                </ul>
-              ) : null}
-            </div>
-          </div>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="button ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? <LoaderCircle size={14} className="spin" aria-hidden="true" /> : null}
-            Add source
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <label className="field-label">
+        File path
+        <span className={desktop ? 'path-pick' : undefined}>
+          <input
+            ref={pathRef}
+            className="text-input mono"
+            type="text"
+            name="path"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder={desktop ? 'No file chosen' : '/var/log/suricata/eve.json'}
+            readOnly={desktop}
+            spellCheck={false}
+            autoComplete="off"
+            maxLength={4096}
+            aria-describedby={error ? `${errId} ${pathHint}` : pathHint}
+            aria-invalid={error ? true : undefined}
+            required
+          />
+          {desktop ? (
+            <button ref={pickRef} type="button" className="button" onClick={() => void pick()} disabled={busy}>
+              <FolderOpen size={14} aria-hidden="true" />
+              Choose file…
+            </button>
+          ) : null}
+        </span>
+        <span id={pathHint} className="field-hint">
+          {desktop
+            ? 'Vigil follows only files you choose here.'
+            : 'An absolute path on the machine running Vigil, under a folder vigil serve allows (--source-dir). The file may not exist yet.'}
+        </span>
+      </label>
+      <fieldset className="choice-group">
+        <legend>Format</legend>
+        {FORMATS.map((f) => (
+          <label key={f.value} className={`choice${format === f.value ? ' on' : ''}`}>
+            <input type="radio" name="format" value={f.value} checked={format === f.value} onChange={() => setFormat(f.value)} />
+            <span className="choice-text">
+              <span className="choice-label">{f.label}</span>
+              <span className="choice-hint">{f.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="choice-group">
+        <legend>Start reading at</legend>
+        {START_AT.map((s) => (
+          <label key={s.value} className={`choice${startAt === s.value ? ' on' : ''}`}>
+            <input type="radio" name="start_at" value={s.value} checked={startAt === s.value} onChange={() => setStartAt(s.value)} />
+            <span className="choice-text">
+              <span className="choice-label">{s.label}</span>
+              <span className="choice-hint">{s.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <TimeZoneField value={assumeTz} onChange={setAssumeTz} />
+    </FormDialog>
   );
 }

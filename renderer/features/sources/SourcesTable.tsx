@@ -1,4 +1,4 @@
-import { CircleAlert, FileText, FlaskConical, Pause, Play, Trash, Upload } from 'lucide-react';
+import { CircleAlert, Clock, FileText, FlaskConical, Pause, Play, Trash, Upload, UserLock } from 'lucide-react';
 import { useRef, useState } from 'react';
 import type { LiveSource } from '../../../main/contract/console.js';
 import { formatBytes, formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
@@ -6,7 +6,8 @@ import { useSources } from '../../stores/sources.js';
 import { formatRelative } from '../dashboard/format.js';
 import { Dialog } from './Dialog.js';
 import { SourceStateBadge } from './SourceStateBadge.js';
-import { formatLabel, kindLabel, sourceName, sourceState } from './sourceState.js';
+import { TimeZoneDialog } from './TimeZoneDialog.js';
+import { formatLabel, holderText, kindLabel, recordTypesSummary, sourceName, sourceState } from './sourceState.js';
 
 function KindIcon({ kind }: { kind: LiveSource['kind'] }) {
   if (kind === 'simulator') return <FlaskConical size={14} aria-hidden="true" />;
@@ -55,11 +56,25 @@ function RemoveDialog({ source, onClose }: { source: LiveSource; onClose: () => 
   );
 }
 
-function Row({ s, now, onRemove }: { s: LiveSource; now: number; onRemove: (s: LiveSource) => void }) {
+/** Skipped records by type, compact: "flow 91,204 · dns 12,004 · http 3,120 +2". */
+function RecordTypes({ s }: { s: LiveSource }) {
+  const sum = recordTypesSummary(s.skipped_types);
+  if (!sum) return <span className="faint">—</span>;
+  return (
+    <span className="src-types" title={sum.title}>
+      {sum.text}
+      {sum.more > 0 ? <span className="faint"> +{sum.more}</span> : null}
+    </span>
+  );
+}
+
+function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onRemove: (s: LiveSource) => void; onTimeZone: (s: LiveSource) => void }) {
   const busy = useSources((st) => !!st.busy[s.id]);
   const state = sourceState(s);
   const name = sourceName(s);
   const error = s.last_error ?? (state === 'error' ? s.live?.note : null) ?? null;
+  // who reads it, when it is not this console following it
+  const holder = s.lease && state !== 'following' ? holderText(s.lease) : null;
   return (
     <tr data-source-id={s.id} data-testid="source-row">
       <td className="src-cell-source">
@@ -77,6 +92,17 @@ function Row({ s, now, onRemove }: { s: LiveSource; now: number; onRemove: (s: L
               </>
             ) : null}
           </span>
+          {s.assume_tz ? (
+            <span className="src-path" data-testid="source-timezone" title="Timestamps written without a UTC offset are read in this time zone">
+              Times without offset: {s.assume_tz}
+            </span>
+          ) : null}
+          {holder ? (
+            <span className="src-holder" data-testid="source-holder">
+              <UserLock size={12} aria-hidden="true" />
+              Read by {holder}
+            </span>
+          ) : null}
           {error ? (
             <span className="src-error" data-testid="source-error">
               <CircleAlert size={12} aria-hidden="true" />
@@ -95,6 +121,9 @@ function Row({ s, now, onRemove }: { s: LiveSource; now: number; onRemove: (s: L
       <td className={`num r${(s.live?.bytes_behind ?? 0) > 0 ? ' behind' : ''}`}>{s.live ? formatBytes(s.live.bytes_behind) : '—'}</td>
       <td className="num r" data-testid="source-events">
         {formatCount(s.events)}
+      </td>
+      <td data-testid="source-types">
+        <RecordTypes s={s} />
       </td>
       <td className={`num r${s.quarantined > 0 ? ' warn-text' : ''}`} data-testid="source-quarantined">
         {formatCount(s.quarantined)}
@@ -132,6 +161,18 @@ function Row({ s, now, onRemove }: { s: LiveSource; now: number; onRemove: (s: L
             </button>
           )
         ) : null}
+        {s.kind !== 'simulator' ? (
+          <button
+            type="button"
+            className="icon-button small"
+            aria-label={`Time zone of ${name}`}
+            title={s.assume_tz ? `Timestamps without an offset: ${s.assume_tz}` : 'Set a time zone for timestamps without an offset'}
+            disabled={busy}
+            onClick={() => onTimeZone(s)}
+          >
+            <Clock size={13} aria-hidden="true" />
+          </button>
+        ) : null}
         <button
           type="button"
           className="icon-button small danger-hover"
@@ -149,6 +190,7 @@ function Row({ s, now, onRemove }: { s: LiveSource; now: number; onRemove: (s: L
 
 export function SourcesTable({ sources, now }: { sources: LiveSource[]; now: number }) {
   const [removing, setRemoving] = useState<LiveSource | null>(null);
+  const [zoning, setZoning] = useState<LiveSource | null>(null);
   return (
     <div className="table-wrap">
       <table className="data-table sources-table">
@@ -167,6 +209,9 @@ export function SourcesTable({ sources, now }: { sources: LiveSource[]; now: num
             <th scope="col" className="r">
               Events
             </th>
+            <th scope="col" title="Records read and not turned into events (flow, dns, http, ...), by type">
+              Other records
+            </th>
             <th scope="col" className="r">
               Quarantined
             </th>
@@ -181,11 +226,12 @@ export function SourcesTable({ sources, now }: { sources: LiveSource[]; now: num
         </thead>
         <tbody>
           {sources.map((s) => (
-            <Row key={s.id} s={s} now={now} onRemove={setRemoving} />
+            <Row key={s.id} s={s} now={now} onRemove={setRemoving} onTimeZone={setZoning} />
           ))}
         </tbody>
       </table>
       {removing ? <RemoveDialog source={removing} onClose={() => setRemoving(null)} /> : null}
+      {zoning ? <TimeZoneDialog source={zoning} onClose={() => setZoning(null)} /> : null}
     </div>
   );
 }

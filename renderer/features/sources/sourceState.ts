@@ -1,4 +1,6 @@
 import type { LiveSource } from '../../../main/contract/console.js';
+import { topRecordTypes } from '../../../main/contract/pipeline.js';
+import { formatCount, formatLocalTime } from '../../lib/format.js';
 
 export type SourceStateKey = 'following' | 'waiting' | 'error' | 'paused' | 'idle';
 
@@ -48,4 +50,33 @@ export function sourceName(s: LiveSource): string {
 
 export function stateClass(key: SourceStateKey): string {
   return `src-state src-state-${key}`;
+}
+
+/**
+ * The records a source skipped, by type: the `max` most frequent as "flow 91,204 · dns 12,004 ·
+ * http 3,120", how many more types there are, and every type for a tooltip. Null when none.
+ */
+export function recordTypesSummary(types: Readonly<Record<string, number>>, max = 3): { text: string; more: number; title: string } | null {
+  const { shown, more } = topRecordTypes(types, max);
+  if (shown.length === 0) return null;
+  const all = topRecordTypes(types, Number.MAX_SAFE_INTEGER).shown;
+  return {
+    text: shown.map(([t, n]) => `${t} ${formatCount(n)}`).join(' · '),
+    more,
+    title: `Records read and not turned into events, by type: ${all.map(([t, n]) => `${t} ${formatCount(n)}`).join(', ')}`,
+  };
+}
+
+/** "vigil tail (pid 1234) since Nov 21, 10:03:12" */
+export function holderText(lease: NonNullable<LiveSource['lease']>): string {
+  return `${lease.process} (pid ${lease.pid}) since ${formatLocalTime(lease.acquired_at)}`;
+}
+
+/** IANA time zones this browser knows, for the time zone fields. */
+export function timeZoneNames(): string[] {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return [];
+  }
 }
