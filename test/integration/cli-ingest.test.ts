@@ -18,7 +18,7 @@ function runCliWithout(unreadable: string, args: string[], dataDir: string): Cli
   fs.chmodSync(unreadable, 0o000);
   if (process.getuid?.() !== 0) return runCli([...args, '--data-dir', dataDir]);
   fs.chmodSync(path.dirname(unreadable), 0o711); // nobody may pass through the test's folder
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // private, as Vigil makes it (no notice)
   fs.chownSync(dataDir, NOBODY, NOBODY);
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'main', 'cli', 'bin', 'vigil.mjs'), ...args, '--data-dir', dataDir], {
     cwd: repoRoot,
