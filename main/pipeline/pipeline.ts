@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { severityRank, type Priority, type Severity } from '../contract/index.js';
+import { alertHost, severityRank, type Priority, type Severity } from '../contract/index.js';
+import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
 import { normalizeLine } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
@@ -197,8 +198,8 @@ export class Pipeline {
       insertAlert: db.prepare(
         `INSERT INTO alerts (source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto,
            first_seen, last_seen, count, risk_score, technique_ids, tags, created_at, updated_at,
-           group_key, threat_type, src_ip_key, dst_ip_key, source_id, src_country)
-         VALUES (?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?)`,
+           group_key, threat_type, src_ip_key, dst_ip_key, source_id, src_country, agent_id, agent_name, user, host, sensor)
+         VALUES (?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertDetails: db.prepare('INSERT INTO alert_details (alert_id, confidence, detection, score_terms, enrichment) VALUES (?, ?, ?, ?, ?)'),
       updateAlert: db.prepare(
@@ -518,6 +519,11 @@ export class Pipeline {
       ipKey(e.dst_ip),
       sourceId,
       e.src?.geo?.country_code ?? null,
+      e.agent?.id ?? null,
+      e.agent?.name ?? null,
+      e.user,
+      alertHost(e),
+      e.sensor,
     );
     const id = Number(info.lastInsertRowid);
     this.stmts.insertDetails.run(
@@ -525,9 +531,9 @@ export class Pipeline {
       e.detection.confidence,
       JSON.stringify(e.detection),
       JSON.stringify(score.terms),
-      JSON.stringify({ src: e.src, dst: e.dst, agent: e.agent, user: e.user }),
+      JSON.stringify({ src: e.src, dst: e.dst, agent: e.agent, user: e.user, sensor: e.sensor }),
     );
-    this.stmts.insertFts.run(id, title, ruleId ?? '', [e.src_ip, e.dst_ip].filter(Boolean).join(' '), cut(e.raw, FTS_RAW_MAX));
+    this.stmts.insertFts.run(id, title, ruleId ?? '', ftsHosts(e.src_ip, e.dst_ip, e.agent?.name ?? null, e.sensor), cut(e.raw, FTS_RAW_MAX));
     return id;
   }
 }

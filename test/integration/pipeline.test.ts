@@ -273,3 +273,30 @@ describe('grouping', () => {
   });
 });
 
+
+describe('host and agent on every alert', () => {
+  it('Wazuh alerts carry their agent, user and host; FIM and VirusTotal alerts are no longer host-less', async () => {
+    const { s, pipeline } = await setup({ minAlertSeverity: 'info' });
+    const fixture = path.join(repoRoot, 'test', 'fixtures', 'wazuh', 'decoders.jsonl');
+    await ingestFiles(pipeline, s.pipelineRepo, [fixture], 'wazuh');
+    const byRule = new Map(alertsOf(s).filter((a) => !a.rule_id?.startsWith('vigil:')).map((a) => [a.rule_id, a]));
+    expect(byRule.get('60122')).toMatchObject({ agent: { id: '002', name: 'DESKTOP-RL1K13Q' }, user: 'Bluecheap', host: 'DESKTOP-RL1K13Q', src_ip: '192.168.80.13', sensor: null });
+    expect(byRule.get('550')).toMatchObject({ agent: { id: '003', name: 'db-01' }, user: 'deploy', host: 'db-01', src_ip: null, dst_ip: null });
+    expect(byRule.get('87105')).toMatchObject({ agent: { id: '004', name: 'ws-alice' }, host: 'ws-alice' });
+    expect(byRule.get('80254')).toMatchObject({ src_ip: '14.71.171.162', user: 'some.user', host: 'wazuh-manager' });
+    for (const a of byRule.values()) expect(a.host, a.title).not.toBeNull();
+    // the detail keeps them in its enrichment too
+    expect(s.alerts.detail(byRule.get('550')!.id)!.enrichment).toMatchObject({ agent: { id: '003', name: 'db-01' }, user: 'deploy', sensor: null });
+    await s.close();
+  });
+
+  it('Suricata alerts carry the sensor and the destination as host, and no agent', async () => {
+    const { s, pipeline } = await setup();
+    const line = eve().replace('{', '{"host":"sensor-01","in_iface":"eth0",'); // (JSON.parse would round flow_id)
+    await ingestFiles(pipeline, s.pipelineRepo, [write(tempDir(), 'eve.json', [line])], 'eve');
+    expect(alertsOf(s)[0]).toMatchObject({ agent: null, user: null, host: '10.0.0.5', sensor: 'sensor-01' });
+    expect(s.alerts.list({ host: 'sensor-01' }, 10).items).toHaveLength(1);
+    expect(s.alerts.list({ text: 'sensor-01' }, 10).items).toHaveLength(1);
+    await s.close();
+  });
+});
