@@ -18,10 +18,10 @@ export const Settings = z
     doNotDisturb: z.boolean().default(false),
     /** Columns shown in the Alerts table, in order. */
     alertsColumns: z
-      .array(z.enum(['severity', 'priority', 'status', 'title', 'source', 'src', 'dst', 'count', 'risk', 'technique', 'assignee', 'first_seen', 'last_seen']))
+      .array(z.enum(['severity', 'priority', 'status', 'title', 'source', 'host', 'src', 'dst', 'count', 'risk', 'technique', 'assignee', 'first_seen', 'last_seen']))
       .min(1)
-      .max(13)
-      .default(['severity', 'priority', 'status', 'title', 'source', 'src', 'dst', 'count', 'risk', 'last_seen']),
+      .max(14)
+      .default(['severity', 'priority', 'status', 'title', 'source', 'host', 'src', 'dst', 'count', 'risk', 'last_seen']),
 
     // --- threat pipeline ---
     /** Events at or above this severity become alerts. */
