@@ -26,7 +26,7 @@ export const Settings = z
     // --- threat pipeline ---
     /** Events at or above this severity become alerts. */
     minAlertSeverity: Severity.default('low'),
-    /** Same rule + source + destination within this many minutes updates one alert. */
+    /** Same rule + source + destination (+ agent for Wazuh) within this many minutes of an alert's span, either way, updates it. */
     groupWindowMinutes: z.number().int().min(1).max(1440).default(10),
     /** Raw events older than this are pruned (in small batches). */
     eventRetentionDays: z.number().int().min(1).max(3650).default(30),
