@@ -15,6 +15,7 @@ export const FILTER_OPTIONS = {
   dst: { type: 'string' },
   technique: { type: 'string' },
   assignee: { type: 'string' },
+  host: { type: 'string' },
   text: { type: 'string' },
 } as const;
 
@@ -30,6 +31,7 @@ export const FILTER_HELP = `Filters:
   --dst IP|CIDR        destination address or block
   --technique ID       ATT&CK technique (T1110 also matches T1110.001)
   --assignee NAME
+  --host NAME|IP       exact host: agent name or id, Suricata sensor, or an address (either side)
   --text WORDS         full-text search over titles, rules, addresses and raw events`;
 
 function list(v: string | undefined, upper = false): string[] | undefined {
@@ -64,6 +66,7 @@ export function filterFromArgs(command: string, args: Parsed, now: Date): AlertF
     dst_ip: args.str('dst'),
     technique: args.str('technique')?.toUpperCase(),
     assignee: args.str('assignee'),
+    host: args.str('host'),
     text: args.str('text'),
   };
   const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));

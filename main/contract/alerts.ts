@@ -30,6 +30,10 @@ export const OPEN_STATUSES: readonly AlertStatus[] = ['NEW', 'ACKNOWLEDGED', 'IN
 const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
 const Port = z.number().int().min(0).max(65535);
 
+/** The host agent that reported an alert (Wazuh); either part may be missing. */
+export const AlertAgent = z.object({ id: z.string().nullable(), name: z.string().nullable() });
+export type AlertAgent = z.infer<typeof AlertAgent>;
+
 /** One alert as every consumer sees it (renderer, CLI `--json`, LAN feed). */
 export const Alert = z.object({
   id: z.number().int().positive(),
@@ -51,8 +55,21 @@ export const Alert = z.object({
   technique_ids: z.array(z.string()),
   tags: z.array(z.string()),
   assignee: z.string().nullable(),
+  /** The Wazuh agent that reported it (host alerts); null for network alerts. */
+  agent: AlertAgent.nullable(),
+  /** The account it is about, as the source names it (Wazuh srcuser, targetUserName, ...). */
+  user: z.string().nullable(),
+  /** Who it is about: the agent's name (else id) for host alerts, else the destination (else source) address. */
+  host: z.string().nullable(),
+  /** The network sensor that saw it (Suricata EVE `host`). */
+  sensor: z.string().nullable(),
 });
 export type Alert = z.infer<typeof Alert>;
+
+/** An alert's display host: the agent's name (else its id), else the destination, else the source address. */
+export function alertHost(a: { agent: { id: string | null; name: string | null } | null; dst_ip: string | null; src_ip: string | null }): string | null {
+  return a.agent?.name ?? a.agent?.id ?? a.dst_ip ?? a.src_ip ?? null;
+}
 
 /** Opaque keyset cursor: the sort key and id of the last row of the previous page. */
 export const AlertCursor = z.object({ k: z.union([z.string().max(64), z.number()]), id: z.number().int().positive() }).strict();
@@ -86,6 +103,8 @@ export const AlertFilter = z
     assignee: z.string().trim().min(1).max(64).optional(),
     /** ISO 3166-1 alpha-2 country of the source address (from geo enrichment). */
     country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'a two-letter country code').optional(),
+    /** Exact match on the host, the agent's name or id, the sensor, or the source or destination address. */
+    host: z.string().trim().min(1).max(255).optional(),
   })
   .strict();
 export type AlertFilter = z.infer<typeof AlertFilter>;

@@ -91,6 +91,8 @@ export const AssignRequest = z
   .strict();
 
 export const RelatedAlerts = z.object({
+  /** Other alerts about the same host (the agent for host alerts, else the address). */
+  same_host: z.array(Alert),
   same_source: z.array(Alert),
   same_destination: z.array(Alert),
   same_technique: z.array(Alert),

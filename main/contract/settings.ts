@@ -18,15 +18,15 @@ export const Settings = z
     doNotDisturb: z.boolean().default(false),
     /** Columns shown in the Alerts table, in order. */
     alertsColumns: z
-      .array(z.enum(['severity', 'priority', 'status', 'title', 'source', 'src', 'dst', 'count', 'risk', 'technique', 'assignee', 'first_seen', 'last_seen']))
+      .array(z.enum(['severity', 'priority', 'status', 'title', 'source', 'host', 'src', 'dst', 'count', 'risk', 'technique', 'assignee', 'first_seen', 'last_seen']))
       .min(1)
-      .max(13)
-      .default(['severity', 'priority', 'status', 'title', 'source', 'src', 'dst', 'count', 'risk', 'last_seen']),
+      .max(14)
+      .default(['severity', 'priority', 'status', 'title', 'source', 'host', 'src', 'dst', 'count', 'risk', 'last_seen']),
 
     // --- threat pipeline ---
     /** Events at or above this severity become alerts. */
     minAlertSeverity: Severity.default('low'),
-    /** Same rule + source + destination within this many minutes updates one alert. */
+    /** Same rule + source + destination (+ agent for Wazuh) within this many minutes of an alert's span, either way, updates it. */
     groupWindowMinutes: z.number().int().min(1).max(1440).default(10),
     /** Raw events older than this are pruned (in small batches). */
     eventRetentionDays: z.number().int().min(1).max(3650).default(30),

@@ -256,10 +256,11 @@ export class ConsoleService {
     const q = (sql: string, ...p: unknown[]): Alert[] =>
       (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id <> ? AND ${sql} ORDER BY last_seen DESC LIMIT ?`).all(id, ...p, limit) as AlertRow[]).map(rowToAlert);
     const tech = a.technique_ids[0];
-    // the address keys are indexed; the text columns are not
+    // the address keys and host are indexed; the other text columns are not
     const srcKey = ipKey(a.src_ip);
     const dstKey = ipKey(a.dst_ip);
     return {
+      same_host: a.host ? q('host = ?', a.host) : [],
       same_source: srcKey ? q('src_ip_key = ?', srcKey) : [],
       same_destination: dstKey ? q('dst_ip_key = ?', dstKey) : [],
       same_technique: tech ? q('EXISTS (SELECT 1 FROM json_each(alerts.technique_ids) WHERE value = ?)', tech) : [],

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { severityRank, type Priority, type Severity } from '../contract/index.js';
+import { alertHost, severityRank, type Priority, type Severity } from '../contract/index.js';
+import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
 import { NO_OPTIONS, normalizeLine, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
@@ -81,6 +82,8 @@ const CORRELATION_ALERTS: Record<CorrelationHit['rule'], { severity: Severity; t
 };
 
 const CLOSED = "('RESOLVED','FALSE_POSITIVE')";
+/** Open alerts of one group key that may take an event: a few at most (they are a window apart). */
+const GROUP_CANDIDATES = 4;
 const FTS_RAW_MAX = 1024;
 
 /** An alert touched by the current batch, flushed once at the end of it. */
@@ -102,6 +105,12 @@ interface Touched {
   storedRisk: number;
 }
 
+/** The alerts touched by a batch: by group key (several per key when a window apart) and by id. */
+interface TouchedGroups {
+  byKey: Map<string, Touched[]>;
+  byId: Map<number, Touched>;
+}
+
 interface GroupRow {
   id: number;
   last_seen: string;
@@ -117,6 +126,44 @@ function maxSeverity(a: Severity, b: Severity): Severity {
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max);
+}
+
+/**
+ * What makes occurrences one alert: the same rule, source and destination, and for host alerts
+ * (an agent reported them) the same agent, so one rule firing on two hosts is two alerts.
+ */
+export function groupKey(e: SecurityEvent): string {
+  const rule = `${e.source}|${e.rule_id ?? e.title}`;
+  const addrs = `${e.src_ip ?? ''}|${e.dst_ip ?? ''}`;
+  if (e.agent === null) return `${rule}|${addrs}`;
+  return `${rule}|agent:${e.agent.id ?? ''}/${e.agent.name ?? ''}|${addrs}`;
+}
+
+/** How far `ts` lies outside [first, last] in ms (0 inside); ISO strings of one format compare as text. */
+function distance(ts: string, first: string, last: string): number {
+  if (ts < first) return Date.parse(first) - Date.parse(ts);
+  if (ts > last) return Date.parse(ts) - Date.parse(last);
+  return 0;
+}
+
+/**
+ * The group among `groups` whose time span, widened by the window on both sides, holds `ts`
+ * (`lo` = ts - window, `hi` = ts + window); the nearest one when several do.
+ */
+function nearestGroup<T extends { first_seen: string; last_seen: string }>(groups: readonly T[] | undefined, ts: string, lo: string, hi: string): T | undefined {
+  if (!groups) return undefined;
+  let best: T | undefined;
+  let bestD = Infinity;
+  for (const g of groups) {
+    if (g.last_seen < lo || g.first_seen > hi) continue;
+    const d = distance(ts, g.first_seen, g.last_seen);
+    if (d < bestD) {
+      best = g;
+      bestD = d;
+      if (d === 0) break;
+    }
+  }
+  return best;
 }
 
 /**
@@ -154,17 +201,18 @@ export class Pipeline {
   private prepare() {
     const db = this.db;
     return {
+      // open alerts of the key whose span, widened by the window on both sides, holds the event
       findGroup: db.prepare(
         `SELECT id, last_seen, first_seen, severity, risk_score, technique_ids FROM alerts
-         WHERE group_key = ? AND last_seen >= ? AND status NOT IN ${CLOSED}
-         ORDER BY last_seen DESC LIMIT 1`,
-      ) as Statement<[string, string], GroupRow>,
+         WHERE group_key = ? AND last_seen >= ? AND first_seen <= ? AND status NOT IN ${CLOSED}
+         ORDER BY last_seen DESC LIMIT ${GROUP_CANDIDATES}`,
+      ) as Statement<[string, string, string], GroupRow>,
       // positional parameters: binding 20 named keys per row costs more than the insert itself
       insertAlert: db.prepare(
         `INSERT INTO alerts (source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto,
            first_seen, last_seen, count, risk_score, technique_ids, tags, created_at, updated_at,
-           group_key, threat_type, src_ip_key, dst_ip_key, source_id, src_country)
-         VALUES (?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?)`,
+           group_key, threat_type, src_ip_key, dst_ip_key, source_id, src_country, agent_id, agent_name, user, host, sensor)
+         VALUES (?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertDetails: db.prepare('INSERT INTO alert_details (alert_id, confidence, detection, score_terms, enrichment) VALUES (?, ?, ?, ?, ?)'),
       updateAlert: db.prepare(
@@ -277,7 +325,7 @@ export class Pipeline {
     const nowIso = this.now().toISOString();
     const minRank = severityRank(this.config.minAlertSeverity);
     const windowMs = this.config.groupWindowMs;
-    const touched = new Map<string, Touched>();
+    const touched: TouchedGroups = { byKey: new Map(), byId: new Map() };
     const suppressionHits = new Map<number, number>();
     let suppressed = 0;
     let lastEventAt: string | null = null;
@@ -300,7 +348,7 @@ export class Pipeline {
             suppressed++;
           } else {
             if (severityRank(e.severity) >= minRank) {
-              const key = `${e.source}|${e.rule_id ?? e.title}|${e.src_ip ?? ''}|${e.dst_ip ?? ''}`;
+              const key = groupKey(e);
               alertId = this.touch(touched, key, e, e.severity, e.score, e.title, e.rule_id, sourceId, nowIso, windowMs);
             }
             for (const hit of e.detection.correlations) {
@@ -338,7 +386,7 @@ export class Pipeline {
       }
       const created: number[] = [];
       const updated: number[] = [];
-      for (const t of touched.values()) {
+      for (const t of touched.byId.values()) {
         const best = t.best!;
         const params = {
           id: t.id,
@@ -406,9 +454,14 @@ export class Pipeline {
     };
   }
 
-  /** Finds or creates the alert for a group key and folds one occurrence into it. */
+  /**
+   * Finds or creates the alert for a group key and folds one occurrence into it. An occurrence
+   * joins an alert only when its time lies within the window of that alert's span, in either
+   * direction ([first_seen - window, last_seen + window]), whatever order the lines come in;
+   * otherwise it starts a new alert. The same holds inside one batch.
+   */
   private touch(
-    touched: Map<string, Touched>,
+    touched: TouchedGroups,
     key: string,
     e: ScoredEvent,
     severity: Severity,
@@ -419,47 +472,52 @@ export class Pipeline {
     nowIso: string,
     windowMs: number,
   ): number {
-    let t = touched.get(key);
-    if (t && Date.parse(e.ts) - Date.parse(t.last_seen) > windowMs) {
-      // the batch itself spans more than the grouping window: start a new alert
-      t = undefined;
-    }
+    const at = Date.parse(e.ts);
+    const lo = new Date(at - windowMs).toISOString();
+    const hi = new Date(at + windowMs).toISOString();
+    let list = touched.byKey.get(key);
+    let t = nearestGroup(list, e.ts, lo, hi);
     if (!t) {
-      const since = new Date(Date.parse(e.ts) - windowMs).toISOString();
-      const row = this.stmts.findGroup.get(key, since);
-      if (row) {
-        t = {
-          id: row.id,
-          created: false,
-          groupKey: key,
-          count: 0,
-          first_seen: row.first_seen,
-          last_seen: row.last_seen,
-          severity: row.severity,
-          risk: row.risk_score,
-          techniques: new Set(JSON.parse(row.technique_ids) as string[]),
-          best: null,
-          createdFrom: null,
-          storedRisk: row.risk_score,
-        };
+      const row = nearestGroup(this.stmts.findGroup.all(key, lo, hi), e.ts, lo, hi);
+      if (row && touched.byId.has(row.id)) {
+        t = touched.byId.get(row.id)!;
       } else {
-        const id = this.createAlert(e, key, severity, score, title, ruleId, sourceId, nowIso);
-        t = {
-          id,
-          created: true,
-          groupKey: key,
-          count: 0,
-          first_seen: e.ts,
-          last_seen: e.ts,
-          severity,
-          risk: score.risk,
-          techniques: new Set(),
-          best: null,
-          createdFrom: e,
-          storedRisk: score.risk,
-        };
+        if (row) {
+          t = {
+            id: row.id,
+            created: false,
+            groupKey: key,
+            count: 0,
+            first_seen: row.first_seen,
+            last_seen: row.last_seen,
+            severity: row.severity,
+            risk: row.risk_score,
+            techniques: new Set(JSON.parse(row.technique_ids) as string[]),
+            best: null,
+            createdFrom: null,
+            storedRisk: row.risk_score,
+          };
+        } else {
+          const id = this.createAlert(e, key, severity, score, title, ruleId, sourceId, nowIso);
+          t = {
+            id,
+            created: true,
+            groupKey: key,
+            count: 0,
+            first_seen: e.ts,
+            last_seen: e.ts,
+            severity,
+            risk: score.risk,
+            techniques: new Set(),
+            best: null,
+            createdFrom: e,
+            storedRisk: score.risk,
+          };
+        }
+        if (!list) touched.byKey.set(key, (list = []));
+        list.push(t);
+        touched.byId.set(t.id, t);
       }
-      touched.set(key, t);
     }
     t.count++;
     if (e.ts < t.first_seen) t.first_seen = e.ts;
@@ -497,6 +555,11 @@ export class Pipeline {
       ipKey(e.dst_ip),
       sourceId,
       e.src?.geo?.country_code ?? null,
+      e.agent?.id ?? null,
+      e.agent?.name ?? null,
+      e.user,
+      alertHost(e),
+      e.sensor,
     );
     const id = Number(info.lastInsertRowid);
     this.stmts.insertDetails.run(
@@ -504,9 +567,9 @@ export class Pipeline {
       e.detection.confidence,
       JSON.stringify(e.detection),
       JSON.stringify(score.terms),
-      JSON.stringify({ src: e.src, dst: e.dst, agent: e.agent, user: e.user }),
+      JSON.stringify({ src: e.src, dst: e.dst, agent: e.agent, user: e.user, sensor: e.sensor }),
     );
-    this.stmts.insertFts.run(id, title, ruleId ?? '', [e.src_ip, e.dst_ip].filter(Boolean).join(' '), cut(e.raw, FTS_RAW_MAX));
+    this.stmts.insertFts.run(id, title, ruleId ?? '', ftsHosts(e.src_ip, e.dst_ip, e.agent?.name ?? null, e.sensor), cut(e.raw, FTS_RAW_MAX));
     return id;
   }
 }

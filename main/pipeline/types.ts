@@ -38,9 +38,12 @@ export interface SecurityEvent {
   dst_port: number | null;
   /** Upper-case protocol name (TCP, UDP, ICMP, ...). */
   proto: string | null;
+  /** The host agent that reported the event (Wazuh); null for network sensors. */
   agent: AgentRef | null;
-  /** Wazuh data.srcuser / data.dstuser / data.user when present. */
+  /** The account the event is about (Wazuh: the first user field of the decoder table). */
   user: string | null;
+  /** The network sensor that saw the event (Suricata EVE `host`, when configured). */
+  sensor: string | null;
   /** ATT&CK technique ids carried by the source itself (Wazuh rule.mitre.id). */
   technique_ids: string[];
   /** Suricata flow_id kept exact as a decimal string (it is a uint64). */

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
   SEVERITIES,
+  alertHost,
   severityRank,
   type Alert,
   type AlertCursor,
@@ -37,11 +38,16 @@ export interface AlertRow {
   technique_ids: string;
   tags: string;
   assignee: string | null;
+  agent_id: string | null;
+  agent_name: string | null;
+  user: string | null;
+  host: string | null;
+  sensor: string | null;
 }
 
 const COLUMNS = [
   'id', 'source', 'severity', 'priority', 'status', 'title', 'rule_id', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'proto',
-  'first_seen', 'last_seen', 'count', 'risk_score', 'technique_ids', 'tags', 'assignee',
+  'first_seen', 'last_seen', 'count', 'risk_score', 'technique_ids', 'tags', 'assignee', 'agent_id', 'agent_name', 'user', 'host', 'sensor',
 ] as const;
 
 /** The columns an Alert is read from, optionally qualified with a table alias ("a."). */
@@ -62,12 +68,18 @@ const SORT_COLUMNS: Record<AlertSort['field'], string> = {
 };
 
 export function rowToAlert(r: AlertRow): Alert {
-  return { ...r, technique_ids: parseStringArray(r.technique_ids), tags: parseStringArray(r.tags) };
+  const { agent_id, agent_name, ...rest } = r;
+  return {
+    ...rest,
+    technique_ids: parseStringArray(r.technique_ids),
+    tags: parseStringArray(r.tags),
+    agent: agent_id === null && agent_name === null ? null : { id: agent_id, name: agent_name },
+  };
 }
 
 /** A new alert as the pipeline (or a test) writes it; id and timestamps are assigned here. */
-export type NewAlert = Omit<Alert, 'id' | 'status' | 'assignee' | 'tags' | 'technique_ids'> &
-  Partial<Pick<Alert, 'status' | 'assignee' | 'tags' | 'technique_ids'>>;
+export type NewAlert = Omit<Alert, 'id' | 'status' | 'assignee' | 'tags' | 'technique_ids' | 'agent' | 'user' | 'host' | 'sensor'> &
+  Partial<Pick<Alert, 'status' | 'assignee' | 'tags' | 'technique_ids' | 'agent' | 'user' | 'host' | 'sensor'>>;
 
 /** A filter that parses but cannot be applied (e.g. a malformed CIDR block). */
 export class InvalidFilterError extends Error {
@@ -87,6 +99,11 @@ export function ftsQuery(text: string): string | null {
     .map((w) => w.replace(/"/g, ''))
     .filter((w) => /[\p{L}\p{N}]/u.test(w));
   return terms.length ? terms.map((w) => `"${w}"*`).join(' ') : null;
+}
+
+/** The full-text "ips" column: addresses plus the agent and sensor names, so a search finds a host. */
+export function ftsHosts(src: string | null, dst: string | null, agentName: string | null, sensor: string | null): string {
+  return [src, dst, agentName, sensor].filter(Boolean).join(' ');
 }
 
 export interface SqlWhere {
@@ -152,6 +169,14 @@ export function alertWhere(filter: AlertFilter): SqlWhere {
     clauses.push('src_country = ?');
     params.push(filter.country.toUpperCase());
   }
+  if (filter.host) {
+    // host holds the agent's name whenever there is one, so it stands for agent_name too; every
+    // term is indexed, so SQLite answers the OR as a union of index lookups
+    const key = ipKey(filter.host);
+    clauses.push(`(host = ? OR agent_id = ? OR sensor = ?${key ? ' OR src_ip_key = ? OR dst_ip_key = ?' : ''})`);
+    params.push(filter.host, filter.host, filter.host);
+    if (key) params.push(key, key);
+  }
   if (filter.text) {
     const match = ftsQuery(filter.text);
     if (match) {
@@ -181,9 +206,11 @@ export class AlertsRepo {
     this.getStmt = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = ?`);
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto,
-         first_seen, last_seen, count, risk_score, technique_ids, tags, assignee, created_at, updated_at, src_ip_key, dst_ip_key)
+         first_seen, last_seen, count, risk_score, technique_ids, tags, assignee, created_at, updated_at, src_ip_key, dst_ip_key,
+         agent_id, agent_name, user, host, sensor)
        VALUES (@source, @severity, @priority, @status, @title, @rule_id, @src_ip, @src_port, @dst_ip, @dst_port, @proto,
-         @first_seen, @last_seen, @count, @risk_score, @technique_ids, @tags, @assignee, @created_at, @created_at, @src_ip_key, @dst_ip_key)`,
+         @first_seen, @last_seen, @count, @risk_score, @technique_ids, @tags, @assignee, @created_at, @created_at, @src_ip_key, @dst_ip_key,
+         @agent_id, @agent_name, @user, @host, @sensor)`,
     );
     this.ftsStmt = db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)');
     this.outboxStmt = db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)');
@@ -244,8 +271,14 @@ export class AlertsRepo {
     const ids: number[] = [];
     this.db.transaction(() => {
       for (const a of alerts) {
+        const { agent, ...fields } = a;
         const info = this.insertStmt.run({
-          ...a,
+          ...fields,
+          agent_id: agent?.id ?? null,
+          agent_name: agent?.name ?? null,
+          user: a.user ?? null,
+          host: a.host ?? alertHost({ agent: agent ?? null, dst_ip: a.dst_ip, src_ip: a.src_ip }),
+          sensor: a.sensor ?? null,
           status: a.status ?? 'NEW',
           assignee: a.assignee ?? null,
           technique_ids: JSON.stringify(a.technique_ids ?? []),
@@ -255,7 +288,7 @@ export class AlertsRepo {
           dst_ip_key: ipKey(a.dst_ip),
         });
         const id = Number(info.lastInsertRowid);
-        this.ftsStmt.run(id, a.title, a.rule_id ?? '', [a.src_ip, a.dst_ip].filter(Boolean).join(' '), '');
+        this.ftsStmt.run(id, a.title, a.rule_id ?? '', ftsHosts(a.src_ip, a.dst_ip, agent?.name ?? null, a.sensor ?? null), '');
         this.outboxStmt.run(id, 'new', created);
         ids.push(id);
       }

@@ -19,7 +19,7 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *
  * Alerts query parameters are the contract's AlertFilter fields, URL-encoded:
  *   lists (comma-separated): severity, status, priority, source
- *   single values:           src_ip, dst_ip, text, technique, assignee, min_severity, from, to
+ *   single values:           src_ip, dst_ip, host, text, technique, assignee, min_severity, from, to
  * Unknown parameters and invalid values are dropped, never an error. `route.filter` is null when
  * the hash has no (valid) filter parameters; the Alerts screen then keeps whatever filter it had.
  * Build links with `alertsHref(filter)`.
@@ -43,7 +43,7 @@ export const DEFAULT_HASH = '#/dashboard';
 const DEFAULT_ROUTE: Route = { name: 'dashboard' };
 
 const LIST_PARAMS = ['severity', 'status', 'priority', 'source'] as const;
-const TEXT_PARAMS = ['src_ip', 'dst_ip', 'text', 'technique', 'assignee', 'country', 'min_severity', 'from', 'to'] as const;
+const TEXT_PARAMS = ['src_ip', 'dst_ip', 'host', 'text', 'technique', 'assignee', 'country', 'min_severity', 'from', 'to'] as const;
 
 const SEVERITIES: ReadonlySet<string> = new Set(SEVERITY_ORDER);
 const STATUSES: ReadonlySet<string> = new Set(STATUS_ORDER);

@@ -51,6 +51,8 @@ export interface AlertsFilter {
   /** ATT&CK technique id (T1110 also matches sub-techniques). */
   technique: string;
   assignee: string;
+  /** A host: agent name or id, sensor, or an address (exact). */
+  host: string;
 }
 
 export const EMPTY_FILTER: AlertsFilter = {
@@ -66,6 +68,7 @@ export const EMPTY_FILTER: AlertsFilter = {
   dst_ip: '',
   technique: '',
   assignee: '',
+  host: '',
 };
 
 export const SEARCH_DEBOUNCE_MS = 200;
@@ -93,7 +96,8 @@ export function isFilterActive(f: AlertsFilter): boolean {
     f.src_ip.trim() !== '' ||
     f.dst_ip.trim() !== '' ||
     f.technique.trim() !== '' ||
-    f.assignee.trim() !== ''
+    f.assignee.trim() !== '' ||
+    f.host.trim() !== ''
   );
 }
 
@@ -117,6 +121,7 @@ export function toListFilter(f: AlertsFilter, now = Date.now()): AlertFilter {
   if (f.dst_ip.trim()) out.dst_ip = f.dst_ip.trim();
   if (f.technique.trim()) out.technique = f.technique.trim().toUpperCase();
   if (f.assignee.trim()) out.assignee = f.assignee.trim();
+  if (f.host.trim()) out.host = f.host.trim();
   return out;
 }
 
@@ -152,6 +157,7 @@ export function fromContractFilter(p: Partial<AlertFilter>, keepRange?: Pick<Ale
   f.dst_ip = p.dst_ip ?? '';
   f.technique = p.technique ?? '';
   f.assignee = p.assignee ?? '';
+  f.host = p.host ?? '';
   return f;
 }
 
@@ -165,6 +171,7 @@ export function describeFilter(f: Partial<AlertFilter>, range?: TimeRange): stri
   if (f.status?.length) parts.push(f.status.map((s) => STATUS_LABEL[s]).join(', '));
   if (f.priority?.length) parts.push(f.priority.join(', '));
   if (f.source?.length) parts.push(f.source.join(', '));
+  if (f.host) parts.push(`host ${f.host}`);
   if (f.src_ip) parts.push(`src ${f.src_ip}`);
   if (f.dst_ip) parts.push(`dst ${f.dst_ip}`);
   if (f.technique) parts.push(f.technique);

@@ -252,6 +252,37 @@ test('a link with a filter (#/alerts?severity=…&src_ip=…) opens the table fi
   for (const v of sevs) expect(['high', 'critical']).toContain(v);
 });
 
+test('the Host column, host filter and link (host=…), the detail header and "same host" related alerts', async ({ page }) => {
+  await page.goto(`${served.url}#/alerts?source=wazuh`);
+  const grid = page.getByRole('grid', { name: 'Alerts' });
+  await expect(rows(grid).first()).toBeVisible({ timeout: 30_000 });
+  // Wazuh alerts name their agent, FIM ones included: no empty host
+  const wazuhHosts = await rows(grid).locator('.c-host').allInnerTexts();
+  expect(wazuhHosts.length).toBeGreaterThan(0);
+  for (const h of wazuhHosts) expect(h).not.toBe('—');
+  const host = wazuhHosts[0]!;
+  const all = await matchCount(page);
+  const field = page.getByTestId('filter-host');
+  await field.fill(host);
+  await field.press('Enter');
+  await expect.poll(() => matchCount(page)).toBeLessThan(all);
+  for (const h of await rows(grid).locator('.c-host').allInnerTexts()) expect(h).toBe(host);
+
+  await rows(grid).first().locator('.c-title a').click();
+  const detail = page.getByTestId('alert-detail');
+  await expect(detail.getByTestId('detail-host')).toHaveText(host);
+  await expect(detail.getByTestId('detail-agent')).toContainText(host);
+  await expect(detail.getByTestId('detail-agent')).toContainText(/id \d{3}/);
+  await expect(detail.getByRole('heading', { name: new RegExp(`^Same host ${host}`) })).toBeVisible();
+  await page.screenshot({ path: screenshotPath('alert-detail-host') });
+
+  // the same filter from a link
+  await page.goto(`${served.url}#/alerts?host=${encodeURIComponent(host)}`);
+  await expect(page.getByTestId('filter-host')).toHaveValue(host);
+  await expect(rows(grid).first()).toBeVisible();
+  for (const h of await rows(grid).locator('.c-host').allInnerTexts()) expect(h).toBe(host);
+});
+
 test('resolve everything matching (≥ 10,000 alerts) runs as a job with progress', async ({ page }) => {
   test.setTimeout(180_000);
   await openAlerts(page);

@@ -83,9 +83,34 @@ describe('vigil ingest / alerts / quarantine / status', () => {
     const out = path.join(dir, 'alerts.csv');
     expect(runCli(['alerts', 'export', '--format', 'csv', '--output', out, '--data-dir', dir]).code).toBe(0);
     const csv = fs.readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
-    expect(csv[0]).toBe('id,source,severity,priority,status,title,rule_id,src_ip,src_port,dst_ip,dst_port,proto,first_seen,last_seen,count,risk_score,technique_ids,tags,assignee');
+    expect(csv[0]).toBe(
+      'id,source,severity,priority,status,title,rule_id,src_ip,src_port,dst_ip,dst_port,proto,first_seen,last_seen,count,risk_score,technique_ids,tags,assignee,agent_id,agent_name,user,host,sensor',
+    );
     expect(csv).toHaveLength(all.length + 1);
   }, 120_000);
+
+  it('shows the host, agent, user and sensor in list, show and every export, and filters by host', () => {
+    const dir = tempDir();
+    runCli(['ingest', '--format', 'wazuh', wazuhFixture, '--data-dir', dir]);
+    type Listed = { id: number; source: string; host: string | null; user: string | null; agent: { id: string; name: string } | null; sensor: string | null };
+    const all = JSON.parse(runCli(['alerts', 'list', '--json', '--data-dir', dir]).stdout) as Listed[];
+    const web = all.find((a) => a.agent?.name === 'web-01' && a.user !== null)!;
+    expect(web).toMatchObject({ host: 'web-01', agent: { id: '001', name: 'web-01' }, sensor: null });
+    // FIM alerts have no address: their host is the agent
+    expect(all.every((a) => a.host !== null)).toBe(true);
+    const listed = runCli(['alerts', 'list', '--host', 'web-01', '--data-dir', dir]).stdout.split('\n').filter(Boolean);
+    expect(listed[0]).toMatch(/\bSOURCE\s+HOST\s+SRC\b/);
+    expect(listed.length - 1).toBe(all.filter((a) => a.host === 'web-01').length);
+    expect(listed.slice(1).every((l) => / wazuh\s+web-01\s/.test(l))).toBe(true);
+    expect(runCli(['alerts', 'show', String(web.id), '--data-dir', dir]).stdout).toContain(`host web-01  agent web-01 (id 001)  user ${web.user}  sensor -`);
+    const out = path.join(dir, 'alerts.csv');
+    runCli(['alerts', 'export', '--format', 'csv', '--output', out, '--data-dir', dir]);
+    const row = fs.readFileSync(out, 'utf8').split('\r\n').find((l) => l.startsWith(`${web.id},`))!;
+    expect(row.endsWith(`,001,web-01,${web.user},web-01,`)).toBe(true);
+    const nd = runCli(['alerts', 'export', '--format', 'ndjson', '--host', '001', '--data-dir', dir]).stdout.trim().split('\n').map((l) => JSON.parse(l) as Listed);
+    expect(nd.map((a) => a.id).sort()).toEqual(all.filter((a) => a.agent?.id === '001').map((a) => a.id).sort());
+    expect(nd.find((a) => a.id === web.id)).toMatchObject({ agent: { id: '001', name: 'web-01' }, host: 'web-01', user: web.user, sensor: null });
+  });
 
   it('simulates a scenario through the same pipeline', () => {
     const dir = tempDir();

@@ -101,6 +101,14 @@ describe('triage', () => {
     const rel = await call(h, 'alerts.related', { id: a });
     expect(rel.same_source.map((x: { id: number }) => x.id)).toEqual([b]);
     expect(rel.same_technique.map((x: { id: number }) => x.id).sort()).toEqual([b, c].sort()); // sampleAlert carries T1046 too
+    expect(rel.same_host.map((x: { id: number }) => x.id)).toEqual([c]); // a and c are about 10.0.0.5
+    // host alerts relate by agent, whatever their addresses
+    const [w1, w2] = s.alerts.insertMany([
+      sampleAlert({ source: 'wazuh', agent: { id: '001', name: 'web-01' }, src_ip: null, dst_ip: null }),
+      sampleAlert({ source: 'wazuh', agent: { id: '001', name: 'web-01' }, src_ip: '203.0.113.45', dst_ip: null }),
+    ]);
+    expect((await call(h, 'alerts.related', { id: w1 })).same_host.map((x: { id: number }) => x.id)).toEqual([w2]);
+    expect((await call(h, 'alerts.list', { filter: { host: 'web-01' } })).items.map((x: { id: number }) => x.id).sort()).toEqual([w1, w2].sort());
     const saved = await call(h, 'savedFilters.save', { name: 'Open P1', filter: { priority: ['P1'], status: ['NEW'] } });
     expect((await call(h, 'savedFilters.list', {})).map((f: { name: string }) => f.name)).toEqual(['Open P1']);
     expect(await call(h, 'savedFilters.remove', { id: saved.id })).toEqual({ removed: true });

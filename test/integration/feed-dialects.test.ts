@@ -17,7 +17,7 @@ const enrichment = JSON.stringify({
 
 /** Inserts alerts with details (confidence, enrichment, threat type) like the pipeline does. */
 function insert(hh: Harness, over: Parameters<typeof sampleAlert>[0] = {}, threat = 'brute_force'): number {
-  const [id] = hh.services.alerts.insertMany([sampleAlert(over)]);
+  const [id] = hh.services.alerts.insertMany([sampleAlert({ agent: { id: '001', name: 'web-01' }, ...over })]);
   hh.services.db.prepare('UPDATE alerts SET threat_type = ? WHERE id = ?').run(threat, id);
   hh.services.db.prepare('INSERT INTO alert_details (alert_id, confidence, enrichment) VALUES (?, 0.8, ?)').run(id, enrichment);
   return id!;
@@ -168,13 +168,17 @@ describe('feed: dashboard dialects', () => {
 
     insert(h, { source: 'suricata', severity: 'critical', title: 'not wazuh' });
     insert(h, { source: 'wazuh', severity: 'low', title: 'too low' });
+    insert(h, { source: 'wazuh', severity: 'high', title: 'another agent', agent: { id: '002', name: 'db-01' } });
+    const sensed = insert(h, { source: 'suricata', severity: 'high', title: 'seen by a sensor', agent: null, sensor: 'sensor-01' });
     const wanted = insert(h, { source: 'wazuh', severity: 'high', title: 'wanted' });
     const f = await viaUrl.type('security_alert');
     expect(f).toMatchObject({ type: 'security_alert', source: 'wazuh', severity: 'high', alert: { id: String(wanted), description: 'wanted', agent: { id: '001' } } });
     expect(typeof f.timestamp).toBe('string');
     await viaMsg.next((x) => x.type === 'security_alert' && x.alert.id === String(wanted));
     expect(viaUrl.frames.filter((x) => x.type === 'security_alert')).toHaveLength(1);
-    expect(viaMsg.frames.filter((x) => x.type === 'security_alert')).toHaveLength(3);
+    expect(viaMsg.frames.filter((x) => x.type === 'security_alert')).toHaveLength(5);
+    // the agent comes from the alert: the Wazuh agent, else the sensor of a network alert
+    expect(viaMsg.frames.find((x) => x.type === 'security_alert' && x.alert.id === String(sensed))).toMatchObject({ alert: { agent: { id: null, name: 'sensor-01' } } });
     viaUrl.close();
     viaMsg.close();
   });

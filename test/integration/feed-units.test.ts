@@ -107,7 +107,7 @@ describe('feed building blocks', () => {
 
   it('subscription filters', () => {
     const f = new AlertFilter({ min_severity: 'high', sources: ['Wazuh'], techniques: ['T1110'] });
-    const a = { ...sampleAlert({ severity: 'critical', source: 'wazuh', technique_ids: ['T1110.001'] }), id: 1, status: 'NEW' as const, assignee: null, tags: [], technique_ids: ['T1110.001'] };
+    const a = { ...sampleAlert({ severity: 'critical', source: 'wazuh', technique_ids: ['T1110.001'] }), id: 1, status: 'NEW' as const, assignee: null, tags: [], technique_ids: ['T1110.001'], agent: null, user: null, host: null, sensor: null };
     expect(f.accepts(a)).toBe(true);
     expect(f.accepts({ ...a, severity: 'medium' })).toBe(false);
     expect(f.accepts({ ...a, source: 'suricata' })).toBe(false);

@@ -55,7 +55,7 @@ describe('pipeline end to end', () => {
     const lines = [
       eve({ ts: '2026-11-21T10:00:00.000000+0000' }),
       eve({ ts: '2026-11-21T10:01:00.000000+0000' }),
-      eve({ ts: '2026-11-21T10:02:00.500000+0100' }), // 09:02Z: still inside the window, first_seen moves back
+      eve({ ts: '2026-11-21T10:52:00.500000+0100' }), // 09:52Z: within the window before first_seen, which moves back
       '{"timestamp":"2026-11-21T10:00:00Z","event_type":"dns"}',
       'not json at all',
       '{"timestamp":"2026-11-21T10:00:00Z","event_type":"alert"}',
@@ -68,7 +68,7 @@ describe('pipeline end to end', () => {
     const alerts = alertsOf(s);
     expect(alerts).toHaveLength(2);
     const ssh = alerts.find((a) => a.rule_id === '1:2001219')!;
-    expect(ssh).toMatchObject({ count: 3, first_seen: '2026-11-21T09:02:00.500Z', last_seen: '2026-11-21T10:01:00.000Z', severity: 'medium', src_ip: '203.0.113.9' });
+    expect(ssh).toMatchObject({ count: 3, first_seen: '2026-11-21T09:52:00.500Z', last_seen: '2026-11-21T10:01:00.000Z', severity: 'medium', src_ip: '203.0.113.9' });
     const q = s.pipelineRepo.listQuarantine(10);
     expect(q.total).toBe(2);
     expect(q.items.map((i) => [i.line, i.reason])).toEqual([
@@ -156,6 +156,147 @@ describe('pipeline end to end', () => {
     expect(s.alerts.list({ text: '203.0.113.9' }, 10).items).toHaveLength(1);
     const withTech = s.alerts.list({}, 10).items.find((a) => a.technique_ids.length > 0)!;
     expect(s.alerts.list({ technique: withTech.technique_ids[0]!.split('.')[0]! }, 10).items.map((a) => a.id)).toContain(withTech.id);
+    await s.close();
+  });
+});
+
+/** A Wazuh sshd 5710 line in the alerts.json shape (fixtures/wazuh/alerts.jsonl line 1). */
+function sshd(over: { ts: string; agent?: { id: string; name: string; ip: string }; src?: string; user?: string }): string {
+  const agent = over.agent ?? { id: '001', name: 'web-01', ip: '10.0.0.21' };
+  const src = over.src ?? '203.0.113.45';
+  const user = over.user ?? 'admin';
+  return JSON.stringify({
+    timestamp: over.ts,
+    rule: {
+      level: 5,
+      description: 'sshd: Attempt to login using a non-existent user',
+      id: '5710',
+      mitre: { id: ['T1110.001', 'T1021.004'], tactic: ['Credential Access', 'Lateral Movement'], technique: ['Password Guessing', 'SSH'] },
+      firedtimes: 1,
+      mail: false,
+      groups: ['syslog', 'sshd', 'authentication_failed', 'invalid_login'],
+    },
+    agent,
+    manager: { name: 'wazuh-manager' },
+    id: '1795255201.10452',
+    full_log: `Nov 21 10:00:01 ${agent.name} sshd[2412]: Invalid user ${user} from ${src} port 51234`,
+    predecoder: { program_name: 'sshd', timestamp: 'Nov 21 10:00:01', hostname: agent.name },
+    decoder: { parent: 'sshd', name: 'sshd' },
+    data: { srcip: src, srcport: '51234', srcuser: user },
+    location: '/var/log/auth.log',
+  });
+}
+
+const minute = (m: number) => new Date(Date.parse('2026-11-21T10:00:00.000Z') + m * 60_000).toISOString().replace('Z', '+0000');
+
+describe('grouping', () => {
+  // minutes after 10:00, in the order the lines appear in the file (a merged, out-of-order file)
+  const OUT_OF_ORDER = [60, 3, 82, 30, 0, 64, 36, 7, 70, 33];
+  const WINDOW_MIN = 10;
+
+  /** Every alert spans exactly its events, with no gap between neighbours wider than the window. */
+  function checkSpans(s: Services) {
+    const alerts = alertsOf(s);
+    for (const a of alerts) {
+      const ts = s.alerts.detail(a.id)!.events.map((e) => Date.parse(e.ts)).sort((x, y) => x - y);
+      expect(ts).toHaveLength(a.count);
+      expect([a.first_seen, a.last_seen]).toEqual([new Date(ts[0]!).toISOString(), new Date(ts[ts.length - 1]!).toISOString()]);
+      for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!).toBeLessThanOrEqual(WINDOW_MIN * 60_000);
+    }
+    return alerts.map((a) => [a.first_seen.slice(11, 16), a.last_seen.slice(11, 16), a.count]).sort();
+  }
+
+  const expected = [
+    ['10:00', '10:07', 3],
+    ['10:30', '10:36', 3],
+    ['11:00', '11:10', 3],
+    ['11:22', '11:22', 1],
+  ];
+
+  it('out-of-order lines over 82 minutes with a 10-minute window make several alerts, in one batch', async () => {
+    const { s, pipeline } = await setup({ groupWindowMinutes: WINDOW_MIN });
+    const file = write(tempDir(), 'alerts.json', OUT_OF_ORDER.map((m) => sshd({ ts: minute(m) })));
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [file], { format: 'wazuh' });
+    expect(sum).toMatchObject({ events: 10, alerts_created: 4 });
+    expect(checkSpans(s)).toEqual(expected);
+    await s.close();
+  });
+
+  it('the same holds when every line is its own batch (the groups come from the database)', async () => {
+    const { s, pipeline } = await setup({ groupWindowMinutes: WINDOW_MIN });
+    const file = write(tempDir(), 'alerts.json', OUT_OF_ORDER.map((m) => sshd({ ts: minute(m) })));
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [file], { format: 'wazuh', batchLines: 1 });
+    expect(sum).toMatchObject({ events: 10, alerts_created: 4, alerts_updated: 6 });
+    expect(checkSpans(s)).toEqual(expected);
+    await s.close();
+  });
+
+  it('an event joins the nearest group when two could take it', async () => {
+    const { s, pipeline } = await setup({ groupWindowMinutes: WINDOW_MIN });
+    // groups [10:00] and [10:16]; 10:07 is within the window of both, nearer the first
+    const file = write(tempDir(), 'alerts.json', [0, 16, 7].map((m) => sshd({ ts: minute(m) })));
+    await ingestFiles(pipeline, s.pipelineRepo, [file], { format: 'wazuh', batchLines: 1 });
+    expect(checkSpans(s)).toEqual([
+      ['10:00', '10:07', 2],
+      ['10:16', '10:16', 1],
+    ]);
+    await s.close();
+  });
+
+  it('a batch spanning more than the window finishes every alert it started (counts and outbox)', async () => {
+    const { s, pipeline } = await setup({ groupWindowMinutes: WINDOW_MIN });
+    const file = write(tempDir(), 'alerts.json', [0, 1, 30, 31, 32].map((m) => sshd({ ts: minute(m) })));
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [file], { format: 'wazuh' });
+    expect(sum).toMatchObject({ events: 5, alerts_created: 2 });
+    expect(checkSpans(s)).toEqual([
+      ['10:00', '10:01', 2],
+      ['10:30', '10:32', 3],
+    ]);
+    expect(s.pipelineRepo.outboxSince(0, 100).map((o) => o.kind)).toEqual(['new', 'new']);
+    await s.close();
+  });
+
+  it('Wazuh: one rule on two agents is two alerts; the same agent again joins its own', async () => {
+    const { s, pipeline } = await setup();
+    const web = { id: '001', name: 'web-01', ip: '10.0.0.21' };
+    const db = { id: '003', name: 'db-01', ip: '10.0.0.31' };
+    const file = write(tempDir(), 'alerts.json', [
+      sshd({ ts: minute(0), agent: web }),
+      sshd({ ts: minute(1), agent: db }),
+      sshd({ ts: minute(2), agent: web }),
+    ]);
+    const sum = await ingestFiles(pipeline, s.pipelineRepo, [file], { format: 'wazuh' });
+    expect(sum).toMatchObject({ events: 3, alerts_created: 2 });
+    const counts = alertsOf(s).map((a) => [s.alerts.detail(a.id)!.enrichment['agent'], a.count]);
+    expect(counts).toEqual(expect.arrayContaining([[web, 2], [db, 1]]));
+    await s.close();
+  });
+});
+
+
+describe('host and agent on every alert', () => {
+  it('Wazuh alerts carry their agent, user and host; FIM and VirusTotal alerts are no longer host-less', async () => {
+    const { s, pipeline } = await setup({ minAlertSeverity: 'info' });
+    const fixture = path.join(repoRoot, 'test', 'fixtures', 'wazuh', 'decoders.jsonl');
+    await ingestFiles(pipeline, s.pipelineRepo, [fixture], { format: 'wazuh' });
+    const byRule = new Map(alertsOf(s).filter((a) => !a.rule_id?.startsWith('vigil:')).map((a) => [a.rule_id, a]));
+    expect(byRule.get('60122')).toMatchObject({ agent: { id: '002', name: 'DESKTOP-RL1K13Q' }, user: 'Bluecheap', host: 'DESKTOP-RL1K13Q', src_ip: '192.168.80.13', sensor: null });
+    expect(byRule.get('550')).toMatchObject({ agent: { id: '003', name: 'db-01' }, user: 'deploy', host: 'db-01', src_ip: null, dst_ip: null });
+    expect(byRule.get('87105')).toMatchObject({ agent: { id: '004', name: 'ws-alice' }, host: 'ws-alice' });
+    expect(byRule.get('80254')).toMatchObject({ src_ip: '14.71.171.162', user: 'some.user', host: 'wazuh-manager' });
+    for (const a of byRule.values()) expect(a.host, a.title).not.toBeNull();
+    // the detail keeps them in its enrichment too
+    expect(s.alerts.detail(byRule.get('550')!.id)!.enrichment).toMatchObject({ agent: { id: '003', name: 'db-01' }, user: 'deploy', sensor: null });
+    await s.close();
+  });
+
+  it('Suricata alerts carry the sensor and the destination as host, and no agent', async () => {
+    const { s, pipeline } = await setup();
+    const line = eve().replace('{', '{"host":"sensor-01","in_iface":"eth0",'); // (JSON.parse would round flow_id)
+    await ingestFiles(pipeline, s.pipelineRepo, [write(tempDir(), 'eve.json', [line])], { format: 'eve' });
+    expect(alertsOf(s)[0]).toMatchObject({ agent: null, user: null, host: '10.0.0.5', sensor: 'sensor-01' });
+    expect(s.alerts.list({ host: 'sensor-01' }, 10).items).toHaveLength(1);
+    expect(s.alerts.list({ text: 'sensor-01' }, 10).items).toHaveLength(1);
     await s.close();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
 import { sampleAlert, testServices } from '../helpers/services.js';
+import { alertWhere } from '../../main/store/alerts-repo.js';
 
 function minutesAfter(base: string, m: number): string {
   return new Date(Date.parse(base) + m * 60_000).toISOString();
@@ -72,6 +73,35 @@ describe('AlertsRepo', () => {
     s.alerts.setStatus(id, 'RESOLVED', 'ana', 'contained');
     expect(titles({ status: ['NEW'] })).toHaveLength(2);
     expect(titles({ status: ['RESOLVED'] })).toEqual(['Ransomware note dropped']);
+    await s.close();
+  });
+
+  it('carries agent, user, host and sensor; the host filter matches host, agent name or id, sensor and either address', async () => {
+    const s = await testServices(tempDir());
+    const [web, fim, net, sensed] = s.alerts.insertMany([
+      sampleAlert({ source: 'wazuh', agent: { id: '001', name: 'web-01' }, user: 'admin', src_ip: '203.0.113.45', dst_ip: null }),
+      sampleAlert({ source: 'wazuh', agent: { id: '003', name: 'db-01' }, src_ip: null, dst_ip: null }),
+      sampleAlert({ src_ip: '10.0.0.9', dst_ip: '10.0.0.5' }),
+      sampleAlert({ src_ip: '203.0.113.7', dst_ip: '10.0.0.6', sensor: 'sensor-01' }),
+    ]);
+    expect(s.alerts.get(web!)).toMatchObject({ agent: { id: '001', name: 'web-01' }, user: 'admin', host: 'web-01', sensor: null });
+    expect(s.alerts.get(fim!)).toMatchObject({ agent: { id: '003', name: 'db-01' }, user: null, host: 'db-01' });
+    expect(s.alerts.get(net!)).toMatchObject({ agent: null, host: '10.0.0.5', sensor: null });
+    expect(s.alerts.get(sensed!)).toMatchObject({ agent: null, host: '10.0.0.6', sensor: 'sensor-01' });
+    const ids = (host: string) => s.alerts.list({ host }, 50).items.map((a) => a.id).sort((a, b) => a - b);
+    expect(ids('web-01')).toEqual([web]);
+    expect(ids('003')).toEqual([fim]);
+    expect(ids('sensor-01')).toEqual([sensed]);
+    expect(ids('10.0.0.5')).toEqual([net]);
+    expect(ids('10.0.0.9')).toEqual([net]); // the source address of a network alert
+    expect(ids('203.0.113.45')).toEqual([web]);
+    expect(ids('web')).toEqual([]); // exact, not a prefix
+    // every term of the OR is answered from an index
+    const w = alertWhere({ host: '10.0.0.5' });
+    const plan = s.db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM alerts WHERE ${w.sql}`).all(...w.params) as { detail: string }[];
+    const text = plan.map((p) => p.detail).join('\n');
+    expect(text).toContain('MULTI-INDEX OR');
+    expect(text).not.toMatch(/\bSCAN alerts\b/);
     await s.close();
   });
 

@@ -21,6 +21,7 @@ function ev(p: Partial<EnrichedEvent> = {}): EnrichedEvent {
     proto: null,
     agent: { id: '001', name: 'web-1', ip: '10.0.0.5' },
     user: 'root',
+    sensor: null,
     technique_ids: [],
     flow_id: null,
     community_id: null,

@@ -29,6 +29,7 @@ function ev(p: Partial<EnrichedEvent> = {}): EnrichedEvent {
     proto: 'TCP',
     agent: null,
     user: null,
+    sensor: null,
     technique_ids: [],
     flow_id: null,
     community_id: null,

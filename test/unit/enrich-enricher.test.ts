@@ -23,6 +23,7 @@ function ev(src_ip: string | null, dst_ip: string | null, n = 0): SecurityEvent 
     proto: 'TCP',
     agent: null,
     user: null,
+    sensor: null,
     technique_ids: [],
     flow_id: null,
     community_id: null,

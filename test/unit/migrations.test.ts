@@ -6,6 +6,8 @@ import { openDatabase, closeDatabase } from '../../main/store/db.js';
 import { MIGRATIONS, type Migration } from '../../main/store/migrations/index.js';
 import { DatabaseFromFutureError, applyMigrations, planMigration } from '../../main/store/migrate.js';
 import { tempDir } from '../helpers/tmp.js';
+import { groupKey } from '../../main/pipeline/pipeline.js';
+import type { SecurityEvent } from '../../main/pipeline/types.js';
 
 /** Creates a database at schema version n (applying the app's first n steps). */
 async function dbAt(n: number, file: string) {
@@ -198,6 +200,62 @@ describe('migration 0005 sources', () => {
     types.run('flow', 3);
     types.run('flow', 4);
     expect(db.prepare('SELECT type, count FROM source_record_types').all()).toEqual([{ type: 'flow', count: 7 }]);
+    closeDatabase(db);
+  });
+});
+
+describe('migration 0006 alert host', () => {
+  it('adds agent, user, host and sensor columns, filled from enrichment and the first event, and rekeys open Wazuh groups', async () => {
+    const file = path.join(tempDir(), 'm6.db');
+    const pre = await dbAt(5, file);
+    const alert = pre.prepare(
+      `INSERT INTO alerts (id, source, severity, priority, status, title, rule_id, src_ip, dst_ip, first_seen, last_seen, created_at, updated_at, group_key)
+       VALUES (?, ?, 'medium', 'P3', ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'n', 'n', ?)`,
+    );
+    const details = pre.prepare('INSERT INTO alert_details (alert_id, enrichment) VALUES (?, ?)');
+    const event = pre.prepare(
+      `INSERT INTO events (alert_id, source_id, source, ts, received_at, severity, title, threat_type, risk_score, raw)
+       VALUES (?, 'import:x', 'suricata', ?, 'n', 'medium', 't', 'unknown', 10, ?)`,
+    );
+    const agent = (id: string, name: string) => ({ agent: { id, name, ip: '10.0.0.21' } });
+    // 1 an open sshd alert on web-01; 2 a resolved FIM alert on db-01 (no addresses)
+    alert.run(1, 'wazuh', 'NEW', 'sshd: Attempt to login using a non-existent user', '5710', '203.0.113.45', null, 'wazuh|5710|203.0.113.45|');
+    details.run(1, JSON.stringify({ src: null, dst: null, ...agent('001', 'web-01'), user: 'admin' }));
+    alert.run(2, 'wazuh', 'RESOLVED', 'Integrity checksum changed.', '550', null, null, 'wazuh|550||');
+    details.run(2, JSON.stringify({ ...agent('003', 'db-01'), user: null }));
+    // 3 Suricata: the old enrichment named the interface as agent; the first event names the sensor
+    alert.run(3, 'suricata', 'NEW', 'ET SCAN Potential SSH Scan', '1:2001219', '203.0.113.9', '10.0.0.5', 'suricata|1:2001219|203.0.113.9|10.0.0.5');
+    details.run(3, JSON.stringify({ agent: { id: null, name: 'eth0', ip: null }, user: null }));
+    event.run(3, '2026-01-01T00:00:01.000Z', '{"timestamp":"2026-01-01T00:00:01.000000+0000","flow_id":18446744073709551615,"host":"sensor-01","event_type":"alert"}');
+    event.run(3, '2026-01-01T00:00:00.500Z', '{"timestamp":"2026-01-01T00:00:00.500000+0000","host":"sensor-01","event_type":"alert"}');
+    // 4 Suricata without retained events; 5 Wazuh with unreadable enrichment; 6 Suricata whose first raw line is not JSON
+    alert.run(4, 'suricata', 'NEW', 'ET POLICY curl User-Agent Outbound', '1:2013028', '10.0.0.8', null, 'suricata|1:2013028|10.0.0.8|');
+    alert.run(5, 'wazuh', 'NEW', 'Custom rule', '100900', '198.51.100.99', '10.0.0.80', 'wazuh|100900|198.51.100.99|10.0.0.80');
+    details.run(5, 'not json');
+    alert.run(6, 'suricata', 'NEW', 'ET INFO x', '1:1', '203.0.113.1', '10.0.0.6', 'suricata|1:1|203.0.113.1|10.0.0.6');
+    event.run(6, '2026-01-01T00:00:00.000Z', '{"host": broken');
+    // 7 a correlation alert keeps its key
+    alert.run(7, 'wazuh', 'NEW', 'Brute force: 6 authentication failures from 81.2.69.142 within 60 s', 'vigil:brute_force', '81.2.69.142', null, 'vigil|brute_force|81.2.69.142');
+    details.run(7, JSON.stringify({ ...agent('001', 'web-01'), user: 'root' }));
+    closeDatabase(pre);
+
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 6) });
+    expect([from, to]).toEqual([5, 6]);
+    const rows = db.prepare('SELECT id, agent_id, agent_name, user, host, sensor, group_key FROM alerts ORDER BY id').all();
+    expect(rows).toEqual([
+      { id: 1, agent_id: '001', agent_name: 'web-01', user: 'admin', host: 'web-01', sensor: null, group_key: 'wazuh|5710|agent:001/web-01|203.0.113.45|' },
+      { id: 2, agent_id: '003', agent_name: 'db-01', user: null, host: 'db-01', sensor: null, group_key: 'wazuh|550||' },
+      { id: 3, agent_id: null, agent_name: null, user: null, host: '10.0.0.5', sensor: 'sensor-01', group_key: 'suricata|1:2001219|203.0.113.9|10.0.0.5' },
+      { id: 4, agent_id: null, agent_name: null, user: null, host: '10.0.0.8', sensor: null, group_key: 'suricata|1:2013028|10.0.0.8|' },
+      { id: 5, agent_id: null, agent_name: null, user: null, host: '10.0.0.80', sensor: null, group_key: 'wazuh|100900|198.51.100.99|10.0.0.80' },
+      { id: 6, agent_id: null, agent_name: null, user: null, host: '10.0.0.6', sensor: null, group_key: 'suricata|1:1|203.0.113.1|10.0.0.6' },
+      { id: 7, agent_id: '001', agent_name: 'web-01', user: 'root', host: 'web-01', sensor: null, group_key: 'vigil|brute_force|81.2.69.142' },
+    ]);
+    // the rekeyed group is the one the pipeline looks for, so the next occurrence on web-01 joins it
+    const next = { source: 'wazuh', rule_id: '5710', title: 't', agent: { id: '001', name: 'web-01', ip: '10.0.0.21' }, src_ip: '203.0.113.45', dst_ip: null };
+    expect((rows[0] as { group_key: string }).group_key).toBe(groupKey(next as SecurityEvent));
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alerts'").all().map((r) => (r as { name: string }).name);
+    expect(indexes).toEqual(expect.arrayContaining(['alerts_host', 'alerts_agent_id', 'alerts_sensor']));
     closeDatabase(db);
   });
 });

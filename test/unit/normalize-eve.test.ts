@@ -170,6 +170,7 @@ describe('EVE pitfalls', () => {
         proto: null,
         agent: null,
         user: null,
+        sensor: null,
         technique_ids: [],
         flow_id: null,
         community_id: null,
@@ -183,8 +184,12 @@ describe('EVE pitfalls', () => {
     });
   });
 
-  it('host wins over in_iface for the agent name', () => {
-    expect(event(normalizeEve(alertLine((o) => (o.host = 'sensor-9')), pos)).agent).toEqual({ id: null, name: 'sensor-9', ip: null });
+  it('host is the sensor; a network sensor is never a host agent, and in_iface is not a sensor name', () => {
+    const e = event(normalizeEve(alertLine((o) => (o.host = 'sensor-9')), pos));
+    expect([e.sensor, e.agent]).toEqual(['sensor-9', null]);
+    const noHost = event(normalizeEve(alertLine(), pos));
+    expect([noHost.sensor, noHost.agent]).toEqual([null, null]);
+    expect(event(normalizeEve(alertLine((o) => (o.host = '')), pos)).sensor).toBeNull();
   });
 
   it('metadata: tags lower-cased and deduplicated, dates and ids left out, techniques validated', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TimeZone, normalizeLine, normalizeWazuh, wazuhSeverity } from '../../main/pipeline/normalize/index.js';
+import { WAZUH_DST_FIELDS, WAZUH_SRC_FIELDS, WAZUH_USER_FIELDS, addressOf, wazuhFields } from '../../main/pipeline/normalize/wazuh-fields.js';
 import { type NormalizeResult, type SecurityEvent, type SourcePosition } from '../../main/pipeline/types.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'wazuh');
@@ -213,5 +214,96 @@ describe('Wazuh quarantine', () => {
 
   it('blank lines are skipped', () => {
     expect(normalizeWazuh('   ', pos)).toEqual({ kind: 'skipped', reason: 'blank line' });
+  });
+});
+
+/** An object with `value` at a dotted path. */
+function nested(path: string, value: unknown, into: Record<string, unknown> = {}): Record<string, unknown> {
+  const keys = path.split('.');
+  let o = into;
+  for (const k of keys.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+  o[keys[keys.length - 1]!] = value;
+  return into;
+}
+
+describe('Wazuh decoder field table (real decoder shapes)', () => {
+  const lines = fs.readFileSync(path.join(fixtures, 'decoders.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+  type Want = { src: [string | null, number | null]; dst: [string | null, number | null]; user: string | null; agent: string | null };
+  const want: Array<[string, Want]> = [
+    ['sshd 5712 (wazuh/wazuh test alert)', { src: ['172.17.1.1', 56404], dst: [null, null], user: 'paco', agent: 'localhost.localdomain' }],
+    ['Windows 4625 eventchannel: ipAddress ::ffff:-mapped, ipPort, targetUserName', { src: ['192.168.80.13', 50412], dst: [null, null], user: 'Bluecheap', agent: 'DESKTOP-RL1K13Q' }],
+    ['AWS CloudTrail: sourceIPAddress wins over the module\'s source_ip_address', { src: ['14.71.171.162', null], dst: [null, null], user: 'some.user', agent: 'wazuh-manager' }],
+    ['Office 365: ClientIP as ip:port', { src: ['203.0.113.44', 51238], dst: [null, null], user: 'wazuh@wazuh.com', agent: 'wazuh-manager' }],
+    ['Office 365 with sanitized addresses: no address, the user is still read', { src: [null, null], dst: [null, null], user: 'wazuh@wazuh.com', agent: 'wazuh-manager' }],
+    ['Barracuda WAF: client and server', { src: ['20.88.228.79', 61507], dst: ['10.9.0.4', 443], user: null, agent: 'wazuh-manager' }],
+    ['FIM with who-data: the user who changed the file', { src: [null, null], dst: [null, null], user: 'deploy', agent: 'db-01' }],
+    ['Suricata EVE through the JSON decoder: src_ip/dest_ip', { src: ['198.51.100.20', 41022], dst: ['10.0.0.22', 22], user: null, agent: 'ids-01' }],
+    ['VirusTotal: no address in the stock integration, the host is the agent', { src: [null, null], dst: [null, null], user: null, agent: 'ws-alice' }],
+    ['unknown decoder: a host name in srcip is not an address; raw kept', { src: [null, null], dst: [null, null], user: null, agent: 'gw-01' }],
+  ];
+
+  it('has one expectation per fixture line', () => {
+    expect(lines).toHaveLength(want.length);
+  });
+
+  for (let i = 0; i < want.length; i++) {
+    const [name, w] = want[i]!;
+    it(name, () => {
+      const e = event(normalizeWazuh(lines[i]!, pos));
+      expect({ src: [e.src_ip, e.src_port], dst: [e.dst_ip, e.dst_port], user: e.user, agent: e.agent?.name ?? null }).toEqual(w);
+      expect(e.raw).toBe(lines[i]);
+      expect(e.sensor).toBeNull();
+    });
+  }
+
+  it('every row of the table is read (address rows with their port, user rows)', () => {
+    for (const [rows, side] of [[WAZUH_SRC_FIELDS, 'src'], [WAZUH_DST_FIELDS, 'dst']] as const) {
+      for (const row of rows) {
+        const o = nested(row.ip, '198.51.100.7');
+        if (row.port) nested(row.port, '8443', o);
+        const f = wazuhFields(o);
+        expect(side === 'src' ? [f.src_ip, f.src_port] : [f.dst_ip, f.dst_port], row.ip).toEqual(['198.51.100.7', row.port ? 8443 : null]);
+      }
+    }
+    for (const row of WAZUH_USER_FIELDS) expect(wazuhFields(nested(row.path, 'CORP\\svc-backup')).user, row.path).toBe('CORP\\svc-backup');
+  });
+
+  it('first match wins; a value that is not an address falls through to the next row', () => {
+    const o = nested('data.win.eventdata.ipAddress', '203.0.113.9', nested('data.srcip', '198.51.100.1'));
+    expect(wazuhFields(o).src_ip).toBe('198.51.100.1');
+    nested('data.srcip', 'attacker.example.org', o);
+    expect(wazuhFields(o).src_ip).toBe('203.0.113.9');
+    nested('data.win.eventdata.ipAddress', '-', o);
+    expect(wazuhFields(o).src_ip).toBeNull();
+  });
+
+  it('a port is taken from the row of its address, not from another decoder', () => {
+    const o = nested('data.srcport', '22', nested('data.win.eventdata.ipAddress', '203.0.113.9', nested('data.win.eventdata.ipPort', '-')));
+    expect([wazuhFields(o).src_ip, wazuhFields(o).src_port]).toEqual(['203.0.113.9', null]);
+  });
+
+  it('users: "-" and empty strings are no user', () => {
+    const o = nested('data.win.eventdata.targetUserName', '-', nested('data.win.eventdata.subjectUserName', 'WIN-DC01$'));
+    expect(wazuhFields(o).user).toBe('WIN-DC01$');
+    expect(wazuhFields(nested('data.srcuser', '')).user).toBeNull();
+  });
+
+  it.each([
+    ['10.0.0.5', { ip: '10.0.0.5', port: null }],
+    ['2001:db8::1', { ip: '2001:db8::1', port: null }],
+    ['::ffff:10.0.0.5', { ip: '10.0.0.5', port: null }],
+    ['::FFFF:10.0.0.5', { ip: '10.0.0.5', port: null }],
+    ['198.51.100.4:51238', { ip: '198.51.100.4', port: 51238 }],
+    ['[2001:db8::7]:443', { ip: '2001:db8::7', port: 443 }],
+    ['[2001:db8::7]', null],
+    ['999.1.1.1', null],
+    ['1.2.3.4:99999', { ip: '1.2.3.4', port: null }],
+    ['localhost', null],
+    ['-', null],
+    ['', null],
+    [1234, null],
+    [null, null],
+  ])('addressOf(%j)', (v, want) => {
+    expect(addressOf(v)).toEqual(want);
   });
 });

@@ -31,6 +31,7 @@ function ev(p: Partial<DetectedEvent> = {}, d: Partial<Detection> = {}): Detecte
     proto: 'TCP',
     agent: null,
     user: null,
+    sensor: null,
     technique_ids: [],
     flow_id: null,
     community_id: null,

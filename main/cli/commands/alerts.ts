@@ -43,10 +43,18 @@ async function* pages(s: Services, filter: AlertFilter, max: number): AsyncGener
   }
 }
 
-const CSV_COLUMNS: (keyof Alert)[] = [
+/** CSV columns: the Alert's fields, with the agent as two flat columns. */
+type CsvColumn = Exclude<keyof Alert, 'agent'> | 'agent_id' | 'agent_name';
+const CSV_COLUMNS: CsvColumn[] = [
   'id', 'source', 'severity', 'priority', 'status', 'title', 'rule_id', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'proto',
-  'first_seen', 'last_seen', 'count', 'risk_score', 'technique_ids', 'tags', 'assignee',
+  'first_seen', 'last_seen', 'count', 'risk_score', 'technique_ids', 'tags', 'assignee', 'agent_id', 'agent_name', 'user', 'host', 'sensor',
 ];
+
+function csvCell(a: Alert, c: CsvColumn): unknown {
+  if (c === 'agent_id') return a.agent?.id;
+  if (c === 'agent_name') return a.agent?.name;
+  return a[c];
+}
 
 /** RFC 4180: quote every field that needs it; newlines stay inside quotes, so rows never split. */
 export function csvField(v: unknown): string {
@@ -84,10 +92,10 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
       if (items.length === 0) await out.line('no alerts match');
       else {
         await out.table([
-          ['ID', 'LAST SEEN (UTC)', 'SEV', 'PRI', 'STATUS', 'RISK', 'COUNT', 'SOURCE', 'SRC', 'DST', 'TITLE'],
+          ['ID', 'LAST SEEN (UTC)', 'SEV', 'PRI', 'STATUS', 'RISK', 'COUNT', 'SOURCE', 'HOST', 'SRC', 'DST', 'TITLE'],
           ...items.map((a) => [
             String(a.id), a.last_seen.replace('T', ' ').slice(0, 19), a.severity, a.priority, a.status, String(a.risk_score), String(a.count), a.source,
-            a.src_ip ?? '-', a.dst_ip ? `${a.dst_ip}${a.dst_port !== null ? `:${a.dst_port}` : ''}` : '-', a.title,
+            a.host ?? '-', a.src_ip ?? '-', a.dst_ip ? `${a.dst_ip}${a.dst_port !== null ? `:${a.dst_port}` : ''}` : '-', a.title,
           ]),
         ]);
       }
@@ -115,7 +123,7 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
       for await (const page of pages(s, filter, Number.MAX_SAFE_INTEGER)) {
         let chunk = '';
         for (const a of page) {
-          if (format === 'csv') chunk += `${CSV_COLUMNS.map((c) => csvField(a[c])).join(',')}\r\n`;
+          if (format === 'csv') chunk += `${CSV_COLUMNS.map((c) => csvField(csvCell(a, c))).join(',')}\r\n`;
           else if (format === 'ndjson') chunk += `${jsonText(a)}\n`;
           else chunk += `${n > 0 ? ',' : ''}\n  ${jsonText(a)}`;
           n++;
@@ -141,6 +149,8 @@ async function printDetail(out: Output, d: AlertDetail): Promise<void> {
   await out.line(`#${a.id}  ${cell(a.title)}`);
   await out.line(`  ${a.severity.toUpperCase()} ${a.priority}  status ${a.status}  risk ${a.risk_score}  count ${a.count}  threat ${cell(d.threat_type)}`);
   await out.line(`  source ${cell(a.source)}  rule ${cell(a.rule_id ?? '-')}  ${cell(a.proto ?? '')} ${a.src_ip ?? '-'}${a.src_port !== null ? `:${a.src_port}` : ''} -> ${a.dst_ip ?? '-'}${a.dst_port !== null ? `:${a.dst_port}` : ''}`);
+  const agent = a.agent ? `${cell(a.agent.name ?? '-')}${a.agent.id !== null ? ` (id ${cell(a.agent.id)})` : ''}` : '-';
+  await out.line(`  host ${cell(a.host ?? '-')}  agent ${agent}  user ${cell(a.user ?? '-')}  sensor ${cell(a.sensor ?? '-')}`);
   await out.line(`  first seen ${a.first_seen}  last seen ${a.last_seen}`);
   if (a.technique_ids.length) await out.line(`  ATT&CK ${cell(a.technique_ids.join(', '))}`);
   await out.line('  score:');

@@ -38,7 +38,8 @@ function location(e: Enrichment): { location?: string; latitude?: number; longit
 }
 
 export function securityAlert(a: FeedAlert, e: Enrichment): Record<string, unknown> {
-  const agent = e.agent && (e.agent.id || e.agent.name) ? { id: e.agent.id ?? null, name: e.agent.name ?? null } : { id: null, name: null };
+  // the Wazuh agent of a host alert; a network alert names the sensor that saw it
+  const agent = a.agent ? { id: a.agent.id, name: a.agent.name } : { id: null, name: a.sensor };
   return {
     type: 'security_alert',
     source: a.source,
@@ -211,7 +212,7 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
       if (sub.sources && !sub.sources.has(a.source.toLowerCase())) return [];
       if (sub.severities && !sub.severities.has(a.severity)) return [];
       if (sub.agents) {
-        const id = ev.enrichment.agent?.id;
+        const id = ev.alert.agent?.id;
         if (!id || !sub.agents.has(id)) return [];
       }
       return securityFrame(ev);

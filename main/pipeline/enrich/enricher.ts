@@ -54,6 +54,7 @@ function withAddresses(e: SecurityEvent, src: AddressInfo | null, dst: AddressIn
     proto: e.proto,
     agent: e.agent,
     user: e.user,
+    sensor: e.sensor,
     technique_ids: e.technique_ids,
     flow_id: e.flow_id,
     community_id: e.community_id,

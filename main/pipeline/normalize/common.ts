@@ -132,11 +132,6 @@ export function optString(o: JsonObject, key: string, path: string): string | nu
   return v;
 }
 
-/** Lenient string (decoder-dependent data): a non-empty string or null, never a Reject. */
-export function looseString(v: unknown): string | null {
-  return typeof v === 'string' && v.length > 0 ? v : null;
-}
-
 /** Required integer in [min, max]: "missing X", "X is not a number", "X out of range". */
 export function reqInt(o: JsonObject, key: string, path: string, min: number, max: number): number {
   const v = o[key];

@@ -149,9 +149,8 @@ function buildEve(line: string, position: SourcePosition, opts: NormalizeOptions
     }
   }
 
+  // `host` is the sensor's name (eve-log `sensor-name`, else the machine's host name when set)
   const host = optString(o, 'host', 'host');
-  const iface = optString(o, 'in_iface', 'in_iface');
-  const agentName = host ?? iface;
 
   const event: SecurityEvent = {
     source: 'suricata',
@@ -167,8 +166,10 @@ function buildEve(line: string, position: SourcePosition, opts: NormalizeOptions
     dst_ip: optString(o, 'dest_ip', 'dest_ip'),
     dst_port: optPort(o, 'dest_port', 'dest_port'),
     proto: protoOf(o['proto'], 'proto', true),
-    agent: agentName === null ? null : { id: null, name: agentName, ip: null },
+    // a network sensor is not a host agent: the sensor is kept apart, the alert's host is an address
+    agent: null,
     user: null,
+    sensor: host === null || host.length === 0 ? null : host,
     technique_ids: unique(techniques),
     flow_id: flowIdOf(o),
     community_id: optString(o, 'community_id', 'community_id'),

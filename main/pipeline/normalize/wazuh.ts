@@ -10,8 +10,6 @@ import {
   addGroups,
   addTechniques,
   isObject,
-  looseString,
-  loosePort,
   optString,
   parseObject,
   preflight,
@@ -25,6 +23,7 @@ import {
   type JsonObject,
   type NormalizeOptions,
 } from './common.js';
+import { wazuhFields } from './wazuh-fields.js';
 
 /**
  * Wazuh `rule.level` on Vigil's scale (the conventional SOC buckets, reference §7):
@@ -50,9 +49,10 @@ function agentOf(o: JsonObject): AgentRef | null {
   const a = o['agent'];
   if (a === undefined || a === null) return null;
   if (!isObject(a)) throw new Reject('agent is not an object');
-  const id = optString(a, 'id', 'agent.id');
-  const name = optString(a, 'name', 'agent.name');
-  const ip = optString(a, 'ip', 'agent.ip');
+  // an empty string is no value (agentless events have been seen with "name": "")
+  const id = optString(a, 'id', 'agent.id') || null;
+  const name = optString(a, 'name', 'agent.name') || null;
+  const ip = optString(a, 'ip', 'agent.ip') || null;
   if (id === null && name === null && ip === null) return null;
   return { id, name, ip };
 }
@@ -86,7 +86,9 @@ function buildWazuh(line: string, position: SourcePosition, opts: NormalizeOptio
   const mitre = rule['mitre'];
   if (isObject(mitre)) addTechniques(techniques, mitre['id']);
 
-  // data.* is decoder-dependent: read leniently, a value of an unexpected type is ignored.
+  // data.* is decoder-dependent: addresses and user come from the decoder table (wazuh-fields.ts),
+  // read leniently: a value of an unexpected type is ignored, never a reason to quarantine.
+  const fields = wazuhFields(o);
   const data = o['data'];
   const d: JsonObject | null = isObject(data) ? data : null;
 
@@ -98,13 +100,14 @@ function buildWazuh(line: string, position: SourcePosition, opts: NormalizeOptio
     rule_id: ruleId,
     title: description ?? (ruleId === null ? `Wazuh alert level ${level}` : `Wazuh rule ${ruleId}`),
     category,
-    src_ip: d === null ? null : looseString(d['srcip']),
-    src_port: d === null ? null : loosePort(d['srcport']),
-    dst_ip: d === null ? null : looseString(d['dstip']),
-    dst_port: d === null ? null : loosePort(d['dstport']),
+    src_ip: fields.src_ip,
+    src_port: fields.src_port,
+    dst_ip: fields.dst_ip,
+    dst_port: fields.dst_port,
     proto: d === null ? null : protoOf(d['protocol'], 'data.protocol', false),
     agent: agentOf(o),
-    user: d === null ? null : (looseString(d['srcuser']) ?? looseString(d['dstuser']) ?? looseString(d['user'])),
+    user: fields.user,
+    sensor: null,
     technique_ids: unique(techniques),
     flow_id: null,
     community_id: null,

@@ -84,9 +84,9 @@ function DetailActions({ alert }: { alert: Alert }) {
 
 // ---------- header ----------
 
-function Meta({ label, children }: { label: string; children: ReactNode }) {
+function Meta({ label, children, wide = false }: { label: string; children: ReactNode; wide?: boolean }) {
   return (
-    <div className="d-meta-item">
+    <div className={`d-meta-item${wide ? ' d-meta-wide' : ''}`}>
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>
@@ -125,12 +125,43 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
         <Meta label="Last seen">
           <Time iso={a.last_seen} />
         </Meta>
-        <Meta label="Src → Dst">
-          <span className="mono">
-            {formatEndpoint(a.src_ip, a.src_port) ?? '—'} → {formatEndpoint(a.dst_ip, a.dst_port) ?? '—'}
-          </span>
-          {a.proto ? <span className="faint"> {a.proto}</span> : null}
+        <Meta label="Host">
+          {a.host ? (
+            <span className={a.agent ? undefined : 'mono'} data-testid="detail-host">
+              {a.host}
+            </span>
+          ) : (
+            <span className="faint">—</span>
+          )}
         </Meta>
+        {a.agent ? (
+          <Meta label="Agent">
+            <span data-testid="detail-agent">
+              {a.agent.name ?? '—'}
+              {a.agent.id ? <span className="faint mono"> id {a.agent.id}</span> : null}
+            </span>
+          </Meta>
+        ) : null}
+        {a.user ? (
+          <Meta label="User">
+            <span className="mono" data-testid="detail-user">
+              {a.user}
+            </span>
+          </Meta>
+        ) : null}
+        {a.sensor ? (
+          <Meta label="Sensor">
+            <span data-testid="detail-sensor">{a.sensor}</span>
+          </Meta>
+        ) : null}
+        {a.src_ip || a.dst_ip ? (
+          <Meta label="Src → Dst" wide>
+            <span className="mono">
+              {formatEndpoint(a.src_ip, a.src_port) ?? '—'} → {formatEndpoint(a.dst_ip, a.dst_port) ?? '—'}
+            </span>
+            {a.proto ? <span className="faint"> {a.proto}</span> : null}
+          </Meta>
+        ) : null}
       </dl>
     </header>
   );
@@ -370,7 +401,7 @@ function Related({ alert }: { alert: Alert }) {
   if (!related || loading) {
     return (
       <div className="ad-related" aria-busy="true">
-        {[0, 1, 2].map((i) => (
+        {[0, 1, 2, 3].map((i) => (
           <div key={i} className="ad-related-col">
             <span className="skeleton ad-sk-line" />
             <span className="skeleton ad-sk-line ui-short" />
@@ -383,6 +414,7 @@ function Related({ alert }: { alert: Alert }) {
   const r: RelatedAlerts = related;
   return (
     <div className="ad-related">
+      <RelatedList title={`Same host${alert.host ? ` ${alert.host}` : ''}`} items={r.same_host} empty={alert.host ? 'No other alerts.' : 'No host.'} />
       <RelatedList title={`Same source${alert.src_ip ? ` ${alert.src_ip}` : ''}`} items={r.same_source} empty={alert.src_ip ? 'No other alerts.' : 'No source address.'} />
       <RelatedList title={`Same destination${alert.dst_ip ? ` ${alert.dst_ip}` : ''}`} items={r.same_destination} empty={alert.dst_ip ? 'No other alerts.' : 'No destination address.'} />
       <RelatedList

@@ -14,7 +14,7 @@ import { ipFilterError, techniqueError } from './ip.js';
 
 const COMMIT_DELAY_MS = 350;
 
-type FieldKey = 'src_ip' | 'dst_ip' | 'technique' | 'assignee';
+type FieldKey = 'src_ip' | 'dst_ip' | 'host' | 'technique' | 'assignee';
 
 interface FilterFieldProps {
   field: FieldKey;
@@ -259,6 +259,7 @@ export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement
           </select>
         </label>
         {filter.range === 'custom' ? <CustomRange /> : null}
+        <FilterField field="host" label="Host (agent, sensor or address)" placeholder="Host" className="w-host" />
         <FilterField field="src_ip" label="Source IP or CIDR" placeholder="Src IP / CIDR" className="w-ip" validate={ipFilterError} mono />
         <FilterField field="dst_ip" label="Destination IP or CIDR" placeholder="Dst IP / CIDR" className="w-ip" validate={ipFilterError} mono />
         <FilterField field="technique" label="ATT&CK technique" placeholder="Technique" className="w-tech" validate={techniqueError} mono />

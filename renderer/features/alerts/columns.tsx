@@ -15,6 +15,7 @@ export const ALL_COLUMNS = [
   'status',
   'title',
   'source',
+  'host',
   'src',
   'dst',
   'count',
@@ -27,7 +28,7 @@ export const ALL_COLUMNS = [
 export type ColumnsCheck = Exhaustive<Exclude<ColumnKey, (typeof ALL_COLUMNS)[number]>>;
 
 /** The contract's default (used until settings load). */
-export const DEFAULT_COLUMNS: readonly ColumnKey[] = ['severity', 'priority', 'status', 'title', 'source', 'src', 'dst', 'count', 'risk', 'last_seen'];
+export const DEFAULT_COLUMNS: readonly ColumnKey[] = ['severity', 'priority', 'status', 'title', 'source', 'host', 'src', 'dst', 'count', 'risk', 'last_seen'];
 
 /** What the table shows beside an open alert detail. */
 export const COMPACT_COLUMNS: readonly ColumnKey[] = ['severity', 'status', 'title'];
@@ -47,6 +48,7 @@ export const COLUMN_DEFS: Record<ColumnKey, ColumnDef> = {
   status: { label: 'Status', track: '124px', min: 124 },
   title: { label: 'Title', track: 'minmax(220px, 1fr)', min: 220 },
   source: { label: 'Source', track: '80px', min: 80 },
+  host: { label: 'Host', track: 'minmax(112px, 150px)', min: 112 },
   src: { label: 'Src', track: 'minmax(128px, 160px)', min: 128 },
   dst: { label: 'Dst', track: 'minmax(128px, 160px)', min: 128 },
   count: { label: 'Count', track: '72px', min: 72, sort: 'count', numeric: true },
@@ -84,6 +86,18 @@ function Endpoint({ ip, port }: { ip: string | null; port: number | null }) {
   );
 }
 
+/** The alert's host: the agent's name for host alerts, else the address (tooltip: agent id, sensor). */
+function Host({ alert: a }: { alert: Alert }) {
+  if (!a.host) return <span className="faint">—</span>;
+  const agent = a.agent !== null;
+  const title = [a.host, agent && a.agent?.id ? `agent ${a.agent.id}` : null, a.sensor ? `sensor ${a.sensor}` : null].filter(Boolean).join(' · ');
+  return (
+    <span className={`ellipsis${agent ? ' host-agent' : ' mono'}`} title={title}>
+      {a.host}
+    </span>
+  );
+}
+
 function Time({ iso }: { iso: string }) {
   return (
     <time dateTime={iso} title={utcTitle(iso)} className="num">
@@ -117,6 +131,8 @@ export function CellContent({ col, alert: a }: { col: ColumnKey; alert: Alert })
           {a.source}
         </span>
       );
+    case 'host':
+      return <Host alert={a} />;
     case 'src':
       return <Endpoint ip={a.src_ip} port={a.src_port} />;
     case 'dst':

@@ -220,7 +220,7 @@ function DetectionSection() {
         section="detection"
         k="groupWindowMinutes"
         extra={minutesHint}
-        description="The same rule between the same source and destination within this window updates one alert (its count grows) instead of opening another."
+        description="The same rule between the same source and destination (for Wazuh, on the same agent) within this window of an alert's first or last occurrence updates that alert (its count grows) instead of opening another."
       />
       <h3 className="subhead set-subhead">Correlation thresholds</h3>
       <p className="set-subintro">Counted per source address over the correlation window; reaching one raises the alert.</p>
