@@ -51,6 +51,25 @@ describe('HS256 JWT verification', () => {
     expect(verifyHs256(t, 'k'.repeat(32), now + 120_000)).toMatchObject({ ok: true, claims: { sub: 'a' } });
     expect(verifyHs256(signHs256({ sub: 'a', exp: 'soon' }, 'k'), 'k', now)).toEqual({ ok: false, reason: 'malformed' });
   });
+  it('policy: exp required, lifetime bounded (from iat, or from now), audience checked', () => {
+    const now = Date.parse('2026-11-21T10:00:00Z');
+    const s = now / 1000;
+    const k = 'k'.repeat(32);
+    const policy = { requireExp: true, maxLifetimeS: 24 * 3600, audience: 'vigil-feed' };
+    const sign = (claims: Record<string, unknown>) => signHs256({ sub: 'a', aud: 'vigil-feed', ...claims }, k);
+    expect(verifyHs256(sign({}), k, now, policy)).toEqual({ ok: false, reason: 'no_exp' });
+    expect(verifyHs256(sign({}), k, now)).toMatchObject({ ok: true }); // without a policy, as RFC 7519 allows
+    expect(verifyHs256(sign({ exp: s + 3600 }), k, now, policy)).toMatchObject({ ok: true });
+    expect(verifyHs256(sign({ exp: s + 10 * 365 * 86400 }), k, now, policy)).toEqual({ ok: false, reason: 'lifetime' });
+    expect(verifyHs256(sign({ iat: s - 23 * 3600, exp: s + 3600 }), k, now, policy)).toMatchObject({ ok: true });
+    expect(verifyHs256(sign({ iat: s - 3600, exp: s + 24 * 3600 }), k, now, policy)).toEqual({ ok: false, reason: 'lifetime' });
+    // an iat in the future does not stretch the window
+    expect(verifyHs256(sign({ iat: s + 30 * 86400, exp: s + 31 * 86400 }), k, now, policy)).toEqual({ ok: false, reason: 'lifetime' });
+    expect(verifyHs256(sign({ iat: 'then', exp: s + 60 }), k, now, policy)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyHs256(sign({ exp: s + 60, aud: 'other' }), k, now, policy)).toEqual({ ok: false, reason: 'audience' });
+    expect(verifyHs256(sign({ exp: s + 60, aud: ['other', 'vigil-feed'] }), k, now, policy)).toMatchObject({ ok: true });
+    expect(verifyHs256(signHs256({ sub: 'a', exp: s + 60 }, k), k, now, policy)).toEqual({ ok: false, reason: 'audience' });
+  });
 });
 
 describe('feed building blocks', () => {
