@@ -22,7 +22,7 @@ import { EventBatch, FeedEvent, frame } from './event.js';
 import { DEFAULT_FEED_LIMITS, type FeedLimits } from './limits.js';
 import { FailureLimiter } from './rate.js';
 import { CLOSE, Session, type EventPage, type Identity, type SessionHost } from './session.js';
-import type { TlsMaterial } from './tls.js';
+import { FEED_TLS_CIPHERS, type TlsMaterial } from './tls.js';
 import type { DialectContext, DialectFactory, SetStatusAction } from './dialects/context.js';
 import { NATIVE_PATH, nativeDialect } from './dialects/native.js';
 import { AEGIS_PATH, aegisDialect } from './dialects/aegis.js';
@@ -184,7 +184,7 @@ export class FeedServer extends EventEmitter implements SessionHost {
   private makeHttpServer(extraIpsOnly: boolean): http.Server | https.Server {
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.onRequest(req, res, extraIpsOnly);
     const srv = this.opts.tls
-      ? https.createServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, minVersion: 'TLSv1.2' }, onRequest)
+      ? https.createServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, minVersion: 'TLSv1.2', ciphers: FEED_TLS_CIPHERS, honorCipherOrder: true }, onRequest)
       : http.createServer(onRequest);
     srv.headersTimeout = 10_000;
     srv.requestTimeout = 15_000;
