@@ -25,9 +25,9 @@ import { CLOSE, Session, type EventPage, type Identity, type SessionHost } from 
 import { FEED_TLS_CIPHERS, type TlsMaterial } from './tls.js';
 import type { DialectContext, DialectFactory, SetStatusAction } from './dialects/context.js';
 import { NATIVE_PATH, nativeDialect } from './dialects/native.js';
-import { AEGIS_PATH, aegisDialect } from './dialects/aegis.js';
+import { AEGIS_PATHS, aegisDialect } from './dialects/aegis.js';
 import { THREATSTREAM_PATH, ThreatStreamShared, threatStreamDialect } from './dialects/threatstream.js';
-import { BLUEWALL_PATH, IPS_PATHS, blueWallDialect, ipsDialect } from './dialects/security-alert.js';
+import { BLUEWALL_PATH, IPS_PATHS, IPS_STOCK_PATH, blueWallDialect, ipsDialect } from './dialects/security-alert.js';
 
 export const METRICS_PATH = '/api/v1/feed/metrics';
 
@@ -42,7 +42,7 @@ const FACTORIES: Record<FeedDialect, DialectFactory> = {
 /** Every path and the dialect it serves. */
 export const FEED_PATHS: ReadonlyMap<string, FeedDialect> = new Map<string, FeedDialect>([
   [NATIVE_PATH, 'native'],
-  [AEGIS_PATH, 'aegis'],
+  ...AEGIS_PATHS.map((p) => [p, 'aegis'] as [string, FeedDialect]),
   [THREATSTREAM_PATH, 'threatstream'],
   [BLUEWALL_PATH, 'bluewall'],
   ...IPS_PATHS.map((p) => [p, 'ips'] as [string, FeedDialect]),
@@ -426,10 +426,12 @@ export class FeedServer extends EventEmitter implements SessionHost {
       this.authFailed(address, 'address not allowed', dialect);
       return rejectUpgrade(socket, 403, 'Forbidden');
     }
+    // IPS's shipped client (/ws) sends no token: an allow-listed address admits it
+    const stockIps = dialect === 'ips' && pathOf(url) === IPS_STOCK_PATH && !allow.empty && allow.has(address);
     const presented = presentedToken(req, url);
     let outcome: AuthOutcome | null = null;
     if (presented) outcome = this.authenticator.check(presented.token);
-    else if (tokenless) outcome = { ok: true, identity: { kind: 'address', tokenId: null, name: `${dialect}@${address}`, role: 'viewer', expiresAt: null } };
+    else if (tokenless || stockIps) outcome = { ok: true, identity: { kind: 'address', tokenId: null, name: `${dialect}@${address}`, role: 'viewer', expiresAt: null } };
     else if (dialect !== 'ips') outcome = { ok: false, code: 4001, reason: 'missing token' };
     if (outcome?.ok && outcome.identity.kind !== 'address' && !roleAllowed(this.config, dialect, outcome.identity.role)) {
       outcome = { ok: false, code: 4003, reason: `role ${outcome.identity.role} is not allowed on this path` };

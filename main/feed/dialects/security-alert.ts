@@ -5,22 +5,36 @@ import type { DialectHandler, Session } from '../session.js';
 import type { DialectContext } from './context.js';
 
 /**
- * BlueWall (/ws/security/alerts?token=) and IPS Security Center (/api/v1/ws/security-alerts?token=,
- * /ws) share one frame: `{type:"security_alert", source, timestamp, severity, alert:{...}}` whose
- * alert carries both BlueWall's keys (wall_name, threat_level, details AS A STRING, ...) and IPS's
- * (id, rule_id, description, agent, data). Facts: reference/feed-clients.md §3, §4.
+ * BlueWall (/ws/security/alerts?token=) and IPS Security Center's API spec
+ * (/api/v1/ws/security-alerts?token=) share one frame: `{type:"security_alert", source, timestamp,
+ * severity, alert:{...}}` whose alert carries both BlueWall's keys (wall_name, threat_level, details
+ * AS A STRING, ...) and IPS's (id, rule_id, description, agent, data). Facts:
+ * reference/feed-clients.md §3, §4.
+ *
+ * IPS Security Center's SHIPPED client (ChristianUhlander/blue-core-nexus: src/config/environment.ts
+ * opens `ws://localhost:3001/ws` with no token; src/hooks/useRealTimeSecurityData.ts and
+ * src/types/security.ts read `WSMessage {type:"alert", source, data: SecurityAlert, timestamp}`) gets
+ * its own frame on /ws.
  */
 export const BLUEWALL_PATH = '/ws/security/alerts';
-export const IPS_PATHS = ['/api/v1/ws/security-alerts', '/ws'] as const;
+/** The IPS path of its shipped client (no token: an address allow-list admits it). */
+export const IPS_STOCK_PATH = '/ws';
+export const IPS_PATHS = ['/api/v1/ws/security-alerts', IPS_STOCK_PATH] as const;
 
 /** BlueWall colours low/medium/high; critical shows grey, so it is reported as high. */
 const THREAT_LEVEL: Record<Severity, 'low' | 'medium' | 'high'> = { info: 'low', low: 'low', medium: 'medium', high: 'high', critical: 'high' };
 
+/** One line about an alert (BlueWall's `details` must be a string: an object crashes its render). */
 function details(a: FeedAlert): string {
   const route = [a.src_ip ? `${a.src_ip}${a.src_port !== null ? `:${a.src_port}` : ''}` : null, a.dst_ip ? `${a.dst_ip}${a.dst_port !== null ? `:${a.dst_port}` : ''}` : null]
     .filter(Boolean)
     .join(' -> ');
   return `${a.title}${route ? ` (${route}${a.proto ? ` ${a.proto}` : ''})` : ''}; seen ${a.count}x, risk ${a.risk_score}/100, ${a.priority}, ${a.status}`;
+}
+
+/** What a status change says first, so a dashboard that lists every frame shows it as an update. */
+function statusNote(a: FeedAlert): string {
+  return `Status ${a.status}${a.assignee ? ` (assigned to ${a.assignee})` : ''} in Vigil: `;
 }
 
 function location(e: Enrichment): { location?: string; latitude?: number; longitude?: number } {
@@ -37,7 +51,26 @@ function location(e: Enrichment): { location?: string; latitude?: number; longit
   return out;
 }
 
-export function securityAlert(a: FeedAlert, e: Enrichment): Record<string, unknown> {
+/** The Wazuh-like `data` both IPS frames carry. */
+function ipsData(a: FeedAlert): Record<string, unknown> {
+  return {
+    srcip: a.src_ip,
+    srcport: a.src_port,
+    dstip: a.dst_ip,
+    dstport: a.dst_port,
+    protocol: a.proto,
+    attempts: a.count,
+    risk_score: a.risk_score,
+    priority: a.priority,
+    status: a.status,
+    threat_type: a.threat_type,
+    technique_ids: a.technique_ids,
+    first_seen: a.first_seen,
+    last_seen: a.last_seen,
+  };
+}
+
+export function securityAlert(a: FeedAlert, e: Enrichment, statusChange = false): Record<string, unknown> {
   const agent = e.agent && (e.agent.id || e.agent.name) ? { id: e.agent.id ?? null, name: e.agent.name ?? null } : { id: null, name: null };
   return {
     type: 'security_alert',
@@ -50,26 +83,12 @@ export function securityAlert(a: FeedAlert, e: Enrichment): Record<string, unkno
       rule_id: a.rule_id,
       description: a.title,
       agent,
-      data: {
-        srcip: a.src_ip,
-        srcport: a.src_port,
-        dstip: a.dst_ip,
-        dstport: a.dst_port,
-        protocol: a.proto,
-        attempts: a.count,
-        risk_score: a.risk_score,
-        priority: a.priority,
-        status: a.status,
-        threat_type: a.threat_type,
-        technique_ids: a.technique_ids,
-        first_seen: a.first_seen,
-        last_seen: a.last_seen,
-      },
+      data: ipsData(a),
       // BlueWall
       alert_id: `vigil-${a.id}`,
       wall_name: `Vigil (${a.source})`,
       threat_level: THREAT_LEVEL[a.severity],
-      details: details(a),
+      details: `${statusChange ? statusNote(a) : ''}${details(a)}`,
       ...location(e),
       source_wall: 'vigil',
       alert_type: a.threat_type,
@@ -81,8 +100,49 @@ export function securityAlert(a: FeedAlert, e: Enrichment): Record<string, unkno
   };
 }
 
+/** Wazuh-style rule levels for the IPS client, which maps >=12 critical, >=8 high, >=5 medium. */
+const RULE_LEVEL: Record<Severity, number> = { info: 2, low: 4, medium: 7, high: 10, critical: 12 };
+
+/**
+ * The shipped IPS client's `{type:"alert", source, data: SecurityAlert, timestamp}`: it prepends
+ * `data` to its list, toasts critical/high ones (`['critical','high'].includes(alert.severity)`:
+ * lower case), and marks one acknowledged by `alert.id`.
+ */
+export function ipsStockAlert(a: FeedAlert, e: Enrichment, at: string): Record<string, unknown> {
+  const agent = e.agent && (e.agent.id || e.agent.name) ? e.agent : null;
+  return {
+    type: 'alert',
+    source: a.source,
+    timestamp: at,
+    data: {
+      id: String(a.id),
+      source: a.source,
+      timestamp: a.last_seen,
+      severity: a.severity,
+      title: a.title,
+      description: details(a),
+      ...(agent?.id ? { agentId: agent.id } : {}),
+      ...(agent?.name ? { agentName: agent.name } : {}),
+      rule: { id: a.rule_id ?? a.threat_type, description: a.title, level: RULE_LEVEL[a.severity] },
+      data: ipsData(a),
+      status: a.status,
+      acknowledged: a.status !== 'NEW',
+      ...(a.assignee ? { assignedTo: a.assignee } : {}),
+    },
+  };
+}
+
+/** Alert creations and status changes (count updates are the native protocol's). */
+const carried = (ev: FeedEvent) => ev.kind === 'new' || ev.kind === 'status';
+
 function securityFrame(ev: FeedEvent): readonly Buffer[] {
-  return ev.render('security_alert', () => [frame(securityAlert(ev.alert, ev.enrichment))]);
+  if (!carried(ev)) return [];
+  return ev.render('security_alert', () => [frame(securityAlert(ev.alert, ev.enrichment, ev.kind === 'status'))]);
+}
+
+function ipsStockFrame(ev: FeedEvent): readonly Buffer[] {
+  if (!carried(ev)) return [];
+  return ev.render('ips_alert', () => [frame(ipsStockAlert(ev.alert, ev.enrichment, ev.ts))]);
 }
 
 export function blueWallDialect(session: Session, ctx: DialectContext): DialectHandler {
@@ -109,9 +169,7 @@ export function blueWallDialect(session: Session, ctx: DialectContext): DialectH
       // BlueWall's client never sends pongs; liveness rides on protocol pings, so nothing is required
       if (type === 'ping') session.sendJson({ type: 'pong', client_id: session.id, timestamp: epoch() });
     },
-    frames(ev) {
-      return ev.kind === 'new' ? securityFrame(ev) : [];
-    },
+    frames: securityFrame,
     sharedKey: () => 'security_alert',
   };
 }
@@ -147,6 +205,9 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
   let sub: IpsSubscription = { sources: null, severities: null, agents: null };
   let authTimer: NodeJS.Timeout | null = null;
   const now = () => new Date().toISOString();
+  const stock = session.url.pathname.replace(/\/$/, '') === IPS_STOCK_PATH;
+  const render = stock ? ipsStockFrame : securityFrame;
+  const sharedKey = stock ? 'ips_alert' : 'security_alert';
 
   const start = () => {
     session.goLive(ctx.headSeq());
@@ -206,7 +267,6 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
       }
     },
     frames(ev) {
-      if (ev.kind !== 'new') return [];
       const a = ev.alert;
       if (sub.sources && !sub.sources.has(a.source.toLowerCase())) return [];
       if (sub.severities && !sub.severities.has(a.severity)) return [];
@@ -214,9 +274,9 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
         const id = ev.enrichment.agent?.id;
         if (!id || !sub.agents.has(id)) return [];
       }
-      return securityFrame(ev);
+      return render(ev);
     },
-    sharedKey: () => (sub.sources === null && sub.severities === null && sub.agents === null ? 'security_alert' : null),
+    sharedKey: () => (sub.sources === null && sub.severities === null && sub.agents === null ? sharedKey : null),
     laggingFrame() {
       return frame({ type: 'lagging', timestamp: now(), message: 'this client fell behind and is being disconnected (1013)' });
     },
