@@ -21,7 +21,7 @@ describe('feed: the dashboards, as their own client code sees it', () => {
   it('Aegis (useWebSocketAlerts on /ws/detection/live + LiveAlertsPage): every severity filter shows its alerts, and a status change replaces the alert', async () => {
     // issue 8 item 17: the hook moved to /ws/detection/live, and the page filters on lower-case
     // severities, so 0 of 84 rows were shown with any filter
-    h = await startFeed({ limits: { aegisBacklog: 0 } });
+    h = await startFeed({ patch: { ...ALL_DIALECTS, max_per_address: 1000 }, limits: { aegisBacklog: 0 } });
     const tab = new AegisTab(`ws://127.0.0.1:${h.port}`, { timeScale: 0.02 }).start();
     stops.push(() => tab.stop());
     await until(() => tab.openSockets > 0, 3000, 'the tab to connect');

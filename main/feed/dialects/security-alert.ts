@@ -203,27 +203,15 @@ function subscriptionOf(msg: Record<string, unknown>): { sub: IpsSubscription; c
 
 export function ipsDialect(session: Session, ctx: DialectContext): DialectHandler {
   let sub: IpsSubscription = { sources: null, severities: null, agents: null };
-  let authTimer: NodeJS.Timeout | null = null;
   const now = () => new Date().toISOString();
   const stock = session.url.pathname.replace(/\/$/, '') === IPS_STOCK_PATH;
   const render = stock ? ipsStockFrame : securityFrame;
   const sharedKey = stock ? 'ips_alert' : 'security_alert';
 
-  const start = () => {
-    session.goLive(ctx.headSeq());
-  };
-
   return {
     open() {
-      if (session.identity) {
-        start();
-        return;
-      }
-      // no token in the URL: the first message must carry it
-      authTimer = setTimeout(() => {
-        if (session.state === 'authenticating') session.close(4001, 'a token is required (in the URL or the first message)');
-      }, ctx.limits.authTimeoutMs);
-      authTimer.unref();
+      // without a token in the URL the first message must carry it (the server keeps the deadline)
+      if (session.identity) session.goLive(ctx.headSeq());
     },
     message(text) {
       let msg: Record<string, unknown> | null = null;
@@ -235,16 +223,9 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
       }
       if (session.state === 'authenticating') {
         const token = typeof msg?.['token'] === 'string' ? (msg['token'] as string) : null;
-        if (authTimer) clearTimeout(authTimer);
-        const r = token ? ctx.authenticateLate(session, token) : ({ ok: false, code: 4001, reason: 'missing token' } as const);
-        if (!r.ok) {
-          session.close(r.code, r.code === 4003 ? 'role not allowed' : 'a valid token is required');
-          return;
-        }
-        session.identity = r.identity;
-        ctx.authenticated(session);
-        session.sendJson({ type: 'authenticated', timestamp: now(), user: r.identity.name, role: r.identity.role });
-        start();
+        if (!ctx.authenticateLate(session, token)) return;
+        session.sendJson({ type: 'authenticated', timestamp: now(), user: session.identity!.name, role: session.identity!.role });
+        session.goLive(ctx.headSeq());
         return;
       }
       if (!msg) return;
@@ -279,9 +260,6 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
     sharedKey: () => (sub.sources === null && sub.severities === null && sub.agents === null ? sharedKey : null),
     laggingFrame() {
       return frame({ type: 'lagging', timestamp: now(), message: 'this client fell behind and is being disconnected (1013)' });
-    },
-    dispose() {
-      if (authTimer) clearTimeout(authTimer);
     },
   };
 }
