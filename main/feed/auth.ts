@@ -83,6 +83,11 @@ export function credentialKey(token: string): string {
   return `c:${crypto.createHash('sha256').update(token, 'utf8').digest('base64url').slice(0, 22)}`;
 }
 
+/** Names one JWT secret without revealing it (sessions remember which secret admitted them). */
+function secretIdOf(secret: string | null): string | null {
+  return secret === null ? null : crypto.createHash('sha256').update(`vigil-feed-jwt\u0000${secret}`, 'utf8').digest('base64url').slice(0, 16);
+}
+
 export interface JwtSettings {
   enabled: boolean;
   roleClaim: string;
@@ -102,15 +107,35 @@ export function jwtSettings(c: FeedConfig): JwtSettings {
  * Checks feed tokens (hash lookup, constant-time compare, revocation and expiry read from SQLite
  * at every check, so a token revoked by any process is refused at once) and, when configured,
  * HS256 JWTs (secret from the OS keychain; exp required, lifetime bounded, nbf and aud honoured;
- * role claim mapped).
+ * role claim mapped). The secret can be replaced while running (rotation).
  */
 export class Authenticator {
+  private secret: string | null;
+  private currentSecretId: string | null;
+
   constructor(
     private readonly repo: FeedRepo,
     private readonly jwt: JwtSettings,
-    private readonly secret: string | null,
+    secret: string | null,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.secret = secret;
+    this.currentSecretId = secretIdOf(secret);
+  }
+
+  /** Which secret JWTs are checked against now (null: none); a digest, never the secret. */
+  get secretId(): string | null {
+    return this.currentSecretId;
+  }
+
+  /** Replaces the JWT secret; true when it changed. */
+  setSecret(secret: string | null): boolean {
+    const id = secretIdOf(secret);
+    if (id === this.currentSecretId) return false;
+    this.secret = secret;
+    this.currentSecretId = id;
+    return true;
+  }
 
   check(token: string): AuthOutcome {
     if (token.length > 8192) return { ok: false, code: 4001, reason: 'bad token' };
@@ -136,7 +161,7 @@ export class Authenticator {
       const exp = r.claims['exp'] as number; // required by the policy
       return {
         ok: true,
-        identity: { kind: 'jwt', tokenId: null, name: `jwt:${sub}`, role, expiresAt: exp * 1000, claimRole: claimRole! },
+        identity: { kind: 'jwt', tokenId: null, name: `jwt:${sub}`, role, expiresAt: exp * 1000, claimRole: claimRole!, secretId: this.currentSecretId! },
       };
     }
     return { ok: false, code: 4001, reason: 'bad token' };

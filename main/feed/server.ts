@@ -60,6 +60,11 @@ export interface FeedServerOptions {
   tls: TlsMaterial | null;
   /** The HS256 secret (from the keychain) when JWTs are accepted. */
   jwtSecret: string | null;
+  /**
+   * Reads the secret again (the keychain) when the credentials revision moves: a secret set,
+   * rotated or cleared by any process applies within tokenCheckMs plus the keychain read.
+   */
+  loadJwtSecret?: () => Promise<string | null>;
   /** How `set_status` reaches the contract's alerts.setStatus; null = refused. */
   setStatus: SetStatusAction | null;
   techniqueName?: (id: string) => string | null;
@@ -143,6 +148,7 @@ export class FeedServer extends EventEmitter implements SessionHost {
   private pendingTotal = 0;
   private shedScheduled = false;
   private tokensRev = -1;
+  private secretLoads = 0;
   private running = false;
   private changedTimer: NodeJS.Timeout | null = null;
   private pollErrorLoggedAt = 0;
@@ -655,8 +661,9 @@ export class FeedServer extends EventEmitter implements SessionHost {
   }
 
   /**
-   * Token revisions (any process) and expiry: closes sessions whose credential is no longer valid,
-   * and forgets refusals (a refused token may be valid now).
+   * The credentials revision (tokens and the JWT secret, changed by any process) and expiry: closes
+   * sessions whose credential is no longer valid, and forgets refusals (a refused credential may be
+   * valid now).
    */
   private checkTokens(): void {
     const rev = this.repo.state().tokens_rev;
@@ -664,6 +671,7 @@ export class FeedServer extends EventEmitter implements SessionHost {
       this.tokensRev = rev;
       this.limiter.clear();
       this.recheckTokens();
+      void this.reloadJwtSecret();
     }
     const t = this.now().getTime();
     for (const s of this.sessions.values()) {
@@ -683,6 +691,41 @@ export class FeedServer extends EventEmitter implements SessionHost {
         closed++;
       }
     }
+    return closed;
+  }
+
+  /** Reads the JWT secret again (another process may have set, rotated or cleared it). */
+  private async reloadJwtSecret(): Promise<void> {
+    const load = this.opts.loadJwtSecret;
+    if (!load || !this.config.jwt.enabled) return;
+    const gen = ++this.secretLoads;
+    let secret: string | null;
+    try {
+      secret = await load();
+    } catch (err) {
+      // cannot tell which secret is current: refuse JWTs rather than keep trusting an old one
+      this.logger.warn('feed: the JWT secret could not be read again; JWTs are refused', { error: err instanceof Error ? err.message : String(err) });
+      secret = null;
+    }
+    if (gen !== this.secretLoads || !this.running) return;
+    this.setJwtSecret(secret);
+  }
+
+  /**
+   * Replaces the JWT secret (null: JWTs are refused) and closes, with 4001, every session a JWT
+   * signed with another secret admitted. Returns how many were closed.
+   */
+  setJwtSecret(secret: string | null): number {
+    if (!this.authenticator.setSecret(this.config.jwt.enabled ? secret : null)) return 0;
+    const current = this.authenticator.secretId;
+    let closed = 0;
+    for (const s of this.sessions.values()) {
+      if (s.identity?.kind === 'jwt' && s.identity.secretId !== current && s.state !== 'closing') {
+        s.close(CLOSE.UNAUTHORIZED, 'the JWT secret changed; sign in again');
+        closed++;
+      }
+    }
+    this.logger.info('feed: the JWT secret changed', { closed_sessions: closed, jwt_accepted: current !== null });
     return closed;
   }
 

@@ -18,6 +18,8 @@ export interface Identity {
   expiresAt: number | null;
   /** The role as the JWT named it (BlueWall shows it). */
   claimRole?: string;
+  /** Which JWT secret admitted it (a digest): a rotated secret closes the sessions of the old one. */
+  secretId?: string;
 }
 
 export type SessionState = FeedClient['state'];

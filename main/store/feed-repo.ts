@@ -186,8 +186,18 @@ export class FeedRepo {
 
   // ---------- state, config ----------
 
+  /**
+   * `tokens_rev` is the credentials revision: every token change AND every change of the JWT secret
+   * (which itself lives in the OS keychain, never here) moves it, so each running feed re-checks
+   * its sessions within a fraction of a second.
+   */
   state(): { tokens_rev: number; config_rev: number } {
     return this.stateStmt.get() ?? { tokens_rev: 0, config_rev: 0 };
+  }
+
+  /** Moves the credentials revision (the JWT secret was set, rotated or cleared). */
+  bumpCredentials(): void {
+    this.db.prepare('UPDATE feed_state SET tokens_rev = tokens_rev + 1 WHERE id = 1').run();
   }
 
   /** The stored configuration; defaults when none was saved or it no longer validates. */

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signHs256 } from '../../main/feed/jwt.js';
 import { sampleAlert } from '../helpers/services.js';
 import { AegisTab, BlueWallDashboard } from './feed-real-clients.js';
-import { ALL_DIALECTS, TestClient, startFeed, until, type Harness } from './feed-harness.js';
+import { ALL_DIALECTS, TestClient, otherProcess, startFeed, until, type Harness } from './feed-harness.js';
 
 const WS = '/ws/v1/alerts';
 let h: Harness | undefined;
@@ -138,6 +138,38 @@ describe('feed security regressions', () => {
     await other.type('hello');
     expect(conns.slice(2).every((c) => c.closed === null)).toBe(true);
     for (const c of [...conns, other]) c.close();
+  });
+
+  it('regression: a rotated JWT secret closes old sessions within seconds', async () => {
+    // issue 15 item 1: `vigil feed config --clear-jwt-secret` (or a rotation) in another process did
+    // not reach a running `vigil feed serve`: old JWTs kept working
+    const oldSecret = 'o'.repeat(40);
+    const newSecret = 'n'.repeat(40);
+    h = await startFeed({ jwtSecret: oldSecret, patch: { ...ALL_DIALECTS, jwt: { enabled: true } }, limits: { tokenCheckMs: 100 } });
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const jwt = (secret: string, sub: string) => signHs256({ sub, role: 'admin', exp }, secret);
+    const before = await TestClient.connect(h.url(WS), { headers: { Authorization: `Bearer ${jwt(oldSecret, 'carol')}` } });
+    await before.type('hello');
+    const viaToken = await TestClient.connect(h.url(WS, { token: h.token().secret }));
+    await viaToken.type('hello');
+
+    const cli = await otherProcess(h);
+    cleanups.push(() => cli.close());
+    await cli.feed.configure({ patch: {}, jwt_secret: newSecret }, 'ana');
+    expect(await before.waitClose(3000)).toMatchObject({ code: 4001, reason: expect.stringContaining('JWT secret changed') });
+    await expect(TestClient.connect(h.url(WS), { headers: { Authorization: `Bearer ${jwt(oldSecret, 'carol')}` } })).rejects.toMatchObject({ status: 401 });
+    const after = await TestClient.connect(h.url(WS), { headers: { Authorization: `Bearer ${jwt(newSecret, 'dave')}` } });
+    await after.type('hello');
+
+    // clearing the secret refuses every JWT and closes their sessions; feed tokens are not affected
+    await cli.feed.configure({ patch: {}, clear_jwt_secret: true }, 'ana');
+    expect((await after.waitClose(3000)).code).toBe(4001);
+    await expect(TestClient.connect(h.url(WS), { headers: { Authorization: `Bearer ${jwt(newSecret, 'dave')}` } })).rejects.toMatchObject({ status: 401 });
+    expect(viaToken.closed).toBeNull();
+    // the secret itself never reached SQLite
+    const rows = JSON.stringify(h.services.db.prepare('SELECT * FROM feed_state, feed_config').all());
+    expect(rows).not.toContain(newSecret);
+    viaToken.close();
   });
 
   it('regression: a JWT without exp, or living longer than the maximum, is refused; the audience is checked when set', async () => {
