@@ -226,6 +226,9 @@ export const FeedClient = z.object({
 });
 export type FeedClient = z.infer<typeof FeedClient>;
 
+/** Most clients a feed process publishes for `vigil feed status` (the rest are counted in totals). */
+export const FEED_PUBLISHED_CLIENTS = 2000;
+
 export const FeedTotals = z.object({
   connections_total: z.number().int(),
   connections_active: z.number().int(),
@@ -260,6 +263,8 @@ export const FeedProcess = z.object({
   updated_at: z.string(),
   listening: FeedListening,
   totals: FeedTotals,
+  /** Its connected clients (oldest first; at most FEED_PUBLISHED_CLIENTS of them). */
+  clients: z.array(FeedClient).default([]),
 });
 export type FeedProcess = z.infer<typeof FeedProcess>;
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
+  FEED_PUBLISHED_CLIENTS,
   TOKENLESS_DIALECTS,
   type FeedClient,
   type FeedConfig,
@@ -759,7 +760,7 @@ export class FeedServer extends EventEmitter implements SessionHost {
   private publish(): void {
     if (!this.opts.processName || !this.listeningInfo) return;
     try {
-      this.repo.publishRuntime(this.opts.processName, { listening: this.listeningInfo, totals: this.totals() });
+      this.repo.publishRuntime(this.opts.processName, { listening: this.listeningInfo, totals: this.totals(), clients: this.clients().slice(0, FEED_PUBLISHED_CLIENTS) });
     } catch (err) {
       this.logger.warn('feed: publishing figures failed', { error: err instanceof Error ? err.message : String(err) });
     }

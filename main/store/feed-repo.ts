@@ -305,13 +305,18 @@ export class FeedRepo {
 
   // ---------- runtime figures ----------
 
+  /** Publishes one feed server's figures and clients; rows of processes silent for an hour go. */
   publishRuntime(process: string, status: Omit<FeedProcess, 'process' | 'updated_at'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO feed_runtime (process, updated_at, status) VALUES (?, ?, ?)
-         ON CONFLICT (process) DO UPDATE SET updated_at = excluded.updated_at, status = excluded.status`,
-      )
-      .run(process, this.now().toISOString(), JSON.stringify(status));
+    const now = this.now();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO feed_runtime (process, updated_at, status) VALUES (?, ?, ?)
+           ON CONFLICT (process) DO UPDATE SET updated_at = excluded.updated_at, status = excluded.status`,
+        )
+        .run(process, now.toISOString(), JSON.stringify(status));
+      this.db.prepare('DELETE FROM feed_runtime WHERE updated_at < ?').run(new Date(now.getTime() - 3_600_000).toISOString());
+    })();
   }
 
   removeRuntime(process: string): void {

@@ -10,6 +10,7 @@ import {
   feedChannels,
   type FeedChannelName,
   type FeedConfigPatch,
+  type FeedClient,
   type FeedDialect,
   type FeedResponse,
   type FeedStatus,
@@ -33,7 +34,7 @@ live over WebSocket (protocol: docs/feed-protocol.md).
   token create --name N --role viewer|analyst [--expires 30d] [--json]
   token list [--all] [--json]
   token revoke ID | --name N [--json]
-  status [--json]                               configuration, tokens and running feed servers
+  status [--json]                               configuration, tokens, running feed servers and their clients
   config [options] [--json]                     change the saved configuration
 
 Run "vigil feed <command> --help" for the options of a command.`;
@@ -93,7 +94,9 @@ ${DATA_DIR_HELP}
 const statusHelp = `Usage: vigil feed status [--json]
 
 Shows the saved feed configuration, the tokens, and every running feed server on this data
-directory (address, TLS fingerprint, clients, alerts sent).
+directory (desktop app, vigil serve, vigil feed serve): its address, TLS fingerprint and figures,
+and each connected client (address, dialect, token, since, queue), with the addresses holding the
+most connections first. Servers publish this every 2 s; a stopped one drops out within 15 s.
 
 Options:
   --json         print one JSON object
@@ -191,6 +194,35 @@ function printTokens(tokens: FeedToken[]): void {
       t.last_used_addr ?? '-',
     ]),
   ]);
+}
+
+function ago(iso: string): string {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172_800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
+}
+
+/** One process's clients: the addresses holding the most first, then one row per connection. */
+function printClients(clients: FeedClient[], active: number): void {
+  if (clients.length === 0) return;
+  const perAddress = new Map<string, number>();
+  for (const c of clients) perAddress.set(c.address, (perAddress.get(c.address) ?? 0) + 1);
+  const top = [...perAddress].sort((a, b) => b[1] - a[1]);
+  printLine(`  by address: ${top.slice(0, 5).map(([a, n]) => `${a} ${n}`).join(', ')}${top.length > 5 ? `, ${top.length - 5} more` : ''}`);
+  const rank = new Map(top.map(([a], i) => [a, i]));
+  const rows = [...clients].sort((a, b) => rank.get(a.address)! - rank.get(b.address)! || a.connected_since.localeCompare(b.connected_since));
+  printTable([
+    ['  ADDRESS', 'DIALECT', 'TOKEN', 'STATE', 'SINCE', 'QUEUE', 'SENT'],
+    ...rows.map((c) => [
+      `  ${c.address}`,
+      c.dialect,
+      c.token_name,
+      c.state,
+      `${c.connected_since.slice(0, 19).replace('T', ' ')} (${ago(c.connected_since)})`,
+      `${c.queue_depth} msg / ${c.queue_bytes} B`,
+      `${c.alerts_sent} alerts`,
+    ]),
+  ]);
+  if (active > clients.length) printLine(`  (${active - clients.length} more not listed)`);
 }
 
 function describeConfig(st: FeedStatus): string[] {
@@ -429,8 +461,9 @@ export async function feedCommand(argv: string[]): Promise<number> {
       printLine(
         `${p.process}: ${p.listening.url}${p.listening.fingerprint256 ? ` (SHA-256 ${p.listening.fingerprint256})` : ''}; ` +
           `${p.totals.connections_active} client(s), ${p.totals.connections_total} connections, ${p.totals.alerts_sent} alerts sent, ` +
-          `${p.totals.auth_failures} auth failures, ${p.totals.dropped_lagging} dropped lagging, up ${p.totals.uptime_s} s`,
+          `${p.totals.auth_failures} auth failures, ${p.totals.dropped_lagging} dropped lagging, ${p.totals.dropped_superseded} closed over a cap, up ${p.totals.uptime_s} s`,
       );
+      printClients(p.clients, p.totals.connections_active);
     }
     return 0;
   } finally {
