@@ -94,7 +94,7 @@ describe.skipIf(!built)('vigil feed (CLI)', () => {
     expect(vigilFeed(['bogus'], dir).code).toBe(2);
   }, 120_000);
 
-  it('status lists the clients of every running feed, busiest addresses first', async () => {
+  it('status lists the clients of every running feed, busiest addresses first; config sets the caps and the JWT policy', async () => {
     h = await startFeed({ patch: { ...ALL_DIALECTS, dialects: { ...ALL_DIALECTS.dialects, aegis: { enabled: true, allow: ['127.0.0.0/8'] } } } });
     const dir = h.dir;
     // issue 8 item 21: who holds the sockets, whichever process runs the feed
@@ -112,6 +112,12 @@ describe.skipIf(!built)('vigil feed (CLI)', () => {
     expect(text).toMatch(/127\.0\.0\.2\s+aegis\s+aegis@127\.0\.0\.2\s+live/);
     expect(text).toMatch(/127\.0\.0\.1\s+native\s+mate\s+live/);
     for (const c of [...held, mate]) c.close();
+
+    const limits = vigilFeed(['config', '--max-per-address', '5', '--max-per-token', '3', '--jwt-max-lifetime', '7d', '--jwt-audience', 'soc', '--json'], dir);
+    expect(JSON.parse(limits.stdout)).toMatchObject({ max_per_address: 5, max_per_token: 3, jwt: { max_lifetime_hours: 168, audience: 'soc' } });
+    expect(vigilFeed(['config', '--jwt-max-lifetime', '2y'], dir).code).toBe(2);
+    expect(JSON.parse(vigilFeed(['config', '--jwt-audience', 'none', '--json'], dir).stdout).jwt.audience).toBeNull();
+    expect(vigilFeed(['config'], dir).stdout).toMatch(/at most 1000 clients, 5 per address, 3 per token/);
   }, 120_000);
 
   it('serve runs a feed in the foreground and prints where', async () => {

@@ -121,7 +121,13 @@ Options:
   --jwt on|off                 accept HS256 JWTs (role claim mapped to viewer/analyst)
   --jwt-secret-stdin           read the JWT secret from stdin into the OS keychain
   --clear-jwt-secret           remove the JWT secret from the keychain
-  --max-clients N              most simultaneous connections
+                               (running feeds close the sessions of the old secret within a second)
+  --jwt-max-lifetime D         longest JWT lifetime accepted: 12h, 7d (default 24h; exp is required)
+  --jwt-audience AUD|none      require this "aud" in JWTs (none: no audience check)
+  --max-clients N              most simultaneous authenticated connections
+  --max-per-address N          most connections from one address (default 64); a new one closes the
+                               oldest
+  --max-per-token N            most connections with one token or JWT subject (default 32)
   --json                       print the resulting status as JSON
 ${DATA_DIR_HELP}
   -h, --help                   show this help`;
@@ -165,14 +171,19 @@ async function call<C extends FeedChannelName>(handlers: FeedHandlers, channel: 
   }
 }
 
+/** "30d" → hours, between 1 hour and `maxHours`. */
+function parseDuration(flag: string, value: string, maxHours: number): number {
+  const m = /^(\d{1,5})([hdw])$/.exec(value.trim());
+  if (!m) throw new UsageError(`${flag} must look like 12h, 30d or 8w, got "${value}"`, 'feed');
+  const n = Number(m[1]) * (m[2] === 'h' ? 1 : m[2] === 'd' ? 24 : 168);
+  if (n < 1 || n > maxHours) throw new UsageError(`${flag} must be between 1 hour and ${maxHours >= 24 * 365 ? `${Math.floor(maxHours / (24 * 365))} year(s)` : `${maxHours} hours`}`, 'feed');
+  return n;
+}
+
 /** "30d" → hours. */
 export function parseExpiry(value: string | undefined): number | undefined {
   if (value === undefined || value === 'never') return undefined;
-  const m = /^(\d{1,5})([hdw])$/.exec(value.trim());
-  if (!m) throw new UsageError(`--expires must look like 12h, 30d or 8w, got "${value}"`, 'feed');
-  const n = Number(m[1]) * (m[2] === 'h' ? 1 : m[2] === 'd' ? 24 : 168);
-  if (n < 1 || n > 24 * 3650) throw new UsageError('--expires must be between 1 hour and 10 years', 'feed');
-  return n;
+  return parseDuration('--expires', value, 24 * 3650);
 }
 
 function printTokens(tokens: FeedToken[]): void {
@@ -233,7 +244,8 @@ function describeConfig(st: FeedStatus): string[] {
     return `${d} ${paths}${allow.length ? ` (from ${allow.join(', ')})` : ''}`;
   });
   return [
-    `feed: ${c.enabled ? 'enabled' : 'disabled'} in the desktop app and vigil serve; ${c.host}:${c.port}, TLS ${c.tls.mode}${c.tls.mode === 'custom' ? ` (${c.tls.cert_path})` : ''}, JWT ${c.jwt.enabled ? (st.jwt_secret_set ? 'on' : 'on but no secret set') : 'off'}, at most ${c.max_clients} clients`,
+    `feed: ${c.enabled ? 'enabled' : 'disabled'} in the desktop app and vigil serve; ${c.host}:${c.port}, TLS ${c.tls.mode}${c.tls.mode === 'custom' ? ` (${c.tls.cert_path})` : ''}, JWT ${c.jwt.enabled ? `${st.jwt_secret_set ? 'on' : 'on but no secret set'} (at most ${c.jwt.max_lifetime_hours} h${c.jwt.audience ? `, audience ${c.jwt.audience}` : ''})` : 'off'}`,
+    `limits: at most ${c.max_clients} clients, ${c.max_per_address} per address, ${c.max_per_token} per token (the oldest is closed to make room)`,
     `paths: ${dialects.length ? dialects.join('; ') : 'none enabled'}${c.dialects.ips.enabled && c.dialects.ips.port !== null ? `; ips also on port ${c.dialects.ips.port}` : ''}`,
   ];
 }
@@ -317,8 +329,23 @@ function configPatch(args: Parsed): FeedConfigPatch {
     if (jwt !== 'on' && jwt !== 'off') throw new UsageError('--jwt takes on or off', 'feed');
     patch.jwt = { enabled: jwt === 'on' };
   }
-  const maxClients = intOption('feed', 'max-clients', args.str('max-clients'), 1, 10_000);
-  if (maxClients !== undefined) patch.max_clients = maxClients;
+  const lifetime = args.str('jwt-max-lifetime');
+  const audience = args.str('jwt-audience');
+  if (lifetime !== undefined || audience !== undefined) {
+    patch.jwt = {
+      ...patch.jwt,
+      ...(lifetime !== undefined ? { max_lifetime_hours: parseDuration('--jwt-max-lifetime', lifetime, 24 * 366) } : {}),
+      ...(audience !== undefined ? { audience: audience === 'none' ? null : audience } : {}),
+    };
+  }
+  for (const [flag, key] of [
+    ['max-clients', 'max_clients'],
+    ['max-per-address', 'max_per_address'],
+    ['max-per-token', 'max_per_token'],
+  ] as const) {
+    const n = intOption('feed', flag, args.str(flag), 1, 10_000);
+    if (n !== undefined) patch[key] = n;
+  }
   return patch;
 }
 
@@ -348,6 +375,10 @@ export async function feedCommand(argv: string[]): Promise<number> {
       'jwt-secret-stdin': { type: 'boolean' },
       'clear-jwt-secret': { type: 'boolean' },
       'max-clients': { type: 'string' },
+      'max-per-address': { type: 'string' },
+      'max-per-token': { type: 'string' },
+      'jwt-max-lifetime': { type: 'string' },
+      'jwt-audience': { type: 'string' },
       'data-dir': { type: 'string' },
     },
     true,
