@@ -11,13 +11,16 @@ const insert = insertDetailed;
 
 describe('feed: dashboard dialects', () => {
   it('Aegis /ws/detection/live and /ws/alerts: a bare alert per frame with lower-case severity; backlog then live; status changes by id; never closed', async () => {
-    h = await startFeed();
+    h = await startFeed({ patch: { ...ALL_DIALECTS, dialects: { ...ALL_DIALECTS.dialects, aegis: { enabled: true, allow: ['127.0.0.0/8'] } } } });
     const old = insert(h, { title: 'old one', severity: 'medium' });
-    const legacy = await TestClient.connect(h.url('/ws/alerts'));
+    const legacy = await TestClient.connect(h.url('/ws/alerts'), { localAddress: '127.0.0.3' });
     const c = await TestClient.connect(h.url('/ws/detection/live'));
     const first = await c.next((f) => f.id === `vigil-${old}`);
     expect(first).toMatchObject({ severity: 'medium', status: 'NEW', attack_type: 'BRUTE_FORCE', description: 'old one' });
     expect(await legacy.next((f) => f.id === `vigil-${old}`)).toEqual(first);
+    // another socket of an address that has one open gets no backlog (the leaking hook re-renders,
+    // hence reconnects, on every frame)
+    const again = await TestClient.connect(h.url('/ws/detection/live'));
     const id = insert(h, { severity: 'critical', dst_port: 21, proto: 'TCP', title: 'ftp brute force', technique_ids: ['T1110'] });
     const f = await c.next((x) => x.id === `vigil-${id}`);
     expect(f).toEqual({
@@ -49,10 +52,13 @@ describe('feed: dashboard dialects', () => {
     c.send({ type: 'ping' });
     const m2 = insert(h, { title: 'marker 2' });
     await c.next((x) => x.id === `vigil-${m2}`);
+    await again.next((x) => x.id === `vigil-${m2}`);
+    expect(again.frames.some((x) => x.id === `vigil-${old}`)).toBe(false);
     expect(c.frames.every((x) => typeof x.id === 'string' && ['low', 'medium', 'high', 'critical'].includes(x.severity))).toBe(true);
     expect(c.closed).toBeNull();
     c.close();
     legacy.close();
+    again.close();
   });
 
   it('Aegis and ThreatStream refuse addresses outside their allow-list before the upgrade', async () => {

@@ -78,7 +78,11 @@ export function aegisDialect(session: Session, ctx: DialectContext): DialectHand
   return {
     open() {
       const head = Math.max(ctx.headSeq(), ctx.repo.headSeq());
-      const backlog = ctx.limits.aegisBacklog > 0 ? ctx.repo.recentAlerts(ctx.limits.aegisBacklog).reverse() : [];
+      // The backlog goes to the first connection of an address only: every frame re-renders the
+      // page and its hook opens another socket per render, so a backlog per reconnect feeds the leak
+      // (and the page, which keeps alerts by id, already has them).
+      const first = ![...ctx.sessionsOf('aegis')].some((s) => s !== session && s.address === session.address && s.open);
+      const backlog = first && ctx.limits.aegisBacklog > 0 ? ctx.repo.recentAlerts(ctx.limits.aegisBacklog).reverse() : [];
       if (backlog.length) session.send(backlog.map((a) => frame(aegisAlert(a))), backlog.length);
       session.goLive(head);
     },
