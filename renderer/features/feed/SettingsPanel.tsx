@@ -182,7 +182,7 @@ function DialectRow({ d }: { d: FeedDialect }) {
         </Field>
       ) : dd.enabled && !tokenless ? (
         <button type="button" className="link-button feed-dialect-more" onClick={() => setLimit(true)}>
-          Limit to some addresses…
+          {d === 'ips' ? 'List addresses (its shipped client on /ws needs one)…' : 'Limit to some addresses…'}
         </button>
       ) : null}
       {d === 'ips' && dd.enabled ? (

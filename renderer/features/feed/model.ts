@@ -58,7 +58,7 @@ export const DIALECTS: Record<FeedDialect, DialectInfo> = {
     label: 'IPS Security Center',
     paths: ['/api/v1/ws/security-alerts?token=', '/ws'],
     otherPaths: ['shipped client'],
-    auth: 'Token appended to ?token= or sent in the first message; its shipped client (/ws) sends none, so list its host below',
+    auth: 'Token appended to ?token= or sent in the first message; its shipped client (/ws) sends none: list its host',
     description: 'security_alert frames with subscribe filters; {type:"alert"} frames on /ws, acknowledged following Vigil.',
   },
 };
