@@ -161,10 +161,17 @@ describe('feed security regressions', () => {
     const after = await TestClient.connect(h.url(WS), { headers: { Authorization: `Bearer ${jwt(newSecret, 'dave')}` } });
     await after.type('hello');
 
+    // in the process that runs the feed it applies at once, without a restart
+    const third = 't'.repeat(40);
+    await h.feed.configure({ patch: {}, jwt_secret: third }, 'ana');
+    expect((await after.waitClose(1000)).code).toBe(4001);
+    const latest = await TestClient.connect(h.url(WS), { headers: { Authorization: `Bearer ${jwt(third, 'erin')}` } });
+    await latest.type('hello');
+
     // clearing the secret refuses every JWT and closes their sessions; feed tokens are not affected
     await cli.feed.configure({ patch: {}, clear_jwt_secret: true }, 'ana');
-    expect((await after.waitClose(3000)).code).toBe(4001);
-    await expect(TestClient.connect(h.url(WS), { headers: { Authorization: `Bearer ${jwt(newSecret, 'dave')}` } })).rejects.toMatchObject({ status: 401 });
+    expect((await latest.waitClose(3000)).code).toBe(4001);
+    await expect(TestClient.connect(h.url(WS), { headers: { Authorization: `Bearer ${jwt(third, 'erin')}` } })).rejects.toMatchObject({ status: 401 });
     expect(viaToken.closed).toBeNull();
     // the secret itself never reached SQLite
     const rows = JSON.stringify(h.services.db.prepare('SELECT * FROM feed_state, feed_config').all());
