@@ -55,7 +55,9 @@ async function phaseServer(dir) {
     setStatus: null,
     processName: 'bench',
   });
-  await feed.configure({ patch: { enabled: true, host: '127.0.0.1', port: 0 } }, 'bench');
+  // every bench client comes from 127.0.0.1 with the one token: the per-address and per-token caps
+  // are raised to the client count so the bench measures the fan-out, not admission
+  await feed.configure({ patch: { enabled: true, host: '127.0.0.1', port: 0, max_per_address: 10_000, max_per_token: 10_000 } }, 'bench');
   const server = feed.feedServer;
   if (!server) throw new Error('feed did not start');
   const { secret } = feed.createToken({ name: 'bench', role: 'viewer' }, 'bench');
