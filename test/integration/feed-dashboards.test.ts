@@ -94,7 +94,7 @@ describe('feed: the dashboards, as their own client code sees it', () => {
     const dash = new IpsDashboard(`ws://127.0.0.1:${port}/ws`).connect();
     stops.push(() => dash.stop());
     await until(() => dash.openSockets === 1, 3000, 'the IPS client to connect');
-    const crit = insertDetailed(h, { source: 'wazuh', severity: 'critical', title: 'Rootkit detected' });
+    const crit = insertDetailed(h, { source: 'wazuh', severity: 'critical', title: 'Rootkit detected', agent: { id: '001', name: 'web-01' } });
     insertDetailed(h, { source: 'wazuh', severity: 'low', title: 'Login' });
     await until(() => dash.alerts.length === 2, 5000, 'both alerts');
     expect(dash.events).toEqual(['security:alert', 'security:alert']);
