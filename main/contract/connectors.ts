@@ -8,7 +8,7 @@ import { Severity } from './alerts.js';
  * (main/connectors/types.ts).
  */
 
-export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer'] as const;
+export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer', 'zap'] as const;
 export const ConnectorKind = z.enum(CONNECTOR_KINDS);
 export type ConnectorKind = z.infer<typeof ConnectorKind>;
 
@@ -109,8 +109,25 @@ export const WazuhIndexerConfig = z
   .strict();
 export type WazuhIndexerConfig = z.infer<typeof WazuhIndexerConfig>;
 
+/**
+ * OWASP ZAP's API (default http://127.0.0.1:8080). The API key comes from the keychain and goes
+ * only in the X-ZAP-API-Key header, never in a URL.
+ */
+export const ZapConfig = z
+  .object({
+    kind: z.literal('zap'),
+    ...connectorBase,
+    /** Longest wait for ZAP's passive scanner to drain its backlog before alerts are read. */
+    passiveScanTimeoutSeconds: z.number().int().min(10).max(86_400).default(600),
+    /** Alerts per request when paging with start/count. */
+    alertPageSize: z.number().int().min(1).max(10_000).default(500),
+    requestsPerMinute: z.number().int().min(1).max(100_000).default(1200),
+  })
+  .strict();
+export type ZapConfig = z.infer<typeof ZapConfig>;
+
 export const ConnectorConfig = z
-  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig])
+  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig, ZapConfig])
   .superRefine((c, ctx) => {
     if (c.trust.mode !== 'system' && !c.url.startsWith('https:'))
       ctx.addIssue({ code: 'custom', path: ['trust'], message: `trust mode "${c.trust.mode}" needs an https URL` });
