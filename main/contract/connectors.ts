@@ -8,7 +8,7 @@ import { Severity } from './alerts.js';
  * (main/connectors/types.ts).
  */
 
-export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer', 'zap'] as const;
+export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer', 'zap', 'spiderfoot'] as const;
 export const ConnectorKind = z.enum(CONNECTOR_KINDS);
 export type ConnectorKind = z.infer<typeof ConnectorKind>;
 
@@ -109,6 +109,17 @@ export const WazuhIndexerConfig = z
   .strict();
 export type WazuhIndexerConfig = z.infer<typeof WazuhIndexerConfig>;
 
+/** Is `name` an IANA time zone this runtime knows (e.g. "Europe/Paris", "UTC")? */
+function knownTimeZone(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * OWASP ZAP's API (default http://127.0.0.1:8080). The API key comes from the keychain and goes
  * only in the X-ZAP-API-Key header, never in a URL.
@@ -126,8 +137,35 @@ export const ZapConfig = z
   .strict();
 export type ZapConfig = z.infer<typeof ZapConfig>;
 
+/**
+ * SpiderFoot's web API (default http://127.0.0.1:5001). No authentication unless the server has a
+ * `passwd` file; then HTTP Digest with this user name and the password from the keychain.
+ */
+export const SpiderFootConfig = z
+  .object({
+    kind: z.literal('spiderfoot'),
+    ...connectorBase,
+    /** Digest user (SpiderFoot's passwd file); null when the server asks for no login. */
+    username: username.nullable().default(null),
+    /**
+     * SpiderFoot writes dates as the server's local wall time with no zone ("2026-12-04 20:07:31").
+     * The IANA zone of the SpiderFoot host places them in time; null reads them as UTC, and every
+     * converted time then says the zone was assumed.
+     */
+    serverTimeZone: z
+      .string()
+      .trim()
+      .max(64)
+      .refine(knownTimeZone, { message: 'not a time zone name (use an IANA name such as Europe/Paris or UTC)' })
+      .nullable()
+      .default(null),
+    requestsPerMinute: z.number().int().min(1).max(100_000).default(600),
+  })
+  .strict();
+export type SpiderFootConfig = z.infer<typeof SpiderFootConfig>;
+
 export const ConnectorConfig = z
-  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig, ZapConfig])
+  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig, ZapConfig, SpiderFootConfig])
   .superRefine((c, ctx) => {
     if (c.trust.mode !== 'system' && !c.url.startsWith('https:'))
       ctx.addIssue({ code: 'custom', path: ['trust'], message: `trust mode "${c.trust.mode}" needs an https URL` });
