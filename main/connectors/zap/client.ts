@@ -302,7 +302,7 @@ export class ZapClient {
   }
 
   /** Starts the spider at `url` (which also puts what it finds in the Sites tree); its scan id. */
-  spiderScan(url: string, opts: SpiderOptions = {}, signal?: AbortSignal): Promise<string> {
+  async spiderScan(url: string, opts: SpiderOptions = {}, signal?: AbortSignal): Promise<string> {
     return this.start('spider', url, { maxChildren: opts.maxChildren, recurse: flag(opts.recurse), contextName: opts.contextName, subtreeOnly: flag(opts.subtreeOnly) }, signal);
   }
 
@@ -310,22 +310,22 @@ export class ZapClient {
    * Starts an active scan of `url`. ZAP refuses a URL that is not in its Sites tree
    * (`url_not_found`): spider it or accessUrl it first.
    */
-  activeScan(url: string, opts: ActiveScanOptions = {}, signal?: AbortSignal): Promise<string> {
+  async activeScan(url: string, opts: ActiveScanOptions = {}, signal?: AbortSignal): Promise<string> {
     const { recurse, inScopeOnly, scanPolicyName, method, postData, contextId } = opts;
     return this.start('ascan', url, { recurse: flag(recurse), inScopeOnly: flag(inScopeOnly), scanPolicyName, method, postData, contextId }, signal);
   }
 
   /** Progress 0-100 (100 = done, also after a stop). */
-  scanStatus(kind: ZapScanKind, id: string, signal?: AbortSignal): Promise<number> {
+  async scanStatus(kind: ZapScanKind, id: string, signal?: AbortSignal): Promise<number> {
     return this.view(kind, 'status', 'status', percent, { scanId: checkScanId(id, `${kind} status`) }, signal);
   }
 
-  stopScan(kind: ZapScanKind, id: string, signal?: AbortSignal): Promise<void> {
+  async stopScan(kind: ZapScanKind, id: string, signal?: AbortSignal): Promise<void> {
     return this.okAction(kind, 'stop', { scanId: checkScanId(id, `${kind} stop`) }, signal);
   }
 
   /** URLs the spider found. */
-  spiderResults(id: string, signal?: AbortSignal): Promise<string[]> {
+  async spiderResults(id: string, signal?: AbortSignal): Promise<string[]> {
     return this.view('spider', 'results', 'results', z.array(z.string()), { scanId: checkScanId(id, 'spider results') }, signal);
   }
 
@@ -445,7 +445,7 @@ export class ZapClient {
   }
 
   /** How many alerts match (what alerts() will yield, false positives excluded). */
-  numberOfAlerts(filter: AlertFilter = {}, signal?: AbortSignal): Promise<number> {
+  async numberOfAlerts(filter: AlertFilter = {}, signal?: AbortSignal): Promise<number> {
     return this.view('alert', 'numberOfAlerts', 'numberOfAlerts', count, this.alertQuery(filter), signal);
   }
 
