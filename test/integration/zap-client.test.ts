@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../main/core/logger.js';
+import { captureLogger } from '../helpers/log-capture.js';
 import { mapFindings } from '../../main/connectors/findings.js';
 import { testConnectorConfig } from '../../main/connectors/registry.js';
 import { staticCredentials, type CredentialSource } from '../../main/connectors/types.js';
@@ -23,11 +24,6 @@ afterEach(async () => {
 });
 const current = () => sim!;
 
-function capture(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (msg: string, fields?: Record<string, unknown>) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`);
-  return { lines, info: push, warn: push, error: push };
-}
 
 async function setup(opts: ZapSimOptions = {}, extra: { key?: string; config?: Record<string, unknown>; logger?: Logger } = {}) {
   const clock = virtualClock();
@@ -272,7 +268,7 @@ describe('ZAP alert paging', () => {
   });
 
   it('an alert of the wrong shape is counted and logged, the others go on', async () => {
-    const logger = capture();
+    const logger = captureLogger();
     const { sim, client } = await setup({}, { logger });
     sim.zap.addAlerts(5);
     (sim.zap.alerts[2] as unknown as Record<string, unknown>).risk = 'Catastrophic';
@@ -286,7 +282,7 @@ describe('ZAP alert paging', () => {
 
 describe('the ZAP API key', () => {
   it('goes in the X-ZAP-API-Key header only: never in a URL, never in a log line', async () => {
-    const logger = capture();
+    const logger = captureLogger();
     const { sim, client, connector } = await setup({}, { logger });
     sim.server.faults.inject({ kind: 'status', times: 1, path: '/JSON/spider/view/status/', reply: { status: 500, body: { code: 'internal_error', message: 'Internal Error' } } });
     sim.server.faults.inject({ kind: 'reset', times: 1, path: '/JSON/pscan/' });

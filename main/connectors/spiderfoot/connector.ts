@@ -20,7 +20,8 @@ export class SpiderFootConnector extends BaseConnector<SpiderFootConfig> {
     } catch (err) {
       if (signal?.aborted) throw err;
       const f = failureOf(err);
-      if ((f.kind === 'http_error' && f.status === 404) || f.kind === 'bad_response') {
+      // SpiderFoot answers /ping with 200 whatever else is wrong: a 4xx or another body is another server
+      if ((f.kind === 'http_error' && f.status !== undefined && f.status >= 400 && f.status < 500) || f.kind === 'bad_response') {
         throw connectorFailure('wrong_product', `${this.config.url} is not SpiderFoot's web API (/ping: ${f.message}): SpiderFoot listens on port 5001 by default`, f.status ? { status: f.status } : {});
       }
       throw err;
