@@ -6,7 +6,7 @@ import { SpiderFootConnector } from '../../main/connectors/spiderfoot/connector.
 import { staticCredentials } from '../../main/connectors/types.js';
 import { rejection } from '../simulators/wazuh/assert.js';
 import { pythonWithCherryPy, startCherryPy, type CherryPyServer } from '../simulators/spiderfoot/cherrypy.js';
-import { spiderFootHarness } from '../simulators/spiderfoot/index.js';
+import { spiderFootConfig, spiderFootHarness } from '../simulators/spiderfoot/index.js';
 
 const PASSWORD = 'c0rrect-h0rse';
 
@@ -59,6 +59,20 @@ describe('SpiderFoot behind its Digest login (simulated CherryPy auth_digest)', 
     sim.sf.restart();
     expect(await client.ping()).toBe('4.0.0');
     expect(sim.sf.digestLog.map((r) => r.outcome)).toEqual(['ok', 'refused', 'ok']);
+  });
+
+  it('reads the password at each login, not for every request: a changed one is picked up', async () => {
+    const h = await spiderFootHarness({ users: { admin: PASSWORD } }, { config: { username: 'admin' } });
+    open.push(h);
+    let password = 'old-password';
+    let reads = 0;
+    const c = new SpiderFootConnector(spiderFootConfig(h.sim, { username: 'admin' }), { credentials: { get: async () => (reads++, { username: 'admin', password }) }, clock: h.clock });
+    open.push(c);
+    expect((await rejection(c.client.ping())).kind).toBe('auth_failed');
+    expect(reads).toBe(1);
+    password = PASSWORD;
+    for (let i = 0; i < 5; i++) expect(await c.client.ping()).toBe('4.0.0');
+    expect(reads).toBe(2);
   });
 
   it('a wrong password is auth_failed after one try, and the health says so', async () => {

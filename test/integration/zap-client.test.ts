@@ -281,6 +281,20 @@ describe('ZAP alert paging', () => {
 });
 
 describe('the ZAP API key', () => {
+  it('is read from the keychain once, and again after ZAP refuses it (a changed key is picked up)', async () => {
+    const { sim } = await setup({ reportPermErrors: true });
+    let key = 'old-key';
+    let reads = 0;
+    const c = new ZapConnector(zapConfig(sim), { credentials: { get: async () => (reads++, key) }, retry: { maxAttempts: 1 } });
+    open.push(c);
+    expect((await rejection(c.client.version())).kind).toBe('auth_failed');
+    key = KEY;
+    expect(await c.client.version()).toBe('2.16.1');
+    await c.client.recordsToScan();
+    await c.client.activeScans();
+    expect(reads).toBe(2);
+  });
+
   it('goes in the X-ZAP-API-Key header only: never in a URL, never in a log line', async () => {
     const logger = captureLogger();
     const { sim, client, connector } = await setup({}, { logger });

@@ -109,6 +109,8 @@ export class SpiderFootClient {
   private readonly basePath: string;
   private readonly parse: ReturnType<typeof rowParsers>;
   private typeNames: Promise<Map<string, string>> | null = null;
+  /** The user and password of the current Digest login (read from the keychain at each login). */
+  private creds: BasicCredentials | null = null;
 
   constructor(
     readonly config: SpiderFootConfig,
@@ -128,7 +130,8 @@ export class SpiderFootClient {
   }
 
   /**
-   * One request, with Digest when the server asks for it: after the first challenge every
+   * One request, with Digest when the server asks for it (the password is read from the keychain
+   * at each login, not for every request): after the first challenge every
    * request carries Authorization up front; a 401 with `stale="true"` (nonce older than 10 min)
    * or the first 401 after a cached nonce (server restarted) takes the new nonce and goes again;
    * a second plain 401 means the user name or password is wrong. Nothing is acted on before a
@@ -137,7 +140,7 @@ export class SpiderFootClient {
   private async request(method: 'GET' | 'POST', path: string, opts: { query?: Record<string, QueryValue>; form?: Record<string, string>; retry: boolean }, signal?: AbortSignal): Promise<HttpResponse> {
     const context = `${this.config.name} ${path}`;
     for (let round = 0; ; round++) {
-      const creds = this.digest.ready ? await this.credentials() : null;
+      const creds = this.digest.ready ? this.creds : null;
       const uri = `${this.basePath}${path}${encodeQuery(opts.query)}`;
       const authorization = creds ? this.digest.authorization(method, uri, creds.username, creds.password) : null;
       const res = await this.http.request({
@@ -165,15 +168,19 @@ export class SpiderFootClient {
       }
       if (round >= 2 || (round >= 1 && !challenge.stale)) {
         this.digest.reset();
+        this.creds = null;
         throw connectorFailure('auth_failed', `${this.config.name}: SpiderFoot refused the login of "${this.config.username}" (HTTP Digest, realm "${challenge.realm}"): wrong user name or password`, {
           status: 401,
         });
       }
+      // a new login: the password is read again, so a changed one is picked up
+      const login = await this.credentials();
       try {
         this.digest.accept(challenge);
       } catch (err) {
         throw connectorFailure('auth_failed', `${this.config.name}: ${(err as Error).message}`, { status: 401 });
       }
+      this.creds = login;
     }
   }
 

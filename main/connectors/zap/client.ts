@@ -199,6 +199,7 @@ export class ZapClient {
   private readonly secrets = new SecretSet();
   private readonly clock: Clock;
   private readonly log: Logger;
+  private key: Promise<string> | null = null;
 
   constructor(
     readonly config: ZapConfig,
@@ -211,21 +212,34 @@ export class ZapClient {
 
   /**
    * One API call. `retry` says whether repeating it is harmless (views, stops, accessUrl); a scan
-   * start is sent once.
+   * start is sent once. The key is read from the keychain once and again after any failure that
+   * may be a wrong key (ZAP's bad_api_key, or a connection ZAP closed), so a changed key is
+   * picked up without a restart.
    */
   private async call(component: string, type: 'view' | 'action', name: string, params: Record<string, QueryValue>, retry: boolean, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const key = await apiKeyCredential(this.deps.credentials, this.secrets, this.config.name);
+    this.key ??= apiKeyCredential(this.deps.credentials, this.secrets, this.config.name);
+    const key = this.key;
     const context = `${this.config.name} ${component}/${type}/${name}`;
-    const res = await this.http.request({
-      method: 'GET',
-      path: `/JSON/${component}/${type}/${name}/`,
-      query: params,
-      headers: { 'x-zap-api-key': key },
-      idempotent: retry,
-      expectJson: true,
-      ...(signal ? { signal } : {}),
-    });
-    if (res.status >= 400) throw this.error(res, context);
+    let res: HttpResponse;
+    try {
+      res = await this.http.request({
+        method: 'GET',
+        path: `/JSON/${component}/${type}/${name}/`,
+        query: params,
+        headers: { 'x-zap-api-key': await key },
+        idempotent: retry,
+        expectJson: true,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (err) {
+      if (this.key === key) this.key = null;
+      throw err;
+    }
+    if (res.status >= 400) {
+      const err = this.error(res, context);
+      if (err.kind === 'auth_failed' && this.key === key) this.key = null;
+      throw err;
+    }
     if (res.status !== 200 || !res.json || typeof res.json !== 'object' || Array.isArray(res.json)) {
       throw connectorFailure('bad_response', `${context}: ZAP answered HTTP ${res.status} without a JSON object`, { status: res.status });
     }
