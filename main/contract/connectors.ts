@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Severity } from './alerts.js';
 
 /**
  * Connectors to the team's security tools: their (non-secret) configurations, the result of a
@@ -7,7 +8,7 @@ import { z } from 'zod';
  * (main/connectors/types.ts).
  */
 
-export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer'] as const;
+export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer', 'zap', 'spiderfoot'] as const;
 export const ConnectorKind = z.enum(CONNECTOR_KINDS);
 export type ConnectorKind = z.infer<typeof ConnectorKind>;
 
@@ -108,8 +109,63 @@ export const WazuhIndexerConfig = z
   .strict();
 export type WazuhIndexerConfig = z.infer<typeof WazuhIndexerConfig>;
 
+/** Is `name` an IANA time zone this runtime knows (e.g. "Europe/Paris", "UTC")? */
+function knownTimeZone(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * OWASP ZAP's API (default http://127.0.0.1:8080). The API key comes from the keychain and goes
+ * only in the X-ZAP-API-Key header, never in a URL.
+ */
+export const ZapConfig = z
+  .object({
+    kind: z.literal('zap'),
+    ...connectorBase,
+    /** Longest wait for ZAP's passive scanner to drain its backlog before alerts are read. */
+    passiveScanTimeoutSeconds: z.number().int().min(10).max(86_400).default(600),
+    /** Alerts per request when paging with start/count. */
+    alertPageSize: z.number().int().min(1).max(10_000).default(500),
+    requestsPerMinute: z.number().int().min(1).max(100_000).default(1200),
+  })
+  .strict();
+export type ZapConfig = z.infer<typeof ZapConfig>;
+
+/**
+ * SpiderFoot's web API (default http://127.0.0.1:5001). No authentication unless the server has a
+ * `passwd` file; then HTTP Digest with this user name and the password from the keychain.
+ */
+export const SpiderFootConfig = z
+  .object({
+    kind: z.literal('spiderfoot'),
+    ...connectorBase,
+    /** Digest user (SpiderFoot's passwd file); null when the server asks for no login. */
+    username: username.nullable().default(null),
+    /**
+     * SpiderFoot writes dates as the server's local wall time with no zone ("2026-12-04 20:07:31").
+     * The IANA zone of the SpiderFoot host places them in time; null reads them as UTC, and every
+     * converted time then says the zone was assumed.
+     */
+    serverTimeZone: z
+      .string()
+      .trim()
+      .max(64)
+      .refine(knownTimeZone, { message: 'not a time zone name (use an IANA name such as Europe/Paris or UTC)' })
+      .nullable()
+      .default(null),
+    requestsPerMinute: z.number().int().min(1).max(100_000).default(600),
+  })
+  .strict();
+export type SpiderFootConfig = z.infer<typeof SpiderFootConfig>;
+
 export const ConnectorConfig = z
-  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig])
+  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig, ZapConfig, SpiderFootConfig])
   .superRefine((c, ctx) => {
     if (c.trust.mode !== 'system' && !c.url.startsWith('https:'))
       ctx.addIssue({ code: 'custom', path: ['trust'], message: `trust mode "${c.trust.mode}" needs an https URL` });
@@ -161,6 +217,8 @@ export const ConnectorFailure = z.object({
   status: z.number().int().optional(),
   /** The tool's own error code and remediation text (e.g. Wazuh 6001). */
   code: z.number().int().optional(),
+  /** The tool's own error code when it is a word (ZAP `url_not_found`, SpiderFoot `ERROR`). */
+  toolCode: z.string().optional(),
   remediation: z.string().optional(),
   /** How long the server asked us to wait (rate_limited). */
   retryAfterMs: z.number().int().optional(),
@@ -195,3 +253,66 @@ export const ConnectorHealth = z.object({
   details: z.record(z.string(), z.string()).default({}),
 });
 export type ConnectorHealth = z.infer<typeof ConnectorHealth>;
+
+// ---- scan findings ---------------------------------------------------------------------------
+
+/** The scanners whose results become findings. */
+export const FINDING_SOURCES = ['zap', 'gvm', 'spiderfoot'] as const;
+export const FindingSource = z.enum(FINDING_SOURCES);
+export type FindingSource = z.infer<typeof FindingSource>;
+
+/** How sure the tool is (ZAP's confidence words; GVM and SpiderFoot give a 0-100 score instead). */
+export const FINDING_CONFIDENCES = ['false_positive', 'low', 'medium', 'high', 'confirmed'] as const;
+export const FindingConfidence = z.enum(FINDING_CONFIDENCES);
+export type FindingConfidence = z.infer<typeof FindingConfidence>;
+
+const nullableText = z.string().nullable();
+
+/**
+ * One result of a scan, the same shape whichever scanner found it: a ZAP alert (web: url,
+ * method, param, evidence), a GVM result (network: host, port, NVT OID, CVSS, CVEs, QoD) or a
+ * SpiderFoot event or correlation (OSINT: the datum and its type). Fields a tool does not have
+ * are null (or empty lists); `raw` keeps the tool's own record for the detail view.
+ * Severity follows reference/connectors.md §8 per tool; `severityRaw` keeps the tool's words.
+ */
+export const ScanFinding = z.object({
+  source: FindingSource,
+  /**
+   * Identifies the same finding across imports of the same scan, so an import can be repeated
+   * without duplicates: the tool's own id where it is stable (GVM result id, SpiderFoot event
+   * hash), else a digest of the fields that make the finding (ZAP).
+   */
+  key: z.string().min(1).max(512),
+  /** The tool's rule: ZAP plugin id / alertRef, GVM NVT OID, SpiderFoot event type or correlation rule. */
+  ruleId: z.string().max(512),
+  title: z.string().max(4096),
+  severity: Severity,
+  /** The tool's own severity words or number ("Medium", "7.5", "HIGH", "40"). */
+  severityRaw: z.string().max(64),
+  confidence: FindingConfidence.nullable(),
+  /** 0-100: GVM's quality of detection, SpiderFoot's confidence. */
+  confidenceScore: z.number().int().min(0).max(100).nullable(),
+  /** CVSS base score (GVM). */
+  cvss: z.number().min(0).max(10).nullable(),
+  cves: z.array(z.string()),
+  cweId: z.number().int().positive().nullable(),
+  wascId: z.number().int().positive().nullable(),
+  /** Where it was found; every part that does not apply is null. */
+  asset: z.object({
+    url: nullableText,
+    method: nullableText,
+    param: nullableText,
+    host: nullableText,
+    port: z.number().int().min(0).max(65_535).nullable(),
+    protocol: nullableText,
+  }),
+  /** What the tool saw (ZAP evidence, SpiderFoot datum), as text for display. */
+  evidence: nullableText,
+  description: z.string(),
+  solution: nullableText,
+  references: z.array(z.string()),
+  /** When the tool last saw it (UTC ISO), when it says. */
+  observedAt: nullableText,
+  raw: z.unknown(),
+});
+export type ScanFinding = z.infer<typeof ScanFinding>;
