@@ -137,7 +137,9 @@ test('turn the feed on, create a token once, see a teammate connect, revoke it',
   await expect.poll(async () => Number((await page.getByTestId('feed-total-alerts').textContent())?.replace(/\D/g, '') ?? 0)).toBeGreaterThan(0);
 
   // The simulated P1/P2 alerts raise toasts: dismiss them for a clean screenshot.
-  for (const b of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await b.click();
+  // toasts also leave by themselves: click whichever is still there, a bounded number of times
+  const dismiss = page.getByRole('button', { name: 'Dismiss notification' });
+  for (let i = 0; i < 20 && (await dismiss.count()) > 0; i++) await dismiss.first().click({ timeout: 2000 }).catch(() => {});
   await page.screenshot({ path: screenshotPath('feed') });
 
   // Revoke (with confirmation): the open socket is closed with 4001 and the token is refused from now on.
@@ -158,7 +160,9 @@ test('turn the feed on, create a token once, see a teammate connect, revoke it',
   // Light theme of the same screen, for review.
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-  for (const b of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await b.click();
+  // toasts also leave by themselves: click whichever is still there, a bounded number of times
+  const dismiss = page.getByRole('button', { name: 'Dismiss notification' });
+  for (let i = 0; i < 20 && (await dismiss.count()) > 0; i++) await dismiss.first().click({ timeout: 2000 }).catch(() => {});
   await page.screenshot({ path: screenshotPath('feed-light') });
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
 });
