@@ -160,8 +160,6 @@ test('turn the feed on, create a token once, see a teammate connect, revoke it',
   // Light theme of the same screen, for review.
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-  // toasts also leave by themselves: click whichever is still there, a bounded number of times
-  const dismiss = page.getByRole('button', { name: 'Dismiss notification' });
   for (let i = 0; i < 20 && (await dismiss.count()) > 0; i++) await dismiss.first().click({ timeout: 2000 }).catch(() => {});
   await page.screenshot({ path: screenshotPath('feed-light') });
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
