@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Alert, AlertFilter, AlertStatus, Priority, Severity } from './alerts.js';
-import { AssumeTz, SourceStatus } from './pipeline.js';
+import { AssumeTz, EventFormat, SourceStatus } from './pipeline.js';
 
 const IsoAny = z.iso.datetime({ offset: true });
 const Range = z.object({ from: IsoAny, to: IsoAny }).strict();
@@ -119,7 +119,7 @@ export type LiveSource = z.infer<typeof LiveSource>;
 export const SourceAddRequest = z
   .object({
     path: z.string().trim().min(1).max(4096),
-    format: z.enum(['eve', 'wazuh']),
+    format: EventFormat,
     start_at: z.enum(['beginning', 'end']).default('beginning'),
     /** Time zone for timestamps written without a UTC offset (IANA name); null = refuse them. */
     assume_tz: AssumeTz.default(null),

@@ -2,6 +2,17 @@ import { z } from 'zod';
 
 const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
 
+/**
+ * The record formats Vigil reads, by name: each has one normalizer in main/pipeline/normalize/
+ * (registry.ts). A new format is a name here, its normalizer file and its registry line.
+ */
+export const EVENT_FORMATS = ['eve', 'wazuh'] as const;
+export const EventFormat = z.enum(EVENT_FORMATS);
+export type EventFormat = z.infer<typeof EventFormat>;
+
+/** A source's format: one of the record formats, or mixed (the simulator writes both). */
+export const SOURCE_FORMATS = [...EVENT_FORMATS, 'mixed'] as const;
+
 export const QuarantineItem = z.object({
   id: z.number().int(),
   ts: IsoUtc,
@@ -68,7 +79,7 @@ export function topRecordTypes(types: Readonly<Record<string, number>>, max: num
 export const SourceStatus = z.object({
   id: z.string(),
   kind: z.enum(['file', 'import', 'simulator']),
-  format: z.enum(['eve', 'wazuh', 'mixed']),
+  format: z.enum(SOURCE_FORMATS),
   path: z.string().nullable(),
   enabled: z.boolean(),
   cursor: z.object({ dev: z.number().nullable(), ino: z.number().nullable(), offset: z.number() }),

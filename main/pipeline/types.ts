@@ -1,4 +1,6 @@
-import type { Severity } from '../contract/index.js';
+import type { EventFormat, Severity } from '../contract/index.js';
+
+export type { EventFormat } from '../contract/index.js';
 
 /** Where a record came from inside its source: enough to find the line again. */
 export interface SourcePosition {
@@ -9,8 +11,6 @@ export interface SourcePosition {
   /** Byte offset of the start of the line in the file. */
   offset: number;
 }
-
-export type EventFormat = 'eve' | 'wazuh';
 
 export interface AgentRef {
   id: string | null;

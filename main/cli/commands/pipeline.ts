@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse, intOption } from '../args.js';
 import { dataDirFrom, headlessServices } from '../context.js';
-import { isTimeZoneName, topRecordTypes, type SourceStatus } from '../../contract/index.js';
+import { EVENT_FORMATS, isTimeZoneName, topRecordTypes, type SourceStatus } from '../../contract/index.js';
 import { createPipeline } from '../../pipeline/stages.js';
 import { FileFollower, addTypes, fileSourceId, simulate, type IngestSummary } from '../../pipeline/runner.js';
 import { startHousekeeping } from '../../pipeline/housekeeping.js';
 import { SCENARIOS, isScenarioName } from '../../pipeline/sources/simulator.js';
-import { checkInput, describeFileError, FORMAT_NAMES, sniffFile } from '../../pipeline/sources/file-input.js';
+import { checkInput, describeFileError, recognisedLines, sniffFile } from '../../pipeline/sources/file-input.js';
+import { formatName, formatNames } from '../../pipeline/normalize/registry.js';
 import { ingestFiles, type FileOutcome, type FormatChoice, type ImportReport } from '../../pipeline/sources/import.js';
 import { describeHolder, LeaseHeldError, LeaseLostError, leaseClaim, SourceLeaseHandle } from '../../pipeline/sources/lease.js';
 import type { Services } from '../../core/services.js';
@@ -110,8 +111,8 @@ ${DATA_DIR_HELP}
 
 function formatOf(command: string, v: string | undefined): FormatChoice {
   if (v === undefined || v === 'auto') return 'auto';
-  if (v === 'eve' || v === 'wazuh') return v;
-  throw new UsageError(`--format must be auto, eve or wazuh, got "${v}"`, command);
+  if ((EVENT_FORMATS as readonly string[]).includes(v)) return v as EventFormat;
+  throw new UsageError(`--format must be auto, ${EVENT_FORMATS.join(' or ')}, got "${v}"`, command);
 }
 
 /** --assume-tz: undefined when absent, null for "none", else a known IANA zone. */
@@ -257,7 +258,7 @@ function exists(file: string): boolean {
 
 async function tailFormat(out: Output, s: Services, file: string, choice: FormatChoice, signal: AbortSignal, json: boolean): Promise<EventFormat | null> {
   const known = s.pipelineRepo.getSource(fileSourceId('file', file));
-  if (choice === 'auto' && known && (known.format === 'eve' || known.format === 'wazuh')) return known.format;
+  if (choice === 'auto' && known && known.format !== 'mixed') return known.format;
   let said = false;
   while (!signal.aborted) {
     if (exists(file)) {
@@ -268,12 +269,12 @@ async function tailFormat(out: Output, s: Services, file: string, choice: Format
       const sniffed = await sniffFile(input);
       if (sniffed.binary) throw new UserError(`${file} holds binary data, not a text log`);
       if (choice !== 'auto') {
-        if (sniffed.format !== null && sniffed.format !== choice) throw new UserError(`${file}: this looks like ${FORMAT_NAMES[sniffed.format]}; use --format ${sniffed.format} or auto`);
+        if (sniffed.format !== null && sniffed.format !== choice) throw new UserError(`${file}: this looks like ${formatName(sniffed.format)}; use --format ${sniffed.format} or auto`);
         return choice;
       }
       if (sniffed.format !== null) return sniffed.format;
-      if (sniffed.eve + sniffed.wazuh + sniffed.other > 0) {
-        throw new UserError(`${file}: could not tell the format: the first lines are neither ${FORMAT_NAMES.eve} nor ${FORMAT_NAMES.wazuh} records (give --format)`);
+      if (recognisedLines(sniffed) + sniffed.other > 0) {
+        throw new UserError(`${file}: could not tell the format: the first lines are neither ${formatNames(' nor ')} records (give --format)`);
       }
     } else if (choice !== 'auto') {
       return choice; // followed once it appears

@@ -18,7 +18,8 @@ import type { LeaseClaim, PipelineRepo } from '../../store/pipeline-repo.js';
 import type { BatchOutcome, Pipeline } from '../pipeline.js';
 import { addOutcome, emptySummary, fileSourceId, sourceZone, toInput, IMPORT_BATCH_LINES, type IngestSummary } from '../runner.js';
 import type { EventFormat } from '../types.js';
-import { checkInput, FORMAT_NAMES, GzipDamageError, readContentLines, sniffFile, type InputFile } from './file-input.js';
+import { formatName, formatNames } from '../normalize/registry.js';
+import { checkInput, GzipDamageError, readContentLines, recognisedLines, sniffFile, type InputFile } from './file-input.js';
 import { identityOf, planImport, type ImportCursor } from './import-memory.js';
 import { leaseClaim, SourceLeaseHandle, type LeaseOptions } from './lease.js';
 
@@ -104,7 +105,7 @@ async function prepare(repo: PipelineRepo, out: FileOutcome, choice: FormatChoic
     return fail((err as Error).message);
   }
   if (sniffed.binary) return fail('binary data, not a text log (compressed with something other than gzip?)');
-  const seen = sniffed.eve + sniffed.wazuh + sniffed.other;
+  const seen = recognisedLines(sniffed) + sniffed.other;
   if (choice === 'auto') {
     if (sniffed.format === null) {
       if (seen === 0) {
@@ -113,13 +114,13 @@ async function prepare(repo: PipelineRepo, out: FileOutcome, choice: FormatChoic
         out.note = 'empty file';
         return null;
       }
-      return fail(`could not tell the format: the first lines are neither ${FORMAT_NAMES.eve} nor ${FORMAT_NAMES.wazuh} records (give --format to import it anyway)`);
+      return fail(`could not tell the format: the first lines are neither ${formatNames(' nor ')} records (give --format to import it anyway)`);
     }
     out.format = sniffed.format;
     return { out, input, format: sniffed.format };
   }
   if (sniffed.format !== null && sniffed.format !== choice) {
-    return fail(`this looks like ${FORMAT_NAMES[sniffed.format]}; use --format ${sniffed.format} or auto`);
+    return fail(`this looks like ${formatName(sniffed.format)}; use --format ${sniffed.format} or auto`);
   }
   out.format = choice;
   return { out, input, format: choice };
