@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { PipelineRepo } from '../store/pipeline-repo.js';
-import type { BatchOutcome, InputRecord, Pipeline } from './pipeline.js';
+import type { BatchOutcome, Pipeline } from './pipeline.js';
+import type { RawRecord } from './sources/types.js';
 import { TimeZone } from './normalize/index.js';
 import type { LineRecord } from './sources/file-lines.js';
 import { LeaseLostError, type SourceLeaseHandle } from './sources/lease.js';
-import { FileTailer, type FileCursor, type TailBatch } from './sources/tail.js';
+import { FileTailer, fileCursorOf, type TailBatch } from './sources/tail.js';
 import { runSimulation, type ScenarioName } from './sources/simulator.js';
 import { MAX_LINE_BYTES, type EventFormat } from './types.js';
 
@@ -30,7 +31,7 @@ export function addTypes(into: Record<string, number>, add: Readonly<Record<stri
   for (const t in add) into[t] = (into[t] ?? 0) + add[t]!;
 }
 
-export function addOutcome(sum: Omit<IngestSummary, 'duration_ms'>, o: Omit<BatchOutcome, 'created_ids' | 'updated_ids'>): void {
+export function addOutcome(sum: Omit<IngestSummary, 'duration_ms'>, o: Omit<BatchOutcome, 'created_ids' | 'updated_ids' | 'duplicates'>): void {
   sum.read += o.read;
   sum.events += o.events;
   sum.skipped += o.skipped;
@@ -42,14 +43,14 @@ export function addOutcome(sum: Omit<IngestSummary, 'duration_ms'>, o: Omit<Batc
 }
 
 /** Turns file-reader records into pipeline input; oversize lines carry their quarantine reason. */
-export function toInput(file: string, lines: readonly LineRecord<number | null>[]): InputRecord[] {
-  const out: InputRecord[] = new Array(lines.length);
+export function toInput(file: string, format: EventFormat, lines: readonly LineRecord<number | null>[]): RawRecord[] {
+  const out: RawRecord[] = new Array(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     const position = { file, line: l.line, offset: l.offset };
     out[i] = l.oversize
-      ? { line: l.head, position, oversize: `line exceeds ${MAX_LINE_BYTES} bytes (${l.length} bytes)` }
-      : { line: l.text, position };
+      ? { raw: l.head, format, position, oversize: `line exceeds ${MAX_LINE_BYTES} bytes (${l.length} bytes)` }
+      : { raw: l.text, format, position };
   }
   return out;
 }
@@ -104,8 +105,7 @@ export class FileFollower {
     this.sourceId = fileSourceId('file', this.file);
     const row = repo.ensureSource(this.sourceId, 'file', format, this.file);
     this.zone = sourceZone(row.assume_tz);
-    const cursor: FileCursor | null =
-      row.cursor.dev !== null && row.cursor.ino !== null ? { path: this.file, dev: row.cursor.dev, ino: row.cursor.ino, offset: row.cursor.offset } : null;
+    const cursor = fileCursorOf(this.file, row.cursor);
     this.tailer = new FileTailer({
       path: this.file,
       cursor,
@@ -126,13 +126,11 @@ export class FileFollower {
 
   private commit(batch: TailBatch): BatchOutcome {
     const lease = this.opts.lease;
-    const o = this.pipeline.process(
-      this.sourceId,
-      this.format,
-      toInput(this.file, batch.lines),
-      { dev: batch.cursor.dev, ino: batch.cursor.ino, offset: batch.cursor.offset },
-      { normalize: { zone: this.zone }, ...(lease ? { inTransaction: () => lease.confirm() } : {}) },
-    );
+    const o = this.pipeline.process(this.sourceId, toInput(this.file, this.format, batch.lines), {
+      cursor: { dev: batch.cursor.dev, ino: batch.cursor.ino, offset: batch.cursor.offset },
+      normalize: { zone: this.zone },
+      ...(lease ? { inTransaction: () => lease.confirm() } : {}),
+    });
     this.opts.onBatch?.(o);
     return o;
   }
@@ -197,8 +195,8 @@ export async function simulate(pipeline: Pipeline, repo: PipelineRepo, opts: Sim
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   })) {
-    const records: InputRecord[] = batch.map((r) => ({ line: r.line, format: r.format, position: { file: sourceId, line: ++seq, offset: 0 } }));
-    const o = pipeline.process(sourceId, 'eve', records, null);
+    const records: RawRecord[] = batch.map((r) => ({ raw: r.line, format: r.format, position: { file: sourceId, line: ++seq, offset: 0 } }));
+    const o = pipeline.process(sourceId, records);
     addOutcome(sum, o);
     opts.onBatch?.(o);
   }

@@ -255,7 +255,7 @@ async function phaseFollow(dir, rate, seconds) {
       await new Promise((r) => setTimeout(r, 5));
       continue;
     }
-    pipeline.process('bench', 'eve', toInput(file, batch.lines), { dev: batch.cursor.dev, ino: batch.cursor.ino, offset: batch.cursor.offset });
+    pipeline.process('bench', toInput(file, 'eve', batch.lines), { cursor: { dev: batch.cursor.dev, ino: batch.cursor.ino, offset: batch.cursor.offset } });
     const committed = performance.timeOrigin + performance.now();
     for (const l of batch.lines) {
       const m = /"bench_written_ms":([\d.]+)/.exec(l.text ?? '');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse, intOption } from '../args.js';
 import { dataDirFrom, headlessServices } from '../context.js';
-import { EVENT_FORMATS, isTimeZoneName, topRecordTypes, type SourceStatus } from '../../contract/index.js';
+import { EVENT_FORMATS, describeCursor, isTimeZoneName, topRecordTypes, type SourceStatus } from '../../contract/index.js';
 import { createPipeline } from '../../pipeline/stages.js';
 import { FileFollower, addTypes, fileSourceId, simulate, type IngestSummary } from '../../pipeline/runner.js';
 import { startHousekeeping } from '../../pipeline/housekeeping.js';
@@ -449,7 +449,7 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
           x.id,
           x.enabled ? 'enabled' : 'paused',
           x.lease ? describeHolder(x.lease) : '-',
-          x.kind === 'file' ? `ino ${x.cursor.ino ?? '-'} @ ${x.cursor.offset}` : '-',
+          describeCursor(x.kind, x.cursor)?.detail ?? '-',
           String(x.lines_read),
           String(x.events),
           String(x.skipped),

@@ -189,7 +189,7 @@ async function importOne(pipeline: Pipeline, repo: PipelineRepo, p: Prepared, cl
     try {
       for await (const batch of readContentLines(input, { start: plan.start, startLine: plan.line, final: true, batchLines: opts.batchLines ?? IMPORT_BATCH_LINES })) {
         const next: ImportCursor = { offset: batch.end, line: batch.nextLine, complete: false };
-        const o = pipeline.process(sourceId, format, toInput(out.file, batch.lines), null, {
+        const o = pipeline.process(sourceId, toInput(out.file, format, batch.lines), {
           normalize: { zone },
           inTransaction: () => {
             lease.confirm();

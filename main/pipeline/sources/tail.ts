@@ -53,6 +53,7 @@ import {
   type LineRecord,
   type ScannerLimits,
 } from './file-lines.js';
+import { z } from 'zod';
 import { MAX_LINE_BYTES } from '../types.js';
 
 export interface FileCursor {
@@ -61,6 +62,16 @@ export interface FileCursor {
   ino: number;
   /** Byte offset just past the last complete line handed out. */
   offset: number;
+}
+
+/** A followed file's cursor as its source keeps it (sources.cursor): the file's identity and where reading stopped. */
+export const StoredFileCursor = z.object({ dev: z.number(), ino: z.number(), offset: z.number().int().nonnegative() });
+export type StoredFileCursor = z.infer<typeof StoredFileCursor>;
+
+/** The tailer cursor of `path` from a source's stored cursor; null when there is none (or it is not a file cursor). */
+export function fileCursorOf(path: string, stored: unknown): FileCursor | null {
+  const c = StoredFileCursor.safeParse(stored);
+  return c.success ? { path, ...c.data } : null;
 }
 
 export type TailLine = LineRecord<number | null>;

@@ -7,7 +7,7 @@ import { formatRelative } from '../dashboard/format.js';
 import { Dialog } from './Dialog.js';
 import { SourceStateBadge } from './SourceStateBadge.js';
 import { TimeZoneDialog } from './TimeZoneDialog.js';
-import { formatLabel, holderText, kindLabel, recordTypesSummary, sourceName, sourceState } from './sourceState.js';
+import { cursorText, formatLabel, holderText, kindLabel, recordTypesSummary, sourceName, sourceState } from './sourceState.js';
 
 function KindIcon({ kind }: { kind: LiveSource['kind'] }) {
   if (kind === 'simulator') return <FlaskConical size={14} aria-hidden="true" />;
@@ -72,6 +72,7 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
   const busy = useSources((st) => !!st.busy[s.id]);
   const state = sourceState(s);
   const name = sourceName(s);
+  const cursor = cursorText(s);
   const error = s.last_error ?? (state === 'error' ? s.live?.note : null) ?? null;
   // who reads it, when it is not this console following it
   const holder = s.lease && state !== 'following' ? holderText(s.lease) : null;
@@ -115,8 +116,8 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
       <td>
         <SourceStateBadge state={state} note={s.live?.note ?? null} />
       </td>
-      <td className="num r" title={`Byte offset ${s.cursor.offset}`}>
-        {s.kind === 'file' ? formatBytes(s.cursor.offset) : '—'}
+      <td className="num r" title={cursor?.detail ?? 'No cursor'}>
+        {cursor ? cursor.short : '—'}
       </td>
       <td className={`num r${(s.live?.bytes_behind ?? 0) > 0 ? ' behind' : ''}`}>{s.live ? formatBytes(s.live.bytes_behind) : '—'}</td>
       <td className="num r" data-testid="source-events">

@@ -1,6 +1,6 @@
 import type { LiveSource } from '../../../main/contract/console.js';
-import { topRecordTypes } from '../../../main/contract/pipeline.js';
-import { formatCount, formatLocalTime } from '../../lib/format.js';
+import { describeCursor, topRecordTypes } from '../../../main/contract/pipeline.js';
+import { formatBytes, formatCount, formatLocalTime } from '../../lib/format.js';
 
 export type SourceStateKey = 'following' | 'waiting' | 'error' | 'paused' | 'idle';
 
@@ -27,8 +27,16 @@ export function sourceState(s: LiveSource): SourceStateKey {
   return 'idle';
 }
 
-const KIND_LABEL: Record<LiveSource['kind'], string> = { file: 'Followed file', import: 'Import', simulator: 'Simulator' };
+const KIND_LABEL: Record<LiveSource['kind'], string> = { file: 'Followed file', import: 'Import', simulator: 'Simulator', indexer: 'Wazuh indexer' };
 const FORMAT_LABEL: Record<LiveSource['format'], string> = { eve: 'Suricata EVE', wazuh: 'Wazuh alerts', mixed: 'Mixed' };
+
+/** The cursor column: a file's offset in bytes, an indexer's last alert time; the detail for a tooltip. */
+export function cursorText(s: LiveSource): { short: string; detail: string } | null {
+  const c = describeCursor(s.kind, s.cursor);
+  if (!c) return null;
+  const offset = s.kind === 'file' && s.cursor && typeof s.cursor === 'object' && !Array.isArray(s.cursor) ? s.cursor['offset'] : undefined;
+  return typeof offset === 'number' ? { short: formatBytes(offset), detail: c.detail } : c;
+}
 
 export function kindLabel(k: LiveSource['kind']): string {
   return KIND_LABEL[k];
