@@ -2,14 +2,17 @@ import { FeedService } from '../feed/service.js';
 import { openVault, type SecretStore } from '../secrets/vault.js';
 import { createFeedSetStatus } from './feed-handlers.js';
 import { createHandlers, type Handlers } from './handlers.js';
-import { PipelineHost } from './host.js';
+import { LivePipeline } from './live-pipeline.js';
 import { OutboxWatcher } from './live.js';
+import { AlertNotices } from './notices.js';
 import type { Services } from './services.js';
+import { SourcesService } from './sources.js';
 
 /** What a long-running Vigil process (the desktop app, `vigil serve`) runs beside its services. */
 export interface Runtime {
   readonly handlers: Handlers;
-  readonly host: PipelineHost;
+  readonly pipeline: LivePipeline;
+  readonly sources: SourcesService;
   readonly feed: FeedService;
   /** Stops the feed, the followed files, the simulator and the live updates; then the services can close. */
   stop(): Promise<void>;
@@ -21,8 +24,12 @@ export interface Runtime {
  * watcher that turns writes from ANY process into push events.
  */
 export async function startRuntime(s: Services, processName: string, secrets?: SecretStore): Promise<Runtime> {
-  const host = new PipelineHost(s, processName);
-  await host.start();
+  const pipeline = new LivePipeline(s, processName);
+  await pipeline.start();
+  const sources = new SourcesService(s, pipeline, processName);
+  sources.start();
+  const notices = new AlertNotices(s);
+  notices.start();
   let handlers: Handlers | null = null;
   const feed = new FeedService({
     db: s.db,
@@ -39,7 +46,7 @@ export async function startRuntime(s: Services, processName: string, secrets?: S
     setStatus: createFeedSetStatus(() => handlers!, s.logger),
     processName,
   });
-  handlers = createHandlers(s, host, feed);
+  handlers = createHandlers(s, sources, feed);
   const offFeed = feed.onChanged((p) => s.bus.emit('feed.changed', p));
   try {
     await feed.startIfEnabled();
@@ -52,13 +59,16 @@ export async function startRuntime(s: Services, processName: string, secrets?: S
   const ready = handlers;
   return {
     handlers: ready,
-    host,
+    pipeline,
+    sources,
     feed,
     async stop() {
       watcher.stop();
       offFeed();
       await feed.stop();
-      await host.stop();
+      notices.stop();
+      await sources.stop();
+      pipeline.stop();
     },
   };
 }

@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { createServices, type ServiceConfig, type Services } from '../../main/core/services.js';
 import { MemorySettingsBackend } from '../../main/core/settings.js';
 import type { NewAlert } from '../../main/store/alerts-repo.js';
+import { LivePipeline } from '../../main/core/live-pipeline.js';
+import { AlertNotices } from '../../main/core/notices.js';
+import { SourcesService, type SourcesOptions } from '../../main/core/sources.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -41,5 +44,24 @@ export function sampleAlert(over: Partial<NewAlert> = {}): NewAlert {
     technique_ids: ['T1046'],
     tags: [],
     ...over,
+  };
+}
+
+/** The live pipeline and sources of a long-running process over `s` (what the desktop app and vigil serve run). */
+export async function liveSources(s: Services, processName = 'test', opts: SourcesOptions = {}) {
+  const pipeline = new LivePipeline(s, processName);
+  await pipeline.start();
+  const sources = new SourcesService(s, pipeline, processName, opts);
+  sources.start();
+  const notices = new AlertNotices(s);
+  notices.start();
+  return {
+    pipeline,
+    sources,
+    async stop() {
+      notices.stop();
+      await sources.stop();
+      pipeline.stop();
+    },
   };
 }

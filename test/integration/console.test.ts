@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { createHandlers } from '../../main/core/handlers.js';
 import { dispatch } from '../../main/core/dispatch.js';
 import { silentLogger } from '../../main/core/logger.js';
-import { PipelineHost } from '../../main/core/host.js';
 import type { EventPayload } from '../../main/contract/index.js';
 import { tempDir } from '../helpers/tmp.js';
-import { sampleAlert, testServices } from '../helpers/services.js';
+import { sampleAlert, testServices, liveSources } from '../helpers/services.js';
 
 const ctx = { actor: 'ana', transport: 'test' as const };
 
@@ -120,9 +119,8 @@ describe('pipeline host', () => {
   it('follows an added file, pauses and resumes it, and groups P1/P2 notices', async () => {
     const dir = tempDir();
     const s = await testServices(dir);
-    const host = new PipelineHost(s, 'test');
-    await host.start();
-    const h = createHandlers(s, host);
+    const host = await liveSources(s, 'test');
+    const h = createHandlers(s, host.sources);
     const file = path.join(dir, 'eve.json');
     const line = (i: number, sev: number) =>
       JSON.stringify({
@@ -164,14 +162,13 @@ describe('pipeline host', () => {
 
   it('runs the simulator through the same pipeline and reports its status', async () => {
     const s = await testServices(tempDir());
-    const host = new PipelineHost(s, 'test');
-    await host.start();
-    const h = createHandlers(s, host);
+    const host = await liveSources(s, 'test');
+    const h = createHandlers(s, host.sources);
     const st = await call(h, 'simulator.start', { scenario: 'port_scan', rate: 500, duration_s: 1 });
     expect(st).toMatchObject({ running: true, scenario: 'port_scan' });
     await expect(call(h, 'simulator.start', { scenario: 'ddos', rate: 10, duration_s: 1 })).rejects.toThrow(/already running/);
     const final = await waitFor(() => {
-      const x = host.simulatorStatus();
+      const x = host.sources.simulatorStatus();
       return x.running ? undefined : x;
     });
     expect(final.records).toBe(500);

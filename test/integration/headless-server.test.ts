@@ -6,14 +6,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createHandlers } from '../../main/core/handlers.js';
-import { PipelineHost } from '../../main/core/host.js';
 import { SourceDirs } from '../../main/core/source-policy.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { startHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from '../../main/server/server.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/core/csp.js';
 import type { Services } from '../../main/core/services.js';
 import { tempDir } from '../helpers/tmp.js';
-import { repoRoot, sampleAlert, testServices } from '../helpers/services.js';
+import { repoRoot, sampleAlert, testServices, liveSources } from '../helpers/services.js';
 import { runCli } from '../helpers/cli.js';
 
 const TOKEN = 'test-token-1234567890-abcdefghijklmnop';
@@ -338,7 +337,7 @@ describe('vigil serve token options (issue 15 item 2)', () => {
 });
 
 describe('sources over the headless contract (issue 15 item 3)', () => {
-  let host: PipelineHost | undefined;
+  let host: Awaited<ReturnType<typeof liveSources>> | undefined;
   afterEach(async () => {
     await host?.stop();
     host = undefined;
@@ -349,14 +348,13 @@ describe('sources over the headless contract (issue 15 item 3)', () => {
     const staticDir = tempDir();
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Vigil</title>');
     services = await testServices(tempDir());
-    host = new PipelineHost(services, 'test');
-    await host.start();
+    host = await liveSources(services, 'test');
     server = await startHeadlessServer({
       host: '127.0.0.1',
       port: 0,
       token: TOKEN,
       staticDir,
-      handlers: createHandlers(services, host),
+      handlers: createHandlers(services, host.sources),
       bus: services.bus,
       logger: silentLogger,
       actor: () => 'ana',

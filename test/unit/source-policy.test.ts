@@ -5,9 +5,8 @@ import { GrantedPaths, SourceDirs, realPathOf } from '../../main/core/source-pol
 import { createHandlers } from '../../main/core/handlers.js';
 import { dispatch } from '../../main/core/dispatch.js';
 import { silentLogger } from '../../main/core/logger.js';
-import { PipelineHost } from '../../main/core/host.js';
 import { tempDir } from '../helpers/tmp.js';
-import { testServices } from '../helpers/services.js';
+import { testServices, liveSources } from '../helpers/services.js';
 
 describe('GrantedPaths (desktop: files picked in the native dialog)', () => {
   it('accepts only granted files, by their real path', () => {
@@ -58,9 +57,8 @@ describe('sources.add by transport', () => {
   it('the CLI is unrestricted; a UI transport without a policy is refused (fails closed)', async () => {
     const dir = tempDir();
     const s = await testServices(dir);
-    const host = new PipelineHost(s, 'test');
-    await host.start();
-    const h = createHandlers(s, host);
+    const host = await liveSources(s, 'test');
+    const h = createHandlers(s, host.sources);
     const file = path.join(dir, 'eve.json');
     fs.writeFileSync(file, '');
     for (const transport of ['ipc', 'ws'] as const) {

@@ -4,7 +4,10 @@ import { parse, intOption } from '../args.js';
 import { dataDirFrom, headlessServices } from '../context.js';
 import { EVENT_FORMATS, describeCursor, isTimeZoneName, topRecordTypes, type SourceStatus } from '../../contract/index.js';
 import { createPipeline } from '../../pipeline/stages.js';
-import { FileFollower, addTypes, fileSourceId, simulate, type IngestSummary } from '../../pipeline/runner.js';
+import { addTypes, fileSourceId, type IngestSummary } from '../../pipeline/runner.js';
+import { FileTailDriver } from '../../pipeline/sources/file-tail.js';
+import { simulate } from '../../pipeline/sources/simulator-driver.js';
+import { SourceSupervisor } from '../../pipeline/sources/supervisor.js';
 import { startHousekeeping } from '../../pipeline/housekeeping.js';
 import { SCENARIOS, isScenarioName } from '../../pipeline/sources/simulator.js';
 import { checkInput, describeFileError, recognisedLines, sniffFile } from '../../pipeline/sources/file-input.js';
@@ -175,6 +178,10 @@ async function printImport(out: Output, report: ImportReport): Promise<void> {
   await printSummary(out, report, false);
 }
 
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
 function untilSignal(): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
   const stop = () => ac.abort();
@@ -335,43 +342,45 @@ export async function tailCommand(argv: string[], out = Output.stdout()): Promis
     if (row.format !== format) s.pipelineRepo.setSourceFormat(sourceId, format);
     if (assumeTz !== undefined) s.pipelineRepo.setSourceAssumeTz(sourceId, assumeTz);
     const { pipeline } = await pipelineFor(s);
-    const leaseLost = new AbortController();
-    let lost: LeaseLostError | null = null;
-    lease.startRenewing((err) => {
-      lost = err;
-      leaseLost.abort();
-    });
     const types: Record<string, number> = {};
-    const follower = new FileFollower(pipeline, s.pipelineRepo, file, format, {
-      startAt: args.flag('from-end') ? 'end' : 'beginning',
-      lease,
-      onBatch: (o) => addTypes(types, o.skipped_types),
+    const supervisor = new SourceSupervisor({
+      pipeline: () => pipeline,
+      repo: s.pipelineRepo,
+      claim: lease.claim,
+      // a failure the tail retries by itself: said on stderr, the progress line shows "backing off"
+      log: (_level, message, fields) => process.stderr.write(`vigil: ${cell(file)}: ${message}: ${cell(String(fields['error'] ?? ''))}\n`),
     });
+    const startAt = args.flag('from-end') ? 'end' : 'beginning';
+    const state = () => supervisor.get(sourceId)?.state ?? 'stopped';
     let lastPrinted = '';
     stopHousekeeping = startHousekeeping(pipeline, s.pipelineRepo, {
       processName: `tail:${process.pid}`,
       settings: () => s.settings.get(),
       onMetrics: (m) => {
         const line = json
-          ? JSON.stringify({ source: follower.sourceId, ...m.totals, skipped_types: types, events_per_s: m.events_per_s, state: follower.status().state })
-          : `${follower.file}: ${m.totals.read} lines, ${m.totals.events} events, ${skippedText(m.totals.skipped, types)}, ${m.totals.quarantined} quarantined, alerts +${m.totals.alerts_created} new / ${m.totals.alerts_updated} updated, ${m.events_per_s}/s, ${follower.status().state}`;
+          ? JSON.stringify({ source: sourceId, ...m.totals, skipped_types: types, events_per_s: m.events_per_s, state: state() })
+          : `${file}: ${m.totals.read} lines, ${m.totals.events} events, ${skippedText(m.totals.skipped, types)}, ${m.totals.quarantined} quarantined, alerts +${m.totals.alerts_created} new / ${m.totals.alerts_updated} updated, ${m.events_per_s}/s, ${state().replace('_', ' ')}`;
         if (line !== lastPrinted) out.lineDetached(line);
         lastPrinted = line;
       },
     });
     if (!json) {
       const took = lease.tookOver ? `; took over from ${describeHolder(lease.tookOver)}, which is gone` : '';
-      await out.line(`following ${follower.file} (${format})${took}; Ctrl-C to stop`);
+      await out.line(`following ${file} (${format})${took}; Ctrl-C to stop`);
     }
+    // the supervisor follows the file under the lease taken above; losing it ends the tail
+    supervisor.start({ id: sourceId, lease, create: () => new FileTailDriver(s.pipelineRepo, { file, format, startAt }), onBatch: (o) => addTypes(types, o.skipped_types) });
+    const stopped = AbortSignal.any([signal, out.closed]);
     try {
       // a closed stdout (| head) ends the tail like a closed terminal does
-      await follower.run(AbortSignal.any([signal, leaseLost.signal, out.closed]));
-      out.check();
+      await Promise.race([supervisor.done(sourceId), untilAborted(stopped)]);
     } catch (err) {
-      if (err instanceof LeaseLostError) lost = err;
-      else throw err;
+      if (err instanceof LeaseLostError) throw new UserError(err.message);
+      throw err;
+    } finally {
+      await supervisor.stopAll();
     }
-    if (lost) throw new UserError((lost as LeaseLostError).message);
+    out.check();
     return 0;
   } finally {
     lease.release();

@@ -193,8 +193,11 @@ export class FileTailer {
     return run;
   }
 
-  /** Polls next() until the signal aborts (or close()), yielding each batch. */
-  async *follow(signal: AbortSignal): AsyncGenerator<TailBatch> {
+  /**
+   * Polls next() until the signal aborts (or close()), yielding each batch. `onIdle` is called
+   * each time there is nothing new, before waiting (throwing from it ends the follow).
+   */
+  async *follow(signal: AbortSignal, onIdle?: () => void): AsyncGenerator<TailBatch> {
     const watcher = this.useWatch ? this.startWatch() : null;
     try {
       while (!signal.aborted && !this.closed) {
@@ -203,6 +206,7 @@ export class FileTailer {
           yield batch;
           continue;
         }
+        onIdle?.();
         await this.sleep(signal);
       }
     } finally {

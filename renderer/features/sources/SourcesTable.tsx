@@ -7,7 +7,7 @@ import { formatRelative } from '../dashboard/format.js';
 import { Dialog } from './Dialog.js';
 import { SourceStateBadge } from './SourceStateBadge.js';
 import { TimeZoneDialog } from './TimeZoneDialog.js';
-import { cursorText, formatLabel, holderText, kindLabel, recordTypesSummary, sourceName, sourceState } from './sourceState.js';
+import { cursorText, formatLabel, holderText, kindLabel, recordTypesSummary, sourceName, sourceState, stateLabel } from './sourceState.js';
 
 function KindIcon({ kind }: { kind: LiveSource['kind'] }) {
   if (kind === 'simulator') return <FlaskConical size={14} aria-hidden="true" />;
@@ -73,9 +73,9 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
   const state = sourceState(s);
   const name = sourceName(s);
   const cursor = cursorText(s);
-  const error = s.last_error ?? (state === 'error' ? s.live?.note : null) ?? null;
-  // who reads it, when it is not this console following it
-  const holder = s.lease && state !== 'following' ? holderText(s.lease) : null;
+  const error = s.live?.last_error ?? s.last_error ?? null;
+  // who reads it, when it is not this console reading it
+  const holder = s.lease && (!s.live || s.live.state === 'waiting') ? holderText(s.lease) : null;
   return (
     <tr data-source-id={s.id} data-testid="source-row">
       <td className="src-cell-source">
@@ -114,12 +114,12 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
       </td>
       <td>{formatLabel(s.format)}</td>
       <td>
-        <SourceStateBadge state={state} note={s.live?.note ?? null} />
+        <SourceStateBadge state={state} note={s.live?.note ?? null} label={stateLabel(s, now)} />
       </td>
       <td className="num r" title={cursor?.detail ?? 'No cursor'}>
         {cursor ? cursor.short : '—'}
       </td>
-      <td className={`num r${(s.live?.bytes_behind ?? 0) > 0 ? ' behind' : ''}`}>{s.live ? formatBytes(s.live.bytes_behind) : '—'}</td>
+      <td className={`num r${(s.live?.behind ?? 0) > 0 ? ' behind' : ''}`}>{s.live?.behind != null ? formatBytes(s.live.behind) : '—'}</td>
       <td className="num r" data-testid="source-events">
         {formatCount(s.events)}
       </td>
