@@ -11,8 +11,9 @@ import { silentLogger } from '../../main/core/logger.js';
 import { startHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from '../../main/server/server.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/core/csp.js';
 import type { Services } from '../../main/core/services.js';
+import type { App } from '../../main/core/app.js';
 import { tempDir } from '../helpers/tmp.js';
-import { repoRoot, sampleAlert, testServices, liveSources } from '../helpers/services.js';
+import { repoRoot, sampleAlert, testApp, testServices } from '../helpers/services.js';
 import { runCli } from '../helpers/cli.js';
 
 const TOKEN = 'test-token-1234567890-abcdefghijklmnop';
@@ -337,24 +338,24 @@ describe('vigil serve token options (issue 15 item 2)', () => {
 });
 
 describe('sources over the headless contract (issue 15 item 3)', () => {
-  let host: Awaited<ReturnType<typeof liveSources>> | undefined;
+  let app: App | undefined;
   afterEach(async () => {
-    await host?.stop();
-    host = undefined;
+    await app?.close();
+    app = undefined;
   });
 
   /** A server whose browser may add files under `dirs`, with a live pipeline host. */
   async function startWithSources(dirs: string[] | null) {
     const staticDir = tempDir();
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Vigil</title>');
-    services = await testServices(tempDir());
-    host = await liveSources(services, 'test');
+    app = await testApp(tempDir());
+    services = app.services;
     server = await startHeadlessServer({
       host: '127.0.0.1',
       port: 0,
       token: TOKEN,
       staticDir,
-      handlers: createHandlers(services, host.sources),
+      handlers: app.handlers,
       bus: services.bus,
       logger: silentLogger,
       actor: () => 'ana',
@@ -409,8 +410,7 @@ describe('sources over the headless contract (issue 15 item 3)', () => {
     });
     none.ws.close();
     await server!.close();
-    await host!.stop();
-    await services!.close();
+    await app!.close();
     const bare = await startWithSources(null);
     expect(await bare.call('sources.add', { path: file, format: 'eve' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     bare.ws.close();

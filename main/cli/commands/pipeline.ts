@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, intOption } from '../args.js';
-import { dataDirFrom, headlessServices } from '../context.js';
+import { dataDirFrom, openApp } from '../context.js';
 import { EVENT_FORMATS, describeCursor, isTimeZoneName, topRecordTypes, type SourceStatus } from '../../contract/index.js';
 import { createPipeline } from '../../pipeline/stages.js';
 import { addTypes, fileSourceId, type IngestSummary } from '../../pipeline/runner.js';
@@ -219,7 +219,8 @@ export async function ingestCommand(argv: string[], out = Output.stdout()): Prom
   const assumeTz = assumeTzOf('ingest', args.str('assume-tz'));
   if (args.positionals.length === 0) throw new UsageError('name at least one file to ingest', 'ingest');
   const json = args.flag('json');
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'ingest', { quiet: true });
+  const s = app.services;
   const { signal, dispose } = untilSignal();
   try {
     const { pipeline } = await pipelineFor(s);
@@ -243,7 +244,7 @@ export async function ingestCommand(argv: string[], out = Output.stdout()): Prom
     return 0;
   } finally {
     dispose();
-    await s.close();
+    await app.close();
   }
 }
 
@@ -317,7 +318,8 @@ export async function tailCommand(argv: string[], out = Output.stdout()): Promis
   const file = path.resolve(args.positionals[0]!);
   if (file.endsWith('.gz') && !exists(file)) throw new UserError('tail follows plain files; use vigil ingest for .gz');
   const json = args.flag('json');
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'tail', { quiet: true });
+  const s = app.services;
   const { signal, dispose } = untilSignal();
   const sourceId = fileSourceId('file', file);
   const lease = new SourceLeaseHandle(s.pipelineRepo, sourceId, leaseClaim('vigil tail'));
@@ -386,7 +388,7 @@ export async function tailCommand(argv: string[], out = Output.stdout()): Promis
     lease.release();
     dispose();
     stopHousekeeping();
-    await s.close();
+    await app.close();
   }
 }
 
@@ -410,7 +412,8 @@ export async function simulateCommand(argv: string[], out = Output.stdout()): Pr
   const rate = intOption('simulate', 'rate', args.str('rate'), 1, 100_000) ?? 20;
   const durationS = intOption('simulate', 'duration', args.str('duration'), 1, 86_400) ?? 30;
   const seed = intOption('simulate', 'seed', args.str('seed'), 0, 2 ** 31 - 1);
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'simulate', { quiet: true });
+  const s = app.services;
   const { signal, dispose } = untilSignal();
   const { pipeline } = await pipelineFor(s);
   const stopHousekeeping = startHousekeeping(pipeline, s.pipelineRepo, { processName: `simulate:${process.pid}`, settings: () => s.settings.get() });
@@ -422,7 +425,7 @@ export async function simulateCommand(argv: string[], out = Output.stdout()): Pr
   } finally {
     dispose();
     stopHousekeeping();
-    await s.close();
+    await app.close();
   }
 }
 
@@ -441,7 +444,8 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
     await out.line(statusHelp);
     return 0;
   }
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'status', { quiet: true });
+  const s = app.services;
   try {
     const st = s.pipelineRepo.status();
     if (args.flag('json')) {
@@ -479,7 +483,7 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
     }
     return 0;
   } finally {
-    await s.close();
+    await app.close();
   }
 }
 
@@ -515,7 +519,8 @@ export async function quarantineCommand(argv: string[], out = Output.stdout()): 
   if (args.flag('all') && args.str('limit') !== undefined) throw new UsageError('--limit and --all exclude each other', 'quarantine');
   const limit = args.flag('all') ? Number.POSITIVE_INFINITY : (intOption('quarantine', 'limit', args.str('limit'), 1, Number.MAX_SAFE_INTEGER) ?? 20);
   const beforeId = intOption('quarantine', 'before-id', args.str('before-id'), 1, Number.MAX_SAFE_INTEGER);
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'quarantine', { quiet: true });
+  const s = app.services;
   try {
     const total = s.pipelineRepo.quarantineTotal();
     if (args.flag('json')) {
@@ -543,6 +548,6 @@ export async function quarantineCommand(argv: string[], out = Output.stdout()): 
     else if (s.pipelineRepo.quarantinePage(1, last).length > 0) await out.line(`more: vigil quarantine list --before-id ${last}`);
     return 0;
   } finally {
-    await s.close();
+    await app.close();
   }
 }
