@@ -7,18 +7,10 @@ import type { LiveSource } from '../../main/contract/index.js';
 import { eveAlertLine } from '../helpers/eve.js';
 import { testApp } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
+import { until } from '../helpers/wait.js';
 
 const ctx = { actor: 'ana', transport: 'test' as const };
 
-async function until<T>(pred: () => T | undefined | null | false, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = pred();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('createApp, the one composition root', () => {
   it('a running app follows the configured sources; a one-shot app (run: false) starts nothing in the background', async () => {

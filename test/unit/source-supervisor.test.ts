@@ -9,6 +9,7 @@ import type { LeaseClaim } from '../../main/store/pipeline-repo.js';
 import { eveAlertLine } from '../helpers/eve.js';
 import { repoRoot, testServices } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
+import { until } from '../helpers/wait.js';
 
 const ID = 'file:/var/log/eve.json';
 const claim = (instance: string, host = 'here'): LeaseClaim => ({ instance, host, pid: process.pid, process: `test ${instance}` });
@@ -68,15 +69,6 @@ async function setup() {
   return { s, supervisor, states, stored };
 }
 
-async function until<T>(pred: () => T | undefined | null | false, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = pred();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('the source supervisor', () => {
   it('restarts a failing driver with growing backoff, showing the error, from the committed cursor: nothing lost, nothing twice', async () => {
