@@ -6,7 +6,7 @@ import { LivePipeline } from './live-pipeline.js';
 import { OutboxWatcher } from './live.js';
 import { AlertNotices } from './notices.js';
 import { createServices, type ServiceConfig, type Services } from './services.js';
-import { SourcesService, type SourcesOptions } from './sources.js';
+import { SourcesService, type IndexerConnectors, type SourcesOptions } from './sources.js';
 
 export interface AppConfig extends ServiceConfig {
   /** How this process is named in published figures and leases: "desktop:1234", "serve:1234", "tail:1234". */
@@ -22,6 +22,11 @@ export interface AppConfig extends ServiceConfig {
   secrets?: SecretStore;
   /** 'live': a feed that may serve (`vigil feed serve`) even without `run`; default: live when `run`, else passive. */
   feed?: 'live' | 'passive';
+  /**
+   * The Wazuh indexer connectors whose alerts become sources (the connectors service): with `run`,
+   * each enabled one is read by an indexer driver under the supervisor.
+   */
+  indexers?: IndexerConnectors | null;
   /** Tuning of the sources (tests). */
   sources?: SourcesOptions;
 }
@@ -77,6 +82,7 @@ export async function createApp(config: AppConfig): Promise<App> {
       const started = sources;
       stops.push(() => started.stop());
       sources.start();
+      if (config.indexers) sources.useIndexers(config.indexers);
       const notices = new AlertNotices(s);
       notices.start();
       stops.push(() => notices.stop());

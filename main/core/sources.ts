@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ContractError, type EventFormat, type LiveSource, type SimulatorStatus, type SourceLive, type SourceStatus } from '../contract/index.js';
+import type { WazuhIndexerConfig } from '../contract/connectors.js';
 import { fileSourceId } from '../pipeline/runner.js';
 import { followableProblem } from '../pipeline/sources/file-input.js';
 import { FileTailDriver } from '../pipeline/sources/file-tail.js';
+import { IndexerDriver, indexerSourceId, type AlertPuller } from '../pipeline/sources/indexer.js';
 import { leaseClaim, type LeaseOptions } from '../pipeline/sources/lease.js';
 import { SCENARIOS, type ScenarioName } from '../pipeline/sources/simulator.js';
 import { SimulatorDriver, simulatorSourceId } from '../pipeline/sources/simulator-driver.js';
@@ -19,11 +21,25 @@ export function processLabel(processName: string): string {
   return processName;
 }
 
-/** Tuning for tests: how fast failed sources retry, how long leases last, how often files are polled. */
+/** Tuning for tests: how fast failed sources retry, how long leases last, how often files and indexers are polled. */
 export interface SourcesOptions {
   backoff?: Partial<Backoff>;
   lease?: LeaseOptions;
   pollMs?: number;
+  /** Indexers: how long to wait after catching up (default: the connector's poll interval), overlap and settle times. */
+  indexerPollMs?: number;
+  indexerOverlapMs?: number;
+  indexerSettleMs?: number;
+}
+
+/**
+ * The Wazuh indexer connectors whose alerts become sources (the connectors service): each enabled
+ * one gets an indexer driver; `onChange` says when the set or a configuration changed.
+ */
+export interface IndexerConnectors {
+  enabledIndexers(): WazuhIndexerConfig[];
+  indexerClientFor(connectorId: string): AlertPuller;
+  onChange(listener: () => void): () => void;
 }
 
 function liveOf(run: SourceRun, eventsPerS: number): SourceLive {
@@ -31,7 +47,7 @@ function liveOf(run: SourceRun, eventsPerS: number): SourceLive {
 }
 
 /** Sources whose reader runs for as long as the process does, paused when disabled. */
-const FOLLOWED_KINDS: readonly SourceStatus['kind'][] = ['file'];
+const FOLLOWED_KINDS: readonly SourceStatus['kind'][] = ['file', 'indexer'];
 
 /**
  * The sources of a long-running process (the desktop app, `vigil serve`): the configured
@@ -42,6 +58,10 @@ export class SourcesService {
   readonly supervisor: SourceSupervisor;
   private sim: { status: SimulatorStatus } | null = null;
   private lastSim: SimulatorStatus | null = null;
+  /** Indexer sources running, with the configuration each was started with (a change restarts it). */
+  private readonly indexers = new Map<string, string>();
+  private offIndexers: (() => void) | null = null;
+  private syncing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly s: Services,
@@ -69,7 +89,60 @@ export class SourcesService {
   }
 
   async stop(): Promise<void> {
+    this.offIndexers?.();
+    this.offIndexers = null;
+    await this.syncing;
     await this.supervisor.stopAll();
+  }
+
+  /**
+   * Reads the alerts of every enabled Wazuh indexer connector, as sources `indexer:<connector id>`
+   * (kept when the connector goes: re-enabling it resumes from the committed cursor), and follows
+   * the connectors' changes: a new or changed one is (re)started, a disabled or deleted one stopped.
+   */
+  useIndexers(connectors: IndexerConnectors): void {
+    this.offIndexers?.();
+    const sync = () => {
+      this.syncing = this.syncing.then(() => this.syncIndexers(connectors)).catch((err: unknown) => {
+        this.s.logger.error('could not apply the indexer connectors', { error: err instanceof Error ? err.message : String(err) });
+      });
+    };
+    this.offIndexers = connectors.onChange(sync);
+    sync();
+  }
+
+  /** Resolves once the last change of the indexer connectors is applied. */
+  indexersSettled(): Promise<void> {
+    return this.syncing;
+  }
+
+  private async syncIndexers(connectors: IndexerConnectors): Promise<void> {
+    const wanted = new Map(connectors.enabledIndexers().map((c) => [indexerSourceId(c.id), c]));
+    for (const [id, applied] of this.indexers) {
+      const c = wanted.get(id);
+      if (c && JSON.stringify(c) === applied) continue;
+      this.indexers.delete(id);
+      await this.supervisor.stop(id);
+    }
+    for (const [id, c] of wanted) {
+      if (this.indexers.has(id)) continue;
+      const row = this.s.pipelineRepo.ensureSource(id, 'indexer', 'wazuh', null);
+      this.indexers.set(id, JSON.stringify(c));
+      const o = this.opts;
+      this.supervisor.start({
+        id,
+        paused: !row.enabled,
+        // under the lease: the driver starts from the cursor committed last, with the connector's current client
+        create: () =>
+          new IndexerDriver(this.s.pipelineRepo, {
+            sourceId: id,
+            client: connectors.indexerClientFor(c.id),
+            pollMs: o.indexerPollMs ?? c.pollIntervalSeconds * 1000,
+            ...(o.indexerOverlapMs !== undefined ? { overlapMs: o.indexerOverlapMs } : {}),
+            ...(o.indexerSettleMs !== undefined ? { settleMs: o.indexerSettleMs } : {}),
+          }),
+      });
+    }
   }
 
   private published(id: string, run: SourceRun | null): void {
@@ -143,7 +216,8 @@ export class SourcesService {
     if (!FOLLOWED_KINDS.includes(src.kind)) throw new ContractError('BAD_REQUEST', 'only followed sources can be paused');
     this.s.pipelineRepo.setSourceEnabled(id, enabled);
     this.s.audit.append({ actor, action: enabled ? 'source.resume' : 'source.pause', target_type: 'source', target_id: id });
-    if (!this.supervisor.has(id) && src.path && src.format !== 'mixed') this.follow(src.path, src.format, 'beginning', true);
+    // a file not followed yet starts paused; an indexer whose connector is off stays off until it is on
+    if (!this.supervisor.has(id) && src.kind === 'file' && src.path && src.format !== 'mixed') this.follow(src.path, src.format, 'beginning', true);
     if (enabled) this.supervisor.resume(id);
     else await this.supervisor.pause(id);
     return this.one(id);
@@ -159,6 +233,10 @@ export class SourcesService {
   }
 
   async removeSource(id: string, actor: string): Promise<boolean> {
+    if (this.indexers.has(id)) {
+      // its cursor and stored ids are what keeps an alert from being stored twice
+      throw new ContractError('CONFLICT', `${id} reads an enabled Wazuh indexer connector: disable or delete the connector first`);
+    }
     await this.supervisor.stop(id);
     const removed = this.s.pipelineRepo.removeSource(id);
     if (removed) this.s.audit.append({ actor, action: 'source.remove', target_type: 'source', target_id: id });
