@@ -91,8 +91,10 @@ ${DATA_DIR_HELP}
 
 export const statusHelp = `Usage: vigil status [--json]
 
-Shows the pipeline: every source with its cursor and counters, the figures of running Vigil
-processes (events/s, alerts/min, per-stage latency, queue depth), and database-wide counts.
+Shows the pipeline: every source with the state of the process reading it (running, caught up,
+waiting, backing off with the retry time and the last error, paused, not read), its cursor and
+counters, the figures of running Vigil processes (events/s, alerts/min, per-stage latency, queue
+depth), and database-wide counts.
 
 Options:
   --json         print one JSON object
@@ -429,6 +431,19 @@ export async function simulateCommand(argv: string[], out = Output.stdout()): Pr
   }
 }
 
+/**
+ * What reads a source right now, as its reader published it on its lease: running, caught up,
+ * waiting, backing off (retry in N s), ...; paused; "not read" for an enabled source no process reads.
+ */
+function stateText(x: SourceStatus, now: number): string {
+  if (!x.enabled) return 'paused';
+  const lease = x.lease;
+  if (!lease) return 'not read';
+  if (lease.state !== 'backing_off') return lease.state.replace('_', ' ');
+  const retry = lease.retry_at ? Math.max(0, Math.ceil((Date.parse(lease.retry_at) - now) / 1000)) : null;
+  return retry === null ? 'backing off' : `backing off (retry in ${retry} s)`;
+}
+
 /** The lines under the sources table: skipped records by type, time zone. */
 async function printSourceDetails(out: Output, x: SourceStatus): Promise<void> {
   const parts: string[] = [];
@@ -460,7 +475,7 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
         ['SOURCE', 'STATE', 'READ BY', 'CURSOR', 'LINES', 'EVENTS', 'SKIPPED', 'QUAR.', 'ALERTS NEW/UPD', 'LAST EVENT', 'LAST ERROR'],
         ...st.sources.map((x) => [
           x.id,
-          x.enabled ? 'enabled' : 'paused',
+          stateText(x, s.now().getTime()),
           x.lease ? describeHolder(x.lease) : '-',
           describeCursor(x.kind, x.cursor)?.detail ?? '-',
           String(x.lines_read),
@@ -469,7 +484,7 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
           String(x.quarantined),
           `${x.alerts_created}/${x.alerts_updated}`,
           x.last_event_at ?? '-',
-          x.last_error ?? '-',
+          x.lease?.last_error ?? x.last_error ?? '-',
         ]),
       ]);
       for (const x of st.sources) await printSourceDetails(out, x);

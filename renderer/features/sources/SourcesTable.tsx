@@ -1,4 +1,4 @@
-import { CircleAlert, Clock, FileText, FlaskConical, Pause, Play, Trash, Upload, UserLock } from 'lucide-react';
+import { CircleAlert, Clock, Database, FileText, FlaskConical, Pause, Play, Trash, Upload, UserLock } from 'lucide-react';
 import { useRef, useState } from 'react';
 import type { LiveSource } from '../../../main/contract/console.js';
 import { formatBytes, formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
@@ -12,6 +12,7 @@ import { cursorText, formatLabel, holderText, kindLabel, recordTypesSummary, sou
 function KindIcon({ kind }: { kind: LiveSource['kind'] }) {
   if (kind === 'simulator') return <FlaskConical size={14} aria-hidden="true" />;
   if (kind === 'import') return <Upload size={14} aria-hidden="true" />;
+  if (kind === 'indexer') return <Database size={14} aria-hidden="true" />;
   return <FileText size={14} aria-hidden="true" />;
 }
 
@@ -137,7 +138,7 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
         {formatRelative(s.last_event_at, now)}
       </td>
       <td className="src-actions">
-        {s.kind === 'file' ? (
+        {s.kind === 'file' || s.kind === 'indexer' ? (
           s.enabled ? (
             <button
               type="button"
@@ -162,7 +163,7 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
             </button>
           )
         ) : null}
-        {s.kind !== 'simulator' ? (
+        {s.kind === 'file' || s.kind === 'import' ? (
           <button
             type="button"
             className="icon-button small"
