@@ -553,7 +553,7 @@ export async function quarantineCommand(argv: string[], out = Output.stdout()): 
     for (const page of quarantinePages(s, limit, beforeId)) {
       await out.lines(
         page.flatMap((i) => [
-          `#${i.id} ${i.ts} ${cell(i.file ?? i.source_id)}${i.line !== null ? `:${i.line}` : ''} (offset ${i.offset ?? '-'}): ${cell(i.reason)}`,
+          `#${i.id} ${i.ts} ${cell(i.file ?? i.source_id)}${i.line !== null ? `:${i.line}` : ''} (${i.record_id !== null ? `_id ${cell(i.record_id)}` : `offset ${i.offset ?? '-'}`}): ${cell(i.reason)}`,
           `    ${cell(i.raw.length > 200 ? `${i.raw.slice(0, 200)}...` : i.raw)}`,
         ]),
       );
