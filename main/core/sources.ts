@@ -174,8 +174,9 @@ export class SourcesService {
       let live: SourceLive | null = run ? liveOf(run, eps) : null;
       if (!live && FOLLOWED_KINDS.includes(src.kind)) {
         const since = src.updated_at;
+        const note = src.kind === 'indexer' ? 'its connector is not enabled' : 'not read by this process';
         live = src.enabled
-          ? { state: 'waiting', since, note: 'not followed by this process', last_error: null, retry_at: null, behind: null, events_per_s: 0 }
+          ? { state: 'waiting', since, note, last_error: null, retry_at: null, behind: null, events_per_s: 0 }
           : { state: 'paused', since, note: null, last_error: null, retry_at: null, behind: null, events_per_s: 0 };
       }
       return { ...src, live } satisfies LiveSource;
