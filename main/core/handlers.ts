@@ -8,7 +8,7 @@ import {
   type Response,
 } from '../contract/index.js';
 import type { Services } from './services.js';
-import type { PipelineHost } from './host.js';
+import type { SourcesService } from './sources.js';
 import type { FeedService } from '../feed/service.js';
 import { createFeedHandlers } from './feed-handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
@@ -51,11 +51,11 @@ function fileSize(file: string): number {
 }
 
 /**
- * @param host the live pipeline of this process (desktop app, `vigil serve`); null where none runs
+ * @param host the sources of this process (desktop app, `vigil serve`); null where none runs
  *   (one-shot CLI commands), and then the sources and simulator channels answer CONFLICT.
  */
-export function createHandlers(s: Services, host: PipelineHost | null = null, feed: FeedService | null = null): Handlers {
-  const needHost = (): PipelineHost => {
+export function createHandlers(s: Services, host: SourcesService | null = null, feed: FeedService | null = null): Handlers {
+  const needHost = (): SourcesService => {
     if (!host) throw new ContractError('CONFLICT', 'no live pipeline runs in this process');
     return host;
   };

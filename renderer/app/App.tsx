@@ -29,6 +29,7 @@ function useEventWiring(): void {
       api.on('alerts.notice', (n) => useNotifications.getState().handleNotice(n)),
       api.on('pipeline.metrics', (m) => useDashboard.getState().handleMetrics(m)),
       api.on('simulator.status', (s) => useSources.getState().handleSimulatorStatus(s)),
+      api.on('sources.state', (p) => useSources.getState().handleSourceState(p.id, p.live)),
     ];
     void useSettings.getState().load();
     return () => offs.forEach((off) => off());

@@ -77,7 +77,7 @@ test('follow a file from the UI: live counters, contract errors, quarantine, pau
   await expect(row).toBeVisible();
   await expect.poll(() => counter(row, 'source-events')).toBe(2);
   await expect.poll(() => counter(row, 'source-alerts')).toBeGreaterThan(0);
-  await expect(row.getByText('Following')).toBeVisible();
+  await expect(row.getByText(/^(Running|Caught up)$/)).toBeVisible();
 
   // The same path again: the contract's CONFLICT is shown inside the dialog; Escape closes it.
   await page.getByRole('button', { name: 'Add followed file' }).first().click();
@@ -111,7 +111,7 @@ test('follow a file from the UI: live counters, contract errors, quarantine, pau
   expect(await counter(row, 'source-events')).toBe(4);
   await row.getByRole('button', { name: 'Resume eve.json' }).click();
   await expect.poll(() => counter(row, 'source-events')).toBe(5);
-  await expect(row.getByText('Following')).toBeVisible();
+  await expect(row.getByText(/^(Running|Caught up)$/)).toBeVisible();
 
   await page.screenshot({ path: screenshotPath('sources') });
 

@@ -5,19 +5,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { eveAlertLine as alertLine } from '../helpers/eve.js';
 import { repoRoot } from '../helpers/services.js';
+import { mulberry32 } from '../helpers/random.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/** Deterministic PRNG so a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function startTail(file: string, dataDir: string): ChildProcess {
   return spawn(process.execPath, [path.join(repoRoot, 'main', 'cli', 'bin', 'vigil.mjs'), 'tail', '--format', 'eve', file, '--data-dir', dataDir], {

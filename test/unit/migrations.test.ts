@@ -259,3 +259,43 @@ describe('migration 0006 alert host', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0011 source drivers', () => {
+  it('moves file cursors to one JSON column, drops the fixed kinds and formats, and adds record ids and reader state', async () => {
+    const file = path.join(tempDir(), 'm11.db');
+    const pre = await dbAt(10, file);
+    const src = pre.prepare(
+      `INSERT INTO sources (id, kind, format, path, cursor_dev, cursor_ino, cursor_offset, lines_read, assume_tz, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 't', 't')`,
+    );
+    src.run('file:/var/log/eve.json', 'file', 'eve', '/var/log/eve.json', 2049, 1234567, 98765, 4321, 'Europe/Paris');
+    src.run('file:/var/log/new.json', 'file', 'wazuh', '/var/log/new.json', null, null, 0, 0, null); // never read yet
+    src.run('simulator:ddos', 'simulator', 'mixed', null, null, null, 0, 500, null);
+    expect(() => src.run('indexer:wazuh-prod', 'indexer', 'wazuh', null, null, null, 0, 0, null)).toThrow(/CHECK constraint/);
+    pre.prepare("INSERT INTO source_leases (source_id, instance, host, pid, process, acquired_at, renewed_at, expires_at) VALUES ('file:/var/log/eve.json', 'i', 'h', 1, 'vigil tail', 't', 't', 't')").run();
+    closeDatabase(pre);
+
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 11) });
+    expect([from, to]).toEqual([10, 11]);
+    expect(db.prepare('SELECT id, kind, format, cursor, lines_read, assume_tz FROM sources ORDER BY id').all()).toEqual([
+      { id: 'file:/var/log/eve.json', kind: 'file', format: 'eve', cursor: '{"dev":2049,"ino":1234567,"offset":98765}', lines_read: 4321, assume_tz: 'Europe/Paris' },
+      { id: 'file:/var/log/new.json', kind: 'file', format: 'wazuh', cursor: null, lines_read: 0, assume_tz: null },
+      { id: 'simulator:ddos', kind: 'simulator', format: 'mixed', cursor: null, lines_read: 500, assume_tz: null },
+    ]);
+    const columns = (t: string) => (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
+    expect(columns('sources')).not.toEqual(expect.arrayContaining(['cursor_dev']));
+    // any driver kind now, and the cursor must be JSON
+    db.prepare("INSERT INTO sources (id, kind, format, cursor, created_at, updated_at) VALUES ('indexer:wazuh-prod', 'indexer', 'wazuh', ?, 't', 't')").run('{"v":1,"sort":[1795000000000,"AbC"]}');
+    expect(() => db.prepare("UPDATE sources SET cursor = 'not json' WHERE id = 'indexer:wazuh-prod'").run()).toThrow(/CHECK constraint/);
+    expect(columns('events')).toContain('record_id');
+    expect(columns('quarantine')).toContain('record_id');
+    // a record id is stored once per source
+    const seen = db.prepare("INSERT INTO source_records (source_id, record_id, ts) VALUES (?, 'AbC', 1)");
+    seen.run('indexer:wazuh-prod');
+    expect(() => seen.run('indexer:wazuh-prod')).toThrow(/UNIQUE|PRIMARY KEY/);
+    seen.run('indexer:other');
+    // an existing lease reads as running, with no error
+    expect(db.prepare('SELECT state, note, last_error, retry_at FROM source_leases').get()).toEqual({ state: 'running', note: null, last_error: null, retry_at: null });
+    closeDatabase(db);
+  });
+});

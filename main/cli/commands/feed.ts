@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { parse, intOption, type Parsed } from '../args.js';
-import { dataDirFrom, headlessServices, untilInterrupted } from '../context.js';
-import { createHandlers } from '../../core/handlers.js';
-import { createFeedHandlers, createFeedSetStatus, type FeedHandlers } from '../../core/feed-handlers.js';
+import { dataDirFrom, openApp, untilInterrupted } from '../context.js';
+import type { FeedHandlers } from '../../core/feed-handlers.js';
 import { ContractError } from '../../contract/errors.js';
 import {
   FEED_DIALECTS,
@@ -16,10 +15,8 @@ import {
   type FeedStatus,
   type FeedToken,
 } from '../../contract/feed.js';
-import type { Services } from '../../core/services.js';
-import { FeedService } from '../../feed/service.js';
+import type { App } from '../../core/app.js';
 import { FEED_PATHS } from '../../feed/server.js';
-import { openVault } from '../../secrets/vault.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output, cell } from '../output.js';
 
@@ -132,24 +129,6 @@ Options:
 ${DATA_DIR_HELP}
   -h, --help                   show this help`;
 
-function feedServiceFor(s: Services, passive: boolean): FeedService {
-  const handlers = createHandlers(s);
-  return new FeedService({
-    db: s.db,
-    audit: s.audit,
-    logger: s.logger,
-    now: s.now,
-    dataDir: s.config.dataDir,
-    appName: s.config.appName,
-    appVersion: s.config.appVersion,
-    resourcesDir: s.config.resourcesDir,
-    secrets: openVault(s.config.dataDir, { logger: s.logger }),
-    setStatus: createFeedSetStatus(handlers, s.logger),
-    processName: `feed:${process.pid}`,
-    passive,
-  });
-}
-
 /** Calls a feed channel exactly as the UI would: the channel's schema, then its handler. */
 async function call<C extends FeedChannelName>(handlers: FeedHandlers, channel: C, request: unknown, actor: string): Promise<FeedResponse<C>> {
   const parsed = feedChannels[channel].request.safeParse(request);
@@ -248,12 +227,12 @@ function describeConfig(st: FeedStatus): string[] {
   ];
 }
 
-async function serve(args: Parsed, s: Services, out: Output): Promise<number> {
+async function serve(args: Parsed, app: App, out: Output): Promise<number> {
   const port = intOption('feed', 'port', args.str('port'), 0, 65535);
   const cert = args.str('cert');
   const key = args.str('key');
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together', 'feed');
-  const feed = feedServiceFor(s, false);
+  const feed = app.feed;
   const override = {
     ...(port !== undefined ? { port } : {}),
     ...(args.str('host') !== undefined ? { host: args.str('host')! } : {}),
@@ -411,11 +390,13 @@ export async function feedCommand(argv: string[], out = Output.stdout()): Promis
   }
 
   const secretFromStdin = args.flag('jwt-secret-stdin') ? fs.readFileSync(0, 'utf8').trim() : undefined;
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: sub !== 'serve' });
+  // only `feed serve` runs a server; the other commands manage configuration and tokens
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'feed', { quiet: sub !== 'serve', feed: sub === 'serve' ? 'live' : 'passive' });
+  const s = app.services;
   try {
-    if (sub === 'serve') return await serve(args, s, out);
-    const feed = feedServiceFor(s, true);
-    const handlers = createFeedHandlers({ feed });
+    if (sub === 'serve') return await serve(args, app, out);
+    const feed = app.feed;
+    const handlers: FeedHandlers = app.handlers;
     const actor = s.settings.get().analystName;
     const json = args.flag('json');
 
@@ -496,6 +477,6 @@ export async function feedCommand(argv: string[], out = Output.stdout()): Promis
     }
     return 0;
   } finally {
-    await s.close();
+    await app.close();
   }
 }
