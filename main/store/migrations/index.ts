@@ -3,9 +3,11 @@ import { m0002Pipeline } from './0002-pipeline.js';
 import { m0003Console } from './0003-console.js';
 import { m0004Feed } from './0004-feed.js';
 import { m0005Sources } from './0005-sources.js';
+import { m0006To0009Reserved } from './0006-0009-reserved.js';
+import { m0010Connectors } from './0010-connectors.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** All schema steps, in order. Append only: a released step is never edited. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Pipeline, m0003Console, m0004Feed, m0005Sources];
+export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Pipeline, m0003Console, m0004Feed, m0005Sources, ...m0006To0009Reserved, m0010Connectors];
