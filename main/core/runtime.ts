@@ -1,5 +1,6 @@
 import { FeedService } from '../feed/service.js';
 import { openVault, type SecretStore } from '../secrets/vault.js';
+import { ConnectorsService } from './connectors.js';
 import { createFeedSetStatus } from './feed-handlers.js';
 import { createHandlers, type Handlers } from './handlers.js';
 import { PipelineHost } from './host.js';
@@ -11,6 +12,7 @@ export interface Runtime {
   readonly handlers: Handlers;
   readonly host: PipelineHost;
   readonly feed: FeedService;
+  readonly connectors: ConnectorsService;
   /** Stops the feed, the followed files, the simulator and the live updates; then the services can close. */
   stop(): Promise<void>;
 }
@@ -24,6 +26,8 @@ export async function startRuntime(s: Services, processName: string, secrets?: S
   const host = new PipelineHost(s, processName);
   await host.start();
   let handlers: Handlers | null = null;
+  // the desktop app passes its vault (with safeStorage); plain Node opens the keychain-only one
+  const vault = secrets ?? openVault(s.config.dataDir, { logger: s.logger });
   const feed = new FeedService({
     db: s.db,
     audit: s.audit,
@@ -33,13 +37,13 @@ export async function startRuntime(s: Services, processName: string, secrets?: S
     appName: s.config.appName,
     appVersion: s.config.appVersion,
     resourcesDir: s.config.resourcesDir,
-    // the desktop app passes its vault (with safeStorage); plain Node opens the keychain-only one
-    secrets: secrets ?? openVault(s.config.dataDir, { logger: s.logger }),
+    secrets: vault,
     // set_status from analyst tokens goes through the same dispatch and handler as the UI
     setStatus: createFeedSetStatus(() => handlers!, s.logger),
     processName,
   });
-  handlers = createHandlers(s, host, feed);
+  const connectors = new ConnectorsService({ ...s, secrets: vault, processName });
+  handlers = createHandlers(s, host, feed, connectors);
   const offFeed = feed.onChanged((p) => s.bus.emit('feed.changed', p));
   try {
     await feed.startIfEnabled();
@@ -49,12 +53,15 @@ export async function startRuntime(s: Services, processName: string, secrets?: S
   }
   const watcher = new OutboxWatcher(s.pipelineRepo, s.bus, s.logger);
   watcher.start();
+  await connectors.start();
   const ready = handlers;
   return {
     handlers: ready,
     host,
     feed,
+    connectors,
     async stop() {
+      await connectors.stop();
       watcher.stop();
       offFeed();
       await feed.stop();
