@@ -7,7 +7,7 @@ import { dispatch } from '../../main/core/dispatch.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { MemoryVault } from '../../main/secrets/vault.js';
 import { apiInput, connectorsFor, indexerInput, until } from '../helpers/connectors.js';
-import { testServices } from '../helpers/services.js';
+import { sampleAlert, testServices } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startWazuhSimulator, type WazuhSimulator } from '../simulators/wazuh/index.js';
 
@@ -334,5 +334,28 @@ describe('Wazuh agents', () => {
     const fallback = await c.wazuh.arCommands('prod');
     expect(fallback).toMatchObject({ from_manager: false, commands: expect.arrayContaining(['!firewall-drop']) });
     expect(fallback.note).toMatch(/no manager:read/);
+  });
+
+  it('shows the agents an alert points at: the Wazuh agent it names, and agents at its addresses', async () => {
+    const { sim, s, c } = await setup();
+    await saveApi(c, sim);
+    await c.wazuh.sync('prod');
+    const [named, atSource] = sim.api.agents.filter((a) => a.id !== '000' && a.ip !== 'any');
+    const [wazuhAlert, suricataAlert, nothing] = s.alerts.insertMany([
+      sampleAlert({ source: 'wazuh', src_ip: atSource!.ip, dst_ip: null }),
+      sampleAlert({ source: 'suricata', src_ip: '203.0.113.9', dst_ip: named!.ip }),
+      sampleAlert({ source: 'suricata', src_ip: '203.0.113.9', dst_ip: '192.0.2.1' }),
+    ]);
+    s.db.prepare('INSERT INTO alert_details (alert_id, enrichment) VALUES (?, ?)').run(wazuhAlert, JSON.stringify({ agent: { id: named!.id, name: named!.name, ip: named!.ip } }));
+    const m = c.wazuh.alertAgents(wazuhAlert!);
+    expect(m.map((x) => [x.match, x.address_role, x.agent.agent_id])).toEqual([
+      ['agent', null, named!.id],
+      ['address', 'src', atSource!.id],
+    ]);
+    expect(m[0]).toMatchObject({ connector_name: 'Prod manager', agent: { name: named!.name, os_platform: named!.os?.platform ?? null, groups: named!.group, status: named!.status } });
+    expect(m[0]!.synced_at).not.toBeNull();
+    expect(c.wazuh.alertAgents(suricataAlert!).map((x) => [x.match, x.address_role, x.agent.agent_id])).toEqual([['address', 'dst', named!.id]]);
+    expect(c.wazuh.alertAgents(nothing!)).toEqual([]);
+    expect(() => c.wazuh.alertAgents(99_999)).toThrow(/does not exist/);
   });
 });
