@@ -74,6 +74,8 @@ export const AgentsListRequest = z
       .default({ field: 'name', dir: 'asc' }),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(200),
+    /** Also count by status and list the filter values (false: only the page, for scrolling). */
+    meta: z.boolean().default(true),
   })
   .strict();
 export type AgentsListRequest = z.output<typeof AgentsListRequest>;

@@ -208,6 +208,7 @@ export class WazuhAgentsRepo {
       .prepare(`SELECT * FROM wazuh_agents WHERE ${clause} ORDER BY ${SORT_SQL[req.sort.field]} ${dir} NULLS LAST, connector_id, agent_id LIMIT ? OFFSET ?`)
       .all(...params, req.limit, req.offset) as AgentRow[];
     const total = (this.db.prepare(`SELECT count(*) AS n FROM wazuh_agents WHERE ${clause}`).get(...params) as { n: number }).n;
+    if (!req.meta) return { items: rows.map(toAgent), total, counts: {}, facets: { os_platform: [], version: [], group: [] } };
     const counts: Record<string, number> = {};
     for (const r of this.db.prepare(`SELECT status, count(*) AS n FROM wazuh_agents WHERE ${beforeStatus} GROUP BY status`).all(...beforeStatusParams) as { status: string; n: number }[]) {
       counts[r.status] = r.n;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorConfig, type ConnectorHealth } from '../../main/contract/connectors.js';
+import { AgentsListRequest } from '../../main/contract/wazuh.js';
 import type { ConnectorsService } from '../../main/core/connectors.js';
 import { secretAccount } from '../../main/core/connector-kinds.js';
 import { createHandlers } from '../../main/core/handlers.js';
@@ -238,20 +239,20 @@ describe('Wazuh agents', () => {
     expect(state).toMatchObject({ total: 1201, error: null, connector_name: 'Prod manager' });
     expect(state.succeeded_at).not.toBeNull();
     expect(sim.apiServer.requests - before).toBe(4); // login + 3 pages
-    const all = c.wazuh.list({ sort: { field: 'agent_id', dir: 'asc' }, offset: 0, limit: 5 }, c.wazuhApiIds());
+    const all = c.wazuh.list(AgentsListRequest.parse({ sort: { field: 'agent_id', dir: 'asc' }, offset: 0, limit: 5 }), c.wazuhApiIds());
     expect(all.total).toBe(1201);
     expect(all.items.map((a) => a.agent_id)).toEqual(['000', '001', '002', '003', '004']);
     const simCounts = sim.api.agents.reduce<Record<string, number>>((m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }), {});
     expect(all.counts).toEqual(simCounts);
-    const active = c.wazuh.list({ status: ['active'], os_platform: 'ubuntu', sort: { field: 'name', dir: 'asc' }, offset: 0, limit: 1000 }, c.wazuhApiIds());
+    const active = c.wazuh.list(AgentsListRequest.parse({ status: ['active'], os_platform: 'ubuntu', sort: { field: 'name', dir: 'asc' }, offset: 0, limit: 1000 }), c.wazuhApiIds());
     expect(active.total).toBe(sim.api.agents.filter((a) => a.status === 'active' && a.os?.platform === 'ubuntu').length);
     expect(active.counts['active']).toBe(active.total);
-    const web = c.wazuh.list({ group: 'web', sort: { field: 'name', dir: 'asc' }, offset: 0, limit: 1000 }, c.wazuhApiIds());
+    const web = c.wazuh.list(AgentsListRequest.parse({ group: 'web', sort: { field: 'name', dir: 'asc' }, offset: 0, limit: 1000 }), c.wazuhApiIds());
     expect(web.total).toBe(sim.api.agents.filter((a) => a.group?.includes('web')).length);
     expect(web.facets.group.find((g) => g.value === 'web')?.count).toBe(web.total);
-    const byText = c.wazuh.list({ text: 'agent-00042', sort: { field: 'name', dir: 'asc' }, offset: 0, limit: 10 }, c.wazuhApiIds());
+    const byText = c.wazuh.list(AgentsListRequest.parse({ text: 'agent-00042', sort: { field: 'name', dir: 'asc' }, offset: 0, limit: 10 }), c.wazuhApiIds());
     expect(byText.items.map((a) => a.name)).toEqual(['agent-00042']);
-    const byCidr = c.wazuh.list({ text: '10.0.1.0/24', sort: { field: 'name', dir: 'asc' }, offset: 0, limit: 1000 }, c.wazuhApiIds());
+    const byCidr = c.wazuh.list(AgentsListRequest.parse({ text: '10.0.1.0/24', sort: { field: 'name', dir: 'asc' }, offset: 0, limit: 1000 }), c.wazuhApiIds());
     expect(byCidr.items.every((a) => a.ip?.startsWith('10.0.1.'))).toBe(true);
     expect(byCidr.total).toBeGreaterThan(100);
     sim.api.agents.splice(sim.api.agents.findIndex((a) => a.id === '042'), 1);
