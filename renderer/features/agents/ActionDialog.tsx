@@ -39,9 +39,11 @@ function Result({ r }: { r: WazuhActionResult }) {
         {icon}
         <strong>{r.state === 'queued' ? 'Queued' : r.state === 'partly_queued' ? 'Partly queued' : 'Not queued'}</strong>
       </div>
-      <p className="ag-queued-note">
-        <Clock size={13} aria-hidden="true" /> Queued, not confirmed: Wazuh hands the command to the agent and does not report whether it ran.
-      </p>
+      {r.queued.length ? (
+        <p className="ag-queued-note">
+          <Clock size={13} aria-hidden="true" /> Queued, not confirmed: Wazuh hands the command to the agent and does not report whether it ran.
+        </p>
+      ) : null}
       {r.queued.length ? (
         <div>
           <h3 className="subhead">Queued ({r.queued.length})</h3>

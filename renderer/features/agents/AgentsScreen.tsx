@@ -322,14 +322,15 @@ function Actions({ agent, onAct }: { agent: WazuhAgent; onAct: (action: 'restart
 
 function DetailPanel({ agent, now, onAct }: { agent: WazuhAgent; now: number; onAct: (action: 'restart' | 'ar') => void }) {
   const apis = useAgents((s) => s.apis);
+  const actionsRev = useAgents((s) => s.actionsRev);
   const [actions, setActions] = useState<AuditEntry[] | null>(null);
   useEffect(() => {
-    setActions(null);
     void api
       .call('wazuh.actions', { connector_id: agent.connector_id, agent_id: agent.agent_id, limit: 10 })
       .then(setActions)
       .catch(() => setActions([]));
-  }, [agent.connector_id, agent.agent_id]);
+  }, [agent.connector_id, agent.agent_id, actionsRev]);
+  useEffect(() => setActions(null), [agent.connector_id, agent.agent_id]);
   const rows: [string, ReactNode][] = [
     ['Status', <StatusPill key="s" status={agent.status} />],
     ['IP', <span key="ip" className="mono">{agent.ip ?? '—'}{agent.register_ip && agent.register_ip !== agent.ip ? ` (registered from ${agent.register_ip})` : ''}</span>],
@@ -515,6 +516,7 @@ export function AgentsScreen({ query }: { query: string }) {
           req={action}
           onClose={() => {
             setAction(null);
+            useAgents.setState((s) => ({ actionsRev: s.actionsRev + 1 }));
             void useAgents.getState().reload();
           }}
         />

@@ -29,6 +29,8 @@ interface AgentsState {
   /** The agent in the detail panel. */
   detail: WazuhAgent | null;
   syncing: Record<string, boolean>;
+  /** Bumped when an action ended, so views of the action log reload. */
+  actionsRev: number;
 
   loadApis(): Promise<void>;
   setQuery(patch: Partial<AgentsQuery>): void;
@@ -62,6 +64,7 @@ export const useAgents = create<AgentsState>((set, get) => {
     selected: {},
     detail: null,
     syncing: {},
+    actionsRev: 0,
 
     async loadApis() {
       try {

@@ -1,5 +1,5 @@
 import { CircleAlert, CircleCheck, KeyRound, LoaderCircle, PlugZap, ShieldAlert, ShieldCheck } from 'lucide-react';
-import { useId, useMemo, useRef, useState, type Ref } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type Ref } from 'react';
 import type { CertificateInfo, ConnectorFieldSpec, ConnectorKindSpec, ConnectorTestResult, ConnectorView } from '../../../main/contract/connectors.js';
 import { ApiError } from '../../api/index.js';
 import { Dialog } from '../../components/Dialog.js';
@@ -247,7 +247,8 @@ interface Props {
  */
 export function ConnectorDialog({ editing, onClose, onSaved }: Props) {
   const kinds = useTools((s) => s.kinds);
-  const taken = useTools((s) => new Set(s.connectors.map((c) => c.config.id)));
+  const connectors = useTools((s) => s.connectors);
+  const taken = useMemo(() => new Set(connectors.map((c) => c.config.id)), [connectors]);
   const [spec, setSpec] = useState<ConnectorKindSpec | null>(() => (editing ? (kinds.find((k) => k.kind === editing.config.kind) ?? null) : kinds.length === 1 ? kinds[0]! : null));
   const [draft, setDraft] = useState<Draft | null>(() => (spec ? (editing ? draftFromConfig(editing.config, spec) : newDraft(spec)) : null));
   const [busy, setBusy] = useState<'test' | 'save' | null>(null);
@@ -257,7 +258,10 @@ export function ConnectorDialog({ editing, onClose, onSaved }: Props) {
   const [failedSave, setFailedSave] = useState(false);
   const [errors, setErrors] = useState<{ fields: Record<string, string>; other: string[]; message: string | null }>({ fields: {}, other: [], message: null });
   const nameRef = useRef<HTMLInputElement>(null);
+  const outcomeRef = useRef<HTMLDivElement>(null);
   const formId = useId();
+  // a new test result (or error) is brought into view: it is what the analyst waits for
+  useEffect(() => outcomeRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }), [result, errors]);
 
   const id = useMemo(() => (draft ? (draft.id ?? idFromName(draft.name, taken)) : ''), [draft, taken]);
   const config = useMemo(() => (draft && spec ? toConfig(draft, spec, id) : null), [draft, spec, id]);
@@ -491,7 +495,7 @@ export function ConnectorDialog({ editing, onClose, onSaved }: Props) {
             </div>
           </div>
         ) : null}
-        {result ? <TestOutcome result={result} onTrust={trust} /> : null}
+        <div ref={outcomeRef}>{result ? <TestOutcome result={result} onTrust={trust} /> : null}</div>
       </form>
     </Dialog>
   );
