@@ -74,8 +74,12 @@ export const AgentsListRequest = z
       .default({ field: 'name', dir: 'asc' }),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(200),
-    /** Also count by status and list the filter values (false: only the page, for scrolling). */
-    meta: z.boolean().default(true),
+    /**
+     * What to compute besides the page: `all` the status counts and the filter values, `counts`
+     * only the counts (the filter values depend on the connector only), `none` (scrolling, or a
+     * status change: the counts ignore the status filter).
+     */
+    meta: z.enum(['all', 'counts', 'none']).default('all'),
   })
   .strict();
 export type AgentsListRequest = z.output<typeof AgentsListRequest>;
@@ -86,9 +90,9 @@ export const AgentsListResponse = z.object({
   items: z.array(WazuhAgent),
   /** Agents matching every filter. */
   total: z.number().int(),
-  /** Agents per status, matching every filter but the status one (the screen's status chips). */
+  /** Agents per status, matching every filter but the status one (the status chips; empty when meta is none). */
   counts: z.record(z.string(), z.number().int()),
-  /** Values present in the inventory (of the chosen connector), for the filter menus. */
+  /** Values present in the inventory (of the chosen connector), for the filter menus (empty unless meta is all). */
   facets: z.object({ os_platform: z.array(Facet), group: z.array(Facet), version: z.array(Facet) }),
   sync: z.array(AgentSyncState),
 });

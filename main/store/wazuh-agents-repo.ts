@@ -208,11 +208,13 @@ export class WazuhAgentsRepo {
       .prepare(`SELECT * FROM wazuh_agents WHERE ${clause} ORDER BY ${SORT_SQL[req.sort.field]} ${dir} NULLS LAST, connector_id, agent_id LIMIT ? OFFSET ?`)
       .all(...params, req.limit, req.offset) as AgentRow[];
     const total = (this.db.prepare(`SELECT count(*) AS n FROM wazuh_agents WHERE ${clause}`).get(...params) as { n: number }).n;
-    if (!req.meta) return { items: rows.map(toAgent), total, counts: {}, facets: { os_platform: [], version: [], group: [] } };
+    const noFacets = { os_platform: [], version: [], group: [] };
+    if (req.meta === 'none') return { items: rows.map(toAgent), total, counts: {}, facets: noFacets };
     const counts: Record<string, number> = {};
     for (const r of this.db.prepare(`SELECT status, count(*) AS n FROM wazuh_agents WHERE ${beforeStatus} GROUP BY status`).all(...beforeStatusParams) as { status: string; n: number }[]) {
       counts[r.status] = r.n;
     }
+    if (req.meta === 'counts') return { items: rows.map(toAgent), total, counts, facets: noFacets };
     const facet = (expr: string, from = 'wazuh_agents') =>
       (this.db
         .prepare(`SELECT ${expr} AS value, count(*) AS count FROM ${from} WHERE ${scopeWhere.join(' AND ')} AND ${expr} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200`)

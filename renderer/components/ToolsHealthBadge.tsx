@@ -11,7 +11,10 @@ export function ToolsHealthBadge() {
   useEffect(() => useToolsHealth.getState().start(), []);
   if (!overall || overall.status === 'none') return null;
   const bad = overall.problems.length;
-  const text = bad === 0 ? `all ${overall.enabled} ok` : `${bad} of ${overall.enabled} not ok`;
+  const ok = overall.by_status['ok'] ?? 0;
+  const checking = overall.by_status['unknown'] ?? 0;
+  const text =
+    ok === overall.enabled ? `all ${ok} ok` : [`${ok} of ${overall.enabled} ok`, bad ? `${bad} not ok` : null, checking ? `${checking} checking` : null].filter(Boolean).join(' · ');
   const title = bad
     ? overall.problems.map((p) => `${p.name}: ${WORD[p.status] ?? p.status}${p.message ? ` (${p.message})` : ''}`).join('\n')
     : Object.entries(overall.by_status)

@@ -68,7 +68,7 @@ export function parseAgentsQuery(query: string): { query: AgentsQuery; intent: A
 }
 
 /** The contract request for a query. */
-export function listRequest(q: AgentsQuery, offset: number, limit: number, meta: boolean) {
+export function listRequest(q: AgentsQuery, offset: number, limit: number, meta: 'all' | 'counts' | 'none') {
   return {
     ...(q.connector_id ? { connector_id: q.connector_id } : {}),
     ...(q.status.length ? { status: q.status } : {}),

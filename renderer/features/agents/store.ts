@@ -34,8 +34,11 @@ interface AgentsState {
 
   loadApis(): Promise<void>;
   setQuery(patch: Partial<AgentsQuery>): void;
-  /** Loads the first page with counts and filter values. */
-  reload(): Promise<void>;
+  /**
+   * Loads the first page, with what else changed: `all` (scope or inventory changed: counts and
+   * filter values), `counts` (a filter changed), `none` (only the status or the order changed).
+   */
+  reload(meta?: 'all' | 'counts' | 'none'): Promise<void>;
   /** Loads the pages covering rows [start, end) that are not loaded yet. */
   ensureRows(start: number, end: number): void;
   rowAt(index: number): WazuhAgent | undefined;
@@ -76,18 +79,28 @@ export const useAgents = create<AgentsState>((set, get) => {
     },
 
     setQuery(patch) {
+      const keys = Object.keys(patch) as (keyof AgentsQuery)[];
       set({ query: { ...get().query, ...patch } });
-      void get().reload();
+      // the counts ignore the status filter; the filter values depend on the connector only
+      void get().reload(keys.includes('connector_id') ? 'all' : keys.every((k) => k === 'status' || k === 'sort') ? 'none' : 'counts');
     },
 
-    async reload() {
+    async reload(meta = 'all') {
       const generation = get().generation + 1;
       inflight.clear();
       set({ generation, ...(get().status === 'ready' ? {} : { status: 'loading' as const }) });
       try {
-        const r = await api.call('wazuh.agents.list', listRequest(get().query, 0, PAGE, true));
+        const r = await api.call('wazuh.agents.list', listRequest(get().query, 0, PAGE, get().status === 'ready' ? meta : 'all'));
         if (get().generation !== generation) return;
-        set({ status: 'ready', error: null, total: r.total, counts: r.counts, facets: r.facets, sync: r.sync, pages: { 0: r.items } });
+        set({
+          status: 'ready',
+          error: null,
+          total: r.total,
+          sync: r.sync,
+          pages: { 0: r.items },
+          ...(meta !== 'none' || get().status !== 'ready' ? { counts: r.counts } : {}),
+          ...(meta === 'all' || get().status !== 'ready' ? { facets: r.facets } : {}),
+        });
       } catch (err) {
         if (get().generation !== generation) return;
         set(get().status === 'ready' ? { error: errorMessage(err) } : { status: 'error', error: errorMessage(err) });
@@ -101,7 +114,7 @@ export const useAgents = create<AgentsState>((set, get) => {
         if (pages[page] || inflight.has(key)) continue;
         inflight.add(key);
         void api
-          .call('wazuh.agents.list', listRequest(get().query, page * PAGE, PAGE, false))
+          .call('wazuh.agents.list', listRequest(get().query, page * PAGE, PAGE, 'none'))
           .then((r) => {
             if (get().generation === generation) set({ pages: { ...get().pages, [page]: r.items } });
           })
@@ -137,7 +150,7 @@ export const useAgents = create<AgentsState>((set, get) => {
     },
 
     async selectAllMatching() {
-      const r = await api.call('wazuh.agents.list', listRequest(get().query, 0, SELECT_ALL_MAX, false));
+      const r = await api.call('wazuh.agents.list', listRequest(get().query, 0, SELECT_ALL_MAX, 'none'));
       const selected: Record<string, WazuhAgent> = {};
       for (const a of r.items) selected[agentKey(a)] = a;
       set({ selected });
