@@ -179,6 +179,23 @@ describe('connectors: health', () => {
     expect(c.history('prod', 100).map((x) => x.status)).toContain('auth_failed');
   });
 
+  it('shows the indexer’s faults too (hang, refused login, server error), then recovers', async () => {
+    const { sim, c } = await setup();
+    await c.save(ConnectorConfig.parse(indexerInput(sim)), 'admin', true, 'ana');
+    for (const [fault, status, kind] of [
+      [{ kind: 'timeout', times: 4 }, 'down', 'timeout'],
+      [{ kind: 'status', times: 4, reply: { status: 401, body: { error: 'Unauthorized', status: 401 } } }, 'auth_failed', 'auth_failed'],
+      [{ kind: 'status', times: 4, reply: { status: 500, body: { error: { type: 'exception', reason: 'cluster_block' }, status: 500 } } }, 'down', 'http_error'],
+    ] as const) {
+      expect((await c.health('prod-indexer', true)).status).toBe('ok');
+      sim.indexerServer.faults.inject(fault);
+      const h = await c.health('prod-indexer', true);
+      expect([h.status, h.lastError?.failure.kind]).toEqual([status, kind]);
+      sim.indexerServer.faults.clear();
+    }
+    expect((await c.health('prod-indexer', true)).status).toBe('ok');
+  });
+
   it('a changed certificate is never accepted silently: untrusted, with the new fingerprint, until trusted', async () => {
     const { sim, c } = await setup();
     await saveApi(c, sim);
