@@ -11,22 +11,14 @@ import type { WazuhAgent } from '../../../main/contract/wazuh.js';
 import { api, errorMessage } from '../../api/index.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
-import { formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
+import { formatAgo as ago, formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
+import { useNow } from '../../lib/useNow.js';
 import { toastError } from '../../stores/toasts.js';
 import { ActionDialog, type ActionRequest } from './ActionDialog.js';
-import { STATUS_ORDER, agentAlertsHref, agentKey, ago, osText, parseAgentsQuery, statusLabel, statusTone, type AgentSortField } from './model.js';
+import { STATUS_ORDER, agentAlertsHref, agentKey, osText, parseAgentsQuery, statusLabel, statusTone, type AgentSortField } from './model.js';
 import { PAGE, SELECT_ALL_MAX, useAgents } from './store.js';
 
 export const ROW_HEIGHT = 34;
-
-function useNow(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
-}
 
 function StatusPill({ status }: { status: string }) {
   return (

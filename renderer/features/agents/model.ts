@@ -96,18 +96,5 @@ export function osText(a: WazuhAgent): string {
   return [a.os_name, a.os_version].filter(Boolean).join(' ') || a.os_platform || '';
 }
 
-/** "12 s ago", "5 min ago", "3 h ago", "2 d ago". */
-export function ago(iso: string | null, now: number): string {
-  if (!iso) return 'never';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 5) return 'just now';
-  if (s < 90) return `${s} s ago`;
-  if (s < 5400) return `${Math.round(s / 60)} min ago`;
-  if (s < 48 * 3600) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86_400)} d ago`;
-}
-
 /** Commands that act on an address and need one. */
 export const NEEDS_SRCIP = new Set(['!firewall-drop', '!host-deny', '!route-null', '!win_route-null', '!netsh']);

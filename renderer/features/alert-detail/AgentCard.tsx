@@ -4,7 +4,7 @@ import type { Alert } from '../../../main/contract/alerts.js';
 import type { AlertAgentMatch } from '../../../main/contract/wazuh.js';
 import { api } from '../../api/index.js';
 import { agentsHref } from '../../app/router.js';
-import { utcTitle } from '../../lib/format.js';
+import { formatAgo, utcTitle } from '../../lib/format.js';
 import './agent-card.css';
 
 const MATCH_TEXT: Record<AlertAgentMatch['match'], string> = {
@@ -12,12 +12,6 @@ const MATCH_TEXT: Record<AlertAgentMatch['match'], string> = {
   agent_name: 'an agent of the name this alert gives',
   address: 'an agent at this address',
 };
-
-function since(iso: string | null): string {
-  if (!iso) return 'never synced';
-  const m = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60_000));
-  return m < 1 ? 'synced just now' : m < 90 ? `synced ${m} min ago` : `synced ${Math.round(m / 60)} h ago`;
-}
 
 /**
  * The Wazuh agents an alert points at (its agent, or an agent at one of its addresses), from
@@ -81,7 +75,7 @@ export function AgentCard({ alert }: { alert: Alert }) {
               </dl>
               <p className="ac-why faint">
                 Matched as {MATCH_TEXT[m.match]}
-                {role}; inventory <span title={m.synced_at ? utcTitle(m.synced_at) : undefined}>{since(m.synced_at)}</span>.
+                {role}; inventory <span title={m.synced_at ? utcTitle(m.synced_at) : undefined}>{m.synced_at ? `synced ${formatAgo(m.synced_at)}` : 'never synced'}</span>.
               </p>
               {block ? (
                 <a

@@ -11,28 +11,12 @@ import { Dialog } from '../../components/Dialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Panel, PanelSkeleton } from '../../components/charts/Panel.js';
-import { formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
+import { formatAgo, formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
+import { useNow } from '../../lib/useNow.js';
 import { toastError, toastSuccess } from '../../stores/toasts.js';
 import { CertificateCard, ConnectorDialog, TestOutcome } from './ConnectorDialog.js';
 import { FAILURE_TITLE, HEALTH_LABEL, healthKey, healthTone, trustText, uptimeText } from './model.js';
 import { useTools } from './store.js';
-
-function useNow(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
-}
-
-function ago(iso: string, now: number): string {
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 5) return 'just now';
-  if (s < 90) return `${s} s ago`;
-  if (s < 5400) return `${Math.round(s / 60)} min ago`;
-  return `${Math.round(s / 3600)} h ago`;
-}
 
 /** The last checks as a strip, oldest left: colour and a label per check (title), never colour alone. */
 function HistoryStrip({ samples }: { samples: HealthSample[] }) {
@@ -267,7 +251,7 @@ function ConnectorCard({ view, now, onEdit, onRemove, onTrust }: { view: Connect
                 {h.version ? <span>version {h.version}</span> : null}
                 {h.latencyMs !== null ? <span>{Math.round(h.latencyMs)} ms</span> : null}
                 <span className="faint" title={`${formatLocalFull(h.checkedAt)} · ${utcTitle(h.checkedAt)}`}>
-                  checked {ago(h.checkedAt, now)}
+                  checked {formatAgo(h.checkedAt, now)}
                 </span>
               </>
             ) : (
