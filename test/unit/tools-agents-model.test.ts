@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectorConfig, ConnectorSaveRequest } from '../../main/contract/connectors.js';
+import { ConnectorConfig, ConnectorSaveRequest, WazuhIndexerConfig } from '../../main/contract/connectors.js';
 import { connectorKindSpecs } from '../../main/core/connector-kinds.js';
 import { agentsHref } from '../../renderer/app/router.js';
 import { listRequest, parseAgentsQuery } from '../../renderer/features/agents/model.js';
@@ -36,7 +36,7 @@ describe('the Tools form model', () => {
     expect(d).toMatchObject({ trustMode: 'pin', fields: { username: 'reader', 'timeouts.connectMs': '2500', backfillHours: '48' } });
     expect(ConnectorConfig.parse(toConfig(d, spec('wazuh-indexer'), 'idx'))).toEqual(config);
     d.fields['backfillHours'] = '';
-    expect(ConnectorConfig.parse(toConfig(d, spec('wazuh-indexer'), 'idx')).backfillHours).toBe(24);
+    expect(WazuhIndexerConfig.parse(toConfig(d, spec('wazuh-indexer'), 'idx')).backfillHours).toBe(24);
   });
 
   it('maps the contract’s issues to the form’s fields', () => {
