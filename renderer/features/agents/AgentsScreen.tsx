@@ -122,7 +122,9 @@ function FilterBar() {
   const facets = useAgents((s) => s.facets);
   const apis = useAgents((s) => s.apis);
   const [text, setText] = useState(q.text);
-  useEffect(() => setText(q.text), [q.text]);
+  useEffect(() => {
+    setText(q.text);
+  }, [q.text]);
   // typing filters after a short pause; Enter at once
   useEffect(() => {
     if (text === useAgents.getState().query.text) return;
@@ -322,7 +324,9 @@ function DetailPanel({ agent, now, onAct }: { agent: WazuhAgent; now: number; on
       .then(setActions)
       .catch(() => setActions([]));
   }, [agent.connector_id, agent.agent_id, actionsRev]);
-  useEffect(() => setActions(null), [agent.connector_id, agent.agent_id]);
+  useEffect(() => {
+    setActions(null);
+  }, [agent.connector_id, agent.agent_id]);
   const rows: [string, ReactNode][] = [
     ['Status', <StatusPill key="s" status={agent.status} />],
     ['IP', <span key="ip" className="mono">{agent.ip ?? '—'}{agent.register_ip && agent.register_ip !== agent.ip ? ` (registered from ${agent.register_ip})` : ''}</span>],

@@ -261,7 +261,10 @@ export function ConnectorDialog({ editing, onClose, onSaved }: Props) {
   const outcomeRef = useRef<HTMLDivElement>(null);
   const formId = useId();
   // a new test result (or error) is brought into view: it is what the analyst waits for
-  useEffect(() => outcomeRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }), [result, errors]);
+  useEffect(() => {
+    // (newer Chromium returns a promise from scrollIntoView: never hand it to React as a cleanup)
+    void outcomeRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [result, errors]);
 
   const id = useMemo(() => (draft ? (draft.id ?? idFromName(draft.name, taken)) : ''), [draft, taken]);
   const config = useMemo(() => (draft && spec ? toConfig(draft, spec, id) : null), [draft, spec, id]);
