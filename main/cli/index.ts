@@ -6,6 +6,8 @@ import { dbCommand } from './commands/db.js';
 import { alertsCommand } from './commands/alerts.js';
 import { feedCommand } from './commands/feed.js';
 import { settingsCommand } from './commands/settings.js';
+import { connectorsCommand } from './commands/connectors.js';
+import { wazuhCommand } from './commands/wazuh.js';
 import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
 
@@ -40,6 +42,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   status: { run: statusCommand, summary: 'sources, cursors and live pipeline figures' },
   feed: { run: feedCommand, summary: 'the LAN alert feed: serve, tokens, status, config' },
   settings: { run: settingsCommand, summary: 'read or change settings (geo files, thresholds, retention, ...)' },
+  connectors: { run: connectorsCommand, summary: 'the tools Vigil talks to (Wazuh, ...): list, add, test, trust, remove' },
+  wazuh: { run: wazuhCommand, summary: 'Wazuh agents: list, restart, active response' },
   db: { run: dbCommand, summary: 'database info and migration' },
   version: { run: versionCommand, summary: 'print the version' },
 };

@@ -60,9 +60,11 @@ export const ConnectorTimeouts = z
   .strict();
 export type ConnectorTimeouts = z.infer<typeof ConnectorTimeouts>;
 
+/** Stable id of a connector: names its vault entry and its health record. */
+export const ConnectorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, up to 63');
+
 const connectorBase = {
-  /** Stable id: names the keychain entry and the health record. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, up to 63'),
+  id: ConnectorId,
   name: z.string().trim().min(1).max(80),
   url: ConnectorUrl,
   enabled: z.boolean().default(true),
@@ -316,3 +318,132 @@ export const ScanFinding = z.object({
   raw: z.unknown(),
 });
 export type ScanFinding = z.infer<typeof ScanFinding>;
+// ---- the app's connectors: views, channels and events ---------------------------------------
+
+const IsoTime = z.string();
+const Empty = z.object({}).strict().default({});
+
+/** A password, token or API key on its way from the analyst to the vault: never sent back. */
+export const ConnectorSecret = z.string().min(1, 'the secret is empty').max(4096, 'the secret is longer than 4096 characters');
+
+/** How a kind authenticates: a password for the configured user, an optional one, or an API key. */
+export const CREDENTIAL_MODES = ['password', 'optional_password', 'api_key'] as const;
+export const CredentialMode = z.enum(CREDENTIAL_MODES);
+export type CredentialMode = z.infer<typeof CredentialMode>;
+
+/** One kind-specific field of a configuration form, derived from the kind's schema. */
+export const ConnectorFieldSpec = z.object({
+  /** The configuration key (e.g. username, index, backfillHours). */
+  name: z.string(),
+  label: z.string(),
+  hint: z.string().nullable(),
+  type: z.enum(['string', 'integer', 'number', 'boolean', 'enum']),
+  required: z.boolean(),
+  /** null is a valid value (e.g. "no login"). */
+  nullable: z.boolean(),
+  default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  options: z.array(z.string()).optional(),
+  /** Shown under "Advanced" (limits, paging). */
+  advanced: z.boolean(),
+});
+export type ConnectorFieldSpec = z.infer<typeof ConnectorFieldSpec>;
+
+/** What the Tools screen needs to offer a kind: its name and its form, from its schema. */
+export const ConnectorKindSpec = z.object({
+  kind: ConnectorKind,
+  label: z.string(),
+  description: z.string(),
+  /** e.g. https://wazuh.example:55000 */
+  urlExample: z.string(),
+  credential: z.object({ mode: CredentialMode, label: z.string() }),
+  fields: z.array(ConnectorFieldSpec),
+});
+export type ConnectorKindSpec = z.infer<typeof ConnectorKindSpec>;
+
+/** A saved connector as the UI sees it: its configuration, whether a secret is set, its cached health. */
+export const ConnectorView = z.object({
+  config: ConnectorConfig,
+  /** The vault holds a secret for it (the secret itself never leaves main). */
+  has_secret: z.boolean(),
+  /** The last probe's result (null before the first one, or when disabled). */
+  health: ConnectorHealth.nullable(),
+  /** A probe is running now. */
+  probing: z.boolean(),
+  created_at: IsoTime,
+  created_by: z.string(),
+  updated_at: IsoTime,
+  updated_by: z.string(),
+});
+export type ConnectorView = z.infer<typeof ConnectorView>;
+
+export const HealthSample = z.object({
+  checked_at: IsoTime,
+  status: HealthStatus,
+  version: z.string().nullable(),
+  latency_ms: z.number().nullable(),
+  error: ConnectorFailure.nullable(),
+});
+export type HealthSample = z.infer<typeof HealthSample>;
+
+/** The one figure of the dashboard: how the configured tools are, together. */
+export const ToolsOverall = z.object({
+  /** ok: every enabled tool ok; degraded: some not ok; down: none ok; none: no enabled tool. */
+  status: z.enum(['ok', 'degraded', 'down', 'none']),
+  enabled: z.number().int(),
+  /** Enabled tools per health status; `unknown` = not probed yet. */
+  by_status: z.record(z.string(), z.number().int()),
+  /** The tools that are not ok, by name. */
+  problems: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), message: z.string().nullable() })),
+});
+export type ToolsOverall = z.infer<typeof ToolsOverall>;
+
+export const ConnectorTestRequest = z
+  .object({
+    config: ConnectorConfig,
+    /** The secret to test with; without it, the one saved for config.id (editing a connector). */
+    secret: ConnectorSecret.optional(),
+  })
+  .strict();
+
+export const ConnectorSaveRequest = z
+  .object({
+    config: ConnectorConfig,
+    /** A new secret for the vault; without it, the saved one is kept. */
+    secret: ConnectorSecret.optional(),
+    /** true: add (the id must be free); false: change the connector with this id. */
+    create: z.boolean(),
+  })
+  .strict();
+
+export const connectorChannels = {
+  'connectors.kinds': { request: Empty, response: z.array(ConnectorKindSpec) },
+  'connectors.list': { request: Empty, response: z.array(ConnectorView) },
+  'connectors.test': { request: ConnectorTestRequest, response: ConnectorTestResult },
+  'connectors.save': { request: ConnectorSaveRequest, response: ConnectorView },
+  'connectors.setEnabled': { request: z.object({ id: ConnectorId, enabled: z.boolean() }).strict(), response: ConnectorView },
+  'connectors.remove': { request: z.object({ id: ConnectorId }).strict(), response: z.object({ removed: z.boolean() }) },
+  /** Pins the certificate the server presents now, which must be the one the analyst saw. */
+  'connectors.trust': { request: z.object({ id: ConnectorId, sha256: Sha256Fingerprint }).strict(), response: ConnectorView },
+  /** Cached health; `force` probes now (never more than one probe in flight per tool). */
+  'connectors.health': { request: z.object({ id: ConnectorId, force: z.boolean().default(false) }).strict(), response: ConnectorHealth },
+  'connectors.history': {
+    request: z.object({ id: ConnectorId, limit: z.number().int().min(1).max(2000).default(120) }).strict(),
+    /** Newest first. */
+    response: z.array(HealthSample),
+  },
+  'connectors.overall': { request: Empty, response: ToolsOverall },
+} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
+
+export const connectorEvents = {
+  /** Connectors were added, changed, enabled/disabled or removed (in any process). */
+  'connectors.changed': z.object({ ids: z.array(z.string()), reason: z.enum(['saved', 'enabled', 'removed', 'reloaded']) }),
+  /** A connector's health changed status (or was probed on request). */
+  'connectors.health': z.object({ id: z.string(), health: ConnectorHealth }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type ConnectorChannels = typeof connectorChannels;
+export type ConnectorChannelName = keyof ConnectorChannels;
+export type ConnectorRequest<C extends ConnectorChannelName> = z.output<ConnectorChannels[C]['request']>;
+export type ConnectorResponse<C extends ConnectorChannelName> = z.output<ConnectorChannels[C]['response']>;

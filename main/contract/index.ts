@@ -8,4 +8,5 @@ export * from './events.js';
 export * from './feed.js';
 export * from './pipeline.js';
 export * from './settings.js';
+export * from './wazuh.js';
 export * from './wire.js';

@@ -1,5 +1,6 @@
 import { FeedService } from '../feed/service.js';
 import { openVault, type SecretStore } from '../secrets/vault.js';
+import { ConnectorsService } from './connectors.js';
 import { createFeedSetStatus } from './feed-handlers.js';
 import { createHandlers, type Handlers } from './handlers.js';
 import { LivePipeline } from './live-pipeline.js';
@@ -23,8 +24,8 @@ export interface AppConfig extends ServiceConfig {
   /** 'live': a feed that may serve (`vigil feed serve`) even without `run`; default: live when `run`, else passive. */
   feed?: 'live' | 'passive';
   /**
-   * The Wazuh indexer connectors whose alerts become sources (the connectors service): with `run`,
-   * each enabled one is read by an indexer driver under the supervisor.
+   * The Wazuh indexer connectors whose alerts become sources: with `run`, each enabled one is read
+   * by an indexer driver under the supervisor. Default: this app's connectors service; null: none.
    */
   indexers?: IndexerConnectors | null;
   /** Tuning of the sources (tests). */
@@ -36,6 +37,12 @@ export interface App {
   readonly services: Services;
   readonly vault: SecretStore;
   readonly feed: FeedService;
+  /**
+   * The team's tools: configurations, secrets in the vault, health probes and the Wazuh agent
+   * sync. Built always (one-shot commands answer connectors.* channels); probing and syncing run
+   * only with `run`.
+   */
+  readonly connectors: ConnectorsService;
   /** Every contract channel, over these services. */
   readonly handlers: Handlers;
   /** The live pipeline and the sources it runs; null when the app does not run (one-shot commands). */
@@ -69,7 +76,8 @@ export async function createApp(config: AppConfig): Promise<App> {
     processName: config.processName,
     passive: (config.feed ?? (run ? 'live' : 'passive')) === 'passive',
   });
-  const stops: (() => Promise<void> | void)[] = [];
+  const connectors = new ConnectorsService({ ...s, secrets: vault, processName: config.processName });
+  const stops: (() => Promise<void> | void)[] = [() => connectors.stop()];
   let pipeline: LivePipeline | null = null;
   let sources: SourcesService | null = null;
   try {
@@ -82,12 +90,14 @@ export async function createApp(config: AppConfig): Promise<App> {
       const started = sources;
       stops.push(() => started.stop());
       sources.start();
-      if (config.indexers) sources.useIndexers(config.indexers);
+      await connectors.start();
+      const indexers = config.indexers === undefined ? connectors : config.indexers;
+      if (indexers) sources.useIndexers(indexers);
       const notices = new AlertNotices(s);
       notices.start();
       stops.push(() => notices.stop());
     }
-    handlers = createHandlers(s, sources, feed);
+    handlers = createHandlers(s, sources, feed, connectors);
     if (run) {
       stops.push(feed.onChanged((p) => s.bus.emit('feed.changed', p)));
       try {
@@ -111,6 +121,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     services: s,
     vault,
     feed,
+    connectors,
     handlers,
     pipeline,
     sources,

@@ -11,6 +11,8 @@ import type { Services } from './services.js';
 import type { SourcesService } from './sources.js';
 import type { FeedService } from '../feed/service.js';
 import { createFeedHandlers } from './feed-handlers.js';
+import { createConnectorHandlers } from './connector-handlers.js';
+import type { ConnectorsService } from './connectors.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
@@ -53,8 +55,10 @@ function fileSize(file: string): number {
 /**
  * @param host the sources of this process (desktop app, `vigil serve`); null where none runs
  *   (one-shot CLI commands), and then the sources and simulator channels answer CONFLICT.
+ * @param connectors the connectors service; null where none was built (connectors.* and wazuh.*
+ *   then answer CONFLICT).
  */
-export function createHandlers(s: Services, host: SourcesService | null = null, feed: FeedService | null = null): Handlers {
+export function createHandlers(s: Services, host: SourcesService | null = null, feed: FeedService | null = null, connectors: ConnectorsService | null = null): Handlers {
   const needHost = (): SourcesService => {
     if (!host) throw new ContractError('CONFLICT', 'no live pipeline runs in this process');
     return host;
@@ -214,6 +218,7 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
     'simulator.stop': () => needHost().stopSimulator(),
 
     ...feedHandlers,
+    ...createConnectorHandlers(connectors),
 
     'suppressions.remove': (req, ctx) => {
       const removed = s.pipelineRepo.removeSuppression(req.id);

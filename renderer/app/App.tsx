@@ -5,6 +5,8 @@ import { AboutScreen } from '../features/about/AboutScreen.js';
 import { AlertsScreen } from '../features/alerts/AlertsScreen.js';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
 import { FeedScreen } from '../features/feed/FeedScreen.js';
+import { ToolsScreen } from '../features/tools/ToolsScreen.js';
+import { AgentsScreen } from '../features/agents/AgentsScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
 import { SourcesScreen } from '../features/sources/SourcesScreen.js';
 import { useAlerts } from '../stores/alerts.js';
@@ -59,6 +61,10 @@ function Screen({ route }: { route: Route }) {
       return <SourcesScreen />;
     case 'feed':
       return <FeedScreen />;
+    case 'tools':
+      return <ToolsScreen />;
+    case 'agents':
+      return <AgentsScreen query={route.query} />;
     case 'settings':
       return <SettingsScreen />;
     case 'about':

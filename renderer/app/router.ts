@@ -14,6 +14,9 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *                               the queue, opened with these filters (also after /123)
  *   #/sources                   followed files, quarantine, simulator
  *   #/feed                      the LAN alert feed: status, tokens, connected clients, settings
+ *   #/tools                     connectors to the team's tools: add, test, trust, health
+ *   #/agents?connector=prod&agent=001&status=active&q=web&action=ar&srcip=203.0.113.7&alert=12
+ *                               the Wazuh agents (query read by the Agents screen; build it with agentsHref)
  *   #/settings                  analyst, detection, geo enrichment and retention settings
  *   #/about
  *
@@ -34,6 +37,8 @@ export type Route =
     }
   | { name: 'sources' }
   | { name: 'feed' }
+  | { name: 'tools' }
+  | { name: 'agents'; query: string }
   | { name: 'settings' }
   | { name: 'about' };
 
@@ -114,6 +119,29 @@ export function alertsHref(filter: Partial<AlertFilter> = {}, alertId: number | 
   return `#/alerts${alertId !== null ? `/${alertId}` : ''}${q ? `?${q}` : ''}`;
 }
 
+/** What a link to the Agents screen can ask for (every part optional). */
+export interface AgentsLink {
+  connector?: string;
+  /** Open this agent's detail. */
+  agent?: string;
+  status?: string;
+  q?: string;
+  /** Open a confirmation for this action on `agent`. */
+  action?: 'ar' | 'restart';
+  /** Prefill the active response's address. */
+  srcip?: string;
+  /** The alert the action is for. */
+  alert?: number;
+}
+
+/** Link to the Agents screen, e.g. agentsHref({connector: 'prod', agent: '001', action: 'ar', srcip}). */
+export function agentsHref(link: AgentsLink = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(link)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const q = params.toString().replace(/%2C/gi, ',');
+  return `#/agents${q ? `?${q}` : ''}`;
+}
+
 export function parseHash(hash: string): Route | null {
   const raw = hash.replace(/^#/, '');
   const qi = raw.indexOf('?');
@@ -122,6 +150,8 @@ export function parseHash(hash: string): Route | null {
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/sources') return { name: 'sources' };
   if (path === '/feed') return { name: 'feed' };
+  if (path === '/tools') return { name: 'tools' };
+  if (path === '/agents') return { name: 'agents', query };
   if (path === '/settings') return { name: 'settings' };
   if (path === '/about') return { name: 'about' };
   if (path === '/alerts') return { name: 'alerts', alertId: null, filter: parseAlertsQuery(query) };
@@ -138,6 +168,10 @@ export function routeHref(route: Route): string {
       return '#/sources';
     case 'feed':
       return '#/feed';
+    case 'tools':
+      return '#/tools';
+    case 'agents':
+      return `#/agents${route.query ? `?${route.query}` : ''}`;
     case 'settings':
       return '#/settings';
     case 'about':

@@ -299,3 +299,34 @@ describe('migration 0011 source drivers', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0010 connectors', () => {
+  it('adds connectors (unique names, no secret column), health history and the agent inventory, removed with their connector', async () => {
+    const file = path.join(tempDir(), 'm10.db');
+    const pre = await dbAt(9, file);
+    pre.prepare("INSERT INTO meta (key, value) VALUES ('marker', 'kept')").run();
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 10) });
+    expect([from, to]).toEqual([9, 10]);
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'marker'").get()).toEqual({ value: 'kept' });
+    // nothing in the schema can hold a credential
+    const columns = (db.prepare("SELECT name FROM pragma_table_info('connectors')").all() as { name: string }[]).map((c) => c.name);
+    expect(columns.filter((c) => /pass|secret|token|key/i.test(c))).toEqual([]);
+    expect(db.prepare('SELECT config_rev FROM connectors_state').get()).toEqual({ config_rev: 0 });
+    const add = db.prepare("INSERT INTO connectors (id, kind, name, config, created_at, created_by, updated_at, updated_by) VALUES (?, 'wazuh-api', ?, ?, 't', 'ana', 't', 'ana')");
+    add.run('prod', 'Prod', '{"url":"https://w:55000"}');
+    expect(() => add.run('prod2', 'PROD', '{}')).toThrow(/UNIQUE/); // names are unique whatever their case
+    expect(() => add.run('bad', 'Bad', 'not json')).toThrow(/CHECK constraint/);
+    db.prepare("INSERT INTO connector_health (connector_id, checked_at, status) VALUES ('prod', 't', 'ok')").run();
+    expect(() => db.prepare("INSERT INTO connector_health (connector_id, checked_at, status) VALUES ('nope', 't', 'ok')").run()).toThrow(/FOREIGN KEY/);
+    const agent = db.prepare("INSERT INTO wazuh_agents (connector_id, agent_id, name, status, seen_at) VALUES ('prod', ?, ?, 'active', 't')");
+    agent.run('001', 'web-1');
+    expect(() => agent.run('001', 'web-1-again')).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.prepare("INSERT INTO wazuh_agent_sync (connector_id, succeeded_at, total) VALUES ('prod', 't', 1)").run();
+    db.prepare("DELETE FROM connectors WHERE id = 'prod'").run();
+    for (const table of ['connector_health', 'wazuh_agents', 'wazuh_agent_sync']) {
+      expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 });
+    }
+    closeDatabase(db);
+  });
+});

@@ -4,11 +4,22 @@ import { m0003Console } from './0003-console.js';
 import { m0004Feed } from './0004-feed.js';
 import { m0005Sources } from './0005-sources.js';
 import { m0006AlertHost } from './0006-alert-host.js';
-import { m0007To0010Reserved } from './0007-0010-reserved.js';
+import { m0007To0009Reserved } from './0007-0009-reserved.js';
+import { m0010Connectors } from './0010-connectors.js';
 import { m0011SourceDrivers } from './0011-source-drivers.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** All schema steps, in order. Append only: a released step is never edited. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Pipeline, m0003Console, m0004Feed, m0005Sources, m0006AlertHost, ...m0007To0010Reserved, m0011SourceDrivers];
+export const MIGRATIONS: readonly Migration[] = [
+  m0001Initial,
+  m0002Pipeline,
+  m0003Console,
+  m0004Feed,
+  m0005Sources,
+  m0006AlertHost,
+  ...m0007To0009Reserved,
+  m0010Connectors,
+  m0011SourceDrivers,
+];
