@@ -18,6 +18,7 @@ import {
 } from './pipeline.js';
 import { consoleChannels } from './console.js';
 import { feedChannels } from './feed.js';
+import { casesChannels } from './cases.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -40,6 +41,7 @@ export const channels = {
   'suppressions.remove': { request: z.object({ id: z.number().int().positive() }).strict(), response: z.object({ removed: z.boolean() }) },
   ...consoleChannels,
   ...feedChannels,
+  ...casesChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

@@ -3,6 +3,7 @@ import { Settings } from './settings.js';
 import { PipelineMetrics } from './pipeline.js';
 import { consoleEvents } from './console.js';
 import { feedEvents } from './feed.js';
+import { casesEvents } from './cases.js';
 
 /** Every push event main sends to the renderer, declared once. */
 export const events = {
@@ -18,6 +19,7 @@ export const events = {
   'pipeline.metrics': PipelineMetrics,
   ...consoleEvents,
   ...feedEvents,
+  ...casesEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

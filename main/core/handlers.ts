@@ -11,6 +11,7 @@ import type { Services } from './services.js';
 import type { PipelineHost } from './host.js';
 import type { FeedService } from '../feed/service.js';
 import { createFeedHandlers } from './feed-handlers.js';
+import { createCasesHandlers } from '../cases/handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
@@ -213,6 +214,7 @@ export function createHandlers(s: Services, host: PipelineHost | null = null, fe
     'simulator.stop': () => needHost().stopSimulator(),
 
     ...feedHandlers,
+    ...createCasesHandlers(s.cases),
 
     'suppressions.remove': (req, ctx) => {
       const removed = s.pipelineRepo.removeSuppression(req.id);

@@ -6,6 +6,8 @@ import { AlertsRepo } from '../store/alerts-repo.js';
 import { PipelineRepo } from '../store/pipeline-repo.js';
 import { AttackTable, attackTablePath } from '../pipeline/detect/attack.js';
 import { ConsoleService } from './console.js';
+import { CasesRepo } from '../store/cases-repo.js';
+import { CasesService } from '../cases/service.js';
 import { EventBus } from './events.js';
 import { SettingsService, type SettingsBackend } from './settings.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -38,6 +40,8 @@ export interface Services {
   readonly settings: SettingsService;
   readonly pipelineRepo: PipelineRepo;
   readonly console: ConsoleService;
+  readonly cases: CasesService;
+  readonly casesRepo: CasesRepo;
   /** The bundled ATT&CK table, or null when resources/ lacks it (reported in app.health). */
   readonly attack: AttackTable | null;
   readonly attributions: { name: string; notice: string }[];
@@ -75,6 +79,8 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     logger.warn('ATT&CK table unavailable', { error: err instanceof Error ? err.message : String(err) });
   }
   const consoleService = new ConsoleService(db, alerts, audit, pipelineRepo, attack, bus, logger, now);
+  const casesRepo = new CasesRepo(db, audit, now);
+  const cases = new CasesService(casesRepo, alerts, audit, attack, bus, logger);
   let closed = false;
   return {
     config,
@@ -90,6 +96,8 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     settings,
     pipelineRepo,
     console: consoleService,
+    cases,
+    casesRepo,
     attack,
     attributions: readAttributions(config.resourcesDir),
     async close() {

@@ -2,9 +2,11 @@ import { m0001Initial } from './0001-initial.js';
 import { m0002Pipeline } from './0002-pipeline.js';
 import { m0003Console } from './0003-console.js';
 import { m0004Feed } from './0004-feed.js';
+import { m0005To0008Reserved } from './0005-0008-reserved.js';
+import { m0009Cases } from './0009-cases.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** All schema steps, in order. Append only: a released step is never edited. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Pipeline, m0003Console, m0004Feed];
+export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Pipeline, m0003Console, m0004Feed, ...m0005To0008Reserved, m0009Cases];
