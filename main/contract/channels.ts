@@ -19,6 +19,7 @@ import {
 import { consoleChannels } from './console.js';
 import { feedChannels } from './feed.js';
 import { casesChannels } from './cases.js';
+import { reportsChannels } from './reports.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -42,6 +43,7 @@ export const channels = {
   ...consoleChannels,
   ...feedChannels,
   ...casesChannels,
+  ...reportsChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

@@ -98,7 +98,14 @@ export const ReportRecord = z.object({
 });
 export type ReportRecord = z.infer<typeof ReportRecord>;
 
-export const ReportCreateRequest = z.object({ query: ReportQuery, formats: ReportFormats.default(['html', 'pdf', 'csv']) }).strict();
+export const ReportCreateRequest = z
+  .object({
+    query: ReportQuery,
+    formats: ReportFormats.default(['html', 'pdf', 'csv']),
+    /** Marking of an alerts or findings report (a case report carries its case's). Default amber. */
+    tlp: z.enum(['clear', 'green', 'amber', 'amber+strict', 'red']).optional(),
+  })
+  .strict();
 
 export const reportsChannels = {
   /** Starts writing a report under the data directory's reports/ folder; progress as jobs.progress (kind "report"). */

@@ -12,6 +12,7 @@ import type { PipelineHost } from './host.js';
 import type { FeedService } from '../feed/service.js';
 import { createFeedHandlers } from './feed-handlers.js';
 import { createCasesHandlers } from '../cases/handlers.js';
+import { createReportsHandlers } from '../reports/handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
@@ -215,6 +216,7 @@ export function createHandlers(s: Services, host: PipelineHost | null = null, fe
 
     ...feedHandlers,
     ...createCasesHandlers(s.cases),
+    ...createReportsHandlers(s.reports),
 
     'suppressions.remove': (req, ctx) => {
       const removed = s.pipelineRepo.removeSuppression(req.id);

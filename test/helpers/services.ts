@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServices, type Services } from '../../main/core/services.js';
+import { createServices, type ServiceConfig, type Services } from '../../main/core/services.js';
 import { MemorySettingsBackend } from '../../main/core/settings.js';
 import type { NewAlert } from '../../main/store/alerts-repo.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function testServices(dataDir: string, now?: () => Date): Promise<Services> {
+export async function testServices(dataDir: string, now?: () => Date, extra: Partial<ServiceConfig> = {}): Promise<Services> {
   return createServices({
     dataDir,
     resourcesDir: path.join(repoRoot, 'resources'),
@@ -16,6 +16,7 @@ export async function testServices(dataDir: string, now?: () => Date): Promise<S
     electronVersion: null,
     settingsBackend: new MemorySettingsBackend(),
     ...(now ? { now } : {}),
+    ...extra,
   });
 }
 

@@ -8,6 +8,7 @@ import type { Services } from '../../core/services.js';
 import { FILTER_HELP, FILTER_OPTIONS, filterFromArgs } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
 import { printJson, printLine, printTable } from '../output.js';
+import { ALERT_CSV_COLUMNS, alertCsvRow } from '../../reports/csv.js';
 
 export const alertsHelp = `Usage: vigil alerts <list|show|export> [options]
 
@@ -42,19 +43,6 @@ async function* pages(s: Services, filter: AlertFilter, max: number): AsyncGener
     if (!page.next) return;
     after = page.next;
   }
-}
-
-const CSV_COLUMNS: (keyof Alert)[] = [
-  'id', 'source', 'severity', 'priority', 'status', 'title', 'rule_id', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'proto',
-  'first_seen', 'last_seen', 'count', 'risk_score', 'technique_ids', 'tags', 'assignee',
-];
-
-/** RFC 4180: quote every field that needs it; newlines stay inside quotes, so rows never split. */
-export function csvField(v: unknown): string {
-  const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v);
-  // a leading = + - @ would be run as a formula by spreadsheet apps: neutralise it
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export async function alertsCommand(argv: string[]): Promise<number> {
@@ -106,12 +94,12 @@ export async function alertsCommand(argv: string[]): Promise<number> {
       const fd = outPath ? fs.openSync(outPath, 'w') : 1;
       const write = (text: string) => fs.writeSync(fd, text);
       let n = 0;
-      if (format === 'csv') write(`${CSV_COLUMNS.join(',')}\r\n`);
+      if (format === 'csv') write(`${ALERT_CSV_COLUMNS.join(',')}\r\n`);
       if (format === 'json') write('[');
       for await (const page of pages(s, filter, Number.MAX_SAFE_INTEGER)) {
         let chunk = '';
         for (const a of page) {
-          if (format === 'csv') chunk += `${CSV_COLUMNS.map((c) => csvField(a[c])).join(',')}\r\n`;
+          if (format === 'csv') chunk += alertCsvRow(a);
           else if (format === 'ndjson') chunk += `${JSON.stringify(a)}\n`;
           else chunk += `${n > 0 ? ',' : ''}\n  ${JSON.stringify(a)}`;
           n++;
