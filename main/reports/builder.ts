@@ -25,6 +25,7 @@ export class ReportWriter {
     private readonly out: ReportOutput,
     readonly formats: ReadonlySet<ReportFormat>,
     private readonly onProgress: (done: number) => void,
+    private readonly signal?: AbortSignal,
   ) {
     if (formats.has('html') || formats.has('pdf')) this.html = out.file('report.html', 'text/html');
   }
@@ -64,6 +65,7 @@ export class ReportWriter {
   /** Reports progress and lets the event loop breathe (the database reads are synchronous). */
   async tick(n = 1): Promise<void> {
     this.done += n;
+    this.signal?.throwIfAborted();
     if (Date.now() - this.lastYield > 50) {
       this.onProgress(this.done);
       this.lastYield = Date.now();

@@ -217,11 +217,9 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
       if (c.alert_count === 0) await w.write(empty('No alert is linked to this case.'));
       else {
         await w.write(tableStart(ALERT_COLS));
-        let after: { k: string | number; id: number } | undefined;
-        for (;;) {
-          const page = d.casesRepo.alertsPage(c.id, 1000, after, 'asc');
+        for (const items of d.casesRepo.alertPages(c.id)) {
           let chunk = '';
-          for (const a of page.items) {
+          for (const a of items) {
             chunk += tableRow(ALERT_COLS, [
               String(a.id),
               utc(a.last_seen).replace(' UTC', ''),
@@ -237,10 +235,8 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
             if (acsv) await acsv.row(ALERT_CSV_COLUMNS.map((k) => a[k]));
           }
           await w.write(chunk);
-          w.count('alerts', page.items.length);
-          await w.tick(page.items.length);
-          if (!page.next) break;
-          after = page.next;
+          w.count('alerts', items.length);
+          await w.tick(items.length);
         }
         await w.write(TABLE_END);
       }

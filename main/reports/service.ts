@@ -42,6 +42,8 @@ export interface WriteOptions {
   actor: string;
   tlp?: Tlp | undefined;
   onProgress?: (done: number, total: number) => void;
+  /** Stops the report (Ctrl-C): what was written so far is removed. */
+  signal?: AbortSignal;
 }
 
 /** A report ready to be written: checked, its directory opened and its record created. */
@@ -119,7 +121,7 @@ export class ReportsService {
     const execute = async (): Promise<Manifest> => {
       const progress = (done: number) => opts.onProgress?.(Math.min(done, total), total);
       try {
-        const w = new ReportWriter(out, new Set(formats), progress);
+        const w = new ReportWriter(out, new Set(formats), progress, opts.signal);
         await w.write(
           documentStart({
             facts,
@@ -140,6 +142,7 @@ export class ReportsService {
         await w.write(documentEnd(facts));
         await w.close();
         facts.records = { ...w.records };
+        opts.signal?.throwIfAborted();
         if (engine) {
           const t = printTemplates(facts, plan.title, plan.tlp);
           await engine.render({
@@ -153,6 +156,7 @@ export class ReportsService {
           await out.addWritten('report.pdf', 'application/pdf');
           if (!formats.includes('html')) out.discard('report.html');
         }
+        opts.signal?.throwIfAborted();
         const factsFile = out.file(FACTS_NAME, 'application/json');
         await factsFile.write(`${JSON.stringify(facts, null, 2)}\n`);
         out.add(await factsFile.end());

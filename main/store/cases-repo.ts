@@ -425,6 +425,17 @@ export class CasesRepo {
     return { items, next: more && last ? { k: last.last_seen, id: last.id } : null, total };
   }
 
+  /** Every alert of a case, oldest first, a page at a time. */
+  *alertPages(caseId: number, pageSize = 1000): IterableIterator<Alert[]> {
+    let after: AlertCursor | undefined;
+    for (;;) {
+      const page = this.alertsPage(caseId, pageSize, after, 'asc');
+      if (page.items.length) yield page.items;
+      if (!page.next) return;
+      after = page.next;
+    }
+  }
+
   /** Alerts by id (for extraction), in the given order. */
   alertsByIds(ids: readonly number[]): Alert[] {
     if (ids.length === 0) return [];
