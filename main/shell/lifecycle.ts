@@ -9,6 +9,7 @@ import { createServices, type Services } from '../core/services.js';
 import { openVault } from '../secrets/vault.js';
 import { registerIpc } from './ipc.js';
 import { createSourcePick, WindowGrants } from './source-pick.js';
+import { createReportReveal, electronPdfEngine } from './print-pdf.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
 import { wireDesktopNotifications } from './notify.js';
@@ -130,6 +131,7 @@ export function start(): void {
       electronVersion: process.versions.electron ?? null,
       settingsBackend: new ElectronStoreSettingsBackend(dataDir, logger),
       logger,
+      pdfEngine: electronPdfEngine,
     });
     if (phase !== 'running') return; // quit was requested while the database was opening
     // followed files, simulator, LAN feed (when enabled) and live updates from any process
@@ -140,7 +142,7 @@ export function start(): void {
     const grants = new WindowGrants();
     disposeIpc = registerIpc({
       services,
-      handlers: { ...runtime.handlers, 'sources.pick': createSourcePick(targetContents, grants) },
+      handlers: { ...runtime.handlers, 'sources.pick': createSourcePick(targetContents, grants), 'reports.reveal': createReportReveal(() => services) },
       logger,
       target: targetContents,
       sourcePaths: (wc) => grants.for(wc),
