@@ -3,11 +3,12 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { AlertFilter, Severity } from '../../main/contract/alerts.js';
 import type { Case } from '../../main/contract/cases.js';
 import { api, errorMessage } from '../api/index.js';
-import { SEVERITY_LABEL, SEVERITY_ORDER } from '../lib/domain.js';
 import { formatCount } from '../lib/format.js';
-import { jobPercent, useJobs } from '../stores/jobs.js';
+import { useJobs } from '../stores/jobs.js';
 import { useToasts } from '../stores/toasts.js';
 import { Dialog } from './Dialog.js';
+import { JobBar } from './JobBar.js';
+import { SeveritySelect } from './SeveritySelect.js';
 
 /** What to escalate: listed alerts, or everything matching a filter (no page cap). */
 export type EscalateTarget = { kind: 'ids'; ids: number[] } | { kind: 'filter'; filter: AlertFilter; count: number; description: string };
@@ -114,18 +115,7 @@ export function EscalateDialog({ target, suggestion, onClose, onDone }: Escalate
               </label>
               <input id={`${id}-t`} className="ui-input" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} data-testid="escalate-title" />
             </div>
-            <div className="ui-field">
-              <label className="ui-field-label" htmlFor={`${id}-s`}>
-                Severity
-              </label>
-              <select id={`${id}-s`} className="ui-input" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
-                {SEVERITY_ORDER.map((s) => (
-                  <option key={s} value={s}>
-                    {SEVERITY_LABEL[s]}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SeveritySelect id={`${id}-s`} value={severity} onChange={setSeverity} />
           </>
         ) : (
           <div className="ui-field">
@@ -149,13 +139,7 @@ export function EscalateDialog({ target, suggestion, onClose, onDone }: Escalate
           </span>
         </label>
         <p className="ui-field-hint">New and acknowledged alerts are set to Investigating; observables are extracted from the alerts and their raw events.</p>
-        {running ? (
-          <div className="ui-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress ? jobPercent(progress) : 0} aria-label="Escalation progress">
-            <div className="ui-progress-track">
-              <div className="ui-progress-fill" style={{ width: `${progress ? jobPercent(progress) : 0}%` }} />
-            </div>
-          </div>
-        ) : null}
+        {running ? <JobBar progress={progress} label="Escalation progress" /> : null}
         {error ? (
           <p className="ui-field-error" role="alert">
             {error}

@@ -8,7 +8,7 @@ import { formatCount, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { SEVERITY_LABEL, SEVERITY_ORDER } from '../../lib/domain.js';
 import { casesHref, navigate } from '../../app/router.js';
 import { CASE_STATUS_LABEL, RESOLUTION_LABEL, useCases } from './store.js';
-import { useKeys } from './keys.js';
+import { useKeys, useRowCursor } from './keys.js';
 import { CaseFormDialog } from './dialogs.js';
 import { CasesHelp } from './CasesHelp.js';
 
@@ -31,7 +31,7 @@ export function CaseList() {
   const [text, setText] = useState(filter.text ?? '');
   const [creating, setCreating] = useState(false);
   const [help, setHelp] = useState(false);
-  const rowRefs = useRef<(HTMLTableRowElement | null)[]>([]);
+  const { move, rowProps, rows } = useRowCursor(items.length, cursor, (i) => useCases.setState({ cursor: i }));
 
   useEffect(() => {
     if (!useCases.getState().loaded) void useCases.getState().reload();
@@ -44,20 +44,18 @@ export function CaseList() {
     return () => clearTimeout(t);
   }, [text]);
 
-  useEffect(() => rowRefs.current[cursor]?.scrollIntoView({ block: 'nearest' }), [cursor]);
+  useEffect(() => rows.current[cursor]?.scrollIntoView({ block: 'nearest' }), [cursor, rows]);
 
   useKeys((e) => {
     const s = useCases.getState();
     switch (e.key) {
       case 'j':
       case 'ArrowDown':
-        s.move(1);
-        rowRefs.current[useCases.getState().cursor]?.focus();
+        move(1);
         return true;
       case 'k':
       case 'ArrowUp':
-        s.move(-1);
-        rowRefs.current[useCases.getState().cursor]?.focus();
+        move(-1);
         return true;
       case 'Enter': {
         const c = s.items[s.cursor];
@@ -181,18 +179,7 @@ export function CaseList() {
             </thead>
             <tbody>
               {items.map((c, i) => (
-                <tr
-                  key={c.id}
-                  ref={(el) => {
-                    rowRefs.current[i] = el;
-                  }}
-                  tabIndex={i === cursor ? 0 : -1}
-                  aria-selected={i === cursor}
-                  className={i === cursor ? 'cursor' : undefined}
-                  onClick={() => navigate(casesHref(c.id))}
-                  onFocus={() => useCases.setState({ cursor: i })}
-                  data-testid="case-row"
-                >
+                <tr key={c.id} {...rowProps(i)} aria-selected={i === cursor} onClick={() => navigate(casesHref(c.id))} data-testid="case-row">
                   <td className="num mono">{c.id}</td>
                   <td>
                     <SeverityBadge severity={c.severity} />

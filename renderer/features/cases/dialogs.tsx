@@ -5,7 +5,8 @@ import type { Severity } from '../../../main/contract/alerts.js';
 import type { ReportFormat, VerifyResult } from '../../../main/contract/reports.js';
 import { api, errorMessage } from '../../api/index.js';
 import { Dialog } from '../../components/Dialog.js';
-import { SEVERITY_LABEL, SEVERITY_ORDER } from '../../lib/domain.js';
+import { JobBar } from '../../components/JobBar.js';
+import { SeveritySelect } from '../../components/SeveritySelect.js';
 import { casesHref, navigate } from '../../app/router.js';
 import { useJobs, jobPercent } from '../../stores/jobs.js';
 import { useToasts } from '../../stores/toasts.js';
@@ -83,18 +84,7 @@ export function CaseFormDialog({ onClose, edit }: { onClose(): void; edit?: Case
           <input id={`${id}-t`} className="ui-input" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
         </div>
         <div className="case-form-row">
-          <div className="ui-field">
-            <label className="ui-field-label" htmlFor={`${id}-s`}>
-              Severity
-            </label>
-            <select id={`${id}-s`} className="ui-input" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
-              {SEVERITY_ORDER.map((s) => (
-                <option key={s} value={s}>
-                  {SEVERITY_LABEL[s]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SeveritySelect id={`${id}-s`} value={severity} onChange={setSeverity} />
           <div className="ui-field">
             <label className="ui-field-label" htmlFor={`${id}-l`}>
               Sharing (TLP)
@@ -369,11 +359,7 @@ export function ReportDialog({ c, onClose }: { c: CaseDetail; onClose(): void })
         </form>
       ) : (
         <div className="case-report-progress" aria-live="polite">
-          <div className="ui-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress ? jobPercent(progress) : 0} aria-label="Report progress">
-            <div className="ui-progress-track">
-              <div className="ui-progress-fill" style={{ width: `${progress ? jobPercent(progress) : 0}%` }} />
-            </div>
-          </div>
+          <JobBar progress={progress} label="Report progress" />
           <p className="text-sm" data-testid="report-state">
             {!progress || progress.state === 'running' ? (
               <>

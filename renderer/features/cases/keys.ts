@@ -29,3 +29,26 @@ export function useKeys(handler: (e: KeyboardEvent) => boolean): void {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 }
+
+/**
+ * A keyboard cursor over table rows (roving tabindex): j / k (or move) focus the next row;
+ * rowProps(i) wires a <tr> to it.
+ */
+export function useRowCursor(count: number, cursor: number, setCursor: (i: number) => void) {
+  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
+  const move = (delta: number) => {
+    if (count === 0) return;
+    const i = Math.max(0, Math.min(count - 1, cursor + delta));
+    setCursor(i);
+    rows.current[i]?.focus();
+  };
+  const rowProps = (i: number) => ({
+    ref: (el: HTMLTableRowElement | null) => {
+      rows.current[i] = el;
+    },
+    tabIndex: i === cursor ? 0 : -1,
+    className: i === cursor ? 'cursor' : undefined,
+    onFocus: () => setCursor(i),
+  });
+  return { move, rowProps, rows };
+}

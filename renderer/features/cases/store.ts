@@ -26,7 +26,6 @@ export interface CasesState {
   setFilter(patch: Partial<CaseFilter>): void;
   reload(): Promise<void>;
   loadMore(): Promise<void>;
-  move(delta: number): void;
   open(id: number): Promise<void>;
   /** A push event said these cases changed. */
   changed(ids: readonly number[]): void;
@@ -84,12 +83,6 @@ export const useCases = create<CasesState>((set, get) => ({
     } catch (err) {
       if (seq === listSeq) set({ loading: false, error: errorMessage(err) });
     }
-  },
-
-  move(delta) {
-    const n = get().items.length;
-    if (n === 0) return;
-    set({ cursor: Math.max(0, Math.min(n - 1, get().cursor + delta)) });
   },
 
   async open(id) {

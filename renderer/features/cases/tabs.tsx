@@ -9,7 +9,7 @@ import { alertsHref } from '../../app/router.js';
 import { SEVERITY_ORDER, STATUS_ORDER, STATUS_LABEL, SEVERITY_LABEL } from '../../lib/domain.js';
 import { formatBytes, formatCount, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { toastError, useToasts } from '../../stores/toasts.js';
-import { useKeys } from './keys.js';
+import { useKeys, useRowCursor } from './keys.js';
 import { useCases } from './store.js';
 
 const OBSERVABLE_TYPES: ObservableType[] = ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256', 'user', 'host'];
@@ -201,7 +201,7 @@ export function AlertsTab({ c }: { c: CaseDetail }) {
   const [target, setTarget] = useState<string>('');
   const [others, setOthers] = useState<{ id: number; title: string }[]>([]);
   const version = useCases((s) => s.version);
-  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
+  const { move, rowProps } = useRowCursor(items.length, cursor, setCursor);
 
   useEffect(() => {
     let live = true;
@@ -238,9 +238,7 @@ export function AlertsTab({ c }: { c: CaseDetail }) {
 
   useKeys((e) => {
     if (e.key === 'j' || e.key === 'k') {
-      const i = Math.max(0, Math.min(items.length - 1, cursor + (e.key === 'j' ? 1 : -1)));
-      setCursor(i);
-      rows.current[i]?.focus();
+      move(e.key === 'j' ? 1 : -1);
       return true;
     }
     if (e.key === 'x' && items[cursor]) {
@@ -313,15 +311,7 @@ export function AlertsTab({ c }: { c: CaseDetail }) {
           </thead>
           <tbody>
             {items.map((a, i) => (
-              <tr
-                key={a.id}
-                ref={(el) => {
-                  rows.current[i] = el;
-                }}
-                tabIndex={i === cursor ? 0 : -1}
-                className={i === cursor ? 'cursor' : undefined}
-                onFocus={() => setCursor(i)}
-              >
+              <tr key={a.id} {...rowProps(i)}>
                 <td>
                   <input type="checkbox" aria-label={`Select alert ${a.id}`} checked={checked.has(a.id)} onChange={() => toggle(a.id)} />
                 </td>
@@ -367,12 +357,12 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
   const [newIoc, setNewIoc] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const valueRef = useRef<HTMLInputElement>(null);
-  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
   const list = useCaseData(
     () => api.call('cases.observables', { id: c.id, limit: 1000, ...(type ? { type } : {}), ...(iocOnly ? { ioc: true } : {}), ...(text.trim() ? { text: text.trim() } : {}) }),
     [c.id, type, iocOnly, text],
   );
   const items = list.data?.items ?? [];
+  const { move, rowProps } = useRowCursor(items.length, cursor, setCursor);
 
   const flag = async (o: Observable) => {
     try {
@@ -401,9 +391,7 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
 
   useKeys((e) => {
     if (e.key === 'j' || e.key === 'k') {
-      const i = Math.max(0, Math.min(items.length - 1, cursor + (e.key === 'j' ? 1 : -1)));
-      setCursor(i);
-      rows.current[i]?.focus();
+      move(e.key === 'j' ? 1 : -1);
       return true;
     }
     if (e.key === 'i' && items[cursor]) {
@@ -483,16 +471,7 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
             </thead>
             <tbody>
               {items.map((o, i) => (
-                <tr
-                  key={o.id}
-                  ref={(el) => {
-                    rows.current[i] = el;
-                  }}
-                  tabIndex={i === cursor ? 0 : -1}
-                  className={i === cursor ? 'cursor' : undefined}
-                  onFocus={() => setCursor(i)}
-                  data-testid="observable-row"
-                >
+                <tr key={o.id} {...rowProps(i)} data-testid="observable-row">
                   <td>
                     <span className="obs-type">{o.type}</span>
                   </td>
