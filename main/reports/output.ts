@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { once } from 'node:events';
 import type { ManifestFile } from '../contract/index.js';
 
 export const MANIFEST_NAME = 'manifest.json';
@@ -42,10 +41,23 @@ export class FileSink {
     const buf = Buffer.from(text, 'utf8');
     this.hash.update(buf);
     this.size += buf.length;
-    if (!this.stream.write(buf)) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
-      if (this.failure) throw this.failure;
-    }
+    if (!this.stream.write(buf)) await this.drained();
+  }
+
+  /** Waits for 'drain' (or the stream's error), leaving no listener behind either way. */
+  private drained(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        this.stream.off('drain', onDrain);
+        this.stream.off('error', onError);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onError = (err: Error) => done(err);
+      this.stream.on('drain', onDrain);
+      this.stream.on('error', onError);
+    });
   }
 
   /** Flushes, syncs to disk and closes; returns the file's manifest entry. */
@@ -82,7 +94,7 @@ export async function hashFile(file: string): Promise<{ sha256: string; size: nu
 
 /** A report file name that stays inside the report: letters, digits, dot, dash, underscore. */
 export function safeName(name: string, max = 80): string {
-  const base = name.normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, max);
+  const base = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, max);
   return base || 'file';
 }
 
