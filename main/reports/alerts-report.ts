@@ -3,7 +3,7 @@ import type { AttackTable } from '../pipeline/detect/attack.js';
 import type { ReportsRepo, TopRow } from '../store/reports-repo.js';
 import type { ReportPlan, ReportWriter } from './builder.js';
 import { ALERT_CSV_COLUMNS } from './csv.js';
-import { SECTION_END, TABLE_END, duration, empty, esc, kpis, num, sectionStart, sevBadge, tableRow, tableStart, utc, type Column } from './html.js';
+import { SECTION_END, duration, empty, esc, kpis, num, sectionStart, sevBadge, tableRow, tableStart, utc, type Column } from './html.js';
 import { miniBar, severityBar, trendChart } from './svg.js';
 
 const TOP_N = 10;
@@ -49,11 +49,12 @@ async function topTable(w: ReportWriter, title: string, rows: TopRow[], withLabe
     return;
   }
   const max = Math.max(...rows.map((r) => r.events));
-  await w.write(tableStart(TOP_COLS));
+  await w.tableStart(tableStart(TOP_COLS));
   for (const r of rows) {
-    await w.write(tableRow(TOP_COLS, [`${esc(r.key)}${withLabel && r.label !== r.key ? `<br><span class="muted">${esc(r.label)}</span>` : ''}`, num(r.alerts), num(r.events), miniBar(r.events, max)]));
+    await w.rows(tableRow(TOP_COLS, [`${esc(r.key)}${withLabel && r.label !== r.key ? `<br><span class="muted">${esc(r.label)}</span>` : ''}`, num(r.alerts), num(r.events), miniBar(r.events, max)]));
   }
-  await w.write(`${TABLE_END}</div>`);
+  await w.tableEnd();
+  await w.write('</div>');
 }
 
 /**
@@ -113,12 +114,14 @@ export function alertsReport(d: AlertsReportDeps, filter: AlertFilter, tlp: Tlp 
       await w.write(`<h3>By severity</h3>${severityBar(fig.by_severity)}`);
       const two: Column[] = [{ label: '' }, { label: 'Alerts', cls: 'n' }];
       await w.write('<div class="cols"><div><h3>By status</h3>');
-      await w.write(tableStart(two));
-      for (const s of ALERT_STATUSES) await w.write(tableRow(two, [esc(s), num(fig.by_status[s])]));
-      await w.write(`${TABLE_END}</div><div><h3>By priority</h3>`);
-      await w.write(tableStart(two));
-      for (const p of PRIORITIES) await w.write(tableRow(two, [p, num(fig.by_priority[p])]));
-      await w.write(`${TABLE_END}</div></div>`);
+      await w.tableStart(tableStart(two));
+      for (const s of ALERT_STATUSES) await w.rows(tableRow(two, [esc(s), num(fig.by_status[s])]));
+      await w.tableEnd();
+      await w.write('</div><div><h3>By priority</h3>');
+      await w.tableStart(tableStart(two));
+      for (const p of PRIORITIES) await w.rows(tableRow(two, [p, num(fig.by_priority[p])]));
+      await w.tableEnd();
+      await w.write('</div></div>');
       const cases = d.reports.casesOpened(from, to);
       await w.write(`<p>Cases opened in the range: ${cases.length ? cases.map((c) => `${num(c.n)} ${esc(c.status.replace('_', ' '))}`).join(', ') : 'none'}.</p>`);
       await w.write(SECTION_END);
@@ -173,12 +176,12 @@ export function alertsReport(d: AlertsReportDeps, filter: AlertFilter, tlp: Tlp 
         const order = d.attack ? d.attack.tactics().map((t) => t.id) : [];
         const keys = [...byTactic.keys()].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
         const cols: Column[] = [{ label: 'Tactic' }, { label: 'Technique', cls: 'mono' }, { label: 'Name' }, { label: 'Alerts', cls: 'n' }, { label: 'Events', cls: 'n' }];
-        await w.write(tableStart(cols));
+        await w.tableStart(tableStart(cols));
         for (const k of keys) {
           const e = byTactic.get(k)!;
-          for (const [i, r] of e.rows.entries()) await w.write(tableRow(cols, [i === 0 ? `<strong>${esc(e.tactic)}</strong>` : '', esc(r.id), esc(r.name), num(r.alerts), num(r.events)]));
+          for (const [i, r] of e.rows.entries()) await w.rows(tableRow(cols, [i === 0 ? `<strong>${esc(e.tactic)}</strong>` : '', esc(r.id), esc(r.name), num(r.alerts), num(r.events)]));
         }
-        await w.write(TABLE_END);
+        await w.tableEnd();
       }
       await w.write(SECTION_END);
 
@@ -188,11 +191,11 @@ export function alertsReport(d: AlertsReportDeps, filter: AlertFilter, tlp: Tlp 
       await w.write(`<p>The ${num(top.length)} alert(s) with the highest risk score. ${w.wantsCsv ? `Every one of the ${num(fig.alerts)} alerts is in alerts.csv.` : `Add CSV to the formats for all ${num(fig.alerts)} alerts.`}</p>`);
       if (top.length > 0) {
         const cols: Column[] = [{ label: 'ID', cls: 'n' }, { label: 'Last seen (UTC)', cls: 'nw' }, { label: 'Severity' }, { label: 'Status' }, { label: 'Risk', cls: 'n' }, { label: 'Count', cls: 'n' }, { label: 'Source → destination', cls: 'mono' }, { label: 'Title' }];
-        await w.write(tableStart(cols));
+        await w.tableStart(tableStart(cols));
         for (const a of top) {
-          await w.write(tableRow(cols, [String(a.id), utc(a.last_seen).replace(' UTC', ''), sevBadge(a.severity), esc(a.status), String(a.risk_score), num(a.count), esc(`${a.src_ip ?? '—'} → ${a.dst_ip ?? '—'}`), esc(a.title)]));
+          await w.rows(tableRow(cols, [String(a.id), utc(a.last_seen).replace(' UTC', ''), sevBadge(a.severity), esc(a.status), String(a.risk_score), num(a.count), esc(`${a.src_ip ?? '—'} → ${a.dst_ip ?? '—'}`), esc(a.title)]));
         }
-        await w.write(TABLE_END);
+        await w.tableEnd();
       }
       await w.write(SECTION_END);
 

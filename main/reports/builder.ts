@@ -1,7 +1,18 @@
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { ReportFormat, Tlp } from '../contract/index.js';
 import { csvRow } from './csv.js';
+import { printChunkEnd, printChunkStart, TABLE_END } from './html.js';
 import type { FileSink, ReportOutput } from './output.js';
+
+/**
+ * Rows per print pass. Chromium holds a whole document's pages in memory while it prints (a
+ * 10,000-alert case in one pass took it past 9 GB), so a large report's PDF is printed in passes
+ * of this many rows and the passes are merged (pdf.ts). Tables split between passes start again
+ * with their header.
+ */
+export const PRINT_CHUNK_ROWS = 1500;
+
+export const PRINT_DIR = '.print';
 
 /** A CSV file of a report: header first, then rows. */
 export interface CsvSink {
@@ -15,6 +26,11 @@ export interface CsvSink {
  */
 export class ReportWriter {
   private html: FileSink | null = null;
+  /** The print passes (only when PDF is asked for): report.html cut at row boundaries. */
+  private chunk: FileSink | null = null;
+  private readonly chunks: string[] = [];
+  private rowsInChunk = 0;
+  private openTable: string | null = null;
   private readonly csvs = new Map<string, FileSink>();
   private readonly extra: FileSink[] = [];
   readonly records: Record<string, number> = {};
@@ -26,8 +42,28 @@ export class ReportWriter {
     readonly formats: ReadonlySet<ReportFormat>,
     private readonly onProgress: (done: number) => void,
     private readonly signal?: AbortSignal,
+    private readonly title = '',
+    private readonly passRows = PRINT_CHUNK_ROWS,
   ) {
     if (formats.has('html') || formats.has('pdf')) this.html = out.file('report.html', 'text/html');
+    if (formats.has('pdf')) this.chunk = this.newChunk();
+  }
+
+  private newChunk(): FileSink {
+    const rel = `${PRINT_DIR}/pass-${String(this.chunks.length + 1).padStart(4, '0')}.html`;
+    this.chunks.push(rel);
+    this.rowsInChunk = 0;
+    return this.out.file(rel, 'text/html');
+  }
+
+  /** The print passes written, in order (report.html itself when it fitted in one). */
+  printPasses(): string[] {
+    return this.chunks.length <= 1 ? ['report.html'] : [...this.chunks];
+  }
+
+  /** Every print pass file (to remove once the PDF is made: they are not part of the report). */
+  passFiles(): string[] {
+    return [...this.chunks];
   }
 
   get wantsHtml(): boolean {
@@ -40,6 +76,32 @@ export class ReportWriter {
 
   async write(text: string): Promise<void> {
     if (this.html) await this.html.write(text);
+    if (this.chunk) await this.chunk.write(text);
+  }
+
+  async tableStart(head: string): Promise<void> {
+    this.openTable = head;
+    await this.write(head);
+  }
+
+  async tableEnd(): Promise<void> {
+    this.openTable = null;
+    await this.write(TABLE_END);
+  }
+
+  /**
+   * Rows (table rows, or blocks such as printed events): `n` of them in `html`. A print pass ends
+   * after PRINT_CHUNK_ROWS rows, closing an open table and starting the next pass with its header.
+   */
+  async rows(html: string, n = 1): Promise<void> {
+    await this.write(html);
+    this.rowsInChunk += n;
+    if (!this.chunk || this.rowsInChunk < this.passRows) return;
+    const table = this.openTable;
+    await this.chunk.write(`${table ? TABLE_END : ''}${printChunkEnd()}`);
+    this.out.add(await this.chunk.end());
+    this.chunk = this.newChunk();
+    await this.chunk.write(`${printChunkStart(this.title)}${table ?? ''}`);
   }
 
   /** A CSV file (null when CSV was not asked for). */
@@ -77,6 +139,7 @@ export class ReportWriter {
   async close(): Promise<void> {
     for (const s of [...this.csvs.values(), ...this.extra]) this.out.add(await s.end());
     if (this.html) this.out.add(await this.html.end());
+    if (this.chunk) this.out.add(await this.chunk.end());
     this.onProgress(this.done);
   }
 }

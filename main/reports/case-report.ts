@@ -7,7 +7,7 @@ import type { ReportsRepo } from '../store/reports-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { ReportPlan, ReportWriter } from './builder.js';
 import { ALERT_CSV_COLUMNS } from './csv.js';
-import { SECTION_END, TABLE_END, empty, esc, kpis, num, sectionStart, sevBadge, tableRow, tableStart, utc, type Column } from './html.js';
+import { SECTION_END, empty, esc, kpis, num, sectionStart, sevBadge, tableRow, tableStart, utc, type Column } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { safeName } from './output.js';
 import { severityBar } from './svg.js';
@@ -48,7 +48,7 @@ function attachments(d: CaseReportDeps, c: CaseDetail): EvidenceSource {
     async write(w) {
       const cols: Column[] = [{ label: 'ID', cls: 'n' }, { label: 'Name' }, { label: 'Size', cls: 'n' }, { label: 'SHA-256 (at attach time)', cls: 'mono' }, { label: 'Added' }, { label: 'File in this report', cls: 'mono' }];
       const items: { id: number; name: string; path: string; content: string; ok: boolean; description: string | null }[] = [];
-      await w.write(tableStart(cols));
+      await w.tableStart(tableStart(cols));
       for (const e of d.casesRepo.iterateEvidence(c.id)) {
         const rel = `evidence/${e.id}-${safeName(e.name)}`;
         const sink = w.file(rel, e.media_type);
@@ -70,7 +70,7 @@ function attachments(d: CaseReportDeps, c: CaseDetail): EvidenceSource {
         w.count('evidence_files');
         await w.tick();
       }
-      await w.write(TABLE_END);
+      await w.tableEnd();
       for (const it of items) {
         await w.write(`<h3>#${it.id} ${esc(it.name)}</h3>${it.description ? `<p>${esc(it.description)}</p>` : ''}<pre class="raw">${esc(it.content)}</pre>`);
         if (it.content.length >= ATTACHMENT_PRINTED_BYTES) await w.write(`<p class="faint">Shortened here; the whole text is ${esc(it.path)}.</p>`);
@@ -101,7 +101,7 @@ function rawEvents(d: CaseReportDeps, c: CaseDetail): EvidenceSource {
       for (const e of excerpt) {
         const raw = e.raw.length > RAW_PRINTED_CHARS ? `${e.raw.slice(0, RAW_PRINTED_CHARS)}…` : e.raw;
         const origin = `${e.source}${e.file ? ` ${e.file}${e.line !== null ? `:${e.line}` : ''}` : ''}`;
-        await w.write(`<div class="ev"><div class="meta">Event ${e.id} · alert #${e.alert_id} · ${utc(e.ts)} · ${esc(origin)}</div><pre class="raw">${esc(raw)}</pre></div>\n`);
+        await w.rows(`<div class="ev"><div class="meta">Event ${e.id} · alert #${e.alert_id} · ${utc(e.ts)} · ${esc(origin)}</div><pre class="raw">${esc(raw)}</pre></div>\n`);
       }
     },
   };
@@ -168,16 +168,16 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
       await w.write(`<h3>Alerts by severity</h3>${severityBar(c.alerts_by_severity)}`);
       await w.write('<div class="cols"><div><h3>Alerts by status</h3>');
       const two: Column[] = [{ label: 'Status' }, { label: 'Alerts', cls: 'n' }];
-      await w.write(tableStart(two));
-      for (const st of ALERT_STATUSES) if (c.alerts_by_status[st] > 0) await w.write(tableRow(two, [esc(st), num(c.alerts_by_status[st])]));
-      await w.write(TABLE_END);
+      await w.tableStart(tableStart(two));
+      for (const st of ALERT_STATUSES) if (c.alerts_by_status[st] > 0) await w.rows(tableRow(two, [esc(st), num(c.alerts_by_status[st])]));
+      await w.tableEnd();
       await w.write('</div><div><h3>ATT&amp;CK techniques</h3>');
       if (c.techniques.length === 0) await w.write(empty('No technique recorded on these alerts.'));
       else {
         const tc: Column[] = [{ label: 'Technique', cls: 'mono' }, { label: 'Name' }, { label: 'Alerts', cls: 'n' }];
-        await w.write(tableStart(tc));
-        for (const t of c.techniques) await w.write(tableRow(tc, [esc(t.id), esc(t.name), num(t.alerts)]));
-        await w.write(TABLE_END);
+        await w.tableStart(tableStart(tc));
+        for (const t of c.techniques) await w.rows(tableRow(tc, [esc(t.id), esc(t.name), num(t.alerts)]));
+        await w.tableEnd();
       }
       await w.write('</div></div>');
       await w.write(`<p class="faint">Scan findings linked: ${num(c.finding_count)}${c.finding_count === 0 ? ' (Vigil has no scan results yet; the section is left out)' : ''}.</p>`);
@@ -187,7 +187,7 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
       await w.write(sectionStart('timeline', 'Timeline'));
       const tcols: Column[] = [{ label: 'Time (UTC)', cls: 'nw' }, { label: 'Kind' }, { label: 'What' }, { label: 'Who' }];
       const tcsv = await w.csv('timeline.csv', ['ts', 'kind', 'title', 'body', 'actor', 'ref', 'severity']);
-      await w.write(tableStart(tcols));
+      await w.tableStart(tableStart(tcols));
       let alertsPrinted = 0;
       let alertsLeft = 0;
       let cursor: string | undefined;
@@ -202,12 +202,12 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
           }
           if (it.kind === 'alert') alertsPrinted++;
           const body = it.body ? (it.kind === 'note' ? `<div class="md">${renderMarkdown(it.body)}</div>` : `<div class="muted">${esc(it.body.length > 600 ? `${it.body.slice(0, 600)}…` : it.body)}</div>`) : '';
-          await w.write(tableRow(tcols, [utc(it.ts), esc(it.kind), `${it.severity ? `${sevBadge(it.severity)} ` : ''}${esc(it.title)}${body}`, esc(it.actor ?? '')]));
+          await w.rows(tableRow(tcols, [utc(it.ts), esc(it.kind), `${it.severity ? `${sevBadge(it.severity)} ` : ''}${esc(it.title)}${body}`, esc(it.actor ?? '')]));
         }
         await w.tick(page.items.length);
         cursor = page.next ?? undefined;
       } while (cursor);
-      await w.write(TABLE_END);
+      await w.tableEnd();
       if (alertsLeft > 0) await w.write(`<p class="faint">${num(alertsLeft)} more alert(s) first seen in this period are not printed here: see the Alerts section${w.wantsCsv ? ' and timeline.csv' : ''}.</p>`);
       await w.write(SECTION_END);
 
@@ -216,7 +216,7 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
       const acsv = await w.csv('alerts.csv', ALERT_CSV_COLUMNS);
       if (c.alert_count === 0) await w.write(empty('No alert is linked to this case.'));
       else {
-        await w.write(tableStart(ALERT_COLS));
+        await w.tableStart(tableStart(ALERT_COLS));
         for (const items of d.casesRepo.alertPages(c.id)) {
           let chunk = '';
           for (const a of items) {
@@ -234,11 +234,11 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
             ]);
             if (acsv) await acsv.row(ALERT_CSV_COLUMNS.map((k) => a[k]));
           }
-          await w.write(chunk);
+          await w.rows(chunk, items.length);
           w.count('alerts', items.length);
           await w.tick(items.length);
         }
-        await w.write(TABLE_END);
+        await w.tableEnd();
       }
       await w.write(SECTION_END);
 
@@ -249,21 +249,21 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
       else {
         await w.write(`<p>Indicators of compromise first. "Alerts" and "events": in how many of the case's alerts, and of their raw events, the value was seen.</p>`);
         const ocols: Column[] = [{ label: 'Type' }, { label: 'Value', cls: 'mono' }, { label: 'IOC' }, { label: 'Alerts', cls: 'n' }, { label: 'Events', cls: 'n' }, { label: 'Origin' }, { label: 'Description' }];
-        await w.write(tableStart(ocols));
+        await w.tableStart(tableStart(ocols));
         let chunk = '';
         let n = 0;
         for (const o of d.casesRepo.iterateObservables(c.id)) {
           chunk += tableRow(ocols, [esc(o.type), esc(o.value), o.ioc ? '<span class="ioc">IOC</span>' : '', num(o.alerts), num(o.events), esc(o.origin), esc(o.description ?? '')]);
           await ocsv?.row([o.type, o.value, o.ioc, o.alerts, o.events, o.origin, o.description, o.created_at, o.created_by]);
           if (++n % 500 === 0) {
-            await w.write(chunk);
+            await w.rows(chunk, 500);
             chunk = '';
             await w.tick(500);
           }
         }
-        await w.write(chunk);
+        await w.rows(chunk, n % 500);
         w.count('observables', n);
-        await w.write(TABLE_END);
+        await w.tableEnd();
       }
       await w.write(SECTION_END);
 
@@ -281,7 +281,7 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
       const ncsv = await w.csv('notes.csv', ['id', 'created_at', 'created_by', 'updated_at', 'body']);
       let notes = 0;
       for (const n of d.casesRepo.iterateNotes(c.id)) {
-        await w.write(
+        await w.rows(
           `<div class="note"><div class="meta">Note #${n.id} · ${esc(n.created_by)} · ${utc(n.created_at)}${n.updated_at !== n.created_at ? ` · edited ${utc(n.updated_at)}` : ''}</div><div class="md">${renderMarkdown(n.body)}</div></div>\n`,
         );
         await ncsv?.row([n.id, n.created_at, n.created_by, n.updated_at, n.body]);
@@ -297,14 +297,14 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
       await w.write('<p>Every change made to the case, from the audit log (oldest first).</p>');
       const hcols: Column[] = [{ label: 'Entry', cls: 'n' }, { label: 'Time (UTC)', cls: 'nw' }, { label: 'Who' }, { label: 'Action', cls: 'mono' }, { label: 'Details', cls: 'mono' }];
       const hcsv = await w.csv('activity.csv', ['id', 'ts', 'actor', 'action', 'details']);
-      await w.write(tableStart(hcols));
+      await w.tableStart(tableStart(hcols));
       for (const e of d.audit.forTarget('case', String(c.id), '', 100_000)) {
         const details = JSON.stringify(e.details);
-        await w.write(tableRow(hcols, [String(e.id), utc(e.ts), esc(e.actor), esc(e.action), esc(details.length > 400 ? `${details.slice(0, 400)}…` : details)]));
+        await w.rows(tableRow(hcols, [String(e.id), utc(e.ts), esc(e.actor), esc(e.action), esc(details.length > 400 ? `${details.slice(0, 400)}…` : details)]));
         await hcsv?.row([e.id, e.ts, e.actor, e.action, details]);
         w.count('activity');
       }
-      await w.write(TABLE_END);
+      await w.tableEnd();
       await w.write(SECTION_END);
     },
   };

@@ -139,6 +139,15 @@ ${tlp ? `<div class="tlp" style="color:${tlp.fg};background:${tlp.bg}">${tlp.lab
 `;
 }
 
+/** The start of a print pass after the first (pdf.ts prints a large report in passes). */
+export function printChunkStart(title: string): string {
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${esc(title)}</title><style>${CSS}</style></head><body>\n`;
+}
+
+export function printChunkEnd(): string {
+  return '</body></html>\n';
+}
+
 export function documentEnd(facts: ReportFacts): string {
   return `<footer class="end">End of report ${esc(facts.report_id)}. Written by ${esc(facts.generator.name)} ${esc(facts.generator.version)} (database schema ${facts.schema_version}) at ${utc(facts.created_at)} for ${esc(facts.created_by)}. Every file of this report is listed with its SHA-256 in manifest.json; check them with <code>vigil report verify DIR</code>.</footer>
 </body>
@@ -182,12 +191,13 @@ export function empty(text: string): string {
 }
 
 /** Header and footer of every PDF page (Chromium's print templates): report id, TLP, page x of y. */
-export function printTemplates(facts: ReportFacts, title: string, tlp: Tlp | null): { header: string; footer: string } {
+export function printTemplates(facts: ReportFacts, title: string, tlp: Tlp | null, pageNumbers = true): { header: string; footer: string } {
   const mark = tlp ? TLP_STYLE[tlp] : null;
   const box = 'font-family:DejaVu Sans,Arial,sans-serif;font-size:7pt;width:100%;padding:0 11mm;display:flex;justify-content:space-between;color:#4d5767';
   const tlpHtml = mark ? `<span style="color:${mark.fg};background:${mark.bg};padding:0 4px;font-weight:bold">${mark.label}</span>` : '<span></span>';
   return {
     header: `<div style="${box}"><span>${esc(title.length > 90 ? `${title.slice(0, 89)}…` : title)}</span>${tlpHtml}</div>`,
-    footer: `<div style="${box}"><span>Vigil report ${esc(facts.report_id)} · ${utc(facts.created_at)}</span>${tlpHtml}<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+    // printed in passes, the page numbers are stamped on the merged PDF instead (pdf.ts)
+    footer: `<div style="${box}"><span>Vigil report ${esc(facts.report_id)} · ${utc(facts.created_at)}</span>${tlpHtml}<span>${pageNumbers ? 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>' : ''}</span></div>`,
   };
 }

@@ -166,6 +166,11 @@ export class ReportOutput {
     if (i >= 0) this.files.splice(i, 1);
   }
 
+  /** Removes a helper directory (the print passes) from the partial directory. */
+  removeDir(relPath: string): void {
+    fs.rmSync(this.partialPath(relPath), { recursive: true, force: true });
+  }
+
   listed(): readonly ManifestFile[] {
     return this.files;
   }

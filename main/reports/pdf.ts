@@ -12,6 +12,12 @@ export interface PdfJob {
   footerTemplate: string;
   /** Gives up after this long (a huge report may take minutes; a stuck one must not hang forever). */
   timeoutMs: number;
+  /**
+   * A tagged PDF with an outline (bookmarks per section): accessible and easy to navigate, but
+   * Chromium takes 2-3 times as long and writes files about 7 times as large, so only small
+   * reports get it.
+   */
+  tagged: boolean;
 }
 
 /**
@@ -21,7 +27,8 @@ export interface PdfJob {
  */
 export interface PdfEngine {
   readonly name: string;
-  render(job: PdfJob): Promise<void>;
+  /** Prints each job in order (one browser for all of them, a fresh page for each). */
+  render(jobs: readonly PdfJob[]): Promise<void>;
 }
 
 /** No engine could be found: says how to get one, and that HTML and CSV do not need one. */
@@ -101,34 +108,32 @@ export class ChromiumPdfEngine implements PdfEngine {
     this.name = `Chromium (${executablePath})`;
   }
 
-  async render(job: PdfJob): Promise<void> {
+  async render(jobs: readonly PdfJob[]): Promise<void> {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: this.executablePath, headless: true, timeout: 60_000, args: ['--disable-gpu', '--no-first-run'] });
     try {
       const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
-      const page = await context.newPage();
-      page.setDefaultTimeout(job.timeoutMs);
-      await page.goto(pathToFileURL(job.htmlPath).href, { waitUntil: 'load', timeout: job.timeoutMs });
-      const printing = page.pdf({
-        path: job.pdfPath,
-        format: 'A4',
-        printBackground: true,
-        displayHeaderFooter: true,
-        headerTemplate: job.headerTemplate,
-        footerTemplate: job.footerTemplate,
-        margin: { top: '16mm', bottom: '16mm', left: '11mm', right: '11mm' },
-        outline: true,
-        tagged: true,
-      });
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Chromium did not finish the PDF within ${Math.round(job.timeoutMs / 1000)} s`)), job.timeoutMs);
-      });
-      try {
-        await Promise.race([printing, limit]);
-      } finally {
-        clearTimeout(timer);
-        printing.catch(() => undefined);
+      for (const job of jobs) {
+        const page = await context.newPage();
+        try {
+          page.setDefaultTimeout(job.timeoutMs);
+          await page.goto(pathToFileURL(job.htmlPath).href, { waitUntil: 'load', timeout: job.timeoutMs });
+          const printing = page.pdf({
+            path: job.pdfPath,
+            format: 'A4',
+            printBackground: true,
+            displayHeaderFooter: true,
+            headerTemplate: job.headerTemplate,
+            footerTemplate: job.footerTemplate,
+            margin: { top: '16mm', bottom: '16mm', left: '11mm', right: '11mm' },
+            outline: job.tagged,
+            tagged: job.tagged,
+          });
+          await withTimeout(printing, job.timeoutMs, `Chromium did not finish the PDF within ${Math.round(job.timeoutMs / 1000)} s`);
+        } finally {
+          // one page at a time: a pass's memory goes before the next is loaded
+          await page.close().catch(() => undefined);
+        }
       }
     } finally {
       await browser.close().catch(() => undefined);
@@ -136,7 +141,46 @@ export class ChromiumPdfEngine implements PdfEngine {
   }
 }
 
+/** Rejects with `message` when `p` takes longer than `ms` (p's own failure is then ignored). */
+export async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([p, limit]);
+  } finally {
+    clearTimeout(timer);
+    p.catch(() => undefined);
+  }
+}
+
 /** The engine the CLI and headless mode use: a Chromium found now (throws PdfUnavailableError). */
 export function defaultPdfEngine(): PdfEngine {
   return new ChromiumPdfEngine(findChromium());
+}
+
+/**
+ * Joins the PDFs of a report printed in passes, in order, and stamps "Page x of y" at the bottom
+ * right of every page (each pass numbered its own pages from 1, so its footer left them out).
+ * pdf-lib copies pages object by object; the passes are read one at a time.
+ */
+export async function mergePdfs(parts: readonly string[], out: string): Promise<number> {
+  const { PDFDocument, StandardFonts, rgb } = await import('pdf-lib');
+  const doc = await PDFDocument.create();
+  for (const part of parts) {
+    const src = await PDFDocument.load(await fs.promises.readFile(part));
+    for (const page of await doc.copyPages(src, src.getPageIndices())) doc.addPage(page);
+  }
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const pages = doc.getPages();
+  const MM = 72 / 25.4;
+  pages.forEach((page, i) => {
+    const text = `Page ${i + 1} of ${pages.length}`;
+    const size = 7;
+    const { width } = page.getSize();
+    page.drawText(text, { x: width - 11 * MM - font.widthOfTextAtSize(text, size), y: 7 * MM, size, font, color: rgb(0.3, 0.34, 0.4) });
+  });
+  await fs.promises.writeFile(out, await doc.save());
+  return pages.length;
 }

@@ -9,14 +9,14 @@ import type { AuditRepo } from '../store/audit-repo.js';
 import type { AttackTable } from '../pipeline/detect/attack.js';
 import type { EventBus } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
-import { ReportWriter, type ReportPlan } from './builder.js';
+import { PRINT_DIR, ReportWriter, type ReportPlan } from './builder.js';
 import { caseReport } from './case-report.js';
 import { alertsReport } from './alerts-report.js';
 import { findingsReport } from './findings-report.js';
 import { documentEnd, documentStart, esc, printTemplates } from './html.js';
 import { buildManifest, FACTS_NAME, verifyReport } from './manifest.js';
 import { ReportOutput, ReportOutputError } from './output.js';
-import type { PdfEngine } from './pdf.js';
+import { mergePdfs, type PdfEngine } from './pdf.js';
 
 export interface ReportsDeps {
   reports: ReportsRepo;
@@ -44,6 +44,8 @@ export interface WriteOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stops the report (Ctrl-C): what was written so far is removed. */
   signal?: AbortSignal;
+  /** Rows per PDF print pass (default PRINT_CHUNK_ROWS; tests make it small). */
+  printRows?: number;
 }
 
 /** A report ready to be written: checked, its directory opened and its record created. */
@@ -53,6 +55,9 @@ export interface ReportRun {
   readonly total: number;
   execute(): Promise<Manifest>;
 }
+
+/** Up to this many rows, a PDF is tagged and has an outline (see PdfJob.tagged). */
+const TAGGED_PDF_MAX_ROWS = 3000;
 
 /** PDF time limit: two minutes plus a little per row, at most 15 minutes. */
 function pdfTimeout(total: number): number {
@@ -121,7 +126,7 @@ export class ReportsService {
     const execute = async (): Promise<Manifest> => {
       const progress = (done: number) => opts.onProgress?.(Math.min(done, total), total);
       try {
-        const w = new ReportWriter(out, new Set(formats), progress, opts.signal);
+        const w = new ReportWriter(out, new Set(formats), progress, opts.signal, plan.title, opts.printRows);
         await w.write(
           documentStart({
             facts,
@@ -144,15 +149,23 @@ export class ReportsService {
         facts.records = { ...w.records };
         opts.signal?.throwIfAborted();
         if (engine) {
-          const t = printTemplates(facts, plan.title, plan.tlp);
-          await engine.render({
-            htmlPath: out.partialPath('report.html'),
-            pdfPath: out.partialPath('report.pdf'),
+          const passes = w.printPasses();
+          const t = printTemplates(facts, plan.title, plan.tlp, passes.length === 1);
+          const jobs = passes.map((pass, i) => ({
+            htmlPath: out.partialPath(pass),
+            pdfPath: passes.length === 1 ? out.partialPath('report.pdf') : out.partialPath(`${PRINT_DIR}/pass-${i + 1}.pdf`),
             title: plan.title,
             headerTemplate: t.header,
             footerTemplate: t.footer,
-            timeoutMs: pdfTimeout(total),
-          });
+            timeoutMs: pdfTimeout(total / passes.length),
+            tagged: total <= TAGGED_PDF_MAX_ROWS,
+          }));
+          await engine.render(jobs);
+          opts.signal?.throwIfAborted();
+          const pdfs = jobs.map((j) => j.pdfPath);
+          if (passes.length > 1) await mergePdfs(pdfs, out.partialPath('report.pdf'));
+          for (const f of w.passFiles()) out.discard(f);
+          out.removeDir(PRINT_DIR);
           await out.addWritten('report.pdf', 'application/pdf');
           if (!formats.includes('html')) out.discard('report.html');
         }

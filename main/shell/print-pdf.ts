@@ -4,7 +4,7 @@ import { BrowserWindow, shell } from 'electron';
 import { ContractError } from '../contract/index.js';
 import type { Handler } from '../core/handlers.js';
 import type { Services } from '../core/services.js';
-import type { PdfEngine, PdfJob } from '../reports/pdf.js';
+import { withTimeout, type PdfEngine, type PdfJob } from '../reports/pdf.js';
 
 const MM_PER_INCH = 25.4;
 
@@ -16,34 +16,31 @@ const MM_PER_INCH = 25.4;
 export function electronPdfEngine(): PdfEngine {
   return {
     name: 'Electron printToPDF',
-    async render(job: PdfJob): Promise<void> {
-      const win = new BrowserWindow({
-        show: false,
-        webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, partition: 'vigil-report-print', spellcheck: false },
-      });
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const work = (async () => {
-          await win.loadFile(job.htmlPath);
-          const data = await win.webContents.printToPDF({
-            pageSize: 'A4',
-            printBackground: true,
-            displayHeaderFooter: true,
-            headerTemplate: job.headerTemplate,
-            footerTemplate: job.footerTemplate,
-            margins: { top: 16 / MM_PER_INCH, bottom: 16 / MM_PER_INCH, left: 11 / MM_PER_INCH, right: 11 / MM_PER_INCH },
-            generateTaggedPDF: true,
-            generateDocumentOutline: true,
-          });
-          await fs.promises.writeFile(job.pdfPath, data);
-        })();
-        const limit = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`printing the PDF did not finish within ${Math.round(job.timeoutMs / 1000)} s`)), job.timeoutMs);
+    async render(jobs: readonly PdfJob[]): Promise<void> {
+      for (const job of jobs) {
+        const win = new BrowserWindow({
+          show: false,
+          webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, partition: 'vigil-report-print', spellcheck: false },
         });
-        await Promise.race([work, limit]);
-      } finally {
-        clearTimeout(timer);
-        if (!win.isDestroyed()) win.destroy();
+        try {
+          const work = (async () => {
+            await win.loadFile(job.htmlPath);
+            const data = await win.webContents.printToPDF({
+              pageSize: 'A4',
+              printBackground: true,
+              displayHeaderFooter: true,
+              headerTemplate: job.headerTemplate,
+              footerTemplate: job.footerTemplate,
+              margins: { top: 16 / MM_PER_INCH, bottom: 16 / MM_PER_INCH, left: 11 / MM_PER_INCH, right: 11 / MM_PER_INCH },
+              generateTaggedPDF: job.tagged,
+              generateDocumentOutline: job.tagged,
+            });
+            await fs.promises.writeFile(job.pdfPath, data);
+          })();
+          await withTimeout(work, job.timeoutMs, `printing the PDF did not finish within ${Math.round(job.timeoutMs / 1000)} s`);
+        } finally {
+          if (!win.isDestroyed()) win.destroy();
+        }
       }
     },
   };

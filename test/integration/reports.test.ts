@@ -125,15 +125,15 @@ describe('reports', () => {
       const dom = await page.evaluate(() => ({
         scripts: document.querySelectorAll('script').length,
         images: document.querySelectorAll('img').length,
-        links: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
-        remote: [...document.querySelectorAll('[src],[href]')].map((e) => e.getAttribute('src') ?? e.getAttribute('href')).filter((u) => /^[a-z]+:/i.test(u ?? '')),
-        sections: [...document.querySelectorAll('section[id]')].map((e) => e.id),
+        links: Array.from(document.querySelectorAll('a[href]')).map((a) => a.getAttribute('href')),
+        remote: Array.from(document.querySelectorAll('[src],[href]')).map((e) => e.getAttribute('src') ?? e.getAttribute('href')).filter((u) => /^[a-z]+:/i.test(u ?? '')),
+        sections: Array.from(document.querySelectorAll('section[id]')).map((e) => e.id),
         alertRows: document.querySelectorAll('#alerts tbody tr').length,
         ioc: document.querySelector('#observables .ioc')?.closest('tr')?.textContent,
         noteHeading: document.querySelector('#notes .md h2')?.textContent,
         noteText: document.querySelector('#notes .md')?.textContent,
         title: document.title,
-        escapedTitle: [...document.querySelectorAll('#alerts tbody td')].some((td) => td.textContent === 'ET POLICY outbound <script> beacon'),
+        escapedTitle: Array.from(document.querySelectorAll('#alerts tbody td')).some((td) => td.textContent === 'ET POLICY outbound <script> beacon'),
       }));
       expect(dom.scripts).toBe(0);
       expect(dom.images).toBe(0);
@@ -174,8 +174,8 @@ describe('reports', () => {
   it('a report that fails half-way leaves nothing in the directory and says why; the record says failed', async () => {
     const broken: PdfEngine = {
       name: 'broken',
-      render: async (job) => {
-        fs.writeFileSync(job.pdfPath, '%PDF-1.7 half'); // a half-written PDF must not survive
+      render: async (jobs) => {
+        fs.writeFileSync(jobs[0]!.pdfPath, '%PDF-1.7 half'); // a half-written PDF must not survive
         throw new Error('the browser crashed');
       },
     };
@@ -205,6 +205,25 @@ describe('reports', () => {
     expect(() => t.reports.prepare({ query: { kind: 'case', case_id: 999 }, formats: ['html'], dir: path.join(out, 'x'), actor: 'ana' })).toThrow(/case 999 does not exist/);
     await t.close();
   });
+
+  it.skipIf(!chromiumPath)('prints a large report in passes, merged into one PDF numbered "Page x of y" throughout', async () => {
+    const t = await testServices(tempDir(), () => NOW);
+    const ids = t.alerts.insertMany(Array.from({ length: 14 }, (_, i) => sampleAlert({ title: `multi-pass alert ${String(i).padStart(2, '0')}`, src_ip: `198.51.100.${i}` })));
+    const c = t.cases.create({ title: 'Many passes', description: '', severity: 'high', assignee: null, tags: [], tlp: 'red' }, 'ana');
+    t.cases.linkChunk(c.id, ids, 'ana', false, null, null);
+    const out = path.join(tempDir(), 'passes');
+    const m = await t.reports.write({ query: { kind: 'case', case_id: c.id }, formats: ['pdf'], dir: out, actor: 'ana', printRows: 5 });
+    expect(m.files.map((f) => f.path).sort()).toEqual(['report.json', 'report.pdf']);
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'report.json', 'report.pdf']);
+    const text = pdfText(path.join(out, 'report.pdf'));
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path.join(out, 'report.pdf')], { encoding: 'utf8' }))![1]);
+    expect(pages).toBeGreaterThan(3);
+    for (let p = 1; p <= pages; p++) expect(text).toContain(`Page ${p} of ${pages}`);
+    for (let i = 0; i < 14; i++) expect(text).toContain(`multi-pass alert ${String(i).padStart(2, '0')}`);
+    expect(text).toContain('TLP:RED');
+    expect((await verifyReport(out)).ok).toBe(true);
+    await t.close();
+  }, 120_000);
 
   it.skipIf(!chromiumPath)('writes the alerts summary of a range: figures that add up to the rows of alerts.csv', async () => {
     const t = await testServices(tempDir(), () => NOW);
