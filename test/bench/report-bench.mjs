@@ -4,8 +4,8 @@
 //      --case-alerts (default 10,000), and escalates those into one case (observables extracted)
 //   2. the alerts summary of the 7 days, as HTML + PDF + CSV (alerts.csv carries every alert)
 //   3. the case report of the --case-alerts alerts, as HTML + PDF + CSV (every alert in the PDF)
-// Prints seconds and peak RSS for each step: of this Node process (sampled every 20 ms) and of the
-// process tree including Chromium (Linux: /proc), the PDF's page count and the files' sizes.
+// Prints seconds and peak memory for each step: RSS of this Node process (sampled every 20 ms) and
+// PSS of the process tree with Chromium (Linux /proc, every 200 ms), the PDF's page count and the files' sizes.
 // Both reports are then verified against their manifests. Needs the compiled main process and a
 // Chromium (CHROMIUM_PATH or the usual paths): `npm run bench:report` builds first.
 // Usage: node test/bench/report-bench.mjs [--alerts 100000] [--case-alerts 10000] [--keep]
@@ -27,42 +27,57 @@ const { verifyReport } = await imp('reports/manifest.js');
 
 const mb = (b) => Math.round(b / 1048576);
 
-/** RSS of this process and of all its descendants (Chromium), in bytes; Linux only for the tree. */
-function treeRss() {
-  const self = process.memoryUsage().rss;
-  if (process.platform !== 'linux') return { self, tree: self };
+/** Descendant process ids of this process (Linux /proc; empty elsewhere). */
+function descendants() {
+  if (process.platform !== 'linux') return [];
   const parent = new Map();
-  const rss = new Map();
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(d), Number(fields[1]));
-      rss.set(Number(d), Number(fields[21]) * 4096);
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       // the process ended meanwhile
     }
   }
-  let tree = 0;
-  for (const [pid, r] of rss) {
-    for (let p = pid, hops = 0; p > 1 && hops < 20; p = parent.get(p) ?? 0, hops++) {
+  const out = [];
+  for (const pid of parent.keys()) {
+    for (let p = parent.get(pid), hops = 0; p > 1 && hops < 20; p = parent.get(p) ?? 0, hops++) {
       if (p === process.pid) {
-        tree += r;
+        out.push(pid);
         break;
       }
     }
   }
-  return { self, tree };
+  return out;
+}
+
+/**
+ * Memory of this process (RSS) and of the whole tree with Chromium: PSS, so pages the Chromium
+ * processes share are counted once, not once per process as a sum of RSS would.
+ */
+function treeMemory() {
+  const self = process.memoryUsage().rss;
+  let kids = 0;
+  for (const pid of descendants()) {
+    try {
+      kids += Number(/^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      // ended, or smaps_rollup unreadable
+    }
+  }
+  return { self, tree: self + kids };
 }
 
 async function measure(label, fn) {
   let peakSelf = 0;
   let peakTree = 0;
+  let n = 0;
   const sample = () => {
-    const r = treeRss();
-    peakSelf = Math.max(peakSelf, r.self);
-    peakTree = Math.max(peakTree, r.tree);
+    const self = process.memoryUsage().rss;
+    peakSelf = Math.max(peakSelf, self);
+    // the tree (reading /proc) every 10th sample: 200 ms
+    if (n++ % 10 === 0) peakTree = Math.max(peakTree, treeMemory().tree);
   };
   const timer = setInterval(sample, 20);
   sample();
@@ -142,7 +157,7 @@ async function report(label, query) {
   const v = await verifyReport(out);
   rows.push({ label, ...m, pages, html: size('report.html'), pdfSize: size('report.pdf'), csv: size('alerts.csv'), verified: v.ok });
   process.stdout.write(
-    `${label}: ${m.seconds.toFixed(1)} s, peak RSS node ${mb(m.peakSelf)} MB / with Chromium ${mb(m.peakTree)} MB; PDF ${pages} pages ${size('report.pdf')}, HTML ${size('report.html')}, alerts.csv ${size('alerts.csv')}; ${v.ok ? 'verified' : `NOT VERIFIED: ${JSON.stringify(v.problems)}`}\n`,
+    `${label}: ${m.seconds.toFixed(1)} s, peak RSS of Node ${mb(m.peakSelf)} MB, with Chromium (PSS) ${mb(m.peakTree)} MB; PDF ${pages} pages ${size('report.pdf')}, HTML ${size('report.html')}, alerts.csv ${size('alerts.csv')}; ${v.ok ? 'verified' : `NOT VERIFIED: ${JSON.stringify(v.problems)}`}\n`,
   );
 }
 
