@@ -124,5 +124,15 @@ test('escalate from the alerts screen, add a note, see observables, close with a
   await expect(page.getByTestId('case-table')).toHaveCount(0);
   await page.getByRole('button', { name: 'Closed', exact: true }).click();
   await expect(page.getByTestId('case-row').first()).toContainText('Brute force and scan from the simulator');
+
+  // the alerts summary of the last 24 hours, from the case list (p)
+  await blurFields(page);
+  await page.keyboard.press('p');
+  const summary = page.getByTestId('report-dialog');
+  await summary.getByText('Alerts, last 24 hours').click();
+  await summary.getByRole('button', { name: 'Write report' }).click();
+  await expect(summary.getByTestId('report-state')).toContainText('Written to', { timeout: 60_000 });
+  await summary.getByTestId('verify-report').click();
+  await expect(summary.getByTestId('verify-result')).toContainText(/Verified: \d+ files match/);
   expect(errors).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import { BriefcaseBusiness, FunnelX, Plus, RefreshCw, Search } from 'lucide-react';
+import { BriefcaseBusiness, FileText, FunnelX, Plus, RefreshCw, Search } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { CaseStatus } from '../../../main/contract/cases.js';
 import type { Severity } from '../../../main/contract/alerts.js';
@@ -9,7 +9,7 @@ import { SEVERITY_LABEL, SEVERITY_ORDER } from '../../lib/domain.js';
 import { casesHref, navigate } from '../../app/router.js';
 import { CASE_STATUS_LABEL, RESOLUTION_LABEL, useCases } from './store.js';
 import { useKeys, useRowCursor } from './keys.js';
-import { CaseFormDialog } from './dialogs.js';
+import { CaseFormDialog, ReportDialog } from './dialogs.js';
 import { CasesHelp } from './CasesHelp.js';
 
 const STATUSES: CaseStatus[] = ['open', 'in_progress', 'closed'];
@@ -31,6 +31,7 @@ export function CaseList() {
   const [text, setText] = useState(filter.text ?? '');
   const [creating, setCreating] = useState(false);
   const [help, setHelp] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const { move, rowProps, rows } = useRowCursor(items.length, cursor, (i) => useCases.setState({ cursor: i }));
 
   useEffect(() => {
@@ -73,6 +74,9 @@ export function CaseList() {
       case '?':
         setHelp(true);
         return true;
+      case 'p':
+        setReporting(true);
+        return true;
       default:
         return false;
     }
@@ -93,6 +97,10 @@ export function CaseList() {
         <div className="header-spacer" />
         <button type="button" className="icon-button" aria-label="Refresh cases" title="Refresh cases" onClick={() => void useCases.getState().reload()}>
           <RefreshCw size={15} aria-hidden="true" />
+        </button>
+        <button type="button" className="button" onClick={() => setReporting(true)} aria-keyshortcuts="p">
+          <FileText size={14} aria-hidden="true" />
+          Summary report…
         </button>
         <button type="button" className="button primary" onClick={() => setCreating(true)} aria-keyshortcuts="n" data-testid="new-case">
           <Plus size={14} aria-hidden="true" />
@@ -228,6 +236,7 @@ export function CaseList() {
       </p>
       {creating ? <CaseFormDialog onClose={() => setCreating(false)} /> : null}
       {help ? <CasesHelp onClose={() => setHelp(false)} /> : null}
+      {reporting ? <ReportDialog onClose={() => setReporting(false)} /> : null}
     </div>
   );
 }

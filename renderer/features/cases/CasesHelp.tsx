@@ -5,6 +5,7 @@ const LIST = [
   ['Enter', 'Open the case'],
   ['n', 'New case'],
   ['/', 'Search'],
+  ['p', 'Alerts summary or findings report'],
 ];
 const DETAIL = [
   ['1 … 6', 'Summary, Alerts, Observables, Timeline, Notes, Evidence'],

@@ -264,9 +264,17 @@ const FORMATS: { f: ReportFormat; label: string }[] = [
   { f: 'csv', label: 'CSV tables' },
 ];
 
-/** Writes a case report (PDF, HTML, CSV + manifest) with a progress bar, then offers to verify it. */
-export function ReportDialog({ c, onClose }: { c: CaseDetail; onClose(): void }) {
+const RANGES: { label: string; hours: number }[] = [
+  { label: 'Last 24 hours', hours: 24 },
+  { label: 'Last 7 days', hours: 24 * 7 },
+  { label: 'Last 30 days', hours: 24 * 30 },
+];
+
+/** A case report when `c` is given; otherwise an alerts summary of a range, or the findings report. */
+export function ReportDialog({ c, onClose }: { c?: CaseDetail; onClose(): void }) {
   const id = useId();
+  const [kind, setKind] = useState<'alerts' | 'findings'>('alerts');
+  const [hours, setHours] = useState(24 * 7);
   const [formats, setFormats] = useState<ReportFormat[]>(['pdf', 'html', 'csv']);
   const [job, setJob] = useState<{ job_id: string; report_id: number; dir: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -279,7 +287,13 @@ export function ReportDialog({ c, onClose }: { c: CaseDetail; onClose(): void })
     e.preventDefault();
     setError(null);
     try {
-      setJob(await api.call('reports.create', { query: { kind: 'case', case_id: c.id }, formats }));
+      const to = new Date();
+      const query = c
+        ? ({ kind: 'case', case_id: c.id } as const)
+        : kind === 'findings'
+          ? ({ kind: 'findings' } as const)
+          : ({ kind: 'alerts', filter: { from: new Date(to.getTime() - hours * 3_600_000).toISOString(), to: to.toISOString() } } as const);
+      setJob(await api.call('reports.create', { query, formats }));
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -304,7 +318,7 @@ export function ReportDialog({ c, onClose }: { c: CaseDetail; onClose(): void })
 
   return (
     <Dialog
-      title={`Report on case #${c.id}`}
+      title={c ? `Report on case #${c.id}` : 'Alerts summary or findings report'}
       description="One layout in PDF and HTML, CSV for the tables, and a manifest.json with the SHA-256 of every file."
       onClose={onClose}
       busy={running}
@@ -351,9 +365,28 @@ export function ReportDialog({ c, onClose }: { c: CaseDetail; onClose(): void })
               </label>
             ))}
           </fieldset>
+          {c ? null : (
+            <fieldset className="ui-fieldset">
+              <legend className="ui-field-label">Report</legend>
+              <div className="ui-segmented" role="radiogroup">
+                {RANGES.map((r) => (
+                  <label key={r.hours}>
+                    <input type="radio" name={`${id}-k`} checked={kind === 'alerts' && hours === r.hours} onChange={() => (setKind('alerts'), setHours(r.hours))} />
+                    <span>Alerts, {r.label.toLowerCase()}</span>
+                  </label>
+                ))}
+                <label>
+                  <input type="radio" name={`${id}-k`} checked={kind === 'findings'} onChange={() => setKind('findings')} />
+                  <span>Scan findings</span>
+                </label>
+              </div>
+            </fieldset>
+          )}
           <p className="faint text-sm">
-            {c.alert_count.toLocaleString()} alert(s), {c.event_count.toLocaleString()} raw event(s) and {c.observable_count.toLocaleString()} observable(s) go into it. The report is written to the
-            reports folder of Vigil's data directory.
+            {c
+              ? `${c.alert_count.toLocaleString()} alert(s), ${c.event_count.toLocaleString()} raw event(s) and ${c.observable_count.toLocaleString()} observable(s) go into it. `
+              : 'KPIs, trend, top sources, rules and countries, ATT&CK coverage, MTTA/MTTR; every alert of the range in alerts.csv. '}
+            The report is written to the reports folder of Vigil's data directory.
           </p>
           <FieldError text={error} />
         </form>
