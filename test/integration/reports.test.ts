@@ -189,6 +189,20 @@ describe('reports', () => {
     await t.close();
   });
 
+  it('an interrupted report (Ctrl-C) stops at the next step and leaves nothing behind', async () => {
+    const t = await testServices(tempDir(), () => NOW);
+    const ids = t.alerts.insertMany(Array.from({ length: 3000 }, (_, i) => sampleAlert({ title: `a${i}` })));
+    const c = t.cases.create({ title: 'big', description: '', severity: 'low', assignee: null, tags: [], tlp: 'amber' }, 'ana');
+    for (let i = 0; i < ids.length; i += 500) t.cases.linkChunk(c.id, ids.slice(i, i + 500), 'ana', false, null, null);
+    const out = path.join(tempDir(), 'interrupted');
+    const abort = new AbortController();
+    const run = t.reports.prepare({ query: { kind: 'case', case_id: c.id }, formats: ['html', 'csv'], dir: out, actor: 'ana', signal: abort.signal, onProgress: () => abort.abort(new Error('interrupted')) });
+    await expect(run.execute()).rejects.toThrow('interrupted');
+    expect(fs.readdirSync(out)).toEqual([]);
+    expect(t.reports.list(1)[0]).toMatchObject({ state: 'failed', error: 'interrupted' });
+    await t.close();
+  });
+
   it('without any Chromium, PDF is refused before anything is written, with how to get one; HTML and CSV still work', async () => {
     const t = await testServices(tempDir(), () => NOW, {
       pdfEngine: () => {
