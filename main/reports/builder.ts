@@ -31,6 +31,8 @@ export class ReportWriter {
   private readonly chunks: string[] = [];
   private rowsInChunk = 0;
   private openTable: string | null = null;
+  /** A table split between passes: its header opens the next pass, once a row follows. */
+  private pendingHead: string | null = null;
   private readonly csvs = new Map<string, FileSink>();
   private readonly extra: FileSink[] = [];
   readonly records: Record<string, number> = {};
@@ -86,6 +88,12 @@ export class ReportWriter {
 
   async tableEnd(): Promise<void> {
     this.openTable = null;
+    if (this.pendingHead !== null) {
+      // the pass ended with the table's last row: the next pass gets neither its header nor its end
+      this.pendingHead = null;
+      if (this.html) await this.html.write(TABLE_END);
+      return;
+    }
     await this.write(TABLE_END);
   }
 
@@ -94,6 +102,10 @@ export class ReportWriter {
    * after PRINT_CHUNK_ROWS rows, closing an open table and starting the next pass with its header.
    */
   async rows(html: string, n = 1): Promise<void> {
+    if (this.pendingHead !== null && this.chunk) {
+      await this.chunk.write(this.pendingHead);
+      this.pendingHead = null;
+    }
     await this.write(html);
     this.rowsInChunk += n;
     if (!this.chunk || this.rowsInChunk < this.passRows) return;
@@ -101,7 +113,8 @@ export class ReportWriter {
     await this.chunk.write(`${table ? TABLE_END : ''}${printChunkEnd()}`);
     this.out.add(await this.chunk.end());
     this.chunk = this.newChunk();
-    await this.chunk.write(`${printChunkStart(this.title)}${table ?? ''}`);
+    await this.chunk.write(printChunkStart(this.title));
+    this.pendingHead = table;
   }
 
   /** A CSV file (null when CSV was not asked for). */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReportOutput, safeName } from '../../main/reports/output.js';
+import { ReportWriter } from '../../main/reports/builder.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const warnings: Error[] = [];
@@ -45,5 +46,32 @@ describe('report output', () => {
     out.file('a.txt', 'text/plain');
     out.abort();
     expect(fs.readdirSync(path.join(dir, 'new'))).toEqual([]);
+  });
+});
+
+describe('print passes', () => {
+  it('cut at row boundaries; a table split between passes starts again with its header, and an ended one does not', async () => {
+    const out = ReportOutput.open(path.join(tempDir(), 'r'));
+    const w = new ReportWriter(out, new Set(['pdf']), () => undefined, undefined, 'T', 2);
+    await w.write('<h1>start</h1>');
+    await w.tableStart('<table><thead>H1</thead><tbody>');
+    for (const r of ['a', 'b', 'c']) await w.rows(`<tr>${r}</tr>`);
+    await w.tableEnd(); // pass 2 holds c
+    await w.tableStart('<table><thead>H2</thead><tbody>');
+    await w.rows('<tr>d</tr>');
+    await w.tableEnd(); // the pass is full exactly at the table's end: pass 3 must not open H2 again
+    await w.write('<p>end</p>');
+    await w.close();
+    const passes = w.passFiles().map((f) => fs.readFileSync(out.partialPath(f), 'utf8'));
+    expect(passes).toHaveLength(3);
+    expect(passes[0]).toContain('<tr>a</tr><tr>b</tr></tbody></table>');
+    expect(passes[1]).toMatch(/<body>\n<table><thead>H1<\/thead><tbody><tr>c<\/tr><\/tbody><\/table>\n<table><thead>H2<\/thead><tbody><tr>d<\/tr>/);
+    expect(passes[2]).not.toContain('H2');
+    expect(passes[2]).not.toContain('</table>');
+    expect(passes[2]).toContain('<p>end</p>');
+    // report.html itself is one document with every row
+    const html = fs.readFileSync(out.partialPath('report.html'), 'utf8');
+    expect(html).toBe('<h1>start</h1><table><thead>H1</thead><tbody><tr>a</tr><tr>b</tr><tr>c</tr></tbody></table>\n<table><thead>H2</thead><tbody><tr>d</tr></tbody></table>\n<p>end</p>');
+    out.abort();
   });
 });
