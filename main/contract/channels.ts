@@ -20,6 +20,8 @@ import { consoleChannels } from './console.js';
 import { feedChannels } from './feed.js';
 import { connectorChannels } from './connectors.js';
 import { wazuhChannels } from './wazuh.js';
+import { casesChannels } from './cases.js';
+import { reportsChannels } from './reports.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -44,6 +46,8 @@ export const channels = {
   ...feedChannels,
   ...connectorChannels,
   ...wazuhChannels,
+  ...casesChannels,
+  ...reportsChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

@@ -5,6 +5,7 @@ import { consoleEvents } from './console.js';
 import { feedEvents } from './feed.js';
 import { connectorEvents } from './connectors.js';
 import { wazuhEvents } from './wazuh.js';
+import { casesEvents } from './cases.js';
 
 /** Every push event main sends to the renderer, declared once. */
 export const events = {
@@ -22,6 +23,7 @@ export const events = {
   ...feedEvents,
   ...connectorEvents,
   ...wazuhEvents,
+  ...casesEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

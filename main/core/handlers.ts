@@ -13,6 +13,8 @@ import type { FeedService } from '../feed/service.js';
 import { createFeedHandlers } from './feed-handlers.js';
 import { createConnectorHandlers } from './connector-handlers.js';
 import type { ConnectorsService } from './connectors.js';
+import { createCasesHandlers } from '../cases/handlers.js';
+import { createReportsHandlers } from '../reports/handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
@@ -219,6 +221,8 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
 
     ...feedHandlers,
     ...createConnectorHandlers(connectors),
+    ...createCasesHandlers(s.cases),
+    ...createReportsHandlers(s.reports),
 
     'suppressions.remove': (req, ctx) => {
       const removed = s.pipelineRepo.removeSuppression(req.id);

@@ -8,6 +8,7 @@ import { APP_DIR_NAME } from '../core/paths.js';
 import { openVault } from '../secrets/vault.js';
 import { registerIpc } from './ipc.js';
 import { createSourcePick, WindowGrants } from './source-pick.js';
+import { createReportReveal, electronPdfEngine } from './print-pdf.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
 import { wireDesktopNotifications } from './notify.js';
@@ -134,6 +135,7 @@ export function start(): void {
       processName: `desktop:${process.pid}`,
       run: true,
       secrets: openVault(dataDir, { logger, safeStorage }),
+      pdfEngine: electronPdfEngine,
     });
     if (phase !== 'running') return; // quit was requested while the app was starting: shutdown() closes it
     const services = vigil.services;
@@ -141,7 +143,7 @@ export function start(): void {
     const grants = new WindowGrants();
     disposeIpc = registerIpc({
       services,
-      handlers: { ...vigil.handlers, 'sources.pick': createSourcePick(targetContents, grants) },
+      handlers: { ...vigil.handlers, 'sources.pick': createSourcePick(targetContents, grants), 'reports.reveal': createReportReveal(() => services) },
       logger,
       target: targetContents,
       sourcePaths: (wc) => grants.for(wc),

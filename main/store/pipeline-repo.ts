@@ -114,6 +114,9 @@ function toSuppression(r: SuppressionRow): Suppression {
   return { ...r, match: parseObject(r.match) as Suppression['match'], enabled: r.enabled === 1 };
 }
 
+/** Raw events of an alert that is in a case are evidence: retention leaves them alone. */
+const NOT_HELD = 'NOT EXISTS (SELECT 1 FROM case_alerts c WHERE c.alert_id = events.alert_id)';
+
 /** Sources and cursors, quarantine, suppressions, retention, runtime figures and the alert outbox. */
 export class PipelineRepo {
   private readonly getSourceStmt: Statement<[string], SourceRow>;
@@ -370,19 +373,20 @@ export class PipelineRepo {
   }
 
   /**
-   * Deletes raw events older than maxAgeDays, then the oldest beyond maxRows, at most `batch` rows
+   * Deletes raw events older than maxAgeDays (events of alerts in a case are held: they are the
+   * case's evidence), then the oldest beyond maxRows, at most `batch` rows
    * per call so writers are never blocked for long. Returns how many rows went.
    */
   pruneEvents(maxAgeDays: number, maxRows: number, batch = 5000): number {
     const cutoff = new Date(this.now().getTime() - maxAgeDays * 86_400_000).toISOString();
     let removed = this.db
-      .prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < ? ORDER BY id LIMIT ?)')
+      .prepare(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < ? AND ${NOT_HELD} ORDER BY id LIMIT ?)`)
       .run(cutoff, batch).changes;
     if (removed < batch) {
       const hi = (this.db.prepare('SELECT max(id) AS hi FROM events').get() as { hi: number | null }).hi;
       if (hi !== null) {
         removed += this.db
-          .prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id <= ? ORDER BY id LIMIT ?)')
+          .prepare(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id <= ? AND ${NOT_HELD} ORDER BY id LIMIT ?)`)
           .run(hi - maxRows, batch - removed).changes;
       }
     }

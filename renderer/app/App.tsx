@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { api } from '../api/index.js';
 import { AboutScreen } from '../features/about/AboutScreen.js';
 import { AlertsScreen } from '../features/alerts/AlertsScreen.js';
+import { CasesScreen } from '../features/cases/CasesScreen.js';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
 import { FeedScreen } from '../features/feed/FeedScreen.js';
 import { ToolsScreen } from '../features/tools/ToolsScreen.js';
@@ -59,6 +60,8 @@ function Screen({ route }: { route: Route }) {
       return <DashboardScreen />;
     case 'sources':
       return <SourcesScreen />;
+    case 'cases':
+      return <CasesScreen caseId={route.caseId} tab={route.tab} />;
     case 'feed':
       return <FeedScreen />;
     case 'tools':

@@ -1,4 +1,4 @@
-import { Info, LayoutDashboard, Network, Radio, Server, Settings, Siren, Wrench } from 'lucide-react';
+import { BriefcaseBusiness, Info, LayoutDashboard, Network, Radio, Server, Settings, Siren, Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { Route } from './router.js';
 
@@ -13,6 +13,7 @@ interface NavItem {
 const ITEMS: NavItem[] = [
   { name: 'dashboard', href: '#/dashboard', label: 'Dashboard', icon: <LayoutDashboard size={16} aria-hidden="true" /> },
   { name: 'alerts', href: '#/alerts', label: 'Alerts', icon: <Siren size={16} aria-hidden="true" /> },
+  { name: 'cases', href: '#/cases', label: 'Cases', icon: <BriefcaseBusiness size={16} aria-hidden="true" /> },
   { name: 'sources', href: '#/sources', label: 'Sources', icon: <Radio size={16} aria-hidden="true" /> },
   { name: 'feed', href: '#/feed', label: 'Feed', icon: <Network size={16} aria-hidden="true" /> },
   { name: 'tools', href: '#/tools', label: 'Tools', icon: <Wrench size={16} aria-hidden="true" /> },

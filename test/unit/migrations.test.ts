@@ -330,3 +330,39 @@ describe('migration 0010 connectors', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0009 cases', () => {
+  it('adds cases and their parts with their constraints; existing alerts and events are untouched', async () => {
+    const file = path.join(tempDir(), 'm9.db');
+    const pre = await dbAt(8, file);
+    pre.prepare(
+      `INSERT INTO alerts (id, source, severity, priority, title, first_seen, last_seen, created_at, updated_at)
+       VALUES (7, 'suricata', 'high', 'P2', 'seeded before 0009', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'n', 'n')`,
+    ).run();
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 9) });
+    expect([from, to]).toEqual([8, 9]);
+    expect(db.prepare('SELECT title FROM alerts WHERE id = 7').get()).toEqual({ title: 'seeded before 0009' });
+    const newCase = db.prepare("INSERT INTO cases (title, severity, status, resolution, created_at, created_by, updated_at) VALUES ('c', 'high', ?, ?, 't', 'ana', 't')");
+    const id = Number(newCase.run('open', null).lastInsertRowid);
+    // a closed case needs a resolution, and only a closed one has one
+    expect(() => newCase.run('closed', null)).toThrow(/CHECK constraint/);
+    expect(() => newCase.run('open', 'benign')).toThrow(/CHECK constraint/);
+    expect(() => newCase.run('closed', 'maybe')).toThrow(/CHECK constraint/);
+    expect(db.prepare('SELECT severity_rank, tlp, tags FROM cases WHERE id = ?').get(id)).toEqual({ severity_rank: 3, tlp: 'amber', tags: '[]' });
+    // an alert is in one case at most
+    const link = db.prepare("INSERT INTO case_alerts (alert_id, case_id, added_at, added_by) VALUES (7, ?, 't', 'ana')");
+    link.run(id);
+    expect(() => link.run(id)).toThrow(/UNIQUE|PRIMARY KEY/);
+    const obs = db.prepare("INSERT INTO case_observables (case_id, type, value, origin, created_at, created_by) VALUES (?, ?, ?, 'extracted', 't', 'ana')");
+    obs.run(id, 'ipv4', '10.0.0.1');
+    expect(() => obs.run(id, 'ipv4', '10.0.0.1')).toThrow(/UNIQUE/);
+    expect(() => obs.run(id, 'mac', 'aa:bb')).toThrow(/CHECK constraint/);
+    // deleting a case takes its parts with it
+    db.prepare('DELETE FROM cases WHERE id = ?').run(id);
+    expect(db.prepare('SELECT count(*) AS n FROM case_alerts').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM case_observables').get()).toEqual({ n: 0 });
+    expect(() => db.prepare("INSERT INTO reports (kind, title, params, formats, dir, state, created_at, created_by) VALUES ('weekly', 't', '{}', '[]', 'd', 'done', 't', 'a')").run()).toThrow(/CHECK constraint/);
+    closeDatabase(db);
+  });
+});

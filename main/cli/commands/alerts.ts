@@ -6,6 +6,7 @@ import type { App } from '../../core/app.js';
 import { FILTER_HELP, FILTER_OPTIONS, filterFromArgs } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output, cell, jsonText } from '../output.js';
+import { ALERT_CSV_COLUMNS, alertCsvRow } from '../../reports/csv.js';
 
 export const alertsHelp = `Usage: vigil alerts <list|show|export> [options]
 
@@ -40,27 +41,6 @@ async function* pages(app: App, filter: AlertFilter, max: number): AsyncGenerato
     if (!page.next) return;
     after = page.next;
   }
-}
-
-/** CSV columns: the Alert's fields, with the agent as two flat columns. */
-type CsvColumn = Exclude<keyof Alert, 'agent'> | 'agent_id' | 'agent_name';
-const CSV_COLUMNS: CsvColumn[] = [
-  'id', 'source', 'severity', 'priority', 'status', 'title', 'rule_id', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'proto',
-  'first_seen', 'last_seen', 'count', 'risk_score', 'technique_ids', 'tags', 'assignee', 'agent_id', 'agent_name', 'user', 'host', 'sensor',
-];
-
-function csvCell(a: Alert, c: CsvColumn): unknown {
-  if (c === 'agent_id') return a.agent?.id;
-  if (c === 'agent_name') return a.agent?.name;
-  return a[c];
-}
-
-/** RFC 4180: quote every field that needs it; newlines stay inside quotes, so rows never split. */
-export function csvField(v: unknown): string {
-  const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v);
-  // a leading = + - @ would be run as a formula by spreadsheet apps: neutralise it
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export async function alertsCommand(argv: string[], out = Output.stdout()): Promise<number> {
@@ -118,12 +98,12 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
       const dest = outPath ? await Output.toFile(outPath) : out;
       const write = (text: string) => dest.write(text);
       let n = 0;
-      if (format === 'csv') await write(`${CSV_COLUMNS.join(',')}\r\n`);
+      if (format === 'csv') await write(`${ALERT_CSV_COLUMNS.join(',')}\r\n`);
       if (format === 'json') await write('[');
       for await (const page of pages(app, filter, Number.MAX_SAFE_INTEGER)) {
         let chunk = '';
         for (const a of page) {
-          if (format === 'csv') chunk += `${CSV_COLUMNS.map((c) => csvField(csvCell(a, c))).join(',')}\r\n`;
+          if (format === 'csv') chunk += alertCsvRow(a);
           else if (format === 'ndjson') chunk += `${jsonText(a)}\n`;
           else chunk += `${n > 0 ? ',' : ''}\n  ${jsonText(a)}`;
           n++;
