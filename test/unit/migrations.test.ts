@@ -28,6 +28,17 @@ describe('migration runner', () => {
     closeDatabase(db);
   });
 
+  it('has no empty step: each one changes the schema (a placeholder would be skipped by every database past it)', () => {
+    const db = new BetterSqlite3(':memory:');
+    const schema = () => JSON.stringify(db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY type, name').all());
+    for (const m of MIGRATIONS) {
+      const before = schema();
+      applyMigrations(db, { from: m.version - 1, to: m.version, pending: [m] });
+      expect(schema(), `step ${m.version} (${m.name})`).not.toBe(before);
+    }
+    db.close();
+  });
+
   it('refuses a database from a newer Vigil, naming both versions, and leaves it untouched', async () => {
     const file = path.join(tempDir(), 'future.db');
     const raw = new BetterSqlite3(file);
@@ -260,10 +271,10 @@ describe('migration 0006 alert host', () => {
   });
 });
 
-describe('migration 0011 source drivers', () => {
+describe('migration 0009 source drivers', () => {
   it('moves file cursors to one JSON column, drops the fixed kinds and formats, and adds record ids and reader state', async () => {
-    const file = path.join(tempDir(), 'm11.db');
-    const pre = await dbAt(10, file);
+    const file = path.join(tempDir(), 'm9.db');
+    const pre = await dbAt(8, file);
     const src = pre.prepare(
       `INSERT INTO sources (id, kind, format, path, cursor_dev, cursor_ino, cursor_offset, lines_read, assume_tz, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 't', 't')`,
@@ -275,8 +286,8 @@ describe('migration 0011 source drivers', () => {
     pre.prepare("INSERT INTO source_leases (source_id, instance, host, pid, process, acquired_at, renewed_at, expires_at) VALUES ('file:/var/log/eve.json', 'i', 'h', 1, 'vigil tail', 't', 't', 't')").run();
     closeDatabase(pre);
 
-    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 11) });
-    expect([from, to]).toEqual([10, 11]);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 9) });
+    expect([from, to]).toEqual([8, 9]);
     expect(db.prepare('SELECT id, kind, format, cursor, lines_read, assume_tz FROM sources ORDER BY id').all()).toEqual([
       { id: 'file:/var/log/eve.json', kind: 'file', format: 'eve', cursor: '{"dev":2049,"ino":1234567,"offset":98765}', lines_read: 4321, assume_tz: 'Europe/Paris' },
       { id: 'file:/var/log/new.json', kind: 'file', format: 'wazuh', cursor: null, lines_read: 0, assume_tz: null },
@@ -300,14 +311,14 @@ describe('migration 0011 source drivers', () => {
   });
 });
 
-describe('migration 0010 connectors', () => {
+describe('migration 0008 connectors', () => {
   it('adds connectors (unique names, no secret column), health history and the agent inventory, removed with their connector', async () => {
-    const file = path.join(tempDir(), 'm10.db');
-    const pre = await dbAt(9, file);
+    const file = path.join(tempDir(), 'm8.db');
+    const pre = await dbAt(7, file);
     pre.prepare("INSERT INTO meta (key, value) VALUES ('marker', 'kept')").run();
     closeDatabase(pre);
-    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 10) });
-    expect([from, to]).toEqual([9, 10]);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 8) });
+    expect([from, to]).toEqual([7, 8]);
     expect(db.prepare("SELECT value FROM meta WHERE key = 'marker'").get()).toEqual({ value: 'kept' });
     // nothing in the schema can hold a credential
     const columns = (db.prepare("SELECT name FROM pragma_table_info('connectors')").all() as { name: string }[]).map((c) => c.name);
@@ -331,17 +342,17 @@ describe('migration 0010 connectors', () => {
   });
 });
 
-describe('migration 0009 cases', () => {
+describe('migration 0007 cases', () => {
   it('adds cases and their parts with their constraints; existing alerts and events are untouched', async () => {
-    const file = path.join(tempDir(), 'm9.db');
-    const pre = await dbAt(8, file);
+    const file = path.join(tempDir(), 'm7.db');
+    const pre = await dbAt(6, file);
     pre.prepare(
       `INSERT INTO alerts (id, source, severity, priority, title, first_seen, last_seen, created_at, updated_at)
        VALUES (7, 'suricata', 'high', 'P2', 'seeded before 0009', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'n', 'n')`,
     ).run();
     closeDatabase(pre);
-    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 9) });
-    expect([from, to]).toEqual([8, 9]);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 7) });
+    expect([from, to]).toEqual([6, 7]);
     expect(db.prepare('SELECT title FROM alerts WHERE id = 7').get()).toEqual({ title: 'seeded before 0009' });
     const newCase = db.prepare("INSERT INTO cases (title, severity, status, resolution, created_at, created_by, updated_at) VALUES ('c', 'high', ?, ?, 't', 'ana', 't')");
     const id = Number(newCase.run('open', null).lastInsertRowid);

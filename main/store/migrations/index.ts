@@ -4,10 +4,9 @@ import { m0003Console } from './0003-console.js';
 import { m0004Feed } from './0004-feed.js';
 import { m0005Sources } from './0005-sources.js';
 import { m0006AlertHost } from './0006-alert-host.js';
-import { m0007To0008Reserved } from './0007-0008-reserved.js';
-import { m0009Cases } from './0009-cases.js';
-import { m0010Connectors } from './0010-connectors.js';
-import { m0011SourceDrivers } from './0011-source-drivers.js';
+import { m0007Cases } from './0007-cases.js';
+import { m0008Connectors } from './0008-connectors.js';
+import { m0009SourceDrivers } from './0009-source-drivers.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -20,8 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0004Feed,
   m0005Sources,
   m0006AlertHost,
-  ...m0007To0008Reserved,
-  m0009Cases,
-  m0010Connectors,
-  m0011SourceDrivers,
+  m0007Cases,
+  m0008Connectors,
+  m0009SourceDrivers,
 ];

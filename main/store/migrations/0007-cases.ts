@@ -14,8 +14,8 @@ import type { Migration } from './types.js';
  * - Timeline entries are added by hand or pin a raw event (a copy of it is kept, so the entry
  *   survives the event's retention).
  */
-export const m0009Cases: Migration = {
-  version: 9,
+export const m0007Cases: Migration = {
+  version: 7,
   name: 'cases',
   up(db) {
     db.exec(`

@@ -14,8 +14,8 @@ import type { Migration } from './types.js';
  * - a lease says how its holder's reader is doing (running, caught up, backing off with the last
  *   error and when it retries), so `vigil status` in another process can show it.
  */
-export const m0011SourceDrivers: Migration = {
-  version: 11,
+export const m0009SourceDrivers: Migration = {
+  version: 9,
   name: 'source-drivers',
   up(db) {
     db.exec(`

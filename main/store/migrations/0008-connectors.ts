@@ -16,8 +16,8 @@ import type { Migration } from './types.js';
  *   id, name or address (ip_key: store/ipkey.ts).
  * - wazuh_agent_sync: when each inventory was last synced, and why not when it failed.
  */
-export const m0010Connectors: Migration = {
-  version: 10,
+export const m0008Connectors: Migration = {
+  version: 8,
   name: 'connectors',
   up(db) {
     db.exec(`
