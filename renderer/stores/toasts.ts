@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Priority, Severity } from '../../main/contract/alerts.js';
+import { errorMessage } from '../api/errors.js';
 
 /** A link inside a toast (e.g. one new alert). */
 export interface ToastLink {
@@ -103,6 +104,11 @@ export const useToasts = create<ToastState>((set, get) => {
 
 export function toastError(message: string): void {
   useToasts.getState().push('error', message);
+}
+
+/** A failed call, as an error toast with its message. */
+export function toastFailure(err: unknown): void {
+  toastError(errorMessage(err));
 }
 
 export function toastSuccess(message: string): void {

@@ -13,7 +13,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { formatAgo as ago, formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
 import { useNow } from '../../lib/useNow.js';
-import { toastError } from '../../stores/toasts.js';
+import { toastError, toastFailure } from '../../stores/toasts.js';
 import { ActionDialog, type ActionRequest } from './ActionDialog.js';
 import { STATUS_ORDER, agentAlertsHref, agentKey, osText, parseAgentsQuery, statusLabel, statusTone, type AgentSortField } from './model.js';
 import { PAGE, SELECT_ALL_MAX, useAgents } from './store.js';
@@ -420,7 +420,7 @@ export function AgentsScreen({ query }: { query: string }) {
         useAgents.getState().openDetail(a);
         if (act) setAction({ action: act, connectorId: target, connectorName: apiList.find((x) => x.config.id === target)?.config.name ?? target, agents: [a], srcip, alertId: alert });
       } catch (err) {
-        toastError(errorMessage(err));
+        toastFailure(err);
       }
     };
     void find();

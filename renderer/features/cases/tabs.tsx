@@ -8,7 +8,7 @@ import { SeverityBadge, StatusBadge } from '../../components/badges.js';
 import { alertsHref } from '../../app/router.js';
 import { SEVERITY_ORDER, STATUS_ORDER, STATUS_LABEL, SEVERITY_LABEL } from '../../lib/domain.js';
 import { formatBytes, formatCount, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
-import { toastError, useToasts } from '../../stores/toasts.js';
+import { toastFailure, useToasts } from '../../stores/toasts.js';
 import { useKeys, useRowCursor } from './keys.js';
 import { useCases } from './store.js';
 
@@ -92,7 +92,7 @@ export function SummaryTab({ c }: { c: CaseDetail }) {
       const v = await api.call('reports.verify', { report_id: r.id });
       setVerified((m) => ({ ...m, [r.id]: v }));
     } catch (err) {
-      toastError(errorMessage(err));
+      toastFailure(err);
     }
   };
   return (
@@ -211,7 +211,7 @@ export function AlertsTab({ c }: { c: CaseDetail }) {
         setItems(p.items);
         setNext(p.next);
       },
-      (err: unknown) => toastError(errorMessage(err)),
+      toastFailure,
     );
     return () => {
       live = false;
@@ -254,7 +254,7 @@ export function AlertsTab({ c }: { c: CaseDetail }) {
       useToasts.getState().push('success', `${r.removed} alert(s) detached from case #${c.id}`);
       setChecked(new Set());
     } catch (err) {
-      toastError(errorMessage(err));
+      toastFailure(err);
     }
   };
   const moveTo = async () => {
@@ -264,7 +264,7 @@ export function AlertsTab({ c }: { c: CaseDetail }) {
       useToasts.getState().push('success', `${r.moved} alert(s) moved to case #${target}`);
       setChecked(new Set());
     } catch (err) {
-      toastError(errorMessage(err));
+      toastFailure(err);
     }
   };
 
@@ -364,20 +364,8 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
   const items = list.data?.items ?? [];
   const { move, rowProps } = useRowCursor(items.length, cursor, setCursor);
 
-  const flag = async (o: Observable) => {
-    try {
-      await api.call('cases.observables.update', { observable_id: o.id, ioc: !o.ioc });
-    } catch (err) {
-      toastError(errorMessage(err));
-    }
-  };
-  const remove = async (o: Observable) => {
-    try {
-      await api.call('cases.observables.remove', { observable_id: o.id });
-    } catch (err) {
-      toastError(errorMessage(err));
-    }
-  };
+  const flag = (o: Observable) => api.call('cases.observables.update', { observable_id: o.id, ioc: !o.ioc }).catch(toastFailure);
+  const remove = (o: Observable) => api.call('cases.observables.remove', { observable_id: o.id }).catch(toastFailure);
   const add = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -608,7 +596,7 @@ export function NotesTab({ c }: { c: CaseDetail }) {
       await api.call('cases.notes.add', { id: c.id, body });
       setBody('');
     } catch (err) {
-      toastError(errorMessage(err));
+      toastFailure(err);
     }
     setBusy(false);
   };
@@ -618,16 +606,10 @@ export function NotesTab({ c }: { c: CaseDetail }) {
       await api.call('cases.notes.edit', { note_id: editing.id, body: editing.body });
       setEditing(null);
     } catch (err) {
-      toastError(errorMessage(err));
+      toastFailure(err);
     }
   };
-  const remove = async (n: CaseNote) => {
-    try {
-      await api.call('cases.notes.remove', { note_id: n.id });
-    } catch (err) {
-      toastError(errorMessage(err));
-    }
-  };
+  const remove = (n: CaseNote) => api.call('cases.notes.remove', { note_id: n.id }).catch(toastFailure);
   return (
     <div className="case-notes">
       <form className="case-composer" onSubmit={(e) => void add(e)}>
@@ -724,7 +706,7 @@ export function EvidenceTab({ c }: { c: CaseDetail }) {
     try {
       setShown(await api.call('cases.evidence.get', { evidence_id: ev.id }));
     } catch (err) {
-      toastError(errorMessage(err));
+      toastFailure(err);
     }
   };
   const remove = async (ev: Evidence) => {
@@ -732,7 +714,7 @@ export function EvidenceTab({ c }: { c: CaseDetail }) {
       await api.call('cases.evidence.remove', { evidence_id: ev.id });
       if (shown?.id === ev.id) setShown(null);
     } catch (err) {
-      toastError(errorMessage(err));
+      toastFailure(err);
     }
   };
   return (

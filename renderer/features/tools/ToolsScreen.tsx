@@ -13,7 +13,7 @@ import { LoadFailed } from '../../components/LoadFailed.js';
 import { Panel, PanelSkeleton } from '../../components/charts/Panel.js';
 import { formatAgo, formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
 import { useNow } from '../../lib/useNow.js';
-import { toastError, toastSuccess } from '../../stores/toasts.js';
+import { toastError, toastFailure, toastSuccess } from '../../stores/toasts.js';
 import { CertificateCard, ConnectorDialog, TestOutcome } from './ConnectorDialog.js';
 import { FAILURE_TITLE, HEALTH_LABEL, healthKey, healthTone, trustText, uptimeText } from './model.js';
 import { useTools } from './store.js';
@@ -181,7 +181,7 @@ function ConnectorCard({ view, now, onEdit, onRemove, onTrust }: { view: Connect
     try {
       await useTools.getState().setEnabled(c.id, !c.enabled);
     } catch (err) {
-      toastError(errorMessage(err));
+      toastFailure(err);
     } finally {
       setToggling(false);
     }
@@ -257,7 +257,7 @@ function ConnectorCard({ view, now, onEdit, onRemove, onTrust }: { view: Connect
             ) : (
               <span className="faint">{view.probing ? 'First check running…' : 'Not checked yet.'}</span>
             )}
-            <button type="button" className="link-button" onClick={() => void useTools.getState().checkNow(c.id).catch((err: unknown) => toastError(errorMessage(err)))} disabled={checking}>
+            <button type="button" className="link-button" onClick={() => void useTools.getState().checkNow(c.id).catch(toastFailure)} disabled={checking}>
               <RefreshCw size={12} aria-hidden="true" className={checking ? 'spin' : undefined} /> Check now
             </button>
             {c.kind === 'wazuh-api' ? (
