@@ -48,12 +48,17 @@ export function planMigration(db: Database, migrations: readonly Migration[]): M
 
 /**
  * Applies every pending step in ONE transaction (Signal Desktop style): either the database
- * ends at the latest version or it is left exactly as it was.
+ * ends at the latest version or it is left exactly as it was. The plan is read again under the
+ * write lock: another process (a `vigil tail` and a `vigil status` started together on a new data
+ * directory) may have migrated between planning and now, and its steps must not run twice.
  */
 export function applyMigrations(db: Database, plan: MigrationPlan): void {
   if (plan.pending.length === 0) return;
   db.transaction(() => {
+    const now = schemaVersionOf(db);
+    if (now > plan.to) throw new DatabaseFromFutureError(now, plan.to);
     for (const m of plan.pending) {
+      if (m.version <= now) continue;
       m.up(db);
       db.pragma(`user_version = ${m.version}`);
     }

@@ -17,10 +17,17 @@ describe('vigil status shows how each source is read', () => {
     const file = path.join(dir, 'eve.json');
     fs.writeFileSync(file, `${eveAlertLine(0)}\n${eveAlertLine(1)}\n`);
     const tail = spawnCli(['tail', '--format', 'eve', file, '--data-dir', dataDir]);
-    const exited = new Promise((r) => tail.once('exit', r));
+    let tailErr = '';
+    tail.stderr.setEncoding('utf8').on('data', (d: string) => (tailErr += d));
+    let tailEnded = false;
+    const exited = new Promise((r) => tail.once('exit', r)).then(() => (tailEnded = true));
     try {
+      // status starts together with the tail: both may create and migrate the new database at once
       const row = await until(
-        () => runCli(['status', '--data-dir', dataDir]).stdout.split('\n').find((l) => l.startsWith(`file:${file} `) && / caught up /.test(l)),
+        () => {
+          if (tailEnded) throw new Error(`vigil tail ended: ${tailErr}`);
+          return runCli(['status', '--data-dir', dataDir]).stdout.split('\n').find((l) => l.startsWith(`file:${file} `) && / caught up /.test(l));
+        },
         120_000,
         'the tail to catch up',
       );

@@ -91,6 +91,21 @@ describe('migration runner', () => {
     db.close();
   });
 
+  it('two processes opening one new database: the one that waited for the other migrates nothing twice', () => {
+    // both read user_version 0 before either migrates (vigil tail and vigil status started together)
+    const file = path.join(tempDir(), 'race.db');
+    const a = new BetterSqlite3(file);
+    const b = new BetterSqlite3(file);
+    const planA = planMigration(a, MIGRATIONS);
+    const planB = planMigration(b, MIGRATIONS);
+    expect(planA.pending.length).toBe(MIGRATIONS.length);
+    applyMigrations(b, planB);
+    expect(() => applyMigrations(a, planA)).not.toThrow();
+    expect(a.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    a.close();
+    b.close();
+  });
+
   it('is a no-op when nothing is pending', async () => {
     const file = path.join(tempDir(), 'noop.db');
     closeDatabase((await openDatabase(file)).db);
