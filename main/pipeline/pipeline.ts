@@ -65,7 +65,8 @@ export interface PipelineStages {
   score(events: DetectedEvent[]): ScoredEvent[];
   /** Scores one event again under another severity (for correlation alerts). */
   rescore(event: DetectedEvent, severity: Severity): Score;
-  priority(severity: Severity, risk: number): Priority;
+  /** P1..P4 (score/index.ts PRIORITY_RULES): severity, risk, and what the alert is (threat type, techniques). */
+  priority(severity: Severity, risk: number, signals: { threat_type: string; technique_ids: readonly string[] }): Priority;
 }
 
 export interface PipelineConfig {
@@ -394,7 +395,7 @@ export class Pipeline {
           first_seen: t.first_seen,
           last_seen: t.last_seen,
           severity: t.severity,
-          priority: this.stages.priority(t.severity, t.risk),
+          priority: this.stages.priority(t.severity, t.risk, { threat_type: best.threat_type, technique_ids: [...t.techniques] }),
           risk_score: t.risk,
           technique_ids: JSON.stringify([...t.techniques].sort()),
           threat_type: best.threat_type,
@@ -535,7 +536,7 @@ export class Pipeline {
     const info = this.stmts.insertAlert.run(
       e.source,
       severity,
-      this.stages.priority(severity, score.risk),
+      this.stages.priority(severity, score.risk, e.detection),
       title,
       ruleId,
       e.src_ip,
