@@ -6,6 +6,7 @@ import { dbCommand } from './commands/db.js';
 import { alertsCommand } from './commands/alerts.js';
 import { feedCommand } from './commands/feed.js';
 import { settingsCommand } from './commands/settings.js';
+import { suppressionsCommand } from './commands/suppressions.js';
 import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
 
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   simulate: { run: simulateCommand, summary: 'generate realistic attack scenarios through the pipeline' },
   alerts: { run: alertsCommand, summary: 'list, show and export alerts' },
   quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },
+  suppressions: { run: suppressionsCommand, summary: 'review, expire and remove suppression rules' },
   status: { run: statusCommand, summary: 'sources, cursors and live pipeline figures' },
   feed: { run: feedCommand, summary: 'the LAN alert feed: serve, tokens, status, config' },
   settings: { run: settingsCommand, summary: 'read or change settings (geo files, thresholds, retention, ...)' },

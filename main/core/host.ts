@@ -336,8 +336,13 @@ export class PipelineHost {
       this.pendingMore = 0;
       return;
     }
-    // P1 first, then the newest
-    const items = [...this.pendingNotice].sort((a, b) => a.priority.localeCompare(b.priority) || b.id - a.id);
+    // as the alerts are now (a group may have been raised since it was collected), P1 first, then the newest
+    const items = this.pendingNotice
+      .map((n) => {
+        const a = this.s.alerts.get(n.id);
+        return a ? { id: a.id, title: a.title, priority: a.priority, severity: a.severity, src_ip: a.src_ip } : n;
+      })
+      .sort((a, b) => a.priority.localeCompare(b.priority) || b.id - a.id);
     this.s.bus.emit('alerts.notice', { items, more: this.pendingMore });
     this.lastNoticeAt = Date.now();
     this.pendingNotice = [];

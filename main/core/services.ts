@@ -4,6 +4,8 @@ import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../sto
 import { AuditRepo } from '../store/audit-repo.js';
 import { AlertsRepo } from '../store/alerts-repo.js';
 import { PipelineRepo } from '../store/pipeline-repo.js';
+import { SuppressionsRepo } from '../store/suppressions-repo.js';
+import { TriageRepo } from '../store/triage-repo.js';
 import { AttackTable, attackTablePath } from '../pipeline/detect/attack.js';
 import { ConsoleService } from './console.js';
 import { EventBus } from './events.js';
@@ -38,6 +40,8 @@ export interface Services {
   readonly alerts: AlertsRepo;
   readonly settings: SettingsService;
   readonly pipelineRepo: PipelineRepo;
+  readonly suppressions: SuppressionsRepo;
+  readonly triage: TriageRepo;
   readonly console: ConsoleService;
   /** The bundled ATT&CK table, or null when resources/ lacks it (reported in app.health). */
   readonly attack: AttackTable | null;
@@ -71,13 +75,15 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   const alerts = new AlertsRepo(db, audit, now);
   const settings = new SettingsService(config.settingsBackend, db, audit, bus, now);
   const pipelineRepo = new PipelineRepo(db, now);
+  const suppressions = new SuppressionsRepo(db, now);
+  const triage = new TriageRepo(db, audit, now);
   let attack: AttackTable | null = null;
   try {
     attack = AttackTable.load(attackTablePath(config.resourcesDir));
   } catch (err) {
     logger.warn('ATT&CK table unavailable', { error: err instanceof Error ? err.message : String(err) });
   }
-  const consoleService = new ConsoleService(db, alerts, audit, pipelineRepo, attack, bus, logger, now);
+  const consoleService = new ConsoleService(db, alerts, audit, pipelineRepo, attack, bus, logger, now, triage);
   let closed = false;
   return {
     config,
@@ -92,6 +98,8 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     alerts,
     settings,
     pipelineRepo,
+    suppressions,
+    triage,
     console: consoleService,
     attack,
     attributions: readAttributions(config.resourcesDir),

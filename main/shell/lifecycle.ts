@@ -9,6 +9,7 @@ import { createServices, type Services } from '../core/services.js';
 import { openVault } from '../secrets/vault.js';
 import { registerIpc } from './ipc.js';
 import { createSourcePick, WindowGrants } from './source-pick.js';
+import { createExportSave } from './export-save.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
 import { wireDesktopNotifications } from './notify.js';
@@ -140,7 +141,7 @@ export function start(): void {
     const grants = new WindowGrants();
     disposeIpc = registerIpc({
       services,
-      handlers: { ...runtime.handlers, 'sources.pick': createSourcePick(targetContents, grants) },
+      handlers: { ...runtime.handlers, 'sources.pick': createSourcePick(targetContents, grants), 'alerts.export': createExportSave(targetContents, services) },
       logger,
       target: targetContents,
       sourcePaths: (wc) => grants.for(wc),

@@ -106,7 +106,7 @@ export const useTriage = create<TriageState>((set, get) => ({
     const beforeDetail = useAlertDetail.getState().patchAlert(id, { status });
     try {
       const text = note?.trim();
-      const updated = await api.call('alerts.setStatus', text ? { id, status, note: text } : { id, status });
+      const { alert: updated } = await api.call('alerts.setStatus', text ? { id, status, note: text } : { id, status });
       useAlerts.getState().replaceAlert(updated);
       if (useAlertDetail.getState().id === id) void useAlertDetail.getState().refresh();
       return true;

@@ -321,7 +321,7 @@ function History({ detail }: { detail: AlertDetail }) {
           </div>
         </div>
       </li>
-      {h.map((c, i) => (
+      {h.flatMap((c, i) => (c.kind !== 'status' ? [] : [
         <li key={`${c.ts}-${i}`} className="ad-h-item" data-testid="history-entry" data-from={c.from} data-to={c.to}>
           <span className="ad-h-dot" aria-hidden="true" />
           <div className="ad-h-body">
@@ -339,8 +339,8 @@ function History({ detail }: { detail: AlertDetail }) {
             </div>
             {c.note ? <blockquote className="ad-h-note">{c.note}</blockquote> : null}
           </div>
-        </li>
-      ))}
+        </li>,
+      ]))}
       {h.length === 0 ? <li className="ad-h-empty muted text-sm">No status changes yet.</li> : null}
     </ol>
   );
