@@ -9,8 +9,10 @@ import type {
   Severity,
 } from '../../main/contract/alerts.js';
 import type { EventPayload } from '../../main/contract/events.js';
+import type { Settings } from '../../main/contract/settings.js';
 import { api, ApiError } from '../api/index.js';
 import { SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL } from '../lib/domain.js';
+import { formatMinutes } from '../lib/format.js';
 import { useSettings } from './settings.js';
 
 export type TimeRange = '15m' | '1h' | '24h' | '7d' | 'all' | 'custom';
@@ -161,8 +163,6 @@ export function fromContractFilter(p: Partial<AlertFilter>, keepRange?: Pick<Ale
   return f;
 }
 
-const shortTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
 /** One line a human can read: "High, Critical · src 10.0.0.0/8 · last 24 hours". */
 export function describeFilter(f: Partial<AlertFilter>, range?: TimeRange): string {
   const parts: string[] = [];
@@ -180,8 +180,8 @@ export function describeFilter(f: Partial<AlertFilter>, range?: TimeRange): stri
   const rel = range ? TIME_RANGES.find((r) => r.value === range && r.ms !== null) : undefined;
   if (rel) parts.push(rel.label.toLowerCase());
   else if (f.from || f.to) {
-    const a = f.from ? shortTime.format(new Date(f.from)) : '…';
-    const b = f.to ? shortTime.format(new Date(f.to)) : 'now';
+    const a = f.from ? formatMinutes(f.from) : '…';
+    const b = f.to ? formatMinutes(f.to) : 'now';
     parts.push(`${a} – ${b}`);
   }
   return parts.length > 0 ? parts.join(' · ') : 'All alerts';
@@ -259,6 +259,9 @@ export interface AlertsState {
   pendingNew: number;
   /** Loaded rows may be out of order after updates that arrived while scrolled down. */
   stale: boolean;
+  /** Chosen columns left out because the table is too narrow for them (the Columns menu says so). */
+  collapsedColumns: readonly Settings['alertsColumns'][number][];
+  setCollapsedColumns(cols: readonly Settings['alertsColumns'][number][]): void;
 
   setFilter(patch: Partial<AlertsFilter>): void;
   /** Replaces the whole filter (saved filters, links with a query). */
@@ -443,6 +446,11 @@ export const useAlerts = create<AlertsState>((set, get) => {
     atTop: true,
     pendingNew: 0,
     stale: false,
+    collapsedColumns: [],
+
+    setCollapsedColumns(cols) {
+      if (cols.join(',') !== get().collapsedColumns.join(',')) set({ collapsedColumns: cols });
+    },
 
     setFilter: (patch) => applyFilter(patch),
     replaceFilter(next) {

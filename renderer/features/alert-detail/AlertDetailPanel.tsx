@@ -6,13 +6,14 @@ import { api } from '../../api/index.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { PriorityBadge, SeverityBadge, StatusBadge } from '../../components/badges.js';
 import { SEVERITY_LABEL, STATUS_LABEL, severityClass } from '../../lib/domain.js';
-import { formatCount, formatEndpoint, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
+import { formatCount, formatEndpoint, formatShortWhen, utcTitle } from '../../lib/format.js';
 import { useTriage } from '../../stores/triage.js';
 import { Occurrences } from './Occurrences.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { useAlertDetail } from './store.js';
 import './alert-detail.css';
 import { LoadFailed } from '../../components/LoadFailed.js';
+import { Time } from '../../components/Time.js';
 
 const ATTACK_ORIGIN = 'https://attack.mitre.org/';
 
@@ -31,14 +32,6 @@ function Section({ title, aside, children, id }: { title: string; aside?: ReactN
       </header>
       {children}
     </section>
-  );
-}
-
-function Time({ iso, full = false }: { iso: string; full?: boolean }) {
-  return (
-    <time dateTime={iso} title={utcTitle(iso)} className="num">
-      {full ? formatLocalFull(iso) : formatLocalTime(iso)}
-    </time>
   );
 }
 
@@ -348,16 +341,6 @@ function History({ detail }: { detail: AlertDetail }) {
 
 // ---------- related ----------
 
-const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-const dayOnly = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit' });
-
-/** "13:32:09" today, "Nov 21" before. */
-function shortWhen(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toDateString() === new Date().toDateString() ? timeOfDay.format(d) : dayOnly.format(d);
-}
-
 function RelatedList({ title, items, empty }: { title: string; items: Alert[]; empty: string }) {
   return (
     <div className="ad-related-col">
@@ -376,7 +359,7 @@ function RelatedList({ title, items, empty }: { title: string; items: Alert[]; e
                 <span className="ad-related-name ellipsis">{r.title}</span>
                 <StatusBadge status={r.status} />
                 <span className="ad-related-when faint num" title={utcTitle(r.last_seen)}>
-                  {shortWhen(r.last_seen)}
+                  {formatShortWhen(r.last_seen)}
                 </span>
               </a>
             </li>

@@ -220,7 +220,7 @@ export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement
             className="search-input"
             aria-label="Search alerts"
             aria-keyshortcuts="/"
-            placeholder="Search title, rule, IP, raw event"
+            placeholder="Search title, rule, IP…"
             value={textInput}
             maxLength={200}
             spellCheck={false}
@@ -281,9 +281,9 @@ export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement
           className={severityClass}
           onToggle={toggleSeverity}
         />
-        <Chips label="Status" values={STATUS_ORDER} selected={filter.status} render={(s) => STATUS_LABEL[s]} className={statusClass} onToggle={toggleStatus} />
         <Chips label="Priority" values={PRIORITY_ORDER} selected={filter.priority} render={(p) => p} onToggle={togglePriority} />
         <Chips label="Source" values={SOURCES} selected={filter.source} render={(s) => s} onToggle={toggleSource} />
+        <Chips label="Status" values={STATUS_ORDER} selected={filter.status} render={(s) => STATUS_LABEL[s]} className={statusClass} onToggle={toggleStatus} />
       </div>
     </section>
   );
