@@ -149,7 +149,9 @@ export function createHandlers(s: Services, host: PipelineHost | null = null, fe
       if (!detail) throw new ContractError('NOT_FOUND', `alert ${req.id} does not exist`);
       const a = detail.alert;
       const rule = priorityRule({ severity: a.severity, risk: a.risk_score, threat_type: detail.threat_type, technique_ids: a.technique_ids });
-      return { ...detail, techniques: c.techniques(a.technique_ids), priority_reason: rule.name };
+      // an alert raised before the current rules keeps the priority it got then, and says so
+      const reason = rule.priority === a.priority ? rule.name : `set by earlier rules (today's would give ${rule.priority}: ${rule.name})`;
+      return { ...detail, techniques: c.techniques(a.technique_ids), priority_reason: reason };
     },
 
     'pipeline.status': () => s.pipelineRepo.status(),

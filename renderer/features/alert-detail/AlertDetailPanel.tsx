@@ -1,6 +1,6 @@
-import { ArrowLeft, CheckCheck, ChevronDown, ChevronUp, CircleCheck, CircleSlash, ExternalLink, EyeOff, FileQuestion, Search, UserRound } from 'lucide-react';
+import { ArrowLeft, CheckCheck, ChevronDown, ChevronUp, CircleCheck, CircleSlash, ExternalLink, EyeOff, FileQuestion, MessageSquarePlus, MessageSquareText, Search, Undo2, UserRound } from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
-import type { Alert, AlertDetail, AlertStatus } from '../../../main/contract/alerts.js';
+import type { Alert, AlertDetail, AlertStatus, HistoryEntry } from '../../../main/contract/alerts.js';
 import type { RelatedAlerts } from '../../../main/contract/console.js';
 import { api } from '../../api/index.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -92,7 +92,9 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
     <header className="d-header">
       <div className="d-badges">
         <SeverityBadge severity={a.severity} />
-        <PriorityBadge priority={a.priority} />
+        <span title={`${a.priority}: ${detail.priority_reason}`} data-testid="detail-priority">
+          <PriorityBadge priority={a.priority} />
+        </span>
         <span data-testid="detail-status">
           <StatusBadge status={a.status} />
         </span>
@@ -102,6 +104,9 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
             {a.assignee}
           </span>
         ) : null}
+        <span className="d-prio-reason text-sm" data-testid="priority-reason">
+          {a.priority}: {detail.priority_reason}
+        </span>
       </div>
       <h2 id="detail-title" className="d-title">
         {a.title}
@@ -298,6 +303,69 @@ function Enrichment({ detail }: { detail: AlertDetail }) {
 
 // ---------- history ----------
 
+function HistoryItem({ entry: c }: { entry: HistoryEntry }) {
+  const who = (
+    <>
+      <span className="ad-h-who">{c.actor}</span>
+      <span className="ad-h-when faint">
+        <Time iso={c.ts} />
+      </span>
+    </>
+  );
+  if (c.kind === 'note') {
+    return (
+      <li className="ad-h-item ad-h-note-item" data-testid="history-note">
+        <span className="ad-h-dot" aria-hidden="true" />
+        <div className="ad-h-body">
+          <div className="ad-h-line">
+            <MessageSquareText size={13} className="ad-h-icon" aria-hidden="true" />
+            <span className="ad-h-kind">Note</span>
+            {who}
+          </div>
+          <blockquote className="ad-h-note">{c.note}</blockquote>
+        </div>
+      </li>
+    );
+  }
+  if (c.kind === 'assign') {
+    return (
+      <li className="ad-h-item" data-testid="history-assign">
+        <span className="ad-h-dot" aria-hidden="true" />
+        <div className="ad-h-body">
+          <div className="ad-h-line">
+            <UserRound size={13} className="ad-h-icon" aria-hidden="true" />
+            <span className="ad-h-kind">{c.assignee === null ? 'Unassigned' : `Assigned to ${c.assignee}`}</span>
+            {who}
+          </div>
+        </div>
+      </li>
+    );
+  }
+  return (
+    <li className="ad-h-item" data-testid="history-entry" data-from={c.from} data-to={c.to} data-undo={c.undo || undefined}>
+      <span className="ad-h-dot" aria-hidden="true" />
+      <div className="ad-h-body">
+        <div className="ad-h-line">
+          {c.undo ? (
+            <span className="ad-h-undo">
+              <Undo2 size={12} aria-hidden="true" />
+              Undo
+            </span>
+          ) : null}
+          <StatusBadge status={c.from} />
+          <span className="faint" aria-hidden="true">
+            →
+          </span>
+          <span className="visually-hidden">to</span>
+          <StatusBadge status={c.to} />
+          {who}
+        </div>
+        {c.note ? <blockquote className="ad-h-note">{c.note}</blockquote> : null}
+      </div>
+    </li>
+  );
+}
+
 function History({ detail }: { detail: AlertDetail }) {
   const h = detail.history;
   return (
@@ -314,28 +382,77 @@ function History({ detail }: { detail: AlertDetail }) {
           </div>
         </div>
       </li>
-      {h.flatMap((c, i) => (c.kind !== 'status' ? [] : [
-        <li key={`${c.ts}-${i}`} className="ad-h-item" data-testid="history-entry" data-from={c.from} data-to={c.to}>
-          <span className="ad-h-dot" aria-hidden="true" />
-          <div className="ad-h-body">
-            <div className="ad-h-line">
-              <StatusBadge status={c.from} />
-              <span className="faint" aria-hidden="true">
-                →
-              </span>
-              <span className="visually-hidden">to</span>
-              <StatusBadge status={c.to} />
-              <span className="ad-h-who">{c.actor}</span>
-              <span className="ad-h-when faint">
-                <Time iso={c.ts} />
-              </span>
-            </div>
-            {c.note ? <blockquote className="ad-h-note">{c.note}</blockquote> : null}
-          </div>
-        </li>,
-      ]))}
-      {h.length === 0 ? <li className="ad-h-empty muted text-sm">No status changes yet.</li> : null}
+      {h.map((c, i) => (
+        <HistoryItem key={`${c.ts}-${i}`} entry={c} />
+      ))}
+      {h.length === 0 ? <li className="ad-h-empty muted text-sm">No changes or notes yet.</li> : null}
     </ol>
+  );
+}
+
+// ---------- suppressions ----------
+
+/** "src_ip = 203.0.113.0/24 · rule_id = 1:2001219" */
+function matchText(m: Record<string, unknown>): string {
+  return Object.entries(m)
+    .map(([k, v]) => `${k} = ${String(v)}`)
+    .join(' · ');
+}
+
+/** "Which suppression hid this?": the rules that match this alert, and what each dropped like it. */
+function SuppressedBy({ alert }: { alert: Alert }) {
+  const found = useAlertDetail((s) => (s.suppressions?.alert_id === alert.id ? s.suppressions : null));
+  if (!found) return null;
+  if (found.rules.length === 0) {
+    if (alert.status !== 'SUPPRESSED') return null;
+    return (
+      <Section id="d-suppressed" title="Suppressed by">
+        <p className="muted text-sm" data-testid="suppressed-by-none">
+          No suppression rule matches this alert: it was set to Suppressed by hand (see the history).
+        </p>
+      </Section>
+    );
+  }
+  return (
+    <Section id="d-suppressed" title="Suppressed by" aside={<a href="#/suppressions">All suppressions</a>}>
+      <ul className="ad-supp-list" data-testid="suppressed-by">
+        {found.rules.map(({ suppression: r, hidden, last_hidden_at }) => (
+          <li key={r.id} className="ad-supp" data-suppression-id={r.id}>
+            <div className="ad-supp-head">
+              <a href={`#/suppressions?id=${r.id}`} className="ad-supp-id">
+                Rule #{r.id}
+              </a>
+              <span className={`ad-supp-state state-${r.state}`}>{r.state === 'active' ? 'Active' : r.state === 'expired' ? 'Expired' : 'Disabled'}</span>
+              <span className="mono ad-supp-match">{matchText(r.match)}</span>
+            </div>
+            <p className="ad-supp-reason">{r.reason}</p>
+            <p className="faint text-sm">
+              {hidden > 0 ? (
+                <>
+                  Hid <strong className="num">{formatCount(hidden)}</strong> {hidden === 1 ? 'event' : 'events'} like this alert
+                  {last_hidden_at ? (
+                    <>
+                      , the last <Time iso={last_hidden_at} />
+                    </>
+                  ) : null}
+                  .{' '}
+                </>
+              ) : (
+                'Has hidden no event like this alert yet. '
+              )}
+              By {r.created_by}, {r.expires_at ? (
+                <>
+                  {r.state === 'active' ? 'until' : 'ended'} <Time iso={r.expires_at} />
+                </>
+              ) : (
+                'no expiry'
+              )}
+              .
+            </p>
+          </li>
+        ))}
+      </ul>
+    </Section>
   );
 }
 
@@ -491,7 +608,18 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
           <Section id="d-occurrences" title="Occurrences" aside={<span className="num">{formatCount(a.count)}</span>}>
             <Occurrences detail={detail} />
           </Section>
-          <Section id="d-history" title="Status history">
+          <SuppressedBy alert={a} />
+          <Section
+            id="d-history"
+            title="History and notes"
+            aside={
+              <button type="button" className="button ghost small" aria-keyshortcuts="n" onClick={() => useTriage.getState().openDialog({ kind: 'note', alert: a })}>
+                <MessageSquarePlus size={13} aria-hidden="true" />
+                Add note
+                <kbd aria-hidden="true">n</kbd>
+              </button>
+            }
+          >
             <History detail={detail} />
           </Section>
           <Section id="d-related" title="Related alerts">

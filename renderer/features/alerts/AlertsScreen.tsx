@@ -1,11 +1,12 @@
 import { ArrowUp, FunnelX, Keyboard, RefreshCw, ShieldCheck, TriangleAlert } from 'lucide-react';
 import { useEffect, useRef, type RefObject } from 'react';
-import type { Alert, AlertFilter } from '../../../main/contract/alerts.js';
+import type { Alert, AlertFilter, AlertStatus } from '../../../main/contract/alerts.js';
 import { modalOpen } from '../../components/Dialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { formatCount } from '../../lib/format.js';
 import { fromContractFilter, isFilterActive, useAlerts } from '../../stores/alerts.js';
 import { useJobs } from '../../stores/jobs.js';
+import { useToasts } from '../../stores/toasts.js';
 import { setRevealer, useTriage } from '../../stores/triage.js';
 import { AlertDetailPanel } from '../alert-detail/AlertDetailPanel.js';
 import { useAlertDetail } from '../alert-detail/store.js';
@@ -46,9 +47,10 @@ function closeDetail(): void {
 
 /**
  * Screen-wide triage keys: no modifiers, ignored while typing in a field or while a dialog is
- * open. The target is the alert shown in the detail, else the list's cursor row.
+ * open. The target is the alert shown in the detail; in the list, the selection when rows are
+ * selected (never the cursor row then), else the cursor row.
  *   j / k move · Enter open · Esc close · a ack (A: with a note) · i investigating (I: with a
- *   note) · r resolve · f false positive · s suppress · x select · / search · ? cheat sheet
+ *   note) · r resolve · f false positive · s suppress · n note · x select · / search · ? cheat sheet
  */
 function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObject<HTMLInputElement | null>, alertId: number | null) {
   const detailId = useRef(alertId);
@@ -85,6 +87,17 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
         if (a) fn(a);
         else if (!inDetail) move(0);
       };
+      // with rows selected, the action keys act on the selection, never on the cursor row
+      const selection = inDetail ? null : t.selectionTarget();
+      const status = (st: AlertStatus, withNote = false) => {
+        if (selection) {
+          e.preventDefault();
+          if (withNote) t.openDialog({ kind: 'bulk', status: st, target: selection });
+          else t.requestBulk(selection, st);
+          return;
+        }
+        act((a) => t.requestStatus(a, st, { withNote, advance: !inDetail }));
+      };
 
       switch (e.key) {
         case 'j':
@@ -111,28 +124,34 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
           }
           return;
         case 'a':
-          act((a) => t.requestStatus(a, 'ACKNOWLEDGED', { advance: !inDetail }));
-          return;
         case 'A':
-          act((a) => t.requestStatus(a, 'ACKNOWLEDGED', { withNote: true, advance: !inDetail }));
+          status('ACKNOWLEDGED', e.key === 'A');
           return;
         case 'i':
-          act((a) => t.requestStatus(a, 'INVESTIGATING', { advance: !inDetail }));
-          return;
         case 'I':
-          act((a) => t.requestStatus(a, 'INVESTIGATING', { withNote: true, advance: !inDetail }));
+          status('INVESTIGATING', e.key === 'I');
           return;
         case 'r':
         case 'R':
-          act((a) => t.requestStatus(a, 'RESOLVED', { advance: !inDetail }));
+          status('RESOLVED');
           return;
         case 'f':
         case 'F':
-          act((a) => t.requestStatus(a, 'FALSE_POSITIVE', { advance: !inDetail }));
+          status('FALSE_POSITIVE');
           return;
         case 's':
         case 'S':
-          act((a) => t.openDialog({ kind: 'suppress', alert: a, advance: !inDetail }));
+          if (selection) status('SUPPRESSED', true);
+          else act((a) => t.openDialog({ kind: 'suppress', alert: a, advance: !inDetail }));
+          return;
+        case 'n':
+        case 'N':
+          if (selection) {
+            e.preventDefault();
+            useToasts.getState().push('info', 'A note goes on one alert: open it (Enter), or clear the selection (Esc) first');
+            return;
+          }
+          act((a) => t.openDialog({ kind: 'note', alert: a }));
           return;
         case 'x':
         case 'X':
@@ -193,6 +212,9 @@ function KeyHints() {
       </span>
       <span>
         <kbd>s</kbd> suppress
+      </span>
+      <span>
+        <kbd>n</kbd> note
       </span>
       <span>
         <kbd>x</kbd> select
