@@ -63,8 +63,8 @@ function Screen({ route }: { route: Route }) {
     case 'about':
       return <AboutScreen />;
     case 'alerts':
-      // route.filter: filters from a link (dashboard click-through), applied by the Alerts screen.
-      return <AlertsScreen alertId={route.alertId} initialFilter={route.filter} />;
+      // the view (filters, sort) lives in the hash: the Alerts screen applies it and writes it back
+      return <AlertsScreen alertId={route.alertId} query={route.query} />;
   }
 }
 

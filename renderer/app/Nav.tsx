@@ -1,5 +1,6 @@
 import { Info, LayoutDashboard, Network, Radio, Settings, Siren } from 'lucide-react';
 import type { ReactNode } from 'react';
+import { useAlerts, viewQuery } from '../stores/alerts.js';
 import type { Route } from './router.js';
 
 interface NavItem {
@@ -20,12 +21,14 @@ const ITEMS: NavItem[] = [
 ];
 
 export function Nav({ route }: { route: Route }) {
+  // the Alerts link goes back to the view the analyst left (filters, sort)
+  const alertsView = useAlerts((s) => viewQuery({ filter: s.filter, sort: s.sort }));
   return (
     <nav aria-label="Main" className="app-nav">
       <ul>
         {ITEMS.map((item) => (
           <li key={item.name}>
-            <a className="nav-link" href={item.href} aria-current={route.name === item.name ? 'page' : undefined}>
+            <a className="nav-link" href={item.name === 'alerts' && alertsView ? `#/alerts?${alertsView}` : item.href} aria-current={route.name === item.name ? 'page' : undefined}>
               {item.icon}
               <span>{item.label}</span>
             </a>

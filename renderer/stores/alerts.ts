@@ -11,11 +11,12 @@ import type {
 import type { EventPayload } from '../../main/contract/events.js';
 import type { Settings } from '../../main/contract/settings.js';
 import { api, ApiError } from '../api/index.js';
-import { SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL } from '../lib/domain.js';
+import { SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER } from '../lib/domain.js';
 import { formatMinutes } from '../lib/format.js';
+import { alertsQuery, parseAlertsQuery, parseViewParams, VIEW_RANGES, type ViewRange } from '../app/router.js';
 import { useSettings } from './settings.js';
 
-export type TimeRange = '15m' | '1h' | '24h' | '7d' | 'all' | 'custom';
+export type TimeRange = ViewRange | 'all' | 'custom';
 
 export const TIME_RANGES: ReadonlyArray<{ value: TimeRange; label: string; ms: number | null }> = [
   { value: '15m', label: 'Last 15 minutes', ms: 15 * 60_000 },
@@ -55,6 +56,8 @@ export interface AlertsFilter {
   assignee: string;
   /** A host: agent name or id, sensor, or an address (exact). */
   host: string;
+  /** An exact rule id (the dashboard's "Top rules" drill-down). */
+  rule_id: string;
 }
 
 export const EMPTY_FILTER: AlertsFilter = {
@@ -71,6 +74,7 @@ export const EMPTY_FILTER: AlertsFilter = {
   technique: '',
   assignee: '',
   host: '',
+  rule_id: '',
 };
 
 export const SEARCH_DEBOUNCE_MS = 200;
@@ -99,7 +103,8 @@ export function isFilterActive(f: AlertsFilter): boolean {
     f.dst_ip.trim() !== '' ||
     f.technique.trim() !== '' ||
     f.assignee.trim() !== '' ||
-    f.host.trim() !== ''
+    f.host.trim() !== '' ||
+    f.rule_id.trim() !== ''
   );
 }
 
@@ -124,6 +129,7 @@ export function toListFilter(f: AlertsFilter, now = Date.now()): AlertFilter {
   if (f.technique.trim()) out.technique = f.technique.trim().toUpperCase();
   if (f.assignee.trim()) out.assignee = f.assignee.trim();
   if (f.host.trim()) out.host = f.host.trim();
+  if (f.rule_id.trim()) out.rule_id = f.rule_id.trim();
   return out;
 }
 
@@ -160,7 +166,46 @@ export function fromContractFilter(p: Partial<AlertFilter>, keepRange?: Pick<Ale
   f.technique = p.technique ?? '';
   f.assignee = p.assignee ?? '';
   f.host = p.host ?? '';
+  f.rule_id = p.rule_id ?? '';
   return f;
+}
+
+/** What the hash holds of the Alerts screen: its filter (with a relative range by name) and sort. */
+export interface AlertsView {
+  filter: AlertsFilter;
+  sort: AlertSort;
+}
+
+/** The hash query of a view (canonical: the same view always gives the same text). */
+export function viewQuery(v: AlertsView): string {
+  const relative = (VIEW_RANGES as readonly string[]).includes(v.filter.range) ? (v.filter.range as ViewRange) : null;
+  // a relative range is written by name (it must not freeze to the moment of the link)
+  const f = v.filter;
+  const contract = toListFilter({
+    ...f,
+    range: relative ? 'all' : f.range,
+    // the same choices in any order are the same view
+    severity: SEVERITY_ORDER.filter((x) => f.severity.includes(x)),
+    status: STATUS_ORDER.filter((x) => f.status.includes(x)),
+    priority: PRIORITY_ORDER.filter((x) => f.priority.includes(x)),
+    source: [...f.source].sort(),
+  });
+  return alertsQuery(contract, { range: relative, sort: v.sort });
+}
+
+/** The view a hash query names (missing parts are the defaults). */
+export function viewFromQuery(query: string): AlertsView {
+  const { range, sort } = parseViewParams(query);
+  const filter = fromContractFilter(parseAlertsQuery(query) ?? {});
+  if (range && filter.range !== 'custom') filter.range = range;
+  return { filter, sort: sort ?? DEFAULT_SORT };
+}
+
+/** A link to the Alerts screen as it is now (same view), with an alert's detail open or not. */
+export function currentViewHref(alertId: number | null = null): string {
+  const s = useAlerts.getState();
+  const q = viewQuery({ filter: s.filter, sort: s.sort });
+  return `#/alerts${alertId !== null ? `/${alertId}` : ''}${q ? `?${q}` : ''}`;
 }
 
 /** One line a human can read: "High, Critical · src 10.0.0.0/8 · last 24 hours". */
@@ -172,6 +217,7 @@ export function describeFilter(f: Partial<AlertFilter>, range?: TimeRange): stri
   if (f.priority?.length) parts.push(f.priority.join(', '));
   if (f.source?.length) parts.push(f.source.join(', '));
   if (f.host) parts.push(`host ${f.host}`);
+  if (f.rule_id) parts.push(`rule ${f.rule_id}`);
   if (f.src_ip) parts.push(`src ${f.src_ip}`);
   if (f.dst_ip) parts.push(`dst ${f.dst_ip}`);
   if (f.technique) parts.push(f.technique);
@@ -266,6 +312,8 @@ export interface AlertsState {
   setFilter(patch: Partial<AlertsFilter>): void;
   /** Replaces the whole filter (saved filters, links with a query). */
   replaceFilter(next: AlertsFilter): void;
+  /** Shows a view named by the hash (filter and sort), with one reload. */
+  applyView(view: AlertsView): void;
   toggleSeverity(s: Severity): void;
   toggleStatus(s: AlertStatus): void;
   togglePriority(p: Priority): void;
@@ -458,6 +506,13 @@ export const useAlerts = create<AlertsState>((set, get) => {
       textTimer = null;
       set({ textInput: next.text });
       applyFilter({ ...next });
+    },
+    applyView(view) {
+      if (textTimer) clearTimeout(textTimer);
+      textTimer = null;
+      // one change: whoever follows the view (the hash) sees filter and sort move together
+      set({ textInput: view.filter.text, sort: { ...view.sort }, filter: { ...view.filter }, checked: new Set(), matchAll: false, anchorId: null });
+      void get().reload();
     },
     toggleSeverity: (s) => applyFilter({ severity: toggle(get().filter.severity, s) }),
     toggleStatus: (s) => applyFilter({ status: toggle(get().filter.status, s) }),

@@ -8,6 +8,8 @@ import { PriorityBadge, SeverityBadge, StatusBadge } from '../../components/badg
 import { SEVERITY_LABEL, STATUS_LABEL, severityClass } from '../../lib/domain.js';
 import { formatCount, formatEndpoint, formatShortWhen, utcTitle } from '../../lib/format.js';
 import { useTriage } from '../../stores/triage.js';
+import { currentViewHref } from '../../stores/alerts.js';
+import { navigate } from '../../app/router.js';
 import { Occurrences } from './Occurrences.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { useAlertDetail } from './store.js';
@@ -470,7 +472,13 @@ function RelatedList({ title, items, empty }: { title: string; items: Alert[]; e
         <ul className="ad-related-list">
           {items.map((r) => (
             <li key={r.id}>
-              <a href={`#/alerts/${r.id}`} className={`ad-related-item ${severityClass(r.severity)}`} title={`${SEVERITY_LABEL[r.severity]} · ${STATUS_LABEL[r.status]} · ${r.title}`}>
+              <a
+                href={`#/alerts/${r.id}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(currentViewHref(r.id));
+                }}
+                className={`ad-related-item ${severityClass(r.severity)}`} title={`${SEVERITY_LABEL[r.severity]} · ${STATUS_LABEL[r.status]} · ${r.title}`}>
                 <span className="sev-swatch" aria-hidden="true" />
                 <span className="visually-hidden">{SEVERITY_LABEL[r.severity]}</span>
                 <span className="ad-related-name ellipsis">{r.title}</span>

@@ -16,7 +16,8 @@ import {
   useState,
 } from 'react';
 import type { Alert, AlertSort } from '../../../main/contract/alerts.js';
-import { useAlerts, type SortField } from '../../stores/alerts.js';
+import { currentViewHref, useAlerts, type SortField } from '../../stores/alerts.js';
+import { navigate } from '../../app/router.js';
 import { useDisplayZone } from '../../stores/settings.js';
 import { zoneLabel } from '../../lib/format.js';
 import { CellContent, COLUMN_DEFS, fitColumns, gridTemplate, type ColumnKey } from './columns.js';
@@ -60,7 +61,7 @@ function useFitted(ref: RefObject<HTMLElement | null>, cols: readonly ColumnKey[
 }
 
 function openAlert(id: number): void {
-  window.location.hash = `#/alerts/${id}`;
+  navigate(currentViewHref(id));
 }
 
 interface RowProps {

@@ -1,10 +1,11 @@
 import { ArrowUp, FunnelX, Keyboard, RefreshCw, ShieldCheck, TriangleAlert } from 'lucide-react';
 import { useEffect, useRef, type RefObject } from 'react';
-import type { Alert, AlertFilter, AlertStatus } from '../../../main/contract/alerts.js';
+import type { Alert, AlertStatus } from '../../../main/contract/alerts.js';
 import { modalOpen } from '../../components/Dialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { formatCount } from '../../lib/format.js';
-import { fromContractFilter, isFilterActive, useAlerts } from '../../stores/alerts.js';
+import { currentViewHref, isFilterActive, useAlerts, viewFromQuery, viewQuery } from '../../stores/alerts.js';
+import { navigate, replaceHash } from '../../app/router.js';
 import { useJobs } from '../../stores/jobs.js';
 import { useToasts } from '../../stores/toasts.js';
 import { setRevealer, useTriage } from '../../stores/triage.js';
@@ -34,15 +35,16 @@ function isControl(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('button, a[href], summary, [role="button"], [role="option"]') !== null;
 }
 
+/** Opens an alert's detail, keeping the view (filters, sort) in the hash. */
 function openDetail(id: number, replace = false): void {
-  const hash = `#/alerts/${id}`;
+  const hash = currentViewHref(id);
   if (window.location.hash === hash) return;
-  if (replace) window.location.replace(hash);
-  else window.location.hash = hash;
+  if (replace) replaceHash(hash);
+  else navigate(hash);
 }
 
 function closeDetail(): void {
-  window.location.hash = '#/alerts';
+  navigate(currentViewHref());
 }
 
 /**
@@ -294,40 +296,70 @@ function AlertsBody({ grid, cols }: { grid: RefObject<AlertsGridHandle | null>; 
 export interface AlertsScreenProps {
   /** #/alerts/:id — the alert whose detail is open. */
   alertId: number | null;
-  /** A filter from the route (#/alerts?src_ip=…&severity=high,critical); replaces the current one when it changes. */
-  initialFilter?: Partial<AlertFilter> | null;
+  /** The hash's query: the view (filters, range, sort) to show (#/alerts?severity=high,critical&sort=risk_score). */
+  query: string;
 }
 
-export function AlertsScreen({ alertId, initialFilter = null }: AlertsScreenProps) {
+/**
+ * The view lives in the hash: a hash the screen did not write (a link, a pasted URL, back /
+ * forward) is applied to the list; a change made on the screen is written to the hash, as a new
+ * history entry, except while typing a search (that replaces the entry).
+ */
+function useViewInHash(query: string, alertId: number | null): void {
+  const written = useRef<string | null>(null);
+  const lastWasText = useRef(false);
+  const alertRef = useRef(alertId);
+  alertRef.current = alertId;
+
+  // hash → list (on the first visit, the list is loaded or brought up to date either way)
+  const first = useRef(true);
+  useEffect(() => {
+    const want = viewFromQuery(query);
+    const key = viewQuery(want);
+    written.current = key;
+    lastWasText.current = false;
+    const s = useAlerts.getState();
+    if (key !== viewQuery({ filter: s.filter, sort: s.sort })) s.applyView(want);
+    else if (first.current) {
+      if (!s.loaded && s.loading === 'idle') void s.reload();
+      else if (s.loaded) s.resync();
+    }
+    first.current = false;
+  }, [query]);
+
+  // list → hash
+  useEffect(
+    () =>
+      useAlerts.subscribe((s, prev) => {
+        if (s.filter === prev.filter && s.sort === prev.sort) return;
+        const key = viewQuery({ filter: s.filter, sort: s.sort });
+        if (key === written.current) return;
+        written.current = key;
+        const href = `#/alerts${alertRef.current !== null ? `/${alertRef.current}` : ''}${key ? `?${key}` : ''}`;
+        // a search typed in steps is one history entry: the first step adds it, the next ones replace it
+        const onlyText = s.sort === prev.sort && viewQuery({ filter: { ...s.filter, text: prev.filter.text }, sort: s.sort }) === viewQuery({ filter: prev.filter, sort: prev.sort });
+        if (onlyText && lastWasText.current) replaceHash(href);
+        else navigate(href);
+        lastWasText.current = onlyText;
+      }),
+    [],
+  );
+}
+
+export function AlertsScreen({ alertId, query }: AlertsScreenProps) {
   const grid = useRef<AlertsGridHandle>(null);
   const search = useRef<HTMLInputElement>(null);
   const columns = useColumns();
   const detailOpen = alertId !== null;
   useTriageKeys(grid, search, alertId);
-
-  // A filter in the link wins over the one in memory (applied once per distinct filter).
-  const appliedFilter = useRef<string | null>(null);
-  const filterKey = initialFilter ? JSON.stringify(initialFilter) : null;
+  useViewInHash(query, alertId);
 
   useEffect(() => {
     useJobs.getState().listen();
     setRevealer((index, focus) => grid.current?.revealIndex(index, focus));
-    const s = useAlerts.getState();
-    s.setAtTop(true); // a fresh grid starts at the top
-    if (filterKey === null) {
-      if (!s.loaded && s.loading === 'idle') void s.reload();
-      else if (s.loaded) s.resync();
-    }
+    useAlerts.getState().setAtTop(true); // a fresh grid starts at the top
     return () => setRevealer(null);
-    // mount only: the filter effect below handles links
   }, []);
-
-  useEffect(() => {
-    if (filterKey === null || filterKey === appliedFilter.current || !initialFilter) return;
-    appliedFilter.current = filterKey;
-    const cur = useAlerts.getState().filter;
-    useAlerts.getState().replaceFilter(fromContractFilter(initialFilter, cur));
-  }, [filterKey, initialFilter]);
 
   // The route's alert becomes the cursor row (and is scrolled into view when loaded).
   useEffect(() => {

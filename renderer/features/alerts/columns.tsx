@@ -3,7 +3,8 @@ import type { Settings } from '../../../main/contract/settings.js';
 import { PriorityBadge, RiskMeter, SeverityBadge, StatusBadge } from '../../components/badges.js';
 import { Time } from '../../components/Time.js';
 import { formatCount, formatEndpoint } from '../../lib/format.js';
-import type { SortField } from '../../stores/alerts.js';
+import { currentViewHref, type SortField } from '../../stores/alerts.js';
+import { navigate } from '../../app/router.js';
 
 export type ColumnKey = Settings['alertsColumns'][number];
 
@@ -152,6 +153,11 @@ export function CellContent({ col, alert: a }: { col: ColumnKey; alert: Alert })
       return (
         <a
           href={`#/alerts/${a.id}`}
+          onClick={(e) => {
+            // keep the view (filters, sort) in the hash
+            e.preventDefault();
+            navigate(currentViewHref(a.id));
+          }}
           tabIndex={-1}
           className="title-text ellipsis"
           title={a.rule_id ? `${a.title}\nRule ${a.rule_id}` : a.title}
