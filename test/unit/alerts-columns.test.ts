@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type {} from '../../renderer/api/global.js';
 import { COLUMN_DEFS, DEFAULT_COLUMNS, fitColumns, gridTemplate, TITLE_COMFORT, TITLE_MIN } from '../../renderer/features/alerts/columns.js';
 
 /** The grid's inner width beside the navigation at a window width (nav 184 px, padding 2 × 20, borders). */
