@@ -7,6 +7,7 @@ import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
 import { FeedScreen } from '../features/feed/FeedScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
 import { SourcesScreen } from '../features/sources/SourcesScreen.js';
+import { SuppressionsScreen } from '../features/suppressions/SuppressionsScreen.js';
 import { useAlerts } from '../stores/alerts.js';
 import { useConnection } from '../stores/connection.js';
 import { useDashboard } from '../stores/dashboard.js';
@@ -56,6 +57,8 @@ function Screen({ route }: { route: Route }) {
       return <DashboardScreen />;
     case 'sources':
       return <SourcesScreen />;
+    case 'suppressions':
+      return <SuppressionsScreen highlightId={route.id} />;
     case 'feed':
       return <FeedScreen />;
     case 'settings':

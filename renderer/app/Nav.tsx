@@ -1,4 +1,4 @@
-import { Info, LayoutDashboard, Network, Radio, Settings, Siren } from 'lucide-react';
+import { EyeOff, Info, LayoutDashboard, Network, Radio, Settings, Siren } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useAlerts, viewQuery } from '../stores/alerts.js';
 import type { Route } from './router.js';
@@ -14,6 +14,7 @@ interface NavItem {
 const ITEMS: NavItem[] = [
   { name: 'dashboard', href: '#/dashboard', label: 'Dashboard', icon: <LayoutDashboard size={16} aria-hidden="true" /> },
   { name: 'alerts', href: '#/alerts', label: 'Alerts', icon: <Siren size={16} aria-hidden="true" /> },
+  { name: 'suppressions', href: '#/suppressions', label: 'Suppressions', icon: <EyeOff size={16} aria-hidden="true" /> },
   { name: 'sources', href: '#/sources', label: 'Sources', icon: <Radio size={16} aria-hidden="true" /> },
   { name: 'feed', href: '#/feed', label: 'Feed', icon: <Network size={16} aria-hidden="true" /> },
   { name: 'settings', href: '#/settings', label: 'Settings', icon: <Settings size={16} aria-hidden="true" /> },

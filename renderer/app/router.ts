@@ -13,6 +13,7 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *   #/alerts?src_ip=10.0.0.5&severity=high,critical&text=ssh
  *                               the queue, opened with these filters (also after /123)
  *   #/sources                   followed files, quarantine, simulator
+ *   #/suppressions[?id=N]       suppression rules (one highlighted)
  *   #/feed                      the LAN alert feed: status, tokens, connected clients, settings
  *   #/settings                  analyst, detection, geo enrichment and retention settings
  *   #/about
@@ -37,6 +38,7 @@ export type Route =
       query: string;
     }
   | { name: 'sources' }
+  | { name: 'suppressions'; id: number | null }
   | { name: 'feed' }
   | { name: 'settings' }
   | { name: 'about' };
@@ -143,6 +145,10 @@ export function parseHash(hash: string): Route | null {
   const query = qi >= 0 ? raw.slice(qi + 1) : '';
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/sources') return { name: 'sources' };
+  if (path === '/suppressions') {
+    const id = /^\d{1,15}$/.exec(new URLSearchParams(query).get('id') ?? '')?.[0];
+    return { name: 'suppressions', id: id ? Number(id) : null };
+  }
   if (path === '/feed') return { name: 'feed' };
   if (path === '/settings') return { name: 'settings' };
   if (path === '/about') return { name: 'about' };
@@ -158,6 +164,8 @@ export function routeHref(route: Route): string {
       return '#/dashboard';
     case 'sources':
       return '#/sources';
+    case 'suppressions':
+      return route.id !== null ? `#/suppressions?id=${route.id}` : '#/suppressions';
     case 'feed':
       return '#/feed';
     case 'settings':

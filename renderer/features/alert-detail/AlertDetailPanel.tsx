@@ -13,6 +13,7 @@ import { navigate } from '../../app/router.js';
 import { Occurrences } from './Occurrences.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { useAlertDetail } from './store.js';
+import { SuppressionStateBadge } from '../suppressions/StateBadge.js';
 import './alert-detail.css';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
@@ -424,7 +425,7 @@ function SuppressedBy({ alert }: { alert: Alert }) {
               <a href={`#/suppressions?id=${r.id}`} className="ad-supp-id">
                 Rule #{r.id}
               </a>
-              <span className={`ad-supp-state state-${r.state}`}>{r.state === 'active' ? 'Active' : r.state === 'expired' ? 'Expired' : 'Disabled'}</span>
+              <SuppressionStateBadge state={r.state} />
               <span className="mono ad-supp-match">{matchText(r.match)}</span>
             </div>
             <p className="ad-supp-reason">{r.reason}</p>
