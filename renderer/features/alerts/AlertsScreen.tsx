@@ -14,6 +14,7 @@ import { useAlertDetail } from '../alert-detail/store.js';
 import { AlertsGrid, SkeletonGrid, type AlertsGridHandle } from './AlertsGrid.js';
 import { COMPACT_COLUMNS, type ColumnKey } from './columns.js';
 import { ColumnsMenu, useColumns } from './ColumnsMenu.js';
+import { ExportMenu } from './ExportMenu.js';
 import { FilterBar } from './FilterBar.js';
 import { SavedFiltersMenu } from './SavedFilters.js';
 import { SelectionBar } from './SelectionBar.js';
@@ -409,6 +410,7 @@ export function AlertsScreen({ alertId, query }: AlertsScreenProps) {
         <h1 tabIndex={-1}>Alerts</h1>
         <div className="header-spacer" />
         <SavedFiltersMenu />
+        <ExportMenu />
         <ColumnsMenu />
         <button
           type="button"
