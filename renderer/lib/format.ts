@@ -36,6 +36,11 @@ export function zoneLabel(at: Date = new Date()): string {
   return part?.value ?? 'local';
 }
 
+/** The computer's own zone, by name ("Europe/Paris"). */
+export function localZoneName(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+}
+
 export function formatCount(n: number): string {
   return numberFmt.format(n);
 }
