@@ -30,12 +30,20 @@ export interface CallContext {
 
 /**
  * The CLI runs as the user on purpose and may follow any file; a UI transport (desktop window,
- * headless browser) only what its policy allows, and nothing when it brought none.
+ * headless browser) only an existing file its policy allows, and nothing when it brought none.
  */
 function checkSourcePath(file: string, ctx: CallContext): void {
   if (ctx.transport === 'cli' || ctx.transport === 'test') return;
   if (!ctx.sourcePaths) throw new ContractError('FORBIDDEN', 'sources cannot be added over this connection');
   ctx.sourcePaths.check(file);
+  // from a screen, a mistyped path must not become a source that waits forever (the CLI's tail may wait)
+  try {
+    fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') throw new ContractError('BAD_REQUEST', `${file}: permission denied`);
+    if (code === 'ENOENT' && fs.existsSync(path.dirname(file))) throw new ContractError('BAD_REQUEST', `${file} does not exist`);
+  }
 }
 
 export type Handler<C extends ChannelName> = (req: Request<C>, ctx: CallContext) => Response<C> | Promise<Response<C>>;
