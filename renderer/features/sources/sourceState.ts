@@ -28,7 +28,8 @@ export function sourceState(s: LiveSource): SourceStateKey {
 }
 
 const KIND_LABEL: Record<LiveSource['kind'], string> = { file: 'Followed file', import: 'Import', simulator: 'Simulator' };
-const FORMAT_LABEL: Record<LiveSource['format'], string> = { eve: 'Suricata EVE', wazuh: 'Wazuh alerts', mixed: 'Mixed' };
+/** A simulator writes both formats (every scenario blends in background noise of both). */
+const FORMAT_LABEL: Record<LiveSource['format'], string> = { eve: 'Suricata EVE', wazuh: 'Wazuh alerts', mixed: 'EVE + Wazuh' };
 
 export function kindLabel(k: LiveSource['kind']): string {
   return KIND_LABEL[k];
