@@ -67,15 +67,17 @@ function Row({ r, highlight, onRemove }: { r: Suppression; highlight: boolean; o
   }, [highlight]);
   return (
     <tr ref={ref} data-testid="suppression-row" data-suppression-id={r.id} data-state={r.state} className={`${highlight ? 'sup-highlight' : ''} sup-${r.state}`}>
-      <td className="sup-rule">
-        <span className="sup-id num">#{r.id}</span>
-        <span className="sup-match">
-          {matchParts(r.match).map((p) => (
-            <span key={p.key} className="sup-cond">
-              <span className="sup-cond-k">{p.label}</span> <span className="mono">{p.value}</span>
-            </span>
-          ))}
-        </span>
+      <td>
+        <div className="sup-rule">
+          <span className="sup-id num">#{r.id}</span>
+          <span className="sup-match">
+            {matchParts(r.match).map((p) => (
+              <span key={p.key} className="sup-cond">
+                <span className="sup-cond-k">{p.label}</span> <span className="mono">{p.value}</span>
+              </span>
+            ))}
+          </span>
+        </div>
       </td>
       <td className="sup-reason">{r.reason}</td>
       <td className="nowrap">
@@ -209,7 +211,8 @@ export function SuppressionsScreen({ highlightId }: { highlightId: number | null
               <label key={v.value}>
                 <input type="radio" name="sup-view" value={v.value} checked={view === v.value} onChange={() => useSuppressions.getState().setView(v.value)} />
                 <span>
-                  {v.label} <small className="num sup-view-n">{formatCount(counts[v.value])}</small>
+                  {v.label}
+                  <small className="num sup-view-n">{formatCount(counts[v.value])}</small>
                 </span>
               </label>
             ))}
