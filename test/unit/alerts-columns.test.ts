@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type {} from '../../renderer/api/global.js';
-import { COLUMN_DEFS, DEFAULT_COLUMNS, fitColumns, gridTemplate, TITLE_COMFORT, TITLE_MIN } from '../../renderer/features/alerts/columns.js';
+import { COLUMN_DEFS, COMPACT_COLUMNS, DEFAULT_COLUMNS, fitColumns, gridTemplate, TITLE_COMFORT, TITLE_MIN } from '../../renderer/features/alerts/columns.js';
 
 /** The grid's inner width beside the navigation at a window width (nav 184 px, padding 2 × 20, borders). */
 const gridWidth = (windowWidth: number) => windowWidth - 184 - 40 - 2 - 2;
@@ -30,5 +30,14 @@ describe('alerts table fit', () => {
   it('an address column holds a whole IPv4 address in the mono font', () => {
     // 15 characters of a 12 px monospace font (0.6 em) plus the cell padding
     expect(COLUMN_DEFS.src.min).toBeGreaterThanOrEqual(15 * 12 * 0.6 + 16);
+  });
+
+  it('beside an open alert at 1280 px the compact list fits: the title shrinks, nothing scrolls sideways', () => {
+    // the list pane at 1280 px is about 378 px wide; severity, status and title cannot collapse
+    const { shown } = fitColumns(COMPACT_COLUMNS, 378);
+    expect(shown).toEqual([...COMPACT_COLUMNS]);
+    expect(gridTemplate(shown).floor).toBeLessThanOrEqual(378);
+    // where there is room, the title keeps its fitted minimum
+    expect(gridTemplate(DEFAULT_COLUMNS).floor).toBeLessThan(gridTemplate(DEFAULT_COLUMNS).min);
   });
 });

@@ -211,7 +211,7 @@ function HeaderRow({ cols, interactive }: { cols: readonly ColumnKey[]; interact
 
 function gridStyle(cols: readonly ColumnKey[]): CSSProperties {
   const g = gridTemplate(cols);
-  return { '--grid-cols': g.template, '--grid-min': `${g.min}px` } as CSSProperties;
+  return { '--grid-cols': g.template, '--grid-min': `${g.floor}px` } as CSSProperties;
 }
 
 /** Placeholder rows while the first page loads. */

@@ -48,12 +48,14 @@ export interface ColumnDef {
 export const TITLE_MIN = 260;
 /** Below this, low-value columns make room for the title even when everything would fit. */
 export const TITLE_COMFORT = 340;
+/** How far the title shrinks when nothing is left to collapse (the list beside an open alert). */
+export const TITLE_FLOOR = 120;
 
 export const COLUMN_DEFS: Record<ColumnKey, ColumnDef> = {
   severity: { label: 'Severity', track: '92px', min: 92, sort: 'severity' },
   priority: { label: 'Priority', track: '64px', min: 64, sort: 'priority' },
   status: { label: 'Status', track: '108px', min: 108 },
-  title: { label: 'Title', track: `minmax(${TITLE_MIN}px, 1fr)`, min: TITLE_MIN },
+  title: { label: 'Title', track: `minmax(${TITLE_FLOOR}px, 1fr)`, min: TITLE_MIN },
   source: { label: 'Source', track: '76px', min: 76 },
   host: { label: 'Host', track: 'minmax(120px, 150px)', min: 120 },
   // an IPv4 address in full (the port is on hover); IPv6 wraps at its colons
@@ -102,8 +104,13 @@ export function fitColumns(cols: readonly ColumnKey[], width: number): { shown: 
   return { shown, collapsed };
 }
 
-export function gridTemplate(cols: readonly ColumnKey[]): { template: string; min: number } {
-  return { template: [`${CHECK_TRACK}px`, ...cols.map((c) => COLUMN_DEFS[c].track)].join(' '), min: minWidth(cols) };
+/**
+ * The grid's tracks; `min` is the width the columns are fitted to, `floor` the narrowest the grid
+ * gets (the title shrinks below TITLE_MIN, down to TITLE_FLOOR, only when nothing can collapse).
+ */
+export function gridTemplate(cols: readonly ColumnKey[]): { template: string; min: number; floor: number } {
+  const min = minWidth(cols);
+  return { template: [`${CHECK_TRACK}px`, ...cols.map((c) => COLUMN_DEFS[c].track)].join(' '), min, floor: cols.includes('title') ? min - TITLE_MIN + TITLE_FLOOR : min };
 }
 
 /** Keeps known, unique columns in the given order; never empty. */
