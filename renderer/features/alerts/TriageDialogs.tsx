@@ -235,6 +235,12 @@ function BulkStatusDialog({ status, target: initial }: { status: AlertStatus; ta
   const primary = useRef<HTMLButtonElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
 
+  // the confirmation is disabled while "everything matching" is counted: it takes the focus
+  // once it can be pressed (unless the note is required, which has the focus then)
+  useEffect(() => {
+    if (!counting && !required) primary.current?.focus();
+  }, [counting, required]);
+
   // the done state closes itself (the toast that follows offers Undo); a failure stays to be read
   useEffect(() => {
     if (!progress || (progress.state !== 'done' && progress.state !== 'cancelled')) return;
