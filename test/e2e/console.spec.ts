@@ -232,6 +232,32 @@ test('Suppressions: create from an alert, see its hits, "which suppression hid t
   expect((JSON.parse(list.stdout) as { id: number }[]).map((r) => r.id)).not.toContain(ruleId);
 });
 
+test('a toast never covers the row the analyst is on', async ({ page }) => {
+  const grid = await openAlerts(page);
+  await blurFields(page);
+  // the cursor on the lowest fully visible row, where the toast stack sits
+  const viewport = page.viewportSize()!;
+  const rows = grid.locator('[role="row"][data-row-id]');
+  const low = await rows.evaluateAll((els, h) => {
+    const seen = els.filter((e) => e.getBoundingClientRect().bottom <= h - 4);
+    return seen[seen.length - 1]!.getAttribute('data-row-id');
+  }, viewport.height);
+  await grid.locator(`[role="row"][data-row-id="${low}"]`).click();
+  await expect(grid.locator(`[role="row"][data-row-id="${low}"]`)).toHaveAttribute('aria-current', 'true');
+  await page.keyboard.press('k');
+  await page.keyboard.press('i');
+  const toast = page.getByTestId('toast').filter({ hasText: 'Investigating' }).first();
+  await expect(toast).toBeVisible();
+  const cursorRow = grid.locator('[role="row"][aria-current="true"]');
+  await expect
+    .poll(async () => {
+      const [t, r] = [await toast.boundingBox(), await cursorRow.boundingBox()];
+      return !!t && !!r && (t.y >= r.y + r.height || t.y + t.height <= r.y || t.x >= r.x + r.width || t.x + t.width <= r.x);
+    })
+    .toBe(true);
+  await page.screenshot({ path: screenshotPath('toast-above-cursor') });
+});
+
 test.describe('time zone', () => {
   test.use({ timezoneId: 'Asia/Tokyo' });
 
