@@ -1,5 +1,6 @@
 import type { Alert, ExportFormat } from '../contract/index.js';
 import type { AlertNote } from '../store/triage-repo.js';
+import { ALERT_CSV_COLUMNS, alertCell, csvRow, type AlertCsvColumn } from '../reports/csv.js';
 
 /**
  * Alert exports, one definition for the CLI (`vigil alerts export`) and the console's Export
@@ -9,13 +10,9 @@ import type { AlertNote } from '../store/triage-repo.js';
 /** An exported alert: the Alert and its notes (standalone and status-change notes, oldest first). */
 export type ExportedAlert = Alert & { notes: AlertNote[] };
 
-/** CSV columns: the Alert's fields, the agent as two flat columns, and the notes. */
-export type CsvColumn = Exclude<keyof Alert, 'agent'> | 'agent_id' | 'agent_name' | 'notes';
-export const CSV_COLUMNS: readonly CsvColumn[] = [
-  'id', 'source', 'severity', 'priority', 'status', 'title', 'rule_id', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'proto',
-  'first_seen', 'last_seen', 'count', 'risk_score', 'technique_ids', 'tags', 'assignee', 'agent_id', 'agent_name', 'user', 'host', 'sensor',
-  'notes',
-];
+/** CSV columns: an alert's columns (ALERT_CSV_COLUMNS, as in reports), then its notes. */
+export type CsvColumn = AlertCsvColumn | 'notes';
+export const CSV_COLUMNS: readonly CsvColumn[] = [...ALERT_CSV_COLUMNS, 'notes'];
 
 /** One note per line: "2026-11-21T09:00:00.000Z ana: blocked at the edge". */
 export function notesText(notes: readonly AlertNote[]): string {
@@ -23,18 +20,7 @@ export function notesText(notes: readonly AlertNote[]): string {
 }
 
 function csvCell(a: ExportedAlert, c: CsvColumn): unknown {
-  if (c === 'agent_id') return a.agent?.id;
-  if (c === 'agent_name') return a.agent?.name;
-  if (c === 'notes') return notesText(a.notes);
-  return a[c];
-}
-
-/** RFC 4180: quote every field that needs it; newlines stay inside quotes, so rows never split. */
-export function csvField(v: unknown): string {
-  const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v);
-  // a leading = + - @ would be run as a formula by spreadsheet apps: neutralise it
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return c === 'notes' ? notesText(a.notes) : alertCell(a, c);
 }
 
 // JSON.stringify escapes C0 controls but prints DEL, C1 controls, bidi controls and U+2028/2029
@@ -91,7 +77,7 @@ export async function writeAlertsExport(o: ExportOptions): Promise<{ written: nu
     let chunk = '';
     for (const a of page) {
       const row: ExportedAlert = { ...a, notes: notes.get(a.id) ?? [] };
-      if (o.format === 'csv') chunk += `${CSV_COLUMNS.map((c) => csvField(csvCell(row, c))).join(',')}\r\n`;
+      if (o.format === 'csv') chunk += csvRow(CSV_COLUMNS.map((c) => csvCell(row, c)));
       else if (o.format === 'ndjson') chunk += `${jsonText(row)}\n`;
       else chunk += `${n > 0 ? ',' : ''}\n  ${jsonText(row)}`;
       n++;

@@ -15,8 +15,8 @@ async function run(s: Services, scenario: ScenarioName, seconds: number, rate: n
   const sim = createSimulator({ scenario, seed: 5, start: new Date(START) });
   let line = 0;
   for (let i = 1; i <= seconds; i++) {
-    const records = sim.next(rate, new Date(START + i * 1000)).map((r) => ({ line: r.line, format: r.format, position: { file: scenario, line: ++line, offset: 0 } }));
-    pipeline.process(`simulator:${scenario}`, 'eve', records, null);
+    const records = sim.next(rate, new Date(START + i * 1000)).map((r) => ({ raw: r.line, format: r.format, position: { file: scenario, line: ++line, offset: 0 } }));
+    pipeline.process(`simulator:${scenario}`, records);
   }
 }
 

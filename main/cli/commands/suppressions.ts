@@ -1,9 +1,8 @@
 import type { Suppression } from '../../contract/index.js';
-import { createHandlers } from '../../core/handlers.js';
+import type { App } from '../../core/app.js';
 import { dispatch } from '../../core/dispatch.js';
-import type { Services } from '../../core/services.js';
 import { parse } from '../args.js';
-import { dataDirFrom, headlessServices } from '../context.js';
+import { dataDirFrom, openApp } from '../context.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output, cell } from '../output.js';
 
@@ -30,8 +29,9 @@ export function matchText(m: Suppression['match']): string {
     .join(' ');
 }
 
-async function call<T>(s: Services, channel: 'suppressions.expire' | 'suppressions.remove', id: number): Promise<T> {
-  const out = await dispatch(createHandlers(s), channel, { id }, { actor: s.settings.get().analystName, transport: 'cli' }, s.logger);
+async function call<T>(app: App, channel: 'suppressions.expire' | 'suppressions.remove', id: number): Promise<T> {
+  const s = app.services;
+  const out = await dispatch(app.handlers, channel, { id }, { actor: s.settings.get().analystName, transport: 'cli' }, s.logger);
   if (!out.ok) {
     if (out.error.code === 'NOT_FOUND') throw new UserError(out.error.message);
     throw new UsageError(out.error.message, 'suppressions');
@@ -52,7 +52,8 @@ export async function suppressionsCommand(argv: string[], out = Output.stdout())
     return args.flag('help') ? 0 : 2;
   }
   if (extra !== undefined || (sub === 'list' && idText !== undefined)) throw new UsageError(`unexpected argument "${extra ?? idText}"`, 'suppressions');
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'suppressions', { quiet: true });
+  const s = app.services;
   try {
     if (sub === 'list') {
       const rules = s.suppressions.list().filter((r) => args.flag('all') || r.state === 'active');
@@ -90,19 +91,19 @@ export async function suppressionsCommand(argv: string[], out = Output.stdout())
       return 0;
     }
     if (sub === 'expire') {
-      const r = await call<Suppression>(s, 'suppressions.expire', idArg(idText, sub));
+      const r = await call<Suppression>(app, 'suppressions.expire', idArg(idText, sub));
       await out.line(`suppression ${r.id} expired at ${r.expires_at ?? '-'} (UTC); ${r.hits} hit(s) kept`);
       return 0;
     }
     if (sub === 'remove') {
       const id = idArg(idText, sub);
-      const r = await call<{ removed: boolean }>(s, 'suppressions.remove', id);
+      const r = await call<{ removed: boolean }>(app, 'suppressions.remove', id);
       if (!r.removed) throw new UserError(`suppression ${id} does not exist`);
       await out.line(`suppression ${id} removed`);
       return 0;
     }
     throw new UsageError(`unknown suppressions command "${sub}" (expected list, show, expire or remove)`, 'suppressions');
   } finally {
-    await s.close();
+    await app.close();
   }
 }

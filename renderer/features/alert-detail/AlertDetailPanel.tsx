@@ -10,6 +10,7 @@ import { formatCount, formatEndpoint, formatShortWhen, utcTitle } from '../../li
 import { useTriage } from '../../stores/triage.js';
 import { currentViewHref } from '../../stores/alerts.js';
 import { navigate } from '../../app/router.js';
+import { AgentCard } from './AgentCard.js';
 import { Occurrences } from './Occurrences.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { useAlertDetail } from './store.js';
@@ -614,6 +615,7 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
               <Enrichment detail={detail} />
             </Section>
           </div>
+          <AgentCard alert={a} />
           <Section id="d-occurrences" title="Occurrences" aside={<span className="num">{formatCount(a.count)}</span>}>
             <Occurrences detail={detail} />
           </Section>

@@ -53,7 +53,7 @@ function closeDetail(): void {
  * open. The target is the alert shown in the detail; in the list, the selection when rows are
  * selected (never the cursor row then), else the cursor row.
  *   j / k move · Enter open · Esc close · a ack (A: with a note) · i investigating (I: with a
- *   note) · r resolve · f false positive · s suppress · n note · x select · / search · ? cheat sheet
+ *   note) · r resolve · f false positive · s suppress · n note · x select · e escalate to a case · / search · ? cheat sheet
  */
 function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObject<HTMLInputElement | null>, alertId: number | null) {
   const detailId = useRef(alertId);
@@ -160,6 +160,10 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
         case 'X':
           act((a) => s.toggleChecked(a.id, e.shiftKey));
           return;
+        case 'e':
+          e.preventDefault();
+          t.requestEscalate(target());
+          return;
         case '/':
           e.preventDefault();
           search.current?.focus();
@@ -221,6 +225,9 @@ function KeyHints() {
       </span>
       <span>
         <kbd>x</kbd> select
+      </span>
+      <span>
+        <kbd>e</kbd> escalate
       </span>
       <span>
         <kbd>/</kbd> search

@@ -31,6 +31,7 @@ function triageKeys(noteOnClose: boolean): Shortcut[] {
     { keys: ['s'], what: 'Suppress similar alerts…' },
     { keys: ['n'], what: 'Add a note (no status change)' },
     { keys: ['x', 'Space'], what: 'Select / unselect the row' },
+    { keys: ['e'], what: 'Escalate the selection (or this alert) to a case…' },
     { keys: ['Shift', 'click'], combo: true, what: 'Select a range' },
     { keys: ['Ctrl', 'Enter'], combo: true, what: 'Confirm a dialog' },
   ];
