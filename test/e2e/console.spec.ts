@@ -188,6 +188,7 @@ test('Suppressions: create from an alert, see its hits, "which suppression hid t
   await first.click();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('alert-detail')).toHaveAttribute('data-alert-id', String(id));
+  await expect(page.getByTestId('alert-detail').getByTestId('history')).toBeVisible();
   await page.keyboard.press('s');
   const dialog = page.getByRole('dialog', { name: `Suppress alerts like #${id}` });
   await dialog.getByRole('textbox').fill('Pentest box of the Q4 engagement');
