@@ -59,7 +59,7 @@ export const Alert = z.object({
   agent: AlertAgent.nullable(),
   /** The account it is about, as the source names it (Wazuh srcuser, targetUserName, ...). */
   user: z.string().nullable(),
-  /** Who it is about: the agent's name (else id) for host alerts, else the destination (else source) address. */
+  /** Who it is about: the agent's name (else id) for host alerts, else the destination (else source) address; for outbound traffic the internal source (pipeline hostOf). */
   host: z.string().nullable(),
   /** The network sensor that saw it (Suricata EVE `host`). */
   sensor: z.string().nullable(),

@@ -4,6 +4,7 @@ import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
 import { NO_OPTIONS, formatSpec, type JsonObject, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
+import { classifyIp, isExternalClass } from './enrich/index.js';
 import { PipelineMetrics } from './metrics.js';
 import {
   QUARANTINE_RAW_MAX,
@@ -32,6 +33,17 @@ export interface ProcessOptions {
 }
 
 /** A stored record id was handed out again inside a batch's transaction: the batch is rolled back. */
+
+/**
+ * Who a new alert is about: the agent (host alerts), else the destination (inbound traffic, and
+ * traffic between internal hosts), but the internal source when an internal host talks out to the
+ * internet (an outbound alert is about the workstation, not the web server it reached).
+ */
+export function hostOf(e: { agent: { id: string | null; name: string | null } | null; src_ip: string | null; dst_ip: string | null }): string | null {
+  if (!e.agent && e.src_ip && e.dst_ip && isExternalClass(classifyIp(e.dst_ip)) && !isExternalClass(classifyIp(e.src_ip))) return e.src_ip;
+  return alertHost(e);
+}
+
 export class DuplicateRecordError extends Error {
   constructor(readonly sourceId: string, readonly recordId: string) {
     super(`record ${recordId} of ${sourceId} was stored already; the batch was rolled back`);
@@ -614,7 +626,7 @@ export class Pipeline {
       e.agent?.id ?? null,
       e.agent?.name ?? null,
       e.user,
-      alertHost(e),
+      hostOf(e),
       e.sensor,
     );
     const id = Number(info.lastInsertRowid);
