@@ -16,6 +16,7 @@ export const FILTER_OPTIONS = {
   technique: { type: 'string' },
   assignee: { type: 'string' },
   host: { type: 'string' },
+  rule: { type: 'string' },
   text: { type: 'string' },
 } as const;
 
@@ -32,6 +33,7 @@ export const FILTER_HELP = `Filters:
   --technique ID       ATT&CK technique (T1110 also matches T1110.001)
   --assignee NAME
   --host NAME|IP       exact host: agent name or id, Suricata sensor, or an address (either side)
+  --rule ID            exact rule id (Suricata signature id, Wazuh rule id, vigil:brute_force ...)
   --text WORDS         full-text search over titles, rules, addresses and raw events`;
 
 function list(v: string | undefined, upper = false): string[] | undefined {
@@ -67,6 +69,7 @@ export function filterFromArgs(command: string, args: Parsed, now: Date): AlertF
     technique: args.str('technique')?.toUpperCase(),
     assignee: args.str('assignee'),
     host: args.str('host'),
+    rule_id: args.str('rule'),
     text: args.str('text'),
   };
   const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));

@@ -6,6 +6,7 @@ import { dbCommand } from './commands/db.js';
 import { alertsCommand } from './commands/alerts.js';
 import { feedCommand } from './commands/feed.js';
 import { settingsCommand } from './commands/settings.js';
+import { suppressionsCommand } from './commands/suppressions.js';
 import { connectorsCommand } from './commands/connectors.js';
 import { wazuhCommand } from './commands/wazuh.js';
 import { casesCommand } from './commands/cases.js';
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   cases: { run: casesCommand, summary: 'list, show and export cases' },
   report: { run: reportCommand, summary: 'case, alerts summary and findings reports (PDF, HTML, CSV); verify one' },
   quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },
+  suppressions: { run: suppressionsCommand, summary: 'review, expire and remove suppression rules' },
   status: { run: statusCommand, summary: 'sources, cursors and live pipeline figures' },
   feed: { run: feedCommand, summary: 'the LAN alert feed: serve, tokens, status, config' },
   settings: { run: settingsCommand, summary: 'read or change settings (geo files, thresholds, retention, ...)' },

@@ -3,6 +3,9 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { UserError } from './errors.js';
+import { jsonText } from '../core/export.js';
+
+export { jsonText };
 
 /**
  * The one way the CLI writes its results, to a pipe, a file or a terminal alike.
@@ -63,15 +66,6 @@ export function sanitizeText(text: string): string {
  */
 export function cell(value: string): string {
   return sanitizeText(value.replace(LINE_BREAKS, ' '));
-}
-
-// JSON.stringify escapes C0 controls but prints DEL, C1 controls, bidi controls and U+2028/2029
-// as they are; \u escapes keep the JSON exact (same value when parsed) and the terminal safe.
-const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** JSON.stringify, with the characters a terminal would act on written as \u escapes. */
-export function jsonText(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Lines of a JSON value pretty-printed `depth` levels deep inside an enclosing value. */

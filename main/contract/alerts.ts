@@ -59,7 +59,7 @@ export const Alert = z.object({
   agent: AlertAgent.nullable(),
   /** The account it is about, as the source names it (Wazuh srcuser, targetUserName, ...). */
   user: z.string().nullable(),
-  /** Who it is about: the agent's name (else id) for host alerts, else the destination (else source) address. */
+  /** Who it is about: the agent's name (else id) for host alerts, else the destination (else source) address; for outbound traffic the internal source (pipeline hostOf). */
   host: z.string().nullable(),
   /** The network sensor that saw it (Suricata EVE `host`). */
   sensor: z.string().nullable(),
@@ -105,6 +105,8 @@ export const AlertFilter = z
     country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'a two-letter country code').optional(),
     /** Exact match on the host, the agent's name or id, the sensor, or the source or destination address. */
     host: z.string().trim().min(1).max(255).optional(),
+    /** Exact rule id (Suricata sid, Wazuh rule id, vigil:brute_force ...). */
+    rule_id: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
 export type AlertFilter = z.infer<typeof AlertFilter>;
@@ -146,6 +148,20 @@ export const StatusChange = z.object({
 });
 export type StatusChange = z.infer<typeof StatusChange>;
 
+/** One line of an alert's history: a status change (an undo is one too), a note, an assignment. */
+export const HistoryEntry = z.discriminatedUnion('kind', [
+  StatusChange.extend({
+    kind: z.literal('status'),
+    /** The change this entry belongs to (one alert, or one bulk job); null for older entries. */
+    change_id: z.string().nullable(),
+    /** This entry put back the status a change had replaced (Undo). */
+    undo: z.boolean(),
+  }),
+  z.object({ kind: z.literal('note'), ts: IsoUtc, actor: z.string(), note: z.string() }),
+  z.object({ kind: z.literal('assign'), ts: IsoUtc, actor: z.string(), assignee: z.string().nullable() }),
+]);
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
 export const ScoreTerm = z.object({ name: z.string(), points: z.number(), detail: z.string() });
 
 export const AlertEvent = z.object({
@@ -167,8 +183,11 @@ export type AlertEvent = z.infer<typeof AlertEvent>;
 
 export const AlertDetail = z.object({
   alert: Alert,
-  history: z.array(StatusChange),
+  /** Status changes, undos, notes and assignments, oldest first. */
+  history: z.array(HistoryEntry),
   threat_type: z.string(),
+  /** Why the alert has its priority: the priority rule that decided it (README "Priorities"). */
+  priority_reason: z.string(),
   confidence: z.number(),
   /** Each named contribution to risk_score; the points add up to it. */
   score_terms: z.array(ScoreTerm),
@@ -195,3 +214,15 @@ export const AlertsSetStatusRequest = z
     note: z.string().trim().max(4000).optional(),
   })
   .strict();
+
+/** What one status change did, alert by alert: what Undo (alerts.undoStatus) puts back. */
+export const StatusChangeSet = z.object({
+  change_id: z.string(),
+  status: AlertStatus,
+  /** The alerts it changed and the status each had before (an alert already in that status is not listed). */
+  items: z.array(z.object({ id: z.number().int().positive(), from: AlertStatus })),
+});
+export type StatusChangeSet = z.infer<typeof StatusChangeSet>;
+
+export const SetStatusResult = z.object({ alert: Alert, change: StatusChangeSet });
+export type SetStatusResult = z.infer<typeof SetStatusResult>;

@@ -6,7 +6,7 @@ import {
   AlertsListRequest,
   AlertsListResponse,
   AlertsSetStatusRequest,
-  Alert,
+  SetStatusResult,
 } from './alerts.js';
 import { Settings, SettingsPatch } from './settings.js';
 import {
@@ -36,7 +36,7 @@ export const channels = {
   'settings.set': { request: z.object({ patch: SettingsPatch }).strict(), response: Settings },
   'alerts.list': { request: AlertsListRequest, response: AlertsListResponse },
   'alerts.get': { request: AlertsGetRequest, response: AlertDetail },
-  'alerts.setStatus': { request: AlertsSetStatusRequest, response: Alert },
+  'alerts.setStatus': { request: AlertsSetStatusRequest, response: SetStatusResult },
   'pipeline.status': { request: Empty, response: PipelineStatus },
   'quarantine.list': { request: QuarantineListRequest, response: QuarantineListResponse },
   'suppressions.list': { request: Empty, response: z.array(Suppression) },

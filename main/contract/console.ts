@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Alert, AlertFilter, AlertStatus, Priority, Severity } from './alerts.js';
-import { AssumeTz, EventFormat, SourceRunState, SourceStatus } from './pipeline.js';
+import { Alert, AlertFilter, AlertSort, AlertStatus, HistoryEntry, Priority, Severity } from './alerts.js';
+import { AssumeTz, EventFormat, SourceRunState, SourceStatus, Suppression } from './pipeline.js';
 
 const IsoAny = z.iso.datetime({ offset: true });
 const Range = z.object({ from: IsoAny, to: IsoAny }).strict();
@@ -78,10 +78,12 @@ export const JobStarted = z.object({ job_id: z.string(), total: z.number().int()
 
 export const JobProgress = z.object({
   job_id: z.string(),
+  /** 'alerts.status' (a bulk status change; its job_id is the change id Undo takes) or 'alerts.export'. */
   kind: z.string(),
   done: z.number().int(),
   total: z.number().int(),
-  state: z.enum(['running', 'done', 'failed']),
+  /** 'cancelled': stopped on request; what was done stays done (`done` says how much). */
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
   message: z.string().nullable(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
@@ -98,6 +100,51 @@ export const RelatedAlerts = z.object({
   same_technique: z.array(Alert),
 });
 export type RelatedAlerts = z.infer<typeof RelatedAlerts>;
+
+/** Names an alert can be assigned to: the configured analyst and everyone who has acted on alerts. */
+export const KnownAnalysts = z.object({ me: z.string(), names: z.array(z.string()) });
+export type KnownAnalysts = z.infer<typeof KnownAnalysts>;
+
+export const UndoResult = z.object({
+  change_id: z.string(),
+  /** Alerts put back to the status the change had replaced. */
+  restored: z.array(z.number().int()),
+  /** Alerts left alone: their status changed again since (or they are gone). */
+  skipped: z.number().int(),
+});
+export type UndoResult = z.infer<typeof UndoResult>;
+
+// ---------- export ----------
+export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
+export const ExportFormat = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+export const ExportRequest = z
+  .object({ filter: AlertFilter.default({}), format: ExportFormat, sort: AlertSort.default({ field: 'last_seen', dir: 'desc' }) })
+  .strict();
+
+export const ExportStarted = z.object({
+  /** Null when the analyst cancelled the save dialog (desktop). */
+  job_id: z.string().nullable(),
+  total: z.number().int(),
+  /** Headless: the one-time download address (same origin); the export runs while it is read. */
+  download: z.string().nullable(),
+  /** Desktop: the file being written. */
+  path: z.string().nullable(),
+  file_name: z.string(),
+});
+export type ExportStarted = z.infer<typeof ExportStarted>;
+
+// ---------- suppressions ----------
+/** A suppression rule that matches an alert, and what it hid that looks like it. */
+export const AlertSuppression = z.object({
+  suppression: Suppression,
+  /** Events with this alert's rule, source and destination that the rule dropped. */
+  hidden: z.number().int(),
+  last_hidden_at: z.string().nullable(),
+});
+export const AlertSuppressions = z.object({ alert_id: z.number().int(), rules: z.array(AlertSuppression) });
+export type AlertSuppressions = z.infer<typeof AlertSuppressions>;
 
 export const SavedFilter = z.object({ id: z.number().int(), name: z.string(), filter: AlertFilter, created_at: z.string() });
 export type SavedFilter = z.infer<typeof SavedFilter>;
@@ -174,6 +221,15 @@ export const consoleChannels = {
   'alerts.count': { request: z.object({ filter: AlertFilter.default({}) }).strict(), response: z.object({ total: z.number().int() }) },
   'alerts.bulkSetStatus': { request: BulkStatusRequest, response: JobStarted },
   'alerts.assign': { request: AssignRequest, response: z.object({ updated: z.number().int() }) },
+  'alerts.undoStatus': { request: z.object({ change_id: z.string().min(1).max(64) }).strict(), response: UndoResult },
+  'alerts.addNote': { request: z.object({ id: z.number().int().positive(), note: z.string().trim().min(1).max(4000) }).strict(), response: HistoryEntry },
+  'alerts.export': { request: ExportRequest, response: ExportStarted },
+  'analysts.list': { request: z.object({}).strict().default({}), response: KnownAnalysts },
+  /** Stops a running job (bulk status change, export) between two chunks. */
+  'jobs.cancel': { request: z.object({ job_id: z.string().min(1).max(64) }).strict(), response: z.object({ cancelled: z.boolean() }) },
+  'suppressions.expire': { request: z.object({ id: z.number().int().positive() }).strict(), response: Suppression },
+  /** "Which suppression hid this?": the rules whose match fits this alert, with what they dropped. */
+  'suppressions.forAlert': { request: z.object({ id: z.number().int().positive() }).strict(), response: AlertSuppressions },
   'alerts.related': { request: z.object({ id: z.number().int().positive(), limit: z.number().int().min(1).max(50).default(10) }).strict(), response: RelatedAlerts },
   'savedFilters.list': { request: z.object({}).strict().default({}), response: z.array(SavedFilter) },
   'savedFilters.save': { request: z.object({ name: z.string().trim().min(1).max(80), filter: AlertFilter }).strict(), response: SavedFilter },
@@ -191,7 +247,7 @@ export const consoleChannels = {
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export const consoleEvents = {
-  /** Progress of a long-running job (bulk status change), about 10 times a second while it runs. */
+  /** Progress of a long-running job (bulk status change, export), about 10 times a second while it runs. */
   'jobs.progress': JobProgress,
   /** New P1/P2 alerts, grouped and rate-limited (at most one notice every few seconds). */
   'alerts.notice': AlertNotice,

@@ -204,6 +204,8 @@ export const Suppression = z.object({
   hits: z.number().int(),
   last_hit_at: z.string().nullable(),
   enabled: z.boolean(),
+  /** active: drops matching events now; expired: its time is up (or it was expired by hand); disabled. */
+  state: z.enum(['active', 'expired', 'disabled']),
 });
 export type Suppression = z.infer<typeof Suppression>;
 

@@ -14,6 +14,8 @@ export const Settings = z
     requireNoteOnClose: z.boolean().default(true),
     /** Analyst name written to the audit log for actions taken in this console. */
     analystName: z.string().trim().min(1).max(64).default('analyst'),
+    /** How the console shows times: the computer's zone, or UTC (the CLI always prints UTC). */
+    timeZone: z.enum(['local', 'utc']).default('local'),
     /** Silences toasts and desktop notifications for new P1/P2 alerts. */
     doNotDisturb: z.boolean().default(false),
     /** Columns shown in the Alerts table, in order. */

@@ -1,17 +1,24 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
 import type { Database } from 'better-sqlite3';
 import {
   ContractError,
   PRIORITIES,
   type SEVERITIES,
   type Alert,
+  type AlertCursor,
   type AlertFilter,
+  type AlertSort,
   type AlertStatus,
   type AttackMatrix,
   type BulkTarget,
   type DashboardSummary,
   type DashboardTop,
   type DashboardTrend,
+  type ExportFormat,
+  type JobProgress,
   type RelatedAlerts,
   type SavedFilter,
   type TechniqueInfo,
@@ -21,15 +28,57 @@ import { ALERT_COLUMNS, alertWhere, rowToAlert, InvalidFilterError, type AlertRo
 import type { AuditRepo } from '../store/audit-repo.js';
 import { ipKey } from '../store/ipkey.js';
 import type { PipelineRepo } from '../store/pipeline-repo.js';
+import type { TriageRepo } from '../store/triage-repo.js';
 import type { AttackTable } from '../pipeline/detect/attack.js';
 import type { EventBus } from './events.js';
+import { EXPORT_MIME, exportFileName, writeAlertsExport } from './export.js';
 import type { Logger } from './logger.js';
 
 /** Rows per transaction in a bulk job: short enough that other writers never wait long. */
 const BULK_CHUNK = 1000;
+/** Alerts per page of an export. */
+const EXPORT_PAGE = 500;
+/** How long a prepared download stays valid. */
+export const EXPORT_TICKET_MS = 60_000;
+
+interface ExportSpec {
+  filter: AlertFilter;
+  format: ExportFormat;
+  sort: AlertSort;
+  actor: string;
+  total: number;
+  file_name: string;
+}
+
+/** Where an export's bytes go: a file, or an HTTP response. */
+export interface ExportSink {
+  write(text: string): Promise<void>;
+  end(): Promise<void>;
+}
+
+/** A prepared export, taken by its download. */
+export interface PreparedExport {
+  file_name: string;
+  mime: string;
+  /** Streams the export into `out`; `closed()` says the reader went away (the export stops). */
+  run(out: ExportSink, closed: () => boolean): Promise<{ complete: boolean }>;
+}
 
 function iso(t: string): string {
   return new Date(t).toISOString();
+}
+
+/** Vigil's own correlation rules, named without the address of one of their alerts. */
+const CORRELATION_RULE_NAMES: Record<string, string> = {
+  'vigil:brute_force': 'Brute force (correlation)',
+  'vigil:password_spraying': 'Password spraying (correlation)',
+  'vigil:port_scan': 'Port scan (correlation)',
+  'vigil:flood': 'Flood (correlation)',
+};
+
+/** A rule's name in "Top rules": its title, or for a correlation rule what it detects. */
+function ruleLabel(ruleId: string, title: string | undefined): string {
+  return CORRELATION_RULE_NAMES[ruleId] ?? (ruleId.startsWith('vigil:') ? ruleId : (title ?? ruleId));
 }
 
 function where(filter: AlertFilter) {
@@ -48,6 +97,7 @@ function where(filter: AlertFilter) {
  */
 export class ConsoleService {
   private readonly jobs = new Map<string, { cancelled: boolean }>();
+  private readonly pendingExports = new Map<string, ExportSpec & { expires: number }>();
 
   constructor(
     private readonly db: Database,
@@ -58,6 +108,7 @@ export class ConsoleService {
     private readonly bus: EventBus,
     private readonly logger: Logger,
     private readonly now: () => Date,
+    private readonly triage: TriageRepo,
   ) {}
 
   // ---------- dashboard ----------
@@ -65,9 +116,12 @@ export class ConsoleService {
     const f = iso(from);
     const t = iso(to);
     const open_by_priority = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<(typeof PRIORITIES)[number], number>;
+    // open alerts active in the range (seen in it), like the neighbouring "alerts in range"
     const rows = this.db
-      .prepare("SELECT priority, count(*) AS n FROM alerts WHERE status IN ('NEW','ACKNOWLEDGED','INVESTIGATING') GROUP BY priority")
-      .all() as { priority: (typeof PRIORITIES)[number]; n: number }[];
+      .prepare(
+        "SELECT priority, count(*) AS n FROM alerts WHERE status IN ('NEW','ACKNOWLEDGED','INVESTIGATING') AND last_seen >= ? AND first_seen < ? GROUP BY priority",
+      )
+      .all(f, t) as { priority: (typeof PRIORITIES)[number]; n: number }[];
     for (const r of rows) open_by_priority[r.priority] = r.n;
     const inRange = this.db.prepare('SELECT count(*) AS n, coalesce(sum(count), 0) AS ev FROM alerts WHERE last_seen >= ? AND first_seen < ?').get(f, t) as { n: number; ev: number };
     const times = this.db
@@ -150,7 +204,7 @@ export class ConsoleService {
       field,
       items: rows.map((r) => ({
         key: r.key,
-        label: field === 'technique' ? (this.attack?.technique(r.key)?.name ?? r.key) : (r.label ?? r.key),
+        label: field === 'technique' ? (this.attack?.technique(r.key)?.name ?? r.key) : field === 'rule' ? ruleLabel(r.key, r.label) : (r.label ?? r.key),
         alerts: r.alerts,
         events: r.events,
       })),
@@ -198,7 +252,11 @@ export class ConsoleService {
     return (this.db.prepare(`SELECT count(*) AS n FROM alerts WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
   }
 
-  /** Starts a bulk status change; progress arrives as jobs.progress events. */
+  /**
+   * Starts a bulk status change; progress arrives as jobs.progress events. The job id is also
+   * the change's id in the undo log (alerts.undoStatus). A cancelled job stops between two
+   * chunks: what was done stays done, and the last event says how much.
+   */
   startBulkStatus(target: BulkTarget, status: AlertStatus, note: string | null, actor: string): { job_id: string; total: number } {
     const job_id = crypto.randomUUID();
     const ids: number[] =
@@ -211,7 +269,7 @@ export class ConsoleService {
     const total = ids.length;
     const state = { cancelled: false };
     this.jobs.set(job_id, state);
-    const emit = (done: number, s: 'running' | 'done' | 'failed', message: string | null) =>
+    const emit = (done: number, s: JobProgress['state'], message: string | null) =>
       this.bus.emit('jobs.progress', { job_id, kind: 'alerts.status', done, total, state: s, message });
     this.audit.append({
       actor,
@@ -220,19 +278,28 @@ export class ConsoleService {
       target_id: null,
       details: { job_id, status, note, total, target: 'ids' in target ? { ids: total } : { filter: target.filter } },
     });
+    this.triage.pruneChanges();
     let done = 0;
+    let changed = 0;
     const step = () => {
       try {
+        if (state.cancelled) {
+          this.jobs.delete(job_id);
+          this.audit.append({ actor, action: 'alerts.bulk_status_cancelled', target_type: 'alerts', target_id: null, details: { job_id, done, changed, total } });
+          emit(done, 'cancelled', `Stopped after ${done} of ${total}: ${changed} alert(s) set to ${status}, the rest left as they were`);
+          this.bus.emit('alerts.changed', { reason: 'bulk', ids: ids.slice(0, Math.min(done, 500)), total: done });
+          return;
+        }
         const chunk = ids.slice(done, done + BULK_CHUNK);
-        if (chunk.length > 0) this.alerts.setStatusMany(chunk, status, actor, note, job_id);
+        if (chunk.length > 0) changed += this.alerts.setStatusMany(chunk, status, actor, note, job_id);
         done += chunk.length;
-        if (done < total && !state.cancelled) {
+        if (done < total) {
           emit(done, 'running', null);
           setImmediate(step);
           return;
         }
         this.jobs.delete(job_id);
-        emit(done, 'done', `${done} alert(s) set to ${status}`);
+        emit(done, 'done', `${changed} alert(s) set to ${status}${changed < done ? ` (${done - changed} already were)` : ''}`);
         this.bus.emit('alerts.changed', { reason: 'bulk', ids: ids.slice(0, 500), total });
       } catch (err) {
         this.jobs.delete(job_id);
@@ -244,6 +311,123 @@ export class ConsoleService {
     emit(0, 'running', null);
     setImmediate(step);
     return { job_id, total };
+  }
+
+  /** Asks a running job to stop; false when it is not running (finished, unknown). */
+  cancelJob(jobId: string): boolean {
+    const job = this.jobs.get(jobId);
+    if (!job || job.cancelled) return false;
+    job.cancelled = true;
+    return true;
+  }
+
+  // ---------- export ----------
+  /** Every alert matching a filter in the given order, page by page (the event loop breathes between pages). */
+  private async *exportPages(filter: AlertFilter, sort: AlertSort): AsyncGenerator<Alert[]> {
+    let after: AlertCursor | undefined;
+    for (;;) {
+      const page = this.listPage(filter, EXPORT_PAGE, after, sort);
+      if (page.items.length) yield page.items;
+      if (!page.next) return;
+      after = page.next;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private listPage(filter: AlertFilter, limit: number, after: AlertCursor | undefined, sort: AlertSort) {
+    try {
+      return this.alerts.list(filter, limit, after, sort);
+    } catch (err) {
+      if (err instanceof InvalidFilterError) throw new ContractError('BAD_REQUEST', err.message);
+      throw err;
+    }
+  }
+
+  /**
+   * Registers an export to be streamed to one download (headless): the job id is a one-time
+   * ticket, valid for EXPORT_TICKET_MS, handed out only over an authenticated connection.
+   */
+  prepareExport(filter: AlertFilter, format: ExportFormat, sort: AlertSort, actor: string): { job_id: string; total: number; file_name: string } {
+    for (const [id, p] of this.pendingExports) if (p.expires < this.now().getTime()) this.pendingExports.delete(id);
+    const total = this.count(filter);
+    const job_id = crypto.randomUUID();
+    const file_name = exportFileName(format, this.now());
+    this.pendingExports.set(job_id, { filter, format, sort, actor, total, file_name, expires: this.now().getTime() + EXPORT_TICKET_MS });
+    return { job_id, total, file_name };
+  }
+
+  /** Takes a prepared export (once): what the download needs to run it, or null. */
+  takeExport(ticket: string): PreparedExport | null {
+    const p = this.pendingExports.get(ticket);
+    if (!p) return null;
+    this.pendingExports.delete(ticket);
+    if (p.expires < this.now().getTime()) return null;
+    return {
+      file_name: p.file_name,
+      mime: EXPORT_MIME[p.format],
+      run: (out, closed) => this.runExport(ticket, p, out, closed),
+    };
+  }
+
+  /** Desktop: writes an export to a file the analyst chose (a `.part` file renamed when complete). */
+  exportToFile(filter: AlertFilter, format: ExportFormat, sort: AlertSort, file: string, actor: string): { job_id: string; total: number; file_name: string } {
+    const total = this.count(filter);
+    const job_id = crypto.randomUUID();
+    const file_name = path.basename(file);
+    const part = `${file}.part`;
+    const stream = fs.createWriteStream(part, { mode: 0o600 });
+    const out: ExportSink = {
+      write: (text) => (stream.write(text) ? Promise.resolve() : once(stream, 'drain').then(() => undefined)),
+      end: () => new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve()))),
+    };
+    const spec = { filter, format, sort, actor, total, file_name, expires: 0 };
+    void this.runExport(job_id, spec, out, () => false).then(
+      (r) => (r.complete ? fs.promises.rename(part, file) : fs.promises.rm(part, { force: true })),
+      () => fs.promises.rm(part, { force: true }),
+    );
+    return { job_id, total, file_name };
+  }
+
+  /** Runs an export as a job (progress, cancel); never throws: a failure is the job's last event. */
+  private async runExport(job_id: string, p: ExportSpec, out: ExportSink, closed: () => boolean): Promise<{ complete: boolean }> {
+    const state = { cancelled: false };
+    this.jobs.set(job_id, state);
+    const emit = (done: number, s: JobProgress['state'], message: string | null) =>
+      this.bus.emit('jobs.progress', { job_id, kind: 'alerts.export', done, total: p.total, state: s, message });
+    emit(0, 'running', null);
+    let last = 0;
+    try {
+      const r = await writeAlertsExport({
+        format: p.format,
+        pages: this.exportPages(p.filter, p.sort),
+        notes: (ids) => this.triage.notesFor(ids),
+        out,
+        cancelled: () => state.cancelled || closed(),
+        progress: (done) => {
+          last = done;
+          emit(done, 'running', null);
+        },
+      });
+      await out.end();
+      this.audit.append({
+        actor: p.actor,
+        action: 'alerts.export',
+        target_type: 'alerts',
+        target_id: null,
+        details: { job_id, format: p.format, filter: p.filter, written: r.written, complete: r.complete },
+      });
+      if (r.complete) emit(r.written, 'done', `${r.written} alert(s) exported to ${p.file_name}`);
+      else emit(r.written, 'cancelled', `Export stopped after ${r.written} of ${p.total} alert(s); the file is incomplete`);
+      return { complete: r.complete };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.error('export failed', { job_id, error: message });
+      emit(last, 'failed', message);
+      await out.end().catch(() => undefined);
+      return { complete: false };
+    } finally {
+      this.jobs.delete(job_id);
+    }
   }
 
   assign(ids: readonly number[], assignee: string | null, actor: string): number {

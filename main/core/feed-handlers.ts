@@ -1,4 +1,4 @@
-import type { Alert } from '../contract/alerts.js';
+import type { SetStatusResult } from '../contract/alerts.js';
 import type { FeedChannelName, FeedRequest, FeedResponse } from '../contract/feed.js';
 import type { FeedService } from '../feed/service.js';
 import type { SetStatusAction } from '../feed/dialects/context.js';
@@ -35,6 +35,6 @@ export function createFeedSetStatus(handlers: Handlers | (() => Handlers), logge
   return async (req, actor) => {
     const h = typeof handlers === 'function' ? handlers() : handlers;
     const out = await dispatch(h, 'alerts.setStatus', req, { actor, transport: 'ws' }, logger);
-    return out.ok ? { ok: true, alert: out.result as Alert } : { ok: false, error: { code: out.error.code, message: out.error.message } };
+    return out.ok ? { ok: true, alert: (out.result as SetStatusResult).alert } : { ok: false, error: { code: out.error.code, message: out.error.message } };
   };
 }

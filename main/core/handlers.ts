@@ -11,13 +11,14 @@ import type { Services } from './services.js';
 import type { SourcesService } from './sources.js';
 import type { FeedService } from '../feed/service.js';
 import { createFeedHandlers } from './feed-handlers.js';
+import { checkCloseNote, createTriageHandlers } from './triage-handlers.js';
 import { createConnectorHandlers } from './connector-handlers.js';
 import type { ConnectorsService } from './connectors.js';
 import { createCasesHandlers } from '../cases/handlers.js';
 import { createReportsHandlers } from '../reports/handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
-import { SuppressionMatch } from '../pipeline/suppressions.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
+import { priorityRule } from '../pipeline/score/index.js';
 import type { SourcePathPolicy } from './source-policy.js';
 
 /** Settings key → GeoResolver.open option. */
@@ -33,12 +34,20 @@ export interface CallContext {
 
 /**
  * The CLI runs as the user on purpose and may follow any file; a UI transport (desktop window,
- * headless browser) only what its policy allows, and nothing when it brought none.
+ * headless browser) only an existing file its policy allows, and nothing when it brought none.
  */
 function checkSourcePath(file: string, ctx: CallContext): void {
   if (ctx.transport === 'cli' || ctx.transport === 'test') return;
   if (!ctx.sourcePaths) throw new ContractError('FORBIDDEN', 'sources cannot be added over this connection');
   ctx.sourcePaths.check(file);
+  // from a screen, a mistyped path must not become a source that waits forever (the CLI's tail may wait)
+  try {
+    fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') throw new ContractError('BAD_REQUEST', `${file}: permission denied`);
+    if (code === 'ENOENT' && fs.existsSync(path.dirname(file))) throw new ContractError('BAD_REQUEST', `${file} does not exist`);
+  }
 }
 
 export type Handler<C extends ChannelName> = (req: Request<C>, ctx: CallContext) => Response<C> | Promise<Response<C>>;
@@ -147,38 +156,21 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
       }
     },
 
+    ...createTriageHandlers(s),
+
     'alerts.get': (req) => {
       const detail = s.alerts.detail(req.id);
       if (!detail) throw new ContractError('NOT_FOUND', `alert ${req.id} does not exist`);
-      return { ...detail, techniques: c.techniques(detail.alert.technique_ids) };
-    },
-
-    'alerts.setStatus': (req, ctx) => {
-      const closing = req.status === 'RESOLVED' || req.status === 'FALSE_POSITIVE';
-      const note = req.note && req.note.length > 0 ? req.note : null;
-      if (closing && !note && s.settings.get().requireNoteOnClose) {
-        throw new ContractError('BAD_REQUEST', `a note is required to set an alert to ${req.status}`);
-      }
-      const changed = s.alerts.setStatus(req.id, req.status, ctx.actor, note);
-      if (!changed) throw new ContractError('NOT_FOUND', `alert ${req.id} does not exist`);
-      s.bus.emit('alerts.changed', { reason: 'status', ids: [req.id], total: 1 });
-      return changed.alert;
+      const a = detail.alert;
+      const rule = priorityRule({ severity: a.severity, risk: a.risk_score, threat_type: detail.threat_type, technique_ids: a.technique_ids });
+      // an alert raised before the current rules keeps the priority it got then, and says so
+      const reason = rule.priority === a.priority ? rule.name : `set by earlier rules (today's would give ${rule.priority}: ${rule.name})`;
+      return { ...detail, techniques: c.techniques(a.technique_ids), priority_reason: reason };
     },
 
     'pipeline.status': () => s.pipelineRepo.status(),
 
     'quarantine.list': (req) => s.pipelineRepo.listQuarantine(req.limit, req.before_id, req.source_id),
-
-    'suppressions.list': () => s.pipelineRepo.listSuppressions(),
-
-    'suppressions.create': (req, ctx) => {
-      const match = SuppressionMatch.safeParse(req.match);
-      if (!match.success) throw new ContractError('BAD_REQUEST', 'invalid suppression', match.error.issues.map((i) => i.message));
-      const expires = req.expires_in_hours ? new Date(s.now().getTime() + req.expires_in_hours * 3_600_000).toISOString() : null;
-      const created = s.pipelineRepo.createSuppression(match.data, req.reason, ctx.actor, expires);
-      s.audit.append({ actor: ctx.actor, action: 'suppression.create', target_type: 'suppression', target_id: String(created.id), details: { match: match.data, reason: req.reason, expires_at: expires } });
-      return created;
-    },
 
     'dashboard.summary': (req) => c.summary(req.from, req.to),
     'dashboard.trend': (req) => c.trend(req.from, req.to, req.buckets),
@@ -187,11 +179,8 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
     'attack.matrix': () => c.matrix(),
     'alerts.count': (req) => ({ total: c.count(req.filter) }),
     'alerts.bulkSetStatus': (req, ctx) => {
-      const closing = req.status === 'RESOLVED' || req.status === 'FALSE_POSITIVE';
       const note = req.note && req.note.length > 0 ? req.note : null;
-      if (closing && !note && s.settings.get().requireNoteOnClose) {
-        throw new ContractError('BAD_REQUEST', `a note is required to set alerts to ${req.status}`);
-      }
+      checkCloseNote(s, req.status, note, 'alerts');
       return c.startBulkStatus(req.target, req.status, note, ctx.actor);
     },
     'alerts.assign': (req, ctx) => {
@@ -223,11 +212,5 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
     ...createConnectorHandlers(connectors),
     ...createCasesHandlers(s.cases),
     ...createReportsHandlers(s.reports),
-
-    'suppressions.remove': (req, ctx) => {
-      const removed = s.pipelineRepo.removeSuppression(req.id);
-      if (removed) s.audit.append({ actor: ctx.actor, action: 'suppression.remove', target_type: 'suppression', target_id: String(req.id) });
-      return { removed };
-    },
   };
 }

@@ -53,8 +53,13 @@ export class AlertNotices {
       this.more = 0;
       return;
     }
-    // P1 first, then the newest
-    const items = [...this.pending].sort((a, b) => a.priority.localeCompare(b.priority) || b.id - a.id);
+    // as the alerts are now (a group may have been raised since it was collected), P1 first, then the newest
+    const items = this.pending
+      .map((n) => {
+        const a = this.s.alerts.get(n.id);
+        return a ? { id: a.id, title: a.title, priority: a.priority, severity: a.severity, src_ip: a.src_ip } : n;
+      })
+      .sort((a, b) => a.priority.localeCompare(b.priority) || b.id - a.id);
     this.s.bus.emit('alerts.notice', { items, more: this.more });
     this.lastAt = Date.now();
     this.pending = [];

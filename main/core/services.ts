@@ -4,6 +4,8 @@ import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../sto
 import { AuditRepo } from '../store/audit-repo.js';
 import { AlertsRepo } from '../store/alerts-repo.js';
 import { PipelineRepo } from '../store/pipeline-repo.js';
+import { SuppressionsRepo } from '../store/suppressions-repo.js';
+import { TriageRepo } from '../store/triage-repo.js';
 import { AttackTable, attackTablePath } from '../pipeline/detect/attack.js';
 import { ConsoleService } from './console.js';
 import { CasesRepo } from '../store/cases-repo.js';
@@ -45,6 +47,8 @@ export interface Services {
   readonly alerts: AlertsRepo;
   readonly settings: SettingsService;
   readonly pipelineRepo: PipelineRepo;
+  readonly suppressions: SuppressionsRepo;
+  readonly triage: TriageRepo;
   readonly console: ConsoleService;
   readonly cases: CasesService;
   readonly casesRepo: CasesRepo;
@@ -81,13 +85,15 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   const alerts = new AlertsRepo(db, audit, now);
   const settings = new SettingsService(config.settingsBackend, db, audit, bus, now);
   const pipelineRepo = new PipelineRepo(db, now);
+  const suppressions = new SuppressionsRepo(db, now);
+  const triage = new TriageRepo(db, audit, now);
   let attack: AttackTable | null = null;
   try {
     attack = AttackTable.load(attackTablePath(config.resourcesDir));
   } catch (err) {
     logger.warn('ATT&CK table unavailable', { error: err instanceof Error ? err.message : String(err) });
   }
-  const consoleService = new ConsoleService(db, alerts, audit, pipelineRepo, attack, bus, logger, now);
+  const consoleService = new ConsoleService(db, alerts, audit, pipelineRepo, attack, bus, logger, now, triage);
   const casesRepo = new CasesRepo(db, audit, now);
   const cases = new CasesService(casesRepo, alerts, audit, attack, bus, logger);
   const reportsService = new ReportsService({
@@ -118,6 +124,8 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     alerts,
     settings,
     pipelineRepo,
+    suppressions,
+    triage,
     console: consoleService,
     cases,
     casesRepo,

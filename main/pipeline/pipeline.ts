@@ -4,6 +4,7 @@ import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
 import { NO_OPTIONS, formatSpec, type JsonObject, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
+import { classifyIp, isExternalClass } from './enrich/index.js';
 import { PipelineMetrics } from './metrics.js';
 import {
   QUARANTINE_RAW_MAX,
@@ -32,6 +33,17 @@ export interface ProcessOptions {
 }
 
 /** A stored record id was handed out again inside a batch's transaction: the batch is rolled back. */
+
+/**
+ * Who a new alert is about: the agent (host alerts), else the destination (inbound traffic, and
+ * traffic between internal hosts), but the internal source when an internal host talks out to the
+ * internet (an outbound alert is about the workstation, not the web server it reached).
+ */
+export function hostOf(e: { agent: { id: string | null; name: string | null } | null; src_ip: string | null; dst_ip: string | null }): string | null {
+  if (!e.agent && e.src_ip && e.dst_ip && isExternalClass(classifyIp(e.dst_ip)) && !isExternalClass(classifyIp(e.src_ip))) return e.src_ip;
+  return alertHost(e);
+}
+
 export class DuplicateRecordError extends Error {
   constructor(readonly sourceId: string, readonly recordId: string) {
     super(`record ${recordId} of ${sourceId} was stored already; the batch was rolled back`);
@@ -62,7 +74,8 @@ export interface PipelineStages {
   score(events: DetectedEvent[]): ScoredEvent[];
   /** Scores one event again under another severity (for correlation alerts). */
   rescore(event: DetectedEvent, severity: Severity): Score;
-  priority(severity: Severity, risk: number): Priority;
+  /** P1..P4 (score/index.ts PRIORITY_RULES): severity, risk, and what the alert is (threat type, techniques). */
+  priority(severity: Severity, risk: number, signals: { threat_type: string; technique_ids: readonly string[] }): Priority;
 }
 
 export interface PipelineConfig {
@@ -448,7 +461,7 @@ export class Pipeline {
           first_seen: t.first_seen,
           last_seen: t.last_seen,
           severity: t.severity,
-          priority: this.stages.priority(t.severity, t.risk),
+          priority: this.stages.priority(t.severity, t.risk, { threat_type: best.threat_type, technique_ids: [...t.techniques] }),
           risk_score: t.risk,
           technique_ids: JSON.stringify([...t.techniques].sort()),
           threat_type: best.threat_type,
@@ -590,7 +603,7 @@ export class Pipeline {
     const info = this.stmts.insertAlert.run(
       e.source,
       severity,
-      this.stages.priority(severity, score.risk),
+      this.stages.priority(severity, score.risk, e.detection),
       title,
       ruleId,
       e.src_ip,
@@ -613,7 +626,7 @@ export class Pipeline {
       e.agent?.id ?? null,
       e.agent?.name ?? null,
       e.user,
-      alertHost(e),
+      hostOf(e),
       e.sensor,
     );
     const id = Number(info.lastInsertRowid);

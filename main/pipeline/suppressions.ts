@@ -11,7 +11,7 @@ export const SuppressionMatch = SuppressionMatchShape.refine((m) => Object.keys(
 );
 export type SuppressionMatch = z.infer<typeof SuppressionMatch>;
 
-interface CompiledRule {
+export interface CompiledRule {
   id: number;
   expiresAt: string | null;
   source?: string;
@@ -20,6 +20,16 @@ interface CompiledRule {
   dst?: KeyRange;
   dstPort?: number;
   title?: string;
+}
+
+/** What a rule is compared with: an event, or an alert ("which suppression hid this?"). */
+export interface SuppressibleFields {
+  source: string;
+  rule_id: string | null;
+  src_ip: string | null;
+  dst_ip: string | null;
+  dst_port: number | null;
+  title: string;
 }
 
 interface RuleRow {
@@ -31,6 +41,34 @@ interface RuleRow {
 function inRange(ip: string | null, range: KeyRange): boolean {
   const k = ipKey(ip);
   return k !== null && k >= range.lo && k <= range.hi;
+}
+
+/** A stored rule's match, compiled for fast comparison; null when it no longer parses. */
+export function compileSuppression(id: number, expiresAt: string | null, match: unknown): CompiledRule | null {
+  const parsed = SuppressionMatch.safeParse(match);
+  if (!parsed.success) return null;
+  const m = parsed.data;
+  return {
+    id,
+    expiresAt,
+    ...(m.source ? { source: m.source } : {}),
+    ...(m.rule_id ? { ruleId: m.rule_id } : {}),
+    ...(m.src_ip ? { src: ipKeyRange(m.src_ip)! } : {}),
+    ...(m.dst_ip ? { dst: ipKeyRange(m.dst_ip)! } : {}),
+    ...(m.dst_port !== undefined ? { dstPort: m.dst_port } : {}),
+    ...(m.title_contains ? { title: m.title_contains.toLowerCase() } : {}),
+  };
+}
+
+/** Whether every field a rule names matches (expiry is the caller's business). */
+export function suppressionMatches(r: CompiledRule, e: SuppressibleFields): boolean {
+  if (r.source !== undefined && r.source !== e.source) return false;
+  if (r.ruleId !== undefined && r.ruleId !== e.rule_id) return false;
+  if (r.dstPort !== undefined && r.dstPort !== e.dst_port) return false;
+  if (r.src !== undefined && !inRange(e.src_ip, r.src)) return false;
+  if (r.dst !== undefined && !inRange(e.dst_ip, r.dst)) return false;
+  if (r.title !== undefined && !e.title.toLowerCase().includes(r.title)) return false;
+  return true;
 }
 
 /**
@@ -65,19 +103,8 @@ export class Suppressions {
     this.loadedAt = t;
     this.rules = [];
     for (const row of this.selectActive.all(new Date(t).toISOString())) {
-      const parsed = SuppressionMatch.safeParse(JSON.parse(row.match));
-      if (!parsed.success) continue;
-      const m = parsed.data;
-      this.rules.push({
-        id: row.id,
-        expiresAt: row.expires_at,
-        ...(m.source ? { source: m.source } : {}),
-        ...(m.rule_id ? { ruleId: m.rule_id } : {}),
-        ...(m.src_ip ? { src: ipKeyRange(m.src_ip)! } : {}),
-        ...(m.dst_ip ? { dst: ipKeyRange(m.dst_ip)! } : {}),
-        ...(m.dst_port !== undefined ? { dstPort: m.dst_port } : {}),
-        ...(m.title_contains ? { title: m.title_contains.toLowerCase() } : {}),
-      });
+      const rule = compileSuppression(row.id, row.expires_at, JSON.parse(row.match));
+      if (rule) this.rules.push(rule);
     }
   }
 
@@ -90,13 +117,7 @@ export class Suppressions {
     if (this.rules.length === 0) return null;
     for (const r of this.rules) {
       if (r.expiresAt !== null && e.ts >= r.expiresAt && this.now().toISOString() >= r.expiresAt) continue;
-      if (r.source !== undefined && r.source !== e.source) continue;
-      if (r.ruleId !== undefined && r.ruleId !== e.rule_id) continue;
-      if (r.dstPort !== undefined && r.dstPort !== e.dst_port) continue;
-      if (r.src !== undefined && !inRange(e.src_ip, r.src)) continue;
-      if (r.dst !== undefined && !inRange(e.dst_ip, r.dst)) continue;
-      if (r.title !== undefined && !e.title.toLowerCase().includes(r.title)) continue;
-      return r.id;
+      if (suppressionMatches(r, e)) return r.id;
     }
     return null;
   }

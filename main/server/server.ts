@@ -13,6 +13,7 @@ import {
 } from '../contract/index.js';
 import { dispatch } from '../core/dispatch.js';
 import type { CallContext, Handlers } from '../core/handlers.js';
+import type { PreparedExport } from '../core/console.js';
 import type { SourcePathPolicy } from '../core/source-policy.js';
 import type { EventBus } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
@@ -44,6 +45,8 @@ export interface HeadlessServerOptions {
   logger: Logger;
   /** Name recorded in the audit log for actions taken through this server. */
   actor: () => string;
+  /** Prepared exports (alerts.export): GET /api/exports/<ticket> streams one, once. */
+  exports?: { take(ticket: string): PreparedExport | null };
 }
 
 export interface HeadlessServer {
@@ -80,6 +83,40 @@ export const WRONG_TOKEN_LIMIT: FailureLimiterOptions = { burst: 10, refillPerSe
 const MAX_FRAME_BYTES = 1024 * 1024;
 /** Calls a single page may have in flight before it is told to slow down. */
 const MAX_IN_FLIGHT = 64;
+
+/** A one-time export ticket (a random UUID handed out by alerts.export over the token's socket). */
+const EXPORT_PATH = /^\/api\/exports\/([0-9a-f-]{36})$/;
+
+/** Streams a prepared export into a response, with backpressure; stops when the reader goes away. */
+function streamExport(res: http.ServerResponse, prepared: PreparedExport, headers: Record<string, string>): void {
+  res.writeHead(200, {
+    ...headers,
+    'Content-Type': prepared.mime,
+    'Content-Disposition': `attachment; filename="${prepared.file_name}"`,
+    'Cache-Control': 'no-store',
+  });
+  let closed = false;
+  res.once('close', () => (closed = true));
+  const out = {
+    write: (text: string) =>
+      closed || res.write(text)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => {
+              res.off('drain', done);
+              res.off('close', done);
+              resolve();
+            };
+            res.once('drain', done);
+            res.once('close', done);
+          }),
+    end: () => new Promise<void>((resolve) => (closed ? resolve() : res.end(resolve))),
+  };
+  void prepared.run(out, () => closed).then(({ complete }) => {
+    // an export that stopped half-way must not look complete: break the transfer
+    if (!complete && !closed) res.destroy();
+  });
+}
 
 function send(ws: WebSocket, frame: ServerFrame): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -124,6 +161,21 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const exportTicket = EXPORT_PATH.exec(url.pathname)?.[1];
+    if (exportTicket !== undefined && req.method === 'GET') {
+      // the ticket is the credential: only an authenticated connection got it, and it works once
+      const address = req.socket.remoteAddress ?? 'unknown';
+      const wait = limiter.retryAfter(address);
+      const prepared = wait > 0 ? null : (opts.exports?.take(exportTicket) ?? null);
+      if (!prepared) {
+        if (wait <= 0) limiter.fail(address);
+        res.writeHead(wait > 0 ? 429 : 404, { ...headers, 'Content-Type': 'application/json', ...(wait > 0 ? { 'Retry-After': String(wait) } : {}) });
+        res.end(JSON.stringify({ code: 'NOT_FOUND', message: 'this export link was used already or has expired; export again' }));
+        return;
+      }
+      streamExport(res, prepared, headers);
       return;
     }
     if (url.pathname.startsWith('/api/')) {

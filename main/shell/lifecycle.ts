@@ -8,6 +8,7 @@ import { APP_DIR_NAME } from '../core/paths.js';
 import { openVault } from '../secrets/vault.js';
 import { registerIpc } from './ipc.js';
 import { createSourcePick, WindowGrants } from './source-pick.js';
+import { createExportSave } from './export-save.js';
 import { createReportReveal, electronPdfEngine } from './print-pdf.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
@@ -143,7 +144,12 @@ export function start(): void {
     const grants = new WindowGrants();
     disposeIpc = registerIpc({
       services,
-      handlers: { ...vigil.handlers, 'sources.pick': createSourcePick(targetContents, grants), 'reports.reveal': createReportReveal(() => services) },
+      handlers: {
+        ...vigil.handlers,
+        'sources.pick': createSourcePick(targetContents, grants),
+        'alerts.export': createExportSave(targetContents, services),
+        'reports.reveal': createReportReveal(() => services),
+      },
       logger,
       target: targetContents,
       sourcePaths: (wc) => grants.for(wc),

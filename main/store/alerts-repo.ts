@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import {
   SEVERITIES,
@@ -14,6 +15,7 @@ import {
   type StatusChange,
 } from '../contract/index.js';
 import type { AuditRepo } from './audit-repo.js';
+import { alertTimeline } from './history.js';
 import { parseObject, parseStringArray } from './json.js';
 import { ipKey, ipKeyRange } from './ipkey.js';
 
@@ -177,6 +179,10 @@ export function alertWhere(filter: AlertFilter): SqlWhere {
     params.push(filter.host, filter.host, filter.host);
     if (key) params.push(key, key);
   }
+  if (filter.rule_id) {
+    clauses.push('rule_id = ?');
+    params.push(filter.rule_id);
+  }
   if (filter.text) {
     const match = ftsQuery(filter.text);
     if (match) {
@@ -192,6 +198,7 @@ export class AlertsRepo {
   private readonly insertStmt: Statement;
   private readonly setStatusStmt: Statement;
   private readonly countStmt: Statement<[], { n: number }>;
+  private readonly changeStmt: Statement<[string, number, AlertStatus, AlertStatus, string, string]>;
   private readonly ftsStmt: Statement;
   private readonly outboxStmt: Statement;
   private readonly detailStmt: Statement<[number], { threat_type: string; confidence: number; detection: string; score_terms: string; enrichment: string }>;
@@ -232,6 +239,9 @@ export class AlertsRepo {
        WHERE id = @id`,
     );
     this.countStmt = db.prepare('SELECT count(*) AS n FROM alerts');
+    this.changeStmt = db.prepare(
+      'INSERT OR REPLACE INTO status_changes (change_id, alert_id, from_status, to_status, ts, actor) VALUES (?, ?, ?, ?, ?, ?)',
+    );
   }
 
   count(): number {
@@ -298,9 +308,10 @@ export class AlertsRepo {
 
   /**
    * Changes an alert's status and records who, when, from, to and the note in the audit log,
-   * in one transaction. Returns null when the alert does not exist.
+   * in one transaction, with the change in the undo log (status_changes) under `changeId`.
+   * Returns null when the alert does not exist.
    */
-  setStatus(id: number, status: AlertStatus, actor: string, note: string | null): { alert: Alert; from: AlertStatus } | null {
+  setStatus(id: number, status: AlertStatus, actor: string, note: string | null, changeId: string = crypto.randomUUID()): { alert: Alert; from: AlertStatus; change_id: string } | null {
     return this.db.transaction(() => {
       const before = this.getStmt.get(id);
       if (!before) return null;
@@ -313,15 +324,17 @@ export class AlertsRepo {
         action: 'alert.status',
         target_type: 'alert',
         target_id: String(id),
-        details: { from: before.status, to: status, note },
+        details: { from: before.status, to: status, note, change_id: changeId },
       });
-      return { alert: rowToAlert({ ...before, status }), from: before.status };
+      if (before.status !== status) this.changeStmt.run(changeId, id, before.status, status, ts, actor);
+      return { alert: rowToAlert({ ...before, status }), from: before.status, change_id: changeId };
     }).immediate();
   }
 
   /**
    * Sets many alerts to one status in ONE transaction, with a history entry for each alert that
-   * changed (tagged with the bulk job's id). Returns how many changed.
+   * changed (tagged with the bulk job's id, which is also the change's id in the undo log).
+   * Returns how many changed.
    */
   setStatusMany(ids: readonly number[], status: AlertStatus, actor: string, note: string | null, jobId: string): number {
     const getStatus = this.db.prepare<[number], { status: AlertStatus }>('SELECT status FROM alerts WHERE id = ?');
@@ -334,6 +347,7 @@ export class AlertsRepo {
         this.setStatusStmt.run({ status, ts, id });
         this.outboxStmt.run(id, 'status', ts);
         this.audit.append({ ts, actor, action: 'alert.status', target_type: 'alert', target_id: String(id), details: { from: before.status, to: status, note, job_id: jobId } });
+        this.changeStmt.run(jobId, id, before.status, status, ts, actor);
         changed++;
       }
       return changed;
@@ -357,7 +371,7 @@ export class AlertsRepo {
   }
 
   /** Everything the alert detail screen and `vigil alerts show` need. */
-  detail(id: number, maxEvents = 200): Omit<AlertDetail, 'techniques'> | null {
+  detail(id: number, maxEvents = 200): Omit<AlertDetail, 'techniques' | 'priority_reason'> | null {
     const alert = this.get(id);
     const extra = this.detailStmt.get(id);
     if (!alert || !extra) return null;
@@ -371,7 +385,7 @@ export class AlertsRepo {
     })();
     return {
       alert,
-      history: this.history(id),
+      history: alertTimeline(this.audit, id),
       threat_type: extra.threat_type,
       confidence: extra.confidence,
       score_terms: terms,

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { PipelineMetrics, PipelineStatus, QuarantineItem, SourceLease, SourceStatus, Suppression } from '../contract/index.js';
+import type { PipelineMetrics, PipelineStatus, QuarantineItem, SourceLease, SourceStatus } from '../contract/index.js';
 import { parseObject } from './json.js';
 
 interface SourceRow {
@@ -36,18 +36,6 @@ export interface ImportMemory {
   identity: Record<string, unknown>;
   cursor: Record<string, unknown>;
   updated_at: string;
-}
-
-interface SuppressionRow {
-  id: number;
-  created_at: string;
-  created_by: string;
-  expires_at: string | null;
-  reason: string;
-  match: string;
-  hits: number;
-  last_hit_at: string | null;
-  enabled: number;
 }
 
 export interface OutboxEntry {
@@ -110,14 +98,10 @@ function toLease(r: LeaseRow): SourceLease {
 /** What a lease holder says about its reader (published for other processes, e.g. vigil status). */
 export type LeaseState = Pick<SourceLease, 'state' | 'note' | 'last_error' | 'retry_at'>;
 
-function toSuppression(r: SuppressionRow): Suppression {
-  return { ...r, match: parseObject(r.match) as Suppression['match'], enabled: r.enabled === 1 };
-}
-
 /** Raw events of an alert that is in a case are evidence: retention leaves them alone. */
 const NOT_HELD = 'NOT EXISTS (SELECT 1 FROM case_alerts c WHERE c.alert_id = events.alert_id)';
 
-/** Sources and cursors, quarantine, suppressions, retention, runtime figures and the alert outbox. */
+/** Sources and cursors, quarantine, retention, runtime figures and the alert outbox. */
 export class PipelineRepo {
   private readonly getSourceStmt: Statement<[string], SourceRow>;
   private readonly assumeTzStmt: Statement<[string], { assume_tz: string | null }>;
@@ -322,21 +306,6 @@ export class PipelineRepo {
   quarantineTotal(sourceId?: string): number {
     const totalWhere = sourceId !== undefined ? 'WHERE source_id = ?' : '';
     return (this.db.prepare(`SELECT count(*) AS n FROM quarantine ${totalWhere}`).get(...(sourceId !== undefined ? [sourceId] : [])) as { n: number }).n;
-  }
-
-  listSuppressions(): Suppression[] {
-    return (this.db.prepare('SELECT * FROM suppressions ORDER BY id DESC').all() as SuppressionRow[]).map(toSuppression);
-  }
-
-  createSuppression(match: Record<string, unknown>, reason: string, actor: string, expiresAt: string | null): Suppression {
-    const info = this.db
-      .prepare('INSERT INTO suppressions (created_at, created_by, expires_at, reason, match) VALUES (?, ?, ?, ?, ?)')
-      .run(this.now().toISOString(), actor, expiresAt, reason, JSON.stringify(match));
-    return toSuppression(this.db.prepare('SELECT * FROM suppressions WHERE id = ?').get(Number(info.lastInsertRowid)) as SuppressionRow);
-  }
-
-  removeSuppression(id: number): boolean {
-    return this.db.prepare('DELETE FROM suppressions WHERE id = ?').run(id).changes > 0;
   }
 
   /** Publishes this process's figures for `vigil status` and other processes. */

@@ -10,6 +10,7 @@ import { ToolsScreen } from '../features/tools/ToolsScreen.js';
 import { AgentsScreen } from '../features/agents/AgentsScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
 import { SourcesScreen } from '../features/sources/SourcesScreen.js';
+import { SuppressionsScreen } from '../features/suppressions/SuppressionsScreen.js';
 import { useAlerts } from '../stores/alerts.js';
 import { useConnection } from '../stores/connection.js';
 import { useDashboard } from '../stores/dashboard.js';
@@ -62,6 +63,8 @@ function Screen({ route }: { route: Route }) {
       return <SourcesScreen />;
     case 'cases':
       return <CasesScreen caseId={route.caseId} tab={route.tab} />;
+    case 'suppressions':
+      return <SuppressionsScreen highlightId={route.id} />;
     case 'feed':
       return <FeedScreen />;
     case 'tools':
@@ -73,8 +76,8 @@ function Screen({ route }: { route: Route }) {
     case 'about':
       return <AboutScreen />;
     case 'alerts':
-      // route.filter: filters from a link (dashboard click-through), applied by the Alerts screen.
-      return <AlertsScreen alertId={route.alertId} initialFilter={route.filter} />;
+      // the view (filters, sort) lives in the hash: the Alerts screen applies it and writes it back
+      return <AlertsScreen alertId={route.alertId} query={route.query} />;
   }
 }
 

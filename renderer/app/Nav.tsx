@@ -1,5 +1,6 @@
-import { BriefcaseBusiness, Info, LayoutDashboard, Network, Radio, Server, Settings, Siren, Wrench } from 'lucide-react';
+import { BriefcaseBusiness, EyeOff, Info, LayoutDashboard, Network, Radio, Server, Settings, Siren, Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
+import { useAlerts, viewQuery } from '../stores/alerts.js';
 import type { Route } from './router.js';
 
 interface NavItem {
@@ -14,6 +15,7 @@ const ITEMS: NavItem[] = [
   { name: 'dashboard', href: '#/dashboard', label: 'Dashboard', icon: <LayoutDashboard size={16} aria-hidden="true" /> },
   { name: 'alerts', href: '#/alerts', label: 'Alerts', icon: <Siren size={16} aria-hidden="true" /> },
   { name: 'cases', href: '#/cases', label: 'Cases', icon: <BriefcaseBusiness size={16} aria-hidden="true" /> },
+  { name: 'suppressions', href: '#/suppressions', label: 'Suppressions', icon: <EyeOff size={16} aria-hidden="true" /> },
   { name: 'sources', href: '#/sources', label: 'Sources', icon: <Radio size={16} aria-hidden="true" /> },
   { name: 'feed', href: '#/feed', label: 'Feed', icon: <Network size={16} aria-hidden="true" /> },
   { name: 'tools', href: '#/tools', label: 'Tools', icon: <Wrench size={16} aria-hidden="true" /> },
@@ -23,12 +25,14 @@ const ITEMS: NavItem[] = [
 ];
 
 export function Nav({ route }: { route: Route }) {
+  // the Alerts link goes back to the view the analyst left (filters, sort)
+  const alertsView = useAlerts((s) => viewQuery({ filter: s.filter, sort: s.sort }));
   return (
     <nav aria-label="Main" className="app-nav">
       <ul>
         {ITEMS.map((item) => (
           <li key={item.name}>
-            <a className="nav-link" href={item.href} aria-current={route.name === item.name ? 'page' : undefined}>
+            <a className="nav-link" href={item.name === 'alerts' && alertsView ? `#/alerts?${alertsView}` : item.href} aria-current={route.name === item.name ? 'page' : undefined}>
               {item.icon}
               <span>{item.label}</span>
             </a>

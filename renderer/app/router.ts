@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { AlertFilter, AlertStatus, Priority, Severity } from '../../main/contract/alerts.js';
+import { SORT_FIELDS, type AlertFilter, type AlertSort, type AlertStatus, type Priority, type Severity } from '../../main/contract/alerts.js';
 import { SEVERITY_ORDER, STATUS_ORDER } from '../lib/domain.js';
 
 const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Priority[];
@@ -15,6 +15,7 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *   #/cases                     the case list (#/cases?status=open,in_progress&q=ssh)
  *   #/cases/12                  case 12 (#/cases/12/alerts, /observables, /timeline, /notes, /evidence: a tab)
  *   #/sources                   followed files, quarantine, simulator
+ *   #/suppressions[?id=N]       suppression rules (one highlighted)
  *   #/feed                      the LAN alert feed: status, tokens, connected clients, settings
  *   #/tools                     connectors to the team's tools: add, test, trust, health
  *   #/agents?connector=prod&agent=001&status=active&q=web&action=ar&srcip=203.0.113.7&alert=12
@@ -24,21 +25,26 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *
  * Alerts query parameters are the contract's AlertFilter fields, URL-encoded:
  *   lists (comma-separated): severity, status, priority, source
- *   single values:           src_ip, dst_ip, host, text, technique, assignee, min_severity, from, to
- * Unknown parameters and invalid values are dropped, never an error. `route.filter` is null when
- * the hash has no (valid) filter parameters; the Alerts screen then keeps whatever filter it had.
- * Build links with `alertsHref(filter)`.
+ *   single values:           src_ip, dst_ip, host, rule_id, text, technique, assignee, min_severity, from, to
+ * and the view around them: range (15m, 1h, 24h, 7d: relative to now), sort (field or field:asc).
+ * The Alerts screen keeps its whole view (filters, sort, open alert) in the hash, so a view can be
+ * bookmarked or pasted, and back / forward step through it; `#/alerts` alone is the default view.
+ * Unknown parameters and invalid values are dropped, never an error. Build links with
+ * `alertsHref(filter)`.
  */
 export type Route =
   | { name: 'dashboard' }
   | {
       name: 'alerts';
       alertId: number | null;
-      /** Filters requested by the link that opened the screen (dashboard click-through), or null. */
+      /** The filters in the hash, or null when it names none. */
       filter: Partial<AlertFilter> | null;
+      /** The hash's query string (after '?'), as written. */
+      query: string;
     }
   | { name: 'cases'; caseId: number | null; tab: CaseTab }
   | { name: 'sources' }
+  | { name: 'suppressions'; id: number | null }
   | { name: 'feed' }
   | { name: 'tools' }
   | { name: 'agents'; query: string }
@@ -60,7 +66,7 @@ export const DEFAULT_HASH = '#/dashboard';
 const DEFAULT_ROUTE: Route = { name: 'dashboard' };
 
 const LIST_PARAMS = ['severity', 'status', 'priority', 'source'] as const;
-const TEXT_PARAMS = ['src_ip', 'dst_ip', 'host', 'text', 'technique', 'assignee', 'country', 'min_severity', 'from', 'to'] as const;
+const TEXT_PARAMS = ['src_ip', 'dst_ip', 'host', 'rule_id', 'text', 'technique', 'assignee', 'country', 'min_severity', 'from', 'to'] as const;
 
 const SEVERITIES: ReadonlySet<string> = new Set(SEVERITY_ORDER);
 const STATUSES: ReadonlySet<string> = new Set(STATUS_ORDER);
@@ -104,14 +110,30 @@ export function parseAlertsQuery(query: string): Partial<AlertFilter> | null {
     } else if (key === 'technique') {
       if (/^T\d{4}(\.\d{3})?$/i.test(raw)) out.technique = raw.toUpperCase();
     } else {
-      out[key] = raw.slice(0, key === 'text' ? 200 : 64);
+      out[key] = raw.slice(0, key === 'text' || key === 'rule_id' ? 200 : 64);
     }
   }
   return Object.keys(out).length > 0 ? out : null;
 }
 
+/** The relative time ranges a view can name (range=24h). */
+export const VIEW_RANGES = ['15m', '1h', '24h', '7d'] as const;
+export type ViewRange = (typeof VIEW_RANGES)[number];
+
+const SORTABLE: ReadonlySet<string> = new Set(SORT_FIELDS);
+
+/** The view parameters beside the filter: a relative range and the sort, or null when absent or invalid. */
+export function parseViewParams(query: string): { range: ViewRange | null; sort: AlertSort | null } {
+  const params = new URLSearchParams(query);
+  const r = params.get('range');
+  const range = r && (VIEW_RANGES as readonly string[]).includes(r) ? (r as ViewRange) : null;
+  const [field, dir] = (params.get('sort') ?? '').split(':');
+  const sort = field && SORTABLE.has(field) && (dir === undefined || dir === 'asc' || dir === 'desc') ? { field: field as AlertSort['field'], dir: dir ?? 'desc' } : null;
+  return { range, sort: sort as AlertSort | null };
+}
+
 /** The query string (without '?') for a filter; empty fields are left out. */
-export function alertsQuery(filter: Partial<AlertFilter>): string {
+export function alertsQuery(filter: Partial<AlertFilter>, view: { range?: ViewRange | null; sort?: AlertSort | null } = {}): string {
   const params = new URLSearchParams();
   for (const key of LIST_PARAMS) {
     const v = filter[key];
@@ -121,6 +143,8 @@ export function alertsQuery(filter: Partial<AlertFilter>): string {
     const v = filter[key];
     if (typeof v === 'string' && v.trim() !== '') params.set(key, v.trim());
   }
+  if (view.range) params.set('range', view.range);
+  if (view.sort && !(view.sort.field === 'last_seen' && view.sort.dir === 'desc')) params.set('sort', view.sort.dir === 'desc' ? view.sort.field : `${view.sort.field}:asc`);
   // Keep commas readable in the address bar ("severity=high,critical").
   return params.toString().replace(/%2C/gi, ',');
 }
@@ -161,6 +185,10 @@ export function parseHash(hash: string): Route | null {
   const query = qi >= 0 ? raw.slice(qi + 1) : '';
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/sources') return { name: 'sources' };
+  if (path === '/suppressions') {
+    const id = /^\d{1,15}$/.exec(new URLSearchParams(query).get('id') ?? '')?.[0];
+    return { name: 'suppressions', id: id ? Number(id) : null };
+  }
   if (path === '/cases') return { name: 'cases', caseId: null, tab: 'summary' };
   const cm = /^\/cases\/(\d{1,15})(?:\/([a-z]+))?$/.exec(path);
   if (cm) {
@@ -172,9 +200,9 @@ export function parseHash(hash: string): Route | null {
   if (path === '/agents') return { name: 'agents', query };
   if (path === '/settings') return { name: 'settings' };
   if (path === '/about') return { name: 'about' };
-  if (path === '/alerts') return { name: 'alerts', alertId: null, filter: parseAlertsQuery(query) };
+  if (path === '/alerts') return { name: 'alerts', alertId: null, filter: parseAlertsQuery(query), query };
   const m = /^\/alerts\/(\d{1,15})$/.exec(path);
-  if (m) return { name: 'alerts', alertId: Number(m[1]), filter: parseAlertsQuery(query) };
+  if (m) return { name: 'alerts', alertId: Number(m[1]), filter: parseAlertsQuery(query), query };
   return null;
 }
 
@@ -184,6 +212,8 @@ export function routeHref(route: Route): string {
       return '#/dashboard';
     case 'sources':
       return '#/sources';
+    case 'suppressions':
+      return route.id !== null ? `#/suppressions?id=${route.id}` : '#/suppressions';
     case 'cases':
       return casesHref(route.caseId, route.tab);
     case 'feed':
@@ -197,7 +227,7 @@ export function routeHref(route: Route): string {
     case 'about':
       return '#/about';
     case 'alerts':
-      return alertsHref(route.filter ?? {}, route.alertId);
+      return `#/alerts${route.alertId !== null ? `/${route.alertId}` : ''}${route.query ? `?${route.query}` : ''}`;
   }
 }
 
@@ -237,4 +267,11 @@ export function useRoute(): Route {
 /** Navigates (adds a history entry). */
 export function navigate(href: string): void {
   if (window.location.hash !== href) window.location.hash = href;
+}
+
+/** Changes the hash without a history entry (the route follows, as on a hashchange). */
+export function replaceHash(href: string): void {
+  if (window.location.hash === href) return;
+  window.history.replaceState(window.history.state, '', href);
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
 }

@@ -33,7 +33,8 @@ export interface DialogProps {
 
 /**
  * Modal dialog: role=dialog + aria-modal, labelled by its title, Tab trapped inside, Escape and
- * the backdrop close it, and focus goes back to where it was when it closes.
+ * the backdrop close it, Ctrl/Cmd+Enter presses the primary button, and focus goes back to where
+ * it was when it closes.
  */
 export function Dialog({ title, description, onClose, children, footer, size = 'md', initialFocus, busy = false, testId }: DialogProps) {
   const ref = useRef<HTMLDivElement>(null);
@@ -56,6 +57,15 @@ export function Dialog({ title, description, onClose, children, footer, size = '
   }, []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    // Ctrl/Cmd+Enter confirms: the footer's primary button, from anywhere in the dialog
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
+      const primary = ref.current?.querySelector<HTMLButtonElement>('.ui-dialog-foot .button.primary:not([disabled])');
+      if (primary) {
+        e.preventDefault();
+        primary.click();
+      }
+      return;
+    }
     if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();

@@ -1,33 +1,85 @@
 const numberFmt = new Intl.NumberFormat(undefined);
-const dateTimeFmt = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** Where the console shows times: the computer's zone or UTC (Settings → Time zone). */
+export type DisplayZone = 'local' | 'utc';
+
+let zone: DisplayZone = 'local';
+let formats = buildFormats('local');
+
+function buildFormats(z: DisplayZone) {
+  const tz = z === 'utc' ? { timeZone: 'UTC' } : {};
+  return {
+    dateTime: new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...tz }),
+    full: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium', ...tz }),
+    minutes: new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...tz }),
+    timeOfDay: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...tz }),
+    day: new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', ...tz }),
+    dayKey: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...tz }),
+  };
+}
+
+/** Sets the zone every time formatter uses (the settings store calls it). */
+export function setDisplayZone(z: DisplayZone): void {
+  if (z === zone) return;
+  zone = z;
+  formats = buildFormats(z);
+}
+
+export function displayZone(): DisplayZone {
+  return zone;
+}
+
+/** The zone's short name as times are shown: "UTC", or the computer's ("CET", "GMT+2"). */
+export function zoneLabel(at: Date = new Date()): string {
+  if (zone === 'utc') return 'UTC';
+  const part = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
+  return part?.value ?? 'local';
+}
+
+/** The computer's own zone, by name ("Europe/Paris"). */
+export function localZoneName(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+}
 
 export function formatCount(n: number): string {
   return numberFmt.format(n);
 }
 
-/** Local time, compact ("Nov 21, 13:04:05"). Pair with `utcTitle` for the exact UTC value. */
+function valid(iso: string): Date | null {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Compact time in the display zone ("Nov 21, 13:04:05"). Pair with `utcTitle` for the exact value. */
 export function formatLocalTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateTimeFmt.format(d);
+  const d = valid(iso);
+  return d ? formats.dateTime.format(d) : iso;
 }
 
+/** Full date and time in the display zone, with the zone ("Nov 21, 2026, 13:04:05 CET"). */
 export function formatLocalFull(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : fullFmt.format(d);
+  const d = valid(iso);
+  return d ? `${formats.full.format(d)} ${zoneLabel(d)}` : iso;
 }
 
-/** Tooltip text for a timestamp: the UTC ISO value. */
+/** Date and minutes in the display zone ("Nov 21, 13:04"). */
+export function formatMinutes(iso: string): string {
+  const d = valid(iso);
+  return d ? formats.minutes.format(d) : iso;
+}
+
+/** "13:32:09" when on the same day as `now` (in the display zone), else "Nov 21". */
+export function formatShortWhen(iso: string, now: Date = new Date()): string {
+  const d = valid(iso);
+  if (!d) return iso;
+  return formats.dayKey.format(d) === formats.dayKey.format(now) ? formats.timeOfDay.format(d) : formats.day.format(d);
+}
+
+/** Tooltip text for a timestamp: the exact UTC value, and the local one when times are shown in UTC. */
 export function utcTitle(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString()} (UTC)`;
+  const d = valid(iso);
+  if (!d) return iso;
+  return `${d.toISOString()} (UTC)`;
 }
 
 export function formatBytes(bytes: number): string {

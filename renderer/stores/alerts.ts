@@ -9,11 +9,14 @@ import type {
   Severity,
 } from '../../main/contract/alerts.js';
 import type { EventPayload } from '../../main/contract/events.js';
+import type { Settings } from '../../main/contract/settings.js';
 import { api, ApiError } from '../api/index.js';
-import { SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL } from '../lib/domain.js';
+import { SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER } from '../lib/domain.js';
+import { formatMinutes } from '../lib/format.js';
+import { alertsQuery, parseAlertsQuery, parseViewParams, VIEW_RANGES, type ViewRange } from '../app/router.js';
 import { useSettings } from './settings.js';
 
-export type TimeRange = '15m' | '1h' | '24h' | '7d' | 'all' | 'custom';
+export type TimeRange = ViewRange | 'all' | 'custom';
 
 export const TIME_RANGES: ReadonlyArray<{ value: TimeRange; label: string; ms: number | null }> = [
   { value: '15m', label: 'Last 15 minutes', ms: 15 * 60_000 },
@@ -53,6 +56,8 @@ export interface AlertsFilter {
   assignee: string;
   /** A host: agent name or id, sensor, or an address (exact). */
   host: string;
+  /** An exact rule id (the dashboard's "Top rules" drill-down). */
+  rule_id: string;
 }
 
 export const EMPTY_FILTER: AlertsFilter = {
@@ -69,6 +74,7 @@ export const EMPTY_FILTER: AlertsFilter = {
   technique: '',
   assignee: '',
   host: '',
+  rule_id: '',
 };
 
 export const SEARCH_DEBOUNCE_MS = 200;
@@ -97,7 +103,8 @@ export function isFilterActive(f: AlertsFilter): boolean {
     f.dst_ip.trim() !== '' ||
     f.technique.trim() !== '' ||
     f.assignee.trim() !== '' ||
-    f.host.trim() !== ''
+    f.host.trim() !== '' ||
+    f.rule_id.trim() !== ''
   );
 }
 
@@ -122,6 +129,7 @@ export function toListFilter(f: AlertsFilter, now = Date.now()): AlertFilter {
   if (f.technique.trim()) out.technique = f.technique.trim().toUpperCase();
   if (f.assignee.trim()) out.assignee = f.assignee.trim();
   if (f.host.trim()) out.host = f.host.trim();
+  if (f.rule_id.trim()) out.rule_id = f.rule_id.trim();
   return out;
 }
 
@@ -158,10 +166,47 @@ export function fromContractFilter(p: Partial<AlertFilter>, keepRange?: Pick<Ale
   f.technique = p.technique ?? '';
   f.assignee = p.assignee ?? '';
   f.host = p.host ?? '';
+  f.rule_id = p.rule_id ?? '';
   return f;
 }
 
-const shortTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+/** What the hash holds of the Alerts screen: its filter (with a relative range by name) and sort. */
+export interface AlertsView {
+  filter: AlertsFilter;
+  sort: AlertSort;
+}
+
+/** The hash query of a view (canonical: the same view always gives the same text). */
+export function viewQuery(v: AlertsView): string {
+  const relative = (VIEW_RANGES as readonly string[]).includes(v.filter.range) ? (v.filter.range as ViewRange) : null;
+  // a relative range is written by name (it must not freeze to the moment of the link)
+  const f = v.filter;
+  const contract = toListFilter({
+    ...f,
+    range: relative ? 'all' : f.range,
+    // the same choices in any order are the same view
+    severity: SEVERITY_ORDER.filter((x) => f.severity.includes(x)),
+    status: STATUS_ORDER.filter((x) => f.status.includes(x)),
+    priority: PRIORITY_ORDER.filter((x) => f.priority.includes(x)),
+    source: [...f.source].sort(),
+  });
+  return alertsQuery(contract, { range: relative, sort: v.sort });
+}
+
+/** The view a hash query names (missing parts are the defaults). */
+export function viewFromQuery(query: string): AlertsView {
+  const { range, sort } = parseViewParams(query);
+  const filter = fromContractFilter(parseAlertsQuery(query) ?? {});
+  if (range && filter.range !== 'custom') filter.range = range;
+  return { filter, sort: sort ?? DEFAULT_SORT };
+}
+
+/** A link to the Alerts screen as it is now (same view), with an alert's detail open or not. */
+export function currentViewHref(alertId: number | null = null): string {
+  const s = useAlerts.getState();
+  const q = viewQuery({ filter: s.filter, sort: s.sort });
+  return `#/alerts${alertId !== null ? `/${alertId}` : ''}${q ? `?${q}` : ''}`;
+}
 
 /** One line a human can read: "High, Critical · src 10.0.0.0/8 · last 24 hours". */
 export function describeFilter(f: Partial<AlertFilter>, range?: TimeRange): string {
@@ -172,6 +217,7 @@ export function describeFilter(f: Partial<AlertFilter>, range?: TimeRange): stri
   if (f.priority?.length) parts.push(f.priority.join(', '));
   if (f.source?.length) parts.push(f.source.join(', '));
   if (f.host) parts.push(`host ${f.host}`);
+  if (f.rule_id) parts.push(`rule ${f.rule_id}`);
   if (f.src_ip) parts.push(`src ${f.src_ip}`);
   if (f.dst_ip) parts.push(`dst ${f.dst_ip}`);
   if (f.technique) parts.push(f.technique);
@@ -180,8 +226,8 @@ export function describeFilter(f: Partial<AlertFilter>, range?: TimeRange): stri
   const rel = range ? TIME_RANGES.find((r) => r.value === range && r.ms !== null) : undefined;
   if (rel) parts.push(rel.label.toLowerCase());
   else if (f.from || f.to) {
-    const a = f.from ? shortTime.format(new Date(f.from)) : '…';
-    const b = f.to ? shortTime.format(new Date(f.to)) : 'now';
+    const a = f.from ? formatMinutes(f.from) : '…';
+    const b = f.to ? formatMinutes(f.to) : 'now';
     parts.push(`${a} – ${b}`);
   }
   return parts.length > 0 ? parts.join(' · ') : 'All alerts';
@@ -259,10 +305,15 @@ export interface AlertsState {
   pendingNew: number;
   /** Loaded rows may be out of order after updates that arrived while scrolled down. */
   stale: boolean;
+  /** Chosen columns left out because the table is too narrow for them (the Columns menu says so). */
+  collapsedColumns: readonly Settings['alertsColumns'][number][];
+  setCollapsedColumns(cols: readonly Settings['alertsColumns'][number][]): void;
 
   setFilter(patch: Partial<AlertsFilter>): void;
   /** Replaces the whole filter (saved filters, links with a query). */
   replaceFilter(next: AlertsFilter): void;
+  /** Shows a view named by the hash (filter and sort), with one reload. */
+  applyView(view: AlertsView): void;
   toggleSeverity(s: Severity): void;
   toggleStatus(s: AlertStatus): void;
   togglePriority(p: Priority): void;
@@ -443,6 +494,11 @@ export const useAlerts = create<AlertsState>((set, get) => {
     atTop: true,
     pendingNew: 0,
     stale: false,
+    collapsedColumns: [],
+
+    setCollapsedColumns(cols) {
+      if (cols.join(',') !== get().collapsedColumns.join(',')) set({ collapsedColumns: cols });
+    },
 
     setFilter: (patch) => applyFilter(patch),
     replaceFilter(next) {
@@ -450,6 +506,13 @@ export const useAlerts = create<AlertsState>((set, get) => {
       textTimer = null;
       set({ textInput: next.text });
       applyFilter({ ...next });
+    },
+    applyView(view) {
+      if (textTimer) clearTimeout(textTimer);
+      textTimer = null;
+      // one change: whoever follows the view (the hash) sees filter and sort move together
+      set({ textInput: view.filter.text, sort: { ...view.sort }, filter: { ...view.filter }, checked: new Set(), matchAll: false, anchorId: null });
+      void get().reload();
     },
     toggleSeverity: (s) => applyFilter({ severity: toggle(get().filter.severity, s) }),
     toggleStatus: (s) => applyFilter({ status: toggle(get().filter.status, s) }),

@@ -10,6 +10,7 @@ import type { AlertStatus } from '../../main/contract/alerts.js';
 import type { EventPayload } from '../../main/contract/events.js';
 import type { PipelineMetrics, PipelineStatus } from '../../main/contract/pipeline.js';
 import { api, errorMessage } from '../api/index.js';
+import { formatMinutes } from '../lib/format.js';
 
 /** Statuses an analyst still has to work on (the contract's OPEN_STATUSES, as a type-only copy). */
 export const OPEN_STATUS_LIST: AlertStatus[] = ['NEW', 'ACKNOWLEDGED', 'INVESTIGATING'];
@@ -58,8 +59,7 @@ export function resolveRange(range: DashRange, now = Date.now()): ResolvedWindow
 
 export function rangeLabel(range: DashRange): string {
   if (range.kind === 'preset') return RANGE_PRESETS.find((p) => p.value === range.preset)?.label ?? range.preset;
-  const fmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return `${fmt.format(new Date(range.from))} – ${fmt.format(new Date(range.to))}`;
+  return `${formatMinutes(range.from)} – ${formatMinutes(range.to)}`;
 }
 
 /** Alerts-link window of a range: relative presets link with `from` only (so they stay open-ended). */

@@ -45,7 +45,7 @@ export const useNotifications = create<NotificationsState>((set, get) => ({
         kind: 'alert',
         severity: top,
         message: noticeHeadline(notice),
-        links: shown.map((i) => ({ href: `#/alerts/${i.id}`, label: i.title, severity: i.severity, priority: i.priority })),
+        links: shown.map((i) => ({ href: `#/alerts/${i.id}`, label: i.title, severity: i.severity, priority: i.priority, alertId: i.id })),
         ...(rest > 0 ? { detail: `and ${rest} more` } : {}),
         action: { href: alertsHref({ priority: ['P1', 'P2'], status: ['NEW'] }), label: 'Open P1/P2 queue' },
       },

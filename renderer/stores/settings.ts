@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Settings, SettingsPatch } from '../../main/contract/settings.js';
 import { api, errorMessage } from '../api/index.js';
+import { setDisplayZone, type DisplayZone } from '../lib/format.js';
 import { toastError } from './toasts.js';
 
 export type Theme = Settings['theme'];
@@ -35,6 +36,8 @@ interface SettingsState {
   theme: Theme;
   /** Effective alerts page size. */
   pageSize: number;
+  /** Zone times are shown in (every time formatter follows it). */
+  timeZone: DisplayZone;
   /** Why the last settings.get failed (null once it succeeds). */
   error: string | null;
   /** A settings.get is in flight. */
@@ -54,13 +57,15 @@ interface SettingsState {
 }
 
 function derived(s: Settings) {
-  return { settings: s, theme: s.theme, pageSize: s.alertsPageSize };
+  setDisplayZone(s.timeZone);
+  return { settings: s, theme: s.theme, pageSize: s.alertsPageSize, timeZone: s.timeZone };
 }
 
 export const useSettings = create<SettingsState>((set, get) => ({
   settings: null,
   theme: cachedTheme(),
   pageSize: DEFAULT_PAGE_SIZE,
+  timeZone: 'local',
   error: null,
   loading: false,
 
@@ -76,17 +81,20 @@ export const useSettings = create<SettingsState>((set, get) => ({
 
   async update(patch) {
     const before = get();
-    const restore = { settings: before.settings, theme: before.theme, pageSize: before.pageSize };
+    const restore = { settings: before.settings, theme: before.theme, pageSize: before.pageSize, timeZone: before.timeZone };
     // Optimistic: the UI follows at once, and goes back if the save fails.
+    setDisplayZone(patch.timeZone ?? before.timeZone);
     set({
       theme: patch.theme ?? before.theme,
       pageSize: patch.alertsPageSize ?? before.pageSize,
+      timeZone: patch.timeZone ?? before.timeZone,
       settings: before.settings ? { ...before.settings, ...patch } : null,
     });
     try {
       const settings = await api.call('settings.set', { patch });
       set({ ...derived(settings), error: null });
     } catch (err) {
+      setDisplayZone(restore.timeZone);
       set(restore);
       toastError(`Could not save settings: ${errorMessage(err)}`);
     }
@@ -106,3 +114,8 @@ export const useSettings = create<SettingsState>((set, get) => ({
     set(derived(next));
   },
 }));
+
+/** The zone times are shown in; a component that shows times calls it to follow a change. */
+export function useDisplayZone(): DisplayZone {
+  return useSettings((s) => s.timeZone);
+}

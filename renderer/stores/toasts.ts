@@ -8,6 +8,14 @@ export interface ToastLink {
   label: string;
   severity?: Severity;
   priority?: Priority;
+  /** The alert the link opens: its priority is shown as it is now, when this console knows it. */
+  alertId?: number;
+}
+
+/** A button in a toast (Undo): runs once, then the toast goes. */
+export interface ToastButton {
+  label: string;
+  run(): void;
 }
 
 export interface Toast {
@@ -21,6 +29,8 @@ export interface Toast {
   detail?: string;
   /** Optional action link ("Open the alert queue"). */
   action?: ToastLink;
+  /** Optional button ("Undo"). */
+  button?: ToastButton;
   /** Highest severity of an alert notice (tints the toast's edge). */
   severity?: Severity;
 }

@@ -22,6 +22,7 @@ export type TriageDialog =
   | { kind: 'bulk'; status: AlertStatus; target: BulkTarget }
   | { kind: 'assign'; ids: number[]; current: string | null }
   | { kind: 'suppress'; alert: Alert; advance: boolean }
+  | { kind: 'note'; alert: Alert }
   | { kind: 'help' }
   | { kind: 'saveFilter' }
   /** Escalate to a new or existing case (components/EscalateDialog). */
@@ -84,12 +85,33 @@ export interface TriageState {
   trackBulk(job: { job_id: string; total: number }, status: AlertStatus): void;
   /** Starts a bulk status job; resolves to the job, or throws the ApiError. */
   startBulk(target: BulkTarget, status: AlertStatus, note: string | null): Promise<{ job_id: string; total: number }>;
+  /** Asks the server to stop a running job (what was done stays done). */
+  cancelJob(jobId: string): Promise<void>;
+  /** Undoes a status change (one alert or a bulk job), then refreshes what is shown. */
+  undo(changeId: string): Promise<void>;
+  /**
+   * What the action keys act on: the checked rows (or everything matching) when there is a
+   * selection, else null (then the cursor row or the open alert).
+   */
+  selectionTarget(): BulkTarget | null;
+  /** An action key or button on the selection: a / i apply at once (with Undo), the others confirm first. */
+  requestBulk(target: BulkTarget, status: AlertStatus): void;
+  /** Adds a note to an alert (history and exports); returns an error message or null. */
+  addNote(id: number, note: string): Promise<string | null>;
   /** Assigns (null = unassigns); returns an error message or null. */
   assign(ids: number[], assignee: string | null): Promise<string | null>;
   /** Opens the escalation dialog for the selection (rows or everything matching), else for this alert. */
   requestEscalate(alert: Alert | undefined): void;
   /** Creates a suppression from an alert and optionally marks it SUPPRESSED; returns an error message or null. */
   suppress(alert: Alert, match: SuppressMatch, reason: string, hours: number, markSuppressed: boolean): Promise<string | null>;
+}
+
+/** How long a toast offers Undo. */
+export const UNDO_MS = 8000;
+
+/** A success toast with an Undo button for a change set (one alert or a bulk job). */
+function offerUndo(message: string, changeId: string): void {
+  useToasts.getState().pushRich({ kind: 'success', message, button: { label: 'Undo', run: () => void useTriage.getState().undo(changeId) } }, UNDO_MS);
 }
 
 export const useTriage = create<TriageState>((set, get) => ({
@@ -110,9 +132,10 @@ export const useTriage = create<TriageState>((set, get) => ({
     const beforeDetail = useAlertDetail.getState().patchAlert(id, { status });
     try {
       const text = note?.trim();
-      const updated = await api.call('alerts.setStatus', text ? { id, status, note: text } : { id, status });
+      const { alert: updated, change } = await api.call('alerts.setStatus', text ? { id, status, note: text } : { id, status });
       useAlerts.getState().replaceAlert(updated);
       if (useAlertDetail.getState().id === id) void useAlertDetail.getState().refresh();
+      if (change.items.length > 0) offerUndo(`Alert #${id} set to ${STATUS_LABEL[status]}`, change.change_id);
       return true;
     } catch (err) {
       // roll back only what still shows our optimistic value
@@ -143,8 +166,10 @@ export const useTriage = create<TriageState>((set, get) => ({
     const finish = (p: JobProgress) => {
       unsubscribe();
       const label = STATUS_LABEL[status];
-      if (p.state === 'done') {
-        useToasts.getState().push('success', `${formatCount(p.done)} ${p.done === 1 ? 'alert' : 'alerts'} set to ${label}`);
+      if (p.state === 'done' || p.state === 'cancelled') {
+        const what = p.state === 'done' ? `${formatCount(p.done)} ${p.done === 1 ? 'alert' : 'alerts'} set to ${label}` : `Stopped: ${formatCount(p.done)} of ${formatCount(p.total)} set to ${label}, the rest unchanged`;
+        if (p.done > 0) offerUndo(what, job.job_id);
+        else useToasts.getState().push('info', what);
       } else {
         toastError(`Bulk change to ${label} stopped after ${formatCount(p.done)} of ${formatCount(p.total)}: ${p.message ?? 'failed'}`);
       }
@@ -167,6 +192,62 @@ export const useTriage = create<TriageState>((set, get) => ({
   startBulk(target, status, note) {
     const t = target.kind === 'ids' ? { ids: target.ids } : { filter: target.filter };
     return api.call('alerts.bulkSetStatus', note ? { target: t, status, note } : { target: t, status });
+  },
+
+  async cancelJob(jobId) {
+    try {
+      await api.call('jobs.cancel', { job_id: jobId });
+    } catch (err) {
+      toastError(`Could not stop the job: ${errorMessage(err)}`);
+    }
+  },
+
+  async undo(changeId) {
+    try {
+      const r = await api.call('alerts.undoStatus', { change_id: changeId });
+      const n = r.restored.length;
+      const push = useToasts.getState().push;
+      if (n === 0) push('info', 'Nothing undone: those alerts were changed again since');
+      else push('success', `Undone: ${n === 1 ? `alert #${r.restored[0]}` : `${formatCount(n)} alerts`} back to the previous status${r.skipped ? ` (${formatCount(r.skipped)} changed again since, left as they are)` : ''}`);
+    } catch (err) {
+      toastError(`Could not undo: ${errorMessage(err)}`);
+    }
+    void useAlerts.getState().reload();
+    if (useAlertDetail.getState().id !== null) void useAlertDetail.getState().refresh();
+  },
+
+  selectionTarget() {
+    const s = useAlerts.getState();
+    if (s.matchAll) {
+      if (s.total === null) return null;
+      const filter = s.currentListFilter();
+      return { kind: 'filter', filter, count: s.total, description: describeFilter(filter, s.filter.range) };
+    }
+    return s.checked.size > 0 ? { kind: 'ids', ids: [...s.checked] } : null;
+  },
+
+  requestBulk(target, status) {
+    if (target.kind === 'ids' && (status === 'ACKNOWLEDGED' || status === 'INVESTIGATING')) {
+      get()
+        .startBulk(target, status, null)
+        .then(
+          (job) => get().trackBulk(job, status),
+          (err: unknown) => toastError(`Could not set ${formatCount(target.ids.length)} alerts to ${STATUS_LABEL[status]}: ${errorMessage(err)}`),
+        );
+      return;
+    }
+    get().openDialog({ kind: 'bulk', status, target });
+  },
+
+  async addNote(id, note) {
+    try {
+      await api.call('alerts.addNote', { id, note });
+      useToasts.getState().push('success', `Note added to alert #${id}`);
+      if (useAlertDetail.getState().id === id) void useAlertDetail.getState().refresh();
+      return null;
+    } catch (err) {
+      return errorMessage(err);
+    }
   },
 
   async assign(ids, assignee) {

@@ -37,7 +37,7 @@ test('the dashboard is the landing screen and shows the seeded data', async ({ p
   await openDashboard(page);
   expect(new URL(page.url()).hash).toBe('#/dashboard');
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Alerts', 'Cases', 'Sources', 'Feed', 'Tools', 'Agents', 'Settings', 'About']);
+  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Alerts', 'Cases', 'Suppressions', 'Sources', 'Feed', 'Tools', 'Agents', 'Settings', 'About']);
   await expect(nav.getByRole('link', { name: 'Dashboard' })).toHaveAttribute('aria-current', 'page');
 
   // KPI tiles
@@ -147,7 +147,8 @@ test('clicks go through to the filtered Alerts screen', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
   await page.getByTestId('kpi-p3').click();
   await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
-  expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#/alerts?status=NEW,ACKNOWLEDGED,INVESTIGATING&priority=P3');
+  // the P1-P4 tiles count open alerts seen in the selected range, and their link keeps it
+  expect(decodeURIComponent(new URL(page.url()).hash)).toMatch(/^#\/alerts\?status=NEW,ACKNOWLEDGED,INVESTIGATING&priority=P3&from=\d{4}-\d\d-\d\dT[\d:.]+Z$/);
 });
 
 test('dark and light themes both render the dashboard', async ({ page }) => {

@@ -67,6 +67,12 @@ test('follow a file from the UI: live counters, contract errors, quarantine, pau
   await dialog.getByLabel('File path').fill('/etc/passwd');
   await dialog.getByRole('button', { name: 'Add source' }).click();
   await expect(dialog.getByRole('alert')).toContainText('/etc/passwd is outside the source folders vigil serve allows');
+  // a mistyped name in a source folder is refused too, with the reason, instead of waiting forever
+  const typo = path.join(path.dirname(file), 'eve.jsn');
+  await dialog.getByLabel('File path').fill(typo);
+  await dialog.getByRole('button', { name: 'Add source' }).click();
+  await expect(dialog.getByRole('alert')).toContainText(`${typo} does not exist`);
+  await expect(dialog.getByLabel('File path')).toBeFocused();
   await dialog.getByLabel('File path').fill(file);
   await dialog.getByRole('radio', { name: /Suricata EVE/ }).check();
   await dialog.getByRole('radio', { name: /Beginning of the file/ }).check();

@@ -311,11 +311,38 @@ test('resolve everything matching (≥ 10,000 alerts) runs as a job with progres
   const max = Number(await bar.getAttribute('aria-valuemax'));
   expect(max).toBeGreaterThanOrEqual(10_000);
   await expect(bar).toHaveAttribute('aria-valuenow', String(max));
-  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  // the done state closes itself; the toast offers Undo
+  await expect(page.getByTestId('bulk-dialog')).toBeHidden();
+  await expect(page.getByTestId('toast').filter({ hasText: /alerts set to Resolved/ }).getByRole('button', { name: 'Undo' })).toBeVisible();
 
   // alerts.count for status RESOLVED
   await status.getByRole('button', { name: 'New' }).click();
   await status.getByRole('button', { name: 'Resolved' }).click();
   await expect(status.getByRole('button', { name: 'Resolved' })).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => matchCount(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(10_000);
+});
+
+test('a bulk confirmation has the focus once counted, Ctrl+Enter runs it, and Undo takes it back', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openAlerts(page);
+  const status = page.getByRole('group', { name: 'Status' });
+  await status.getByRole('button', { name: 'Resolved' }).click();
+  await expect(status.getByRole('button', { name: 'Resolved' })).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => matchCount(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(10_000);
+  const n = await matchCount(page);
+
+  await page.getByTestId('select-all-matching').click();
+  await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Investigating' }).click();
+  const dialog = page.getByTestId('bulk-dialog');
+  // the confirmation waits for the exact count, then takes the focus
+  await expect(dialog.locator('button[type="submit"]')).toBeFocused();
+  await page.keyboard.press('Control+Enter');
+  // the done state closes itself; the toast offers Undo
+  await expect(dialog).toBeHidden({ timeout: 120_000 });
+  const toast = page.getByTestId('toast').filter({ hasText: /alerts set to Investigating/ });
+  await expect(toast).toContainText(`${n.toLocaleString('en-US')} alerts set to Investigating`);
+  await expect(page.getByRole('heading', { name: 'No alerts match these filters' })).toBeVisible({ timeout: 20_000 });
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Undone' })).toBeVisible();
+  await expect.poll(() => matchCount(page), { timeout: 20_000 }).toBe(n);
 });

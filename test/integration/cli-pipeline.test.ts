@@ -84,7 +84,7 @@ describe('vigil ingest / alerts / quarantine / status', () => {
     expect(runCli(['alerts', 'export', '--format', 'csv', '--output', out, '--data-dir', dir]).code).toBe(0);
     const csv = fs.readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
     expect(csv[0]).toBe(
-      'id,source,severity,priority,status,title,rule_id,src_ip,src_port,dst_ip,dst_port,proto,first_seen,last_seen,count,risk_score,technique_ids,tags,assignee,agent_id,agent_name,user,host,sensor',
+      'id,source,severity,priority,status,title,rule_id,src_ip,src_port,dst_ip,dst_port,proto,first_seen,last_seen,count,risk_score,technique_ids,tags,assignee,agent_id,agent_name,user,host,sensor,notes',
     );
     expect(csv).toHaveLength(all.length + 1);
   }, 120_000);
@@ -106,7 +106,7 @@ describe('vigil ingest / alerts / quarantine / status', () => {
     const out = path.join(dir, 'alerts.csv');
     runCli(['alerts', 'export', '--format', 'csv', '--output', out, '--data-dir', dir]);
     const row = fs.readFileSync(out, 'utf8').split('\r\n').find((l) => l.startsWith(`${web.id},`))!;
-    expect(row.endsWith(`,001,web-01,${web.user},web-01,`)).toBe(true);
+    expect(row.endsWith(`,001,web-01,${web.user},web-01,,`)).toBe(true); // no sensor, no notes
     const nd = runCli(['alerts', 'export', '--format', 'ndjson', '--host', '001', '--data-dir', dir]).stdout.trim().split('\n').map((l) => JSON.parse(l) as Listed);
     expect(nd.map((a) => a.id).sort()).toEqual(all.filter((a) => a.agent?.id === '001').map((a) => a.id).sort());
     expect(nd.find((a) => a.id === web.id)).toMatchObject({ agent: { id: '001', name: 'web-01' }, host: 'web-01', user: web.user, sensor: null });

@@ -393,8 +393,11 @@ describe('sources over the headless contract (issue 15 item 3)', () => {
 
     const ok = await call('sources.add', { path: path.join(logs, 'eve.json'), format: 'eve' });
     expect(ok).toMatchObject({ ok: true, result: { path: path.join(logs, 'eve.json') } });
-    // a file that does not exist yet, in a source folder, is fine too
-    expect(await call('sources.add', { path: path.join(logs, 'later.json'), format: 'eve' })).toMatchObject({ ok: true });
+    // a file that does not exist is refused with the reason (a typo must not wait forever)
+    expect(await call('sources.add', { path: path.join(logs, 'later.json'), format: 'eve' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: `${path.join(logs, 'later.json')} does not exist` },
+    });
     // choosing a file with a native dialog is the desktop app's
     expect(await call('sources.pick', {})).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     ws.close();

@@ -134,11 +134,11 @@ describe('pipeline end to end', () => {
 
   it('suppression rules stop matching events from alerting and count their hits', async () => {
     const { s, pipeline } = await setup();
-    s.pipelineRepo.createSuppression({ src_ip: '203.0.113.0/24' }, 'pentest window', 'ana', null);
+    s.suppressions.create({ src_ip: '203.0.113.0/24' }, 'pentest window', 'ana', null);
     const dir = tempDir();
     const sum = await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 's.json', [eve(), eve({ src: '198.51.100.1' }), eve()])], { format: 'eve' });
     expect(sum).toMatchObject({ events: 3, suppressed: 2, alerts_created: 1 });
-    expect(s.pipelineRepo.listSuppressions()[0]).toMatchObject({ hits: 2, reason: 'pentest window' });
+    expect(s.suppressions.list()[0]).toMatchObject({ hits: 2, reason: 'pentest window', state: 'active' });
     await s.close();
   });
 

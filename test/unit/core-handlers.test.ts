@@ -50,7 +50,7 @@ describe('contract handlers through dispatch', () => {
     expect(await dispatch(h, 'alerts.setStatus', { id, status: 'RESOLVED' }, ctx, silentLogger)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await dispatch(h, 'alerts.setStatus', { id, status: 'RESOLVED', note: '  ' }, ctx, silentLogger)).toMatchObject({ ok: false });
     const ok = await dispatch(h, 'alerts.setStatus', { id, status: 'RESOLVED', note: 'patched' }, ctx, silentLogger);
-    expect(ok).toMatchObject({ ok: true, result: { id, status: 'RESOLVED' } });
+    expect(ok).toMatchObject({ ok: true, result: { alert: { id, status: 'RESOLVED' }, change: { status: 'RESOLVED', items: [{ id, from: 'NEW' }] } } });
     expect(pushed).toEqual([{ reason: 'status', ids: [id], total: 1 }]);
     const detail = await dispatch(h, 'alerts.get', { id }, ctx, silentLogger);
     expect(detail).toMatchObject({ ok: true, result: { history: [{ actor: 'ana', from: 'NEW', to: 'RESOLVED', note: 'patched' }] } });

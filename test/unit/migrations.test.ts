@@ -392,3 +392,32 @@ describe('migration 0007 cases', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0010 triage', () => {
+  it('adds the undo log and the indexes for suppressed events, the rule filter and the known analysts; rows are kept', async () => {
+    const file = path.join(tempDir(), 'm10.db');
+    const pre = await dbAt(9, file);
+    pre.prepare(
+      `INSERT INTO alerts (id, source, severity, priority, status, title, rule_id, first_seen, last_seen, created_at, updated_at, assignee)
+       VALUES (1, 'suricata', 'high', 'P2', 'NEW', 't', '1:2001219', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'n', 'n', 'ana')`,
+    ).run();
+    pre.prepare(
+      `INSERT INTO events (alert_id, source_id, source, ts, received_at, severity, title, threat_type, risk_score, suppressed_by, raw)
+       VALUES (NULL, 'import:x', 'suricata', '2026-01-01T00:00:00.000Z', 'n', 'high', 't', 'unknown', 10, 4, '{}')`,
+    ).run();
+    closeDatabase(pre);
+
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 10) });
+    expect([from, to]).toEqual([9, 10]);
+    db.prepare("INSERT INTO status_changes (change_id, alert_id, from_status, to_status, ts, actor) VALUES ('c1', 1, 'NEW', 'ACKNOWLEDGED', 't', 'ana')").run();
+    // one row per alert of a change
+    expect(() => db.prepare("INSERT INTO status_changes (change_id, alert_id, from_status, to_status, ts, actor) VALUES ('c1', 1, 'NEW', 'RESOLVED', 't', 'ana')").run()).toThrow(/UNIQUE/);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join('\n');
+    expect(plan('SELECT count(*) FROM events WHERE suppressed_by = 4')).toContain('events_suppressed');
+    expect(plan("SELECT id FROM alerts WHERE rule_id = '1:2001219' ORDER BY last_seen DESC")).toContain('alerts_rule');
+    expect(plan("SELECT min(actor) FROM audit_log WHERE actor > 'a'")).toContain('audit_log_actor');
+    expect(plan("SELECT min(assignee) FROM alerts WHERE assignee IS NOT NULL AND assignee > 'a'")).toContain('alerts_assignee_name');
+    expect(db.prepare('SELECT count(*) AS n FROM events WHERE suppressed_by = 4').get()).toEqual({ n: 1 });
+    closeDatabase(db);
+  });
+});

@@ -3,7 +3,9 @@ import { THREAT_TYPES, type AddressInfo, type DetectedEvent, type Detection, typ
 import {
   SEVERITY_POINTS,
   THREAT_TYPE_POINTS,
+  PRIORITY_RULES,
   priorityFor,
+  priorityRule,
   scoreEvent,
   scoreEvents,
 } from '../../main/pipeline/score/index.js';
@@ -165,5 +167,34 @@ describe('priorityFor', () => {
     ['info', 60, 'P3'],
   ] as const)('%s at risk %d → %s', (sev, risk, p) => {
     expect(priorityFor(sev, risk)).toBe(p);
+  });
+});
+
+describe('priority rules', () => {
+  const p = (severity: Severity, risk: number, threat_type: string, technique_ids: string[] = []) => priorityFor(severity, risk, { threat_type, technique_ids });
+
+  it('destructive host activity never ranks below an SSH brute force', () => {
+    const bruteForce = p('high', 80, 'brute_force', ['T1110']);
+    expect(bruteForce).toBe('P1');
+    // shadow copies deleted (T1490) at high severity, whatever its risk
+    expect(p('high', 70, 'ransomware', ['T1490'])).toBe('P1');
+    expect(p('high', 50, 'unknown', ['T1490'])).toBe('P1');
+    // files renamed by ransomware, medium severity
+    expect(p('medium', 55, 'ransomware', ['T1486'])).toBe('P1');
+    // data destroyed or a disk wiped, sub-techniques included
+    expect(p('high', 40, 'anomaly', ['T1485'])).toBe('P1');
+    expect(p('high', 40, 'anomaly', ['T1561.001'])).toBe('P1');
+  });
+
+  it('a single file deleted (medium, T1485 on stock Wazuh rule 553) stays an ordinary P3', () => {
+    expect(p('medium', 40, 'anomaly', ['T1070.004', 'T1485'])).toBe('P3');
+    expect(p('low', 20, 'ransomware')).toBe('P4');
+  });
+
+  it('names the rule that decided, in table order', () => {
+    expect(priorityRule({ severity: 'high', risk: 70, threat_type: 'ransomware', technique_ids: ['T1490'] }).name).toBe('ransomware activity');
+    expect(priorityRule({ severity: 'high', risk: 70, threat_type: 'unknown', technique_ids: ['T1490'] }).name).toBe('destructive host activity');
+    expect(priorityRule({ severity: 'medium', risk: 10, threat_type: 'unknown', technique_ids: [] }).name).toBe('medium severity');
+    expect(PRIORITY_RULES.at(-1)!.when({ severity: 'info', risk: 0, threat_type: 'unknown', technique_ids: [] })).toBe(true);
   });
 });

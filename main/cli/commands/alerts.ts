@@ -1,19 +1,19 @@
 import { parse, intOption } from '../args.js';
 import { dataDirFrom, openApp } from '../context.js';
 import { dispatch } from '../../core/dispatch.js';
-import type { Alert, AlertCursor, AlertDetail, AlertFilter, AlertsListResponse } from '../../contract/index.js';
+import type { Alert, AlertCursor, AlertDetail, AlertFilter, AlertsListResponse, HistoryEntry } from '../../contract/index.js';
 import type { App } from '../../core/app.js';
 import { FILTER_HELP, FILTER_OPTIONS, filterFromArgs } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
-import { Output, cell, jsonText } from '../output.js';
-import { ALERT_CSV_COLUMNS, alertCsvRow } from '../../reports/csv.js';
+import { Output, cell } from '../output.js';
+import { writeAlertsExport } from '../../core/export.js';
 
 export const alertsHelp = `Usage: vigil alerts <list|show|export> [options]
 
   list [filters] [--limit N] [--json]        newest first (last_seen), keyset-paginated
   show ID [--json]                            one alert with its score terms, history and grouped events
   export --format json|ndjson|csv [filters] [--output FILE]
-                                              every matching alert, streamed page by page
+                                              every matching alert with its notes, streamed page by page
 
 ${FILTER_HELP}
 
@@ -96,21 +96,12 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
       const outPath = args.str('output');
       // --output FILE goes through the same writer as stdout: backpressure, every byte
       const dest = outPath ? await Output.toFile(outPath) : out;
-      const write = (text: string) => dest.write(text);
-      let n = 0;
-      if (format === 'csv') await write(`${ALERT_CSV_COLUMNS.join(',')}\r\n`);
-      if (format === 'json') await write('[');
-      for await (const page of pages(app, filter, Number.MAX_SAFE_INTEGER)) {
-        let chunk = '';
-        for (const a of page) {
-          if (format === 'csv') chunk += alertCsvRow(a);
-          else if (format === 'ndjson') chunk += `${jsonText(a)}\n`;
-          else chunk += `${n > 0 ? ',' : ''}\n  ${jsonText(a)}`;
-          n++;
-        }
-        await write(chunk);
-      }
-      if (format === 'json') await write(n > 0 ? '\n]\n' : ']\n');
+      const { written: n } = await writeAlertsExport({
+        format,
+        pages: pages(app, filter, Number.MAX_SAFE_INTEGER),
+        notes: (ids) => s.triage.notesFor(ids),
+        out: dest,
+      });
       if (outPath) {
         await dest.end();
         process.stderr.write(`exported ${n} alert(s) to ${outPath}\n`);
@@ -123,6 +114,18 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
   }
 }
 
+/** One history entry as a line: "NEW -> RESOLVED (blocked)", "undo: RESOLVED -> NEW", "note: ...", "assigned to ana". */
+function historyText(h: HistoryEntry): string {
+  switch (h.kind) {
+    case 'status':
+      return `${h.undo ? 'undo: ' : ''}${h.from} -> ${h.to}${h.note ? ` (${cell(h.note)})` : ''}`;
+    case 'note':
+      return `note: ${cell(h.note)}`;
+    case 'assign':
+      return h.assignee === null ? 'unassigned' : `assigned to ${cell(h.assignee)}`;
+  }
+}
+
 /** Data fields (titles, notes, raw lines, file names) go through cell(): one line each, no escapes. */
 async function printDetail(out: Output, d: AlertDetail): Promise<void> {
   const a = d.alert;
@@ -131,13 +134,13 @@ async function printDetail(out: Output, d: AlertDetail): Promise<void> {
   await out.line(`  source ${cell(a.source)}  rule ${cell(a.rule_id ?? '-')}  ${cell(a.proto ?? '')} ${a.src_ip ?? '-'}${a.src_port !== null ? `:${a.src_port}` : ''} -> ${a.dst_ip ?? '-'}${a.dst_port !== null ? `:${a.dst_port}` : ''}`);
   const agent = a.agent ? `${cell(a.agent.name ?? '-')}${a.agent.id !== null ? ` (id ${cell(a.agent.id)})` : ''}` : '-';
   await out.line(`  host ${cell(a.host ?? '-')}  agent ${agent}  user ${cell(a.user ?? '-')}  sensor ${cell(a.sensor ?? '-')}`);
-  await out.line(`  first seen ${a.first_seen}  last seen ${a.last_seen}`);
+  await out.line(`  first seen ${a.first_seen}  last seen ${a.last_seen}  (times in UTC)`);
   if (a.technique_ids.length) await out.line(`  ATT&CK ${cell(a.technique_ids.join(', '))}`);
   await out.line('  score:');
   for (const t of d.score_terms) await out.line(`    ${(t.points >= 0 ? '+' : '') + t.points}`.padEnd(10) + `${cell(t.name)}: ${cell(t.detail)}`);
   if (d.history.length) {
     await out.line('  history:');
-    for (const h of d.history) await out.line(`    ${h.ts} ${cell(h.actor)}: ${h.from} -> ${h.to}${h.note ? ` (${cell(h.note)})` : ''}`);
+    for (const h of d.history) await out.line(`    ${h.ts} ${cell(h.actor)}: ${historyText(h)}`);
   }
   await out.line(`  events (${d.events.length} of ${d.events_total} retained):`);
   for (const e of d.events.slice(0, 20)) await out.line(`    ${e.ts} ${cell(e.file ?? '')}${e.line !== null ? `:${e.line}` : ''}  ${cell(e.raw.length > 160 ? `${e.raw.slice(0, 160)}...` : e.raw)}`);

@@ -128,6 +128,7 @@ export async function serveCommand(argv: string[], out = Output.stdout()): Promi
       bus: services.bus,
       logger: services.logger,
       actor: () => services.settings.get().analystName,
+      exports: { take: (ticket) => services.console.takeExport(ticket) },
     });
   } catch (err) {
     await app.close();

@@ -155,20 +155,62 @@ export function attachScores(events: DetectedEvent[], opts: ScoreOptions = {}): 
   return events as ScoredEvent[];
 }
 
+/** What an alert's priority is decided from. */
+export interface PrioritySignals {
+  severity: Severity;
+  risk: number;
+  threat_type: string;
+  technique_ids: readonly string[];
+}
+
 /**
- * P1..P4 from severity and risk: critical → P1; high → P1 at risk ≥ 80 else P2;
- * medium → P2 at risk ≥ 60 else P3; low/info → P3 at risk ≥ 60 else P4.
+ * ATT&CK techniques of destructive host activity: data destroyed, encrypted or wiped, or the
+ * means of recovery removed (shadow copies, backups). Sub-techniques count as their parent.
  */
-export function priorityFor(severity: Severity, risk: number): Priority {
-  switch (severity) {
-    case 'critical':
-      return 'P1';
-    case 'high':
-      return risk >= 80 ? 'P1' : 'P2';
-    case 'medium':
-      return risk >= 60 ? 'P2' : 'P3';
-    case 'low':
-    case 'info':
-      return risk >= 60 ? 'P3' : 'P4';
-  }
+export const DESTRUCTIVE_TECHNIQUES: Readonly<Record<string, string>> = {
+  T1485: 'Data Destruction',
+  T1486: 'Data Encrypted for Impact',
+  T1490: 'Inhibit System Recovery',
+  T1561: 'Disk Wipe',
+};
+
+export interface PriorityRule {
+  /** Why, in a few words (shown with the alert's priority). */
+  name: string;
+  priority: Priority;
+  when(s: PrioritySignals): boolean;
+}
+
+const rank = (s: Severity) => SEVERITY_ORDER.indexOf(s);
+const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+function destructive(s: PrioritySignals): boolean {
+  return s.technique_ids.some((t) => (t.split('.')[0] ?? t) in DESTRUCTIVE_TECHNIQUES);
+}
+
+/**
+ * The priority rules, in order: the first that holds gives the priority. Destructive host
+ * activity (ransomware at medium or above; shadow copies deleted, data wiped or encrypted at
+ * high) is P1 whatever its risk, so it never ranks below an SSH brute force.
+ */
+export const PRIORITY_RULES: readonly PriorityRule[] = [
+  { name: 'critical severity', priority: 'P1', when: (s) => s.severity === 'critical' },
+  { name: 'ransomware activity', priority: 'P1', when: (s) => s.threat_type === 'ransomware' && rank(s.severity) >= rank('medium') },
+  { name: 'destructive host activity', priority: 'P1', when: (s) => destructive(s) && rank(s.severity) >= rank('high') },
+  { name: 'high severity, risk 80 or more', priority: 'P1', when: (s) => s.severity === 'high' && s.risk >= 80 },
+  { name: 'high severity', priority: 'P2', when: (s) => s.severity === 'high' },
+  { name: 'medium severity, risk 60 or more', priority: 'P2', when: (s) => s.severity === 'medium' && s.risk >= 60 },
+  { name: 'medium severity', priority: 'P3', when: (s) => s.severity === 'medium' },
+  { name: 'low severity, risk 60 or more', priority: 'P3', when: (s) => s.risk >= 60 },
+  { name: 'low severity', priority: 'P4', when: () => true },
+];
+
+/** The rule that decides an alert's priority (the first of PRIORITY_RULES that holds). */
+export function priorityRule(s: PrioritySignals): PriorityRule {
+  return PRIORITY_RULES.find((r) => r.when(s)) ?? PRIORITY_RULES[PRIORITY_RULES.length - 1]!;
+}
+
+/** P1..P4 by PRIORITY_RULES (without a threat type or techniques: by severity and risk alone). */
+export function priorityFor(severity: Severity, risk: number, signals: Partial<Pick<PrioritySignals, 'threat_type' | 'technique_ids'>> = {}): Priority {
+  return priorityRule({ severity, risk, threat_type: signals.threat_type ?? 'unknown', technique_ids: signals.technique_ids ?? [] }).priority;
 }

@@ -24,7 +24,7 @@ export const SCENARIOS: Readonly<Record<ScenarioName, string>> = {
   port_scan: 'Port scan: one source probes hundreds of ports or sweeps the exposed hosts fast (ET SCAN alerts, iptables drops 4101/4151).',
   sql_injection: 'SQL injection against the web servers on :80/:443 (ET WEB_SERVER alerts, Wazuh 31103/31164/31152 from the access log, T1190).',
   ddos: 'DDoS: SYN and HTTP floods or UDP reflection from many spoofed sources against one target (ET DOS alerts, flood flows).',
-  ransomware: 'Ransomware: payload pushed over SMB, shadow copies deleted, hundreds of files renamed to .locked (Wazuh FIM 550/553/554, level 12 rules, T1486).',
+  ransomware: 'Ransomware: payload pushed over SMB, shadow copies deleted, hundreds of files renamed to .locked (Wazuh FIM 550/553/554, level 12 rules, T1486; shadow copies deleted is level 15, T1490).',
   exfiltration: 'Exfiltration: an internal host tunnels data over DNS to a .top domain and uploads large volumes outbound (ET INFO/POLICY alerts, T1048).',
   normal: 'Normal traffic: flow/dns/http/tls records, low-severity Suricata alerts, Wazuh level 3 logins, sudo and package installs.',
   mixed: 'Mixed: normal traffic dominant, with every attack scenario blended in.',

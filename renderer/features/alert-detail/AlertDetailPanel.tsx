@@ -1,19 +1,23 @@
-import { ArrowLeft, CheckCheck, ChevronDown, ChevronUp, CircleCheck, CircleSlash, ExternalLink, EyeOff, FileQuestion, Search, UserRound } from 'lucide-react';
+import { ArrowLeft, CheckCheck, ChevronDown, ChevronUp, CircleCheck, CircleSlash, ExternalLink, EyeOff, FileQuestion, MessageSquarePlus, MessageSquareText, Search, Undo2, UserRound } from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
-import type { Alert, AlertDetail, AlertStatus } from '../../../main/contract/alerts.js';
+import type { Alert, AlertDetail, AlertStatus, HistoryEntry } from '../../../main/contract/alerts.js';
 import type { RelatedAlerts } from '../../../main/contract/console.js';
 import { api } from '../../api/index.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { PriorityBadge, SeverityBadge, StatusBadge } from '../../components/badges.js';
 import { SEVERITY_LABEL, STATUS_LABEL, severityClass } from '../../lib/domain.js';
-import { formatCount, formatEndpoint, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
+import { formatCount, formatEndpoint, formatShortWhen, utcTitle } from '../../lib/format.js';
 import { useTriage } from '../../stores/triage.js';
+import { currentViewHref } from '../../stores/alerts.js';
+import { navigate } from '../../app/router.js';
 import { AgentCard } from './AgentCard.js';
 import { Occurrences } from './Occurrences.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { useAlertDetail } from './store.js';
+import { SuppressionStateBadge } from '../suppressions/StateBadge.js';
 import './alert-detail.css';
 import { LoadFailed } from '../../components/LoadFailed.js';
+import { Time } from '../../components/Time.js';
 
 const ATTACK_ORIGIN = 'https://attack.mitre.org/';
 
@@ -32,14 +36,6 @@ function Section({ title, aside, children, id }: { title: string; aside?: ReactN
       </header>
       {children}
     </section>
-  );
-}
-
-function Time({ iso, full = false }: { iso: string; full?: boolean }) {
-  return (
-    <time dateTime={iso} title={utcTitle(iso)} className="num">
-      {full ? formatLocalFull(iso) : formatLocalTime(iso)}
-    </time>
   );
 }
 
@@ -100,7 +96,9 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
     <header className="d-header">
       <div className="d-badges">
         <SeverityBadge severity={a.severity} />
-        <PriorityBadge priority={a.priority} />
+        <span title={`${a.priority}: ${detail.priority_reason}`} data-testid="detail-priority">
+          <PriorityBadge priority={a.priority} />
+        </span>
         <span data-testid="detail-status">
           <StatusBadge status={a.status} />
         </span>
@@ -110,6 +108,9 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
             {a.assignee}
           </span>
         ) : null}
+        <span className="d-prio-reason text-sm" data-testid="priority-reason">
+          {a.priority}: {detail.priority_reason}
+        </span>
       </div>
       <h2 id="detail-title" className="d-title">
         {a.title}
@@ -306,6 +307,69 @@ function Enrichment({ detail }: { detail: AlertDetail }) {
 
 // ---------- history ----------
 
+function HistoryItem({ entry: c }: { entry: HistoryEntry }) {
+  const who = (
+    <>
+      <span className="ad-h-who">{c.actor}</span>
+      <span className="ad-h-when faint">
+        <Time iso={c.ts} />
+      </span>
+    </>
+  );
+  if (c.kind === 'note') {
+    return (
+      <li className="ad-h-item ad-h-note-item" data-testid="history-note">
+        <span className="ad-h-dot" aria-hidden="true" />
+        <div className="ad-h-body">
+          <div className="ad-h-line">
+            <MessageSquareText size={13} className="ad-h-icon" aria-hidden="true" />
+            <span className="ad-h-kind">Note</span>
+            {who}
+          </div>
+          <blockquote className="ad-h-note">{c.note}</blockquote>
+        </div>
+      </li>
+    );
+  }
+  if (c.kind === 'assign') {
+    return (
+      <li className="ad-h-item" data-testid="history-assign">
+        <span className="ad-h-dot" aria-hidden="true" />
+        <div className="ad-h-body">
+          <div className="ad-h-line">
+            <UserRound size={13} className="ad-h-icon" aria-hidden="true" />
+            <span className="ad-h-kind">{c.assignee === null ? 'Unassigned' : `Assigned to ${c.assignee}`}</span>
+            {who}
+          </div>
+        </div>
+      </li>
+    );
+  }
+  return (
+    <li className="ad-h-item" data-testid="history-entry" data-from={c.from} data-to={c.to} data-undo={c.undo || undefined}>
+      <span className="ad-h-dot" aria-hidden="true" />
+      <div className="ad-h-body">
+        <div className="ad-h-line">
+          {c.undo ? (
+            <span className="ad-h-undo">
+              <Undo2 size={12} aria-hidden="true" />
+              Undo
+            </span>
+          ) : null}
+          <StatusBadge status={c.from} />
+          <span className="faint" aria-hidden="true">
+            →
+          </span>
+          <span className="visually-hidden">to</span>
+          <StatusBadge status={c.to} />
+          {who}
+        </div>
+        {c.note ? <blockquote className="ad-h-note">{c.note}</blockquote> : null}
+      </div>
+    </li>
+  );
+}
+
 function History({ detail }: { detail: AlertDetail }) {
   const h = detail.history;
   return (
@@ -323,41 +387,80 @@ function History({ detail }: { detail: AlertDetail }) {
         </div>
       </li>
       {h.map((c, i) => (
-        <li key={`${c.ts}-${i}`} className="ad-h-item" data-testid="history-entry" data-from={c.from} data-to={c.to}>
-          <span className="ad-h-dot" aria-hidden="true" />
-          <div className="ad-h-body">
-            <div className="ad-h-line">
-              <StatusBadge status={c.from} />
-              <span className="faint" aria-hidden="true">
-                →
-              </span>
-              <span className="visually-hidden">to</span>
-              <StatusBadge status={c.to} />
-              <span className="ad-h-who">{c.actor}</span>
-              <span className="ad-h-when faint">
-                <Time iso={c.ts} />
-              </span>
-            </div>
-            {c.note ? <blockquote className="ad-h-note">{c.note}</blockquote> : null}
-          </div>
-        </li>
+        <HistoryItem key={`${c.ts}-${i}`} entry={c} />
       ))}
-      {h.length === 0 ? <li className="ad-h-empty muted text-sm">No status changes yet.</li> : null}
+      {h.length === 0 ? <li className="ad-h-empty muted text-sm">No changes or notes yet.</li> : null}
     </ol>
   );
 }
 
-// ---------- related ----------
+// ---------- suppressions ----------
 
-const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-const dayOnly = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit' });
-
-/** "13:32:09" today, "Nov 21" before. */
-function shortWhen(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toDateString() === new Date().toDateString() ? timeOfDay.format(d) : dayOnly.format(d);
+/** "src_ip = 203.0.113.0/24 · rule_id = 1:2001219" */
+function matchText(m: Record<string, unknown>): string {
+  return Object.entries(m)
+    .map(([k, v]) => `${k} = ${String(v)}`)
+    .join(' · ');
 }
+
+/** "Which suppression hid this?": the rules that match this alert, and what each dropped like it. */
+function SuppressedBy({ alert }: { alert: Alert }) {
+  const found = useAlertDetail((s) => (s.suppressions?.alert_id === alert.id ? s.suppressions : null));
+  if (!found) return null;
+  if (found.rules.length === 0) {
+    if (alert.status !== 'SUPPRESSED') return null;
+    return (
+      <Section id="d-suppressed" title="Suppressed by">
+        <p className="muted text-sm" data-testid="suppressed-by-none">
+          No suppression rule matches this alert: it was set to Suppressed by hand (see the history).
+        </p>
+      </Section>
+    );
+  }
+  return (
+    <Section id="d-suppressed" title="Suppressed by" aside={<a href="#/suppressions">All suppressions</a>}>
+      <ul className="ad-supp-list" data-testid="suppressed-by">
+        {found.rules.map(({ suppression: r, hidden, last_hidden_at }) => (
+          <li key={r.id} className="ad-supp" data-suppression-id={r.id}>
+            <div className="ad-supp-head">
+              <a href={`#/suppressions?id=${r.id}`} className="ad-supp-id">
+                Rule #{r.id}
+              </a>
+              <SuppressionStateBadge state={r.state} />
+              <span className="mono ad-supp-match">{matchText(r.match)}</span>
+            </div>
+            <p className="ad-supp-reason">{r.reason}</p>
+            <p className="faint text-sm">
+              {hidden > 0 ? (
+                <>
+                  Hid <strong className="num">{formatCount(hidden)}</strong> {hidden === 1 ? 'event' : 'events'} like this alert
+                  {last_hidden_at ? (
+                    <>
+                      , the last <Time iso={last_hidden_at} />
+                    </>
+                  ) : null}
+                  .{' '}
+                </>
+              ) : (
+                'Has hidden no event like this alert yet. '
+              )}
+              By {r.created_by}, {r.expires_at ? (
+                <>
+                  {r.state === 'active' ? 'until' : 'ended'} <Time iso={r.expires_at} />
+                </>
+              ) : (
+                'no expiry'
+              )}
+              .
+            </p>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+// ---------- related ----------
 
 function RelatedList({ title, items, empty }: { title: string; items: Alert[]; empty: string }) {
   return (
@@ -371,13 +474,19 @@ function RelatedList({ title, items, empty }: { title: string; items: Alert[]; e
         <ul className="ad-related-list">
           {items.map((r) => (
             <li key={r.id}>
-              <a href={`#/alerts/${r.id}`} className={`ad-related-item ${severityClass(r.severity)}`} title={`${SEVERITY_LABEL[r.severity]} · ${STATUS_LABEL[r.status]} · ${r.title}`}>
+              <a
+                href={`#/alerts/${r.id}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(currentViewHref(r.id));
+                }}
+                className={`ad-related-item ${severityClass(r.severity)}`} title={`${SEVERITY_LABEL[r.severity]} · ${STATUS_LABEL[r.status]} · ${r.title}`}>
                 <span className="sev-swatch" aria-hidden="true" />
                 <span className="visually-hidden">{SEVERITY_LABEL[r.severity]}</span>
                 <span className="ad-related-name ellipsis">{r.title}</span>
                 <StatusBadge status={r.status} />
                 <span className="ad-related-when faint num" title={utcTitle(r.last_seen)}>
-                  {shortWhen(r.last_seen)}
+                  {formatShortWhen(r.last_seen)}
                 </span>
               </a>
             </li>
@@ -510,7 +619,18 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
           <Section id="d-occurrences" title="Occurrences" aside={<span className="num">{formatCount(a.count)}</span>}>
             <Occurrences detail={detail} />
           </Section>
-          <Section id="d-history" title="Status history">
+          <SuppressedBy alert={a} />
+          <Section
+            id="d-history"
+            title="History and notes"
+            aside={
+              <button type="button" className="button ghost small" aria-keyshortcuts="n" onClick={() => useTriage.getState().openDialog({ kind: 'note', alert: a })}>
+                <MessageSquarePlus size={13} aria-hidden="true" />
+                Add note
+                <kbd aria-hidden="true">n</kbd>
+              </button>
+            }
+          >
             <History detail={detail} />
           </Section>
           <Section id="d-related" title="Related alerts">

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Alert, AlertDetail } from '../../../main/contract/alerts.js';
-import type { RelatedAlerts } from '../../../main/contract/console.js';
+import type { AlertSuppressions, RelatedAlerts } from '../../../main/contract/console.js';
 import type { EventPayload } from '../../../main/contract/events.js';
 import { api, ApiError } from '../../api/index.js';
 
@@ -16,6 +16,8 @@ export interface AlertDetailState {
   related: RelatedAlerts | null;
   relatedLoading: boolean;
   relatedError: ApiError | null;
+  /** The suppression rules that match the shown alert ("which suppression hid this?"). */
+  suppressions: AlertSuppressions | null;
   /** Shows an alert (loads it unless it is already the one shown). */
   open(id: number): void;
   close(): void;
@@ -37,6 +39,12 @@ export const useAlertDetail = create<AlertDetailState>((set, get) => {
     relatedTimer = setTimeout(() => {
       relatedTimer = null;
       set({ relatedLoading: true, relatedError: null });
+      api.call('suppressions.forAlert', { id }).then(
+        (suppressions) => {
+          if (gen === generation) set({ suppressions });
+        },
+        () => undefined,
+      );
       api.call('alerts.related', { id, limit: RELATED_LIMIT }).then(
         (related) => {
           if (gen === generation) set({ related, relatedLoading: false });
@@ -50,7 +58,7 @@ export const useAlertDetail = create<AlertDetailState>((set, get) => {
 
   async function load(id: number, quiet: boolean): Promise<void> {
     const gen = ++generation;
-    if (!quiet) set({ id, loading: true, error: null, related: null, relatedError: null, relatedLoading: false });
+    if (!quiet) set({ id, loading: true, error: null, related: null, relatedError: null, relatedLoading: false, suppressions: null });
     try {
       const detail = await api.call('alerts.get', { id });
       if (gen !== generation) return;
@@ -71,6 +79,7 @@ export const useAlertDetail = create<AlertDetailState>((set, get) => {
     related: null,
     relatedLoading: false,
     relatedError: null,
+    suppressions: null,
 
     open(id) {
       const s = get();
@@ -81,7 +90,7 @@ export const useAlertDetail = create<AlertDetailState>((set, get) => {
     close() {
       generation++;
       if (relatedTimer) clearTimeout(relatedTimer);
-      set({ id: null, detail: null, loading: false, error: null, related: null, relatedError: null, relatedLoading: false });
+      set({ id: null, detail: null, loading: false, error: null, related: null, relatedError: null, relatedLoading: false, suppressions: null });
     },
 
     async refresh() {

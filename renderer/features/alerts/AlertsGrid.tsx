@@ -11,10 +11,16 @@ import {
   type KeyboardEvent,
   type MouseEvent,
   type Ref,
+  type RefObject,
+  useMemo,
+  useState,
 } from 'react';
 import type { Alert, AlertSort } from '../../../main/contract/alerts.js';
-import { useAlerts, type SortField } from '../../stores/alerts.js';
-import { CellContent, COLUMN_DEFS, gridTemplate, type ColumnKey } from './columns.js';
+import { currentViewHref, useAlerts, type SortField } from '../../stores/alerts.js';
+import { navigate } from '../../app/router.js';
+import { useDisplayZone } from '../../stores/settings.js';
+import { zoneLabel } from '../../lib/format.js';
+import { CellContent, COLUMN_DEFS, fitColumns, gridTemplate, type ColumnKey } from './columns.js';
 
 export const ROW_HEIGHT = 36;
 export const HEADER_HEIGHT = 32;
@@ -28,12 +34,40 @@ export interface AlertsGridHandle {
   pageRows(): number;
 }
 
+/** The element's inner width (no scrollbar), kept up to date. */
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setWidth(el.clientWidth);
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return width;
+}
+
+/** The columns that fit the grid's width (low-value ones collapse first); published for the Columns menu. */
+function useFitted(ref: RefObject<HTMLElement | null>, cols: readonly ColumnKey[]): readonly ColumnKey[] {
+  const width = useWidth(ref);
+  const fit = useMemo(() => fitColumns(cols, width), [cols, width]);
+  const key = fit.collapsed.join(',');
+  useEffect(() => {
+    useAlerts.getState().setCollapsedColumns(key ? (key.split(',') as ColumnKey[]) : []);
+  }, [key]);
+  return fit.shown;
+}
+
 function openAlert(id: number): void {
-  window.location.hash = `#/alerts/${id}`;
+  navigate(currentViewHref(id));
 }
 
 interface RowProps {
   alert: Alert;
+  /** The display zone (a change re-renders the times of memoized rows). */
+  zone: string;
   index: number;
   start: number;
   cols: readonly ColumnKey[];
@@ -44,7 +78,7 @@ interface RowProps {
   onCheck(id: number, range: boolean): void;
 }
 
-const AlertRow = memo(function AlertRow({ alert: a, index, start, cols, cursor, checked, tabbable, onCursor, onCheck }: RowProps) {
+const AlertRow = memo(function AlertRow({ alert: a, zone: _zone, index, start, cols, cursor, checked, tabbable, onCursor, onCheck }: RowProps) {
   const onClick = (e: MouseEvent<HTMLDivElement>) => {
     if (e.shiftKey) {
       e.preventDefault();
@@ -92,6 +126,18 @@ const AlertRow = memo(function AlertRow({ alert: a, index, start, cols, cursor, 
     </div>
   );
 });
+
+/** "Last seen" with the zone its times are in ("CET", "UTC"). */
+function HeaderLabel({ col }: { col: ColumnKey }) {
+  useDisplayZone();
+  const def = COLUMN_DEFS[col];
+  if (col !== 'first_seen' && col !== 'last_seen') return <span>{def.label}</span>;
+  return (
+    <span>
+      {def.label} <span className="col-zone">{zoneLabel()}</span>
+    </span>
+  );
+}
 
 function SortIcon({ active, dir }: { active: boolean; dir: AlertSort['dir'] }) {
   if (!active) return <ChevronsUpDown size={12} className="sort-icon idle" aria-hidden="true" />;
@@ -149,11 +195,11 @@ function HeaderRow({ cols, interactive }: { cols: readonly ColumnKey[]; interact
                   title={`Sort by ${def.label.toLowerCase()}`}
                   onClick={() => useAlerts.getState().toggleSort(field)}
                 >
-                  <span>{def.label}</span>
+                  <HeaderLabel col={c} />
                   <SortIcon active={active} dir={sort.dir} />
                 </button>
               ) : (
-                def.label
+                <HeaderLabel col={c} />
               )}
             </div>
           );
@@ -165,13 +211,15 @@ function HeaderRow({ cols, interactive }: { cols: readonly ColumnKey[]; interact
 
 function gridStyle(cols: readonly ColumnKey[]): CSSProperties {
   const g = gridTemplate(cols);
-  return { '--grid-cols': g.template, '--grid-min': `${g.min}px` } as CSSProperties;
+  return { '--grid-cols': g.template, '--grid-min': `${g.floor}px` } as CSSProperties;
 }
 
 /** Placeholder rows while the first page loads. */
-export function SkeletonGrid({ cols }: { cols: readonly ColumnKey[] }) {
+export function SkeletonGrid({ cols: chosen }: { cols: readonly ColumnKey[] }) {
+  const wrap = useRef<HTMLDivElement>(null);
+  const cols = useFitted(wrap, chosen);
   return (
-    <div className="grid-wrap" style={gridStyle(cols)}>
+    <div className="grid-wrap" ref={wrap} style={gridStyle(cols)}>
       <div role="grid" aria-label="Alerts" aria-busy="true" aria-colcount={cols.length + 1} className="grid skeleton-grid">
         <HeaderRow cols={cols} interactive={false} />
         <div role="rowgroup" className="grid-body skeleton-body" aria-hidden="true">
@@ -207,7 +255,7 @@ function PlaceholderRow({ start, cols }: { start: number; cols: readonly ColumnK
   );
 }
 
-export function AlertsGrid({ handle, refreshing, cols }: { handle: Ref<AlertsGridHandle>; refreshing: boolean; cols: readonly ColumnKey[] }) {
+export function AlertsGrid({ handle, refreshing, cols: chosen }: { handle: Ref<AlertsGridHandle>; refreshing: boolean; cols: readonly ColumnKey[] }) {
   const items = useAlerts((s) => s.items);
   const windowStart = useAlerts((s) => s.windowStart);
   const next = useAlerts((s) => s.next);
@@ -219,7 +267,9 @@ export function AlertsGrid({ handle, refreshing, cols }: { handle: Ref<AlertsGri
   const listSeq = useAlerts((s) => s.listSeq);
   const shift = useAlerts((s) => s.shift);
   const prevError = useAlerts((s) => s.prevError);
+  const zone = useDisplayZone();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const cols = useFitted(scrollRef, chosen);
 
   const hasFooter = next !== null || moreError !== null;
   const count = windowStart + items.length + (hasFooter ? 1 : 0);
@@ -395,6 +445,7 @@ export function AlertsGrid({ handle, refreshing, cols }: { handle: Ref<AlertsGri
               <AlertRow
                 key={a.id}
                 alert={a}
+                zone={zone}
                 index={v.index}
                 start={start}
                 cols={cols}

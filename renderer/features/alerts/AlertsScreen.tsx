@@ -1,17 +1,20 @@
 import { ArrowUp, FunnelX, Keyboard, RefreshCw, ShieldCheck, TriangleAlert } from 'lucide-react';
 import { useEffect, useRef, type RefObject } from 'react';
-import type { Alert, AlertFilter } from '../../../main/contract/alerts.js';
+import type { Alert, AlertStatus } from '../../../main/contract/alerts.js';
 import { modalOpen } from '../../components/Dialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { formatCount } from '../../lib/format.js';
-import { fromContractFilter, isFilterActive, useAlerts } from '../../stores/alerts.js';
+import { currentViewHref, isFilterActive, useAlerts, viewFromQuery, viewQuery } from '../../stores/alerts.js';
+import { navigate, replaceHash } from '../../app/router.js';
 import { useJobs } from '../../stores/jobs.js';
+import { useToasts } from '../../stores/toasts.js';
 import { setRevealer, useTriage } from '../../stores/triage.js';
 import { AlertDetailPanel } from '../alert-detail/AlertDetailPanel.js';
 import { useAlertDetail } from '../alert-detail/store.js';
 import { AlertsGrid, SkeletonGrid, type AlertsGridHandle } from './AlertsGrid.js';
 import { COMPACT_COLUMNS, type ColumnKey } from './columns.js';
 import { ColumnsMenu, useColumns } from './ColumnsMenu.js';
+import { ExportMenu } from './ExportMenu.js';
 import { FilterBar } from './FilterBar.js';
 import { SavedFiltersMenu } from './SavedFilters.js';
 import { SelectionBar } from './SelectionBar.js';
@@ -33,22 +36,24 @@ function isControl(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('button, a[href], summary, [role="button"], [role="option"]') !== null;
 }
 
+/** Opens an alert's detail, keeping the view (filters, sort) in the hash. */
 function openDetail(id: number, replace = false): void {
-  const hash = `#/alerts/${id}`;
+  const hash = currentViewHref(id);
   if (window.location.hash === hash) return;
-  if (replace) window.location.replace(hash);
-  else window.location.hash = hash;
+  if (replace) replaceHash(hash);
+  else navigate(hash);
 }
 
 function closeDetail(): void {
-  window.location.hash = '#/alerts';
+  navigate(currentViewHref());
 }
 
 /**
  * Screen-wide triage keys: no modifiers, ignored while typing in a field or while a dialog is
- * open. The target is the alert shown in the detail, else the list's cursor row.
+ * open. The target is the alert shown in the detail; in the list, the selection when rows are
+ * selected (never the cursor row then), else the cursor row.
  *   j / k move · Enter open · Esc close · a ack (A: with a note) · i investigating (I: with a
- *   note) · r resolve · f false positive · s suppress · x select · e escalate to a case · / search · ? cheat sheet
+ *   note) · r resolve · f false positive · s suppress · n note · x select · e escalate to a case · / search · ? cheat sheet
  */
 function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObject<HTMLInputElement | null>, alertId: number | null) {
   const detailId = useRef(alertId);
@@ -85,6 +90,17 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
         if (a) fn(a);
         else if (!inDetail) move(0);
       };
+      // with rows selected, the action keys act on the selection, never on the cursor row
+      const selection = inDetail ? null : t.selectionTarget();
+      const status = (st: AlertStatus, withNote = false) => {
+        if (selection) {
+          e.preventDefault();
+          if (withNote) t.openDialog({ kind: 'bulk', status: st, target: selection });
+          else t.requestBulk(selection, st);
+          return;
+        }
+        act((a) => t.requestStatus(a, st, { withNote, advance: !inDetail }));
+      };
 
       switch (e.key) {
         case 'j':
@@ -111,28 +127,34 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
           }
           return;
         case 'a':
-          act((a) => t.requestStatus(a, 'ACKNOWLEDGED', { advance: !inDetail }));
-          return;
         case 'A':
-          act((a) => t.requestStatus(a, 'ACKNOWLEDGED', { withNote: true, advance: !inDetail }));
+          status('ACKNOWLEDGED', e.key === 'A');
           return;
         case 'i':
-          act((a) => t.requestStatus(a, 'INVESTIGATING', { advance: !inDetail }));
-          return;
         case 'I':
-          act((a) => t.requestStatus(a, 'INVESTIGATING', { withNote: true, advance: !inDetail }));
+          status('INVESTIGATING', e.key === 'I');
           return;
         case 'r':
         case 'R':
-          act((a) => t.requestStatus(a, 'RESOLVED', { advance: !inDetail }));
+          status('RESOLVED');
           return;
         case 'f':
         case 'F':
-          act((a) => t.requestStatus(a, 'FALSE_POSITIVE', { advance: !inDetail }));
+          status('FALSE_POSITIVE');
           return;
         case 's':
         case 'S':
-          act((a) => t.openDialog({ kind: 'suppress', alert: a, advance: !inDetail }));
+          if (selection) status('SUPPRESSED', true);
+          else act((a) => t.openDialog({ kind: 'suppress', alert: a, advance: !inDetail }));
+          return;
+        case 'n':
+        case 'N':
+          if (selection) {
+            e.preventDefault();
+            useToasts.getState().push('info', 'A note goes on one alert: open it (Enter), or clear the selection (Esc) first');
+            return;
+          }
+          act((a) => t.openDialog({ kind: 'note', alert: a }));
           return;
         case 'x':
         case 'X':
@@ -197,6 +219,9 @@ function KeyHints() {
       </span>
       <span>
         <kbd>s</kbd> suppress
+      </span>
+      <span>
+        <kbd>n</kbd> note
       </span>
       <span>
         <kbd>x</kbd> select
@@ -279,40 +304,70 @@ function AlertsBody({ grid, cols }: { grid: RefObject<AlertsGridHandle | null>; 
 export interface AlertsScreenProps {
   /** #/alerts/:id — the alert whose detail is open. */
   alertId: number | null;
-  /** A filter from the route (#/alerts?src_ip=…&severity=high,critical); replaces the current one when it changes. */
-  initialFilter?: Partial<AlertFilter> | null;
+  /** The hash's query: the view (filters, range, sort) to show (#/alerts?severity=high,critical&sort=risk_score). */
+  query: string;
 }
 
-export function AlertsScreen({ alertId, initialFilter = null }: AlertsScreenProps) {
+/**
+ * The view lives in the hash: a hash the screen did not write (a link, a pasted URL, back /
+ * forward) is applied to the list; a change made on the screen is written to the hash, as a new
+ * history entry, except while typing a search (that replaces the entry).
+ */
+function useViewInHash(query: string, alertId: number | null): void {
+  const written = useRef<string | null>(null);
+  const lastWasText = useRef(false);
+  const alertRef = useRef(alertId);
+  alertRef.current = alertId;
+
+  // hash → list (on the first visit, the list is loaded or brought up to date either way)
+  const first = useRef(true);
+  useEffect(() => {
+    const want = viewFromQuery(query);
+    const key = viewQuery(want);
+    written.current = key;
+    lastWasText.current = false;
+    const s = useAlerts.getState();
+    if (key !== viewQuery({ filter: s.filter, sort: s.sort })) s.applyView(want);
+    else if (first.current) {
+      if (!s.loaded && s.loading === 'idle') void s.reload();
+      else if (s.loaded) s.resync();
+    }
+    first.current = false;
+  }, [query]);
+
+  // list → hash
+  useEffect(
+    () =>
+      useAlerts.subscribe((s, prev) => {
+        if (s.filter === prev.filter && s.sort === prev.sort) return;
+        const key = viewQuery({ filter: s.filter, sort: s.sort });
+        if (key === written.current) return;
+        written.current = key;
+        const href = `#/alerts${alertRef.current !== null ? `/${alertRef.current}` : ''}${key ? `?${key}` : ''}`;
+        // a search typed in steps is one history entry: the first step adds it, the next ones replace it
+        const onlyText = s.sort === prev.sort && viewQuery({ filter: { ...s.filter, text: prev.filter.text }, sort: s.sort }) === viewQuery({ filter: prev.filter, sort: prev.sort });
+        if (onlyText && lastWasText.current) replaceHash(href);
+        else navigate(href);
+        lastWasText.current = onlyText;
+      }),
+    [],
+  );
+}
+
+export function AlertsScreen({ alertId, query }: AlertsScreenProps) {
   const grid = useRef<AlertsGridHandle>(null);
   const search = useRef<HTMLInputElement>(null);
   const columns = useColumns();
   const detailOpen = alertId !== null;
   useTriageKeys(grid, search, alertId);
-
-  // A filter in the link wins over the one in memory (applied once per distinct filter).
-  const appliedFilter = useRef<string | null>(null);
-  const filterKey = initialFilter ? JSON.stringify(initialFilter) : null;
+  useViewInHash(query, alertId);
 
   useEffect(() => {
     useJobs.getState().listen();
     setRevealer((index, focus) => grid.current?.revealIndex(index, focus));
-    const s = useAlerts.getState();
-    s.setAtTop(true); // a fresh grid starts at the top
-    if (filterKey === null) {
-      if (!s.loaded && s.loading === 'idle') void s.reload();
-      else if (s.loaded) s.resync();
-    }
+    useAlerts.getState().setAtTop(true); // a fresh grid starts at the top
     return () => setRevealer(null);
-    // mount only: the filter effect below handles links
   }, []);
-
-  useEffect(() => {
-    if (filterKey === null || filterKey === appliedFilter.current || !initialFilter) return;
-    appliedFilter.current = filterKey;
-    const cur = useAlerts.getState().filter;
-    useAlerts.getState().replaceFilter(fromContractFilter(initialFilter, cur));
-  }, [filterKey, initialFilter]);
 
   // The route's alert becomes the cursor row (and is scrolled into view when loaded).
   useEffect(() => {
@@ -362,6 +417,7 @@ export function AlertsScreen({ alertId, initialFilter = null }: AlertsScreenProp
         <h1 tabIndex={-1}>Alerts</h1>
         <div className="header-spacer" />
         <SavedFiltersMenu />
+        <ExportMenu />
         <ColumnsMenu />
         <button
           type="button"

@@ -1,5 +1,6 @@
 import { Columns3 } from 'lucide-react';
 import { Popover } from '../../components/Popover.js';
+import { useAlerts } from '../../stores/alerts.js';
 import { useSettings } from '../../stores/settings.js';
 import { ALL_COLUMNS, COLUMN_DEFS, DEFAULT_COLUMNS, normalizeColumns, type ColumnKey } from './columns.js';
 
@@ -23,6 +24,7 @@ function withColumn(current: readonly ColumnKey[], col: ColumnKey, on: boolean):
 /** Column chooser; the choice is saved in settings (alertsColumns) and follows the analyst. */
 export function ColumnsMenu() {
   const cols = useColumns();
+  const collapsed = useAlerts((s) => s.collapsedColumns);
   const save = (next: ColumnKey[]) => void useSettings.getState().update({ alertsColumns: next });
   return (
     <Popover
@@ -51,6 +53,11 @@ export function ColumnsMenu() {
               );
             })}
           </div>
+          {collapsed.length > 0 ? (
+            <p className="ui-popover-note" data-testid="collapsed-columns">
+              Left out to fit the window: {collapsed.map((c) => COLUMN_DEFS[c].label).join(', ')}. A wider window shows them.
+            </p>
+          ) : null}
           <div className="ui-popover-foot">
             <button type="button" className="button small ghost" onClick={() => save([...DEFAULT_COLUMNS])}>
               Reset to default

@@ -220,7 +220,7 @@ export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement
             className="search-input"
             aria-label="Search alerts"
             aria-keyshortcuts="/"
-            placeholder="Search title, rule, IP, raw event"
+            placeholder="Search title, rule, IP…"
             value={textInput}
             maxLength={200}
             spellCheck={false}
@@ -228,9 +228,10 @@ export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement
             onChange={(e) => setTextInput(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Escape') {
+                // leaves the query alone: only hands the keyboard back to the list
+                e.preventDefault();
                 e.stopPropagation();
-                if (textInput) setTextInput('');
-                else e.currentTarget.blur();
+                e.currentTarget.blur();
               } else if (e.key === 'Enter' || e.key === 'ArrowDown') {
                 // hand the keyboard back to the list
                 e.preventDefault();
@@ -281,9 +282,25 @@ export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement
           className={severityClass}
           onToggle={toggleSeverity}
         />
-        <Chips label="Status" values={STATUS_ORDER} selected={filter.status} render={(s) => STATUS_LABEL[s]} className={statusClass} onToggle={toggleStatus} />
         <Chips label="Priority" values={PRIORITY_ORDER} selected={filter.priority} render={(p) => p} onToggle={togglePriority} />
         <Chips label="Source" values={SOURCES} selected={filter.source} render={(s) => s} onToggle={toggleSource} />
+        <Chips label="Status" values={STATUS_ORDER} selected={filter.status} render={(s) => STATUS_LABEL[s]} className={statusClass} onToggle={toggleStatus} />
+        {filter.rule_id ? (
+          <div className="chip-group" role="group" aria-label="Rule">
+            <span className="filter-label">Rule</span>
+            <button
+              type="button"
+              className="chip on"
+              data-testid="filter-rule"
+              aria-label={`Rule ${filter.rule_id}: remove this filter`}
+              title="Remove this filter"
+              onClick={() => useAlerts.getState().setFilter({ rule_id: '' })}
+            >
+              <span className="mono">{filter.rule_id}</span>
+              <X size={11} aria-hidden="true" />
+            </button>
+          </div>
+        ) : null}
       </div>
     </section>
   );

@@ -29,9 +29,11 @@ function triageKeys(noteOnClose: boolean): Shortcut[] {
     { keys: ['r'], what: `Resolve — ${close}` },
     { keys: ['f'], what: `False positive — ${close}` },
     { keys: ['s'], what: 'Suppress similar alerts…' },
+    { keys: ['n'], what: 'Add a note (no status change)' },
     { keys: ['x', 'Space'], what: 'Select / unselect the row' },
     { keys: ['e'], what: 'Escalate the selection (or this alert) to a case…' },
     { keys: ['Shift', 'click'], combo: true, what: 'Select a range' },
+    { keys: ['Ctrl', 'Enter'], combo: true, what: 'Confirm a dialog' },
   ];
 }
 
@@ -80,7 +82,7 @@ export function HelpDialog() {
       footer={
         <>
           <span className="ui-foot-hint">
-            In the list the cursor moves to the next alert after an action; in the detail it stays.
+            With rows selected, a i r f s act on the selection, never on the cursor row. Every change offers Undo for a few seconds.
           </span>
           <button type="button" className="button primary" onClick={close}>
             Got it

@@ -1,22 +1,12 @@
 import { BriefcaseBusiness, CheckCheck, CircleCheck, CircleSlash, Search, UserRound, X } from 'lucide-react';
 import type { AlertStatus } from '../../../main/contract/alerts.js';
 import { formatCount } from '../../lib/format.js';
-import { describeFilter, useAlerts } from '../../stores/alerts.js';
-import { useTriage, type BulkTarget } from '../../stores/triage.js';
+import { useAlerts } from '../../stores/alerts.js';
+import { useTriage } from '../../stores/triage.js';
 import { JobProgressBar } from './TriageDialogs.js';
 
 /** alerts.assign takes at most this many ids. */
 const ASSIGN_MAX = 10_000;
-
-function bulkTarget(): BulkTarget | null {
-  const s = useAlerts.getState();
-  if (s.matchAll) {
-    if (s.total === null) return null;
-    return { kind: 'filter', filter: s.currentListFilter(), count: s.total, description: describeFilter(s.currentListFilter(), s.filter.range) };
-  }
-  if (s.checked.size === 0) return null;
-  return { kind: 'ids', ids: [...s.checked] };
-}
 
 const ACTIONS: ReadonlyArray<{ status: AlertStatus; label: string; icon: typeof CheckCheck }> = [
   { status: 'ACKNOWLEDGED', label: 'Acknowledge', icon: CheckCheck },
@@ -43,7 +33,7 @@ export function SelectionBar() {
   const selected = matchAll ? (total ?? 0) : checkedSize;
   const any = selected > 0;
   const run = (status: AlertStatus) => {
-    const target = bulkTarget();
+    const target = useTriage.getState().selectionTarget();
     if (target) useTriage.getState().openDialog({ kind: 'bulk', status, target });
   };
   const a = useAlerts.getState();
@@ -78,10 +68,15 @@ export function SelectionBar() {
           </button>
         ) : null}
         {any ? (
-          <button type="button" className="button ghost small" onClick={() => a.clearChecked()}>
-            <X size={12} aria-hidden="true" />
-            Clear selection
-          </button>
+          <>
+            <span className="sel-keys" data-testid="selection-keys">
+              <kbd>a</kbd> <kbd>i</kbd> <kbd>r</kbd> <kbd>f</kbd> <kbd>s</kbd> act on {matchAll ? 'all of them' : checkedSize === 1 ? 'this one' : `these ${formatCount(checkedSize)}`}
+            </span>
+            <button type="button" className="button ghost small" onClick={() => a.clearChecked()}>
+              <X size={12} aria-hidden="true" />
+              Clear selection <kbd aria-hidden="true">Esc</kbd>
+            </button>
+          </>
         ) : null}
       </div>
       <div className="selection-actions">

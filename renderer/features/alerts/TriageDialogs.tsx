@@ -1,4 +1,4 @@
-import { CircleAlert, CircleCheck, Info, LoaderCircle } from 'lucide-react';
+import { CircleAlert, CircleCheck, CircleStop, Info, LoaderCircle } from 'lucide-react';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import type { Alert, AlertStatus } from '../../../main/contract/alerts.js';
 import { Dialog } from '../../components/Dialog.js';
@@ -12,7 +12,6 @@ import { useSettings } from '../../stores/settings.js';
 import { useAlerts } from '../../stores/alerts.js';
 import {
   advanceCursor,
-  CLOSING_STATUSES,
   noteRequired,
   STATUS_ACTION,
   useTriage,
@@ -177,6 +176,10 @@ export function JobProgressBar({ jobId, total, label }: { jobId: string; total: 
             <>
               <CircleCheck size={12} aria-hidden="true" /> Done
             </>
+          ) : state === 'cancelled' ? (
+            <>
+              <CircleStop size={12} aria-hidden="true" /> Stopped
+            </>
           ) : (
             <>
               <CircleAlert size={12} aria-hidden="true" /> Failed
@@ -197,6 +200,9 @@ function targetText(target: BulkTarget): string {
 function targetCount(target: BulkTarget): number {
   return target.kind === 'ids' ? target.ids.length : target.count;
 }
+
+/** How long a finished bulk dialog stays before it closes itself. */
+const DONE_CLOSE_MS = 1200;
 
 function BulkStatusDialog({ status, target: initial }: { status: AlertStatus; target: BulkTarget }) {
   const close = useTriage((s) => s.closeDialog);
@@ -223,16 +229,33 @@ function BulkStatusDialog({ status, target: initial }: { status: AlertStatus; ta
   const [error, setError] = useState<string | null>(null);
   const [job, setJob] = useState<{ job_id: string; total: number } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [stopping, setStopping] = useState(false);
   const progress = useJobs((s) => (job ? s.jobs[job.job_id] : undefined));
   const finished = progress !== undefined && progress.state !== 'running';
   const n = targetCount(target);
   const formId = useId();
+  const primary = useRef<HTMLButtonElement>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+
+  // the confirmation is disabled while "everything matching" is counted: it takes the focus
+  // once it can be pressed (unless the note is required, which has the focus then)
+  useEffect(() => {
+    if (!counting && !required) primary.current?.focus();
+  }, [counting, required]);
+
+  // the done state closes itself (the toast that follows offers Undo); a failure stays to be read
+  useEffect(() => {
+    if (!progress || (progress.state !== 'done' && progress.state !== 'cancelled')) return;
+    const t = setTimeout(close, DONE_CLOSE_MS);
+    return () => clearTimeout(t);
+  }, [progress, close]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (job || busy) return;
     if (required && !note.trim()) {
       setError(`A note is required to set alerts to ${STATUS_LABEL[status]}.`);
+      textRef.current?.focus();
       return;
     }
     setBusy(true);
@@ -248,6 +271,12 @@ function BulkStatusDialog({ status, target: initial }: { status: AlertStatus; ta
     }
   };
 
+  const stop = () => {
+    if (!job || stopping) return;
+    setStopping(true);
+    void useTriage.getState().cancelJob(job.job_id);
+  };
+
   const verb = STATUS_ACTION[status];
   const title = job ? `${verb}: ${targetText(target)}` : `${verb} ${targetText(target)}?`;
   return (
@@ -257,17 +286,27 @@ function BulkStatusDialog({ status, target: initial }: { status: AlertStatus; ta
       onClose={close}
       busy={busy}
       testId="bulk-dialog"
+      // the note first when one is required, else the confirmation itself (Enter confirms)
+      initialFocus={required ? textRef : primary}
       footer={
         job ? (
-          <button type="button" className="button primary" onClick={close}>
-            {finished ? 'Close' : 'Run in background'}
-          </button>
+          <>
+            {!finished ? (
+              <button type="button" className="button ghost" onClick={stop} disabled={stopping}>
+                <CircleStop size={14} aria-hidden="true" />
+                {stopping ? 'Stopping…' : 'Stop'}
+              </button>
+            ) : null}
+            <button type="button" className="button primary" onClick={close}>
+              {finished ? 'Close' : 'Run in background'}
+            </button>
+          </>
         ) : (
           <>
             <button type="button" className="button ghost" onClick={close} disabled={busy}>
               Cancel
             </button>
-            <button type="submit" form={formId} className="button primary" disabled={busy || counting || n === 0}>
+            <button ref={primary} type="submit" form={formId} className="button primary" disabled={busy || counting || n === 0}>
               {busy ? <LoaderCircle size={14} className="spin" aria-hidden="true" /> : null}
               {verb} {formatCount(n)} {n === 1 ? 'alert' : 'alerts'}
             </button>
@@ -279,8 +318,9 @@ function BulkStatusDialog({ status, target: initial }: { status: AlertStatus; ta
         <div className="tri-bulk-running" aria-live="polite">
           <JobProgressBar jobId={job.job_id} total={job.total} label={`${verb}: ${targetText(target)}`} />
           <p className="faint text-sm">
-            Runs in small transactions on the server: the console stays usable, and each alert’s history records the change
-            {note.trim() ? ' with your note' : ''}.
+            {finished
+              ? 'Undo is offered for a few seconds in the notification.'
+              : `Runs in small transactions on the server: the console stays usable, Stop keeps what is done, and each alert’s history records the change${note.trim() ? ' with your note' : ''}.`}
           </p>
         </div>
       ) : (
@@ -293,13 +333,14 @@ function BulkStatusDialog({ status, target: initial }: { status: AlertStatus; ta
               left as they are.
             </span>
           </div>
-          {CLOSING_STATUSES.has(status) || status === 'ACKNOWLEDGED' ? (
-            <NoteField required={required} value={note} onChange={(v) => (setNote(v), setError(null))} error={error} placeholder={NOTE_PLACEHOLDER[status]} />
-          ) : error ? (
-            <p className="ui-field-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <NoteField
+            required={required}
+            value={note}
+            onChange={(v) => (setNote(v), setError(null))}
+            error={error}
+            placeholder={NOTE_PLACEHOLDER[status]}
+            textRef={textRef}
+          />
         </form>
       )}
     </Dialog>
@@ -310,9 +351,23 @@ function AssignDialog({ ids, current }: { ids: number[]; current: string | null 
   const close = useTriage((s) => s.closeDialog);
   const me = useSettings((s) => s.settings?.analystName ?? '');
   const [name, setName] = useState(current ?? me);
+  const [known, setKnown] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
+
+  useEffect(() => {
+    let live = true;
+    api.call('analysts.list').then(
+      (r) => {
+        if (live) setKnown(r.names);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const run = async (assignee: string | null) => {
     if (assignee !== null && !assignee.trim()) {
@@ -327,6 +382,7 @@ function AssignDialog({ ids, current }: { ids: number[]; current: string | null 
   };
 
   const what = ids.length === 1 ? `alert #${ids[0]}` : `${formatCount(ids.length)} alerts`;
+  const isNew = name.trim() !== '' && known.length > 0 && !known.includes(name.trim());
   return (
     <Dialog
       title={`Assign ${what}`}
@@ -364,20 +420,83 @@ function AssignDialog({ ids, current }: { ids: number[]; current: string | null 
             value={name}
             maxLength={64}
             autoComplete="off"
+            list={`${id}-known`}
             aria-invalid={error !== null}
+            aria-describedby={`${id}-hint`}
             onChange={(e) => (setName(e.target.value), setError(null))}
           />
-          {me && name !== me ? (
-            <button type="button" className="link-button ui-field-hint" onClick={() => setName(me)}>
-              Assign to me ({me})
-            </button>
+          <datalist id={`${id}-known`}>
+            {known.map((n) => (
+              <option key={n} value={n} />
+            ))}
+          </datalist>
+          {known.length > 0 ? (
+            <div className="tri-analysts" role="group" aria-label="Known analysts" data-testid="known-analysts">
+              {known.map((n) => (
+                <button key={n} type="button" className={`chip${n === name.trim() ? ' on' : ''}`} aria-pressed={n === name.trim()} onClick={() => (setName(n), setError(null))}>
+                  {n}
+                  {n === me ? <span className="faint"> (me)</span> : null}
+                </button>
+              ))}
+            </div>
           ) : null}
+          <span id={`${id}-hint`} className="ui-field-hint">
+            {isNew ? `“${name.trim()}” has not acted on an alert yet: check the spelling.` : 'Everyone who has acted on alerts, and you.'}
+          </span>
           {error ? (
             <span className="ui-field-error" role="alert">
               {error}
             </span>
           ) : null}
         </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** A note on one alert, without a status change (`n`). */
+function NoteDialog({ alert }: { alert: Alert }) {
+  const close = useTriage((s) => s.closeDialog);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const formId = useId();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!note.trim()) {
+      setError('Write the note first.');
+      return;
+    }
+    setBusy(true);
+    const err = await useTriage.getState().addNote(alert.id, note.trim());
+    setBusy(false);
+    if (err) setError(err);
+    else close();
+  };
+
+  return (
+    <Dialog
+      title={`Note on alert #${alert.id}`}
+      description={alert.title}
+      onClose={close}
+      busy={busy}
+      initialFocus={textRef}
+      testId="note-dialog"
+      footer={
+        <>
+          <button type="button" className="button ghost" onClick={close} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form={formId} className="button primary" disabled={busy}>
+            Add note
+          </button>
+        </>
+      }
+    >
+      <form id={formId} className="ui-form" onSubmit={(e) => void submit(e)} noValidate>
+        <NoteField required value={note} onChange={(v) => (setNote(v), setError(null))} error={error} placeholder="What you found, who you asked, what comes next…" textRef={textRef} />
       </form>
     </Dialog>
   );
@@ -534,6 +653,8 @@ export function TriageDialogs() {
       return <AssignDialog ids={dialog.ids} current={dialog.current} />;
     case 'suppress':
       return <SuppressDialog alert={dialog.alert} advance={dialog.advance} />;
+    case 'note':
+      return <NoteDialog alert={dialog.alert} />;
     case 'help':
       return <HelpDialog />;
     case 'saveFilter':

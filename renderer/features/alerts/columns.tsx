@@ -1,8 +1,10 @@
 import type { Alert } from '../../../main/contract/alerts.js';
 import type { Settings } from '../../../main/contract/settings.js';
 import { PriorityBadge, RiskMeter, SeverityBadge, StatusBadge } from '../../components/badges.js';
-import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
-import type { SortField } from '../../stores/alerts.js';
+import { Time } from '../../components/Time.js';
+import { formatCount, formatEndpoint } from '../../lib/format.js';
+import { currentViewHref, type SortField } from '../../stores/alerts.js';
+import { navigate } from '../../app/router.js';
 
 export type ColumnKey = Settings['alertsColumns'][number];
 
@@ -35,37 +37,80 @@ export const COMPACT_COLUMNS: readonly ColumnKey[] = ['severity', 'status', 'tit
 
 export interface ColumnDef {
   label: string;
-  /** Track in grid-template-columns, and its minimum width in px (for the horizontal scroll width). */
+  /** Track in grid-template-columns, and its minimum width in px (what fitting counts on). */
   track: string;
   min: number;
   sort?: SortField;
   numeric?: boolean;
 }
 
+/** The title takes the free width, and never less than this. */
+export const TITLE_MIN = 260;
+/** Below this, low-value columns make room for the title even when everything would fit. */
+export const TITLE_COMFORT = 340;
+/** How far the title shrinks when nothing is left to collapse (the list beside an open alert). */
+export const TITLE_FLOOR = 120;
+
 export const COLUMN_DEFS: Record<ColumnKey, ColumnDef> = {
-  severity: { label: 'Severity', track: '96px', min: 96, sort: 'severity' },
-  priority: { label: 'Priority', track: '72px', min: 72, sort: 'priority' },
-  status: { label: 'Status', track: '124px', min: 124 },
-  title: { label: 'Title', track: 'minmax(220px, 1fr)', min: 220 },
-  source: { label: 'Source', track: '80px', min: 80 },
-  host: { label: 'Host', track: 'minmax(112px, 150px)', min: 112 },
-  src: { label: 'Src', track: 'minmax(128px, 160px)', min: 128 },
-  dst: { label: 'Dst', track: 'minmax(128px, 160px)', min: 128 },
-  count: { label: 'Count', track: '72px', min: 72, sort: 'count', numeric: true },
-  risk: { label: 'Risk', track: '84px', min: 84, sort: 'risk_score', numeric: true },
-  technique: { label: 'Technique', track: '112px', min: 112 },
-  assignee: { label: 'Assignee', track: '112px', min: 112 },
-  first_seen: { label: 'First seen', track: '132px', min: 132, sort: 'first_seen' },
-  last_seen: { label: 'Last seen', track: '132px', min: 132, sort: 'last_seen' },
+  severity: { label: 'Severity', track: '92px', min: 92, sort: 'severity' },
+  priority: { label: 'Priority', track: '64px', min: 64, sort: 'priority' },
+  status: { label: 'Status', track: '108px', min: 108 },
+  title: { label: 'Title', track: `minmax(${TITLE_FLOOR}px, 1fr)`, min: TITLE_MIN },
+  source: { label: 'Source', track: '76px', min: 76 },
+  host: { label: 'Host', track: 'minmax(120px, 150px)', min: 120 },
+  // an IPv4 address in full (the port is on hover); IPv6 wraps at its colons
+  src: { label: 'Src', track: '124px', min: 124 },
+  dst: { label: 'Dst', track: '124px', min: 124 },
+  count: { label: 'Count', track: '74px', min: 74, sort: 'count', numeric: true },
+  risk: { label: 'Risk', track: '76px', min: 76, sort: 'risk_score', numeric: true },
+  technique: { label: 'Technique', track: '104px', min: 104 },
+  assignee: { label: 'Assignee', track: '104px', min: 104 },
+  first_seen: { label: 'First seen', track: '128px', min: 128, sort: 'first_seen' },
+  last_seen: { label: 'Last seen', track: '128px', min: 128, sort: 'last_seen' },
 };
 
-export const CHECK_TRACK = 36;
+export const CHECK_TRACK = 32;
 
-export function gridTemplate(cols: readonly ColumnKey[]): { template: string; min: number } {
-  return {
-    template: [`${CHECK_TRACK}px`, ...cols.map((c) => COLUMN_DEFS[c].track)].join(' '),
-    min: CHECK_TRACK + cols.reduce((n, c) => n + COLUMN_DEFS[c].min, 0),
-  };
+/**
+ * Columns that give way when the table is narrower than the chosen columns need, the lowest
+ * value first. Dst goes before priority: for a network alert the host is the destination.
+ */
+export const COLLAPSE_ORDER: readonly ColumnKey[] = ['first_seen', 'technique', 'assignee', 'source', 'count', 'risk', 'dst', 'priority', 'last_seen'];
+/** The ones that also make room for a comfortable title. */
+const LOW_VALUE: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['first_seen', 'technique', 'assignee', 'source', 'count']);
+
+function minWidth(cols: readonly ColumnKey[]): number {
+  return CHECK_TRACK + cols.reduce((n, c) => n + COLUMN_DEFS[c].min, 0);
+}
+
+/**
+ * The chosen columns that fit in `width` px without sideways scrolling: columns of COLLAPSE_ORDER
+ * are left out one by one until the rest fits, and low-value ones also while the title would get
+ * less than TITLE_COMFORT. `collapsed` names what was left out.
+ */
+export function fitColumns(cols: readonly ColumnKey[], width: number): { shown: ColumnKey[]; collapsed: ColumnKey[] } {
+  const shown = [...cols];
+  const collapsed: ColumnKey[] = [];
+  if (!(width > 0)) return { shown, collapsed };
+  const titleRoom = () => (shown.includes('title') ? width - minWidth(shown) + TITLE_MIN : Infinity);
+  for (const c of COLLAPSE_ORDER) {
+    const tooWide = minWidth(shown) > width;
+    if (!tooWide && !(LOW_VALUE.has(c) && titleRoom() < TITLE_COMFORT)) continue;
+    const i = shown.indexOf(c);
+    if (i === -1 || shown.length === 1) continue;
+    shown.splice(i, 1);
+    collapsed.push(c);
+  }
+  return { shown, collapsed };
+}
+
+/**
+ * The grid's tracks; `min` is the width the columns are fitted to, `floor` the narrowest the grid
+ * gets (the title shrinks below TITLE_MIN, down to TITLE_FLOOR, only when nothing can collapse).
+ */
+export function gridTemplate(cols: readonly ColumnKey[]): { template: string; min: number; floor: number } {
+  const min = minWidth(cols);
+  return { template: [`${CHECK_TRACK}px`, ...cols.map((c) => COLUMN_DEFS[c].track)].join(' '), min, floor: cols.includes('title') ? min - TITLE_MIN + TITLE_FLOOR : min };
 }
 
 /** Keeps known, unique columns in the given order; never empty. */
@@ -76,12 +121,17 @@ export function normalizeColumns(list: readonly string[] | undefined): ColumnKey
   return out.length > 0 ? out : [...DEFAULT_COLUMNS];
 }
 
+/**
+ * An address in full (never cut in the middle): the port is in the tooltip. An IPv6 address may
+ * wrap at its colons onto a second line.
+ */
 function Endpoint({ ip, port }: { ip: string | null; port: number | null }) {
-  const text = formatEndpoint(ip, port);
-  if (!text) return <span className="faint">—</span>;
+  if (!ip) return <span className="faint">—</span>;
+  const full = formatEndpoint(ip, port)!;
+  const v6 = ip.includes(':');
   return (
-    <span className="mono ellipsis" title={text}>
-      {text}
+    <span className={`mono addr${v6 ? ' addr-v6' : ''}`} title={port !== null ? `${full} (port ${port})` : full} data-port={port ?? undefined}>
+      {v6 ? ip.split(':').flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, `:${part}`])) : ip}
     </span>
   );
 }
@@ -98,14 +148,6 @@ function Host({ alert: a }: { alert: Alert }) {
   );
 }
 
-function Time({ iso }: { iso: string }) {
-  return (
-    <time dateTime={iso} title={utcTitle(iso)} className="num">
-      {formatLocalTime(iso)}
-    </time>
-  );
-}
-
 export function CellContent({ col, alert: a }: { col: ColumnKey; alert: Alert }) {
   switch (col) {
     case 'severity':
@@ -118,6 +160,11 @@ export function CellContent({ col, alert: a }: { col: ColumnKey; alert: Alert })
       return (
         <a
           href={`#/alerts/${a.id}`}
+          onClick={(e) => {
+            // keep the view (filters, sort) in the hash
+            e.preventDefault();
+            navigate(currentViewHref(a.id));
+          }}
           tabIndex={-1}
           className="title-text ellipsis"
           title={a.rule_id ? `${a.title}\nRule ${a.rule_id}` : a.title}

@@ -150,7 +150,7 @@ function TopRulesPanel() {
         emptyText="No rules fired in this range."
         primary={(i) => i.label}
         secondary={(i) => <span className="mono">{i.key}</span>}
-        href={(i) => alertsHref({ text: i.key, ...r })}
+        href={(i) => alertsHref({ rule_id: i.key, ...r })}
         linkLabel={(i) => `${i.label} (rule ${i.key}): ${formatCount(i.events)} events in ${formatCount(i.alerts)} alerts. Show these alerts`}
       />
     </Panel>

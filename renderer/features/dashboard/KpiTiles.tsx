@@ -95,9 +95,9 @@ export function KpiTiles() {
               </>
             }
             value={formatCount(n)}
-            sub={label}
-            href={alertsHref({ priority: [p], status: OPEN_STATUS_LIST })}
-            ariaLabel={`${p} open: ${formatCount(n)} ${n === 1 ? 'alert' : 'alerts'} (${label.toLowerCase()}). Show them in Alerts`}
+            sub={`${label} · in range`}
+            href={alertsHref({ priority: [p], status: OPEN_STATUS_LIST, ...inRange })}
+            ariaLabel={`${p} open, seen in the selected range: ${formatCount(n)} ${n === 1 ? 'alert' : 'alerts'} (${label.toLowerCase()}). Show them in Alerts`}
           />
         );
       })}

@@ -8,7 +8,7 @@ import { Panel, PanelSkeleton } from '../../components/charts/Panel.js';
 import { esc, tooltipStyle, useChartTheme, type ChartTheme } from '../../components/charts/theme.js';
 import { useEChart } from '../../components/charts/useEChart.js';
 import { SEVERITY_LABEL, SEVERITY_ORDER, severityClass } from '../../lib/domain.js';
-import { formatCount } from '../../lib/format.js';
+import { displayZone, formatCount } from '../../lib/format.js';
 import { formatBucket } from './format.js';
 import { useDashboard } from '../../stores/dashboard.js';
 
@@ -26,10 +26,11 @@ function timeFormatter(bucketS: number, spanS: number) {
       : bucketS < 60
         ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
         : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-  const f = new Intl.DateTimeFormat(undefined, opts);
+  const tz = displayZone() === 'utc' ? { timeZone: 'UTC' } : {};
+  const f = new Intl.DateTimeFormat(undefined, { ...opts, ...tz });
   const axis = new Intl.DateTimeFormat(
     undefined,
-    spanS > 2 * 86_400 ? { month: 'short', day: '2-digit' } : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+    spanS > 2 * 86_400 ? { month: 'short', day: '2-digit', ...tz } : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...tz },
   );
   return { full: (iso: string) => f.format(new Date(iso)), axis: (iso: string) => axis.format(new Date(iso)) };
 }

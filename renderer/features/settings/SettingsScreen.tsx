@@ -5,8 +5,9 @@ import { Archive, Check, CircleAlert, Globe, LoaderCircle, Radar, RefreshCw, Rot
 import { useEffect, type FormEvent, type ReactNode } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Panel, PanelSkeleton } from '../../components/charts/Panel.js';
+import { localZoneName } from '../../lib/format.js';
 import { useSettings } from '../../stores/settings.js';
-import { focusField, IntField, SeverityField, SwitchField, TextField, ThemeField } from './fields.js';
+import { ChoiceField, focusField, IntField, SeverityField, SwitchField, TextField } from './fields.js';
 import { useSettingsForm } from './form.js';
 import { LABELS, roughly, sectionState, type SectionId } from './model.js';
 
@@ -189,7 +190,24 @@ function AnalystSection() {
         offLabel="Optional"
         description="Resolving an alert or marking it a false positive asks for a note saying why."
       />
-      <ThemeField section="analyst" description="Also switchable from the sun / moon button in the header." />
+      <ChoiceField
+        section="analyst"
+        k="theme"
+        description="Also switchable from the sun / moon button in the header."
+        choices={[
+          { value: 'dark', label: 'Dark' },
+          { value: 'light', label: 'Light' },
+        ]}
+      />
+      <ChoiceField
+        section="analyst"
+        k="timeZone"
+        description="How the console shows times; full times and column headers name the zone. The command line always prints UTC."
+        choices={[
+          { value: 'local', label: `This computer (${localZoneName()})` },
+          { value: 'utc', label: 'UTC' },
+        ]}
+      />
       <SwitchField
         section="analyst"
         k="doNotDisturb"

@@ -258,23 +258,12 @@ function Segmented({ k, value, choices, onChange, labelId, describedBy }: { k: F
   );
 }
 
-export function ThemeField({ section, description }: { section: SectionId; description: ReactNode }) {
-  const f = useField(section, 'theme');
+/** A setting picked from a few named values (theme, time zone). */
+export function ChoiceField({ section, k, description, choices }: { section: SectionId; k: 'theme' | 'timeZone'; description: ReactNode; choices: Choice[] }) {
+  const f = useField(section, k);
   return (
-    <Row k="theme" description={description} error={f.error} dirty={f.dirty} conflict={f.conflict} saved={f.saved} group>
-      {({ labelId, describedBy }) => (
-        <Segmented
-          k="theme"
-          value={String(f.value)}
-          labelId={labelId}
-          describedBy={describedBy}
-          onChange={f.onChange}
-          choices={[
-            { value: 'dark', label: 'Dark' },
-            { value: 'light', label: 'Light' },
-          ]}
-        />
-      )}
+    <Row k={k} description={description} error={f.error} dirty={f.dirty} conflict={f.conflict} saved={f.saved} group>
+      {({ labelId, describedBy }) => <Segmented k={k} value={String(f.value)} labelId={labelId} describedBy={describedBy} onChange={f.onChange} choices={choices} />}
     </Row>
   );
 }

@@ -12,7 +12,7 @@ type KeysWith<V> = { [K in keyof Settings]: Settings[K] extends V ? K : never }[
 export type IntKey = KeysWith<number>;
 export type BoolKey = KeysWith<boolean>;
 export type TextKey = 'analystName' | 'geoCityDb' | 'geoCountryDb' | 'geoAsnDb';
-export type ChoiceKey = 'theme' | 'minAlertSeverity';
+export type ChoiceKey = 'theme' | 'timeZone' | 'minAlertSeverity';
 /** Every setting the screen edits (alertsColumns lives in the Alerts table's Columns menu). */
 export type FormKey = IntKey | BoolKey | TextKey | ChoiceKey;
 
@@ -42,6 +42,7 @@ export const SPECS = {
   analystName: { kind: 'text', required: true, max: 64 },
   requireNoteOnClose: { kind: 'bool' },
   theme: { kind: 'choice' },
+  timeZone: { kind: 'choice' },
   doNotDisturb: { kind: 'bool' },
   alertsPageSize: { kind: 'int', min: 25, max: 500, unit: 'rows' },
   minAlertSeverity: { kind: 'choice' },
@@ -63,6 +64,7 @@ export const LABELS: Record<FormKey, string> = {
   analystName: 'Analyst name',
   requireNoteOnClose: 'Require a note to close',
   theme: 'Theme',
+  timeZone: 'Time zone',
   doNotDisturb: 'Do not disturb',
   alertsPageSize: 'Alerts per page',
   minAlertSeverity: 'Minimum severity',
@@ -80,7 +82,7 @@ export const LABELS: Record<FormKey, string> = {
 };
 
 export const SECTIONS: Record<SectionId, readonly FormKey[]> = {
-  analyst: ['analystName', 'requireNoteOnClose', 'theme', 'doNotDisturb', 'alertsPageSize'],
+  analyst: ['analystName', 'requireNoteOnClose', 'theme', 'timeZone', 'doNotDisturb', 'alertsPageSize'],
   detection: ['minAlertSeverity', 'groupWindowMinutes', 'bruteForceFailures', 'portScanPorts', 'floodEventsPerSecond', 'sprayingUsers', 'correlationWindowSeconds'],
   geo: ['geoCityDb', 'geoCountryDb', 'geoAsnDb'],
   retention: ['eventRetentionDays', 'eventRetentionMaxRows'],

@@ -110,7 +110,7 @@ export function AddSourceDialog({ onClose }: { onClose: () => void }) {
         <span id={pathHint} className="field-hint">
           {desktop
             ? 'Vigil follows only files you choose here.'
-            : 'An absolute path on the machine running Vigil, under a folder vigil serve allows (--source-dir). The file may not exist yet.'}
+            : 'The absolute path of an existing, readable file on the machine running Vigil, under a folder vigil serve allows (--source-dir).'}
         </span>
       </label>
       <fieldset className="choice-group">

@@ -41,7 +41,8 @@ export function stateLabel(s: LiveSource, now: number): string {
 }
 
 const KIND_LABEL: Record<LiveSource['kind'], string> = { file: 'Followed file', import: 'Import', simulator: 'Simulator', indexer: 'Wazuh indexer' };
-const FORMAT_LABEL: Record<LiveSource['format'], string> = { eve: 'Suricata EVE', wazuh: 'Wazuh alerts', mixed: 'Mixed' };
+/** A simulator writes both formats (every scenario blends in background noise of both). */
+const FORMAT_LABEL: Record<LiveSource['format'], string> = { eve: 'Suricata EVE', wazuh: 'Wazuh alerts', mixed: 'EVE + Wazuh' };
 
 /** The cursor column: a file's offset in bytes, an indexer's last alert time; the detail for a tooltip. */
 export function cursorText(s: LiveSource): { short: string; detail: string } | null {

@@ -32,11 +32,12 @@ export const R_554: WRule = { id: '554', level: 5, description: 'File added to t
 /**
  * Local rules (ids 100000+), as the Wazuh ransomware-detection guides add them: a child of 554
  * for files added with the ransomware's extension (so those adds are raised under it instead of
- * 554), an aggregate over it, and a Sysmon rule for shadow-copy deletion.
+ * 554), an aggregate over it, and a Sysmon rule for shadow-copy deletion at level 15 (Wazuh's
+ * "severe attack, immediate attention is necessary"): with the recovery points gone, it is no drill.
  */
 const R_LOCKED_FILE: WRule = { id: '100610', level: 7, description: 'File added with the .locked extension: possible ransomware encryption.', groups: [...SYSCHECK, 'syscheck_entry_added', 'syscheck_file', 'ransomware'], mitre: ['T1486'], compliance: COMPLIANCE.syscheck };
 const R_LOCKED: WRule = { id: '100612', level: 12, description: 'Possible ransomware activity: multiple files renamed with the .locked extension.', groups: ['ransomware', 'syscheck'], mitre: ['T1486'] };
-const R_VSS: WRule = { id: '100613', level: 12, description: 'Volume shadow copies deleted with vssadmin: possible ransomware.', groups: ['windows', 'sysmon', 'sysmon_event1', 'ransomware'], mitre: ['T1490'] };
+const R_VSS: WRule = { id: '100613', level: 15, description: 'Volume shadow copies deleted with vssadmin: possible ransomware.', groups: ['windows', 'sysmon', 'sysmon_event1', 'ransomware'], mitre: ['T1490'] };
 
 const DOCS = ['budget_2026', 'q3_report', 'payroll', 'customers', 'contract_acme', 'board_minutes', 'invoice_10293', 'roadmap', 'hr_reviews', 'vendor_list', 'tax_return', 'project_plan', 'offsite_photos', 'price_list', 'backup_keys'];
 const EXTS = ['docx', 'xlsx', 'pdf', 'pptx', 'csv', 'jpg', 'txt', 'zip', 'pst', 'sql'];
