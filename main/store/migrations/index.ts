@@ -4,9 +4,10 @@ import { m0003Console } from './0003-console.js';
 import { m0004Feed } from './0004-feed.js';
 import { m0005Sources } from './0005-sources.js';
 import { m0006AlertHost } from './0006-alert-host.js';
+import { m0008AlertList } from './0008-alert-list.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** All schema steps, in order. Append only: a released step is never edited. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Pipeline, m0003Console, m0004Feed, m0005Sources, m0006AlertHost];
+export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Pipeline, m0003Console, m0004Feed, m0005Sources, m0006AlertHost, m0008AlertList];
