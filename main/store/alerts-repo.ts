@@ -155,10 +155,13 @@ export interface FilterTerm {
   ids?: string;
   params: unknown[];
   /**
-   * The same condition on a sort key's own column (severity → severity_rank), so a walk of that
-   * key's index reads only the matching range instead of testing rows outside it.
+   * The condition when it is on a sort key's own column (severity, priority, a time range on
+   * last_seen), so a walk of that key's index reads only the matching range instead of testing
+   * rows outside it.
    */
   onSortKey?: { field: AlertSort['field']; sql: string; params: unknown[] };
+  /** The condition as one value of an index ordered (value, last_seen DESC, id DESC). */
+  seen?: { index: string; sql: string; params: unknown[] };
 }
 
 function placeholders(n: number): string {
@@ -167,7 +170,7 @@ function placeholders(n: number): string {
 
 /** `col = ?` / `col IN (...)` / `col BETWEEN` with every column written `+col`, so no index serves it. */
 function noIndex(sql: string): string {
-  return sql.replace(/\b(severity|status|last_seen|priority_rank|source|src_ip_key|dst_ip_key|assignee|src_country|host|agent_id|sensor)\b(?= (?:IN|=|>=|<|BETWEEN) )/g, '+$1');
+  return sql.replace(/\b(severity_rank|status|last_seen|priority_rank|source|src_ip_key|dst_ip_key|assignee|src_country|host|agent_id|sensor)\b(?= (?:IN|=|>=|<|BETWEEN) )/g, '+$1');
 }
 
 /** A condition on columns of alerts, read through `index` when it drives (null: SQLite picks). */
@@ -181,17 +184,22 @@ export function filterTerms(filter: AlertFilter): FilterTerm[] {
   const inList = (col: string, values: readonly unknown[], index: string) => {
     terms.push(columnTerm(values.length === 1 ? `${col} = ?` : `${col} IN (${placeholders(values.length)})`, [...values], index));
   };
+  // by rank: severity_rank rides in the other sort keys' indexes, so a walk tests it there
   const severities = (list: readonly Alert['severity'][]) => {
-    inList('severity', list, 'alerts_severity_seen');
-    const ranks = list.map((v) => severityRank(v));
-    terms[terms.length - 1]!.onSortKey = { field: 'severity', sql: `severity_rank IN (${placeholders(ranks.length)})`, params: ranks };
+    inList('severity_rank', list.map((v) => severityRank(v)), 'alerts_severity_rank');
+    const t = terms[terms.length - 1]!;
+    t.onSortKey = { field: 'severity', sql: t.sql, params: t.params };
+    if (list.length === 1) t.seen = { index: 'alerts_severity_seen', sql: 'severity = ?', params: [...list] };
   };
   if (filter.severity && filter.severity.length > 0) severities(filter.severity);
   if (filter.min_severity) {
     const min = severityRank(filter.min_severity);
     severities(SEVERITIES.filter((s) => severityRank(s) >= min));
   }
-  if (filter.status && filter.status.length > 0) inList('status', filter.status, 'alerts_status_seen');
+  if (filter.status && filter.status.length > 0) {
+    inList('status', filter.status, 'alerts_status_seen');
+    if (filter.status.length === 1) terms[terms.length - 1]!.seen = { index: 'alerts_status_seen', sql: 'status = ?', params: [...filter.status] };
+  }
   if (filter.from || filter.to) {
     const parts: string[] = [];
     const params: string[] = [];
@@ -342,21 +350,26 @@ export class AlertsRepo {
       return { page: { items: page.map(({ sort_key: _k, ...r }) => rowToAlert(r)), next: more && last ? { k: last.sort_key, id: last.id } : null }, plan };
     };
 
-    // drive: the matches of one condition, tested against the others, sorted
-    const drive = (i: number): Row[] => {
-      const t = terms[i]!;
-      const rest = terms.filter((_, j) => j !== i);
-      const where = [`id IN (${t.ids!})`, ...rest.map((r) => r.check), ...(keyset ? [`(+${key.col}, id) ${cmp} (?, ?)`] : [])];
+    // drive: the ids matching the conditions in `joined` (intersected from their own indexes
+    // before any row is read), the rows tested against the other conditions, sorted
+    const drive = (joined: ReadonlySet<number>): Row[] => {
+      const ids = terms.filter((_, j) => joined.has(j));
+      const rest = terms.filter((_, j) => !joined.has(j));
+      const where = [`id IN (${ids.map((t) => t.ids!).join(' INTERSECT ')})`, ...rest.map((r) => r.check), ...(keyset ? [`(+${key.col}, id) ${cmp} (?, ?)`] : [])];
       const sql = `${select} WHERE ${where.join(' AND ')} ORDER BY +${key.col} ${dir}, id ${dir} LIMIT ?`;
-      return this.db.prepare<unknown[], Row>(sql).all(...t.params, ...rest.flatMap((r) => r.params), ...(keyset?.params ?? []), limit + 1);
+      return this.db.prepare<unknown[], Row>(sql).all(...ids.flatMap((t) => t.params), ...rest.flatMap((r) => r.params), ...(keyset?.params ?? []), limit + 1);
     };
 
     // walk: the sort index in order from `from` (exclusive), each row tested, up to `to`
     // (inclusive) when given
     type Key = { k: string | number; id: number };
-    // conditions on the sort key's own column narrow the walk to their range of its index
-    const ranged = terms.filter((t) => t.onSortKey?.field === sort.field).map((t) => t.onSortKey!);
-    const tested = terms.filter((t) => t.onSortKey?.field !== sort.field);
+    // conditions on the sort key's own column narrow the walk to their range of its index; on
+    // the last-seen sort, one single-value condition with its own (value, last_seen, id) index
+    // is walked there instead, reading only its rows in order
+    const seen = sort.field === 'last_seen' ? terms.find((t) => t.seen) : undefined;
+    const index = seen?.seen?.index ?? key.index;
+    const ranged = [...(seen?.seen ? [seen.seen] : []), ...terms.filter((t) => t.onSortKey?.field === sort.field).map((t) => t.onSortKey!)];
+    const tested = terms.filter((t) => t !== seen && t.onSortKey?.field !== sort.field);
     const walk = (from: Key | null, to: Key | null, want: number): Row[] => {
       const where = [
         ...ranged.map((r) => r.sql),
@@ -364,29 +377,30 @@ export class AlertsRepo {
         ...(from ? [`(${key.col}, id) ${cmp} (?, ?)`] : []),
         ...(to ? [`(${key.col}, id) ${sort.dir === 'asc' ? '<=' : '>='} (?, ?)`] : []),
       ];
-      const sql = `${select} INDEXED BY ${key.index} WHERE ${where.length ? where.join(' AND ') : '1'} ORDER BY ${key.col} ${dir}, id ${dir} LIMIT ?`;
+      const sql = `${select} INDEXED BY ${index} WHERE ${where.length ? where.join(' AND ') : '1'} ORDER BY ${key.col} ${dir}, id ${dir} LIMIT ?`;
       const params = [...ranged.flatMap((r) => r.params), ...tested.flatMap((t) => t.params), ...(from ? [from.k, from.id] : []), ...(to ? [to.k, to.id] : []), want];
       return this.db.prepare<unknown[], Row>(sql).all(...params);
     };
     const start = after ? { k: after.k, id: after.id } : null;
     if (tested.length === 0) return finish(walk(start, null, limit + 1), { kind: 'walk' });
     const narrow = this.narrowest(terms, this.limits.driveMax);
-    if (narrow) return finish(drive(narrow.term), { kind: 'drive', ...narrow });
+    if (narrow) return finish(drive(new Set([narrow.term])), { kind: 'drive', ...narrow });
     // bounded by walkBudget index entries, so a filter far narrower than each of its conditions
     // cannot walk the whole table: the bound is the key walkBudget entries on (index only)
     const boundWhere = [...ranged.map((r) => r.sql), ...(start ? [`(${key.col}, id) ${cmp} (?, ?)`] : [])];
     const bound = this.db
       .prepare<unknown[], Key>(
-        `SELECT ${key.col} AS k, id FROM alerts INDEXED BY ${key.index} ${boundWhere.length ? `WHERE ${boundWhere.join(' AND ')}` : ''}
+        `SELECT ${key.col} AS k, id FROM alerts INDEXED BY ${index} ${boundWhere.length ? `WHERE ${boundWhere.join(' AND ')}` : ''}
          ORDER BY ${key.col} ${dir}, id ${dir} LIMIT 1 OFFSET ?`,
       )
       .get(...ranged.flatMap((r) => r.params), ...(start ? [start.k, start.id] : []), this.limits.walkBudget - 1);
     const rows = walk(start, bound ?? null, limit + 1);
     if (rows.length > limit || !bound) return finish(rows, { kind: 'walk' });
-    // the budget ran out before the page was full: read the narrowest condition's matches when
-    // it is clearly narrower than the rest of the table, else walk on from the bound
-    const best = this.narrowest(terms, this.limits.fallbackDriveMax);
-    if (best) return finish(drive(best.term), { kind: 'walk', fallback: 'drive' });
+    // the budget ran out before the page was full (the conditions together are far narrower than
+    // each alone): read the intersection of the matches of every condition with at most
+    // fallbackDriveMax of them, else walk on from the bound
+    const joined = new Set(this.matchCounts(terms, this.limits.fallbackDriveMax).flatMap((n, i) => (n <= this.limits.fallbackDriveMax ? [i] : [])));
+    if (joined.size > 0) return finish(drive(joined), { kind: 'walk', fallback: 'drive' });
     return finish([...rows, ...walk(bound, null, limit + 1 - rows.length)], { kind: 'walk', fallback: 'walk' });
   }
 
@@ -403,6 +417,11 @@ export class AlertsRepo {
       if (n < cap) best = { term: i, matches: n };
     }
     return best;
+  }
+
+  /** Each condition's matches, counted up to max + 1 from its own index (Infinity: no index). */
+  private matchCounts(terms: readonly FilterTerm[], max: number): number[] {
+    return terms.map((t) => (t.ids ? this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${t.ids} LIMIT ?)`).get(...t.params, max + 1)!.n : Infinity));
   }
 
   insertMany(alerts: readonly NewAlert[]): number[] {

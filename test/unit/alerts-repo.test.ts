@@ -227,13 +227,13 @@ describe('AlertsRepo.list planner', () => {
       .map((a) => a.id);
   }
 
-  /** Every page of a listing, 7 at a time, through the keyset cursor; and the plans used. */
+  /** Every page of a listing, 11 at a time, through the keyset cursor; and the plans used. */
   function paged(repo: AlertsRepo, f: AlertFilter, sort: AlertSort) {
     const ids: number[] = [];
     const plans: ListPlan[] = [];
     let after;
     for (let n = 0; n < 100; n++) {
-      const { page, plan } = repo.listPlanned(f, 7, after, sort);
+      const { page, plan } = repo.listPlanned(f, 11, after, sort);
       ids.push(...page.items.map((a) => a.id));
       plans.push(plan);
       if (!page.next) break;

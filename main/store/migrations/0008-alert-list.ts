@@ -6,8 +6,9 @@ import type { Migration } from './types.js';
  * none (technique, country, source), so a narrow filter reads only its matches.
  *
  * - priority_rank: P1 = 4 ... P4 = 1, a virtual column like severity_rank (computed, not stored).
- * - One index per sort key; the rowid is an index's last column, so each one is ordered by
- *   (key, id), which is exactly the list's keyset order, in both directions.
+ * - One index per sort key, ordered by (key, id): exactly the list's keyset order, in both
+ *   directions. After the id they carry severity_rank (the first seen one also last_seen), so a
+ *   walk of the index tests a severity filter (and a time range) without reading the row.
  * - alert_techniques: one row per (technique, alert), kept by triggers in step with the alert's
  *   technique_ids (JSON), so "T1110" is an index range (T1110 and T1110.xxx) instead of a JSON
  *   scan of every alert.
@@ -20,11 +21,11 @@ export const m0008AlertList: Migration = {
       ALTER TABLE alerts ADD COLUMN priority_rank INTEGER GENERATED ALWAYS AS (
         CASE priority WHEN 'P1' THEN 4 WHEN 'P2' THEN 3 WHEN 'P3' THEN 2 ELSE 1 END) VIRTUAL;
 
-      CREATE INDEX alerts_first_seen ON alerts (first_seen);
-      CREATE INDEX alerts_risk ON alerts (risk_score);
-      CREATE INDEX alerts_count ON alerts (count);
-      CREATE INDEX alerts_severity_rank ON alerts (severity_rank);
-      CREATE INDEX alerts_priority_rank ON alerts (priority_rank);
+      CREATE INDEX alerts_first_seen ON alerts (first_seen, id, last_seen, severity_rank);
+      CREATE INDEX alerts_risk ON alerts (risk_score, id, severity_rank);
+      CREATE INDEX alerts_count ON alerts (count, id, severity_rank);
+      CREATE INDEX alerts_severity_rank ON alerts (severity_rank, id);
+      CREATE INDEX alerts_priority_rank ON alerts (priority_rank, id, severity_rank);
       CREATE INDEX alerts_source ON alerts (source);
       CREATE INDEX alerts_country ON alerts (src_country) WHERE src_country IS NOT NULL;
 
