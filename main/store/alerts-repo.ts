@@ -59,16 +59,17 @@ export function alertColumns(prefix = ''): string {
 export const ALERT_COLUMNS = alertColumns();
 
 /**
- * Sort fields → the column (severity and priority sort by rank, P1 highest) and the index that
- * holds the list's keyset order (column, id); the rowid is every index's last column.
+ * Sort fields → the column (severity and priority sort by rank, P1 highest), the index that
+ * starts with the list's keyset order (column, id), and the columns that index carries after
+ * them, which a walk tests without reading the row.
  */
-const SORT_KEYS: Record<AlertSort['field'], { col: string; index: string }> = {
-  last_seen: { col: 'last_seen', index: 'alerts_seen' },
-  first_seen: { col: 'first_seen', index: 'alerts_first_seen' },
-  risk_score: { col: 'risk_score', index: 'alerts_risk' },
-  count: { col: 'count', index: 'alerts_count' },
-  severity: { col: 'severity_rank', index: 'alerts_severity_rank' },
-  priority: { col: 'priority_rank', index: 'alerts_priority_rank' },
+const SORT_KEYS: Record<AlertSort['field'], { col: string; index: string; carries: readonly string[] }> = {
+  last_seen: { col: 'last_seen', index: 'alerts_seen', carries: [] },
+  first_seen: { col: 'first_seen', index: 'alerts_first_seen', carries: ['last_seen', 'severity_rank'] },
+  risk_score: { col: 'risk_score', index: 'alerts_risk', carries: ['severity_rank'] },
+  count: { col: 'count', index: 'alerts_count', carries: ['severity_rank'] },
+  severity: { col: 'severity_rank', index: 'alerts_severity_rank', carries: ['priority_rank'] },
+  priority: { col: 'priority_rank', index: 'alerts_priority_rank', carries: ['severity_rank'] },
 };
 
 /**
@@ -160,6 +161,8 @@ export interface FilterTerm {
    * rows outside it.
    */
   onSortKey?: { field: AlertSort['field']; sql: string; params: unknown[] };
+  /** The one column `check` reads, when a sort index may carry it (severity_rank, ...). */
+  col?: string;
   /** The condition as one value of an index ordered (value, last_seen DESC, id DESC). */
   seen?: { index: string; sql: string; params: unknown[] };
 }
@@ -188,6 +191,7 @@ export function filterTerms(filter: AlertFilter): FilterTerm[] {
   const severities = (list: readonly Alert['severity'][]) => {
     inList('severity_rank', list.map((v) => severityRank(v)), 'alerts_severity_rank');
     const t = terms[terms.length - 1]!;
+    t.col = 'severity_rank';
     t.onSortKey = { field: 'severity', sql: t.sql, params: t.params };
     if (list.length === 1) t.seen = { index: 'alerts_severity_seen', sql: 'severity = ?', params: [...list] };
   };
@@ -211,12 +215,13 @@ export function filterTerms(filter: AlertFilter): FilterTerm[] {
       parts.push('last_seen < ?');
       params.push(new Date(filter.to).toISOString());
     }
-    terms.push({ ...columnTerm(parts.join(' AND '), params, 'alerts_seen'), onSortKey: { field: 'last_seen', sql: parts.join(' AND '), params } });
+    terms.push({ ...columnTerm(parts.join(' AND '), params, 'alerts_seen'), col: 'last_seen', onSortKey: { field: 'last_seen', sql: parts.join(' AND '), params } });
   }
   // priority_rank is indexed (it is also the priority sort key): P1 = 4 ... P4 = 1
   if (filter.priority && filter.priority.length > 0) {
     inList('priority_rank', filter.priority.map((p) => 4 - PRIORITIES.indexOf(p)), 'alerts_priority_rank');
     const t = terms[terms.length - 1]!;
+    t.col = 'priority_rank';
     t.onSortKey = { field: 'priority', sql: t.sql, params: t.params };
   }
   if (filter.source && filter.source.length > 0) inList('source', filter.source, 'alerts_source');
@@ -340,7 +345,6 @@ export class AlertsRepo {
     const key = SORT_KEYS[sort.field];
     const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
     const cmp = sort.dir === 'asc' ? '>' : '<';
-    const keyset = after ? { sql: `(${key.col}, id) ${cmp} (?, ?)`, params: [after.k, after.id] } : null;
     type Row = AlertRow & { sort_key: string | number };
     const select = `SELECT ${ALERT_COLUMNS}, ${key.col} AS sort_key FROM alerts`;
     const finish = (rows: Row[], plan: ListPlan) => {
@@ -355,9 +359,9 @@ export class AlertsRepo {
     const drive = (joined: ReadonlySet<number>): Row[] => {
       const ids = terms.filter((_, j) => joined.has(j));
       const rest = terms.filter((_, j) => !joined.has(j));
-      const where = [`id IN (${ids.map((t) => t.ids!).join(' INTERSECT ')})`, ...rest.map((r) => r.check), ...(keyset ? [`(+${key.col}, id) ${cmp} (?, ?)`] : [])];
+      const where = [`id IN (${ids.map((t) => t.ids!).join(' INTERSECT ')})`, ...rest.map((r) => r.check), ...(after ? [`(+${key.col}, id) ${cmp} (?, ?)`] : [])];
       const sql = `${select} WHERE ${where.join(' AND ')} ORDER BY +${key.col} ${dir}, id ${dir} LIMIT ?`;
-      return this.db.prepare<unknown[], Row>(sql).all(...ids.flatMap((t) => t.params), ...rest.flatMap((r) => r.params), ...(keyset?.params ?? []), limit + 1);
+      return this.db.prepare<unknown[], Row>(sql).all(...ids.flatMap((t) => t.params), ...rest.flatMap((r) => r.params), ...(after ? [after.k, after.id] : []), limit + 1);
     };
 
     // walk: the sort index in order from `from` (exclusive), each row tested, up to `to`
@@ -385,6 +389,9 @@ export class AlertsRepo {
     if (tested.length === 0) return finish(walk(start, null, limit + 1), { kind: 'walk' });
     const narrow = this.narrowest(terms, this.limits.driveMax);
     if (narrow) return finish(drive(new Set([narrow.term])), { kind: 'drive', ...narrow });
+    // every test reads only columns the sort index carries: the walk never reads a row it does
+    // not return, so even a long one stays short
+    if (index === key.index && tested.every((t) => t.col !== undefined && key.carries.includes(t.col))) return finish(walk(start, null, limit + 1), { kind: 'walk' });
     // bounded by walkBudget index entries, so a filter far narrower than each of its conditions
     // cannot walk the whole table: the bound is the key walkBudget entries on (index only)
     const boundWhere = [...ranged.map((r) => r.sql), ...(start ? [`(${key.col}, id) ${cmp} (?, ?)`] : [])];

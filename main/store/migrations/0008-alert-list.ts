@@ -7,8 +7,9 @@ import type { Migration } from './types.js';
  *
  * - priority_rank: P1 = 4 ... P4 = 1, a virtual column like severity_rank (computed, not stored).
  * - One index per sort key, ordered by (key, id): exactly the list's keyset order, in both
- *   directions. After the id they carry severity_rank (the first seen one also last_seen), so a
- *   walk of the index tests a severity filter (and a time range) without reading the row.
+ *   directions. After the id they carry severity_rank (the severity one priority_rank, the first
+ *   seen one also last_seen), so a walk of the index tests a severity or priority filter (and a
+ *   time range) without reading the row.
  * - alert_techniques: one row per (technique, alert), kept by triggers in step with the alert's
  *   technique_ids (JSON), so "T1110" is an index range (T1110 and T1110.xxx) instead of a JSON
  *   scan of every alert.
@@ -24,7 +25,7 @@ export const m0008AlertList: Migration = {
       CREATE INDEX alerts_first_seen ON alerts (first_seen, id, last_seen, severity_rank);
       CREATE INDEX alerts_risk ON alerts (risk_score, id, severity_rank);
       CREATE INDEX alerts_count ON alerts (count, id, severity_rank);
-      CREATE INDEX alerts_severity_rank ON alerts (severity_rank, id);
+      CREATE INDEX alerts_severity_rank ON alerts (severity_rank, id, priority_rank);
       CREATE INDEX alerts_priority_rank ON alerts (priority_rank, id, severity_rank);
       CREATE INDEX alerts_source ON alerts (source);
       CREATE INDEX alerts_country ON alerts (src_country) WHERE src_country IS NOT NULL;
