@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { readPackageMeta, type PackageMeta } from '../core/app-meta.js';
 import { resolveDataDir } from '../core/paths.js';
 import { ConfSettingsBackend } from '../core/conf-settings.js';
-import { createServices, type Services } from '../core/services.js';
+import { createApp, type App, type AppConfig } from '../core/app.js';
 import { createLogger } from '../core/logger.js';
 
 /** The folder holding package.json, dist/ and resources/ (dist/main/cli → three levels up). */
@@ -19,10 +19,20 @@ export function dataDirFrom(flag: string | undefined): string {
   return resolveDataDir(flag, process.env);
 }
 
-/** Builds the same services the desktop app builds, for a plain-Node command. */
-export async function headlessServices(dataDir: string, opts: { quiet?: boolean } = {}): Promise<Services> {
+export interface OpenAppOptions extends Partial<Pick<AppConfig, 'run' | 'feed'>> {
+  /** No info lines on stderr (one-shot commands whose output is their result). */
+  quiet?: boolean;
+  /** How this process is named in figures and leases (default "<command>:<pid>"). */
+  processName?: string;
+}
+
+/**
+ * Builds the app for a plain-Node command through the same composition root as the desktop app
+ * (createApp): one-shot commands get no background work unless they ask for it (`run`).
+ */
+export async function openApp(dataDir: string, command: string, opts: OpenAppOptions = {}): Promise<App> {
   const meta = packageMeta();
-  return createServices({
+  return createApp({
     dataDir,
     resourcesDir: path.join(appRoot(), 'resources'),
     mode: 'headless',
@@ -31,6 +41,9 @@ export async function headlessServices(dataDir: string, opts: { quiet?: boolean 
     electronVersion: null,
     settingsBackend: new ConfSettingsBackend(dataDir),
     logger: createLogger('vigil', opts.quiet ?? false),
+    processName: opts.processName ?? `${command}:${process.pid}`,
+    ...(opts.run !== undefined ? { run: opts.run } : {}),
+    ...(opts.feed !== undefined ? { feed: opts.feed } : {}),
   });
 }
 

@@ -6,6 +6,10 @@ import { dbCommand } from './commands/db.js';
 import { alertsCommand } from './commands/alerts.js';
 import { feedCommand } from './commands/feed.js';
 import { settingsCommand } from './commands/settings.js';
+import { connectorsCommand } from './commands/connectors.js';
+import { wazuhCommand } from './commands/wazuh.js';
+import { casesCommand } from './commands/cases.js';
+import { reportCommand } from './commands/report.js';
 import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
 
@@ -36,10 +40,14 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   tail: { run: tailCommand, summary: 'follow a growing EVE or alerts.json file (like tail -F)' },
   simulate: { run: simulateCommand, summary: 'generate realistic attack scenarios through the pipeline' },
   alerts: { run: alertsCommand, summary: 'list, show and export alerts' },
+  cases: { run: casesCommand, summary: 'list, show and export cases' },
+  report: { run: reportCommand, summary: 'case, alerts summary and findings reports (PDF, HTML, CSV); verify one' },
   quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },
   status: { run: statusCommand, summary: 'sources, cursors and live pipeline figures' },
   feed: { run: feedCommand, summary: 'the LAN alert feed: serve, tokens, status, config' },
   settings: { run: settingsCommand, summary: 'read or change settings (geo files, thresholds, retention, ...)' },
+  connectors: { run: connectorsCommand, summary: 'the tools Vigil talks to (Wazuh, ...): list, add, test, trust, remove' },
+  wazuh: { run: wazuhCommand, summary: 'Wazuh agents: list, restart, active response' },
   db: { run: dbCommand, summary: 'database info and migration' },
   version: { run: versionCommand, summary: 'print the version' },
 };

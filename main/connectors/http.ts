@@ -32,6 +32,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** A JSON body (sets Content-Type). */
   json?: unknown;
+  /** An application/x-www-form-urlencoded body (sets Content-Type); not with `json`. */
+  form?: Record<string, string>;
   idempotent?: boolean;
   /** Parse the body as JSON; an unparsable 2xx body counts as a truncated answer. */
   expectJson?: boolean;
@@ -173,6 +175,9 @@ export class HttpClient {
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
+    } else if (req.form !== undefined) {
+      body = new URLSearchParams(req.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const started = this.clock.now();
     for (let attempt = 1; ; attempt++) {

@@ -4,6 +4,8 @@ import type { ConnectorDeps } from './http.js';
 import { connectorFailure, failureOf, type Connector, type ConnectorHealth, type ConnectorTestResult, type CredentialSource } from './types.js';
 import { WazuhApiConnector } from './wazuh/api.js';
 import { WazuhIndexerConnector } from './wazuh/indexer.js';
+import { SpiderFootConnector } from './spiderfoot/connector.js';
+import { ZapConnector } from './zap/connector.js';
 
 type ConfigOf<K extends ConnectorKind> = Extract<ConnectorConfig, { kind: K }>;
 
@@ -11,6 +13,8 @@ type ConfigOf<K extends ConnectorKind> = Extract<ConnectorConfig, { kind: K }>;
 export const CONNECTOR_FACTORIES: { [K in ConnectorKind]: (config: ConfigOf<K>, deps: ConnectorDeps) => Connector } = {
   'wazuh-api': (config, deps) => new WazuhApiConnector(config, deps),
   'wazuh-indexer': (config, deps) => new WazuhIndexerConnector(config, deps),
+  zap: (config, deps) => new ZapConnector(config, deps),
+  spiderfoot: (config, deps) => new SpiderFootConnector(config, deps),
 };
 
 /** A configuration checked with the contract's schema; every problem is named in the error. */

@@ -54,6 +54,15 @@ export async function basicCredentials(source: CredentialSource, username: strin
   return { username, password };
 }
 
+/** The API key from the credential source (a string); it joins `secrets` for redaction. */
+export async function apiKeyCredential(source: CredentialSource, secrets: SecretSet, what: string): Promise<string> {
+  const creds = await source.get();
+  if (typeof creds !== 'string') throw connectorFailure('invalid_config', `${what}: the keychain holds a user name and password; this tool takes an API key`);
+  if (!creds) throw connectorFailure('invalid_config', `${what}: no API key in the keychain`);
+  secrets.add(creds);
+  return creds;
+}
+
 /** What the UI lists about a connector (never a secret). */
 export interface ConnectorDescription {
   id: string;

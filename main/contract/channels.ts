@@ -18,6 +18,10 @@ import {
 } from './pipeline.js';
 import { consoleChannels } from './console.js';
 import { feedChannels } from './feed.js';
+import { connectorChannels } from './connectors.js';
+import { wazuhChannels } from './wazuh.js';
+import { casesChannels } from './cases.js';
+import { reportsChannels } from './reports.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -40,6 +44,10 @@ export const channels = {
   'suppressions.remove': { request: z.object({ id: z.number().int().positive() }).strict(), response: z.object({ removed: z.boolean() }) },
   ...consoleChannels,
   ...feedChannels,
+  ...connectorChannels,
+  ...wazuhChannels,
+  ...casesChannels,
+  ...reportsChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Severity } from './alerts.js';
 
 /**
  * Connectors to the team's security tools: their (non-secret) configurations, the result of a
@@ -7,7 +8,7 @@ import { z } from 'zod';
  * (main/connectors/types.ts).
  */
 
-export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer'] as const;
+export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer', 'zap', 'spiderfoot'] as const;
 export const ConnectorKind = z.enum(CONNECTOR_KINDS);
 export type ConnectorKind = z.infer<typeof ConnectorKind>;
 
@@ -59,9 +60,11 @@ export const ConnectorTimeouts = z
   .strict();
 export type ConnectorTimeouts = z.infer<typeof ConnectorTimeouts>;
 
+/** Stable id of a connector: names its vault entry and its health record. */
+export const ConnectorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, up to 63');
+
 const connectorBase = {
-  /** Stable id: names the keychain entry and the health record. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, up to 63'),
+  id: ConnectorId,
   name: z.string().trim().min(1).max(80),
   url: ConnectorUrl,
   enabled: z.boolean().default(true),
@@ -108,8 +111,63 @@ export const WazuhIndexerConfig = z
   .strict();
 export type WazuhIndexerConfig = z.infer<typeof WazuhIndexerConfig>;
 
+/** Is `name` an IANA time zone this runtime knows (e.g. "Europe/Paris", "UTC")? */
+function knownTimeZone(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * OWASP ZAP's API (default http://127.0.0.1:8080). The API key comes from the keychain and goes
+ * only in the X-ZAP-API-Key header, never in a URL.
+ */
+export const ZapConfig = z
+  .object({
+    kind: z.literal('zap'),
+    ...connectorBase,
+    /** Longest wait for ZAP's passive scanner to drain its backlog before alerts are read. */
+    passiveScanTimeoutSeconds: z.number().int().min(10).max(86_400).default(600),
+    /** Alerts per request when paging with start/count. */
+    alertPageSize: z.number().int().min(1).max(10_000).default(500),
+    requestsPerMinute: z.number().int().min(1).max(100_000).default(1200),
+  })
+  .strict();
+export type ZapConfig = z.infer<typeof ZapConfig>;
+
+/**
+ * SpiderFoot's web API (default http://127.0.0.1:5001). No authentication unless the server has a
+ * `passwd` file; then HTTP Digest with this user name and the password from the keychain.
+ */
+export const SpiderFootConfig = z
+  .object({
+    kind: z.literal('spiderfoot'),
+    ...connectorBase,
+    /** Digest user (SpiderFoot's passwd file); null when the server asks for no login. */
+    username: username.nullable().default(null),
+    /**
+     * SpiderFoot writes dates as the server's local wall time with no zone ("2026-12-04 20:07:31").
+     * The IANA zone of the SpiderFoot host places them in time; null reads them as UTC, and every
+     * converted time then says the zone was assumed.
+     */
+    serverTimeZone: z
+      .string()
+      .trim()
+      .max(64)
+      .refine(knownTimeZone, { message: 'not a time zone name (use an IANA name such as Europe/Paris or UTC)' })
+      .nullable()
+      .default(null),
+    requestsPerMinute: z.number().int().min(1).max(100_000).default(600),
+  })
+  .strict();
+export type SpiderFootConfig = z.infer<typeof SpiderFootConfig>;
+
 export const ConnectorConfig = z
-  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig])
+  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig, ZapConfig, SpiderFootConfig])
   .superRefine((c, ctx) => {
     if (c.trust.mode !== 'system' && !c.url.startsWith('https:'))
       ctx.addIssue({ code: 'custom', path: ['trust'], message: `trust mode "${c.trust.mode}" needs an https URL` });
@@ -161,6 +219,8 @@ export const ConnectorFailure = z.object({
   status: z.number().int().optional(),
   /** The tool's own error code and remediation text (e.g. Wazuh 6001). */
   code: z.number().int().optional(),
+  /** The tool's own error code when it is a word (ZAP `url_not_found`, SpiderFoot `ERROR`). */
+  toolCode: z.string().optional(),
   remediation: z.string().optional(),
   /** How long the server asked us to wait (rate_limited). */
   retryAfterMs: z.number().int().optional(),
@@ -195,3 +255,195 @@ export const ConnectorHealth = z.object({
   details: z.record(z.string(), z.string()).default({}),
 });
 export type ConnectorHealth = z.infer<typeof ConnectorHealth>;
+
+// ---- scan findings ---------------------------------------------------------------------------
+
+/** The scanners whose results become findings. */
+export const FINDING_SOURCES = ['zap', 'gvm', 'spiderfoot'] as const;
+export const FindingSource = z.enum(FINDING_SOURCES);
+export type FindingSource = z.infer<typeof FindingSource>;
+
+/** How sure the tool is (ZAP's confidence words; GVM and SpiderFoot give a 0-100 score instead). */
+export const FINDING_CONFIDENCES = ['false_positive', 'low', 'medium', 'high', 'confirmed'] as const;
+export const FindingConfidence = z.enum(FINDING_CONFIDENCES);
+export type FindingConfidence = z.infer<typeof FindingConfidence>;
+
+const nullableText = z.string().nullable();
+
+/**
+ * One result of a scan, the same shape whichever scanner found it: a ZAP alert (web: url,
+ * method, param, evidence), a GVM result (network: host, port, NVT OID, CVSS, CVEs, QoD) or a
+ * SpiderFoot event or correlation (OSINT: the datum and its type). Fields a tool does not have
+ * are null (or empty lists); `raw` keeps the tool's own record for the detail view.
+ * Severity follows reference/connectors.md §8 per tool; `severityRaw` keeps the tool's words.
+ */
+export const ScanFinding = z.object({
+  source: FindingSource,
+  /**
+   * Identifies the same finding across imports of the same scan, so an import can be repeated
+   * without duplicates: the tool's own id where it is stable (GVM result id, SpiderFoot event
+   * hash), else a digest of the fields that make the finding (ZAP).
+   */
+  key: z.string().min(1).max(512),
+  /** The tool's rule: ZAP plugin id / alertRef, GVM NVT OID, SpiderFoot event type or correlation rule. */
+  ruleId: z.string().max(512),
+  title: z.string().max(4096),
+  severity: Severity,
+  /** The tool's own severity words or number ("Medium", "7.5", "HIGH", "40"). */
+  severityRaw: z.string().max(64),
+  confidence: FindingConfidence.nullable(),
+  /** 0-100: GVM's quality of detection, SpiderFoot's confidence. */
+  confidenceScore: z.number().int().min(0).max(100).nullable(),
+  /** CVSS base score (GVM). */
+  cvss: z.number().min(0).max(10).nullable(),
+  cves: z.array(z.string()),
+  cweId: z.number().int().positive().nullable(),
+  wascId: z.number().int().positive().nullable(),
+  /** Where it was found; every part that does not apply is null. */
+  asset: z.object({
+    url: nullableText,
+    method: nullableText,
+    param: nullableText,
+    host: nullableText,
+    port: z.number().int().min(0).max(65_535).nullable(),
+    protocol: nullableText,
+  }),
+  /** What the tool saw (ZAP evidence, SpiderFoot datum), as text for display. */
+  evidence: nullableText,
+  description: z.string(),
+  solution: nullableText,
+  references: z.array(z.string()),
+  /** When the tool last saw it (UTC ISO), when it says. */
+  observedAt: nullableText,
+  raw: z.unknown(),
+});
+export type ScanFinding = z.infer<typeof ScanFinding>;
+// ---- the app's connectors: views, channels and events ---------------------------------------
+
+const IsoTime = z.string();
+const Empty = z.object({}).strict().default({});
+
+/** A password, token or API key on its way from the analyst to the vault: never sent back. */
+export const ConnectorSecret = z.string().min(1, 'the secret is empty').max(4096, 'the secret is longer than 4096 characters');
+
+/** How a kind authenticates: a password for the configured user, an optional one, or an API key. */
+export const CREDENTIAL_MODES = ['password', 'optional_password', 'api_key'] as const;
+export const CredentialMode = z.enum(CREDENTIAL_MODES);
+export type CredentialMode = z.infer<typeof CredentialMode>;
+
+/** One kind-specific field of a configuration form, derived from the kind's schema. */
+export const ConnectorFieldSpec = z.object({
+  /** The configuration key (e.g. username, index, backfillHours). */
+  name: z.string(),
+  label: z.string(),
+  hint: z.string().nullable(),
+  type: z.enum(['string', 'integer', 'number', 'boolean', 'enum']),
+  required: z.boolean(),
+  /** null is a valid value (e.g. "no login"). */
+  nullable: z.boolean(),
+  default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  options: z.array(z.string()).optional(),
+  /** Shown under "Advanced" (limits, paging). */
+  advanced: z.boolean(),
+});
+export type ConnectorFieldSpec = z.infer<typeof ConnectorFieldSpec>;
+
+/** What the Tools screen needs to offer a kind: its name and its form, from its schema. */
+export const ConnectorKindSpec = z.object({
+  kind: ConnectorKind,
+  label: z.string(),
+  description: z.string(),
+  /** e.g. https://wazuh.example:55000 */
+  urlExample: z.string(),
+  credential: z.object({ mode: CredentialMode, label: z.string() }),
+  fields: z.array(ConnectorFieldSpec),
+});
+export type ConnectorKindSpec = z.infer<typeof ConnectorKindSpec>;
+
+/** A saved connector as the UI sees it: its configuration, whether a secret is set, its cached health. */
+export const ConnectorView = z.object({
+  config: ConnectorConfig,
+  /** The vault holds a secret for it (the secret itself never leaves main). */
+  has_secret: z.boolean(),
+  /** The last probe's result (null before the first one, or when disabled). */
+  health: ConnectorHealth.nullable(),
+  /** A probe is running now. */
+  probing: z.boolean(),
+  created_at: IsoTime,
+  created_by: z.string(),
+  updated_at: IsoTime,
+  updated_by: z.string(),
+});
+export type ConnectorView = z.infer<typeof ConnectorView>;
+
+export const HealthSample = z.object({
+  checked_at: IsoTime,
+  status: HealthStatus,
+  version: z.string().nullable(),
+  latency_ms: z.number().nullable(),
+  error: ConnectorFailure.nullable(),
+});
+export type HealthSample = z.infer<typeof HealthSample>;
+
+/** The one figure of the dashboard: how the configured tools are, together. */
+export const ToolsOverall = z.object({
+  /** ok: every enabled tool ok; degraded: some not ok; down: none ok; none: no enabled tool. */
+  status: z.enum(['ok', 'degraded', 'down', 'none']),
+  enabled: z.number().int(),
+  /** Enabled tools per health status; `unknown` = not probed yet. */
+  by_status: z.record(z.string(), z.number().int()),
+  /** The tools that are not ok, by name. */
+  problems: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), message: z.string().nullable() })),
+});
+export type ToolsOverall = z.infer<typeof ToolsOverall>;
+
+export const ConnectorTestRequest = z
+  .object({
+    config: ConnectorConfig,
+    /** The secret to test with; without it, the one saved for config.id (editing a connector). */
+    secret: ConnectorSecret.optional(),
+  })
+  .strict();
+
+export const ConnectorSaveRequest = z
+  .object({
+    config: ConnectorConfig,
+    /** A new secret for the vault; without it, the saved one is kept. */
+    secret: ConnectorSecret.optional(),
+    /** true: add (the id must be free); false: change the connector with this id. */
+    create: z.boolean(),
+  })
+  .strict();
+
+export const connectorChannels = {
+  'connectors.kinds': { request: Empty, response: z.array(ConnectorKindSpec) },
+  'connectors.list': { request: Empty, response: z.array(ConnectorView) },
+  'connectors.test': { request: ConnectorTestRequest, response: ConnectorTestResult },
+  'connectors.save': { request: ConnectorSaveRequest, response: ConnectorView },
+  'connectors.setEnabled': { request: z.object({ id: ConnectorId, enabled: z.boolean() }).strict(), response: ConnectorView },
+  'connectors.remove': { request: z.object({ id: ConnectorId }).strict(), response: z.object({ removed: z.boolean() }) },
+  /** Pins the certificate the server presents now, which must be the one the analyst saw. */
+  'connectors.trust': { request: z.object({ id: ConnectorId, sha256: Sha256Fingerprint }).strict(), response: ConnectorView },
+  /** Cached health; `force` probes now (never more than one probe in flight per tool). */
+  'connectors.health': { request: z.object({ id: ConnectorId, force: z.boolean().default(false) }).strict(), response: ConnectorHealth },
+  'connectors.history': {
+    request: z.object({ id: ConnectorId, limit: z.number().int().min(1).max(2000).default(120) }).strict(),
+    /** Newest first. */
+    response: z.array(HealthSample),
+  },
+  'connectors.overall': { request: Empty, response: ToolsOverall },
+} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
+
+export const connectorEvents = {
+  /** Connectors were added, changed, enabled/disabled or removed (in any process). */
+  'connectors.changed': z.object({ ids: z.array(z.string()), reason: z.enum(['saved', 'enabled', 'removed', 'reloaded']) }),
+  /** A connector's health changed status (or was probed on request). */
+  'connectors.health': z.object({ id: z.string(), health: ConnectorHealth }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type ConnectorChannels = typeof connectorChannels;
+export type ConnectorChannelName = keyof ConnectorChannels;
+export type ConnectorRequest<C extends ConnectorChannelName> = z.output<ConnectorChannels[C]['request']>;
+export type ConnectorResponse<C extends ConnectorChannelName> = z.output<ConnectorChannels[C]['response']>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Alert, AlertFilter, AlertStatus, Priority, Severity } from './alerts.js';
-import { AssumeTz, SourceStatus } from './pipeline.js';
+import { AssumeTz, EventFormat, SourceRunState, SourceStatus } from './pipeline.js';
 
 const IsoAny = z.iso.datetime({ offset: true });
 const Range = z.object({ from: IsoAny, to: IsoAny }).strict();
@@ -103,23 +103,33 @@ export const SavedFilter = z.object({ id: z.number().int(), name: z.string(), fi
 export type SavedFilter = z.infer<typeof SavedFilter>;
 
 // ---------- sources and simulator ----------
+/** How a source is read in this process right now (its supervisor's state). */
+export const SourceLive = z.object({
+  state: SourceRunState,
+  /** When it entered this state (ISO). */
+  since: z.string(),
+  /** What it does or last decided ("held by vigil tail (pid 1234) since 10:03:12", "rotated; ..."). */
+  note: z.string().nullable(),
+  /** The failure it backs off from (kept until it reads again). */
+  last_error: z.string().nullable(),
+  /** Backing off: when it tries again (ISO). */
+  retry_at: z.string().nullable(),
+  /** How much is known to be left: bytes of a followed file; null when unknown. */
+  behind: z.number().nullable(),
+  events_per_s: z.number(),
+});
+export type SourceLive = z.infer<typeof SourceLive>;
+
 export const LiveSource = SourceStatus.extend({
-  /** Live state of a followed file in this process (null when not followed here). */
-  live: z
-    .object({
-      state: z.enum(['waiting', 'following', 'error', 'paused']),
-      bytes_behind: z.number(),
-      note: z.string().nullable(),
-      events_per_s: z.number(),
-    })
-    .nullable(),
+  /** Live state in this process (null when this process does not read the source). */
+  live: SourceLive.nullable(),
 });
 export type LiveSource = z.infer<typeof LiveSource>;
 
 export const SourceAddRequest = z
   .object({
     path: z.string().trim().min(1).max(4096),
-    format: z.enum(['eve', 'wazuh']),
+    format: EventFormat,
     start_at: z.enum(['beginning', 'end']).default('beginning'),
     /** Time zone for timestamps written without a UTC offset (IANA name); null = refuse them. */
     assume_tz: AssumeTz.default(null),
@@ -186,4 +196,6 @@ export const consoleEvents = {
   /** New P1/P2 alerts, grouped and rate-limited (at most one notice every few seconds). */
   'alerts.notice': AlertNotice,
   'simulator.status': SimulatorStatus,
+  /** A source's live state changed in this process (live null: it is no longer read here). */
+  'sources.state': z.object({ id: z.string(), live: SourceLive.nullable() }),
 } as const satisfies Record<string, z.ZodType>;

@@ -3,6 +3,9 @@ import { Settings } from './settings.js';
 import { PipelineMetrics } from './pipeline.js';
 import { consoleEvents } from './console.js';
 import { feedEvents } from './feed.js';
+import { connectorEvents } from './connectors.js';
+import { wazuhEvents } from './wazuh.js';
+import { casesEvents } from './cases.js';
 
 /** Every push event main sends to the renderer, declared once. */
 export const events = {
@@ -18,6 +21,9 @@ export const events = {
   'pipeline.metrics': PipelineMetrics,
   ...consoleEvents,
   ...feedEvents,
+  ...connectorEvents,
+  ...wazuhEvents,
+  ...casesEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

@@ -23,6 +23,9 @@ export const FeedTlsMode = z.enum(FEED_TLS_MODES);
 export type FeedTlsMode = z.infer<typeof FeedTlsMode>;
 
 const Port = z.number().int().min(0).max(65535);
+const ClientCap = z.number().int().min(1).max(10_000);
+const JwtLifetimeHours = z.number().int().min(1).max(24 * 366);
+const JwtAudience = z.string().trim().min(1).max(256);
 /** An address or CIDR block a client may connect from. */
 export const FeedAddressSpec = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
 /** The address the feed binds: an IP address (0.0.0.0 / :: = every interface) or localhost. */
@@ -73,11 +76,19 @@ export const FeedConfig = z
         role_map: z
           .record(z.string().min(1).max(64), FeedRole)
           .default({ admin: 'analyst', analyst: 'analyst', officer: 'viewer', viewer: 'viewer' }),
+        /** Longest lifetime a JWT may have (exp - iat, or exp - now without iat); `exp` is required. */
+        max_lifetime_hours: JwtLifetimeHours.default(24),
+        /** When set, a JWT's `aud` (a string or a list) must name it. */
+        audience: JwtAudience.nullable().default(null),
       })
       .strict()
       .prefault({}),
-    /** Most simultaneous connections; more are refused with HTTP 503. */
-    max_clients: z.number().int().min(1).max(10_000).default(1000),
+    /** Most simultaneous authenticated connections; more are refused with HTTP 503. */
+    max_clients: ClientCap.default(1000),
+    /** Most connections from one client address; a new one closes the address's oldest (4008). */
+    max_per_address: ClientCap.default(64),
+    /** Most connections of one token or JWT subject; a new one closes the token's oldest (4008). */
+    max_per_token: ClientCap.default(32),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -139,10 +150,14 @@ export const FeedConfigPatch = z
         enabled: z.boolean().optional(),
         role_claim: z.string().min(1).max(64).optional(),
         role_map: z.record(z.string().min(1).max(64), FeedRole).optional(),
+        max_lifetime_hours: JwtLifetimeHours.optional(),
+        audience: JwtAudience.nullable().optional(),
       })
       .strict()
       .optional(),
-    max_clients: z.number().int().min(1).max(10_000).optional(),
+    max_clients: ClientCap.optional(),
+    max_per_address: ClientCap.optional(),
+    max_per_token: ClientCap.optional(),
   })
   .strict();
 export type FeedConfigPatch = z.infer<typeof FeedConfigPatch>;
@@ -211,6 +226,9 @@ export const FeedClient = z.object({
 });
 export type FeedClient = z.infer<typeof FeedClient>;
 
+/** Most clients a feed process publishes for `vigil feed status` (the rest are counted in totals). */
+export const FEED_PUBLISHED_CLIENTS = 2000;
+
 export const FeedTotals = z.object({
   connections_total: z.number().int(),
   connections_active: z.number().int(),
@@ -219,6 +237,8 @@ export const FeedTotals = z.object({
   auth_failures: z.number().int(),
   dropped_lagging: z.number().int(),
   dropped_abuse: z.number().int(),
+  /** Connections closed (4008) to make room under the per-address and per-token caps. */
+  dropped_superseded: z.number().int().default(0),
   head_seq: z.number().int(),
   uptime_s: z.number(),
 });
@@ -243,6 +263,8 @@ export const FeedProcess = z.object({
   updated_at: z.string(),
   listening: FeedListening,
   totals: FeedTotals,
+  /** Its connected clients (oldest first; at most FEED_PUBLISHED_CLIENTS of them). */
+  clients: z.array(FeedClient).default([]),
 });
 export type FeedProcess = z.infer<typeof FeedProcess>;
 

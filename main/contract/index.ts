@@ -1,5 +1,6 @@
 export * from './alerts.js';
 export * from './app.js';
+export * from './cases.js';
 export * from './channels.js';
 export * from './connectors.js';
 export * from './console.js';
@@ -7,5 +8,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './feed.js';
 export * from './pipeline.js';
+export * from './reports.js';
 export * from './settings.js';
+export * from './wazuh.js';
 export * from './wire.js';

@@ -2,6 +2,34 @@ import { z } from 'zod';
 
 const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
 
+/**
+ * The record formats Vigil reads, by name: each has one normalizer in main/pipeline/normalize/
+ * (registry.ts). A new format is a name here, its normalizer file and its registry line.
+ */
+export const EVENT_FORMATS = ['eve', 'wazuh'] as const;
+export const EventFormat = z.enum(EVENT_FORMATS);
+export type EventFormat = z.infer<typeof EventFormat>;
+
+/** A source's format: one of the record formats, or mixed (the simulator writes both). */
+export const SOURCE_FORMATS = [...EVENT_FORMATS, 'mixed'] as const;
+
+/**
+ * How a source is read (its driver): a followed file, a one-shot import, the scenario simulator,
+ * a Wazuh indexer polled for alerts.
+ */
+export const SOURCE_KINDS = ['file', 'import', 'simulator', 'indexer'] as const;
+export const SourceKind = z.enum(SOURCE_KINDS);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+/**
+ * What the process reading a source is doing: starting; running (reading); caught_up (read
+ * everything there is for now); waiting (for its input, or for another process that reads it);
+ * backing_off (it failed: it tries again at retry_at); paused.
+ */
+export const SOURCE_RUN_STATES = ['starting', 'running', 'caught_up', 'waiting', 'backing_off', 'paused'] as const;
+export const SourceRunState = z.enum(SOURCE_RUN_STATES);
+export type SourceRunState = z.infer<typeof SourceRunState>;
+
 export const QuarantineItem = z.object({
   id: z.number().int(),
   ts: IsoUtc,
@@ -12,6 +40,8 @@ export const QuarantineItem = z.object({
   line: z.number().int().nullable(),
   offset: z.number().int().nullable(),
   raw: z.string(),
+  /** The record's own id in its source (an indexer hit's _id), else null. */
+  record_id: z.string().nullable(),
 });
 export type QuarantineItem = z.infer<typeof QuarantineItem>;
 
@@ -37,6 +67,12 @@ export const SourceLease = z.object({
   acquired_at: z.string(),
   renewed_at: z.string(),
   expires_at: z.string(),
+  /** How the holder's reader is doing (its supervisor's state), with its note and last error. */
+  state: SourceRunState,
+  note: z.string().nullable(),
+  last_error: z.string().nullable(),
+  /** Backing off: when it tries again (ISO). */
+  retry_at: z.string().nullable(),
 });
 export type SourceLease = z.infer<typeof SourceLease>;
 
@@ -65,13 +101,33 @@ export function topRecordTypes(types: Readonly<Record<string, number>>, max: num
   return { shown: all.slice(0, max), more: Math.max(0, all.length - max) };
 }
 
+/**
+ * A source's cursor in a few words: a followed file's byte offset and inode, an indexer's last
+ * alert time and _id; null when there is nothing to say (no cursor, or a kind without one).
+ */
+export function describeCursor(kind: SourceKind, cursor: unknown): { short: string; detail: string } | null {
+  if (cursor === null || typeof cursor !== 'object' || Array.isArray(cursor)) return null;
+  const c = cursor as Record<string, unknown>;
+  if (kind === 'file' && typeof c['offset'] === 'number') {
+    return { short: `${c['offset']} B`, detail: `byte offset ${c['offset']} of inode ${typeof c['ino'] === 'number' ? c['ino'] : '?'}` };
+  }
+  const sort = c['sort'];
+  if (kind === 'indexer' && Array.isArray(sort) && typeof sort[0] === 'number' && typeof sort[1] === 'string') {
+    const at = new Date(sort[0]);
+    const iso = Number.isNaN(at.getTime()) ? String(sort[0]) : at.toISOString();
+    return { short: iso, detail: `last alert ${iso}, _id ${sort[1]}` };
+  }
+  return null;
+}
+
 export const SourceStatus = z.object({
   id: z.string(),
-  kind: z.enum(['file', 'import', 'simulator']),
-  format: z.enum(['eve', 'wazuh', 'mixed']),
+  kind: SourceKind,
+  format: z.enum(SOURCE_FORMATS),
   path: z.string().nullable(),
   enabled: z.boolean(),
-  cursor: z.object({ dev: z.number().nullable(), ino: z.number().nullable(), offset: z.number() }),
+  /** Where reading stopped, as the source's driver keeps it (committed with the rows): see describeCursor. */
+  cursor: z.json().nullable(),
   lines_read: z.number().int(),
   events: z.number().int(),
   skipped: z.number().int(),

@@ -8,9 +8,13 @@ import {
   type Response,
 } from '../contract/index.js';
 import type { Services } from './services.js';
-import type { PipelineHost } from './host.js';
+import type { SourcesService } from './sources.js';
 import type { FeedService } from '../feed/service.js';
 import { createFeedHandlers } from './feed-handlers.js';
+import { createConnectorHandlers } from './connector-handlers.js';
+import type { ConnectorsService } from './connectors.js';
+import { createCasesHandlers } from '../cases/handlers.js';
+import { createReportsHandlers } from '../reports/handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
@@ -51,11 +55,13 @@ function fileSize(file: string): number {
 }
 
 /**
- * @param host the live pipeline of this process (desktop app, `vigil serve`); null where none runs
+ * @param host the sources of this process (desktop app, `vigil serve`); null where none runs
  *   (one-shot CLI commands), and then the sources and simulator channels answer CONFLICT.
+ * @param connectors the connectors service; null where none was built (connectors.* and wazuh.*
+ *   then answer CONFLICT).
  */
-export function createHandlers(s: Services, host: PipelineHost | null = null, feed: FeedService | null = null): Handlers {
-  const needHost = (): PipelineHost => {
+export function createHandlers(s: Services, host: SourcesService | null = null, feed: FeedService | null = null, connectors: ConnectorsService | null = null): Handlers {
+  const needHost = (): SourcesService => {
     if (!host) throw new ContractError('CONFLICT', 'no live pipeline runs in this process');
     return host;
   };
@@ -214,6 +220,9 @@ export function createHandlers(s: Services, host: PipelineHost | null = null, fe
     'simulator.stop': () => needHost().stopSimulator(),
 
     ...feedHandlers,
+    ...createConnectorHandlers(connectors),
+    ...createCasesHandlers(s.cases),
+    ...createReportsHandlers(s.reports),
 
     'suppressions.remove': (req, ctx) => {
       const removed = s.pipelineRepo.removeSuppression(req.id);

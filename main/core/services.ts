@@ -6,6 +6,11 @@ import { AlertsRepo } from '../store/alerts-repo.js';
 import { PipelineRepo } from '../store/pipeline-repo.js';
 import { AttackTable, attackTablePath } from '../pipeline/detect/attack.js';
 import { ConsoleService } from './console.js';
+import { CasesRepo } from '../store/cases-repo.js';
+import { CasesService } from '../cases/service.js';
+import { ReportsRepo } from '../store/reports-repo.js';
+import { ReportsService } from '../reports/service.js';
+import { defaultPdfEngine, type PdfEngine } from '../reports/pdf.js';
 import { EventBus } from './events.js';
 import { SettingsService, type SettingsBackend } from './settings.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -22,6 +27,8 @@ export interface ServiceConfig {
   settingsBackend: SettingsBackend;
   logger?: Logger;
   now?: () => Date;
+  /** How reports become PDF: Electron's printToPDF in the desktop app; default a Chromium on the machine. */
+  pdfEngine?: () => PdfEngine;
 }
 
 /** Everything the handlers and transports use, built once in createServices. */
@@ -39,6 +46,9 @@ export interface Services {
   readonly settings: SettingsService;
   readonly pipelineRepo: PipelineRepo;
   readonly console: ConsoleService;
+  readonly cases: CasesService;
+  readonly casesRepo: CasesRepo;
+  readonly reports: ReportsService;
   /** The bundled ATT&CK table, or null when resources/ lacks it (reported in app.health). */
   readonly attack: AttackTable | null;
   readonly attributions: { name: string; notice: string }[];
@@ -78,6 +88,22 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     logger.warn('ATT&CK table unavailable', { error: err instanceof Error ? err.message : String(err) });
   }
   const consoleService = new ConsoleService(db, alerts, audit, pipelineRepo, attack, bus, logger, now);
+  const casesRepo = new CasesRepo(db, audit, now);
+  const cases = new CasesService(casesRepo, alerts, audit, attack, bus, logger);
+  const reportsService = new ReportsService({
+    reports: new ReportsRepo(db),
+    cases,
+    casesRepo,
+    audit,
+    attack,
+    bus,
+    logger,
+    now,
+    schemaVersion: opened.to,
+    generator: { name: config.appName, version: config.appVersion },
+    reportsDir: path.join(config.dataDir, 'reports'),
+    pdfEngine: config.pdfEngine ?? defaultPdfEngine,
+  });
   let closed = false;
   return {
     config,
@@ -93,6 +119,9 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     settings,
     pipelineRepo,
     console: consoleService,
+    cases,
+    casesRepo,
+    reports: reportsService,
     attack,
     attributions: readAttributions(config.resourcesDir),
     async close() {

@@ -1,9 +1,10 @@
+import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FeedConfig, FeedDialect, FeedRole } from '../contract/feed.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { FeedRepo } from '../store/feed-repo.js';
 import type { Logger } from '../core/logger.js';
-import { looksLikeJwt, verifyHs256 } from './jwt.js';
+import { looksLikeJwt, verifyHs256, type JwtResult } from './jwt.js';
 import { digestsEqual, hashFeedToken, isFeedTokenShape } from './tokens.js';
 import type { Identity } from './session.js';
 
@@ -60,17 +61,81 @@ export function chooseProtocol(protocols: Set<string>): string | false {
   return first.done ? false : first.value;
 }
 
+const JWT_REFUSAL: Record<Exclude<JwtResult, { ok: true }>['reason'], string> = {
+  malformed: 'JWT malformed',
+  algorithm: 'JWT algorithm not HS256',
+  signature: 'JWT signature',
+  expired: 'JWT expired',
+  not_yet_valid: 'JWT not yet valid',
+  no_exp: 'JWT without exp',
+  lifetime: 'JWT lifetime over the maximum',
+  audience: 'JWT audience',
+};
+
+/** The failure-limiter key of a request that carried no credential. */
+export const NO_CREDENTIAL = '-';
+
+/**
+ * The failure-limiter key of a presented credential: a short digest, so the limiter never holds a
+ * token and one bad token is told apart from another (and from a good one) without keeping either.
+ */
+export function credentialKey(token: string): string {
+  return `c:${crypto.createHash('sha256').update(token, 'utf8').digest('base64url').slice(0, 22)}`;
+}
+
+/** Names one JWT secret without revealing it (sessions remember which secret admitted them). */
+function secretIdOf(secret: string | null): string | null {
+  return secret === null ? null : crypto.createHash('sha256').update(`vigil-feed-jwt\u0000${secret}`, 'utf8').digest('base64url').slice(0, 16);
+}
+
+export interface JwtSettings {
+  enabled: boolean;
+  roleClaim: string;
+  roleMap: Record<string, FeedRole>;
+  /** Longest lifetime accepted (exp - iat, or exp - now). */
+  maxLifetimeS: number;
+  /** Required `aud`, when set. */
+  audience: string | null;
+}
+
+/** JWT settings from the feed configuration. */
+export function jwtSettings(c: FeedConfig): JwtSettings {
+  return { enabled: c.jwt.enabled, roleClaim: c.jwt.role_claim, roleMap: c.jwt.role_map, maxLifetimeS: c.jwt.max_lifetime_hours * 3600, audience: c.jwt.audience };
+}
+
 /**
  * Checks feed tokens (hash lookup, constant-time compare, revocation and expiry read from SQLite
  * at every check, so a token revoked by any process is refused at once) and, when configured,
- * HS256 JWTs (secret from the OS keychain; exp/nbf honoured; role claim mapped).
+ * HS256 JWTs (secret from the OS keychain; exp required, lifetime bounded, nbf and aud honoured;
+ * role claim mapped). The secret can be replaced while running (rotation).
  */
 export class Authenticator {
+  private secret: string | null;
+  private currentSecretId: string | null;
+
   constructor(
     private readonly repo: FeedRepo,
-    private readonly jwt: { enabled: boolean; secret: string | null; roleClaim: string; roleMap: Record<string, FeedRole> },
+    private readonly jwt: JwtSettings,
+    secret: string | null,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.secret = secret;
+    this.currentSecretId = secretIdOf(secret);
+  }
+
+  /** Which secret JWTs are checked against now (null: none); a digest, never the secret. */
+  get secretId(): string | null {
+    return this.currentSecretId;
+  }
+
+  /** Replaces the JWT secret; true when it changed. */
+  setSecret(secret: string | null): boolean {
+    const id = secretIdOf(secret);
+    if (id === this.currentSecretId) return false;
+    this.secret = secret;
+    this.currentSecretId = id;
+    return true;
+  }
 
   check(token: string): AuthOutcome {
     if (token.length > 8192) return { ok: false, code: 4001, reason: 'bad token' };
@@ -84,19 +149,19 @@ export class Authenticator {
       return { ok: true, identity: { kind: 'token', tokenId: row.id, name: row.name, role: row.role, expiresAt } };
     }
     if (looksLikeJwt(token)) {
-      if (!this.jwt.enabled || !this.jwt.secret) return { ok: false, code: 4001, reason: 'JWTs are not accepted' };
-      const r = verifyHs256(token, this.jwt.secret, this.now().getTime());
-      if (!r.ok) return { ok: false, code: 4001, reason: `JWT ${r.reason.replace(/_/g, ' ')}` };
+      if (!this.jwt.enabled || !this.secret) return { ok: false, code: 4001, reason: 'JWTs are not accepted' };
+      const r = verifyHs256(token, this.secret, this.now().getTime(), { requireExp: true, maxLifetimeS: this.jwt.maxLifetimeS, audience: this.jwt.audience });
+      if (!r.ok) return { ok: false, code: 4001, reason: JWT_REFUSAL[r.reason] };
       const sub = r.claims['sub'] ?? r.claims['username'];
       if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) return { ok: false, code: 4001, reason: 'JWT without sub' };
       const claim = r.claims[this.jwt.roleClaim];
       const claimRole = typeof claim === 'string' ? claim : Array.isArray(claim) ? claim.find((x): x is string => typeof x === 'string' && Object.hasOwn(this.jwt.roleMap, x)) : undefined;
       const role = claimRole !== undefined && Object.hasOwn(this.jwt.roleMap, claimRole) ? this.jwt.roleMap[claimRole] : undefined;
       if (!role) return { ok: false, code: 4003, reason: `JWT role ${JSON.stringify(String(claimRole ?? '')).slice(0, 40)} is not allowed` };
-      const exp = r.claims['exp'];
+      const exp = r.claims['exp'] as number; // required by the policy
       return {
         ok: true,
-        identity: { kind: 'jwt', tokenId: null, name: `jwt:${sub}`, role, expiresAt: typeof exp === 'number' ? exp * 1000 : null, claimRole: claimRole! },
+        identity: { kind: 'jwt', tokenId: null, name: `jwt:${sub}`, role, expiresAt: exp * 1000, claimRole: claimRole!, secretId: this.currentSecretId! },
       };
     }
     return { ok: false, code: 4001, reason: 'bad token' };
@@ -155,8 +220,9 @@ export class FeedAudit {
     e.lastDialect = dialect;
   }
 
-  blocked(address: string, untilMs: number): void {
-    this.append({ actor: 'feed', action: 'feed.auth_blocked', target_type: 'feed_client', target_id: address, details: { address, until: new Date(untilMs).toISOString() } });
+  /** One credential from one address is refused for a while (its last failure reason, never the credential). */
+  blocked(address: string, untilMs: number, reason: string): void {
+    this.append({ actor: 'feed', action: 'feed.auth_blocked', target_type: 'feed_client', target_id: address, details: { address, reason, until: new Date(untilMs).toISOString() } });
   }
 
   connected(identity: Identity, address: string, dialect: FeedDialect): void {
@@ -174,7 +240,7 @@ export class FeedAudit {
     });
   }
 
-  dropped(identity: Identity | null, address: string, dialect: FeedDialect, why: 'lagging' | 'abuse'): void {
+  dropped(identity: Identity | null, address: string, dialect: FeedDialect, why: 'lagging' | 'abuse' | 'superseded'): void {
     const key = `drop|${identity?.name ?? '-'}|${address}|${why}`;
     const t = this.now().getTime();
     const last = this.recentConnects.get(key);
@@ -182,7 +248,7 @@ export class FeedAudit {
     this.recentConnects.set(key, t);
     this.append({
       actor: 'feed',
-      action: why === 'lagging' ? 'feed.client_lagging' : 'feed.client_abuse',
+      action: `feed.client_${why}`,
       target_type: 'feed_client',
       target_id: address,
       details: { address, dialect, token: identity?.name ?? null },

@@ -7,7 +7,19 @@ import crypto from 'node:crypto';
 
 export type JwtResult =
   | { ok: true; claims: Record<string, unknown> }
-  | { ok: false; reason: 'malformed' | 'algorithm' | 'signature' | 'expired' | 'not_yet_valid' };
+  | { ok: false; reason: 'malformed' | 'algorithm' | 'signature' | 'expired' | 'not_yet_valid' | 'no_exp' | 'lifetime' | 'audience' };
+
+/** What a verifier requires beyond the signature. */
+export interface JwtPolicy {
+  /** Clock tolerance for exp, nbf and iat (seconds). */
+  toleranceS?: number;
+  /** Refuse a token without `exp` (one would be valid forever). */
+  requireExp?: boolean;
+  /** Longest lifetime accepted: exp - iat, or exp - now when there is no iat (seconds). */
+  maxLifetimeS?: number;
+  /** When set, `aud` (a string or a list of strings) must contain it. */
+  audience?: string | null;
+}
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 /** Three base64url segments: how a token is told apart from a feed token. */
@@ -29,9 +41,11 @@ function decodeJson(segment: string): Record<string, unknown> | null {
 
 /**
  * Verifies an HS256 JWT: header alg HS256, signature (constant-time), then `exp` and `nbf`
- * (seconds since the epoch) with a small clock tolerance.
+ * (seconds since the epoch) with a small clock tolerance, and what `policy` requires: `exp`
+ * present, a bounded lifetime, the audience.
  */
-export function verifyHs256(token: string, secret: string | Buffer, nowMs: number, toleranceS = 30): JwtResult {
+export function verifyHs256(token: string, secret: string | Buffer, nowMs: number, policy: JwtPolicy = {}): JwtResult {
+  const toleranceS = policy.toleranceS ?? 30;
   if (!looksLikeJwt(token)) return { ok: false, reason: 'malformed' };
   const [h, p, s] = token.split('.') as [string, string, string];
   const header = decodeJson(h);
@@ -46,10 +60,22 @@ export function verifyHs256(token: string, secret: string | Buffer, nowMs: numbe
   const nowS = nowMs / 1000;
   const exp = claims['exp'];
   const nbf = claims['nbf'];
-  if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) return { ok: false, reason: 'malformed' };
-  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) return { ok: false, reason: 'malformed' };
+  const iat = claims['iat'];
+  const numeric = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+  if (!numeric(exp) || !numeric(nbf) || !numeric(iat)) return { ok: false, reason: 'malformed' };
   if (typeof exp === 'number' && nowS >= exp + toleranceS) return { ok: false, reason: 'expired' };
   if (typeof nbf === 'number' && nowS < nbf - toleranceS) return { ok: false, reason: 'not_yet_valid' };
+  if (typeof exp !== 'number') return policy.requireExp ? { ok: false, reason: 'no_exp' } : { ok: true, claims };
+  if (policy.maxLifetimeS !== undefined) {
+    // a token issued "in the future" counts from now, so iat cannot stretch the window
+    const from = typeof iat === 'number' ? Math.min(iat, nowS) : nowS;
+    if (exp - from > policy.maxLifetimeS + toleranceS) return { ok: false, reason: 'lifetime' };
+  }
+  if (policy.audience) {
+    const aud = claims['aud'];
+    const auds = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+    if (!auds.includes(policy.audience)) return { ok: false, reason: 'audience' };
+  }
   return { ok: true, claims };
 }
 

@@ -15,6 +15,12 @@ export interface FeedLimits {
   initialStateWaitMs: number;
   /** IPS Security Center: time to send the token in the first message when the URL had none. */
   authTimeoutMs: number;
+  /**
+   * Sockets still waiting for a first-message token: a small pool of their own (they never count
+   * toward max_clients), per address (the oldest is closed to make room) and in all (HTTP 503).
+   */
+  maxUnauthenticated: number;
+  maxUnauthenticatedPerAddress: number;
   /** Native `metrics` frame interval. */
   metricsIntervalMs: number;
   /** ThreatStream risk decay interval (30 s in ThreatStream). */
@@ -36,7 +42,7 @@ export interface FeedLimits {
   abuseWindowMs: number;
   /** Error frames per client per second; more are dropped. */
   errorsPerSec: number;
-  /** Authentication failures per address before it is refused with HTTP 429. */
+  /** Authentication failures of one (address, credential) before that pair is refused with HTTP 429. */
   authFailMax: number;
   authFailWindowMs: number;
   authBlockMs: number;
@@ -61,6 +67,8 @@ export const DEFAULT_FEED_LIMITS: FeedLimits = {
   heartbeatMs: 30_000,
   initialStateWaitMs: 2000,
   authTimeoutMs: 5000,
+  maxUnauthenticated: 64,
+  maxUnauthenticatedPerAddress: 4,
   metricsIntervalMs: 10_000,
   riskDecayMs: 30_000,
   maxQueueMessages: 4096,

@@ -23,9 +23,10 @@ export class TokenBucket {
 }
 
 /**
- * Failed authentications per client address. After `max` failures within `windowMs` the address
- * is refused (HTTP 429 before the upgrade) for `blockMs`. Memory is bounded: at most `maxAddresses`
- * addresses are tracked, the stalest go first.
+ * Failed authentications per (client address, credential). After `max` failures of one pair within
+ * `windowMs` that pair is refused (HTTP 429 before the upgrade) for `blockMs`; other credentials
+ * from the same address, a valid token included, are not affected. Memory is bounded: at most
+ * `maxEntries` pairs are tracked, the stalest go first.
  */
 export class FailureLimiter {
   private readonly entries = new Map<string, { count: number; windowStart: number; blockedUntil: number }>();
@@ -34,23 +35,28 @@ export class FailureLimiter {
     private readonly max: number,
     private readonly windowMs: number,
     private readonly blockMs: number,
-    private readonly maxAddresses = 10_000,
+    private readonly maxEntries = 10_000,
   ) {}
 
-  /** Milliseconds the address is still refused for, or 0. */
-  blockedFor(address: string, now: number): number {
-    const e = this.entries.get(address);
+  private static key(address: string, credential: string): string {
+    return `${address}\u0000${credential}`;
+  }
+
+  /** Milliseconds the pair is still refused for, or 0. */
+  blockedFor(address: string, credential: string, now: number): number {
+    const e = this.entries.get(FailureLimiter.key(address, credential));
     return e && e.blockedUntil > now ? e.blockedUntil - now : 0;
   }
 
-  /** Counts one failure; returns true when this failure got the address blocked. */
-  fail(address: string, now: number): boolean {
-    let e = this.entries.get(address);
+  /** Counts one failure; returns true when this failure got the pair blocked. */
+  fail(address: string, credential: string, now: number): boolean {
+    const key = FailureLimiter.key(address, credential);
+    let e = this.entries.get(key);
     if (!e || now - e.windowStart > this.windowMs) {
-      if (!e && this.entries.size >= this.maxAddresses) this.evict(now);
+      if (!e && this.entries.size >= this.maxEntries) this.evict(now);
       e = { count: 0, windowStart: now, blockedUntil: e?.blockedUntil ?? 0 };
-      this.entries.delete(address);
-      this.entries.set(address, e);
+      this.entries.delete(key);
+      this.entries.set(key, e);
     }
     e.count++;
     if (e.count >= this.max && e.blockedUntil <= now) {
@@ -62,12 +68,17 @@ export class FailureLimiter {
     return false;
   }
 
+  /** Forgets every failure and block (credentials changed: a refused one may be valid now). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   private evict(now: number): void {
     for (const [k, v] of this.entries) {
       if (v.blockedUntil <= now && now - v.windowStart > this.windowMs) this.entries.delete(k);
     }
     // still full: drop the oldest insertion (Map keeps insertion order)
-    while (this.entries.size >= this.maxAddresses) {
+    while (this.entries.size >= this.maxEntries) {
       const first = this.entries.keys().next();
       if (first.done) break;
       this.entries.delete(first.value);

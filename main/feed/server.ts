@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
+  FEED_PUBLISHED_CLIENTS,
   TOKENLESS_DIALECTS,
   type FeedClient,
   type FeedConfig,
@@ -17,17 +18,17 @@ import type { Logger } from '../core/logger.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { FeedRepo } from '../store/feed-repo.js';
 import { AllowList, normalizeAddress } from './addresses.js';
-import { Authenticator, FeedAudit, chooseProtocol, presentedToken, roleAllowed, type AuthOutcome } from './auth.js';
+import { Authenticator, FeedAudit, NO_CREDENTIAL, chooseProtocol, credentialKey, jwtSettings, presentedToken, roleAllowed, type AuthOutcome } from './auth.js';
 import { EventBatch, FeedEvent, frame } from './event.js';
 import { DEFAULT_FEED_LIMITS, type FeedLimits } from './limits.js';
 import { FailureLimiter } from './rate.js';
 import { CLOSE, Session, type EventPage, type Identity, type SessionHost } from './session.js';
-import type { TlsMaterial } from './tls.js';
+import { FEED_TLS_CIPHERS, type TlsMaterial } from './tls.js';
 import type { DialectContext, DialectFactory, SetStatusAction } from './dialects/context.js';
 import { NATIVE_PATH, nativeDialect } from './dialects/native.js';
-import { AEGIS_PATH, aegisDialect } from './dialects/aegis.js';
+import { AEGIS_PATHS, aegisDialect } from './dialects/aegis.js';
 import { THREATSTREAM_PATH, ThreatStreamShared, threatStreamDialect } from './dialects/threatstream.js';
-import { BLUEWALL_PATH, IPS_PATHS, blueWallDialect, ipsDialect } from './dialects/security-alert.js';
+import { BLUEWALL_PATH, IPS_PATHS, IPS_STOCK_PATH, blueWallDialect, ipsDialect } from './dialects/security-alert.js';
 
 export const METRICS_PATH = '/api/v1/feed/metrics';
 
@@ -42,7 +43,7 @@ const FACTORIES: Record<FeedDialect, DialectFactory> = {
 /** Every path and the dialect it serves. */
 export const FEED_PATHS: ReadonlyMap<string, FeedDialect> = new Map<string, FeedDialect>([
   [NATIVE_PATH, 'native'],
-  [AEGIS_PATH, 'aegis'],
+  ...AEGIS_PATHS.map((p) => [p, 'aegis'] as [string, FeedDialect]),
   [THREATSTREAM_PATH, 'threatstream'],
   [BLUEWALL_PATH, 'bluewall'],
   ...IPS_PATHS.map((p) => [p, 'ips'] as [string, FeedDialect]),
@@ -60,6 +61,11 @@ export interface FeedServerOptions {
   tls: TlsMaterial | null;
   /** The HS256 secret (from the keychain) when JWTs are accepted. */
   jwtSecret: string | null;
+  /**
+   * Reads the secret again (the keychain) when the credentials revision moves: a secret set,
+   * rotated or cleared by any process applies within tokenCheckMs plus the keychain read.
+   */
+  loadJwtSecret?: () => Promise<string | null>;
   /** How `set_status` reaches the contract's alerts.setStatus; null = refused. */
   setStatus: SetStatusAction | null;
   techniqueName?: (id: string) => string | null;
@@ -76,18 +82,44 @@ export interface SessionClosedEvent {
   reason: string;
 }
 
+/** How a path admits clients. */
+type PathAuth =
+  /** native, BlueWall: a token or JWT in the header, a subprotocol or the URL */
+  | 'token'
+  /** Aegis, ThreatStream: their clients cannot send a token; the address allow-list admits them */
+  | 'allow-list'
+  /** IPS (its API spec): as 'token', or in the first message within authTimeoutMs */
+  | 'token-or-message'
+  /** IPS (its shipped client, /ws): a token, or an allow-listed address */
+  | 'token-or-allow-list';
+
+function pathAuth(path: string, dialect: FeedDialect): PathAuth {
+  if (TOKENLESS_DIALECTS.includes(dialect)) return 'allow-list';
+  if (dialect === 'ips') return path === IPS_STOCK_PATH ? 'token-or-allow-list' : 'token-or-message';
+  return 'token';
+}
+
+const WWW_AUTHENTICATE = { 'WWW-Authenticate': 'Bearer realm="vigil-feed"' };
+
+/** The per-token cap's key: a token, or a JWT subject; null for address-admitted clients. */
+function tokenKeyOf(id: Identity): string | null {
+  return id.kind === 'token' ? `token:${id.tokenId}` : id.kind === 'jwt' ? id.name : null;
+}
+
 function pathOf(url: URL): string {
   const p = url.pathname;
   return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
 }
 
-function rejectUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
+/** Refuses an upgrade with a plain HTTP answer (browsers see the WebSocket fail; `ws` clients see the status). */
+function rejectUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}, body = text): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
+  const payload = Buffer.from(`${body}\n`, 'utf8');
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${payload.length}\r\n\r\n${payload.toString('utf8')}`);
 }
 
 /**
@@ -117,11 +149,20 @@ export class FeedServer extends EventEmitter implements SessionHost {
   private pendingTotal = 0;
   private shedScheduled = false;
   private tokensRev = -1;
+  private secretLoads = 0;
   private running = false;
   private changedTimer: NodeJS.Timeout | null = null;
   private pollErrorLoggedAt = 0;
   private readonly lastUseWritten = new Map<number, { at: number; address: string }>();
-  private readonly counters = { connections_total: 0, alerts_sent: 0, messages_sent: 0, auth_failures: 0, dropped_lagging: 0, dropped_abuse: 0 };
+  private readonly counters = {
+    connections_total: 0,
+    alerts_sent: 0,
+    messages_sent: 0,
+    auth_failures: 0,
+    dropped_lagging: 0,
+    dropped_abuse: 0,
+    dropped_superseded: 0,
+  };
   private listeningInfo: FeedListening | null = null;
 
   private constructor(opts: FeedServerOptions) {
@@ -134,7 +175,7 @@ export class FeedServer extends EventEmitter implements SessionHost {
     this.startedAt = this.now();
     this.limits = { ...DEFAULT_FEED_LIMITS, ...opts.limits };
     const c = opts.config;
-    this.authenticator = new Authenticator(opts.repo, { enabled: c.jwt.enabled, secret: opts.jwtSecret, roleClaim: c.jwt.role_claim, roleMap: c.jwt.role_map }, this.now);
+    this.authenticator = new Authenticator(opts.repo, jwtSettings(c), opts.jwtSecret, this.now);
     this.limiter = new FailureLimiter(this.limits.authFailMax, this.limits.authFailWindowMs, this.limits.authBlockMs);
     this.feedAudit = new FeedAudit(opts.audit, opts.logger, this.limits.auditAggregateMs, this.now);
     this.allow = {
@@ -164,7 +205,6 @@ export class FeedServer extends EventEmitter implements SessionHost {
       totals: () => this.totals(),
       techniqueName,
       authenticateLate: (s, token) => this.authenticateLate(s, token),
-      authenticated: (s) => this.onAuthenticated(s),
       sessionsOf: (d) => this.sessionsOf(d),
     };
   }
@@ -184,7 +224,7 @@ export class FeedServer extends EventEmitter implements SessionHost {
   private makeHttpServer(extraIpsOnly: boolean): http.Server | https.Server {
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.onRequest(req, res, extraIpsOnly);
     const srv = this.opts.tls
-      ? https.createServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, minVersion: 'TLSv1.2' }, onRequest)
+      ? https.createServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, minVersion: 'TLSv1.2', ciphers: FEED_TLS_CIPHERS, honorCipherOrder: true }, onRequest)
       : http.createServer(onRequest);
     srv.headersTimeout = 10_000;
     srv.requestTimeout = 15_000;
@@ -343,6 +383,8 @@ export class FeedServer extends EventEmitter implements SessionHost {
   }
 
   sessionClosed(s: Session, code: number, reason: string): void {
+    if (s.authTimer) clearTimeout(s.authTimer);
+    s.authTimer = null;
     if (!this.sessions.delete(s.id)) return;
     this.emit('session-closed', { id: s.id, dialect: s.dialect, code, reason } satisfies SessionClosedEvent);
     this.markChanged();
@@ -372,16 +414,17 @@ export class FeedServer extends EventEmitter implements SessionHost {
         return;
       }
       const address = normalizeAddress(req.socket.remoteAddress);
-      const blocked = this.limiter.blockedFor(address, Date.now());
+      const presented = presentedToken(req, url);
+      const credential = presented ? credentialKey(presented.token) : NO_CREDENTIAL;
+      const blocked = this.limiter.blockedFor(address, credential, Date.now());
       if (blocked > 0) {
-        res.writeHead(429, { ...headers, 'Retry-After': String(Math.ceil(blocked / 1000)) }).end(JSON.stringify({ error: 'too many failed attempts' }));
+        res.writeHead(429, { ...headers, 'Retry-After': String(Math.ceil(blocked / 1000)) }).end(JSON.stringify({ error: 'too many failed attempts with this credential' }));
         return;
       }
-      const presented = presentedToken(req, url);
       const r: AuthOutcome = presented ? this.authenticator.check(presented.token) : { ok: false, code: 4001, reason: 'missing token' };
       if (!r.ok) {
-        this.authFailed(address, r.reason, 'metrics');
-        res.writeHead(r.code === 4003 ? 403 : 401, { ...headers, 'WWW-Authenticate': 'Bearer' }).end(JSON.stringify({ error: r.code === 4003 ? 'forbidden' : 'a valid token is required' }));
+        this.authFailed(address, credential, r.reason, 'metrics');
+        res.writeHead(r.code === 4003 ? 403 : 401, { ...headers, ...WWW_AUTHENTICATE }).end(JSON.stringify({ error: r.code === 4003 ? 'forbidden' : 'a valid token is required' }));
         return;
       }
       res.writeHead(200, headers).end(JSON.stringify(this.totals()));
@@ -395,16 +438,29 @@ export class FeedServer extends EventEmitter implements SessionHost {
     res.writeHead(404, headers).end(JSON.stringify({ error: 'not found' }));
   }
 
-  private authFailed(address: string, reason: string, where: string): void {
+  /** Counts a failed authentication of (address, credential): audit, totals, and the 429 limiter. */
+  private authFailed(address: string, credential: string, reason: string, where: string): void {
     this.counters.auth_failures++;
     this.feedAudit.authFailure(address, reason, where);
     const t = Date.now();
-    if (this.limiter.fail(address, t)) {
-      this.logger.warn('feed: too many failed authentications; refusing the address for a while', { address });
-      this.feedAudit.blocked(address, t + this.limits.authBlockMs);
+    if (this.limiter.fail(address, credential, t)) {
+      this.logger.warn('feed: too many failed authentications with one credential; refusing it from that address for a while', { address, reason });
+      this.feedAudit.blocked(address, t + this.limits.authBlockMs, reason);
     }
   }
 
+  /** A token or JWT, and the path's roles. */
+  private checkCredential(token: string, dialect: FeedDialect): AuthOutcome {
+    const r = this.authenticator.check(token);
+    if (r.ok && !roleAllowed(this.config, dialect, r.identity.role)) return { ok: false, code: 4003, reason: `role ${r.identity.role} is not allowed on this path` };
+    return r;
+  }
+
+  /**
+   * Every credential is checked BEFORE the upgrade: a bad one gets HTTP 401 (403 for a role the
+   * path does not allow), so a client that reconnects in a loop with a revoked token never holds a
+   * socket; only that (address, credential) pair is refused with 429 after repeated failures.
+   */
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, extraIpsOnly: boolean): void {
     socket.on('error', () => socket.destroy());
     let url: URL;
@@ -413,42 +469,103 @@ export class FeedServer extends EventEmitter implements SessionHost {
     } catch {
       return rejectUpgrade(socket, 400, 'Bad Request');
     }
-    const dialect = FEED_PATHS.get(pathOf(url));
+    const path = pathOf(url);
+    const dialect = FEED_PATHS.get(path);
     if (!dialect || (extraIpsOnly && dialect !== 'ips') || !this.config.dialects[dialect].enabled) return rejectUpgrade(socket, 404, 'Not Found');
     if (!this.running) return rejectUpgrade(socket, 503, 'Service Unavailable');
     const address = normalizeAddress(req.socket.remoteAddress);
-    const blocked = this.limiter.blockedFor(address, Date.now());
-    if (blocked > 0) return rejectUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(Math.ceil(blocked / 1000)) });
-    if (this.sessions.size >= this.config.max_clients) return rejectUpgrade(socket, 503, 'Service Unavailable', { 'Retry-After': '10' });
-    const allow = this.allow[dialect];
-    const tokenless = TOKENLESS_DIALECTS.includes(dialect);
-    if ((tokenless || !allow.empty) && !allow.has(address)) {
-      this.authFailed(address, 'address not allowed', dialect);
-      return rejectUpgrade(socket, 403, 'Forbidden');
-    }
     const presented = presentedToken(req, url);
-    let outcome: AuthOutcome | null = null;
-    if (presented) outcome = this.authenticator.check(presented.token);
-    else if (tokenless) outcome = { ok: true, identity: { kind: 'address', tokenId: null, name: `${dialect}@${address}`, role: 'viewer', expiresAt: null } };
-    else if (dialect !== 'ips') outcome = { ok: false, code: 4001, reason: 'missing token' };
-    if (outcome?.ok && outcome.identity.kind !== 'address' && !roleAllowed(this.config, dialect, outcome.identity.role)) {
-      outcome = { ok: false, code: 4003, reason: `role ${outcome.identity.role} is not allowed on this path` };
+    const credential = presented ? credentialKey(presented.token) : NO_CREDENTIAL;
+    const blocked = this.limiter.blockedFor(address, credential, Date.now());
+    if (blocked > 0) {
+      return rejectUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(Math.ceil(blocked / 1000)) }, 'too many failed attempts with this credential');
     }
-    if (outcome && !outcome.ok) this.authFailed(address, outcome.reason, dialect);
+    const mode = pathAuth(path, dialect);
+    const allow = this.allow[dialect];
+    const listed = !allow.empty && allow.has(address);
+    // a token-less path needs the address listed; a listed path refuses other addresses, tokens or not
+    if (allow.empty ? mode === 'allow-list' : !listed) {
+      this.authFailed(address, credential, 'address not allowed', dialect);
+      return rejectUpgrade(socket, 403, 'Forbidden', {}, 'this address is not allowed on this path');
+    }
+    let identity: Identity | null = null;
+    if (presented) {
+      const r = this.checkCredential(presented.token, dialect);
+      if (!r.ok) {
+        this.authFailed(address, credential, r.reason, dialect);
+        return r.code === 4003
+          ? rejectUpgrade(socket, 403, 'Forbidden', {}, 'this role is not allowed on this path')
+          : rejectUpgrade(socket, 401, 'Unauthorized', WWW_AUTHENTICATE, 'a valid token is required');
+      }
+      identity = r.identity;
+    } else if (mode === 'allow-list' || (mode === 'token-or-allow-list' && listed)) {
+      identity = { kind: 'address', tokenId: null, name: `${dialect}@${address}`, role: 'viewer', expiresAt: null };
+    } else if (mode !== 'token-or-message') {
+      this.authFailed(address, credential, 'missing token', dialect);
+      return rejectUpgrade(socket, 401, 'Unauthorized', WWW_AUTHENTICATE, 'a valid token is required');
+    }
+    if (!this.room(identity, address)) return rejectUpgrade(socket, 503, 'Service Unavailable', { 'Retry-After': '10' }, 'the feed is full; try again later');
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       ws.on('error', () => ws.terminate());
-      if (outcome && !outcome.ok) {
-        // accept then close with the feed's code, so a client can tell a bad token from a network failure
-        ws.close(outcome.code, outcome.code === 4003 ? 'role not allowed' : 'a valid token is required');
-        setTimeout(() => ws.terminate(), 2000).unref();
-        return;
-      }
       if (!this.running) {
         ws.close(CLOSE.GOING_AWAY, 'server shutting down');
         return;
       }
-      this.openSession(ws, socket, dialect, address, outcome ? outcome.identity : null, url);
+      // the caps are applied again now: other clients may have come or gone during the handshake
+      const victims = this.room(identity, address);
+      if (!victims) {
+        ws.close(CLOSE.TRY_AGAIN_LATER, 'the feed is full; try again later');
+        return;
+      }
+      this.supersede(victims, identity);
+      this.openSession(ws, socket, dialect, address, identity, url);
     });
+  }
+
+  /**
+   * The connections a new one (of `identity`, from `address`) must close to stay within the
+   * per-token and per-address caps, oldest first; null when even then the feed is full (max_clients
+   * for authenticated clients, maxUnauthenticated for the rest). Per address, the oldest connection
+   * of the same client goes first (a dashboard tab that leaks sockets makes room with its own).
+   */
+  private room(identity: Identity | null, address: string, except?: Session): Session[] | null {
+    const sameAddress: Session[] = [];
+    const sameClient: Session[] = [];
+    const sameToken: Session[] = [];
+    const tokenKey = identity ? tokenKeyOf(identity) : null;
+    let pool = 0;
+    for (const s of this.sessions.values()) {
+      if (s === except || s.state === 'closing' || (s.identity === null) !== (identity === null)) continue;
+      pool++;
+      if (s.address === address) {
+        sameAddress.push(s);
+        if (s.identity?.name === identity?.name) sameClient.push(s);
+      }
+      if (tokenKey !== null && tokenKeyOf(s.identity!) === tokenKey) sameToken.push(s);
+    }
+    const victims = new Set<Session>();
+    if (identity) for (const s of sameToken.slice(0, Math.max(0, sameToken.length - this.config.max_per_token + 1))) victims.add(s);
+    const perAddress = identity ? this.config.max_per_address : this.limits.maxUnauthenticatedPerAddress;
+    let excess = sameAddress.length - perAddress + 1;
+    for (const s of sameAddress) if (victims.has(s)) excess--;
+    for (const s of [...sameClient, ...sameAddress]) {
+      if (excess <= 0) break;
+      if (victims.has(s)) continue;
+      victims.add(s);
+      excess--;
+    }
+    const max = identity ? this.config.max_clients : this.limits.maxUnauthenticated;
+    return pool - victims.size >= max ? null : [...victims];
+  }
+
+  /** Closes connections over a cap (4008) to admit a newer one. */
+  private supersede(victims: readonly Session[], identity: Identity | null): void {
+    for (const v of victims) {
+      const why = identity && tokenKeyOf(identity) !== null && v.identity && tokenKeyOf(v.identity) === tokenKeyOf(identity) ? 'token' : 'address';
+      this.counters.dropped_superseded++;
+      this.feedAudit.dropped(v.identity, v.address, v.dialect, 'superseded');
+      v.close(CLOSE.SUPERSEDED, `too many connections ${why === 'token' ? 'with this token' : 'from this address'}; the oldest was closed`);
+    }
   }
 
   private openSession(ws: WebSocket, socket: Duplex, dialect: FeedDialect, address: string, identity: Identity | null, url: URL): void {
@@ -457,6 +574,15 @@ export class FeedServer extends EventEmitter implements SessionHost {
     this.sessions.set(s.id, s);
     this.counters.connections_total++;
     if (identity) this.onAuthenticated(s);
+    else {
+      // the token must come in the first message; a socket that never sends it is a failed attempt
+      s.authTimer = setTimeout(() => {
+        if (s.state !== 'authenticating') return;
+        this.authFailed(address, NO_CREDENTIAL, 'no token within the authentication timeout', dialect);
+        s.close(CLOSE.UNAUTHORIZED, 'a token is required (in the URL or the first message)');
+      }, this.limits.authTimeoutMs);
+      s.authTimer.unref();
+    }
     try {
       s.handler.open();
     } catch (err) {
@@ -466,12 +592,35 @@ export class FeedServer extends EventEmitter implements SessionHost {
     this.markChanged();
   }
 
-  private authenticateLate(s: Session, token: string): AuthOutcome {
-    if (this.limiter.blockedFor(s.address, Date.now()) > 0) return { ok: false, code: 4001, reason: 'address blocked' };
-    let r = this.authenticator.check(token);
-    if (r.ok && !roleAllowed(this.config, s.dialect, r.identity.role)) r = { ok: false, code: 4003, reason: `role ${r.identity.role} is not allowed on this path` };
-    if (!r.ok) this.authFailed(s.address, r.reason, s.dialect);
-    return r;
+  /**
+   * A token sent in a message (IPS) by a session still authenticating: checked like one in the URL,
+   * then the caps of authenticated clients apply. On failure the session is closed (4001/4003, or
+   * 1013 when the feed is full); returns whether it is now authenticated.
+   */
+  private authenticateLate(s: Session, token: string | null): boolean {
+    if (s.state !== 'authenticating') return s.identity !== null;
+    if (s.authTimer) clearTimeout(s.authTimer);
+    s.authTimer = null;
+    const credential = token === null ? NO_CREDENTIAL : credentialKey(token);
+    let r: AuthOutcome;
+    if (this.limiter.blockedFor(s.address, credential, Date.now()) > 0) r = { ok: false, code: 4001, reason: 'too many failed attempts with this credential' };
+    else {
+      r = token === null ? { ok: false, code: 4001, reason: 'missing token' } : this.checkCredential(token, s.dialect);
+      if (!r.ok) this.authFailed(s.address, credential, r.reason, s.dialect);
+    }
+    if (!r.ok) {
+      s.close(r.code, r.code === 4003 ? 'role not allowed' : 'a valid token is required');
+      return false;
+    }
+    const victims = this.room(r.identity, s.address, s);
+    if (!victims) {
+      s.close(CLOSE.TRY_AGAIN_LATER, 'the feed is full; try again later');
+      return false;
+    }
+    this.supersede(victims, r.identity);
+    s.identity = r.identity;
+    this.onAuthenticated(s);
+    return true;
   }
 
   private onAuthenticated(s: Session): void {
@@ -512,12 +661,18 @@ export class FeedServer extends EventEmitter implements SessionHost {
     }
   }
 
-  /** Token revisions (any process) and expiry: closes sessions whose credential is no longer valid. */
+  /**
+   * The credentials revision (tokens and the JWT secret, changed by any process) and expiry: closes
+   * sessions whose credential is no longer valid, and forgets refusals (a refused credential may be
+   * valid now).
+   */
   private checkTokens(): void {
     const rev = this.repo.state().tokens_rev;
     if (rev !== this.tokensRev) {
       this.tokensRev = rev;
+      this.limiter.clear();
       this.recheckTokens();
+      void this.reloadJwtSecret();
     }
     const t = this.now().getTime();
     for (const s of this.sessions.values()) {
@@ -537,6 +692,41 @@ export class FeedServer extends EventEmitter implements SessionHost {
         closed++;
       }
     }
+    return closed;
+  }
+
+  /** Reads the JWT secret again (another process may have set, rotated or cleared it). */
+  private async reloadJwtSecret(): Promise<void> {
+    const load = this.opts.loadJwtSecret;
+    if (!load || !this.config.jwt.enabled) return;
+    const gen = ++this.secretLoads;
+    let secret: string | null;
+    try {
+      secret = await load();
+    } catch (err) {
+      // cannot tell which secret is current: refuse JWTs rather than keep trusting an old one
+      this.logger.warn('feed: the JWT secret could not be read again; JWTs are refused', { error: err instanceof Error ? err.message : String(err) });
+      secret = null;
+    }
+    if (gen !== this.secretLoads || !this.running) return;
+    this.setJwtSecret(secret);
+  }
+
+  /**
+   * Replaces the JWT secret (null: JWTs are refused) and closes, with 4001, every session a JWT
+   * signed with another secret admitted. Returns how many were closed.
+   */
+  setJwtSecret(secret: string | null): number {
+    if (!this.authenticator.setSecret(this.config.jwt.enabled ? secret : null)) return 0;
+    const current = this.authenticator.secretId;
+    let closed = 0;
+    for (const s of this.sessions.values()) {
+      if (s.identity?.kind === 'jwt' && s.identity.secretId !== current && s.state !== 'closing') {
+        s.close(CLOSE.UNAUTHORIZED, 'the JWT secret changed; sign in again');
+        closed++;
+      }
+    }
+    this.logger.info('feed: the JWT secret changed', { closed_sessions: closed, jwt_accepted: current !== null });
     return closed;
   }
 
@@ -570,7 +760,7 @@ export class FeedServer extends EventEmitter implements SessionHost {
   private publish(): void {
     if (!this.opts.processName || !this.listeningInfo) return;
     try {
-      this.repo.publishRuntime(this.opts.processName, { listening: this.listeningInfo, totals: this.totals() });
+      this.repo.publishRuntime(this.opts.processName, { listening: this.listeningInfo, totals: this.totals(), clients: this.clients().slice(0, FEED_PUBLISHED_CLIENTS) });
     } catch (err) {
       this.logger.warn('feed: publishing figures failed', { error: err instanceof Error ? err.message : String(err) });
     }

@@ -196,13 +196,15 @@ export class FeedService {
     return material;
   }
 
-  private async readJwtSecret(): Promise<string | null> {
+  /** The JWT secret from the keychain; null when there is none or (unless `rethrow`) it cannot be read. */
+  private async readJwtSecret(rethrow = false): Promise<string | null> {
     if (!this.deps.secrets) return null;
     try {
       const s = await this.deps.secrets.get(JWT_SECRET_ACCOUNT);
       this.jwtSecretSet = s !== null;
       return s;
     } catch (err) {
+      if (rethrow) throw err;
       this.deps.logger.warn('the JWT secret could not be read from the keychain; JWTs are refused', { error: err instanceof Error ? err.message : String(err) });
       return null;
     }
@@ -250,6 +252,7 @@ export class FeedService {
         version: this.deps.appVersion,
         tls,
         jwtSecret,
+        loadJwtSecret: () => this.readJwtSecret(true),
         setStatus: this.deps.setStatus,
         techniqueName: this.techniqueName(),
         now: this.now,
@@ -301,7 +304,11 @@ export class FeedService {
     });
   }
 
-  /** Saves a configuration change (and the JWT secret, to the keychain) and applies it. */
+  /**
+   * Saves a configuration change (and the JWT secret, to the keychain) and applies it. A secret
+   * change moves the credentials revision, so every running feed (any process) reads the secret
+   * again within a second and closes the sessions of the old one; this process applies it at once.
+   */
   configure(req: FeedRequest<'feed.configure'>, actor: string): Promise<FeedStatus> {
     return this.run(async () => {
       const current = this.config();
@@ -319,18 +326,23 @@ export class FeedService {
           throw new ContractError('BAD_REQUEST', err instanceof Error ? err.message : String(err));
         }
         this.jwtSecretSet = req.jwt_secret !== undefined;
+        this.repo.bumpCredentials();
         this.deps.audit.append({ actor, action: req.jwt_secret !== undefined ? 'feed.jwt_secret.set' : 'feed.jwt_secret.clear', target_type: 'feed', target_id: null });
       }
+      const secretChanged = req.jwt_secret !== undefined || req.clear_jwt_secret === true;
       const changed = JSON.stringify(parsed.data) !== JSON.stringify(current);
       if (changed) {
         this.repo.setConfig(parsed.data, actor);
         this.deps.audit.append({ actor, action: 'feed.configure', target_type: 'feed', target_id: null, details: { patch: req.patch } });
       }
       if (!this.deps.passive) this.watchConfig();
-      if (!this.deps.passive && (changed || req.jwt_secret !== undefined || req.clear_jwt_secret)) {
+      if (!this.deps.passive && changed) {
         const shouldRun = this.override !== null || parsed.data.enabled;
         if (shouldRun) await this.restartLocked().catch(() => undefined);
         else await this.stopLocked();
+      } else if (secretChanged && this.server) {
+        // the running server keeps its clients; only sessions of the old secret are closed
+        this.server.setJwtSecret(req.jwt_secret ?? null);
       }
       this.appliedConfigRev = this.repo.state().config_rev;
       return this.statusNow();

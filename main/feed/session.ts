@@ -18,6 +18,8 @@ export interface Identity {
   expiresAt: number | null;
   /** The role as the JWT named it (BlueWall shows it). */
   claimRole?: string;
+  /** Which JWT secret admitted it (a digest): a rotated secret closes the sessions of the old one. */
+  secretId?: string;
 }
 
 export type SessionState = FeedClient['state'];
@@ -30,6 +32,8 @@ export const CLOSE = {
   TRY_AGAIN_LATER: 1013,
   UNAUTHORIZED: 4001,
   FORBIDDEN: 4003,
+  /** The address or token reached its connection cap and this, its oldest connection, made room. */
+  SUPERSEDED: 4008,
 } as const;
 
 /** A page of outbox events as sessions read them. */
@@ -104,6 +108,8 @@ export class Session {
   inFlight = 0;
   /** The close code the server chose, once it chose one. */
   closeCode: number | null = null;
+  /** Set while the session waits for a token in its first message (the server's deadline). */
+  authTimer: NodeJS.Timeout | null = null;
   private finished = false;
   private readonly bucket: TokenBucket;
   private excess = 0;

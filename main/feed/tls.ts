@@ -4,6 +4,23 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+/**
+ * The listener's cipher suites: TLS 1.3's (all AEAD) and, for TLS 1.2, only ECDHE with AES-GCM or
+ * ChaCha20-Poly1305; no CBC, no static RSA key exchange. (Node leaves TLS 1.3 off when a cipher
+ * list names none of its suites, so they are listed too.)
+ */
+export const FEED_TLS_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+].join(':');
+
 /** What an HTTPS listener needs, plus the fingerprint teammates pin. */
 export interface TlsMaterial {
   cert: string;

@@ -2,40 +2,24 @@ import type { Database, Statement } from 'better-sqlite3';
 import { alertHost, severityRank, type Priority, type Severity } from '../contract/index.js';
 import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
-import { NO_OPTIONS, normalizeLine, type NormalizeOptions } from './normalize/index.js';
+import { NO_OPTIONS, formatSpec, type JsonObject, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
 import { PipelineMetrics } from './metrics.js';
 import {
   QUARANTINE_RAW_MAX,
   type CorrelationHit,
   type EnrichedEvent,
-  type EventFormat,
   type DetectedEvent,
   type ScoredEvent,
   type SecurityEvent,
-  type SourcePosition,
   type Score,
 } from './types.js';
-
-/** One raw record handed to the pipeline: a line and where it came from. */
-export interface InputRecord {
-  line: string;
-  position: SourcePosition;
-  /** Per-record format for mixed sources (the simulator); else the batch's format. */
-  format?: EventFormat;
-  /** Set by the file reader for a line over the size limit: quarantined with this reason. */
-  oversize?: string;
-}
-
-/** The durable position of a file source, committed with the rows it produced. */
-export interface CursorCommit {
-  dev: number;
-  ino: number;
-  offset: number;
-}
+import type { JsonValue, RawRecord } from './sources/types.js';
 
 /** Per-source options of one batch. */
 export interface ProcessOptions {
+  /** The source's position after this batch (a JSON document), committed with its rows; undefined: unchanged. */
+  cursor?: JsonValue;
   /** How records are normalized (the source's time zone for offset-less timestamps). */
   normalize?: NormalizeOptions;
   /**
@@ -43,10 +27,23 @@ export interface ProcessOptions {
    * with them (a lease check, an import's position). Throwing rolls the whole batch back.
    */
   inTransaction?: () => void;
+  /** Forget the source's stored record ids older than this (epoch ms), in the same transaction. */
+  forgetIdsBefore?: number;
+}
+
+/** A stored record id was handed out again inside a batch's transaction: the batch is rolled back. */
+export class DuplicateRecordError extends Error {
+  constructor(readonly sourceId: string, readonly recordId: string) {
+    super(`record ${recordId} of ${sourceId} was stored already; the batch was rolled back`);
+    this.name = 'DuplicateRecordError';
+  }
 }
 
 export interface BatchOutcome {
+  /** Records read, not counting those dropped as already stored (duplicates). */
   read: number;
+  /** Records whose id the source had stored already: dropped before any stage. */
+  duplicates: number;
   events: number;
   skipped: number;
   /** Skipped records by type (EVE event_type: flow, dns, http, ...); blank lines are not counted here. */
@@ -85,6 +82,19 @@ const CLOSED = "('RESOLVED','FALSE_POSITIVE')";
 /** Open alerts of one group key that may take an event: a few at most (they are a window apart). */
 const GROUP_CANDIDATES = 4;
 const FTS_RAW_MAX = 1024;
+
+/** A record that goes to the quarantine: its text as read (or written out) and why. */
+interface Quarantined {
+  reason: string;
+  text: string;
+  rec: RawRecord;
+}
+
+/** A record id to remember with the batch (ts: the record's own time, epoch ms). */
+interface StoredId {
+  id: string;
+  ts: number;
+}
 
 /** An alert touched by the current batch, flushed once at the end of it. */
 interface Touched {
@@ -230,12 +240,15 @@ export class Pipeline {
       insertFts: db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)'),
       insertEvent: db.prepare(
         `INSERT INTO events (alert_id, source_id, source, ts, received_at, severity, rule_id, title, src_ip, src_port, dst_ip, dst_port,
-           proto, threat_type, technique_ids, risk_score, flow_id, suppressed_by, file, line, offset, raw)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           proto, threat_type, technique_ids, risk_score, flow_id, suppressed_by, file, line, offset, raw, record_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertQuarantine: db.prepare(
-        'INSERT INTO quarantine (ts, source_id, format, reason, file, line, offset, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO quarantine (ts, source_id, format, reason, file, line, offset, raw, record_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      recordStored: db.prepare('SELECT 1 FROM source_records WHERE source_id = ? AND record_id = ?') as Statement<[string, string], unknown>,
+      storeRecord: db.prepare('INSERT OR IGNORE INTO source_records (source_id, record_id, ts) VALUES (?, ?, ?)'),
+      forgetRecords: db.prepare('DELETE FROM source_records WHERE source_id = ? AND ts < ?'),
       outbox: db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)'),
       sourceCounters: db.prepare(
         `UPDATE sources SET lines_read = lines_read + @read, events = events + @events, skipped = skipped + @skipped,
@@ -244,9 +257,7 @@ export class Pipeline {
            last_event_at = coalesce(@last_event_at, last_event_at), updated_at = @now, last_error = NULL
          WHERE id = @id`,
       ),
-      sourceCursor: db.prepare(
-        'UPDATE sources SET cursor_dev = ?, cursor_ino = ?, cursor_offset = ? WHERE id = ?',
-      ),
+      sourceCursor: db.prepare('UPDATE sources SET cursor = ? WHERE id = ?'),
       // at most 64 types per source; beyond that they add up under "other"
       recordType: db.prepare(
         `INSERT INTO source_record_types (source_id, type, count)
@@ -260,34 +271,42 @@ export class Pipeline {
 
   /**
    * Runs one batch through every stage and commits it with the cursor. Never throws for bad
-   * input: unparseable records are quarantined with their reason and position.
+   * input: unparseable records are quarantined with their reason and position. Records the
+   * source stored already (by `position.id`) are dropped first.
    */
-  process(
-    sourceId: string,
-    format: EventFormat,
-    records: readonly InputRecord[],
-    cursor?: CursorCommit | null,
-    opts: ProcessOptions = {},
-  ): BatchOutcome {
+  process(sourceId: string, input: readonly RawRecord[], opts: ProcessOptions = {}): BatchOutcome {
     const m = this.metrics;
     const t0 = performance.now();
+    const { records, ids } = this.dropStored(sourceId, input);
     const events: SecurityEvent[] = [];
-    const quarantine: { reason: string; rec: InputRecord; format: EventFormat }[] = [];
+    const quarantine: Quarantined[] = [];
     const types: Record<string, number> = {};
     const nopts = opts.normalize ?? NO_OPTIONS;
     let skipped = 0;
     for (const rec of records) {
-      const fmt = rec.format ?? format;
+      let text: string;
+      let parsed: JsonObject | undefined;
+      if (typeof rec.raw === 'string') text = rec.raw;
+      else {
+        parsed = rec.raw;
+        try {
+          text = JSON.stringify(rec.raw);
+        } catch (err) {
+          quarantine.push({ reason: `the record cannot be written as JSON: ${err instanceof Error ? err.message : String(err)}`, text: '', rec });
+          continue;
+        }
+      }
       if (rec.oversize !== undefined) {
-        quarantine.push({ reason: rec.oversize, rec, format: fmt });
+        quarantine.push({ reason: rec.oversize, text, rec });
         continue;
       }
-      const r = normalizeLine(fmt, rec.line, rec.position, nopts);
+      const spec = formatSpec(rec.format);
+      const r = spec ? spec.normalize(text, rec.position, nopts, parsed) : ({ kind: 'quarantined', reason: `unsupported format ${JSON.stringify(String(rec.format)).slice(0, 40)}` } as const);
       if (r.kind === 'event') events.push(r.event);
       else if (r.kind === 'skipped') {
         skipped++;
         if (r.record_type !== undefined) types[r.record_type] = (types[r.record_type] ?? 0) + 1;
-      } else quarantine.push({ reason: r.reason, rec, format: fmt });
+      } else quarantine.push({ reason: r.reason, text, rec });
     }
     const t1 = performance.now();
     const enriched = this.stages.enrich(events);
@@ -296,7 +315,8 @@ export class Pipeline {
     const t3 = performance.now();
     const scored = this.stages.score(detected);
     const t4 = performance.now();
-    const outcome = this.persist(sourceId, records.length, scored, skipped, types, quarantine, cursor ?? null, opts.inTransaction);
+    const outcome = this.persist(sourceId, records.length, scored, skipped, types, quarantine, ids, opts);
+    outcome.duplicates = input.length - records.length;
     const t5 = performance.now();
     m.recordBatch({
       read: records.length,
@@ -311,15 +331,43 @@ export class Pipeline {
     return outcome;
   }
 
+  /**
+   * The records whose id the source has not stored yet (nor handed out earlier in this batch), and
+   * the ids to store with them. Records without an id all pass.
+   */
+  private dropStored(sourceId: string, input: readonly RawRecord[]): { records: readonly RawRecord[]; ids: StoredId[] } {
+    let ids: StoredId[] | null = null;
+    let kept: RawRecord[] | null = null;
+    let inBatch: Set<string> | null = null;
+    for (let i = 0; i < input.length; i++) {
+      const rec = input[i]!;
+      const id = rec.position.id;
+      if (id === undefined) {
+        kept?.push(rec);
+        continue;
+      }
+      ids ??= [];
+      inBatch ??= new Set();
+      if (inBatch.has(id) || this.stmts.recordStored.get(sourceId, id) !== undefined) {
+        kept ??= input.slice(0, i);
+        continue;
+      }
+      inBatch.add(id);
+      ids.push({ id, ts: rec.idTs ?? this.now().getTime() });
+      kept?.push(rec);
+    }
+    return { records: kept ?? input, ids: ids ?? [] };
+  }
+
   private persist(
     sourceId: string,
     read: number,
     scored: ScoredEvent[],
     skipped: number,
     types: Record<string, number>,
-    quarantine: { reason: string; rec: InputRecord; format: EventFormat }[],
-    cursor: CursorCommit | null,
-    inTransaction: (() => void) | undefined,
+    quarantine: Quarantined[],
+    ids: StoredId[],
+    opts: ProcessOptions,
   ): BatchOutcome {
     const s = this.stmts;
     const nowIso = this.now().toISOString();
@@ -332,10 +380,15 @@ export class Pipeline {
 
     const run = this.db.transaction(() => {
       this.suppressions.refreshIfStale();
+      for (const r of ids) {
+        if (s.storeRecord.run(sourceId, r.id, r.ts).changes === 0) throw new DuplicateRecordError(sourceId, r.id);
+      }
+      if (opts.forgetIdsBefore !== undefined) s.forgetRecords.run(sourceId, opts.forgetIdsBefore);
       for (const q of quarantine) {
-        const raw = q.rec.line.length > QUARANTINE_RAW_MAX ? q.rec.line.slice(0, QUARANTINE_RAW_MAX) : q.rec.line;
-        const reason = q.rec.line.length > QUARANTINE_RAW_MAX ? `${q.reason} (raw cut to ${QUARANTINE_RAW_MAX} characters)` : q.reason;
-        s.insertQuarantine.run(nowIso, sourceId, q.format, reason, q.rec.position.file, q.rec.position.line, q.rec.position.offset, raw);
+        const raw = q.text.length > QUARANTINE_RAW_MAX ? q.text.slice(0, QUARANTINE_RAW_MAX) : q.text;
+        const reason = q.text.length > QUARANTINE_RAW_MAX ? `${q.reason} (raw cut to ${QUARANTINE_RAW_MAX} characters)` : q.reason;
+        const p = q.rec.position;
+        s.insertQuarantine.run(nowIso, sourceId, q.rec.format, reason, p.file, p.line, p.offset, raw, p.id ?? null);
       }
       for (const e of scored) {
         if (lastEventAt === null || e.ts > lastEventAt) lastEventAt = e.ts;
@@ -382,6 +435,7 @@ export class Pipeline {
           e.position.line,
           e.position.offset,
           e.raw,
+          e.position.id ?? null,
         );
       }
       const created: number[] = [];
@@ -435,13 +489,14 @@ export class Pipeline {
         now: nowIso,
       });
       for (const type in types) s.recordType.run({ id: sourceId, type, count: types[type] });
-      if (cursor) s.sourceCursor.run(cursor.dev, cursor.ino, cursor.offset, sourceId);
-      inTransaction?.();
+      if (opts.cursor !== undefined) s.sourceCursor.run(JSON.stringify(opts.cursor), sourceId);
+      opts.inTransaction?.();
       return { created, updated };
     });
     const { created, updated } = run.immediate();
     return {
       read,
+      duplicates: 0,
       events: scored.length,
       skipped,
       skipped_types: types,

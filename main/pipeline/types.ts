@@ -1,16 +1,21 @@
-import type { Severity } from '../contract/index.js';
+import type { EventFormat, Severity } from '../contract/index.js';
 
-/** Where a record came from inside its source: enough to find the line again. */
+export type { EventFormat } from '../contract/index.js';
+
+/** Where a record came from inside its source: enough to find it again. */
 export interface SourcePosition {
-  /** File path (or a label such as "simulator:brute_force"). */
+  /** File path, index name (an indexer hit), or a label such as "simulator:brute_force". */
   file: string;
-  /** 1-based line number when known (one-shot ingest), else null (tail). */
+  /** 1-based line number when known (one-shot ingest), else null (tail, indexer). */
   line: number | null;
-  /** Byte offset of the start of the line in the file. */
-  offset: number;
+  /** Byte offset of the start of the line in the file; null where there is none (an indexer hit). */
+  offset: number | null;
+  /**
+   * The record's own id in its source (an indexer hit's _id), for sources that may hand a record
+   * out twice: a record whose id the source already stored is dropped.
+   */
+  id?: string;
 }
-
-export type EventFormat = 'eve' | 'wazuh';
 
 export interface AgentRef {
   id: string | null;

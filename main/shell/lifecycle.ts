@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, dialog, Menu, safeStorage, session, type BrowserWindow } from 'electron';
 import { readPackageMeta } from '../core/app-meta.js';
-import { startRuntime, type Runtime } from '../core/runtime.js';
+import { createApp, type App } from '../core/app.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { APP_DIR_NAME } from '../core/paths.js';
-import { createServices, type Services } from '../core/services.js';
 import { openVault } from '../secrets/vault.js';
 import { registerIpc } from './ipc.js';
 import { createSourcePick, WindowGrants } from './source-pick.js';
+import { createReportReveal, electronPdfEngine } from './print-pdf.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
 import { wireDesktopNotifications } from './notify.js';
@@ -79,11 +79,10 @@ export function start(): void {
     return;
   }
 
-  let services: Services | null = null;
+  let vigil: App | null = null;
   let window: BrowserWindow | null = null;
   let tray: VigilTray | null = null;
   let disposeIpc: (() => void) | null = null;
-  let runtime: Runtime | null = null;
   let disposeNotifications: (() => void) | null = null;
   let booting: Promise<void> | null = null;
   let phase: 'running' | 'closing' | 'closed' = 'running';
@@ -103,7 +102,7 @@ export function start(): void {
   };
 
   const showWindow = () => {
-    if (phase !== 'running' || !services) return;
+    if (phase !== 'running' || !vigil) return;
     const win = openWindow();
     if (win.isMinimized()) win.restore();
     if (!win.isVisible()) win.show();
@@ -121,7 +120,10 @@ export function start(): void {
     hardenSession(session.defaultSession, logger);
     handleAppProtocol(paths.rendererDir, logger);
 
-    services = await createServices({
+    // followed files, simulator, LAN feed (when enabled) and live updates from any process
+    // secrets: the vault's master key is wrapped by safeStorage here, and kept in the OS keychain
+    // too so `vigil serve` and the CLI read the same secrets (main/secrets/vault.ts)
+    vigil = await createApp({
       dataDir,
       resourcesDir: paths.resourcesDir,
       mode: 'desktop',
@@ -130,17 +132,18 @@ export function start(): void {
       electronVersion: process.versions.electron ?? null,
       settingsBackend: new ElectronStoreSettingsBackend(dataDir, logger),
       logger,
+      processName: `desktop:${process.pid}`,
+      run: true,
+      secrets: openVault(dataDir, { logger, safeStorage }),
+      pdfEngine: electronPdfEngine,
     });
-    if (phase !== 'running') return; // quit was requested while the database was opening
-    // followed files, simulator, LAN feed (when enabled) and live updates from any process
-    // secrets: the vault's master key is wrapped by safeStorage here, and kept in the OS keychain
-    // too so `vigil serve` and the CLI read the same secrets (main/secrets/vault.ts)
-    runtime = await startRuntime(services, `desktop:${process.pid}`, openVault(dataDir, { logger, safeStorage }));
+    if (phase !== 'running') return; // quit was requested while the app was starting: shutdown() closes it
+    const services = vigil.services;
     // sources.add from the window accepts only files the analyst picked in its native dialog
     const grants = new WindowGrants();
     disposeIpc = registerIpc({
       services,
-      handlers: { ...runtime.handlers, 'sources.pick': createSourcePick(targetContents, grants) },
+      handlers: { ...vigil.handlers, 'sources.pick': createSourcePick(targetContents, grants), 'reports.reveal': createReportReveal(() => services) },
       logger,
       target: targetContents,
       sourcePaths: (wc) => grants.for(wc),
@@ -156,16 +159,14 @@ export function start(): void {
     await booting?.catch(() => undefined);
     disposeNotifications?.();
     disposeNotifications = null;
-    await runtime?.stop();
-    runtime = null;
     disposeIpc?.();
     disposeIpc = null;
     tray?.destroy();
     tray = null;
-    if (services) {
-      const s = services;
-      services = null;
-      await withTimeout(s.close(), CLOSE_TIMEOUT_MS, () => logger.error('services did not close in time; quitting anyway'));
+    if (vigil) {
+      const app = vigil;
+      vigil = null;
+      await withTimeout(app.close(), CLOSE_TIMEOUT_MS, () => logger.error('Vigil did not close in time; quitting anyway'));
     }
   };
 

@@ -26,6 +26,7 @@ export class AuditRepo {
   private readonly insertStmt: Statement;
   private readonly forTargetStmt: Statement<[string, string, string, number], AuditRow>;
   private readonly recentStmt: Statement<[number], AuditRow>;
+  private readonly recentByActionStmt: Statement<[string, number], AuditRow>;
 
   constructor(
     private readonly db: Database,
@@ -38,6 +39,7 @@ export class AuditRepo {
       'SELECT * FROM audit_log WHERE target_type = ? AND target_id = ? AND action LIKE ? ORDER BY id LIMIT ?',
     );
     this.recentStmt = db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?');
+    this.recentByActionStmt = db.prepare("SELECT * FROM audit_log WHERE action LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT ?");
   }
 
   append(rec: AuditRecord): number {
@@ -58,6 +60,11 @@ export class AuditRepo {
 
   recent(limit = 100): AuditEntry[] {
     return this.recentStmt.all(limit).map(toEntry);
+  }
+
+  /** The newest entries whose action starts with `prefix` (e.g. "wazuh."). */
+  recentByAction(prefix: string, limit = 100): AuditEntry[] {
+    return this.recentByActionStmt.all(`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, limit).map(toEntry);
   }
 }
 

@@ -186,8 +186,18 @@ export class FeedRepo {
 
   // ---------- state, config ----------
 
+  /**
+   * `tokens_rev` is the credentials revision: every token change AND every change of the JWT secret
+   * (which itself lives in the OS keychain, never here) moves it, so each running feed re-checks
+   * its sessions within a fraction of a second.
+   */
   state(): { tokens_rev: number; config_rev: number } {
     return this.stateStmt.get() ?? { tokens_rev: 0, config_rev: 0 };
+  }
+
+  /** Moves the credentials revision (the JWT secret was set, rotated or cleared). */
+  bumpCredentials(): void {
+    this.db.prepare('UPDATE feed_state SET tokens_rev = tokens_rev + 1 WHERE id = 1').run();
   }
 
   /** The stored configuration; defaults when none was saved or it no longer validates. */
@@ -295,13 +305,18 @@ export class FeedRepo {
 
   // ---------- runtime figures ----------
 
+  /** Publishes one feed server's figures and clients; rows of processes silent for an hour go. */
   publishRuntime(process: string, status: Omit<FeedProcess, 'process' | 'updated_at'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO feed_runtime (process, updated_at, status) VALUES (?, ?, ?)
-         ON CONFLICT (process) DO UPDATE SET updated_at = excluded.updated_at, status = excluded.status`,
-      )
-      .run(process, this.now().toISOString(), JSON.stringify(status));
+    const now = this.now();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO feed_runtime (process, updated_at, status) VALUES (?, ?, ?)
+           ON CONFLICT (process) DO UPDATE SET updated_at = excluded.updated_at, status = excluded.status`,
+        )
+        .run(process, now.toISOString(), JSON.stringify(status));
+      this.db.prepare('DELETE FROM feed_runtime WHERE updated_at < ?').run(new Date(now.getTime() - 3_600_000).toISOString());
+    })();
   }
 
   removeRuntime(process: string): void {

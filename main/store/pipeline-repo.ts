@@ -8,9 +8,7 @@ interface SourceRow {
   format: SourceStatus['format'];
   path: string | null;
   enabled: number;
-  cursor_dev: number | null;
-  cursor_ino: number | null;
-  cursor_offset: number;
+  cursor: string | null;
   lines_read: number;
   events: number;
   skipped: number;
@@ -66,7 +64,7 @@ function toSource(r: SourceRow, types: Record<string, number> = {}, lease: Sourc
     format: r.format,
     path: r.path,
     enabled: r.enabled === 1,
-    cursor: { dev: r.cursor_dev, ino: r.cursor_ino, offset: r.cursor_offset },
+    cursor: parseCursor(r.cursor),
     lines_read: r.lines_read,
     events: r.events,
     skipped: r.skipped,
@@ -83,17 +81,46 @@ function toSource(r: SourceRow, types: Record<string, number> = {}, lease: Sourc
   };
 }
 
-function toLease(r: LeaseRow): SourceLease {
-  return { instance: r.instance, host: r.host, pid: r.pid, process: r.process, acquired_at: r.acquired_at, renewed_at: r.renewed_at, expires_at: r.expires_at };
+/** A cursor column: the JSON document its driver wrote, or null (none, or unreadable). */
+function parseCursor(text: string | null): SourceStatus['cursor'] {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as SourceStatus['cursor'];
+  } catch {
+    return null;
+  }
 }
+
+function toLease(r: LeaseRow): SourceLease {
+  return {
+    instance: r.instance,
+    host: r.host,
+    pid: r.pid,
+    process: r.process,
+    acquired_at: r.acquired_at,
+    renewed_at: r.renewed_at,
+    expires_at: r.expires_at,
+    state: r.state,
+    note: r.note,
+    last_error: r.last_error,
+    retry_at: r.retry_at,
+  };
+}
+
+/** What a lease holder says about its reader (published for other processes, e.g. vigil status). */
+export type LeaseState = Pick<SourceLease, 'state' | 'note' | 'last_error' | 'retry_at'>;
 
 function toSuppression(r: SuppressionRow): Suppression {
   return { ...r, match: parseObject(r.match) as Suppression['match'], enabled: r.enabled === 1 };
 }
 
+/** Raw events of an alert that is in a case are evidence: retention leaves them alone. */
+const NOT_HELD = 'NOT EXISTS (SELECT 1 FROM case_alerts c WHERE c.alert_id = events.alert_id)';
+
 /** Sources and cursors, quarantine, suppressions, retention, runtime figures and the alert outbox. */
 export class PipelineRepo {
   private readonly getSourceStmt: Statement<[string], SourceRow>;
+  private readonly assumeTzStmt: Statement<[string], { assume_tz: string | null }>;
   private readonly outboxStmt: Statement<[number, number], OutboxEntry>;
   private readonly outboxMaxStmt: Statement<[], { seq: number | null }>;
 
@@ -102,6 +129,7 @@ export class PipelineRepo {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.getSourceStmt = db.prepare('SELECT * FROM sources WHERE id = ?');
+    this.assumeTzStmt = db.prepare('SELECT assume_tz FROM sources WHERE id = ?');
     this.outboxStmt = db.prepare('SELECT seq, alert_id, kind, ts FROM alert_outbox WHERE seq > ? ORDER BY seq LIMIT ?');
     this.outboxMaxStmt = db.prepare('SELECT max(seq) AS seq FROM alert_outbox');
   }
@@ -116,6 +144,17 @@ export class PipelineRepo {
       )
       .run(id, kind, format, path, ts, ts);
     return this.getSource(id)!;
+  }
+
+  /** A source's committed cursor (what its driver wrote), or null. */
+  getCursor(id: string): SourceStatus['cursor'] {
+    const r = this.db.prepare('SELECT cursor FROM sources WHERE id = ?').get(id) as { cursor: string | null } | undefined;
+    return r ? parseCursor(r.cursor) : null;
+  }
+
+  /** A source's time zone for timestamps without a UTC offset (one cheap lookup: read for every batch). */
+  sourceAssumeTz(id: string): string | null {
+    return this.assumeTzStmt.get(id)?.assume_tz ?? null;
   }
 
   getSource(id: string): SourceStatus | null {
@@ -180,13 +219,15 @@ export class PipelineRepo {
           acquired_at: mine ? held.acquired_at : nowIso,
           renewed_at: nowIso,
           expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+          ...(mine ? { state: held.state, note: held.note, last_error: held.last_error, retry_at: held.retry_at } : { state: 'starting', note: null, last_error: null, retry_at: null }),
         };
         this.db
           .prepare(
-            `INSERT INTO source_leases (source_id, instance, host, pid, process, acquired_at, renewed_at, expires_at)
-             VALUES (@source_id, @instance, @host, @pid, @process, @acquired_at, @renewed_at, @expires_at)
+            `INSERT INTO source_leases (source_id, instance, host, pid, process, acquired_at, renewed_at, expires_at, state, note, last_error, retry_at)
+             VALUES (@source_id, @instance, @host, @pid, @process, @acquired_at, @renewed_at, @expires_at, @state, @note, @last_error, @retry_at)
              ON CONFLICT (source_id) DO UPDATE SET instance = excluded.instance, host = excluded.host, pid = excluded.pid,
-               process = excluded.process, acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at, expires_at = excluded.expires_at`,
+               process = excluded.process, acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at, expires_at = excluded.expires_at,
+               state = excluded.state, note = excluded.note, last_error = excluded.last_error, retry_at = excluded.retry_at`,
           )
           .run({ source_id: sourceId, ...lease });
         return { ok: true, lease, tookOver: held && !mine ? held : null };
@@ -201,6 +242,15 @@ export class PipelineRepo {
       this.db
         .prepare('UPDATE source_leases SET renewed_at = ?, expires_at = ? WHERE source_id = ? AND instance = ?')
         .run(now.toISOString(), new Date(now.getTime() + ttlMs).toISOString(), sourceId, instance).changes > 0
+    );
+  }
+
+  /** Publishes how our reader is doing on our lease; false when the lease is no longer ours. */
+  setLeaseState(sourceId: string, instance: string, st: LeaseState): boolean {
+    return (
+      this.db
+        .prepare('UPDATE source_leases SET state = ?, note = ?, last_error = ?, retry_at = ? WHERE source_id = ? AND instance = ?')
+        .run(st.state, st.note, st.last_error, st.retry_at, sourceId, instance).changes > 0
     );
   }
 
@@ -239,11 +289,12 @@ export class PipelineRepo {
     this.db.prepare('UPDATE sources SET last_error = ?, updated_at = ? WHERE id = ?').run(error, this.now().toISOString(), id);
   }
 
-  /** Removes a source with its counters, per-type counts and import memory (a lease stays with its holder). */
+  /** Removes a source with its counters, per-type counts, import memory and stored record ids (a lease stays with its holder). */
   removeSource(id: string): boolean {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM source_record_types WHERE source_id = ?').run(id);
       this.db.prepare('DELETE FROM source_imports WHERE source_id = ?').run(id);
+      this.db.prepare('DELETE FROM source_records WHERE source_id = ?').run(id);
       return this.db.prepare('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
     })();
   }
@@ -322,19 +373,20 @@ export class PipelineRepo {
   }
 
   /**
-   * Deletes raw events older than maxAgeDays, then the oldest beyond maxRows, at most `batch` rows
+   * Deletes raw events older than maxAgeDays (events of alerts in a case are held: they are the
+   * case's evidence), then the oldest beyond maxRows, at most `batch` rows
    * per call so writers are never blocked for long. Returns how many rows went.
    */
   pruneEvents(maxAgeDays: number, maxRows: number, batch = 5000): number {
     const cutoff = new Date(this.now().getTime() - maxAgeDays * 86_400_000).toISOString();
     let removed = this.db
-      .prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < ? ORDER BY id LIMIT ?)')
+      .prepare(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < ? AND ${NOT_HELD} ORDER BY id LIMIT ?)`)
       .run(cutoff, batch).changes;
     if (removed < batch) {
       const hi = (this.db.prepare('SELECT max(id) AS hi FROM events').get() as { hi: number | null }).hi;
       if (hi !== null) {
         removed += this.db
-          .prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id <= ? ORDER BY id LIMIT ?)')
+          .prepare(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id <= ? AND ${NOT_HELD} ORDER BY id LIMIT ?)`)
           .run(hi - maxRows, batch - removed).changes;
       }
     }

@@ -3,8 +3,11 @@ import { useEffect, useRef } from 'react';
 import { api } from '../api/index.js';
 import { AboutScreen } from '../features/about/AboutScreen.js';
 import { AlertsScreen } from '../features/alerts/AlertsScreen.js';
+import { CasesScreen } from '../features/cases/CasesScreen.js';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
 import { FeedScreen } from '../features/feed/FeedScreen.js';
+import { ToolsScreen } from '../features/tools/ToolsScreen.js';
+import { AgentsScreen } from '../features/agents/AgentsScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
 import { SourcesScreen } from '../features/sources/SourcesScreen.js';
 import { useAlerts } from '../stores/alerts.js';
@@ -29,6 +32,7 @@ function useEventWiring(): void {
       api.on('alerts.notice', (n) => useNotifications.getState().handleNotice(n)),
       api.on('pipeline.metrics', (m) => useDashboard.getState().handleMetrics(m)),
       api.on('simulator.status', (s) => useSources.getState().handleSimulatorStatus(s)),
+      api.on('sources.state', (p) => useSources.getState().handleSourceState(p.id, p.live)),
     ];
     void useSettings.getState().load();
     return () => offs.forEach((off) => off());
@@ -56,8 +60,14 @@ function Screen({ route }: { route: Route }) {
       return <DashboardScreen />;
     case 'sources':
       return <SourcesScreen />;
+    case 'cases':
+      return <CasesScreen caseId={route.caseId} tab={route.tab} />;
     case 'feed':
       return <FeedScreen />;
+    case 'tools':
+      return <ToolsScreen />;
+    case 'agents':
+      return <AgentsScreen query={route.query} />;
     case 'settings':
       return <SettingsScreen />;
     case 'about':

@@ -1,4 +1,4 @@
-import { Info, LayoutDashboard, Network, Radio, Settings, Siren } from 'lucide-react';
+import { BriefcaseBusiness, Info, LayoutDashboard, Network, Radio, Server, Settings, Siren, Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { Route } from './router.js';
 
@@ -13,8 +13,11 @@ interface NavItem {
 const ITEMS: NavItem[] = [
   { name: 'dashboard', href: '#/dashboard', label: 'Dashboard', icon: <LayoutDashboard size={16} aria-hidden="true" /> },
   { name: 'alerts', href: '#/alerts', label: 'Alerts', icon: <Siren size={16} aria-hidden="true" /> },
+  { name: 'cases', href: '#/cases', label: 'Cases', icon: <BriefcaseBusiness size={16} aria-hidden="true" /> },
   { name: 'sources', href: '#/sources', label: 'Sources', icon: <Radio size={16} aria-hidden="true" /> },
   { name: 'feed', href: '#/feed', label: 'Feed', icon: <Network size={16} aria-hidden="true" /> },
+  { name: 'tools', href: '#/tools', label: 'Tools', icon: <Wrench size={16} aria-hidden="true" /> },
+  { name: 'agents', href: '#/agents', label: 'Agents', icon: <Server size={16} aria-hidden="true" /> },
   { name: 'settings', href: '#/settings', label: 'Settings', icon: <Settings size={16} aria-hidden="true" /> },
   { name: 'about', href: '#/about', label: 'About', icon: <Info size={16} aria-hidden="true" /> },
 ];

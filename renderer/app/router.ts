@@ -12,8 +12,13 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *   #/alerts/123                the queue with alert 123 open in the detail view
  *   #/alerts?src_ip=10.0.0.5&severity=high,critical&text=ssh
  *                               the queue, opened with these filters (also after /123)
+ *   #/cases                     the case list (#/cases?status=open,in_progress&q=ssh)
+ *   #/cases/12                  case 12 (#/cases/12/alerts, /observables, /timeline, /notes, /evidence: a tab)
  *   #/sources                   followed files, quarantine, simulator
  *   #/feed                      the LAN alert feed: status, tokens, connected clients, settings
+ *   #/tools                     connectors to the team's tools: add, test, trust, health
+ *   #/agents?connector=prod&agent=001&status=active&q=web&action=ar&srcip=203.0.113.7&alert=12
+ *                               the Wazuh agents (query read by the Agents screen; build it with agentsHref)
  *   #/settings                  analyst, detection, geo enrichment and retention settings
  *   #/about
  *
@@ -32,12 +37,24 @@ export type Route =
       /** Filters requested by the link that opened the screen (dashboard click-through), or null. */
       filter: Partial<AlertFilter> | null;
     }
+  | { name: 'cases'; caseId: number | null; tab: CaseTab }
   | { name: 'sources' }
   | { name: 'feed' }
+  | { name: 'tools' }
+  | { name: 'agents'; query: string }
   | { name: 'settings' }
   | { name: 'about' };
 
 export type RouteName = Route['name'];
+
+export const CASE_TABS = ['summary', 'alerts', 'observables', 'timeline', 'notes', 'evidence'] as const;
+export type CaseTab = (typeof CASE_TABS)[number];
+
+/** Link to the case list, or to one case (and one of its tabs). */
+export function casesHref(caseId: number | null = null, tab: CaseTab = 'summary'): string {
+  if (caseId === null) return '#/cases';
+  return `#/cases/${caseId}${tab === 'summary' ? '' : `/${tab}`}`;
+}
 
 export const DEFAULT_HASH = '#/dashboard';
 const DEFAULT_ROUTE: Route = { name: 'dashboard' };
@@ -114,6 +131,29 @@ export function alertsHref(filter: Partial<AlertFilter> = {}, alertId: number | 
   return `#/alerts${alertId !== null ? `/${alertId}` : ''}${q ? `?${q}` : ''}`;
 }
 
+/** What a link to the Agents screen can ask for (every part optional). */
+export interface AgentsLink {
+  connector?: string;
+  /** Open this agent's detail. */
+  agent?: string;
+  status?: string;
+  q?: string;
+  /** Open a confirmation for this action on `agent`. */
+  action?: 'ar' | 'restart';
+  /** Prefill the active response's address. */
+  srcip?: string;
+  /** The alert the action is for. */
+  alert?: number;
+}
+
+/** Link to the Agents screen, e.g. agentsHref({connector: 'prod', agent: '001', action: 'ar', srcip}). */
+export function agentsHref(link: AgentsLink = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(link)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const q = params.toString().replace(/%2C/gi, ',');
+  return `#/agents${q ? `?${q}` : ''}`;
+}
+
 export function parseHash(hash: string): Route | null {
   const raw = hash.replace(/^#/, '');
   const qi = raw.indexOf('?');
@@ -121,7 +161,15 @@ export function parseHash(hash: string): Route | null {
   const query = qi >= 0 ? raw.slice(qi + 1) : '';
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/sources') return { name: 'sources' };
+  if (path === '/cases') return { name: 'cases', caseId: null, tab: 'summary' };
+  const cm = /^\/cases\/(\d{1,15})(?:\/([a-z]+))?$/.exec(path);
+  if (cm) {
+    const tab = (CASE_TABS as readonly string[]).includes(cm[2] ?? 'summary') ? ((cm[2] ?? 'summary') as CaseTab) : null;
+    return tab ? { name: 'cases', caseId: Number(cm[1]), tab } : null;
+  }
   if (path === '/feed') return { name: 'feed' };
+  if (path === '/tools') return { name: 'tools' };
+  if (path === '/agents') return { name: 'agents', query };
   if (path === '/settings') return { name: 'settings' };
   if (path === '/about') return { name: 'about' };
   if (path === '/alerts') return { name: 'alerts', alertId: null, filter: parseAlertsQuery(query) };
@@ -136,8 +184,14 @@ export function routeHref(route: Route): string {
       return '#/dashboard';
     case 'sources':
       return '#/sources';
+    case 'cases':
+      return casesHref(route.caseId, route.tab);
     case 'feed':
       return '#/feed';
+    case 'tools':
+      return '#/tools';
+    case 'agents':
+      return `#/agents${route.query ? `?${route.query}` : ''}`;
     case 'settings':
       return '#/settings';
     case 'about':

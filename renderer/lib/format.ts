@@ -62,3 +62,16 @@ export function formatEndpoint(ip: string | null, port: number | null): string |
   if (port === null) return ip;
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
+
+/** How long ago: "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago"; "never" for null. */
+export function formatAgo(iso: string | null, now = Date.now()): string {
+  if (!iso) return 'never';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.max(0, Math.round((now - t) / 1000));
+  if (s < 5) return 'just now';
+  if (s < 90) return `${s} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 48 * 3600) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86_400)} d ago`;
+}

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { RequestInput } from '../../main/contract/channels.js';
-import type { LiveSource, SimulatorStatus } from '../../main/contract/console.js';
+import type { LiveSource, SimulatorStatus, SourceLive } from '../../main/contract/console.js';
 import type { QuarantineItem } from '../../main/contract/pipeline.js';
 import { api, ApiError, errorMessage } from '../api/index.js';
 import { toastError, toastSuccess } from './toasts.js';
@@ -60,6 +60,8 @@ export interface SourcesState {
   startSimulator(req: SimulatorStartInput): Promise<boolean>;
   stopSimulator(): Promise<void>;
   handleSimulatorStatus(s: SimulatorStatus): void;
+  /** A source's live state changed in the serving process (sources.state push event). */
+  handleSourceState(id: string, live: SourceLive | null): void;
 }
 
 const EMPTY_Q: QuarantineState = { items: [], total: 0, status: 'idle', error: null, loadingMore: false, moreError: null };
@@ -242,6 +244,14 @@ export const useSources = create<SourcesState>((set, get) => {
       } finally {
         set({ simulatorBusy: false });
       }
+    },
+
+    handleSourceState(id, live) {
+      const list = get().sources;
+      const i = list.findIndex((x) => x.id === id);
+      // a source not listed yet (just added elsewhere) comes with the next poll
+      if (i < 0) return;
+      set({ sources: list.map((x) => (x.id === id ? { ...x, live } : x)) });
     },
 
     handleSimulatorStatus(s) {

@@ -1,12 +1,12 @@
 import { create } from 'zustand';
-import type { Alert, AlertFilter, AlertStatus } from '../../main/contract/alerts.js';
+import type { Alert, AlertFilter, AlertStatus, Severity } from '../../main/contract/alerts.js';
 import type { RequestInput } from '../../main/contract/channels.js';
 import { api, errorMessage } from '../api/index.js';
 import { useAlertDetail } from '../features/alert-detail/store.js';
-import { STATUS_LABEL } from '../lib/domain.js';
+import { SEVERITY_ORDER, STATUS_LABEL } from '../lib/domain.js';
 import type { JobProgress } from '../../main/contract/console.js';
 import { formatCount } from '../lib/format.js';
-import { useAlerts } from './alerts.js';
+import { describeFilter, useAlerts } from './alerts.js';
 import { useJobs, type JobsState } from './jobs.js';
 import { useSettings } from './settings.js';
 import { toastError, useToasts } from './toasts.js';
@@ -23,7 +23,9 @@ export type TriageDialog =
   | { kind: 'assign'; ids: number[]; current: string | null }
   | { kind: 'suppress'; alert: Alert; advance: boolean }
   | { kind: 'help' }
-  | { kind: 'saveFilter' };
+  | { kind: 'saveFilter' }
+  /** Escalate to a new or existing case (components/EscalateDialog). */
+  | { kind: 'escalate'; target: BulkTarget; suggestion: { title: string; severity: Severity } };
 
 export type SuppressMatch = RequestInput<'suppressions.create'>['match'];
 
@@ -84,6 +86,8 @@ export interface TriageState {
   startBulk(target: BulkTarget, status: AlertStatus, note: string | null): Promise<{ job_id: string; total: number }>;
   /** Assigns (null = unassigns); returns an error message or null. */
   assign(ids: number[], assignee: string | null): Promise<string | null>;
+  /** Opens the escalation dialog for the selection (rows or everything matching), else for this alert. */
+  requestEscalate(alert: Alert | undefined): void;
   /** Creates a suppression from an alert and optionally marks it SUPPRESSED; returns an error message or null. */
   suppress(alert: Alert, match: SuppressMatch, reason: string, hours: number, markSuppressed: boolean): Promise<string | null>;
 }
@@ -178,6 +182,26 @@ export const useTriage = create<TriageState>((set, get) => ({
     } catch (err) {
       return errorMessage(err);
     }
+  },
+
+  requestEscalate(alert) {
+    const s = useAlerts.getState();
+    let target: BulkTarget | null = null;
+    let chosen: Alert[] = [];
+    if (s.matchAll && s.total !== null) {
+      target = { kind: 'filter', filter: s.currentListFilter(), count: s.total, description: describeFilter(s.currentListFilter(), s.filter.range) };
+    } else if (s.checked.size > 0) {
+      target = { kind: 'ids', ids: [...s.checked] };
+      chosen = [...s.checked].map((id) => s.findAlert(id)).filter((a): a is Alert => a !== undefined);
+    } else if (alert) {
+      target = { kind: 'ids', ids: [alert.id] };
+      chosen = [alert];
+    }
+    if (!target) return;
+    const rank = (x: Severity) => SEVERITY_ORDER.length - SEVERITY_ORDER.indexOf(x);
+    const severity = chosen.reduce<Severity>((m, a) => (rank(a.severity) > rank(m) ? a.severity : m), chosen[0]?.severity ?? 'medium');
+    const title = target.kind === 'filter' ? `${formatCount(target.count)} alerts: ${target.description}` : chosen.length > 1 ? `${chosen[0]!.title} (+${chosen.length - 1} more)` : (chosen[0]?.title ?? `${target.ids.length} alerts`);
+    get().openDialog({ kind: 'escalate', target, suggestion: { title: title.slice(0, 200), severity } });
   },
 
   async suppress(alert, match, reason, hours, markSuppressed) {

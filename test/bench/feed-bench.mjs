@@ -55,7 +55,9 @@ async function phaseServer(dir) {
     setStatus: null,
     processName: 'bench',
   });
-  await feed.configure({ patch: { enabled: true, host: '127.0.0.1', port: 0 } }, 'bench');
+  // every bench client comes from 127.0.0.1 with the one token: the per-address and per-token caps
+  // are raised to the client count so the bench measures the fan-out, not admission
+  await feed.configure({ patch: { enabled: true, host: '127.0.0.1', port: 0, max_per_address: 10_000, max_per_token: 10_000 } }, 'bench');
   const server = feed.feedServer;
   if (!server) throw new Error('feed did not start');
   const { secret } = feed.createToken({ name: 'bench', role: 'viewer' }, 'bench');
@@ -96,9 +98,9 @@ async function phaseWriter(dir, rate, seconds) {
         const n = written;
         const src = `${45 + (n >> 16) % 150}.${(n >> 8) & 255}.${n & 255}.${1 + (n % 250)}`;
         const line = `{"timestamp":"${ts}","flow_id":${1000000 + n},"event_type":"alert","src_ip":"${src}","src_port":${1024 + (n % 60000)},"dest_ip":"10.0.${n % 4}.${1 + (n % 200)}","dest_port":${[22, 80, 443, 445][n % 4]},"proto":"TCP","alert":{"action":"allowed","gid":1,"signature_id":${3000000 + n},"rev":1,"signature":"BENCH t=${t} n=${n}","category":"Attempted Information Leak","severity":${1 + (n % 3)}}}`;
-        records.push({ line, position: { file: 'bench', line: n + 1, offset: 0 } });
+        records.push({ raw: line, format: 'eve', position: { file: 'bench', line: n + 1, offset: 0 } });
       }
-      const o = pipeline.process('bench', 'eve', records, null);
+      const o = pipeline.process('bench', records);
       created += o.alerts_created;
       updated += o.alerts_updated;
     }

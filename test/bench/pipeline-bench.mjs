@@ -10,16 +10,23 @@
 //      for reference, JSON.parse + one event row per line
 //   4. follow latency: a writer appends at 5,000 events/s; ingest-to-stored latency per line
 //   5. (phase gzip, not by default) the same import from the file gzipped (vigil ingest eve.json.gz)
-//   6. (phase indexes, not by default) what each index and trigger of the alerts list (migration
+//   6. back-fill: the Wazuh simulator (a child, bundled with esbuild) holds --alerts alerts over the
+//      last 23 h and writes the same alerts' _source as one alerts.json; Vigil imports that file (the
+//      file ingest), then a Vigil app (createApp, run) back-fills them from the simulator's indexer
+//      (supervisor, indexer driver, one transaction per page): alerts/s of both, their ratio, peak
+//      RSS, and the stored _ids checked against the index (none lost, none twice)
+//   7. (phase indexes, not by default) what each index and trigger of the alerts list (migration
 //      0008) costs: --index-alerts seeded alerts inserted with none of them, with each alone and
 //      with all, each into a fresh database: alerts/s, µs per alert over none, and the file size
 // Usage: node test/bench/pipeline-bench.mjs [--lines N] [--rate N] [--follow-seconds S] [--keep]
-//        [--phases pipeline,floor,follow,gzip,indexes] [--batch N (lines per import batch)] [--index-alerts N]
-import { spawnSync } from 'node:child_process';
+//        [--phases pipeline,floor,follow,backfill,gzip,indexes] [--batch N (lines per import batch)]
+//        [--alerts N (back-fill, default 200000)] [--page-size N (indexer hits per request)] [--index-alerts N]
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { pipeline as pump } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -36,8 +43,14 @@ const { values } = parseArgs({
     'follow-seconds': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
     src: { type: 'string' },
-    phases: { type: 'string', default: 'pipeline,floor,follow' },
+    phases: { type: 'string', default: 'pipeline,floor,follow,backfill' },
     batch: { type: 'string' },
+    format: { type: 'string', default: 'eve' },
+    alerts: { type: 'string', default: '200000' },
+    'page-size': { type: 'string', default: '1000' },
+    bundle: { type: 'string' },
+    url: { type: 'string' },
+    pin: { type: 'string' },
     'index-alerts': { type: 'string', default: '200000' },
     variant: { type: 'string' },
   },
@@ -215,7 +228,7 @@ async function phasePipeline(file, dir) {
   const { PipelineRepo } = await import(dist('store/pipeline-repo.js'));
   const { pipeline } = await createPipeline(db, DEFAULT_SETTINGS, path.join(root, 'resources'), () => {});
   const t0 = performance.now();
-  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], { format: 'eve', ...(values.batch ? { batchLines: Number(values.batch) } : {}) });
+  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], { format: values.format, ...(values.batch ? { batchLines: Number(values.batch) } : {}) });
   const s = (performance.now() - t0) / 1000;
   const m = pipeline.metrics.snapshot();
   const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
@@ -287,15 +300,17 @@ async function phaseFollow(dir, rate, seconds) {
   const db = await openFresh(dir);
   const { DEFAULT_SETTINGS } = await import(dist('contract/settings.js'));
   const { createPipeline } = await import(dist('pipeline/stages.js'));
-  const { toInput } = await import(dist('pipeline/runner.js'));
-  const { FileTailer } = await import(dist('pipeline/sources/tail.js'));
+  const { FileTailDriver } = await import(dist('pipeline/sources/file-tail.js'));
+  const { BatchCommitter } = await import(dist('pipeline/sources/commit.js'));
   const { PipelineRepo } = await import(dist('store/pipeline-repo.js'));
   const { pipeline } = await createPipeline(db, DEFAULT_SETTINGS, path.join(root, 'resources'), () => {});
   const repo = new PipelineRepo(db);
   const file = path.join(dir, 'follow.json');
   fs.writeFileSync(file, '');
-  repo.ensureSource('bench', 'file', 'eve', file);
-  const tailer = new FileTailer({ path: file, pollMs: 20, batchLines: 5000 });
+  // the app's path: the followed-file driver, each batch committed with its cursor
+  const driver = new FileTailDriver(repo, { file, format: 'eve', pollMs: 20, batchLines: 5000 });
+  repo.ensureSource(driver.sourceId, 'file', 'eve', file);
+  const committer = new BatchCommitter(() => pipeline, repo, driver.sourceId, null);
   const rnd = mulberry32(7);
   const latencies = [];
   let written = 0;
@@ -313,28 +328,147 @@ async function phaseFollow(dir, rate, seconds) {
     }
     if (chunk) fs.writeSync(fd, chunk);
   }, 10);
+  const ac = new AbortController();
   let stored = 0;
-  while (stored < total) {
-    const batch = await tailer.next();
-    if (!batch) {
-      await new Promise((r) => setTimeout(r, 5));
-      continue;
-    }
-    pipeline.process('bench', 'eve', toInput(file, batch.lines), { dev: batch.cursor.dev, ino: batch.cursor.ino, offset: batch.cursor.offset });
+  for await (const batch of driver.batches({ signal: ac.signal, report: () => {} })) {
+    committer.commit(batch);
     const committed = performance.timeOrigin + performance.now();
-    for (const l of batch.lines) {
-      const m = /"bench_written_ms":([\d.]+)/.exec(l.text ?? '');
+    for (const r of batch.records) {
+      const m = /"bench_written_ms":([\d.]+)/.exec(r.raw);
       if (m) latencies.push(committed - Number(m[1]));
     }
-    stored += batch.lines.length;
+    stored += batch.records.length;
+    if (stored >= total) ac.abort();
   }
   clearInterval(writer);
   fs.closeSync(fd);
-  await tailer.close();
+  await driver.close();
   db.close();
   latencies.sort((a, b) => a - b);
   const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]);
   return { rate, seconds, lines: latencies.length, p50_ms: pct(0.5), p99_ms: pct(0.99), max_ms: Math.round(latencies[latencies.length - 1]), peak_rss_mb: peakRssMb() };
+}
+
+// ---------- back-fill: the Wazuh indexer vs the same alerts as alerts.json ----------
+
+/** The Wazuh simulator (and what the bench needs of its data module), bundled for plain Node. */
+async function bundleSimulator() {
+  const esbuild = await import('esbuild');
+  // inside the repository so the bundle's bare imports (undici, selfsigned) resolve
+  const dir = path.join(root, 'node_modules', '.cache');
+  fs.mkdirSync(dir, { recursive: true });
+  const out = path.join(fs.mkdtempSync(path.join(dir, 'vigil-backfill-bench-')), 'simulator.mjs');
+  const sims = path.join(root, 'test', 'simulators', 'wazuh');
+  await esbuild.build({
+    stdin: { contents: "export * from './index.ts'; export { alertSource } from './data.ts';", resolveDir: sims, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: out,
+    logLevel: 'warning',
+  });
+  return out;
+}
+
+/** Child: the simulator with --alerts alerts; writes them, in index order, as the alerts.json at --file. */
+async function phaseBackfillSim() {
+  const m = await import(pathToFileURL(values.bundle).href);
+  const sim = await m.startWazuhSimulator({ agents: 200, seed: 42 });
+  const to = Date.now() - 60_000;
+  const keys = m.makeAlertKeys(Number(values.alerts), to - 23 * 3_600_000, to, 42);
+  sim.indexer.add(keys);
+  keys.sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const fd = fs.openSync(values.file, 'w');
+  let buf = '';
+  for (const k of keys) {
+    buf += `${JSON.stringify(m.alertSource(k, sim.indexer.opts.agents))}\n`;
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+  process.stdout.write(`${JSON.stringify({ url: sim.indexerUrl, pin: sim.indexerServer.cert.fingerprint256, ids: sim.indexer.size })}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => sim.close().then(() => process.exit(0)));
+}
+
+/** Child: a Vigil app whose one source is the simulator's indexer, from its start until every alert is stored. */
+async function phaseBackfill(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  const { createApp } = await import(dist('core/app.js'));
+  const { MemorySettingsBackend } = await import(dist('core/settings.js'));
+  const { MemoryVault } = await import(dist('secrets/vault.js'));
+  const { WazuhIndexerConfig } = await import(dist('contract/connectors.js'));
+  const { WazuhIndexerConnector } = await import(dist('connectors/wazuh/indexer.js'));
+  const { staticCredentials } = await import(dist('connectors/types.js'));
+  const config = WazuhIndexerConfig.parse({
+    kind: 'wazuh-indexer',
+    id: 'bench',
+    name: 'bench',
+    url: values.url,
+    username: 'admin',
+    trust: { mode: 'pin', sha256: values.pin },
+    timeouts: { connectMs: 5000, headersMs: 60_000, bodyMs: 60_000 },
+    pageSize: Number(values['page-size']),
+  });
+  const connector = new WazuhIndexerConnector(config, { credentials: staticCredentials('admin', 'admin') });
+  const expected = Number(values.alerts);
+  const t0 = performance.now();
+  const app = await createApp({
+    dataDir: dir,
+    resourcesDir: path.join(root, 'resources'),
+    mode: 'headless',
+    appName: 'Vigil',
+    appVersion: 'bench',
+    electronVersion: null,
+    settingsBackend: new MemorySettingsBackend(),
+    processName: 'bench',
+    run: true,
+    secrets: new MemoryVault(),
+    indexers: { enabledIndexers: () => [config], indexerClientFor: () => connector.client, onChange: () => () => {} },
+  });
+  const db = app.services.db;
+  const count = db.prepare("SELECT count(*) AS n FROM events WHERE source_id = 'indexer:bench'");
+  while (count.get().n < expected) await new Promise((r) => setTimeout(r, 50));
+  const seconds = (performance.now() - t0) / 1000;
+  const ids = db.prepare("SELECT count(*) AS n, count(DISTINCT record_id) AS d FROM events WHERE source_id = 'indexer:bench'").get();
+  const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
+  const m = app.pipeline.get().metrics.snapshot();
+  await app.close();
+  await connector.close();
+  return { alerts: expected, stored: ids.n, distinct_ids: ids.d, alert_rows: alerts, seconds, per_s: Math.round(expected / seconds), peak_rss_mb: peakRssMb(), stage_ms_per_1k: m.stage_ms_per_1k, batches: m.totals.batches };
+}
+
+/** The back-fill figure: file ingest and indexer back-fill of the same alerts, in this run. */
+async function backfill(work) {
+  const file = path.join(work, 'alerts.json');
+  const bundle = await bundleSimulator();
+  const sim = spawn(process.execPath, [fileURLToPath(import.meta.url), '--phase', 'backfill-sim', '--bundle', bundle, '--alerts', values.alerts, '--file', file], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: root,
+  });
+  try {
+    const info = await new Promise((resolve, reject) => {
+      sim.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+      readline.createInterface({ input: sim.stdout }).once('line', (l) => resolve(JSON.parse(l)));
+    });
+    const fileRun = child(['--phase', 'pipeline', '--format', 'wazuh', '--file', file, '--dir', path.join(work, 'backfill-file')]);
+    const idx = child(['--phase', 'backfill', '--url', info.url, '--pin', info.pin, '--alerts', String(info.ids), '--page-size', values['page-size'], '--dir', path.join(work, 'backfill-indexer')]);
+    const ratio = idx.per_s / fileRun.per_s;
+    console.log(`back-fill same ${info.ids.toLocaleString('en')} Wazuh alerts as alerts.json (vigil ingest): ${fileRun.per_s.toLocaleString('en')} alerts/s (${fileRun.seconds.toFixed(1)} s), peak RSS ${fileRun.peak_rss_mb} MB`);
+    console.log(`          from the indexer (createApp, pages of ${values['page-size']}): ${idx.per_s.toLocaleString('en')} alerts/s end to end (${idx.seconds.toFixed(1)} s), peak RSS ${idx.peak_rss_mb} MB; stored ${idx.stored.toLocaleString('en')}, distinct _ids ${idx.distinct_ids.toLocaleString('en')}`);
+    console.log(`ratio     back-fill / file ingest = ${ratio.toFixed(2)}   (goal >= 0.7)`);
+    if (idx.stored !== info.ids || idx.distinct_ids !== info.ids) process.exitCode = 1;
+    return { file: { ...fileRun, summary: undefined }, indexer: idx, ratio: Number(ratio.toFixed(3)) };
+  } finally {
+    sim.stdin.end();
+    await new Promise((r) => sim.once('exit', r));
+    fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
+  }
 }
 
 // ---------- driver ----------
@@ -344,12 +478,15 @@ function child(args) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-if (values.phase) {
+if (values.phase === 'backfill-sim') {
+  await phaseBackfillSim();
+} else if (values.phase) {
   const out =
     values.phase === 'floor' ? await phaseFloor(values.file, values.dir)
     : values.phase === 'floor-same-rows' ? await phaseFloorSameRows(values.file, values.dir, values.src)
     : values.phase === 'pipeline' ? await phasePipeline(values.file, values.dir)
     : values.phase === 'indexes' ? await phaseIndexes(values.dir, values.variant)
+    : values.phase === 'backfill' ? await phaseBackfill(values.dir)
     : await phaseFollow(values.dir, Number(values.rate), Number(values['follow-seconds']));
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
@@ -385,18 +522,22 @@ if (values.phase) {
     const gz = child(['--phase', 'pipeline', '--file', `${file}.gz`, '--dir', path.join(work, 'pipeline-gz'), ...(values.batch ? ['--batch', values.batch] : [])]);
     console.log(`gzip      the same from eve.json.gz (${(fs.statSync(`${file}.gz`).size / 1e6).toFixed(0)} MB): ${gz.per_s.toLocaleString('en')} lines/s (${gz.seconds.toFixed(1)} s), peak RSS ${gz.peak_rss_mb} MB; ${gz.events.toLocaleString('en')} events`);
   }
-  if (!phases.has('floor')) {
-    if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
-    process.exit(0);
+  const figures = { pipeline: { ...full, summary: undefined } };
+  if (phases.has('floor')) {
+    const floor = child(['--phase', 'floor-same-rows', '--file', file, '--dir', path.join(work, 'floor'), '--src', path.join(work, 'pipeline', 'vigil.db')]);
+    console.log(`floor     JSON.parse + the same rows:    ${floor.per_s.toLocaleString('en')} lines/s (${floor.seconds.toFixed(1)} s), peak RSS ${floor.peak_rss_mb} MB (rows exported untimed: ${floor.rows.events} events, ${floor.rows.alerts} alerts)`);
+    const evFloor = child(['--phase', 'floor', '--file', file, '--dir', path.join(work, 'floor-events')]);
+    console.log(`reference JSON.parse + event rows only:  ${evFloor.per_s.toLocaleString('en')} lines/s (${evFloor.seconds.toFixed(1)} s), peak RSS ${evFloor.peak_rss_mb} MB`);
+    console.log(`ratio     pipeline / floor = ${(full.per_s / floor.per_s).toFixed(2)}   (target >= 0.6; end-to-end target >= 50,000 lines/s, RSS <= 400 MB)`);
+    Object.assign(figures, { floor, events_only_floor: evFloor, ratio: Number((full.per_s / floor.per_s).toFixed(3)) });
   }
-  const floor = child(['--phase', 'floor-same-rows', '--file', file, '--dir', path.join(work, 'floor'), '--src', path.join(work, 'pipeline', 'vigil.db')]);
-  console.log(`floor     JSON.parse + the same rows:    ${floor.per_s.toLocaleString('en')} lines/s (${floor.seconds.toFixed(1)} s), peak RSS ${floor.peak_rss_mb} MB (rows exported untimed: ${floor.rows.events} events, ${floor.rows.alerts} alerts)`);
-  const evFloor = child(['--phase', 'floor', '--file', file, '--dir', path.join(work, 'floor-events')]);
-  console.log(`reference JSON.parse + event rows only:  ${evFloor.per_s.toLocaleString('en')} lines/s (${evFloor.seconds.toFixed(1)} s), peak RSS ${evFloor.peak_rss_mb} MB`);
-  console.log(`ratio     pipeline / floor = ${(full.per_s / floor.per_s).toFixed(2)}   (target >= 0.6; end-to-end target >= 50,000 lines/s, RSS <= 400 MB)`);
-  const follow = child(['--phase', 'follow', '--dir', path.join(work, 'follow'), '--rate', values.rate, '--follow-seconds', values['follow-seconds']]);
-  console.log(`follow    ${follow.rate.toLocaleString('en')} events/s for ${follow.seconds} s: ingest-to-stored p50 ${follow.p50_ms} ms, p99 ${follow.p99_ms} ms, max ${follow.max_ms} ms (target p99 <= 250 ms), peak RSS ${follow.peak_rss_mb} MB`);
-  console.log(JSON.stringify({ floor, events_only_floor: evFloor, pipeline: { ...full, summary: undefined }, ratio: Number((full.per_s / floor.per_s).toFixed(3)), follow }));
+  if (phases.has('follow')) {
+    const follow = child(['--phase', 'follow', '--dir', path.join(work, 'follow'), '--rate', values.rate, '--follow-seconds', values['follow-seconds']]);
+    console.log(`follow    ${follow.rate.toLocaleString('en')} events/s for ${follow.seconds} s: ingest-to-stored p50 ${follow.p50_ms} ms, p99 ${follow.p99_ms} ms, max ${follow.max_ms} ms (target p99 <= 250 ms), peak RSS ${follow.peak_rss_mb} MB`);
+    figures.follow = follow;
+  }
+  if (phases.has('backfill')) figures.backfill = await backfill(work);
+  console.log(JSON.stringify(figures));
   if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
   else console.log(`kept ${work}`);
 }

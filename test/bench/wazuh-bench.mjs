@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench:wazuh`: the Wazuh clients against the simulator, measured from the client side.
-//   sim     a child process: the Wazuh simulator (test/simulators/wazuh, bundled on the fly with
-//           esbuild) with --agents agents and --alerts alerts over the last 23 h, on https with a
+//   sim     a child process (wazuh-sim.mjs): the Wazuh simulator (test/simulators/wazuh, bundled
+//           on the fly with esbuild) with --agents agents and --alerts alerts over the last 23 h, on https with a
 //           self-signed certificate the clients pin
 //   client  this process: the compiled clients (dist/main/connectors) pull every alert through
 //           the indexer client (search_after in a point in time, --page-size hits per request) and
@@ -11,20 +11,16 @@
 // The request budget is lifted for the pull (--rpm) so it measures the client, not the budget.
 // Needs the compiled main process: run `npx tsc -b main` first (npm run bench:wazuh does).
 // Usage: node test/bench/wazuh-bench.mjs [--alerts 200000] [--agents 10000] [--page-size 1000] [--rpm 100000]
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startSimulatorProcess } from './wazuh-sim.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = (p) => pathToFileURL(path.join(root, 'dist', 'main', p)).href;
 const { values } = parseArgs({
   options: {
-    phase: { type: 'string' },
-    bundle: { type: 'string' },
     alerts: { type: 'string', default: '200000' },
     agents: { type: 'string', default: '10000' },
     'page-size': { type: 'string', default: '1000' },
@@ -32,54 +28,10 @@ const { values } = parseArgs({
   },
 });
 
-// ---------- simulator (child process) ----------
-async function phaseSim() {
-  const { startWazuhSimulator } = await import(pathToFileURL(values.bundle).href);
-  const sim = await startWazuhSimulator({ agents: Number(values.agents), alerts: Number(values.alerts), seed: 42, api: { maxRequestsPerMinute: 0 } });
-  process.stdout.write(
-    `${JSON.stringify({
-      apiUrl: sim.apiUrl,
-      indexerUrl: sim.indexerUrl,
-      apiPin: sim.apiServer.cert.fingerprint256,
-      indexerPin: sim.indexerServer.cert.fingerprint256,
-      ids: sim.indexer.size,
-      agents: sim.api.agents.length,
-    })}\n`,
-  );
-  process.stdin.resume();
-  process.stdin.on('end', () => sim.close().then(() => process.exit(0)));
-}
-
 // ---------- client (this process) ----------
-async function bundleSimulator() {
-  const esbuild = await import('esbuild');
-  // inside the repository so the bundle's bare imports (undici, selfsigned) resolve
-  const dir = path.join(root, 'node_modules', '.cache');
-  fs.mkdirSync(dir, { recursive: true });
-  const out = path.join(fs.mkdtempSync(path.join(dir, 'vigil-wazuh-bench-')), 'simulator.mjs');
-  await esbuild.build({
-    entryPoints: [path.join(root, 'test', 'simulators', 'wazuh', 'index.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'warning',
-  });
-  return out;
-}
-
 async function main() {
-  const bundle = await bundleSimulator();
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--phase', 'sim', '--bundle', bundle, '--alerts', values.alerts, '--agents', values.agents], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    cwd: root,
-  });
-  const info = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-    readline.createInterface({ input: child.stdout }).once('line', (l) => resolve(JSON.parse(l)));
-  });
+  // the simulator runs in its own process (test/bench/wazuh-sim.mjs), so the figures are the client's
+  const info = await startSimulatorProcess({ agents: Number(values.agents), alerts: Number(values.alerts), seed: 42, maxRequestsPerMinute: 0 });
   const { WazuhIndexerClient } = await import(dist('connectors/wazuh/indexer.js'));
   const { WazuhApiClient } = await import(dist('connectors/wazuh/api.js'));
   const { WazuhApiConfig, WazuhIndexerConfig } = await import(dist('contract/connectors.js'));
@@ -135,9 +87,7 @@ async function main() {
   const listMs = performance.now() - t1;
   await api.close();
   clearInterval(sampler);
-  child.stdin.end();
-  await new Promise((r) => child.once('exit', r));
-  fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
+  await info.stop();
 
   const lost = info.ids - seen.size;
   const lines = [
@@ -167,5 +117,4 @@ async function main() {
   if (dup || lost || agents !== info.agents) process.exitCode = 1;
 }
 
-if (values.phase === 'sim') await phaseSim();
-else await main();
+await main();

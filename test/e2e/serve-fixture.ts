@@ -25,12 +25,30 @@ export function vigil(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess
   });
 }
 
+/** Whether `keychain: true` can work here: a D-Bus session and gnome-keyring to start in it. */
+export function keychainAvailable(): boolean {
+  return process.platform === 'linux' && ['/usr/bin/dbus-run-session', '/usr/bin/gnome-keyring-daemon'].every((f) => fs.existsSync(f));
+}
+
+/**
+ * `vigil serve` inside its own D-Bus session with a throwaway unlocked gnome-keyring (a real
+ * Secret Service, as test/run-all.mjs gives the Vitest suites), in its own process group.
+ */
+function vigilWithKeychain(args: string[], env: NodeJS.ProcessEnv, keyringHome: string): ChildProcess {
+  const cli = path.join(repoRoot, 'main', 'cli', 'bin', 'vigil.mjs');
+  const quoted = [process.execPath, cli, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const inner = `export XDG_DATA_HOME='${keyringHome}'; printf vigil-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec ${quoted}`;
+  return spawn('dbus-run-session', ['--', 'sh', '-c', inner], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+}
+
 /** Starts `vigil serve` on a free loopback port and waits for its ready line. */
-export async function startServe(opts: { dataDir?: string; token?: string; args?: string[] } = {}): Promise<Served> {
+export async function startServe(opts: { dataDir?: string; token?: string; args?: string[]; keychain?: boolean } = {}): Promise<Served> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
   const token = opts.token ?? `e2e-${crypto.randomBytes(24).toString('base64url')}`;
+  const keyringHome = opts.keychain ? fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-keyring-')) : null;
+  const serveArgs = ['serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])];
   // the token goes in VIGIL_TOKEN (not --token, which the process list shows)
-  const child = vigil(['serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])], { VIGIL_TOKEN: token });
+  const child = keyringHome ? vigilWithKeychain(serveArgs, { VIGIL_TOKEN: token }, keyringHome) : vigil(serveArgs, { VIGIL_TOKEN: token });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -55,10 +73,13 @@ export async function startServe(opts: { dataDir?: string; token?: string; args?
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
+        // with a keychain: the session, its keyring daemon and vigil serve are one process group
+        if (keyringHome) process.kill(-child.pid!, 'SIGTERM');
+        else child.kill('SIGTERM');
         await exited;
       }
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (keyringHome) fs.rmSync(keyringHome, { recursive: true, force: true });
     },
   };
 }

@@ -77,7 +77,7 @@ test('follow a file from the UI: live counters, contract errors, quarantine, pau
   await expect(row).toBeVisible();
   await expect.poll(() => counter(row, 'source-events')).toBe(2);
   await expect.poll(() => counter(row, 'source-alerts')).toBeGreaterThan(0);
-  await expect(row.getByText('Following')).toBeVisible();
+  await expect(row.getByText(/^(Running|Caught up)$/)).toBeVisible();
 
   // The same path again: the contract's CONFLICT is shown inside the dialog; Escape closes it.
   await page.getByRole('button', { name: 'Add followed file' }).first().click();
@@ -111,7 +111,7 @@ test('follow a file from the UI: live counters, contract errors, quarantine, pau
   expect(await counter(row, 'source-events')).toBe(4);
   await row.getByRole('button', { name: 'Resume eve.json' }).click();
   await expect.poll(() => counter(row, 'source-events')).toBe(5);
-  await expect(row.getByText('Following')).toBeVisible();
+  await expect(row.getByText(/^(Running|Caught up)$/)).toBeVisible();
 
   await page.screenshot({ path: screenshotPath('sources') });
 
@@ -168,7 +168,7 @@ test('record types, who reads a file, and a time zone for timestamps without an 
   fs.writeFileSync(other, `${eveAlert(20, 'E2E ET POLICY followed elsewhere')}\n`);
   const tail = vigil(['tail', '--format', 'eve', other, '--data-dir', served.dataDir]);
   try {
-    const file = path.join(work, 'sensor.json');
+    const file = path.join(work, 'logs', 'sensor.json'); // under the --source-dir vigil serve allows
     const local = (i: number) => eveAlert(i, 'E2E ET SCAN local time').replace(/"timestamp":"[^"]+"/, '"timestamp":"2019-01-02T03:50:10.576769"');
     const flow = JSON.stringify({ timestamp: new Date().toISOString().replace('Z', '+0000'), event_type: 'flow', src_ip: '10.0.0.1', dest_ip: '10.0.0.2', proto: 'TCP' });
     const dns = JSON.stringify({ timestamp: new Date().toISOString().replace('Z', '+0000'), event_type: 'dns', src_ip: '10.0.0.1', dest_ip: '10.0.0.53', proto: 'UDP' });

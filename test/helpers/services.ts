@@ -3,12 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { createServices, type ServiceConfig, type Services } from '../../main/core/services.js';
 import { MemorySettingsBackend } from '../../main/core/settings.js';
 import type { NewAlert } from '../../main/store/alerts-repo.js';
+import { createApp, type App, type AppConfig } from '../../main/core/app.js';
+import { MemoryVault } from '../../main/secrets/vault.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Services on a temp data directory; `over` replaces parts of the config (settings backend, logger). */
-export async function testServices(dataDir: string, now?: () => Date, over: Partial<ServiceConfig> = {}): Promise<Services> {
-  return createServices({
+/** The configuration of a test process on a temp data directory (settings in memory). */
+function testConfig(dataDir: string): ServiceConfig {
+  return {
     dataDir,
     resourcesDir: path.join(repoRoot, 'resources'),
     mode: 'headless',
@@ -16,9 +18,12 @@ export async function testServices(dataDir: string, now?: () => Date, over: Part
     appVersion: '0.0.0-test',
     electronVersion: null,
     settingsBackend: new MemorySettingsBackend(),
-    ...(now ? { now } : {}),
-    ...over,
-  });
+  };
+}
+
+/** Services on a temp data directory; `over` replaces parts of the config (settings backend, logger). */
+export async function testServices(dataDir: string, now?: () => Date, over: Partial<ServiceConfig> = {}): Promise<Services> {
+  return createServices({ ...testConfig(dataDir), ...(now ? { now } : {}), ...over });
 }
 
 /** A plausible alert; override what the test cares about. */
@@ -42,4 +47,19 @@ export function sampleAlert(over: Partial<NewAlert> = {}): NewAlert {
     tags: [],
     ...over,
   };
+}
+
+/**
+ * A whole Vigil process on a temp data directory, built by the composition root (createApp) as the
+ * desktop app and vigil serve build theirs: by default running (live pipeline, sources,
+ * notices, live updates), with an in-memory vault and settings.
+ */
+export async function testApp(dataDir: string, over: Partial<AppConfig> = {}): Promise<App> {
+  return createApp({
+    ...testConfig(dataDir),
+    processName: 'test',
+    run: true,
+    secrets: new MemoryVault(),
+    ...over,
+  });
 }

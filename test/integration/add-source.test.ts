@@ -4,8 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { PipelineHost } from '../../main/core/host.js';
-import { repoRoot, testServices } from '../helpers/services.js';
+import { repoRoot, testApp } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const real = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'real', name);
@@ -24,17 +23,15 @@ function addUnreadable(file: string, dataDir: string): string {
   }
   const dist = (p: string) => pathToFileURL(path.join(repoRoot, 'dist', 'main', p)).href;
   const script = `
-    const { createServices } = await import(${JSON.stringify(dist('core/services.js'))});
+    const { createApp } = await import(${JSON.stringify(dist('core/app.js'))});
     const { MemorySettingsBackend } = await import(${JSON.stringify(dist('core/settings.js'))});
-    const { PipelineHost } = await import(${JSON.stringify(dist('core/host.js'))});
-    const s = await createServices({ dataDir: ${JSON.stringify(dataDir)}, resourcesDir: ${JSON.stringify(path.join(repoRoot, 'resources'))},
-      mode: 'headless', appName: 'Vigil', appVersion: 't', electronVersion: null, settingsBackend: new MemorySettingsBackend() });
-    const host = new PipelineHost(s, 'test');
-    await host.start();
-    try { host.addSource(${JSON.stringify(file)}, 'eve', 'beginning', 'ana'); console.log('added'); }
+    const { MemoryVault } = await import(${JSON.stringify(dist('secrets/vault.js'))});
+    const app = await createApp({ dataDir: ${JSON.stringify(dataDir)}, resourcesDir: ${JSON.stringify(path.join(repoRoot, 'resources'))},
+      mode: 'headless', appName: 'Vigil', appVersion: 't', electronVersion: null, settingsBackend: new MemorySettingsBackend(),
+      processName: 'test', run: true, secrets: new MemoryVault() });
+    try { app.sources.addSource(${JSON.stringify(file)}, 'eve', 'beginning', 'ana'); console.log('added'); }
     catch (e) { console.log(e.code + ': ' + e.message); }
-    await host.stop();
-    await s.close();`;
+    await app.close();`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout.trim();
@@ -50,16 +47,15 @@ describe('Add source refuses what it cannot follow, saying why', () => {
 
   it('a .gz file, and a file in the other format', async () => {
     const dir = tempDir();
-    const s = await testServices(path.join(dir, 'data'));
-    const host = new PipelineHost(s, 'test');
-    await host.start();
+    const app = await testApp(path.join(dir, 'data'));
+    const s = app.services;
+    const host = app.sources!;
     const gz = path.join(dir, 'eve.json.gz');
     fs.writeFileSync(gz, gzipSync(fs.readFileSync(real('tenzir-eve.json'))));
     expect(() => host.addSource(gz, 'eve', 'beginning', 'ana')).toThrow(`${gz}: gzip-compressed: Vigil follows plain files; import .gz files with vigil ingest`);
     expect(() => host.addSource(real('wazuh-dfn-alerts.json'), 'eve', 'beginning', 'ana')).toThrow(`${real('wazuh-dfn-alerts.json')}: this looks like Wazuh alerts.json; choose that format`);
     expect(s.pipelineRepo.listSources()).toEqual([]);
     expect(host.addSource(real('wazuh-dfn-alerts.json'), 'wazuh', 'beginning', 'ana', 'Europe/Paris')).toMatchObject({ format: 'wazuh', assume_tz: 'Europe/Paris' });
-    await host.stop();
-    await s.close();
+    await app.close();
   });
 });

@@ -110,7 +110,7 @@ describe('vigil ingest / alerts / quarantine / status', () => {
     const nd = runCli(['alerts', 'export', '--format', 'ndjson', '--host', '001', '--data-dir', dir]).stdout.trim().split('\n').map((l) => JSON.parse(l) as Listed);
     expect(nd.map((a) => a.id).sort()).toEqual(all.filter((a) => a.agent?.id === '001').map((a) => a.id).sort());
     expect(nd.find((a) => a.id === web.id)).toMatchObject({ agent: { id: '001', name: 'web-01' }, host: 'web-01', user: web.user, sensor: null });
-  });
+  }, 120_000);
 
   it('simulates a scenario through the same pipeline', () => {
     const dir = tempDir();

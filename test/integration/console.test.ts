@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { createHandlers } from '../../main/core/handlers.js';
 import { dispatch } from '../../main/core/dispatch.js';
 import { silentLogger } from '../../main/core/logger.js';
-import { PipelineHost } from '../../main/core/host.js';
 import type { EventPayload } from '../../main/contract/index.js';
 import { tempDir } from '../helpers/tmp.js';
-import { sampleAlert, testServices } from '../helpers/services.js';
+import { sampleAlert, testApp, testServices } from '../helpers/services.js';
 
 const ctx = { actor: 'ana', transport: 'test' as const };
 
@@ -116,13 +115,12 @@ describe('triage', () => {
   });
 });
 
-describe('pipeline host', () => {
+describe('sources of a running app', () => {
   it('follows an added file, pauses and resumes it, and groups P1/P2 notices', async () => {
     const dir = tempDir();
-    const s = await testServices(dir);
-    const host = new PipelineHost(s, 'test');
-    await host.start();
-    const h = createHandlers(s, host);
+    const app = await testApp(dir);
+    const s = app.services;
+    const h = app.handlers;
     const file = path.join(dir, 'eve.json');
     const line = (i: number, sev: number) =>
       JSON.stringify({
@@ -135,18 +133,15 @@ describe('pipeline host', () => {
         proto: 'TCP',
         alert: { signature_id: 2030358, signature: 'ET EXPLOIT Possible Apache Struts OGNL Expression Injection', category: 'Attempted Administrator Privilege Gain', severity: sev },
       });
-    fs.writeFileSync(file, `${line(1, 1)}\n`);
+    // two P1/P2 alerts in the first batch: the outbox watcher reports them together, one notice
+    fs.writeFileSync(file, `${line(1, 1)}\n${line(2, 1)}\n`);
     const notices: EventPayload<'alerts.notice'>[] = [];
     s.bus.on('alerts.notice', (n) => notices.push(n));
     const added = await call(h, 'sources.add', { path: file, format: 'eve' });
     expect(added).toMatchObject({ kind: 'file', format: 'eve', path: file, enabled: true });
     await expect(call(h, 'sources.add', { path: file, format: 'eve' })).rejects.toThrow(/already a source/);
     await expect(call(h, 'sources.add', { path: path.join(dir, 'nope', 'x.json'), format: 'eve' })).rejects.toThrow(/does not exist/);
-    await waitFor(() => (s.alerts.count() >= 1 ? true : undefined));
-    fs.appendFileSync(file, `${line(2, 1)}\n`);
     await waitFor(() => (s.alerts.count() >= 2 ? true : undefined));
-    // the outbox watcher is not running here: emit what it would
-    s.bus.emit('alerts.changed', { reason: 'created', ids: s.alerts.list({}, 10).items.map((a) => a.id), total: 2 });
     await waitFor(() => notices[0]);
     expect(notices[0]!.items.length).toBe(2);
     expect(notices[0]!.items.every((i) => i.priority === 'P1' || i.priority === 'P2')).toBe(true);
@@ -158,26 +153,23 @@ describe('pipeline host', () => {
     await call(h, 'sources.setEnabled', { id: added.id, enabled: true });
     await waitFor(() => (s.alerts.count() >= 3 ? true : undefined));
     expect(await call(h, 'sources.remove', { id: added.id })).toEqual({ removed: true });
-    await host.stop();
-    await s.close();
+    await app.close();
   });
 
   it('runs the simulator through the same pipeline and reports its status', async () => {
-    const s = await testServices(tempDir());
-    const host = new PipelineHost(s, 'test');
-    await host.start();
-    const h = createHandlers(s, host);
+    const app = await testApp(tempDir());
+    const s = app.services;
+    const h = app.handlers;
     const st = await call(h, 'simulator.start', { scenario: 'port_scan', rate: 500, duration_s: 1 });
     expect(st).toMatchObject({ running: true, scenario: 'port_scan' });
     await expect(call(h, 'simulator.start', { scenario: 'ddos', rate: 10, duration_s: 1 })).rejects.toThrow(/already running/);
     const final = await waitFor(() => {
-      const x = host.simulatorStatus();
+      const x = app.sources!.simulatorStatus();
       return x.running ? undefined : x;
     });
     expect(final.records).toBe(500);
     expect(s.alerts.count()).toBeGreaterThan(0);
     expect(s.pipelineRepo.listSources().map((x) => x.id)).toContain('simulator:port_scan');
-    await host.stop();
-    await s.close();
+    await app.close();
   });
 });

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
-import { TestClient, startFeed, until, type Harness } from './feed-harness.js';
+import { ALL_DIALECTS, TestClient, startFeed, until, type Harness } from './feed-harness.js';
 
 // `vigil feed ...` from the built CLI (npm test builds first; run `npx tsc -b main` before running
 // this file alone). It is called through its module so the test does not depend on cli/index.ts.
@@ -84,7 +84,6 @@ describe.skipIf(!built)('vigil feed (CLI)', () => {
     expect(st.processes.length).toBeGreaterThanOrEqual(1);
     expect(st.processes[0].listening.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/v1\/alerts$/);
     expect(vigilFeed(['status'], dir).stdout).toMatch(/client\(s\)/);
-
     for (const args of [['--help'], ['serve', '--help'], ['token', 'create', '--help'], ['token', 'list', '--help'], ['token', 'revoke', '--help'], ['status', '--help'], ['config', '--help']]) {
       const r = vigilFeed(args, dir);
       expect(r.code, args.join(' ')).toBe(0);
@@ -93,7 +92,33 @@ describe.skipIf(!built)('vigil feed (CLI)', () => {
     expect(vigilFeed(['token', 'create'], dir)).toMatchObject({ code: 2, stderr: 'vigil: --name is required\n' });
     expect(vigilFeed(['token', 'create', '--name', 'x', '--expires', 'soon'], dir).code).toBe(2);
     expect(vigilFeed(['bogus'], dir).code).toBe(2);
-  });
+  }, 120_000);
+
+  it('status lists the clients of every running feed, busiest addresses first; config sets the caps and the JWT policy', async () => {
+    h = await startFeed({ patch: { ...ALL_DIALECTS, dialects: { ...ALL_DIALECTS.dialects, aegis: { enabled: true, allow: ['127.0.0.0/8'] } } } });
+    const dir = h.dir;
+    // issue 8 item 21: who holds the sockets, whichever process runs the feed
+    const port = h.feed.feedServer!.port;
+    const held = await Promise.all([0, 1, 2].map(() => TestClient.connect(`ws://127.0.0.1:${port}/ws/alerts`, { localAddress: '127.0.0.2' })));
+    const mate = await TestClient.connect(`ws://127.0.0.1:${port}/ws/v1/alerts?token=${h.token('viewer', 'mate').secret}`);
+    await mate.type('hello');
+    await until(() => (h!.feed.repo.listRuntime()[0]?.clients.length ?? 0) === 4, 5000, 'the published client list');
+    const st = JSON.parse(vigilFeed(['status', '--json'], dir).stdout);
+    expect(st.processes[0].clients).toHaveLength(4);
+    expect(st.processes[0].clients.find((c: { token_name: string }) => c.token_name === 'mate')).toMatchObject({ address: '127.0.0.1', dialect: 'native', state: 'live' });
+    const text = vigilFeed(['status'], dir).stdout;
+    expect(text).toMatch(/4 client\(s\)/);
+    expect(text).toMatch(/by address: 127\.0\.0\.2 3, 127\.0\.0\.1 1/);
+    expect(text).toMatch(/127\.0\.0\.2\s+aegis\s+aegis@127\.0\.0\.2\s+live/);
+    expect(text).toMatch(/127\.0\.0\.1\s+native\s+mate\s+live/);
+    for (const c of [...held, mate]) c.close();
+
+    const limits = vigilFeed(['config', '--max-per-address', '5', '--max-per-token', '3', '--jwt-max-lifetime', '7d', '--jwt-audience', 'soc', '--json'], dir);
+    expect(JSON.parse(limits.stdout)).toMatchObject({ max_per_address: 5, max_per_token: 3, jwt: { max_lifetime_hours: 168, audience: 'soc' } });
+    expect(vigilFeed(['config', '--jwt-max-lifetime', '2y'], dir).code).toBe(2);
+    expect(JSON.parse(vigilFeed(['config', '--jwt-audience', 'none', '--json'], dir).stdout).jwt.audience).toBeNull();
+    expect(vigilFeed(['config'], dir).stdout).toMatch(/at most 1000 clients, 5 per address, 3 per token/);
+  }, 120_000);
 
   it('serve runs a feed in the foreground and prints where', async () => {
     const dir = tempDir('vigil-feed-serve-');

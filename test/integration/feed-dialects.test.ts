@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleAlert } from '../helpers/services.js';
-import { ALL_DIALECTS, TestClient, startFeed, until, type Harness } from './feed-harness.js';
+import { ALL_DIALECTS, TestClient, insertDetailed, startFeed, until, type Harness } from './feed-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -8,28 +7,22 @@ afterEach(async () => {
   h = undefined;
 });
 
-const enrichment = JSON.stringify({
-  src: { ip: '203.0.113.7', class: 'public', external: true, geo: { country_code: 'DE', country: 'Germany', city: 'Berlin', latitude: 52.52, longitude: 13.4 } },
-  dst: { ip: '10.0.0.5', class: 'private', external: false, geo: null },
-  agent: { id: '001', name: 'web-01' },
-  user: null,
-});
-
-/** Inserts alerts with details (confidence, enrichment, threat type) like the pipeline does. */
-function insert(hh: Harness, over: Parameters<typeof sampleAlert>[0] = {}, threat = 'brute_force'): number {
-  const [id] = hh.services.alerts.insertMany([sampleAlert({ agent: { id: '001', name: 'web-01' }, ...over })]);
-  hh.services.db.prepare('UPDATE alerts SET threat_type = ? WHERE id = ?').run(threat, id);
-  hh.services.db.prepare('INSERT INTO alert_details (alert_id, confidence, enrichment) VALUES (?, 0.8, ?)').run(id, enrichment);
-  return id!;
-}
+/** Alerts with details like the pipeline writes them, on the Wazuh agent web-01 unless told otherwise. */
+const insert = (hh: Harness, over: Parameters<typeof insertDetailed>[1] = {}, threat = 'brute_force'): number =>
+  insertDetailed(hh, { agent: { id: '001', name: 'web-01' }, ...over }, threat);
 
 describe('feed: dashboard dialects', () => {
-  it('Aegis /ws/alerts: a bare alert per frame with upper-case severity; backlog then live; never closed; allow-list only', async () => {
-    h = await startFeed();
+  it('Aegis /ws/detection/live and /ws/alerts: a bare alert per frame with lower-case severity; backlog then live; status changes by id; never closed', async () => {
+    h = await startFeed({ patch: { ...ALL_DIALECTS, dialects: { ...ALL_DIALECTS.dialects, aegis: { enabled: true, allow: ['127.0.0.0/8'] } } } });
     const old = insert(h, { title: 'old one', severity: 'medium' });
-    const c = await TestClient.connect(h.url('/ws/alerts'));
+    const legacy = await TestClient.connect(h.url('/ws/alerts'), { localAddress: '127.0.0.3' });
+    const c = await TestClient.connect(h.url('/ws/detection/live'));
     const first = await c.next((f) => f.id === `vigil-${old}`);
-    expect(first).toMatchObject({ severity: 'MEDIUM', status: 'NEW', attack_type: 'BRUTE_FORCE', description: 'old one' });
+    expect(first).toMatchObject({ severity: 'medium', status: 'NEW', attack_type: 'BRUTE_FORCE', description: 'old one' });
+    expect(await legacy.next((f) => f.id === `vigil-${old}`)).toEqual(first);
+    // another socket of an address that has one open gets no backlog (the leaking hook re-renders,
+    // hence reconnects, on every frame)
+    const again = await TestClient.connect(h.url('/ws/detection/live'));
     const id = insert(h, { severity: 'critical', dst_port: 21, proto: 'TCP', title: 'ftp brute force', technique_ids: ['T1110'] });
     const f = await c.next((x) => x.id === `vigil-${id}`);
     expect(f).toEqual({
@@ -42,26 +35,32 @@ describe('feed: dashboard dialects', () => {
       dst_port: 21,
       attack_type: 'BRUTE_FTP',
       label: 'BRUTE_FTP',
-      severity: 'CRITICAL',
+      severity: 'critical',
       status: 'NEW',
       score: 0.55,
       description: 'ftp brute force',
       tags: ['T1110'],
       meta: { model_name: 'vigil:suricata', rule_id: '1:2001219', protocol: 'TCP', src_port: 51514, dst_port: 21, confidence: 0.8 },
     });
-    // status changes are not new alerts for a client that appends every frame
+    // a status change is the same alert again (the page replaces an alert by id); a count change is not sent
     h.services.alerts.setStatus(id, 'ACKNOWLEDGED', 'ana', null);
+    expect(await c.next((x) => x.id === `vigil-${id}` && x.status === 'ACKNOWLEDGED')).toMatchObject({ severity: 'critical', description: 'ftp brute force' });
+    h.services.db.prepare("INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, 'updated', ?)").run(id, new Date().toISOString());
     const marker = insert(h, { title: 'marker' });
     await c.next((x) => x.id === `vigil-${marker}`);
-    expect(c.frames.filter((x) => x.id === `vigil-${id}`)).toHaveLength(1);
+    expect(c.frames.filter((x) => x.id === `vigil-${id}`)).toHaveLength(2);
     // every frame is an alert: no hello, no heartbeat, no error even for junk input
     c.send('garbage');
     c.send({ type: 'ping' });
     const m2 = insert(h, { title: 'marker 2' });
     await c.next((x) => x.id === `vigil-${m2}`);
-    expect(c.frames.every((x) => typeof x.id === 'string' && typeof x.severity === 'string' && x.severity === x.severity.toUpperCase())).toBe(true);
+    await again.next((x) => x.id === `vigil-${m2}`);
+    expect(again.frames.some((x) => x.id === `vigil-${old}`)).toBe(false);
+    expect(c.frames.every((x) => typeof x.id === 'string' && ['low', 'medium', 'high', 'critical'].includes(x.severity))).toBe(true);
     expect(c.closed).toBeNull();
     c.close();
+    legacy.close();
+    again.close();
   });
 
   it('Aegis and ThreatStream refuse addresses outside their allow-list before the upgrade', async () => {
@@ -121,10 +120,9 @@ describe('feed: dashboard dialects', () => {
     c.close();
   });
 
-  it('BlueWall /ws/security/alerts?token=: welcome, ping answered, security_alert with a STRING details, 4001 without a token', async () => {
+  it('BlueWall /ws/security/alerts?token=: welcome, ping answered, security_alert with a STRING details, status changes in details, 401 without a token', async () => {
     h = await startFeed();
-    const noToken = await TestClient.connect(h.url('/ws/security/alerts'));
-    expect((await noToken.waitClose()).code).toBe(4001);
+    await expect(TestClient.connect(h.url('/ws/security/alerts'))).rejects.toMatchObject({ status: 401 });
     const { secret } = h.token('viewer', 'officer-1');
     // BlueWall puts the raw token in the URL without encoding it
     const c = await TestClient.connect(`ws://127.0.0.1:${h.port}/ws/security/alerts?token=${secret}`);
@@ -150,21 +148,29 @@ describe('feed: dashboard dialects', () => {
     });
     // the same frame carries the IPS keys
     expect(f).toMatchObject({ source: 'suricata', severity: 'critical', alert: { id: String(id), rule_id: '1:2001219', agent: { id: '001', name: 'web-01' }, data: { srcip: '203.0.113.7', attempts: 1 } } });
+    // a status change made in Vigil reaches the dashboard as an alert whose details say so
+    h.services.alerts.setStatus(id, 'INVESTIGATING', 'ana', null);
+    const upd = await c.next((x) => x.type === 'security_alert' && x.alert.alert_id === `vigil-${id}` && x.alert.details.startsWith('Status INVESTIGATING'));
+    expect(typeof upd.alert.details).toBe('string');
+    expect(upd.alert.data.status).toBe('INVESTIGATING');
     c.close();
   });
 
-  it('IPS Security Center: token in the URL or the first message, subscribe channels and filters honoured, lower-case severity', async () => {
+  it('IPS Security Center (API spec path): token in the URL or the first message, subscribe channels and filters honoured, lower-case severity', async () => {
     h = await startFeed();
     const { secret } = h.token('viewer', 'ips');
-    const viaUrl = await TestClient.connect(h.url('/api/v1/ws/security-alerts', { token: secret }));
+    const PATH = '/api/v1/ws/security-alerts';
+    const viaUrl = await TestClient.connect(h.url(PATH, { token: secret }));
     viaUrl.send({ type: 'subscribe', channels: ['wazuh_alerts', 'gvm_scans'], filters: { severity: ['high', 'critical'], agent_ids: ['001'] } });
     expect(await viaUrl.type('subscribed')).toMatchObject({ channels: ['wazuh_alerts', 'gvm_scans'], filters: { severity: ['high', 'critical'], agent_ids: ['001'] } });
-    // the stock client opens /ws with no token: the first message must carry it
-    const viaMsg = await TestClient.connect(h.url('/ws'));
+    const viaMsg = await TestClient.connect(h.url(PATH));
     viaMsg.send({ type: 'auth', token: secret });
     await viaMsg.type('authenticated');
-    const silent = await TestClient.connect(h.url('/ws'));
+    const silent = await TestClient.connect(h.url(PATH));
     expect((await silent.waitClose(3000)).code).toBe(4001);
+    const wrong = await TestClient.connect(h.url(PATH));
+    wrong.send({ type: 'auth', token: `vgf_${'W'.repeat(43)}` });
+    expect((await wrong.waitClose(3000)).code).toBe(4001);
 
     insert(h, { source: 'suricata', severity: 'critical', title: 'not wazuh' });
     insert(h, { source: 'wazuh', severity: 'low', title: 'too low' });
@@ -183,13 +189,31 @@ describe('feed: dashboard dialects', () => {
     viaMsg.close();
   });
 
+  it('IPS Security Center (shipped client, /ws): admitted by the allow-list or a token; {type:"alert", data} frames; acknowledged follows the status', async () => {
+    h = await startFeed();
+    // no allow-list yet: the token-less stock client is refused before the upgrade, a token still works
+    await expect(TestClient.connect(h.url('/ws'))).rejects.toMatchObject({ status: 401 });
+    const withToken = await TestClient.connect(h.url('/ws', { token: h.token().secret }));
+    await h.feed.configure({ patch: { dialects: { ips: { allow: ['127.0.0.1'] } } } }, 'ana');
+    await expect(withToken.waitClose()).resolves.toMatchObject({ code: 1001 }); // the restart
+    const stock = await TestClient.connect(`ws://127.0.0.1:${h.feed.feedServer!.port}/ws`);
+    const id = insert(h, { source: 'wazuh', severity: 'critical', title: 'rootkit' });
+    const f = await stock.type('alert');
+    expect(Object.keys(f).sort()).toEqual(['data', 'source', 'timestamp', 'type']);
+    expect(f.data).toMatchObject({ id: String(id), source: 'wazuh', severity: 'critical', title: 'rootkit', acknowledged: false, agentId: '001', agentName: 'web-01', rule: { id: '1:2001219', level: 12 } });
+    expect(typeof f.data.description).toBe('string');
+    h.services.alerts.setStatus(id, 'ACKNOWLEDGED', 'ana', null);
+    expect(await stock.next((x) => x.type === 'alert' && x.data.acknowledged === true)).toMatchObject({ data: { id: String(id), status: 'ACKNOWLEDGED' } });
+    stock.close();
+  });
+
   it('serves IPS on its extra port too (its stock client uses :3001/ws)', async () => {
     h = await startFeed({ patch: { ...ALL_DIALECTS, dialects: { ...ALL_DIALECTS.dialects, ips: { enabled: true, port: 0 } } } });
     const extra = h.server.listening.extra_ports[0]!;
     expect(extra).toBeGreaterThan(0);
     const c = await TestClient.connect(`ws://127.0.0.1:${extra}/ws?token=${h.token().secret}`);
     const id = insert(h, { title: 'on 3001' });
-    expect(await c.type('security_alert')).toMatchObject({ alert: { id: String(id) } });
+    expect(await c.type('alert')).toMatchObject({ data: { id: String(id), title: 'on 3001' } });
     // only IPS paths there
     await expect(TestClient.connect(`ws://127.0.0.1:${extra}/ws/v1/alerts?token=x`)).rejects.toMatchObject({ status: 404 });
     c.close();

@@ -10,7 +10,7 @@ import { FeedService, type FeedServiceDeps } from '../../main/feed/service.js';
 import type { FeedServer } from '../../main/feed/server.js';
 import type { FeedLimits } from '../../main/feed/limits.js';
 import { MemoryVault } from '../../main/secrets/vault.js';
-import { repoRoot, testServices } from '../helpers/services.js';
+import { repoRoot, sampleAlert, testServices } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
 export const FAST_LIMITS: Partial<FeedLimits> = {
@@ -34,6 +34,42 @@ export const ALL_DIALECTS: FeedConfigPatch = {
     ips: { enabled: true },
   },
 };
+
+/** Where the pipeline says an alert came from (alert_details.enrichment). */
+export const ENRICHMENT = {
+  src: { ip: '203.0.113.7', class: 'public', external: true, geo: { country_code: 'DE', country: 'Germany', city: 'Berlin', latitude: 52.52, longitude: 13.4 } },
+  dst: { ip: '10.0.0.5', class: 'private', external: false, geo: null },
+  agent: { id: '001', name: 'web-01' },
+  user: null,
+};
+
+/** Inserts an alert with details (confidence, enrichment, threat type) as the pipeline does. */
+export function insertDetailed(hh: Harness, over: Parameters<typeof sampleAlert>[0] = {}, threat = 'brute_force', enrichment: unknown = ENRICHMENT): number {
+  const [id] = hh.services.alerts.insertMany([sampleAlert(over)]);
+  hh.services.db.prepare('UPDATE alerts SET threat_type = ? WHERE id = ?').run(threat, id);
+  hh.services.db.prepare('INSERT INTO alert_details (alert_id, confidence, enrichment) VALUES (?, 0.8, ?)').run(id, JSON.stringify(enrichment));
+  return id!;
+}
+
+/**
+ * Another Vigil process on the same data directory and keychain (`vigil feed config ...`): a
+ * passive feed service that saves configuration, tokens and the JWT secret but runs no server.
+ */
+export async function otherProcess(h: Harness): Promise<{ feed: FeedService; close(): Promise<void> }> {
+  const services = await testServices(h.dir);
+  const feed = new FeedService({
+    db: services.db,
+    audit: services.audit,
+    logger: silentLogger,
+    dataDir: h.dir,
+    appName: 'Vigil',
+    appVersion: '0.0.0-test',
+    secrets: h.vault,
+    setStatus: null,
+    passive: true,
+  });
+  return { feed, close: () => services.close() };
+}
 
 export interface Harness {
   dir: string;

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { ClientRequest } from 'node:http';
 import path from 'node:path';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
+import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientOptions, WebSocket } from 'ws';
 import { sampleAlert } from '../helpers/services.js';
@@ -106,6 +106,26 @@ describe('feed: TLS', () => {
     await h.feed.stop();
     await h.feed.start();
     expect(h.feed.feedServer!.listening.fingerprint256).toBe(pin);
+  });
+
+  it('regression: a TLS 1.2 handshake with a CBC cipher is refused; AEAD suites over TLS 1.2 and TLS 1.3 work', async () => {
+    // issue 15 item 8: the feed accepted CBC suites with TLS 1.2
+    h = await startFeed({ dir: tempDir('vigil-feed-tls-'), patch: TLS_SELF_SIGNED, deps: { certGenerator: generator } });
+    const handshake = (opts: tls.ConnectionOptions) =>
+      new Promise<{ protocol: string | null; cipher: string }>((resolve, reject) => {
+        const s = tls.connect({ host: '127.0.0.1', port: h!.port, rejectUnauthorized: false, ...opts }, () => {
+          const r = { protocol: s.getProtocol(), cipher: s.getCipher().name };
+          s.end();
+          resolve(r);
+        });
+        s.on('error', reject);
+      });
+    for (const cbc of ['ECDHE-ECDSA-AES128-SHA256', 'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-ECDSA-AES128-SHA']) {
+      await expect(handshake({ maxVersion: 'TLSv1.2', ciphers: `${cbc}:@SECLEVEL=0` }), cbc).rejects.toThrow();
+    }
+    expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' })).toEqual({ protocol: 'TLSv1.2', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256' });
+    expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' })).toMatchObject({ protocol: 'TLSv1.2' });
+    expect(await handshake({})).toMatchObject({ protocol: 'TLSv1.3' });
   });
 
   it("uses the analyst's own certificate and key, and refuses a key that does not match", async () => {

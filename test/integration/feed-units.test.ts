@@ -51,6 +51,26 @@ describe('HS256 JWT verification', () => {
     expect(verifyHs256(t, 'k'.repeat(32), now + 120_000)).toMatchObject({ ok: true, claims: { sub: 'a' } });
     expect(verifyHs256(signHs256({ sub: 'a', exp: 'soon' }, 'k'), 'k', now)).toEqual({ ok: false, reason: 'malformed' });
   });
+
+  it('policy: exp required, lifetime bounded (from iat, or from now), audience checked', () => {
+    const now = Date.parse('2026-11-21T10:00:00Z');
+    const s = now / 1000;
+    const k = 'k'.repeat(32);
+    const policy = { requireExp: true, maxLifetimeS: 24 * 3600, audience: 'vigil-feed' };
+    const sign = (claims: Record<string, unknown>) => signHs256({ sub: 'a', aud: 'vigil-feed', ...claims }, k);
+    expect(verifyHs256(sign({}), k, now, policy)).toEqual({ ok: false, reason: 'no_exp' });
+    expect(verifyHs256(sign({}), k, now)).toMatchObject({ ok: true }); // without a policy, as RFC 7519 allows
+    expect(verifyHs256(sign({ exp: s + 3600 }), k, now, policy)).toMatchObject({ ok: true });
+    expect(verifyHs256(sign({ exp: s + 10 * 365 * 86400 }), k, now, policy)).toEqual({ ok: false, reason: 'lifetime' });
+    expect(verifyHs256(sign({ iat: s - 23 * 3600, exp: s + 3600 }), k, now, policy)).toMatchObject({ ok: true });
+    expect(verifyHs256(sign({ iat: s - 3600, exp: s + 24 * 3600 }), k, now, policy)).toEqual({ ok: false, reason: 'lifetime' });
+    // an iat in the future does not stretch the window
+    expect(verifyHs256(sign({ iat: s + 30 * 86400, exp: s + 31 * 86400 }), k, now, policy)).toEqual({ ok: false, reason: 'lifetime' });
+    expect(verifyHs256(sign({ iat: 'then', exp: s + 60 }), k, now, policy)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyHs256(sign({ exp: s + 60, aud: 'other' }), k, now, policy)).toEqual({ ok: false, reason: 'audience' });
+    expect(verifyHs256(sign({ exp: s + 60, aud: ['other', 'vigil-feed'] }), k, now, policy)).toMatchObject({ ok: true });
+    expect(verifyHs256(signHs256({ sub: 'a', exp: s + 60 }, k), k, now, policy)).toEqual({ ok: false, reason: 'audience' });
+  });
 });
 
 describe('feed building blocks', () => {
@@ -60,12 +80,17 @@ describe('feed building blocks', () => {
     expect(b.take(100)).toBe(true); // 100 ms refills one
     expect(b.take(100)).toBe(false);
     const l = new FailureLimiter(3, 60_000, 10_000, 2);
-    expect([l.fail('a', 0), l.fail('a', 1), l.fail('a', 2)]).toEqual([false, false, true]);
-    expect(l.blockedFor('a', 5000)).toBe(5002);
-    expect(l.blockedFor('a', 10_003)).toBe(0);
-    l.fail('b', 0);
-    l.fail('c', 70_000); // bounded: the stale entries go
+    expect([l.fail('a', 'bad', 0), l.fail('a', 'bad', 1), l.fail('a', 'bad', 2)]).toEqual([false, false, true]);
+    expect(l.blockedFor('a', 'bad', 5000)).toBe(5002);
+    // only that credential from that address is refused
+    expect(l.blockedFor('a', 'good', 5000)).toBe(0);
+    expect(l.blockedFor('b', 'bad', 5000)).toBe(0);
+    expect(l.blockedFor('a', 'bad', 10_003)).toBe(0);
+    l.fail('b', 'x', 0);
+    l.fail('c', 'x', 70_000); // bounded: the stale entries go
     expect(l.size).toBeLessThanOrEqual(2);
+    l.clear();
+    expect(l.size).toBe(0);
   });
 
   it('allow-lists match addresses and CIDR blocks, IPv4-mapped forms included', () => {

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createHandlers } from '../../main/core/handlers.js';
-import { PipelineHost } from '../../main/core/host.js';
 import { SourceDirs } from '../../main/core/source-policy.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { startHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from '../../main/server/server.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/core/csp.js';
 import type { Services } from '../../main/core/services.js';
+import type { App } from '../../main/core/app.js';
 import { tempDir } from '../helpers/tmp.js';
-import { repoRoot, sampleAlert, testServices } from '../helpers/services.js';
+import { repoRoot, sampleAlert, testApp, testServices } from '../helpers/services.js';
 import { runCli } from '../helpers/cli.js';
 
 const TOKEN = 'test-token-1234567890-abcdefghijklmnop';
@@ -338,25 +338,24 @@ describe('vigil serve token options (issue 15 item 2)', () => {
 });
 
 describe('sources over the headless contract (issue 15 item 3)', () => {
-  let host: PipelineHost | undefined;
+  let app: App | undefined;
   afterEach(async () => {
-    await host?.stop();
-    host = undefined;
+    await app?.close();
+    app = undefined;
   });
 
   /** A server whose browser may add files under `dirs`, with a live pipeline host. */
   async function startWithSources(dirs: string[] | null) {
     const staticDir = tempDir();
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Vigil</title>');
-    services = await testServices(tempDir());
-    host = new PipelineHost(services, 'test');
-    await host.start();
+    app = await testApp(tempDir());
+    services = app.services;
     server = await startHeadlessServer({
       host: '127.0.0.1',
       port: 0,
       token: TOKEN,
       staticDir,
-      handlers: createHandlers(services, host),
+      handlers: app.handlers,
       bus: services.bus,
       logger: silentLogger,
       actor: () => 'ana',
@@ -411,8 +410,7 @@ describe('sources over the headless contract (issue 15 item 3)', () => {
     });
     none.ws.close();
     await server!.close();
-    await host!.stop();
-    await services!.close();
+    await app!.close();
     const bare = await startWithSources(null);
     expect(await bare.call('sources.add', { path: file, format: 'eve' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     bare.ws.close();

@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createHandlers } from '../../main/core/handlers.js';
 import { dispatch } from '../../main/core/dispatch.js';
 import { silentLogger } from '../../main/core/logger.js';
-import { PipelineHost } from '../../main/core/host.js';
 import { runCli } from '../helpers/cli.js';
-import { repoRoot, testServices } from '../helpers/services.js';
+import { repoRoot, testApp, testServices } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const geoDir = path.resolve(repoRoot, '..', 'shared', 'data', 'geo');
@@ -45,10 +44,9 @@ describe('settings', () => {
 
   it('applies new correlation thresholds and geo files to a running pipeline without a restart', async () => {
     const dir = tempDir();
-    const s = await testServices(dir);
-    const host = new PipelineHost(s, 'test');
-    await host.start();
-    const h = createHandlers(s, host);
+    const app = await testApp(dir);
+    const s = app.services;
+    const h = app.handlers;
     // 3 failures do not make a brute force at the default threshold (5) ...
     const a = path.join(dir, 'a.json');
     fs.writeFileSync(a, [0, 1, 2].map(fail).join('\n') + '\n');
@@ -57,14 +55,13 @@ describe('settings', () => {
     expect(s.alerts.list({ text: 'brute' }, 10).items).toHaveLength(0);
     // ... but do after lowering it, with geo switched on at the same time
     await dispatch(h, 'settings.set', { patch: { bruteForceFailures: 3, geoCityDb: path.join(geoDir, 'GeoLite2-City-Test.mmdb') } }, ctx, silentLogger);
-    await host.settled(); // the stages are rebuilt asynchronously
+    await app.pipeline!.settled(); // the stages are rebuilt asynchronously
     fs.appendFileSync(a, [3, 4, 5].map(fail).join('\n') + '\n');
     await until(() => s.alerts.list({ text: 'brute' }, 10).items.length > 0);
     const bf = s.alerts.list({ text: 'brute' }, 10).items[0]!;
     expect(bf.rule_id).toBe('vigil:brute_force');
     expect(s.alerts.list({ country: 'GB' }, 10).items.length).toBeGreaterThan(0);
-    await host.stop();
-    await s.close();
+    await app.close();
   });
 
   it('vigil settings gets and sets values with the same validation', () => {

@@ -37,6 +37,7 @@ describe('the simulator and the clients follow the official specs', () => {
       await c.client.agent('003');
       await c.client.agentsSummary();
       await c.client.managerInfo();
+      expect((await c.client.commands()).map((x) => x.executable)).toContain('firewall-drop');
       await c.client.restartAgents(['001', '002', '999', '000']);
       await c.client.activeResponse({ command: '!firewall-drop', agents: ['001', '017'], srcip: '203.0.113.7' });
       await c.client.listAgents({ sort: '-nonsense' }).catch(() => undefined); // 400 problem JSON

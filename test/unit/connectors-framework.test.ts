@@ -68,7 +68,7 @@ describe('registry', () => {
     expect(JSON.stringify([a.describe(), i.describe()])).not.toContain('hunter2');
     expect(a.describe()).toMatchObject({ kind: 'wazuh-api', product: 'Wazuh API', trust: 'system CAs' });
     await Promise.all([a.close(), i.close()]);
-    expect(() => createConnector({ ...api, kind: 'zap' }, { credentials: staticCredentials('a', 'b') })).toThrow(/invalid connector configuration: kind/);
+    expect(() => createConnector({ ...api, kind: 'nessus' }, { credentials: staticCredentials('a', 'b') })).toThrow(/invalid connector configuration: kind/);
   });
 
   it('testing a configuration before saving it: an invalid one is a failed result naming each problem', async () => {

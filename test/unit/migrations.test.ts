@@ -260,6 +260,113 @@ describe('migration 0006 alert host', () => {
   });
 });
 
+describe('migration 0011 source drivers', () => {
+  it('moves file cursors to one JSON column, drops the fixed kinds and formats, and adds record ids and reader state', async () => {
+    const file = path.join(tempDir(), 'm11.db');
+    const pre = await dbAt(10, file);
+    const src = pre.prepare(
+      `INSERT INTO sources (id, kind, format, path, cursor_dev, cursor_ino, cursor_offset, lines_read, assume_tz, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 't', 't')`,
+    );
+    src.run('file:/var/log/eve.json', 'file', 'eve', '/var/log/eve.json', 2049, 1234567, 98765, 4321, 'Europe/Paris');
+    src.run('file:/var/log/new.json', 'file', 'wazuh', '/var/log/new.json', null, null, 0, 0, null); // never read yet
+    src.run('simulator:ddos', 'simulator', 'mixed', null, null, null, 0, 500, null);
+    expect(() => src.run('indexer:wazuh-prod', 'indexer', 'wazuh', null, null, null, 0, 0, null)).toThrow(/CHECK constraint/);
+    pre.prepare("INSERT INTO source_leases (source_id, instance, host, pid, process, acquired_at, renewed_at, expires_at) VALUES ('file:/var/log/eve.json', 'i', 'h', 1, 'vigil tail', 't', 't', 't')").run();
+    closeDatabase(pre);
+
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 11) });
+    expect([from, to]).toEqual([10, 11]);
+    expect(db.prepare('SELECT id, kind, format, cursor, lines_read, assume_tz FROM sources ORDER BY id').all()).toEqual([
+      { id: 'file:/var/log/eve.json', kind: 'file', format: 'eve', cursor: '{"dev":2049,"ino":1234567,"offset":98765}', lines_read: 4321, assume_tz: 'Europe/Paris' },
+      { id: 'file:/var/log/new.json', kind: 'file', format: 'wazuh', cursor: null, lines_read: 0, assume_tz: null },
+      { id: 'simulator:ddos', kind: 'simulator', format: 'mixed', cursor: null, lines_read: 500, assume_tz: null },
+    ]);
+    const columns = (t: string) => (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
+    expect(columns('sources')).not.toEqual(expect.arrayContaining(['cursor_dev']));
+    // any driver kind now, and the cursor must be JSON
+    db.prepare("INSERT INTO sources (id, kind, format, cursor, created_at, updated_at) VALUES ('indexer:wazuh-prod', 'indexer', 'wazuh', ?, 't', 't')").run('{"v":1,"sort":[1795000000000,"AbC"]}');
+    expect(() => db.prepare("UPDATE sources SET cursor = 'not json' WHERE id = 'indexer:wazuh-prod'").run()).toThrow(/CHECK constraint/);
+    expect(columns('events')).toContain('record_id');
+    expect(columns('quarantine')).toContain('record_id');
+    // a record id is stored once per source
+    const seen = db.prepare("INSERT INTO source_records (source_id, record_id, ts) VALUES (?, 'AbC', 1)");
+    seen.run('indexer:wazuh-prod');
+    expect(() => seen.run('indexer:wazuh-prod')).toThrow(/UNIQUE|PRIMARY KEY/);
+    seen.run('indexer:other');
+    // an existing lease reads as running, with no error
+    expect(db.prepare('SELECT state, note, last_error, retry_at FROM source_leases').get()).toEqual({ state: 'running', note: null, last_error: null, retry_at: null });
+    closeDatabase(db);
+  });
+});
+
+describe('migration 0010 connectors', () => {
+  it('adds connectors (unique names, no secret column), health history and the agent inventory, removed with their connector', async () => {
+    const file = path.join(tempDir(), 'm10.db');
+    const pre = await dbAt(9, file);
+    pre.prepare("INSERT INTO meta (key, value) VALUES ('marker', 'kept')").run();
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 10) });
+    expect([from, to]).toEqual([9, 10]);
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'marker'").get()).toEqual({ value: 'kept' });
+    // nothing in the schema can hold a credential
+    const columns = (db.prepare("SELECT name FROM pragma_table_info('connectors')").all() as { name: string }[]).map((c) => c.name);
+    expect(columns.filter((c) => /pass|secret|token|key/i.test(c))).toEqual([]);
+    expect(db.prepare('SELECT config_rev FROM connectors_state').get()).toEqual({ config_rev: 0 });
+    const add = db.prepare("INSERT INTO connectors (id, kind, name, config, created_at, created_by, updated_at, updated_by) VALUES (?, 'wazuh-api', ?, ?, 't', 'ana', 't', 'ana')");
+    add.run('prod', 'Prod', '{"url":"https://w:55000"}');
+    expect(() => add.run('prod2', 'PROD', '{}')).toThrow(/UNIQUE/); // names are unique whatever their case
+    expect(() => add.run('bad', 'Bad', 'not json')).toThrow(/CHECK constraint/);
+    db.prepare("INSERT INTO connector_health (connector_id, checked_at, status) VALUES ('prod', 't', 'ok')").run();
+    expect(() => db.prepare("INSERT INTO connector_health (connector_id, checked_at, status) VALUES ('nope', 't', 'ok')").run()).toThrow(/FOREIGN KEY/);
+    const agent = db.prepare("INSERT INTO wazuh_agents (connector_id, agent_id, name, status, seen_at) VALUES ('prod', ?, ?, 'active', 't')");
+    agent.run('001', 'web-1');
+    expect(() => agent.run('001', 'web-1-again')).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.prepare("INSERT INTO wazuh_agent_sync (connector_id, succeeded_at, total) VALUES ('prod', 't', 1)").run();
+    db.prepare("DELETE FROM connectors WHERE id = 'prod'").run();
+    for (const table of ['connector_health', 'wazuh_agents', 'wazuh_agent_sync']) {
+      expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 });
+    }
+    closeDatabase(db);
+  });
+});
+
+describe('migration 0009 cases', () => {
+  it('adds cases and their parts with their constraints; existing alerts and events are untouched', async () => {
+    const file = path.join(tempDir(), 'm9.db');
+    const pre = await dbAt(8, file);
+    pre.prepare(
+      `INSERT INTO alerts (id, source, severity, priority, title, first_seen, last_seen, created_at, updated_at)
+       VALUES (7, 'suricata', 'high', 'P2', 'seeded before 0009', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'n', 'n')`,
+    ).run();
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 9) });
+    expect([from, to]).toEqual([8, 9]);
+    expect(db.prepare('SELECT title FROM alerts WHERE id = 7').get()).toEqual({ title: 'seeded before 0009' });
+    const newCase = db.prepare("INSERT INTO cases (title, severity, status, resolution, created_at, created_by, updated_at) VALUES ('c', 'high', ?, ?, 't', 'ana', 't')");
+    const id = Number(newCase.run('open', null).lastInsertRowid);
+    // a closed case needs a resolution, and only a closed one has one
+    expect(() => newCase.run('closed', null)).toThrow(/CHECK constraint/);
+    expect(() => newCase.run('open', 'benign')).toThrow(/CHECK constraint/);
+    expect(() => newCase.run('closed', 'maybe')).toThrow(/CHECK constraint/);
+    expect(db.prepare('SELECT severity_rank, tlp, tags FROM cases WHERE id = ?').get(id)).toEqual({ severity_rank: 3, tlp: 'amber', tags: '[]' });
+    // an alert is in one case at most
+    const link = db.prepare("INSERT INTO case_alerts (alert_id, case_id, added_at, added_by) VALUES (7, ?, 't', 'ana')");
+    link.run(id);
+    expect(() => link.run(id)).toThrow(/UNIQUE|PRIMARY KEY/);
+    const obs = db.prepare("INSERT INTO case_observables (case_id, type, value, origin, created_at, created_by) VALUES (?, ?, ?, 'extracted', 't', 'ana')");
+    obs.run(id, 'ipv4', '10.0.0.1');
+    expect(() => obs.run(id, 'ipv4', '10.0.0.1')).toThrow(/UNIQUE/);
+    expect(() => obs.run(id, 'mac', 'aa:bb')).toThrow(/CHECK constraint/);
+    // deleting a case takes its parts with it
+    db.prepare('DELETE FROM cases WHERE id = ?').run(id);
+    expect(db.prepare('SELECT count(*) AS n FROM case_alerts').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM case_observables').get()).toEqual({ n: 0 });
+    expect(() => db.prepare("INSERT INTO reports (kind, title, params, formats, dir, state, created_at, created_by) VALUES ('weekly', 't', '{}', '[]', 'd', 'done', 't', 'a')").run()).toThrow(/CHECK constraint/);
+    closeDatabase(db);
+  });
+});
+
 describe('migration 0008 alert list', () => {
   const at8 = MIGRATIONS.findIndex((m) => m.version === 8);
 

@@ -80,11 +80,11 @@ describe('source leases', () => {
     const b = new SourceLeaseHandle(s.pipelineRepo, 'file:/var/log/eve.json', claim('b', process.pid));
     expect(a.tryAcquire()).toBeNull();
     const line = JSON.stringify({ timestamp: '2026-11-21T10:00:00Z', event_type: 'alert', src_ip: '203.0.113.5', dest_ip: '10.0.0.1', alert: { signature_id: 1, severity: 1 } });
-    const rec = [{ line, position: { file: '/var/log/eve.json', line: 1, offset: 0 } }];
-    pipeline.process('file:/var/log/eve.json', 'eve', rec, { dev: 1, ino: 2, offset: 100 }, { inTransaction: () => a.confirm() });
+    const rec = [{ raw: line, format: 'eve' as const, position: { file: '/var/log/eve.json', line: 1, offset: 0 } }];
+    pipeline.process('file:/var/log/eve.json', rec, { cursor: { dev: 1, ino: 2, offset: 100 }, inTransaction: () => a.confirm() });
     advance(20_000);
     expect(b.tryAcquire()).toBeNull();
-    expect(() => pipeline.process('file:/var/log/eve.json', 'eve', rec, { dev: 1, ino: 2, offset: 200 }, { inTransaction: () => a.confirm() })).toThrow(LeaseLostError);
+    expect(() => pipeline.process('file:/var/log/eve.json', rec, { cursor: { dev: 1, ino: 2, offset: 200 }, inTransaction: () => a.confirm() })).toThrow(LeaseLostError);
     const src = s.pipelineRepo.getSource('file:/var/log/eve.json')!;
     expect(src).toMatchObject({ lines_read: 1, events: 1, cursor: { offset: 100 } });
     expect((s.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(1);

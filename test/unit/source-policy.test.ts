@@ -2,12 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GrantedPaths, SourceDirs, realPathOf } from '../../main/core/source-policy.js';
-import { createHandlers } from '../../main/core/handlers.js';
 import { dispatch } from '../../main/core/dispatch.js';
 import { silentLogger } from '../../main/core/logger.js';
-import { PipelineHost } from '../../main/core/host.js';
 import { tempDir } from '../helpers/tmp.js';
-import { testServices } from '../helpers/services.js';
+import { testApp } from '../helpers/services.js';
 
 describe('GrantedPaths (desktop: files picked in the native dialog)', () => {
   it('accepts only granted files, by their real path', () => {
@@ -57,10 +55,8 @@ describe('SourceDirs (headless: files under the source folders)', () => {
 describe('sources.add by transport', () => {
   it('the CLI is unrestricted; a UI transport without a policy is refused (fails closed)', async () => {
     const dir = tempDir();
-    const s = await testServices(dir);
-    const host = new PipelineHost(s, 'test');
-    await host.start();
-    const h = createHandlers(s, host);
+    const app = await testApp(dir);
+    const h = app.handlers;
     const file = path.join(dir, 'eve.json');
     fs.writeFileSync(file, '');
     for (const transport of ['ipc', 'ws'] as const) {
@@ -79,7 +75,6 @@ describe('sources.add by transport', () => {
     const relative = await dispatch(h, 'settings.set', { patch: { sourceDirs: ['logs'] } }, { actor: 'ana', transport: 'cli' }, silentLogger);
     expect(relative).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', issues: ['sourceDirs: logs is not an absolute path'] } });
     expect(await dispatch(h, 'settings.set', { patch: { sourceDirs: [dir] } }, { actor: 'ana', transport: 'cli' }, silentLogger)).toMatchObject({ ok: true, result: { sourceDirs: [dir] } });
-    await host.stop();
-    await s.close();
+    await app.close();
   });
 });

@@ -1,12 +1,12 @@
 import { parse, intOption } from '../args.js';
-import { dataDirFrom, headlessServices } from '../context.js';
-import { createHandlers } from '../../core/handlers.js';
+import { dataDirFrom, openApp } from '../context.js';
 import { dispatch } from '../../core/dispatch.js';
 import type { Alert, AlertCursor, AlertDetail, AlertFilter, AlertsListResponse } from '../../contract/index.js';
-import type { Services } from '../../core/services.js';
+import type { App } from '../../core/app.js';
 import { FILTER_HELP, FILTER_OPTIONS, filterFromArgs } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output, cell, jsonText } from '../output.js';
+import { ALERT_CSV_COLUMNS, alertCsvRow } from '../../reports/csv.js';
 
 export const alertsHelp = `Usage: vigil alerts <list|show|export> [options]
 
@@ -22,8 +22,8 @@ Options:
   -h, --help     show this help`;
 
 /** Calls a contract channel exactly as the UI would: same schemas, same errors. */
-async function call<T>(s: Services, channel: 'alerts.list' | 'alerts.get', request: unknown): Promise<T> {
-  const out = await dispatch(createHandlers(s), channel, request, { actor: 'cli', transport: 'cli' }, s.logger);
+async function call<T>(app: App, channel: 'alerts.list' | 'alerts.get', request: unknown): Promise<T> {
+  const out = await dispatch(app.handlers, channel, request, { actor: 'cli', transport: 'cli' }, app.services.logger);
   if (!out.ok) {
     if (out.error.code === 'NOT_FOUND') throw new UserError(out.error.message);
     throw new UsageError([out.error.message, ...(out.error.issues ?? [])].join(': '), 'alerts');
@@ -31,37 +31,16 @@ async function call<T>(s: Services, channel: 'alerts.list' | 'alerts.get', reque
   return out.result as T;
 }
 
-async function* pages(s: Services, filter: AlertFilter, max: number): AsyncGenerator<Alert[]> {
+async function* pages(app: App, filter: AlertFilter, max: number): AsyncGenerator<Alert[]> {
   let after: AlertCursor | undefined;
   let left = max;
   while (left > 0) {
-    const page = await call<AlertsListResponse>(s, 'alerts.list', { filter, limit: Math.min(500, left), ...(after ? { after } : {}) });
+    const page = await call<AlertsListResponse>(app, 'alerts.list', { filter, limit: Math.min(500, left), ...(after ? { after } : {}) });
     if (page.items.length) yield page.items;
     left -= page.items.length;
     if (!page.next) return;
     after = page.next;
   }
-}
-
-/** CSV columns: the Alert's fields, with the agent as two flat columns. */
-type CsvColumn = Exclude<keyof Alert, 'agent'> | 'agent_id' | 'agent_name';
-const CSV_COLUMNS: CsvColumn[] = [
-  'id', 'source', 'severity', 'priority', 'status', 'title', 'rule_id', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'proto',
-  'first_seen', 'last_seen', 'count', 'risk_score', 'technique_ids', 'tags', 'assignee', 'agent_id', 'agent_name', 'user', 'host', 'sensor',
-];
-
-function csvCell(a: Alert, c: CsvColumn): unknown {
-  if (c === 'agent_id') return a.agent?.id;
-  if (c === 'agent_name') return a.agent?.name;
-  return a[c];
-}
-
-/** RFC 4180: quote every field that needs it; newlines stay inside quotes, so rows never split. */
-export function csvField(v: unknown): string {
-  const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v);
-  // a leading = + - @ would be run as a formula by spreadsheet apps: neutralise it
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export async function alertsCommand(argv: string[], out = Output.stdout()): Promise<number> {
@@ -76,19 +55,20 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
     await out.line(alertsHelp);
     return args.flag('help') ? 0 : 2;
   }
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'alerts', { quiet: true });
+  const s = app.services;
   try {
     if (sub === 'list') {
       if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, 'alerts');
       const filter = filterFromArgs('alerts', args, s.now());
       const limit = intOption('alerts', 'limit', args.str('limit'), 1, 1_000_000) ?? 50;
       if (args.flag('json')) {
-        await out.jsonArray(pages(s, filter, limit));
+        await out.jsonArray(pages(app, filter, limit));
         await out.write('\n');
         return 0;
       }
       const items: Alert[] = [];
-      for await (const page of pages(s, filter, limit)) items.push(...page);
+      for await (const page of pages(app, filter, limit)) items.push(...page);
       if (items.length === 0) await out.line('no alerts match');
       else {
         await out.table([
@@ -104,7 +84,7 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
     if (sub === 'show') {
       const idText = rest[0];
       if (!idText || !/^\d+$/.test(idText)) throw new UsageError('alerts show needs an alert id (a whole number)', 'alerts');
-      const d = await call<AlertDetail>(s, 'alerts.get', { id: Number(idText) });
+      const d = await call<AlertDetail>(app, 'alerts.get', { id: Number(idText) });
       if (args.flag('json')) await out.json(d);
       else await printDetail(out, d);
       return 0;
@@ -118,12 +98,12 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
       const dest = outPath ? await Output.toFile(outPath) : out;
       const write = (text: string) => dest.write(text);
       let n = 0;
-      if (format === 'csv') await write(`${CSV_COLUMNS.join(',')}\r\n`);
+      if (format === 'csv') await write(`${ALERT_CSV_COLUMNS.join(',')}\r\n`);
       if (format === 'json') await write('[');
-      for await (const page of pages(s, filter, Number.MAX_SAFE_INTEGER)) {
+      for await (const page of pages(app, filter, Number.MAX_SAFE_INTEGER)) {
         let chunk = '';
         for (const a of page) {
-          if (format === 'csv') chunk += `${CSV_COLUMNS.map((c) => csvField(csvCell(a, c))).join(',')}\r\n`;
+          if (format === 'csv') chunk += alertCsvRow(a);
           else if (format === 'ndjson') chunk += `${jsonText(a)}\n`;
           else chunk += `${n > 0 ? ',' : ''}\n  ${jsonText(a)}`;
           n++;
@@ -139,7 +119,7 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
     }
     throw new UsageError(`unknown alerts command "${sub}" (expected list, show or export)`, 'alerts');
   } finally {
-    await s.close();
+    await app.close();
   }
 }
 

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { parse, intOption, type Parsed } from '../args.js';
-import { dataDirFrom, headlessServices, untilInterrupted } from '../context.js';
-import { createHandlers } from '../../core/handlers.js';
-import { createFeedHandlers, createFeedSetStatus, type FeedHandlers } from '../../core/feed-handlers.js';
+import { dataDirFrom, openApp, untilInterrupted } from '../context.js';
+import type { FeedHandlers } from '../../core/feed-handlers.js';
 import { ContractError } from '../../contract/errors.js';
 import {
   FEED_DIALECTS,
@@ -10,17 +9,16 @@ import {
   feedChannels,
   type FeedChannelName,
   type FeedConfigPatch,
+  type FeedClient,
   type FeedDialect,
   type FeedResponse,
   type FeedStatus,
   type FeedToken,
 } from '../../contract/feed.js';
-import type { Services } from '../../core/services.js';
-import { FeedService } from '../../feed/service.js';
+import type { App } from '../../core/app.js';
 import { FEED_PATHS } from '../../feed/server.js';
-import { openVault } from '../../secrets/vault.js';
 import { UsageError, UserError } from '../errors.js';
-import { Output } from '../output.js';
+import { Output, cell } from '../output.js';
 
 const DATA_DIR_HELP = "  --data-dir D   data directory (default: VIGIL_DATA_DIR, else the desktop app's)";
 
@@ -33,7 +31,7 @@ live over WebSocket (protocol: docs/feed-protocol.md).
   token create --name N --role viewer|analyst [--expires 30d] [--json]
   token list [--all] [--json]
   token revoke ID | --name N [--json]
-  status [--json]                               configuration, tokens and running feed servers
+  status [--json]                               configuration, tokens, running feed servers and their clients
   config [options] [--json]                     change the saved configuration
 
 Run "vigil feed <command> --help" for the options of a command.`;
@@ -93,7 +91,9 @@ ${DATA_DIR_HELP}
 const statusHelp = `Usage: vigil feed status [--json]
 
 Shows the saved feed configuration, the tokens, and every running feed server on this data
-directory (address, TLS fingerprint, clients, alerts sent).
+directory (desktop app, vigil serve, vigil feed serve): its address, TLS fingerprint and figures,
+and each connected client (address, dialect, token, since, queue), with the addresses holding the
+most connections first. Servers publish this every 2 s; a stopped one drops out within 15 s.
 
 Options:
   --json         print one JSON object
@@ -118,28 +118,16 @@ Options:
   --jwt on|off                 accept HS256 JWTs (role claim mapped to viewer/analyst)
   --jwt-secret-stdin           read the JWT secret from stdin into the vault
   --clear-jwt-secret           remove the JWT secret from the vault
-  --max-clients N              most simultaneous connections
+                               (running feeds close the sessions of the old secret within a second)
+  --jwt-max-lifetime D         longest JWT lifetime accepted: 12h, 7d (default 24h; exp is required)
+  --jwt-audience AUD|none      require this "aud" in JWTs (none: no audience check)
+  --max-clients N              most simultaneous authenticated connections
+  --max-per-address N          most connections from one address (default 64); a new one closes the
+                               oldest
+  --max-per-token N            most connections with one token or JWT subject (default 32)
   --json                       print the resulting status as JSON
 ${DATA_DIR_HELP}
   -h, --help                   show this help`;
-
-function feedServiceFor(s: Services, passive: boolean): FeedService {
-  const handlers = createHandlers(s);
-  return new FeedService({
-    db: s.db,
-    audit: s.audit,
-    logger: s.logger,
-    now: s.now,
-    dataDir: s.config.dataDir,
-    appName: s.config.appName,
-    appVersion: s.config.appVersion,
-    resourcesDir: s.config.resourcesDir,
-    secrets: openVault(s.config.dataDir, { logger: s.logger }),
-    setStatus: createFeedSetStatus(handlers, s.logger),
-    processName: `feed:${process.pid}`,
-    passive,
-  });
-}
 
 /** Calls a feed channel exactly as the UI would: the channel's schema, then its handler. */
 async function call<C extends FeedChannelName>(handlers: FeedHandlers, channel: C, request: unknown, actor: string): Promise<FeedResponse<C>> {
@@ -160,14 +148,19 @@ async function call<C extends FeedChannelName>(handlers: FeedHandlers, channel: 
   }
 }
 
+/** "30d" → hours, between 1 hour and `maxHours`. */
+function parseDuration(flag: string, value: string, maxHours: number): number {
+  const m = /^(\d{1,5})([hdw])$/.exec(value.trim());
+  if (!m) throw new UsageError(`${flag} must look like 12h, 30d or 8w, got "${value}"`, 'feed');
+  const n = Number(m[1]) * (m[2] === 'h' ? 1 : m[2] === 'd' ? 24 : 168);
+  if (n < 1 || n > maxHours) throw new UsageError(`${flag} must be between 1 hour and ${maxHours >= 24 * 365 ? `${Math.floor(maxHours / (24 * 365))} year(s)` : `${maxHours} hours`}`, 'feed');
+  return n;
+}
+
 /** "30d" → hours. */
 export function parseExpiry(value: string | undefined): number | undefined {
   if (value === undefined || value === 'never') return undefined;
-  const m = /^(\d{1,5})([hdw])$/.exec(value.trim());
-  if (!m) throw new UsageError(`--expires must look like 12h, 30d or 8w, got "${value}"`, 'feed');
-  const n = Number(m[1]) * (m[2] === 'h' ? 1 : m[2] === 'd' ? 24 : 168);
-  if (n < 1 || n > 24 * 3650) throw new UsageError('--expires must be between 1 hour and 10 years', 'feed');
-  return n;
+  return parseDuration('--expires', value, 24 * 3650);
 }
 
 async function printTokens(out: Output, tokens: FeedToken[]): Promise<void> {
@@ -191,6 +184,35 @@ async function printTokens(out: Output, tokens: FeedToken[]): Promise<void> {
   ]);
 }
 
+function ago(iso: string): string {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172_800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
+}
+
+/** One process's clients: the addresses holding the most first, then one row per connection. */
+async function printClients(out: Output, clients: FeedClient[], active: number): Promise<void> {
+  if (clients.length === 0) return;
+  const perAddress = new Map<string, number>();
+  for (const c of clients) perAddress.set(c.address, (perAddress.get(c.address) ?? 0) + 1);
+  const top = [...perAddress].sort((a, b) => b[1] - a[1]);
+  await out.line(`  by address: ${top.slice(0, 5).map(([a, n]) => `${cell(a)} ${n}`).join(', ')}${top.length > 5 ? `, ${top.length - 5} more` : ''}`);
+  const rank = new Map(top.map(([a], i) => [a, i]));
+  const rows = [...clients].sort((a, b) => rank.get(a.address)! - rank.get(b.address)! || a.connected_since.localeCompare(b.connected_since));
+  await out.table([
+    ['  ADDRESS', 'DIALECT', 'TOKEN', 'STATE', 'SINCE', 'QUEUE', 'SENT'],
+    ...rows.map((c) => [
+      `  ${c.address}`,
+      c.dialect,
+      c.token_name,
+      c.state,
+      `${c.connected_since.slice(0, 19).replace('T', ' ')} (${ago(c.connected_since)})`,
+      `${c.queue_depth} msg / ${c.queue_bytes} B`,
+      `${c.alerts_sent} alerts`,
+    ]),
+  ]);
+  if (active > clients.length) await out.line(`  (${active - clients.length} more not listed)`);
+}
+
 function describeConfig(st: FeedStatus): string[] {
   const c = st.config;
   const dialects = FEED_DIALECTS.filter((d) => c.dialects[d].enabled).map((d) => {
@@ -199,17 +221,18 @@ function describeConfig(st: FeedStatus): string[] {
     return `${d} ${paths}${allow.length ? ` (from ${allow.join(', ')})` : ''}`;
   });
   return [
-    `feed: ${c.enabled ? 'enabled' : 'disabled'} in the desktop app and vigil serve; ${c.host}:${c.port}, TLS ${c.tls.mode}${c.tls.mode === 'custom' ? ` (${c.tls.cert_path})` : ''}, JWT ${c.jwt.enabled ? (st.jwt_secret_set ? 'on' : 'on but no secret set') : 'off'}, at most ${c.max_clients} clients`,
+    `feed: ${c.enabled ? 'enabled' : 'disabled'} in the desktop app and vigil serve; ${c.host}:${c.port}, TLS ${c.tls.mode}${c.tls.mode === 'custom' ? ` (${c.tls.cert_path})` : ''}, JWT ${c.jwt.enabled ? `${st.jwt_secret_set ? 'on' : 'on but no secret set'} (at most ${c.jwt.max_lifetime_hours} h${c.jwt.audience ? `, audience ${c.jwt.audience}` : ''})` : 'off'}`,
+    `limits: at most ${c.max_clients} clients, ${c.max_per_address} per address, ${c.max_per_token} per token (the oldest is closed to make room)`,
     `paths: ${dialects.length ? dialects.join('; ') : 'none enabled'}${c.dialects.ips.enabled && c.dialects.ips.port !== null ? `; ips also on port ${c.dialects.ips.port}` : ''}`,
   ];
 }
 
-async function serve(args: Parsed, s: Services, out: Output): Promise<number> {
+async function serve(args: Parsed, app: App, out: Output): Promise<number> {
   const port = intOption('feed', 'port', args.str('port'), 0, 65535);
   const cert = args.str('cert');
   const key = args.str('key');
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together', 'feed');
-  const feed = feedServiceFor(s, false);
+  const feed = app.feed;
   const override = {
     ...(port !== undefined ? { port } : {}),
     ...(args.str('host') !== undefined ? { host: args.str('host')! } : {}),
@@ -283,8 +306,23 @@ function configPatch(args: Parsed): FeedConfigPatch {
     if (jwt !== 'on' && jwt !== 'off') throw new UsageError('--jwt takes on or off', 'feed');
     patch.jwt = { enabled: jwt === 'on' };
   }
-  const maxClients = intOption('feed', 'max-clients', args.str('max-clients'), 1, 10_000);
-  if (maxClients !== undefined) patch.max_clients = maxClients;
+  const lifetime = args.str('jwt-max-lifetime');
+  const audience = args.str('jwt-audience');
+  if (lifetime !== undefined || audience !== undefined) {
+    patch.jwt = {
+      ...patch.jwt,
+      ...(lifetime !== undefined ? { max_lifetime_hours: parseDuration('--jwt-max-lifetime', lifetime, 24 * 366) } : {}),
+      ...(audience !== undefined ? { audience: audience === 'none' ? null : audience } : {}),
+    };
+  }
+  for (const [flag, key] of [
+    ['max-clients', 'max_clients'],
+    ['max-per-address', 'max_per_address'],
+    ['max-per-token', 'max_per_token'],
+  ] as const) {
+    const n = intOption('feed', flag, args.str(flag), 1, 10_000);
+    if (n !== undefined) patch[key] = n;
+  }
   return patch;
 }
 
@@ -314,6 +352,10 @@ export async function feedCommand(argv: string[], out = Output.stdout()): Promis
       'jwt-secret-stdin': { type: 'boolean' },
       'clear-jwt-secret': { type: 'boolean' },
       'max-clients': { type: 'string' },
+      'max-per-address': { type: 'string' },
+      'max-per-token': { type: 'string' },
+      'jwt-max-lifetime': { type: 'string' },
+      'jwt-audience': { type: 'string' },
       'data-dir': { type: 'string' },
     },
     true,
@@ -348,11 +390,13 @@ export async function feedCommand(argv: string[], out = Output.stdout()): Promis
   }
 
   const secretFromStdin = args.flag('jwt-secret-stdin') ? fs.readFileSync(0, 'utf8').trim() : undefined;
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: sub !== 'serve' });
+  // only `feed serve` runs a server; the other commands manage configuration and tokens
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'feed', { quiet: sub !== 'serve', feed: sub === 'serve' ? 'live' : 'passive' });
+  const s = app.services;
   try {
-    if (sub === 'serve') return await serve(args, s, out);
-    const feed = feedServiceFor(s, true);
-    const handlers = createFeedHandlers({ feed });
+    if (sub === 'serve') return await serve(args, app, out);
+    const feed = app.feed;
+    const handlers: FeedHandlers = app.handlers;
     const actor = s.settings.get().analystName;
     const json = args.flag('json');
 
@@ -427,11 +471,12 @@ export async function feedCommand(argv: string[], out = Output.stdout()): Promis
       await out.line(
         `${p.process}: ${p.listening.url}${p.listening.fingerprint256 ? ` (SHA-256 ${p.listening.fingerprint256})` : ''}; ` +
           `${p.totals.connections_active} client(s), ${p.totals.connections_total} connections, ${p.totals.alerts_sent} alerts sent, ` +
-          `${p.totals.auth_failures} auth failures, ${p.totals.dropped_lagging} dropped lagging, up ${p.totals.uptime_s} s`,
+          `${p.totals.auth_failures} auth failures, ${p.totals.dropped_lagging} dropped lagging, ${p.totals.dropped_superseded} closed over a cap, up ${p.totals.uptime_s} s`,
       );
+      await printClients(out, p.clients, p.totals.connections_active);
     }
     return 0;
   } finally {
-    await s.close();
+    await app.close();
   }
 }

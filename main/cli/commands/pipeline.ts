@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, intOption } from '../args.js';
-import { dataDirFrom, headlessServices } from '../context.js';
-import { isTimeZoneName, topRecordTypes, type SourceStatus } from '../../contract/index.js';
+import { dataDirFrom, openApp } from '../context.js';
+import { EVENT_FORMATS, describeCursor, isTimeZoneName, topRecordTypes, type SourceStatus } from '../../contract/index.js';
 import { createPipeline } from '../../pipeline/stages.js';
-import { FileFollower, addTypes, fileSourceId, simulate, type IngestSummary } from '../../pipeline/runner.js';
+import { addTypes, fileSourceId, type IngestSummary } from '../../pipeline/runner.js';
+import { FileTailDriver } from '../../pipeline/sources/file-tail.js';
+import { simulate } from '../../pipeline/sources/simulator-driver.js';
+import { SourceSupervisor } from '../../pipeline/sources/supervisor.js';
 import { startHousekeeping } from '../../pipeline/housekeeping.js';
 import { SCENARIOS, isScenarioName } from '../../pipeline/sources/simulator.js';
-import { checkInput, describeFileError, FORMAT_NAMES, sniffFile } from '../../pipeline/sources/file-input.js';
+import { checkInput, describeFileError, recognisedLines, sniffFile } from '../../pipeline/sources/file-input.js';
+import { formatName, formatNames } from '../../pipeline/normalize/registry.js';
 import { ingestFiles, type FileOutcome, type FormatChoice, type ImportReport } from '../../pipeline/sources/import.js';
 import { describeHolder, LeaseHeldError, LeaseLostError, leaseClaim, SourceLeaseHandle } from '../../pipeline/sources/lease.js';
 import type { Services } from '../../core/services.js';
@@ -87,8 +91,10 @@ ${DATA_DIR_HELP}
 
 export const statusHelp = `Usage: vigil status [--json]
 
-Shows the pipeline: every source with its cursor and counters, the figures of running Vigil
-processes (events/s, alerts/min, per-stage latency, queue depth), and database-wide counts.
+Shows the pipeline: every source with the state of the process reading it (running, caught up,
+waiting, backing off with the retry time and the last error, paused, not read), its cursor and
+counters, the figures of running Vigil processes (events/s, alerts/min, per-stage latency, queue
+depth), and database-wide counts.
 
 Options:
   --json         print one JSON object
@@ -110,8 +116,8 @@ ${DATA_DIR_HELP}
 
 function formatOf(command: string, v: string | undefined): FormatChoice {
   if (v === undefined || v === 'auto') return 'auto';
-  if (v === 'eve' || v === 'wazuh') return v;
-  throw new UsageError(`--format must be auto, eve or wazuh, got "${v}"`, command);
+  if ((EVENT_FORMATS as readonly string[]).includes(v)) return v as EventFormat;
+  throw new UsageError(`--format must be auto, ${EVENT_FORMATS.join(' or ')}, got "${v}"`, command);
 }
 
 /** --assume-tz: undefined when absent, null for "none", else a known IANA zone. */
@@ -174,6 +180,10 @@ async function printImport(out: Output, report: ImportReport): Promise<void> {
   await printSummary(out, report, false);
 }
 
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
 function untilSignal(): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
   const stop = () => ac.abort();
@@ -211,7 +221,8 @@ export async function ingestCommand(argv: string[], out = Output.stdout()): Prom
   const assumeTz = assumeTzOf('ingest', args.str('assume-tz'));
   if (args.positionals.length === 0) throw new UsageError('name at least one file to ingest', 'ingest');
   const json = args.flag('json');
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'ingest', { quiet: true });
+  const s = app.services;
   const { signal, dispose } = untilSignal();
   try {
     const { pipeline } = await pipelineFor(s);
@@ -235,7 +246,7 @@ export async function ingestCommand(argv: string[], out = Output.stdout()): Prom
     return 0;
   } finally {
     dispose();
-    await s.close();
+    await app.close();
   }
 }
 
@@ -257,7 +268,7 @@ function exists(file: string): boolean {
 
 async function tailFormat(out: Output, s: Services, file: string, choice: FormatChoice, signal: AbortSignal, json: boolean): Promise<EventFormat | null> {
   const known = s.pipelineRepo.getSource(fileSourceId('file', file));
-  if (choice === 'auto' && known && (known.format === 'eve' || known.format === 'wazuh')) return known.format;
+  if (choice === 'auto' && known && known.format !== 'mixed') return known.format;
   let said = false;
   while (!signal.aborted) {
     if (exists(file)) {
@@ -268,12 +279,12 @@ async function tailFormat(out: Output, s: Services, file: string, choice: Format
       const sniffed = await sniffFile(input);
       if (sniffed.binary) throw new UserError(`${file} holds binary data, not a text log`);
       if (choice !== 'auto') {
-        if (sniffed.format !== null && sniffed.format !== choice) throw new UserError(`${file}: this looks like ${FORMAT_NAMES[sniffed.format]}; use --format ${sniffed.format} or auto`);
+        if (sniffed.format !== null && sniffed.format !== choice) throw new UserError(`${file}: this looks like ${formatName(sniffed.format)}; use --format ${sniffed.format} or auto`);
         return choice;
       }
       if (sniffed.format !== null) return sniffed.format;
-      if (sniffed.eve + sniffed.wazuh + sniffed.other > 0) {
-        throw new UserError(`${file}: could not tell the format: the first lines are neither ${FORMAT_NAMES.eve} nor ${FORMAT_NAMES.wazuh} records (give --format)`);
+      if (recognisedLines(sniffed) + sniffed.other > 0) {
+        throw new UserError(`${file}: could not tell the format: the first lines are neither ${formatNames(' nor ')} records (give --format)`);
       }
     } else if (choice !== 'auto') {
       return choice; // followed once it appears
@@ -309,7 +320,8 @@ export async function tailCommand(argv: string[], out = Output.stdout()): Promis
   const file = path.resolve(args.positionals[0]!);
   if (file.endsWith('.gz') && !exists(file)) throw new UserError('tail follows plain files; use vigil ingest for .gz');
   const json = args.flag('json');
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'tail', { quiet: true });
+  const s = app.services;
   const { signal, dispose } = untilSignal();
   const sourceId = fileSourceId('file', file);
   const lease = new SourceLeaseHandle(s.pipelineRepo, sourceId, leaseClaim('vigil tail'));
@@ -334,49 +346,51 @@ export async function tailCommand(argv: string[], out = Output.stdout()): Promis
     if (row.format !== format) s.pipelineRepo.setSourceFormat(sourceId, format);
     if (assumeTz !== undefined) s.pipelineRepo.setSourceAssumeTz(sourceId, assumeTz);
     const { pipeline } = await pipelineFor(s);
-    const leaseLost = new AbortController();
-    let lost: LeaseLostError | null = null;
-    lease.startRenewing((err) => {
-      lost = err;
-      leaseLost.abort();
-    });
     const types: Record<string, number> = {};
-    const follower = new FileFollower(pipeline, s.pipelineRepo, file, format, {
-      startAt: args.flag('from-end') ? 'end' : 'beginning',
-      lease,
-      onBatch: (o) => addTypes(types, o.skipped_types),
+    const supervisor = new SourceSupervisor({
+      pipeline: () => pipeline,
+      repo: s.pipelineRepo,
+      claim: lease.claim,
+      // a failure the tail retries by itself: said on stderr, the progress line shows "backing off"
+      log: (_level, message, fields) => process.stderr.write(`vigil: ${cell(file)}: ${message}: ${cell(String(fields['error'] ?? ''))}\n`),
     });
+    const startAt = args.flag('from-end') ? 'end' : 'beginning';
+    const state = () => supervisor.get(sourceId)?.state ?? 'stopped';
     let lastPrinted = '';
     stopHousekeeping = startHousekeeping(pipeline, s.pipelineRepo, {
       processName: `tail:${process.pid}`,
       settings: () => s.settings.get(),
       onMetrics: (m) => {
         const line = json
-          ? JSON.stringify({ source: follower.sourceId, ...m.totals, skipped_types: types, events_per_s: m.events_per_s, state: follower.status().state })
-          : `${follower.file}: ${m.totals.read} lines, ${m.totals.events} events, ${skippedText(m.totals.skipped, types)}, ${m.totals.quarantined} quarantined, alerts +${m.totals.alerts_created} new / ${m.totals.alerts_updated} updated, ${m.events_per_s}/s, ${follower.status().state}`;
+          ? JSON.stringify({ source: sourceId, ...m.totals, skipped_types: types, events_per_s: m.events_per_s, state: state() })
+          : `${file}: ${m.totals.read} lines, ${m.totals.events} events, ${skippedText(m.totals.skipped, types)}, ${m.totals.quarantined} quarantined, alerts +${m.totals.alerts_created} new / ${m.totals.alerts_updated} updated, ${m.events_per_s}/s, ${state().replace('_', ' ')}`;
         if (line !== lastPrinted) out.lineDetached(line);
         lastPrinted = line;
       },
     });
     if (!json) {
       const took = lease.tookOver ? `; took over from ${describeHolder(lease.tookOver)}, which is gone` : '';
-      await out.line(`following ${follower.file} (${format})${took}; Ctrl-C to stop`);
+      await out.line(`following ${file} (${format})${took}; Ctrl-C to stop`);
     }
+    // the supervisor follows the file under the lease taken above; losing it ends the tail
+    supervisor.start({ id: sourceId, lease, create: () => new FileTailDriver(s.pipelineRepo, { file, format, startAt }), onBatch: (o) => addTypes(types, o.skipped_types) });
+    const stopped = AbortSignal.any([signal, out.closed]);
     try {
       // a closed stdout (| head) ends the tail like a closed terminal does
-      await follower.run(AbortSignal.any([signal, leaseLost.signal, out.closed]));
-      out.check();
+      await Promise.race([supervisor.done(sourceId), untilAborted(stopped)]);
     } catch (err) {
-      if (err instanceof LeaseLostError) lost = err;
-      else throw err;
+      if (err instanceof LeaseLostError) throw new UserError(err.message);
+      throw err;
+    } finally {
+      await supervisor.stopAll();
     }
-    if (lost) throw new UserError((lost as LeaseLostError).message);
+    out.check();
     return 0;
   } finally {
     lease.release();
     dispose();
     stopHousekeeping();
-    await s.close();
+    await app.close();
   }
 }
 
@@ -400,7 +414,8 @@ export async function simulateCommand(argv: string[], out = Output.stdout()): Pr
   const rate = intOption('simulate', 'rate', args.str('rate'), 1, 100_000) ?? 20;
   const durationS = intOption('simulate', 'duration', args.str('duration'), 1, 86_400) ?? 30;
   const seed = intOption('simulate', 'seed', args.str('seed'), 0, 2 ** 31 - 1);
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'simulate', { quiet: true });
+  const s = app.services;
   const { signal, dispose } = untilSignal();
   const { pipeline } = await pipelineFor(s);
   const stopHousekeeping = startHousekeeping(pipeline, s.pipelineRepo, { processName: `simulate:${process.pid}`, settings: () => s.settings.get() });
@@ -412,8 +427,21 @@ export async function simulateCommand(argv: string[], out = Output.stdout()): Pr
   } finally {
     dispose();
     stopHousekeeping();
-    await s.close();
+    await app.close();
   }
+}
+
+/**
+ * What reads a source right now, as its reader published it on its lease: running, caught up,
+ * waiting, backing off (retry in N s), ...; paused; "not read" for an enabled source no process reads.
+ */
+function stateText(x: SourceStatus, now: number): string {
+  if (!x.enabled) return 'paused';
+  const lease = x.lease;
+  if (!lease) return 'not read';
+  if (lease.state !== 'backing_off') return lease.state.replace('_', ' ');
+  const retry = lease.retry_at ? Math.max(0, Math.ceil((Date.parse(lease.retry_at) - now) / 1000)) : null;
+  return retry === null ? 'backing off' : `backing off (retry in ${retry} s)`;
 }
 
 /** The lines under the sources table: skipped records by type, time zone. */
@@ -431,7 +459,8 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
     await out.line(statusHelp);
     return 0;
   }
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'status', { quiet: true });
+  const s = app.services;
   try {
     const st = s.pipelineRepo.status();
     if (args.flag('json')) {
@@ -446,16 +475,16 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
         ['SOURCE', 'STATE', 'READ BY', 'CURSOR', 'LINES', 'EVENTS', 'SKIPPED', 'QUAR.', 'ALERTS NEW/UPD', 'LAST EVENT', 'LAST ERROR'],
         ...st.sources.map((x) => [
           x.id,
-          x.enabled ? 'enabled' : 'paused',
+          stateText(x, s.now().getTime()),
           x.lease ? describeHolder(x.lease) : '-',
-          x.kind === 'file' ? `ino ${x.cursor.ino ?? '-'} @ ${x.cursor.offset}` : '-',
+          describeCursor(x.kind, x.cursor)?.detail ?? '-',
           String(x.lines_read),
           String(x.events),
           String(x.skipped),
           String(x.quarantined),
           `${x.alerts_created}/${x.alerts_updated}`,
           x.last_event_at ?? '-',
-          x.last_error ?? '-',
+          x.lease?.last_error ?? x.last_error ?? '-',
         ]),
       ]);
       for (const x of st.sources) await printSourceDetails(out, x);
@@ -469,7 +498,7 @@ export async function statusCommand(argv: string[], out = Output.stdout()): Prom
     }
     return 0;
   } finally {
-    await s.close();
+    await app.close();
   }
 }
 
@@ -505,7 +534,8 @@ export async function quarantineCommand(argv: string[], out = Output.stdout()): 
   if (args.flag('all') && args.str('limit') !== undefined) throw new UsageError('--limit and --all exclude each other', 'quarantine');
   const limit = args.flag('all') ? Number.POSITIVE_INFINITY : (intOption('quarantine', 'limit', args.str('limit'), 1, Number.MAX_SAFE_INTEGER) ?? 20);
   const beforeId = intOption('quarantine', 'before-id', args.str('before-id'), 1, Number.MAX_SAFE_INTEGER);
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'quarantine', { quiet: true });
+  const s = app.services;
   try {
     const total = s.pipelineRepo.quarantineTotal();
     if (args.flag('json')) {
@@ -523,7 +553,7 @@ export async function quarantineCommand(argv: string[], out = Output.stdout()): 
     for (const page of quarantinePages(s, limit, beforeId)) {
       await out.lines(
         page.flatMap((i) => [
-          `#${i.id} ${i.ts} ${cell(i.file ?? i.source_id)}${i.line !== null ? `:${i.line}` : ''} (offset ${i.offset ?? '-'}): ${cell(i.reason)}`,
+          `#${i.id} ${i.ts} ${cell(i.file ?? i.source_id)}${i.line !== null ? `:${i.line}` : ''} (${i.record_id !== null ? `_id ${cell(i.record_id)}` : `offset ${i.offset ?? '-'}`}): ${cell(i.reason)}`,
           `    ${cell(i.raw.length > 200 ? `${i.raw.slice(0, 200)}...` : i.raw)}`,
         ]),
       );
@@ -533,6 +563,6 @@ export async function quarantineCommand(argv: string[], out = Output.stdout()): 
     else if (s.pipelineRepo.quarantinePage(1, last).length > 0) await out.line(`more: vigil quarantine list --before-id ${last}`);
     return 0;
   } finally {
-    await s.close();
+    await app.close();
   }
 }

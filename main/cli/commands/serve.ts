@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, intOption, type Parsed } from '../args.js';
-import { appRoot, dataDirFrom, headlessServices, untilInterrupted } from '../context.js';
+import { appRoot, dataDirFrom, openApp, untilInterrupted } from '../context.js';
 import { startHeadlessServer } from '../../server/server.js';
 import { isLoopbackAddress, isWildcardAddress } from '../../server/host-check.js';
 import { generateToken, tokenProblem } from '../../server/auth.js';
 import type { TokenSource } from '../../contract/index.js';
-import { startRuntime } from '../../core/runtime.js';
 import { SourceDirs } from '../../core/source-policy.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output } from '../output.js';
@@ -111,10 +110,10 @@ export async function serveCommand(argv: string[], out = Output.stdout()): Promi
   for (const d of sourceDirs) {
     if (!fs.statSync(d, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--source-dir ${d} is not a folder`, 'serve');
   }
-  const services = await headlessServices(dataDirFrom(args.str('data-dir')));
   // this process follows the configured sources, runs the simulator and (when enabled) the LAN feed
-  const runtime = await startRuntime(services, `serve:${process.pid}`);
-  const handlers = runtime.handlers;
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'serve', { run: true });
+  const services = app.services;
+  const handlers = app.handlers;
   let server;
   try {
     server = await startHeadlessServer({
@@ -131,8 +130,7 @@ export async function serveCommand(argv: string[], out = Output.stdout()): Promi
       actor: () => services.settings.get().analystName,
     });
   } catch (err) {
-    await runtime.stop();
-    await services.close();
+    await app.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use; pick another with --port`);
     if (code === 'EADDRNOTAVAIL') throw new UserError(`${host} is not an address of this machine`);
@@ -152,9 +150,8 @@ export async function serveCommand(argv: string[], out = Output.stdout()): Promi
     await untilInterrupted();
   } finally {
     // also when stdout is already closed: the server must not keep the process alive
-    await runtime.stop();
     await server.close();
-    await services.close();
+    await app.close();
   }
   return 0;
 }

@@ -2,7 +2,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../contract/index.js';
 import { createHandlers } from '../../core/handlers.js';
 import { dispatch } from '../../core/dispatch.js';
 import { parse } from '../args.js';
-import { dataDirFrom, headlessServices } from '../context.js';
+import { dataDirFrom, openApp } from '../context.js';
 import { UsageError } from '../errors.js';
 import { Output } from '../output.js';
 
@@ -44,7 +44,8 @@ export async function settingsCommand(argv: string[], out = Output.stdout()): Pr
   const [sub = 'get', key, value, extra] = args.positionals;
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, 'settings');
   if (key !== undefined && !(key in DEFAULT_SETTINGS)) throw new UsageError(`unknown setting "${key}"`, 'settings');
-  const s = await headlessServices(dataDirFrom(args.str('data-dir')), { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'settings', { quiet: true });
+  const s = app.services;
   try {
     if (sub === 'get') {
       const all = s.settings.get();
@@ -68,6 +69,6 @@ export async function settingsCommand(argv: string[], out = Output.stdout()): Pr
     }
     throw new UsageError(`unknown settings command "${sub}" (expected get or set)`, 'settings');
   } finally {
-    await s.close();
+    await app.close();
   }
 }

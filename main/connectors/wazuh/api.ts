@@ -398,6 +398,18 @@ export class WazuhApiClient {
     return d.data;
   }
 
+  /**
+   * The commands the manager defines for active response (ossec.conf `<command>`: name and
+   * executable), from `GET /manager/configuration?section=command`. An agent runs `!executable`.
+   */
+  async commands(signal?: AbortSignal): Promise<{ name: string; executable: string }[]> {
+    const res = await this.call({ method: 'GET', path: '/manager/configuration', query: { section: 'command' }, ...(signal ? { signal } : {}) }, 'manager commands');
+    const command = z.object({ name: z.string(), executable: z.string() }).passthrough();
+    const r = this.items(res, 'manager commands', z.object({ command: z.union([z.array(command), command]).optional() }).passthrough());
+    const c = r.items[0]?.command;
+    return (Array.isArray(c) ? c : c ? [c] : []).map(({ name, executable }) => ({ name, executable }));
+  }
+
   /** One page of agents (offset/limit as Wazuh pages: limit ≤ 500 recommended). */
   async listAgents(filter: AgentFilter = {}, page: { offset?: number; limit?: number } = {}, signal?: AbortSignal): Promise<ItemsResult<WazuhAgent>> {
     const limit = page.limit ?? AGENTS_PAGE;

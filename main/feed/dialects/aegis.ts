@@ -5,15 +5,19 @@ import type { DialectHandler, Session } from '../session.js';
 import type { DialectContext } from './context.js';
 
 /**
- * Aegis IDS dashboard at /ws/alerts: ONE bare alert object per frame (the client JSON.parses each
- * frame and uses it as an Alert with no type check), upper-case severity, no info or heartbeat
- * frames, and the socket stays open after the initial backlog. Aegis cannot send a token, so this
- * path needs an address allow-list. Facts: reference/feed-clients.md §1.
+ * Aegis IDS dashboard: ONE bare alert object per frame (the client JSON.parses each frame and uses
+ * it as an Alert with no type check), no info or heartbeat frames, and the socket stays open after
+ * the initial backlog. Aegis cannot send a token, so these paths need an address allow-list.
+ * Facts: reference/feed-clients.md §1, and the real client (Areej-zeb/Aegis-Enterprise-Threat-
+ * Detection-and-Security-Advisory, frontend_react/src/): hooks/useWebSocketAlerts.ts now connects to
+ * `/ws/detection/live` (older builds: `/ws/alerts`); pages/LiveAlertsPage.jsx keeps alerts by `id`
+ * (a frame with a known id replaces that alert) and filters `alert.severity === severityFilter`
+ * with the options "low" | "medium" | "high" | "critical": severity goes out in LOWER case.
  */
-export const AEGIS_PATH = '/ws/alerts';
+export const AEGIS_PATHS = ['/ws/alerts', '/ws/detection/live'] as const;
 
-/** Aegis has no INFO level. */
-const SEVERITY: Record<Severity, string> = { info: 'LOW', low: 'LOW', medium: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' };
+/** Aegis has no INFO level; its filter and CSS classes compare lower case. */
+const SEVERITY: Record<Severity, string> = { info: 'low', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
 const STATUS: Record<string, string> = {
   NEW: 'NEW',
   ACKNOWLEDGED: 'ACKNOWLEDGED',
@@ -74,15 +78,20 @@ export function aegisDialect(session: Session, ctx: DialectContext): DialectHand
   return {
     open() {
       const head = Math.max(ctx.headSeq(), ctx.repo.headSeq());
-      const backlog = ctx.limits.aegisBacklog > 0 ? ctx.repo.recentAlerts(ctx.limits.aegisBacklog).reverse() : [];
+      // The backlog goes to the first connection of an address only: every frame re-renders the
+      // page and its hook opens another socket per render, so a backlog per reconnect feeds the leak
+      // (and the page, which keeps alerts by id, already has them).
+      const first = ![...ctx.sessionsOf('aegis')].some((s) => s !== session && s.address === session.address && s.open);
+      const backlog = first && ctx.limits.aegisBacklog > 0 ? ctx.repo.recentAlerts(ctx.limits.aegisBacklog).reverse() : [];
       if (backlog.length) session.send(backlog.map((a) => frame(aegisAlert(a))), backlog.length);
       session.goLive(head);
     },
     // Aegis never sends anything; whatever arrives is ignored (and never answered: every frame it
     // receives must be an alert)
     message() {},
+    // creations, and status changes as the same alert again (its page replaces an alert by id)
     frames(ev: FeedEvent) {
-      if (ev.kind !== 'new') return [];
+      if (ev.kind === 'updated') return [];
       return ev.render('aegis', () => [frame(aegisAlert(ev.alert))]);
     },
     sharedKey: () => 'aegis',

@@ -2,7 +2,6 @@ import type { Alert, AlertStatus } from '../../contract/alerts.js';
 import type { FeedDialect, FeedTotals } from '../../contract/feed.js';
 import type { FeedRepo } from '../../store/feed-repo.js';
 import type { FeedLimits } from '../limits.js';
-import type { AuthOutcome } from '../auth.js';
 import type { ThreatStreamShared } from './threatstream.js';
 import type { DialectHandler, Session } from '../session.js';
 
@@ -24,10 +23,12 @@ export interface DialectContext {
   totals(): FeedTotals;
   /** ATT&CK technique name, when the bundled table knows it. */
   techniqueName(id: string): string | null;
-  /** Authenticates a token sent in a message (IPS) for this session's path and address. */
-  authenticateLate(session: Session, token: string): AuthOutcome;
-  /** The session passed authentication after the upgrade (IPS first-message token). */
-  authenticated(session: Session): void;
+  /**
+   * Authenticates a token sent in a message (IPS; null: the message had none) for this session's
+   * path and address, under the caps of authenticated clients. On failure the session is closed;
+   * returns whether it is authenticated now.
+   */
+  authenticateLate(session: Session, token: string | null): boolean;
   /** Sessions of one dialect (for broadcasts such as ThreatStream's risk_update). */
   sessionsOf(dialect: FeedDialect): Iterable<Session>;
 }

@@ -5,22 +5,36 @@ import type { DialectHandler, Session } from '../session.js';
 import type { DialectContext } from './context.js';
 
 /**
- * BlueWall (/ws/security/alerts?token=) and IPS Security Center (/api/v1/ws/security-alerts?token=,
- * /ws) share one frame: `{type:"security_alert", source, timestamp, severity, alert:{...}}` whose
- * alert carries both BlueWall's keys (wall_name, threat_level, details AS A STRING, ...) and IPS's
- * (id, rule_id, description, agent, data). Facts: reference/feed-clients.md §3, §4.
+ * BlueWall (/ws/security/alerts?token=) and IPS Security Center's API spec
+ * (/api/v1/ws/security-alerts?token=) share one frame: `{type:"security_alert", source, timestamp,
+ * severity, alert:{...}}` whose alert carries both BlueWall's keys (wall_name, threat_level, details
+ * AS A STRING, ...) and IPS's (id, rule_id, description, agent, data). Facts:
+ * reference/feed-clients.md §3, §4.
+ *
+ * IPS Security Center's SHIPPED client (ChristianUhlander/blue-core-nexus: src/config/environment.ts
+ * opens `ws://localhost:3001/ws` with no token; src/hooks/useRealTimeSecurityData.ts and
+ * src/types/security.ts read `WSMessage {type:"alert", source, data: SecurityAlert, timestamp}`) gets
+ * its own frame on /ws.
  */
 export const BLUEWALL_PATH = '/ws/security/alerts';
-export const IPS_PATHS = ['/api/v1/ws/security-alerts', '/ws'] as const;
+/** The IPS path of its shipped client (no token: an address allow-list admits it). */
+export const IPS_STOCK_PATH = '/ws';
+export const IPS_PATHS = ['/api/v1/ws/security-alerts', IPS_STOCK_PATH] as const;
 
 /** BlueWall colours low/medium/high; critical shows grey, so it is reported as high. */
 const THREAT_LEVEL: Record<Severity, 'low' | 'medium' | 'high'> = { info: 'low', low: 'low', medium: 'medium', high: 'high', critical: 'high' };
 
+/** One line about an alert (BlueWall's `details` must be a string: an object crashes its render). */
 function details(a: FeedAlert): string {
   const route = [a.src_ip ? `${a.src_ip}${a.src_port !== null ? `:${a.src_port}` : ''}` : null, a.dst_ip ? `${a.dst_ip}${a.dst_port !== null ? `:${a.dst_port}` : ''}` : null]
     .filter(Boolean)
     .join(' -> ');
   return `${a.title}${route ? ` (${route}${a.proto ? ` ${a.proto}` : ''})` : ''}; seen ${a.count}x, risk ${a.risk_score}/100, ${a.priority}, ${a.status}`;
+}
+
+/** What a status change says first, so a dashboard that lists every frame shows it as an update. */
+function statusNote(a: FeedAlert): string {
+  return `Status ${a.status}${a.assignee ? ` (assigned to ${a.assignee})` : ''} in Vigil: `;
 }
 
 function location(e: Enrichment): { location?: string; latitude?: number; longitude?: number } {
@@ -37,9 +51,32 @@ function location(e: Enrichment): { location?: string; latitude?: number; longit
   return out;
 }
 
-export function securityAlert(a: FeedAlert, e: Enrichment): Record<string, unknown> {
-  // the Wazuh agent of a host alert; a network alert names the sensor that saw it
-  const agent = a.agent ? { id: a.agent.id, name: a.agent.name } : { id: null, name: a.sensor };
+/** The Wazuh-like `data` both IPS frames carry. */
+function ipsData(a: FeedAlert): Record<string, unknown> {
+  return {
+    srcip: a.src_ip,
+    srcport: a.src_port,
+    dstip: a.dst_ip,
+    dstport: a.dst_port,
+    protocol: a.proto,
+    attempts: a.count,
+    risk_score: a.risk_score,
+    priority: a.priority,
+    status: a.status,
+    threat_type: a.threat_type,
+    technique_ids: a.technique_ids,
+    first_seen: a.first_seen,
+    last_seen: a.last_seen,
+  };
+}
+
+/** The alert's Wazuh agent; a network alert names the sensor that saw it. */
+function alertAgent(a: FeedAlert): { id: string | null; name: string | null } {
+  return a.agent ? { id: a.agent.id, name: a.agent.name } : { id: null, name: a.sensor };
+}
+
+export function securityAlert(a: FeedAlert, e: Enrichment, statusChange = false): Record<string, unknown> {
+  const agent = alertAgent(a);
   return {
     type: 'security_alert',
     source: a.source,
@@ -51,26 +88,12 @@ export function securityAlert(a: FeedAlert, e: Enrichment): Record<string, unkno
       rule_id: a.rule_id,
       description: a.title,
       agent,
-      data: {
-        srcip: a.src_ip,
-        srcport: a.src_port,
-        dstip: a.dst_ip,
-        dstport: a.dst_port,
-        protocol: a.proto,
-        attempts: a.count,
-        risk_score: a.risk_score,
-        priority: a.priority,
-        status: a.status,
-        threat_type: a.threat_type,
-        technique_ids: a.technique_ids,
-        first_seen: a.first_seen,
-        last_seen: a.last_seen,
-      },
+      data: ipsData(a),
       // BlueWall
       alert_id: `vigil-${a.id}`,
       wall_name: `Vigil (${a.source})`,
       threat_level: THREAT_LEVEL[a.severity],
-      details: details(a),
+      details: `${statusChange ? statusNote(a) : ''}${details(a)}`,
       ...location(e),
       source_wall: 'vigil',
       alert_type: a.threat_type,
@@ -82,8 +105,49 @@ export function securityAlert(a: FeedAlert, e: Enrichment): Record<string, unkno
   };
 }
 
+/** Wazuh-style rule levels for the IPS client, which maps >=12 critical, >=8 high, >=5 medium. */
+const RULE_LEVEL: Record<Severity, number> = { info: 2, low: 4, medium: 7, high: 10, critical: 12 };
+
+/**
+ * The shipped IPS client's `{type:"alert", source, data: SecurityAlert, timestamp}`: it prepends
+ * `data` to its list, toasts critical/high ones (`['critical','high'].includes(alert.severity)`:
+ * lower case), and marks one acknowledged by `alert.id`.
+ */
+export function ipsStockAlert(a: FeedAlert, e: Enrichment, at: string): Record<string, unknown> {
+  const agent = alertAgent(a);
+  return {
+    type: 'alert',
+    source: a.source,
+    timestamp: at,
+    data: {
+      id: String(a.id),
+      source: a.source,
+      timestamp: a.last_seen,
+      severity: a.severity,
+      title: a.title,
+      description: details(a),
+      ...(agent?.id ? { agentId: agent.id } : {}),
+      ...(agent?.name ? { agentName: agent.name } : {}),
+      rule: { id: a.rule_id ?? a.threat_type, description: a.title, level: RULE_LEVEL[a.severity] },
+      data: ipsData(a),
+      status: a.status,
+      acknowledged: a.status !== 'NEW',
+      ...(a.assignee ? { assignedTo: a.assignee } : {}),
+    },
+  };
+}
+
+/** Alert creations and status changes (count updates are the native protocol's). */
+const carried = (ev: FeedEvent) => ev.kind === 'new' || ev.kind === 'status';
+
 function securityFrame(ev: FeedEvent): readonly Buffer[] {
-  return ev.render('security_alert', () => [frame(securityAlert(ev.alert, ev.enrichment))]);
+  if (!carried(ev)) return [];
+  return ev.render('security_alert', () => [frame(securityAlert(ev.alert, ev.enrichment, ev.kind === 'status'))]);
+}
+
+function ipsStockFrame(ev: FeedEvent): readonly Buffer[] {
+  if (!carried(ev)) return [];
+  return ev.render('ips_alert', () => [frame(ipsStockAlert(ev.alert, ev.enrichment, ev.ts))]);
 }
 
 export function blueWallDialect(session: Session, ctx: DialectContext): DialectHandler {
@@ -110,9 +174,7 @@ export function blueWallDialect(session: Session, ctx: DialectContext): DialectH
       // BlueWall's client never sends pongs; liveness rides on protocol pings, so nothing is required
       if (type === 'ping') session.sendJson({ type: 'pong', client_id: session.id, timestamp: epoch() });
     },
-    frames(ev) {
-      return ev.kind === 'new' ? securityFrame(ev) : [];
-    },
+    frames: securityFrame,
     sharedKey: () => 'security_alert',
   };
 }
@@ -146,24 +208,15 @@ function subscriptionOf(msg: Record<string, unknown>): { sub: IpsSubscription; c
 
 export function ipsDialect(session: Session, ctx: DialectContext): DialectHandler {
   let sub: IpsSubscription = { sources: null, severities: null, agents: null };
-  let authTimer: NodeJS.Timeout | null = null;
   const now = () => new Date().toISOString();
-
-  const start = () => {
-    session.goLive(ctx.headSeq());
-  };
+  const stock = session.url.pathname.replace(/\/$/, '') === IPS_STOCK_PATH;
+  const render = stock ? ipsStockFrame : securityFrame;
+  const sharedKey = stock ? 'ips_alert' : 'security_alert';
 
   return {
     open() {
-      if (session.identity) {
-        start();
-        return;
-      }
-      // no token in the URL: the first message must carry it
-      authTimer = setTimeout(() => {
-        if (session.state === 'authenticating') session.close(4001, 'a token is required (in the URL or the first message)');
-      }, ctx.limits.authTimeoutMs);
-      authTimer.unref();
+      // without a token in the URL the first message must carry it (the server keeps the deadline)
+      if (session.identity) session.goLive(ctx.headSeq());
     },
     message(text) {
       let msg: Record<string, unknown> | null = null;
@@ -175,16 +228,9 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
       }
       if (session.state === 'authenticating') {
         const token = typeof msg?.['token'] === 'string' ? (msg['token'] as string) : null;
-        if (authTimer) clearTimeout(authTimer);
-        const r = token ? ctx.authenticateLate(session, token) : ({ ok: false, code: 4001, reason: 'missing token' } as const);
-        if (!r.ok) {
-          session.close(r.code, r.code === 4003 ? 'role not allowed' : 'a valid token is required');
-          return;
-        }
-        session.identity = r.identity;
-        ctx.authenticated(session);
-        session.sendJson({ type: 'authenticated', timestamp: now(), user: r.identity.name, role: r.identity.role });
-        start();
+        if (!ctx.authenticateLate(session, token)) return;
+        session.sendJson({ type: 'authenticated', timestamp: now(), user: session.identity!.name, role: session.identity!.role });
+        session.goLive(ctx.headSeq());
         return;
       }
       if (!msg) return;
@@ -207,7 +253,6 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
       }
     },
     frames(ev) {
-      if (ev.kind !== 'new') return [];
       const a = ev.alert;
       if (sub.sources && !sub.sources.has(a.source.toLowerCase())) return [];
       if (sub.severities && !sub.severities.has(a.severity)) return [];
@@ -215,14 +260,11 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
         const id = ev.alert.agent?.id;
         if (!id || !sub.agents.has(id)) return [];
       }
-      return securityFrame(ev);
+      return render(ev);
     },
-    sharedKey: () => (sub.sources === null && sub.severities === null && sub.agents === null ? 'security_alert' : null),
+    sharedKey: () => (sub.sources === null && sub.severities === null && sub.agents === null ? sharedKey : null),
     laggingFrame() {
       return frame({ type: 'lagging', timestamp: now(), message: 'this client fell behind and is being disconnected (1013)' });
-    },
-    dispose() {
-      if (authTimer) clearTimeout(authTimer);
     },
   };
 }

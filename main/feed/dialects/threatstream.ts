@@ -8,7 +8,9 @@ import type { DialectContext } from './context.js';
  * ThreatStream (iqbalerani/ThreatStream) at /ws/live: `{type, data}` envelopes, upper-case enums,
  * THR-/ALT- ids. The dashboard sends a handshake first; initial_state goes out on the first client
  * message or after ~2 s, carrying both `stats` and `dashboard_stats` and always `risk_index`.
- * Facts: reference/feed-clients.md §2.
+ * Facts: reference/feed-clients.md §2, and the frontend itself: backendTypes.ts (the enums below),
+ * typeMappers.ts (`country: source_country_code || source_country || 'Unknown'`, coordinates by
+ * code), App.tsx (which message types it handles).
  */
 export const THREATSTREAM_PATH = '/ws/live';
 
@@ -16,23 +18,54 @@ const UPPER: Record<Severity, string> = { info: 'INFO', low: 'LOW', medium: 'MED
 const WEIGHT: Record<Severity, number> = { critical: 15, high: 8, medium: 3, low: 1, info: -3 };
 const SEVERITY_POINTS: Record<Severity, number> = { critical: 40, high: 30, medium: 20, low: 10, info: 0 };
 
-/** Vigil threat type → ThreatStream's backend enum. */
-const THREAT_TYPE: Record<string, string> = {
+/** The frontend's `BackendThreatType` (backendTypes.ts): the values its code switches on. */
+export const THREATSTREAM_THREAT_TYPES = [
+  'MALWARE',
+  'PHISHING',
+  'DDOS',
+  'BRUTE_FORCE',
+  'DATA_EXFILTRATION',
+  'RANSOMWARE',
+  'AUTHENTICATION',
+  'NETWORK_ANOMALY',
+  'SUSPICIOUS_ACTIVITY',
+] as const;
+type ThreatStreamThreatType = (typeof THREATSTREAM_THREAT_TYPES)[number];
+
+/**
+ * Vigil threat type → a value of that enum (docs/feed-protocol.md has the table). Its backend's
+ * DDOS_ATTACK, SQL_INJECTION, PORT_SCAN and FIREWALL_EVENT are not in the frontend enum, whose
+ * mapper would file them under "API Request".
+ */
+export const THREAT_TYPE: Readonly<Record<string, ThreatStreamThreatType>> = {
   brute_force: 'BRUTE_FORCE',
   password_spraying: 'BRUTE_FORCE',
-  sql_injection: 'SQL_INJECTION',
-  flood: 'DDOS_ATTACK',
+  flood: 'DDOS',
   ransomware: 'RANSOMWARE',
-  port_scan: 'PORT_SCAN',
-  reconnaissance: 'PORT_SCAN',
   malware: 'MALWARE',
   c2: 'MALWARE',
   exfiltration: 'DATA_EXFILTRATION',
-  policy: 'FIREWALL_EVENT',
-  web_attack: 'NETWORK_ANOMALY',
-  exploit: 'NETWORK_ANOMALY',
+  port_scan: 'NETWORK_ANOMALY',
+  reconnaissance: 'NETWORK_ANOMALY',
+  policy: 'NETWORK_ANOMALY',
   anomaly: 'NETWORK_ANOMALY',
-  unknown: 'NETWORK_ANOMALY',
+  sql_injection: 'SUSPICIOUS_ACTIVITY',
+  web_attack: 'SUSPICIOUS_ACTIVITY',
+  exploit: 'SUSPICIOUS_ACTIVITY',
+  unknown: 'SUSPICIOUS_ACTIVITY',
+};
+
+/** ThreatStream's type term of risk_score, by Vigil threat type (20 / 15 / else 10 in its scorer). */
+const TYPE_POINTS: Readonly<Record<string, number>> = {
+  brute_force: 20,
+  password_spraying: 20,
+  sql_injection: 20,
+  ransomware: 20,
+  flood: 20,
+  exfiltration: 15,
+  malware: 15,
+  c2: 15,
+  port_scan: 15,
 };
 
 const STATUS: Record<string, string> = {
@@ -107,23 +140,28 @@ export class RiskIndex {
   }
 }
 
-function country(e: Enrichment): { name: string; code: string; zone: string; private: boolean } {
+/**
+ * Where the source address is: its country only when the geo data knows it (never a made-up
+ * "??"/"XX": the dashboard would plot it), and a zone from the frontend's `BackendIPZone`.
+ */
+function origin(e: Enrichment): { country?: string; country_code?: string; zone: 'INTERNAL_NETWORK' | 'EXTERNAL_NETWORK' | 'UNKNOWN' } {
   const src = e.src;
   const internal = src?.external === false || (src?.class !== undefined && src.class !== 'public');
-  const geo = src?.geo;
-  if (geo?.country_code) return { name: geo.country ?? geo.country_code, code: geo.country_code, zone: internal ? 'INTERNAL' : 'EXTERNAL', private: internal };
-  return internal ? { name: 'Internal', code: 'XX', zone: 'INTERNAL', private: true } : { name: 'Unknown', code: '??', zone: 'EXTERNAL', private: false };
+  const zone = internal ? 'INTERNAL_NETWORK' : src?.external === true || src?.class === 'public' ? 'EXTERNAL_NETWORK' : 'UNKNOWN';
+  const code = src?.geo?.country_code;
+  if (!code || !/^[A-Z]{2}$/i.test(code)) return { zone };
+  return { country: src?.geo?.country || code.toUpperCase(), country_code: code.toUpperCase(), zone };
 }
 
 /** ThreatStream's risk_score: severity + confidence + type + geo terms, 0..100. */
-function riskScore(a: FeedAlert, type: string, geoMult: number): number {
-  const typePts = ['BRUTE_FORCE', 'SQL_INJECTION', 'RANSOMWARE', 'DDOS_ATTACK'].includes(type) ? 20 : ['DATA_EXFILTRATION', 'MALWARE', 'PORT_SCAN'].includes(type) ? 15 : 10;
+function riskScore(a: FeedAlert, geoMult: number): number {
+  const typePts = TYPE_POINTS[a.threat_type] ?? 10;
   return Math.max(0, Math.min(100, SEVERITY_POINTS[a.severity] + Math.floor((a.confidence || 0.5) * 20) + typePts + Math.floor(geoMult * 10)));
 }
 
 export function threatOf(a: FeedAlert, e: Enrichment, analyzedAt: string, techniqueName: (id: string) => string | null): Record<string, unknown> {
-  const type = THREAT_TYPE[a.threat_type] ?? 'NETWORK_ANOMALY';
-  const c = country(e);
+  const type = THREAT_TYPE[a.threat_type] ?? 'SUSPICIOUS_ACTIVITY';
+  const o = origin(e);
   const technique = a.technique_ids[0] ?? null;
   return {
     id: `THR-${hex8(a.id)}`,
@@ -131,11 +169,10 @@ export function threatOf(a: FeedAlert, e: Enrichment, analyzedAt: string, techni
     timestamp: a.last_seen,
     severity: UPPER[a.severity],
     threat_type: type,
-    risk_score: Math.max(a.risk_score, riskScore(a, type, 1)),
+    risk_score: Math.max(a.risk_score, riskScore(a, 1)),
     source_ip: a.src_ip,
-    source_country: c.name,
-    source_country_code: c.code,
-    source_zone: c.zone,
+    ...(o.country ? { source_country: o.country, source_country_code: o.country_code } : {}),
+    source_zone: o.zone,
     destination_ip: a.dst_ip,
     destination_port: a.dst_port,
     confidence: a.confidence || 0.5,
@@ -152,8 +189,14 @@ export function threatOf(a: FeedAlert, e: Enrichment, analyzedAt: string, techni
   };
 }
 
-export function threatStreamAlertOf(a: FeedAlert, e: Enrichment): Record<string, unknown> {
-  const c = country(e);
+/**
+ * ThreatStream's Alert. `changedAt` (a status change's time) fills acknowledged_at or resolved_at;
+ * a snapshot (initial_state) does not know them.
+ */
+export function threatStreamAlertOf(a: FeedAlert, e: Enrichment, changedAt: string | null = null): Record<string, unknown> {
+  const o = origin(e);
+  const status = STATUS[a.status] ?? 'NEW';
+  const closed = status === 'RESOLVED' || status === 'FALSE_POSITIVE';
   return {
     id: `ALT-${hex8(a.id)}`,
     threat_id: `THR-${hex8(a.id)}`,
@@ -161,21 +204,27 @@ export function threatStreamAlertOf(a: FeedAlert, e: Enrichment): Record<string,
     description: `${a.title} (${a.source}${a.src_ip ? ` from ${a.src_ip}` : ''}${a.dst_ip ? ` to ${a.dst_ip}${a.dst_port !== null ? `:${a.dst_port}` : ''}` : ''})`,
     severity: UPPER[a.severity],
     priority: a.priority,
-    status: STATUS[a.status] ?? 'NEW',
+    status,
     created_at: a.first_seen,
-    acknowledged_at: null,
-    resolved_at: null,
+    acknowledged_at: changedAt && (status === 'ACKNOWLEDGED' || status === 'INVESTIGATING') ? changedAt : null,
+    resolved_at: changedAt && closed ? changedAt : null,
     assigned_to: a.assignee,
     source_ip: a.src_ip,
-    source_country: c.name,
+    ...(o.country ? { source_country: o.country } : {}),
     mitre_attack_id: a.technique_ids[0] ?? null,
   };
 }
 
 const isHot = (s: Severity) => s === 'critical' || s === 'high';
 
-/** Shared frames for one new alert: new_threat, new_alert (CRITICAL/HIGH only), risk_update. */
+/**
+ * Shared frames of one event: for a new alert new_threat, new_alert (CRITICAL/HIGH only) and
+ * risk_update; for a status change of a CRITICAL/HIGH alert `alert_update` (its Alert with the new
+ * status: ThreatStream's protocol has no update message, so its client ignores it rather than
+ * taking it for a new alert).
+ */
 export function threatStreamFrames(ev: FeedEvent, techniqueName: (id: string) => string | null): Buffer[] {
+  if (ev.kind === 'status') return isHot(ev.alert.severity) ? [frame({ type: 'alert_update', data: threatStreamAlertOf(ev.alert, ev.enrichment, ev.ts) })] : [];
   if (ev.kind !== 'new') return [];
   const out = [frame({ type: 'new_threat', data: threatOf(ev.alert, ev.enrichment, ev.ts, techniqueName) })];
   if (isHot(ev.alert.severity)) out.push(frame({ type: 'new_alert', data: threatStreamAlertOf(ev.alert, ev.enrichment) }));
@@ -264,7 +313,6 @@ export function threatStreamDialect(session: Session, ctx: DialectContext): Dial
     },
 
     frames(ev) {
-      if (ev.kind !== 'new') return [];
       return ev.render('threatstream', () => threatStreamFrames(ev, (id) => ctx.techniqueName(id)));
     },
 

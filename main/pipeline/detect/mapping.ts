@@ -589,20 +589,30 @@ function mapWazuh(e: MappableEvent, attack: AttackTable | undefined): Mapping {
   );
 }
 
+/** How the events of one source are mapped. */
+interface SourceMapper {
+  map(e: MappableEvent, attack: AttackTable | undefined): Mapping;
+  /** A cheap test for a failed login that spares the full mapping when it says yes. */
+  authFailure?(e: MappableEvent): boolean;
+}
+
+/** The detection mapping of each event source: a new source is one mapper and one line here. */
+const MAPPERS: Readonly<Record<SecurityEvent['source'], SourceMapper>> = {
+  suricata: { map: mapSuricata },
+  wazuh: { map: mapWazuh, authFailure: (e) => isWazuhAuthFailure(new Set(e.groups.map((g) => g.toLowerCase())), e.title) },
+};
+
 /**
  * Maps one event to a threat type, ATT&CK ids and a confidence, with a basis text saying why.
  * With `attack`, every technique id is checked against the table (revoked ids are replaced,
  * unknown ones dropped and noted in the basis).
  */
 export function mapEvent(e: MappableEvent, attack?: AttackTable): Mapping {
-  return e.source === 'wazuh' ? mapWazuh(e, attack) : mapSuricata(e, attack);
+  return MAPPERS[e.source].map(e, attack);
 }
 
 /** A failed login, as the brute-force and spraying correlations count it. */
 export function isAuthFailure(e: MappableEvent): boolean {
-  if (e.source === 'wazuh') {
-    const groups = new Set(e.groups.map((g) => g.toLowerCase()));
-    if (isWazuhAuthFailure(groups, e.title)) return true;
-  }
-  return mapEvent(e).auth_failure;
+  const m = MAPPERS[e.source];
+  return m.authFailure?.(e) === true || m.map(e, undefined).auth_failure;
 }

@@ -4,7 +4,7 @@
  * result constructors. Nothing here allocates closures or compiles regexes per line.
  */
 import { Buffer } from 'node:buffer';
-import { MAX_LINE_BYTES, type NormalizeResult } from '../types.js';
+import { MAX_LINE_BYTES, type NormalizeResult, type SourcePosition } from '../types.js';
 import { jsonTooDeep } from './depth.js';
 import { NO_OFFSET, parseTimestamp, type TimeZone } from './time.js';
 
@@ -103,6 +103,36 @@ export function parseObject(text: string): JsonObject {
   }
   if (!isObject(v)) throw new Reject('not a JSON object');
   return v;
+}
+
+/**
+ * The record as an object: `parsed` when the source handed one over (an indexer hit's _source; its
+ * text is what gets stored, and is checked for depth like a line), else `text` parsed.
+ */
+export function objectOf(text: string, parsed: JsonObject | undefined): JsonObject {
+  if (parsed === undefined) return parseObject(text);
+  const tooDeep = jsonTooDeep(text);
+  if (tooDeep) throw new Reject(tooDeep);
+  return parsed;
+}
+
+/**
+ * One record format: its name for messages, its normalizer and how its records are recognised
+ * (format sniffing). Registered once in registry.ts, keyed by the format's name.
+ */
+export interface EventFormatSpec {
+  /** For messages: "Suricata eve.json". */
+  readonly name: string;
+  /**
+   * One record → event, skipped or quarantined (with a reason). `text` is the record as read (a
+   * line) or written out (an object); `parsed`, when given, is that object (not parsed again).
+   * Never throws.
+   */
+  normalize(text: string, position: SourcePosition, opts: NormalizeOptions, parsed?: JsonObject): NormalizeResult;
+  /** Whether a parsed JSON object is a record of this format. */
+  recognizes(o: JsonObject): boolean;
+  /** The same, from the first characters of a record too large to parse whole. */
+  readonly head: RegExp;
 }
 
 /** Per-source settings the normalizers apply. */

@@ -22,7 +22,9 @@ import {
   reqInt,
   timestampOf,
   unique,
+  objectOf,
   NO_OPTIONS,
+  type EventFormatSpec,
   type JsonObject,
   type NormalizeOptions,
 } from './common.js';
@@ -116,9 +118,8 @@ function notAlert(type: string): NormalizeResult {
     : { kind: 'skipped', reason: `event_type ${printable(type, 32)}`, record_type: 'other' };
 }
 
-function buildEve(line: string, position: SourcePosition, opts: NormalizeOptions): NormalizeResult {
-  const text = line.includes('"flow_id"') ? line.replace(FLOW_ID_RE, '$1"$2"') : line;
-  const o = parseObject(text);
+function buildEve(line: string, position: SourcePosition, opts: NormalizeOptions, parsed: JsonObject | undefined): NormalizeResult {
+  const o = parsed !== undefined ? objectOf(line, parsed) : parseObject(line.includes('"flow_id"') ? line.replace(FLOW_ID_RE, '$1"$2"') : line);
 
   const eventType = o['event_type'];
   if (eventType === undefined || eventType === null || eventType === '') throw new Reject('missing event_type');
@@ -187,14 +188,22 @@ function buildEve(line: string, position: SourcePosition, opts: NormalizeOptions
  * One eve.json line → event, skipped (non-alert, with its event_type as record_type; blank) or
  * quarantined (with a reason). Never throws.
  */
-export function normalizeEve(line: string, position: SourcePosition, opts: NormalizeOptions = NO_OPTIONS): NormalizeResult {
+export function normalizeEve(line: string, position: SourcePosition, opts: NormalizeOptions = NO_OPTIONS, parsed?: JsonObject): NormalizeResult {
   try {
     const pre = preflight(line);
     if (pre !== null) return pre;
     const peeked = peekEventType(line);
     if (peeked !== null && peeked !== 'alert') return notAlert(peeked);
-    return buildEve(line, position, opts);
+    return buildEve(line, position, opts, parsed);
   } catch (e) {
     return quarantined(reasonOf(e));
   }
 }
+
+/** Suricata eve.json: every record carries `event_type`; Suricata writes timestamp, then event_type among the first keys. */
+export const eveFormat: EventFormatSpec = {
+  name: 'Suricata eve.json',
+  normalize: normalizeEve,
+  recognizes: (o) => typeof o['event_type'] === 'string' && 'timestamp' in o,
+  head: /^\s*\{\s*"timestamp"\s*:\s*"[^"]*"\s*,(?:\s*"[a-z_]+"\s*:\s*(?:"[^"]*"|\d+)\s*,){0,6}\s*"event_type"\s*:\s*"/,
+};

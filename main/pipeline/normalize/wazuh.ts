@@ -11,7 +11,6 @@ import {
   addTechniques,
   isObject,
   optString,
-  parseObject,
   preflight,
   protoOf,
   quarantined,
@@ -19,7 +18,9 @@ import {
   reqInt,
   timestampOf,
   unique,
+  objectOf,
   NO_OPTIONS,
+  type EventFormatSpec,
   type JsonObject,
   type NormalizeOptions,
 } from './common.js';
@@ -57,8 +58,8 @@ function agentOf(o: JsonObject): AgentRef | null {
   return { id, name, ip };
 }
 
-function buildWazuh(line: string, position: SourcePosition, opts: NormalizeOptions): NormalizeResult {
-  const o = parseObject(line);
+function buildWazuh(line: string, position: SourcePosition, opts: NormalizeOptions, parsed: JsonObject | undefined): NormalizeResult {
+  const o = objectOf(line, parsed);
   const ts = timestampOf(o, opts);
   const rule = o['rule'];
   if (!isObject(rule)) {
@@ -121,13 +122,27 @@ function buildWazuh(line: string, position: SourcePosition, opts: NormalizeOptio
   return { kind: 'event', event };
 }
 
-/** One alerts.json line → event, skipped (blank) or quarantined (with a reason). Never throws. */
-export function normalizeWazuh(line: string, position: SourcePosition, opts: NormalizeOptions = NO_OPTIONS): NormalizeResult {
+/**
+ * One alerts.json line (or an indexer hit's `_source`, given as `parsed` with its JSON text) →
+ * event, skipped (blank) or quarantined (with a reason). Never throws.
+ */
+export function normalizeWazuh(line: string, position: SourcePosition, opts: NormalizeOptions = NO_OPTIONS, parsed?: JsonObject): NormalizeResult {
   try {
     const pre = preflight(line);
     if (pre !== null) return pre;
-    return buildWazuh(line, position, opts);
+    return buildWazuh(line, position, opts, parsed);
   } catch (e) {
     return quarantined(reasonOf(e));
   }
 }
+
+/** Wazuh alerts.json (and the indexer's wazuh-alerts-*): a `rule` with a level; Wazuh writes timestamp, then rule with its level first. */
+export const wazuhFormat: EventFormatSpec = {
+  name: 'Wazuh alerts.json',
+  normalize: normalizeWazuh,
+  recognizes: (o) => {
+    const rule = o['rule'];
+    return typeof rule === 'object' && rule !== null && 'level' in rule && 'timestamp' in o;
+  },
+  head: /^\s*\{\s*"timestamp"\s*:\s*"[^"]*"\s*,\s*"rule"\s*:\s*\{\s*"level"\s*:/,
+};

@@ -7,7 +7,8 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { LineScanner, readLines, type LineBatch, type ReadLinesOptions } from './file-lines.js';
-import type { EventFormat } from '../types.js';
+import { EVENT_FORMATS, type EventFormat } from '../../contract/index.js';
+import { FORMATS, formatName } from '../normalize/registry.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 /** How much of a file's (decompressed) start is looked at to tell its format. */
@@ -74,21 +75,19 @@ export async function checkInput(path: string): Promise<InputFile> {
   }
 }
 
-/** A name and where it comes from, for messages ("Suricata eve.json"). */
-export const FORMAT_NAMES: Record<EventFormat, string> = { eve: 'Suricata eve.json', wazuh: 'Wazuh alerts.json' };
-
-export interface Sniffed {
-  /** The format most of the first lines are in, or null when none of them is recognised. */
+export interface SniffCounts {
+  /** The format most of the first lines are in, or null when none of them is recognised (or a tie). */
   format: EventFormat | null;
-  eve: number;
-  wazuh: number;
-  /** Non-empty lines looked at that are neither. */
+  /** Non-empty lines looked at that are in no format Vigil reads. */
   other: number;
   /** The content looked binary (NUL bytes): not a text log, or compressed with something other than gzip. */
   binary: boolean;
 }
 
-/** Which format one line is in: EVE records carry `event_type`; Wazuh alerts a `rule` with a level. */
+/** What the first lines of a file are: the winning format and how many lines of each format were seen. */
+export type Sniffed = SniffCounts & Record<EventFormat, number>;
+
+/** Which format one line is in (the first format of the registry that recognises it). */
 export function lineFormat(line: string): EventFormat | null {
   let v: unknown;
   try {
@@ -98,37 +97,28 @@ export function lineFormat(line: string): EventFormat | null {
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
-  if (typeof o['event_type'] === 'string' && 'timestamp' in o) return 'eve';
-  const rule = o['rule'];
-  if (typeof rule === 'object' && rule !== null && 'level' in rule && 'timestamp' in o) return 'wazuh';
-  return null;
+  return EVENT_FORMATS.find((f) => FORMATS[f].recognizes(o)) ?? null;
 }
-
-const EVE_HEAD_RE = /^\s*\{\s*"timestamp"\s*:\s*"[^"]*"\s*,(?:\s*"[a-z_]+"\s*:\s*(?:"[^"]*"|\d+)\s*,){0,6}\s*"event_type"\s*:\s*"/;
-const WAZUH_HEAD_RE = /^\s*\{\s*"timestamp"\s*:\s*"[^"]*"\s*,\s*"rule"\s*:\s*\{\s*"level"\s*:/;
 
 /**
  * The format of a line cut by the sniff window (a record larger than the window, such as a big EVE
- * stats record), from the way the tools start their records: Suricata writes timestamp, then
- * event_type among the first keys; Wazuh writes timestamp, then rule with its level first.
+ * stats record), from the way each tool starts its records.
  */
 function cutLineFormat(head: string): EventFormat | null {
-  if (EVE_HEAD_RE.test(head)) return 'eve';
-  if (WAZUH_HEAD_RE.test(head)) return 'wazuh';
-  return null;
+  return EVENT_FORMATS.find((f) => FORMATS[f].head.test(head)) ?? null;
 }
 
 /** Tells the format of a file's first lines; `complete` is false when the text stops inside the file. */
 export function sniffText(text: string, complete: boolean): Sniffed {
-  const out: Sniffed = { format: null, eve: 0, wazuh: 0, other: 0, binary: text.includes('\u0000') };
+  const out = { format: null, other: 0, binary: text.includes('\u0000') } as Sniffed;
+  for (const f of EVENT_FORMATS) out[f] = 0;
   if (out.binary) return out;
   const lines = text.split('\n');
   const cut = complete ? null : lines.pop()!; // the window ends inside this line
   let seen = 0;
   const count = (f: EventFormat | null) => {
-    if (f === 'eve') out.eve++;
-    else if (f === 'wazuh') out.wazuh++;
-    else out.other++;
+    if (f === null) out.other++;
+    else out[f]++;
   };
   for (const raw of lines) {
     const line = raw.trim();
@@ -137,9 +127,20 @@ export function sniffText(text: string, complete: boolean): Sniffed {
     if (++seen >= SNIFF_LINES) break;
   }
   if (cut !== null && seen < SNIFF_LINES && cut.trim().length > 0) count(cutLineFormat(cut.slice(0, 4096)));
-  if (out.eve > out.wazuh) out.format = 'eve';
-  else if (out.wazuh > out.eve) out.format = 'wazuh';
+  // the format with the most lines, when no other has as many
+  let best = 0;
+  for (const f of EVENT_FORMATS) {
+    if (out[f] > best) {
+      best = out[f];
+      out.format = f;
+    } else if (out[f] === best && best > 0) out.format = null;
+  }
   return out;
+}
+
+/** How many of the first lines are in any format Vigil reads. */
+export function recognisedLines(sniffed: Sniffed): number {
+  return EVENT_FORMATS.reduce((n, f) => n + sniffed[f], 0);
 }
 
 /**
@@ -159,7 +160,7 @@ export function followableProblem(path: string, format: EventFormat): string | n
     if (n >= 2 && buf[0] === GZIP_MAGIC[0] && buf[1] === GZIP_MAGIC[1]) return 'gzip-compressed: Vigil follows plain files; import .gz files with vigil ingest';
     const sniffed = sniffText(buf.toString('utf8', 0, n), n < SNIFF_BYTES);
     if (sniffed.binary) return 'binary data, not a text log';
-    if (sniffed.format !== null && sniffed.format !== format) return `this looks like ${FORMAT_NAMES[sniffed.format]}; choose that format`;
+    if (sniffed.format !== null && sniffed.format !== format) return `this looks like ${formatName(sniffed.format)}; choose that format`;
     return null;
   } catch (err) {
     return describeFileError(err);

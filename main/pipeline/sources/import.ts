@@ -16,10 +16,13 @@ import path from 'node:path';
 import type { SourceLease } from '../../contract/index.js';
 import type { LeaseClaim, PipelineRepo } from '../../store/pipeline-repo.js';
 import type { BatchOutcome, Pipeline } from '../pipeline.js';
-import { addOutcome, emptySummary, fileSourceId, sourceZone, toInput, IMPORT_BATCH_LINES, type IngestSummary } from '../runner.js';
+import { addOutcome, emptySummary, fileSourceId, toInput, IMPORT_BATCH_LINES, type IngestSummary } from '../runner.js';
+import { drain } from './commit.js';
+import type { DriverContext, SourceBatch, SourceDriver } from './types.js';
 import type { EventFormat } from '../types.js';
-import { checkInput, FORMAT_NAMES, GzipDamageError, readContentLines, sniffFile, type InputFile } from './file-input.js';
-import { identityOf, planImport, type ImportCursor } from './import-memory.js';
+import { formatName, formatNames } from '../normalize/registry.js';
+import { checkInput, GzipDamageError, readContentLines, recognisedLines, sniffFile, type InputFile } from './file-input.js';
+import { identityOf, planImport, type FileIdentity, type ImportCursor, type ImportPlan } from './import-memory.js';
 import { leaseClaim, SourceLeaseHandle, type LeaseOptions } from './lease.js';
 
 export type FormatChoice = EventFormat | 'auto';
@@ -104,7 +107,7 @@ async function prepare(repo: PipelineRepo, out: FileOutcome, choice: FormatChoic
     return fail((err as Error).message);
   }
   if (sniffed.binary) return fail('binary data, not a text log (compressed with something other than gzip?)');
-  const seen = sniffed.eve + sniffed.wazuh + sniffed.other;
+  const seen = recognisedLines(sniffed) + sniffed.other;
   if (choice === 'auto') {
     if (sniffed.format === null) {
       if (seen === 0) {
@@ -113,16 +116,46 @@ async function prepare(repo: PipelineRepo, out: FileOutcome, choice: FormatChoic
         out.note = 'empty file';
         return null;
       }
-      return fail(`could not tell the format: the first lines are neither ${FORMAT_NAMES.eve} nor ${FORMAT_NAMES.wazuh} records (give --format to import it anyway)`);
+      return fail(`could not tell the format: the first lines are neither ${formatNames(' nor ')} records (give --format to import it anyway)`);
     }
     out.format = sniffed.format;
     return { out, input, format: sniffed.format };
   }
   if (sniffed.format !== null && sniffed.format !== choice) {
-    return fail(`this looks like ${FORMAT_NAMES[sniffed.format]}; use --format ${sniffed.format} or auto`);
+    return fail(`this looks like ${formatName(sniffed.format)}; use --format ${sniffed.format} or auto`);
   }
   out.format = choice;
   return { out, input, format: choice };
+}
+
+/**
+ * One file's content from where the import plan says, as a driver: each batch commits the import
+ * memory (the file's identity and where reading stopped) with its rows; a last empty batch marks
+ * the content read to its end. No source cursor: an import's position is its memory.
+ */
+class ImportDriver implements SourceDriver {
+  constructor(
+    private readonly repo: PipelineRepo,
+    readonly sourceId: string,
+    private readonly input: InputFile,
+    private readonly format: EventFormat,
+    private readonly identity: FileIdentity,
+    private readonly plan: ImportPlan,
+    private readonly batchLines: number,
+  ) {}
+
+  async *batches(ctx: DriverContext): AsyncGenerator<SourceBatch> {
+    const remember = (pos: ImportCursor) => () => this.repo.saveImportMemory(this.sourceId, this.identity, pos);
+    let pos: ImportCursor = { offset: this.plan.start, line: this.plan.line, complete: false };
+    ctx.report({ state: 'running' });
+    for await (const batch of readContentLines(this.input, { start: this.plan.start, startLine: this.plan.line, final: true, batchLines: this.batchLines })) {
+      pos = { offset: batch.end, line: batch.nextLine, complete: false };
+      yield { records: toInput(this.input.path, this.format, batch.lines), commit: remember(pos) };
+    }
+    yield { records: [], commit: remember({ ...pos, complete: true }) };
+  }
+
+  async close(): Promise<void> {}
 }
 
 /** Imports whole files (see the module comment). Never throws for a bad file: its outcome says why. */
@@ -173,7 +206,6 @@ async function importOne(pipeline: Pipeline, repo: PipelineRepo, p: Prepared, cl
       return;
     }
     lease.startRenewing(() => undefined); // a lost lease shows up at the next batch's confirm()
-    const zone = sourceZone(opts.assumeTz !== undefined ? opts.assumeTz : row.assume_tz);
     // the file may have changed while we waited: look again
     const input = await checkInput(out.file);
     const plan = await planImport(input, repo.getImportMemory(sourceId), opts.again ?? false);
@@ -183,24 +215,16 @@ async function importOne(pipeline: Pipeline, repo: PipelineRepo, p: Prepared, cl
       out.status = 'nothing_new';
       return;
     }
-    const identity = await identityOf(input);
-    let pos: ImportCursor = { offset: plan.start, line: plan.line, complete: false };
+    const driver = new ImportDriver(repo, sourceId, input, format, await identityOf(input), plan, opts.batchLines ?? IMPORT_BATCH_LINES);
     try {
-      for await (const batch of readContentLines(input, { start: plan.start, startLine: plan.line, final: true, batchLines: opts.batchLines ?? IMPORT_BATCH_LINES })) {
-        const next: ImportCursor = { offset: batch.end, line: batch.nextLine, complete: false };
-        const o = pipeline.process(sourceId, format, toInput(out.file, batch.lines), null, {
-          normalize: { zone },
-          inTransaction: () => {
-            lease.confirm();
-            repo.saveImportMemory(sourceId, identity, next);
-          },
-        });
-        pos = next;
-        addOutcome(out, o);
-        opts.onBatch?.(out.file, o);
-        if (opts.signal?.aborted) throw new Error('interrupted; the next import carries on from here');
-      }
-      repo.saveImportMemory(sourceId, identity, { ...pos, complete: true });
+      await drain(driver, pipeline, repo, {
+        lease,
+        onBatch: (o) => {
+          addOutcome(out, o);
+          opts.onBatch?.(out.file, o);
+          if (opts.signal?.aborted) throw new Error('interrupted; the next import carries on from here');
+        },
+      });
     } catch (err) {
       out.status = 'failed';
       out.error =

@@ -45,7 +45,7 @@ export function holderGone(holder: SourceLease, claim: LeaseClaim): boolean {
 }
 
 /** "vigil tail (pid 1234) since 10:03:12" (with the host when it is another machine). */
-export function describeHolder(holder: SourceLease, here = os.hostname()): string {
+export function describeHolder(holder: Pick<SourceLease, 'process' | 'pid' | 'host' | 'acquired_at'>, here = os.hostname()): string {
   const since = new Date(holder.acquired_at);
   const at = Number.isNaN(since.getTime()) ? holder.acquired_at : since.toTimeString().slice(0, 8);
   return `${holder.process} (pid ${holder.pid}${holder.host === here ? '' : ` on ${holder.host}`}) since ${at}`;

@@ -53,6 +53,7 @@ import {
   type LineRecord,
   type ScannerLimits,
 } from './file-lines.js';
+import { z } from 'zod';
 import { MAX_LINE_BYTES } from '../types.js';
 
 export interface FileCursor {
@@ -61,6 +62,16 @@ export interface FileCursor {
   ino: number;
   /** Byte offset just past the last complete line handed out. */
   offset: number;
+}
+
+/** A followed file's cursor as its source keeps it (sources.cursor): the file's identity and where reading stopped. */
+export const StoredFileCursor = z.object({ dev: z.number(), ino: z.number(), offset: z.number().int().nonnegative() });
+export type StoredFileCursor = z.infer<typeof StoredFileCursor>;
+
+/** The tailer cursor of `path` from a source's stored cursor; null when there is none (or it is not a file cursor). */
+export function fileCursorOf(path: string, stored: unknown): FileCursor | null {
+  const c = StoredFileCursor.safeParse(stored);
+  return c.success ? { path, ...c.data } : null;
 }
 
 export type TailLine = LineRecord<number | null>;
@@ -182,8 +193,11 @@ export class FileTailer {
     return run;
   }
 
-  /** Polls next() until the signal aborts (or close()), yielding each batch. */
-  async *follow(signal: AbortSignal): AsyncGenerator<TailBatch> {
+  /**
+   * Polls next() until the signal aborts (or close()), yielding each batch. `onIdle` is called
+   * each time there is nothing new, before waiting (throwing from it ends the follow).
+   */
+  async *follow(signal: AbortSignal, onIdle?: () => void): AsyncGenerator<TailBatch> {
     const watcher = this.useWatch ? this.startWatch() : null;
     try {
       while (!signal.aborted && !this.closed) {
@@ -192,6 +206,7 @@ export class FileTailer {
           yield batch;
           continue;
         }
+        onIdle?.();
         await this.sleep(signal);
       }
     } finally {

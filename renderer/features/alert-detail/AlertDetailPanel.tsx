@@ -8,6 +8,7 @@ import { PriorityBadge, SeverityBadge, StatusBadge } from '../../components/badg
 import { SEVERITY_LABEL, STATUS_LABEL, severityClass } from '../../lib/domain.js';
 import { formatCount, formatEndpoint, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { useTriage } from '../../stores/triage.js';
+import { AgentCard } from './AgentCard.js';
 import { Occurrences } from './Occurrences.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { useAlertDetail } from './store.js';
@@ -505,6 +506,7 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
               <Enrichment detail={detail} />
             </Section>
           </div>
+          <AgentCard alert={a} />
           <Section id="d-occurrences" title="Occurrences" aside={<span className="num">{formatCount(a.count)}</span>}>
             <Occurrences detail={detail} />
           </Section>

@@ -48,7 +48,7 @@ function closeDetail(): void {
  * Screen-wide triage keys: no modifiers, ignored while typing in a field or while a dialog is
  * open. The target is the alert shown in the detail, else the list's cursor row.
  *   j / k move · Enter open · Esc close · a ack (A: with a note) · i investigating (I: with a
- *   note) · r resolve · f false positive · s suppress · x select · / search · ? cheat sheet
+ *   note) · r resolve · f false positive · s suppress · x select · e escalate to a case · / search · ? cheat sheet
  */
 function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObject<HTMLInputElement | null>, alertId: number | null) {
   const detailId = useRef(alertId);
@@ -138,6 +138,10 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
         case 'X':
           act((a) => s.toggleChecked(a.id, e.shiftKey));
           return;
+        case 'e':
+          e.preventDefault();
+          t.requestEscalate(target());
+          return;
         case '/':
           e.preventDefault();
           search.current?.focus();
@@ -196,6 +200,9 @@ function KeyHints() {
       </span>
       <span>
         <kbd>x</kbd> select
+      </span>
+      <span>
+        <kbd>e</kbd> escalate
       </span>
       <span>
         <kbd>/</kbd> search

@@ -30,6 +30,7 @@ function triageKeys(noteOnClose: boolean): Shortcut[] {
     { keys: ['f'], what: `False positive — ${close}` },
     { keys: ['s'], what: 'Suppress similar alerts…' },
     { keys: ['x', 'Space'], what: 'Select / unselect the row' },
+    { keys: ['e'], what: 'Escalate the selection (or this alert) to a case…' },
     { keys: ['Shift', 'click'], combo: true, what: 'Select a range' },
   ];
 }

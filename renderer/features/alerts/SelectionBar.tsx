@@ -1,4 +1,4 @@
-import { CheckCheck, CircleCheck, CircleSlash, Search, UserRound, X } from 'lucide-react';
+import { BriefcaseBusiness, CheckCheck, CircleCheck, CircleSlash, Search, UserRound, X } from 'lucide-react';
 import type { AlertStatus } from '../../../main/contract/alerts.js';
 import { formatCount } from '../../lib/format.js';
 import { describeFilter, useAlerts } from '../../stores/alerts.js';
@@ -105,6 +105,10 @@ export function SelectionBar() {
         >
           <UserRound size={13} aria-hidden="true" />
           Assign…
+        </button>
+        <button type="button" className="button small" disabled={!any} aria-keyshortcuts="e" onClick={() => useTriage.getState().requestEscalate(undefined)} data-testid="escalate-button">
+          <BriefcaseBusiness size={13} aria-hidden="true" />
+          Escalate…
         </button>
       </div>
     </div>

@@ -2,12 +2,14 @@ import { CircleAlert, CircleCheck, Info, LoaderCircle } from 'lucide-react';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import type { Alert, AlertStatus } from '../../../main/contract/alerts.js';
 import { Dialog } from '../../components/Dialog.js';
+import { EscalateDialog } from '../../components/EscalateDialog.js';
 import { StatusBadge } from '../../components/badges.js';
 import { api, ApiError, errorMessage } from '../../api/index.js';
 import { STATUS_LABEL } from '../../lib/domain.js';
 import { formatCount } from '../../lib/format.js';
 import { jobPercent, useJobs } from '../../stores/jobs.js';
 import { useSettings } from '../../stores/settings.js';
+import { useAlerts } from '../../stores/alerts.js';
 import {
   advanceCursor,
   CLOSING_STATUSES,
@@ -536,5 +538,17 @@ export function TriageDialogs() {
       return <HelpDialog />;
     case 'saveFilter':
       return <SaveFilterDialog />;
+    case 'escalate':
+      return (
+        <EscalateDialog
+          target={dialog.target}
+          suggestion={dialog.suggestion}
+          onClose={() => useTriage.getState().closeDialog()}
+          onDone={() => {
+            useAlerts.getState().clearChecked();
+            void useAlerts.getState().reload();
+          }}
+        />
+      );
   }
 }

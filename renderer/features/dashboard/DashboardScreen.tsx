@@ -15,6 +15,7 @@ import { RangePicker } from './RangePicker.js';
 import { TopList } from './TopList.js';
 import { TrendPanel } from './TrendPanel.js';
 import { WorldMapPanel } from './WorldMapPanel.js';
+import { ToolsHealthBadge } from '../../components/ToolsHealthBadge.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 
 function useNow(intervalMs: number): number {
@@ -172,6 +173,7 @@ export function DashboardScreen() {
         <h1 tabIndex={-1}>Dashboard</h1>
         <LiveStatus />
         <div className="header-spacer" />
+        <ToolsHealthBadge />
         <RangePicker />
         <button
           type="button"

@@ -95,7 +95,7 @@ export function PipelinePanel() {
 
   const m = pushed ?? data.pipeline?.processes[0]?.metrics ?? null;
   const sources = [...data.sources].sort((a, b) => (b.last_event_at ?? '').localeCompare(a.last_event_at ?? ''));
-  const errors = sources.filter((s) => sourceState(s) === 'error').length;
+  const errors = sources.filter((s) => sourceState(s) === 'backing_off').length;
   const quarantined = data.summary.quarantine_total;
   const now = Date.now();
 

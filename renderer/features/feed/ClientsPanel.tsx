@@ -1,6 +1,6 @@
 import { TriangleAlert, Users } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import type { FeedClient, FeedTotals } from '../../../main/contract/feed.js';
+import type { FeedClient, FeedStatus, FeedTotals } from '../../../main/contract/feed.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Panel } from '../../components/charts/Panel.js';
 import { formatBytes, formatCount, formatDuration, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
@@ -22,7 +22,7 @@ function since(iso: string, now: number): string {
 }
 
 function Totals({ totals, uptime }: { totals: FeedTotals; uptime: number }) {
-  const dropped = totals.dropped_lagging + totals.dropped_abuse;
+  const dropped = totals.dropped_lagging + totals.dropped_abuse + totals.dropped_superseded;
   const items: Array<{ label: string; value: string; sub?: string; testId: string; warn?: boolean }> = [
     { label: 'Connected now', value: formatCount(totals.connections_active), testId: 'feed-total-active' },
     { label: 'Connections', value: formatCount(totals.connections_total), sub: 'since the feed started', testId: 'feed-total-connections' },
@@ -31,7 +31,7 @@ function Totals({ totals, uptime }: { totals: FeedTotals; uptime: number }) {
     {
       label: 'Refused',
       value: formatCount(totals.auth_failures),
-      sub: dropped ? `${formatCount(dropped)} dropped (slow or abusive)` : 'failed authentications',
+      sub: dropped ? `${formatCount(dropped)} dropped (slow, abusive or over a cap)` : 'failed authentications',
       testId: 'feed-total-refused',
       warn: totals.auth_failures > 0 || dropped > 0,
     },
@@ -51,7 +51,31 @@ function Totals({ totals, uptime }: { totals: FeedTotals; uptime: number }) {
   );
 }
 
-function ClientRow({ c, now }: { c: FeedClient; now: number }) {
+/** A client and the feed process serving it (null: this app). */
+interface Served {
+  c: FeedClient;
+  process: string | null;
+}
+
+/** This process's clients and those other feed processes on the data directory publish. */
+export function allClients(status: FeedStatus): Served[] {
+  const mine = status.running ? status.clients.map((c) => ({ c, process: null })) : [];
+  const others = status.processes.flatMap((p) => p.clients.map((c) => ({ c, process: p.process })));
+  return [...mine, ...others].sort((a, b) => a.c.connected_since.localeCompare(b.c.connected_since));
+}
+
+/** Addresses holding more than one connection, the most first (a leaking dashboard shows up here). */
+export function busiestAddresses(clients: readonly Served[], top = 3): { address: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const { c } of clients) counts.set(c.address, (counts.get(c.address) ?? 0) + 1);
+  return [...counts]
+    .filter(([, n]) => n > 1)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, top)
+    .map(([address, count]) => ({ address, count }));
+}
+
+function ClientRow({ c, process, showProcess, now }: Served & { showProcess: boolean; now: number }) {
   return (
     <tr data-testid="feed-client-row" data-client-id={c.id}>
       <td>
@@ -59,6 +83,7 @@ function ClientRow({ c, now }: { c: FeedClient; now: number }) {
         <span className={`feed-role role-${c.role}`}>{c.role}</span>
       </td>
       <td className="mono">{c.address}</td>
+      {showProcess ? <td className="mono">{process ?? 'this app'}</td> : null}
       <td>{DIALECTS[c.dialect].label}</td>
       <td>
         <span className={`feed-conn-state state-${c.state}`}>
@@ -87,12 +112,14 @@ export function ClientsPanel() {
   const refreshError = useFeed((s) => s.statusError);
   const updatedAt = useFeed((s) => s.updatedAt);
   const now = useNow(1000);
-  if (!status?.running || !status.totals) return null;
-  const clients = [...status.clients].sort((a, b) => a.connected_since.localeCompare(b.connected_since));
+  if (!status || (!(status.running && status.totals) && status.processes.length === 0)) return null;
+  const clients = allClients(status);
+  const showProcess = status.processes.length > 0;
+  const busiest = busiestAddresses(clients);
   return (
     <Panel
       title="Connected clients"
-      subtitle={`${formatCount(clients.length)} connected`}
+      subtitle={`${formatCount(clients.length)} connected${showProcess ? ` to ${formatCount(status.processes.length + (status.running ? 1 : 0))} feed servers` : ''}`}
       icon={<Users size={15} />}
       className="panel-feed-clients"
       testId="panel-feed-clients"
@@ -108,7 +135,18 @@ export function ClientsPanel() {
         )
       }
     >
-      <Totals totals={status.totals} uptime={status.totals.uptime_s + (updatedAt ? Math.max(0, now - updatedAt) / 1000 : 0)} />
+      {status.running && status.totals ? <Totals totals={status.totals} uptime={status.totals.uptime_s + (updatedAt ? Math.max(0, now - updatedAt) / 1000 : 0)} /> : null}
+      {busiest.length > 0 ? (
+        <p className="feed-busiest" data-testid="feed-busiest">
+          Most connections:{' '}
+          {busiest.map((b, i) => (
+            <span key={b.address}>
+              {i > 0 ? ', ' : ''}
+              <span className="mono">{b.address}</span> ({formatCount(b.count)})
+            </span>
+          ))}
+        </p>
+      ) : null}
       {clients.length === 0 ? (
         <EmptyState icon={<Users size={24} />} title="No one is connected" headingLevel={3}>
           <p>
@@ -124,6 +162,7 @@ export function ClientsPanel() {
               <tr>
                 <th scope="col">Token</th>
                 <th scope="col">Address</th>
+                {showProcess ? <th scope="col">Served by</th> : null}
                 <th scope="col">Dialect</th>
                 <th scope="col">State</th>
                 <th scope="col" className="r" title="Messages and bytes handed to the socket and not yet sent">
@@ -136,8 +175,8 @@ export function ClientsPanel() {
               </tr>
             </thead>
             <tbody>
-              {clients.map((c) => (
-                <ClientRow key={c.id} c={c} now={now} />
+              {clients.map((x) => (
+                <ClientRow key={`${x.process ?? ''}/${x.c.id}`} {...x} showProcess={showProcess} now={now} />
               ))}
             </tbody>
           </table>

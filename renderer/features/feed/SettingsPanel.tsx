@@ -73,9 +73,54 @@ function Field({
   );
 }
 
+type InputKey = 'port' | 'ipsPort' | 'maxClients' | 'maxPerAddress' | 'maxPerToken' | 'jwtMaxLifetimeHours' | 'roleClaim' | 'jwtAudience';
+
+/** A one-line setting of the draft: a whole number (numeric) or a name. */
+function DraftInput({
+  label,
+  field,
+  error,
+  hint,
+  placeholder,
+  numeric = false,
+  maxLength,
+  className = 'feed-narrow',
+  testId,
+}: {
+  label: string;
+  field: InputKey;
+  error: string | undefined;
+  hint?: string;
+  placeholder?: string;
+  numeric?: boolean;
+  maxLength?: number;
+  className?: string;
+  testId?: string;
+}) {
+  const value = useFeedDraft((s) => s.draft![field]);
+  const edit = useFeedDraft((s) => s.edit);
+  return (
+    <Field label={label} error={error} hint={hint} className={className}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          className={numeric ? 'ui-input num' : 'ui-input mono'}
+          inputMode={numeric ? 'numeric' : undefined}
+          value={value}
+          placeholder={placeholder}
+          maxLength={maxLength}
+          onChange={(e) => edit({ [field]: e.target.value })}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          data-testid={testId}
+        />
+      )}
+    </Field>
+  );
+}
+
 function DialectRow({ d }: { d: FeedDialect }) {
   const dd = useFeedDraft((s) => s.draft!.dialects[d]);
-  const ipsPort = useFeedDraft((s) => s.draft!.ipsPort);
   const errors = useFeedDraft((s) => s.fieldErrors);
   const edit = useFeedDraft((s) => s.editDialect);
   const [limit, setLimit] = useState(false);
@@ -114,7 +159,9 @@ function DialectRow({ d }: { d: FeedDialect }) {
           hint={
             tokenless
               ? 'One address or CIDR block per line: the teammates’ dashboard hosts. Every program on them gets alerts, so avoid 127.0.0.1 unless intended.'
-              : 'One address or CIDR block per line; empty lets any address try a token.'
+              : d === 'ips'
+                ? 'One address or CIDR block per line; empty lets any address try a token. Listed hosts may open /ws without one (the shipped IPS client sends none).'
+                : 'One address or CIDR block per line; empty lets any address try a token.'
           }
           className="feed-dialect-allow"
         >
@@ -135,24 +182,19 @@ function DialectRow({ d }: { d: FeedDialect }) {
         </Field>
       ) : dd.enabled && !tokenless ? (
         <button type="button" className="link-button feed-dialect-more" onClick={() => setLimit(true)}>
-          Limit to some addresses…
+          {d === 'ips' ? 'List addresses (its shipped client on /ws needs one)…' : 'Limit to some addresses…'}
         </button>
       ) : null}
       {d === 'ips' && dd.enabled ? (
-        <Field label="Extra port" error={errors['dialects.ips.port']} hint="Also serve /ws on this port: the stock IPS client connects to :3001/ws. Empty for none." className="feed-dialect-port">
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              className="ui-input num"
-              inputMode="numeric"
-              value={ipsPort}
-              placeholder="3001"
-              onChange={(e) => useFeedDraft.getState().edit({ ipsPort: e.target.value })}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
+        <DraftInput
+          numeric
+          label="Extra port"
+          field="ipsPort"
+          error={errors['dialects.ips.port']}
+          hint="Also serve /ws on this port: the stock IPS client connects to :3001/ws. Empty for none."
+          placeholder="3001"
+          className="feed-dialect-port"
+        />
       ) : null}
     </li>
   );
@@ -171,25 +213,13 @@ function JwtSection() {
         <input id={checkId} type="checkbox" checked={draft.jwtEnabled} onChange={(e) => edit({ jwtEnabled: e.target.checked })} />
         <label htmlFor={checkId}>
           Accept HS256 JWTs as well as tokens
-          <span className="ui-field-hint feed-block">For dashboards that log their users in (BlueWall). Only HS256; exp and nbf are honoured.</span>
+          <span className="ui-field-hint feed-block">For dashboards that log their users in (BlueWall). Only HS256; exp is required, nbf is honoured.</span>
         </label>
       </div>
       {draft.jwtEnabled ? (
         <div className="feed-jwt">
           <div className="feed-row">
-            <Field label="Role claim" error={errors['jwt.role_claim']} className="feed-narrow">
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  className="ui-input mono"
-                  value={draft.roleClaim}
-                  maxLength={64}
-                  onChange={(e) => edit({ roleClaim: e.target.value })}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                />
-              )}
-            </Field>
+            <DraftInput label="Role claim" field="roleClaim" error={errors['jwt.role_claim']} maxLength={64} />
             <Field
               label="Role map"
               error={errors['jwt.role_map']}
@@ -209,6 +239,10 @@ function JwtSection() {
                 />
               )}
             </Field>
+          </div>
+          <div className="feed-row">
+            <DraftInput numeric label="Max lifetime (hours)" field="jwtMaxLifetimeHours" error={errors['jwt.max_lifetime_hours']} hint="Longer-lived JWTs are refused." />
+            <DraftInput label="Audience" field="jwtAudience" error={errors['jwt.audience']} hint="When set, a JWT’s aud must name it." placeholder="any" maxLength={256} className="feed-grow" />
           </div>
           <div className="feed-secret-state" data-testid="feed-jwt-secret-state">
             <KeyRound size={13} aria-hidden="true" />
@@ -352,33 +386,12 @@ export function SettingsPanel({ onSave, busy }: { onSave: () => void; busy: bool
                 )}
               </Field>
               <div className="feed-row">
-                <Field label="Port" error={errors.port} className="feed-narrow">
-                  {({ id, describedBy, invalid }) => (
-                    <input
-                      id={id}
-                      className="ui-input num"
-                      inputMode="numeric"
-                      value={draft.port}
-                      onChange={(e) => edit({ port: e.target.value })}
-                      aria-describedby={describedBy}
-                      aria-invalid={invalid}
-                      data-testid="feed-port"
-                    />
-                  )}
-                </Field>
-                <Field label="Max connections" error={errors.max_clients} className="feed-narrow">
-                  {({ id, describedBy, invalid }) => (
-                    <input
-                      id={id}
-                      className="ui-input num"
-                      inputMode="numeric"
-                      value={draft.maxClients}
-                      onChange={(e) => edit({ maxClients: e.target.value })}
-                      aria-describedby={describedBy}
-                      aria-invalid={invalid}
-                    />
-                  )}
-                </Field>
+                <DraftInput numeric label="Port" field="port" error={errors.port} testId="feed-port" />
+                <DraftInput numeric label="Max connections" field="maxClients" error={errors.max_clients} />
+              </div>
+              <div className="feed-row">
+                <DraftInput numeric label="Per address" field="maxPerAddress" error={errors.max_per_address} hint="A new one closes that address’s oldest." />
+                <DraftInput numeric label="Per token" field="maxPerToken" error={errors.max_per_token} hint="The same for one token or JWT user." />
               </div>
             </fieldset>
 

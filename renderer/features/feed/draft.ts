@@ -38,6 +38,10 @@ export const useFeedDraft = create<DraftState>((set, get) => ({
     for (const k of Object.keys(patch)) {
       if (k === 'host' || k === 'port') delete cleared[k];
       if (k === 'maxClients') delete cleared.max_clients;
+      if (k === 'maxPerAddress') delete cleared.max_per_address;
+      if (k === 'maxPerToken') delete cleared.max_per_token;
+      if (k === 'jwtMaxLifetimeHours') delete cleared['jwt.max_lifetime_hours'];
+      if (k === 'jwtAudience') delete cleared['jwt.audience'];
       if (k === 'certPath') delete cleared['tls.cert_path'];
       if (k === 'keyPath') delete cleared['tls.key_path'];
       if (k === 'tlsMode') delete cleared.tls;

@@ -21,6 +21,8 @@ export interface DialectInfo {
   label: string;
   /** Paths on the feed port; the first one is the main one. */
   paths: string[];
+  /** What the other paths are for, in the order of `paths` after the first. */
+  otherPaths?: string[];
   /** How a client authenticates on this path. */
   auth: string;
   description: string;
@@ -35,27 +37,29 @@ export const DIALECTS: Record<FeedDialect, DialectInfo> = {
   },
   aegis: {
     label: 'Aegis IDS',
-    paths: ['/ws/alerts'],
+    paths: ['/ws/detection/live', '/ws/alerts'],
+    otherPaths: ['older builds'],
     auth: 'No token: only the allow-listed addresses',
-    description: 'One bare alert object per frame, as the Aegis dashboard reads it.',
+    description: 'One bare alert object per frame, as the Aegis dashboard reads it; a status change sends the alert again.',
   },
   threatstream: {
     label: 'ThreatStream',
     paths: ['/ws/live'],
     auth: 'No token: only the allow-listed addresses',
-    description: 'Threat, alert and risk-index envelopes for the ThreatStream dashboard.',
+    description: 'Threat, alert and risk-index envelopes for the ThreatStream dashboard, with alert status updates.',
   },
   bluewall: {
     label: 'BlueWall',
     paths: ['/ws/security/alerts?token='],
     auth: 'Token (or JWT) appended to ?token=',
-    description: 'security_alert frames with the wall fields BlueWall shows on its globe.',
+    description: 'security_alert frames with the wall fields BlueWall shows on its globe; status changes in the details.',
   },
   ips: {
     label: 'IPS Security Center',
     paths: ['/api/v1/ws/security-alerts?token=', '/ws'],
-    auth: 'Token appended to ?token=, or sent in the first message',
-    description: 'security_alert frames with source and subscribe filters.',
+    otherPaths: ['shipped client'],
+    auth: 'Token appended to ?token= or sent in the first message; its shipped client (/ws) sends none: list its host',
+    description: 'security_alert frames with subscribe filters; {type:"alert"} frames on /ws, acknowledged following Vigil.',
   },
 };
 
@@ -133,7 +137,8 @@ export function teammateUrls(listening: FeedListening, config: FeedConfig): Team
   const out: TeammateUrl[] = [];
   for (const d of DIALECT_ORDER) {
     if (!config.dialects[d].enabled) continue;
-    DIALECTS[d].paths.forEach((p, i) => out.push({ dialect: d, label: i === 0 ? DIALECTS[d].label : `${DIALECTS[d].label} (short path)`, url: `${origin}${p}` }));
+    const info = DIALECTS[d];
+    info.paths.forEach((p, i) => out.push({ dialect: d, label: i === 0 ? info.label : `${info.label} (${info.otherPaths?.[i - 1] ?? p})`, url: `${origin}${p}` }));
     if (d === 'ips') {
       for (const port of listening.extra_ports) {
         out.push({ dialect: d, label: `${DIALECTS[d].label} (stock client port)`, url: `${base.protocol}//${base.host.replace(/:\d+$/, '')}:${port}/ws` });
@@ -164,6 +169,8 @@ export interface FeedDraft {
   host: string;
   port: string;
   maxClients: string;
+  maxPerAddress: string;
+  maxPerToken: string;
   tlsMode: FeedTlsMode;
   certPath: string;
   keyPath: string;
@@ -173,6 +180,9 @@ export interface FeedDraft {
   roleClaim: string;
   /** `claim value = role`, one per line. */
   roleMap: string;
+  jwtMaxLifetimeHours: string;
+  /** Empty: no audience check. */
+  jwtAudience: string;
   /** Write-only: a new secret to store in the keychain. */
   jwtSecret: string;
   clearJwtSecret: boolean;
@@ -183,6 +193,8 @@ export type FieldKey =
   | 'host'
   | 'port'
   | 'max_clients'
+  | 'max_per_address'
+  | 'max_per_token'
   | 'tls'
   | 'tls.cert_path'
   | 'tls.key_path'
@@ -190,6 +202,8 @@ export type FieldKey =
   | 'dialects.ips.port'
   | 'jwt.role_claim'
   | 'jwt.role_map'
+  | 'jwt.max_lifetime_hours'
+  | 'jwt.audience'
   | 'jwt_secret';
 
 export type FieldErrors = Partial<Record<FieldKey, string>>;
@@ -198,6 +212,8 @@ const FIELD_KEYS: readonly FieldKey[] = [
   'host',
   'port',
   'max_clients',
+  'max_per_address',
+  'max_per_token',
   'tls.cert_path',
   'tls.key_path',
   'tls',
@@ -205,6 +221,8 @@ const FIELD_KEYS: readonly FieldKey[] = [
   'dialects.ips.port',
   'jwt.role_claim',
   'jwt.role_map',
+  'jwt.max_lifetime_hours',
+  'jwt.audience',
   'jwt_secret',
 ];
 
@@ -215,6 +233,8 @@ export function draftFromConfig(c: FeedConfig): FeedDraft {
     host: c.host,
     port: String(c.port),
     maxClients: String(c.max_clients),
+    maxPerAddress: String(c.max_per_address),
+    maxPerToken: String(c.max_per_token),
     tlsMode: c.tls.mode,
     certPath: c.tls.cert_path ?? '',
     keyPath: c.tls.key_path ?? '',
@@ -225,6 +245,8 @@ export function draftFromConfig(c: FeedConfig): FeedDraft {
     roleMap: Object.entries(c.jwt.role_map)
       .map(([k, v]) => `${k} = ${v}`)
       .join('\n'),
+    jwtMaxLifetimeHours: String(c.jwt.max_lifetime_hours),
+    jwtAudience: c.jwt.audience ?? '',
     jwtSecret: '',
     clearJwtSecret: false,
   };
@@ -289,9 +311,15 @@ export function buildRequest(draft: FeedDraft, base: FeedConfig): BuiltRequest {
   if (port === null) errors.port = 'A port from 1 to 65535 (0 picks a free one).';
   else if (port !== base.port) patch.port = port;
 
-  const maxClients = parseIntField(draft.maxClients, 1, 10_000);
-  if (maxClients === null) errors.max_clients = 'A whole number from 1 to 10,000.';
-  else if (maxClients !== base.max_clients) patch.max_clients = maxClients;
+  for (const [field, key] of [
+    ['maxClients', 'max_clients'],
+    ['maxPerAddress', 'max_per_address'],
+    ['maxPerToken', 'max_per_token'],
+  ] as const) {
+    const n = parseIntField(draft[field], 1, 10_000);
+    if (n === null) errors[key] = 'A whole number from 1 to 10,000.';
+    else if (n !== base[key]) patch[key] = n;
+  }
 
   const cert = draft.certPath.trim() || null;
   const key = draft.keyPath.trim() || null;
@@ -334,6 +362,12 @@ export function buildRequest(draft: FeedDraft, base: FeedConfig): BuiltRequest {
   const rm = parseRoleMap(draft.roleMap);
   if (rm.error) errors['jwt.role_map'] = rm.error;
   else if (!sameMap(rm.map, base.jwt.role_map)) jwt.role_map = rm.map;
+  const lifetime = parseIntField(draft.jwtMaxLifetimeHours, 1, 24 * 366);
+  if (lifetime === null) errors['jwt.max_lifetime_hours'] = 'Hours, from 1 to 8,784 (a year).';
+  else if (lifetime !== base.jwt.max_lifetime_hours) jwt.max_lifetime_hours = lifetime;
+  const audience = draft.jwtAudience.trim() || null;
+  if (audience !== null && audience.length > 256) errors['jwt.audience'] = 'At most 256 characters.';
+  else if (audience !== base.jwt.audience) jwt.audience = audience;
   if (Object.keys(jwt).length) patch.jwt = jwt;
 
   const request: FeedConfigureInput = { patch };

@@ -1,14 +1,17 @@
 import { FolderOpen } from 'lucide-react';
+import { EVENT_FORMATS } from '../../../main/contract/pipeline.js';
 import { useId, useRef, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/index.js';
 import { useSources, type SourceAddInput } from '../../stores/sources.js';
 import { FormDialog, type FormError } from './FormDialog.js';
 import { TimeZoneField } from './TimeZoneField.js';
 
-const FORMATS: ReadonlyArray<{ value: SourceAddInput['format']; label: string; hint: string }> = [
-  { value: 'eve', label: 'Suricata EVE JSON', hint: 'eve.json: one JSON record per line' },
-  { value: 'wazuh', label: 'Wazuh alerts.json', hint: '/var/ossec/logs/alerts/alerts.json' },
-];
+/** What each record format is called here: one entry per contract format (a new one does not compile without it). */
+const FORMAT_TEXT: Record<SourceAddInput['format'], { label: string; hint: string }> = {
+  eve: { label: 'Suricata EVE JSON', hint: 'eve.json: one JSON record per line' },
+  wazuh: { label: 'Wazuh alerts.json', hint: '/var/ossec/logs/alerts/alerts.json' },
+};
+const FORMATS = EVENT_FORMATS.map((value) => ({ value, ...FORMAT_TEXT[value] }));
 
 const START_AT: ReadonlyArray<{ value: NonNullable<SourceAddInput['start_at']>; label: string; hint: string }> = [
   { value: 'beginning', label: 'Beginning of the file', hint: 'Reads what is already there, then follows' },

@@ -28,7 +28,8 @@ function fileBase(p: string): string {
 }
 
 function Item({ item, open, onToggle }: { item: QuarantineItem; open: boolean; onToggle: () => void }) {
-  const where = item.file ? `${fileBase(item.file)}${item.line !== null ? `:${item.line}` : ''}` : item.source_id;
+  // a file line (eve.json:12), or an indexer hit (its index and _id)
+  const where = item.file ? `${fileBase(item.file)}${item.line !== null ? `:${item.line}` : ''}${item.record_id !== null ? ` ${item.record_id}` : ''}` : item.source_id;
   const rawId = `q-raw-${item.id}`;
   return (
     <Fragment>
@@ -67,7 +68,8 @@ function Item({ item, open, onToggle }: { item: QuarantineItem; open: boolean; o
               <div className="q-raw-actions">
                 <span className="faint">
                   {item.file ? <span className="mono break">{item.file}</span> : null}
-                  {item.offset !== null ? ` · byte ${formatCount(item.offset)}` : ''} · {formatCount(item.raw.length)} chars
+                  {item.offset !== null ? ` · byte ${formatCount(item.offset)}` : ''}
+                  {item.record_id !== null ? ` · _id ${item.record_id}` : ''} · {formatCount(item.raw.length)} chars
                 </span>
                 <CopyButton text={item.raw} />
               </div>

@@ -1,4 +1,4 @@
-import { CircleAlert, Clock, FileText, FlaskConical, Pause, Play, Trash, Upload, UserLock } from 'lucide-react';
+import { CircleAlert, Clock, Database, FileText, FlaskConical, Pause, Play, Trash, Upload, UserLock } from 'lucide-react';
 import { useRef, useState } from 'react';
 import type { LiveSource } from '../../../main/contract/console.js';
 import { formatBytes, formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
@@ -7,11 +7,12 @@ import { formatRelative } from '../dashboard/format.js';
 import { Dialog } from './Dialog.js';
 import { SourceStateBadge } from './SourceStateBadge.js';
 import { TimeZoneDialog } from './TimeZoneDialog.js';
-import { formatLabel, holderText, kindLabel, recordTypesSummary, sourceName, sourceState } from './sourceState.js';
+import { cursorText, formatLabel, holderText, kindLabel, recordTypesSummary, sourceName, sourceState, stateLabel } from './sourceState.js';
 
 function KindIcon({ kind }: { kind: LiveSource['kind'] }) {
   if (kind === 'simulator') return <FlaskConical size={14} aria-hidden="true" />;
   if (kind === 'import') return <Upload size={14} aria-hidden="true" />;
+  if (kind === 'indexer') return <Database size={14} aria-hidden="true" />;
   return <FileText size={14} aria-hidden="true" />;
 }
 
@@ -72,9 +73,10 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
   const busy = useSources((st) => !!st.busy[s.id]);
   const state = sourceState(s);
   const name = sourceName(s);
-  const error = s.last_error ?? (state === 'error' ? s.live?.note : null) ?? null;
-  // who reads it, when it is not this console following it
-  const holder = s.lease && state !== 'following' ? holderText(s.lease) : null;
+  const cursor = cursorText(s);
+  const error = s.live?.last_error ?? s.last_error ?? null;
+  // who reads it, when it is not this console reading it
+  const holder = s.lease && (!s.live || s.live.state === 'waiting') ? holderText(s.lease) : null;
   return (
     <tr data-source-id={s.id} data-testid="source-row">
       <td className="src-cell-source">
@@ -113,12 +115,12 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
       </td>
       <td>{formatLabel(s.format)}</td>
       <td>
-        <SourceStateBadge state={state} note={s.live?.note ?? null} />
+        <SourceStateBadge state={state} note={s.live?.note ?? null} label={stateLabel(s, now)} />
       </td>
-      <td className="num r" title={`Byte offset ${s.cursor.offset}`}>
-        {s.kind === 'file' ? formatBytes(s.cursor.offset) : '—'}
+      <td className="num r" title={cursor?.detail ?? 'No cursor'}>
+        {cursor ? cursor.short : '—'}
       </td>
-      <td className={`num r${(s.live?.bytes_behind ?? 0) > 0 ? ' behind' : ''}`}>{s.live ? formatBytes(s.live.bytes_behind) : '—'}</td>
+      <td className={`num r${(s.live?.behind ?? 0) > 0 ? ' behind' : ''}`}>{s.live?.behind != null ? formatBytes(s.live.behind) : '—'}</td>
       <td className="num r" data-testid="source-events">
         {formatCount(s.events)}
       </td>
@@ -136,7 +138,7 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
         {formatRelative(s.last_event_at, now)}
       </td>
       <td className="src-actions">
-        {s.kind === 'file' ? (
+        {s.kind === 'file' || s.kind === 'indexer' ? (
           s.enabled ? (
             <button
               type="button"
@@ -161,7 +163,7 @@ function Row({ s, now, onRemove, onTimeZone }: { s: LiveSource; now: number; onR
             </button>
           )
         ) : null}
-        {s.kind !== 'simulator' ? (
+        {s.kind === 'file' || s.kind === 'import' ? (
           <button
             type="button"
             className="icon-button small"

@@ -1,34 +1,55 @@
 import type { LiveSource } from '../../../main/contract/console.js';
-import { topRecordTypes } from '../../../main/contract/pipeline.js';
-import { formatCount, formatLocalTime } from '../../lib/format.js';
+import type { SourceRunState } from '../../../main/contract/pipeline.js';
+import { describeCursor, topRecordTypes } from '../../../main/contract/pipeline.js';
+import { formatBytes, formatCount, formatLocalTime } from '../../lib/format.js';
 
-export type SourceStateKey = 'following' | 'waiting' | 'error' | 'paused' | 'idle';
+/** The state a source is shown with: its reader's state in the serving process, or idle (not read there). */
+export type SourceStateKey = SourceRunState | 'idle';
 
 export const SOURCE_STATE_LABEL: Record<SourceStateKey, string> = {
-  following: 'Following',
+  starting: 'Starting',
+  running: 'Running',
+  caught_up: 'Caught up',
   waiting: 'Waiting',
-  error: 'Error',
+  backing_off: 'Backing off',
   paused: 'Paused',
   idle: 'Not live',
 };
 
 export const SOURCE_STATE_HELP: Record<SourceStateKey, string> = {
-  following: 'Reading new lines as they are written',
-  waiting: 'Waiting for the file to appear or grow',
-  error: 'The last read failed; Vigil retries on its own',
+  starting: 'Opening the source',
+  running: 'Reading records',
+  caught_up: 'Read everything there is; new records are read as they come',
+  waiting: 'Waiting for the source to appear, or for another process that reads it',
+  backing_off: 'The last read failed; Vigil tries again on its own, from where it stopped',
   paused: 'Paused: nothing is read until resumed',
-  idle: 'Not followed by this process (a finished import, a simulator run or another process)',
+  idle: 'Not read by this process (a finished import, a simulator run or another process)',
 };
 
-/** The state a source is shown with: live state when followed here, else derived from its record. */
+/** The state a source is shown with: live state when read here, else derived from its record. */
 export function sourceState(s: LiveSource): SourceStateKey {
   if (!s.enabled) return 'paused';
   if (s.live) return s.live.state;
   return 'idle';
 }
 
-const KIND_LABEL: Record<LiveSource['kind'], string> = { file: 'Followed file', import: 'Import', simulator: 'Simulator' };
+/** "Backing off (retry in 8 s)": the badge text, with the countdown while backing off. */
+export function stateLabel(s: LiveSource, now: number): string {
+  const key = sourceState(s);
+  const retry = key === 'backing_off' && s.live?.retry_at ? Math.max(0, Math.ceil((Date.parse(s.live.retry_at) - now) / 1000)) : null;
+  return retry === null ? SOURCE_STATE_LABEL[key] : `${SOURCE_STATE_LABEL[key]} (retry in ${retry} s)`;
+}
+
+const KIND_LABEL: Record<LiveSource['kind'], string> = { file: 'Followed file', import: 'Import', simulator: 'Simulator', indexer: 'Wazuh indexer' };
 const FORMAT_LABEL: Record<LiveSource['format'], string> = { eve: 'Suricata EVE', wazuh: 'Wazuh alerts', mixed: 'Mixed' };
+
+/** The cursor column: a file's offset in bytes, an indexer's last alert time; the detail for a tooltip. */
+export function cursorText(s: LiveSource): { short: string; detail: string } | null {
+  const c = describeCursor(s.kind, s.cursor);
+  if (!c) return null;
+  const offset = s.kind === 'file' && s.cursor && typeof s.cursor === 'object' && !Array.isArray(s.cursor) ? s.cursor['offset'] : undefined;
+  return typeof offset === 'number' ? { short: formatBytes(offset), detail: c.detail } : c;
+}
 
 export function kindLabel(k: LiveSource['kind']): string {
   return KIND_LABEL[k];

@@ -22,6 +22,8 @@ export interface ApiSimOptions {
   rateLimitRetryAfter?: boolean;
   cluster?: { enabled: boolean; running: boolean };
   stoppedDaemons?: string[];
+  /** ossec.conf <command> entries (default: the stock 4.x ones). */
+  commands?: { name: string; executable: string }[];
   /** What GET / reports as api_version (default the manager's, 4.14.7). */
   apiVersion?: string;
   now?: () => number;
@@ -53,6 +55,8 @@ const DAEMONS = [
   'wazuh-db',
   'wazuh-modulesd',
 ];
+/** The <command> blocks of a stock Wazuh 4.x manager's ossec.conf. */
+const DEFAULT_COMMANDS = ['disable-account', 'restart-wazuh', 'firewall-drop', 'host-deny', 'route-null', 'win_route-null', 'netsh'].map((name) => ({ name, executable: name }));
 const OFF_BY_DEFAULT = ['wazuh-agentlessd', 'wazuh-csyslogd', 'wazuh-integratord', 'wazuh-maild', 'wazuh-reportd', 'wazuh-clusterd'];
 
 const COMMON = ['pretty', 'wait_for_complete'];
@@ -258,6 +262,7 @@ export class WazuhApiSim {
       'GET /manager/status': COMMON,
       'GET /cluster/status': COMMON,
       'GET /agents/summary/status': COMMON,
+      'GET /manager/configuration': [...COMMON, 'raw', 'section', 'field', 'distinct'],
       'GET /agents': AGENT_LIST_PARAMS,
       'PUT /agents/restart': [...COMMON, 'agents_list'],
       'PUT /active-response': [...COMMON, 'agents_list'],
@@ -296,6 +301,8 @@ export class WazuhApiSim {
       }
       case 'GET /agents/summary/status':
         return this.summary();
+      case 'GET /manager/configuration':
+        return this.configuration(req);
       case 'GET /agents':
         return this.listAgents(req);
       case 'PUT /agents/restart':
@@ -324,6 +331,13 @@ export class WazuhApiSim {
     const totalFailed = failed_items.reduce((n, f) => n + f.id.length, 0);
     const error = totalFailed === 0 ? 0 : total === 0 ? 1 : 2;
     return json(200, { data: { affected_items: affected, total_affected_items: total, total_failed_items: totalFailed, failed_items }, message, error });
+  }
+
+  /** ossec.conf as JSON; only the `command` section (active response commands) has content here. */
+  private configuration(req: SimRequest): Reply {
+    const section = req.query.get('section');
+    if (section !== null && section !== 'command') return this.items([{}], [], 'Configuration was successfully read');
+    return this.items([{ command: (this.opts.commands ?? DEFAULT_COMMANDS).map((c) => ({ ...c, timeout_allowed: 'yes' })) }], [], 'Configuration was successfully read');
   }
 
   private summary(): Reply {

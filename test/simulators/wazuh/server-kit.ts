@@ -23,6 +23,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** JSON body (serialised) or a string (sent as is). */
   body?: unknown;
+  /** Close the connection without answering (as ZAP does for a bad API key). */
+  drop?: boolean;
 }
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({ status, body, headers });
@@ -150,6 +152,10 @@ export class SimServer {
       reply = fault?.kind === 'status' && fault.reply ? fault.reply : await this.handler(sreq);
     } catch (err) {
       reply = json(500, { title: 'Simulator error', detail: err instanceof Error ? err.message : String(err) });
+    }
+    if (reply.drop) {
+      req.socket.destroy();
+      return;
     }
     const isText = typeof reply.body === 'string';
     const payload = reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body);

@@ -1,0 +1,126 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startWazuhSimulator, type WazuhSimulator } from '../simulators/wazuh/index.js';
+import { keychainAvailable, screenshotPath, startServe, type Served } from './serve-fixture.js';
+
+// Connector secrets go to the vault under a key in the OS keychain: vigil serve runs here in its
+// own D-Bus session with a throwaway gnome-keyring.
+test.skip(!keychainAvailable(), 'needs dbus-run-session and gnome-keyring-daemon (a Secret Service for the vault)');
+
+const PASSWORD = 'E2e-Wazuh-Pa55!';
+let sim: WazuhSimulator;
+let served: Served;
+
+test.beforeAll(async () => {
+  sim = await startWazuhSimulator({ agents: 40, seed: 3, api: { users: { 'wazuh-wui': PASSWORD } } });
+  served = await startServe({ keychain: true });
+});
+
+test.afterAll(async () => {
+  await served?.stop();
+  await sim?.close();
+});
+
+async function goto(page: Page, screen: 'Tools' | 'Agents'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen }).click();
+  await expect(page.getByRole('heading', { name: screen, level: 1 })).toBeVisible();
+}
+
+test('add a Wazuh connector on Tools (trust on first use), see its agents, restart one, see failures surfaced', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(served.url);
+  await goto(page, 'Tools');
+  await expect(page.getByRole('heading', { name: 'No tools connected yet' })).toBeVisible();
+
+  // --- add, through the form built from the kind's schema
+  await page.getByTestId('add-connector').click();
+  let dialog = page.getByTestId('connector-dialog');
+  await dialog.getByTestId('kind-wazuh-api').click();
+  await expect(dialog.getByRole('heading', { name: 'Add Wazuh server API' })).toBeVisible();
+  await dialog.getByLabel(/^Name/).fill('Prod manager');
+  await dialog.getByLabel('URL').fill(sim.apiUrl);
+  await dialog.getByLabel('User name').fill('wazuh-wui');
+  await dialog.getByLabel('Password').fill(PASSWORD);
+  await dialog.getByTestId('connector-test').click();
+
+  // Wazuh's self-signed certificate: shown with its fingerprint, nothing sent before it is trusted
+  const outcome = dialog.getByTestId('test-result');
+  await expect(outcome).toHaveAttribute('data-kind', 'tls_untrusted');
+  await expect(outcome.getByTestId('certificate-fingerprint')).toHaveText(sim.apiServer.cert!.fingerprint256);
+  expect(sim.api.logins).toBe(0);
+  await page.screenshot({ path: screenshotPath('tools-trust') });
+  await outcome.getByTestId('trust-certificate').click();
+  await expect(dialog.getByTestId('test-result')).toHaveAttribute('data-ok', 'true');
+  await expect(dialog.getByTestId('test-result')).toContainText('Wazuh API 4.14.7');
+  await dialog.getByTestId('connector-save').click();
+  await expect(dialog).toBeHidden();
+
+  const card = page.getByTestId('connector-card').filter({ hasText: 'Prod manager' });
+  await expect(card).toHaveAttribute('data-health', 'ok', { timeout: 30_000 });
+  await expect(card).toContainText('in the keychain');
+  await expect(card).toContainText('Pinned certificate');
+  // the secret never comes back to the browser
+  expect(await page.content()).not.toContain(PASSWORD);
+  await card.getByRole('button', { name: 'Edit Prod manager' }).click();
+  dialog = page.getByTestId('connector-dialog');
+  await expect(dialog.getByLabel('Password')).toHaveValue('');
+  await expect(dialog.getByText('Saved in the keychain and never shown')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await page.screenshot({ path: screenshotPath('tools') });
+
+  // --- agents: the inventory synced in the background
+  await card.getByRole('link', { name: 'Agents' }).click();
+  await expect(page.getByRole('heading', { name: 'Agents', level: 1 })).toBeVisible();
+  const grid = page.getByTestId('agents-grid');
+  await expect(grid.getByTestId('agent-row').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('agents-sync')).toContainText('41 agents');
+  const activeCount = sim.api.agents.filter((a) => a.status === 'active').length;
+  await expect(page.getByTestId('status-chip-active')).toContainText(String(activeCount));
+  await page.getByTestId('status-chip-active').click();
+  await expect(page.getByTestId('status-chip-active')).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(async () => new Set(await grid.getByTestId('agent-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))))).toEqual(new Set(['active']));
+
+  // --- restart one agent, behind a confirmation that names it
+  const target = sim.api.agents.find((a) => a.id !== '000' && a.status === 'active')!;
+  await page.getByTestId('agents-search').fill(target.name);
+  const row = grid.locator(`[data-testid="agent-row"][data-agent-id="${target.id}"]`);
+  await expect(row).toBeVisible();
+  await expect(grid.getByTestId('agent-row')).toHaveCount(1);
+  await row.click();
+  const detail = page.getByTestId('agent-detail');
+  await expect(detail).toContainText(target.name);
+  await detail.getByTestId('agent-restart').click();
+  const confirm = page.getByTestId('agent-action-dialog');
+  await expect(confirm.getByRole('heading', { name: 'Restart on 1 agent?' })).toBeVisible();
+  await expect(confirm.getByTestId('action-agents')).toContainText(`${target.id}${target.name}`);
+  await page.screenshot({ path: screenshotPath('agents-restart-confirm') });
+  expect(sim.api.actions).toEqual([]);
+  await confirm.getByTestId('action-confirm').click();
+  await expect(confirm.getByTestId('action-result')).toHaveAttribute('data-state', 'queued');
+  await expect(confirm).toContainText('Queued, not confirmed');
+  expect(sim.api.actions).toEqual([{ type: 'restart', agents: [target.id] }]);
+  await confirm.getByTestId('action-done').click();
+  await expect(detail.getByText(/Restart by .*: queued/)).toBeVisible();
+
+  // --- a failure surfaced: an agent Wazuh refuses, with Wazuh's words
+  const down = sim.api.agents.find((a) => a.status === 'disconnected')!;
+  await page.getByTestId('status-chip-active').click();
+  await page.getByTestId('agents-search').fill(down.name);
+  await grid.locator(`[data-testid="agent-row"][data-agent-id="${down.id}"]`).click();
+  await detail.getByTestId('agent-restart').click();
+  await expect(confirm).toContainText('not active: Wazuh will refuse it');
+  await confirm.getByTestId('action-confirm').click();
+  await expect(confirm.getByTestId('action-result')).toHaveAttribute('data-state', 'not_queued');
+  await expect(confirm.getByTestId('action-failed')).toContainText('Cannot send request, agent is not active');
+  await expect(confirm.getByTestId('action-failed')).toContainText('Wazuh error 1707');
+  await page.screenshot({ path: screenshotPath('agents-restart-failed') });
+  await confirm.getByTestId('action-done').click();
+
+  // --- and a tool that stops accepting the password shows on Tools
+  sim.api.opts.users = { 'wazuh-wui': 'rotated-by-the-admin' };
+  sim.api.revokeTokens();
+  await goto(page, 'Tools');
+  await card.getByRole('button', { name: 'Check now' }).click();
+  await expect(card).toHaveAttribute('data-health', 'auth_failed', { timeout: 30_000 });
+  await expect(card.getByTestId('connector-problem')).toContainText('Wrong user name or password');
+  await page.screenshot({ path: screenshotPath('tools-auth-failed') });
+});
