@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  PRIORITIES,
   SEVERITIES,
   alertHost,
   severityRank,
@@ -59,15 +60,44 @@ export function alertColumns(prefix = ''): string {
 
 export const ALERT_COLUMNS = alertColumns();
 
-/** Sort fields → SQL expressions (severity and priority sort by rank, P1 highest). */
-const SORT_COLUMNS: Record<AlertSort['field'], string> = {
-  last_seen: 'last_seen',
-  first_seen: 'first_seen',
-  risk_score: 'risk_score',
-  count: 'count',
-  severity: 'severity_rank',
-  priority: "(CASE priority WHEN 'P1' THEN 4 WHEN 'P2' THEN 3 WHEN 'P3' THEN 2 ELSE 1 END)",
+/**
+ * Sort fields → the column (severity and priority sort by rank, P1 highest), the index that
+ * starts with the list's keyset order (column, id), and the columns that index carries after
+ * them, which a walk tests without reading the row.
+ */
+const SORT_KEYS: Record<AlertSort['field'], { col: string; index: string; carries: readonly string[] }> = {
+  last_seen: { col: 'last_seen', index: 'alerts_seen', carries: [] },
+  first_seen: { col: 'first_seen', index: 'alerts_first_seen', carries: ['last_seen', 'severity_rank'] },
+  risk_score: { col: 'risk_score', index: 'alerts_risk', carries: ['severity_rank'] },
+  count: { col: 'count', index: 'alerts_count', carries: ['severity_rank'] },
+  severity: { col: 'severity_rank', index: 'alerts_severity_rank', carries: ['priority_rank'] },
+  priority: { col: 'priority_rank', index: 'alerts_priority_rank', carries: ['severity_rank'] },
 };
+
+/**
+ * How AlertsRepo.list chooses between walking the sort key's index and reading a condition's
+ * matches ("driving"); tests shrink them to reach every path on a small database.
+ */
+export interface PlanLimits {
+  /**
+   * A filter whose narrowest indexed condition matches at most this many alerts is read from that
+   * condition's index and sorted (reading this many rows costs well under 100 ms); a broader one
+   * walks the sort key's index and tests each row, which fills a page after a few hundred rows.
+   */
+  driveMax: number;
+  /**
+   * Index entries a walk may test before the planner gives up on it (the conditions together are
+   * much narrower than each alone) and reads the narrowest condition's matches instead.
+   */
+  walkBudget: number;
+  /** After a spent walk budget, the narrowest condition drives if it matches at most this many. */
+  fallbackDriveMax: number;
+}
+
+export const PLAN_LIMITS: PlanLimits = { driveMax: 20_000, walkBudget: 30_000, fallbackDriveMax: 200_000 };
+
+/** How a page was read (for tests and the bench): walk = sort index, drive = a condition's ids. */
+export type ListPlan = { kind: 'walk'; fallback?: 'drive' | 'walk' } | { kind: 'drive'; term: number; matches: number };
 
 export function rowToAlert(r: AlertRow): Alert {
   const { agent_id, agent_name, ...rest } = r;
@@ -113,84 +143,136 @@ export interface SqlWhere {
   params: unknown[];
 }
 
-/** Builds the WHERE clause for a filter; shared by listing, counting and bulk updates. */
-export function alertWhere(filter: AlertFilter): SqlWhere {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (filter.severity && filter.severity.length > 0) {
-    clauses.push(`severity IN (${filter.severity.map(() => '?').join(',')})`);
-    params.push(...filter.severity);
-  }
+/**
+ * One condition of a filter, in the three forms its readers need:
+ * - `sql`: the plain condition (SQLite may answer it from an index): counts, bulk jobs, exports;
+ * - `check`: a test of one row that never drives an index, so it can ride along a walk of the
+ *   sort key's index;
+ * - `ids` (when the condition has an index of its own): a query of exactly the matching ids, read
+ *   from that index, to drive a narrow filter from its matches instead of walking the table.
+ * All three take the same `params`.
+ */
+export interface FilterTerm {
+  sql: string;
+  check: string;
+  ids?: string;
+  params: unknown[];
+  /**
+   * The condition when it is on a sort key's own column (severity, priority, a time range on
+   * last_seen), so a walk of that key's index reads only the matching range instead of testing
+   * rows outside it.
+   */
+  onSortKey?: { field: AlertSort['field']; sql: string; params: unknown[] };
+  /** The one column `check` reads, when a sort index may carry it (severity_rank, ...). */
+  col?: string;
+  /** The condition as one value of an index ordered (value, last_seen DESC, id DESC). */
+  seen?: { index: string; sql: string; params: unknown[] };
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(',');
+}
+
+/** `col = ?` / `col IN (...)` / `col BETWEEN` with every column written `+col`, so no index serves it. */
+function noIndex(sql: string): string {
+  return sql.replace(/\b(severity_rank|status|last_seen|priority_rank|source|src_ip_key|dst_ip_key|assignee|src_country|host|agent_id|sensor)\b(?= (?:IN|=|>=|<|BETWEEN) )/g, '+$1');
+}
+
+/** A condition on columns of alerts, read through `index` when it drives (null: SQLite picks). */
+function columnTerm(sql: string, params: unknown[], index: string | null): FilterTerm {
+  return { sql, check: noIndex(sql), ids: `SELECT id FROM alerts${index ? ` INDEXED BY ${index}` : ''} WHERE ${sql}`, params };
+}
+
+/** One term per active condition of the filter (AND of them all); throws InvalidFilterError. */
+export function filterTerms(filter: AlertFilter): FilterTerm[] {
+  const terms: FilterTerm[] = [];
+  const inList = (col: string, values: readonly unknown[], index: string) => {
+    terms.push(columnTerm(values.length === 1 ? `${col} = ?` : `${col} IN (${placeholders(values.length)})`, [...values], index));
+  };
+  // by rank: severity_rank rides in the other sort keys' indexes, so a walk tests it there
+  const severities = (list: readonly Alert['severity'][]) => {
+    inList('severity_rank', list.map((v) => severityRank(v)), 'alerts_severity_rank');
+    const t = terms[terms.length - 1]!;
+    t.col = 'severity_rank';
+    t.onSortKey = { field: 'severity', sql: t.sql, params: t.params };
+    if (list.length === 1) t.seen = { index: 'alerts_severity_seen', sql: 'severity = ?', params: [...list] };
+  };
+  if (filter.severity && filter.severity.length > 0) severities(filter.severity);
   if (filter.min_severity) {
-    const allowed = SEVERITIES.filter((s) => severityRank(s) >= severityRank(filter.min_severity!));
-    clauses.push(`severity IN (${allowed.map(() => '?').join(',')})`);
-    params.push(...allowed);
+    const min = severityRank(filter.min_severity);
+    severities(SEVERITIES.filter((s) => severityRank(s) >= min));
   }
   if (filter.status && filter.status.length > 0) {
-    clauses.push(`status IN (${filter.status.map(() => '?').join(',')})`);
-    params.push(...filter.status);
+    inList('status', filter.status, 'alerts_status_seen');
+    if (filter.status.length === 1) terms[terms.length - 1]!.seen = { index: 'alerts_status_seen', sql: 'status = ?', params: [...filter.status] };
   }
-  if (filter.from) {
-    clauses.push('last_seen >= ?');
-    params.push(new Date(filter.from).toISOString());
+  if (filter.from || filter.to) {
+    const parts: string[] = [];
+    const params: string[] = [];
+    if (filter.from) {
+      parts.push('last_seen >= ?');
+      params.push(new Date(filter.from).toISOString());
+    }
+    if (filter.to) {
+      parts.push('last_seen < ?');
+      params.push(new Date(filter.to).toISOString());
+    }
+    terms.push({ ...columnTerm(parts.join(' AND '), params, 'alerts_seen'), col: 'last_seen', onSortKey: { field: 'last_seen', sql: parts.join(' AND '), params } });
   }
-  if (filter.to) {
-    clauses.push('last_seen < ?');
-    params.push(new Date(filter.to).toISOString());
-  }
+  // priority_rank is indexed (it is also the priority sort key): P1 = 4 ... P4 = 1
   if (filter.priority && filter.priority.length > 0) {
-    clauses.push(`priority IN (${filter.priority.map(() => '?').join(',')})`);
-    params.push(...filter.priority);
+    inList('priority_rank', filter.priority.map((p) => 4 - PRIORITIES.indexOf(p)), 'alerts_priority_rank');
+    const t = terms[terms.length - 1]!;
+    t.col = 'priority_rank';
+    t.onSortKey = { field: 'priority', sql: t.sql, params: t.params };
   }
-  if (filter.source && filter.source.length > 0) {
-    clauses.push(`source IN (${filter.source.map(() => '?').join(',')})`);
-    params.push(...filter.source);
-  }
+  if (filter.source && filter.source.length > 0) inList('source', filter.source, 'alerts_source');
   for (const [field, spec] of [['src_ip_key', filter.src_ip], ['dst_ip_key', filter.dst_ip]] as const) {
     if (spec === undefined) continue;
     const range = ipKeyRange(spec);
     if (!range) throw new InvalidFilterError(`${field.slice(0, 6)}: "${spec}" is not an IP address or CIDR block`);
-    if (range.lo === range.hi) {
-      clauses.push(`${field} = ?`);
-      params.push(range.lo);
-    } else {
-      clauses.push(`${field} BETWEEN ? AND ?`);
-      params.push(range.lo, range.hi);
-    }
+    const index = `alerts_${field}`;
+    terms.push(range.lo === range.hi ? columnTerm(`${field} = ?`, [range.lo], index) : columnTerm(`${field} BETWEEN ? AND ?`, [range.lo, range.hi], index));
   }
   if (filter.technique) {
+    // T1110 also matches its sub-techniques T1110.xxx: one range of alert_techniques ('/' follows '.')
     const t = filter.technique.toUpperCase();
-    clauses.push('EXISTS (SELECT 1 FROM json_each(alerts.technique_ids) WHERE value = ? OR value LIKE ?)');
-    params.push(t, t.includes('.') ? t : `${t}.%`);
+    const [lo, hi] = t.includes('.') ? [t, t] : [`${t}.`, `${t}/`];
+    const ids = 'SELECT alert_id FROM alert_techniques WHERE technique = ? OR (technique > ? AND technique < ?)';
+    terms.push({
+      sql: `id IN (${ids})`,
+      check: 'EXISTS (SELECT 1 FROM json_each(alerts.technique_ids) WHERE value = ? OR (value > ? AND value < ?))',
+      ids,
+      params: [t, lo, hi],
+    });
   }
-  if (filter.assignee) {
-    clauses.push('assignee = ?');
-    params.push(filter.assignee);
-  }
-  if (filter.country) {
-    clauses.push('src_country = ?');
-    params.push(filter.country.toUpperCase());
-  }
+  if (filter.assignee) terms.push(columnTerm('assignee = ?', [filter.assignee], 'alerts_assignee_seen'));
+  if (filter.country) terms.push(columnTerm('src_country = ?', [filter.country.toUpperCase()], 'alerts_country'));
   if (filter.host) {
     // host holds the agent's name whenever there is one, so it stands for agent_name too; every
     // term is indexed, so SQLite answers the OR as a union of index lookups
     const key = ipKey(filter.host);
-    clauses.push(`(host = ? OR agent_id = ? OR sensor = ?${key ? ' OR src_ip_key = ? OR dst_ip_key = ?' : ''})`);
-    params.push(filter.host, filter.host, filter.host);
-    if (key) params.push(key, key);
+    const or = `(host = ? OR agent_id = ? OR sensor = ?${key ? ' OR src_ip_key = ? OR dst_ip_key = ?' : ''})`;
+    terms.push(columnTerm(or, [filter.host, filter.host, filter.host, ...(key ? [key, key] : [])], null));
   }
-  if (filter.rule_id) {
-    clauses.push('rule_id = ?');
-    params.push(filter.rule_id);
-  }
+  if (filter.rule_id) terms.push(columnTerm('rule_id = ?', [filter.rule_id], 'alerts_rule'));
   if (filter.text) {
     const match = ftsQuery(filter.text);
     if (match) {
-      clauses.push('id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)');
-      params.push(match);
+      const ids = 'SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?';
+      terms.push({ sql: `id IN (${ids})`, check: `+id IN (${ids})`, ids, params: [match] });
     }
   }
-  return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
+  return terms;
+}
+
+/**
+ * Builds the WHERE clause for a filter, leaving the choice of index to SQLite. Shared by counting,
+ * bulk updates and exports; the list plans its own reads (AlertsRepo.list).
+ */
+export function alertWhere(filter: AlertFilter): SqlWhere {
+  const terms = filterTerms(filter);
+  return { sql: terms.length ? terms.map((t) => t.sql).join(' AND ') : '1', params: terms.flatMap((t) => t.params) };
 }
 
 export class AlertsRepo {
@@ -209,6 +291,7 @@ export class AlertsRepo {
     private readonly db: Database,
     private readonly audit: AuditRepo,
     private readonly now: () => Date = () => new Date(),
+    private readonly limits: PlanLimits = PLAN_LIMITS,
   ) {
     this.getStmt = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = ?`);
     this.insertStmt = db.prepare(
@@ -253,27 +336,106 @@ export class AlertsRepo {
     return row ? rowToAlert(row) : null;
   }
 
-  /** One page in the requested order (default newest first), keyset-paginated by (sort key, id). */
+  /**
+   * One page in the requested order (default newest first), keyset-paginated by (sort key, id).
+   * Every sort key has an index; a narrow filter is read from the index of its narrowest condition
+   * and sorted, a broad one rides a walk of the sort index (see PlanLimits), so no
+   * filter and sort together read the whole table.
+   */
   list(filter: AlertFilter, limit: number, after?: AlertCursor, sort: AlertSort = { field: 'last_seen', dir: 'desc' }): AlertsListResponse {
-    const where = alertWhere(filter);
-    const col = SORT_COLUMNS[sort.field];
+    return this.listPlanned(filter, limit, after, sort).page;
+  }
+
+  /** list() and the plan it chose. */
+  listPlanned(filter: AlertFilter, limit: number, after?: AlertCursor, sort: AlertSort = { field: 'last_seen', dir: 'desc' }): { page: AlertsListResponse; plan: ListPlan } {
+    const terms = filterTerms(filter);
+    const key = SORT_KEYS[sort.field];
     const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
-    let sql = `SELECT ${ALERT_COLUMNS}, ${col} AS sort_key FROM alerts WHERE ${where.sql}`;
-    const params = [...where.params];
-    if (after) {
-      sql += ` AND (${col}, id) ${sort.dir === 'asc' ? '>' : '<'} (?, ?)`;
-      params.push(after.k, after.id);
-    }
-    sql += ` ORDER BY ${col} ${dir}, id ${dir} LIMIT ?`;
-    params.push(limit + 1);
-    const rows = this.db.prepare<unknown[], AlertRow & { sort_key: string | number }>(sql).all(...params);
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
-    return {
-      items: page.map(({ sort_key: _k, ...r }) => rowToAlert(r)),
-      next: more && last ? { k: last.sort_key, id: last.id } : null,
+    const cmp = sort.dir === 'asc' ? '>' : '<';
+    type Row = AlertRow & { sort_key: string | number };
+    const select = `SELECT ${ALERT_COLUMNS}, ${key.col} AS sort_key FROM alerts`;
+    const finish = (rows: Row[], plan: ListPlan) => {
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      const last = page[page.length - 1];
+      return { page: { items: page.map(({ sort_key: _k, ...r }) => rowToAlert(r)), next: more && last ? { k: last.sort_key, id: last.id } : null }, plan };
     };
+
+    // drive: the ids matching the conditions in `joined` (intersected from their own indexes
+    // before any row is read), the rows tested against the other conditions, sorted
+    const drive = (joined: ReadonlySet<number>): Row[] => {
+      const ids = terms.filter((_, j) => joined.has(j));
+      const rest = terms.filter((_, j) => !joined.has(j));
+      const where = [`id IN (${ids.map((t) => t.ids!).join(' INTERSECT ')})`, ...rest.map((r) => r.check), ...(after ? [`(+${key.col}, id) ${cmp} (?, ?)`] : [])];
+      const sql = `${select} WHERE ${where.join(' AND ')} ORDER BY +${key.col} ${dir}, id ${dir} LIMIT ?`;
+      return this.db.prepare<unknown[], Row>(sql).all(...ids.flatMap((t) => t.params), ...rest.flatMap((r) => r.params), ...(after ? [after.k, after.id] : []), limit + 1);
+    };
+
+    // walk: the sort index in order from `from` (exclusive), each row tested, up to `to`
+    // (inclusive) when given
+    type Key = { k: string | number; id: number };
+    // conditions on the sort key's own column narrow the walk to their range of its index; on
+    // the last-seen sort, one single-value condition with its own (value, last_seen, id) index
+    // is walked there instead, reading only its rows in order
+    const seen = sort.field === 'last_seen' ? terms.find((t) => t.seen) : undefined;
+    const index = seen?.seen?.index ?? key.index;
+    const ranged = [...(seen?.seen ? [seen.seen] : []), ...terms.filter((t) => t.onSortKey?.field === sort.field).map((t) => t.onSortKey!)];
+    const tested = terms.filter((t) => t !== seen && t.onSortKey?.field !== sort.field);
+    const walk = (from: Key | null, to: Key | null, want: number): Row[] => {
+      const where = [
+        ...ranged.map((r) => r.sql),
+        ...tested.map((t) => t.check),
+        ...(from ? [`(${key.col}, id) ${cmp} (?, ?)`] : []),
+        ...(to ? [`(${key.col}, id) ${sort.dir === 'asc' ? '<=' : '>='} (?, ?)`] : []),
+      ];
+      const sql = `${select} INDEXED BY ${index} WHERE ${where.length ? where.join(' AND ') : '1'} ORDER BY ${key.col} ${dir}, id ${dir} LIMIT ?`;
+      const params = [...ranged.flatMap((r) => r.params), ...tested.flatMap((t) => t.params), ...(from ? [from.k, from.id] : []), ...(to ? [to.k, to.id] : []), want];
+      return this.db.prepare<unknown[], Row>(sql).all(...params);
+    };
+    const start = after ? { k: after.k, id: after.id } : null;
+    if (tested.length === 0) return finish(walk(start, null, limit + 1), { kind: 'walk' });
+    const narrow = this.narrowest(terms, this.limits.driveMax);
+    if (narrow) return finish(drive(new Set([narrow.term])), { kind: 'drive', ...narrow });
+    // every test reads only columns the sort index carries: the walk never reads a row it does
+    // not return, so even a long one stays short
+    if (index === key.index && tested.every((t) => t.col !== undefined && key.carries.includes(t.col))) return finish(walk(start, null, limit + 1), { kind: 'walk' });
+    // bounded by walkBudget index entries, so a filter far narrower than each of its conditions
+    // cannot walk the whole table: the bound is the key walkBudget entries on (index only)
+    const boundWhere = [...ranged.map((r) => r.sql), ...(start ? [`(${key.col}, id) ${cmp} (?, ?)`] : [])];
+    const bound = this.db
+      .prepare<unknown[], Key>(
+        `SELECT ${key.col} AS k, id FROM alerts INDEXED BY ${index} ${boundWhere.length ? `WHERE ${boundWhere.join(' AND ')}` : ''}
+         ORDER BY ${key.col} ${dir}, id ${dir} LIMIT 1 OFFSET ?`,
+      )
+      .get(...ranged.flatMap((r) => r.params), ...(start ? [start.k, start.id] : []), this.limits.walkBudget - 1);
+    const rows = walk(start, bound ?? null, limit + 1);
+    if (rows.length > limit || !bound) return finish(rows, { kind: 'walk' });
+    // the budget ran out before the page was full (the conditions together are far narrower than
+    // each alone): read the intersection of the matches of every condition with at most
+    // fallbackDriveMax of them, else walk on from the bound
+    const joined = new Set(this.matchCounts(terms, this.limits.fallbackDriveMax).flatMap((n, i) => (n <= this.limits.fallbackDriveMax ? [i] : [])));
+    if (joined.size > 0) return finish(drive(joined), { kind: 'walk', fallback: 'drive' });
+    return finish([...rows, ...walk(bound, null, limit + 1 - rows.length)], { kind: 'walk', fallback: 'walk' });
+  }
+
+  /**
+   * The condition with the fewest matches among those with an index, if it has at most `max`;
+   * each count reads at most max + 1 index entries (less once a narrower one is known).
+   */
+  private narrowest(terms: readonly FilterTerm[], max: number): { term: number; matches: number } | null {
+    let best: { term: number; matches: number } | null = null;
+    for (const [i, t] of terms.entries()) {
+      if (!t.ids) continue;
+      const cap: number = (best?.matches ?? max) + 1;
+      const n = this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${t.ids} LIMIT ?)`).get(...t.params, cap)!.n;
+      if (n < cap) best = { term: i, matches: n };
+    }
+    return best;
+  }
+
+  /** Each condition's matches, counted up to max + 1 from its own index (Infinity: no index). */
+  private matchCounts(terms: readonly FilterTerm[], max: number): number[] {
+    return terms.map((t) => (t.ids ? this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${t.ids} LIMIT ?)`).get(...t.params, max + 1)!.n : Infinity));
   }
 
   insertMany(alerts: readonly NewAlert[]): number[] {

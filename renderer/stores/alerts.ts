@@ -46,7 +46,7 @@ export interface AlertsFilter {
   /** Custom range bounds (ISO 8601), used when range is 'custom'. */
   from: string;
   to: string;
-  /** Committed search text (the search box commits 200 ms after the last keystroke). */
+  /** Committed search text (the search box commits SEARCH_DEBOUNCE_MS after the last keystroke). */
   text: string;
   /** An address or CIDR block (validated before it is committed). */
   src_ip: string;
@@ -77,7 +77,12 @@ export const EMPTY_FILTER: AlertsFilter = {
   rule_id: '',
 };
 
-export const SEARCH_DEBOUNCE_MS = 200;
+/**
+ * The analyst waits for this pause after the last keystroke, so it is part of what a search
+ * costs; a broad search on 1,000,000 alerts takes under 100 ms server-side (test/bench/ui-bench),
+ * so querying at a shorter pause in typing is cheap.
+ */
+export const SEARCH_DEBOUNCE_MS = 100;
 /** Minimum spacing of automatic top-of-list refreshes triggered by alerts.changed. */
 const REFRESH_SPACING_MS = 1000;
 /** Minimum spacing of automatic re-counts (alerts.count) after live changes. */
@@ -261,7 +266,7 @@ export type LoadState = 'idle' | 'initial' | 'more';
 
 export interface AlertsState {
   filter: AlertsFilter;
-  /** What the search box shows right now (may be ahead of filter.text by up to 200 ms). */
+  /** What the search box shows right now (may be ahead of filter.text by up to SEARCH_DEBOUNCE_MS). */
   textInput: string;
   sort: AlertSort;
   /**

@@ -15,9 +15,12 @@
 //      file ingest), then a Vigil app (createApp, run) back-fills them from the simulator's indexer
 //      (supervisor, indexer driver, one transaction per page): alerts/s of both, their ratio, peak
 //      RSS, and the stored _ids checked against the index (none lost, none twice)
+//   7. (phase indexes, not by default) what each index and trigger of the alerts list (migration
+//      0008) costs: --index-alerts seeded alerts inserted with none of them, with each alone and
+//      with all, each into a fresh database: alerts/s, µs per alert over none, and the file size
 // Usage: node test/bench/pipeline-bench.mjs [--lines N] [--rate N] [--follow-seconds S] [--keep]
-//        [--phases pipeline,floor,follow,backfill,gzip] [--batch N (lines per import batch)]
-//        [--alerts N (back-fill, default 200000)] [--page-size N (indexer hits per request)]
+//        [--phases pipeline,floor,follow,backfill,gzip,indexes] [--batch N (lines per import batch)]
+//        [--alerts N (back-fill, default 200000)] [--page-size N (indexer hits per request)] [--index-alerts N]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -48,6 +51,8 @@ const { values } = parseArgs({
     bundle: { type: 'string' },
     url: { type: 'string' },
     pin: { type: 'string' },
+    'index-alerts': { type: 'string', default: '200000' },
+    variant: { type: 'string' },
   },
 });
 
@@ -229,6 +234,66 @@ async function phasePipeline(file, dir) {
   const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
   db.close();
   return { lines: sum.read, events: sum.events, alerts, seconds: s, per_s: Math.round(sum.read / s), peak_rss_mb: peakRssMb(), stage_ms_per_1k: m.stage_ms_per_1k, summary: sum };
+}
+
+/** Migration 0008's indexes and triggers, by name, with the SQL that creates each. */
+async function listIndexObjects(dir) {
+  const { openDatabase } = await import(dist('store/db.js'));
+  const { MIGRATIONS } = await import(dist('store/migrations/index.js'));
+  fs.mkdirSync(dir, { recursive: true });
+  const { db } = await openDatabase(path.join(dir, 'probe.db'), { migrations: MIGRATIONS.filter((m) => m.version < 8) });
+  const names = () => new Set(db.prepare("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL").all().map((r) => r.name));
+  const before = names();
+  MIGRATIONS.find((m) => m.version === 8).up(db);
+  const objects = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL").all().filter((o) => !before.has(o.name));
+  db.close();
+  return objects;
+}
+
+/** Inserts --index-alerts seeded alerts into a fresh database that keeps only `variant`'s objects. */
+async function phaseIndexes(dir, variant) {
+  const objects = await listIndexObjects(path.join(dir, 'probe'));
+  const db = await openFresh(path.join(dir, 'db'));
+  for (const o of objects) {
+    if (variant !== 'all' && o.name !== variant) db.exec(`DROP ${o.type.toUpperCase()} ${o.name}`);
+  }
+  const { AlertsRepo } = await import(dist('store/alerts-repo.js'));
+  const repo = new AlertsRepo(db, null);
+  const rnd = mulberry32(8);
+  const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
+  const t0 = Date.UTC(2026, 10, 21);
+  const n = Number(values['index-alerts']);
+  const BATCH = 500;
+  let took = 0;
+  for (let done = 0; done < n; done += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, n - done) }, () => {
+      const first = t0 + Math.floor(rnd() * 7 * 86_400_000);
+      return {
+        source: pick(['suricata', 'wazuh']),
+        severity: pick(['info', 'low', 'medium', 'high', 'critical']),
+        priority: pick(['P1', 'P2', 'P3', 'P4']),
+        title: pick(SIGNATURES)[1],
+        rule_id: String(Math.floor(rnd() * 50)),
+        src_ip: `203.0.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}`,
+        src_port: null,
+        dst_ip: `10.0.0.${Math.floor(rnd() * 256)}`,
+        dst_port: 22,
+        proto: 'TCP',
+        first_seen: new Date(first).toISOString(),
+        last_seen: new Date(first + Math.floor(rnd() * 3_600_000)).toISOString(),
+        count: 1 + Math.floor(rnd() ** 4 * 2000),
+        risk_score: Math.floor(rnd() * 101),
+        technique_ids: pick([[], ['T1110.001'], ['T1046'], ['T1190', 'T1059']]),
+        tags: [],
+      };
+    });
+    const t = performance.now();
+    repo.insertMany(batch);
+    took += performance.now() - t;
+  }
+  db.close();
+  const size = fs.statSync(path.join(dir, 'db', 'vigil.db')).size + (fs.existsSync(path.join(dir, 'db', 'vigil.db-wal')) ? fs.statSync(path.join(dir, 'db', 'vigil.db-wal')).size : 0);
+  return { variant, alerts: n, seconds: took / 1000, per_s: Math.round(n / (took / 1000)), us_per_alert: (took * 1000) / n, db_mb: size / 1e6, names: objects.map((o) => o.name) };
 }
 
 async function phaseFollow(dir, rate, seconds) {
@@ -420,6 +485,7 @@ if (values.phase === 'backfill-sim') {
     values.phase === 'floor' ? await phaseFloor(values.file, values.dir)
     : values.phase === 'floor-same-rows' ? await phaseFloorSameRows(values.file, values.dir, values.src)
     : values.phase === 'pipeline' ? await phasePipeline(values.file, values.dir)
+    : values.phase === 'indexes' ? await phaseIndexes(values.dir, values.variant)
     : values.phase === 'backfill' ? await phaseBackfill(values.dir)
     : await phaseFollow(values.dir, Number(values.rate), Number(values['follow-seconds']));
   process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -432,6 +498,22 @@ if (values.phase === 'backfill-sim') {
   generate(file, lines);
   console.log(`generated ${lines.toLocaleString('en')} EVE lines (${(fs.statSync(file).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const phases = new Set(values.phases.split(','));
+  if (phases.has('indexes')) {
+    const dir = (v) => ['--phase', 'indexes', '--dir', path.join(work, `indexes-${v}`), '--variant', v, '--index-alerts', values['index-alerts']];
+    const all = child(dir('all'));
+    const none = child(dir('none'));
+    const signed = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+    const line = (label, r) =>
+      console.log(`indexes   ${label.padEnd(26)} ${r.per_s.toLocaleString('en').padStart(8)} alerts/s  ${signed(r.us_per_alert - none.us_per_alert).padStart(7)} µs/alert  ${`${r.db_mb.toFixed(1)} MB`.padStart(9)} (${signed(r.db_mb - none.db_mb)} MB)`);
+    console.log(`indexes   ${all.alerts.toLocaleString('en')} alerts inserted through AlertsRepo (alert + FTS + outbox rows), fresh database each:`);
+    line('none of 0008', none);
+    for (const name of all.names) line(name, child(dir(name)));
+    line('all of 0008', all);
+    if (!phases.has('pipeline')) {
+      if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
+      process.exit(0);
+    }
+  }
   const full = child(['--phase', 'pipeline', '--file', file, '--dir', path.join(work, 'pipeline'), ...(values.batch ? ['--batch', values.batch] : [])]);
   console.log(`pipeline  normalize..persist:            ${full.per_s.toLocaleString('en')} lines/s (${full.seconds.toFixed(1)} s), peak RSS ${full.peak_rss_mb} MB; ${full.events.toLocaleString('en')} events -> ${full.alerts.toLocaleString('en')} alerts`);
   console.log(`          ms per 1k lines by stage: ${Object.entries(full.stage_ms_per_1k).map(([k, v]) => `${k} ${v}`).join(', ')}`);

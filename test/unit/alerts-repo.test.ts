@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
+import { mulberry32 } from '../helpers/random.js';
 import { sampleAlert, testServices } from '../helpers/services.js';
-import { alertWhere } from '../../main/store/alerts-repo.js';
+import { AlertsRepo, PLAN_LIMITS, alertWhere, ftsQuery, type ListPlan, type PlanLimits } from '../../main/store/alerts-repo.js';
+import { ipKey, ipKeyRange } from '../../main/store/ipkey.js';
+import { PRIORITIES, SORT_FIELDS, severityRank, type Alert, type AlertFilter, type AlertSort } from '../../main/contract/index.js';
 
 function minutesAfter(base: string, m: number): string {
   return new Date(Date.parse(base) + m * 60_000).toISOString();
@@ -119,6 +122,172 @@ describe('AlertsRepo', () => {
     ]);
     expect(history[0]!.ts < history[1]!.ts).toBe(true);
     expect(s.alerts.setStatus(999999, 'RESOLVED', 'ana', 'x')).toBeNull();
+    await s.close();
+  });
+});
+
+describe('AlertsRepo.list planner', () => {
+  const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+  /** 400 alerts with few distinct values per sort key, so keyset pages cross long runs of ties. */
+  async function seeded() {
+    const s = await testServices(tempDir());
+    const r = mulberry32(7);
+    const base = Date.parse('2026-11-21T00:00:00.000Z');
+    const at = (m: number) => new Date(base + m * 60_000).toISOString();
+    s.alerts.insertMany(
+      Array.from({ length: 400 }, () => {
+        const source = pick(r, ['suricata', 'wazuh'] as const);
+        const first = Math.floor(r() * 12);
+        const agent = source === 'wazuh' ? pick(r, [{ id: '001', name: 'web-01' }, { id: '002', name: 'db-01' }]) : undefined;
+        return sampleAlert({
+          source,
+          severity: pick(r, ['info', 'low', 'medium', 'high', 'critical'] as const),
+          priority: pick(r, PRIORITIES),
+          status: pick(r, ['NEW', 'NEW', 'ACKNOWLEDGED', 'RESOLVED'] as const),
+          title: pick(r, ['ET SCAN Potential SSH Scan', 'sshd: authentication failed.', 'ET POLICY curl User-Agent Outbound', 'File deleted.']),
+          src_ip: pick(r, ['10.0.0.5', '10.0.1.9', '203.0.113.7', '198.51.100.2']),
+          dst_ip: pick(r, ['192.168.1.10', '10.0.0.5', null]),
+          first_seen: at(first),
+          last_seen: at(first + Math.floor(r() * 3)),
+          count: 1 + Math.floor(r() * 4),
+          risk_score: 10 * Math.floor(r() * 6),
+          technique_ids: pick(r, [[], ['T1110'], ['T1110.001'], ['T1046', 'T1110.003'], ['T1190']]),
+          assignee: pick(r, [null, null, 'ana', 'ben']),
+          rule_id: pick(r, [null, '1:2001219', '5712']),
+          ...(agent ? { agent } : { sensor: pick(r, ['sensor-01', null]) }),
+        });
+      }),
+    );
+    s.db.prepare("UPDATE alerts SET src_country = CASE id % 3 WHEN 0 THEN 'DE' WHEN 1 THEN 'US' END").run();
+    return s;
+  }
+
+  const FILTERS: AlertFilter[] = [
+    {},
+    { severity: ['high'] },
+    { severity: ['low', 'critical'] },
+    { min_severity: 'medium' },
+    { status: ['NEW'] },
+    { priority: ['P1'] },
+    { priority: ['P2', 'P4'] },
+    { source: ['wazuh'] },
+    { from: '2026-11-21T00:04:00.000Z', to: '2026-11-21T00:09:00.000Z' },
+    { text: 'ssh' },
+    { text: 'curl outbound' },
+    { src_ip: '10.0.0.0/8' },
+    { src_ip: '203.0.113.7' },
+    { dst_ip: '192.168.0.0/16' },
+    { technique: 'T1110' },
+    { technique: 't1110.001' },
+    { assignee: 'ana' },
+    { country: 'de' },
+    { host: 'web-01' },
+    { host: '002' },
+    { host: 'sensor-01' },
+    { host: '10.0.0.5' },
+    { rule_id: '5712' },
+    { rule_id: '1:2001219', status: ['NEW'], severity: ['high'] },
+    { text: 'ssh', severity: ['high', 'critical'], status: ['NEW'] },
+    { source: ['wazuh'], priority: ['P1'], technique: 'T1110', assignee: 'ana' },
+    { severity: ['medium'], priority: ['P3'], from: '2026-11-21T00:02:00.000Z', src_ip: '10.0.0.0/8' },
+    { status: ['NEW'], country: 'US', host: 'db-01' },
+    { severity: ['info'], technique: 'T1190', text: 'file' },
+  ];
+
+  /** The expected order, computed in plain code from every row (the text match from FTS itself). */
+  function naive(s: Awaited<ReturnType<typeof seeded>>, f: AlertFilter, sort: AlertSort): number[] {
+    type Row = Alert & { src_country: string | null; agent_id: string | null };
+    const rows = s.db.prepare('SELECT * FROM alerts').all() as (Omit<Row, 'technique_ids'> & { technique_ids: string })[];
+    const textIds = f.text ? new Set((s.db.prepare('SELECT rowid AS id FROM alerts_fts WHERE alerts_fts MATCH ?').all(ftsQuery(f.text)) as { id: number }[]).map((x) => x.id)) : null;
+    const inRange = (ip: string | null, spec: string | undefined) => {
+      if (spec === undefined) return true;
+      const range = ipKeyRange(spec)!;
+      const k = ipKey(ip);
+      return k !== null && k >= range.lo && k <= range.hi;
+    };
+    const key = (a: (typeof rows)[number]): string | number =>
+      sort.field === 'severity' ? severityRank(a.severity) : sort.field === 'priority' ? 4 - PRIORITIES.indexOf(a.priority) : a[sort.field];
+    const t = f.technique?.toUpperCase();
+    return rows
+      .filter((a) => !f.severity || f.severity.includes(a.severity))
+      .filter((a) => !f.min_severity || severityRank(a.severity) >= severityRank(f.min_severity))
+      .filter((a) => !f.status || f.status.includes(a.status))
+      .filter((a) => !f.priority || f.priority.includes(a.priority))
+      .filter((a) => !f.source || f.source.includes(a.source))
+      .filter((a) => (!f.from || a.last_seen >= f.from) && (!f.to || a.last_seen < f.to))
+      .filter((a) => !textIds || textIds.has(a.id))
+      .filter((a) => inRange(a.src_ip, f.src_ip) && inRange(a.dst_ip, f.dst_ip))
+      .filter((a) => !t || (JSON.parse(a.technique_ids) as string[]).some((x) => x === t || (!t.includes('.') && x.startsWith(`${t}.`))))
+      .filter((a) => !f.assignee || a.assignee === f.assignee)
+      .filter((a) => !f.rule_id || a.rule_id === f.rule_id)
+      .filter((a) => !f.country || a.src_country === f.country.toUpperCase())
+      .filter((a) => !f.host || [a.host, a.agent_id, a.sensor].includes(f.host) || (ipKey(f.host) !== null && [a.src_ip, a.dst_ip].includes(f.host)))
+      .sort((a, b) => {
+        const [ka, kb] = [key(a), key(b)];
+        const c = ka < kb ? -1 : ka > kb ? 1 : a.id - b.id;
+        return sort.dir === 'asc' ? c : -c;
+      })
+      .map((a) => a.id);
+  }
+
+  /** Every page of a listing, 11 at a time, through the keyset cursor; and the plans used. */
+  function paged(repo: AlertsRepo, f: AlertFilter, sort: AlertSort) {
+    const ids: number[] = [];
+    const plans: ListPlan[] = [];
+    let after;
+    for (let n = 0; n < 100; n++) {
+      const { page, plan } = repo.listPlanned(f, 11, after, sort);
+      ids.push(...page.items.map((a) => a.id));
+      plans.push(plan);
+      if (!page.next) break;
+      after = page.next;
+    }
+    return { ids, plans };
+  }
+
+  // every path of the planner: a narrow condition drives; a walk of the sort index (no
+  // condition narrow enough); a walk whose budget runs out, then drives or walks on
+  const LIMITS: Record<string, PlanLimits> = {
+    default: PLAN_LIMITS,
+    walk: { driveMax: 0, walkBudget: 1_000_000, fallbackDriveMax: 0 },
+    'walk, then drive': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 1_000_000 },
+    'walk, then walk on': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 0 },
+  };
+
+  it('returns exactly what a naive query returns, for every filter with every sort, page by page across ties', async () => {
+    const s = await seeded();
+    const kinds = new Set<string>();
+    const repos = Object.entries(LIMITS).map(([name, limits]) => [name, new AlertsRepo(s.db, s.audit, () => new Date(), limits)] as const);
+    for (const f of FILTERS) {
+      for (const field of SORT_FIELDS) {
+        for (const dir of ['desc', 'asc'] as const) {
+          const sort = { field, dir };
+          const want = naive(s, f, sort);
+          // a single page of everything agrees too
+          expect(s.alerts.list(f, 500, undefined, sort).items.map((a) => a.id)).toEqual(want);
+          for (const [name, repo] of repos) {
+            const got = paged(repo, f, sort);
+            expect(got.ids, `${name}: ${JSON.stringify(f)} by ${field} ${dir}`).toEqual(want);
+            for (const p of got.plans) kinds.add(p.kind === 'walk' ? `walk${p.fallback ? `, then ${p.fallback}` : ''}` : 'drive');
+          }
+        }
+      }
+    }
+    expect([...kinds].sort()).toEqual(['drive', 'walk', 'walk, then drive', 'walk, then walk']);
+    await s.close();
+  });
+
+  it('a page continues from a cursor of the other direction (the list reading upwards)', async () => {
+    const s = await seeded();
+    for (const field of SORT_FIELDS) {
+      const down = naive(s, { status: ['NEW'] }, { field, dir: 'desc' });
+      const page = s.alerts.list({ status: ['NEW'] }, 30, undefined, { field, dir: 'desc' });
+      const last = page.items[page.items.length - 1]!;
+      const up = s.alerts.list({ status: ['NEW'] }, 10, { k: page.next!.k, id: last.id }, { field, dir: 'asc' });
+      // the 10 rows above the last one shown, nearest first
+      expect(up.items.map((a) => a.id)).toEqual(down.slice(19, 29).reverse());
+    }
     await s.close();
   });
 });

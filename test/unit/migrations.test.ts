@@ -421,3 +421,51 @@ describe('migration 0010 triage', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0011 alert list', () => {
+  const at11 = MIGRATIONS.findIndex((m) => m.version === 11);
+
+  it('indexes every sort key, ranks priority, and keeps alert_techniques in step with technique_ids', async () => {
+    const file = path.join(tempDir(), 'm11.db');
+    const pre = await dbAt(at11, file);
+    const alert = pre.prepare(
+      `INSERT INTO alerts (id, source, severity, priority, status, title, first_seen, last_seen, created_at, updated_at, technique_ids)
+       VALUES (?, 'wazuh', 'medium', ?, 'NEW', 't', 'n', 'n', 'n', 'n', ?)`,
+    );
+    alert.run(1, 'P1', '["T1110","T1110.001"]');
+    alert.run(2, 'P4', '[]');
+    alert.run(3, 'P2', '{"T1190":1}');
+    alert.run(4, 'P3', '["T1046",7,"T1046"]');
+    closeDatabase(pre);
+
+    const { db, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, at11 + 1) });
+    expect(to).toBe(11);
+    expect(db.prepare('SELECT id, priority_rank AS r FROM alerts ORDER BY id').all()).toEqual([
+      { id: 1, r: 4 },
+      { id: 2, r: 1 },
+      { id: 3, r: 3 },
+      { id: 4, r: 2 },
+    ]);
+    const techniques = () => db.prepare('SELECT technique, alert_id FROM alert_techniques ORDER BY alert_id, technique').all();
+    // backfilled from the text entries of arrays, each once
+    expect(techniques()).toEqual([
+      { technique: 'T1110', alert_id: 1 },
+      { technique: 'T1110.001', alert_id: 1 },
+      { technique: 'T1046', alert_id: 4 },
+    ]);
+    db.prepare(`INSERT INTO alerts (id, source, severity, priority, status, title, first_seen, last_seen, created_at, updated_at, technique_ids)
+                VALUES (5, 'suricata', 'high', 'P2', 'NEW', 't', 'n', 'n', 'n', 'n', '["T1190"]')`).run();
+    db.prepare(`UPDATE alerts SET technique_ids = '["T1110.001","T1078"]' WHERE id = 1`).run();
+    db.prepare('DELETE FROM alerts WHERE id = 4').run();
+    expect(techniques()).toEqual([
+      { technique: 'T1078', alert_id: 1 },
+      { technique: 'T1110.001', alert_id: 1 },
+      { technique: 'T1190', alert_id: 5 },
+    ]);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alerts'").all().map((r) => (r as { name: string }).name);
+    expect(indexes).toEqual(
+      expect.arrayContaining(['alerts_first_seen', 'alerts_risk', 'alerts_count', 'alerts_severity_rank', 'alerts_priority_rank', 'alerts_source', 'alerts_country']),
+    );
+    closeDatabase(db);
+  });
+});

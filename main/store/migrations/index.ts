@@ -8,6 +8,7 @@ import { m0007Cases } from './0007-cases.js';
 import { m0008Connectors } from './0008-connectors.js';
 import { m0009SourceDrivers } from './0009-source-drivers.js';
 import { m0010Triage } from './0010-triage.js';
+import { m0011AlertList } from './0011-alert-list.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0008Connectors,
   m0009SourceDrivers,
   m0010Triage,
+  m0011AlertList,
 ];
