@@ -126,7 +126,22 @@ interface Touched {
   createdFrom: ScoredEvent | null;
   /** The risk stored before this batch (existing alerts): details are replaced only by a riskier occurrence. */
   storedRisk: number;
+  /** The row's values before this batch's fold: the flush writes only the columns that change. */
+  stored: AlertFold;
 }
+
+/** The columns of an alert a batch folds occurrences into (count aside). */
+interface AlertFold {
+  first_seen: string;
+  last_seen: string;
+  severity: Severity;
+  priority: string;
+  risk_score: number;
+  technique_ids: string;
+  threat_type: string;
+}
+
+const FOLD_COLUMNS = ['first_seen', 'last_seen', 'severity', 'priority', 'risk_score', 'technique_ids', 'threat_type'] as const;
 
 /** The alerts touched by a batch: by group key (several per key when a window apart) and by id. */
 interface TouchedGroups {
@@ -134,13 +149,8 @@ interface TouchedGroups {
   byId: Map<number, Touched>;
 }
 
-interface GroupRow {
+interface GroupRow extends AlertFold {
   id: number;
-  last_seen: string;
-  first_seen: string;
-  severity: Severity;
-  risk_score: number;
-  technique_ids: string;
 }
 
 function maxSeverity(a: Severity, b: Severity): Severity {
@@ -198,6 +208,8 @@ export class Pipeline {
   readonly metrics = new PipelineMetrics();
   readonly suppressions: Suppressions;
   private readonly stmts: ReturnType<Pipeline['prepare']>;
+  /** UPDATE statements by the set of folded columns they write (at most 2^7 per kind). */
+  private readonly foldStmts = new Map<string, Statement>();
 
   constructor(
     private readonly db: Database,
@@ -226,7 +238,7 @@ export class Pipeline {
     return {
       // open alerts of the key whose span, widened by the window on both sides, holds the event
       findGroup: db.prepare(
-        `SELECT id, last_seen, first_seen, severity, risk_score, technique_ids FROM alerts
+        `SELECT id, last_seen, first_seen, severity, priority, risk_score, technique_ids, threat_type FROM alerts
          WHERE group_key = ? AND last_seen >= ? AND first_seen <= ? AND status NOT IN ${CLOSED}
          ORDER BY last_seen DESC LIMIT ${GROUP_CANDIDATES}`,
       ) as Statement<[string, string, string], GroupRow>,
@@ -238,17 +250,6 @@ export class Pipeline {
          VALUES (?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertDetails: db.prepare('INSERT INTO alert_details (alert_id, confidence, detection, score_terms, enrichment) VALUES (?, ?, ?, ?, ?)'),
-      updateAlert: db.prepare(
-        `UPDATE alerts SET count = count + @count, first_seen = min(first_seen, @first_seen), last_seen = max(last_seen, @last_seen),
-           severity = @severity, priority = @priority, risk_score = @risk_score, technique_ids = @technique_ids,
-           threat_type = @threat_type, updated_at = @now
-         WHERE id = @id`,
-      ),
-      finalizeNew: db.prepare(
-        `UPDATE alerts SET count = @count, first_seen = @first_seen, last_seen = @last_seen, severity = @severity,
-           priority = @priority, risk_score = @risk_score, technique_ids = @technique_ids, threat_type = @threat_type
-         WHERE id = @id`,
-      ),
       updateDetails: db.prepare('UPDATE alert_details SET confidence = @confidence, detection = @detection, score_terms = @score_terms WHERE alert_id = @id'),
       insertFts: db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)'),
       insertEvent: db.prepare(
@@ -477,12 +478,12 @@ export class Pipeline {
         const detailsChanged = best.event !== t.createdFrom;
         if (t.created) {
           // a new alert seen once in this batch was written complete by its INSERT
-          if (t.count > 1) s.finalizeNew.run(params);
+          if (t.count > 1) this.foldStatement(true, t.stored, params).run(params);
           if (detailsChanged) s.updateDetails.run(details());
           s.outbox.run(t.id, 'new', nowIso);
           created.push(t.id);
         } else {
-          s.updateAlert.run(params);
+          this.foldStatement(false, t.stored, params).run(params);
           if (best.score.risk > t.storedRisk) s.updateDetails.run(details());
           s.outbox.run(t.id, 'updated', nowIso);
           updated.push(t.id);
@@ -564,9 +565,11 @@ export class Pipeline {
             best: null,
             createdFrom: null,
             storedRisk: row.risk_score,
+            stored: row,
           };
         } else {
-          const id = this.createAlert(e, key, severity, score, title, ruleId, sourceId, nowIso);
+          const created = this.createAlert(e, key, severity, score, title, ruleId, sourceId, nowIso);
+          const id = created.id;
           t = {
             id,
             created: true,
@@ -580,6 +583,7 @@ export class Pipeline {
             best: null,
             createdFrom: e,
             storedRisk: score.risk,
+            stored: created.stored,
           };
         }
         if (!list) touched.byKey.set(key, (list = []));
@@ -599,11 +603,32 @@ export class Pipeline {
     return t.id;
   }
 
-  private createAlert(e: ScoredEvent, key: string, severity: Severity, score: Score, title: string, ruleId: string | null, sourceId: string, nowIso: string): number {
+  /**
+   * The UPDATE that folds a batch into an alert, writing only the columns whose value changes: an
+   * assigned column rewrites every index (and trigger) that holds it even when the value is the
+   * same, and most occurrences change nothing but count and last_seen.
+   */
+  private foldStatement(created: boolean, stored: AlertFold, next: AlertFold): Statement {
+    const cols = FOLD_COLUMNS.filter((c) => next[c] !== stored[c]);
+    const key = `${created ? 'new' : 'old'}:${cols.join(',')}`;
+    let stmt = this.foldStmts.get(key);
+    if (!stmt) {
+      // an existing alert: the batch's span widens the stored one; a new one is written as folded
+      const set = cols.map((c) => (created ? `${c} = @${c}` : c === 'first_seen' ? 'first_seen = min(first_seen, @first_seen)' : c === 'last_seen' ? 'last_seen = max(last_seen, @last_seen)' : `${c} = @${c}`));
+      const head = created ? 'count = @count' : 'count = count + @count, updated_at = @now';
+      stmt = this.db.prepare(`UPDATE alerts SET ${[head, ...set].join(', ')} WHERE id = @id`);
+      this.foldStmts.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  private createAlert(e: ScoredEvent, key: string, severity: Severity, score: Score, title: string, ruleId: string | null, sourceId: string, nowIso: string): { id: number; stored: AlertFold } {
+    const priority = this.stages.priority(severity, score.risk, e.detection);
+    const techniqueIds = JSON.stringify([...e.detection.technique_ids].sort());
     const info = this.stmts.insertAlert.run(
       e.source,
       severity,
-      this.stages.priority(severity, score.risk, e.detection),
+      priority,
       title,
       ruleId,
       e.src_ip,
@@ -614,7 +639,7 @@ export class Pipeline {
       e.ts,
       e.ts,
       score.risk,
-      JSON.stringify([...e.detection.technique_ids].sort()),
+      techniqueIds,
       nowIso,
       nowIso,
       key,
@@ -638,6 +663,9 @@ export class Pipeline {
       JSON.stringify({ src: e.src, dst: e.dst, agent: e.agent, user: e.user, sensor: e.sensor }),
     );
     this.stmts.insertFts.run(id, title, ruleId ?? '', ftsHosts(e.src_ip, e.dst_ip, e.agent?.name ?? null, e.sensor), cut(e.raw, FTS_RAW_MAX));
-    return id;
+    return {
+      id,
+      stored: { first_seen: e.ts, last_seen: e.ts, severity, priority, risk_score: score.risk, technique_ids: techniqueIds, threat_type: e.detection.threat_type },
+    };
   }
 }

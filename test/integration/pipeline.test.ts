@@ -256,6 +256,28 @@ describe('grouping', () => {
     await s.close();
   });
 
+  it('folding occurrences into an alert writes only the columns that change (no index or trigger rewritten for nothing)', async () => {
+    const { s, pipeline } = await setup();
+    // count every UPDATE that assigns each folded column, whatever the value
+    s.db.exec('CREATE TEMP TABLE writes (col TEXT)');
+    for (const col of ['first_seen', 'last_seen', 'severity', 'priority', 'risk_score', 'technique_ids', 'threat_type']) {
+      s.db.exec(`CREATE TEMP TRIGGER w_${col} AFTER UPDATE OF ${col} ON main.alerts BEGIN INSERT INTO writes VALUES ('${col}'); END`);
+    }
+    const writes = () => (s.db.prepare('SELECT col, count(*) AS n FROM writes GROUP BY col ORDER BY col').all() as { col: string; n: number }[]).map((r) => `${r.col} ${r.n}`);
+    const dir = tempDir();
+    // the same occurrence again, one batch per line: only count and last_seen move
+    const same = [0, 1, 2].map((m) => eve({ ts: `2026-11-21T10:0${m}:00.000000+0000` }));
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'a.json', same)], { format: 'eve', batchLines: 1 });
+    expect(writes()).toEqual(['last_seen 2']);
+    // a more severe occurrence of the same group raises severity (and what follows from it)
+    s.db.exec('DELETE FROM writes');
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'b.json', [eve({ ts: '2026-11-21T10:03:00.000000+0000', sev: 1 })])], { format: 'eve' });
+    expect(writes()).toContain('severity 1');
+    const [a] = alertsOf(s);
+    expect(a).toMatchObject({ count: 4, severity: 'high', first_seen: '2026-11-21T10:00:00.000Z', last_seen: '2026-11-21T10:03:00.000Z' });
+    await s.close();
+  });
+
   it('Wazuh: one rule on two agents is two alerts; the same agent again joins its own', async () => {
     const { s, pipeline } = await setup();
     const web = { id: '001', name: 'web-01', ip: '10.0.0.21' };
