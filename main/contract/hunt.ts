@@ -24,7 +24,6 @@ const Id = z.number().int().positive();
 export const HUNT_FIELDS = {
   event_type: 'EVE event_type (alert, flow, netflow, dns, http, tls, fileinfo, anomaly, smtp, ssh, smb, krb5, dhcp, ...)',
   sensor: 'the sensor that wrote the record (EVE host)',
-  source_id: 'the Vigil source the record was read from',
   src_ip: 'source address; a CIDR block matches a range (10.0.0.0/8, 2001:db8::/32)',
   dst_ip: 'destination address; CIDR as src_ip',
   ip: 'either address (src_ip OR dst_ip)',
@@ -255,7 +254,7 @@ export const HostsListRequest = z
     cidr: z.string().max(64).optional(),
     /** Seen at or after this time. */
     seen_after: IsoAny.optional(),
-    sort: z.enum(['last_seen', 'first_seen', 'records', 'open_alerts']).default('last_seen'),
+    sort: z.enum(['last_seen', 'first_seen', 'records']).default('last_seen'),
     limit: z.number().int().min(1).max(500).default(100),
     cursor: z.string().max(200).optional(),
   })

@@ -15,6 +15,7 @@ import { createConnectorHandlers } from './connector-handlers.js';
 import type { ConnectorsService } from './connectors.js';
 import { createCasesHandlers } from '../cases/handlers.js';
 import { createReportsHandlers } from '../reports/handlers.js';
+import { createHuntHandlers } from '../hunt/handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { SuppressionMatch } from '../pipeline/suppressions.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
@@ -223,6 +224,7 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
     ...createConnectorHandlers(connectors),
     ...createCasesHandlers(s.cases),
     ...createReportsHandlers(s.reports),
+    ...createHuntHandlers(s.hunt),
 
     'suppressions.remove': (req, ctx) => {
       const removed = s.pipelineRepo.removeSuppression(req.id);

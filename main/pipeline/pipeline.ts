@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { alertHost, severityRank, type Priority, type Severity } from '../contract/index.js';
 import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
+import { RecordsWriter } from '../store/records-repo.js';
 import { NO_OPTIONS, formatSpec, type JsonObject, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
 import { PipelineMetrics } from './metrics.js';
@@ -12,6 +13,7 @@ import {
   type DetectedEvent,
   type ScoredEvent,
   type SecurityEvent,
+  type SensorRecord,
   type Score,
 } from './types.js';
 import type { JsonValue, RawRecord } from './sources/types.js';
@@ -48,6 +50,8 @@ export interface BatchOutcome {
   skipped: number;
   /** Skipped records by type (EVE event_type: flow, dns, http, ...); blank lines are not counted here. */
   skipped_types: Record<string, number>;
+  /** Sensor records kept in the record store (every EVE record, alerts included). */
+  records: number;
   quarantined: number;
   suppressed: number;
   alerts_created: number;
@@ -88,6 +92,12 @@ interface Quarantined {
   reason: string;
   text: string;
   rec: RawRecord;
+}
+
+/** Sensor records read from one file, in order (a block never mixes files). */
+interface RecordRun {
+  file: string;
+  records: SensorRecord[];
 }
 
 /** A record id to remember with the batch (ts: the record's own time, epoch ms). */
@@ -185,6 +195,7 @@ export class Pipeline {
   readonly metrics = new PipelineMetrics();
   readonly suppressions: Suppressions;
   private readonly stmts: ReturnType<Pipeline['prepare']>;
+  private readonly records: RecordsWriter;
 
   constructor(
     private readonly db: Database,
@@ -193,6 +204,7 @@ export class Pipeline {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.stmts = this.prepare();
+    this.records = new RecordsWriter(db);
     this.suppressions = new Suppressions(db, now);
   }
 
@@ -281,6 +293,7 @@ export class Pipeline {
     const events: SecurityEvent[] = [];
     const quarantine: Quarantined[] = [];
     const types: Record<string, number> = {};
+    const runs: RecordRun[] = [];
     const nopts = opts.normalize ?? NO_OPTIONS;
     let skipped = 0;
     for (const rec of records) {
@@ -302,11 +315,20 @@ export class Pipeline {
       }
       const spec = formatSpec(rec.format);
       const r = spec ? spec.normalize(text, rec.position, nopts, parsed) : ({ kind: 'quarantined', reason: `unsupported format ${JSON.stringify(String(rec.format)).slice(0, 40)}` } as const);
+      if (r.kind === 'quarantined') {
+        quarantine.push({ reason: r.reason, text, rec });
+        continue;
+      }
       if (r.kind === 'event') events.push(r.event);
-      else if (r.kind === 'skipped') {
+      else {
         skipped++;
         if (r.record_type !== undefined) types[r.record_type] = (types[r.record_type] ?? 0) + 1;
-      } else quarantine.push({ reason: r.reason, text, rec });
+      }
+      if (r.record !== undefined) {
+        const last = runs[runs.length - 1];
+        if (last !== undefined && last.file === rec.position.file) last.records.push(r.record);
+        else runs.push({ file: rec.position.file, records: [r.record] });
+      }
     }
     const t1 = performance.now();
     const enriched = this.stages.enrich(events);
@@ -315,7 +337,7 @@ export class Pipeline {
     const t3 = performance.now();
     const scored = this.stages.score(detected);
     const t4 = performance.now();
-    const outcome = this.persist(sourceId, records.length, scored, skipped, types, quarantine, ids, opts);
+    const outcome = this.persist(sourceId, records.length, scored, skipped, types, runs, quarantine, ids, opts);
     outcome.duplicates = input.length - records.length;
     const t5 = performance.now();
     m.recordBatch({
@@ -365,6 +387,7 @@ export class Pipeline {
     scored: ScoredEvent[],
     skipped: number,
     types: Record<string, number>,
+    runs: readonly RecordRun[],
     quarantine: Quarantined[],
     ids: StoredId[],
     opts: ProcessOptions,
@@ -377,6 +400,7 @@ export class Pipeline {
     const suppressionHits = new Map<number, number>();
     let suppressed = 0;
     let lastEventAt: string | null = null;
+    let stored = 0;
 
     const run = this.db.transaction(() => {
       this.suppressions.refreshIfStale();
@@ -390,6 +414,7 @@ export class Pipeline {
         const p = q.rec.position;
         s.insertQuarantine.run(nowIso, sourceId, q.rec.format, reason, p.file, p.line, p.offset, raw, p.id ?? null);
       }
+      for (const run of runs) stored += this.records.append(sourceId, run.file, run.records).length;
       for (const e of scored) {
         if (lastEventAt === null || e.ts > lastEventAt) lastEventAt = e.ts;
         let alertId: number | null = null;
@@ -500,6 +525,7 @@ export class Pipeline {
       events: scored.length,
       skipped,
       skipped_types: types,
+      records: stored,
       quarantined: quarantine.length,
       suppressed,
       alerts_created: created.length,

@@ -8,6 +8,7 @@ import { m0007To0008Reserved } from './0007-0008-reserved.js';
 import { m0009Cases } from './0009-cases.js';
 import { m0010Connectors } from './0010-connectors.js';
 import { m0011SourceDrivers } from './0011-source-drivers.js';
+import { m0012Records } from './0012-records.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0009Cases,
   m0010Connectors,
   m0011SourceDrivers,
+  m0012Records,
 ];

@@ -288,6 +288,8 @@ function RetentionSection() {
         extra={(n) => roughly(n)}
         description="When there are more raw events than this, the oldest go first."
       />
+      <IntField section="retention" k="recordRetentionDays" extra={daysHint} description="Sensor records (flow, DNS, HTTP, TLS, files, ...) older than this are deleted." />
+      <IntField section="retention" k="recordRetentionMaxGb" description="When the database grows past this, the oldest sensor records go first." />
     </Section>
   );
 }
@@ -297,7 +299,7 @@ function LoadingSections() {
     <div className="set-sections" aria-busy="true" data-testid="settings-loading">
       {(['analyst', 'detection', 'geo', 'retention'] as const).map((id, i) => (
         <Panel key={id} title={TITLES[id]} icon={ICONS[id]} className="set-panel">
-          <PanelSkeleton rows={[5, 7, 3, 2][i]} />
+          <PanelSkeleton rows={[5, 7, 3, 4][i]} />
         </Panel>
       ))}
       <span className="visually-hidden" role="status">
