@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { alertHost, severityRank, type Priority, type Severity } from '../contract/index.js';
 import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
-import { RecordsWriter } from '../store/records-repo.js';
+import { RecordsRetention, RecordsWriter, type PruneOutcome } from '../store/records-repo.js';
 import { NO_OPTIONS, formatSpec, type JsonObject, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
 import { PipelineMetrics } from './metrics.js';
@@ -196,6 +196,7 @@ export class Pipeline {
   readonly suppressions: Suppressions;
   private readonly stmts: ReturnType<Pipeline['prepare']>;
   private readonly records: RecordsWriter;
+  private readonly retention: RecordsRetention;
 
   constructor(
     private readonly db: Database,
@@ -205,6 +206,7 @@ export class Pipeline {
   ) {
     this.stmts = this.prepare();
     this.records = new RecordsWriter(db);
+    this.retention = new RecordsRetention(db);
     this.suppressions = new Suppressions(db, now);
   }
 
@@ -218,6 +220,14 @@ export class Pipeline {
    */
   setStages(stages: PipelineStages): void {
     this.stages = stages;
+  }
+
+  /**
+   * One retention step of the record store: up to `blocks` blocks (~1,000 records each) older than
+   * `maxAgeDays`, or the oldest while the database uses more than `maxBytes`, in one short transaction.
+   */
+  pruneRecords(maxAgeDays: number, maxBytes: number, blocks: number): PruneOutcome {
+    return this.retention.prune({ maxAgeDays, maxBytes, nowMs: this.now().getTime(), blocks });
   }
 
   private prepare() {

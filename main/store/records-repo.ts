@@ -90,6 +90,66 @@ export class RecordsWriter {
   }
 }
 
+export interface PruneOutcome {
+  /** Records deleted. */
+  records: number;
+  /** Whether more is due (another call would delete more). */
+  more: boolean;
+}
+
+/**
+ * Retention of the record store: whole blocks go, oldest first, a few per call, each call one short
+ * transaction (a block is ~1,000 records), so pruning never holds the write lock long enough to stall
+ * an ingest. A block goes when its newest record is older than the age limit, or, while the
+ * database's pages in use exceed the size limit, whatever its age.
+ */
+export class RecordsRetention {
+  private readonly oldBlocks: Statement<[number, number], { id: number; last_id: number }>;
+  private readonly oldestBlocks: Statement<[number], { id: number; last_id: number }>;
+  private readonly deleteRecords: Statement<[number, number]>;
+  private readonly deleteRaw: Statement<[number]>;
+  private readonly deleteBlock: Statement<[number]>;
+  private readonly deleteHosts: Statement<[number]>;
+
+  constructor(private readonly db: Database) {
+    this.oldBlocks = db.prepare('SELECT id, last_id FROM record_blocks WHERE ts_max < ? ORDER BY ts_max LIMIT ?');
+    this.oldestBlocks = db.prepare('SELECT id, last_id FROM record_blocks ORDER BY ts_max LIMIT ?');
+    this.deleteRecords = db.prepare('DELETE FROM records WHERE id BETWEEN ? AND ?');
+    this.deleteRaw = db.prepare('DELETE FROM record_raw WHERE block = ?');
+    this.deleteBlock = db.prepare('DELETE FROM record_blocks WHERE id = ?');
+    this.deleteHosts = db.prepare('DELETE FROM hosts WHERE last_seen < ?');
+  }
+
+  /** Bytes of the database file in use (pages not on the free list). */
+  usedBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return (pages - free) * size;
+  }
+
+  /** One pruning step: at most `blocks` blocks. */
+  prune(opts: { maxAgeDays: number; maxBytes: number; nowMs: number; blocks: number }): PruneOutcome {
+    const cutoff = opts.nowMs - opts.maxAgeDays * 86_400_000;
+    return this.db.transaction((): PruneOutcome => {
+      let list = this.oldBlocks.all(cutoff, opts.blocks);
+      let more = list.length === opts.blocks;
+      if (list.length === 0 && this.usedBytes() > opts.maxBytes) {
+        list = this.oldestBlocks.all(opts.blocks);
+        more = list.length > 0;
+      }
+      let records = 0;
+      for (const b of list) {
+        records += this.deleteRecords.run(b.id, b.last_id).changes;
+        this.deleteRaw.run(b.id);
+        this.deleteBlock.run(b.id);
+      }
+      this.deleteHosts.run(cutoff);
+      return { records, more };
+    }).immediate();
+  }
+}
+
 function seen(hosts: Map<string, HostSeen>, ip: string, key: Buffer, ts: number): void {
   const h = hosts.get(ip);
   if (h === undefined) hosts.set(ip, { key, first: ts, last: ts, count: 1 });

@@ -179,3 +179,35 @@ describe('record store: every EVE record is kept, crash-safe, and found again', 
     await s.close();
   });
 });
+
+describe('record store retention', () => {
+  function day(d: number, n: number): string[] {
+    return Array.from({ length: n }, (_, i) =>
+      JSON.stringify({ timestamp: `2026-11-${String(d).padStart(2, '0')}T10:00:${String(i % 60).padStart(2, '0')}.000000+0000`, event_type: 'flow', src_ip: `10.1.${d}.${1 + (i % 200)}`, dest_ip: '10.2.0.1', proto: 'TCP', flow: {} }),
+    );
+  }
+
+  it('drops whole blocks past the age limit, oldest first, in small steps; then the oldest while over the size limit', async () => {
+    const s = await testServices(tempDir());
+    const now = new Date('2026-11-23T12:00:00Z');
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, () => now);
+    for (const d of [20, 21, 22, 23]) pipeline.process('import:test', day(d, 300).map((l, i) => rec(l, i)));
+    const count = () => (s.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+    const blocks = () => (s.db.prepare('SELECT count(*) AS n FROM record_blocks').get() as { n: number }).n;
+    expect([count(), blocks()]).toEqual([1200, 4]);
+    // 2 days: the 20th and the 21st (10:00 < 21st 12:00) go, one block per step
+    expect(pipeline.pruneRecords(2, 1e12, 1)).toEqual({ records: 300, more: true });
+    expect(pipeline.pruneRecords(2, 1e12, 1)).toEqual({ records: 300, more: true });
+    expect(pipeline.pruneRecords(2, 1e12, 1)).toEqual({ records: 0, more: false });
+    expect([count(), blocks()]).toEqual([600, 2]);
+    expect(s.db.prepare('SELECT count(*) AS n FROM record_raw').get()).toEqual({ n: 2 });
+    // hosts last seen before the cutoff go too
+    expect(s.hunt.hosts({ sort: 'last_seen', limit: 500 }).rows.every((h) => h.last_seen >= '2026-11-21T12:00:00.000Z')).toBe(true);
+    // every record left still reads back whole
+    for (const r of s.hunt.query('', ALL, 1000, undefined).rows.slice(0, 5)) expect(s.hunt.get(r.id).raw).toContain('"event_type":"flow"');
+    // over the size limit: the oldest block goes whatever its age
+    expect(pipeline.pruneRecords(30, 1, 1)).toEqual({ records: 300, more: true });
+    expect(s.hunt.query('', ALL, 1000, undefined).rows.every((r) => r.ts.startsWith('2026-11-23'))).toBe(true);
+    await s.close();
+  });
+});
