@@ -6,6 +6,9 @@ import { RecordsRetention, RecordsWriter, type PruneOutcome } from '../store/rec
 import { NO_OPTIONS, formatSpec, type JsonObject, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
 import { PipelineMetrics } from './metrics.js';
+import { CONTRIBUTORS_PER_HIT, Contributions } from './contributions.js';
+import { correlationKey } from './detect/correlate.js';
+import { isAuthFailure } from './detect/mapping.js';
 import {
   QUARANTINE_RAW_MAX,
   type CorrelationHit,
@@ -197,6 +200,7 @@ export class Pipeline {
   private readonly stmts: ReturnType<Pipeline['prepare']>;
   private readonly records: RecordsWriter;
   private readonly retention: RecordsRetention;
+  private readonly contributions = new Contributions();
 
   constructor(
     private readonly db: Database,
@@ -220,6 +224,7 @@ export class Pipeline {
    */
   setStages(stages: PipelineStages): void {
     this.stages = stages;
+    this.contributions.clear();
   }
 
   /**
@@ -272,6 +277,15 @@ export class Pipeline {
       storeRecord: db.prepare('INSERT OR IGNORE INTO source_records (source_id, record_id, ts) VALUES (?, ?, ?)'),
       forgetRecords: db.prepare('DELETE FROM source_records WHERE source_id = ? AND ts < ?'),
       outbox: db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)'),
+      linkContributor: db.prepare('INSERT OR IGNORE INTO alert_contributors (alert_id, event_id) VALUES (?, ?)'),
+      countContributors: db.prepare(
+        'INSERT INTO alert_contributor_counts (alert_id, total) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET total = total + excluded.total',
+      ),
+      // keeps the latest links of an alert (its total stays counted)
+      trimContributors: db.prepare(
+        `DELETE FROM alert_contributors WHERE alert_id = @id AND event_id < (
+           SELECT min(event_id) FROM (SELECT event_id FROM alert_contributors WHERE alert_id = @id ORDER BY event_id DESC LIMIT ${CONTRIBUTORS_PER_HIT}))`,
+      ),
       sourceCounters: db.prepare(
         `UPDATE sources SET lines_read = lines_read + @read, events = events + @events, skipped = skipped + @skipped,
            quarantined = quarantined + @quarantined, alerts_created = alerts_created + @created,
@@ -425,10 +439,12 @@ export class Pipeline {
         s.insertQuarantine.run(nowIso, sourceId, q.rec.format, reason, p.file, p.line, p.offset, raw, p.id ?? null);
       }
       for (const run of runs) stored += this.records.append(sourceId, run.file, run.records).length;
+      const linked = new Set<number>();
       for (const e of scored) {
         if (lastEventAt === null || e.ts > lastEventAt) lastEventAt = e.ts;
         let alertId: number | null = null;
         let suppressedBy: number | null = null;
+        const fired: { alertId: number; hit: CorrelationHit }[] = [];
         if (severityRank(e.severity) >= minRank || e.detection.correlations.length > 0) {
           suppressedBy = this.suppressions.match(e);
           if (suppressedBy !== null) {
@@ -443,11 +459,12 @@ export class Pipeline {
               const def = CORRELATION_ALERTS[hit.rule];
               const key = `vigil|${hit.rule}|${hit.key}`;
               const severity = maxSeverity(def.severity, e.severity);
-              this.touch(touched, key, e, severity, this.stages.rescore(e, severity), def.title(hit), `vigil:${hit.rule}`, sourceId, nowIso, windowMs);
+              const id = this.touch(touched, key, e, severity, this.stages.rescore(e, severity), def.title(hit), `vigil:${hit.rule}`, sourceId, nowIso, windowMs);
+              fired.push({ alertId: id, hit });
             }
           }
         }
-        s.insertEvent.run(
+        const eventId = s.insertEvent.run(
           alertId,
           sourceId,
           e.source,
@@ -471,8 +488,10 @@ export class Pipeline {
           e.position.offset,
           e.raw,
           e.position.id ?? null,
-        );
+        ).lastInsertRowid;
+        if (suppressedBy === null) this.linkContributors(Number(eventId), e, fired, linked);
       }
+      for (const id of linked) s.trimContributors.run({ id });
       const created: number[] = [];
       const updated: number[] = [];
       for (const t of touched.byId.values()) {
@@ -528,7 +547,15 @@ export class Pipeline {
       opts.inTransaction?.();
       return { created, updated };
     });
-    const { created, updated } = run.immediate();
+    let done: { created: number[]; updated: number[] };
+    try {
+      done = run.immediate();
+      this.contributions.commit();
+    } catch (err) {
+      this.contributions.rollback();
+      throw err;
+    }
+    const { created, updated } = done;
     return {
       read,
       duplicates: 0,
@@ -543,6 +570,23 @@ export class Pipeline {
       created_ids: created,
       updated_ids: updated,
     };
+  }
+
+  /**
+   * Remembers a stored event under its correlation key, and links to each correlation alert it made
+   * fire the events that counted in the rule's window (the failed logins, the probed ports).
+   */
+  private linkContributors(eventId: number, e: ScoredEvent, fired: readonly { alertId: number; hit: CorrelationHit }[], linked: Set<number>): void {
+    const key = correlationKey(e);
+    if (key === null) return;
+    const t = Date.parse(e.ts);
+    this.contributions.note(key, { id: eventId, t, failed: isAuthFailure(e), port: e.dst_port });
+    for (const { alertId, hit } of fired) {
+      let added = 0;
+      for (const id of this.contributions.contributors(hit, t)) added += this.stmts.linkContributor.run(alertId, id).changes;
+      if (added > 0) this.stmts.countContributors.run(alertId, added);
+      linked.add(alertId);
+    }
   }
 
   /**

@@ -211,3 +211,51 @@ describe('record store retention', () => {
     await s.close();
   });
 });
+
+describe('correlation alerts keep the events that made them fire', () => {
+  const fail = (i: number, ip = '81.2.69.142') =>
+    JSON.stringify({
+      timestamp: `2026-11-21T10:00:${String(10 + i).padStart(2, '0')}.000+0000`,
+      rule: { level: 5, id: '5716', description: 'sshd: authentication failed.', groups: ['syslog', 'sshd', 'authentication_failed'], mitre: { id: ['T1110.001'] } },
+      agent: { id: '001', name: 'web-01', ip: '10.0.0.5' },
+      data: { srcip: ip, dstip: '10.0.0.5', srcuser: 'root' },
+      full_log: `Failed password for root from ${ip} port 50000 ssh2`,
+      location: '/var/log/auth.log',
+    });
+  const wz = (raw: string, i: number): RawRecord => ({ raw, format: 'wazuh', position: { file: 'alerts.json', line: i + 1, offset: null } });
+
+  it('a brute force links every failed login in its window, across batches, and counts them', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, { ...DEFAULT_SETTINGS, bruteForceFailures: 5 }, path.join(repoRoot, 'resources'), () => {});
+    // three failures, then three more in the next batch, and one from elsewhere (not a contributor)
+    pipeline.process('wazuh:test', [0, 1, 2].map((i) => wz(fail(i), i)));
+    pipeline.process('wazuh:test', [...[3, 4, 5].map((i) => wz(fail(i), i)), wz(fail(6, '81.2.69.143'), 6)]);
+    const bf = s.db.prepare("SELECT id FROM alerts WHERE rule_id = 'vigil:brute_force'").get() as { id: number };
+    const ev = s.hunt.evidence(bf.id, 900, 100);
+    const failures = s.db.prepare("SELECT id FROM events WHERE src_ip = '81.2.69.142' ORDER BY ts DESC, id DESC").all() as { id: number }[];
+    expect(ev.contributors.rows.map((r) => r.event_id)).toEqual(failures.map((f) => f.id));
+    expect(ev.contributors.total).toBe(6);
+    expect(ev.contributors.rows.every((r) => r.src_ip === '81.2.69.142' && r.record_id === null)).toBe(true);
+    await s.close();
+  });
+
+  it('a batch rolled back links nothing, and its event ids handed out again are not taken for contributors', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, { ...DEFAULT_SETTINGS, bruteForceFailures: 5 }, path.join(repoRoot, 'resources'), () => {});
+    expect(() =>
+      pipeline.process('wazuh:test', [0, 1, 2, 3].map((i) => wz(fail(i), i)), {
+        inTransaction: () => {
+          throw new Error('crash');
+        },
+      }),
+    ).toThrow('crash');
+    // the ids of the rolled-back failures now go to other events (another attacker's)
+    pipeline.process('wazuh:test', [0, 1, 2, 3].map((i) => wz(fail(i, '81.2.69.143'), i)));
+    pipeline.process('wazuh:test', [4, 5, 6, 7, 8].map((i) => wz(fail(i), i)));
+    const bf = s.db.prepare("SELECT id FROM alerts WHERE rule_id = 'vigil:brute_force' AND title LIKE '%81.2.69.142 %'").get() as { id: number };
+    const rows = s.hunt.evidence(bf.id, 900, 100).contributors.rows;
+    expect(rows.length).toBe(5);
+    expect(rows.every((r) => r.src_ip === '81.2.69.142')).toBe(true);
+    await s.close();
+  });
+});
