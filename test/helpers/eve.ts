@@ -16,3 +16,19 @@ export function eveAlertLine(i: number): string {
     seq: i,
   }).replace('"flow_id":1', `"flow_id":${10n ** 18n + BigInt(i)}`);
 }
+
+/** The i-th line of a growing eve.json that is no alert: a flow record with a flow_id above 2^53 and "seq": i. */
+export function eveFlowLine(i: number): string {
+  return JSON.stringify({
+    timestamp: new Date(Date.UTC(2026, 10, 21, 10, 0, 0) + i * 10).toISOString().replace('Z', '+0000'),
+    flow_id: 1,
+    event_type: 'flow',
+    src_ip: `198.51.100.${(i % 5) + 1}`,
+    src_port: 40000 + (i % 1000),
+    dest_ip: '10.0.0.5',
+    dest_port: 443,
+    proto: 'TCP',
+    flow: { pkts_toserver: 3, pkts_toclient: 2, bytes_toserver: 180, bytes_toclient: 120, state: 'closed', reason: 'timeout' },
+    seq: i,
+  }).replace('"flow_id":1', `"flow_id":${10n ** 18n + BigInt(i)}`);
+}
