@@ -145,11 +145,14 @@ export class HuntService {
     const step = STEPS_MS.find((s) => s >= want) ?? Math.ceil(want / STEPS_MS[STEPS_MS.length - 1]!) * STEPS_MS[STEPS_MS.length - 1]!;
     // buckets start at whole steps (UTC), so two histograms of the same step line up
     const origin = Math.floor(from / step) * step;
-    const rows = this.repo.histogram(compileWhere(ast, from, to), origin, step);
+    const starts: number[] = [];
+    for (let b = origin; b < to; b += step) starts.push(b);
+    const counts = this.repo.histogram(starts.map((b) => compileWhere(ast, Math.max(b, from), Math.min(b + step, to))));
     let total = 0;
-    const out = rows.map((b) => {
-      total += b.count;
-      return { ts: new Date(origin + b.bucket * step).toISOString(), count: b.count };
+    const out: { ts: string; count: number }[] = [];
+    counts.forEach((count, i) => {
+      total += count;
+      if (count > 0) out.push({ ts: new Date(starts[i]!).toISOString(), count });
     });
     return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket_ms: step, buckets: out, total };
   }

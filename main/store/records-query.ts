@@ -25,9 +25,12 @@ export interface CompiledWhere {
   /** Conditions ANDed (never empty: at least the time range). */
   sql: string;
   params: SqlParam[];
-  /** The index to read through (INDEXED BY), when one is clearly best. */
+  /** The index to read through (INDEXED BY), ROWID for ids found by a subquery, null to let SQLite choose. */
   index: string | null;
 }
+
+/** Read the rows by id (from an `id IN (subquery)` condition), through no other index. */
+export const ROWID = 'rowid';
 
 /** `*` → `%`, with LIKE's own wildcards escaped. */
 function likePattern(v: string): string {
@@ -90,7 +93,22 @@ function numberCondition(columns: readonly string[], t: HuntTerm, params: SqlPar
   return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
 }
 
-function termCondition(t: HuntTerm, params: SqlParam[]): string {
+/**
+ * `ip:` (either address) as the ids found through both address indexes: SQLite's own OR plan would
+ * rather walk the time index and test every row.
+ */
+function eitherAddress(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: number): string {
+  const parts: string[] = [];
+  for (const column of ['src', 'dst'] as const) {
+    const p: SqlParam[] = [];
+    const cond = ipCondition([column], t.values, p);
+    parts.push(`SELECT id FROM records INDEXED BY records_${column}_ts WHERE ${cond} AND ts >= ? AND ts < ?`);
+    params.push(...p, fromMs, toMs);
+  }
+  return `id IN (${parts.join(' UNION ALL ')})`;
+}
+
+function termCondition(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: number): string {
   const f = t.field;
   switch (f) {
     case 'src_ip':
@@ -98,7 +116,7 @@ function termCondition(t: HuntTerm, params: SqlParam[]): string {
     case 'dst_ip':
       return ipCondition(['dst'], t.values, params);
     case 'ip':
-      return ipCondition(['src', 'dst'], t.values, params);
+      return t.negate ? ipCondition(['src', 'dst'], t.values, params) : eitherAddress(t, params, fromMs, toMs);
     case 'src_port':
       return numberCondition(['sport'], t, params);
     case 'dst_port':
@@ -141,8 +159,8 @@ function chooseIndex(terms: readonly HuntTerm[]): string | null {
   if (terms.some((t) => pins(t, 'community_id'))) return 'records_community';
   if (terms.some((t) => pins(t, 'src_ip'))) return 'records_src_ts';
   if (terms.some((t) => pins(t, 'dst_ip'))) return 'records_dst_ts';
-  // ip: (src OR dst) is read through both address indexes by SQLite's OR optimisation: no single index
-  if (terms.some((t) => pins(t, 'ip'))) return null;
+  // ip: (src OR dst) is read through both address indexes in a subquery; the rows then by id
+  if (terms.some((t) => pins(t, 'ip'))) return ROWID;
   const typed = terms.find((t) => pins(t, 'event_type') && t.values.length === 1);
   if (typed) return 'records_type_ts';
   return 'records_ts';
@@ -154,7 +172,7 @@ export function compileWhere(ast: Pick<HuntQueryAst, 'terms'>, fromMs: number, t
   const conds = ['ts >= ?', 'ts < ?'];
   params.push(fromMs, toMs);
   for (const t of ast.terms) {
-    const c = termCondition(t, params);
+    const c = termCondition(t, params, fromMs, toMs);
     // a negated condition on a missing value (NULL) counts as "does not match"
     conds.push(t.negate ? `NOT coalesce(${c}, 0)` : c);
   }

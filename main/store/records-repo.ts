@@ -10,7 +10,7 @@ import { summaryOf } from '../hunt/fields.js';
 import type { SensorRecord } from '../pipeline/types.js';
 import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
-import { flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
+import { ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
 
 /** Records per block: one deflate stream and one zone-map row each. */
 export const BLOCK_RECORDS = 1024;
@@ -222,6 +222,29 @@ export interface ContributorRow {
 }
 
 /** Reads of the record store: pages, counts, one record with its raw line, hosts, evidence. */
+/** The table clause that reads a compiled query through its index. */
+function tableOf(where: CompiledWhere): string {
+  if (where.index === ROWID) return 'records NOT INDEXED';
+  return where.index ? `records INDEXED BY ${where.index}` : 'records';
+}
+
+/** A grouped value as a Map key: its type tagged, so 80 and "80" and an address stay apart. */
+function groupKeyOf(v: string | number | Buffer | null): string {
+  if (v === null) return 'n';
+  if (typeof v === 'number') return `#${v}`;
+  if (typeof v === 'string') return `s${v}`;
+  return `b${v.toString('hex')}`;
+}
+
+function compareValues(a: readonly (string | number | Buffer | null)[], b: readonly (string | number | Buffer | null)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = groupKeyOf(a[i] ?? null);
+    const y = groupKeyOf(b[i] ?? null);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 export class RecordsRepo {
   /** The last blocks decompressed (events.get of neighbours reads one block once). */
   private readonly rawCache = new Map<number, string[]>();
@@ -239,31 +262,41 @@ export class RecordsRepo {
     }
     const dir = opts.dir === 'desc' ? 'DESC' : 'ASC';
     const order = byTs ? `ts ${dir}, id ${dir}` : `${opts.orderExpr} ${dir}, id ${dir}`;
-    const from = byTs && where.index ? `records INDEXED BY ${where.index}` : 'records';
+    const from = byTs ? tableOf(where) : where.index === ROWID ? 'records' : tableOf(where);
     const rows = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${sql} ORDER BY ${order} LIMIT ?`).all(...params, opts.limit) as RowIn[];
     return this.toRows(rows);
   }
 
-  /** Counts per bucket of `bucketMs` from `fromMs` (non-empty buckets). */
-  histogram(where: CompiledWhere, fromMs: number, bucketMs: number): { bucket: number; count: number }[] {
-    const from = where.index ? `records INDEXED BY ${where.index}` : 'records';
-    return this.db
-      .prepare(`SELECT (ts - ?) / ? AS bucket, count(*) AS count FROM ${from} WHERE ${where.sql} GROUP BY bucket ORDER BY bucket`)
-      .all(fromMs, bucketMs, ...where.params) as { bucket: number; count: number }[];
+  /**
+   * Counts per bucket: one count per bucket over its own range (`wheres`, in order), each a short
+   * index range count; far faster than a GROUP BY over the whole range, which sorts every row.
+   */
+  histogram(wheres: readonly CompiledWhere[]): number[] {
+    return wheres.map((where) => {
+      const from = tableOf(where);
+      return (this.db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+    });
   }
 
-  /** Counts by one or two expressions, largest first, with the total matched. */
+  /**
+   * Counts by one or two expressions, largest first, with the total matched. Counted while the rows
+   * stream by (a Map), not by SQLite's GROUP BY, which sorts every row into a temporary B-tree first:
+   * several times slower on a day of records.
+   */
   groupBy(where: CompiledWhere, exprs: readonly string[], limit: number): { groups: { values: (string | number | Buffer | null)[]; count: number }[]; total: number } {
     const cols = exprs.map((e, i) => `${e} AS g${i}`).join(', ');
-    const keys = exprs.map((_, i) => `g${i}`).join(', ');
-    const from = where.index ? `records INDEXED BY ${where.index}` : 'records';
-    const rows = this.db
-      .prepare(`SELECT ${cols}, count(*) AS n, sum(count(*)) OVER () AS total FROM ${from} WHERE ${where.sql} GROUP BY ${keys} ORDER BY n DESC, ${keys} LIMIT ?`)
-      .all(...where.params, limit) as Record<string, string | number | Buffer | null>[];
-    return {
-      groups: rows.map((r) => ({ values: exprs.map((_, i) => r[`g${i}`] ?? null), count: r['n'] as number })),
-      total: rows.length ? (rows[0]!['total'] as number) : 0,
-    };
+    const from = tableOf(where);
+    const counts = new Map<string, { values: (string | number | Buffer | null)[]; count: number }>();
+    let total = 0;
+    for (const row of this.db.prepare(`SELECT ${cols} FROM ${from} WHERE ${where.sql}`).raw().iterate(...where.params) as Iterable<(string | number | Buffer | null)[]>) {
+      total++;
+      const key = exprs.length === 1 ? groupKeyOf(row[0]!) : `${groupKeyOf(row[0]!)}\u0000${groupKeyOf(row[1]!)}`;
+      const g = counts.get(key);
+      if (g) g.count++;
+      else counts.set(key, { values: row.slice(), count: 1 });
+    }
+    const groups = [...counts.values()].sort((a, b) => b.count - a.count || compareValues(a.values, b.values)).slice(0, limit);
+    return { groups, total };
   }
 
   /** One record with its raw line; null when there is none (or it was pruned). */

@@ -110,7 +110,7 @@ describe('hunt query language: compiled to parameterised SQL only', () => {
     expect(compileWhere(parseHuntQuery('community_id:"1:abc="'), 0, 1).index).toBe('records_community');
     expect(compileWhere(parseHuntQuery('src_ip:10.0.0.1 event_type:dns'), 0, 1).index).toBe('records_src_ts');
     expect(compileWhere(parseHuntQuery('dst_ip:10.0.0.0/8'), 0, 1).index).toBe('records_dst_ts');
-    expect(compileWhere(parseHuntQuery('ip:10.0.0.1'), 0, 1).index).toBeNull();
+    expect(compileWhere(parseHuntQuery('ip:10.0.0.1'), 0, 1).index).toBe('rowid');
     expect(compileWhere(parseHuntQuery('event_type:dns dns.rrname:*.ru'), 0, 1).index).toBe('records_type_ts');
     expect(compileWhere(parseHuntQuery('dns.rrname:*.ru'), 0, 1).index).toBe('records_ts');
     expect(compileWhere(parseHuntQuery('-flow_id:5'), 0, 1).index).toBe('records_ts');
