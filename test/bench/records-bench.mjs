@@ -248,7 +248,7 @@ if (values.phase) {
   const results = {};
   for (const p of values.phases.split(',')) {
     const args = [fileURLToPath(import.meta.url), '--phase', p, '--lines', values.lines, '--records', values.records, '--cache', cache];
-    const r = spawnSync(process.execPath, ['--max-old-space-size=4096', ...args], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`phase ${p} failed (${r.status})`);
     results[p] = JSON.parse(r.stdout.trim().split('\n').pop());
     console.log(`${p}: ${JSON.stringify(results[p])}`);

@@ -278,7 +278,7 @@ function RetentionSection() {
   return (
     <Section
       id="retention"
-      intro="Raw events behind the alerts. Older events are pruned in small batches in the background, whichever limit is reached first; alerts are kept."
+      intro="Raw events behind the alerts, and sensor records (flow, DNS, HTTP, TLS, ...) kept for hunting. Older ones are pruned in small batches in the background, whichever limit is reached first; alerts are kept."
       note="The next pruning pass (every 30 s) uses the new limits."
     >
       <IntField section="retention" k="eventRetentionDays" extra={daysHint} description="Raw events older than this are deleted." />
