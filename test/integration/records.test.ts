@@ -117,6 +117,7 @@ describe('record store: every EVE record is kept, crash-safe, and found again', 
     // a per-type field groups only its own type's records (s1 is also http.hostname)
     expect(s.hunt.groupBy('', ALL, ['http.hostname'], 100).groups.map((x) => x.values[0]).sort()).toEqual(['direkte.vg.no', 'evil.example']);
     expect(() => s.hunt.groupBy('', ALL, ['nope'], 10)).toThrow('fields: unknown field "nope"');
+    expect(s.hunt.groupBy('dns.rrname:"a|b"', ALL, ['dns.rrname'], 10).total).toBe(0); // a "|" inside a value is no pipe
     expect(() => s.hunt.groupBy('| groupby ip', ALL, undefined, 10)).toThrow(/group or sort by src_ip or dst_ip/);
     expect(() => s.hunt.groupBy('event_type:dns', ALL, undefined, 10)).toThrow(/name one or two fields/);
     const bySrc = s.hunt.groupBy('event_type:dns', ALL, ['src_ip'], 100);
