@@ -163,6 +163,8 @@ function chooseIndex(terms: readonly HuntTerm[]): string | null {
   if (terms.some((t) => pins(t, 'ip'))) return ROWID;
   const typed = terms.find((t) => pins(t, 'event_type') && t.values.length === 1);
   if (typed) return 'records_type_ts';
+  // a summary field of one event type (dns.rrname) implies that type
+  if (terms.some((t) => !t.negate && TYPED_FIELDS.get(t.field)?.types.length === 1)) return 'records_type_ts';
   return 'records_ts';
 }
 

@@ -112,7 +112,9 @@ describe('hunt query language: compiled to parameterised SQL only', () => {
     expect(compileWhere(parseHuntQuery('dst_ip:10.0.0.0/8'), 0, 1).index).toBe('records_dst_ts');
     expect(compileWhere(parseHuntQuery('ip:10.0.0.1'), 0, 1).index).toBe('rowid');
     expect(compileWhere(parseHuntQuery('event_type:dns dns.rrname:*.ru'), 0, 1).index).toBe('records_type_ts');
-    expect(compileWhere(parseHuntQuery('dns.rrname:*.ru'), 0, 1).index).toBe('records_ts');
+    expect(compileWhere(parseHuntQuery('dns.rrname:*.ru'), 0, 1).index).toBe('records_type_ts');
+    expect(compileWhere(parseHuntQuery('flow.bytes:>1000'), 0, 1).index).toBe('records_ts'); // flow and netflow
+    expect(compileWhere(parseHuntQuery('-dns.rrname:*.ru'), 0, 1).index).toBe('records_ts');
     expect(compileWhere(parseHuntQuery('-flow_id:5'), 0, 1).index).toBe('records_ts');
   });
 });
