@@ -147,7 +147,7 @@ export class HuntService {
     const origin = Math.floor(from / step) * step;
     const starts: number[] = [];
     for (let b = origin; b < to; b += step) starts.push(b);
-    const counts = this.repo.histogram(starts.map((b) => compileWhere(ast, Math.max(b, from), Math.min(b + step, to))));
+    const counts = this.repo.counts(starts.map((b) => compileWhere(ast, Math.max(b, from), Math.min(b + step, to))));
     let total = 0;
     const out: { ts: string; count: number }[] = [];
     counts.forEach((count, i) => {
@@ -168,7 +168,7 @@ export class HuntService {
     else throw new ContractError('BAD_REQUEST', 'fields: name one or two fields, or end the query with "| groupby FIELD"');
     const exprs = by.map((f) => this.field(f));
     const { from, to } = this.range(r);
-    const res = this.repo.groupBy(compileWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit);
+    const res = by.length === 1 && by[0] === 'event_type' ? this.countByType(ast, from, to, limit) : this.repo.groupBy(compileWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit);
     const base = termsText(ast.terms);
     return {
       from: new Date(from).toISOString(),
@@ -181,6 +181,18 @@ export class HuntService {
         return { values, count: g.count, drill: [base, ...drill].filter((s) => s.length > 0).join(' ') };
       }),
     };
+  }
+
+  /**
+   * Group-by event_type as one (type, ts) index count per type: a day of a busy sensor is over a
+   * million records, which streaming row by row takes more than a second to count.
+   */
+  private countByType(ast: HuntQueryAst, from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> {
+    const types = this.repo.eventTypes();
+    const counts = this.repo.counts(types.map((t) => compileWhere(withTypes(ast, [{ expr: 'type', types: [t] }]), from, to)));
+    const groups = types.map((t, i) => ({ values: [t] as (string | number | Buffer | null)[], count: counts[i]! })).filter((g) => g.count > 0);
+    groups.sort((a, b) => b.count - a.count || String(a.values[0]).localeCompare(String(b.values[0])));
+    return { groups: groups.slice(0, limit), total: counts.reduce((a, b) => a + b, 0) };
   }
 
   get(id: number): EventDetail {

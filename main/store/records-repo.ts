@@ -268,10 +268,10 @@ export class RecordsRepo {
   }
 
   /**
-   * Counts per bucket: one count per bucket over its own range (`wheres`, in order), each a short
-   * index range count; far faster than a GROUP BY over the whole range, which sorts every row.
+   * One count per compiled query, in order (a histogram's buckets, a group-by's event types): each a
+   * short index range count, far faster than a GROUP BY over the whole range, which sorts every row.
    */
-  histogram(wheres: readonly CompiledWhere[]): number[] {
+  counts(wheres: readonly CompiledWhere[]): number[] {
     return wheres.map((where) => {
       const from = tableOf(where);
       return (this.db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
@@ -288,15 +288,41 @@ export class RecordsRepo {
     const from = tableOf(where);
     const counts = new Map<string, { values: (string | number | Buffer | null)[]; count: number }>();
     let total = 0;
-    for (const row of this.db.prepare(`SELECT ${cols} FROM ${from} WHERE ${where.sql}`).raw().iterate(...where.params) as Iterable<(string | number | Buffer | null)[]>) {
-      total++;
-      const key = exprs.length === 1 ? groupKeyOf(row[0]!) : `${groupKeyOf(row[0]!)}\u0000${groupKeyOf(row[1]!)}`;
-      const g = counts.get(key);
-      if (g) g.count++;
-      else counts.set(key, { values: row.slice(), count: 1 });
+    const stmt = this.db.prepare(`SELECT ${cols} FROM ${from} WHERE ${where.sql}`);
+    if (exprs.length === 1) {
+      // one value per row: pluck() hands it over without building an array per row (a third faster)
+      for (const v of stmt.pluck().iterate(...where.params) as Iterable<string | number | Buffer | null>) {
+        total++;
+        const key = groupKeyOf(v);
+        const g = counts.get(key);
+        if (g) g.count++;
+        else counts.set(key, { values: [v], count: 1 });
+      }
+    } else {
+      for (const row of stmt.raw().iterate(...where.params) as Iterable<(string | number | Buffer | null)[]>) {
+        total++;
+        const key = `${groupKeyOf(row[0]!)}\u0000${groupKeyOf(row[1]!)}`;
+        const g = counts.get(key);
+        if (g) g.count++;
+        else counts.set(key, { values: row.slice(), count: 1 });
+      }
     }
     const groups = [...counts.values()].sort((a, b) => b.count - a.count || compareValues(a.values, b.values)).slice(0, limit);
     return { groups, total };
+  }
+
+  /** The event types in the store, read by hopping along the (type, ts) index (one seek per type). */
+  eventTypes(): string[] {
+    return (
+      this.db
+        .prepare(
+          `WITH RECURSIVE t (type) AS (
+             SELECT min(type) FROM records
+             UNION ALL SELECT (SELECT min(type) FROM records INDEXED BY records_type_ts WHERE type > t.type) FROM t WHERE t.type IS NOT NULL)
+           SELECT type FROM t WHERE type IS NOT NULL`,
+        )
+        .all() as { type: string }[]
+    ).map((r) => r.type);
   }
 
   /** One record with its raw line; null when there is none (or it was pruned). */

@@ -114,6 +114,16 @@ describe('record store: every EVE record is kept, crash-safe, and found again', 
     const evil = g.groups.find((x) => x.values[0] === 'evil.example')!;
     expect(evil.drill).toBe('event_type:dns dns.rrname:evil.example');
     expect(q(evil.drill)).toHaveLength(evil.count);
+    // by event type: one count per type, same figures as listing each type
+    const byType = s.hunt.groupBy('sensor:sensor-a | groupby event_type', ALL, undefined, 100);
+    expect(byType.groups.map((x) => [x.values[0], x.count])).toEqual([
+      ['dns', 3],
+      ['alert', 1],
+      ['flow', 1],
+      ['http', 1],
+    ]);
+    expect(byType.total).toBe(q('sensor:sensor-a').length);
+    expect(byType.groups.every((x) => q(x.drill).length === x.count)).toBe(true);
     // a per-type field groups only its own type's records (s1 is also http.hostname)
     expect(s.hunt.groupBy('', ALL, ['http.hostname'], 100).groups.map((x) => x.values[0]).sort()).toEqual(['direkte.vg.no', 'evil.example']);
     expect(() => s.hunt.groupBy('', ALL, ['nope'], 10)).toThrow('fields: unknown field "nope"');
