@@ -4,6 +4,7 @@ import { Output, OutputClosedError, sanitizeText } from './output.js';
 import { serveCommand } from './commands/serve.js';
 import { dbCommand } from './commands/db.js';
 import { alertsCommand } from './commands/alerts.js';
+import { eventsCommand } from './commands/events.js';
 import { feedCommand } from './commands/feed.js';
 import { settingsCommand } from './commands/settings.js';
 import { suppressionsCommand } from './commands/suppressions.js';
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   tail: { run: tailCommand, summary: 'follow a growing EVE or alerts.json file (like tail -F)' },
   simulate: { run: simulateCommand, summary: 'generate realistic attack scenarios through the pipeline' },
   alerts: { run: alertsCommand, summary: 'list, show and export alerts' },
+  events: { run: eventsCommand, summary: 'hunt sensor records (flow, dns, http, tls, ...): list, show, export' },
   cases: { run: casesCommand, summary: 'list, show and export cases' },
   report: { run: reportCommand, summary: 'case, alerts summary and findings reports (PDF, HTML, CSV); verify one' },
   quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },

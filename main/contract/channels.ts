@@ -22,6 +22,7 @@ import { connectorChannels } from './connectors.js';
 import { wazuhChannels } from './wazuh.js';
 import { casesChannels } from './cases.js';
 import { reportsChannels } from './reports.js';
+import { huntChannels } from './hunt.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -48,6 +49,7 @@ export const channels = {
   ...wazuhChannels,
   ...casesChannels,
   ...reportsChannels,
+  ...huntChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

@@ -7,6 +7,7 @@ export * from './console.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './feed.js';
+export * from './hunt.js';
 export * from './pipeline.js';
 export * from './reports.js';
 export * from './settings.js';

@@ -34,6 +34,10 @@ export const Settings = z
     eventRetentionDays: z.number().int().min(1).max(3650).default(30),
     /** At most this many raw events are kept (the oldest go first). */
     eventRetentionMaxRows: z.number().int().min(10_000).max(100_000_000).default(5_000_000),
+    /** Sensor records (flow, dns, http, tls, ... every EVE type) older than this many days are pruned. */
+    recordRetentionDays: z.number().int().min(1).max(3650).default(7),
+    /** The database is kept under this many GB by pruning the oldest sensor records first. */
+    recordRetentionMaxGb: z.number().int().min(1).max(100_000).default(10),
     /** Correlation thresholds (per source, over the correlation window). */
     bruteForceFailures: z.number().int().min(2).max(10_000).default(5),
     portScanPorts: z.number().int().min(2).max(65_535).default(15),

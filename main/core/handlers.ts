@@ -16,6 +16,7 @@ import { createConnectorHandlers } from './connector-handlers.js';
 import type { ConnectorsService } from './connectors.js';
 import { createCasesHandlers } from '../cases/handlers.js';
 import { createReportsHandlers } from '../reports/handlers.js';
+import { createHuntHandlers } from '../hunt/handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
 import { priorityRule } from '../pipeline/score/index.js';
@@ -212,5 +213,6 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
     ...createConnectorHandlers(connectors),
     ...createCasesHandlers(s.cases),
     ...createReportsHandlers(s.reports),
+    ...createHuntHandlers(s.hunt),
   };
 }

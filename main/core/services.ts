@@ -12,6 +12,8 @@ import { CasesRepo } from '../store/cases-repo.js';
 import { CasesService } from '../cases/service.js';
 import { ReportsRepo } from '../store/reports-repo.js';
 import { ReportsService } from '../reports/service.js';
+import { RecordsRepo } from '../store/records-repo.js';
+import { HuntService } from '../hunt/service.js';
 import { defaultPdfEngine, type PdfEngine } from '../reports/pdf.js';
 import { EventBus } from './events.js';
 import { SettingsService, type SettingsBackend } from './settings.js';
@@ -53,6 +55,9 @@ export interface Services {
   readonly cases: CasesService;
   readonly casesRepo: CasesRepo;
   readonly reports: ReportsService;
+  /** Hunting over the sensor record store (events.*, hosts.*, hunt.*). */
+  readonly hunt: HuntService;
+  readonly records: RecordsRepo;
   /** The bundled ATT&CK table, or null when resources/ lacks it (reported in app.health). */
   readonly attack: AttackTable | null;
   readonly attributions: { name: string; notice: string }[];
@@ -110,6 +115,8 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     reportsDir: path.join(config.dataDir, 'reports'),
     pdfEngine: config.pdfEngine ?? defaultPdfEngine,
   });
+  const records = new RecordsRepo(db);
+  const hunt = new HuntService(records, now);
   let closed = false;
   return {
     config,
@@ -130,6 +137,8 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     cases,
     casesRepo,
     reports: reportsService,
+    hunt,
+    records,
     attack,
     attributions: readAttributions(config.resourcesDir),
     async close() {

@@ -14,8 +14,8 @@ export interface HousekeepingOptions {
 
 /**
  * What every long-running pipeline process does on the side: publish its figures once a second
- * (for `vigil status`, the UI and other processes) and prune raw events past their retention in
- * small batches. Returns the function that stops it (and withdraws the published figures).
+ * (for `vigil status`, the UI and other processes) and prune raw events and sensor records past
+ * their retention (age, and for records the database size) in small batches. Returns the function that stops it (and withdraws the published figures).
  */
 export function startHousekeeping(pipeline: Pipeline, repo: PipelineRepo, opts: HousekeepingOptions): () => void {
   const publish = () => {
@@ -32,6 +32,8 @@ export function startHousekeeping(pipeline: Pipeline, repo: PipelineRepo, opts: 
       const s = opts.settings();
       // a few small batches per tick keep every transaction short
       for (let i = 0; i < 4; i++) if (repo.pruneEvents(s.eventRetentionDays, s.eventRetentionMaxRows, 2000) < 2000) break;
+      // sensor records: up to 16 blocks (~16,000 records) per tick, two blocks per transaction
+      for (let i = 0; i < 8; i++) if (!pipeline.pruneRecords(s.recordRetentionDays, s.recordRetentionMaxGb * 1e9, 2).more) break;
     } catch (err) {
       opts.log?.(`retention pruning failed: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -2,10 +2,14 @@ import type { Database, Statement } from 'better-sqlite3';
 import { alertHost, severityRank, type Priority, type Severity } from '../contract/index.js';
 import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
+import { RecordsRetention, RecordsWriter, type PruneOutcome } from '../store/records-repo.js';
 import { NO_OPTIONS, formatSpec, type JsonObject, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
 import { classifyIp, isExternalClass } from './enrich/index.js';
 import { PipelineMetrics } from './metrics.js';
+import { CONTRIBUTORS_PER_HIT, Contributions } from './contributions.js';
+import { correlationKey } from './detect/correlate.js';
+import { isAuthFailure } from './detect/mapping.js';
 import {
   QUARANTINE_RAW_MAX,
   type CorrelationHit,
@@ -13,6 +17,7 @@ import {
   type DetectedEvent,
   type ScoredEvent,
   type SecurityEvent,
+  type SensorRecord,
   type Score,
 } from './types.js';
 import type { JsonValue, RawRecord } from './sources/types.js';
@@ -60,6 +65,8 @@ export interface BatchOutcome {
   skipped: number;
   /** Skipped records by type (EVE event_type: flow, dns, http, ...); blank lines are not counted here. */
   skipped_types: Record<string, number>;
+  /** Sensor records kept in the record store (every EVE record, alerts included). */
+  records: number;
   quarantined: number;
   suppressed: number;
   alerts_created: number;
@@ -101,6 +108,12 @@ interface Quarantined {
   reason: string;
   text: string;
   rec: RawRecord;
+}
+
+/** Sensor records read from one file, in order (a block never mixes files). */
+interface RecordRun {
+  file: string;
+  records: SensorRecord[];
 }
 
 /** A record id to remember with the batch (ts: the record's own time, epoch ms). */
@@ -210,6 +223,9 @@ export class Pipeline {
   private readonly stmts: ReturnType<Pipeline['prepare']>;
   /** UPDATE statements by the set of folded columns they write (at most 2^7 per kind). */
   private readonly foldStmts = new Map<string, Statement>();
+  private readonly records: RecordsWriter;
+  private readonly retention: RecordsRetention;
+  private readonly contributions = new Contributions();
 
   constructor(
     private readonly db: Database,
@@ -218,6 +234,8 @@ export class Pipeline {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.stmts = this.prepare();
+    this.records = new RecordsWriter(db);
+    this.retention = new RecordsRetention(db);
     this.suppressions = new Suppressions(db, now);
   }
 
@@ -231,6 +249,15 @@ export class Pipeline {
    */
   setStages(stages: PipelineStages): void {
     this.stages = stages;
+    this.contributions.clear();
+  }
+
+  /**
+   * One retention step of the record store: up to `blocks` blocks (~1,000 records each) older than
+   * `maxAgeDays`, or the oldest while the database uses more than `maxBytes`, in one short transaction.
+   */
+  pruneRecords(maxAgeDays: number, maxBytes: number, blocks: number): PruneOutcome {
+    return this.retention.prune({ maxAgeDays, maxBytes, nowMs: this.now().getTime(), blocks });
   }
 
   private prepare() {
@@ -264,6 +291,15 @@ export class Pipeline {
       storeRecord: db.prepare('INSERT OR IGNORE INTO source_records (source_id, record_id, ts) VALUES (?, ?, ?)'),
       forgetRecords: db.prepare('DELETE FROM source_records WHERE source_id = ? AND ts < ?'),
       outbox: db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)'),
+      linkContributor: db.prepare('INSERT OR IGNORE INTO alert_contributors (alert_id, event_id) VALUES (?, ?)'),
+      countContributors: db.prepare(
+        'INSERT INTO alert_contributor_counts (alert_id, total) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET total = total + excluded.total',
+      ),
+      // keeps the latest links of an alert (its total stays counted)
+      trimContributors: db.prepare(
+        `DELETE FROM alert_contributors WHERE alert_id = @id AND event_id < (
+           SELECT min(event_id) FROM (SELECT event_id FROM alert_contributors WHERE alert_id = @id ORDER BY event_id DESC LIMIT ${CONTRIBUTORS_PER_HIT}))`,
+      ),
       sourceCounters: db.prepare(
         `UPDATE sources SET lines_read = lines_read + @read, events = events + @events, skipped = skipped + @skipped,
            quarantined = quarantined + @quarantined, alerts_created = alerts_created + @created,
@@ -295,6 +331,7 @@ export class Pipeline {
     const events: SecurityEvent[] = [];
     const quarantine: Quarantined[] = [];
     const types: Record<string, number> = {};
+    const runs: RecordRun[] = [];
     const nopts = opts.normalize ?? NO_OPTIONS;
     let skipped = 0;
     for (const rec of records) {
@@ -316,11 +353,20 @@ export class Pipeline {
       }
       const spec = formatSpec(rec.format);
       const r = spec ? spec.normalize(text, rec.position, nopts, parsed) : ({ kind: 'quarantined', reason: `unsupported format ${JSON.stringify(String(rec.format)).slice(0, 40)}` } as const);
+      if (r.kind === 'quarantined') {
+        quarantine.push({ reason: r.reason, text, rec });
+        continue;
+      }
       if (r.kind === 'event') events.push(r.event);
-      else if (r.kind === 'skipped') {
+      else {
         skipped++;
         if (r.record_type !== undefined) types[r.record_type] = (types[r.record_type] ?? 0) + 1;
-      } else quarantine.push({ reason: r.reason, text, rec });
+      }
+      if (r.record !== undefined) {
+        const last = runs[runs.length - 1];
+        if (last !== undefined && last.file === rec.position.file) last.records.push(r.record);
+        else runs.push({ file: rec.position.file, records: [r.record] });
+      }
     }
     const t1 = performance.now();
     const enriched = this.stages.enrich(events);
@@ -329,7 +375,7 @@ export class Pipeline {
     const t3 = performance.now();
     const scored = this.stages.score(detected);
     const t4 = performance.now();
-    const outcome = this.persist(sourceId, records.length, scored, skipped, types, quarantine, ids, opts);
+    const outcome = this.persist(sourceId, records.length, scored, skipped, types, runs, quarantine, ids, opts);
     outcome.duplicates = input.length - records.length;
     const t5 = performance.now();
     m.recordBatch({
@@ -379,6 +425,7 @@ export class Pipeline {
     scored: ScoredEvent[],
     skipped: number,
     types: Record<string, number>,
+    runs: readonly RecordRun[],
     quarantine: Quarantined[],
     ids: StoredId[],
     opts: ProcessOptions,
@@ -391,6 +438,7 @@ export class Pipeline {
     const suppressionHits = new Map<number, number>();
     let suppressed = 0;
     let lastEventAt: string | null = null;
+    let stored = 0;
 
     const run = this.db.transaction(() => {
       this.suppressions.refreshIfStale();
@@ -404,10 +452,13 @@ export class Pipeline {
         const p = q.rec.position;
         s.insertQuarantine.run(nowIso, sourceId, q.rec.format, reason, p.file, p.line, p.offset, raw, p.id ?? null);
       }
+      for (const run of runs) stored += this.records.append(sourceId, run.file, run.records).length;
+      const linked = new Set<number>();
       for (const e of scored) {
         if (lastEventAt === null || e.ts > lastEventAt) lastEventAt = e.ts;
         let alertId: number | null = null;
         let suppressedBy: number | null = null;
+        const fired: { alertId: number; hit: CorrelationHit }[] = [];
         if (severityRank(e.severity) >= minRank || e.detection.correlations.length > 0) {
           suppressedBy = this.suppressions.match(e);
           if (suppressedBy !== null) {
@@ -422,11 +473,12 @@ export class Pipeline {
               const def = CORRELATION_ALERTS[hit.rule];
               const key = `vigil|${hit.rule}|${hit.key}`;
               const severity = maxSeverity(def.severity, e.severity);
-              this.touch(touched, key, e, severity, this.stages.rescore(e, severity), def.title(hit), `vigil:${hit.rule}`, sourceId, nowIso, windowMs);
+              const id = this.touch(touched, key, e, severity, this.stages.rescore(e, severity), def.title(hit), `vigil:${hit.rule}`, sourceId, nowIso, windowMs);
+              fired.push({ alertId: id, hit });
             }
           }
         }
-        s.insertEvent.run(
+        const eventId = s.insertEvent.run(
           alertId,
           sourceId,
           e.source,
@@ -450,8 +502,10 @@ export class Pipeline {
           e.position.offset,
           e.raw,
           e.position.id ?? null,
-        );
+        ).lastInsertRowid;
+        if (suppressedBy === null) this.linkContributors(Number(eventId), e, fired, linked);
       }
+      for (const id of linked) s.trimContributors.run({ id });
       const created: number[] = [];
       const updated: number[] = [];
       for (const t of touched.byId.values()) {
@@ -507,13 +561,22 @@ export class Pipeline {
       opts.inTransaction?.();
       return { created, updated };
     });
-    const { created, updated } = run.immediate();
+    let done: { created: number[]; updated: number[] };
+    try {
+      done = run.immediate();
+      this.contributions.commit();
+    } catch (err) {
+      this.contributions.rollback();
+      throw err;
+    }
+    const { created, updated } = done;
     return {
       read,
       duplicates: 0,
       events: scored.length,
       skipped,
       skipped_types: types,
+      records: stored,
       quarantined: quarantine.length,
       suppressed,
       alerts_created: created.length,
@@ -521,6 +584,23 @@ export class Pipeline {
       created_ids: created,
       updated_ids: updated,
     };
+  }
+
+  /**
+   * Remembers a stored event under its correlation key, and links to each correlation alert it made
+   * fire the events that counted in the rule's window (the failed logins, the probed ports).
+   */
+  private linkContributors(eventId: number, e: ScoredEvent, fired: readonly { alertId: number; hit: CorrelationHit }[], linked: Set<number>): void {
+    const key = correlationKey(e);
+    if (key === null) return;
+    const t = Date.parse(e.ts);
+    this.contributions.note(key, { id: eventId, t, failed: isAuthFailure(e), port: e.dst_port });
+    for (const { alertId, hit } of fired) {
+      let added = 0;
+      for (const id of this.contributions.contributors(hit, t)) added += this.stmts.linkContributor.run(alertId, id).changes;
+      if (added > 0) this.stmts.countContributors.run(alertId, added);
+      linked.add(alertId);
+    }
   }
 
   /**

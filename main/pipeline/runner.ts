@@ -11,6 +11,8 @@ export interface IngestSummary {
   skipped: number;
   /** Skipped records by type (EVE event_type), e.g. { flow: 91204, dns: 12004 }. */
   skipped_types: Record<string, number>;
+  /** Sensor records kept in the record store (every EVE record, alerts included). */
+  records: number;
   quarantined: number;
   suppressed: number;
   alerts_created: number;
@@ -19,7 +21,7 @@ export interface IngestSummary {
 }
 
 export function emptySummary(): IngestSummary {
-  return { read: 0, events: 0, skipped: 0, skipped_types: {}, quarantined: 0, suppressed: 0, alerts_created: 0, alerts_updated: 0, duration_ms: 0 };
+  return { read: 0, events: 0, skipped: 0, skipped_types: {}, records: 0, quarantined: 0, suppressed: 0, alerts_created: 0, alerts_updated: 0, duration_ms: 0 };
 }
 
 /** Adds per-type counts into `into`. */
@@ -32,6 +34,7 @@ export function addOutcome(sum: Omit<IngestSummary, 'duration_ms'>, o: Omit<Batc
   sum.events += o.events;
   sum.skipped += o.skipped;
   addTypes(sum.skipped_types, o.skipped_types);
+  sum.records += o.records;
   sum.quarantined += o.quarantined;
   sum.suppressed += o.suppressed;
   sum.alerts_created += o.alerts_created;

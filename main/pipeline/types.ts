@@ -66,11 +66,39 @@ export interface SecurityEvent {
   position: SourcePosition;
 }
 
+/**
+ * One sensor record (any EVE event_type) as the record store keeps it: the fields analysts pivot
+ * on, the per-type summary fields in the slots main/hunt/fields.ts assigns, and the raw line.
+ */
+export interface SensorRecord {
+  /** The record's own time, epoch ms (UTC). */
+  ts: number;
+  /** EVE event_type; types outside Suricata's plain naming are kept as "other". */
+  type: string;
+  sensor: string | null;
+  src_ip: string | null;
+  src_port: number | null;
+  dst_ip: string | null;
+  dst_port: number | null;
+  proto: string | null;
+  app_proto: string | null;
+  /** Exact uint64 as a decimal string. */
+  flow_id: string | null;
+  community_id: string | null;
+  /** s1..s7 then n1..n3 (main/hunt/fields.ts TYPE_LAYOUT). */
+  slots: (string | number | null)[];
+  raw: string;
+}
+
 /** What normalizing one line gives. */
 export type NormalizeResult =
-  | { kind: 'event'; event: SecurityEvent }
-  /** record_type: what kind of record was skipped (EVE event_type), counted per source. */
-  | { kind: 'skipped'; reason: string; record_type?: string }
+  /** record: the line as a sensor record too (EVE alerts), for the record store. */
+  | { kind: 'event'; event: SecurityEvent; record?: SensorRecord }
+  /**
+   * record_type: what kind of record was skipped (EVE event_type), counted per source; record:
+   * the line as a sensor record, kept in the record store although it is no alert.
+   */
+  | { kind: 'skipped'; reason: string; record_type?: string; record?: SensorRecord }
   | { kind: 'quarantined'; reason: string };
 
 export interface QuarantineRecord {

@@ -39,7 +39,7 @@ describe('vigil ingest from the command line', { timeout: 120_000 }, () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/tenzir-eve\.json\s+eve\s+imported\s+1\s+7\s+1\s+6 \(dns 1 · fileinfo 1 · flow 1 · \+3 more\)/);
     expect(first.stdout).toMatch(/wazuh-dfn-alerts\.json\s+wazuh\s+imported/);
-    expect(first.stdout).toContain('read 9 lines: 3 events, 6 skipped (dns 1 · fileinfo 1 · flow 1 · http 1 · +2 more), 0 quarantined');
+    expect(first.stdout).toContain('read 9 lines: 3 events, 6 skipped (dns 1 · fileinfo 1 · flow 1 · http 1 · +2 more), 7 records kept, 0 quarantined');
     const second = runCli(['ingest', real('tenzir-eve.json'), '--data-dir', dir]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/nothing new .* already imported, nothing new/);

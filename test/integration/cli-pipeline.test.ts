@@ -21,7 +21,7 @@ describe('vigil ingest / alerts / quarantine / status', () => {
     );
     const sum = JSON.parse(r.stdout);
     expect(Object.keys(sum).sort()).toEqual(
-      ['alerts_created', 'alerts_updated', 'duration_ms', 'events', 'failed', 'files', 'quarantined', 'read', 'skipped', 'skipped_types', 'suppressed'].sort(),
+      ['alerts_created', 'alerts_updated', 'duration_ms', 'events', 'failed', 'files', 'quarantined', 'read', 'records', 'skipped', 'skipped_types', 'suppressed'].sort(),
     );
     const lines = fs.readFileSync(eveFixture, 'utf8').split('\n').filter((l) => l.length > 0).length;
     expect(sum.read).toBe(lines + 2);

@@ -469,3 +469,33 @@ describe('migration 0011 alert list', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0012 records', () => {
+  it('adds the record store, hosts, correlation contributors and saved hunt queries; existing alerts are untouched', async () => {
+    const file = path.join(tempDir(), 'm12.db');
+    const pre = await dbAt(11, file);
+    pre.prepare(
+      `INSERT INTO alerts (id, source, severity, priority, status, title, first_seen, last_seen, created_at, updated_at, group_key)
+       VALUES (1, 'suricata', 'high', 'P2', 'NEW', 'x', 't', 't', 't', 't', 'k')`,
+    ).run();
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 12) });
+    expect([from, to]).toEqual([11, 12]);
+    expect(db.prepare('SELECT id, title FROM alerts').all()).toEqual([{ id: 1, title: 'x' }]);
+    // flow ids are full uint64s kept as the signed integer of the same bits
+    db.prepare("INSERT INTO records (ts, type, flow_id, src) VALUES (1, 'flow', ?, x'040a000001')").run(BigInt.asIntN(64, 18446744073709551615n));
+    expect(db.prepare("SELECT CAST(flow_id AS TEXT) AS f FROM records WHERE flow_id = -1").get()).toEqual({ f: '-1' });
+    expect(() => db.prepare("INSERT INTO records (type) VALUES ('flow')").run()).toThrow(/NOT NULL/);
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'").all() as { name: string }[]).map((r) => r.name).sort();
+    expect(indexes).toEqual(['records_community', 'records_dst_ts', 'records_flow', 'records_src_ts', 'records_ts', 'records_type_ts']);
+    db.prepare("INSERT INTO alert_contributors (alert_id, event_id) VALUES (1, 5)").run();
+    db.prepare("INSERT INTO alert_contributor_counts (alert_id, total) VALUES (1, 9)").run();
+    db.prepare('DELETE FROM alerts WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) AS n FROM alert_contributors').get()).toEqual({ n: 0 }); // removed with their alert
+    expect(db.prepare('SELECT count(*) AS n FROM alert_contributor_counts').get()).toEqual({ n: 0 });
+    const save = db.prepare("INSERT INTO hunt_saved_queries (name, query, created_at, created_by) VALUES ('dns', 'event_type:dns', 't', 'a')");
+    save.run();
+    expect(() => save.run()).toThrow(/UNIQUE/);
+    closeDatabase(db);
+  });
+});

@@ -72,9 +72,12 @@ describe('normalizeEve golden fixtures', () => {
       const want = expected[i]!;
       const got = normalizeEve(line, position);
       if (want.kind === 'event') {
-        expect(got).toEqual({ kind: 'event', event: { ...want.event, raw: line, position } });
+        expect(got).toEqual({ kind: 'event', event: { ...want.event, raw: line, position }, record: expect.objectContaining({ type: 'alert', raw: line }) });
         expect(event(got).raw).toBe(line);
         expect(event(got).position).toBe(position);
+      } else if (want.kind === 'skipped') {
+        expect(got).toMatchObject(want);
+        expect(got.kind === 'skipped' && got.record?.raw).toBe(line);
       } else {
         expect(got).toEqual(want);
       }
@@ -154,6 +157,7 @@ describe('EVE pitfalls', () => {
       alert: { signature_id: 9, severity: 3 },
     });
     expect(normalizeEve(line, pos)).toEqual({
+      record: expect.objectContaining({ type: 'alert' }),
       kind: 'event',
       event: {
         source: 'suricata',
@@ -223,22 +227,32 @@ describe('EVE pitfalls', () => {
     expect(e.raw).toBe(line);
   });
 
-  it.each(['dns', 'flow', 'http', 'tls', 'fileinfo', 'stats', 'anomaly', 'netflow', 'drop'])('event_type %s is skipped', (type) => {
+  it.each(['dns', 'flow', 'http', 'tls', 'fileinfo', 'stats', 'anomaly', 'netflow', 'drop'])('event_type %s is no alert, and is kept as a record', (type) => {
     const line = alertLine((o) => {
       o.event_type = type;
       delete o.alert;
     });
-    expect(normalizeEve(line, pos)).toEqual({ kind: 'skipped', reason: `event_type ${type}`, record_type: type });
+    expect(normalizeEve(line, pos)).toMatchObject({ kind: 'skipped', reason: `event_type ${type}`, record_type: type, record: { type, raw: line, flow_id: '1' } });
   });
 
-  it('a non-alert type outside Suricata naming is counted as "other" (junk cannot grow the per-type counts)', () => {
+  it('a non-alert type outside Suricata naming is counted and stored as "other" (junk cannot grow the per-type counts)', () => {
     const line = JSON.stringify({ timestamp: '2026-11-21T10:00:00Z', event_type: 'drop table; --' });
-    expect(normalizeEve(line, pos)).toEqual({ kind: 'skipped', reason: 'event_type drop table; --', record_type: 'other' });
+    expect(normalizeEve(line, pos)).toMatchObject({ kind: 'skipped', reason: 'event_type drop table; --', record_type: 'other', record: { type: 'other', raw: line } });
   });
 
-  it('non-alert events are skipped even when pretty-printed or oddly ordered', () => {
-    const line = JSON.stringify({ event_type: 'dns', timestamp: 'not checked' }, null, 1).replace(/\n/g, ' ');
-    expect(normalizeEve(line, pos)).toEqual({ kind: 'skipped', reason: 'event_type dns', record_type: 'dns' });
+  it('non-alert records are read whole even when pretty-printed or oddly ordered', () => {
+    const line = JSON.stringify({ event_type: 'dns', timestamp: '2026-11-21T10:00:00Z' }, null, 1).replace(/\n/g, ' ');
+    expect(normalizeEve(line, pos)).toMatchObject({ kind: 'skipped', reason: 'event_type dns', record_type: 'dns', record: { ts: Date.parse('2026-11-21T10:00:00Z') } });
+  });
+
+  it('a non-alert record with no readable time is quarantined (it would have no place in the record store), never dropped', () => {
+    const line = JSON.stringify({ event_type: 'dns', timestamp: 'not a time' });
+    expect(normalizeEve(line, pos)).toEqual({ kind: 'quarantined', reason: 'invalid timestamp "not a time"' });
+  });
+
+  it('a non-alert record keeps its record even when a field has the wrong type (left out; the raw line keeps it)', () => {
+    const line = JSON.stringify({ timestamp: '2026-11-21T10:00:00Z', event_type: 'flow', flow_id: 'x', src_port: 'http', dns: 5 });
+    expect(normalizeEve(line, pos)).toMatchObject({ kind: 'skipped', record: { flow_id: null, src_port: null, type: 'flow' } });
   });
 
   it('blank lines are skipped, not quarantined', () => {

@@ -45,7 +45,7 @@ Options:
   --wait         if another process is importing the same file, wait for it instead of refusing
 ${ASSUME_TZ_HELP}
   --json         print one JSON object: the totals {read, events, skipped, skipped_types,
-                 quarantined, suppressed, alerts_created, alerts_updated, duration_ms, failed}
+                 records (sensor records kept for hunting), quarantined, suppressed, alerts_created, alerts_updated, duration_ms, failed}
                  and "files", one outcome per file (status imported, nothing_new, failed or
                  not_read, with its counts, note and error)
 ${DATA_DIR_HELP}
@@ -149,7 +149,7 @@ async function printSummary(out: Output, sum: IngestSummary, json: boolean): Pro
   if (json) await out.json(sum);
   else {
     await out.line(
-      `read ${sum.read} lines: ${sum.events} events, ${skippedText(sum.skipped, sum.skipped_types)}, ${sum.quarantined} quarantined, ${sum.suppressed} suppressed; ` +
+      `read ${sum.read} lines: ${sum.events} events, ${skippedText(sum.skipped, sum.skipped_types)}, ${sum.records} records kept, ${sum.quarantined} quarantined, ${sum.suppressed} suppressed; ` +
         `alerts ${sum.alerts_created} created, ${sum.alerts_updated} updated (${sum.duration_ms} ms)`,
     );
   }

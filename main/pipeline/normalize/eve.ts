@@ -1,10 +1,12 @@
 /**
- * Suricata EVE (eve.json) → SecurityEvent. Only `event_type: "alert"` records become events;
- * every other event type (flow, dns, http, tls, stats, ...) is skipped.
+ * Suricata EVE (eve.json) → SecurityEvent and sensor record. Only `event_type: "alert"` records
+ * become events; every record of every event type (flow, dns, http, tls, stats, ...) also becomes a
+ * sensor record for the record store (normalize/eve-record.ts), so nothing a sensor wrote is lost.
  * Facts: reference/connectors.md §6.
  */
 import { type Severity } from '../../contract/index.js';
 import { type NormalizeResult, type SecurityEvent, type SourcePosition } from '../types.js';
+import { sensorRecord } from './eve-record.js';
 import {
   Reject,
   addGroups,
@@ -38,9 +40,27 @@ const UINT64_MAX = '18446744073709551615';
  * escaped) and be followed by `,` or `}` (so `12.5` or `1e3` are left alone and rejected later).
  */
 const FLOW_ID_RE = /([{,]\s*"flow_id"\s*:\s*)(\d+)(?=\s*[,}])/g;
+const FLOW_ID_KEY = '"flow_id":';
 
-/** Suricata writes `"event_type":"<type>"` near the start of every record, compact. */
-const EVENT_TYPE_KEY = '"event_type":"';
+/**
+ * The line with flow_id quoted. Suricata writes it once, compact (`,"flow_id":123,`): that case is
+ * spliced without a regex scan of the whole line; anything else (spaces, a second flow_id) takes
+ * FLOW_ID_RE.
+ */
+function quoteFlowId(line: string): string {
+  const k = line.indexOf(FLOW_ID_KEY);
+  if (k < 0) return line.includes('"flow_id"') ? line.replace(FLOW_ID_RE, '$1"$2"') : line;
+  const prev = line.charCodeAt(k - 1);
+  const start = k + FLOW_ID_KEY.length;
+  let end = start;
+  while (end < line.length && line.charCodeAt(end) >= 48 && line.charCodeAt(end) <= 57) end++;
+  const next = line.charCodeAt(end);
+  if ((prev !== 44 && prev !== 123) || end === start || (next !== 44 && next !== 125) || line.includes('"flow_id"', end)) {
+    return line.replace(FLOW_ID_RE, '$1"$2"');
+  }
+  return `${line.slice(0, start)}"${line.slice(start, end)}"${line.slice(end)}`;
+}
+
 const SIMPLE_TYPE_RE = /^[A-Za-z0-9_.-]{1,32}$/;
 
 /**
@@ -54,23 +74,6 @@ export function eveSeverity(priority: number): Severity {
   if (priority === 2) return 'medium';
   if (priority === 3) return 'low';
   return 'info';
-}
-
-/**
- * Reads the event type without parsing, so the bulk of an eve.json (flow, dns, tls, ... records)
- * is skipped at the cost of an indexOf. Only a plain `,"event_type":"x"` / `{"event_type":"x"`
- * key counts; anything unusual returns null and the line is parsed in full.
- */
-function peekEventType(line: string): string | null {
-  const k = line.indexOf(EVENT_TYPE_KEY);
-  if (k < 1) return null;
-  const prev = line.charCodeAt(k - 1);
-  if (prev !== 44 /* , */ && prev !== 123 /* { */) return null;
-  const start = k + EVENT_TYPE_KEY.length;
-  const end = line.indexOf('"', start);
-  if (end < 0 || end - start > 32) return null;
-  const t = line.slice(start, end);
-  return SIMPLE_TYPE_RE.test(t) ? t : null;
 }
 
 /** A decimal uint64 without leading zeros, or null. */
@@ -108,23 +111,37 @@ function isTagKey(key: string): boolean {
   return !key.endsWith('_at') && !key.endsWith('_id');
 }
 
+/** The record's type as counted and stored: Suricata's plain names (letters, digits, "_.-", up to 32) as written, else "other". */
+function recordType(type: string): string {
+  return SIMPLE_TYPE_RE.test(type) ? type : 'other';
+}
+
+/** flow_id of a record that is no alert: a bad one is left out (the raw line keeps it) rather than refusing the record. */
+function looseFlowId(o: JsonObject): string | null {
+  try {
+    return flowIdOf(o);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * A record that is not an alert: skipped, counted by its type. Types outside Suricata's plain
- * naming (letters, digits, "_.-", up to 32) are counted as "other", so junk cannot grow the counts.
+ * A record that is not an alert: no event, but a sensor record, counted by its type (types outside
+ * Suricata's plain naming are counted as "other", so junk cannot grow the counts).
  */
-function notAlert(type: string): NormalizeResult {
-  return SIMPLE_TYPE_RE.test(type)
-    ? { kind: 'skipped', reason: `event_type ${type}`, record_type: type }
-    : { kind: 'skipped', reason: `event_type ${printable(type, 32)}`, record_type: 'other' };
+function notAlert(o: JsonObject, type: string, line: string, opts: NormalizeOptions): NormalizeResult {
+  const ts = Date.parse(timestampOf(o, opts));
+  const t = recordType(type);
+  return { kind: 'skipped', reason: `event_type ${printable(type, 32)}`, record_type: t, record: sensorRecord(o, t, ts, looseFlowId(o), line) };
 }
 
 function buildEve(line: string, position: SourcePosition, opts: NormalizeOptions, parsed: JsonObject | undefined): NormalizeResult {
-  const o = parsed !== undefined ? objectOf(line, parsed) : parseObject(line.includes('"flow_id"') ? line.replace(FLOW_ID_RE, '$1"$2"') : line);
+  const o = parsed !== undefined ? objectOf(line, parsed) : parseObject(quoteFlowId(line));
 
   const eventType = o['event_type'];
   if (eventType === undefined || eventType === null || eventType === '') throw new Reject('missing event_type');
   if (typeof eventType !== 'string') throw new Reject('event_type is not a string');
-  if (eventType !== 'alert') return notAlert(eventType);
+  if (eventType !== 'alert') return notAlert(o, eventType, line, opts);
 
   const ts = timestampOf(o, opts);
   const alert = o['alert'];
@@ -181,19 +198,18 @@ function buildEve(line: string, position: SourcePosition, opts: NormalizeOptions
     raw: line,
     position,
   };
-  return { kind: 'event', event };
+  return { kind: 'event', event, record: sensorRecord(o, 'alert', Date.parse(ts), event.flow_id, line) };
 }
 
 /**
- * One eve.json line → event, skipped (non-alert, with its event_type as record_type; blank) or
- * quarantined (with a reason). Never throws.
+ * One eve.json line → event (an alert, with its sensor record), skipped (a non-alert with its
+ * event_type as record_type and its sensor record; a blank line) or quarantined (with a reason).
+ * Never throws.
  */
 export function normalizeEve(line: string, position: SourcePosition, opts: NormalizeOptions = NO_OPTIONS, parsed?: JsonObject): NormalizeResult {
   try {
     const pre = preflight(line);
     if (pre !== null) return pre;
-    const peeked = peekEventType(line);
-    if (peeked !== null && peeked !== 'alert') return notAlert(peeked);
     return buildEve(line, position, opts, parsed);
   } catch (e) {
     return quarantined(reasonOf(e));

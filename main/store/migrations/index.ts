@@ -9,6 +9,7 @@ import { m0008Connectors } from './0008-connectors.js';
 import { m0009SourceDrivers } from './0009-source-drivers.js';
 import { m0010Triage } from './0010-triage.js';
 import { m0011AlertList } from './0011-alert-list.js';
+import { m0012Records } from './0012-records.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0009SourceDrivers,
   m0010Triage,
   m0011AlertList,
+  m0012Records,
 ];

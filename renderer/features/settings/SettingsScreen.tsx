@@ -296,7 +296,7 @@ function RetentionSection() {
   return (
     <Section
       id="retention"
-      intro="Raw events behind the alerts. Older events are pruned in small batches in the background, whichever limit is reached first; alerts are kept."
+      intro="Raw events behind the alerts, and sensor records (flow, DNS, HTTP, TLS, ...) kept for hunting. Older ones are pruned in small batches in the background, whichever limit is reached first; alerts are kept."
       note="The next pruning pass (every 30 s) uses the new limits."
     >
       <IntField section="retention" k="eventRetentionDays" extra={daysHint} description="Raw events older than this are deleted." />
@@ -306,6 +306,8 @@ function RetentionSection() {
         extra={(n) => roughly(n)}
         description="When there are more raw events than this, the oldest go first."
       />
+      <IntField section="retention" k="recordRetentionDays" extra={daysHint} description="Sensor records (flow, DNS, HTTP, TLS, files, ...) older than this are deleted." />
+      <IntField section="retention" k="recordRetentionMaxGb" description="When the database grows past this, the oldest sensor records go first." />
     </Section>
   );
 }
@@ -315,7 +317,7 @@ function LoadingSections() {
     <div className="set-sections" aria-busy="true" data-testid="settings-loading">
       {(['analyst', 'detection', 'geo', 'retention'] as const).map((id, i) => (
         <Panel key={id} title={TITLES[id]} icon={ICONS[id]} className="set-panel">
-          <PanelSkeleton rows={[5, 7, 3, 2][i]} />
+          <PanelSkeleton rows={[5, 7, 3, 4][i]} />
         </Panel>
       ))}
       <span className="visually-hidden" role="status">

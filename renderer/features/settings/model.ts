@@ -57,6 +57,8 @@ export const SPECS = {
   geoAsnDb: { kind: 'text', required: false, max: 4096 },
   eventRetentionDays: { kind: 'int', min: 1, max: 3650, unit: 'days' },
   eventRetentionMaxRows: { kind: 'int', min: 10_000, max: 100_000_000, unit: 'events' },
+  recordRetentionDays: { kind: 'int', min: 1, max: 3650, unit: 'days' },
+  recordRetentionMaxGb: { kind: 'int', min: 1, max: 100_000, unit: 'GB' },
 } as const satisfies { [K in FormKey]: Spec };
 
 /** Human names, also used to say which fields changed elsewhere. */
@@ -79,13 +81,15 @@ export const LABELS: Record<FormKey, string> = {
   geoAsnDb: 'ASN database',
   eventRetentionDays: 'Keep raw events for',
   eventRetentionMaxRows: 'Keep at most',
+  recordRetentionDays: 'Keep sensor records for',
+  recordRetentionMaxGb: 'Database size limit',
 };
 
 export const SECTIONS: Record<SectionId, readonly FormKey[]> = {
   analyst: ['analystName', 'requireNoteOnClose', 'theme', 'timeZone', 'doNotDisturb', 'alertsPageSize'],
   detection: ['minAlertSeverity', 'groupWindowMinutes', 'bruteForceFailures', 'portScanPorts', 'floodEventsPerSecond', 'sprayingUsers', 'correlationWindowSeconds'],
   geo: ['geoCityDb', 'geoCountryDb', 'geoAsnDb'],
-  retention: ['eventRetentionDays', 'eventRetentionMaxRows'],
+  retention: ['eventRetentionDays', 'eventRetentionMaxRows', 'recordRetentionDays', 'recordRetentionMaxGb'],
 };
 
 export const SECTION_ORDER: readonly SectionId[] = ['analyst', 'detection', 'geo', 'retention'];

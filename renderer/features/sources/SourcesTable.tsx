@@ -57,7 +57,7 @@ function RemoveDialog({ source, onClose }: { source: LiveSource; onClose: () => 
   );
 }
 
-/** Skipped records by type, compact: "flow 91,204 · dns 12,004 · http 3,120 +2". */
+/** Sensor records kept for hunting (no alerts), by type, compact: "flow 91,204 · dns 12,004 · http 3,120 +2". */
 function RecordTypes({ s }: { s: LiveSource }) {
   const sum = recordTypesSummary(s.skipped_types);
   if (!sum) return <span className="faint">—</span>;
@@ -211,8 +211,8 @@ export function SourcesTable({ sources, now }: { sources: LiveSource[]; now: num
             <th scope="col" className="r">
               Events
             </th>
-            <th scope="col" title="Records read and not turned into events (flow, dns, http, ...), by type">
-              Other records
+            <th scope="col" title="Sensor records that are no alerts (flow, dns, http, ...), kept for hunting, by type">
+              Sensor records
             </th>
             <th scope="col" className="r">
               Quarantined

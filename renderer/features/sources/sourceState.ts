@@ -75,7 +75,7 @@ export function stateClass(key: SourceStateKey): string {
 }
 
 /**
- * The records a source skipped, by type: the `max` most frequent as "flow 91,204 · dns 12,004 ·
+ * The sensor records of a source that are no alerts (kept in the record store for hunting), by type: the `max` most frequent as "flow 91,204 · dns 12,004 ·
  * http 3,120", how many more types there are, and every type for a tooltip. Null when none.
  */
 export function recordTypesSummary(types: Readonly<Record<string, number>>, max = 3): { text: string; more: number; title: string } | null {
@@ -85,7 +85,7 @@ export function recordTypesSummary(types: Readonly<Record<string, number>>, max 
   return {
     text: shown.map(([t, n]) => `${t} ${formatCount(n)}`).join(' · '),
     more,
-    title: `Records read and not turned into events, by type: ${all.map(([t, n]) => `${t} ${formatCount(n)}`).join(', ')}`,
+    title: `Sensor records kept for hunting (alerts apart), by type: ${all.map(([t, n]) => `${t} ${formatCount(n)}`).join(', ')}`,
   };
 }
 

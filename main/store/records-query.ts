@@ -1,0 +1,192 @@
+/**
+ * Hunt query trees (main/hunt/query.ts) → parameterised SQL over the record store. Every value is a
+ * bound parameter; only column names from fixed tables (main/hunt/fields.ts) are written into the
+ * SQL text. The compiler also picks the index: a flow id, community id or one address go straight to
+ * their index; otherwise the (type, ts) or (ts) index serves the time range.
+ */
+import type { HuntField } from '../contract/index.js';
+import { COMMON_COLUMNS, TYPED_FIELDS, type CommonField } from '../hunt/fields.js';
+import type { HuntQueryAst, HuntTerm, HuntValue } from '../hunt/query.js';
+import { ipBlobRange } from './ipblob.js';
+
+/** uint64 decimal → the signed 64-bit integer of the same bits (SQLite's INTEGER). */
+export function flowIdToSql(id: string | null): bigint | null {
+  return id === null ? null : BigInt.asIntN(64, BigInt(id));
+}
+
+/** Back: the stored signed integer (read as text, to stay exact) → the uint64 decimal. */
+export function flowIdFromSql(v: string | null): string | null {
+  return v === null ? null : BigInt.asUintN(64, BigInt(v)).toString();
+}
+
+export type SqlParam = string | number | bigint | Buffer | null;
+
+export interface CompiledWhere {
+  /** Conditions ANDed (never empty: at least the time range). */
+  sql: string;
+  params: SqlParam[];
+  /** The index to read through (INDEXED BY), ROWID for ids found by a subquery, null to let SQLite choose. */
+  index: string | null;
+}
+
+/** Read the rows by id (from an `id IN (subquery)` condition), through no other index. */
+export const ROWID = 'rowid';
+
+/** `*` → `%`, with LIKE's own wildcards escaped. */
+function likePattern(v: string): string {
+  return v.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+}
+
+/** A text column compared with each value (OR). Equality is exact except for `*`. */
+function textCondition(column: string, values: readonly HuntValue[], params: SqlParam[], normalize: (s: string) => string = (s) => s): string {
+  const exact = values.filter((v) => !v.wildcard);
+  const parts: string[] = [];
+  if (exact.length === 1) {
+    parts.push(`${column} = ?`);
+    params.push(normalize(exact[0]!.text));
+  } else if (exact.length > 1) {
+    parts.push(`${column} IN (${exact.map(() => '?').join(', ')})`);
+    for (const v of exact) params.push(normalize(v.text));
+  }
+  for (const v of values) {
+    if (!v.wildcard) continue;
+    parts.push(`${column} LIKE ? ESCAPE '\\'`);
+    params.push(likePattern(normalize(v.text)));
+  }
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+}
+
+/** Summary text (names, URLs, user agents, ...) matches without regard to ASCII case, as analysts type it. */
+function summaryTextCondition(column: string, values: readonly HuntValue[], params: SqlParam[]): string {
+  const parts = values.map((v) => {
+    params.push(likePattern(v.text));
+    return `${column} LIKE ? ESCAPE '\\'`;
+  });
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+}
+
+function ipCondition(columns: readonly string[], values: readonly HuntValue[], params: SqlParam[]): string {
+  const parts: string[] = [];
+  for (const v of values) {
+    const range = ipBlobRange(v.text)!;
+    for (const c of columns) {
+      if (range.lo.equals(range.hi)) {
+        parts.push(`${c} = ?`);
+        params.push(range.lo);
+      } else {
+        parts.push(`${c} BETWEEN ? AND ?`);
+        params.push(range.lo, range.hi);
+      }
+    }
+  }
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+}
+
+function numberCondition(columns: readonly string[], t: HuntTerm, params: SqlParam[]): string {
+  const parts: string[] = [];
+  for (const v of t.values) {
+    for (const c of columns) {
+      parts.push(`${c} ${t.op} ?`);
+      params.push(Number(v.text));
+    }
+  }
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+}
+
+/**
+ * `ip:` (either address) as the ids found through both address indexes: SQLite's own OR plan would
+ * rather walk the time index and test every row.
+ */
+function eitherAddress(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: number): string {
+  const parts: string[] = [];
+  for (const column of ['src', 'dst'] as const) {
+    const p: SqlParam[] = [];
+    const cond = ipCondition([column], t.values, p);
+    parts.push(`SELECT id FROM records INDEXED BY records_${column}_ts WHERE ${cond} AND ts >= ? AND ts < ?`);
+    params.push(...p, fromMs, toMs);
+  }
+  return `id IN (${parts.join(' UNION ALL ')})`;
+}
+
+function termCondition(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: number): string {
+  const f = t.field;
+  switch (f) {
+    case 'src_ip':
+      return ipCondition(['src'], t.values, params);
+    case 'dst_ip':
+      return ipCondition(['dst'], t.values, params);
+    case 'ip':
+      return t.negate ? ipCondition(['src', 'dst'], t.values, params) : eitherAddress(t, params, fromMs, toMs);
+    case 'src_port':
+      return numberCondition(['sport'], t, params);
+    case 'dst_port':
+      return numberCondition(['dport'], t, params);
+    case 'port':
+      return numberCondition(['sport', 'dport'], t, params);
+    case 'flow_id': {
+      const parts = t.values.map((v) => {
+        params.push(flowIdToSql(v.text));
+        return '?';
+      });
+      return parts.length === 1 ? `flow_id = ${parts[0]}` : `flow_id IN (${parts.join(', ')})`;
+    }
+    case 'event_type':
+      return textCondition('type', t.values, params, (s) => s.toLowerCase());
+    case 'proto':
+      return textCondition('proto', t.values, params, (s) => s.toUpperCase());
+    case 'app_proto':
+      return textCondition('app_proto', t.values, params, (s) => s.toLowerCase());
+    case 'sensor':
+    case 'community_id':
+      return textCondition(COMMON_COLUMNS[f], t.values, params);
+    default: {
+      const typed = TYPED_FIELDS.get(f)!;
+      const types = typed.types.length === 1 ? `type = ?` : `type IN (${typed.types.map(() => '?').join(', ')})`;
+      params.push(...typed.types);
+      const cond = typed.numeric ? numberCondition([typed.slot], t, params) : summaryTextCondition(typed.slot, t.values, params);
+      return `(${types} AND ${cond})`;
+    }
+  }
+}
+
+/** Whether a term pins the rows to one value of an indexed column (no wildcard, not negated). */
+function pins(t: HuntTerm, field: HuntField): boolean {
+  return t.field === field && !t.negate && t.op === '=' && t.values.every((v) => !v.wildcard);
+}
+
+function chooseIndex(terms: readonly HuntTerm[]): string | null {
+  if (terms.some((t) => pins(t, 'flow_id'))) return 'records_flow';
+  if (terms.some((t) => pins(t, 'community_id'))) return 'records_community';
+  if (terms.some((t) => pins(t, 'src_ip'))) return 'records_src_ts';
+  if (terms.some((t) => pins(t, 'dst_ip'))) return 'records_dst_ts';
+  // ip: (src OR dst) is read through both address indexes in a subquery; the rows then by id
+  if (terms.some((t) => pins(t, 'ip'))) return ROWID;
+  const typed = terms.find((t) => pins(t, 'event_type') && t.values.length === 1);
+  if (typed) return 'records_type_ts';
+  // a summary field of one event type (dns.rrname) implies that type
+  if (terms.some((t) => !t.negate && TYPED_FIELDS.get(t.field)?.types.length === 1)) return 'records_type_ts';
+  return 'records_ts';
+}
+
+/** WHERE conditions of a query's terms over [fromMs, toMs). */
+export function compileWhere(ast: Pick<HuntQueryAst, 'terms'>, fromMs: number, toMs: number): CompiledWhere {
+  const params: SqlParam[] = [];
+  const conds = ['ts >= ?', 'ts < ?'];
+  params.push(fromMs, toMs);
+  for (const t of ast.terms) {
+    const c = termCondition(t, params, fromMs, toMs);
+    // a negated condition on a missing value (NULL) counts as "does not match"
+    conds.push(t.negate ? `NOT coalesce(${c}, 0)` : c);
+  }
+  return { sql: conds.join(' AND '), params, index: chooseIndex(ast.terms) };
+}
+
+/** The SQL expression a field is grouped or sorted by, and the condition that keeps it meaningful. */
+export function fieldExpression(field: HuntField): { expr: string; types: string[] | null } {
+  if (field === 'ip') throw new Error('ip is either address: group or sort by src_ip or dst_ip');
+  if (field === 'port') throw new Error('port is either port: group or sort by src_port or dst_port');
+  if (field === 'flow_id') return { expr: 'CAST(flow_id AS TEXT)', types: null };
+  if (Object.prototype.hasOwnProperty.call(COMMON_COLUMNS, field)) return { expr: COMMON_COLUMNS[field as CommonField], types: null };
+  const typed = TYPED_FIELDS.get(field)!;
+  return { expr: typed.slot, types: typed.types };
+}

@@ -1,0 +1,542 @@
+/**
+ * The sensor record store (migration 0012): writes records in blocks inside the caller's batch
+ * transaction, reads them back for hunting, evidence and hosts, and prunes them by age and size.
+ * Query strings are compiled by records-query.ts into parameterised SQL.
+ */
+import zlib from 'node:zlib';
+import type { Database, Statement } from 'better-sqlite3';
+import type { EventDetail, EventRow, SavedHuntQuery } from '../contract/index.js';
+import { summaryOf } from '../hunt/fields.js';
+import type { SensorRecord } from '../pipeline/types.js';
+import { blobIp, ipBlob } from './ipblob.js';
+import { ipKey } from './ipkey.js';
+import { ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
+
+/** Records per block: one deflate stream and one zone-map row each. */
+export const BLOCK_RECORDS = 1024;
+/**
+ * Brotli at quality 1: on the bench's sensor mix it packs a block to about a fifth of its size in
+ * half the time zlib's fastest level takes for a worse ratio (npm run bench).
+ */
+const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } };
+
+/** An address seen in a batch: when first and last, how often. */
+interface HostSeen {
+  key: Buffer;
+  first: number;
+  last: number;
+  count: number;
+}
+
+export class RecordsWriter {
+  private readonly insert: Statement;
+  private readonly insertBlock: Statement;
+  private readonly insertRaw: Statement;
+  private readonly upsertHost: Statement;
+
+  constructor(db: Database) {
+    // positional parameters: named ones cost more to bind than the insert itself
+    this.insert = db.prepare(
+      `INSERT INTO records (ts, type, sensor, src, sport, dst, dport, proto, app_proto, flow_id, community_id, s1, s2, s3, s4, s5, s6, s7, n1, n2, n3)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertBlock = db.prepare('INSERT INTO record_blocks (id, last_id, source_id, file, ts_min, ts_max, raw_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertRaw = db.prepare('INSERT INTO record_raw (block, data) VALUES (?, ?)');
+    this.upsertHost = db.prepare(
+      `INSERT INTO hosts (ip, first_seen, last_seen, records) VALUES (?, ?, ?, ?)
+       ON CONFLICT (ip) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+         records = records + excluded.records`,
+    );
+  }
+
+  /**
+   * Appends records (call inside the batch's transaction, so they commit with the source's cursor).
+   * `file` names where they were read. Returns the id of each record, in order.
+   */
+  append(sourceId: string, file: string | null, records: readonly SensorRecord[]): number[] {
+    const ids: number[] = new Array<number>(records.length);
+    const hosts = new Map<string, HostSeen>();
+    for (let start = 0; start < records.length; start += BLOCK_RECORDS) {
+      const end = Math.min(records.length, start + BLOCK_RECORDS);
+      let first = -1;
+      let tsMin = Infinity;
+      let tsMax = -Infinity;
+      const lines: string[] = new Array<string>(end - start);
+      for (let i = start; i < end; i++) {
+        const r = records[i]!;
+        const src = ipBlob(r.src_ip);
+        const dst = ipBlob(r.dst_ip);
+        const s = r.slots;
+        const id = Number(
+          this.insert.run(r.ts, r.type, r.sensor, src, r.src_port, dst, r.dst_port, r.proto, r.app_proto, flowIdToSql(r.flow_id), r.community_id,
+            s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]).lastInsertRowid,
+        );
+        if (first < 0) first = id;
+        // a block is a contiguous id range (line i of the block is record first + i)
+        else if (id !== first + (i - start)) throw new Error(`record ids of a block are not contiguous (${first}+${i - start} → ${id})`);
+        ids[i] = id;
+        lines[i - start] = r.raw;
+        if (r.ts < tsMin) tsMin = r.ts;
+        if (r.ts > tsMax) tsMax = r.ts;
+        if (src) seen(hosts, r.src_ip!, src, r.ts);
+        if (dst) seen(hosts, r.dst_ip!, dst, r.ts);
+      }
+      const raw = Buffer.from(lines.join('\n'), 'utf8');
+      this.insertBlock.run(first, first + (end - start) - 1, sourceId, file, tsMin, tsMax, raw.length);
+      this.insertRaw.run(first, zlib.brotliCompressSync(raw, BROTLI));
+    }
+    for (const h of hosts.values()) this.upsertHost.run(h.key, h.first, h.last, h.count);
+    return ids;
+  }
+}
+
+export interface PruneOutcome {
+  /** Records deleted. */
+  records: number;
+  /** Whether more is due (another call would delete more). */
+  more: boolean;
+}
+
+/**
+ * Retention of the record store: whole blocks go, oldest first, a few per call, each call one short
+ * transaction (a block is ~1,000 records), so pruning never holds the write lock long enough to stall
+ * an ingest. A block goes when its newest record is older than the age limit, or, while the
+ * database's pages in use exceed the size limit, whatever its age.
+ */
+export class RecordsRetention {
+  private readonly oldBlocks: Statement<[number, number], { id: number; last_id: number }>;
+  private readonly oldestBlocks: Statement<[number], { id: number; last_id: number }>;
+  private readonly deleteRecords: Statement<[number, number]>;
+  private readonly deleteRaw: Statement<[number]>;
+  private readonly deleteBlock: Statement<[number]>;
+  private readonly deleteHosts: Statement<[number]>;
+
+  constructor(private readonly db: Database) {
+    this.oldBlocks = db.prepare('SELECT id, last_id FROM record_blocks WHERE ts_max < ? ORDER BY ts_max LIMIT ?');
+    this.oldestBlocks = db.prepare('SELECT id, last_id FROM record_blocks ORDER BY ts_max LIMIT ?');
+    this.deleteRecords = db.prepare('DELETE FROM records WHERE id BETWEEN ? AND ?');
+    this.deleteRaw = db.prepare('DELETE FROM record_raw WHERE block = ?');
+    this.deleteBlock = db.prepare('DELETE FROM record_blocks WHERE id = ?');
+    this.deleteHosts = db.prepare('DELETE FROM hosts WHERE last_seen < ?');
+  }
+
+  /** Bytes of the database file in use (pages not on the free list). */
+  usedBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return (pages - free) * size;
+  }
+
+  /** One pruning step: at most `blocks` blocks. */
+  prune(opts: { maxAgeDays: number; maxBytes: number; nowMs: number; blocks: number }): PruneOutcome {
+    const cutoff = opts.nowMs - opts.maxAgeDays * 86_400_000;
+    return this.db.transaction((): PruneOutcome => {
+      let list = this.oldBlocks.all(cutoff, opts.blocks);
+      let more = list.length === opts.blocks;
+      if (list.length === 0 && this.usedBytes() > opts.maxBytes) {
+        list = this.oldestBlocks.all(opts.blocks);
+        more = list.length > 0;
+      }
+      let records = 0;
+      for (const b of list) {
+        records += this.deleteRecords.run(b.id, b.last_id).changes;
+        this.deleteRaw.run(b.id);
+        this.deleteBlock.run(b.id);
+      }
+      this.deleteHosts.run(cutoff);
+      return { records, more };
+    }).immediate();
+  }
+}
+
+function seen(hosts: Map<string, HostSeen>, ip: string, key: Buffer, ts: number): void {
+  const h = hosts.get(ip);
+  if (h === undefined) hosts.set(ip, { key, first: ts, last: ts, count: 1 });
+  else {
+    if (ts < h.first) h.first = ts;
+    if (ts > h.last) h.last = ts;
+    h.count++;
+  }
+}
+
+/** A row as read, before it becomes the contract's EventRow. */
+interface RowIn {
+  id: number;
+  ts: number;
+  type: string;
+  sensor: string | null;
+  src: Buffer | null;
+  sport: number | null;
+  dst: Buffer | null;
+  dport: number | null;
+  proto: string | null;
+  app_proto: string | null;
+  flow_id: string | null;
+  community_id: string | null;
+  s1: string | null;
+  s2: string | null;
+  s3: string | null;
+  s4: string | null;
+  s5: string | null;
+  s6: string | null;
+  s7: string | null;
+  n1: number | null;
+  n2: number | null;
+  n3: number | null;
+}
+
+interface BlockRow {
+  id: number;
+  last_id: number;
+  source_id: string;
+  file: string | null;
+}
+
+/** The columns every row read selects (flow_id as text: exact). */
+export const ROW_COLUMNS =
+  'id, ts, type, sensor, src, sport, dst, dport, proto, app_proto, CAST(flow_id AS TEXT) AS flow_id, community_id, s1, s2, s3, s4, s5, s6, s7, n1, n2, n3';
+
+const CLOSED = "('RESOLVED','FALSE_POSITIVE')";
+
+export interface HostRowOut {
+  ip: string;
+  key: Buffer;
+  first_seen: number;
+  last_seen: number;
+  records: number;
+}
+
+export interface ContributorRow {
+  event_id: number;
+  ts: string;
+  source: string;
+  rule_id: string | null;
+  title: string;
+  src_ip: string | null;
+  src_port: number | null;
+  dst_ip: string | null;
+  dst_port: number | null;
+  flow_id: string | null;
+  raw: string;
+}
+
+/** Reads of the record store: pages, counts, one record with its raw line, hosts, evidence. */
+/** The table clause that reads a compiled query through its index. */
+function tableOf(where: CompiledWhere): string {
+  if (where.index === ROWID) return 'records NOT INDEXED';
+  return where.index ? `records INDEXED BY ${where.index}` : 'records';
+}
+
+/** A grouped value as a Map key: its type tagged, so 80 and "80" and an address stay apart. */
+function groupKeyOf(v: string | number | Buffer | null): string {
+  if (v === null) return 'n';
+  if (typeof v === 'number') return `#${v}`;
+  if (typeof v === 'string') return `s${v}`;
+  return `b${v.toString('hex')}`;
+}
+
+function compareValues(a: readonly (string | number | Buffer | null)[], b: readonly (string | number | Buffer | null)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = groupKeyOf(a[i] ?? null);
+    const y = groupKeyOf(b[i] ?? null);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+export class RecordsRepo {
+  /** The last blocks decompressed (events.get of neighbours reads one block once). */
+  private readonly rawCache = new Map<number, string[]>();
+
+  constructor(private readonly db: Database) {}
+
+  /** Rows of a compiled query, `order` by a column expression (default ts), after a keyset position. */
+  page(where: CompiledWhere, opts: { orderExpr?: string; dir: 'asc' | 'desc'; after?: { ts: number; id: number } | null; limit: number }): EventRow[] {
+    const params: SqlParam[] = [...where.params];
+    let sql = where.sql;
+    const byTs = opts.orderExpr === undefined;
+    if (byTs && opts.after) {
+      sql += opts.dir === 'desc' ? ' AND (ts < ? OR (ts = ? AND id < ?))' : ' AND (ts > ? OR (ts = ? AND id > ?))';
+      params.push(opts.after.ts, opts.after.ts, opts.after.id);
+    }
+    const dir = opts.dir === 'desc' ? 'DESC' : 'ASC';
+    const order = byTs ? `ts ${dir}, id ${dir}` : `${opts.orderExpr} ${dir}, id ${dir}`;
+    const from = byTs ? tableOf(where) : where.index === ROWID ? 'records' : tableOf(where);
+    const rows = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${sql} ORDER BY ${order} LIMIT ?`).all(...params, opts.limit) as RowIn[];
+    return this.toRows(rows);
+  }
+
+  /**
+   * One count per compiled query, in order (a histogram's buckets, a group-by's event types): each a
+   * short index range count, far faster than a GROUP BY over the whole range, which sorts every row.
+   */
+  counts(wheres: readonly CompiledWhere[]): number[] {
+    return wheres.map((where) => {
+      const from = tableOf(where);
+      return (this.db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+    });
+  }
+
+  /**
+   * Counts by one or two expressions, largest first, with the total matched. Counted while the rows
+   * stream by (a Map), not by SQLite's GROUP BY, which sorts every row into a temporary B-tree first:
+   * several times slower on a day of records.
+   */
+  groupBy(where: CompiledWhere, exprs: readonly string[], limit: number): { groups: { values: (string | number | Buffer | null)[]; count: number }[]; total: number } {
+    const cols = exprs.map((e, i) => `${e} AS g${i}`).join(', ');
+    const from = tableOf(where);
+    const counts = new Map<string, { values: (string | number | Buffer | null)[]; count: number }>();
+    let total = 0;
+    const stmt = this.db.prepare(`SELECT ${cols} FROM ${from} WHERE ${where.sql}`);
+    if (exprs.length === 1) {
+      // one value per row: pluck() hands it over without building an array per row (a third faster)
+      for (const v of stmt.pluck().iterate(...where.params) as Iterable<string | number | Buffer | null>) {
+        total++;
+        const key = groupKeyOf(v);
+        const g = counts.get(key);
+        if (g) g.count++;
+        else counts.set(key, { values: [v], count: 1 });
+      }
+    } else {
+      for (const row of stmt.raw().iterate(...where.params) as Iterable<(string | number | Buffer | null)[]>) {
+        total++;
+        const key = `${groupKeyOf(row[0]!)}\u0000${groupKeyOf(row[1]!)}`;
+        const g = counts.get(key);
+        if (g) g.count++;
+        else counts.set(key, { values: row.slice(), count: 1 });
+      }
+    }
+    const groups = [...counts.values()].sort((a, b) => b.count - a.count || compareValues(a.values, b.values)).slice(0, limit);
+    return { groups, total };
+  }
+
+  /** The event types in the store, read by hopping along the (type, ts) index (one seek per type). */
+  eventTypes(): string[] {
+    return (
+      this.db
+        .prepare(
+          `WITH RECURSIVE t (type) AS (
+             SELECT min(type) FROM records
+             UNION ALL SELECT (SELECT min(type) FROM records INDEXED BY records_type_ts WHERE type > t.type) FROM t WHERE t.type IS NOT NULL)
+           SELECT type FROM t WHERE type IS NOT NULL`,
+        )
+        .all() as { type: string }[]
+    ).map((r) => r.type);
+  }
+
+  /** One record with its raw line; null when there is none (or it was pruned). */
+  get(id: number): EventDetail | null {
+    const row = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM records WHERE id = ?`).get(id) as RowIn | undefined;
+    if (!row) return null;
+    const block = this.blockOf(id);
+    if (!block) return null;
+    return { ...this.toRows([row])[0]!, raw: this.rawLines(block.id)[id - block.id] ?? '', file: block.file, offset: null };
+  }
+
+  private blockOf(id: number): BlockRow | undefined {
+    const b = this.db.prepare('SELECT id, last_id, source_id, file FROM record_blocks WHERE id <= ? ORDER BY id DESC LIMIT 1').get(id) as BlockRow | undefined;
+    return b && b.last_id >= id ? b : undefined;
+  }
+
+  private rawLines(block: number): string[] {
+    let lines = this.rawCache.get(block);
+    if (!lines) {
+      const r = this.db.prepare('SELECT data FROM record_raw WHERE block = ?').get(block) as { data: Buffer } | undefined;
+      lines = r ? zlib.brotliDecompressSync(r.data).toString('utf8').split('\n') : [];
+      if (this.rawCache.size >= 8) this.rawCache.delete(this.rawCache.keys().next().value!);
+      this.rawCache.set(block, lines);
+    }
+    return lines;
+  }
+
+  /** Rows as the contract shows them (source id from their block). */
+  toRows(rows: readonly RowIn[]): EventRow[] {
+    let block: BlockRow | undefined;
+    return rows.map((r) => {
+      if (!block || r.id < block.id || r.id > block.last_id) block = this.blockOf(r.id);
+      return {
+        id: r.id,
+        ts: new Date(r.ts).toISOString(),
+        event_type: r.type,
+        sensor: r.sensor,
+        source_id: block?.source_id ?? '',
+        src_ip: blobIp(r.src),
+        src_port: r.sport,
+        dst_ip: blobIp(r.dst),
+        dst_port: r.dport,
+        proto: r.proto,
+        app_proto: r.app_proto,
+        flow_id: flowIdFromSql(r.flow_id),
+        community_id: r.community_id,
+        summary: summaryOf(r.type, [r.s1, r.s2, r.s3, r.s4, r.s5, r.s6, r.s7, r.n1, r.n2, r.n3]),
+      };
+    });
+  }
+
+  /** The flow ids of an alert's occurrences (Suricata alerts carry one each). */
+  alertFlowIds(alertId: number, max: number): string[] {
+    return (this.db.prepare('SELECT DISTINCT flow_id FROM events WHERE alert_id = ? AND flow_id IS NOT NULL LIMIT ?').all(alertId, max) as { flow_id: string }[]).map((r) => r.flow_id);
+  }
+
+  /** Records with any of these flow ids, in time order (limit + 1 read, to tell truncation). */
+  byFlowIds(flowIds: readonly string[], limit: number): EventRow[] {
+    if (!flowIds.length) return [];
+    const rows = this.db
+      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_flow WHERE flow_id IN (${flowIds.map(() => '?').join(', ')}) ORDER BY ts, id LIMIT ?`)
+      .all(...flowIds.map(flowIdToSql), limit) as RowIn[];
+    return this.toRows(rows);
+  }
+
+  /** Records with any of these community ids but none of the given flow ids. */
+  byCommunityIds(communityIds: readonly string[], notFlowIds: readonly string[], limit: number): EventRow[] {
+    if (!communityIds.length) return [];
+    const not = notFlowIds.length ? ` AND (flow_id IS NULL OR flow_id NOT IN (${notFlowIds.map(() => '?').join(', ')}))` : '';
+    const rows = this.db
+      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_community WHERE community_id IN (${communityIds.map(() => '?').join(', ')})${not} ORDER BY ts, id LIMIT ?`)
+      .all(...communityIds, ...notFlowIds.map(flowIdToSql), limit) as RowIn[];
+    return this.toRows(rows);
+  }
+
+  /** The alert's addresses, span and source, for its evidence. */
+  alertSpan(alertId: number): { src_ip: string | null; dst_ip: string | null; first_seen: string; last_seen: string } | null {
+    return (this.db.prepare('SELECT src_ip, dst_ip, first_seen, last_seen FROM alerts WHERE id = ?').get(alertId) as
+      | { src_ip: string | null; dst_ip: string | null; first_seen: string; last_seen: string }
+      | undefined) ?? null;
+  }
+
+  /** The correlation contributors kept for an alert (latest first) and how many there were in all. */
+  contributors(alertId: number, limit: number): { rows: ContributorRow[]; total: number } {
+    const rows = this.db
+      .prepare(
+        `SELECT e.id AS event_id, e.ts, e.source, e.rule_id, e.title, e.src_ip, e.src_port, e.dst_ip, e.dst_port, e.flow_id, e.raw
+         FROM alert_contributors c JOIN events e ON e.id = c.event_id WHERE c.alert_id = ? ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
+      )
+      .all(alertId, limit) as ContributorRow[];
+    const total = (this.db.prepare('SELECT total FROM alert_contributor_counts WHERE alert_id = ?').get(alertId) as { total: number } | undefined)?.total ?? 0;
+    return { rows, total };
+  }
+
+  /** The record of one raw line among records of a flow near a time (the alert line's own record), or null. */
+  recordOfLine(flowId: string | null, ts: number, raw: string): number | null {
+    if (flowId === null) return null;
+    const rows = this.db.prepare('SELECT id FROM records INDEXED BY records_flow WHERE flow_id = ? AND ts = ? ORDER BY id').all(flowIdToSql(flowId), ts) as { id: number }[];
+    for (const r of rows) {
+      const block = this.blockOf(r.id);
+      if (block && this.rawLines(block.id)[r.id - block.id] === raw) return r.id;
+    }
+    return null;
+  }
+
+  // ---------- hosts ----------
+
+  hostsPage(opts: { range: { lo: Buffer; hi: Buffer } | null; seenAfter: number | null; sort: 'last_seen' | 'first_seen' | 'records'; after: { k: number; ip: Buffer } | null; limit: number }): HostRowOut[] {
+    const conds: string[] = [];
+    const params: SqlParam[] = [];
+    if (opts.range) {
+      conds.push('ip BETWEEN ? AND ?');
+      params.push(opts.range.lo, opts.range.hi);
+    }
+    if (opts.seenAfter !== null) {
+      conds.push('last_seen >= ?');
+      params.push(opts.seenAfter);
+    }
+    const col = opts.sort;
+    if (opts.after) {
+      conds.push(`(${col} < ? OR (${col} = ? AND ip > ?))`);
+      params.push(opts.after.k, opts.after.k, opts.after.ip);
+    }
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const rows = this.db.prepare(`SELECT ip, first_seen, last_seen, records FROM hosts ${where} ORDER BY ${col} DESC, ip ASC LIMIT ?`).all(...params, opts.limit) as {
+      ip: Buffer;
+      first_seen: number;
+      last_seen: number;
+      records: number;
+    }[];
+    return rows.map((r) => ({ ip: blobIp(r.ip) ?? '', key: r.ip, first_seen: r.first_seen, last_seen: r.last_seen, records: r.records }));
+  }
+
+  host(ip: string): HostRowOut | null {
+    const key = ipBlob(ip);
+    if (!key) return null;
+    const r = this.db.prepare('SELECT ip, first_seen, last_seen, records FROM hosts WHERE ip = ?').get(key) as { ip: Buffer; first_seen: number; last_seen: number; records: number } | undefined;
+    return r ? { ip: blobIp(r.ip) ?? ip, key: r.ip, first_seen: r.first_seen, last_seen: r.last_seen, records: r.records } : null;
+  }
+
+  /** Open alerts naming an address (either side), by severity; and the country the latest one saw. */
+  hostAlerts(ip: string): { bySeverity: Record<string, number>; country: string | null } {
+    const key = ipKey(ip);
+    const rows = this.db
+      .prepare(
+        `SELECT severity, count(*) AS n FROM (
+           SELECT id, severity FROM alerts WHERE src_ip_key = ? AND status NOT IN ${CLOSED}
+           UNION SELECT id, severity FROM alerts WHERE dst_ip_key = ? AND status NOT IN ${CLOSED}) GROUP BY severity`,
+      )
+      .all(key, key) as { severity: string; n: number }[];
+    const country = (this.db.prepare('SELECT src_country FROM alerts WHERE src_ip_key = ? AND src_country IS NOT NULL ORDER BY last_seen DESC LIMIT 1').get(key) as { src_country: string } | undefined)?.src_country ?? null;
+    return { bySeverity: Object.fromEntries(rows.map((r) => [r.severity, r.n])), country };
+  }
+
+  /** The latest open alerts naming an address. */
+  hostOpenAlerts(ip: string, limit: number): { id: number; title: string; severity: string; status: string; last_seen: string }[] {
+    const key = ipKey(ip);
+    return this.db
+      .prepare(
+        `SELECT id, title, severity, status, last_seen FROM alerts WHERE src_ip_key = ? AND status NOT IN ${CLOSED}
+         UNION SELECT id, title, severity, status, last_seen FROM alerts WHERE dst_ip_key = ? AND status NOT IN ${CLOSED}
+         ORDER BY last_seen DESC, id DESC LIMIT ?`,
+      )
+      .all(key, key, limit) as { id: number; title: string; severity: string; status: string; last_seen: string }[];
+  }
+
+  /** Records naming an address, by event type (counts). */
+  hostTypeCounts(key: Buffer): { type: string; n: number }[] {
+    return this.db
+      .prepare(
+        `SELECT type, sum(n) AS n FROM (
+           SELECT type, count(*) AS n FROM records INDEXED BY records_src_ts WHERE src = ? GROUP BY type
+           UNION ALL SELECT type, count(*) AS n FROM records INDEXED BY records_dst_ts WHERE dst = ? AND (src IS NULL OR src <> ?) GROUP BY type)
+         GROUP BY type ORDER BY n DESC, type`,
+      )
+      .all(key, key, key) as { type: string; n: number }[];
+  }
+
+  /** The latest records of one type naming an address. */
+  hostRecent(key: Buffer, type: string, limit: number): EventRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM (
+           SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_src_ts WHERE src = ? AND type = ?
+           UNION SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_dst_ts WHERE dst = ? AND type = ?)
+         ORDER BY ts DESC, id DESC LIMIT ?`,
+      )
+      .all(key, type, key, type, limit) as RowIn[];
+    return this.toRows(rows);
+  }
+
+  /** The agent of the inventory with this address, if any. */
+  hostAgent(ip: string): { id: string; name: string | null } | null {
+    return (this.db.prepare('SELECT agent_id AS id, name FROM wazuh_agents WHERE ip_key = ? ORDER BY seen_at DESC LIMIT 1').get(ipKey(ip)) as { id: string; name: string | null } | undefined) ?? null;
+  }
+
+  // ---------- saved queries ----------
+
+  listSaved(): SavedHuntQuery[] {
+    return this.db.prepare('SELECT id, name, query, created_by, created_at FROM hunt_saved_queries ORDER BY name').all() as SavedHuntQuery[];
+  }
+
+  /** Saves (or replaces, by name) a query. */
+  save(name: string, query: string, actor: string, nowIso: string): SavedHuntQuery {
+    return this.db
+      .prepare(
+        `INSERT INTO hunt_saved_queries (name, query, created_at, created_by) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET query = excluded.query, created_at = excluded.created_at, created_by = excluded.created_by
+         RETURNING id, name, query, created_by, created_at`,
+      )
+      .get(name, query, nowIso, actor) as SavedHuntQuery;
+  }
+
+  removeSaved(id: number): boolean {
+    return this.db.prepare('DELETE FROM hunt_saved_queries WHERE id = ?').run(id).changes > 0;
+  }
+}

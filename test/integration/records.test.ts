@@ -1,0 +1,275 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPipeline } from '../../main/pipeline/stages.js';
+import { ContractError, DEFAULT_SETTINGS } from '../../main/contract/index.js';
+import type { RawRecord } from '../../main/pipeline/sources/types.js';
+import { tempDir } from '../helpers/tmp.js';
+import { repoRoot, testServices } from '../helpers/services.js';
+
+const fixture = path.join(repoRoot, 'test', 'fixtures', 'eve', 'records.jsonl');
+const ALL = { from: '1960-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
+
+function rec(raw: string, i: number, file = 'eve.json'): RawRecord {
+  return { raw, format: 'eve', position: { file, line: i + 1, offset: i * 1000 } };
+}
+
+/** One connection seen by two sensors: flow, dns, http and an alert on sensor-a (flow id 777), the flow again on sensor-b (flow id 888). */
+function connection(): string[] {
+  const base = { src_ip: '10.9.0.5', src_port: 50000, dest_ip: '198.51.100.7', dest_port: 80, proto: 'TCP', community_id: '1:sameflow=' };
+  const line = (o: Record<string, unknown>) => JSON.stringify({ ...base, ...o }).replace(/"flow_id":"(\d+)"/, '"flow_id":$1');
+  return [
+    line({ timestamp: '2026-11-21T12:00:00.000000+0000', flow_id: '777', event_type: 'http', host: 'sensor-a', http: { hostname: 'evil.example', url: '/payload.exe', http_method: 'GET', status: 200 } }),
+    line({ timestamp: '2026-11-21T12:00:01.000000+0000', flow_id: '777', event_type: 'alert', host: 'sensor-a', alert: { signature_id: 2000001, severity: 1, signature: 'ET MALWARE payload', category: 'A Network Trojan was detected' } }),
+    line({ timestamp: '2026-11-21T12:00:05.000000+0000', flow_id: '777', event_type: 'flow', host: 'sensor-a', flow: { bytes_toserver: 500, bytes_toclient: 90000, pkts_toserver: 5, pkts_toclient: 70, state: 'closed' } }),
+    line({ timestamp: '2026-11-21T12:00:05.500000+0000', flow_id: '888', event_type: 'flow', host: 'sensor-b', flow: { bytes_toserver: 500, bytes_toclient: 90000, state: 'closed' } }),
+    line({ timestamp: '2026-11-21T11:59:59.000000+0000', flow_id: '776', event_type: 'dns', host: 'sensor-a', src_ip: '10.9.0.5', dest_ip: '10.9.0.53', dest_port: 53, proto: 'UDP', community_id: '1:dnsflow=', dns: { type: 'query', rrname: 'evil.example', rrtype: 'A' } }),
+    // outside the evidence window (15 min), and a record of an unrelated host
+    line({ timestamp: '2026-11-21T14:00:00.000000+0000', flow_id: '999', event_type: 'dns', host: 'sensor-a', dest_ip: '10.9.0.53', dest_port: 53, proto: 'UDP', community_id: '1:late=', dns: { type: 'query', rrname: 'late.example', rrtype: 'A' } }),
+    line({ timestamp: '2026-11-21T12:00:02.000000+0000', flow_id: '1000', event_type: 'dns', host: 'sensor-a', src_ip: '10.9.9.9', dest_ip: '10.9.0.53', dest_port: 53, proto: 'UDP', community_id: '1:other=', dns: { type: 'query', rrname: 'other.example', rrtype: 'A' } }),
+  ];
+}
+
+async function setup() {
+  const s = await testServices(tempDir());
+  const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+  s.pipelineRepo.ensureSource('import:test', 'import', 'eve', null);
+  return { s, pipeline };
+}
+
+describe('record store: every EVE record is kept, crash-safe, and found again', () => {
+  it('stores every line of every type with its raw text exact, and counts them per source', async () => {
+    const { s, pipeline } = await setup();
+    const lines = fs.readFileSync(fixture, 'utf8').split('\n').filter(Boolean);
+    const out = pipeline.process('import:test', lines.map((l, i) => rec(l, i)), { cursor: { offset: 1 } });
+    expect(out.records).toBe(lines.length);
+    expect(out.quarantined).toBe(0);
+    const rows = s.hunt.query('', ALL, 1000, undefined).rows;
+    expect(rows).toHaveLength(lines.length);
+    for (const r of rows) {
+      const d = s.hunt.get(r.id);
+      expect(lines).toContain(d.raw);
+      expect(d.source_id).toBe('import:test');
+      expect(d.file).toBe('eve.json');
+    }
+    expect(s.hunt.query('flow_id:18446744073709551615', ALL, 10, undefined).rows.map((r) => [r.flow_id, r.src_ip])).toEqual([['18446744073709551615', '2001:db8::1']]);
+    expect(s.hunt.query('src_ip:2001:db8::/32', ALL, 10, undefined).rows).toHaveLength(1);
+    expect(s.hunt.query('event_type:quic', ALL, 10, undefined).rows.map((r) => r.summary)).toEqual([{}]);
+    expect(s.pipelineRepo.getSource('import:test')!.skipped_types).toMatchObject({ dns: 4, flow: 3, anomaly: 2, quic: 1 });
+    await s.close();
+  });
+
+  it('a batch rolled back stores no record and leaves the cursor; the batch again stores each record once', async () => {
+    const { s, pipeline } = await setup();
+    const input = connection().map((l, i) => rec(l, i));
+    expect(() =>
+      pipeline.process('import:test', input, {
+        cursor: { offset: 99 },
+        inTransaction: () => {
+          throw new Error('crash before commit');
+        },
+      }),
+    ).toThrow('crash before commit');
+    expect(s.hunt.query('', ALL, 100, undefined).rows).toEqual([]);
+    expect(s.db.prepare('SELECT count(*) AS n FROM record_blocks').get()).toEqual({ n: 0 });
+    expect(s.pipelineRepo.getSource('import:test')!.cursor).toBeNull();
+    pipeline.process('import:test', input, { cursor: { offset: 99 } });
+    expect(s.hunt.query('', ALL, 100, undefined).rows).toHaveLength(input.length);
+    expect(s.pipelineRepo.getSource('import:test')!.cursor).toEqual({ offset: 99 });
+    await s.close();
+  });
+
+  it('queries: filters, OR, NOT, CIDR, comparisons, paging without gaps or repeats, histogram and group-by totals agree', async () => {
+    const { s, pipeline } = await setup();
+    const lines = [...fs.readFileSync(fixture, 'utf8').split('\n').filter(Boolean), ...connection()];
+    pipeline.process('import:test', lines.map((l, i) => rec(l, i)));
+    const q = (query: string) => s.hunt.query(query, ALL, 1000, undefined).rows;
+    expect(q('event_type:dns dns.rrname:*.example').map((r) => r.summary['dns.rrname']).sort()).toEqual(['evil.example', 'late.example', 'other.example']);
+    expect(q('dns.rrname:EVIL.example').map((r) => r.summary['dns.rrname'])).toEqual(['evil.example']);
+    expect(q('event_type:(http OR tls) src_ip:10.0.0.0/8').map((r) => r.event_type).sort()).toEqual(['http', 'http', 'tls']);
+    expect(q('flow.bytes:>=90000').map((r) => r.sensor).sort()).toEqual(['sensor-a', 'sensor-b']);
+    expect(q('event_type:dns -dns.rrname:*.example').every((r) => !String(r.summary['dns.rrname']).endsWith('.example'))).toBe(true);
+    expect(q('ip:10.9.0.53 | sort ts asc').map((r) => r.ts)).toEqual([...q('ip:10.9.0.53').map((r) => r.ts)].reverse());
+    expect(q('event_type:dns | sort dns.rrname asc | head 2').map((r) => r.summary['dns.rrname'])).toEqual(['evil.example', 'late.example']);
+    // an injection attempt is a value like any other: nothing matches and nothing is harmed
+    expect(q(`dns.rrname:"x' OR '1'='1" | head 5`)).toEqual([]);
+    expect(q(`sensor:"'); DROP TABLE records; --"`)).toEqual([]);
+    expect(q('').length).toBe(lines.length);
+
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = s.hunt.query('', ALL, 3, cursor);
+      seen.push(...page.rows.map((r) => r.id));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(lines.length);
+    expect(new Set(seen).size).toBe(lines.length);
+
+    const h = s.hunt.histogram('event_type:dns', { from: '2026-11-21T00:00:00Z', to: '2026-11-22T00:00:00Z' }, 24);
+    expect(h.bucket_ms).toBe(3_600_000);
+    expect(h.total).toBe(s.hunt.query('event_type:dns', { from: '2026-11-21T00:00:00Z', to: '2026-11-22T00:00:00Z' }, 1000, undefined).rows.length);
+    const g = s.hunt.groupBy('event_type:dns | groupby dns.rrname', ALL, undefined, 100);
+    expect(g.total).toBe(q('event_type:dns').length);
+    const evil = g.groups.find((x) => x.values[0] === 'evil.example')!;
+    expect(evil.drill).toBe('event_type:dns dns.rrname:evil.example');
+    expect(q(evil.drill)).toHaveLength(evil.count);
+    // by event type: one count per type, same figures as listing each type
+    const byType = s.hunt.groupBy('sensor:sensor-a | groupby event_type', ALL, undefined, 100);
+    expect(byType.groups.map((x) => [x.values[0], x.count])).toEqual([
+      ['dns', 3],
+      ['alert', 1],
+      ['flow', 1],
+      ['http', 1],
+    ]);
+    expect(byType.total).toBe(q('sensor:sensor-a').length);
+    expect(byType.groups.every((x) => q(x.drill).length === x.count)).toBe(true);
+    // a per-type field groups only its own type's records (s1 is also http.hostname)
+    expect(s.hunt.groupBy('', ALL, ['http.hostname'], 100).groups.map((x) => x.values[0]).sort()).toEqual(['direkte.vg.no', 'evil.example']);
+    expect(() => s.hunt.groupBy('', ALL, ['nope'], 10)).toThrow('fields: unknown field "nope"');
+    expect(s.hunt.groupBy('dns.rrname:"a|b"', ALL, ['dns.rrname'], 10).total).toBe(0); // a "|" inside a value is no pipe
+    expect(() => s.hunt.groupBy('| groupby ip', ALL, undefined, 10)).toThrow(/group or sort by src_ip or dst_ip/);
+    expect(() => s.hunt.groupBy('event_type:dns', ALL, undefined, 10)).toThrow(/name one or two fields/);
+    const bySrc = s.hunt.groupBy('event_type:dns', ALL, ['src_ip'], 100);
+    expect(bySrc.groups.every((x) => typeof x.values[0] === 'string' || x.values[0] === null)).toBe(true);
+    expect(() => s.hunt.query('dns.rrname:', ALL, 10, undefined)).toThrow(new ContractError('BAD_REQUEST', 'query: expected a value after dns.rrname: at column 12'));
+    expect(s.hunt.check('dns.rrnam:x')).toEqual({ ok: false, message: 'unknown field "dns.rrnam" (did you mean dns.rrname?) at column 1', column: 1 });
+    await s.close();
+  });
+
+  it('evidence: the alert\'s flow on every sensor, the same community id elsewhere, its hosts\' records around it', async () => {
+    const { s, pipeline } = await setup();
+    pipeline.process('import:test', connection().map((l, i) => rec(l, i)));
+    const alert = s.db.prepare("SELECT id FROM alerts WHERE title = 'ET MALWARE payload'").get() as { id: number };
+    const ev = s.hunt.evidence(alert.id, 900, 100);
+    expect(ev.flow.rows.map((r) => [r.event_type, r.flow_id])).toEqual([
+      ['http', '777'],
+      ['alert', '777'],
+      ['flow', '777'],
+    ]);
+    expect(ev.flow.query).toBe('flow_id:777');
+    expect(ev.community.rows.map((r) => [r.event_type, r.sensor, r.flow_id])).toEqual([['flow', 'sensor-b', '888']]);
+    // DNS/HTTP/TLS/file records of 10.9.0.5 and 198.51.100.7 within 15 minutes: not the late query, not the other host
+    expect(ev.hosts.rows.map((r) => [r.event_type, r.summary['dns.rrname'] ?? r.summary['http.hostname']])).toEqual([
+      ['dns', 'evil.example'],
+      ['http', 'evil.example'],
+    ]);
+    expect(s.hunt.query(ev.hosts.query, { from: ev.from, to: ev.to }, 100, undefined).rows).toHaveLength(2);
+    expect(() => s.hunt.evidence(999_999, 900, 10)).toThrow(/not found/);
+    await s.close();
+  });
+
+  it('hosts: every address with first/last seen, records, class and open alerts; one host\'s records by type', async () => {
+    const { s, pipeline } = await setup();
+    pipeline.process('import:test', connection().map((l, i) => rec(l, i)));
+    const list = s.hunt.hosts({ sort: 'last_seen', limit: 2 });
+    expect(list.rows).toHaveLength(2);
+    const rest = s.hunt.hosts({ sort: 'last_seen', limit: 100, cursor: list.next! });
+    const all = [...list.rows, ...rest.rows].map((h) => h.ip);
+    expect(all.sort()).toEqual(['10.9.0.5', '10.9.0.53', '10.9.9.9', '198.51.100.7']);
+    expect(s.hunt.hosts({ sort: 'records', limit: 10, cidr: '198.51.100.0/24' }).rows.map((h) => [h.ip, h.class, h.open_alerts])).toEqual([['198.51.100.7', 'documentation', { high: 1 }]]);
+    const d = s.hunt.hostDetail('10.9.0.5', 5);
+    expect(d).toMatchObject({ ip: '10.9.0.5', class: 'private', records: 6, first_seen: '2026-11-21T11:59:59.000Z', last_seen: '2026-11-21T14:00:00.000Z' });
+    expect(d.recent.map((t) => [t.event_type, t.total, t.rows.length])).toEqual([
+      ['dns', 2, 2],
+      ['flow', 2, 2],
+      ['alert', 1, 1],
+      ['http', 1, 1],
+    ]);
+    expect(d.alerts.map((a) => a.title)).toEqual(['ET MALWARE payload']);
+    expect(s.hunt.query(d.queries.dns, ALL, 10, undefined).rows).toHaveLength(2);
+    expect(() => s.hunt.hostDetail('10.1.1.1', 5)).toThrow(/no record names/);
+    await s.close();
+  });
+
+  it('saved queries are kept by name (saving a name again replaces it); a query that does not parse is refused', async () => {
+    const { s } = await setup();
+    const a = s.hunt.saveQuery('dns to .ru', 'event_type:dns dns.rrname:*.ru', 'ana');
+    s.hunt.saveQuery('dns to .ru', 'event_type:dns dns.rrname:*.su', 'bo');
+    expect(s.hunt.savedQueries().map((q) => [q.id, q.query, q.created_by])).toEqual([[a.id, 'event_type:dns dns.rrname:*.su', 'bo']]);
+    expect(() => s.hunt.saveQuery('bad', 'dns.rrname:', 'ana')).toThrow(/expected a value/);
+    expect(s.hunt.removeSavedQuery(a.id)).toBe(true);
+    expect(s.hunt.savedQueries()).toEqual([]);
+    await s.close();
+  });
+});
+
+describe('record store retention', () => {
+  function day(d: number, n: number): string[] {
+    return Array.from({ length: n }, (_, i) =>
+      JSON.stringify({ timestamp: `2026-11-${String(d).padStart(2, '0')}T10:00:${String(i % 60).padStart(2, '0')}.000000+0000`, event_type: 'flow', src_ip: `10.1.${d}.${1 + (i % 200)}`, dest_ip: '10.2.0.1', proto: 'TCP', flow: {} }),
+    );
+  }
+
+  it('drops whole blocks past the age limit, oldest first, in small steps; then the oldest while over the size limit', async () => {
+    const s = await testServices(tempDir());
+    const now = new Date('2026-11-23T12:00:00Z');
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, () => now);
+    for (const d of [20, 21, 22, 23]) pipeline.process('import:test', day(d, 300).map((l, i) => rec(l, i)));
+    const count = () => (s.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+    const blocks = () => (s.db.prepare('SELECT count(*) AS n FROM record_blocks').get() as { n: number }).n;
+    expect([count(), blocks()]).toEqual([1200, 4]);
+    // 2 days: the 20th and the 21st (10:00 < 21st 12:00) go, one block per step
+    expect(pipeline.pruneRecords(2, 1e12, 1)).toEqual({ records: 300, more: true });
+    expect(pipeline.pruneRecords(2, 1e12, 1)).toEqual({ records: 300, more: true });
+    expect(pipeline.pruneRecords(2, 1e12, 1)).toEqual({ records: 0, more: false });
+    expect([count(), blocks()]).toEqual([600, 2]);
+    expect(s.db.prepare('SELECT count(*) AS n FROM record_raw').get()).toEqual({ n: 2 });
+    // hosts last seen before the cutoff go too
+    expect(s.hunt.hosts({ sort: 'last_seen', limit: 500 }).rows.every((h) => h.last_seen >= '2026-11-21T12:00:00.000Z')).toBe(true);
+    // every record left still reads back whole
+    for (const r of s.hunt.query('', ALL, 1000, undefined).rows.slice(0, 5)) expect(s.hunt.get(r.id).raw).toContain('"event_type":"flow"');
+    // over the size limit: the oldest block goes whatever its age
+    expect(pipeline.pruneRecords(30, 1, 1)).toEqual({ records: 300, more: true });
+    expect(s.hunt.query('', ALL, 1000, undefined).rows.every((r) => r.ts.startsWith('2026-11-23'))).toBe(true);
+    await s.close();
+  });
+});
+
+describe('correlation alerts keep the events that made them fire', () => {
+  const fail = (i: number, ip = '81.2.69.142') =>
+    JSON.stringify({
+      timestamp: `2026-11-21T10:00:${String(10 + i).padStart(2, '0')}.000+0000`,
+      rule: { level: 5, id: '5716', description: 'sshd: authentication failed.', groups: ['syslog', 'sshd', 'authentication_failed'], mitre: { id: ['T1110.001'] } },
+      agent: { id: '001', name: 'web-01', ip: '10.0.0.5' },
+      data: { srcip: ip, dstip: '10.0.0.5', srcuser: 'root' },
+      full_log: `Failed password for root from ${ip} port 50000 ssh2`,
+      location: '/var/log/auth.log',
+    });
+  const wz = (raw: string, i: number): RawRecord => ({ raw, format: 'wazuh', position: { file: 'alerts.json', line: i + 1, offset: null } });
+
+  it('a brute force links every failed login in its window, across batches, and counts them', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, { ...DEFAULT_SETTINGS, bruteForceFailures: 5 }, path.join(repoRoot, 'resources'), () => {});
+    // three failures, then three more in the next batch, and one from elsewhere (not a contributor)
+    pipeline.process('wazuh:test', [0, 1, 2].map((i) => wz(fail(i), i)));
+    pipeline.process('wazuh:test', [...[3, 4, 5].map((i) => wz(fail(i), i)), wz(fail(6, '81.2.69.143'), 6)]);
+    const bf = s.db.prepare("SELECT id FROM alerts WHERE rule_id = 'vigil:brute_force'").get() as { id: number };
+    const ev = s.hunt.evidence(bf.id, 900, 100);
+    const failures = s.db.prepare("SELECT id FROM events WHERE src_ip = '81.2.69.142' ORDER BY ts DESC, id DESC").all() as { id: number }[];
+    expect(ev.contributors.rows.map((r) => r.event_id)).toEqual(failures.map((f) => f.id));
+    expect(ev.contributors.total).toBe(6);
+    expect(ev.contributors.rows.every((r) => r.src_ip === '81.2.69.142' && r.record_id === null)).toBe(true);
+    await s.close();
+  });
+
+  it('a batch rolled back links nothing, and its event ids handed out again are not taken for contributors', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, { ...DEFAULT_SETTINGS, bruteForceFailures: 5 }, path.join(repoRoot, 'resources'), () => {});
+    expect(() =>
+      pipeline.process('wazuh:test', [0, 1, 2, 3].map((i) => wz(fail(i), i)), {
+        inTransaction: () => {
+          throw new Error('crash');
+        },
+      }),
+    ).toThrow('crash');
+    // the ids of the rolled-back failures now go to other events (another attacker's)
+    pipeline.process('wazuh:test', [0, 1, 2, 3].map((i) => wz(fail(i, '81.2.69.143'), i)));
+    pipeline.process('wazuh:test', [4, 5, 6, 7, 8].map((i) => wz(fail(i), i)));
+    const bf = s.db.prepare("SELECT id FROM alerts WHERE rule_id = 'vigil:brute_force' AND title LIKE '%81.2.69.142 %'").get() as { id: number };
+    const rows = s.hunt.evidence(bf.id, 900, 100).contributors.rows;
+    expect(rows.length).toBe(5);
+    expect(rows.every((r) => r.src_ip === '81.2.69.142')).toBe(true);
+    await s.close();
+  });
+});
