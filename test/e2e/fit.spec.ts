@@ -177,6 +177,8 @@ test('at 1280x720 no screen scrolls sideways, and the alerts table shows whole a
   for (const theme of ['light', 'dark'] as const) {
     await page.goto(`${served.url}#/dashboard`);
     const html = page.locator('html');
+    // the theme is applied once settings load: read it only then
+    await expect(html).toHaveAttribute('data-theme', /dark|light/);
     if ((await html.getAttribute('data-theme')) !== theme) await page.getByRole('button', { name: `Switch to ${theme} theme` }).click();
     await expect(html).toHaveAttribute('data-theme', theme);
     for (const screen of SCREENS) {
