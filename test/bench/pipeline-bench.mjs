@@ -169,7 +169,8 @@ async function phaseFloorSameRows(file, dir, srcDb) {
   const src = new Database(srcDb, { readonly: true });
   const events = src.prepare('SELECT * FROM events ORDER BY id').raw().all();
   const evCols = src.prepare('SELECT * FROM events LIMIT 1').columns().map((c) => c.name);
-  const alertCols = src.prepare('SELECT * FROM alerts LIMIT 1').columns().map((c) => c.name).filter((c) => c !== 'severity_rank');
+  // generated columns (severity_rank, priority_rank, ...: hidden 2 or 3) are computed, not inserted
+  const alertCols = src.pragma('table_xinfo(alerts)').filter((c) => c.hidden === 0).map((c) => c.name);
   const alerts = src.prepare(`SELECT ${alertCols.join(', ')}, (SELECT min(e.id) FROM events e WHERE e.alert_id = alerts.id) AS first_event FROM alerts ORDER BY id`).raw().all();
   const details = new Map(src.prepare('SELECT * FROM alert_details').raw().all().map((r) => [r[0], r]));
   const outbox = src.prepare('SELECT alert_id, kind, ts FROM alert_outbox ORDER BY seq').raw().all();
