@@ -63,6 +63,28 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Iterates `source` one item ahead: the next item (the indexer's next page) is requested as soon
+ * as this one is handed out, so the request and its JSON travel while the pipeline stores this
+ * page. Nothing is committed ahead: the cursor still moves only with the batch that holds it.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = it.next();
+      // its failure is thrown where it is awaited (above), not reported as unhandled meanwhile
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
 export class IndexerDriver implements SourceDriver {
   readonly sourceId: string;
   private cursor: IndexerCursor | null;
@@ -98,7 +120,7 @@ export class IndexerDriver implements SourceDriver {
         ...(this.opts.pageSize !== undefined ? { pageSize: this.opts.pageSize } : {}),
       });
       try {
-        for await (const page of pull) {
+        for await (const page of readAhead(pull)) {
           if (!page.cursor) continue;
           ctx.report({ state: 'running', note: `${resumed ? 'reading' : 'back-filling'} alerts up to ${new Date(page.cursor.sort[0]).toISOString()}` });
           yield { records: page.hits.map(record), cursor: page.cursor, forgetIdsBefore: page.cursor.sort[0] - this.overlapMs - FORGET_MARGIN_MS };
