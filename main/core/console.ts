@@ -313,8 +313,17 @@ export class ConsoleService {
     return { job_id, total };
   }
 
-  /** Asks a running job to stop; false when it is not running (finished, unknown). */
+  /**
+   * Asks a running job to stop; false when it is not running (finished, unknown). An export whose
+   * download has not started yet is withdrawn: its ticket is gone, and it ends as cancelled.
+   */
   cancelJob(jobId: string): boolean {
+    const pending = this.pendingExports.get(jobId);
+    if (pending) {
+      this.pendingExports.delete(jobId);
+      this.bus.emit('jobs.progress', { job_id: jobId, kind: 'alerts.export', done: 0, total: pending.total, state: 'cancelled', message: null });
+      return true;
+    }
     const job = this.jobs.get(jobId);
     if (!job || job.cancelled) return false;
     job.cancelled = true;

@@ -118,6 +118,19 @@ describe('export from the screen', () => {
     ]);
   }, 120_000);
 
+  it('Stop pressed before the download started: the ticket is withdrawn and the dialog hears "cancelled"', async () => {
+    services = await seeded();
+    const s = services;
+    const progress: EventPayload<'jobs.progress'>[] = [];
+    s.bus.on('jobs.progress', (p) => progress.push(p));
+    const p = s.console.prepareExport({}, 'csv', { field: 'last_seen', dir: 'desc' }, 'ana');
+    expect(s.console.cancelJob(p.job_id)).toBe(true);
+    expect(progress).toEqual([{ job_id: p.job_id, kind: 'alerts.export', done: 0, total: 1200, state: 'cancelled', message: null }]);
+    // the download that arrives afterwards finds no ticket (404): nothing is written
+    expect(s.console.takeExport(p.job_id)).toBeNull();
+    expect(s.console.cancelJob(p.job_id)).toBe(false);
+  });
+
   it('a cancelled export stops between pages and says so; desktop writes the chosen file only when complete', async () => {
     services = await seeded();
     const s = services;
