@@ -324,8 +324,10 @@ function useViewInHash(query: string, alertId: number | null): void {
   useEffect(() => {
     const want = viewFromQuery(query);
     const key = viewQuery(want);
+    // the hash this screen just wrote comes back here: a search typed in steps goes on replacing
+    // its entry; any other hash (a link, back / forward) starts afresh
+    if (key !== written.current) lastWasText.current = false;
     written.current = key;
-    lastWasText.current = false;
     const s = useAlerts.getState();
     if (key !== viewQuery({ filter: s.filter, sort: s.sort })) s.applyView(want);
     else if (first.current) {
