@@ -7,6 +7,7 @@ import { m0006AlertHost } from './0006-alert-host.js';
 import { m0007Cases } from './0007-cases.js';
 import { m0008Connectors } from './0008-connectors.js';
 import { m0009SourceDrivers } from './0009-source-drivers.js';
+import { m0010ScansFindings } from './0010-scans-findings.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0007Cases,
   m0008Connectors,
   m0009SourceDrivers,
+  m0010ScansFindings,
 ];
