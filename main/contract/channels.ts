@@ -22,6 +22,8 @@ import { connectorChannels } from './connectors.js';
 import { wazuhChannels } from './wazuh.js';
 import { casesChannels } from './cases.js';
 import { reportsChannels } from './reports.js';
+import { scansChannels } from './scans.js';
+import { findingsChannels } from './findings.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -48,6 +50,8 @@ export const channels = {
   ...wazuhChannels,
   ...casesChannels,
   ...reportsChannels,
+  ...scansChannels,
+  ...findingsChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;
