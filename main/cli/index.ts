@@ -9,6 +9,8 @@ import { settingsCommand } from './commands/settings.js';
 import { connectorsCommand } from './commands/connectors.js';
 import { wazuhCommand } from './commands/wazuh.js';
 import { casesCommand } from './commands/cases.js';
+import { scanCommand } from './commands/scan.js';
+import { findingsCommand } from './commands/findings.js';
 import { reportCommand } from './commands/report.js';
 import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
@@ -41,6 +43,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   simulate: { run: simulateCommand, summary: 'generate realistic attack scenarios through the pipeline' },
   alerts: { run: alertsCommand, summary: 'list, show and export alerts' },
   cases: { run: casesCommand, summary: 'list, show and export cases' },
+  scan: { run: scanCommand, summary: 'ZAP and SpiderFoot scans: start, status, stop, import, list' },
+  findings: { run: findingsCommand, summary: 'scan findings: list, show, mark false positive, export CSV/JSON' },
   report: { run: reportCommand, summary: 'case, alerts summary and findings reports (PDF, HTML, CSV); verify one' },
   quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },
   status: { run: statusCommand, summary: 'sources, cursors and live pipeline figures' },
