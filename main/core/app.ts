@@ -88,13 +88,15 @@ export async function createApp(config: AppConfig): Promise<App> {
   const connectors = new ConnectorsService({ ...s, secrets: vault, processName: config.processName });
   const stops: (() => Promise<void> | void)[] = [() => connectors.stop()];
   const findingsRepo = new FindingsRepo(s.db, s.audit);
-  const findings = new FindingsService(findingsRepo, s.audit, s.now);
+  const findings = new FindingsService(findingsRepo, s.audit, s.now, () => pipeline?.exposure?.invalidate());
   const scans = new ScansService({
     repo: new ScansRepo(s.db, s.now),
     findings: findingsRepo,
     connector: (id) => connectors.liveConnector(id),
     logger: s.logger,
     now: s.now,
+    // the score's exposure term sees new findings and status changes at once
+    onFindingsChanged: () => pipeline?.exposure?.invalidate(),
     ...config.scans,
   });
   stops.push(() => scans.close());

@@ -66,6 +66,16 @@ export interface ExposedFinding {
   cves: string[];
 }
 
+/** Open high and critical findings with a host, most severe first (the pipeline's exposure index). */
+export function exposedFindings(db: Database): ExposedFinding[] {
+  return db
+    .prepare<[number], { id: number; host: string; title: string; severity: Severity; cves: string }>(
+      "SELECT id, host, title, severity, cves FROM findings WHERE status = 'open' AND severity_rank >= ? AND host IS NOT NULL ORDER BY severity_rank DESC, cvss DESC, id",
+    )
+    .all(RANK.high)
+    .map((r) => ({ ...r, cves: parseStringArray(r.cves) }));
+}
+
 /**
  * Findings by identity. An import step upserts a batch: a new identity is inserted open; a known
  * one gets the tool's latest words and stays in the status the analyst gave it (a false positive
@@ -246,12 +256,7 @@ export class FindingsRepo {
 
   /** Open high and critical findings with a host (the exposure index's source). */
   exposed(): ExposedFinding[] {
-    return this.db
-      .prepare<[number], { id: number; host: string; title: string; severity: Severity; cves: string }>(
-        "SELECT id, host, title, severity, cves FROM findings WHERE status = 'open' AND severity_rank >= ? AND host IS NOT NULL ORDER BY severity_rank DESC, cvss DESC, id",
-      )
-      .all(RANK.high)
-      .map((r) => ({ ...r, cves: parseStringArray(r.cves) }));
+    return exposedFindings(this.db);
   }
 
   /** Ids of the findings a scan saw. */
