@@ -187,7 +187,11 @@ export class FindingsRepo {
       args.push(...values);
     };
     within('status', filter.status);
-    within('severity', filter.severity);
+    if (filter.severity?.length) {
+      // by rank, so the (severity_rank, id) index serves the filter and the order together
+      where.push(`severity_rank IN (${filter.severity.map(() => '?').join(',')})`);
+      args.push(...filter.severity.map((s) => RANK[s]));
+    }
     within('source', filter.source);
     if (filter.host) {
       where.push('host = ?');
@@ -197,7 +201,14 @@ export class FindingsRepo {
       where.push('id IN (SELECT finding_id FROM finding_scans WHERE scan_id = ?)');
       args.push(filter.scan_id);
     }
-    for (const word of (filter.text ?? '').split(/\s+/).filter(Boolean)) {
+    const words = (filter.text ?? '').split(/\s+/).filter(Boolean);
+    // the trigram index finds substrings of 3 characters or more; shorter words are matched by LIKE
+    const long = words.filter((w) => [...w].length >= 3);
+    if (long.length) {
+      where.push('id IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ?)');
+      args.push(long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND '));
+    }
+    for (const word of words.filter((w) => [...w].length < 3)) {
       const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.push(
         "(title LIKE ? ESCAPE '\\' OR host LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\' OR cves LIKE ? ESCAPE '\\' OR rule_id LIKE ? ESCAPE '\\' OR evidence LIKE ? ESCAPE '\\')",

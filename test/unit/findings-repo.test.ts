@@ -108,3 +108,22 @@ describe('findings repository', () => {
     ]);
   });
 });
+
+describe('findings search', () => {
+  it('finds substrings through the trigram index, short words by LIKE, and follows renames and deletes', async () => {
+    const { repo, scan } = await setup();
+    const s = scan();
+    repo.upsert([finding('x', { title: 'Apache Log4j Remote Code Execution' }), finding('y', { title: 'OpenSSH 7.4 user enumeration', cves: [] })], origin(s));
+    const titles = (text: string) => repo.list({ text }, 10, 0).items.map((f) => f.title);
+    expect(titles('log4j')).toEqual(['Apache Log4j Remote Code Execution']);
+    expect(titles('code exec')).toEqual(['Apache Log4j Remote Code Execution']); // every word, anywhere
+    expect(titles('44228')).toEqual(['Apache Log4j Remote Code Execution']); // in the CVE list
+    expect(titles('7.4 ssh')).toEqual(['OpenSSH 7.4 user enumeration']);
+    expect(titles('"quoted')).toEqual([]);
+    repo.upsert([finding('x', { title: 'Renamed by the feed' })], origin(scan()));
+    expect(titles('log4j')).toEqual([]);
+    expect(titles('renamed')).toEqual(['Renamed by the feed']);
+    db!.prepare('DELETE FROM findings').run();
+    expect(titles('renamed')).toEqual([]);
+  });
+});

@@ -12,6 +12,9 @@ import type { Migration } from './types.js';
  *   SpiderFoot's event hash), whatever scan found it; its status (open, accepted risk, false
  *   positive, fixed) belongs to the identity, so a re-import keeps it. The history is in audit_log.
  * - `finding_scans`: which scans saw which finding (diff between runs, "fixed").
+ * - `findings_fts`: a trigram full-text index over the searched columns (title, host, URL, CVE
+ *   ids, rule, evidence), kept by triggers, so a substring search over 100,000 findings does not
+ *   scan the table. A re-import that changes none of them does not touch it.
  */
 export const m0010ScansFindings: Migration = {
   version: 10,
@@ -92,6 +95,27 @@ export const m0010ScansFindings: Migration = {
         PRIMARY KEY (finding_id, scan_id)
       ) WITHOUT ROWID;
       CREATE INDEX finding_scans_scan ON finding_scans (scan_id);
+
+      CREATE VIRTUAL TABLE findings_fts USING fts5(
+        title, host, url, cves, rule_id, evidence, content = 'findings', content_rowid = 'id', tokenize = 'trigram'
+      );
+      CREATE TRIGGER findings_fts_insert AFTER INSERT ON findings BEGIN
+        INSERT INTO findings_fts (rowid, title, host, url, cves, rule_id, evidence)
+        VALUES (new.id, new.title, new.host, new.url, new.cves, new.rule_id, new.evidence);
+      END;
+      CREATE TRIGGER findings_fts_delete AFTER DELETE ON findings BEGIN
+        INSERT INTO findings_fts (findings_fts, rowid, title, host, url, cves, rule_id, evidence)
+        VALUES ('delete', old.id, old.title, old.host, old.url, old.cves, old.rule_id, old.evidence);
+      END;
+      CREATE TRIGGER findings_fts_update AFTER UPDATE OF title, host, url, cves, rule_id, evidence ON findings
+      WHEN old.title IS NOT new.title OR old.host IS NOT new.host OR old.url IS NOT new.url OR old.cves IS NOT new.cves
+        OR old.rule_id IS NOT new.rule_id OR old.evidence IS NOT new.evidence
+      BEGIN
+        INSERT INTO findings_fts (findings_fts, rowid, title, host, url, cves, rule_id, evidence)
+        VALUES ('delete', old.id, old.title, old.host, old.url, old.cves, old.rule_id, old.evidence);
+        INSERT INTO findings_fts (rowid, title, host, url, cves, rule_id, evidence)
+        VALUES (new.id, new.title, new.host, new.url, new.cves, new.rule_id, new.evidence);
+      END;
     `);
   },
 };
