@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FindingSource } from './connectors.js';
+import { Finding } from './findings.js';
 
 /**
  * Scans the analyst starts from the console on a configured scanner (ZAP, SpiderFoot; GVM once it
@@ -94,6 +95,20 @@ export type ScanLogLine = z.infer<typeof ScanLogLine>;
 export const ScanDetail = z.object({ scan: Scan, log: z.array(ScanLogLine) });
 export type ScanDetail = z.infer<typeof ScanDetail>;
 
+const DiffPart = z.object({ items: z.array(Finding), total: z.number().int() });
+
+/** A run against the one before it on the same connector and target. */
+export const ScanDiff = z.object({
+  scan_id: Id,
+  /** The earlier finished run, or null when this is the first (everything is new). */
+  previous_id: Id.nullable(),
+  new: DiffPart,
+  still: DiffPart,
+  /** Seen by the earlier run, not by this one (fixed when this run finished). */
+  gone: DiffPart,
+});
+export type ScanDiff = z.infer<typeof ScanDiff>;
+
 export const ScansListRequest = z
   .object({
     status: z.array(ScanStatus).max(SCAN_STATUSES.length).optional(),
@@ -107,6 +122,7 @@ export const scansChannels = {
   'scans.get': { request: z.object({ id: Id }).strict(), response: ScanDetail },
   'scans.start': { request: ScanStartRequest, response: Scan },
   'scans.stop': { request: z.object({ id: Id }).strict(), response: Scan },
+  'scans.diff': { request: z.object({ id: Id, limit: z.number().int().min(1).max(5000).default(200) }).strict(), response: ScanDiff },
   /** Imports (again) what the tool holds for a scan that is over. */
   'scans.import': { request: z.object({ id: Id }).strict(), response: Scan },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;

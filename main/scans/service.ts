@@ -1,5 +1,5 @@
 import { ContractError } from '../contract/errors.js';
-import type { Scan, ScanDetail, ScanOptions, ScanStartRequest, ScanStatus } from '../contract/index.js';
+import type { Scan, ScanDetail, ScanDiff, ScanOptions, ScanStartRequest, ScanStatus } from '../contract/index.js';
 import { failureOf, type Connector } from '../connectors/types.js';
 import type { Logger } from '../core/logger.js';
 import type { FindingsRepo } from '../store/findings-repo.js';
@@ -276,6 +276,17 @@ export class ScansService {
       await this.step(id);
       return this.view(this.need(id));
     });
+  }
+
+  /** This run against the previous finished run of the same connector and target. */
+  diff(id: number, limit: number): ScanDiff {
+    const scan = this.need(id);
+    const prev = this.deps.repo.previousRun(scan);
+    if (!prev) {
+      const all = this.deps.findings.list({ scan_id: id }, limit, 0);
+      return { scan_id: id, previous_id: null, new: all, still: { items: [], total: 0 }, gone: { items: [], total: 0 } };
+    }
+    return { scan_id: id, previous_id: prev.id, ...this.deps.findings.diff(id, prev.id, limit) };
   }
 
   list(opts: { status?: ScanStatus[]; tool?: Scan['tool']; limit: number }): Scan[] {

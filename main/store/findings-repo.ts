@@ -270,6 +270,25 @@ export class FindingsRepo {
     return exposedFindings(this.db);
   }
 
+  /**
+   * What changed between two runs of the same target: findings this run saw and the earlier did
+   * not (new), saw both (still there), and the earlier saw but this one did not (gone), up to
+   * `limit` of each, most severe first, with the counts.
+   */
+  diff(scanId: number, previousId: number, limit: number): Record<'new' | 'still' | 'gone', { items: Finding[]; total: number }> {
+    const part = (inA: number, notIn: number | null, both: number | null) => {
+      const cond = `id IN (SELECT finding_id FROM finding_scans WHERE scan_id = ?)${notIn !== null ? ' AND id NOT IN (SELECT finding_id FROM finding_scans WHERE scan_id = ?)' : ''}${both !== null ? ' AND id IN (SELECT finding_id FROM finding_scans WHERE scan_id = ?)' : ''}`;
+      const args = [inA, ...(notIn !== null ? [notIn] : []), ...(both !== null ? [both] : [])];
+      const items = this.db
+        .prepare<number[], FindingRow>(`SELECT ${LIST_COLUMNS} FROM findings WHERE ${cond} ORDER BY severity_rank DESC, id DESC LIMIT ?`)
+        .all(...args, limit)
+        .map(toFinding);
+      const total = this.db.prepare<number[], { n: number }>(`SELECT count(*) AS n FROM findings WHERE ${cond}`).get(...args)!.n;
+      return { items, total };
+    };
+    return { new: part(scanId, previousId, null), still: part(scanId, null, previousId), gone: part(previousId, scanId, null) };
+  }
+
   /** Ids of the findings a scan saw. */
   seenBy(scanId: number): Set<number> {
     return new Set(

@@ -193,6 +193,13 @@ describe('scans on ZAP (simulator)', () => {
     expect(history[0]!.details).toMatchObject({ from: 'open', to: 'false_positive', note: 'the header is set by the CDN' });
     expect(w.findings.detail(gone!.id).finding.status).toBe('fixed');
     expect(w.findings.detail(gone!.id).history.map((h) => h.action)).toEqual(['finding.fixed']);
+    // the diff of the two runs: nothing new, the gone one, the rest still there
+    const diff = w.scans.diff(second.id, 500);
+    expect(diff.previous_id).toBe(first.id);
+    expect(diff.gone.items.map((f) => f.id)).toEqual([gone!.id]);
+    expect(diff.new.total).toBe(0);
+    expect(diff.still.total).toBe(w.findings.list({}, 5000, 0).total - 1);
+    expect(w.scans.diff(first.id, 500)).toMatchObject({ previous_id: null, gone: { total: 0 }, still: { total: 0 } });
   });
 });
 

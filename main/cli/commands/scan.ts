@@ -6,7 +6,7 @@ import type { App } from '../../core/app.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output } from '../output.js';
 
-export const scanHelp = `Usage: vigil scan <start|status|stop|import|list> [options]
+export const scanHelp = `Usage: vigil scan <start|status|stop|import|diff|list> [options]
 
   start --connector ID --target T [tool options] [--stall-minutes N] [--wait] [--json]
                           starts a scan on a configured ZAP or SpiderFoot connector
@@ -16,6 +16,7 @@ export const scanHelp = `Usage: vigil scan <start|status|stop|import|list> [opti
   status ID [--wait] [--json]   progress, estimate, stall flag and the scan's log
   stop ID [--json]        asks the tool to stop; what it found so far is imported
   import ID [--json]      imports again what the tool holds for a scan that is over
+  diff ID [--json]        new, still open and gone findings against the previous run of the target
   list [--status LIST] [--tool zap|spiderfoot|gvm] [--limit N] [--json]
 
 The desktop app and "vigil serve" poll running scans and import their results when they end.
@@ -116,7 +117,7 @@ export async function scanCommand(argv: string[], out = Output.stdout()): Promis
     await out.line(scanHelp);
     return args.flag('help') ? 0 : 2;
   }
-  if (!['start', 'status', 'stop', 'import', 'list'].includes(sub)) throw new UsageError(`unknown scan command "${sub}" (expected start, status, stop, import or list)`, 'scan');
+  if (!['start', 'status', 'stop', 'import', 'diff', 'list'].includes(sub)) throw new UsageError(`unknown scan command "${sub}" (expected start, status, stop, import, diff or list)`, 'scan');
   const app = await openApp(dataDirFrom(args.str('data-dir')), 'scan', { quiet: true });
   const json = args.flag('json');
   try {
@@ -157,6 +158,18 @@ export async function scanCommand(argv: string[], out = Output.stdout()): Promis
       const scan = await callApp(app, sub === 'stop' ? 'scans.stop' : 'scans.import', { id }, 'scan');
       if (json) await out.json(scan);
       else await show(out, await callApp(app, 'scans.get', { id }, 'scan'));
+      return 0;
+    }
+    if (sub === 'diff') {
+      const d = await callApp(app, 'scans.diff', { id, limit: 5000 }, 'scan');
+      if (json) {
+        await out.json(d);
+        return 0;
+      }
+      await out.line(d.previous_id ? `scan #${id} against #${d.previous_id}: ${d.new.total} new, ${d.still.total} still there, ${d.gone.total} gone` : `scan #${id} is the first finished run of its target: ${d.new.total} findings, all new`);
+      for (const [label, part] of [['new', d.new], ['gone', d.gone]] as const) {
+        for (const f of part.items) await out.line(`  ${label.padEnd(4)} #${f.id} ${f.severity.padEnd(8)} ${f.host ?? ''}${f.port !== null ? `:${f.port}` : ''} ${f.url ?? ''} ${f.title}`);
+      }
       return 0;
     }
     // status

@@ -164,6 +164,7 @@ function ProgressCell({ scan }: { scan: Scan }) {
 
 function ScanLog() {
   const detail = useScans((s) => s.detail);
+  const diff = useScans((s) => s.diff);
   if (!detail) return null;
   const s = detail.scan;
   return (
@@ -174,6 +175,13 @@ function ScanLog() {
       {s.error ? (
         <p className="error-text" role="alert">
           {s.error}
+        </p>
+      ) : null}
+      {diff ? (
+        <p className="scan-diff" data-testid="scan-diff">
+          {diff.previous_id === null
+            ? `First run of this target: ${formatCount(diff.new.total)} findings.`
+            : `Against scan #${diff.previous_id}: ${formatCount(diff.new.total)} new, ${formatCount(diff.still.total)} still there, ${formatCount(diff.gone.total)} gone (fixed).`}
         </p>
       ) : null}
       <ol>

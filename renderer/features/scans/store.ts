@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Scan, ScanDetail } from '../../../main/contract/scans.js';
+import type { Scan, ScanDetail, ScanDiff } from '../../../main/contract/scans.js';
 import type { RequestInput } from '../../../main/contract/channels.js';
 import { api, errorMessage } from '../../api/index.js';
 
@@ -9,8 +9,10 @@ interface ScansState {
   error: string | null;
   selected: number | null;
   detail: ScanDetail | null;
+  /** The selected scan against the previous run of its target (once it is over). */
+  diff: ScanDiff | null;
   load(): Promise<void>;
-  select(id: number | null): Promise<void>;
+  select(id: number | null, reset?: boolean): Promise<void>;
   start(req: RequestInput<'scans.start'>): Promise<Scan>;
   stop(id: number): Promise<void>;
   importNow(id: number): Promise<void>;
@@ -24,6 +26,7 @@ export const useScans = create<ScansState>((set, get) => ({
   error: null,
   selected: null,
   detail: null,
+  diff: null,
 
   async load() {
     if (get().status === 'idle') set({ status: 'loading' });
@@ -31,15 +34,18 @@ export const useScans = create<ScansState>((set, get) => ({
       const scans = await api.call('scans.list', { limit: 200 });
       set({ scans, status: 'ready', error: null });
       const id = get().selected;
-      if (id !== null) set({ detail: await api.call('scans.get', { id }) });
+      if (id !== null) await get().select(id, false);
     } catch (err) {
       set(get().status === 'ready' ? { error: errorMessage(err) } : { status: 'error', error: errorMessage(err) });
     }
   },
 
-  async select(id) {
-    set({ selected: id, detail: null });
-    if (id !== null) set({ detail: await api.call('scans.get', { id }) });
+  async select(id, reset = true) {
+    if (reset) set({ selected: id, detail: null, diff: null });
+    if (id === null) return;
+    const detail = await api.call('scans.get', { id });
+    const over = detail.scan.status !== 'running' && detail.scan.status !== 'importing';
+    set({ detail, diff: over ? await api.call('scans.diff', { id, limit: 50 }) : null });
   },
 
   async start(req) {
