@@ -85,7 +85,22 @@ export const FindingsSetStatusRequest = z
   })
   .strict();
 
+/** The dashboard's tile: open findings by severity, and how the scans are doing. */
+export const FindingsSummary = z.object({
+  open: z.record(Severity, z.number().int()),
+  scans: z.object({
+    running: z.number().int(),
+    stalled: z.number().int(),
+    /** Scans that failed in the last 24 hours. */
+    failed_24h: z.number().int(),
+    /** Running scans whose last poll failed (the tool did not answer). */
+    erroring: z.number().int(),
+  }),
+});
+export type FindingsSummary = z.infer<typeof FindingsSummary>;
+
 export const findingsChannels = {
+  'findings.summary': { request: z.object({}).strict().default({}), response: FindingsSummary },
   'findings.list': { request: FindingsListRequest, response: FindingsListResponse },
   'findings.get': { request: z.object({ id: Id }).strict(), response: FindingDetail },
   'findings.setStatus': { request: FindingsSetStatusRequest, response: z.object({ updated: z.number().int() }) },

@@ -20,6 +20,7 @@ export function createScansHandlers(scans: ScansService | null, findings: Findin
     'scans.stop': (req, ctx) => get().stopScan(req.id, ctx.actor),
     'scans.import': (req, ctx) => get().importNow(req.id, ctx.actor),
     'scans.diff': (req) => get().diff(req.id, req.limit),
+    'findings.summary': () => get().summary(),
     'findings.list': (req) => findings.list(req.filter, req.limit, req.offset),
     'findings.get': (req) => findings.detail(req.id),
     'findings.setStatus': (req, ctx) => findings.setStatus(req.ids, req.status, req.note ?? null, ctx.actor),

@@ -1,5 +1,5 @@
 import { ContractError } from '../contract/errors.js';
-import type { Scan, ScanDetail, ScanDiff, ScanOptions, ScanStartRequest, ScanStatus } from '../contract/index.js';
+import type { FindingsSummary, Scan, ScanDetail, ScanDiff, ScanOptions, ScanStartRequest, ScanStatus } from '../contract/index.js';
 import { failureOf, type Connector } from '../connectors/types.js';
 import type { Logger } from '../core/logger.js';
 import type { FindingsRepo } from '../store/findings-repo.js';
@@ -287,6 +287,22 @@ export class ScansService {
       return { scan_id: id, previous_id: null, new: all, still: { items: [], total: 0 }, gone: { items: [], total: 0 } };
     }
     return { scan_id: id, previous_id: prev.id, ...this.deps.findings.diff(id, prev.id, limit) };
+  }
+
+  /** Open findings by severity and the scans' health (the dashboard tile). */
+  summary(): FindingsSummary {
+    const now = this.deps.now().getTime();
+    const running = this.deps.repo.active().filter((s) => s.status === 'running');
+    const failed = this.deps.repo.list({ status: ['failed'], limit: 1000 }).filter((s) => s.ended_at && now - Date.parse(s.ended_at) < 86_400_000);
+    return {
+      open: this.deps.findings.openBySeverity(),
+      scans: {
+        running: running.length,
+        stalled: running.filter((s) => this.stalledSince(s, now) !== null).length,
+        failed_24h: failed.length,
+        erroring: running.filter((s) => s.failures > 0).length,
+      },
+    };
   }
 
   list(opts: { status?: ScanStatus[]; tool?: Scan['tool']; limit: number }): Scan[] {

@@ -265,6 +265,13 @@ export class FindingsRepo {
       .immediate();
   }
 
+  /** Open findings by severity (every severity listed, 0 when none). */
+  openBySeverity(): Record<Severity, number> {
+    const out = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    for (const r of this.db.prepare<[], { severity: Severity; n: number }>("SELECT severity, count(*) AS n FROM findings WHERE status = 'open' GROUP BY severity").all()) out[r.severity] = r.n;
+    return out;
+  }
+
   /** Open high and critical findings with a host (the exposure index's source). */
   exposed(): ExposedFinding[] {
     return exposedFindings(this.db);

@@ -95,6 +95,9 @@ describe('scans on ZAP (simulator)', () => {
     expect(all.total).toBeGreaterThan(0);
     expect(done.imported).toBe(all.total);
     expect(new Set(all.items.map((f) => f.source))).toEqual(new Set(['zap']));
+    const open = w.scans.summary().open;
+    expect(Object.values(open).reduce((a, b) => a + b, 0)).toBe(all.total);
+    expect(open.high).toBe(all.items.filter((f) => f.severity === 'high').length);
     // the alerts ZAP holds = the findings (each alert's key is its identity)
     expect(all.total).toBe(w.sim.zap.alerts.filter((a) => a.url.startsWith('http://shop.example.test/')).length);
     const log = w.scans.detail(started.id).log.map((l) => l.message);
@@ -114,6 +117,7 @@ describe('scans on ZAP (simulator)', () => {
     const warns = w.scans.detail(s.id).log.filter((l) => l.level === 'warn');
     expect(warns).toHaveLength(1);
     expect(warns[0]!.message).toMatch(/^no progress since .*active scan 37%/);
+    expect(w.scans.summary().scans).toEqual({ running: 1, stalled: 1, failed_24h: 0, erroring: 0 });
     // stopping it imports what ZAP found so far, and says stopped
     const stopped = await w.scans.stopScan(s.id, 'ana');
     expect(stopped.status).toBe('stopped');
