@@ -102,6 +102,11 @@ export type FindingsSummary = z.infer<typeof FindingsSummary>;
 export const findingsChannels = {
   'findings.summary': { request: z.object({}).strict().default({}), response: FindingsSummary },
   'findings.list': { request: FindingsListRequest, response: FindingsListResponse },
+  /** Open high and critical findings of these hosts (an alert's destination and source), most severe first. */
+  'findings.forHosts': {
+    request: z.object({ hosts: z.array(z.string().trim().min(1).max(255)).min(1).max(10), limit: z.number().int().min(1).max(200).default(20) }).strict(),
+    response: z.array(Finding),
+  },
   'findings.get': { request: z.object({ id: Id }).strict(), response: FindingDetail },
   'findings.setStatus': { request: FindingsSetStatusRequest, response: z.object({ updated: z.number().int() }) },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;

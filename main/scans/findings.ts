@@ -40,6 +40,14 @@ export class FindingsService {
     return this.repo.list(filter, limit, offset);
   }
 
+  /** Open high and critical findings of these hosts, most severe first. */
+  forHosts(hosts: readonly string[], limit: number): Finding[] {
+    const out: Finding[] = [];
+    for (const host of new Set(hosts)) out.push(...this.repo.list({ host, status: ['open'], severity: ['high', 'critical'] }, limit, 0).items);
+    const rank = (f: Finding) => (f.severity === 'critical' ? 1 : 0);
+    return out.sort((a, b) => rank(b) - rank(a) || (b.cvss ?? 0) - (a.cvss ?? 0)).slice(0, limit);
+  }
+
   detail(id: number): FindingDetail {
     const d = this.repo.get(id);
     if (!d) throw new ContractError('NOT_FOUND', `no finding ${id}`);

@@ -22,6 +22,7 @@ export function createScansHandlers(scans: ScansService | null, findings: Findin
     'scans.diff': (req) => get().diff(req.id, req.limit),
     'findings.summary': () => get().summary(),
     'findings.list': (req) => findings.list(req.filter, req.limit, req.offset),
+    'findings.forHosts': (req) => findings.forHosts(req.hosts, req.limit),
     'findings.get': (req) => findings.detail(req.id),
     'findings.setStatus': (req, ctx) => findings.setStatus(req.ids, req.status, req.note ?? null, ctx.actor),
   };

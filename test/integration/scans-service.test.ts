@@ -95,6 +95,10 @@ describe('scans on ZAP (simulator)', () => {
     expect(all.total).toBeGreaterThan(0);
     expect(done.imported).toBe(all.total);
     expect(new Set(all.items.map((f) => f.source))).toEqual(new Set(['zap']));
+    // the alert detail's list: open high and critical findings of the host, most severe first
+    const exposed = w.findings.forHosts(['shop.example.test', '10.9.9.9'], 200);
+    expect(exposed.length).toBe(all.items.filter((f) => f.severity === 'high' || f.severity === 'critical').length);
+    expect(exposed.every((f) => f.status === 'open' && f.host === 'shop.example.test')).toBe(true);
     const open = w.scans.summary().open;
     expect(Object.values(open).reduce((a, b) => a + b, 0)).toBe(all.total);
     expect(open.high).toBe(all.items.filter((f) => f.severity === 'high').length);

@@ -4,6 +4,7 @@ import { Bug, Search, X } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { FindingStatus } from '../../../main/contract/findings.js';
 import type { Severity } from '../../../main/contract/alerts.js';
+import { alertsHref } from '../../app/router.js';
 import { SeverityBadge } from '../../components/badges.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
@@ -21,11 +22,14 @@ export const FINDING_STATUS_LABEL: Record<FindingStatus, string> = {
 const SOURCE_LABEL = { gvm: 'Greenbone', zap: 'ZAP', spiderfoot: 'SpiderFoot' } as const;
 const STATUSES = Object.keys(FINDING_STATUS_LABEL) as FindingStatus[];
 
-/** The filter's scan from the hash (#/findings?scan=12), read once when the screen opens. */
-function scanFromHash(): number | undefined {
+/** A filter from the hash (#/findings?scan=12, #/findings?host=10.0.0.5), read when the screen opens. */
+function filterFromHash(): { scan_id?: number; host?: string; status?: [] } | null {
   const q = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
   const n = Number(q.get('scan'));
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+  const host = q.get('host')?.trim().slice(0, 255);
+  if (Number.isInteger(n) && n > 0) return { scan_id: n, status: [] };
+  if (host) return { host };
+  return null;
 }
 
 function Detail() {
@@ -68,6 +72,13 @@ function Detail() {
         <dt>Rule</dt>
         <dd className="mono">{f.rule_id}</dd>
       </dl>
+      {f.host ? (
+        <p>
+          <a href={alertsHref({ host: f.host })} data-testid="finding-host-alerts">
+            Recent alerts on {f.host}
+          </a>
+        </p>
+      ) : null}
       {f.evidence ? (
         <>
           <h3>Evidence</h3>
@@ -126,8 +137,7 @@ export function FindingsScreen() {
   const [text, setText] = useState(filter.text ?? '');
 
   useEffect(() => {
-    const scan = scanFromHash();
-    void useFindings.getState().setFilter(scan ? { scan_id: scan, status: [] } : {});
+    void useFindings.getState().setFilter(filterFromHash() ?? {});
   }, []);
   useEffect(() => {
     const t = setTimeout(() => {
@@ -193,6 +203,11 @@ export function FindingsScreen() {
           <span className="visually-hidden">Search</span>
           <input className="ui-input" value={text} onChange={(e) => setText(e.target.value)} placeholder="Title, host, URL, CVE, rule…" data-testid="findings-search" />
         </label>
+        {filter.host ? (
+          <button type="button" className="button small ghost" onClick={() => void useFindings.getState().setFilter({ host: undefined })}>
+            Host {filter.host} <X size={12} aria-hidden="true" />
+          </button>
+        ) : null}
         {filter.scan_id ? (
           <button type="button" className="button small ghost" onClick={() => void useFindings.getState().setFilter({ scan_id: undefined })}>
             Scan #{filter.scan_id} <X size={12} aria-hidden="true" />
