@@ -1,22 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliArgv } from '../helpers/cli.js';
+import { runCliAsync } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startSpiderFootSimulator, type SpiderFootSimulator } from '../simulators/spiderfoot/index.js';
 
-/** Runs the built CLI without blocking this process (the simulator answers from here). */
-function vigil(args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [cmd, ...rest] = cliArgv(args);
-  const child = spawn(cmd, rest, { env: { ...process.env, VIGIL_DATA_DIR: dataDir }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  child.stdin.end('');
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-}
+const vigil = (args: string[], dataDir: string) => runCliAsync(args, { VIGIL_DATA_DIR: dataDir });
 
 let sim: SpiderFootSimulator | undefined;
 afterEach(async () => {
