@@ -23,6 +23,8 @@ import { wazuhChannels } from './wazuh.js';
 import { casesChannels } from './cases.js';
 import { reportsChannels } from './reports.js';
 import { huntChannels } from './hunt.js';
+import { scansChannels } from './scans.js';
+import { findingsChannels } from './findings.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -50,6 +52,8 @@ export const channels = {
   ...casesChannels,
   ...reportsChannels,
   ...huntChannels,
+  ...scansChannels,
+  ...findingsChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

@@ -8,6 +8,10 @@ import { OutboxWatcher } from './live.js';
 import { AlertNotices } from './notices.js';
 import { createServices, type ServiceConfig, type Services } from './services.js';
 import { SourcesService, type IndexerConnectors, type SourcesOptions } from './sources.js';
+import { FindingsService } from '../scans/findings.js';
+import { ScansService } from '../scans/service.js';
+import { FindingsRepo } from '../store/findings-repo.js';
+import { ScansRepo } from '../store/scans-repo.js';
 
 export interface AppConfig extends ServiceConfig {
   /** How this process is named in published figures and leases: "desktop:1234", "serve:1234", "tail:1234". */
@@ -30,6 +34,8 @@ export interface AppConfig extends ServiceConfig {
   indexers?: IndexerConnectors | null;
   /** Tuning of the sources (tests). */
   sources?: SourcesOptions;
+  /** Tuning of the scan poller (tests): poll interval, stall limit. */
+  scans?: { pollMs?: number; stallMinutes?: number };
 }
 
 /** Everything a Vigil process uses, built in one place. */
@@ -43,6 +49,9 @@ export interface App {
    * only with `run`.
    */
   readonly connectors: ConnectorsService;
+  /** Scans started from the console (polled only with `run`) and the findings they import. */
+  readonly scans: ScansService;
+  readonly findings: FindingsService;
   /** Every contract channel, over these services. */
   readonly handlers: Handlers;
   /** The live pipeline and the sources it runs; null when the app does not run (one-shot commands). */
@@ -78,6 +87,19 @@ export async function createApp(config: AppConfig): Promise<App> {
   });
   const connectors = new ConnectorsService({ ...s, secrets: vault, processName: config.processName });
   const stops: (() => Promise<void> | void)[] = [() => connectors.stop()];
+  const findingsRepo = new FindingsRepo(s.db, s.audit);
+  const findings = new FindingsService(findingsRepo, s.audit, s.now, () => pipeline?.exposure?.invalidate());
+  const scans = new ScansService({
+    repo: new ScansRepo(s.db, s.now),
+    findings: findingsRepo,
+    connector: (id) => connectors.liveConnector(id),
+    logger: s.logger,
+    now: s.now,
+    // the score's exposure term sees new findings and status changes at once
+    onFindingsChanged: () => pipeline?.exposure?.invalidate(),
+    ...config.scans,
+  });
+  stops.push(() => scans.close());
   let pipeline: LivePipeline | null = null;
   let sources: SourcesService | null = null;
   try {
@@ -91,13 +113,14 @@ export async function createApp(config: AppConfig): Promise<App> {
       stops.push(() => started.stop());
       sources.start();
       await connectors.start();
+      scans.run();
       const indexers = config.indexers === undefined ? connectors : config.indexers;
       if (indexers) sources.useIndexers(indexers);
       const notices = new AlertNotices(s);
       notices.start();
       stops.push(() => notices.stop());
     }
-    handlers = createHandlers(s, sources, feed, connectors);
+    handlers = createHandlers(s, sources, feed, connectors, { scans, findings });
     if (run) {
       stops.push(feed.onChanged((p) => s.bus.emit('feed.changed', p)));
       try {
@@ -122,6 +145,8 @@ export async function createApp(config: AppConfig): Promise<App> {
     vault,
     feed,
     connectors,
+    scans,
+    findings,
     handlers,
     pipeline,
     sources,

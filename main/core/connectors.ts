@@ -515,6 +515,14 @@ export class ConnectorsService {
     return c.client;
   }
 
+  // ---- for the scans service ------------------------------------------------------------------
+
+  /** The live connector of an enabled configuration (built on demand, also in one-shot processes). */
+  async liveConnector(id: string): Promise<Connector | null> {
+    await this.ready();
+    return this.live.get(id)?.connector ?? null;
+  }
+
   /** Enabled Wazuh API connector ids (the Agents screen's scope). */
   wazuhApiIds(): string[] {
     this.sync();

@@ -15,6 +15,10 @@ import { checkCloseNote, createTriageHandlers } from './triage-handlers.js';
 import { createConnectorHandlers } from './connector-handlers.js';
 import type { ConnectorsService } from './connectors.js';
 import { createCasesHandlers } from '../cases/handlers.js';
+import { createScansHandlers } from '../scans/handlers.js';
+import { FindingsService } from '../scans/findings.js';
+import type { ScansService } from '../scans/service.js';
+import { FindingsRepo } from '../store/findings-repo.js';
 import { createReportsHandlers } from '../reports/handlers.js';
 import { createHuntHandlers } from '../hunt/handlers.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
@@ -70,7 +74,13 @@ function fileSize(file: string): number {
  * @param connectors the connectors service; null where none was built (connectors.* and wazuh.*
  *   then answer CONFLICT).
  */
-export function createHandlers(s: Services, host: SourcesService | null = null, feed: FeedService | null = null, connectors: ConnectorsService | null = null): Handlers {
+export function createHandlers(
+  s: Services,
+  host: SourcesService | null = null,
+  feed: FeedService | null = null,
+  connectors: ConnectorsService | null = null,
+  scans: { scans: ScansService; findings: FindingsService } | null = null,
+): Handlers {
   const needHost = (): SourcesService => {
     if (!host) throw new ContractError('CONFLICT', 'no live pipeline runs in this process');
     return host;
@@ -212,6 +222,7 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
     ...feedHandlers,
     ...createConnectorHandlers(connectors),
     ...createCasesHandlers(s.cases),
+    ...createScansHandlers(scans?.scans ?? null, scans?.findings ?? new FindingsService(new FindingsRepo(s.db, s.audit), s.audit, s.now)),
     ...createReportsHandlers(s.reports),
     ...createHuntHandlers(s.hunt),
   };

@@ -2,6 +2,7 @@ import { ContractError, type Settings } from '../contract/index.js';
 import { startHousekeeping } from '../pipeline/housekeeping.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { buildStages, createPipeline } from '../pipeline/stages.js';
+import type { ExposureIndex } from '../pipeline/enrich/exposure.js';
 import type { Services } from './services.js';
 
 /** Settings that change the enrich/detect stages (applied by rebuilding them). */
@@ -24,6 +25,8 @@ const STAGE_KEYS: readonly (keyof Settings)[] = [
 export class LivePipeline {
   private pipeline: Pipeline | null = null;
   private rebuilding: Promise<void> = Promise.resolve();
+  /** Hosts with open high/critical findings, for the score; invalidate it when findings change. */
+  exposure: ExposureIndex | null = null;
   private readonly offs: (() => void)[] = [];
 
   constructor(
@@ -34,8 +37,9 @@ export class LivePipeline {
   async start(): Promise<Pipeline> {
     if (this.pipeline) return this.pipeline;
     const s = this.s;
-    const { pipeline } = await createPipeline(s.db, s.settings.get(), s.config.resourcesDir, (m) => s.logger.warn(m), s.now);
+    const { pipeline, built } = await createPipeline(s.db, s.settings.get(), s.config.resourcesDir, (m) => s.logger.warn(m), s.now);
     this.pipeline = pipeline;
+    this.exposure = built.exposure;
     this.offs.push(
       startHousekeeping(pipeline, s.pipelineRepo, {
         processName: this.processName,
@@ -50,7 +54,7 @@ export class LivePipeline {
         pipeline.configure({ minAlertSeverity: st.minAlertSeverity, groupWindowMs: st.groupWindowMinutes * 60_000 });
         if (!STAGE_KEYS.some((k) => st[k] !== applied[k])) return;
         applied = st;
-        this.rebuilding = buildStages(st, s.config.resourcesDir, (m) => s.logger.warn(m))
+        this.rebuilding = buildStages(st, s.config.resourcesDir, (m) => s.logger.warn(m), undefined, this.exposure)
           .then((built) => {
             if (this.pipeline === pipeline) pipeline.setStages(built.stages);
           })

@@ -2,6 +2,8 @@ import type { Database } from 'better-sqlite3';
 import type { Settings } from '../contract/index.js';
 import { AttackTable, attackTablePath, createDetector } from './detect/index.js';
 import { GeoResolver, createEnricher } from './enrich/index.js';
+import { ExposureIndex } from './enrich/exposure.js';
+import { exposedFindings } from '../store/findings-repo.js';
 import { attachScores, priorityFor, scoreEvent } from './score/index.js';
 import { Pipeline, type PipelineConfig, type PipelineStages } from './pipeline.js';
 
@@ -10,6 +12,8 @@ export interface BuiltStages {
   config: PipelineConfig;
   attack: AttackTable;
   geo: GeoResolver;
+  /** Hosts with open high/critical findings (the score's exposure term), or null. */
+  exposure: ExposureIndex | null;
 }
 
 /** Opens the configured geo files; a missing or broken file is reported, and geo is off. */
@@ -29,7 +33,13 @@ export async function openGeo(settings: Settings, warn: (msg: string) => void): 
 }
 
 /** Builds enrich → detect → score from the settings and the bundled ATT&CK table. */
-export async function buildStages(settings: Settings, resourcesDir: string, warn: (msg: string) => void, geo?: GeoResolver): Promise<BuiltStages> {
+export async function buildStages(
+  settings: Settings,
+  resourcesDir: string,
+  warn: (msg: string) => void,
+  geo?: GeoResolver,
+  exposure: ExposureIndex | null = null,
+): Promise<BuiltStages> {
   const attack = AttackTable.load(attackTablePath(resourcesDir));
   const resolver = geo ?? (await openGeo(settings, warn));
   const enricher = createEnricher(resolver);
@@ -43,10 +53,11 @@ export async function buildStages(settings: Settings, resourcesDir: string, warn
       passwordSpraying: { users: settings.sprayingUsers, window_s: w },
     },
   });
-  const scoreOpts = { assetCriticality: (ip: string) => enricher.criticality(ip) ?? undefined };
+  const scoreOpts = { assetCriticality: (ip: string) => enricher.criticality(ip) ?? undefined, ...(exposure ? { exposure: (ip: string) => exposure.lookup(ip) } : {}) };
   return {
     attack,
     geo: resolver,
+    exposure,
     config: { minAlertSeverity: settings.minAlertSeverity, groupWindowMs: settings.groupWindowMinutes * 60_000 },
     stages: {
       // the enricher returns fresh objects, so the later stages attach to them instead of copying
@@ -67,6 +78,6 @@ export async function createPipeline(
   warn: (msg: string) => void,
   now?: () => Date,
 ): Promise<{ pipeline: Pipeline; built: BuiltStages }> {
-  const built = await buildStages(settings, resourcesDir, warn);
+  const built = await buildStages(settings, resourcesDir, warn, undefined, new ExposureIndex(() => exposedFindings(db)));
   return { pipeline: new Pipeline(db, built.stages, built.config, now), built };
 }

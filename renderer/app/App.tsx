@@ -7,6 +7,8 @@ import { CasesScreen } from '../features/cases/CasesScreen.js';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
 import { FeedScreen } from '../features/feed/FeedScreen.js';
 import { ToolsScreen } from '../features/tools/ToolsScreen.js';
+import { ScansScreen } from '../features/scans/ScansScreen.js';
+import { FindingsScreen } from '../features/findings/FindingsScreen.js';
 import { AgentsScreen } from '../features/agents/AgentsScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
 import { SourcesScreen } from '../features/sources/SourcesScreen.js';
@@ -69,6 +71,10 @@ function Screen({ route }: { route: Route }) {
       return <FeedScreen />;
     case 'tools':
       return <ToolsScreen />;
+    case 'scans':
+      return <ScansScreen />;
+    case 'findings':
+      return <FindingsScreen />;
     case 'agents':
       return <AgentsScreen query={route.query} />;
     case 'settings':

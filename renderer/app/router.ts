@@ -18,6 +18,8 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *   #/suppressions[?id=N]       suppression rules (one highlighted)
  *   #/feed                      the LAN alert feed: status, tokens, connected clients, settings
  *   #/tools                     connectors to the team's tools: add, test, trust, health
+ *   #/scans                     scans on ZAP and SpiderFoot: start, progress, stalls, stop, log
+ *   #/findings?scan=12          every scanner's findings (optionally those one scan saw)
  *   #/agents?connector=prod&agent=001&status=active&q=web&action=ar&srcip=203.0.113.7&alert=12
  *                               the Wazuh agents (query read by the Agents screen; build it with agentsHref)
  *   #/settings                  analyst, detection, geo enrichment and retention settings
@@ -47,6 +49,8 @@ export type Route =
   | { name: 'suppressions'; id: number | null }
   | { name: 'feed' }
   | { name: 'tools' }
+  | { name: 'scans' }
+  | { name: 'findings' }
   | { name: 'agents'; query: string }
   | { name: 'settings' }
   | { name: 'about' };
@@ -197,6 +201,8 @@ export function parseHash(hash: string): Route | null {
   }
   if (path === '/feed') return { name: 'feed' };
   if (path === '/tools') return { name: 'tools' };
+  if (path === '/scans') return { name: 'scans' };
+  if (path === '/findings') return { name: 'findings' };
   if (path === '/agents') return { name: 'agents', query };
   if (path === '/settings') return { name: 'settings' };
   if (path === '/about') return { name: 'about' };
@@ -220,6 +226,10 @@ export function routeHref(route: Route): string {
       return '#/feed';
     case 'tools':
       return '#/tools';
+    case 'scans':
+      return '#/scans';
+    case 'findings':
+      return '#/findings';
     case 'agents':
       return `#/agents${route.query ? `?${route.query}` : ''}`;
     case 'settings':

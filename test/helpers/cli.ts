@@ -23,6 +23,17 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: stri
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs the built `vigil` CLI without blocking this process (a simulator in the test answers it). */
+export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<CliResult> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'main', 'cli', 'bin', 'vigil.mjs'), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin.end(input);
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+}
+
 /** The command line that runs the built `vigil` CLI: [node, vigil.mjs, ...args]. */
 export function cliArgv(args: string[]): [string, string, ...string[]] {
   return [process.execPath, path.join(repoRoot, 'main', 'cli', 'bin', 'vigil.mjs'), ...args];

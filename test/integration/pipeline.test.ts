@@ -6,6 +6,9 @@ import { ingestFiles } from '../../main/pipeline/sources/import.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../main/contract/index.js';
 import type { Services } from '../../main/core/services.js';
 import { tempDir } from '../helpers/tmp.js';
+import { AuditRepo } from '../../main/store/audit-repo.js';
+import { FindingsRepo } from '../../main/store/findings-repo.js';
+import { ScansRepo } from '../../main/store/scans-repo.js';
 import { repoRoot, testServices } from '../helpers/services.js';
 
 const resources = path.join(repoRoot, 'resources');
@@ -49,6 +52,30 @@ function alertsOf(s: Services) {
 }
 
 describe('pipeline end to end', () => {
+  it('scores an alert on a host with open high findings with a named exposure term (false positives do not count)', async () => {
+    const { s, pipeline } = await setup();
+    const audit = new AuditRepo(s.db);
+    const scans = new ScansRepo(s.db, () => new Date());
+    const findings = new FindingsRepo(s.db, audit);
+    const scanId = scans.create({ tool: 'gvm', connector_id: 'gvm-1', target: '10.0.0.0/24', options: {}, tool_state: { phase: 'task' }, created_by: 'ana' }).id;
+    const base = { source: 'gvm' as const, ruleId: 'oid', severityRaw: '9.8', confidence: null, confidenceScore: 80, cvss: 9.8, cweId: null, wascId: null, evidence: null, description: '', solution: null, references: [], observedAt: null, raw: {} };
+    const asset = (host: string) => ({ url: null, method: null, param: null, host, port: 443, protocol: 'tcp' });
+    findings.upsert(
+      [
+        { ...base, key: 'gvm:a', title: 'Log4Shell', severity: 'critical', cves: ['CVE-2021-44228'], asset: asset('10.0.0.5') },
+        { ...base, key: 'gvm:b', title: 'Weak cipher', severity: 'high', cves: [], asset: asset('10.0.0.6') },
+      ],
+      { scanId, connectorId: 'gvm-1', target: '10.0.0.0/24', seenAt: new Date().toISOString() },
+    );
+    findings.setStatus([findings.list({ host: '10.0.0.6' }, 1, 0).items[0]!.id], 'false_positive', 'ana', null, new Date().toISOString());
+    const dir = tempDir();
+    await ingestFiles(pipeline, s.pipelineRepo, [write(dir, 'eve.json', [eve({ dst: '10.0.0.5' }), eve({ dst: '10.0.0.6', sid: 2010935 })])], { format: 'eve' });
+    const byDst = new Map(alertsOf(s).map((a) => [a.dst_ip, s.alerts.detail(a.id)!]));
+    expect(byDst.get('10.0.0.5')!.score_terms.find((t) => t.name === 'exposure')).toEqual({ name: 'exposure', points: 12, detail: '10.0.0.5 has 1 critical open finding, e.g. CVE-2021-44228' });
+    expect(byDst.get('10.0.0.6')!.score_terms.map((t) => t.name)).not.toContain('exposure');
+    await s.close();
+  });
+
   it('ingests, groups same rule+src+dst into one alert, and quarantines bad lines with reasons', async () => {
     const { s, pipeline } = await setup();
     const dir = tempDir();

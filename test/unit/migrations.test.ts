@@ -499,3 +499,31 @@ describe('migration 0012 records', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0013 scans and findings', () => {
+  it('adds scans with their log, findings unique by identity, and which scans saw them, removed with their scan', async () => {
+    const file = path.join(tempDir(), 'm13.db');
+    const pre = await dbAt(12, file);
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 13) });
+    expect([from, to]).toEqual([12, 13]);
+    const scan = db.prepare(
+      "INSERT INTO scans (tool, connector_id, target, options, status, progress_at, started_at, created_by, updated_at) VALUES ('zap', 'zap-1', 'http://a.test/', ?, 'running', 't', 't', 'ana', 't')",
+    );
+    expect(() => scan.run('not json')).toThrow(/CHECK constraint/);
+    const scanId = Number(scan.run('{}').lastInsertRowid);
+    db.prepare("INSERT INTO scan_log (scan_id, ts, level, message) VALUES (?, 't', 'info', 'started')").run(scanId);
+    const finding = db.prepare(
+      `INSERT INTO findings (identity, source, connector_id, target, rule_id, title, severity, severity_rank, severity_raw, description, first_seen, last_seen, last_scan_id, raw)
+       VALUES (?, 'zap', 'zap-1', 'http://a.test/', '10038', 'CSP', 'medium', 2, 'Medium', '', 't', 't', ?, '{}')`,
+    );
+    const findingId = Number(finding.run('zap:abc', scanId).lastInsertRowid);
+    expect(() => finding.run('zap:abc', scanId)).toThrow(/UNIQUE/);
+    expect(db.prepare('SELECT status FROM findings WHERE id = ?').get(findingId)).toEqual({ status: 'open' });
+    db.prepare('INSERT INTO finding_scans (finding_id, scan_id) VALUES (?, ?)').run(findingId, scanId);
+    db.prepare('DELETE FROM scans WHERE id = ?').run(scanId);
+    expect(db.prepare('SELECT count(*) AS n FROM scan_log').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM finding_scans').get()).toEqual({ n: 0 });
+    closeDatabase(db);
+  });
+});

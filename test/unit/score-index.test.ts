@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { THREAT_TYPES, type AddressInfo, type DetectedEvent, type Detection, type ThreatType } from '../../main/pipeline/types.js';
+import { ExposureIndex } from '../../main/pipeline/enrich/exposure.js';
 import {
+  EXPOSURE_CRITICAL_POINTS,
+  EXPOSURE_HIGH_POINTS,
   SEVERITY_POINTS,
   THREAT_TYPE_POINTS,
   PRIORITY_RULES,
@@ -196,5 +199,46 @@ describe('priority rules', () => {
     expect(priorityRule({ severity: 'high', risk: 70, threat_type: 'unknown', technique_ids: ['T1490'] }).name).toBe('destructive host activity');
     expect(priorityRule({ severity: 'medium', risk: 10, threat_type: 'unknown', technique_ids: [] }).name).toBe('medium severity');
     expect(PRIORITY_RULES.at(-1)!.when({ severity: 'info', risk: 0, threat_type: 'unknown', technique_ids: [] })).toBe(true);
+  });
+});
+
+describe('scoreEvent: exposure (open scan findings of the host at risk)', () => {
+  const index = new ExposureIndex(() => [
+    { id: 7, host: '10.0.0.5', title: 'Apache Log4j RCE', severity: 'critical', cves: ['CVE-2021-44228'] },
+    { id: 8, host: '10.0.0.5', title: 'OpenSSH', severity: 'high', cves: [] },
+    { id: 9, host: '10.0.0.9', title: 'Weak TLS', severity: 'high', cves: [] },
+    { id: 10, host: '10.0.0.9', title: 'Old PHP', severity: 'high', cves: ['CVE-2024-4577'] },
+  ]);
+  const exposure = (ip: string) => index.lookup(ip);
+
+  it('names the findings of the destination: count by severity and an example', () => {
+    const s = scoreEvent(ev({ dst_ip: '10.0.0.5' }, { threat_type: 'exploit' }), { exposure });
+    expect(term(s, 'exposure')).toEqual({ name: 'exposure', points: EXPOSURE_CRITICAL_POINTS, detail: '10.0.0.5 has 1 critical and 1 high open findings, e.g. CVE-2021-44228' });
+    expect(sum(s.terms)).toBe(s.risk);
+    const h = scoreEvent(ev({ dst_ip: '10.0.0.9' }), { exposure });
+    expect(term(h, 'exposure')).toMatchObject({ points: EXPOSURE_HIGH_POINTS, detail: '10.0.0.9 has 2 high open findings, e.g. Weak TLS' });
+  });
+
+  it('looks at the source for traffic leaving the network, and adds nothing for a clean host', () => {
+    const out = scoreEvent(ev({ src_ip: '10.0.0.9', dst_ip: '198.51.100.4' }, { threat_type: 'c2' }), { exposure });
+    expect(term(out, 'exposure')?.detail).toMatch(/^10\.0\.0\.9 has 2 high/);
+    expect(term(scoreEvent(ev({ dst_ip: '10.0.0.77' }), { exposure }), 'exposure')).toBeUndefined();
+    expect(term(scoreEvent(ev({ dst_ip: '10.0.0.5' })), 'exposure')).toBeUndefined(); // no index: no term
+  });
+
+  it('the index reloads after invalidate() (a finding marked false positive leaves it) and after its TTL', () => {
+    let rows = [{ id: 1, host: '10.0.0.5', title: 'x', severity: 'high', cves: [] as string[] }];
+    let t = 0;
+    const idx = new ExposureIndex(() => rows, { ttlMs: 1000, now: () => t });
+    expect(idx.lookup('10.0.0.5')?.ids).toEqual([1]);
+    rows = [];
+    expect(idx.lookup('10.0.0.5')).toBeDefined(); // cached
+    idx.invalidate();
+    expect(idx.lookup('10.0.0.5')).toBeUndefined();
+    rows = [{ id: 2, host: '10.0.0.5', title: 'y', severity: 'critical', cves: [] }];
+    t += 999;
+    expect(idx.lookup('10.0.0.5')).toBeUndefined();
+    t += 1;
+    expect(idx.lookup('10.0.0.5')).toMatchObject({ critical: 1, ids: [2] });
   });
 });

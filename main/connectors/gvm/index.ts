@@ -14,3 +14,4 @@ export { GmpResultSchema, TASK_STATUSES, taskState } from './model.js';
 export type { GmpLevelCounts, GmpPortList, GmpResult, GmpScanConfig, GmpScanner, GmpTask, GmpTaskReportRef, GmpTaskState } from './model.js';
 export { consoleSeverity, severityBucket } from './severity.js';
 export type { GmpSeverityBucket } from './severity.js';
+export { gmpResultToFinding } from './finding.js';

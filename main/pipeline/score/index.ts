@@ -14,6 +14,9 @@
  * |                   |    reconnaissance, port_scan, flood); lateral-movement types get no term  |
  * | blocked           | −10 when Suricata's action is "blocked" (the packet was dropped)         |
  * | asset criticality | round(criticality × 15): 0..15, the highest of destination and source     |
+ * | exposure          | +8 when the destination (the source, for outbound c2/exfiltration/...)   |
+ * |                   |    has open high scan findings, +12 with a critical one; the detail     |
+ * |                   |    counts them and names one ("3 open high findings, e.g. CVE-...")     |
  * | clamp             | only when the sum leaves 0..100: the correction, so terms sum to risk    |
  *
  * Severity, confidence and threat type are always listed; the others only when they apply.
@@ -56,6 +59,8 @@ export const OUTBOUND_POINTS = 8;
 export const INTERNAL_POINTS = -5;
 export const BLOCKED_POINTS = -10;
 export const ASSET_MAX_POINTS = 15;
+export const EXPOSURE_HIGH_POINTS = 8;
+export const EXPOSURE_CRITICAL_POINTS = 12;
 
 /** Types whose traffic leaving the network is the threat itself. */
 const OUTBOUND_TYPES: ReadonlySet<ThreatType> = new Set<ThreatType>(['c2', 'exfiltration', 'malware', 'ransomware']);
@@ -72,6 +77,23 @@ const INTERNAL_NOISE_TYPES: ReadonlySet<ThreatType> = new Set<ThreatType>([
 export interface ScoreOptions {
   /** Criticality of an asset by IP, 0..1, or undefined when unknown. */
   assetCriticality?: (ip: string) => number | undefined;
+  /** Open high/critical scan findings of a host (enrich/exposure.ts), or undefined when none. */
+  exposure?: (ip: string) => { high: number; critical: number; example: string } | undefined;
+}
+
+/** The host the alert puts at risk: the destination, or the source of traffic leaving the network. */
+function vulnerableHostTerm(e: DetectedEvent, lookup: ScoreOptions['exposure']): ScoreTerm | null {
+  if (!lookup) return null;
+  const ip = OUTBOUND_TYPES.has(e.detection.threat_type) && isInternalAddress(e.src) && isExternalAddress(e.dst) ? e.src_ip : e.dst_ip;
+  if (!ip) return null;
+  const x = lookup(ip);
+  if (!x || x.high + x.critical === 0) return null;
+  const parts = [x.critical ? `${x.critical} critical` : '', x.high ? `${x.high} high` : ''].filter(Boolean).join(' and ');
+  return {
+    name: 'exposure',
+    points: x.critical ? EXPOSURE_CRITICAL_POINTS : EXPOSURE_HIGH_POINTS,
+    detail: `${ip} has ${parts} open finding${x.high + x.critical === 1 ? '' : 's'}, e.g. ${x.example}`,
+  };
 }
 
 function exposureTerm(e: DetectedEvent): ScoreTerm | null {
@@ -138,6 +160,8 @@ export function scoreEvent(e: DetectedEvent, opts: ScoreOptions = {}): Score {
   }
   const asset = assetTerm(e, opts.assetCriticality);
   if (asset) terms.push(asset);
+  const vulnerable = vulnerableHostTerm(e, opts.exposure);
+  if (vulnerable) terms.push(vulnerable);
 
   const sum = terms.reduce((acc, t) => acc + t.points, 0);
   const risk = Math.min(100, Math.max(0, Math.round(sum)));

@@ -13,6 +13,7 @@ import { navigate } from '../../app/router.js';
 import { AgentCard } from './AgentCard.js';
 import { Occurrences } from './Occurrences.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
+import { ExposureFindings } from './ExposureFindings.js';
 import { useAlertDetail } from './store.js';
 import { SuppressionStateBadge } from '../suppressions/StateBadge.js';
 import './alert-detail.css';
@@ -603,6 +604,7 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
         <div className={`d-sections${loading ? ' refreshing' : ''}`}>
           <Section id="d-score" title="Risk score" aside={<span className="num">{a.risk_score} / 100</span>}>
             <ScoreBreakdown terms={detail.score_terms} score={a.risk_score} />
+            <ExposureFindings hosts={[a.dst_ip, a.src_ip].filter((h): h is string => !!h)} />
           </Section>
           <Section id="d-attack" title="MITRE ATT&CK">
             <Techniques detail={detail} />

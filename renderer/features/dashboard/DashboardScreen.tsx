@@ -9,6 +9,7 @@ import { rangeFilter, rangeLabel, useDashboard } from '../../stores/dashboard.js
 import { DEMO_RUN, useSources } from '../../stores/sources.js';
 import { Panel } from '../../components/charts/Panel.js';
 import { AttackMatrixPanel } from './AttackMatrixPanel.js';
+import { FindingsPanel } from './FindingsPanel.js';
 import { KpiTiles } from './KpiTiles.js';
 import { PipelinePanel } from './PipelinePanel.js';
 import { RangePicker } from './RangePicker.js';
@@ -197,6 +198,7 @@ export function DashboardScreen() {
             <WorldMapPanel />
             <TopSourcesPanel />
             <TopRulesPanel />
+            <FindingsPanel />
             <AttackMatrixPanel />
           </div>
         </>
