@@ -23,6 +23,7 @@ import { wazuhChannels } from './wazuh.js';
 import { casesChannels } from './cases.js';
 import { reportsChannels } from './reports.js';
 import { huntChannels } from './hunt.js';
+import { playbooksChannels } from './playbooks.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -50,6 +51,7 @@ export const channels = {
   ...casesChannels,
   ...reportsChannels,
   ...huntChannels,
+  ...playbooksChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

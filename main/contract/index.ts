@@ -9,6 +9,7 @@ export * from './events.js';
 export * from './feed.js';
 export * from './hunt.js';
 export * from './pipeline.js';
+export * from './playbooks.js';
 export * from './reports.js';
 export * from './settings.js';
 export * from './wazuh.js';

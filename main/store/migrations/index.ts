@@ -10,6 +10,7 @@ import { m0009SourceDrivers } from './0009-source-drivers.js';
 import { m0010Triage } from './0010-triage.js';
 import { m0011AlertList } from './0011-alert-list.js';
 import { m0012Records } from './0012-records.js';
+import { m0013Playbooks } from './0013-playbooks.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0010Triage,
   m0011AlertList,
   m0012Records,
+  m0013Playbooks,
 ];
