@@ -11,6 +11,7 @@ import { suppressionsCommand } from './commands/suppressions.js';
 import { connectorsCommand } from './commands/connectors.js';
 import { wazuhCommand } from './commands/wazuh.js';
 import { casesCommand } from './commands/cases.js';
+import { playbooksCommand } from './commands/playbooks.js';
 import { reportCommand } from './commands/report.js';
 import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
@@ -44,6 +45,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   alerts: { run: alertsCommand, summary: 'list, show and export alerts' },
   events: { run: eventsCommand, summary: 'hunt sensor records (flow, dns, http, tls, ...): list, show, export' },
   cases: { run: casesCommand, summary: 'list, show and export cases' },
+  playbooks: { run: playbooksCommand, summary: 'response playbooks: list, validate, dry-run, run, runs, approve' },
   report: { run: reportCommand, summary: 'case, alerts summary and findings reports (PDF, HTML, CSV); verify one' },
   quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },
   suppressions: { run: suppressionsCommand, summary: 'review, expire and remove suppression rules' },

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { FeedService } from '../feed/service.js';
 import { openVault, type SecretStore } from '../secrets/vault.js';
 import { ConnectorsService } from './connectors.js';
@@ -8,6 +9,10 @@ import { OutboxWatcher } from './live.js';
 import { AlertNotices } from './notices.js';
 import { createServices, type ServiceConfig, type Services } from './services.js';
 import { SourcesService, type IndexerConnectors, type SourcesOptions } from './sources.js';
+import { PlaybooksService } from '../playbooks/service.js';
+import type { ScanStarter } from '../playbooks/ports.js';
+import { PlaybooksRepo } from '../store/playbooks-repo.js';
+import { createPlaybookPorts } from './playbook-ports.js';
 
 export interface AppConfig extends ServiceConfig {
   /** How this process is named in published figures and leases: "desktop:1234", "serve:1234", "tail:1234". */
@@ -30,6 +35,10 @@ export interface AppConfig extends ServiceConfig {
   indexers?: IndexerConnectors | null;
   /** Tuning of the sources (tests). */
   sources?: SourcesOptions;
+  /** Starts scans for the playbooks' start_scan step; without one, that step does not validate. */
+  scans?: ScanStarter | null;
+  /** Tuning of the playbooks (tests): trigger poll interval, webhook retry backoff. */
+  playbooks?: { pollMs?: number; webhookBackoffMs?: (attempt: number) => number };
 }
 
 /** Everything a Vigil process uses, built in one place. */
@@ -43,6 +52,8 @@ export interface App {
    * only with `run`.
    */
   readonly connectors: ConnectorsService;
+  /** Playbooks: documents, runs, approvals; triggers are evaluated only with `run`. */
+  readonly playbooks: PlaybooksService;
   /** Every contract channel, over these services. */
   readonly handlers: Handlers;
   /** The live pipeline and the sources it runs; null when the app does not run (one-shot commands). */
@@ -77,7 +88,19 @@ export async function createApp(config: AppConfig): Promise<App> {
     passive: (config.feed ?? (run ? 'live' : 'passive')) === 'passive',
   });
   const connectors = new ConnectorsService({ ...s, secrets: vault, processName: config.processName });
-  const stops: (() => Promise<void> | void)[] = [() => connectors.stop()];
+  const ports = createPlaybookPorts(s, vault, connectors, config.scans ?? null);
+  if (config.playbooks?.webhookBackoffMs) ports.webhookBackoffMs = config.playbooks.webhookBackoffMs;
+  const playbooks = new PlaybooksService({
+    repo: new PlaybooksRepo(s.db, s.now),
+    pipelineRepo: s.pipelineRepo,
+    audit: s.audit,
+    logger: s.logger,
+    ports,
+    owner: config.processName,
+    now: s.now,
+    onRunChange: (r) => s.bus.emit('playbooks.run', r),
+  });
+  const stops: (() => Promise<void> | void)[] = [() => connectors.stop(), () => playbooks.stop()];
   let pipeline: LivePipeline | null = null;
   let sources: SourcesService | null = null;
   try {
@@ -93,11 +116,14 @@ export async function createApp(config: AppConfig): Promise<App> {
       await connectors.start();
       const indexers = config.indexers === undefined ? connectors : config.indexers;
       if (indexers) sources.useIndexers(indexers);
+      // the shipped playbooks, disabled, the first time; then triggers are evaluated after each write batch
+      playbooks.seed(path.join(config.resourcesDir, 'playbooks'), 'system');
+      playbooks.start(config.playbooks?.pollMs);
       const notices = new AlertNotices(s);
       notices.start();
       stops.push(() => notices.stop());
     }
-    handlers = createHandlers(s, sources, feed, connectors);
+    handlers = createHandlers(s, sources, feed, connectors, playbooks);
     if (run) {
       stops.push(feed.onChanged((p) => s.bus.emit('feed.changed', p)));
       try {
@@ -122,6 +148,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     vault,
     feed,
     connectors,
+    playbooks,
     handlers,
     pipeline,
     sources,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   ContractError,
+  playbooksChannels,
   type AppHealth,
   type ChannelName,
   type Request,
@@ -17,6 +18,8 @@ import type { ConnectorsService } from './connectors.js';
 import { createCasesHandlers } from '../cases/handlers.js';
 import { createReportsHandlers } from '../reports/handlers.js';
 import { createHuntHandlers } from '../hunt/handlers.js';
+import { createPlaybooksHandlers, type PlaybooksHandlers } from '../playbooks/handlers.js';
+import type { PlaybooksService } from '../playbooks/service.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
 import { priorityRule } from '../pipeline/score/index.js';
@@ -69,8 +72,15 @@ function fileSize(file: string): number {
  *   (one-shot CLI commands), and then the sources and simulator channels answer CONFLICT.
  * @param connectors the connectors service; null where none was built (connectors.* and wazuh.*
  *   then answer CONFLICT).
+ * @param playbooks the playbooks service; null where none was built (playbooks.* answer CONFLICT).
  */
-export function createHandlers(s: Services, host: SourcesService | null = null, feed: FeedService | null = null, connectors: ConnectorsService | null = null): Handlers {
+export function createHandlers(
+  s: Services,
+  host: SourcesService | null = null,
+  feed: FeedService | null = null,
+  connectors: ConnectorsService | null = null,
+  playbooks: PlaybooksService | null = null,
+): Handlers {
   const needHost = (): SourcesService => {
     if (!host) throw new ContractError('CONFLICT', 'no live pipeline runs in this process');
     return host;
@@ -81,6 +91,12 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
   const feedHandlers = feed
     ? createFeedHandlers({ feed })
     : { 'feed.status': noFeed, 'feed.configure': noFeed, 'feed.tokens.list': noFeed, 'feed.tokens.create': noFeed, 'feed.tokens.revoke': noFeed };
+  const noPlaybooks = () => {
+    throw new ContractError('CONFLICT', 'playbooks are not available in this process');
+  };
+  const playbooksHandlers: PlaybooksHandlers = playbooks
+    ? createPlaybooksHandlers(playbooks)
+    : (Object.fromEntries(Object.keys(playbooksChannels).map((k) => [k, noPlaybooks])) as unknown as PlaybooksHandlers);
   const c = s.console;
   return {
     'app.info': () => ({
@@ -214,5 +230,6 @@ export function createHandlers(s: Services, host: SourcesService | null = null, 
     ...createCasesHandlers(s.cases),
     ...createReportsHandlers(s.reports),
     ...createHuntHandlers(s.hunt),
+    ...playbooksHandlers,
   };
 }
