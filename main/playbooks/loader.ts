@@ -33,7 +33,12 @@ export function parsePlaybook(source: string, format: PlaybookFormat = guessForm
   } else {
     const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length) return { ok: false, format, errors: doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`) };
-    raw = doc.toJS({ maxAliasCount: 50 });
+    try {
+      raw = doc.toJS({ maxAliasCount: 50 });
+    } catch (err) {
+      // an alias bomb (billion laughs) and the like: refused, not expanded
+      return { ok: false, format, errors: [`not valid YAML: ${err instanceof Error ? err.message : String(err)}`] };
+    }
   }
   const parsed = PlaybookDoc.safeParse(raw);
   if (!parsed.success) return { ok: false, format, errors: parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`) };

@@ -255,7 +255,7 @@ export class PlaybookRunner {
     for (const run of this.d.repo.unfinished()) {
       if (run.owner === this.d.owner || run.status !== 'running') continue;
       const pid = ownerPid(run.owner);
-      if (pid !== null && pid !== process.pid && alive(pid)) continue;
+      if (pid !== null && alive(pid)) continue;
       const steps = this.d.repo.run(run.id)!.steps;
       const started = steps.find((s) => s.status === 'started');
       if (started) {

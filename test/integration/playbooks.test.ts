@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function app(over: Parameters<typeof testApp>[1] = {}): Promise<App & { call(channel: string, req: unknown, actor?: string): Promise<any> }> {
+async function app(over: Parameters<typeof testApp>[1] = {}): Promise<App & { call(channel: string, req: unknown, actor?: string): Promise<any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests check the fields they use
   const a = await testApp(tempDir(), { run: false, secrets: new MemoryVault(), playbooks: { webhookBackoffMs: () => 5 }, ...over });
   cleanups.push(() => a.close());
   return Object.assign(a, { call: (channel: string, req: unknown, actor = 'ana') => callAs(a.handlers, channel, req, actor) });
@@ -394,5 +395,38 @@ describe('recommended actions', () => {
         steps: [`Open case "P1: ET SCAN Potential SSH Scan (web-01)" with alert ${id}`, `Set alert ${id} to INVESTIGATING`],
       },
     ]);
+  });
+});
+
+describe('recovery after a crash', () => {
+  it('a run stopped between two steps resumes; one with a step started is interrupted; live owners and approvals are left alone', async () => {
+    const a = await app();
+    await a.call('playbooks.save', { source: 'id: two\nname: Two\nsteps:\n  - {id: a, type: note, text: one}\n  - {id: b, type: note, text: two}\n' });
+    const [id] = a.services.alerts.insertMany([sampleAlert()]);
+    const doc = (await a.call('playbooks.get', { id: 'two' })).doc;
+    const mk = (owner: string, status: string, next: number, stepStatus: string[]) => {
+      const runId = crypto.randomUUID();
+      a.services.db
+        .prepare("INSERT INTO playbook_runs (id, playbook_id, playbook_name, playbook_version, doc, alert_id, mode, status, actor, owner, next_step, created_at, updated_at) VALUES (?, 'two', 'Two', 1, ?, ?, 'auto', ?, 'x', ?, ?, 't', 't')")
+        .run(runId, JSON.stringify(doc), id, status, owner, next);
+      stepStatus.forEach((st, i) => a.services.db.prepare("INSERT INTO playbook_run_steps (run_id, idx, step_id, type, name, status) VALUES (?, ?, ?, 'note', 'n', ?)").run(runId, i, i ? 'b' : 'a', st));
+      return runId;
+    };
+    const dead = 'serve:2147483646'; // no such process
+    const between = mk(dead, 'running', 1, ['done', 'pending']);
+    const during = mk(dead, 'running', 1, ['done', 'started']);
+    const live = mk(`desktop:${process.pid}`, 'running', 1, ['done', 'started']);
+    const waiting = mk(dead, 'waiting_approval', 1, ['done', 'waiting_approval']);
+    a.playbooks.start(1_000_000);
+    await a.playbooks.idle();
+    const status = async (r: string) => (await a.call('playbooks.runGet', { id: r })).steps.map((s: { status: string }) => s.status);
+    expect(await status(between)).toEqual(['done', 'done']);
+    expect((await a.call('playbooks.runGet', { id: between })).status).toBe('succeeded');
+    expect(await status(during)).toEqual(['done', 'interrupted']);
+    expect((await a.call('playbooks.runGet', { id: during })).status).toBe('interrupted');
+    expect((await a.call('playbooks.runGet', { id: live })).status).toBe('running');
+    expect((await a.call('playbooks.runGet', { id: waiting })).status).toBe('waiting_approval');
+    // the resumed run added its one missing note; nothing ran twice
+    expect(a.services.triage.notesFor([id!]).get(id!)?.map((n) => n.note)).toEqual(['two']);
   });
 });
