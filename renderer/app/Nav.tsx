@@ -1,4 +1,4 @@
-import { BriefcaseBusiness, EyeOff, Info, LayoutDashboard, Network, Radio, Server, Settings, Siren, Wrench } from 'lucide-react';
+import { BriefcaseBusiness, EyeOff, Workflow, Info, LayoutDashboard, Network, Radio, Server, Settings, Siren, Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useAlerts, viewQuery } from '../stores/alerts.js';
 import type { Route } from './router.js';
@@ -15,6 +15,7 @@ const ITEMS: NavItem[] = [
   { name: 'dashboard', href: '#/dashboard', label: 'Dashboard', icon: <LayoutDashboard size={16} aria-hidden="true" /> },
   { name: 'alerts', href: '#/alerts', label: 'Alerts', icon: <Siren size={16} aria-hidden="true" /> },
   { name: 'cases', href: '#/cases', label: 'Cases', icon: <BriefcaseBusiness size={16} aria-hidden="true" /> },
+  { name: 'playbooks', href: '#/playbooks', label: 'Playbooks', icon: <Workflow size={16} aria-hidden="true" /> },
   { name: 'suppressions', href: '#/suppressions', label: 'Suppressions', icon: <EyeOff size={16} aria-hidden="true" /> },
   { name: 'sources', href: '#/sources', label: 'Sources', icon: <Radio size={16} aria-hidden="true" /> },
   { name: 'feed', href: '#/feed', label: 'Feed', icon: <Network size={16} aria-hidden="true" /> },
