@@ -58,6 +58,8 @@ export class PlaybooksService {
   private triggers: CompiledTrigger[] | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly pending = new Set<Promise<unknown>>();
+  /** Playbooks over their rate limit: skipped without a query until then (at most a minute). */
+  private readonly limitedUntil = new Map<string, number>();
 
   constructor(private readonly d: PlaybooksServiceDeps) {
     this.runner = new PlaybookRunner({
@@ -334,16 +336,17 @@ export class PlaybooksService {
       }
       const toRun: string[] = [];
       const triggers = this.compiled();
+      const paused = this.paused();
       repo.transaction(() => {
         if (triggers.length > 0) {
           for (const kind of ['created', 'updated'] as const) {
             const ids = [...byKind[kind]];
             if (ids.length === 0) continue;
-            const facts = repo.triggerFacts(ids);
+            const facts = repo.triggerFactsLean(ids);
             fig.alerts += facts.length;
             for (const hit of this.matchBatch(facts, kind)) {
               fig.matched++;
-              const id = this.admit(hit.trigger.playbook, hit.facts, fig);
+              const id = this.admit(hit.trigger.playbook, hit.facts, fig, paused);
               if (id) toRun.push(id);
             }
           }
@@ -356,9 +359,9 @@ export class PlaybooksService {
   }
 
   /** Guard rails for one automatic trigger; creates the run (inside evaluate's transaction) or says why not. */
-  private admit(doc: PlaybookDoc, f: TriggerFacts, fig: EvaluationFigures): string | null {
+  private admit(doc: PlaybookDoc, f: TriggerFacts, fig: EvaluationFigures, paused: boolean): string | null {
     const repo = this.d.repo;
-    if (this.paused()) {
+    if (paused) {
       fig.skipped_paused++;
       return null;
     }
@@ -379,9 +382,13 @@ export class PlaybooksService {
       return null;
     }
     const since = new Date(now - doc.rate_limit.per_minutes * 60_000).toISOString();
-    if (repo.runsSince(doc.id, since) >= doc.rate_limit.max_runs) {
+    if ((this.limitedUntil.get(doc.id) ?? 0) > now || repo.runsSince(doc.id, since) >= doc.rate_limit.max_runs) {
       fig.skipped_rate++;
-      this.d.audit.append({ actor: 'playbooks', action: 'playbook.rate_limited', target_type: 'playbook', target_id: doc.id, details: { alert_id: f.alert.id, max_runs: doc.rate_limit.max_runs, per_minutes: doc.rate_limit.per_minutes } });
+      // said once per window, not once per alert (a flood would flood the audit log too)
+      if ((this.limitedUntil.get(doc.id) ?? 0) <= now) {
+        this.limitedUntil.set(doc.id, now + Math.min(doc.rate_limit.per_minutes * 60_000, 60_000));
+        this.d.audit.append({ actor: 'playbooks', action: 'playbook.rate_limited', target_type: 'playbook', target_id: doc.id, details: { first_alert_id: f.alert.id, max_runs: doc.rate_limit.max_runs, per_minutes: doc.rate_limit.per_minutes } });
+      }
       return null;
     }
     const id = crypto.randomUUID();

@@ -1,9 +1,12 @@
 import { severityRank, type Alert, type PlaybookConditions, type PlaybookDoc } from '../contract/index.js';
 import { ipKey, ipKeyRange, type KeyRange } from '../store/ipkey.js';
 
+/** The fields of an alert a trigger can test (a full Alert has them all). */
+export type TriggerAlert = Pick<Alert, 'id' | 'source' | 'severity' | 'priority' | 'rule_id' | 'src_ip' | 'host' | 'count' | 'technique_ids'>;
+
 /** What a trigger looks at: the alert and its threat type. */
 export interface TriggerFacts {
-  alert: Alert;
+  alert: TriggerAlert;
   threat_type: string;
 }
 

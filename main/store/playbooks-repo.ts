@@ -1,4 +1,5 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { parseStringArray } from './json.js';
 import { ALERT_COLUMNS, rowToAlert, type AlertRow } from './alerts-repo.js';
 import type { Alert, PlaybookFormat, PlaybookRun, RunStatus, RunStep, StepStatus } from '../contract/index.js';
 
@@ -50,6 +51,12 @@ interface StepRow {
   started_at: string | null;
   ended_at: string | null;
   decided_by: string | null;
+}
+
+/** The alert fields playbook triggers test (what triggerFactsLean reads). */
+export interface TriggerRow {
+  alert: Pick<Alert, 'id' | 'source' | 'severity' | 'priority' | 'rule_id' | 'src_ip' | 'host' | 'count' | 'technique_ids'>;
+  threat_type: string;
 }
 
 /** A run as the runner needs it: the document it runs (frozen at its start) and where it stands. */
@@ -299,17 +306,46 @@ export class PlaybooksRepo {
 
   // ---- what triggers look at ---------------------------------------------------------------
 
-  /** These alerts with their threat type, in one query (ids unknown are left out). */
+  /** These alerts with their threat type, in one query per 500 (ids unknown are left out). */
   triggerFacts(ids: readonly number[]): { alert: Alert; threat_type: string }[] {
     const out: { alert: Alert; threat_type: string }[] = [];
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const rows = this.db
-        .prepare<number[], AlertRow & { threat_type: string }>(`SELECT ${ALERT_COLUMNS}, threat_type FROM alerts WHERE id IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk);
-      for (const r of rows) out.push({ alert: rowToAlert(r), threat_type: r.threat_type });
+      for (const r of this.factsStmt(chunk.length).all(...chunk)) out.push({ alert: rowToAlert(r), threat_type: r.threat_type });
     }
     return out;
+  }
+
+  /**
+   * Only what triggers test, for many alerts (the per-batch evaluation): no JSON but the technique
+   * list, no columns a trigger never reads.
+   */
+  triggerFactsLean(ids: readonly number[]): TriggerRow[] {
+    const out: TriggerRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      for (const r of this.leanStmt(chunk.length).all(...chunk)) {
+        const { threat_type, technique_ids, ...alert } = r;
+        out.push({ alert: { ...alert, technique_ids: technique_ids === '[]' ? [] : parseStringArray(technique_ids) }, threat_type });
+      }
+    }
+    return out;
+  }
+
+  private readonly stmts = new Map<string, Statement>();
+
+  private cached<R>(key: string, sql: () => string): Statement<number[], R> {
+    let st = this.stmts.get(key);
+    if (!st) this.stmts.set(key, (st = this.db.prepare(sql())));
+    return st as Statement<number[], R>;
+  }
+
+  private factsStmt(n: number): Statement<number[], AlertRow & { threat_type: string }> {
+    return this.cached(`full:${n}`, () => `SELECT ${ALERT_COLUMNS}, threat_type FROM alerts WHERE id IN (${Array(n).fill('?').join(',')})`);
+  }
+
+  private leanStmt(n: number): Statement<number[], Omit<TriggerRow['alert'], 'technique_ids'> & { technique_ids: string; threat_type: string }> {
+    return this.cached(`lean:${n}`, () => `SELECT id, source, severity, priority, rule_id, src_ip, host, count, technique_ids, threat_type FROM alerts WHERE id IN (${Array(n).fill('?').join(',')})`);
   }
 
   /** The newest alerts (for "dry-run against the last N matching"), newest first. */
