@@ -365,7 +365,19 @@ export class PlaybooksService {
       fig.skipped_paused++;
       return null;
     }
+    // a grouped alert that grows fires nothing more once its playbook considered it
+    if (repo.claimed(doc.id, f.alert.id)) return null;
     const now = this.d.now().getTime();
+    const since = new Date(now - doc.rate_limit.per_minutes * 60_000).toISOString();
+    if ((this.limitedUntil.get(doc.id) ?? 0) > now || repo.runsSince(doc.id, since) >= doc.rate_limit.max_runs) {
+      fig.skipped_rate++;
+      // said once per window, not once per alert (a flood would flood the audit log too)
+      if ((this.limitedUntil.get(doc.id) ?? 0) <= now) {
+        this.limitedUntil.set(doc.id, now + Math.min(doc.rate_limit.per_minutes * 60_000, 60_000));
+        this.d.audit.append({ actor: 'playbooks', action: 'playbook.rate_limited', target_type: 'playbook', target_id: doc.id, details: { first_alert_id: f.alert.id, max_runs: doc.rate_limit.max_runs, per_minutes: doc.rate_limit.per_minutes } });
+      }
+      return null;
+    }
     const keys = [f.alert.src_ip ? `ip:${f.alert.src_ip}` : null, f.alert.host ? `host:${f.alert.host}` : null].filter((k): k is string => k !== null);
     const effects = repo.effectsOn(keys, new Date(now - LOOP_WINDOW_MS).toISOString());
     const own = effects.find((e) => e.playbook_id === doc.id);
@@ -379,16 +391,6 @@ export class PlaybooksService {
         target_id: doc.id,
         details: { alert_id: f.alert.id, keys, reason: own ? 'the alert is about what this playbook acted on' : `chain deeper than ${MAX_DEPTH}` },
       });
-      return null;
-    }
-    const since = new Date(now - doc.rate_limit.per_minutes * 60_000).toISOString();
-    if ((this.limitedUntil.get(doc.id) ?? 0) > now || repo.runsSince(doc.id, since) >= doc.rate_limit.max_runs) {
-      fig.skipped_rate++;
-      // said once per window, not once per alert (a flood would flood the audit log too)
-      if ((this.limitedUntil.get(doc.id) ?? 0) <= now) {
-        this.limitedUntil.set(doc.id, now + Math.min(doc.rate_limit.per_minutes * 60_000, 60_000));
-        this.d.audit.append({ actor: 'playbooks', action: 'playbook.rate_limited', target_type: 'playbook', target_id: doc.id, details: { first_alert_id: f.alert.id, max_runs: doc.rate_limit.max_runs, per_minutes: doc.rate_limit.per_minutes } });
-      }
       return null;
     }
     const id = crypto.randomUUID();

@@ -186,6 +186,10 @@ export class PlaybooksRepo {
     return this.db.prepare('INSERT OR IGNORE INTO playbook_triggers (playbook_id, alert_id, run_id) VALUES (?, ?, ?)').run(playbookId, alertId, runId).changes > 0;
   }
 
+  claimed(playbookId: string, alertId: number): boolean {
+    return this.cached<{ x: number }>('claimed', () => 'SELECT 1 AS x FROM playbook_triggers WHERE playbook_id = ? AND alert_id = ?').get(playbookId, alertId) !== undefined;
+  }
+
   runsSince(playbookId: string, since: string): number {
     return this.db
       .prepare<[string, string], { n: number }>("SELECT count(*) AS n FROM playbook_runs WHERE playbook_id = ? AND created_at >= ? AND mode != 'dry_run'")
@@ -334,10 +338,10 @@ export class PlaybooksRepo {
 
   private readonly stmts = new Map<string, Statement>();
 
-  private cached<R>(key: string, sql: () => string): Statement<number[], R> {
+  private cached<R>(key: string, sql: () => string): Statement<(number | string)[], R> {
     let st = this.stmts.get(key);
     if (!st) this.stmts.set(key, (st = this.db.prepare(sql())));
-    return st as Statement<number[], R>;
+    return st as Statement<(number | string)[], R>;
   }
 
   private factsStmt(n: number): Statement<number[], AlertRow & { threat_type: string }> {
