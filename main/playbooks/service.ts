@@ -365,9 +365,9 @@ export class PlaybooksService {
       fig.skipped_paused++;
       return null;
     }
-    // a grouped alert that grows fires nothing more once its playbook considered it
-    if (repo.claimed(doc.id, f.alert.id)) return null;
     const now = this.d.now().getTime();
+    // a grouped alert that grows fires nothing more once its playbook considered it
+    if ((this.limitedUntil.get(doc.id) ?? 0) <= now && repo.claimed(doc.id, f.alert.id)) return null;
     const since = new Date(now - doc.rate_limit.per_minutes * 60_000).toISOString();
     if ((this.limitedUntil.get(doc.id) ?? 0) > now || repo.runsSince(doc.id, since) >= doc.rate_limit.max_runs) {
       fig.skipped_rate++;

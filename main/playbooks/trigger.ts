@@ -8,6 +8,8 @@ export type TriggerAlert = Pick<Alert, 'id' | 'source' | 'severity' | 'priority'
 export interface TriggerFacts {
   alert: TriggerAlert;
   threat_type: string;
+  /** The source address's sortable key (store/ipkey.ts), when already known (as stored with the alert). */
+  src_key?: string | null;
 }
 
 export type TriggerKind = 'created' | 'updated';
@@ -49,7 +51,7 @@ export function compileConditions(c: PlaybookConditions): (f: TriggerFacts) => b
       return r;
     });
     tests.push((f) => {
-      const k = ipKey(f.alert.src_ip);
+      const k = f.src_key !== undefined ? f.src_key : ipKey(f.alert.src_ip);
       return k !== null && ranges.some((r) => k >= r.lo && k <= r.hi);
     });
   }

@@ -57,6 +57,8 @@ interface StepRow {
 export interface TriggerRow {
   alert: Pick<Alert, 'id' | 'source' | 'severity' | 'priority' | 'rule_id' | 'src_ip' | 'host' | 'count' | 'technique_ids'>;
   threat_type: string;
+  /** src_ip's key as stored (store/ipkey.ts): CIDR conditions compare it without re-parsing the address. */
+  src_key: string | null;
 }
 
 /** A run as the runner needs it: the document it runs (frozen at its start) and where it stands. */
@@ -329,8 +331,8 @@ export class PlaybooksRepo {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       for (const r of this.leanStmt(chunk.length).all(...chunk)) {
-        const { threat_type, technique_ids, ...alert } = r;
-        out.push({ alert: { ...alert, technique_ids: technique_ids === '[]' ? [] : parseStringArray(technique_ids) }, threat_type });
+        const { threat_type, technique_ids, src_ip_key, ...alert } = r;
+        out.push({ alert: { ...alert, technique_ids: technique_ids === '[]' ? [] : parseStringArray(technique_ids) }, threat_type, src_key: src_ip_key });
       }
     }
     return out;
@@ -348,8 +350,8 @@ export class PlaybooksRepo {
     return this.cached(`full:${n}`, () => `SELECT ${ALERT_COLUMNS}, threat_type FROM alerts WHERE id IN (${Array(n).fill('?').join(',')})`);
   }
 
-  private leanStmt(n: number): Statement<number[], Omit<TriggerRow['alert'], 'technique_ids'> & { technique_ids: string; threat_type: string }> {
-    return this.cached(`lean:${n}`, () => `SELECT id, source, severity, priority, rule_id, src_ip, host, count, technique_ids, threat_type FROM alerts WHERE id IN (${Array(n).fill('?').join(',')})`);
+  private leanStmt(n: number): Statement<number[], Omit<TriggerRow['alert'], 'technique_ids'> & { technique_ids: string; threat_type: string; src_ip_key: string | null }> {
+    return this.cached(`lean:${n}`, () => `SELECT id, source, severity, priority, rule_id, src_ip, host, count, technique_ids, threat_type, src_ip_key FROM alerts WHERE id IN (${Array(n).fill('?').join(',')})`);
   }
 
   /** The newest alerts (for "dry-run against the last N matching"), newest first. */
