@@ -185,7 +185,10 @@ export class PlaybooksService {
     return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
   }
 
-  /** Imports the seed playbooks of a folder that are not there yet (disabled as shipped). */
+  /**
+   * Imports the seed playbooks of a folder, disabled, once each: one the analyst removed stays
+   * removed (the ids seeded are remembered).
+   */
   seed(dir: string, actor: string): string[] {
     let files: string[];
     try {
@@ -201,7 +204,9 @@ export class PlaybooksService {
         this.d.logger.warn('seed playbook does not validate', { file: f, errors: r.errors });
         continue;
       }
-      if (this.d.repo.get(r.doc.id)) continue;
+      const key = `seeded:${r.doc.id}`;
+      if (this.d.repo.state(key) !== null || this.d.repo.get(r.doc.id)) continue;
+      this.d.repo.setState(key, String(r.doc.version));
       this.d.repo.save({ id: r.doc.id, name: r.doc.name, version: r.doc.version, enabled: false, format: r.format, source, updated_by: actor });
       added.push(r.doc.id);
     }

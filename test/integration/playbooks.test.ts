@@ -382,6 +382,18 @@ steps:
   });
 });
 
+describe('seed playbooks', () => {
+  it('are imported disabled once; one the analyst removed is not brought back', async () => {
+    const a = await app();
+    const dir = path.join(process.cwd(), 'resources', 'playbooks');
+    expect(a.playbooks.seed(dir, 'system')).toEqual(['block-brute-forcers', 'case-for-every-p1', 'scan-attacked-host']);
+    expect((await a.call('playbooks.list', {})).playbooks.every((p: { enabled: boolean }) => !p.enabled)).toBe(true);
+    await a.call('playbooks.remove', { id: 'case-for-every-p1' });
+    expect(a.playbooks.seed(dir, 'system')).toEqual([]);
+    expect((await a.call('playbooks.list', {})).playbooks.map((p: { id: string }) => p.id)).toEqual(['block-brute-forcers', 'scan-attacked-host']);
+  });
+});
+
 describe('recommended actions', () => {
   it('come from the playbooks whose trigger matches, rendered for the alert', async () => {
     const a = await app();
