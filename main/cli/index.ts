@@ -13,6 +13,7 @@ import { wazuhCommand } from './commands/wazuh.js';
 import { casesCommand } from './commands/cases.js';
 import { scanCommand } from './commands/scan.js';
 import { findingsCommand } from './commands/findings.js';
+import { playbooksCommand } from './commands/playbooks.js';
 import { reportCommand } from './commands/report.js';
 import { ingestCommand, quarantineCommand, simulateCommand, statusCommand, tailCommand } from './commands/pipeline.js';
 import { parse } from './args.js';
@@ -48,6 +49,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   cases: { run: casesCommand, summary: 'list, show and export cases' },
   scan: { run: scanCommand, summary: 'ZAP and SpiderFoot scans: start, status, stop, import, list' },
   findings: { run: findingsCommand, summary: 'scan findings: list, show, mark false positive, export CSV/JSON' },
+  playbooks: { run: playbooksCommand, summary: 'response playbooks: list, validate, dry-run, run, runs, approve' },
   report: { run: reportCommand, summary: 'case, alerts summary and findings reports (PDF, HTML, CSV); verify one' },
   quarantine: { run: quarantineCommand, summary: 'records that could not be parsed, with reasons' },
   suppressions: { run: suppressionsCommand, summary: 'review, expire and remove suppression rules' },

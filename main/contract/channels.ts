@@ -25,6 +25,7 @@ import { reportsChannels } from './reports.js';
 import { huntChannels } from './hunt.js';
 import { scansChannels } from './scans.js';
 import { findingsChannels } from './findings.js';
+import { playbooksChannels } from './playbooks.js';
 
 const Empty = z.object({}).strict().default({});
 
@@ -54,6 +55,7 @@ export const channels = {
   ...huntChannels,
   ...scansChannels,
   ...findingsChannels,
+  ...playbooksChannels,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;

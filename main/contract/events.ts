@@ -6,6 +6,7 @@ import { feedEvents } from './feed.js';
 import { connectorEvents } from './connectors.js';
 import { wazuhEvents } from './wazuh.js';
 import { casesEvents } from './cases.js';
+import { playbooksEvents } from './playbooks.js';
 
 /** Every push event main sends to the renderer, declared once. */
 export const events = {
@@ -24,6 +25,7 @@ export const events = {
   ...connectorEvents,
   ...wazuhEvents,
   ...casesEvents,
+  ...playbooksEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

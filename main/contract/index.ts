@@ -10,6 +10,7 @@ export * from './feed.js';
 export * from './hunt.js';
 export * from './findings.js';
 export * from './pipeline.js';
+export * from './playbooks.js';
 export * from './reports.js';
 export * from './scans.js';
 export * from './settings.js';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { FeedService } from '../feed/service.js';
 import { openVault, type SecretStore } from '../secrets/vault.js';
 import { ConnectorsService } from './connectors.js';
@@ -12,6 +13,11 @@ import { FindingsService } from '../scans/findings.js';
 import { ScansService } from '../scans/service.js';
 import { FindingsRepo } from '../store/findings-repo.js';
 import { ScansRepo } from '../store/scans-repo.js';
+import { PlaybooksService } from '../playbooks/service.js';
+import type { ScanStarter } from '../playbooks/ports.js';
+import { PlaybooksRepo } from '../store/playbooks-repo.js';
+import { createPlaybookPorts } from './playbook-ports.js';
+import { scanStarter } from './scan-starter.js';
 
 export interface AppConfig extends ServiceConfig {
   /** How this process is named in published figures and leases: "desktop:1234", "serve:1234", "tail:1234". */
@@ -36,6 +42,10 @@ export interface AppConfig extends ServiceConfig {
   sources?: SourcesOptions;
   /** Tuning of the scan poller (tests): poll interval, stall limit. */
   scans?: { pollMs?: number; stallMinutes?: number };
+  /** Starts scans for the playbooks' start_scan step (tests); by default the scans service. */
+  scanStarter?: ScanStarter | null;
+  /** Tuning of the playbooks (tests): trigger poll interval, webhook retry backoff. */
+  playbooks?: { pollMs?: number; webhookBackoffMs?: (attempt: number) => number };
 }
 
 /** Everything a Vigil process uses, built in one place. */
@@ -52,6 +62,8 @@ export interface App {
   /** Scans started from the console (polled only with `run`) and the findings they import. */
   readonly scans: ScansService;
   readonly findings: FindingsService;
+  /** Playbooks: documents, runs, approvals; triggers are evaluated only with `run`. */
+  readonly playbooks: PlaybooksService;
   /** Every contract channel, over these services. */
   readonly handlers: Handlers;
   /** The live pipeline and the sources it runs; null when the app does not run (one-shot commands). */
@@ -86,7 +98,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     passive: (config.feed ?? (run ? 'live' : 'passive')) === 'passive',
   });
   const connectors = new ConnectorsService({ ...s, secrets: vault, processName: config.processName });
-  const stops: (() => Promise<void> | void)[] = [() => connectors.stop()];
+  const stops: (() => Promise<void> | void)[] = [() => connectors.stop(), () => playbooks.stop()];
   const findingsRepo = new FindingsRepo(s.db, s.audit);
   const findings = new FindingsService(findingsRepo, s.audit, s.now, () => pipeline?.exposure?.invalidate());
   const scans = new ScansService({
@@ -100,6 +112,18 @@ export async function createApp(config: AppConfig): Promise<App> {
     ...config.scans,
   });
   stops.push(() => scans.close());
+  const ports = createPlaybookPorts(s, vault, connectors, config.scanStarter === undefined ? scanStarter(scans, connectors) : config.scanStarter);
+  if (config.playbooks?.webhookBackoffMs) ports.webhookBackoffMs = config.playbooks.webhookBackoffMs;
+  const playbooks = new PlaybooksService({
+    repo: new PlaybooksRepo(s.db, s.now),
+    pipelineRepo: s.pipelineRepo,
+    audit: s.audit,
+    logger: s.logger,
+    ports,
+    owner: config.processName,
+    now: s.now,
+    onRunChange: (r) => s.bus.emit('playbooks.run', r),
+  });
   let pipeline: LivePipeline | null = null;
   let sources: SourcesService | null = null;
   try {
@@ -116,11 +140,14 @@ export async function createApp(config: AppConfig): Promise<App> {
       scans.run();
       const indexers = config.indexers === undefined ? connectors : config.indexers;
       if (indexers) sources.useIndexers(indexers);
+      // the shipped playbooks, disabled, the first time; then triggers are evaluated after each write batch
+      playbooks.seed(path.join(config.resourcesDir, 'playbooks'), 'system');
+      playbooks.start(config.playbooks?.pollMs);
       const notices = new AlertNotices(s);
       notices.start();
       stops.push(() => notices.stop());
     }
-    handlers = createHandlers(s, sources, feed, connectors, { scans, findings });
+    handlers = createHandlers(s, sources, feed, connectors, { scans, findings }, playbooks);
     if (run) {
       stops.push(feed.onChanged((p) => s.bus.emit('feed.changed', p)));
       try {
@@ -147,6 +174,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     connectors,
     scans,
     findings,
+    playbooks,
     handlers,
     pipeline,
     sources,

@@ -322,6 +322,11 @@ export class ConnectorsService {
     return stored;
   }
 
+  /** The saved connectors of one kind, in the order they were listed. */
+  ofKind(kind: ConnectorConfig['kind']): StoredConnector[] {
+    return this.repo.list().connectors.filter((c) => c.config.kind === kind);
+  }
+
   /** A saved connector by id or (case-insensitive) name. */
   find(idOrName: string): StoredConnector | null {
     return this.repo.get(idOrName) ?? this.repo.list().connectors.find((c) => c.config.name.toLowerCase() === idOrName.toLowerCase()) ?? null;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   ContractError,
+  playbooksChannels,
   type AppHealth,
   type ChannelName,
   type Request,
@@ -21,6 +22,8 @@ import type { ScansService } from '../scans/service.js';
 import { FindingsRepo } from '../store/findings-repo.js';
 import { createReportsHandlers } from '../reports/handlers.js';
 import { createHuntHandlers } from '../hunt/handlers.js';
+import { createPlaybooksHandlers, type PlaybooksHandlers } from '../playbooks/handlers.js';
+import type { PlaybooksService } from '../playbooks/service.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
 import { priorityRule } from '../pipeline/score/index.js';
@@ -73,6 +76,7 @@ function fileSize(file: string): number {
  *   (one-shot CLI commands), and then the sources and simulator channels answer CONFLICT.
  * @param connectors the connectors service; null where none was built (connectors.* and wazuh.*
  *   then answer CONFLICT).
+ * @param playbooks the playbooks service; null where none was built (playbooks.* answer CONFLICT).
  */
 export function createHandlers(
   s: Services,
@@ -80,6 +84,7 @@ export function createHandlers(
   feed: FeedService | null = null,
   connectors: ConnectorsService | null = null,
   scans: { scans: ScansService; findings: FindingsService } | null = null,
+  playbooks: PlaybooksService | null = null,
 ): Handlers {
   const needHost = (): SourcesService => {
     if (!host) throw new ContractError('CONFLICT', 'no live pipeline runs in this process');
@@ -91,6 +96,12 @@ export function createHandlers(
   const feedHandlers = feed
     ? createFeedHandlers({ feed })
     : { 'feed.status': noFeed, 'feed.configure': noFeed, 'feed.tokens.list': noFeed, 'feed.tokens.create': noFeed, 'feed.tokens.revoke': noFeed };
+  const noPlaybooks = () => {
+    throw new ContractError('CONFLICT', 'playbooks are not available in this process');
+  };
+  const playbooksHandlers: PlaybooksHandlers = playbooks
+    ? createPlaybooksHandlers(playbooks)
+    : (Object.fromEntries(Object.keys(playbooksChannels).map((k) => [k, noPlaybooks])) as unknown as PlaybooksHandlers);
   const c = s.console;
   return {
     'app.info': () => ({
@@ -225,5 +236,6 @@ export function createHandlers(
     ...createScansHandlers(scans?.scans ?? null, scans?.findings ?? new FindingsService(new FindingsRepo(s.db, s.audit), s.audit, s.now)),
     ...createReportsHandlers(s.reports),
     ...createHuntHandlers(s.hunt),
+    ...playbooksHandlers,
   };
 }

@@ -3,6 +3,13 @@ import type { AlertNotice } from '../contract/index.js';
 import type { Services } from '../core/services.js';
 import type { VigilTray } from './tray.js';
 
+function focusWindow(w: BrowserWindow | null): void {
+  if (!w) return;
+  if (w.isMinimized()) w.restore();
+  w.show();
+  w.focus();
+}
+
 /**
  * Desktop side of the grouped P1/P2 notices: a native notification for P1 alerts and an unread
  * count on the tray icon, cleared when the window gets focus. Do-not-disturb silences both (the
@@ -25,16 +32,17 @@ export function wireDesktopNotifications(services: Services, tray: VigilTray, wi
         body: `${first.title}${first.src_ip ? ` from ${first.src_ip}` : ''}${extra > 0 ? ` and ${extra} more` : ''}`,
         silent: false,
       });
-      note.on('click', () => {
-        const w = window();
-        if (w) {
-          if (w.isMinimized()) w.restore();
-          w.show();
-          w.focus();
-        }
-      });
+      note.on('click', () => focusWindow(window()));
       note.show();
     }
+  });
+  // playbooks: a run waiting for approval, or a notify step (shown even while focused: the analyst asked for it)
+  const offPlaybooks = services.bus.on('playbooks.notice', (n) => {
+    if (!Notification.isSupported()) return;
+    if (n.kind === 'notify' && services.settings.get().doNotDisturb) return;
+    const note = new Notification({ title: n.title, body: n.body, silent: n.kind === 'notify' });
+    note.on('click', () => focusWindow(window()));
+    note.show();
   });
   const clear = () => {
     unread = 0;
@@ -44,6 +52,7 @@ export function wireDesktopNotifications(services: Services, tray: VigilTray, wi
   win?.on('focus', clear);
   return () => {
     off();
+    offPlaybooks();
     win?.off('focus', clear);
   };
 }

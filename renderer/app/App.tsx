@@ -6,6 +6,7 @@ import { AlertsScreen } from '../features/alerts/AlertsScreen.js';
 import { CasesScreen } from '../features/cases/CasesScreen.js';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
 import { FeedScreen } from '../features/feed/FeedScreen.js';
+import { PlaybooksScreen } from '../features/playbooks/PlaybooksScreen.js';
 import { ToolsScreen } from '../features/tools/ToolsScreen.js';
 import { ScansScreen } from '../features/scans/ScansScreen.js';
 import { FindingsScreen } from '../features/findings/FindingsScreen.js';
@@ -65,6 +66,8 @@ function Screen({ route }: { route: Route }) {
       return <SourcesScreen />;
     case 'cases':
       return <CasesScreen caseId={route.caseId} tab={route.tab} />;
+    case 'playbooks':
+      return <PlaybooksScreen tab={route.tab} />;
     case 'suppressions':
       return <SuppressionsScreen highlightId={route.id} />;
     case 'feed':

@@ -1,4 +1,4 @@
-import { BriefcaseBusiness, Bug, EyeOff, Info, LayoutDashboard, Network, Radar, Radio, Server, Settings, Siren, Wrench } from 'lucide-react';
+import { BriefcaseBusiness, Bug, EyeOff, Info, LayoutDashboard, Network, Radar, Radio, Server, Settings, Siren, Workflow, Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useAlerts, viewQuery } from '../stores/alerts.js';
 import type { Route } from './router.js';
@@ -18,6 +18,7 @@ const ITEMS: NavItem[] = [
   { name: 'suppressions', href: '#/suppressions', label: 'Suppressions', icon: <EyeOff size={16} aria-hidden="true" /> },
   { name: 'scans', href: '#/scans', label: 'Scans', icon: <Radar size={16} aria-hidden="true" /> },
   { name: 'findings', href: '#/findings', label: 'Findings', icon: <Bug size={16} aria-hidden="true" /> },
+  { name: 'playbooks', href: '#/playbooks', label: 'Playbooks', icon: <Workflow size={16} aria-hidden="true" /> },
   { name: 'sources', href: '#/sources', label: 'Sources', icon: <Radio size={16} aria-hidden="true" /> },
   { name: 'feed', href: '#/feed', label: 'Feed', icon: <Network size={16} aria-hidden="true" /> },
   { name: 'tools', href: '#/tools', label: 'Tools', icon: <Wrench size={16} aria-hidden="true" /> },

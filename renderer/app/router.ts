@@ -14,6 +14,7 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *                               the queue, opened with these filters (also after /123)
  *   #/cases                     the case list (#/cases?status=open,in_progress&q=ssh)
  *   #/cases/12                  case 12 (#/cases/12/alerts, /observables, /timeline, /notes, /evidence: a tab)
+ *   #/playbooks                 playbooks (#/playbooks/runs: runs with their step log, /approvals: waiting runs)
  *   #/sources                   followed files, quarantine, simulator
  *   #/suppressions[?id=N]       suppression rules (one highlighted)
  *   #/feed                      the LAN alert feed: status, tokens, connected clients, settings
@@ -45,6 +46,7 @@ export type Route =
       query: string;
     }
   | { name: 'cases'; caseId: number | null; tab: CaseTab }
+  | { name: 'playbooks'; tab: PlaybooksTab }
   | { name: 'sources' }
   | { name: 'suppressions'; id: number | null }
   | { name: 'feed' }
@@ -56,6 +58,9 @@ export type Route =
   | { name: 'about' };
 
 export type RouteName = Route['name'];
+
+export const PLAYBOOKS_TABS = ['playbooks', 'runs', 'approvals'] as const;
+export type PlaybooksTab = (typeof PLAYBOOKS_TABS)[number];
 
 export const CASE_TABS = ['summary', 'alerts', 'observables', 'timeline', 'notes', 'evidence'] as const;
 export type CaseTab = (typeof CASE_TABS)[number];
@@ -189,6 +194,9 @@ export function parseHash(hash: string): Route | null {
   const query = qi >= 0 ? raw.slice(qi + 1) : '';
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/sources') return { name: 'sources' };
+  if (path === '/playbooks') return { name: 'playbooks', tab: 'playbooks' };
+  if (path === '/playbooks/runs') return { name: 'playbooks', tab: 'runs' };
+  if (path === '/playbooks/approvals') return { name: 'playbooks', tab: 'approvals' };
   if (path === '/suppressions') {
     const id = /^\d{1,15}$/.exec(new URLSearchParams(query).get('id') ?? '')?.[0];
     return { name: 'suppressions', id: id ? Number(id) : null };
@@ -218,6 +226,8 @@ export function routeHref(route: Route): string {
       return '#/dashboard';
     case 'sources':
       return '#/sources';
+    case 'playbooks':
+      return route.tab === 'playbooks' ? '#/playbooks' : `#/playbooks/${route.tab}`;
     case 'suppressions':
       return route.id !== null ? `#/suppressions?id=${route.id}` : '#/suppressions';
     case 'cases':

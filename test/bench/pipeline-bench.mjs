@@ -18,8 +18,12 @@
 //   7. (phase indexes, not by default) what each index and trigger of the alerts list (migration
 //      0008) costs: --index-alerts seeded alerts inserted with none of them, with each alone and
 //      with all, each into a fresh database: alerts/s, µs per alert over none, and the file size
+//   8. playbooks: 50 enabled playbooks' triggers evaluated over every alert write of phase 2's
+//      database (the outbox, in the batches the live app reads), time next to phase 2's pipeline
+//      time (goal < 10%); and a webhook step run end to end against a local receiver (run row,
+//      step marks, POST, log) next to a bare POST to the same receiver: p50/p99 (goal overhead p99 <= 50 ms)
 // Usage: node test/bench/pipeline-bench.mjs [--lines N] [--rate N] [--follow-seconds S] [--keep]
-//        [--phases pipeline,floor,follow,backfill,gzip,indexes] [--batch N (lines per import batch)]
+//        [--phases pipeline,floor,follow,backfill,playbooks,gzip,indexes] [--batch N (lines per import batch)]
 //        [--alerts N (back-fill, default 200000)] [--page-size N (indexer hits per request)] [--index-alerts N]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -43,7 +47,7 @@ const { values } = parseArgs({
     'follow-seconds': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
     src: { type: 'string' },
-    phases: { type: 'string', default: 'pipeline,floor,follow,backfill' },
+    phases: { type: 'string', default: 'pipeline,floor,follow,backfill,playbooks' },
     batch: { type: 'string' },
     format: { type: 'string', default: 'eve' },
     alerts: { type: 'string', default: '200000' },
@@ -235,6 +239,80 @@ async function phasePipeline(file, dir) {
   const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
   db.close();
   return { lines: sum.read, events: sum.events, alerts, seconds: s, per_s: Math.round(sum.read / s), peak_rss_mb: peakRssMb(), stage_ms_per_1k: m.stage_ms_per_1k, summary: sum };
+}
+
+/** 50 playbooks with the kinds of conditions analysts write; a few match the bench's traffic. */
+function benchPlaybooks() {
+  const docs = [];
+  for (let i = 0; i < 50; i++) {
+    const alert =
+      i % 10 === 0 ? { source: ['suricata'], min_count: 20 }
+      : i % 5 === 0 ? { severity_min: 'critical', threat_type: ['brute_force'] }
+      : i % 5 === 1 ? { rule: [`1:${9_000_000 + i}`, `1:${9_100_000 + i}`] }
+      : i % 5 === 2 ? { src_ip: [`198.18.${i}.0/24`, `100.64.${i}.0/24`], severity_min: 'high' }
+      : i % 5 === 3 ? { technique: [`T${1000 + i}`], priority: ['P1'] }
+      : { host: [`host-${i}`], min_count: 1000 };
+    docs.push({ id: `bench-${i}`, name: `Bench ${i}`, enabled: true, trigger: { alert: { on: ['created', 'updated'], ...alert } }, rate_limit: { max_runs: 5, per_minutes: 60 }, steps: [{ id: 'n', type: 'note', text: 'bench {{alert.id}}' }] });
+  }
+  return docs;
+}
+
+async function openBenchApp(dir) {
+  const { createApp } = await import(dist('core/app.js'));
+  const { MemorySettingsBackend } = await import(dist('core/settings.js'));
+  const { MemoryVault } = await import(dist('secrets/vault.js'));
+  return createApp({ dataDir: dir, resourcesDir: path.join(root, 'resources'), mode: 'headless', appName: 'Vigil', appVersion: 'bench', electronVersion: null, settingsBackend: new MemorySettingsBackend(), processName: `bench:${process.pid}`, secrets: new MemoryVault() });
+}
+
+function pct(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+async function phasePlaybooks(dir) {
+  const app = await openBenchApp(dir);
+  for (const d of benchPlaybooks()) app.playbooks.save(JSON.stringify(d), 'json', 'bench');
+  const db = app.services.db;
+  db.prepare("INSERT INTO playbook_state (key, value) VALUES ('trigger_cursor', '0') ON CONFLICT (key) DO UPDATE SET value = '0'").run();
+  const outbox = db.prepare("SELECT count(*) AS n FROM alert_outbox WHERE kind IN ('new', 'updated')").get().n;
+  const t0 = performance.now();
+  const fig = app.playbooks.evaluate(2000);
+  const evalS = (performance.now() - t0) / 1000;
+  await app.playbooks.idle();
+  // webhook step end to end vs a bare POST, against a local receiver
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => req.resume().on('end', () => res.end('{"ok":true}')));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}/hook`;
+  const { postWebhook } = await import(dist('notify/webhook.js'));
+  app.playbooks.save(JSON.stringify({ id: 'bench-hook', name: 'Bench hook', steps: [{ id: 'h', type: 'webhook', url, retries: 0 }] }), 'json', 'bench');
+  const alertId = db.prepare('SELECT id FROM alerts ORDER BY id DESC LIMIT 1').get().id;
+  const n = 300;
+  const bare = [];
+  const step = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    await postWebhook({ url, body: '{"alert":1}', headers: {}, timeoutMs: 5000, retries: 0 });
+    bare.push(performance.now() - t);
+    t = performance.now();
+    const run = await app.playbooks.runManual('bench-hook', alertId, 'bench');
+    if (run.status !== 'succeeded') throw new Error(`webhook run ${run.status}: ${run.error}`);
+    step.push(performance.now() - t);
+  }
+  server.close();
+  await app.close();
+  bare.sort((a, b) => a - b);
+  step.sort((a, b) => a - b);
+  const r = (x) => Number(x.toFixed(2));
+  return {
+    playbooks: 50,
+    outbox_rows: outbox,
+    alerts_evaluated: fig.alerts,
+    matched: fig.matched,
+    runs_started: fig.started,
+    eval_seconds: evalS,
+    webhook: { n, bare_p50_ms: r(pct(bare, 50)), bare_p99_ms: r(pct(bare, 99)), step_p50_ms: r(pct(step, 50)), step_p99_ms: r(pct(step, 99)), overhead_p99_ms: r(pct(step, 99) - pct(bare, 99)) },
+    peak_rss_mb: peakRssMb(),
+  };
 }
 
 /** Migration 0008's indexes and triggers, by name, with the SQL that creates each. */
@@ -488,6 +566,7 @@ if (values.phase === 'backfill-sim') {
     : values.phase === 'pipeline' ? await phasePipeline(values.file, values.dir)
     : values.phase === 'indexes' ? await phaseIndexes(values.dir, values.variant)
     : values.phase === 'backfill' ? await phaseBackfill(values.dir)
+    : values.phase === 'playbooks' ? await phasePlaybooks(values.dir)
     : await phaseFollow(values.dir, Number(values.rate), Number(values['follow-seconds']));
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
@@ -536,6 +615,13 @@ if (values.phase === 'backfill-sim') {
     const follow = child(['--phase', 'follow', '--dir', path.join(work, 'follow'), '--rate', values.rate, '--follow-seconds', values['follow-seconds']]);
     console.log(`follow    ${follow.rate.toLocaleString('en')} events/s for ${follow.seconds} s: ingest-to-stored p50 ${follow.p50_ms} ms, p99 ${follow.p99_ms} ms, max ${follow.max_ms} ms (target p99 <= 250 ms), peak RSS ${follow.peak_rss_mb} MB`);
     figures.follow = follow;
+  }
+  if (phases.has('playbooks')) {
+    const pb = child(['--phase', 'playbooks', '--dir', path.join(work, 'pipeline')]);
+    const share = (100 * pb.eval_seconds) / full.seconds;
+    console.log(`playbooks ${pb.playbooks} enabled triggers over ${pb.outbox_rows.toLocaleString('en')} alert writes (${pb.alerts_evaluated.toLocaleString('en')} alerts evaluated, ${pb.matched} matched, ${pb.runs_started} runs within rate limits): ${pb.eval_seconds.toFixed(2)} s = ${share.toFixed(1)}% of the pipeline's ${full.seconds.toFixed(1)} s   (goal < 10%)`);
+    console.log(`          webhook step end to end p50 ${pb.webhook.step_p50_ms} ms, p99 ${pb.webhook.step_p99_ms} ms; bare POST p50 ${pb.webhook.bare_p50_ms} ms, p99 ${pb.webhook.bare_p99_ms} ms; overhead p99 ${pb.webhook.overhead_p99_ms} ms (goal <= 50 ms)`);
+    figures.playbooks = { ...pb, share_of_pipeline_pct: Number(share.toFixed(2)) };
   }
   if (phases.has('backfill')) figures.backfill = await backfill(work);
   console.log(JSON.stringify(figures));

@@ -527,3 +527,24 @@ describe('migration 0013 scans and findings', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0014 playbooks', () => {
+  it('adds playbooks, runs with their steps, trigger claims, effects and state', async () => {
+    const file = path.join(tempDir(), 'm14.db');
+    closeDatabase(await dbAt(13, file));
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 14) });
+    expect([from, to]).toEqual([13, 14]);
+    db.prepare("INSERT INTO playbooks (id, name, version, format, source, updated_at, updated_by) VALUES ('p', 'P', 1, 'yaml', 'x', 't', 'a')").run();
+    expect(() => db.prepare("INSERT INTO playbooks (id, name, version, format, source, updated_at, updated_by) VALUES ('q', 'Q', 1, 'toml', 'x', 't', 'a')").run()).toThrow(/CHECK/);
+    db.prepare(
+      "INSERT INTO playbook_runs (id, playbook_id, playbook_name, playbook_version, doc, alert_id, mode, status, actor, owner, created_at, updated_at) VALUES ('r', 'p', 'P', 1, '{}', 1, 'auto', 'running', 'a', 'serve:1', 't', 't')",
+    ).run();
+    db.prepare("INSERT INTO playbook_run_steps (run_id, idx, step_id, type, name, status) VALUES ('r', 0, 's', 'note', 's', 'pending')").run();
+    const claim = db.prepare("INSERT OR IGNORE INTO playbook_triggers (playbook_id, alert_id, run_id) VALUES ('p', 1, 'r')");
+    expect(claim.run().changes).toBe(1);
+    expect(claim.run().changes).toBe(0); // a playbook fires once per alert
+    db.prepare("DELETE FROM playbook_runs WHERE id = 'r'").run();
+    expect(db.prepare('SELECT count(*) AS n FROM playbook_run_steps').get()).toEqual({ n: 0 }); // steps go with their run
+    closeDatabase(db);
+  });
+});

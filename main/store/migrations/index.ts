@@ -11,6 +11,7 @@ import { m0010Triage } from './0010-triage.js';
 import { m0011AlertList } from './0011-alert-list.js';
 import { m0012Records } from './0012-records.js';
 import { m0013ScansFindings } from './0013-scans-findings.js';
+import { m0014Playbooks } from './0014-playbooks.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0011AlertList,
   m0012Records,
   m0013ScansFindings,
+  m0014Playbooks,
 ];

@@ -11,6 +11,7 @@ import { useTriage } from '../../stores/triage.js';
 import { currentViewHref } from '../../stores/alerts.js';
 import { navigate } from '../../app/router.js';
 import { AgentCard } from './AgentCard.js';
+import { RecommendedActions } from './RecommendedActions.js';
 import { Occurrences } from './Occurrences.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { ExposureFindings } from './ExposureFindings.js';
@@ -617,6 +618,7 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
               <Enrichment detail={detail} />
             </Section>
           </div>
+          <RecommendedActions alert={a} />
           <AgentCard alert={a} />
           <Section id="d-occurrences" title="Occurrences" aside={<span className="num">{formatCount(a.count)}</span>}>
             <Occurrences detail={detail} />
