@@ -18,6 +18,7 @@ import {
 import type { Alert, AlertSort } from '../../../main/contract/alerts.js';
 import { currentViewHref, useAlerts, type SortField } from '../../stores/alerts.js';
 import { navigate } from '../../app/router.js';
+import { modalOpen } from '../../components/Dialog.js';
 import { useDisplayZone } from '../../stores/settings.js';
 import { zoneLabel } from '../../lib/format.js';
 import { CellContent, COLUMN_DEFS, fitColumns, gridTemplate, type ColumnKey } from './columns.js';
@@ -311,11 +312,13 @@ export function AlertsGrid({ handle, refreshing, cols: chosen }: { handle: Ref<A
 
   /**
    * Focuses the cursor row once it is rendered. Runs a frame later, so it looks the cursor up
-   * then: a key pressed in between (j, a …) may have moved it, and a stale focus would move it back.
+   * then: a key pressed in between (j, a …) may have moved it, and a stale focus would move it back;
+   * a dialog that key opened keeps the focus.
    */
   const focusCursor = useCallback((tries = 6) => {
     const id = useAlerts.getState().selectedId;
-    if (id === null) return;
+    // a dialog opened meanwhile (j then n at once) keeps its focus
+    if (id === null || modalOpen()) return;
     const el = scrollRef.current?.querySelector<HTMLElement>(`[data-row-id="${id}"]`);
     if (el) {
       if (document.activeElement !== el) el.focus({ preventScroll: true });
