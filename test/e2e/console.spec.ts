@@ -156,6 +156,26 @@ test('filters, sort and the open alert live in the address; pasting it reproduce
   expect(new URL(page.url()).hash).toMatch(/^#\/alerts\?.*severity=medium/);
 });
 
+test('a search typed in steps is one history entry; Back returns to the view before it', async ({ page }) => {
+  await openAlerts(page);
+  await page.getByRole('group', { name: 'Severity' }).getByRole('button', { name: 'Medium' }).click();
+  await expect(page).toHaveURL(/severity=medium/);
+  const before = new URL(page.url()).hash;
+  const depth = await page.evaluate(() => history.length);
+  const search = page.getByRole('searchbox').first();
+  await search.click();
+  // each step waits longer than the search box's commit delay, so every step reaches the address
+  for (const text of ['s', 'ss', 'ssh']) {
+    await search.fill(text);
+    await expect(page).toHaveURL(new RegExp(`text=${text}(&|$)`));
+  }
+  expect(await page.evaluate(() => history.length)).toBe(depth + 1);
+  await page.goBack();
+  await expect(page).not.toHaveURL(/text=/);
+  expect(new URL(page.url()).hash).toBe(before);
+  await expect(search).toHaveValue('');
+});
+
 test('export from the screen downloads exactly what the filter matches, with the CLI columns', async ({ page }) => {
   await openAlerts(page, '#/alerts?source=wazuh');
   const n = await matchCount(page);
