@@ -34,9 +34,7 @@ export class AlertNotices {
 
   private collect(ids: readonly number[]): void {
     if (this.s.settings.get().doNotDisturb) return;
-    for (const id of ids) {
-      const a = this.s.alerts.get(id);
-      if (!a || (a.priority !== 'P1' && a.priority !== 'P2')) continue;
+    for (const a of this.s.alerts.urgentAmong(ids)) {
       if (this.pending.length < NOTICE_MAX_ITEMS) this.pending.push({ id: a.id, title: a.title, priority: a.priority, severity: a.severity, src_ip: a.src_ip });
       else this.more++;
     }

@@ -99,6 +99,9 @@ export const PLAN_LIMITS: PlanLimits = { driveMax: 20_000, walkBudget: 30_000, f
 /** How a page was read (for tests and the bench): walk = sort index, drive = a condition's ids. */
 export type ListPlan = { kind: 'walk'; fallback?: 'drive' | 'walk' } | { kind: 'drive'; term: number; matches: number };
 
+/** What a P1/P2 notice shows of an alert. */
+export type UrgentAlert = Pick<Alert, 'id' | 'title' | 'priority' | 'severity' | 'src_ip'>;
+
 export function rowToAlert(r: AlertRow): Alert {
   const { agent_id, agent_name, ...rest } = r;
   return {
@@ -280,6 +283,7 @@ export class AlertsRepo {
   private readonly insertStmt: Statement;
   private readonly setStatusStmt: Statement;
   private readonly countStmt: Statement<[], { n: number }>;
+  private urgentStmt: Statement<[string], UrgentAlert> | null = null;
   private readonly changeStmt: Statement<[string, number, AlertStatus, AlertStatus, string, string]>;
   private readonly ftsStmt: Statement;
   private readonly outboxStmt: Statement;
@@ -334,6 +338,16 @@ export class AlertsRepo {
   get(id: number): Alert | null {
     const row = this.getStmt.get(id);
     return row ? rowToAlert(row) : null;
+  }
+
+  /** The P1 and P2 alerts among `ids`, with what a notice shows: one query, not one per alert. */
+  urgentAmong(ids: readonly number[]): UrgentAlert[] {
+    if (ids.length === 0) return [];
+    this.urgentStmt ??= this.db.prepare(
+      `SELECT id, title, priority, severity, src_ip FROM alerts
+       WHERE id IN (SELECT value FROM json_each(?)) AND priority IN ('P1', 'P2') ORDER BY id`,
+    ) as Statement<[string], UrgentAlert>;
+    return this.urgentStmt.all(JSON.stringify(ids));
   }
 
   /**

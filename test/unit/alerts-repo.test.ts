@@ -35,6 +35,20 @@ describe('AlertsRepo', () => {
     await s.close();
   });
 
+  it('picks the P1 and P2 alerts among given ids in one query, with what a notice shows', async () => {
+    const s = await testServices(tempDir());
+    const ids = s.alerts.insertMany((['P3', 'P1', 'P4', 'P2', 'P1'] as const).map((priority, i) => sampleAlert({ priority, title: `t${i}`, src_ip: `10.0.0.${i}` })));
+    const urgent = s.alerts.urgentAmong([...ids].reverse().concat([999_999]));
+    expect(urgent.map((a) => [a.id, a.priority, a.title, a.src_ip])).toEqual([
+      [ids[1], 'P1', 't1', '10.0.0.1'],
+      [ids[3], 'P2', 't3', '10.0.0.3'],
+      [ids[4], 'P1', 't4', '10.0.0.4'],
+    ]);
+    expect(urgent.every((a) => a.severity === s.alerts.get(a.id)!.severity)).toBe(true);
+    expect(s.alerts.urgentAmong([])).toEqual([]);
+    await s.close();
+  });
+
   it('sorts by any sort field in both directions with keyset pages that neither skip nor repeat', async () => {
     const s = await testServices(tempDir());
     s.alerts.insertMany(Array.from({ length: 120 }, (_, i) => sampleAlert({ risk_score: (i * 37) % 101, count: 1 + (i % 7), severity: (['low', 'medium', 'high', 'critical'] as const)[i % 4] })));
