@@ -35,7 +35,7 @@ export class AlertNotices {
   private collect(ids: readonly number[]): void {
     if (this.s.settings.get().doNotDisturb) return;
     for (const a of this.s.alerts.urgentAmong(ids)) {
-      if (this.pending.length < NOTICE_MAX_ITEMS) this.pending.push({ id: a.id, title: a.title, priority: a.priority, severity: a.severity, src_ip: a.src_ip });
+      if (this.pending.length < NOTICE_MAX_ITEMS) this.pending.push(a);
       else this.more++;
     }
     if (this.pending.length === 0 || this.timer) return;

@@ -283,7 +283,7 @@ export class AlertsRepo {
   private readonly insertStmt: Statement;
   private readonly setStatusStmt: Statement;
   private readonly countStmt: Statement<[], { n: number }>;
-  private urgentStmt: Statement<[string], UrgentAlert> | null = null;
+  private readonly urgentStmt: Statement<[string], UrgentAlert>;
   private readonly changeStmt: Statement<[string, number, AlertStatus, AlertStatus, string, string]>;
   private readonly ftsStmt: Statement;
   private readonly outboxStmt: Statement;
@@ -326,6 +326,10 @@ export class AlertsRepo {
        WHERE id = @id`,
     );
     this.countStmt = db.prepare('SELECT count(*) AS n FROM alerts');
+    this.urgentStmt = db.prepare(
+      `SELECT id, title, priority, severity, src_ip FROM alerts
+       WHERE id IN (SELECT value FROM json_each(?)) AND priority IN ('P1', 'P2') ORDER BY id`,
+    );
     this.changeStmt = db.prepare(
       'INSERT OR REPLACE INTO status_changes (change_id, alert_id, from_status, to_status, ts, actor) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -342,12 +346,7 @@ export class AlertsRepo {
 
   /** The P1 and P2 alerts among `ids`, with what a notice shows: one query, not one per alert. */
   urgentAmong(ids: readonly number[]): UrgentAlert[] {
-    if (ids.length === 0) return [];
-    this.urgentStmt ??= this.db.prepare(
-      `SELECT id, title, priority, severity, src_ip FROM alerts
-       WHERE id IN (SELECT value FROM json_each(?)) AND priority IN ('P1', 'P2') ORDER BY id`,
-    ) as Statement<[string], UrgentAlert>;
-    return this.urgentStmt.all(JSON.stringify(ids));
+    return ids.length === 0 ? [] : this.urgentStmt.all(JSON.stringify(ids));
   }
 
   /**
