@@ -13,6 +13,7 @@ import { navigate } from '../../app/router.js';
 import { AgentCard } from './AgentCard.js';
 import { RecommendedActions } from './RecommendedActions.js';
 import { Occurrences } from './Occurrences.js';
+import { Evidence } from './Evidence.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { ExposureFindings } from './ExposureFindings.js';
 import { useAlertDetail } from './store.js';
@@ -622,6 +623,9 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
           <AgentCard alert={a} />
           <Section id="d-occurrences" title="Occurrences" aside={<span className="num">{formatCount(a.count)}</span>}>
             <Occurrences detail={detail} />
+          </Section>
+          <Section id="d-evidence" title="Evidence">
+            <Evidence alert={a} />
           </Section>
           <SuppressedBy alert={a} />
           <Section

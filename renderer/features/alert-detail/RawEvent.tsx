@@ -1,5 +1,5 @@
 import { Copy } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/index.js';
 import { toastError, useToasts } from '../../stores/toasts.js';
 import { formatJson, rawOnlyReason } from './json.js';
@@ -14,6 +14,8 @@ async function copyText(text: string): Promise<void> {
 /** One raw event: pretty-printed from its text (digits kept exact), with the original line for copying. */
 export function RawEvent({ raw, label }: { raw: string; label: string }) {
   const [view, setView] = useState<'pretty' | 'original'>('pretty');
+  // one radio group per raw view: the Evidence section can show several at once
+  const group = `raw-view-${useId()}`;
   const tokens = useMemo(() => formatJson(raw), [raw]);
   const copy = () =>
     copyText(raw).then(
@@ -29,7 +31,7 @@ export function RawEvent({ raw, label }: { raw: string; label: string }) {
           <div className="ui-segmented small" role="radiogroup" aria-label="Raw event view">
             {(['pretty', 'original'] as const).map((v) => (
               <label key={v}>
-                <input type="radio" name="raw-view" checked={view === v} onChange={() => setView(v)} />
+                <input type="radio" name={group} checked={view === v} onChange={() => setView(v)} />
                 <span>{v === 'pretty' ? 'Pretty' : 'Original'}</span>
               </label>
             ))}

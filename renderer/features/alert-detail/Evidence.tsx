@@ -1,0 +1,307 @@
+import { ChevronDown, ChevronRight, Search } from 'lucide-react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Alert } from '../../../main/contract/alerts.js';
+import type { Contributor, EventDetail, EventRow, EventsEvidence } from '../../../main/contract/hunt.js';
+import { api, ApiError } from '../../api/index.js';
+import { LoadFailed } from '../../components/LoadFailed.js';
+import { formatCount, formatEndpoint, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
+import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
+import { RawEvent } from './RawEvent.js';
+import './evidence.css';
+
+/** The windows host records can be looked up in, either side of the alert's first/last seen. */
+export const EVIDENCE_WINDOWS = [
+  { s: 300, label: '±5 min' },
+  { s: 3600, label: '±1 h' },
+  { s: 86_400, label: '±24 h' },
+] as const;
+const DEFAULT_WINDOW = 300;
+const LIMIT = 200;
+
+/** Why a record is in the evidence: the alert's own flow, the same flow on another sensor, or a host's traffic. */
+type Relation = 'flow' | 'community' | 'host';
+const RELATION_LABEL: Record<Relation, string> = { flow: 'same flow', community: 'community id', host: 'host' };
+const RELATION_TITLE: Record<Relation, string> = {
+  flow: "A record with the alert's flow_id",
+  community: 'The same flow (community_id) seen by another sensor or under another flow id',
+  host: "A DNS, HTTP, TLS or file record of the alert's source or destination host in the window",
+};
+
+interface TimelineRow {
+  row: EventRow;
+  relation: Relation;
+}
+
+/** One timeline of the three sections, oldest first; a record in several sections counts once, under its closest relation. */
+export function evidenceTimeline(ev: EventsEvidence): TimelineRow[] {
+  const seen = new Set<number>();
+  const out: TimelineRow[] = [];
+  for (const [relation, rows] of [
+    ['flow', ev.flow.rows],
+    ['community', ev.community.rows],
+    ['host', ev.hosts.rows],
+  ] as const) {
+    for (const row of rows) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      out.push({ row, relation });
+    }
+  }
+  return out.sort((a, b) => a.row.ts.localeCompare(b.row.ts) || a.row.id - b.row.id);
+}
+
+type Load = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; evidence: EventsEvidence };
+
+function useEvidence(alertId: number, windowS: number, lastSeen: string): { load: Load; retry: () => void; refreshing: boolean } {
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [refreshing, setRefreshing] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setRefreshing(true);
+    api.call('events.evidence', { alert_id: alertId, window_s: windowS, limit: LIMIT }).then(
+      (evidence) => {
+        if (!live) return;
+        setLoad({ status: 'ready', evidence });
+        setRefreshing(false);
+      },
+      (err: unknown) => {
+        if (!live) return;
+        setLoad({ status: 'error', error: ApiError.from(err, 'events.evidence') });
+        setRefreshing(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // lastSeen: a grouped alert that grows gets its new records
+  }, [alertId, windowS, lastSeen, attempt]);
+  // a different alert starts from the skeleton, not from the previous alert's records
+  useEffect(() => setLoad({ status: 'loading' }), [alertId]);
+  return { load, retry: useCallback(() => setAttempt((n) => n + 1), []), refreshing };
+}
+
+/** One record's raw line, read when the row is opened. */
+function RecordRaw({ id }: { id: number }) {
+  const [state, setState] = useState<{ detail: EventDetail } | { error: ApiError } | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState(null);
+    api.call('events.get', { id }).then(
+      (detail) => live && setState({ detail }),
+      (err: unknown) => live && setState({ error: ApiError.from(err, 'events.get') }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, attempt]);
+  if (state === null) return <div className="skeleton ev-raw-skeleton" aria-label="Loading the raw record" />;
+  if ('error' in state)
+    return <LoadFailed title="Could not read the record" message={state.error.describe()} onRetry={() => setAttempt((n) => n + 1)} headingLevel={3} iconSize={20} />;
+  const d = state.detail;
+  return <RawEvent raw={d.raw} label={`Record #${d.id}${d.file ? ` · ${d.file}${d.offset !== null ? ` @${d.offset}` : ''}` : ''}`} />;
+}
+
+function RecordLine({ item, open, onToggle }: { item: TimelineRow; open: boolean; onToggle: () => void }) {
+  const { row, relation } = item;
+  const summary = recordSummary(row);
+  return (
+    <li className={`ev-item ev-${relation}`} data-testid="evidence-record" data-record-id={row.id} data-event-type={row.event_type} data-relation={relation}>
+      <button type="button" className="ev-row" aria-expanded={open} onClick={onToggle}>
+        {open ? <ChevronDown size={13} aria-hidden="true" /> : <ChevronRight size={13} aria-hidden="true" />}
+        <time className="num ev-time" dateTime={row.ts} title={utcTitle(row.ts)}>
+          {formatLocalTime(row.ts)}
+        </time>
+        <span className={`ev-type ev-type-${row.event_type}`}>{eventTypeLabel(row.event_type)}</span>
+        <span className="ev-rel" title={RELATION_TITLE[relation]}>
+          {RELATION_LABEL[relation]}
+        </span>
+        <span className="ev-summary ellipsis" title={summary}>
+          {summary || <span className="faint">no summary fields</span>}
+        </span>
+        <span className="mono faint ev-ends ellipsis">
+          {formatEndpoint(row.src_ip, row.src_port) ?? '—'} → {formatEndpoint(row.dst_ip, row.dst_port) ?? '—'}
+          {row.sensor ? ` · ${row.sensor}` : ''}
+        </span>
+      </button>
+      {open ? (
+        <div className="ev-raw">
+          <RecordRaw id={row.id} />
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+function Contributors({ contributors }: { contributors: EventsEvidence['contributors'] }) {
+  const [open, setOpen] = useState<number | null>(null);
+  if (contributors.total === 0) return null;
+  const shown = contributors.rows.length < contributors.total ? `latest ${formatCount(contributors.rows.length)} of ${formatCount(contributors.total)}` : formatCount(contributors.total);
+  return (
+    <div className="ev-block" data-testid="evidence-contributors">
+      <h4 className="ev-block-title">
+        Contributing events <span className="faint num">{shown}</span>
+      </h4>
+      <ul className="ev-list">
+        {contributors.rows.map((c: Contributor) => (
+          <li key={c.event_id} className="ev-item" data-testid="evidence-contributor">
+            <button type="button" className="ev-row" aria-expanded={open === c.event_id} disabled={c.record_id === null} onClick={() => setOpen(open === c.event_id ? null : c.event_id)} title={c.record_id === null ? 'The sensor record of this event is not kept' : undefined}>
+              {open === c.event_id ? <ChevronDown size={13} aria-hidden="true" /> : <ChevronRight size={13} aria-hidden="true" />}
+              <time className="num ev-time" dateTime={c.ts} title={utcTitle(c.ts)}>
+                {formatLocalTime(c.ts)}
+              </time>
+              <span className="ev-type">{c.source}</span>
+              <span className="ev-summary ellipsis">
+                {c.title}
+                {c.rule_id ? <span className="faint mono"> {c.rule_id}</span> : null}
+              </span>
+              <span className="mono faint ev-ends ellipsis">
+                {formatEndpoint(c.src_ip, c.src_port) ?? '—'} → {formatEndpoint(c.dst_ip, c.dst_port) ?? '—'}
+              </span>
+            </button>
+            {open === c.event_id && c.record_id !== null ? (
+              <div className="ev-raw">
+                <RecordRaw id={c.record_id} />
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** What the flow part found, said in words (and why it may be empty). */
+function flowNote(ev: EventsEvidence, alert: Alert): string {
+  if (ev.flow.query === '') {
+    return alert.source === 'suricata'
+      ? 'No flow id was kept for this alert’s events (retention may have pruned them).'
+      : `${alert.source} alerts carry no Suricata flow id; the hosts’ records below are matched by address and time.`;
+  }
+  if (ev.flow.rows.length === 0) return 'No records kept for this flow: the sensor’s eve.json did not include flow records (or retention pruned them).';
+  const other = ev.community.rows.length > 0 ? `, ${formatCount(ev.community.rows.length)}${ev.community.truncated ? '+' : ''} from other sensors by community id` : '';
+  return `${formatCount(ev.flow.rows.length)}${ev.flow.truncated ? '+' : ''} records of the same flow${other}.`;
+}
+
+function hostsNote(ev: EventsEvidence, windowLabel: string): string {
+  if (ev.hosts.query === '') return 'The alert names no address, so no host records are looked up.';
+  if (ev.hosts.rows.length === 0) return `No DNS, HTTP, TLS or file records of the source or destination within ${windowLabel}. Widen the window, or check that the sensor logs those types.`;
+  return `${formatCount(ev.hosts.rows.length)}${ev.hosts.truncated ? '+' : ''} DNS, HTTP, TLS and file records of the hosts within ${windowLabel}.`;
+}
+
+/**
+ * The alert's Evidence: the records of its flow (and of the same flow on other sensors), its
+ * hosts' DNS/HTTP/TLS/file records in a window around it, on one timeline, and for correlation
+ * alerts the events that made it fire.
+ */
+export function Evidence({ alert }: { alert: Alert }) {
+  const [windowS, setWindowS] = useState<number>(DEFAULT_WINDOW);
+  const { load, retry, refreshing } = useEvidence(alert.id, windowS, alert.last_seen);
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const [types, setTypes] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    setOpen(new Set());
+    setTypes(new Set());
+  }, [alert.id]);
+
+  const evidence = load.status === 'ready' ? load.evidence : null;
+  const timeline = useMemo(() => (evidence ? evidenceTimeline(evidence) : []), [evidence]);
+  const counts = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const t of timeline) m.set(t.row.event_type, (m.get(t.row.event_type) ?? 0) + 1);
+    return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  }, [timeline]);
+  const shown = types.size === 0 ? timeline : timeline.filter((t) => types.has(t.row.event_type));
+  const windowLabel = EVIDENCE_WINDOWS.find((w) => w.s === windowS)?.label ?? `±${windowS} s`;
+
+  const toggle = (set: ReadonlySet<number>, id: number) => {
+    const next = new Set(set);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  };
+  const toggleType = (t: string) =>
+    setTypes((cur) => {
+      const next = new Set(cur);
+      if (next.has(t)) next.delete(t);
+      else next.add(t);
+      return next;
+    });
+
+  const links = evidence
+    ? [
+        { q: evidence.flow.query, label: 'Hunt this flow', testid: 'hunt-flow' },
+        { q: evidence.hosts.query, label: 'Hunt the hosts', testid: 'hunt-hosts' },
+      ].filter((l) => l.q !== '')
+    : [];
+
+  return (
+    <div className={`ev${refreshing && evidence ? ' refreshing' : ''}`} data-testid="evidence">
+      <div className="ev-toolbar">
+        <div className="ui-segmented small" role="radiogroup" aria-label="Host records window">
+          {EVIDENCE_WINDOWS.map((w) => (
+            <label key={w.s}>
+              <input type="radio" name={`ev-window-${alert.id}`} checked={windowS === w.s} onChange={() => setWindowS(w.s)} />
+              <span>{w.label}</span>
+            </label>
+          ))}
+        </div>
+        {evidence ? (
+          <span className="faint text-sm ev-range" title={`${utcTitle(evidence.from)} – ${utcTitle(evidence.to)}`}>
+            {formatLocalFull(evidence.from)} – {formatLocalTime(evidence.to)}
+          </span>
+        ) : null}
+        <span className="header-spacer" />
+        {links.map((l) => (
+          <a key={l.testid} className="button ghost small" href={huntHref(l.q)} data-testid={l.testid} title={l.q}>
+            <Search size={12} aria-hidden="true" />
+            {l.label}
+          </a>
+        ))}
+      </div>
+
+      {load.status === 'loading' ? (
+        <div className="ev-skeleton" aria-busy="true">
+          <span className="visually-hidden" role="status">
+            Loading evidence…
+          </span>
+          {[0, 1, 2, 3].map((i) => (
+            <div key={i} className="skeleton ev-sk-line" />
+          ))}
+        </div>
+      ) : load.status === 'error' ? (
+        <LoadFailed title="Could not load the evidence" message={load.error.describe()} onRetry={retry} headingLevel={3} iconSize={20} />
+      ) : evidence ? (
+        <>
+          <Contributors contributors={evidence.contributors} />
+          <p className="muted text-sm ev-note" data-testid="evidence-flow-note">
+            {flowNote(evidence, alert)}
+          </p>
+          <p className="muted text-sm ev-note" data-testid="evidence-hosts-note">
+            {hostsNote(evidence, windowLabel)}
+          </p>
+          {counts.length > 1 ? (
+            <div className="ev-types" role="group" aria-label="Show record types">
+              {counts.map(([t, n]) => (
+                <button key={t} type="button" className={`ev-chip${types.has(t) ? ' on' : ''}`} aria-pressed={types.has(t)} onClick={() => toggleType(t)}>
+                  {eventTypeLabel(t)} <span className="num">{formatCount(n)}</span>
+                </button>
+              ))}
+            </div>
+          ) : null}
+          {shown.length > 0 ? (
+            <ul className="ev-list" aria-label="Evidence timeline" data-testid="evidence-timeline">
+              {shown.map((t) => (
+                <RecordLine key={t.row.id} item={t} open={open.has(t.row.id)} onToggle={() => setOpen((cur) => toggle(cur, t.row.id))} />
+              ))}
+            </ul>
+          ) : null}
+          {evidence.flow.truncated || evidence.community.truncated || evidence.hosts.truncated ? (
+            <p className="faint text-sm ev-note">Only the first {LIMIT} records of a part are shown; Hunt lists them all.</p>
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
