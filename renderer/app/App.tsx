@@ -11,6 +11,7 @@ import { ToolsScreen } from '../features/tools/ToolsScreen.js';
 import { ScansScreen } from '../features/scans/ScansScreen.js';
 import { FindingsScreen } from '../features/findings/FindingsScreen.js';
 import { AgentsScreen } from '../features/agents/AgentsScreen.js';
+import { HostsScreen } from '../features/hosts/HostsScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
 import { SourcesScreen } from '../features/sources/SourcesScreen.js';
 import { SuppressionsScreen } from '../features/suppressions/SuppressionsScreen.js';
@@ -80,6 +81,8 @@ function Screen({ route }: { route: Route }) {
       return <FindingsScreen />;
     case 'agents':
       return <AgentsScreen query={route.query} />;
+    case 'hosts':
+      return <HostsScreen ip={route.ip} query={route.query} />;
     case 'settings':
       return <SettingsScreen />;
     case 'about':

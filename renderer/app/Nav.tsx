@@ -1,4 +1,4 @@
-import { BriefcaseBusiness, Bug, EyeOff, Info, LayoutDashboard, Network, Radar, Radio, Server, Settings, Siren, Workflow, Wrench } from 'lucide-react';
+import { BriefcaseBusiness, Bug, EyeOff, Info, LayoutDashboard, MonitorSmartphone, Network, Radar, Radio, Server, Settings, Siren, Workflow, Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useAlerts, viewQuery } from '../stores/alerts.js';
 import type { Route } from './router.js';
@@ -23,6 +23,7 @@ const ITEMS: NavItem[] = [
   { name: 'feed', href: '#/feed', label: 'Feed', icon: <Network size={16} aria-hidden="true" /> },
   { name: 'tools', href: '#/tools', label: 'Tools', icon: <Wrench size={16} aria-hidden="true" /> },
   { name: 'agents', href: '#/agents', label: 'Agents', icon: <Server size={16} aria-hidden="true" /> },
+  { name: 'hosts', href: '#/hosts', label: 'Hosts', icon: <MonitorSmartphone size={16} aria-hidden="true" /> },
   { name: 'settings', href: '#/settings', label: 'Settings', icon: <Settings size={16} aria-hidden="true" /> },
   { name: 'about', href: '#/about', label: 'About', icon: <Info size={16} aria-hidden="true" /> },
 ];

@@ -23,6 +23,9 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *   #/findings?scan=12          every scanner's findings (optionally those one scan saw)
  *   #/agents?connector=prod&agent=001&status=active&q=web&action=ar&srcip=203.0.113.7&alert=12
  *                               the Wazuh agents (query read by the Agents screen; build it with agentsHref)
+ *   #/hosts?q=10.0.0.0/8&sort=records&seen=24h&view=agents
+ *                               every address the records and alerts name, and every Wazuh agent (hostsHref)
+ *   #/hosts/10.0.0.5            one address: its facts, open alerts, recent records by type
  *   #/settings                  analyst, detection, geo enrichment and retention settings
  *   #/about
  *
@@ -54,6 +57,13 @@ export type Route =
   | { name: 'scans' }
   | { name: 'findings' }
   | { name: 'agents'; query: string }
+  | {
+      name: 'hosts';
+      /** The address whose page is open, or null for the list. */
+      ip: string | null;
+      /** The hash's query string (the list's search, sort, range and view), as written. */
+      query: string;
+    }
   | { name: 'settings' }
   | { name: 'about' };
 
@@ -187,6 +197,19 @@ export function agentsHref(link: AgentsLink = {}): string {
   return `#/agents${q ? `?${q}` : ''}`;
 }
 
+/** Link to the Hosts screen: one host's page, or the list with its search (hostsHref(null, 'q=10.0.0.0/8')). */
+export function hostsHref(ip: string | null = null, query = ''): string {
+  return `#/hosts${ip !== null ? `/${encodeURIComponent(ip)}` : ''}${query ? `?${query}` : ''}`;
+}
+
+function decodeSegment(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
 export function parseHash(hash: string): Route | null {
   const raw = hash.replace(/^#/, '');
   const qi = raw.indexOf('?');
@@ -212,6 +235,12 @@ export function parseHash(hash: string): Route | null {
   if (path === '/scans') return { name: 'scans' };
   if (path === '/findings') return { name: 'findings' };
   if (path === '/agents') return { name: 'agents', query };
+  if (path === '/hosts') return { name: 'hosts', ip: null, query };
+  const hm = /^\/hosts\/([^/]{1,200})$/.exec(path);
+  if (hm) {
+    const ip = decodeSegment(hm[1]!);
+    return ip !== null && ip.trim() !== '' ? { name: 'hosts', ip: ip.trim(), query } : null;
+  }
   if (path === '/settings') return { name: 'settings' };
   if (path === '/about') return { name: 'about' };
   if (path === '/alerts') return { name: 'alerts', alertId: null, filter: parseAlertsQuery(query), query };
@@ -242,6 +271,8 @@ export function routeHref(route: Route): string {
       return '#/findings';
     case 'agents':
       return `#/agents${route.query ? `?${route.query}` : ''}`;
+    case 'hosts':
+      return hostsHref(route.ip, route.query);
     case 'settings':
       return '#/settings';
     case 'about':

@@ -1,0 +1,207 @@
+import { ArrowLeft, FileQuestion, Search, Server, Siren } from 'lucide-react';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { HostDetail } from '../../../main/contract/hunt.js';
+import { api, ApiError } from '../../api/index.js';
+import { agentsHref, alertsHref, hostsHref } from '../../app/router.js';
+import { SeverityBadge, StatusBadge } from '../../components/badges.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { LoadFailed } from '../../components/LoadFailed.js';
+import { Time } from '../../components/Time.js';
+import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
+import { eventTypeLabel, hostQuery, huntHref, recordSummary } from '../../lib/records.js';
+import { OpenAlerts } from './parts.js';
+
+/** Recent records shown per event type. */
+const PER_TYPE = 10;
+
+type Load = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; host: HostDetail };
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="ho-fact">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/** "Alerts on this host" and "Hunt this host": the two pivots every host page offers, also without records. */
+function HostLinks({ ip, hunt }: { ip: string; hunt: string }) {
+  return (
+    <div className="ho-links" role="group" aria-label="Pivot">
+      <a className="button small" href={alertsHref({ host: ip })} data-testid="host-alerts-link">
+        <Siren size={13} aria-hidden="true" />
+        Alerts on this host
+      </a>
+      <a className="button small" href={huntHref(hunt)} data-testid="host-hunt-link">
+        <Search size={13} aria-hidden="true" />
+        Hunt this host
+      </a>
+    </div>
+  );
+}
+
+function RecentRecords({ host }: { host: HostDetail }) {
+  if (host.recent.length === 0) return <p className="muted text-sm">No sensor record names this address; only alerts do.</p>;
+  return (
+    <div className="ho-recent">
+      {host.recent.map((t) => (
+        <section key={t.event_type} className="ho-card" aria-labelledby={`ho-type-${t.event_type}`} data-testid="host-recent" data-event-type={t.event_type}>
+          <header className="ho-card-head">
+            <h3 id={`ho-type-${t.event_type}`}>
+              {eventTypeLabel(t.event_type)} <span className="faint num">{formatCount(t.total)}</span>
+            </h3>
+            <a className="text-sm" href={huntHref(`${host.queries.all} event_type:${t.event_type}`)}>
+              {t.total > t.rows.length ? `Hunt all ${formatCount(t.total)}` : 'Hunt these'}
+            </a>
+          </header>
+          <ul className="ho-rec-list">
+            {t.rows.map((r) => {
+              const summary = recordSummary(r);
+              return (
+                <li key={r.id} className="ho-rec">
+                  <time className="num faint" dateTime={r.ts} title={utcTitle(r.ts)}>
+                    {formatLocalTime(r.ts)}
+                  </time>
+                  <span className="ellipsis" title={summary}>
+                    {summary || <span className="faint">—</span>}
+                  </span>
+                  <span className="mono faint ellipsis">
+                    {formatEndpoint(r.src_ip, r.src_port) ?? '—'} → {formatEndpoint(r.dst_ip, r.dst_port) ?? '—'}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function Body({ host }: { host: HostDetail }) {
+  return (
+    <>
+      <dl className="ho-facts" data-testid="host-facts">
+        <Fact label="Class">{host.class.replace(/_/g, ' ')}</Fact>
+        <Fact label="Country">{host.country ?? <span className="faint">—</span>}</Fact>
+        <Fact label="First seen">
+          <Time iso={host.first_seen} full />
+        </Fact>
+        <Fact label="Last seen">
+          <Time iso={host.last_seen} full />
+        </Fact>
+        <Fact label="Records">
+          <span className="num">{formatCount(host.records)}</span>
+        </Fact>
+        <Fact label="Wazuh agent">
+          {host.agent ? (
+            <a href={agentsHref({ q: host.agent.id, agent: host.agent.id })} data-testid="host-agent">
+              <Server size={12} aria-hidden="true" /> {host.agent.name ?? host.agent.id} <span className="faint mono">id {host.agent.id}</span>
+            </a>
+          ) : (
+            <span className="faint">none known</span>
+          )}
+        </Fact>
+        <Fact label="Open alerts">
+          <OpenAlerts open={host.open_alerts} />
+        </Fact>
+      </dl>
+
+      <section className="ho-card" aria-labelledby="ho-alerts">
+        <header className="ho-card-head">
+          <h3 id="ho-alerts">Open alerts</h3>
+          <a className="text-sm" href={alertsHref({ host: host.ip })}>
+            All alerts on this host
+          </a>
+        </header>
+        {host.alerts.length === 0 ? (
+          <p className="muted text-sm ho-card-empty">No open alert names this address.</p>
+        ) : (
+          <ul className="ho-rec-list">
+            {host.alerts.map((a) => (
+              <li key={a.id} className="ho-rec ho-alert">
+                <SeverityBadge severity={a.severity} />
+                <a className="ellipsis" href={alertsHref({ host: host.ip }, a.id)}>
+                  {a.title}
+                </a>
+                <StatusBadge status={a.status} />
+                <Time iso={a.last_seen} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <h2 className="ho-subhead">Recent records by type</h2>
+      <RecentRecords host={host} />
+    </>
+  );
+}
+
+/** One host (#/hosts/10.0.0.5): its facts, open alerts, recent records by type, and the pivots. */
+export function HostPage({ ip, backQuery }: { ip: string; backQuery: string }) {
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoad({ status: 'loading' });
+    api.call('hosts.get', { ip, per_type: PER_TYPE }).then(
+      (host) => live && setLoad({ status: 'ready', host }),
+      (err: unknown) => live && setLoad({ status: 'error', error: ApiError.from(err, 'hosts.get') }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [ip, attempt]);
+
+  let body: ReactNode;
+  if (load.status === 'loading') {
+    body = (
+      <div className="ho-skeleton" aria-busy="true">
+        <span className="visually-hidden" role="status">
+          Loading {ip}…
+        </span>
+        <div className="skeleton ho-sk-facts" />
+        {[0, 1, 2].map((i) => (
+          <div key={i} className="skeleton ho-sk-card" />
+        ))}
+      </div>
+    );
+  } else if (load.status === 'error') {
+    body =
+      load.error.code === 'NOT_FOUND' ? (
+        <EmptyState icon={<FileQuestion size={28} />} title={`No record names ${ip}`}>
+          <p>No sensor record kept here names this address (retention may have pruned them). Alerts and Hunt may still know it.</p>
+        </EmptyState>
+      ) : load.error.code === 'BAD_REQUEST' ? (
+        <EmptyState icon={<FileQuestion size={28} />} title={`“${ip}” is not an address`} role="alert">
+          <p>{load.error.describe()}</p>
+        </EmptyState>
+      ) : (
+        <LoadFailed title={`Could not load ${ip}`} message={load.error.describe()} onRetry={() => setAttempt((n) => n + 1)} />
+      );
+  } else {
+    body = <Body host={load.host} />;
+  }
+
+  const hunt = load.status === 'ready' ? load.host.queries.all : hostQuery(ip);
+  return (
+    <div className="screen hosts-screen ho-page" data-testid="host-page" data-ip={ip}>
+      <div className="screen-header">
+        <a className="button ghost small" href={hostsHref(null, backQuery)}>
+          <ArrowLeft size={14} aria-hidden="true" />
+          Hosts
+        </a>
+        <div className="screen-title">
+          <h1 tabIndex={-1} className="mono">
+            {ip}
+          </h1>
+        </div>
+        <span className="header-spacer" />
+        <HostLinks ip={ip} hunt={hunt} />
+      </div>
+      <div className="ho-page-scroll">{body}</div>
+    </div>
+  );
+}
