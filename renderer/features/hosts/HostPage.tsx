@@ -9,6 +9,7 @@ import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary } from '../../lib/records.js';
+import { classLabel } from './model.js';
 import { OpenAlerts } from './parts.js';
 
 /** Recent records shown per event type. */
@@ -83,7 +84,7 @@ function Body({ host }: { host: HostDetail }) {
   return (
     <>
       <dl className="ho-facts" data-testid="host-facts">
-        <Fact label="Class">{host.class.replace(/_/g, ' ')}</Fact>
+        <Fact label="Class">{classLabel(host.class)}</Fact>
         <Fact label="Country">{host.country ?? <span className="faint">—</span>}</Fact>
         <Fact label="First seen">
           <Time iso={host.first_seen} full />

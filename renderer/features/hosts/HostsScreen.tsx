@@ -9,7 +9,7 @@ import { LoadFailed } from '../../components/LoadFailed.js';
 import { formatCount } from '../../lib/format.js';
 import { HostPage } from './HostPage.js';
 import { OpenAlerts, When } from './parts.js';
-import { HOST_SEEN, HOST_SORTS, hostsQueryString, parseHostsQuery, type HostsQuery } from './model.js';
+import { HOST_SEEN, HOST_SORTS, classLabel, hostsQueryString, parseHostsQuery, type HostsQuery } from './model.js';
 import { useHosts } from './store.js';
 import './hosts.css';
 
@@ -92,7 +92,7 @@ interface Column<T> {
 
 const ADDRESS_COLUMNS: Column<{ h: Host; agent: WazuhAgent | undefined }>[] = [
   { key: 'ip', label: 'Address', cell: ({ h }) => <span className="mono">{h.ip}</span> },
-  { key: 'class', label: 'Class', cell: ({ h }) => <span className="ho-class">{h.class.replace(/_/g, ' ')}</span> },
+  { key: 'class', label: 'Class', cell: ({ h }) => <span>{classLabel(h.class)}</span> },
   { key: 'country', label: 'Country', cell: ({ h }) => (h.country ? <span className="mono">{h.country}</span> : <span className="faint">—</span>) },
   { key: 'agent', label: 'Agent', cell: ({ agent }) => (agent ? <span title={`Wazuh agent ${agent.agent_id}`}>{agent.name}</span> : <span className="faint">—</span>) },
   { key: 'first', label: 'First seen', cell: ({ h }) => <When iso={h.first_seen} /> },

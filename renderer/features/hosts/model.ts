@@ -69,3 +69,9 @@ export function hostsListRequest(q: HostsQuery, now: number): { cidr?: string; s
 export function openAlertCounts(open: Host['open_alerts']): { severity: Severity; n: number }[] {
   return SEVERITY_ORDER.map((severity) => ({ severity, n: open[severity] ?? 0 })).filter((x) => x.n > 0);
 }
+
+/** An address class as the enrich stage names it ("link_local"), for display ("Link local"). */
+export function classLabel(c: string): string {
+  const t = c.replace(/_/g, ' ');
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}

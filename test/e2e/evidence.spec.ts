@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { runVigil, screenshotPath, startServe, type Served } from './serve-fixture.js';
+
+/**
+ * The alert's Evidence section and the Hosts screen against a real `vigil serve`, over EVE lines in
+ * Suricata's real shapes (see test/fixtures/eve): one HTTP download from 10.0.0.5 that raised an
+ * alert, with its http, fileinfo and flow records under one flow_id (a 64-bit id beyond a double's
+ * exact range), the same flow from a second sensor (same community_id, its own flow_id), and the
+ * host's DNS lookup before it, a TLS session after it and a DNS query two hours earlier (outside
+ * the default window).
+ */
+
+test.describe.configure({ mode: 'serial' });
+
+const FLOW = '8422898859791863878';
+const FLOW_B = '2240001100220033';
+const CID = '1:LQU9qZlK+B5F3KDmev6m5PMibrg=';
+const HOST = '10.0.0.5';
+const SERVER = '93.184.216.34';
+const TITLE = 'ET POLICY curl User-Agent Outbound';
+
+let served: Served;
+let dataDir: string;
+
+/** Suricata writes microseconds and a numeric offset. */
+const eveTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000+0000');
+
+function eveLines(base: number): string[] {
+  const conn = { src_ip: HOST, src_port: 51000, dest_ip: SERVER, dest_port: 80, proto: 'TCP', community_id: CID };
+  const http = { hostname: 'direkte.vg.no', url: '/jansson/releases/jansson-2.6.tar.gz', http_user_agent: 'curl/8.5.0', http_content_type: 'application/x-gzip', http_method: 'GET', protocol: 'HTTP/1.1', status: 200, length: 445497 };
+  const flow = { pkts_toserver: 120, pkts_toclient: 330, bytes_toserver: 9120, bytes_toclient: 460230, start: eveTime(base - 200), end: eveTime(base + 4000), age: 4, state: 'closed', reason: 'timeout', alerted: true };
+  const dns = (at: number, port: number, type: 'query' | 'answer', rrname: string) => ({
+    timestamp: eveTime(at),
+    flow_id: `40000000000${port}`,
+    event_type: 'dns',
+    ...(type === 'query' ? { src_ip: HOST, src_port: port, dest_ip: '10.0.0.53', dest_port: 53 } : { src_ip: '10.0.0.53', src_port: 53, dest_ip: HOST, dest_port: port }),
+    proto: 'UDP',
+    dns:
+      type === 'query'
+        ? { type: 'query', id: port, rrname, rrtype: 'A', tx_id: 0 }
+        : { version: 2, type: 'answer', id: port, flags: '8180', qr: true, rd: true, ra: true, rcode: 'NOERROR', rrname, rrtype: 'A', answers: [{ rrname, rrtype: 'A', ttl: 300, rdata: SERVER }] },
+    host: 'sensor-1',
+  });
+  const lines: Record<string, unknown>[] = [
+    dns(base - 2 * 3_600_000, 40001, 'query', 'old.example.org'),
+    dns(base - 30_000, 40002, 'query', 'direkte.vg.no'),
+    dns(base - 29_900, 40002, 'answer', 'direkte.vg.no'),
+    { timestamp: eveTime(base), flow_id: FLOW, event_type: 'http', ...conn, tx_id: 0, http, host: 'sensor-1' },
+    {
+      timestamp: eveTime(base + 100),
+      flow_id: FLOW,
+      event_type: 'alert',
+      ...conn,
+      tx_id: 0,
+      alert: { action: 'allowed', gid: 1, signature_id: 2013028, rev: 8, signature: TITLE, category: 'Attempted Information Leak', severity: 2 },
+      http,
+      app_proto: 'http',
+      host: 'sensor-1',
+    },
+    {
+      timestamp: eveTime(base + 200),
+      flow_id: FLOW,
+      event_type: 'fileinfo',
+      ...conn,
+      http,
+      app_proto: 'http',
+      fileinfo: { filename: '/jansson/releases/jansson-2.6.tar.gz', magic: 'gzip compressed data', gaps: false, state: 'CLOSED', sha256: '1e2b5ed3c3ff6d6d1e1ef4d4b3b8b0f1a3f6e8c1b2a3d4e5f60718293a4b5c6d', stored: false, size: 445497, tx_id: 0 },
+      host: 'sensor-1',
+    },
+    { timestamp: eveTime(base + 5000), flow_id: FLOW, event_type: 'flow', ...conn, app_proto: 'http', flow, host: 'sensor-1' },
+    { timestamp: eveTime(base + 5100), flow_id: FLOW_B, event_type: 'flow', ...conn, app_proto: 'http', flow: { ...flow, alerted: false }, host: 'sensor-2' },
+    {
+      timestamp: eveTime(base + 60_000),
+      flow_id: '4000000000050000',
+      event_type: 'tls',
+      src_ip: HOST,
+      src_port: 51001,
+      dest_ip: '142.250.74.46',
+      dest_port: 443,
+      proto: 'TCP',
+      tls: { subject: 'CN=*.google.com', issuerdn: 'C=US, O=Google Trust Services, CN=WR2', sni: 'www.google.com', version: 'TLS 1.3', ja3: { hash: 'e7d705a3286e19ea42f587b344ee6865', string: '771,4865' } },
+      host: 'sensor-1',
+    },
+  ];
+  // flow ids are uint64: written as JSON numbers, digit for digit
+  return lines.map((l) => JSON.stringify(l).replace(/"flow_id":"(\d+)"/, '"flow_id":$1'));
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-evidence-'));
+  const eve = path.join(dataDir, 'eve.json');
+  fs.writeFileSync(eve, `${eveLines(Date.now() - 10 * 60_000).join('\n')}\n`);
+  const out = await runVigil(['ingest', eve, '--data-dir', dataDir]);
+  expect(out.code, out.stderr).toBe(0);
+  served = await startServe({ dataDir });
+});
+
+test.afterAll(async () => {
+  await served?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return errors;
+}
+
+test('an alert shows its flow, the same flow from another sensor and the hosts DNS records; the window widens', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${served.url}#/alerts`);
+  await page.getByRole('grid', { name: 'Alerts' }).getByText(TITLE).click();
+  const detail = page.getByTestId('alert-detail');
+  const evidence = detail.getByTestId('evidence');
+  await evidence.scrollIntoViewIfNeeded();
+
+  const flowRows = evidence.locator('[data-testid="evidence-record"][data-relation="flow"]');
+  await expect(flowRows).toHaveCount(4);
+  expect((await flowRows.evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type')))).sort()).toEqual(['alert', 'fileinfo', 'flow', 'http']);
+  await expect(evidence.getByTestId('evidence-flow-note')).toHaveText('4 records of the same flow, 1 from other sensors by community id.');
+  const community = evidence.locator('[data-testid="evidence-record"][data-relation="community"]');
+  await expect(community).toHaveCount(1);
+  await expect(community).toContainText('sensor-2');
+  await expect(flowRows.and(page.locator('[data-event-type="http"]'))).toContainText('GET direkte.vg.no/jansson/releases/jansson-2.6.tar.gz → 200');
+  await expect(flowRows.and(page.locator('[data-event-type="flow"]'))).toContainText('450 pkts');
+
+  // the host's records in ±5 min: the DNS lookup and answer before the download, the TLS session after
+  const hostRows = evidence.locator('[data-testid="evidence-record"][data-relation="host"]');
+  await expect(hostRows).toHaveCount(3);
+  const dnsRows = evidence.locator('[data-testid="evidence-record"][data-event-type="dns"]');
+  await expect(dnsRows).toHaveCount(2);
+  await expect(dnsRows.nth(1)).toContainText(`answer direkte.vg.no A NOERROR → ${SERVER}`);
+  await expect(evidence).not.toContainText('old.example.org');
+
+  // one timeline, oldest first: the DNS lookup precedes the download
+  const types = await evidence.getByTestId('evidence-timeline').locator('[data-testid="evidence-record"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type')));
+  expect(types.slice(0, 3)).toEqual(['dns', 'dns', 'http']);
+  expect(types.at(-1)).toBe('tls');
+
+  // a record opens to its raw line, with the 64-bit flow id exact
+  await flowRows.and(page.locator('[data-event-type="flow"]')).getByRole('button').click();
+  const raw = flowRows.and(page.locator('[data-event-type="flow"]')).getByTestId('raw-event');
+  await expect(raw.locator('pre')).toContainText(`"flow_id": ${FLOW},`);
+
+  // the links to Hunt carry the queries of each part
+  await expect(evidence.getByTestId('hunt-flow')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`flow_id:${FLOW}`)}`);
+  await expect(evidence.getByTestId('hunt-hosts')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`ip:(${HOST} OR ${SERVER}) event_type:(dns OR http OR tls OR fileinfo)`)}`);
+
+  // ±24 h reaches the DNS query two hours before
+  await evidence.getByRole('radiogroup', { name: 'Host records window' }).getByText('±24 h').click();
+  await expect(dnsRows).toHaveCount(3);
+  await expect(dnsRows.first()).toContainText('query old.example.org A');
+  await expect(evidence.getByTestId('evidence-hosts-note')).toContainText('within ±24 h');
+
+  // filtering by type keeps only that type
+  await evidence.getByRole('group', { name: 'Show record types' }).getByRole('button', { name: /^DNS/ }).click();
+  await expect(evidence.locator('[data-testid="evidence-record"]')).toHaveCount(3);
+  await evidence.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshotPath('evidence') });
+  expect(errors).toEqual([]);
+});
+
+test('the Hosts screen lists the addresses; a host page shows its facts, records and links', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${served.url}#/hosts`);
+  const grid = page.getByTestId('hosts-grid');
+  const row = grid.locator(`[data-testid="host-row"][data-key="${HOST}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('Private');
+
+  // search by CIDR keeps the block, in the URL too
+  await page.getByTestId('hosts-search').fill('93.184.216.0/24');
+  await page.getByTestId('hosts-search').press('Enter');
+  await expect(grid.locator('[data-testid="host-row"]')).toHaveCount(1);
+  await expect(grid.locator('[data-testid="host-row"]')).toHaveAttribute('data-key', SERVER);
+  expect(page.url()).toContain('#/hosts?q=93.184.216.0/24');
+  await page.getByTestId('hosts-search').fill('');
+  await page.getByTestId('hosts-search').press('Enter');
+  await expect(row).toBeVisible();
+
+  // keyboard: focus the list, move to the host, Enter opens its page
+  await grid.locator('[data-testid="host-row"]').first().focus();
+  const keys = await grid.locator('[data-testid="host-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+  for (let i = 0; i < keys.indexOf(HOST); i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+
+  const host = page.getByTestId('host-page');
+  await expect(host).toHaveAttribute('data-ip', HOST);
+  expect(page.url()).toContain(`#/hosts/${HOST}`);
+  await expect(host.getByTestId('host-facts')).toContainText('Private');
+  await expect(host.locator('[data-testid="host-recent"][data-event-type="dns"]')).toContainText('query direkte.vg.no A');
+  await expect(host.locator('[data-testid="host-recent"][data-event-type="tls"]')).toContainText('SNI www.google.com');
+  await expect(host.getByRole('link', { name: TITLE })).toBeVisible();
+  await expect(host.getByTestId('host-hunt-link')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`ip:${HOST}`)}`);
+  await expect(host.getByTestId('host-alerts-link')).toHaveAttribute('href', `#/alerts?host=${HOST}`);
+  await page.screenshot({ path: screenshotPath('host-page') });
+
+  // "alerts on this host" opens the queue filtered by it
+  await host.getByTestId('host-alerts-link').click();
+  const alerts = page.getByRole('grid', { name: 'Alerts' });
+  await expect(alerts.locator('[data-row-id]')).toHaveCount(1);
+  await expect(alerts).toContainText(TITLE);
+
+  // an address no record names says so, with the pivots still offered
+  await page.goto(`${served.url}#/hosts/10.99.0.1`);
+  await expect(page.getByRole('heading', { name: 'No record names 10.99.0.1' })).toBeVisible();
+  await expect(page.getByTestId('host-hunt-link')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent('ip:10.99.0.1')}`);
+  expect(errors).toEqual([]);
+});
