@@ -1,12 +1,13 @@
 import { ChevronDown, ChevronRight, Search } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Alert } from '../../../main/contract/alerts.js';
-import type { Contributor, EventDetail, EventRow, EventsEvidence } from '../../../main/contract/hunt.js';
+import type { Contributor, EventDetail, EventsEvidence } from '../../../main/contract/hunt.js';
 import { api, ApiError } from '../../api/index.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { formatCount, formatEndpoint, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
 import { RawEvent } from './RawEvent.js';
+import { evidenceTimeline, RELATION_LABEL, RELATION_TITLE, type TimelineRow } from './evidence-model.js';
 import './evidence.css';
 
 /** The windows host records can be looked up in, either side of the alert's first/last seen. */
@@ -17,38 +18,6 @@ export const EVIDENCE_WINDOWS = [
 ] as const;
 const DEFAULT_WINDOW = 300;
 const LIMIT = 200;
-
-/** Why a record is in the evidence: the alert's own flow, the same flow on another sensor, or a host's traffic. */
-type Relation = 'flow' | 'community' | 'host';
-const RELATION_LABEL: Record<Relation, string> = { flow: 'same flow', community: 'community id', host: 'host' };
-const RELATION_TITLE: Record<Relation, string> = {
-  flow: "A record with the alert's flow_id",
-  community: 'The same flow (community_id) seen by another sensor or under another flow id',
-  host: "A DNS, HTTP, TLS or file record of the alert's source or destination host in the window",
-};
-
-interface TimelineRow {
-  row: EventRow;
-  relation: Relation;
-}
-
-/** One timeline of the three sections, oldest first; a record in several sections counts once, under its closest relation. */
-export function evidenceTimeline(ev: EventsEvidence): TimelineRow[] {
-  const seen = new Set<number>();
-  const out: TimelineRow[] = [];
-  for (const [relation, rows] of [
-    ['flow', ev.flow.rows],
-    ['community', ev.community.rows],
-    ['host', ev.hosts.rows],
-  ] as const) {
-    for (const row of rows) {
-      if (seen.has(row.id)) continue;
-      seen.add(row.id);
-      out.push({ row, relation });
-    }
-  }
-  return out.sort((a, b) => a.row.ts.localeCompare(b.row.ts) || a.row.id - b.row.id);
-}
 
 type Load = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; evidence: EventsEvidence };
 

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { EventRow, EventsEvidence } from '../../main/contract/hunt.js';
+import { hostsHref, parseHash, routeHref } from '../../renderer/app/router.js';
+import { evidenceTimeline } from '../../renderer/features/alert-detail/evidence-model.js';
+import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery } from '../../renderer/features/hosts/model.js';
+import { eventTypeLabel, hostQuery, huntHref, recordSummary } from '../../renderer/lib/records.js';
+import { parseHuntQuery } from '../../main/hunt/query.js';
+
+function row(id: number, ts: string, event_type: string, summary: EventRow['summary'] = {}, app_proto: string | null = null): EventRow {
+  return {
+    id,
+    ts,
+    event_type,
+    sensor: 'sensor-1',
+    source_id: 'import:test',
+    src_ip: '10.0.0.5',
+    src_port: 51000,
+    dst_ip: '93.184.216.34',
+    dst_port: 80,
+    proto: 'TCP',
+    app_proto,
+    flow_id: '8422898859791863878',
+    community_id: '1:x=',
+    summary,
+  };
+}
+
+describe('Hosts routes and view', () => {
+  it('parses the list, a host page (IPv4, IPv6) and writes them back', () => {
+    expect(parseHash('#/hosts')).toEqual({ name: 'hosts', ip: null, query: '' });
+    expect(parseHash('#/hosts/10.0.0.5')).toEqual({ name: 'hosts', ip: '10.0.0.5', query: '' });
+    expect(parseHash(hostsHref('2001:db8::1'))).toEqual({ name: 'hosts', ip: '2001:db8::1', query: '' });
+    expect(parseHash('#/hosts/%E0%A4%A')).toBeNull();
+    expect(parseHash('#/hosts/10.0.0.5/extra')).toBeNull();
+    const r = parseHash('#/hosts?q=10.0.0.0/8&view=agents')!;
+    expect(routeHref(r)).toBe('#/hosts?q=10.0.0.0/8&view=agents');
+    expect(routeHref({ name: 'hosts', ip: '10.0.0.5', query: 'sort=records' })).toBe('#/hosts/10.0.0.5?sort=records');
+  });
+
+  it('reads the list view leniently and writes only what differs from the default', () => {
+    expect(parseHostsQuery('')).toEqual({ q: '', sort: 'last_seen', seen: 'all', view: 'addresses' });
+    expect(parseHostsQuery('q=%2010.0.0.0/8%20&sort=records&seen=24h&view=agents')).toEqual({ q: '10.0.0.0/8', sort: 'records', seen: '24h', view: 'agents' });
+    expect(parseHostsQuery('sort=bogus&seen=3y&view=x')).toEqual({ q: '', sort: 'last_seen', seen: 'all', view: 'addresses' });
+    expect(hostsQueryString({ q: '', sort: 'last_seen', seen: 'all', view: 'addresses' })).toBe('');
+    expect(hostsQueryString({ q: '2001:db8::/32', sort: 'first_seen', seen: '7d', view: 'addresses' })).toBe('q=2001:db8::/32&sort=first_seen&seen=7d');
+  });
+
+  it('turns a view into the hosts.list request', () => {
+    const now = Date.parse('2026-11-21T12:00:00.000Z');
+    expect(hostsListRequest(parseHostsQuery(''), now)).toEqual({ sort: 'last_seen' });
+    expect(hostsListRequest(parseHostsQuery('q=10.0.0.0/8&seen=1h&sort=records'), now)).toEqual({ sort: 'records', cidr: '10.0.0.0/8', seen_after: '2026-11-21T11:00:00.000Z' });
+  });
+
+  it('orders open alerts most severe first without zeros, and labels classes', () => {
+    expect(openAlertCounts({ low: 3, critical: 1, high: 0 } as never)).toEqual([
+      { severity: 'critical', n: 1 },
+      { severity: 'low', n: 3 },
+    ]);
+    expect(classLabel('link_local')).toBe('Link local');
+    expect(classLabel('private')).toBe('Private');
+  });
+});
+
+describe('record summaries and hunt links', () => {
+  it('says what each record type holds in one line', () => {
+    expect(recordSummary(row(1, '', 'dns', { 'dns.type': 'answer', 'dns.rrname': 'vg.no', 'dns.rrtype': 'A', 'dns.rcode': 'NOERROR', 'dns.answers': '1.2.3.4 5.6.7.8' }))).toBe(
+      'answer vg.no A NOERROR → 1.2.3.4 5.6.7.8',
+    );
+    expect(recordSummary(row(1, '', 'http', { 'http.method': 'GET', 'http.hostname': 'vg.no', 'http.url': '/a.gz', 'http.status': 200 }))).toBe('GET vg.no/a.gz → 200');
+    expect(recordSummary(row(1, '', 'tls', { 'tls.sni': 'www.google.com', 'tls.version': 'TLS 1.3' }))).toBe('SNI www.google.com TLS 1.3');
+    expect(recordSummary(row(1, '', 'fileinfo', { 'file.name': '/a.gz', 'file.size': 2048, 'file.sha256': 'ab12' }))).toBe('/a.gz (2.0 KiB) sha256 ab12');
+    expect(recordSummary(row(1, '', 'flow', { 'flow.bytes': 469350, 'flow.pkts': 450, 'flow.state': 'closed', 'flow.reason': 'timeout' }, 'http'))).toBe('http 458 KiB 450 pkts closed (timeout)');
+    expect(recordSummary(row(1, '', 'alert', { 'alert.signature': 'ET X', 'alert.signature_id': 2013028 }))).toBe('ET X [sid 2013028]');
+    expect(recordSummary(row(1, '', 'smb', { 'smb.command': 'SMB2_COMMAND_CREATE', 'smb.filename': 'a.docx' }))).toBe('command=SMB2_COMMAND_CREATE filename=a.docx');
+    expect(recordSummary(row(1, '', 'quic'))).toBe('');
+    expect(eventTypeLabel('fileinfo')).toBe('File');
+    expect(eventTypeLabel('dns')).toBe('DNS');
+    expect(eventTypeLabel('netflow')).toBe('Netflow');
+  });
+
+  it('links a host to Hunt with a query the hunt language parses', () => {
+    for (const ip of ['10.0.0.5', '2001:db8::1']) {
+      const q = hostQuery(ip);
+      expect(parseHuntQuery(q).terms).toMatchObject([{ field: 'ip', values: [{ text: ip }] }]);
+      expect(huntHref(q)).toBe(`#/hunt?q=${encodeURIComponent(q)}`);
+    }
+  });
+});
+
+describe('evidence timeline', () => {
+  it('puts the three parts on one timeline, oldest first, each record once under its closest relation', () => {
+    const section = (rows: EventRow[], query = 'q') => ({ rows, truncated: false, query });
+    const http = row(4, '2026-11-21T12:00:00.000Z', 'http');
+    const ev: EventsEvidence = {
+      alert_id: 1,
+      from: '2026-11-21T11:55:00.000Z',
+      to: '2026-11-21T12:05:00.000Z',
+      flow: section([row(7, '2026-11-21T12:00:05.000Z', 'flow'), http]),
+      community: section([row(8, '2026-11-21T12:00:05.000Z', 'flow')]),
+      // the host part finds the flow's http record again, and the DNS lookup before it
+      hosts: section([row(2, '2026-11-21T11:59:30.000Z', 'dns'), http]),
+      contributors: { rows: [], total: 0 },
+    };
+    expect(evidenceTimeline(ev).map((t) => [t.row.id, t.relation])).toEqual([
+      [2, 'host'],
+      [4, 'flow'],
+      [7, 'flow'],
+      [8, 'community'],
+    ]);
+  });
+});
