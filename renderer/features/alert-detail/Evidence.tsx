@@ -114,7 +114,7 @@ function Contributors({ contributors }: { contributors: EventsEvidence['contribu
       </h4>
       <ul className="ev-list">
         {contributors.rows.map((c: Contributor) => (
-          <li key={c.event_id} className="ev-item" data-testid="evidence-contributor">
+          <li key={c.event_id} className="ev-item ev-contrib" data-testid="evidence-contributor">
             <button type="button" className="ev-row" aria-expanded={open === c.event_id} disabled={c.record_id === null} onClick={() => setOpen(open === c.event_id ? null : c.event_id)} title={c.record_id === null ? 'The sensor record of this event is not kept' : undefined}>
               {open === c.event_id ? <ChevronDown size={13} aria-hidden="true" /> : <ChevronRight size={13} aria-hidden="true" />}
               <time className="num ev-time" dateTime={c.ts} title={utcTitle(c.ts)}>
@@ -144,6 +144,7 @@ function Contributors({ contributors }: { contributors: EventsEvidence['contribu
 /** What the flow part found, said in words (and why it may be empty). */
 function flowNote(ev: EventsEvidence, alert: Alert): string {
   if (ev.flow.query === '') {
+    if (ev.contributors.total > 0) return 'A correlation alert has no flow of its own: the events that made it fire are listed above, and its hosts’ records below.';
     return alert.source === 'suricata'
       ? 'No flow id was kept for this alert’s events (retention may have pruned them).'
       : `${alert.source} alerts carry no Suricata flow id; the hosts’ records below are matched by address and time.`;
