@@ -21,6 +21,7 @@ const CID = '1:LQU9qZlK+B5F3KDmev6m5PMibrg=';
 const HOST = '10.0.0.5';
 const SERVER = '93.184.216.34';
 const TITLE = 'ET POLICY curl User-Agent Outbound';
+const BRUTE_SRC = '81.2.69.142';
 
 let served: Served;
 let dataDir: string;
@@ -89,13 +90,33 @@ function eveLines(base: number): string[] {
   return lines.map((l) => JSON.stringify(l).replace(/"flow_id":"(\d+)"/, '"flow_id":$1'));
 }
 
+/** Six failed SSH logins on a Wazuh agent from one address within a minute (Wazuh alerts.json shape): a brute force. */
+function wazuhFailures(base: number): string[] {
+  return [0, 1, 2, 3, 4, 5].map((i) =>
+    JSON.stringify({
+      timestamp: new Date(base + i * 2000).toISOString().replace('Z', '+0000'),
+      rule: { level: 5, id: '5716', description: 'sshd: authentication failed.', groups: ['syslog', 'sshd', 'authentication_failed'], mitre: { id: ['T1110.001'] } },
+      agent: { id: '001', name: 'web-01', ip: '10.0.0.7' },
+      manager: { name: 'wazuh-manager' },
+      id: `1733400000.${1000 + i}`,
+      data: { srcip: BRUTE_SRC, dstip: '10.0.0.7', srcuser: 'root', srcport: String(50000 + i) },
+      full_log: `Failed password for root from ${BRUTE_SRC} port ${50000 + i} ssh2`,
+      location: '/var/log/auth.log',
+    }),
+  );
+}
+
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-evidence-'));
   const eve = path.join(dataDir, 'eve.json');
   fs.writeFileSync(eve, `${eveLines(Date.now() - 10 * 60_000).join('\n')}\n`);
-  const out = await runVigil(['ingest', eve, '--data-dir', dataDir]);
-  expect(out.code, out.stderr).toBe(0);
+  const alertsJson = path.join(dataDir, 'alerts.json');
+  fs.writeFileSync(alertsJson, `${wazuhFailures(Date.now() - 5 * 60_000).join('\n')}\n`);
+  for (const file of [eve, alertsJson]) {
+    const out = await runVigil(['ingest', file, '--data-dir', dataDir]);
+    expect(out.code, out.stderr).toBe(0);
+  }
   served = await startServe({ dataDir });
 });
 
@@ -146,6 +167,13 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
   await flowRows.and(page.locator('[data-event-type="flow"]')).getByRole('button').click();
   const raw = flowRows.and(page.locator('[data-event-type="flow"]')).getByTestId('raw-event');
   await expect(raw.locator('pre')).toContainText(`"flow_id": ${FLOW},`);
+  // two records open at once keep their own Pretty / Original choice
+  const httpRow = flowRows.and(page.locator('[data-event-type="http"]'));
+  await httpRow.getByRole('button', { expanded: false }).click();
+  await httpRow.getByTestId('raw-event').getByText('Original').click();
+  await expect(httpRow.getByTestId('raw-event').getByRole('radio', { name: 'Original' })).toBeChecked();
+  await expect(raw.getByRole('radio', { name: 'Pretty' })).toBeChecked();
+  await expect(raw.locator('pre')).toContainText(`"flow_id": ${FLOW},`);
 
   // the links to Hunt carry the queries of each part
   await expect(evidence.getByTestId('hunt-flow')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`flow_id:${FLOW}`)}`);
@@ -162,6 +190,24 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
   await expect(evidence.locator('[data-testid="evidence-record"]')).toHaveCount(3);
   await evidence.scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath('evidence') });
+  expect(errors).toEqual([]);
+});
+
+test('a correlation alert lists the failed logins that made it fire', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${served.url}#/alerts?rule_id=vigil:brute_force`);
+  await page.getByRole('grid', { name: 'Alerts' }).getByText(/^Brute force: 5 authentication failures from 81\.2\.69\.142/).click();
+  const evidence = page.getByTestId('alert-detail').getByTestId('evidence');
+  const contributors = evidence.getByTestId('evidence-contributors');
+  await contributors.scrollIntoViewIfNeeded();
+  await expect(contributors.getByRole('heading')).toHaveText('Contributing events 6');
+  const rows = contributors.getByTestId('evidence-contributor');
+  await expect(rows).toHaveCount(6);
+  for (const r of await rows.all()) {
+    await expect(r).toContainText('sshd: authentication failed.');
+    await expect(r).toContainText(`${BRUTE_SRC}:`);
+  }
+  await expect(evidence.getByTestId('evidence-flow-note')).toContainText('A correlation alert has no flow of its own');
   expect(errors).toEqual([]);
 });
 
