@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRow, EventsEvidence } from '../../main/contract/hunt.js';
 import { hostsHref, parseHash, routeHref } from '../../renderer/app/router.js';
-import { evidenceTimeline } from '../../renderer/features/alert-detail/evidence-model.js';
+import { evidenceTimeline, flowNote, hostsNote, relationLabel } from '../../renderer/features/alert-detail/evidence-model.js';
 import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery } from '../../renderer/features/hosts/model.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary } from '../../renderer/lib/records.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
@@ -107,5 +107,26 @@ describe('evidence timeline', () => {
       [7, 'flow'],
       [8, 'community'],
     ]);
+  });
+
+  const empty = (query = '') => ({ rows: [] as EventRow[], truncated: false, query });
+  const base: EventsEvidence = { alert_id: 1, from: '2026-11-21T11:55:00.000Z', to: '2026-11-21T12:05:00.000Z', flow: empty(), community: empty(), hosts: empty(), contributors: { rows: [], total: 0 } };
+
+  it('says why a part is empty', () => {
+    expect(flowNote({ ...base, flow: empty('flow_id:1') }, { source: 'suricata' })).toBe(
+      'No records kept for this flow: the sensor’s eve.json did not include flow records (or retention pruned them).',
+    );
+    expect(flowNote(base, { source: 'wazuh' })).toMatch(/^Wazuh alerts carry no Suricata flow id/);
+    expect(flowNote({ ...base, contributors: { rows: [], total: 6 } }, { source: 'wazuh' })).toMatch(/^A correlation alert has no flow of its own/);
+    expect(flowNote({ ...base, flow: { rows: [row(1, '2026-11-21T12:00:00.000Z', 'alert')], truncated: false, query: 'flow_id:1' } }, { source: 'suricata' })).toBe('1 record of the same flow.');
+    expect(hostsNote(base, '±5 min')).toBe('The alert names no address, so no host records are looked up.');
+    expect(hostsNote({ ...base, hosts: empty('ip:10.0.0.5') }, '±1 h')).toMatch(/^No DNS, HTTP, TLS or file records of the source or destination within ±1 h\. Widen the window/);
+  });
+
+  it('tags a host record with whose it is', () => {
+    const dns = { row: { ...row(2, '', 'dns'), src_ip: '10.0.0.53', dst_ip: '10.0.0.5' }, relation: 'host' as const };
+    expect(relationLabel(dns, { src_ip: '10.0.0.5', dst_ip: '93.184.216.34' })).toBe('src host');
+    expect(relationLabel(dns, { src_ip: '81.2.69.142', dst_ip: '10.0.0.5' })).toBe('dst host');
+    expect(relationLabel({ ...dns, relation: 'flow' }, { src_ip: '10.0.0.5', dst_ip: null })).toBe('same flow');
   });
 });

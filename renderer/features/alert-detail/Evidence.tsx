@@ -4,10 +4,10 @@ import type { Alert } from '../../../main/contract/alerts.js';
 import type { Contributor, EventDetail, EventsEvidence } from '../../../main/contract/hunt.js';
 import { api, ApiError } from '../../api/index.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
-import { formatCount, formatEndpoint, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
+import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
 import { RawEvent } from './RawEvent.js';
-import { evidenceTimeline, RELATION_LABEL, RELATION_TITLE, type TimelineRow } from './evidence-model.js';
+import { evidenceTimeline, flowNote, hostsNote, relationLabel, RELATION_TITLE, type TimelineRow } from './evidence-model.js';
 import './evidence.css';
 
 /** The windows host records can be looked up in, either side of the alert's first/last seen. */
@@ -72,7 +72,7 @@ function RecordRaw({ id }: { id: number }) {
   return <RawEvent raw={d.raw} label={`Record #${d.id}${d.file ? ` · ${d.file}${d.offset !== null ? ` @${d.offset}` : ''}` : ''}`} />;
 }
 
-function RecordLine({ item, open, onToggle }: { item: TimelineRow; open: boolean; onToggle: () => void }) {
+function RecordLine({ item, alert, open, onToggle }: { item: TimelineRow; alert: Alert; open: boolean; onToggle: () => void }) {
   const { row, relation } = item;
   const summary = recordSummary(row);
   return (
@@ -84,7 +84,7 @@ function RecordLine({ item, open, onToggle }: { item: TimelineRow; open: boolean
         </time>
         <span className={`ev-type ev-type-${row.event_type}`}>{eventTypeLabel(row.event_type)}</span>
         <span className="ev-rel" title={RELATION_TITLE[relation]}>
-          {RELATION_LABEL[relation]}
+          {relationLabel(item, alert)}
         </span>
         <span className="ev-summary ellipsis" title={summary}>
           {summary || <span className="faint">no summary fields</span>}
@@ -139,25 +139,6 @@ function Contributors({ contributors }: { contributors: EventsEvidence['contribu
       </ul>
     </div>
   );
-}
-
-/** What the flow part found, said in words (and why it may be empty). */
-function flowNote(ev: EventsEvidence, alert: Alert): string {
-  if (ev.flow.query === '') {
-    if (ev.contributors.total > 0) return 'A correlation alert has no flow of its own: the events that made it fire are listed above, and its hosts’ records below.';
-    return alert.source === 'suricata'
-      ? 'No flow id was kept for this alert’s events (retention may have pruned them).'
-      : `${alert.source} alerts carry no Suricata flow id; the hosts’ records below are matched by address and time.`;
-  }
-  if (ev.flow.rows.length === 0) return 'No records kept for this flow: the sensor’s eve.json did not include flow records (or retention pruned them).';
-  const other = ev.community.rows.length > 0 ? `, ${formatCount(ev.community.rows.length)}${ev.community.truncated ? '+' : ''} from other sensors by community id` : '';
-  return `${formatCount(ev.flow.rows.length)}${ev.flow.truncated ? '+' : ''} records of the same flow${other}.`;
-}
-
-function hostsNote(ev: EventsEvidence, windowLabel: string): string {
-  if (ev.hosts.query === '') return 'The alert names no address, so no host records are looked up.';
-  if (ev.hosts.rows.length === 0) return `No DNS, HTTP, TLS or file records of the source or destination within ${windowLabel}. Widen the window, or check that the sensor logs those types.`;
-  return `${formatCount(ev.hosts.rows.length)}${ev.hosts.truncated ? '+' : ''} DNS, HTTP, TLS and file records of the hosts within ${windowLabel}.`;
 }
 
 /**
@@ -219,7 +200,7 @@ export function Evidence({ alert }: { alert: Alert }) {
         </div>
         {evidence ? (
           <span className="faint text-sm ev-range" title={`${utcTitle(evidence.from)} – ${utcTitle(evidence.to)}`}>
-            {formatLocalFull(evidence.from)} – {formatLocalTime(evidence.to)}
+            {formatLocalTime(evidence.from)} – {formatLocalTime(evidence.to)}
           </span>
         ) : null}
         <span className="header-spacer" />
@@ -263,7 +244,7 @@ export function Evidence({ alert }: { alert: Alert }) {
           {shown.length > 0 ? (
             <ul className="ev-list" aria-label="Evidence timeline" data-testid="evidence-timeline">
               {shown.map((t) => (
-                <RecordLine key={t.row.id} item={t} open={open.has(t.row.id)} onToggle={() => setOpen((cur) => toggle(cur, t.row.id))} />
+                <RecordLine key={t.row.id} item={t} alert={alert} open={open.has(t.row.id)} onToggle={() => setOpen((cur) => toggle(cur, t.row.id))} />
               ))}
             </ul>
           ) : null}
