@@ -501,16 +501,19 @@ export class RecordsRepo {
       .all(key, key, key) as { type: string; n: number }[];
   }
 
-  /** The latest records of one type naming an address. */
+  /**
+   * The latest records of one type naming an address. Each side walks its (address, ts) index
+   * newest first and stops after `limit` rows; the two are merged here. (A UNION of the sides read
+   * and sorted every record of the host: 14 s for a busy client of the bench's 10M store.)
+   */
   hostRecent(key: Buffer, type: string, limit: number): EventRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM (
-           SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_src_ts WHERE src = ? AND type = ?
-           UNION SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_dst_ts WHERE dst = ? AND type = ?)
-         ORDER BY ts DESC, id DESC LIMIT ?`,
-      )
-      .all(key, type, key, type, limit) as RowIn[];
+    const side = (col: 'src' | 'dst') =>
+      this.db
+        .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_${col}_ts WHERE ${col} = ? AND type = ? ORDER BY ts DESC, id DESC LIMIT ?`)
+        .all(key, type, limit) as RowIn[];
+    const byId = new Map<number, RowIn>();
+    for (const r of [...side('src'), ...side('dst')]) byId.set(r.id, r);
+    const rows = [...byId.values()].sort((a, b) => b.ts - a.ts || b.id - a.id).slice(0, limit);
     return this.toRows(rows);
   }
 

@@ -222,6 +222,15 @@ async function phaseQuery() {
     histo.push(time(() => hunt.histogram('', { from: dayFrom, to: dayTo }, 96)).ms);
   }
   const firstDns = time(() => hunt.query('event_type:dns dns.rrname:*.ru', { from: dayFrom, to: dayTo }, 200, undefined));
+  // the Hosts screen: its first page (as listed, and by record count) and the busiest host's page
+  const hostsFirst = [];
+  const hostsByRecords = [];
+  const hostPage = [];
+  for (let i = 0; i < 3; i++) {
+    hostsFirst.push(time(() => hunt.hosts({ sort: 'last_seen', limit: 100 })).ms);
+    hostsByRecords.push(time(() => hunt.hosts({ sort: 'records', limit: 100 })).ms);
+    hostPage.push(time(() => hunt.hostDetail('10.0.0.1', 10)).ms);
+  }
   const dayCount = db.prepare('SELECT count(*) AS n FROM records WHERE ts >= ? AND ts < ?').get(endMs - DAY, endMs).n;
   db.close();
   return {
@@ -236,6 +245,9 @@ async function phaseQuery() {
     hunt_first_rows_24h_ms: median(first),
     hunt_histogram_24h_ms: median(histo),
     hunt_first_rows_dns_ru_24h_ms: +firstDns.ms.toFixed(1),
+    hosts_first_page_ms: median(hostsFirst),
+    hosts_first_page_by_records_ms: median(hostsByRecords),
+    host_page_busiest_ms: median(hostPage),
   };
 }
 

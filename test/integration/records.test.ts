@@ -177,6 +177,16 @@ describe('record store: every EVE record is kept, crash-safe, and found again', 
       ['http', 1, 1],
     ]);
     expect(d.alerts.map((a) => a.title)).toEqual(['ET MALWARE payload']);
+    // the latest of each type, newest first, merged from the records naming it as source and as destination
+    expect(s.hunt.hostDetail('10.9.0.5', 1).recent.map((t) => [t.event_type, t.total, t.rows.map((r) => r.ts)])).toEqual([
+      ['dns', 2, ['2026-11-21T14:00:00.000Z']],
+      ['flow', 2, ['2026-11-21T12:00:05.500Z']],
+      ['alert', 1, ['2026-11-21T12:00:01.000Z']],
+      ['http', 1, ['2026-11-21T12:00:00.000Z']],
+    ]);
+    expect(s.hunt.hostDetail('10.9.0.53', 10).recent.map((t) => [t.event_type, t.rows.map((r) => r.ts)])).toEqual([
+      ['dns', ['2026-11-21T14:00:00.000Z', '2026-11-21T12:00:02.000Z', '2026-11-21T11:59:59.000Z']],
+    ]);
     expect(s.hunt.query(d.queries.dns, ALL, 10, undefined).rows).toHaveLength(2);
     expect(() => s.hunt.hostDetail('10.1.1.1', 5)).toThrow(/no record names/);
     await s.close();
