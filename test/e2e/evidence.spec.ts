@@ -229,6 +229,12 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   await page.getByTestId('hosts-search').press('Enter');
   await expect(row).toBeVisible();
 
+  // the Records header sorts by record count (most first), in the URL too
+  await grid.getByRole('columnheader', { name: 'Records' }).getByRole('button').click();
+  await expect(grid.getByRole('columnheader', { name: 'Records' })).toHaveAttribute('aria-sort', 'descending');
+  expect(page.url()).toContain('#/hosts?sort=records');
+  await expect(grid.locator('[data-testid="host-row"]').first()).toHaveAttribute('data-key', HOST);
+
   // keyboard: focus the list, move to the host, Enter opens its page
   await grid.locator('[data-testid="host-row"]').first().focus();
   const keys = await grid.locator('[data-testid="host-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));

@@ -26,14 +26,23 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** "Alerts on this host" and "Hunt this host": the two pivots every host page offers, also without records. */
-function HostLinks({ ip, hunt }: { ip: string; hunt: string }) {
+/**
+ * "Alerts on this host" and "Hunt this host": the pivots every host page offers, also without
+ * records; with a Wazuh agent at the address, its own alerts too (they name the agent, not the address).
+ */
+function HostLinks({ ip, hunt, agent }: { ip: string; hunt: string; agent: HostDetail['agent'] }) {
   return (
     <div className="ho-links" role="group" aria-label="Pivot">
       <a className="button small" href={alertsHref({ host: ip })} data-testid="host-alerts-link">
         <Siren size={13} aria-hidden="true" />
         Alerts on this host
       </a>
+      {agent ? (
+        <a className="button small" href={alertsHref({ host: agent.name ?? agent.id })} data-testid="host-agent-alerts-link">
+          <Server size={13} aria-hidden="true" />
+          Alerts of agent {agent.name ?? agent.id}
+        </a>
+      ) : null}
       <a className="button small" href={huntHref(hunt)} data-testid="host-hunt-link">
         <Search size={13} aria-hidden="true" />
         Hunt this host
@@ -200,7 +209,7 @@ export function HostPage({ ip, backQuery }: { ip: string; backQuery: string }) {
           </h1>
         </div>
         <span className="header-spacer" />
-        <HostLinks ip={ip} hunt={hunt} />
+        <HostLinks ip={ip} hunt={hunt} agent={load.status === 'ready' ? load.host.agent : null} />
       </div>
       <div className="ho-page-scroll">{body}</div>
     </div>

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { MonitorSmartphone, Search, X } from 'lucide-react';
+import { ArrowDown, MonitorSmartphone, Search, X } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Host } from '../../../main/contract/hunt.js';
 import type { WazuhAgent } from '../../../main/contract/wazuh.js';
@@ -86,6 +86,8 @@ function Toolbar({ q, onChange }: { q: HostsQuery; onChange: (patch: Partial<Hos
 interface Column<T> {
   key: string;
   label: string;
+  /** The list order a click on the header picks. */
+  sort?: HostsQuery['sort'];
   cell: (row: T) => ReactNode;
   className?: string;
 }
@@ -95,9 +97,9 @@ const ADDRESS_COLUMNS: Column<{ h: Host; agent: WazuhAgent | undefined }>[] = [
   { key: 'class', label: 'Class', cell: ({ h }) => <span>{classLabel(h.class)}</span> },
   { key: 'country', label: 'Country', cell: ({ h }) => (h.country ? <span className="mono">{h.country}</span> : <span className="faint">—</span>) },
   { key: 'agent', label: 'Agent', cell: ({ agent }) => (agent ? <span title={`Wazuh agent ${agent.agent_id}`}>{agent.name}</span> : <span className="faint">—</span>) },
-  { key: 'first', label: 'First seen', cell: ({ h }) => <When iso={h.first_seen} /> },
-  { key: 'last', label: 'Last seen', cell: ({ h }) => <When iso={h.last_seen} /> },
-  { key: 'records', label: 'Records', cell: ({ h }) => <span className="num">{formatCount(h.records)}</span>, className: 'ho-right' },
+  { key: 'first', label: 'First seen', sort: 'first_seen', cell: ({ h }) => <When iso={h.first_seen} /> },
+  { key: 'last', label: 'Last seen', sort: 'last_seen', cell: ({ h }) => <When iso={h.last_seen} /> },
+  { key: 'records', label: 'Records', sort: 'records', cell: ({ h }) => <span className="num">{formatCount(h.records)}</span>, className: 'ho-right' },
   { key: 'alerts', label: 'Open alerts', cell: ({ h }) => <OpenAlerts open={h.open_alerts} /> },
 ];
 
@@ -123,7 +125,11 @@ function HostGrid<T>({
   onNearEnd,
   generation,
   testId,
+  sort,
+  onSort,
 }: {
+  sort?: HostsQuery['sort'];
+  onSort?: (sort: HostsQuery['sort']) => void;
   label: string;
   columns: Column<T>[];
   rows: T[];
@@ -174,8 +180,15 @@ function HostGrid<T>({
     <div className="ho-grid" role="grid" aria-label={label} aria-rowcount={more ? -1 : rows.length + 1} data-testid={testId} style={{ ['--ho-cols' as string]: String(columns.length) }}>
       <div className="ho-row ho-head" role="row">
         {columns.map((c) => (
-          <span key={c.key} role="columnheader" className={c.className}>
-            {c.label}
+          <span key={c.key} role="columnheader" className={c.className} aria-sort={c.sort && c.sort === sort ? 'descending' : undefined}>
+            {c.sort && onSort ? (
+              <button type="button" className="ho-sort-button" onClick={() => onSort(c.sort!)} title={`Sort by ${c.label.toLowerCase()}, newest or most first`}>
+                {c.label}
+                {c.sort === sort ? <ArrowDown size={11} aria-hidden="true" /> : null}
+              </button>
+            ) : (
+              c.label
+            )}
           </span>
         ))}
       </div>
@@ -248,7 +261,7 @@ function Skeleton() {
   );
 }
 
-function AddressList({ listQuery }: { listQuery: string }) {
+function AddressList({ listQuery, onSort }: { listQuery: string; onSort: (sort: HostsQuery['sort']) => void }) {
   const q = useHosts((s) => s.query);
   const rows = useHosts((s) => s.rows);
   const next = useHosts((s) => s.next);
@@ -295,6 +308,8 @@ function AddressList({ listQuery }: { listQuery: string }) {
       onNearEnd={loadMore}
       generation={generation}
       testId="hosts-grid"
+      sort={q.sort}
+      onSort={onSort}
     />
   );
 }
@@ -365,7 +380,7 @@ function HostsList({ query }: { query: string }) {
         </span>
       </div>
       <Toolbar q={q} onChange={onChange} />
-      {q.view === 'agents' ? <AgentList listQuery={key} /> : <AddressList listQuery={key} />}
+      {q.view === 'agents' ? <AgentList listQuery={key} /> : <AddressList listQuery={key} onSort={(sort) => onChange({ sort })} />}
     </div>
   );
 }
