@@ -35,6 +35,9 @@ const SCREENS: ReadonlyArray<{ name: string; hash: () => string; ready: (page: P
   { name: 'suppressions', hash: () => '#/suppressions', ready: (p) => expect(p.getByTestId('suppression-row').first()).toBeVisible() },
   { name: 'sources', hash: () => '#/sources', ready: (p) => expect(p.getByTestId('source-row').first()).toBeVisible() },
   { name: 'feed', hash: () => '#/feed', ready: (p) => expect(p.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible() },
+  { name: 'hosts', hash: () => '#/hosts', ready: (p) => expect(p.getByTestId('host-row').first()).toBeVisible() },
+  // the simulator's DNS server (main/pipeline/sources/sim/world.ts): every mixed run names it
+  { name: 'host-page', hash: () => '#/hosts/10.0.0.53', ready: (p) => expect(p.getByTestId('host-recent').first()).toBeVisible() },
   { name: 'settings', hash: () => '#/settings', ready: (p) => expect(p.getByTestId('settings-analyst')).toBeVisible() },
   { name: 'about', hash: () => '#/about', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
 ];
