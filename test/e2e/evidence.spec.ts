@@ -225,6 +225,10 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   await expect(grid.locator('[data-testid="host-row"]')).toHaveCount(1);
   await expect(grid.locator('[data-testid="host-row"]')).toHaveAttribute('data-key', SERVER);
   expect(page.url()).toContain('#/hosts?q=93.184.216.0/24');
+  // what is not an address or block is explained, not listed as empty
+  await page.getByTestId('hosts-search').fill('10.0.0.0/33');
+  await page.getByTestId('hosts-search').press('Enter');
+  await expect(page.getByRole('heading', { name: 'Not an address or CIDR block' })).toBeVisible();
   await page.getByTestId('hosts-search').fill('');
   await page.getByTestId('hosts-search').press('Enter');
   await expect(row).toBeVisible();
