@@ -231,6 +231,15 @@ async function phaseQuery() {
     hostsByRecords.push(time(() => hunt.hosts({ sort: 'records', limit: 100 })).ms);
     hostPage.push(time(() => hunt.hostDetail('10.0.0.1', 10)).ms);
   }
+  // the alert detail's Evidence section: random alerts, with the default (±5 min) and widest (±24 h) window
+  const maxAlert = db.prepare('SELECT max(id) AS m FROM alerts').get().m ?? 0;
+  const evidence5m = [];
+  const evidence24h = [];
+  for (let i = 0; i < (maxAlert ? 15 : 0); i++) {
+    const a = db.prepare('SELECT id FROM alerts WHERE id >= ? ORDER BY id LIMIT 1').get(1 + Math.floor(rnd() * maxAlert)).id;
+    evidence5m.push(time(() => hunt.evidence(a, 300, 200)).ms);
+    evidence24h.push(time(() => hunt.evidence(a, 86_400, 200)).ms);
+  }
   const dayCount = db.prepare('SELECT count(*) AS n FROM records WHERE ts >= ? AND ts < ?').get(endMs - DAY, endMs).n;
   db.close();
   return {
@@ -248,6 +257,9 @@ async function phaseQuery() {
     hosts_first_page_ms: median(hostsFirst),
     hosts_first_page_by_records_ms: median(hostsByRecords),
     host_page_busiest_ms: median(hostPage),
+    evidence_5m_ms: evidence5m.length ? median(evidence5m) : null,
+    evidence_24h_ms: evidence24h.length ? median(evidence24h) : null,
+    evidence_24h_max_ms: evidence24h.length ? +Math.max(...evidence24h).toFixed(1) : null,
   };
 }
 
