@@ -179,6 +179,9 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
   await expect(evidence.getByTestId('hunt-flow')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`flow_id:${FLOW}`)}`);
   await expect(evidence.getByTestId('hunt-hosts')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`ip:(${HOST} OR ${SERVER}) event_type:(dns OR http OR tls OR fileinfo)`)}`);
 
+  await expect(evidence.getByTestId('evidence-host-src')).toHaveAttribute('href', `#/hosts/${HOST}`);
+  await expect(evidence.getByTestId('evidence-host-dst')).toHaveAttribute('href', `#/hosts/${SERVER}`);
+
   // ±24 h reaches the DNS query two hours before
   await evidence.getByRole('radiogroup', { name: 'Host records window' }).getByText('±24 h').click();
   await expect(dnsRows).toHaveCount(3);

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Alert } from '../../../main/contract/alerts.js';
 import type { Contributor, EventDetail, EventsEvidence } from '../../../main/contract/hunt.js';
 import { api, ApiError } from '../../api/index.js';
+import { hostsHref } from '../../app/router.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
@@ -180,6 +181,10 @@ export function Evidence({ alert }: { alert: Alert }) {
       return next;
     });
 
+  const hostLinks = [
+    { role: 'src', ip: alert.src_ip },
+    { role: 'dst', ip: alert.dst_ip },
+  ].filter((h): h is { role: string; ip: string } => h.ip !== null);
   const links = evidence
     ? [
         { q: evidence.flow.query, label: 'Hunt this flow', testid: 'hunt-flow' },
@@ -231,6 +236,11 @@ export function Evidence({ alert }: { alert: Alert }) {
           </p>
           <p className="muted text-sm ev-note" data-testid="evidence-hosts-note">
             {hostsNote(evidence, windowLabel)}
+            {hostLinks.map((h) => (
+              <a key={h.role} className="ev-host-link" href={hostsHref(h.ip)} data-testid={`evidence-host-${h.role}`} title={`The Hosts page of ${h.ip}: its facts, open alerts and records`}>
+                {h.role === 'src' ? 'Source' : 'Destination'} {h.ip}
+              </a>
+            ))}
           </p>
           {counts.length > 1 ? (
             <div className="ev-types" role="group" aria-label="Show record types">
