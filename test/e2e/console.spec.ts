@@ -108,6 +108,49 @@ test('a standalone note (n) goes into the alert history without changing its sta
   await expect(detail.getByTestId('detail-status')).toHaveText('New');
 });
 
+test('tags: added in the detail, shown on the row and in the history, a link that filters, removable', async ({ page }) => {
+  const grid = await openAlerts(page);
+  await blurFields(page);
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  const id = Number(await grid.locator('[role="row"][aria-current="true"]').getAttribute('data-row-id'));
+  await page.keyboard.press('Enter');
+  const detail = page.getByTestId('alert-detail');
+  const tags = detail.getByRole('group', { name: 'Tags' });
+  await expect(tags).toContainText('No tags');
+  await tags.getByTestId('add-tag').click();
+  const box = tags.getByRole('combobox', { name: 'New tags' });
+  await expect(box).toBeFocused();
+  // a bad tag is explained where it was typed, and nothing is saved
+  await box.fill('ok <script>');
+  await box.press('Enter');
+  await expect(tags.getByRole('alert')).toContainText('"<script>"');
+  await expect(tags.getByTestId('alert-tag')).toHaveCount(0);
+  await box.fill('Phishing, ticket-42');
+  await box.press('Enter');
+  await expect(tags.getByTestId('alert-tag')).toHaveText(['phishing', 'ticket-42']);
+  await expect(detail.getByTestId('history-tags')).toContainText('Tagged phishing, ticket-42');
+  await expect(tags.getByTestId('add-tag')).toBeFocused();
+  await expect(rowById(grid, id).getByTestId('row-tags')).toHaveText('phishingticket-42');
+  await page.screenshot({ path: screenshotPath('console-tags') });
+
+  // a tag is a link to the alerts carrying it
+  await tags.getByRole('link', { name: 'phishing' }).click();
+  await expect(page).toHaveURL(/[?&]tag=phishing/);
+  await expect(page.getByTestId('filter-tag')).toHaveText('phishing');
+  expect(await matchCount(page)).toBe(1);
+  await expect(grid.locator('[role="row"][data-row-id]')).toHaveCount(1);
+  await expect(rowById(grid, id)).toBeVisible();
+
+  // removed from the detail: gone from the row, recorded in the history
+  await page.keyboard.press('Enter');
+  await detail.getByRole('button', { name: 'Remove tag phishing' }).click();
+  await expect(detail.getByTestId('alert-tag')).toHaveText(['ticket-42']);
+  await expect(detail.getByTestId('history-tags').last()).toContainText('Untagged phishing');
+  await page.getByTestId('filter-tag').click();
+  await expect(page).not.toHaveURL(/tag=/);
+});
+
 test('filters, sort and the open alert live in the address; pasting it reproduces the view', async ({ page, context }) => {
   const grid = await openAlerts(page);
   await page.getByRole('group', { name: 'Severity' }).getByRole('button', { name: 'Medium' }).click();

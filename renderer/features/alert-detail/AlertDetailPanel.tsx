@@ -1,5 +1,6 @@
 import { ArrowLeft, CheckCheck, ChevronDown, ChevronUp, CircleCheck, CircleSlash, ExternalLink, EyeOff, FileQuestion, MessageSquarePlus, MessageSquareText, Search, Tag, Undo2, UserRound } from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
+import { TagEditor } from './TagEditor.js';
 import type { Alert, AlertDetail, AlertStatus, HistoryEntry } from '../../../main/contract/alerts.js';
 import type { RelatedAlerts } from '../../../main/contract/console.js';
 import { api } from '../../api/index.js';
@@ -117,6 +118,7 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
       <h2 id="detail-title" className="d-title">
         {a.title}
       </h2>
+      <TagEditor alert={a} />
       <dl className="d-meta">
         <Meta label="Rule">{a.rule_id ? <span className="mono">{a.rule_id}</span> : <span className="faint">—</span>}</Meta>
         <Meta label="Source">{a.source}</Meta>
