@@ -21,6 +21,8 @@ export type TriageDialog =
   | { kind: 'status'; status: AlertStatus; alert: Alert; advance: boolean }
   | { kind: 'bulk'; status: AlertStatus; target: BulkTarget }
   | { kind: 'assign'; ids: number[]; current: string | null }
+  /** Add or remove tags on one alert or the checked rows. */
+  | { kind: 'tag'; ids: number[] }
   | { kind: 'suppress'; alert: Alert; advance: boolean }
   | { kind: 'note'; alert: Alert }
   | { kind: 'help' }

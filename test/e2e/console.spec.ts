@@ -151,6 +151,28 @@ test('tags: added in the detail, shown on the row and in the history, a link tha
   await expect(page).not.toHaveURL(/tag=/);
 });
 
+test('t tags the selected rows in one dialog, with the tags in use one click away', async ({ page }) => {
+  const grid = await openAlerts(page);
+  await blurFields(page);
+  const ids: number[] = [];
+  for (const key of ['j', 'j', 'j', 'j']) await page.keyboard.press(key);
+  for (let i = 0; i < 2; i++) {
+    await page.keyboard.press('j');
+    ids.push(Number(await grid.locator('[role="row"][aria-current="true"]').getAttribute('data-row-id')));
+    await page.keyboard.press('x');
+  }
+  await page.keyboard.press('t');
+  const dialog = page.getByRole('dialog', { name: 'Tag 2 alerts' });
+  await expect(dialog).toBeVisible();
+  // ticket-42 is in use (the test before): a click puts it in the field
+  await dialog.getByRole('group', { name: 'Tags in use' }).getByRole('button', { name: 'ticket-42' }).click();
+  await expect(dialog.getByRole('textbox', { name: 'Add tags' })).toHaveValue('ticket-42');
+  await dialog.getByRole('textbox', { name: 'Add tags' }).fill('ticket-42 Campaign-9');
+  await dialog.getByRole('button', { name: 'Apply' }).click();
+  await expect(dialog).toBeHidden();
+  for (const id of ids) await expect(rowById(grid, id).getByTestId('row-tags')).toHaveText('ticket-42campaign-9');
+});
+
 test('filters, sort and the open alert live in the address; pasting it reproduces the view', async ({ page, context }) => {
   const grid = await openAlerts(page);
   await page.getByRole('group', { name: 'Severity' }).getByRole('button', { name: 'Medium' }).click();

@@ -1,9 +1,10 @@
 import { Plus, Tag, X } from 'lucide-react';
 import '../../components/dialog.css';
 import { useEffect, useId, useRef, useState } from 'react';
-import { AlertTag, MAX_ALERT_TAGS, type Alert } from '../../../main/contract/alerts.js';
+import { MAX_ALERT_TAGS, type Alert } from '../../../main/contract/alerts.js';
 import { api } from '../../api/index.js';
 import { alertsHref } from '../../app/router.js';
+import { parseTags } from '../../lib/tags.js';
 import { useTriage } from '../../stores/triage.js';
 
 /**
@@ -52,15 +53,10 @@ export function TagEditor({ alert }: { alert: Alert }) {
   };
 
   const submit = async () => {
-    const words = text.split(/[\s,]+/).filter(Boolean);
-    if (words.length === 0) return close();
-    const tags: string[] = [];
-    for (const w of words) {
-      const t = AlertTag.safeParse(w);
-      if (!t.success) return setError(`"${w}": ${t.error.issues[0]?.message ?? 'not a tag'}`);
-      tags.push(t.data);
-    }
-    const err = await change(tags, []);
+    const parsed = parseTags(text);
+    if (parsed.error !== null) return setError(parsed.error);
+    if (parsed.tags.length === 0) return close();
+    const err = await change(parsed.tags, []);
     if (err) setError(err);
     else close();
   };
