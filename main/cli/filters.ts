@@ -17,6 +17,7 @@ export const FILTER_OPTIONS = {
   assignee: { type: 'string' },
   host: { type: 'string' },
   rule: { type: 'string' },
+  tag: { type: 'string' },
   text: { type: 'string' },
 } as const;
 
@@ -34,6 +35,7 @@ export const FILTER_HELP = `Filters:
   --assignee NAME
   --host NAME|IP       exact host: agent name or id, Suricata sensor, or an address (either side)
   --rule ID            exact rule id (Suricata signature id, Wazuh rule id, vigil:brute_force ...)
+  --tag TAG            alerts carrying this tag
   --text WORDS         full-text search over titles, rules, addresses and raw events`;
 
 function list(v: string | undefined, upper = false): string[] | undefined {
@@ -70,6 +72,7 @@ export function filterFromArgs(command: string, args: Parsed, now: Date): AlertF
     assignee: args.str('assignee'),
     host: args.str('host'),
     rule_id: args.str('rule'),
+    tag: args.str('tag'),
     text: args.str('text'),
   };
   const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));

@@ -81,6 +81,21 @@ export const AlertSort = z
   .strict();
 export type AlertSort = z.infer<typeof AlertSort>;
 
+/**
+ * A tag an analyst or a playbook puts on alerts ("phishing", "ioc:apt29", "ticket-4711"): lower
+ * case, letters, digits and . _ : / # @ + -, at most 48 characters, no spaces (it is typed on the
+ * command line as often as in the console).
+ */
+export const AlertTag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(48)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/#@+-]*$/u, 'a tag of letters, digits and . _ : / # @ + - (no spaces)');
+/** The most tags one alert keeps. */
+export const MAX_ALERT_TAGS = 20;
+
 export const AlertFilter = z
   .object({
     severity: z.array(Severity).max(SEVERITIES.length).optional(),
@@ -107,6 +122,8 @@ export const AlertFilter = z
     host: z.string().trim().min(1).max(255).optional(),
     /** Exact rule id (Suricata sid, Wazuh rule id, vigil:brute_force ...). */
     rule_id: z.string().trim().min(1).max(200).optional(),
+    /** Alerts carrying this tag. */
+    tag: AlertTag.optional(),
   })
   .strict();
 export type AlertFilter = z.infer<typeof AlertFilter>;
@@ -159,6 +176,7 @@ export const HistoryEntry = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('note'), ts: IsoUtc, actor: z.string(), note: z.string() }),
   z.object({ kind: z.literal('assign'), ts: IsoUtc, actor: z.string(), assignee: z.string().nullable() }),
+  z.object({ kind: z.literal('tags'), ts: IsoUtc, actor: z.string(), added: z.array(z.string()), removed: z.array(z.string()) }),
 ]);
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

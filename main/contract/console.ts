@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Alert, AlertFilter, AlertSort, AlertStatus, HistoryEntry, Priority, Severity } from './alerts.js';
+import { Alert, AlertFilter, AlertSort, AlertStatus, AlertTag, HistoryEntry, MAX_ALERT_TAGS, Priority, Severity } from './alerts.js';
 import { AssumeTz, EventFormat, SourceRunState, SourceStatus, Suppression } from './pipeline.js';
 
 const IsoAny = z.iso.datetime({ offset: true });
@@ -91,6 +91,19 @@ export type JobProgress = z.infer<typeof JobProgress>;
 export const AssignRequest = z
   .object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), assignee: z.string().trim().min(1).max(64).nullable() })
   .strict();
+
+/** Adds and removes tags on alerts (both at once: "retag"); a tag in both lists is added. */
+export const TagRequest = z
+  .object({
+    ids: z.array(z.number().int().positive()).min(1).max(10_000),
+    add: z.array(AlertTag).max(MAX_ALERT_TAGS).default([]),
+    remove: z.array(AlertTag).max(MAX_ALERT_TAGS).default([]),
+  })
+  .strict()
+  .refine((r) => r.add.length + r.remove.length > 0, { message: 'name a tag to add or remove' });
+
+/** The tags in use, most used first (the tag picker's suggestions). */
+export const KnownTags = z.array(z.object({ tag: z.string(), alerts: z.number().int() }));
 
 export const RelatedAlerts = z.object({
   /** Other alerts about the same host (the agent for host alerts, else the address). */
@@ -221,6 +234,8 @@ export const consoleChannels = {
   'alerts.count': { request: z.object({ filter: AlertFilter.default({}) }).strict(), response: z.object({ total: z.number().int() }) },
   'alerts.bulkSetStatus': { request: BulkStatusRequest, response: JobStarted },
   'alerts.assign': { request: AssignRequest, response: z.object({ updated: z.number().int() }) },
+  'alerts.tag': { request: TagRequest, response: z.object({ updated: z.number().int() }) },
+  'alerts.tags': { request: z.object({}).strict().default({}), response: KnownTags },
   'alerts.undoStatus': { request: z.object({ change_id: z.string().min(1).max(64) }).strict(), response: UndoResult },
   'alerts.addNote': { request: z.object({ id: z.number().int().positive(), note: z.string().trim().min(1).max(4000) }).strict(), response: HistoryEntry },
   'alerts.export': { request: ExportRequest, response: ExportStarted },

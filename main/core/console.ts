@@ -443,6 +443,14 @@ export class ConsoleService {
     return this.alerts.assign(ids, assignee, actor);
   }
 
+  tag(ids: readonly number[], add: readonly string[], remove: readonly string[], actor: string): number {
+    return this.alerts.tag(ids, add, remove, actor);
+  }
+
+  knownTags(): { tag: string; alerts: number }[] {
+    return this.alerts.knownTags();
+  }
+
   related(id: number, limit: number): RelatedAlerts {
     const a = this.alerts.get(id);
     if (!a) throw new ContractError('NOT_FOUND', `alert ${id} does not exist`);

@@ -210,6 +210,12 @@ export function createHandlers(
       if (updated > 0) s.bus.emit('alerts.changed', { reason: 'updated', ids: req.ids.slice(0, 500), total: updated });
       return { updated };
     },
+    'alerts.tag': (req, ctx) => {
+      const updated = c.tag(req.ids, req.add, req.remove, ctx.actor);
+      if (updated > 0) s.bus.emit('alerts.changed', { reason: 'updated', ids: req.ids.slice(0, 500), total: updated });
+      return { updated };
+    },
+    'alerts.tags': () => c.knownTags(),
     'alerts.related': (req) => c.related(req.id, req.limit),
     'savedFilters.list': () => c.listSavedFilters(),
     'savedFilters.save': (req, ctx) => c.saveFilter(req.name, req.filter, ctx.actor),

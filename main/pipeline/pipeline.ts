@@ -287,7 +287,10 @@ export class Pipeline {
       insertQuarantine: db.prepare(
         'INSERT INTO quarantine (ts, source_id, format, reason, file, line, offset, raw, record_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      recordStored: db.prepare('SELECT 1 FROM source_records WHERE source_id = ? AND record_id = ?') as Statement<[string, string], unknown>,
+      // which of a batch's ids (a JSON array) the source has stored: one query per batch, not one per record
+      storedAmong: db
+        .prepare('SELECT record_id FROM source_records WHERE source_id = ? AND record_id IN (SELECT value FROM json_each(?))')
+        .pluck() as Statement<[string, string], string>,
       storeRecord: db.prepare('INSERT OR IGNORE INTO source_records (source_id, record_id, ts) VALUES (?, ?, ?)'),
       forgetRecords: db.prepare('DELETE FROM source_records WHERE source_id = ? AND ts < ?'),
       outbox: db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)'),
@@ -396,9 +399,13 @@ export class Pipeline {
    * the ids to store with them. Records without an id all pass.
    */
   private dropStored(sourceId: string, input: readonly RawRecord[]): { records: readonly RawRecord[]; ids: StoredId[] } {
-    let ids: StoredId[] | null = null;
+    const batchIds: string[] = [];
+    for (const rec of input) if (rec.position.id !== undefined) batchIds.push(rec.position.id);
+    if (batchIds.length === 0) return { records: input, ids: [] };
+    const stored = new Set(this.stmts.storedAmong.all(sourceId, JSON.stringify(batchIds)));
+    const ids: StoredId[] = [];
+    const inBatch = new Set<string>();
     let kept: RawRecord[] | null = null;
-    let inBatch: Set<string> | null = null;
     for (let i = 0; i < input.length; i++) {
       const rec = input[i]!;
       const id = rec.position.id;
@@ -406,9 +413,7 @@ export class Pipeline {
         kept?.push(rec);
         continue;
       }
-      ids ??= [];
-      inBatch ??= new Set();
-      if (inBatch.has(id) || this.stmts.recordStored.get(sourceId, id) !== undefined) {
+      if (inBatch.has(id) || stored.has(id)) {
         kept ??= input.slice(0, i);
         continue;
       }
@@ -416,7 +421,7 @@ export class Pipeline {
       ids.push({ id, ts: rec.idTs ?? this.now().getTime() });
       kept?.push(rec);
     }
-    return { records: kept ?? input, ids: ids ?? [] };
+    return { records: kept ?? input, ids };
   }
 
   private persist(

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  MAX_ALERT_TAGS,
   PRIORITIES,
   SEVERITIES,
   alertHost,
@@ -259,6 +260,11 @@ export function filterTerms(filter: AlertFilter): FilterTerm[] {
     terms.push(columnTerm(or, [filter.host, filter.host, filter.host, ...(key ? [key, key] : [])], null));
   }
   if (filter.rule_id) terms.push(columnTerm('rule_id = ?', [filter.rule_id], 'alerts_rule'));
+  if (filter.tag) {
+    // only tagged alerts are in alerts_tagged (partial index): the candidates are those few rows
+    const ids = "SELECT id FROM alerts WHERE tags <> '[]' AND EXISTS (SELECT 1 FROM json_each(alerts.tags) WHERE value = ?)";
+    terms.push({ sql: `id IN (${ids})`, check: 'EXISTS (SELECT 1 FROM json_each(alerts.tags) WHERE value = ?)', ids, params: [filter.tag] });
+  }
   if (filter.text) {
     const match = ftsQuery(filter.text);
     if (match) {
@@ -543,6 +549,46 @@ export class AlertsRepo {
       }
       return n;
     }).immediate();
+  }
+
+  /**
+   * Adds and removes tags (a tag in both lists is added); an alert keeps at most MAX_ALERT_TAGS,
+   * the newest win. Audited per alert that changed, with what was added and removed.
+   */
+  tag(ids: readonly number[], add: readonly string[], remove: readonly string[], actor: string): number {
+    const adding = new Set(add);
+    const dropping = new Set(remove.filter((t) => !adding.has(t)));
+    const get = this.db.prepare('SELECT tags FROM alerts WHERE id = ?').pluck() as Statement<[number], string>;
+    const set = this.db.prepare('UPDATE alerts SET tags = ?, updated_at = ? WHERE id = ?');
+    return this.db.transaction(() => {
+      const ts = this.now().toISOString();
+      let n = 0;
+      for (const id of ids) {
+        const raw = get.get(id);
+        if (raw === undefined) continue;
+        const before = parseStringArray(raw);
+        const kept = before.filter((t) => !dropping.has(t) && !adding.has(t));
+        const after = [...kept, ...adding].slice(-MAX_ALERT_TAGS);
+        const added = after.filter((t) => !before.includes(t));
+        const removed = before.filter((t) => !after.includes(t));
+        if (added.length === 0 && removed.length === 0) continue;
+        set.run(JSON.stringify(after), ts, id);
+        this.outboxStmt.run(id, 'updated', ts);
+        this.audit.append({ ts, actor, action: 'alert.tags', target_type: 'alert', target_id: String(id), details: { added, removed } });
+        n++;
+      }
+      return n;
+    }).immediate();
+  }
+
+  /** The tags on alerts, most used first. */
+  knownTags(limit = 200): { tag: string; alerts: number }[] {
+    return this.db
+      .prepare(
+        `SELECT j.value AS tag, count(*) AS alerts FROM alerts, json_each(alerts.tags) AS j
+         WHERE alerts.tags <> '[]' GROUP BY j.value ORDER BY alerts DESC, tag LIMIT ?`,
+      )
+      .all(limit) as { tag: string; alerts: number }[];
   }
 
   /** Everything the alert detail screen and `vigil alerts show` need. */

@@ -39,7 +39,13 @@ export function alertTimeline(audit: AuditRepo, id: number): HistoryEntry[] {
       if (note !== null) out.push({ kind: 'note', ts: e.ts, actor: e.actor, note });
     } else if (e.action === 'alert.assign') {
       out.push({ kind: 'assign', ts: e.ts, actor: e.actor, assignee: text(d['assignee']) });
+    } else if (e.action === 'alert.tags') {
+      out.push({ kind: 'tags', ts: e.ts, actor: e.actor, added: strings(d['added']), removed: strings(d['removed']) });
     }
   }
   return out;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }

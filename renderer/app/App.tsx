@@ -1,20 +1,7 @@
 import './shell.css';
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { api } from '../api/index.js';
-import { AboutScreen } from '../features/about/AboutScreen.js';
 import { AlertsScreen } from '../features/alerts/AlertsScreen.js';
-import { CasesScreen } from '../features/cases/CasesScreen.js';
-import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
-import { FeedScreen } from '../features/feed/FeedScreen.js';
-import { PlaybooksScreen } from '../features/playbooks/PlaybooksScreen.js';
-import { ToolsScreen } from '../features/tools/ToolsScreen.js';
-import { ScansScreen } from '../features/scans/ScansScreen.js';
-import { FindingsScreen } from '../features/findings/FindingsScreen.js';
-import { AgentsScreen } from '../features/agents/AgentsScreen.js';
-import { HostsScreen } from '../features/hosts/HostsScreen.js';
-import { SettingsScreen } from '../features/settings/SettingsScreen.js';
-import { SourcesScreen } from '../features/sources/SourcesScreen.js';
-import { SuppressionsScreen } from '../features/suppressions/SuppressionsScreen.js';
 import { useAlerts } from '../stores/alerts.js';
 import { useConnection } from '../stores/connection.js';
 import { useDashboard } from '../stores/dashboard.js';
@@ -27,6 +14,25 @@ import { Header } from './Header.js';
 import { Nav } from './Nav.js';
 import { useRoute, type Route } from './router.js';
 import { Toasts } from './Toasts.js';
+
+/*
+ * Every screen but Alerts, where an analyst lands and lives, is its own chunk, loaded the first
+ * time it is opened: the charts library alone (the dashboard's) is half of the code, and parsing
+ * it delayed the first alert rows by about half a second.
+ */
+const DashboardScreen = lazy(() => import('../features/dashboard/DashboardScreen.js').then((m) => ({ default: m.DashboardScreen })));
+const CasesScreen = lazy(() => import('../features/cases/CasesScreen.js').then((m) => ({ default: m.CasesScreen })));
+const PlaybooksScreen = lazy(() => import('../features/playbooks/PlaybooksScreen.js').then((m) => ({ default: m.PlaybooksScreen })));
+const SuppressionsScreen = lazy(() => import('../features/suppressions/SuppressionsScreen.js').then((m) => ({ default: m.SuppressionsScreen })));
+const FeedScreen = lazy(() => import('../features/feed/FeedScreen.js').then((m) => ({ default: m.FeedScreen })));
+const ToolsScreen = lazy(() => import('../features/tools/ToolsScreen.js').then((m) => ({ default: m.ToolsScreen })));
+const ScansScreen = lazy(() => import('../features/scans/ScansScreen.js').then((m) => ({ default: m.ScansScreen })));
+const FindingsScreen = lazy(() => import('../features/findings/FindingsScreen.js').then((m) => ({ default: m.FindingsScreen })));
+const AgentsScreen = lazy(() => import('../features/agents/AgentsScreen.js').then((m) => ({ default: m.AgentsScreen })));
+const SettingsScreen = lazy(() => import('../features/settings/SettingsScreen.js').then((m) => ({ default: m.SettingsScreen })));
+const SourcesScreen = lazy(() => import('../features/sources/SourcesScreen.js').then((m) => ({ default: m.SourcesScreen })));
+const HostsScreen = lazy(() => import('../features/hosts/HostsScreen.js').then((m) => ({ default: m.HostsScreen })));
+const AboutScreen = lazy(() => import('../features/about/AboutScreen.js').then((m) => ({ default: m.AboutScreen })));
 
 /** Push events feed the stores for the whole life of the page. */
 function useEventWiring(): void {
@@ -57,6 +63,22 @@ function useEventWiring(): void {
 function focusMain(): void {
   const heading = document.querySelector<HTMLElement>('main h1');
   (heading ?? document.getElementById('main'))?.focus();
+}
+
+/**
+ * Moves focus to the new screen's heading on navigation (not on first load). It sits in the same
+ * Suspense boundary as the screen, so its effect runs once a screen loaded on demand is shown.
+ */
+function FocusOnNavigate({ name }: { name: Route['name'] }) {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    focusMain();
+  }, [name]);
+  return null;
 }
 
 function Screen({ route }: { route: Route }) {
@@ -99,16 +121,6 @@ export function App() {
   const tokenSource = useConnection((s) => s.tokenSource ?? null);
   useEventWiring();
 
-  // Move focus to the new screen's heading on navigation (not on first load).
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    focusMain();
-  }, [route.name]);
-
   if (status === 'denied') return <AccessDenied tokenSource={tokenSource} />;
 
   return (
@@ -121,7 +133,10 @@ export function App() {
         <Nav route={route} />
         <main id="main" className="app-main" tabIndex={-1}>
           <ConnectionBanner />
-          <Screen route={route} />
+          <Suspense fallback={<div className="screen-loading" role="status" aria-busy="true" aria-label="Loading the screen" />}>
+            <Screen route={route} />
+            <FocusOnNavigate name={route.name} />
+          </Suspense>
         </main>
       </div>
       <Toasts />

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { SORT_FIELDS, type AlertFilter, type AlertSort, type AlertStatus, type Priority, type Severity } from '../../main/contract/alerts.js';
+import { AlertTag, SORT_FIELDS, type AlertFilter, type AlertSort, type AlertStatus, type Priority, type Severity } from '../../main/contract/alerts.js';
 import { SEVERITY_ORDER, STATUS_ORDER } from '../lib/domain.js';
 
 const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Priority[];
@@ -31,7 +31,7 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *
  * Alerts query parameters are the contract's AlertFilter fields, URL-encoded:
  *   lists (comma-separated): severity, status, priority, source
- *   single values:           src_ip, dst_ip, host, rule_id, text, technique, assignee, min_severity, from, to
+ *   single values:           src_ip, dst_ip, host, rule_id, tag, text, technique, assignee, min_severity, from, to
  * and the view around them: range (15m, 1h, 24h, 7d: relative to now), sort (field or field:asc).
  * The Alerts screen keeps its whole view (filters, sort, open alert) in the hash, so a view can be
  * bookmarked or pasted, and back / forward step through it; `#/alerts` alone is the default view.
@@ -85,7 +85,7 @@ export const DEFAULT_HASH = '#/dashboard';
 const DEFAULT_ROUTE: Route = { name: 'dashboard' };
 
 const LIST_PARAMS = ['severity', 'status', 'priority', 'source'] as const;
-const TEXT_PARAMS = ['src_ip', 'dst_ip', 'host', 'rule_id', 'text', 'technique', 'assignee', 'country', 'min_severity', 'from', 'to'] as const;
+const TEXT_PARAMS = ['src_ip', 'dst_ip', 'host', 'rule_id', 'tag', 'text', 'technique', 'assignee', 'country', 'min_severity', 'from', 'to'] as const;
 
 const SEVERITIES: ReadonlySet<string> = new Set(SEVERITY_ORDER);
 const STATUSES: ReadonlySet<string> = new Set(STATUS_ORDER);
@@ -128,6 +128,9 @@ export function parseAlertsQuery(query: string): Partial<AlertFilter> | null {
       if (!Number.isNaN(Date.parse(raw))) out[key] = new Date(raw).toISOString();
     } else if (key === 'technique') {
       if (/^T\d{4}(\.\d{3})?$/i.test(raw)) out.technique = raw.toUpperCase();
+    } else if (key === 'tag') {
+      const tag = AlertTag.safeParse(raw);
+      if (tag.success) out.tag = tag.data;
     } else {
       out[key] = raw.slice(0, key === 'text' || key === 'rule_id' ? 200 : 64);
     }

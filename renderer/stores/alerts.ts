@@ -58,6 +58,8 @@ export interface AlertsFilter {
   host: string;
   /** An exact rule id (the dashboard's "Top rules" drill-down). */
   rule_id: string;
+  /** Alerts carrying this tag. */
+  tag: string;
 }
 
 export const EMPTY_FILTER: AlertsFilter = {
@@ -75,6 +77,7 @@ export const EMPTY_FILTER: AlertsFilter = {
   assignee: '',
   host: '',
   rule_id: '',
+  tag: '',
 };
 
 /**
@@ -109,7 +112,8 @@ export function isFilterActive(f: AlertsFilter): boolean {
     f.technique.trim() !== '' ||
     f.assignee.trim() !== '' ||
     f.host.trim() !== '' ||
-    f.rule_id.trim() !== ''
+    f.rule_id.trim() !== '' ||
+    f.tag.trim() !== ''
   );
 }
 
@@ -135,6 +139,7 @@ export function toListFilter(f: AlertsFilter, now = Date.now()): AlertFilter {
   if (f.assignee.trim()) out.assignee = f.assignee.trim();
   if (f.host.trim()) out.host = f.host.trim();
   if (f.rule_id.trim()) out.rule_id = f.rule_id.trim();
+  if (f.tag.trim()) out.tag = f.tag.trim().toLowerCase();
   return out;
 }
 
@@ -172,6 +177,7 @@ export function fromContractFilter(p: Partial<AlertFilter>, keepRange?: Pick<Ale
   f.assignee = p.assignee ?? '';
   f.host = p.host ?? '';
   f.rule_id = p.rule_id ?? '';
+  f.tag = p.tag ?? '';
   return f;
 }
 
@@ -223,6 +229,7 @@ export function describeFilter(f: Partial<AlertFilter>, range?: TimeRange): stri
   if (f.source?.length) parts.push(f.source.join(', '));
   if (f.host) parts.push(`host ${f.host}`);
   if (f.rule_id) parts.push(`rule ${f.rule_id}`);
+  if (f.tag) parts.push(`tag ${f.tag}`);
   if (f.src_ip) parts.push(`src ${f.src_ip}`);
   if (f.dst_ip) parts.push(`dst ${f.dst_ip}`);
   if (f.technique) parts.push(f.technique);

@@ -21,6 +21,8 @@ export type TriageDialog =
   | { kind: 'status'; status: AlertStatus; alert: Alert; advance: boolean }
   | { kind: 'bulk'; status: AlertStatus; target: BulkTarget }
   | { kind: 'assign'; ids: number[]; current: string | null }
+  /** Add or remove tags on one alert or the checked rows. */
+  | { kind: 'tag'; ids: number[] }
   | { kind: 'suppress'; alert: Alert; advance: boolean }
   | { kind: 'note'; alert: Alert }
   | { kind: 'help' }
@@ -100,6 +102,8 @@ export interface TriageState {
   addNote(id: number, note: string): Promise<string | null>;
   /** Assigns (null = unassigns); returns an error message or null. */
   assign(ids: number[], assignee: string | null): Promise<string | null>;
+  /** Adds and removes tags; null when done, else the error to show where the analyst typed. */
+  tag(ids: number[], add: string[], remove: string[]): Promise<string | null>;
   /** Opens the escalation dialog for the selection (rows or everything matching), else for this alert. */
   requestEscalate(alert: Alert | undefined): void;
   /** Creates a suppression from an alert and optionally marks it SUPPRESSED; returns an error message or null. */
@@ -259,6 +263,18 @@ export const useTriage = create<TriageState>((set, get) => ({
       if (updated === 0) push('info', 'No change: already assigned that way');
       else if (assignee === null) push('success', updated === 1 ? 'Unassigned 1 alert' : `Unassigned ${formatCount(updated)} alerts`);
       else push('success', `Assigned ${updated === 1 ? '1 alert' : `${formatCount(updated)} alerts`} to ${assignee}`);
+      return null;
+    } catch (err) {
+      return errorMessage(err);
+    }
+  },
+
+  async tag(ids, add, remove) {
+    try {
+      const { updated } = await api.call('alerts.tag', { ids, add, remove });
+      const detail = useAlertDetail.getState();
+      if (detail.id !== null && ids.includes(detail.id)) void detail.refresh();
+      if (updated === 0) useToasts.getState().push('info', 'No change: the tags were already so');
       return null;
     } catch (err) {
       return errorMessage(err);

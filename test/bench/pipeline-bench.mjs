@@ -51,7 +51,8 @@ const { values } = parseArgs({
     batch: { type: 'string' },
     format: { type: 'string', default: 'eve' },
     alerts: { type: 'string', default: '200000' },
-    'page-size': { type: 'string', default: '1000' },
+    // the connector's default page size unless given
+    'page-size': { type: 'string' },
     bundle: { type: 'string' },
     url: { type: 'string' },
     pin: { type: 'string' },
@@ -492,7 +493,7 @@ async function phaseBackfill(dir) {
     username: 'admin',
     trust: { mode: 'pin', sha256: values.pin },
     timeouts: { connectMs: 5000, headersMs: 60_000, bodyMs: 60_000 },
-    pageSize: Number(values['page-size']),
+    ...(values['page-size'] ? { pageSize: Number(values['page-size']) } : {}),
   });
   const connector = new WazuhIndexerConnector(config, { credentials: staticCredentials('admin', 'admin') });
   const expected = Number(values.alerts);
@@ -521,7 +522,7 @@ async function phaseBackfill(dir) {
   const m = app.pipeline.get().metrics.snapshot();
   await app.close();
   await connector.close();
-  return { alerts: expected, stored: ids.n, distinct_ids: ids.d, alert_rows: alerts, seconds, per_s: Math.round(expected / seconds), peak_rss_mb: peakRssMb(), stage_ms_per_1k: m.stage_ms_per_1k, batches: m.totals.batches };
+  return { alerts: expected, stored: ids.n, distinct_ids: ids.d, alert_rows: alerts, seconds, per_s: Math.round(expected / seconds), peak_rss_mb: peakRssMb(), stage_ms_per_1k: m.stage_ms_per_1k, batches: m.totals.batches, page_size: config.pageSize };
 }
 
 /** The back-fill figure: file ingest and indexer back-fill of the same alerts, in this run. */
@@ -538,10 +539,10 @@ async function backfill(work) {
       readline.createInterface({ input: sim.stdout }).once('line', (l) => resolve(JSON.parse(l)));
     });
     const fileRun = child(['--phase', 'pipeline', '--format', 'wazuh', '--file', file, '--dir', path.join(work, 'backfill-file')]);
-    const idx = child(['--phase', 'backfill', '--url', info.url, '--pin', info.pin, '--alerts', String(info.ids), '--page-size', values['page-size'], '--dir', path.join(work, 'backfill-indexer')]);
+    const idx = child(['--phase', 'backfill', '--url', info.url, '--pin', info.pin, '--alerts', String(info.ids), ...(values['page-size'] ? ['--page-size', values['page-size']] : []), '--dir', path.join(work, 'backfill-indexer')]);
     const ratio = idx.per_s / fileRun.per_s;
     console.log(`back-fill same ${info.ids.toLocaleString('en')} Wazuh alerts as alerts.json (vigil ingest): ${fileRun.per_s.toLocaleString('en')} alerts/s (${fileRun.seconds.toFixed(1)} s), peak RSS ${fileRun.peak_rss_mb} MB`);
-    console.log(`          from the indexer (createApp, pages of ${values['page-size']}): ${idx.per_s.toLocaleString('en')} alerts/s end to end (${idx.seconds.toFixed(1)} s), peak RSS ${idx.peak_rss_mb} MB; stored ${idx.stored.toLocaleString('en')}, distinct _ids ${idx.distinct_ids.toLocaleString('en')}`);
+    console.log(`          from the indexer (createApp, pages of ${idx.page_size}): ${idx.per_s.toLocaleString('en')} alerts/s end to end (${idx.seconds.toFixed(1)} s), peak RSS ${idx.peak_rss_mb} MB; stored ${idx.stored.toLocaleString('en')}, distinct _ids ${idx.distinct_ids.toLocaleString('en')}`);
     console.log(`ratio     back-fill / file ingest = ${ratio.toFixed(2)}   (goal >= 0.7)`);
     if (idx.stored !== info.ids || idx.distinct_ids !== info.ids) process.exitCode = 1;
     return { file: { ...fileRun, summary: undefined }, indexer: idx, ratio: Number(ratio.toFixed(3)) };
@@ -554,7 +555,7 @@ async function backfill(work) {
 
 // ---------- driver ----------
 function child(args) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`bench phase ${args.join(' ')} failed`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }

@@ -108,6 +108,71 @@ test('a standalone note (n) goes into the alert history without changing its sta
   await expect(detail.getByTestId('detail-status')).toHaveText('New');
 });
 
+test('tags: added in the detail, shown on the row and in the history, a link that filters, removable', async ({ page }) => {
+  const grid = await openAlerts(page);
+  await blurFields(page);
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  const id = Number(await grid.locator('[role="row"][aria-current="true"]').getAttribute('data-row-id'));
+  await page.keyboard.press('Enter');
+  const detail = page.getByTestId('alert-detail');
+  const tags = detail.getByRole('group', { name: 'Tags' });
+  await expect(tags).toContainText('No tags');
+  await tags.getByTestId('add-tag').click();
+  const box = tags.getByRole('combobox', { name: 'New tags' });
+  await expect(box).toBeFocused();
+  // a bad tag is explained where it was typed, and nothing is saved
+  await box.fill('ok <script>');
+  await box.press('Enter');
+  await expect(tags.getByRole('alert')).toContainText('"<script>"');
+  await expect(tags.getByTestId('alert-tag')).toHaveCount(0);
+  await box.fill('Phishing, ticket-42');
+  await box.press('Enter');
+  await expect(tags.getByTestId('alert-tag')).toHaveText(['phishing', 'ticket-42']);
+  await expect(detail.getByTestId('history-tags')).toContainText('Tagged phishing, ticket-42');
+  await expect(tags.getByTestId('add-tag')).toBeFocused();
+  await expect(rowById(grid, id).getByTestId('row-tags')).toHaveText('phishingticket-42');
+  await page.screenshot({ path: screenshotPath('console-tags') });
+
+  // a tag is a link to the alerts carrying it
+  await tags.getByRole('link', { name: 'phishing' }).click();
+  await expect(page).toHaveURL(/[?&]tag=phishing/);
+  await expect(page.getByTestId('filter-tag')).toHaveText('phishing');
+  expect(await matchCount(page)).toBe(1);
+  await expect(grid.locator('[role="row"][data-row-id]')).toHaveCount(1);
+  await expect(rowById(grid, id)).toBeVisible();
+
+  // removed from the detail: gone from the row, recorded in the history
+  await page.keyboard.press('Enter');
+  await detail.getByRole('button', { name: 'Remove tag phishing' }).click();
+  await expect(detail.getByTestId('alert-tag')).toHaveText(['ticket-42']);
+  await expect(detail.getByTestId('history-tags').last()).toContainText('Untagged phishing');
+  await page.getByTestId('filter-tag').click();
+  await expect(page).not.toHaveURL(/tag=/);
+});
+
+test('t tags the selected rows in one dialog, with the tags in use one click away', async ({ page }) => {
+  const grid = await openAlerts(page);
+  await blurFields(page);
+  const ids: number[] = [];
+  for (const key of ['j', 'j', 'j', 'j']) await page.keyboard.press(key);
+  for (let i = 0; i < 2; i++) {
+    await page.keyboard.press('j');
+    ids.push(Number(await grid.locator('[role="row"][aria-current="true"]').getAttribute('data-row-id')));
+    await page.keyboard.press('x');
+  }
+  await page.keyboard.press('t');
+  const dialog = page.getByRole('dialog', { name: 'Tag 2 alerts' });
+  await expect(dialog).toBeVisible();
+  // ticket-42 is in use (the test before): a click puts it in the field
+  await dialog.getByRole('group', { name: 'Tags in use' }).getByRole('button', { name: 'ticket-42' }).click();
+  await expect(dialog.getByRole('textbox', { name: 'Add tags' })).toHaveValue('ticket-42');
+  await dialog.getByRole('textbox', { name: 'Add tags' }).fill('ticket-42 Campaign-9');
+  await dialog.getByRole('button', { name: 'Apply' }).click();
+  await expect(dialog).toBeHidden();
+  for (const id of ids) await expect(rowById(grid, id).getByTestId('row-tags')).toHaveText('ticket-42campaign-9');
+});
+
 test('filters, sort and the open alert live in the address; pasting it reproduces the view', async ({ page, context }) => {
   const grid = await openAlerts(page);
   await page.getByRole('group', { name: 'Severity' }).getByRole('button', { name: 'Medium' }).click();

@@ -548,3 +548,19 @@ describe('migration 0014 playbooks', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0015 alert tags', () => {
+  it('indexes the tagged alerts only, and a tag filter reads that index', async () => {
+    const file = path.join(tempDir(), 'm15.db');
+    closeDatabase(await dbAt(14, file));
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 15) });
+    expect([from, to]).toEqual([14, 15]);
+    const sql = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'alerts_tagged'").pluck().get() as string;
+    expect(sql).toMatch(/WHERE tags <> '\[\]'/);
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT id FROM alerts WHERE tags <> '[]' AND EXISTS (SELECT 1 FROM json_each(alerts.tags) WHERE value = ?)")
+      .all('x') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' | ')).toMatch(/alerts_tagged/);
+    closeDatabase(db);
+  });
+});

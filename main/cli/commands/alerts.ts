@@ -8,12 +8,14 @@ import { UsageError, UserError } from '../errors.js';
 import { Output, cell } from '../output.js';
 import { writeAlertsExport } from '../../core/export.js';
 
-export const alertsHelp = `Usage: vigil alerts <list|show|export> [options]
+export const alertsHelp = `Usage: vigil alerts <list|show|export|tag|tags> [options]
 
   list [filters] [--limit N] [--json]        newest first (last_seen), keyset-paginated
   show ID [--json]                            one alert with its score terms, history and grouped events
   export --format json|ndjson|csv [filters] [--output FILE]
                                               every matching alert with its notes, streamed page by page
+  tag ID... [--add LIST] [--remove LIST]      add or remove tags (comma lists), audited as the analyst
+  tags [--json]                               the tags in use, most used first
 
 ${FILTER_HELP}
 
@@ -22,8 +24,10 @@ Options:
   -h, --help     show this help`;
 
 /** Calls a contract channel exactly as the UI would: same schemas, same errors. */
-async function call<T>(app: App, channel: 'alerts.list' | 'alerts.get', request: unknown): Promise<T> {
-  const out = await dispatch(app.handlers, channel, request, { actor: 'cli', transport: 'cli' }, app.services.logger);
+async function call<T>(app: App, channel: 'alerts.list' | 'alerts.get' | 'alerts.tag' | 'alerts.tags', request: unknown): Promise<T> {
+  // what changes an alert is recorded as the configured analyst, like the console's actions
+  const actor = channel === 'alerts.tag' ? app.services.settings.get().analystName : 'cli';
+  const out = await dispatch(app.handlers, channel, request, { actor, transport: 'cli' }, app.services.logger);
   if (!out.ok) {
     if (out.error.code === 'NOT_FOUND') throw new UserError(out.error.message);
     throw new UsageError([out.error.message, ...(out.error.issues ?? [])].join(': '), 'alerts');
@@ -47,7 +51,7 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
   const args = parse(
     'alerts',
     argv,
-    { ...FILTER_OPTIONS, limit: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' }, output: { type: 'string' }, 'data-dir': { type: 'string' } },
+    { ...FILTER_OPTIONS, add: { type: 'string' }, remove: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' }, output: { type: 'string' }, 'data-dir': { type: 'string' } },
     true,
   );
   const [sub, ...rest] = args.positionals;
@@ -108,10 +112,34 @@ export async function alertsCommand(argv: string[], out = Output.stdout()): Prom
       }
       return 0;
     }
-    throw new UsageError(`unknown alerts command "${sub}" (expected list, show or export)`, 'alerts');
+    if (sub === 'tag') {
+      const ids = rest.map((r) => {
+        if (!/^\d+$/.test(r)) throw new UsageError(`alert ids are numbers, got "${r}"`, 'alerts');
+        return Number(r);
+      });
+      if (ids.length === 0) throw new UsageError('name the alerts to tag: vigil alerts tag ID... --add LIST', 'alerts');
+      const tags = (flag: 'add' | 'remove') => (args.str(flag) ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+      const r = await call<{ updated: number }>(app, 'alerts.tag', { ids, add: tags('add'), remove: tags('remove') });
+      await out.line(`${r.updated} alert(s) changed`);
+      return 0;
+    }
+    if (sub === 'tags') {
+      const tags = await call<{ tag: string; alerts: number }[]>(app, 'alerts.tags', {});
+      if (args.flag('json')) await out.line(JSON.stringify(tags));
+      else if (tags.length === 0) await out.line('no alert carries a tag');
+      else await out.table([['TAG', 'ALERTS'], ...tags.map((t) => [cell(t.tag), String(t.alerts)])]);
+      return 0;
+    }
+    throw new UsageError(`unknown alerts command "${sub}" (expected list, show, export, tag or tags)`, 'alerts');
   } finally {
     await app.close();
   }
+}
+
+/** "tagged phishing, ioc:x; untagged triage" */
+function tagChangeText(added: readonly string[], removed: readonly string[]): string {
+  const parts = [added.length > 0 ? `tagged ${added.map(cell).join(', ')}` : '', removed.length > 0 ? `untagged ${removed.map(cell).join(', ')}` : ''];
+  return parts.filter(Boolean).join('; ');
 }
 
 /** One history entry as a line: "NEW -> RESOLVED (blocked)", "undo: RESOLVED -> NEW", "note: ...", "assigned to ana". */
@@ -123,6 +151,8 @@ function historyText(h: HistoryEntry): string {
       return `note: ${cell(h.note)}`;
     case 'assign':
       return h.assignee === null ? 'unassigned' : `assigned to ${cell(h.assignee)}`;
+    case 'tags':
+      return tagChangeText(h.added, h.removed);
   }
 }
 
@@ -136,6 +166,7 @@ async function printDetail(out: Output, d: AlertDetail): Promise<void> {
   await out.line(`  host ${cell(a.host ?? '-')}  agent ${agent}  user ${cell(a.user ?? '-')}  sensor ${cell(a.sensor ?? '-')}`);
   await out.line(`  first seen ${a.first_seen}  last seen ${a.last_seen}  (times in UTC)`);
   if (a.technique_ids.length) await out.line(`  ATT&CK ${cell(a.technique_ids.join(', '))}`);
+  if (a.tags.length) await out.line(`  tags ${a.tags.map(cell).join(', ')}`);
   await out.line('  score:');
   for (const t of d.score_terms) await out.line(`    ${(t.points >= 0 ? '+' : '') + t.points}`.padEnd(10) + `${cell(t.name)}: ${cell(t.detail)}`);
   if (d.history.length) {

@@ -12,6 +12,7 @@ import { m0011AlertList } from './0011-alert-list.js';
 import { m0012Records } from './0012-records.js';
 import { m0013ScansFindings } from './0013-scans-findings.js';
 import { m0014Playbooks } from './0014-playbooks.js';
+import { m0015AlertTags } from './0015-alert-tags.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0012Records,
   m0013ScansFindings,
   m0014Playbooks,
+  m0015AlertTags,
 ];

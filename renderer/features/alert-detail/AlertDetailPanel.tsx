@@ -1,5 +1,6 @@
-import { ArrowLeft, CheckCheck, ChevronDown, ChevronUp, CircleCheck, CircleSlash, ExternalLink, EyeOff, FileQuestion, MessageSquarePlus, MessageSquareText, Search, Undo2, UserRound } from 'lucide-react';
+import { ArrowLeft, CheckCheck, ChevronDown, ChevronUp, CircleCheck, CircleSlash, ExternalLink, EyeOff, FileQuestion, MessageSquarePlus, MessageSquareText, Search, Tag, Undo2, UserRound } from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
+import { TagEditor } from './TagEditor.js';
 import type { Alert, AlertDetail, AlertStatus, HistoryEntry } from '../../../main/contract/alerts.js';
 import type { RelatedAlerts } from '../../../main/contract/console.js';
 import { api } from '../../api/index.js';
@@ -118,6 +119,7 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
       <h2 id="detail-title" className="d-title">
         {a.title}
       </h2>
+      <TagEditor alert={a} />
       <dl className="d-meta">
         <Meta label="Rule">{a.rule_id ? <span className="mono">{a.rule_id}</span> : <span className="faint">—</span>}</Meta>
         <Meta label="Source">{a.source}</Meta>
@@ -310,6 +312,23 @@ function Enrichment({ detail }: { detail: AlertDetail }) {
 
 // ---------- history ----------
 
+/** One line of the history: an icon, what happened, who and when, and what it carried (a note). */
+function HistoryLine(props: { testId: string; className?: string; icon: ReactNode; label: string; who: ReactNode; children?: ReactNode }) {
+  return (
+    <li className={`ad-h-item${props.className ? ` ${props.className}` : ''}`} data-testid={props.testId}>
+      <span className="ad-h-dot" aria-hidden="true" />
+      <div className="ad-h-body">
+        <div className="ad-h-line">
+          {props.icon}
+          <span className="ad-h-kind">{props.label}</span>
+          {props.who}
+        </div>
+        {props.children}
+      </div>
+    </li>
+  );
+}
+
 function HistoryItem({ entry: c }: { entry: HistoryEntry }) {
   const who = (
     <>
@@ -321,32 +340,18 @@ function HistoryItem({ entry: c }: { entry: HistoryEntry }) {
   );
   if (c.kind === 'note') {
     return (
-      <li className="ad-h-item ad-h-note-item" data-testid="history-note">
-        <span className="ad-h-dot" aria-hidden="true" />
-        <div className="ad-h-body">
-          <div className="ad-h-line">
-            <MessageSquareText size={13} className="ad-h-icon" aria-hidden="true" />
-            <span className="ad-h-kind">Note</span>
-            {who}
-          </div>
-          <blockquote className="ad-h-note">{c.note}</blockquote>
-        </div>
-      </li>
+      <HistoryLine testId="history-note" className="ad-h-note-item" icon={<MessageSquareText size={13} className="ad-h-icon" aria-hidden="true" />} label="Note" who={who}>
+        <blockquote className="ad-h-note">{c.note}</blockquote>
+      </HistoryLine>
     );
   }
   if (c.kind === 'assign') {
-    return (
-      <li className="ad-h-item" data-testid="history-assign">
-        <span className="ad-h-dot" aria-hidden="true" />
-        <div className="ad-h-body">
-          <div className="ad-h-line">
-            <UserRound size={13} className="ad-h-icon" aria-hidden="true" />
-            <span className="ad-h-kind">{c.assignee === null ? 'Unassigned' : `Assigned to ${c.assignee}`}</span>
-            {who}
-          </div>
-        </div>
-      </li>
-    );
+    const label = c.assignee === null ? 'Unassigned' : `Assigned to ${c.assignee}`;
+    return <HistoryLine testId="history-assign" icon={<UserRound size={13} className="ad-h-icon" aria-hidden="true" />} label={label} who={who} />;
+  }
+  if (c.kind === 'tags') {
+    const label = [c.added.length > 0 ? `Tagged ${c.added.join(', ')}` : '', c.removed.length > 0 ? `Untagged ${c.removed.join(', ')}` : ''].filter(Boolean).join('; ');
+    return <HistoryLine testId="history-tags" icon={<Tag size={13} className="ad-h-icon" aria-hidden="true" />} label={label} who={who} />;
   }
   return (
     <li className="ad-h-item" data-testid="history-entry" data-from={c.from} data-to={c.to} data-undo={c.undo || undefined}>

@@ -156,6 +156,15 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
           }
           act((a) => t.openDialog({ kind: 'note', alert: a }));
           return;
+        case 't':
+          if (selection) {
+            e.preventDefault();
+            if (selection.kind === 'ids') t.openDialog({ kind: 'tag', ids: selection.ids });
+            else useToasts.getState().push('info', 'Tags go on selected rows (up to 10,000), not on a whole filter');
+            return;
+          }
+          act((a) => t.openDialog({ kind: 'tag', ids: [a.id] }));
+          return;
         case 'x':
         case 'X':
           act((a) => s.toggleChecked(a.id, e.shiftKey));

@@ -285,23 +285,22 @@ export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement
         <Chips label="Priority" values={PRIORITY_ORDER} selected={filter.priority} render={(p) => p} onToggle={togglePriority} />
         <Chips label="Source" values={SOURCES} selected={filter.source} render={(s) => s} onToggle={toggleSource} />
         <Chips label="Status" values={STATUS_ORDER} selected={filter.status} render={(s) => STATUS_LABEL[s]} className={statusClass} onToggle={toggleStatus} />
-        {filter.rule_id ? (
-          <div className="chip-group" role="group" aria-label="Rule">
-            <span className="filter-label">Rule</span>
-            <button
-              type="button"
-              className="chip on"
-              data-testid="filter-rule"
-              aria-label={`Rule ${filter.rule_id}: remove this filter`}
-              title="Remove this filter"
-              onClick={() => useAlerts.getState().setFilter({ rule_id: '' })}
-            >
-              <span className="mono">{filter.rule_id}</span>
-              <X size={11} aria-hidden="true" />
-            </button>
-          </div>
-        ) : null}
+        {filter.rule_id ? <RemovableFilter label="Rule" testId="filter-rule" value={filter.rule_id} onRemove={() => useAlerts.getState().setFilter({ rule_id: '' })} /> : null}
+        {filter.tag ? <RemovableFilter label="Tag" testId="filter-tag" value={filter.tag} onRemove={() => useAlerts.getState().setFilter({ tag: '' })} /> : null}
       </div>
     </section>
+  );
+}
+
+/** A filter set from elsewhere (a drill-down, a tag clicked on an alert): shown as a chip that removes it. */
+function RemovableFilter({ label, testId, value, onRemove }: { label: string; testId: string; value: string; onRemove: () => void }) {
+  return (
+    <div className="chip-group" role="group" aria-label={label}>
+      <span className="filter-label">{label}</span>
+      <button type="button" className="chip on" data-testid={testId} aria-label={`${label} ${value}: remove this filter`} title="Remove this filter" onClick={onRemove}>
+        <span className="mono">{value}</span>
+        <X size={11} aria-hidden="true" />
+      </button>
+    </div>
   );
 }

@@ -30,6 +30,7 @@ function triageKeys(noteOnClose: boolean): Shortcut[] {
     { keys: ['f'], what: `False positive — ${close}` },
     { keys: ['s'], what: 'Suppress similar alerts…' },
     { keys: ['n'], what: 'Add a note (no status change)' },
+    { keys: ['t'], what: 'Tag the alert, or the selected rows' },
     { keys: ['x', 'Space'], what: 'Select / unselect the row' },
     { keys: ['e'], what: 'Escalate the selection (or this alert) to a case…' },
     { keys: ['Shift', 'click'], combo: true, what: 'Select a range' },

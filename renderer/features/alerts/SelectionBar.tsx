@@ -1,4 +1,4 @@
-import { BriefcaseBusiness, CheckCheck, CircleCheck, CircleSlash, Search, UserRound, X } from 'lucide-react';
+import { BriefcaseBusiness, CheckCheck, CircleCheck, CircleSlash, Search, Tag, UserRound, X } from 'lucide-react';
 import type { AlertStatus } from '../../../main/contract/alerts.js';
 import { formatCount } from '../../lib/format.js';
 import { useAlerts } from '../../stores/alerts.js';
@@ -100,6 +100,17 @@ export function SelectionBar() {
         >
           <UserRound size={13} aria-hidden="true" />
           Assign…
+        </button>
+        <button
+          type="button"
+          className="button small"
+          aria-keyshortcuts="t"
+          disabled={!any || matchAll || checkedSize > ASSIGN_MAX}
+          title={matchAll ? 'Tags go on selected rows (up to 10,000), not on a whole filter' : undefined}
+          onClick={() => useTriage.getState().openDialog({ kind: 'tag', ids: [...useAlerts.getState().checked] })}
+        >
+          <Tag size={13} aria-hidden="true" />
+          Tag…
         </button>
         <button type="button" className="button small" disabled={!any} aria-keyshortcuts="e" onClick={() => useTriage.getState().requestEscalate(undefined)} data-testid="escalate-button">
           <BriefcaseBusiness size={13} aria-hidden="true" />

@@ -1,5 +1,5 @@
 import { CircleAlert, CircleCheck, CircleStop, Info, LoaderCircle } from 'lucide-react';
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Alert, AlertStatus } from '../../../main/contract/alerts.js';
 import { Dialog } from '../../components/Dialog.js';
 import { EscalateDialog } from '../../components/EscalateDialog.js';
@@ -7,6 +7,7 @@ import { StatusBadge } from '../../components/badges.js';
 import { api, ApiError, errorMessage } from '../../api/index.js';
 import { STATUS_LABEL } from '../../lib/domain.js';
 import { formatCount } from '../../lib/format.js';
+import { parseTags } from '../../lib/tags.js';
 import { jobPercent, useJobs } from '../../stores/jobs.js';
 import { useSettings } from '../../stores/settings.js';
 import { useAlerts } from '../../stores/alerts.js';
@@ -381,7 +382,7 @@ function AssignDialog({ ids, current }: { ids: number[]; current: string | null 
     else close();
   };
 
-  const what = ids.length === 1 ? `alert #${ids[0]}` : `${formatCount(ids.length)} alerts`;
+  const what = idsText(ids);
   const isNew = name.trim() !== '' && known.length > 0 && !known.includes(name.trim());
   return (
     <Dialog
@@ -640,6 +641,117 @@ function SuppressDialog({ alert, advance }: { alert: Alert; advance: boolean }) 
   );
 }
 
+/** "alert #12" or "3 alerts". */
+function idsText(ids: readonly number[]): string {
+  return ids.length === 1 ? `alert #${ids[0]}` : `${formatCount(ids.length)} alerts`;
+}
+
+/** A labelled box of tags (commas or spaces between them), with what goes under it. */
+function TagsField(props: { id: string; label: string; value: string; invalid: boolean; placeholder?: string; onChange: (v: string) => void; children?: ReactNode }) {
+  return (
+    <div className="ui-field">
+      <label className="ui-field-label" htmlFor={props.id}>
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        className="ui-input mono"
+        value={props.value}
+        maxLength={400}
+        autoComplete="off"
+        placeholder={props.placeholder}
+        aria-invalid={props.invalid}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.children}
+    </div>
+  );
+}
+
+/** Adds and removes tags on one alert or the checked rows; the tags in use are one click away. */
+function TagDialog({ ids }: { ids: number[] }) {
+  const close = useTriage((s) => s.closeDialog);
+  const [add, setAdd] = useState('');
+  const [remove, setRemove] = useState('');
+  const [known, setKnown] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+
+  useEffect(() => {
+    let live = true;
+    api.call('alerts.tags', {}).then(
+      (r) => {
+        if (live) setKnown(r.slice(0, 24).map((t) => t.tag));
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const run = async () => {
+    const a = parseTags(add);
+    const r = parseTags(remove);
+    const bad = a.error ?? r.error;
+    if (bad !== null) return setError(bad);
+    if (a.tags!.length + r.tags!.length === 0) return setError('Enter a tag to add or to remove.');
+    setBusy(true);
+    const err = await useTriage.getState().tag(ids, a.tags!, r.tags!);
+    setBusy(false);
+    if (err) setError(err);
+    else close();
+  };
+
+  const appendTo = (set: (f: (v: string) => string) => void, tag: string) => set((v) => (v.trim() ? `${v.trim()}, ${tag}` : tag));
+  const what = idsText(ids);
+  return (
+    <Dialog
+      title={`Tag ${what}`}
+      onClose={close}
+      busy={busy}
+      size="sm"
+      testId="tag-dialog"
+      footer={
+        <button type="submit" form={`${id}-form`} className="button primary" disabled={busy}>
+          Apply
+        </button>
+      }
+    >
+      <form
+        id={`${id}-form`}
+        className="ui-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run();
+        }}
+      >
+        <TagsField id={`${id}-add`} label="Add tags" value={add} invalid={error !== null} placeholder="phishing, ticket-42" onChange={(v) => (setAdd(v), setError(null))}>
+          {known.length > 0 ? (
+            <div className="tri-analysts" role="group" aria-label="Tags in use" data-testid="known-tags">
+              {known.map((t) => (
+                <button key={t} type="button" className="chip" onClick={() => (appendTo(setAdd, t), setError(null))}>
+                  {t}
+                </button>
+              ))}
+            </div>
+          ) : null}
+        </TagsField>
+        <TagsField id={`${id}-remove`} label="Remove tags" value={remove} invalid={error !== null} onChange={(v) => (setRemove(v), setError(null))}>
+          <span className="ui-field-hint">Commas or spaces between tags; letters, digits and . _ : / # @ + -</span>
+          {error ? (
+            <span className="ui-field-error" role="alert">
+              {error}
+            </span>
+          ) : null}
+        </TagsField>
+      </form>
+    </Dialog>
+  );
+}
+
 /** Renders whichever triage dialog is open (one at a time). */
 export function TriageDialogs() {
   const dialog = useTriage((s) => s.dialog);
@@ -651,6 +763,8 @@ export function TriageDialogs() {
       return <BulkStatusDialog status={dialog.status} target={dialog.target} />;
     case 'assign':
       return <AssignDialog ids={dialog.ids} current={dialog.current} />;
+    case 'tag':
+      return <TagDialog ids={dialog.ids} />;
     case 'suppress':
       return <SuppressDialog alert={dialog.alert} advance={dialog.advance} />;
     case 'note':

@@ -156,8 +156,8 @@ export function CellContent({ col, alert: a }: { col: ColumnKey; alert: Alert })
       return <PriorityBadge priority={a.priority} />;
     case 'status':
       return <StatusBadge status={a.status} />;
-    case 'title':
-      return (
+    case 'title': {
+      const link = (
         <a
           href={`#/alerts/${a.id}`}
           onClick={(e) => {
@@ -172,6 +172,22 @@ export function CellContent({ col, alert: a }: { col: ColumnKey; alert: Alert })
           {a.title}
         </a>
       );
+      if (a.tags.length === 0) return link;
+      // the first tags after the title; all of them in the tooltip and the detail
+      return (
+        <span className="title-cell">
+          {link}
+          <span className="row-tags" title={`Tags: ${a.tags.join(', ')}`} data-testid="row-tags">
+            {a.tags.slice(0, 2).map((t) => (
+              <span key={t} className="row-tag">
+                {t}
+              </span>
+            ))}
+            {a.tags.length > 2 ? <span className="row-tag more">+{a.tags.length - 2}</span> : null}
+          </span>
+        </span>
+      );
+    }
     case 'source':
       return (
         <span className="ellipsis source-text" title={a.source}>
