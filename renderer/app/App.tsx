@@ -31,6 +31,7 @@ const FindingsScreen = lazy(() => import('../features/findings/FindingsScreen.js
 const AgentsScreen = lazy(() => import('../features/agents/AgentsScreen.js').then((m) => ({ default: m.AgentsScreen })));
 const SettingsScreen = lazy(() => import('../features/settings/SettingsScreen.js').then((m) => ({ default: m.SettingsScreen })));
 const SourcesScreen = lazy(() => import('../features/sources/SourcesScreen.js').then((m) => ({ default: m.SourcesScreen })));
+const HuntScreen = lazy(() => import('../features/hunt/HuntScreen.js').then((m) => ({ default: m.HuntScreen })));
 const HostsScreen = lazy(() => import('../features/hosts/HostsScreen.js').then((m) => ({ default: m.HostsScreen })));
 const AboutScreen = lazy(() => import('../features/about/AboutScreen.js').then((m) => ({ default: m.AboutScreen })));
 
@@ -103,6 +104,8 @@ function Screen({ route }: { route: Route }) {
       return <FindingsScreen />;
     case 'agents':
       return <AgentsScreen query={route.query} />;
+    case 'hunt':
+      return <HuntScreen query={route.query} />;
     case 'hosts':
       return <HostsScreen ip={route.ip} query={route.query} />;
     case 'settings':

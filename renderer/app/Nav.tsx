@@ -1,4 +1,4 @@
-import { BriefcaseBusiness, Bug, EyeOff, Info, LayoutDashboard, MonitorSmartphone, Network, Radar, Radio, Server, Settings, Siren, Workflow, Wrench } from 'lucide-react';
+import { BriefcaseBusiness, Bug, Crosshair, EyeOff, Info, LayoutDashboard, MonitorSmartphone, Network, Radar, Radio, Server, Settings, Siren, Workflow, Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useAlerts, viewQuery } from '../stores/alerts.js';
 import type { Route } from './router.js';
@@ -14,6 +14,7 @@ interface NavItem {
 const ITEMS: NavItem[] = [
   { name: 'dashboard', href: '#/dashboard', label: 'Dashboard', icon: <LayoutDashboard size={16} aria-hidden="true" /> },
   { name: 'alerts', href: '#/alerts', label: 'Alerts', icon: <Siren size={16} aria-hidden="true" /> },
+  { name: 'hunt', href: '#/hunt', label: 'Hunt', icon: <Crosshair size={16} aria-hidden="true" /> },
   { name: 'cases', href: '#/cases', label: 'Cases', icon: <BriefcaseBusiness size={16} aria-hidden="true" /> },
   { name: 'suppressions', href: '#/suppressions', label: 'Suppressions', icon: <EyeOff size={16} aria-hidden="true" /> },
   { name: 'scans', href: '#/scans', label: 'Scans', icon: <Radar size={16} aria-hidden="true" /> },

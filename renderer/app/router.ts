@@ -23,6 +23,8 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *   #/findings?scan=12          every scanner's findings (optionally those one scan saw)
  *   #/agents?connector=prod&agent=001&status=active&q=web&action=ar&srcip=203.0.113.7&alert=12
  *                               the Wazuh agents (query read by the Agents screen; build it with agentsHref)
+ *   #/hunt?q=event_type:dns%20dns.rrname:*.ru&range=7d
+ *                               the record store searched with the hunt language (range: 1h, 24h, 7d, 30d, all)
  *   #/hosts?q=10.0.0.0/8&sort=records&seen=24h&view=agents
  *                               every address the records and alerts name, and every Wazuh agent (hostsHref)
  *   #/hosts/10.0.0.5            one address: its facts, open alerts, recent records by type
@@ -57,6 +59,8 @@ export type Route =
   | { name: 'scans' }
   | { name: 'findings' }
   | { name: 'agents'; query: string }
+  /** The hash's query string (q = the hunt query, range), as written; the Hunt screen reads it. */
+  | { name: 'hunt'; query: string }
   | {
       name: 'hosts';
       /** The address whose page is open, or null for the list. */
@@ -238,6 +242,7 @@ export function parseHash(hash: string): Route | null {
   if (path === '/scans') return { name: 'scans' };
   if (path === '/findings') return { name: 'findings' };
   if (path === '/agents') return { name: 'agents', query };
+  if (path === '/hunt') return { name: 'hunt', query };
   if (path === '/hosts') return { name: 'hosts', ip: null, query };
   const hm = /^\/hosts\/([^/]{1,200})$/.exec(path);
   if (hm) {
@@ -274,6 +279,8 @@ export function routeHref(route: Route): string {
       return '#/findings';
     case 'agents':
       return `#/agents${route.query ? `?${route.query}` : ''}`;
+    case 'hunt':
+      return `#/hunt${route.query ? `?${route.query}` : ''}`;
     case 'hosts':
       return hostsHref(route.ip, route.query);
     case 'settings':

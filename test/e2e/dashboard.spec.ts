@@ -37,7 +37,7 @@ test('the dashboard is the landing screen and shows the seeded data', async ({ p
   await openDashboard(page);
   expect(new URL(page.url()).hash).toBe('#/dashboard');
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Alerts', 'Cases', 'Suppressions', 'Scans', 'Findings', 'Playbooks', 'Sources', 'Feed', 'Tools', 'Agents', 'Hosts', 'Settings', 'About']);
+  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Alerts', 'Hunt', 'Cases', 'Suppressions', 'Scans', 'Findings', 'Playbooks', 'Sources', 'Feed', 'Tools', 'Agents', 'Hosts', 'Settings', 'About']);
   await expect(nav.getByRole('link', { name: 'Dashboard' })).toHaveAttribute('aria-current', 'page');
 
   // KPI tiles

@@ -45,7 +45,7 @@ test('edit, save, reload: values persist; invalid values are refused inline; geo
   const errors = collectErrors(page);
   await page.goto(served.url);
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Alerts', 'Cases', 'Suppressions', 'Scans', 'Findings', 'Playbooks', 'Sources', 'Feed', 'Tools', 'Agents', 'Hosts', 'Settings', 'About']);
+  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Alerts', 'Hunt', 'Cases', 'Suppressions', 'Scans', 'Findings', 'Playbooks', 'Sources', 'Feed', 'Tools', 'Agents', 'Hosts', 'Settings', 'About']);
   await nav.getByRole('link', { name: 'Settings' }).click();
   expect(new URL(page.url()).hash).toBe('#/settings');
   await expect(nav.getByRole('link', { name: 'Settings' })).toHaveAttribute('aria-current', 'page');

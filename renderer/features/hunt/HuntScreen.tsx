@@ -1,0 +1,578 @@
+import './hunt.css';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { BookmarkPlus, ChartColumn, Crosshair, Play, Rows3, Trash2, X } from 'lucide-react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { HUNT_FIELD_NAMES, type EventRow, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { LoadFailed } from '../../components/LoadFailed.js';
+import { Time } from '../../components/Time.js';
+import { ChartFigure } from '../../components/charts/ChartFigure.js';
+import type { ChartOption } from '../../components/charts/echarts.js';
+import { tooltipStyle, useChartTheme, type ChartTheme } from '../../components/charts/theme.js';
+import { useEChart } from '../../components/charts/useEChart.js';
+import { navigate } from '../../app/router.js';
+import { displayZone, formatCount, formatEndpoint } from '../../lib/format.js';
+import { eventTypeLabel, recordSummary } from '../../lib/records.js';
+import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, withTerm, type HuntRange, type HuntView } from './model.js';
+import { hasGroupBy, useHunt } from './store.js';
+
+const ROW_HEIGHT = 32;
+const CHECK_DEBOUNCE_MS = 150;
+
+const EXAMPLES = [
+  'event_type:dns dns.rrname:*.ru | groupby dns.rrname',
+  'event_type:tls | groupby tls.sni',
+  'flow.bytes:>=10000000 | groupby src_ip dst_ip',
+  'event_type:http http.user_agent:*curl*',
+];
+
+// ---------- query bar ----------
+
+function QueryBar({ view }: { view: HuntView }) {
+  const [text, setText] = useState(view.q);
+  const check = useHunt((s) => s.check);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => setText(view.q), [view.q]);
+  useEffect(() => {
+    const t = setTimeout(() => void useHunt.getState().checkText(text), CHECK_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [text]);
+
+  const bad = check && !check.ok && text.trim() !== '' ? check : null;
+  const submit = (range: HuntRange = view.range) => {
+    const next = { q: text.trim(), range };
+    if (next.q === view.q && next.range === view.range) useHunt.getState().run(next, true);
+    else navigate(huntViewHref(next));
+  };
+
+  return (
+    <form
+      className="hu-bar"
+      role="search"
+      aria-label="Hunt query"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <div className="hu-query">
+        <Crosshair size={14} className="hu-query-icon" aria-hidden="true" />
+        <input
+          ref={input}
+          className="hu-input mono"
+          type="search"
+          aria-label="Query"
+          placeholder="event_type:dns dns.rrname:*.example.ru src_ip:10.0.0.0/8 | groupby dns.rrname"
+          value={text}
+          spellCheck={false}
+          autoComplete="off"
+          maxLength={4000}
+          aria-invalid={bad ? true : undefined}
+          aria-describedby={bad ? 'hunt-query-error' : 'hunt-query-help'}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') input.current?.blur();
+          }}
+        />
+      </div>
+      <select className="hu-range" aria-label="Time range" value={view.range} onChange={(e) => submit(e.target.value as HuntRange)}>
+        {HUNT_RANGES.map((r) => (
+          <option key={r.value} value={r.value}>
+            {r.label}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="button primary">
+        <Play size={13} aria-hidden="true" />
+        Hunt
+      </button>
+      <SavedQueries current={text} />
+      {bad ? (
+        <div id="hunt-query-error" className="hu-error" role="alert" data-testid="query-error">
+          <code className="hu-error-text mono" aria-hidden="true">
+            {text.slice(0, bad.column - 1)}
+            <mark>{text.slice(bad.column - 1, bad.column) || ' '}</mark>
+            {text.slice(bad.column)}
+          </code>
+          <span>{bad.message}</span>
+        </div>
+      ) : (
+        <p id="hunt-query-help" className="hu-help faint text-sm">
+          Terms are <span className="mono">field:value</span>, ANDed; <span className="mono">*</span> is a wildcard, addresses take CIDR blocks; pipes:{' '}
+          <span className="mono">| groupby F</span>, <span className="mono">| sort F</span>, <span className="mono">| head N</span>. Enter runs it.
+        </p>
+      )}
+    </form>
+  );
+}
+
+function SavedQueries({ current }: { current: string }) {
+  const saved = useHunt((s) => s.saved);
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => void useHunt.getState().loadSaved(), []);
+  const save = async () => {
+    if (!name.trim()) return setError('Name the query.');
+    const err = await useHunt.getState().save(name.trim(), current.trim());
+    if (err) setError(err);
+    else {
+      setName('');
+      setError(null);
+    }
+  };
+  return (
+    <div className="hu-saved">
+      <button type="button" className="button" aria-expanded={open} aria-controls="hunt-saved" onClick={() => setOpen(!open)}>
+        <BookmarkPlus size={13} aria-hidden="true" />
+        Saved queries{saved.length ? ` (${saved.length})` : ''}
+      </button>
+      {open ? (
+        <div id="hunt-saved" className="hu-saved-panel" role="region" aria-label="Saved queries">
+          {saved.length === 0 ? <p className="faint text-sm">No saved queries yet.</p> : null}
+          <ul>
+            {saved.map((s) => (
+              <li key={s.id}>
+                <a href={huntViewHref({ q: s.query, range: useHunt.getState().view.range })} onClick={() => setOpen(false)} title={s.query}>
+                  <span className="hu-saved-name">{s.name}</span>
+                  <span className="mono faint hu-saved-q">{s.query || '(every record)'}</span>
+                </a>
+                <button type="button" className="icon-button small" aria-label={`Delete saved query ${s.name}`} onClick={() => void useHunt.getState().removeSaved(s.id)}>
+                  <Trash2 size={13} aria-hidden="true" />
+                </button>
+              </li>
+            ))}
+          </ul>
+          <div className="hu-save-row">
+            <input className="ui-input" aria-label="Name of the query to save" placeholder="Name this query" value={name} maxLength={80} onChange={(e) => (setName(e.target.value), setError(null))} />
+            <button type="button" className="button small primary" onClick={() => void save()}>
+              Save current
+            </button>
+          </div>
+          {error ? (
+            <span className="ui-field-error" role="alert">
+              {error}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+// ---------- histogram ----------
+
+function histogramOption(h: EventsHistogramResponse, t: ChartTheme): ChartOption {
+  const tz = displayZone() === 'utc' ? { timeZone: 'UTC' } : {};
+  const span = Date.parse(h.to) - Date.parse(h.from);
+  const axis = new Intl.DateTimeFormat(undefined, span > 2 * 86_400_000 ? { month: 'short', day: '2-digit', ...tz } : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...tz });
+  const full = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...tz });
+  return {
+    animationDuration: 200,
+    textStyle: { fontFamily: t.fontSans },
+    grid: { left: 4, right: 8, top: 8, bottom: 2, containLabel: true },
+    tooltip: {
+      trigger: 'axis',
+      ...tooltipStyle(t),
+      formatter: (raw: unknown) => {
+        const p = (Array.isArray(raw) ? raw[0] : raw) as { value: [number, number] } | undefined;
+        if (!p) return '';
+        return `${full.format(new Date(p.value[0]))}<br/><b>${formatCount(p.value[1])}</b> records`;
+      },
+    },
+    xAxis: {
+      type: 'time',
+      min: Date.parse(h.from),
+      max: Date.parse(h.to),
+      axisLine: { lineStyle: { color: t.border } },
+      axisLabel: { color: t.textFaint, fontSize: 11, hideOverlap: true, formatter: (v: number) => axis.format(new Date(v)) },
+      splitLine: { show: false },
+    },
+    yAxis: { type: 'value', minInterval: 1, splitNumber: 3, axisLabel: { color: t.textFaint, fontSize: 11 }, splitLine: { lineStyle: { color: t.borderSubtle, type: 'dashed' } } },
+    series: [
+      {
+        type: 'bar',
+        barMaxWidth: 18,
+        barMinWidth: 2,
+        data: h.buckets.map((b) => [Date.parse(b.ts) + h.bucket_ms / 2, b.count]),
+        itemStyle: { color: t.accent, borderRadius: [2, 2, 0, 0] },
+      },
+    ],
+  };
+}
+
+function Histogram() {
+  const h = useHunt((s) => s.histogram);
+  const err = useHunt((s) => s.histogramError);
+  const theme = useChartTheme();
+  const option = useMemo(() => (h ? histogramOption(h, theme) : null), [h, theme]);
+  const ref = useEChart(option);
+  const total = h ? h.total : null;
+  return (
+    <section className="hu-panel hu-histogram" aria-labelledby="hu-hist-title">
+      <header className="hu-panel-head">
+        <h2 id="hu-hist-title" className="hu-panel-title">
+          <ChartColumn size={14} aria-hidden="true" />
+          Records over time
+        </h2>
+        <span className="faint text-sm" data-testid="hunt-total">
+          {total === null ? '' : `${formatCount(total)} ${total === 1 ? 'record' : 'records'}`}
+        </span>
+      </header>
+      <ChartFigure
+        chartRef={ref}
+        label="Records over time"
+        height={110}
+        overlay={err ? <span className="faint text-sm">Could not count: {err.describe()}</span> : !h ? <span className="skeleton hu-chart-sk" /> : h.total === 0 ? <span className="faint text-sm">No records in this range</span> : null}
+        alternative={
+          h ? (
+            <table className="visually-hidden">
+              <caption>Records per {Math.round(h.bucket_ms / 1000)} seconds</caption>
+              <tbody>
+                {h.buckets.map((b) => (
+                  <tr key={b.ts}>
+                    <th scope="row">{b.ts}</th>
+                    <td>{b.count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null
+        }
+      />
+    </section>
+  );
+}
+
+// ---------- group-by ----------
+
+function GroupBy({ view }: { view: HuntView }) {
+  const groups = useHunt((s) => s.groups);
+  const err = useHunt((s) => s.groupsError);
+  const field = useHunt((s) => s.groupField);
+  const fromQuery = hasGroupBy(view.q);
+  const max = groups?.groups[0]?.count ?? 0;
+  return (
+    <section className="hu-panel hu-groups" aria-labelledby="hu-groups-title" data-testid="hunt-groups">
+      <header className="hu-panel-head">
+        <h2 id="hu-groups-title" className="hu-panel-title">
+          <Rows3 size={14} aria-hidden="true" />
+          {groups ? `Top ${groups.fields.join(' × ')}` : 'Top values'}
+        </h2>
+        {fromQuery ? null : (
+          <select className="hu-group-field" aria-label="Count by field" value={field} onChange={(e) => useHunt.getState().setGroupField(e.target.value)}>
+            {GROUP_FIELDS.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        )}
+      </header>
+      {err ? (
+        <p className="faint text-sm hu-pad">Could not count: {err.describe()}</p>
+      ) : !groups ? (
+        <div className="hu-pad">
+          {Array.from({ length: 6 }, (_, i) => (
+            <div key={i} className="skeleton hu-group-sk" />
+          ))}
+        </div>
+      ) : groups.groups.length === 0 ? (
+        <p className="faint text-sm hu-pad">Nothing to count: no record has {groups.fields.join(' or ')} here.</p>
+      ) : (
+        <ol className="hu-group-list">
+          {groups.groups.map((g) => {
+            const label = g.values.map((v) => (v === null ? '(none)' : String(v))).join(' · ');
+            return (
+              <li key={g.drill}>
+                <a href={huntViewHref({ q: g.drill, range: view.range })} title={`Drill down: ${g.drill}`} data-testid="group-row">
+                  <span className="hu-group-bar" style={{ width: `${max ? Math.max(2, (g.count / max) * 100) : 0}%` }} aria-hidden="true" />
+                  <span className="hu-group-label mono">{label}</span>
+                  <span className="hu-group-count num">{formatCount(g.count)}</span>
+                </a>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+// ---------- results ----------
+
+function ResultsGrid({ view }: { view: HuntView }) {
+  const rows = useHunt((s) => s.rows);
+  const next = useHunt((s) => s.next);
+  const generation = useHunt((s) => s.generation);
+  const selectedId = useHunt((s) => s.selectedId);
+  const loadingMore = useHunt((s) => s.loadingMore);
+  const moreError = useHunt((s) => s.moreError);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [cursor, setCursor] = useState(0);
+  const count = rows.length + (next || moreError ? 1 : 0);
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 16 });
+  const items = virtualizer.getVirtualItems();
+  const last = items.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (next && last >= rows.length - 30) useHunt.getState().loadMore();
+  }, [last, rows.length, next]);
+  useEffect(() => {
+    setCursor(0);
+    virtualizer.scrollToOffset(0);
+  }, [generation, virtualizer]);
+
+  const focusRow = (i: number) => {
+    const idx = Math.max(0, Math.min(rows.length - 1, i));
+    setCursor(idx);
+    virtualizer.scrollToIndex(idx, { align: 'auto' });
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${idx}"]`)?.focus({ preventScroll: true }));
+    if (useHunt.getState().selectedId !== null && rows[idx]) useHunt.getState().select(rows[idx]!.id);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: cursor + 1, j: cursor + 1, ArrowUp: cursor - 1, k: cursor - 1, PageDown: cursor + page, PageUp: cursor - page, Home: 0, End: rows.length - 1 };
+    const to = moves[e.key];
+    if (to !== undefined) {
+      e.preventDefault();
+      focusRow(to);
+    } else if (e.key === 'Enter' && rows[cursor]) {
+      e.preventDefault();
+      useHunt.getState().select(rows[cursor]!.id);
+    } else if (e.key === 'Escape' && selectedId !== null) {
+      e.preventDefault();
+      useHunt.getState().select(null);
+    }
+  };
+
+  return (
+    <div className="hu-grid" role="grid" aria-label="Records" aria-rowcount={next ? -1 : rows.length + 1} data-testid="hunt-grid">
+      <div className="hu-row hu-head" role="row">
+        <span role="columnheader">Time</span>
+        <span role="columnheader">Type</span>
+        <span role="columnheader">Source</span>
+        <span role="columnheader">Destination</span>
+        <span role="columnheader">Proto</span>
+        <span role="columnheader">Summary</span>
+      </div>
+      <div ref={scrollRef} className="hu-scroll" onKeyDown={onKeyDown}>
+        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((v) => {
+            const style = { transform: `translateY(${v.start}px)`, height: ROW_HEIGHT };
+            const row = rows[v.index];
+            if (!row) {
+              return (
+                <div key="more" role="row" className="hu-row hu-more" style={style}>
+                  <span role="gridcell">
+                    {moreError ? (
+                      <>
+                        Could not load more: {moreError.describe()}{' '}
+                        <button type="button" className="button ghost small" onClick={() => useHunt.getState().loadMore()}>
+                          Retry
+                        </button>
+                      </>
+                    ) : loadingMore ? (
+                      'Loading more…'
+                    ) : (
+                      ''
+                    )}
+                  </span>
+                </div>
+              );
+            }
+            return (
+              <RecordRow
+                key={row.id}
+                row={row}
+                index={v.index}
+                style={style}
+                current={v.index === cursor}
+                selected={row.id === selectedId}
+                onFocus={() => setCursor(v.index)}
+                onOpen={() => (setCursor(v.index), useHunt.getState().select(row.id))}
+                view={view}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function RecordRow(props: { row: EventRow; index: number; style: React.CSSProperties; current: boolean; selected: boolean; onFocus: () => void; onOpen: () => void; view: HuntView }) {
+  const { row } = props;
+  return (
+    <div
+      role="row"
+      data-index={props.index}
+      data-testid="hunt-row"
+      data-record-id={row.id}
+      aria-selected={props.selected}
+      className={`hu-row${props.current ? ' cursor' : ''}${props.selected ? ' selected' : ''}`}
+      style={props.style}
+      tabIndex={props.current ? 0 : -1}
+      onFocus={props.onFocus}
+      onClick={props.onOpen}
+    >
+      <span role="gridcell" className="num">
+        <Time iso={row.ts} />
+      </span>
+      <span role="gridcell">
+        <span className={`hu-type t-${row.event_type}`}>{eventTypeLabel(row.event_type)}</span>
+      </span>
+      <span role="gridcell" className="mono ellipsis">
+        {formatEndpoint(row.src_ip, row.src_port) ?? '—'}
+      </span>
+      <span role="gridcell" className="mono ellipsis">
+        {formatEndpoint(row.dst_ip, row.dst_port) ?? '—'}
+      </span>
+      <span role="gridcell" className="faint ellipsis">
+        {[row.proto, row.app_proto].filter(Boolean).join(' / ') || '—'}
+      </span>
+      <span role="gridcell" className="ellipsis hu-summary" title={recordSummary(row)}>
+        {recordSummary(row)}
+      </span>
+    </div>
+  );
+}
+
+// ---------- one record ----------
+
+function RecordDetail({ view }: { view: HuntView }) {
+  const id = useHunt((s) => s.selectedId);
+  const detail = useHunt((s) => s.detail);
+  const err = useHunt((s) => s.detailError);
+  if (id === null) return null;
+  const pretty = (() => {
+    if (!detail) return '';
+    // JSON.parse would round a 64-bit flow_id: such a line is shown as the sensor wrote it
+    if (/[:[,]\s*-?\d{16,}/.test(detail.raw)) return detail.raw;
+    try {
+      return JSON.stringify(JSON.parse(detail.raw), null, 2);
+    } catch {
+      return detail.raw;
+    }
+  })();
+  const facts: [string, string | number | null][] = detail
+    ? [
+        ['event_type', detail.event_type],
+        ['sensor', detail.sensor],
+        ['src_ip', detail.src_ip],
+        ['src_port', detail.src_port],
+        ['dst_ip', detail.dst_ip],
+        ['dst_port', detail.dst_port],
+        ['proto', detail.proto],
+        ['app_proto', detail.app_proto],
+        ['flow_id', detail.flow_id],
+        ['community_id', detail.community_id],
+        ...Object.entries(detail.summary),
+      ]
+    : [];
+  return (
+    <aside className="hu-detail" aria-label={`Record ${id}`} data-testid="hunt-detail">
+      <header className="hu-detail-head">
+        <h2 className="hu-panel-title">{detail ? `${eventTypeLabel(detail.event_type)} record` : 'Record'}</h2>
+        {detail ? <Time iso={detail.ts} full /> : null}
+        <button type="button" className="icon-button small" aria-label="Close the record" onClick={() => useHunt.getState().select(null)}>
+          <X size={14} aria-hidden="true" />
+        </button>
+      </header>
+      {err ? (
+        <LoadFailed title="Could not load the record" message={err.describe()} headingLevel={3} iconSize={20} onRetry={() => (useHunt.getState().select(null), useHunt.getState().select(id))} />
+      ) : !detail ? (
+        <div className="hu-pad">
+          <div className="skeleton hu-group-sk" />
+          <div className="skeleton hu-group-sk" />
+        </div>
+      ) : (
+        <>
+          <dl className="hu-facts">
+            {facts
+              .filter(([, v]) => v !== null && v !== '')
+              .map(([k, v]) => (
+                <div key={k}>
+                  <dt className="mono">{k}</dt>
+                  <dd className="mono">
+                    {HUNT_FIELD_NAMES.includes(k as never) ? (
+                      <a href={huntViewHref({ q: withTerm(view.q, k, v!), range: view.range })} title={`Add ${k}:${String(v)} to the query`}>
+                        {String(v)}
+                      </a>
+                    ) : (
+                      String(v)
+                    )}
+                  </dd>
+                </div>
+              ))}
+          </dl>
+          <h3 className="hu-raw-title text-sm">Raw record{detail.file ? <span className="faint"> · {detail.file}{detail.offset !== null ? ` @ ${detail.offset}` : ''}</span> : null}</h3>
+          <pre className="hu-raw mono" data-testid="hunt-raw">
+            {pretty}
+          </pre>
+        </>
+      )}
+    </aside>
+  );
+}
+
+// ---------- screen ----------
+
+export function HuntScreen({ query }: { query: string }) {
+  const view = useMemo(() => parseHuntQuery(query), [query]);
+  const status = useHunt((s) => s.status);
+  const error = useHunt((s) => s.error);
+  const rows = useHunt((s) => s.rows.length);
+  const selected = useHunt((s) => s.selectedId !== null);
+  useEffect(() => useHunt.getState().run(view), [view]);
+
+  return (
+    <div className={`screen hunt-screen${selected ? ' with-detail' : ''}`}>
+      <header className="screen-header">
+        <h1 tabIndex={-1}>Hunt</h1>
+        <p className="faint text-sm">Every sensor record (flow, DNS, HTTP, TLS, files, alerts, …), searched with field:value terms.</p>
+      </header>
+      <QueryBar view={view} />
+      <div className="hu-top">
+        <Histogram />
+        <GroupBy view={view} />
+      </div>
+      <div className="hu-main">
+        {status === 'error' && error ? (
+          error.code === 'BAD_REQUEST' ? (
+            <EmptyState icon={<Crosshair size={28} aria-hidden="true" />} title="The query does not parse" tone="error" role="alert">
+              {error.describe()}
+            </EmptyState>
+          ) : (
+            <LoadFailed title="Could not run the hunt" message={error.describe()} onRetry={() => useHunt.getState().run(view, true)} />
+          )
+        ) : status === 'ready' && rows === 0 ? (
+          <EmptyState icon={<Crosshair size={28} aria-hidden="true" />} title="No records match">
+            <p>Widen the time range, drop a term, or start from one of these:</p>
+            <ul className="hu-examples">
+              {EXAMPLES.map((q) => (
+                <li key={q}>
+                  <a className="mono" href={huntViewHref({ q, range: view.range })}>
+                    {q}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </EmptyState>
+        ) : status === 'loading' ? (
+          <div className="hu-pad" aria-busy="true">
+            <span className="visually-hidden" role="status">
+              Hunting…
+            </span>
+            {Array.from({ length: 10 }, (_, i) => (
+              <div key={i} className="skeleton hu-row-sk" />
+            ))}
+          </div>
+        ) : (
+          <ResultsGrid view={view} />
+        )}
+        <RecordDetail view={view} />
+      </div>
+    </div>
+  );
+}

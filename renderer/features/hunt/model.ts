@@ -1,0 +1,104 @@
+/**
+ * The Hunt screen's view as the address holds it: `#/hunt?q=<query>&range=24h`. The query is the
+ * hunt language (docs/hunt-query.md); the range is relative to now, so a link never freezes.
+ */
+export const HUNT_RANGES = [
+  { value: '1h', label: 'Last hour', ms: 3_600_000 },
+  { value: '24h', label: 'Last 24 hours', ms: 86_400_000 },
+  { value: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
+  { value: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
+  { value: 'all', label: 'All time', ms: null },
+] as const;
+export type HuntRange = (typeof HUNT_RANGES)[number]['value'];
+
+export interface HuntView {
+  q: string;
+  range: HuntRange;
+}
+
+const DEFAULT_RANGE: HuntRange = '24h';
+
+/** The contract's from/to for a range (all time starts at the epoch: the store's own default is 24 h). */
+export function rangeBounds(range: HuntRange, now: number): { from: string; to: string } {
+  const r = HUNT_RANGES.find((x) => x.value === range) ?? HUNT_RANGES[1];
+  return { from: new Date(r.ms === null ? 0 : now - r.ms).toISOString(), to: new Date(now + 1000).toISOString() };
+}
+
+/** The view of a hash query string; unknown ranges fall back to the default, never an error. */
+export function parseHuntQuery(query: string): HuntView {
+  const p = new URLSearchParams(query);
+  const range = p.get('range');
+  return {
+    q: (p.get('q') ?? '').slice(0, 4000),
+    range: HUNT_RANGES.some((r) => r.value === range) ? (range as HuntRange) : DEFAULT_RANGE,
+  };
+}
+
+/** The hash of a view (canonical: the default range is left out). */
+export function huntViewHref(v: HuntView): string {
+  const p = new URLSearchParams();
+  if (v.q.trim()) p.set('q', v.q.trim());
+  if (v.range !== DEFAULT_RANGE) p.set('range', v.range);
+  const s = p.toString();
+  return `#/hunt${s ? `?${s}` : ''}`;
+}
+
+/** Fields offered for counting when the query has no `| groupby` (the ones analysts pivot on). */
+export const GROUP_FIELDS = [
+  'event_type',
+  'src_ip',
+  'dst_ip',
+  'dst_port',
+  'proto',
+  'app_proto',
+  'sensor',
+  'dns.rrname',
+  'dns.rrtype',
+  'dns.rcode',
+  'http.hostname',
+  'http.user_agent',
+  'http.status',
+  'tls.sni',
+  'tls.ja3',
+  'file.sha256',
+  'alert.signature',
+] as const;
+
+/** A query with one more term: "event_type:dns" + dns.rrname = "evil.ru" -> `event_type:dns dns.rrname:"evil.ru"`. */
+export function withTerm(query: string, field: string, value: string | number): string {
+  const bare = String(value);
+  const v = /^[^\s"()|]+$/.test(bare) && !/^(OR|NOT)$/i.test(bare) ? bare : `"${bare.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const pipe = firstPipe(query);
+  const head = (pipe === -1 ? query : query.slice(0, pipe)).trim();
+  const tail = pipe === -1 ? '' : ` ${query.slice(pipe).trim()}`;
+  return `${head ? `${head} ` : ''}${field}:${v}${tail}`;
+}
+
+/** Index of the first "|" outside a quoted value, or -1. */
+function firstPipe(query: string): number {
+  let quoted = false;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i];
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === '|' && !quoted) return i;
+  }
+  return -1;
+}
+
+/**
+ * The query without its `| groupby` pipes: the records a grouped query counts (the list and the
+ * histogram show them; the group-by panel answers the groupby itself).
+ */
+export function withoutGroupBy(query: string): string {
+  const parts: string[] = [];
+  let rest = query;
+  for (let i = firstPipe(rest); i !== -1; i = firstPipe(rest)) {
+    parts.push(rest.slice(0, i));
+    rest = rest.slice(i + 1);
+  }
+  parts.push(rest);
+  const [head = '', ...pipes] = parts;
+  const kept = pipes.filter((p) => !/^\s*groupby\b/i.test(p));
+  return [head.trim(), ...kept.map((p) => p.trim())].join(' | ').trim();
+}

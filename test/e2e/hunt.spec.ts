@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { repoRoot } from '../helpers/services.js';
+import { runVigil, screenshotPath, startServe, type Served } from './serve-fixture.js';
+
+/**
+ * The Hunt screen against a real `vigil serve` over records ingested from Suricata's real shapes
+ * (test/fixtures/eve/records.jsonl: dns, http, tls, fileinfo, flow, anomaly, ...) moved to the
+ * last hour, plus DNS lookups of a few names so counts differ.
+ */
+
+test.describe.configure({ mode: 'serial' });
+
+let served: Served;
+let dataDir: string;
+/** DNS records in the fixture (one of them a lookup of nx.example.ru). */
+let fixtureDns = 0;
+/** DNS records of www.example.com in the fixture. */
+let fixtureWww = 0;
+
+/** The same lookups, n of each name, a second apart (EVE dns query records). */
+const LOOKUPS: [string, number][] = [
+  ['updates.example.ru', 7],
+  ['cdn.example.ru', 4],
+  ['www.example.com', 2],
+];
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-hunt-'));
+  const base = Date.now() - 20 * 60_000;
+  const eveTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000+0000');
+  const fixture = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'eve', 'records.jsonl'), 'utf8').split('\n').filter(Boolean);
+  fixtureDns = fixture.filter((l) => l.includes('"event_type":"dns"')).length;
+  fixtureWww = fixture.filter((l) => l.includes('"event_type":"dns"') && l.includes('"rrname":"www.example.com"')).length;
+  // the real records, their timestamps moved into the last hour (the line is kept as written otherwise)
+  const real = fixture.map((l, i) => l.replace(/"timestamp":"[^"]+"/, `"timestamp":"${eveTime(base + i * 1000)}"`));
+  let n = 0;
+  const dns = LOOKUPS.flatMap(([name, count]) =>
+    Array.from({ length: count }, () =>
+      JSON.stringify({
+        timestamp: eveTime(base + 60_000 + n++ * 1000),
+        flow_id: 2000000000000 + n,
+        event_type: 'dns',
+        src_ip: '10.0.0.5',
+        src_port: 40000 + n,
+        dest_ip: '10.0.0.53',
+        dest_port: 53,
+        proto: 'UDP',
+        dns: { type: 'query', id: n, rrname: name, rrtype: 'A', tx_id: 0 },
+        host: 'sensor-1',
+      }),
+    ),
+  );
+  const eve = path.join(dataDir, 'eve.json');
+  fs.writeFileSync(eve, `${[...real, ...dns].join('\n')}\n`);
+  const out = await runVigil(['ingest', eve, '--data-dir', dataDir]);
+  expect(out.code, out.stderr).toBe(0);
+  served = await startServe({ dataDir });
+});
+
+test.afterAll(async () => {
+  await served?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+test('a hunt with group-by: counts per name, a drill-down, the query in the address, Back', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${served.url}#/hunt`);
+  await expect(page.getByRole('heading', { name: 'Hunt', level: 1 })).toBeVisible();
+  const grid = page.getByTestId('hunt-grid');
+  await expect(grid.getByTestId('hunt-row').first()).toBeVisible({ timeout: 15_000 });
+
+  const box = page.getByRole('searchbox', { name: 'Query' });
+  await box.fill('event_type:dns dns.rrname:*.example.ru | groupby dns.rrname');
+  await box.press('Enter');
+  await expect(page).toHaveURL(/#\/hunt\?q=event_type%3Adns/);
+  const groups = page.getByTestId('hunt-groups');
+  await expect(groups.getByRole('heading')).toHaveText('Top dns.rrname');
+  // the fixture's own lookup of nx.example.ru comes last
+  await expect(groups.getByTestId('group-row')).toHaveText([/updates\.example\.ru\s*7/, /cdn\.example\.ru\s*4/, /nx\.example\.ru\s*1/]);
+  await expect(page.getByTestId('hunt-total')).toHaveText('12 records');
+  await expect(grid.getByTestId('hunt-row')).toHaveCount(12);
+  await page.screenshot({ path: screenshotPath('hunt-groupby') });
+
+  // drill-down: the group's own query, rows of that name only
+  await groups.getByTestId('group-row').filter({ hasText: 'cdn.example.ru' }).click();
+  await expect(page.getByTestId('hunt-total')).toHaveText('4 records');
+  await expect(grid.getByTestId('hunt-row')).toHaveCount(4);
+  for (const row of await grid.getByTestId('hunt-row').all()) await expect(row).toContainText('cdn.example.ru');
+  expect(decodeURIComponent(page.url())).toContain('cdn.example.ru');
+
+  // a reload keeps the view; Back returns to the grouped query
+  await page.reload();
+  await expect(page.getByTestId('hunt-total')).toHaveText('4 records');
+  await page.goBack();
+  await expect(page.getByTestId('hunt-total')).toHaveText('12 records');
+  await expect(box).toHaveValue('event_type:dns dns.rrname:*.example.ru | groupby dns.rrname');
+  expect(errors).toEqual([]);
+});
+
+test('a bad query shows its error at the column, and nothing runs', async ({ page }) => {
+  await page.goto(`${served.url}#/hunt?q=event_type%3Adns`);
+  const box = page.getByRole('searchbox', { name: 'Query' });
+  await expect(page.getByTestId('hunt-total')).toHaveText(`${fixtureDns + 13} records`);
+  await box.fill('event_type:dns dns.rrnam:x');
+  const err = page.getByTestId('query-error');
+  await expect(err).toContainText('unknown field "dns.rrnam" (did you mean dns.rrname?) at column 16');
+  await expect(err.locator('mark')).toHaveText('d');
+  await expect(box).toHaveAttribute('aria-invalid', 'true');
+  await box.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'The query does not parse' })).toBeVisible();
+  await box.fill('event_type:dns');
+  await expect(err).toBeHidden();
+});
+
+test('a record opens with its fields and raw JSON; j/k move; a field adds itself to the query', async ({ page }) => {
+  await page.goto(`${served.url}#/hunt?q=event_type%3Adns`);
+  const grid = page.getByTestId('hunt-grid');
+  const rows = grid.getByTestId('hunt-row');
+  await expect(rows).toHaveCount(fixtureDns + 13);
+  await rows.first().click();
+  const detail = page.getByTestId('hunt-detail');
+  await expect(detail.getByRole('heading', { level: 2 })).toHaveText('DNS record');
+  const first = JSON.parse(await detail.getByTestId('hunt-raw').innerText()) as { event_type: string; dns: { rrname: string } };
+  expect(first.event_type).toBe('dns');
+  const firstLabel = (await detail.getAttribute('aria-label'))!;
+  await page.screenshot({ path: screenshotPath('hunt-record') });
+  // the newest is the last lookup written: www.example.com
+  expect(first.dns.rrname).toBe('www.example.com');
+  await page.keyboard.press('j');
+  await expect(detail).not.toHaveAttribute('aria-label', firstLabel);
+  await expect(rows.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('k');
+  await expect(detail).toHaveAttribute('aria-label', firstLabel);
+  // a summary field's value is a link that narrows the query
+  await detail.getByRole('link', { name: 'www.example.com' }).click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('event_type:dns dns.rrname:www.example.com');
+  // the two lookups written here and the fixture's own
+  await expect(page.getByTestId('hunt-total')).toHaveText(`${2 + fixtureWww} records`);
+  for (const row of await rows.all()) await expect(row).toContainText('www.example.com');
+  await page.keyboard.press('Escape');
+});
+
+test('queries are saved, listed and run from the list, and removed', async ({ page }) => {
+  await page.goto(`${served.url}#/hunt?q=event_type%3Adns`);
+  await expect(page.getByTestId('hunt-total')).toHaveText(`${fixtureDns + 13} records`);
+  await page.getByRole('button', { name: /Saved queries/ }).click();
+  const panel = page.getByRole('region', { name: 'Saved queries' });
+  await expect(panel).toContainText('No saved queries yet.');
+  await panel.getByRole('textbox', { name: 'Name of the query to save' }).fill('All DNS');
+  await panel.getByRole('button', { name: 'Save current' }).click();
+  await expect(panel.getByRole('link', { name: /All DNS/ })).toBeVisible();
+  await page.goto(`${served.url}#/hunt`);
+  await page.getByRole('button', { name: /Saved queries \(1\)/ }).click();
+  await page.getByRole('region', { name: 'Saved queries' }).getByRole('link', { name: /All DNS/ }).click();
+  await expect(page.getByTestId('hunt-total')).toHaveText(`${fixtureDns + 13} records`);
+  await page.getByRole('button', { name: /Saved queries/ }).click();
+  await page.getByRole('button', { name: 'Delete saved query All DNS' }).click();
+  await expect(page.getByRole('region', { name: 'Saved queries' })).toContainText('No saved queries yet.');
+});
