@@ -167,3 +167,39 @@ test('queries are saved, listed and run from the list, and removed', async ({ pa
   await page.getByRole('button', { name: 'Delete saved query All DNS' }).click();
   await expect(page.getByRole('region', { name: 'Saved queries' })).toContainText('No saved queries yet.');
 });
+
+test('the value menu: an address in an alert hunts it; a record field filters alerts; keyboard and Escape', async ({ page }) => {
+  // the fixture's Suricata alert (203.0.113.45 -> 192.168.1.10:22) is an alert in the queue
+  await page.goto(`${served.url}#/alerts`);
+  const grid = page.getByRole('grid', { name: 'Alerts' });
+  await grid.locator('[data-row-id]').filter({ hasText: /ET / }).first().click();
+  await page.keyboard.press('Enter');
+  const detail = page.getByTestId('alert-detail');
+  const src = detail.locator('[data-value-kind="ip"]').filter({ hasText: '203.0.113.45' });
+  await src.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Actions on 203.0.113.45' });
+  await expect(menu.getByRole('menuitem')).toHaveText(['Hunt 203.0.113.45', 'Filter alerts by 203.0.113.45', 'Copy']);
+  await expect(menu.getByRole('menuitem').first()).toBeFocused();
+  await page.screenshot({ path: screenshotPath('hunt-value-menu') });
+  await menu.getByRole('menuitem', { name: 'Hunt 203.0.113.45' }).click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('ip:203.0.113.45');
+  await expect(page.getByTestId('hunt-grid').getByTestId('hunt-row').first()).toContainText('203.0.113.45');
+
+  // from the keyboard: Shift+F10 opens it on the focused value, arrows move, Escape gives focus back
+  await page.getByTestId('hunt-grid').getByTestId('hunt-row').first().click();
+  const value = page.getByTestId('hunt-detail').locator('[data-value-kind="ip"]').first();
+  await value.focus();
+  await page.keyboard.press('Shift+F10');
+  const menu2 = page.getByRole('menu');
+  await expect(menu2.getByRole('menuitem').first()).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(menu2.getByRole('menuitem').nth(1)).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu2).toBeHidden();
+  await expect(value).toBeFocused();
+  // Filter alerts by an address: the queue with the host filter
+  const ip = (await value.getAttribute('title'))!.split(' ')[0]!;
+  await value.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: `Filter alerts by ${ip}` }).click();
+  await expect(page).toHaveURL(new RegExp(`#/alerts\\?host=${ip.replace(/\./g, '\\.')}`));
+});

@@ -1,6 +1,7 @@
 import { ArrowLeft, CheckCheck, ChevronDown, ChevronUp, CircleCheck, CircleSlash, ExternalLink, EyeOff, FileQuestion, MessageSquarePlus, MessageSquareText, Search, Tag, Undo2, UserRound } from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
 import { TagEditor } from './TagEditor.js';
+import { Value } from '../../components/ValueMenu.js';
 import type { Alert, AlertDetail, AlertStatus, HistoryEntry } from '../../../main/contract/alerts.js';
 import type { RelatedAlerts } from '../../../main/contract/console.js';
 import { api } from '../../api/index.js';
@@ -152,7 +153,7 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
         {a.user ? (
           <Meta label="User">
             <span className="mono" data-testid="detail-user">
-              {a.user}
+              <Value kind="user" value={a.user} />
             </span>
           </Meta>
         ) : null}
@@ -164,7 +165,8 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
         {a.src_ip || a.dst_ip ? (
           <Meta label="Src → Dst" wide>
             <span className="mono">
-              {formatEndpoint(a.src_ip, a.src_port) ?? '—'} → {formatEndpoint(a.dst_ip, a.dst_port) ?? '—'}
+              {a.src_ip ? <Value kind="ip" value={a.src_ip}>{formatEndpoint(a.src_ip, a.src_port)}</Value> : '—'} →{' '}
+              {a.dst_ip ? <Value kind="ip" value={a.dst_ip}>{formatEndpoint(a.dst_ip, a.dst_port)}</Value> : '—'}
             </span>
             {a.proto ? <span className="faint"> {a.proto}</span> : null}
           </Meta>

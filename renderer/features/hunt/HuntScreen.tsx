@@ -4,6 +4,7 @@ import { BookmarkPlus, ChartColumn, Crosshair, Play, Rows3, Trash2, X } from 'lu
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { HUNT_FIELD_NAMES, type EventRow, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
 import { EmptyState } from '../../components/EmptyState.js';
+import { Value, type ValueKind } from '../../components/ValueMenu.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { ChartFigure } from '../../components/charts/ChartFigure.js';
@@ -17,6 +18,17 @@ import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, withTerm, type
 import { hasGroupBy, useHunt } from './store.js';
 
 const ROW_HEIGHT = 32;
+
+/** Fields of a record whose values the analyst pivots from with the value menu (hunt, alerts, copy). */
+const VALUE_KIND: Record<string, ValueKind> = {
+  src_ip: 'ip',
+  dst_ip: 'ip',
+  'dns.rrname': 'domain',
+  'http.hostname': 'domain',
+  'tls.sni': 'domain',
+  'http.url': 'url',
+  'file.sha256': 'hash',
+};
 const CHECK_DEBOUNCE_MS = 150;
 
 const EXAMPLES = [
@@ -440,6 +452,23 @@ function RecordRow(props: { row: EventRow; index: number; style: React.CSSProper
 
 // ---------- one record ----------
 
+/** A record's field value: a click adds field:value to the query; a pivot value also has the value menu. */
+function NarrowLink({ field, value, view }: { field: string; value: string | number; view: HuntView }) {
+  const link = (
+    <a href={huntViewHref({ q: withTerm(view.q, field, value), range: view.range })} title={`Add ${field}:${String(value)} to the query`}>
+      {String(value)}
+    </a>
+  );
+  const kind = VALUE_KIND[field];
+  return kind ? (
+    <Value kind={kind} value={String(value)}>
+      {link}
+    </Value>
+  ) : (
+    link
+  );
+}
+
 function RecordDetail({ view }: { view: HuntView }) {
   const id = useHunt((s) => s.selectedId);
   const detail = useHunt((s) => s.detail);
@@ -495,13 +524,7 @@ function RecordDetail({ view }: { view: HuntView }) {
                 <div key={k}>
                   <dt className="mono">{k}</dt>
                   <dd className="mono">
-                    {HUNT_FIELD_NAMES.includes(k as never) ? (
-                      <a href={huntViewHref({ q: withTerm(view.q, k, v!), range: view.range })} title={`Add ${k}:${String(v)} to the query`}>
-                        {String(v)}
-                      </a>
-                    ) : (
-                      String(v)
-                    )}
+                    {HUNT_FIELD_NAMES.includes(k as never) ? <NarrowLink field={k} value={v!} view={view} /> : String(v)}
                   </dd>
                 </div>
               ))}
