@@ -188,6 +188,7 @@ export function Evidence({ alert }: { alert: Alert }) {
   const links = evidence
     ? [
         { q: evidence.flow.query, label: 'Hunt this flow', testid: 'hunt-flow' },
+        { q: evidence.community.query, label: 'Hunt the community id', testid: 'hunt-community' },
         { q: evidence.hosts.query, label: 'Hunt the hosts', testid: 'hunt-hosts' },
       ].filter((l) => l.q !== '')
     : [];
