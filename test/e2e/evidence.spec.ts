@@ -177,6 +177,7 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
 
   // the links to Hunt carry the queries of each part
   await expect(evidence.getByTestId('hunt-flow')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`flow_id:${FLOW}`)}`);
+  await expect(evidence.getByTestId('hunt-community')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`community_id:${CID}`)}`);
   await expect(evidence.getByTestId('hunt-hosts')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`ip:(${HOST} OR ${SERVER}) event_type:(dns OR http OR tls OR fileinfo)`)}`);
 
   await expect(evidence.getByTestId('evidence-host-src')).toHaveAttribute('href', `#/hosts/${HOST}`);

@@ -187,8 +187,9 @@ export function Evidence({ alert }: { alert: Alert }) {
   ].filter((h): h is { role: string; ip: string } => h.ip !== null);
   const links = evidence
     ? [
-        { q: evidence.flow.query, label: 'Hunt this flow', testid: 'hunt-flow' },
-        { q: evidence.hosts.query, label: 'Hunt the hosts', testid: 'hunt-hosts' },
+        { q: evidence.flow.query, label: 'this flow', testid: 'hunt-flow' },
+        { q: evidence.community.query, label: 'its community id', testid: 'hunt-community' },
+        { q: evidence.hosts.query, label: 'the hosts’ records', testid: 'hunt-hosts' },
       ].filter((l) => l.q !== '')
     : [];
 
@@ -208,14 +209,18 @@ export function Evidence({ alert }: { alert: Alert }) {
             {formatLocalTime(evidence.from)} – {formatLocalTime(evidence.to)}
           </span>
         ) : null}
-        <span className="header-spacer" />
-        {links.map((l) => (
-          <a key={l.testid} className="button ghost small" href={huntHref(l.q)} data-testid={l.testid} title={l.q}>
-            <Search size={12} aria-hidden="true" />
-            {l.label}
-          </a>
-        ))}
       </div>
+      {links.length > 0 ? (
+        <div className="ev-hunt" role="group" aria-label="Hunt these records">
+          <Search size={12} aria-hidden="true" />
+          <span className="faint text-sm">Hunt:</span>
+          {links.map((l) => (
+            <a key={l.testid} className="button ghost small" href={huntHref(l.q)} data-testid={l.testid} title={l.q}>
+              {l.label}
+            </a>
+          ))}
+        </div>
+      ) : null}
 
       {load.status === 'loading' ? (
         <div className="ev-skeleton" aria-busy="true">

@@ -304,7 +304,7 @@ function AddressList({ listQuery, onSort }: { listQuery: string; onSort: (sort: 
       rowKey={(r) => r.h.ip}
       hrefOf={(r) => hostsHref(r.h.ip, listQuery)}
       more={next !== null}
-      footer={next !== null || useHosts.getState().moreError ? <MoreFooter /> : null}
+      footer={next !== null ? <MoreFooter /> : null}
       onNearEnd={loadMore}
       generation={generation}
       testId="hosts-grid"
@@ -360,6 +360,8 @@ function HostsList({ query }: { query: string }) {
   useEffect(() => {
     useHosts.getState().apply(parseHostsQuery(key));
   }, [key]);
+  // back on the list (from a host page, or another screen): the same view, read again quietly
+  useEffect(() => useHosts.getState().refresh(), []);
   const onChange = useCallback(
     (patch: Partial<HostsQuery>) => replaceHash(hostsHref(null, hostsQueryString({ ...parseHostsQuery(key), ...patch }))),
     [key],

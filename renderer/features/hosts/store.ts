@@ -34,6 +34,8 @@ interface HostsState {
   apply(query: HostsQuery, force?: boolean): void;
   /** Loads the next page of the current view. */
   loadMore(): void;
+  /** Reads the current view's first page again, keeping the rows shown until it answers. */
+  refresh(): void;
 }
 
 export const useHosts = create<HostsState>((set, get) => {
@@ -104,6 +106,17 @@ export const useHosts = create<HostsState>((set, get) => {
         void loadAddresses(gen, undefined);
         void loadAgentMap();
       }
+    },
+
+    refresh() {
+      const s = get();
+      const loaded = s.query.view === 'agents' ? s.agentsStatus === 'ready' : s.status === 'ready';
+      if (!loaded) return;
+      const gen = s.generation + 1;
+      inflightMore = false;
+      set({ generation: gen, loadingMore: false, moreError: null });
+      if (s.query.view === 'agents') void loadAgents(gen, 0);
+      else void loadAddresses(gen, undefined);
     },
 
     loadMore() {
