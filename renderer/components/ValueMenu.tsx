@@ -48,8 +48,10 @@ async function copy(value: string): Promise<void> {
 /**
  * A value the analyst can pivot from (an address, a domain, a hash, a user, a URL): right-click,
  * the context-menu key or Shift+F10 on it opens a menu to hunt it, filter alerts by it, or copy it.
+ * `tabbable={false}` where the row around it owns the keyboard (a grid's roving focus): the
+ * menu is then a right-click, and the same value is reachable from the keyboard in the detail.
  */
-export function Value({ kind, value, children }: { kind: ValueKind; value: string; children?: ReactNode }) {
+export function Value({ kind, value, children, tabbable = true }: { kind: ValueKind; value: string; children?: ReactNode; tabbable?: boolean }) {
   const [at, setAt] = useState<{ x: number; y: number } | null>(null);
   const anchor = useRef<HTMLSpanElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -86,7 +88,7 @@ export function Value({ kind, value, children }: { kind: ValueKind; value: strin
     if (r) setAt({ x: r.left, y: r.bottom + 2 });
   };
   const onMenuKey = (e: KeyboardEvent<HTMLDivElement>) => {
-    const all = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const all = Array.from(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
     const i = all.indexOf(document.activeElement as HTMLElement);
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
@@ -103,7 +105,7 @@ export function Value({ kind, value, children }: { kind: ValueKind; value: strin
       <span
         ref={anchor}
         className="value"
-        tabIndex={0}
+        tabIndex={tabbable ? 0 : undefined}
         data-value-kind={kind}
         aria-haspopup="menu"
         aria-expanded={at !== null}

@@ -172,7 +172,15 @@ test('the value menu: an address in an alert hunts it; a record field filters al
   // the fixture's Suricata alert (203.0.113.45 -> 192.168.1.10:22) is an alert in the queue
   await page.goto(`${served.url}#/alerts`);
   const grid = page.getByRole('grid', { name: 'Alerts' });
-  await grid.locator('[data-row-id]').filter({ hasText: /ET / }).first().click();
+  const row = grid.locator('[data-row-id]').filter({ hasText: /ET / }).first();
+  // in the grid the menu is a right-click: the row keeps the keyboard (no tab stop per address)
+  const cell = row.locator('[data-value-kind="ip"]').filter({ hasText: '203.0.113.45' });
+  await expect(cell).not.toHaveAttribute('tabindex');
+  await cell.click({ button: 'right' });
+  await expect(page.getByRole('menu', { name: 'Actions on 203.0.113.45' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('menu')).toBeHidden();
+  await row.click();
   await page.keyboard.press('Enter');
   const detail = page.getByTestId('alert-detail');
   const src = detail.locator('[data-value-kind="ip"]').filter({ hasText: '203.0.113.45' });

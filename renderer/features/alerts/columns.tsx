@@ -5,6 +5,7 @@ import { Time } from '../../components/Time.js';
 import { formatCount, formatEndpoint } from '../../lib/format.js';
 import { currentViewHref, type SortField } from '../../stores/alerts.js';
 import { navigate } from '../../app/router.js';
+import { Value } from '../../components/ValueMenu.js';
 
 export type ColumnKey = Settings['alertsColumns'][number];
 
@@ -130,9 +131,11 @@ function Endpoint({ ip, port }: { ip: string | null; port: number | null }) {
   const full = formatEndpoint(ip, port)!;
   const v6 = ip.includes(':');
   return (
-    <span className={`mono addr${v6 ? ' addr-v6' : ''}`} title={port !== null ? `${full} (port ${port})` : full} data-port={port ?? undefined}>
-      {v6 ? ip.split(':').flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, `:${part}`])) : ip}
-    </span>
+    <Value kind="ip" value={ip} tabbable={false}>
+      <span className={`mono addr${v6 ? ' addr-v6' : ''}`} title={port !== null ? `${full} (port ${port})` : full} data-port={port ?? undefined}>
+        {v6 ? ip.split(':').flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, `:${part}`])) : ip}
+      </span>
+    </Value>
   );
 }
 
