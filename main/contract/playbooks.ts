@@ -54,11 +54,17 @@ const StepBase = {
 
 /** A template: text where {{alert.src_ip}}-style paths are replaced; no code. */
 const Template = z.string().max(20_000);
+/** An alert tag a playbook sets: one token, no spaces ("brute-force", "playbook:p1"). */
+const TagName = z.string().trim().min(1).max(64).regex(/^\S+$/, 'a tag has no spaces');
 
 export const PlaybookStep = z.discriminatedUnion('type', [
   z.object({ ...StepBase, type: z.literal('set_status'), status: AlertStatus, note: Template.optional() }).strict(),
   z.object({ ...StepBase, type: z.literal('assign'), assignee: z.string().trim().min(1).max(100).nullable() }).strict(),
   z.object({ ...StepBase, type: z.literal('note'), text: Template.min(1) }).strict(),
+  z
+    .object({ ...StepBase, type: z.literal('tag'), add: z.array(TagName).max(50).default([]), remove: z.array(TagName).max(50).default([]) })
+    .strict()
+    .refine((s) => s.add.length + s.remove.length > 0, { message: 'a tag step adds or removes at least one tag' }),
   z.object({ ...StepBase, type: z.literal('escalate_case'), title: Template.min(1), severity: Severity.default('medium'), description: Template.default('') }).strict(),
   z
     .object({

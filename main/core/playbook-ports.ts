@@ -29,6 +29,11 @@ export function createPlaybookPorts(s: Services, secrets: SecretStore, connector
         if (entry) changed('updated', id);
         return entry !== null;
       },
+      tag(id, add, remove, actor) {
+        const r = s.alerts.tag(id, add, remove, actor);
+        if (r?.changed) changed('updated', id);
+        return r;
+      },
     },
     cases: { escalate: (target, into, move, alertStatus, actor) => s.cases.escalate(target, into, move, alertStatus, actor) },
     suppress(match, reason, hours, actor) {

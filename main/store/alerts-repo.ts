@@ -545,6 +545,28 @@ export class AlertsRepo {
     }).immediate();
   }
 
+  /**
+   * Adds and removes tags on one alert (a tag in both lists ends up removed); audited with the
+   * tags before and after. Null when the alert does not exist; `changed` false when nothing moved.
+   */
+  tag(id: number, add: readonly string[], remove: readonly string[], actor: string): { from: string[]; to: string[]; changed: boolean } | null {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT tags FROM alerts WHERE id = ?').get(id) as { tags: string } | undefined;
+      if (!row) return null;
+      const from = parseStringArray(row.tags);
+      const drop = new Set(remove);
+      const to = [...new Set([...from, ...add])].filter((t) => !drop.has(t));
+      const changed = to.length !== from.length || to.some((t, i) => t !== from[i]);
+      if (changed) {
+        const ts = this.now().toISOString();
+        this.db.prepare('UPDATE alerts SET tags = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(to), ts, id);
+        this.outboxStmt.run(id, 'updated', ts);
+        this.audit.append({ ts, actor, action: 'alert.tags', target_type: 'alert', target_id: String(id), details: { from, to } });
+      }
+      return { from, to, changed };
+    }).immediate();
+  }
+
   /** Everything the alert detail screen and `vigil alerts show` need. */
   detail(id: number, maxEvents = 200): Omit<AlertDetail, 'techniques' | 'priority_reason'> | null {
     const alert = this.get(id);

@@ -382,6 +382,44 @@ steps:
   });
 });
 
+describe('tag step', () => {
+  it('adds and removes alert tags as the playbook, audited; a dry-run renders it; the change does not run it again', async () => {
+    const a = await app();
+    a.playbooks.evaluate();
+    await a.call('playbooks.save', {
+      source: 'id: tagger\nname: Tagger\nenabled: true\ntrigger: {alert: {on: [created, updated], severity_min: high}}\nsteps:\n  - {id: t, type: tag, add: [brute-force, p1], remove: [triage]}\n',
+    });
+    const [id] = a.services.alerts.insertMany([sampleAlert({ tags: ['triage', 'ssh'] })]);
+    const [dry] = await a.call('playbooks.dryRun', { id: 'tagger', alert_id: id });
+    expect(dry.steps[0]).toMatchObject({ status: 'dry_run', summary: `Tag alert ${id}: add brute-force, p1; remove triage`, request: { alert_id: id, add: ['brute-force', 'p1'], remove: ['triage'] } });
+    expect(a.services.alerts.get(id!)!.tags).toEqual(['triage', 'ssh']);
+
+    expect(a.playbooks.evaluate()).toMatchObject({ started: 1 });
+    await a.playbooks.idle();
+    expect(a.services.alerts.get(id!)!.tags).toEqual(['ssh', 'brute-force', 'p1']);
+    const audit = a.services.db.prepare("SELECT actor, details FROM audit_log WHERE action = 'alert.tags'").all() as { actor: string; details: string }[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.actor).toMatch(/^playbook:tagger#/);
+    expect(JSON.parse(audit[0]!.details)).toEqual({ from: ['triage', 'ssh'], to: ['ssh', 'brute-force', 'p1'] });
+    // the tag change is an update of the alert the playbook already considered: no second run
+    expect(a.playbooks.evaluate()).toMatchObject({ matched: 1, started: 0 });
+    await a.playbooks.idle();
+    const runs = await a.call('playbooks.runs', { playbook_id: 'tagger' });
+    expect(runs.filter((r: { mode: string }) => r.mode === 'auto')).toHaveLength(1);
+  });
+
+  it('a tag step must add or remove something, and tags have no spaces', async () => {
+    const a = await app();
+    const base = 'id: bad\nname: Bad\nsteps:\n  - ';
+    const empty = await a.call('playbooks.validate', { source: `${base}{id: t, type: tag}\n` });
+    expect(empty.ok).toBe(false);
+    expect(empty.errors.join('\n')).toContain('a tag step adds or removes at least one tag');
+    const spaced = await a.call('playbooks.validate', { source: `${base}{id: t, type: tag, add: ["two words"]}\n` });
+    expect(spaced.errors.join('\n')).toContain('a tag has no spaces');
+    expect((await a.call('playbooks.validate', { source: `${base}{id: t, type: tag, remove: [old]}\n` })).ok).toBe(true);
+  });
+});
+
 describe('seed playbooks', () => {
   it('are imported disabled once; one the analyst removed is not brought back', async () => {
     const a = await app();
@@ -405,7 +443,7 @@ describe('recommended actions', () => {
         playbook_id: 'case-for-every-p1',
         playbook_name: 'Open a case for every P1',
         label: `Open case "P1: ET SCAN Potential SSH Scan (web-01)" with alert ${id} (playbook: Open a case for every P1)`,
-        steps: [`Open case "P1: ET SCAN Potential SSH Scan (web-01)" with alert ${id}`, `Set alert ${id} to INVESTIGATING`],
+        steps: [`Open case "P1: ET SCAN Potential SSH Scan (web-01)" with alert ${id}`, `Set alert ${id} to INVESTIGATING`, `Tag alert ${id}: add p1-case`],
       },
     ]);
   });
