@@ -253,6 +253,8 @@ export const RunsListRequest = z
   .object({
     playbook_id: PlaybookId.optional(),
     alert_id: Id.optional(),
+    /** Runs on the alerts of this case (the alert a run's escalate_case step put in it included). */
+    case_id: Id.optional(),
     status: RunStatus.optional(),
     limit: z.number().int().min(1).max(500).default(50),
   })

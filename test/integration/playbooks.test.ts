@@ -420,6 +420,29 @@ describe('tag step', () => {
   });
 });
 
+describe('runs of a case', () => {
+  it('playbooks.runs by case_id lists the runs on the alerts of that case, the one whose step opened it included', async () => {
+    const a = await app();
+    await a.call('playbooks.save', { source: 'id: opener\nname: Opener\nsteps:\n  - {id: c, type: escalate_case, title: "Case {{alert.id}}"}\n' });
+    const [inCase, other] = a.services.alerts.insertMany([sampleAlert(), sampleAlert({ src_ip: '198.51.100.9' })]);
+    const run = await a.call('playbooks.run', { id: 'opener', alert_id: inCase });
+    expect(run.status).toBe('succeeded');
+    await a.call('playbooks.save', { source: 'id: noter\nname: Noter\nsteps:\n  - {id: n, type: note, text: seen}\n' });
+    await a.call('playbooks.run', { id: 'noter', alert_id: other });
+    const caseId: number = run.steps[0].response.case_id;
+    // tied by the step that opened the case, before the escalation job has added the alert
+    a.services.db.prepare('DELETE FROM case_alerts').run();
+    const runs = await a.call('playbooks.runs', { case_id: caseId });
+    expect(runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
+    expect(runs[0].steps[0]).toMatchObject({ step_id: 'c', status: 'done' });
+    // and by the alerts in the case: a later run on one of them is listed too
+    const noted = await a.call('playbooks.run', { id: 'noter', alert_id: inCase });
+    a.services.db.prepare("INSERT OR IGNORE INTO case_alerts (alert_id, case_id, added_at, added_by) VALUES (?, ?, '2026-01-01T00:00:00.000Z', 'ana')").run(inCase, caseId);
+    expect((await a.call('playbooks.runs', { case_id: caseId })).map((r: { id: string }) => r.id).sort()).toEqual([run.id, noted.id].sort());
+    expect(await a.call('playbooks.runs', { case_id: caseId + 100 })).toEqual([]);
+  });
+});
+
 describe('seed playbooks', () => {
   it('are imported disabled once; one the analyst removed is not brought back', async () => {
     const a = await app();
