@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AlertStatus, Priority, Severity } from './alerts.js';
+import { AlertStatus, AlertTag, MAX_ALERT_TAGS, Priority, Severity } from './alerts.js';
 
 const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
 const Id = z.number().int().positive();
@@ -54,11 +54,15 @@ const StepBase = {
 
 /** A template: text where {{alert.src_ip}}-style paths are replaced; no code. */
 const Template = z.string().max(20_000);
-
+/** An alert tag a playbook sets: one token, no spaces ("brute-force", "playbook:p1"). */
 export const PlaybookStep = z.discriminatedUnion('type', [
   z.object({ ...StepBase, type: z.literal('set_status'), status: AlertStatus, note: Template.optional() }).strict(),
   z.object({ ...StepBase, type: z.literal('assign'), assignee: z.string().trim().min(1).max(100).nullable() }).strict(),
   z.object({ ...StepBase, type: z.literal('note'), text: Template.min(1) }).strict(),
+  z
+    .object({ ...StepBase, type: z.literal('tag'), add: z.array(AlertTag).max(MAX_ALERT_TAGS).default([]), remove: z.array(AlertTag).max(MAX_ALERT_TAGS).default([]) })
+    .strict()
+    .refine((s) => s.add.length + s.remove.length > 0, { message: 'a tag step adds or removes at least one tag' }),
   z.object({ ...StepBase, type: z.literal('escalate_case'), title: Template.min(1), severity: Severity.default('medium'), description: Template.default('') }).strict(),
   z
     .object({
@@ -247,6 +251,8 @@ export const RunsListRequest = z
   .object({
     playbook_id: PlaybookId.optional(),
     alert_id: Id.optional(),
+    /** Runs on the alerts of this case (the alert a run's escalate_case step put in it included). */
+    case_id: Id.optional(),
     status: RunStatus.optional(),
     limit: z.number().int().min(1).max(500).default(50),
   })

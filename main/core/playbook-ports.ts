@@ -29,6 +29,13 @@ export function createPlaybookPorts(s: Services, secrets: SecretStore, connector
         if (entry) changed('updated', id);
         return entry !== null;
       },
+      tag(id, add, remove, actor) {
+        const before = s.alerts.get(id);
+        if (!before) return null;
+        const n = s.alerts.tag([id], add, remove, actor);
+        if (n > 0) changed('updated', id);
+        return { from: before.tags, to: n > 0 ? s.alerts.get(id)!.tags : before.tags, changed: n > 0 };
+      },
     },
     cases: { escalate: (target, into, move, alertStatus, actor) => s.cases.escalate(target, into, move, alertStatus, actor) },
     suppress(match, reason, hours, actor) {

@@ -120,6 +120,19 @@ export async function prepareStep(step: PlaybookStep, ctx: StepContext, ports: P
         },
       };
     }
+    case 'tag': {
+      const parts = [step.add.length ? `add ${step.add.join(', ')}` : '', step.remove.length ? `remove ${step.remove.join(', ')}` : ''].filter(Boolean);
+      return {
+        request: { alert_id: a.id, add: step.add, remove: step.remove },
+        summary: `Tag alert ${a.id}: ${parts.join('; ')}`,
+        effects: [],
+        execute: async () => {
+          const r = ports.alerts.tag(a.id, step.add, step.remove, actor);
+          if (!r) throw new ContractError('NOT_FOUND', `alert ${a.id} does not exist`);
+          return r;
+        },
+      };
+    }
     case 'escalate_case': {
       const nc = NewCase.parse({ title: text(step.title, ctx, 'the case title').slice(0, 200), severity: step.severity, description: text(step.description, ctx, 'description', false) });
       return {

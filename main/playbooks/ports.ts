@@ -32,6 +32,7 @@ export interface PlaybookPorts {
     setStatus(id: number, status: AlertStatus, actor: string, note: string | null): { from: AlertStatus } | null;
     assign(id: number, assignee: string | null, actor: string): number;
     addNote(id: number, actor: string, note: string): boolean;
+    tag(id: number, add: readonly string[], remove: readonly string[], actor: string): { from: string[]; to: string[]; changed: boolean } | null;
   };
   cases: { escalate(target: { ids: number[] }, into: { new: NewCase }, move: boolean, alertStatus: null, actor: string): unknown };
   suppress(match: Record<string, unknown>, reason: string, expiresInHours: number, actor: string): unknown;

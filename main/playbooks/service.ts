@@ -259,7 +259,7 @@ export class PlaybooksService {
     return this.runner.start(doc, alertId, 'manual', actor, 0);
   }
 
-  runs(filter: { playbook_id?: string | undefined; alert_id?: number | undefined; status?: PlaybookRun['status'] | undefined }, limit: number): PlaybookRun[] {
+  runs(filter: { playbook_id?: string | undefined; alert_id?: number | undefined; case_id?: number | undefined; status?: PlaybookRun['status'] | undefined }, limit: number): PlaybookRun[] {
     return this.d.repo.runs(filter, limit);
   }
 

@@ -231,7 +231,7 @@ export class PlaybooksRepo {
     };
   }
 
-  runs(filter: { playbook_id?: string | undefined; alert_id?: number | undefined; status?: RunStatus | undefined }, limit: number): PlaybookRun[] {
+  runs(filter: { playbook_id?: string | undefined; alert_id?: number | undefined; case_id?: number | undefined; status?: RunStatus | undefined }, limit: number): PlaybookRun[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     const add = (sql: string, v: string | number) => {
@@ -240,6 +240,14 @@ export class PlaybooksRepo {
     };
     if (filter.playbook_id) add('playbook_id = ?', filter.playbook_id);
     if (filter.alert_id) add('alert_id = ?', filter.alert_id);
+    if (filter.case_id) {
+      // on an alert of the case, or its escalate_case step opened or used the case (the escalation job may still be adding the alert)
+      where.push(
+        `(alert_id IN (SELECT alert_id FROM case_alerts WHERE case_id = ?)
+          OR id IN (SELECT run_id FROM playbook_run_steps WHERE type = 'escalate_case' AND json_valid(response) AND json_extract(response, '$.case_id') = ?))`,
+      );
+      args.push(filter.case_id, filter.case_id);
+    }
     if (filter.status) add('status = ?', filter.status);
     const sql = `SELECT * FROM playbook_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
     return this.db

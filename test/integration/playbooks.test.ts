@@ -382,6 +382,69 @@ steps:
   });
 });
 
+describe('tag step', () => {
+  it('adds and removes alert tags as the playbook, audited; a dry-run renders it; the change does not run it again', async () => {
+    const a = await app();
+    a.playbooks.evaluate();
+    await a.call('playbooks.save', {
+      source: 'id: tagger\nname: Tagger\nenabled: true\ntrigger: {alert: {on: [created, updated], severity_min: high}}\nsteps:\n  - {id: t, type: tag, add: [brute-force, p1], remove: [triage]}\n',
+    });
+    const [id] = a.services.alerts.insertMany([sampleAlert({ tags: ['triage', 'ssh'] })]);
+    const [dry] = await a.call('playbooks.dryRun', { id: 'tagger', alert_id: id });
+    expect(dry.steps[0]).toMatchObject({ status: 'dry_run', summary: `Tag alert ${id}: add brute-force, p1; remove triage`, request: { alert_id: id, add: ['brute-force', 'p1'], remove: ['triage'] } });
+    expect(a.services.alerts.get(id!)!.tags).toEqual(['triage', 'ssh']);
+
+    expect(a.playbooks.evaluate()).toMatchObject({ started: 1 });
+    await a.playbooks.idle();
+    expect(a.services.alerts.get(id!)!.tags).toEqual(['ssh', 'brute-force', 'p1']);
+    const audit = a.services.db.prepare("SELECT actor, details FROM audit_log WHERE action = 'alert.tags'").all() as { actor: string; details: string }[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.actor).toMatch(/^playbook:tagger#/);
+    // the same audit as an analyst's tag change, so the alert's history shows it
+    expect(JSON.parse(audit[0]!.details)).toEqual({ added: ['brute-force', 'p1'], removed: ['triage'] });
+    expect((await a.call('alerts.get', { id })).history).toContainEqual(expect.objectContaining({ kind: 'tags', added: ['brute-force', 'p1'], removed: ['triage'] }));
+    // the tag change is an update of the alert the playbook already considered: no second run
+    expect(a.playbooks.evaluate()).toMatchObject({ matched: 1, started: 0 });
+    await a.playbooks.idle();
+    const runs = await a.call('playbooks.runs', { playbook_id: 'tagger' });
+    expect(runs.filter((r: { mode: string }) => r.mode === 'auto')).toHaveLength(1);
+  });
+
+  it('a tag step must add or remove something, and tags have no spaces', async () => {
+    const a = await app();
+    const base = 'id: bad\nname: Bad\nsteps:\n  - ';
+    const empty = await a.call('playbooks.validate', { source: `${base}{id: t, type: tag}\n` });
+    expect(empty.ok).toBe(false);
+    expect(empty.errors.join('\n')).toContain('a tag step adds or removes at least one tag');
+    const spaced = await a.call('playbooks.validate', { source: `${base}{id: t, type: tag, add: ["two words"]}\n` });
+    expect(spaced.errors.join('\n')).toContain('(no spaces)');
+    expect((await a.call('playbooks.validate', { source: `${base}{id: t, type: tag, remove: [old]}\n` })).ok).toBe(true);
+  });
+});
+
+describe('runs of a case', () => {
+  it('playbooks.runs by case_id lists the runs on the alerts of that case, the one whose step opened it included', async () => {
+    const a = await app();
+    await a.call('playbooks.save', { source: 'id: opener\nname: Opener\nsteps:\n  - {id: c, type: escalate_case, title: "Case {{alert.id}}"}\n' });
+    const [inCase, other] = a.services.alerts.insertMany([sampleAlert(), sampleAlert({ src_ip: '198.51.100.9' })]);
+    const run = await a.call('playbooks.run', { id: 'opener', alert_id: inCase });
+    expect(run.status).toBe('succeeded');
+    await a.call('playbooks.save', { source: 'id: noter\nname: Noter\nsteps:\n  - {id: n, type: note, text: seen}\n' });
+    await a.call('playbooks.run', { id: 'noter', alert_id: other });
+    const caseId: number = run.steps[0].response.case_id;
+    // tied by the step that opened the case, before the escalation job has added the alert
+    a.services.db.prepare('DELETE FROM case_alerts').run();
+    const runs = await a.call('playbooks.runs', { case_id: caseId });
+    expect(runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
+    expect(runs[0].steps[0]).toMatchObject({ step_id: 'c', status: 'done' });
+    // and by the alerts in the case: a later run on one of them is listed too
+    const noted = await a.call('playbooks.run', { id: 'noter', alert_id: inCase });
+    a.services.db.prepare("INSERT OR IGNORE INTO case_alerts (alert_id, case_id, added_at, added_by) VALUES (?, ?, '2026-01-01T00:00:00.000Z', 'ana')").run(inCase, caseId);
+    expect((await a.call('playbooks.runs', { case_id: caseId })).map((r: { id: string }) => r.id).sort()).toEqual([run.id, noted.id].sort());
+    expect(await a.call('playbooks.runs', { case_id: caseId + 100 })).toEqual([]);
+  });
+});
+
 describe('seed playbooks', () => {
   it('are imported disabled once; one the analyst removed is not brought back', async () => {
     const a = await app();
@@ -405,7 +468,7 @@ describe('recommended actions', () => {
         playbook_id: 'case-for-every-p1',
         playbook_name: 'Open a case for every P1',
         label: `Open case "P1: ET SCAN Potential SSH Scan (web-01)" with alert ${id} (playbook: Open a case for every P1)`,
-        steps: [`Open case "P1: ET SCAN Potential SSH Scan (web-01)" with alert ${id}`, `Set alert ${id} to INVESTIGATING`],
+        steps: [`Open case "P1: ET SCAN Potential SSH Scan (web-01)" with alert ${id}`, `Set alert ${id} to INVESTIGATING`, `Tag alert ${id}: add p1-case`],
       },
     ]);
   });
