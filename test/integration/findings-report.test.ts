@@ -107,6 +107,21 @@ describe('findings report', () => {
     await s.close();
   });
 
+  it("a case report's Findings section lists the findings linked to the case", async () => {
+    const { s } = await seeded();
+    const c = s.cases.create({ title: 'Log4j exposure', description: '', severity: 'high', assignee: null, tags: [], tlp: 'amber' }, 'ana');
+    const log4j = (s.db.prepare("SELECT id FROM findings WHERE title = 'Apache Log4j RCE'").get() as { id: number }).id;
+    s.cases.linkFindings(c.id, [log4j], 'ana');
+    const out = path.join(tempDir(), 'case');
+    const m = await s.reports.write({ query: { kind: 'case', case_id: c.id }, formats: ['html', 'csv'], dir: out, actor: 'ana' });
+    expect(m.records).toMatchObject({ findings: 1 });
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<section id="findings"');
+    expect(html).toContain('Apache Log4j RCE');
+    expect(fs.readFileSync(path.join(out, 'findings.csv'), 'utf8')).toContain('CVE-2021-44228 CVE-2021-45046');
+    await s.close();
+  });
+
   it.skipIf(!chromiumPath)('HTML DOM and PDF text hold the sections, the host table and each finding with its solution', async () => {
     const { s } = await seeded();
     const out = path.join(tempDir(), 'pdf');
