@@ -19,6 +19,9 @@ export function createCasesHandlers(cases: CasesService): CasesHandlers {
     'cases.detachAlerts': (req, ctx) => ({ removed: cases.detach(req.id, req.alert_ids, ctx.actor) }),
     'cases.moveAlerts': (req, ctx) => ({ moved: cases.move(req.from_id, req.to_id, req.alert_ids, ctx.actor) }),
     'cases.forAlerts': (req) => cases.forAlerts(req.alert_ids),
+    'cases.linkFindings': (req, ctx) => ({ linked: cases.linkFindings(req.id, req.finding_ids, ctx.actor) }),
+    'cases.unlinkFindings': (req, ctx) => ({ removed: cases.unlinkFindings(req.id, req.finding_ids, ctx.actor) }),
+    'cases.findings': (req) => cases.findings(req.id),
     'cases.observables': (req) =>
       cases.observables(req.id, {
         limit: req.limit,

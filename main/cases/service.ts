@@ -101,6 +101,10 @@ export function describeActivity(action: string, d: Record<string, unknown>): { 
       return { title: `${d['count'] ?? 0} alert(s) moved to case #${d['to_case_id']}`, body: null };
     case 'case.alerts.moved_in':
       return { title: `${d['count'] ?? 0} alert(s) moved here from case #${d['from_case_id']}`, body: null };
+    case 'case.findings.add':
+      return { title: `${d['count'] ?? 0} finding(s) linked`, body: Array.isArray(d['finding_ids']) ? `Findings ${(d['finding_ids'] as number[]).slice(0, 20).map((i) => `#${i}`).join(', ')}` : null };
+    case 'case.findings.remove':
+      return { title: `${d['count'] ?? 0} finding(s) unlinked`, body: Array.isArray(d['finding_ids']) ? `Findings ${(d['finding_ids'] as number[]).slice(0, 20).map((i) => `#${i}`).join(', ')}` : null };
     case 'case.merge':
       return { title: `Case #${d['from_case_id']} merged into this case (${d['alerts'] ?? 0} alerts)`, body: null };
     case 'case.observable.add':
@@ -358,6 +362,26 @@ export class CasesService {
     this.repo.merge(sourceId, targetId, actor);
     this.changed([sourceId, targetId], 'merged');
     return this.detail(targetId);
+  }
+
+  /** Links scan findings to an open case; the ids linked now. */
+  linkFindings(caseId: number, findingIds: readonly number[], actor: string): number[] {
+    this.needOpen(caseId, 'linking findings to it');
+    const linked = this.repo.linkFindings(caseId, [...new Set(findingIds)], actor);
+    if (linked.length > 0) this.changed([caseId], 'findings');
+    return linked;
+  }
+
+  unlinkFindings(caseId: number, findingIds: readonly number[], actor: string): number[] {
+    this.need(caseId);
+    const removed = this.repo.unlinkFindings(caseId, findingIds, actor);
+    if (removed.length > 0) this.changed([caseId], 'findings');
+    return removed;
+  }
+
+  findings(caseId: number) {
+    this.need(caseId);
+    return this.repo.linkedFindings(caseId);
   }
 
   forAlerts(ids: readonly number[]) {

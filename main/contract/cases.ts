@@ -55,7 +55,7 @@ export const CaseDetail = Case.extend({
   note_count: z.number().int(),
   evidence_count: z.number().int(),
   timeline_count: z.number().int(),
-  /** Scan findings linked to the case (scans are not in Vigil yet: always 0 for now). */
+  /** Scan findings linked to the case. */
   finding_count: z.number().int(),
   /** Raw events retained for the case's alerts (held from retention while the alert is in a case). */
   event_count: z.number().int(),
@@ -274,6 +274,10 @@ export const EvidenceAddRequest = z
   })
   .strict();
 
+/** A scan finding linked to a case, as the case shows it. */
+export const LinkedFinding = z.object({ id: Id, severity: Severity, host: z.string().nullable(), title: z.string(), status: z.string(), cves: z.array(z.string()) });
+export type LinkedFinding = z.infer<typeof LinkedFinding>;
+
 export const CaseRef = z.object({ alert_id: Id, case_id: Id, title: z.string(), status: CaseStatus });
 
 export const casesChannels = {
@@ -291,6 +295,11 @@ export const casesChannels = {
     response: z.object({ moved: z.number().int() }),
   },
   /** Which case each of these alerts is in (alerts in none are left out). */
+  /** Links scan findings to an open case (unknown or already linked ids are skipped). */
+  'cases.linkFindings': { request: z.object({ id: Id, finding_ids: z.array(Id).min(1).max(10_000) }).strict(), response: z.object({ linked: z.array(Id) }) },
+  'cases.unlinkFindings': { request: z.object({ id: Id, finding_ids: z.array(Id).min(1).max(10_000) }).strict(), response: z.object({ removed: z.array(Id) }) },
+  /** The case's linked findings, most severe first. */
+  'cases.findings': { request: z.object({ id: Id }).strict(), response: z.array(LinkedFinding) },
   'cases.forAlerts': { request: z.object({ alert_ids: z.array(Id).min(1).max(10_000) }).strict(), response: z.array(CaseRef) },
   'cases.observables': { request: ObservablesListRequest, response: ObservablesListResponse },
   'cases.observables.add': { request: ObservableAddRequest, response: Observable },

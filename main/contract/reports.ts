@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlertFilter } from './alerts.js';
+import { FindingFilter } from './findings.js';
 
 const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
 const Id = z.number().int().positive();
@@ -22,7 +23,8 @@ export const ReportQuery = z.discriminatedUnion('kind', [
       filter: AlertFilter.refine((f) => f.from !== undefined && f.to !== undefined, 'an alerts summary needs a time range (from and to)'),
     })
     .strict(),
-  z.object({ kind: z.literal('findings') }).strict(),
+  /** Scan findings by host and severity; the filter is the Findings screen's (none: every finding). */
+  z.object({ kind: z.literal('findings'), filter: FindingFilter.optional() }).strict(),
 ]);
 export type ReportQuery = z.infer<typeof ReportQuery>;
 

@@ -9,6 +9,7 @@ import { TriageRepo } from '../store/triage-repo.js';
 import { AttackTable, attackTablePath } from '../pipeline/detect/attack.js';
 import { ConsoleService } from './console.js';
 import { CasesRepo } from '../store/cases-repo.js';
+import { FindingsRepo } from '../store/findings-repo.js';
 import { CasesService } from '../cases/service.js';
 import { ReportsRepo } from '../store/reports-repo.js';
 import { ReportsService } from '../reports/service.js';
@@ -105,6 +106,7 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     reports: new ReportsRepo(db),
     cases,
     casesRepo,
+    findings: new FindingsRepo(db, audit),
     audit,
     attack,
     bus,

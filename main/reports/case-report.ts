@@ -180,7 +180,7 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
         await w.tableEnd();
       }
       await w.write('</div></div>');
-      await w.write(`<p class="faint">Scan findings linked: ${num(c.finding_count)}${c.finding_count === 0 ? ' (Vigil has no scan results yet; the section is left out)' : ''}.</p>`);
+      await w.write(`<p class="faint">Scan findings linked: ${num(c.finding_count)}${c.finding_count === 0 ? ' (the Findings section is left out)' : ''}.</p>`);
       await w.write(SECTION_END);
 
       // ---------- timeline ----------
@@ -291,6 +291,21 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
       if (notes === 0) await w.write(empty('No note.'));
       w.count('notes', notes);
       await w.write(SECTION_END);
+
+      // ---------- findings ----------
+      if (c.finding_count > 0) {
+        await w.write(sectionStart('findings', 'Findings'));
+        const fcols: Column[] = [{ label: 'ID', cls: 'n' }, { label: 'Severity', cls: 'nw' }, { label: 'Host', cls: 'mono' }, { label: 'Title' }, { label: 'CVE', cls: 'mono' }, { label: 'Status', cls: 'nw' }];
+        const fcsv = await w.csv('findings.csv', ['id', 'severity', 'host', 'title', 'cves', 'status']);
+        await w.tableStart(tableStart(fcols));
+        for (const f of d.casesRepo.linkedFindings(c.id)) {
+          await w.rows(tableRow(fcols, [String(f.id), sevBadge(f.severity), esc(f.host ?? '—'), esc(f.title), esc(f.cves.join(' ') || '—'), esc(f.status.replace('_', ' '))]));
+          await fcsv?.row([f.id, f.severity, f.host, f.title, f.cves.join(' '), f.status]);
+          w.count('findings');
+        }
+        await w.tableEnd();
+        await w.write(SECTION_END);
+      }
 
       // ---------- activity ----------
       await w.write(sectionStart('activity', 'Activity log'));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ContractError, type Manifest, type ReportFacts, type ReportFormat, type ReportQuery, type ReportRecord, type Tlp, type VerifyResult } from '../contract/index.js';
 import type { CasesService } from '../cases/service.js';
 import type { CasesRepo } from '../store/cases-repo.js';
+import type { FindingsRepo } from '../store/findings-repo.js';
 import type { ReportsRepo } from '../store/reports-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { AttackTable } from '../pipeline/detect/attack.js';
@@ -22,6 +23,7 @@ export interface ReportsDeps {
   reports: ReportsRepo;
   cases: CasesService;
   casesRepo: CasesRepo;
+  findings: FindingsRepo;
   audit: AuditRepo;
   attack: AttackTable | null;
   bus: EventBus;
@@ -81,7 +83,7 @@ export class ReportsService {
       case 'alerts':
         return alertsReport({ reports: this.d.reports, attack: this.d.attack }, query.filter, tlp ?? 'amber');
       case 'findings':
-        return findingsReport(tlp ?? 'amber');
+        return findingsReport(this.d.findings, query.filter ?? {}, tlp ?? 'amber');
     }
   }
 

@@ -777,6 +777,46 @@ export class CasesRepo {
     return this.db.prepare<unknown[], TimelineRow>(sql).all(...params);
   }
 
+  // ---------- findings ----------
+  /** Links scan findings to a case (unknown ids and ones already linked are skipped); audited on the case. */
+  linkFindings(caseId: number, ids: readonly number[], actor: string): number[] {
+    const exists = this.db.prepare<[number], { id: number }>('SELECT id FROM findings WHERE id = ?');
+    const insert = this.db.prepare('INSERT OR IGNORE INTO case_findings (case_id, finding_id, added_at, added_by) VALUES (?, ?, ?, ?)');
+    return this.tx(() => {
+      const ts = this.ts();
+      const linked = ids.filter((id) => exists.get(id) !== undefined && insert.run(caseId, id, ts, actor).changes > 0);
+      if (linked.length > 0) {
+        this.audit.append({ ts, actor, action: 'case.findings.add', target_type: 'case', target_id: String(caseId), details: { count: linked.length, finding_ids: linked.slice(0, 1000) } });
+        this.touch(caseId, ts);
+      }
+      return linked;
+    });
+  }
+
+  /** Unlinks findings from a case; audited on the case. Returns the ids removed. */
+  unlinkFindings(caseId: number, ids: readonly number[], actor: string): number[] {
+    const del = this.db.prepare('DELETE FROM case_findings WHERE case_id = ? AND finding_id = ?');
+    return this.tx(() => {
+      const ts = this.ts();
+      const removed = ids.filter((id) => del.run(caseId, id).changes > 0);
+      if (removed.length > 0) {
+        this.audit.append({ ts, actor, action: 'case.findings.remove', target_type: 'case', target_id: String(caseId), details: { count: removed.length, finding_ids: removed.slice(0, 1000) } });
+        this.touch(caseId, ts);
+      }
+      return removed;
+    });
+  }
+
+  /** The case's linked findings, most severe first. */
+  linkedFindings(caseId: number): { id: number; severity: Severity; host: string | null; title: string; status: string; cves: string[] }[] {
+    return this.db
+      .prepare<[number], { id: number; severity: Severity; host: string | null; title: string; status: string; cves: string }>(
+        'SELECT f.id, f.severity, f.host, f.title, f.status, f.cves FROM case_findings x JOIN findings f ON f.id = x.finding_id WHERE x.case_id = ? ORDER BY f.severity_rank DESC, f.id',
+      )
+      .all(caseId)
+      .map((r) => ({ ...r, cves: parseStringArray(r.cves) }));
+  }
+
   // ---------- merge ----------
   /**
    * Moves everything of `source` into `target` (alerts, observables with their sightings and IOC

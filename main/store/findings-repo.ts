@@ -57,6 +57,17 @@ export interface UpsertResult {
   reopened: number[];
 }
 
+/** One host of the findings report: matching findings, open ones by severity, its top open CVEs. */
+export interface HostFindings {
+  host: string;
+  total: number;
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  top_cves: string[];
+}
+
 /** An open high or critical finding of a host (the exposure index). */
 export interface ExposedFinding {
   id: number;
@@ -263,6 +274,62 @@ export class FindingsRepo {
         return n;
       })
       .immediate();
+  }
+
+  /** Matching findings by status and severity (the findings report's figures). */
+  countsByStatus(filter: FindingFilter): { status: FindingStatus; severity: Severity; n: number }[] {
+    const w = this.where(filter);
+    return this.db
+      .prepare<(string | number)[], { status: FindingStatus; severity: Severity; n: number }>(`SELECT status, severity, count(*) AS n FROM findings ${w.sql} GROUP BY status, severity`)
+      .all(...w.args);
+  }
+
+  /**
+   * Matching findings per host, a page at a time (hosts with the most open critical, then high...
+   * findings first), each with its open findings by severity and its most frequent open CVEs.
+   */
+  *hostPages(filter: FindingFilter, pageSize = 500, topCves = 3): Generator<HostFindings[]> {
+    const w = this.where(filter);
+    const cond = `${w.sql ? `${w.sql} AND` : 'WHERE'} host IS NOT NULL`;
+    const open = (s: Severity) => `sum(status = 'open' AND severity = '${s}')`;
+    const stmt = this.db.prepare<(string | number)[], Omit<HostFindings, 'top_cves'>>(
+      `SELECT host, count(*) AS total, ${open('critical')} AS critical, ${open('high')} AS high, ${open('medium')} AS medium, ${open('low')} AS low
+       FROM findings ${cond} GROUP BY host ORDER BY critical DESC, high DESC, medium DESC, low DESC, host LIMIT ? OFFSET ?`,
+    );
+    for (let offset = 0; ; offset += pageSize) {
+      const rows = stmt.all(...w.args, pageSize, offset);
+      if (rows.length === 0) return;
+      const cves = this.db
+        .prepare<(string | number)[], { host: string; cve: string; n: number }>(
+          `SELECT host, j.value AS cve, count(*) AS n FROM findings, json_each(findings.cves) j ${cond} AND status = 'open' AND host IN (${rows.map(() => '?').join(',')})
+           GROUP BY host, j.value ORDER BY host, n DESC, j.value`,
+        )
+        .all(...w.args, ...rows.map((r) => r.host));
+      const top = new Map<string, string[]>();
+      for (const c of cves) {
+        const list = top.get(c.host) ?? [];
+        if (list.length < topCves) list.push(c.cve);
+        top.set(c.host, list);
+      }
+      yield rows.map((r) => ({ ...r, top_cves: top.get(r.host) ?? [] }));
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** Every matching finding, most severe first, a page at a time (keyset: severity, id). */
+  *pages(filter: FindingFilter, pageSize = 1000): Generator<Finding[]> {
+    const w = this.where(filter);
+    const stmt = this.db.prepare<(string | number)[], FindingRow & { severity_rank: number }>(
+      `SELECT ${LIST_COLUMNS}, severity_rank FROM findings ${w.sql ? `${w.sql} AND` : 'WHERE'} (severity_rank, id) < (?, ?) ORDER BY severity_rank DESC, id DESC LIMIT ?`,
+    );
+    let after: [number, number] = [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+    for (;;) {
+      const rows = stmt.all(...w.args, ...after, pageSize);
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1]!;
+      after = [last.severity_rank, last.id];
+      yield rows.map(toFinding);
+    }
   }
 
   /** Open findings by severity (every severity listed, 0 when none). */

@@ -86,6 +86,12 @@ describe('vigil cases and vigil report', () => {
     expect(runCli(['report', 'alerts', '--output', path.join(tempDir(), 'x'), '--data-dir', dir]).stderr).toContain('needs --since');
     const f = runCli(['report', 'findings', '--format', 'html', '--output', path.join(tempDir(), 'f'), '--data-dir', dir]);
     expect(f.code, f.stderr).toBe(0);
+    const ff = runCli(['report', 'findings', '--status', 'open,fixed', '--source', 'zap', '--format', 'csv', '--json', '--output', path.join(tempDir(), 'ff'), '--data-dir', dir]);
+    expect(ff.code, ff.stderr).toBe(0);
+    expect((JSON.parse(ff.stdout) as { query: unknown }).query).toEqual({ kind: 'findings', filter: { status: ['open', 'fixed'], source: ['zap'] } });
+    const bad = runCli(['report', 'findings', '--status', 'closed', '--output', path.join(tempDir(), 'fb'), '--data-dir', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--status');
     const nopdf = runCli(['report', 'findings', '--format', 'pdf', '--output', path.join(tempDir(), 'p'), '--data-dir', dir], { CHROMIUM_PATH: '/nonexistent/chrome' });
     expect(nopdf.code).toBe(1);
     expect(nopdf.stderr).toContain('CHROMIUM_PATH is /nonexistent/chrome, which is not an executable file');

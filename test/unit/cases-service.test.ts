@@ -4,6 +4,7 @@ import type { JobProgress } from '../../main/contract/index.js';
 import { createHandlers } from '../../main/core/handlers.js';
 import { dispatch } from '../../main/core/dispatch.js';
 import type { Services } from '../../main/core/services.js';
+import { ScansRepo } from '../../main/store/scans-repo.js';
 import { sampleAlert, testServices } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -212,6 +213,28 @@ describe('cases', () => {
     while (s.pipelineRepo.pruneEvents(1, 10_000_000, 100) > 0);
     const left = s.db.prepare('SELECT alert_id, count(*) AS n FROM events GROUP BY alert_id').all();
     expect(left).toEqual([{ alert_id: ids[0], n: 3 }]);
+    await s.close();
+  });
+
+  it('links findings to a case and unlinks them: audited, on the timeline, in the detail count', async () => {
+    const s = await testServices(tempDir());
+    const ins = s.db.prepare(
+      `INSERT INTO findings (identity, source, connector_id, target, rule_id, title, severity, severity_rank, severity_raw, description, cves, host, status, first_seen, last_seen, last_scan_id, observed_at, raw)
+       VALUES (?, 'gvm', 'gvm-1', 't', 'r', ?, ?, ?, '', '', ?, '10.0.0.5', 'open', '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z', ?, NULL, 'null')`,
+    );
+    const scanId = new ScansRepo(s.db, () => new Date()).create({ tool: 'gvm', connector_id: 'gvm-1', target: 't', options: {}, tool_state: { phase: 'task' }, created_by: 'ana' }).id;
+    const f1 = Number(ins.run('k1', 'Log4j RCE', 'critical', 4, '["CVE-2021-44228"]', scanId).lastInsertRowid);
+    const f2 = Number(ins.run('k2', 'Weak TLS', 'medium', 2, '[]', scanId).lastInsertRowid);
+    const c = (await call(s, 'cases.create', { title: 'exposure' })) as { id: number };
+    expect(await call(s, 'cases.linkFindings', { id: c.id, finding_ids: [f2, f1, f1, 9999] })).toEqual({ linked: [f2, f1] });
+    expect(await call(s, 'cases.linkFindings', { id: c.id, finding_ids: [f1] })).toEqual({ linked: [] });
+    expect(((await call(s, 'cases.findings', { id: c.id })) as { id: number }[]).map((f) => f.id)).toEqual([f1, f2]);
+    expect(((await call(s, 'cases.get', { id: c.id })) as { finding_count: number }).finding_count).toBe(2);
+    expect(await call(s, 'cases.unlinkFindings', { id: c.id, finding_ids: [f2] })).toEqual({ removed: [f2] });
+    const tl = (await call(s, 'cases.timeline', { id: c.id, order: 'asc' })) as { items: { title: string }[] };
+    expect(tl.items.map((i) => i.title)).toEqual(expect.arrayContaining(['2 finding(s) linked', '1 finding(s) unlinked']));
+    const audit = s.audit.forTarget('case', String(c.id), 'case.findings', 100).map((e) => e.action);
+    expect(audit).toEqual(['case.findings.add', 'case.findings.remove']);
     await s.close();
   });
 });

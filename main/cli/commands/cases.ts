@@ -12,6 +12,7 @@ import {
   type TimelineResponse,
   type CaseNote,
   type Evidence,
+  type LinkedFinding,
 } from '../../contract/index.js';
 import type { App } from '../../core/app.js';
 import { UsageError, UserError } from '../errors.js';
@@ -123,8 +124,9 @@ export async function casesCommand(argv: string[], out = Output.stdout()): Promi
       const timeline = await call<TimelineResponse>(app, 'cases.timeline', { id, limit: 15 });
       const notes = await call<CaseNote[]>(app, 'cases.notes', { id });
       const evidence = await call<Evidence[]>(app, 'cases.evidence', { id });
+      const findings = await call<LinkedFinding[]>(app, 'cases.findings', { id });
       if (args.flag('json')) {
-        await out.json({ case: detail, observables, timeline, notes, evidence });
+        await out.json({ case: detail, observables, timeline, notes, evidence, findings });
         return 0;
       }
       await out.line(`#${detail.id}  ${detail.title}`);
@@ -145,6 +147,7 @@ export async function casesCommand(argv: string[], out = Output.stdout()): Promi
       }
       for (const n of notes) await out.line(`  note #${n.id} by ${n.created_by} at ${when(n.created_at)}:\n    ${n.body.split('\n').join('\n    ')}`);
       for (const e of evidence) await out.line(`  evidence #${e.id} ${e.name}  ${e.size} bytes  sha256 ${e.sha256}`);
+      for (const f of findings) await out.line(`  finding #${f.id} ${f.severity.toUpperCase()}  ${f.host ?? '-'}  ${f.status}  ${f.title}${f.cves.length ? `  ${f.cves.join(' ')}` : ''}`);
       return 0;
     }
 

@@ -3,7 +3,7 @@ import { dataDirFrom, openApp } from '../context.js';
 import { FILTER_HELP, FILTER_OPTIONS, filterFromArgs } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output } from '../output.js';
-import { ContractError, REPORT_FORMATS, TLP_LEVELS, type ReportFormat, type ReportQuery, type Tlp, type VerifyResult } from '../../contract/index.js';
+import { ContractError, FindingFilter, REPORT_FORMATS, TLP_LEVELS, type ReportFormat, type ReportQuery, type Tlp, type VerifyResult } from '../../contract/index.js';
 import { verifyReport } from '../../reports/manifest.js';
 
 export const reportHelp = `Usage: vigil report <case ID | alerts | findings | verify DIR> [options]
@@ -11,7 +11,9 @@ export const reportHelp = `Usage: vigil report <case ID | alerts | findings | ve
   case ID      a case: summary, timeline, alerts, observables, evidence, notes, activity log
   alerts       an alerts summary of a range: KPIs, trend, top sources / rules / countries,
                ATT&CK coverage, MTTA/MTTR; alerts.csv carries every alert (needs --since)
-  findings     scan findings by host and severity (Vigil imports no scans yet: says so)
+  findings     scan findings by host and severity: KPIs, severity chart, per-host table, every
+               finding; findings.csv and hosts.csv. Filters: --status open,accepted_risk,
+               false_positive,fixed  --severity LIST  --source gvm,zap,spiderfoot  --host H
   verify DIR   check a report directory against its manifest.json; names every file that was
                modified, removed or added and any manifest field that was changed (exit 1)
 
@@ -30,6 +32,17 @@ ${FILTER_HELP.split('\n').slice(1).join('\n')}
 
 Every report directory holds report.json and, written last, manifest.json with the SHA-256 of
 each file. A report that fails or is interrupted leaves no file behind in DIR.`;
+
+/** --status, --severity, --source (tool) and --host for a findings report, checked by the contract. */
+function findingFilterFromArgs(args: ReturnType<typeof parse>): FindingFilter {
+  const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean) : undefined);
+  const raw = Object.fromEntries(
+    Object.entries({ status: list(args.str('status')), severity: list(args.str('severity')), source: list(args.str('source')), host: args.str('host') }).filter(([, v]) => v !== undefined),
+  );
+  const parsed = FindingFilter.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`findings filter: ${parsed.error.issues.map((i) => `--${i.path.join('.')} ${i.message}`).join('; ')}`, 'report');
+  return parsed.data;
+}
 
 function formatsFrom(v: string | undefined): ReportFormat[] {
   if (v === undefined) return [...REPORT_FORMATS];
@@ -113,7 +126,7 @@ export async function reportCommand(argv: string[], out = Output.stdout()): Prom
       const filter = filterFromArgs('report', args, s.now());
       query = { kind: 'alerts', filter: { ...filter, to: filter.to ?? s.now().toISOString() } };
     } else if (sub === 'findings') {
-      query = { kind: 'findings' };
+      query = { kind: 'findings', filter: findingFilterFromArgs(args) };
     } else {
       throw new UsageError(`unknown report "${sub}" (expected case, alerts, findings or verify)`, 'report');
     }
