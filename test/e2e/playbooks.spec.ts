@@ -72,3 +72,24 @@ test('approve a waiting step with an edit; the receiver gets exactly that, once'
   await expect(run.getByTestId('run-steps').locator('[data-step-status="done"]')).toHaveCount(2);
   expect(errors).toEqual([]);
 });
+
+test('the run log is on the case of the alert it ran on', async ({ page }) => {
+  test.setTimeout(120_000);
+  // alert 1, which the approved run above acted on, escalated to a new case
+  await page.goto(`${served.url}#/alerts/1`);
+  await expect(page.getByTestId('alert-detail')).toHaveAttribute('data-alert-id', '1', { timeout: 20_000 });
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  await page.keyboard.press('e');
+  const dialog = page.getByTestId('escalate-dialog');
+  await dialog.getByTestId('escalate-title').fill('Brute force on web-01');
+  await dialog.getByTestId('escalate-submit').click();
+  await expect(dialog).toBeHidden({ timeout: 20_000 });
+  await page.getByRole('link', { name: /^Open case #\d+$/ }).click();
+  await page.getByTestId('tab-playbooks').click();
+  const run = page.locator('[data-run-status="succeeded"]');
+  await expect(run).toHaveCount(1);
+  await expect(run).toContainText('Tell the SOC');
+  await run.locator('summary').first().click();
+  await expect(run.getByTestId('run-steps').locator('[data-step-status="done"]')).toHaveCount(2);
+  await page.screenshot({ path: screenshotPath('case-playbook-runs') });
+});

@@ -86,4 +86,29 @@ test('start scans, watch them, see a stall flagged, mark a finding false positiv
   await expect(table.locator('tbody tr')).toHaveCount(1);
   await expect(table.locator('tbody tr').first()).toContainText(title);
   await page.screenshot({ path: screenshotPath('findings') });
+
+  // link the finding to a case: the case's Findings tab lists it, and Unlink takes it off
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cases' }).click();
+  await page.getByTestId('new-case').click();
+  const form = page.getByRole('dialog', { name: 'New case' });
+  await form.getByRole('textbox', { name: /Title/ }).fill('Exposed web server');
+  await form.getByRole('button', { name: 'Create case' }).click();
+  await expect(form).toBeHidden();
+  await goto(page, 'Findings');
+  await page.getByTestId('filter-status').selectOption('false_positive');
+  await table.locator('tbody tr').first().click();
+  await page.getByTestId('link-to-case').click();
+  const link = page.getByRole('dialog', { name: /^Link finding #\d+ to a case$/ });
+  await expect(link.getByRole('combobox', { name: 'Case' })).toContainText('Exposed web server');
+  await link.getByRole('button', { name: 'Link' }).click();
+  await expect(link).toBeHidden();
+  await page.getByRole('link', { name: 'Open the case' }).click();
+  await expect(page.getByTestId('tab-findings')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-findings')).toContainText('1');
+  const linked = page.getByTestId('case-findings');
+  await expect(linked.locator('tbody tr')).toHaveCount(1);
+  await expect(linked).toContainText(title.trim());
+  await page.screenshot({ path: screenshotPath('case-findings') });
+  await linked.getByRole('button', { name: /^Unlink finding/ }).click();
+  await expect(page.getByText('No scan finding is linked to this case.')).toBeVisible();
 });

@@ -13,6 +13,7 @@ import { CaseFormDialog, CloseCaseDialog, MergeDialog, ReportDialog } from './di
 import { useKeys } from './keys.js';
 import { TLP_LABEL, useCases } from './store.js';
 import { AlertsTab, EvidenceTab, NotesTab, ObservablesTab, SummaryTab, TimelineTab } from './tabs.js';
+import { FindingsTab, PlaybookRunsTab } from './LinkedTabs.js';
 
 const TAB_LABEL: Record<CaseTab, string> = {
   summary: 'Summary',
@@ -21,6 +22,8 @@ const TAB_LABEL: Record<CaseTab, string> = {
   timeline: 'Timeline',
   notes: 'Notes',
   evidence: 'Evidence',
+  findings: 'Findings',
+  playbooks: 'Playbook runs',
 };
 
 function tabCount(c: Detail, tab: CaseTab): number | null {
@@ -33,6 +36,8 @@ function tabCount(c: Detail, tab: CaseTab): number | null {
       return c.note_count;
     case 'evidence':
       return c.evidence_count;
+    case 'findings':
+      return c.finding_count;
     default:
       return null;
   }
@@ -195,6 +200,8 @@ export function CaseDetailView({ caseId, tab }: { caseId: number; tab: CaseTab }
         {tab === 'timeline' ? <TimelineTab c={c} /> : null}
         {tab === 'notes' ? <NotesTab c={c} /> : null}
         {tab === 'evidence' ? <EvidenceTab c={c} /> : null}
+        {tab === 'findings' ? <FindingsTab c={c} /> : null}
+        {tab === 'playbooks' ? <PlaybookRunsTab c={c} /> : null}
       </div>
 
       {dialog === 'edit' ? <CaseFormDialog edit={c} onClose={() => setDialog(null)} /> : null}

@@ -39,7 +39,7 @@ function useMarkdown(text: string): string {
 }
 
 /** Reloads when the case changes (push events bump the store's version). */
-function useCaseData<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | null; error: string | null; reload: () => void } {
+export function useCaseData<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | null; error: string | null; reload: () => void } {
   const version = useCases((s) => s.version);
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -1,6 +1,6 @@
 import '../sources/sources.css';
 import './findings.css';
-import { Bug, Search, X } from 'lucide-react';
+import { BriefcaseBusiness, Bug, Search, X } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { FindingStatus } from '../../../main/contract/findings.js';
 import type { Severity } from '../../../main/contract/alerts.js';
@@ -12,6 +12,7 @@ import { SEVERITY_LABEL, SEVERITY_ORDER } from '../../lib/domain.js';
 import { formatCount, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { toastFailure, toastSuccess } from '../../stores/toasts.js';
 import { PAGE, useFindings } from './store.js';
+import { LinkToCaseDialog } from './LinkToCaseDialog.js';
 
 export const FINDING_STATUS_LABEL: Record<FindingStatus, string> = {
   open: 'Open',
@@ -34,6 +35,7 @@ function filterFromHash(): { scan_id?: number; host?: string; status?: [] } | nu
 
 function Detail() {
   const open = useFindings((s) => s.open);
+  const [linking, setLinking] = useState(false);
   if (!open) return null;
   const f = open.finding;
   const mark = async (status: 'open' | 'accepted_risk' | 'false_positive') => {
@@ -113,7 +115,12 @@ function Detail() {
             Reopen
           </button>
         ) : null}
+        <button type="button" className="button small" onClick={() => setLinking(true)} data-testid="link-to-case">
+          <BriefcaseBusiness size={13} aria-hidden="true" />
+          Link to case…
+        </button>
       </div>
+      {linking ? <LinkToCaseDialog ids={[f.id]} onClose={() => setLinking(false)} /> : null}
       <h3>History</h3>
       {open.history.length === 0 ? (
         <p className="faint">No changes yet.</p>
@@ -135,6 +142,7 @@ function Detail() {
 export function FindingsScreen() {
   const { items, total, offset, status, error, filter, selected, open } = useFindings();
   const [text, setText] = useState(filter.text ?? '');
+  const [linkingSelected, setLinkingSelected] = useState(false);
 
   useEffect(() => {
     void useFindings.getState().setFilter(filterFromHash() ?? {});
@@ -226,6 +234,11 @@ export function FindingsScreen() {
             <button type="button" className="button small ghost" onClick={() => void bulk('open')}>
               Reopen
             </button>
+            <button type="button" className="button small" onClick={() => setLinkingSelected(true)}>
+              <BriefcaseBusiness size={13} aria-hidden="true" />
+              Link to case…
+            </button>
+            {linkingSelected ? <LinkToCaseDialog ids={[...selected]} onClose={() => setLinkingSelected(false)} /> : null}
           </>
         ) : null}
       </div>

@@ -219,7 +219,7 @@ function PlaybookList() {
   );
 }
 
-function RunsList({ runs, empty }: { runs: PlaybookRun[]; empty: string }) {
+export function RunsList({ runs, empty }: { runs: PlaybookRun[]; empty: string }) {
   if (runs.length === 0) return <p className="panel-note panel-note-muted">{empty}</p>;
   return (
     <ul className="pb-runs" data-testid="runs-list">
