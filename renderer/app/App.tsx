@@ -70,14 +70,30 @@ function focusMain(): void {
  * Moves focus to the new screen's heading on navigation (not on first load). It sits in the same
  * Suspense boundary as the screen, so its effect runs once a screen loaded on demand is shown.
  */
-function FocusOnNavigate({ name }: { name: Route['name'] }) {
+function FocusOnNavigate({ name, initial }: { name: Route['name']; initial: Route['name'] }) {
   const first = useRef(true);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    // the first screen shown is not a navigation, unless the analyst left the page's first route
+    // before its code arrived (this component mounts with the screen, not with the app)
+    const landing = first.current && name === initial;
+    first.current = false;
+    if (landing) return;
     focusMain();
+    // a screen loaded on demand can be revealed a moment after this effect (its content still
+    // hidden under the Suspense fallback); the heading gets the focus then, unless the analyst has
+    // already put it somewhere else
+    const timers = [16, 60, 150, 400, 1000].map((ms) =>
+      setTimeout(() => {
+        const main = document.getElementById('main');
+        const heading = main?.querySelector<HTMLElement>('h1');
+        const active = document.activeElement;
+        if (!main || !heading || active === heading) return;
+        // only while the focus is still where navigating left it: the nav link, the page, <main>
+        if (active && active !== document.body && active !== main && !active.closest('nav')) return;
+        heading.focus();
+      }, ms),
+    );
+    return () => timers.forEach(clearTimeout);
   }, [name]);
   return null;
 }
@@ -120,6 +136,7 @@ function Screen({ route }: { route: Route }) {
 
 export function App() {
   const route = useRoute();
+  const initialRoute = useRef(route.name);
   const status = useConnection((s) => s.status);
   const tokenSource = useConnection((s) => s.tokenSource ?? null);
   useEventWiring();
@@ -138,7 +155,7 @@ export function App() {
           <ConnectionBanner />
           <Suspense fallback={<div className="screen-loading" role="status" aria-busy="true" aria-label="Loading the screen" />}>
             <Screen route={route} />
-            <FocusOnNavigate name={route.name} />
+            <FocusOnNavigate name={route.name} initial={initialRoute.current} />
           </Suspense>
         </main>
       </div>
