@@ -38,12 +38,19 @@ export function TagEditor({ alert }: { alert: Alert }) {
     };
   }, [adding]);
 
+  const refocus = useRef(false);
   const close = () => {
+    refocus.current = true;
     setAdding(false);
     setText('');
     setError(null);
-    requestAnimationFrame(() => addButton.current?.focus());
   };
+  // the Tag button is back once the box is gone: it gets the focus the box had
+  useEffect(() => {
+    if (adding || !refocus.current) return;
+    refocus.current = false;
+    addButton.current?.focus();
+  }, [adding]);
 
   const change = async (add: string[], remove: string[]) => {
     setBusy(true);
