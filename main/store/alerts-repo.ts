@@ -293,6 +293,8 @@ export class AlertsRepo {
   private readonly changeStmt: Statement<[string, number, AlertStatus, AlertStatus, string, string]>;
   private readonly ftsStmt: Statement;
   private readonly outboxStmt: Statement;
+  private readonly tagsStmt: Statement<[number], string>;
+  private readonly setTagsStmt: Statement;
   private readonly detailStmt: Statement<[number], { threat_type: string; confidence: number; detection: string; score_terms: string; enrichment: string }>;
   private readonly eventsStmt: Statement<[number, number], AlertEvent>;
   private readonly eventCountStmt: Statement<[number], { n: number }>;
@@ -314,6 +316,8 @@ export class AlertsRepo {
     );
     this.ftsStmt = db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)');
     this.outboxStmt = db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)');
+    this.tagsStmt = db.prepare('SELECT tags FROM alerts WHERE id = ?').pluck() as Statement<[number], string>;
+    this.setTagsStmt = db.prepare('UPDATE alerts SET tags = ?, updated_at = ? WHERE id = ?');
     this.detailStmt = db.prepare(
       `SELECT a.threat_type, coalesce(d.confidence, 0) AS confidence, coalesce(d.detection, '{}') AS detection,
          coalesce(d.score_terms, '[]') AS score_terms, coalesce(d.enrichment, '{}') AS enrichment
@@ -558,8 +562,8 @@ export class AlertsRepo {
   tag(ids: readonly number[], add: readonly string[], remove: readonly string[], actor: string): number {
     const adding = new Set(add);
     const dropping = new Set(remove.filter((t) => !adding.has(t)));
-    const get = this.db.prepare('SELECT tags FROM alerts WHERE id = ?').pluck() as Statement<[number], string>;
-    const set = this.db.prepare('UPDATE alerts SET tags = ?, updated_at = ? WHERE id = ?');
+    const get = this.tagsStmt;
+    const set = this.setTagsStmt;
     return this.db.transaction(() => {
       const ts = this.now().toISOString();
       let n = 0;
