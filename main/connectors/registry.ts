@@ -6,6 +6,7 @@ import { WazuhApiConnector } from './wazuh/api.js';
 import { WazuhIndexerConnector } from './wazuh/indexer.js';
 import { SpiderFootConnector } from './spiderfoot/connector.js';
 import { ZapConnector } from './zap/connector.js';
+import { GvmConnector } from './gvm/connector.js';
 
 type ConfigOf<K extends ConnectorKind> = Extract<ConnectorConfig, { kind: K }>;
 
@@ -15,6 +16,7 @@ export const CONNECTOR_FACTORIES: { [K in ConnectorKind]: (config: ConfigOf<K>, 
   'wazuh-indexer': (config, deps) => new WazuhIndexerConnector(config, deps),
   zap: (config, deps) => new ZapConnector(config, deps),
   spiderfoot: (config, deps) => new SpiderFootConnector(config, deps),
+  gvm: (config, deps) => new GvmConnector(config, deps),
 };
 
 /** A configuration checked with the contract's schema; every problem is named in the error. */

@@ -114,18 +114,23 @@ export function connectorFor(trust: TlsTrust, connectTimeoutMs: number): buildCo
   }
 }
 
+/** The URL schemes with a certificate to read, and their default ports. */
+const TLS_SCHEMES: Record<string, number> = { 'https:': 443, 'tls:': 9390 };
+
 /**
  * Connects, completes the TLS handshake without verifying anything, reads the server's
  * certificate and disconnects: no HTTP request (and so no credential) is ever sent.
  */
 export function probeCertificate(url: string, timeoutMs = 10_000): Promise<CertificateInfo> {
   const u = new URL(url);
-  if (u.protocol !== 'https:') return Promise.reject(connectorFailure('invalid_config', `${u.origin} is not https: there is no certificate to read`));
+  // https, or GMP over TLS (tls://host, gvmd's port 9390 by default)
+  const defaultPort = TLS_SCHEMES[u.protocol];
+  if (!defaultPort) return Promise.reject(connectorFailure('invalid_config', `${url} is not https or tls: there is no certificate to read`));
   const host = u.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
       host,
-      port: Number(u.port || 443),
+      port: Number(u.port || defaultPort),
       servername: net.isIP(host) ? undefined : host,
       rejectUnauthorized: false,
       timeout: timeoutMs,

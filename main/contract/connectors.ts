@@ -8,7 +8,7 @@ import { Severity } from './alerts.js';
  * (main/connectors/types.ts).
  */
 
-export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer', 'zap', 'spiderfoot'] as const;
+export const CONNECTOR_KINDS = ['wazuh-api', 'wazuh-indexer', 'zap', 'spiderfoot', 'gvm'] as const;
 export const ConnectorKind = z.enum(CONNECTOR_KINDS);
 export type ConnectorKind = z.infer<typeof ConnectorKind>;
 
@@ -166,11 +166,62 @@ export const SpiderFootConfig = z
   .strict();
 export type SpiderFootConfig = z.infer<typeof SpiderFootConfig>;
 
+/**
+ * Where gvmd listens for GMP (XML, not HTTP): `tls://host:9390` (TLS over TCP, the port defaults
+ * to 9390) or `unix:///run/gvmd/gvmd.sock` (gvmd's socket on this machine, no TLS).
+ */
+export const GmpAddress = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((s, ctx) => {
+    let u: URL;
+    try {
+      u = new URL(s);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'a GMP address such as tls://gvm.example:9390 or unix:///run/gvmd/gvmd.sock' });
+      return;
+    }
+    if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'put credentials in the keychain, not in the address' });
+    else if (u.search || u.hash) ctx.addIssue({ code: 'custom', message: 'the address takes no query or fragment' });
+    else if (u.protocol === 'tls:') {
+      if (!u.hostname) ctx.addIssue({ code: 'custom', message: 'tls:// needs a host, e.g. tls://gvm.example:9390' });
+      else if (u.pathname && u.pathname !== '/') ctx.addIssue({ code: 'custom', message: 'tls:// takes a host and a port, no path' });
+    } else if (u.protocol === 'unix:') {
+      if (u.host || !u.pathname.startsWith('/') || u.pathname.length < 2) ctx.addIssue({ code: 'custom', message: 'unix: needs an absolute socket path, e.g. unix:///run/gvmd/gvmd.sock' });
+    } else ctx.addIssue({ code: 'custom', message: `GMP is reached over tls:// or a unix: socket, not ${u.protocol}` });
+  })
+  .transform((s) => s.replace(/\/+$/, ''));
+
+/**
+ * Greenbone / OpenVAS over GMP: gvmd's TLS port (9390) or its unix socket. The user's password
+ * comes from the keychain. The results of a finished task are imported with the filter below:
+ * results under `minQod` (gvmd hides them by default below 70) and false positives are left out.
+ */
+export const GvmConfig = z
+  .object({
+    kind: z.literal('gvm'),
+    ...connectorBase,
+    url: GmpAddress,
+    username,
+    /** Lowest quality of detection imported (gvmd's own default is 70). */
+    minQod: z.number().int().min(0).max(100).default(70),
+    /** Include log-level results (severity 0: open ports, detected products) as info findings. */
+    includeLog: z.boolean().default(true),
+  })
+  .strict();
+export type GvmConfig = z.infer<typeof GvmConfig>;
+
+/** A connector's address speaks TLS (so a CA or a pinned certificate applies). */
+export function usesTls(c: { kind: string; url: string }): boolean {
+  return c.url.startsWith(c.kind === 'gvm' ? 'tls:' : 'https:');
+}
+
 export const ConnectorConfig = z
-  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig, ZapConfig, SpiderFootConfig])
+  .discriminatedUnion('kind', [WazuhApiConfig, WazuhIndexerConfig, ZapConfig, SpiderFootConfig, GvmConfig])
   .superRefine((c, ctx) => {
-    if (c.trust.mode !== 'system' && !c.url.startsWith('https:'))
-      ctx.addIssue({ code: 'custom', path: ['trust'], message: `trust mode "${c.trust.mode}" needs an https URL` });
+    if (c.trust.mode !== 'system' && !usesTls(c))
+      ctx.addIssue({ code: 'custom', path: ['trust'], message: `trust mode "${c.trust.mode}" needs ${c.kind === 'gvm' ? 'a tls:// address' : 'an https URL'}` });
   });
 export type ConnectorConfig = z.infer<typeof ConnectorConfig>;
 

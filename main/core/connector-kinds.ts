@@ -12,7 +12,7 @@ import { ConnectorConfig, type ConnectorFieldSpec, type ConnectorKind, type Conn
 const COMMON = new Set(['kind', 'id', 'name', 'url', 'enabled', 'trust']);
 
 /** Fields shown before "Advanced"; the rest (limits, paging, intervals) are advanced unless required. */
-const BASIC = new Set(['username', 'index', 'serverTimeZone']);
+const BASIC = new Set(['username', 'index', 'serverTimeZone', 'minQod', 'includeLog']);
 
 const LABELS: Record<string, string> = {
   username: 'User name',
@@ -26,11 +26,14 @@ const LABELS: Record<string, string> = {
   'timeouts.headersMs': 'Answer timeout (ms)',
   'timeouts.bodyMs': 'Body silence timeout (ms)',
   serverTimeZone: 'Server time zone',
+  minQod: 'Lowest quality of detection imported (%)',
+  includeLog: 'Import log-level results (open ports, products) as info',
 };
 
 const HINTS: Record<string, string> = {
   requestsPerMinute: 'Vigil never sends more; Wazuh allows 300 a minute by default (access.max_request_per_minute).',
   pollIntervalSeconds: 'How often the agent inventory (API) or the alerts (indexer) are read.',
+  minQod: 'gvmd hides results below 70% by default; lower it to see less certain detections.',
   healthTtlSeconds: 'A health result is reused this long; a new probe runs in the background.',
   index: 'The indices Wazuh writes alerts to; the dashboard uses wazuh-alerts-*.',
   serverTimeZone: 'IANA name such as Europe/Paris; empty reads the server times as UTC.',
@@ -54,6 +57,12 @@ const KINDS: Partial<Record<ConnectorKind, KindInfo>> = {
     label: 'Wazuh indexer',
     description: 'Alerts stored in wazuh-alerts-* (OpenSearch, port 9200); optional: Vigil can also read alerts.json.',
     urlExample: 'https://wazuh-indexer:9200',
+    credentialLabel: 'Password',
+  },
+  gvm: {
+    label: 'Greenbone / OpenVAS (GMP)',
+    description: 'Vulnerability scans on gvmd over GMP: TLS on port 9390, or its unix socket on this machine.',
+    urlExample: 'tls://gvm.example:9390 or unix:///run/gvmd/gvmd.sock',
     credentialLabel: 'Password',
   },
 };

@@ -13,6 +13,8 @@ import { capturingLogger, connectorsFor } from '../helpers/connectors.js';
 import { testServices } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startWazuhSimulator, type WazuhSimulator } from '../simulators/wazuh/index.js';
+import { GvmSimulator } from '../simulators/gvm/server.js';
+import { testPki } from '../simulators/gvm/harness.js';
 import { basicAuth, json, SimServer } from '../simulators/wazuh/server-kit.js';
 
 /**
@@ -50,13 +52,13 @@ async function catchAllServer(seen: string[]): Promise<SimServer> {
 }
 
 /** A configuration of a kind from its form: required fields filled, pinned to the server. */
-function configFor(spec: ConnectorKindSpec, server: SimServer, user: string): ConnectorConfig {
+function configFor(spec: ConnectorKindSpec, server: { url: string; sha256: string }, user: string): ConnectorConfig {
   const input: Record<string, unknown> = {
     kind: spec.kind,
     id: `leak-${spec.kind}`,
     name: `Leak ${spec.kind}`,
     url: server.url,
-    trust: { mode: 'pin', sha256: server.cert!.fingerprint256 },
+    trust: { mode: 'pin', sha256: server.sha256 },
     timeouts: { connectMs: 1000, headersMs: 2000, bodyMs: 2000 },
   };
   for (const f of spec.fields) {
@@ -92,22 +94,32 @@ describe('connector secrets never leave the vault', () => {
     const secrets = new Map<ConnectorKind, string>();
     const seenByCatchAll: string[] = [];
     let sim: WazuhSimulator | null = null;
+    let gvm: GvmSimulator | null = null;
     const user = 'leak-user';
 
     for (const spec of kinds) {
       const secret = `LEAK-${spec.kind}-${crypto.randomBytes(9).toString('hex')}`;
       secrets.set(spec.kind, secret);
-      let server: SimServer;
-      if (spec.kind === 'wazuh-api' || spec.kind === 'wazuh-indexer') {
+      let server: { url: string; sha256: string };
+      if (spec.kind === 'gvm') {
+        // GMP is XML over TLS, not HTTP: the GMP simulator, with this user and secret
+        const pki = await testPki();
+        const g = await GvmSimulator.start({ tls: pki.server, users: { [user]: secret } });
+        gvm = g;
+        cleanup.push(() => g.close());
+        server = { url: `tls://127.0.0.1:${g.tlsPort}`, sha256: new crypto.X509Certificate(pki.server.cert).fingerprint256 };
+      } else if (spec.kind === 'wazuh-api' || spec.kind === 'wazuh-indexer') {
         sim ??= await startWazuhSimulator({ agents: 8, alerts: 50 });
         const simNow = sim;
         cleanup.push(() => simNow.close());
         if (spec.kind === 'wazuh-api') sim.api.opts.users = { [user]: secret };
         else sim.indexer.opts.users = { [user]: secret };
-        server = spec.kind === 'wazuh-api' ? sim.apiServer : sim.indexerServer;
+        const simServer = spec.kind === 'wazuh-api' ? sim.apiServer : sim.indexerServer;
+        server = { url: simServer.url, sha256: simServer.cert!.fingerprint256 };
       } else {
-        server = await catchAllServer(seenByCatchAll);
-        cleanup.push(() => server.close());
+        const catchAll = await catchAllServer(seenByCatchAll);
+        cleanup.push(() => catchAll.close());
+        server = { url: catchAll.url, sha256: catchAll.cert!.fingerprint256 };
       }
       const config = configFor(spec, server, user);
       // the ways a secret enters: a test before saving (good, wrong, untrusted), the save, the checks
@@ -126,6 +138,11 @@ describe('connector secrets never leave the vault', () => {
         await call('wazuh.ar.commands', { connector_id: config.id });
         expect(sim!.api.logins).toBeGreaterThan(0); // the secret was really used
       }
+      if (spec.kind === 'gvm') {
+        const test = await call('connectors.test', { config, secret });
+        expect(test, JSON.stringify(test)).toMatchObject({ ok: true, result: { ok: true } });
+        expect(gvm!.stats.authentications).toBeGreaterThan(0); // the secret was really used
+      }
       if (spec.kind === 'wazuh-indexer') {
         await c.ready();
         let hits = 0;
@@ -139,7 +156,7 @@ describe('connector secrets never leave the vault', () => {
     await c.start();
     await c.stop();
     if (seenByCatchAll.length) {
-      for (const spec of kinds.filter((k) => k.kind !== 'wazuh-api' && k.kind !== 'wazuh-indexer')) {
+      for (const spec of kinds.filter((k) => k.kind !== 'wazuh-api' && k.kind !== 'wazuh-indexer' && k.kind !== 'gvm')) {
         // a kind with a secret sent it to its server (else this test would prove nothing for it)
         if (spec.credential.mode !== 'optional_password') expect(seenByCatchAll.join('\n'), spec.kind).toContain(secrets.get(spec.kind)!);
       }

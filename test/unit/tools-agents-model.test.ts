@@ -12,7 +12,7 @@ describe('the Tools form model', () => {
     for (const k of connectorKindSpecs()) {
       const d = newDraft(k);
       d.name = 'Prod';
-      d.url = 'https://tool.example:8443';
+      d.url = k.kind === 'gvm' ? 'tls://gvm.example:9390' : 'https://tool.example:8443';
       for (const f of k.fields) if (f.required && f.type === 'string') d.fields[f.name] = 'analyst';
       const parsed = ConnectorConfig.safeParse(toConfig(d, k, 'prod'));
       expect(parsed.success, `${k.kind}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
