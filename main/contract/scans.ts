@@ -3,8 +3,8 @@ import { FindingSource } from './connectors.js';
 import { Finding } from './findings.js';
 
 /**
- * Scans the analyst starts from the console on a configured scanner (ZAP, SpiderFoot; GVM once it
- * is a configurable connector), watched by the app's poller: status, a real progress figure
+ * Scans the analyst starts from the console on a configured scanner (Greenbone, ZAP, SpiderFoot),
+ * watched by the app's poller: status, a real progress figure
  * where the tool gives one, elapsed time and an estimate, and a stall flag when the progress has
  * not moved for the scan's stall limit.
  */
@@ -41,7 +41,30 @@ export const SpiderFootScanOptions = z
   })
   .strict();
 
-export const ScanOptions = z.discriminatedUnion('tool', [ZapScanOptions, SpiderFootScanOptions]);
+/** GMP 22.7 `alive_test` values (how gvmd decides a host is up before scanning it). */
+export const GMP_ALIVE_TESTS = ['ICMP Ping', 'TCP-ACK Service Ping', 'TCP-SYN Service Ping', 'ARP Ping', 'Consider Alive', 'Scan Config Default'] as const;
+
+/** A gvmd entity named by its id or by its exact name (e.g. "Full and fast"), as the server lists it. */
+const GvmChoice = z.string().trim().min(1).max(400).nullable().default(null);
+
+/**
+ * Greenbone: a target and a task are created on gvmd for the scan. The scan config, port list and
+ * scanner are those the server lists (`scans.choices`), by id or name; null takes the server's own
+ * "Full and fast", "All IANA assigned TCP" and "OpenVAS Default" (found by name, never by a
+ * hard-coded id), or the first it lists.
+ */
+export const GvmScanOptions = z
+  .object({
+    tool: z.literal('gvm'),
+    scanConfig: GvmChoice,
+    portList: GvmChoice,
+    scanner: GvmChoice,
+    /** null: the scan config's default. */
+    aliveTest: z.enum(GMP_ALIVE_TESTS).nullable().default(null),
+  })
+  .strict();
+
+export const ScanOptions = z.discriminatedUnion('tool', [ZapScanOptions, SpiderFootScanOptions, GvmScanOptions]);
 export type ScanOptions = z.infer<typeof ScanOptions>;
 
 export const ScanStartRequest = z
@@ -117,6 +140,21 @@ export const ScansListRequest = z
   })
   .strict();
 
+export const ScanChoice = z.object({ id: z.string(), name: z.string(), comment: z.string() });
+export type ScanChoice = z.infer<typeof ScanChoice>;
+
+/** What a scanner offers for a new scan, as the server lists it now (Greenbone: configs, port lists, scanners). */
+export const ScanChoices = z.object({
+  tool: FindingSource,
+  scan_configs: z.array(ScanChoice),
+  port_lists: z.array(ScanChoice),
+  scanners: z.array(ScanChoice),
+  alive_tests: z.array(z.string()),
+  /** The ids a scan gets when it names none (null: the server lists none, e.g. before its first feed sync). */
+  defaults: z.object({ scan_config: z.string().nullable(), port_list: z.string().nullable(), scanner: z.string().nullable() }),
+});
+export type ScanChoices = z.infer<typeof ScanChoices>;
+
 export const scansChannels = {
   'scans.list': { request: ScansListRequest, response: z.array(Scan) },
   'scans.get': { request: z.object({ id: Id }).strict(), response: ScanDetail },
@@ -125,5 +163,9 @@ export const scansChannels = {
   'scans.diff': { request: z.object({ id: Id, limit: z.number().int().min(1).max(5000).default(200) }).strict(), response: ScanDiff },
   /** Imports (again) what the tool holds for a scan that is over. */
   'scans.import': { request: z.object({ id: Id }).strict(), response: Scan },
+  /** Resumes a stopped or interrupted scan on the tool (Greenbone); its report goes on where it stopped. */
+  'scans.resume': { request: z.object({ id: Id }).strict(), response: Scan },
+  /** What the connector's scanner offers for a new scan (listed from the server). */
+  'scans.choices': { request: z.object({ connector_id: z.string().min(1).max(64) }).strict(), response: ScanChoices },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 export type ScansChannelName = keyof typeof scansChannels;

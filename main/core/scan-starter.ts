@@ -10,7 +10,6 @@ import type { ConnectorsService } from './connectors.js';
 export function scanStarter(scans: ScansService, connectors: ConnectorsService): ScanStarter {
   return {
     async start(req) {
-      if (req.tool === 'gvm') throw new ContractError('CONFLICT', 'Greenbone scans cannot be started from Vigil yet (ZAP and SpiderFoot can)');
       const stored = req.connector ? connectors.find(req.connector) : (connectors.ofKind(req.tool)[0] ?? null);
       if (!stored) throw new ContractError('NOT_FOUND', req.connector ? `no connector "${req.connector}"` : `no ${req.tool} connector is configured`);
       if (stored.config.kind !== req.tool) throw new ContractError('BAD_REQUEST', `connector "${stored.config.name}" is ${stored.config.kind}, not ${req.tool}`);

@@ -20,6 +20,8 @@ export function createScansHandlers(scans: ScansService | null, findings: Findin
     'scans.stop': (req, ctx) => get().stopScan(req.id, ctx.actor),
     'scans.import': (req, ctx) => get().importNow(req.id, ctx.actor),
     'scans.diff': (req) => get().diff(req.id, req.limit),
+    'scans.resume': (req, ctx) => get().resume(req.id, ctx.actor),
+    'scans.choices': (req) => get().choices(req.connector_id),
     'findings.summary': () => get().summary(),
     'findings.list': (req) => findings.list(req.filter, req.limit, req.offset),
     'findings.forHosts': (req) => findings.forHosts(req.hosts, req.limit),

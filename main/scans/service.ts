@@ -1,5 +1,5 @@
 import { ContractError } from '../contract/errors.js';
-import type { FindingsSummary, Scan, ScanDetail, ScanDiff, ScanOptions, ScanStartRequest, ScanStatus } from '../contract/index.js';
+import type { FindingsSummary, Scan, ScanChoices, ScanDetail, ScanDiff, ScanOptions, ScanStartRequest, ScanStatus } from '../contract/index.js';
 import { failureOf, type Connector } from '../connectors/types.js';
 import type { Logger } from '../core/logger.js';
 import type { FindingsRepo } from '../store/findings-repo.js';
@@ -152,7 +152,7 @@ export class ScansService {
         failures: 0,
         error: out.toolError ?? null,
         next_poll_at: new Date(now.getTime() + this.pollMs).toISOString(),
-        ...(out.next === 'import' ? { status: 'importing' as const, import_cursor: null } : {}),
+        ...(out.next === 'import' ? { status: 'importing' as const, import_cursor: null, imported: 0, rejected: 0 } : {}),
       });
       if (out.note !== state.note || scan.failures > 0) this.deps.repo.log(scan.id, 'info', out.note);
       if (stalledSince && !state.stallLogged) this.deps.repo.log(scan.id, 'warn', `no progress since ${stalledSince} (${out.note})`);
@@ -166,6 +166,14 @@ export class ScansService {
   /** Imports from the committed cursor to the end, a page per transaction; then ends the scan. */
   private async importAll(scan: ScanRecord): Promise<void> {
     const tool = await this.toolFor(scan);
+    try {
+      await this.importSteps(scan, tool);
+    } finally {
+      tool.close?.();
+    }
+  }
+
+  private async importSteps(scan: ScanRecord, tool: ScanTool): Promise<void> {
     const state = scan.tool_state as ToolState;
     let cursor = scan.import_cursor;
     for (;;) {
@@ -175,7 +183,8 @@ export class ScansService {
       const origin = { scanId: scan.id, connectorId: scan.connector_id, target: scan.target, seenAt };
       this.deps.repo.transaction(() => {
         const r = this.deps.findings.upsert(step.findings, origin);
-        this.deps.repo.addCounts(scan.id, step.findings.length, step.rejected.length);
+        this.deps.repo.addCounts(scan.id, step.counted ?? step.findings.length, step.rejected.length);
+        if (step.done && step.note) this.deps.repo.log(scan.id, 'info', step.note);
         this.deps.repo.update(scan.id, { import_cursor: step.cursor ?? null, failures: 0, error: null });
         const first = step.rejected[0];
         if (first) this.deps.repo.log(scan.id, 'warn', `${step.rejected.length} record${step.rejected.length === 1 ? '' : 's'} could not be read as findings, e.g.: ${first.reason}`);
@@ -269,13 +278,57 @@ export class ScansService {
       if (scan.status === 'running') throw new ContractError('CONFLICT', `scan ${id} is still running; its results are imported when it ends`);
       if (scan.status !== 'importing') {
         this.deps.repo.transaction(() => {
-          this.deps.repo.update(id, { status: 'importing', import_cursor: null, failures: 0, error: null, ended_at: null });
+          // findings are keyed by identity: a new import counts what the tool holds now, not on top of the last one
+          this.deps.repo.update(id, { status: 'importing', import_cursor: null, imported: 0, rejected: 0, failures: 0, error: null, ended_at: null });
           this.deps.repo.log(id, 'info', `import requested by ${actor}`);
         });
       }
       await this.step(id);
       return this.view(this.need(id));
     });
+  }
+
+  /** Resumes a stopped or failed (interrupted) scan on the tool; the poller follows it again. */
+  async resume(id: number, actor: string): Promise<Scan> {
+    return this.exclusive(id, async () => {
+      const scan = this.need(id);
+      if (scan.status !== 'stopped' && scan.status !== 'failed') throw new ContractError('CONFLICT', `scan ${id} is ${scan.status}; only a stopped or failed scan can be resumed`);
+      const tool = await this.toolFor(scan);
+      if (!tool.resume) throw new ContractError('BAD_REQUEST', `${scan.tool} scans cannot be resumed; start a new one`);
+      let resumed: { state: ToolState; note: string };
+      try {
+        resumed = await tool.resume(scan.tool_state as ToolState, undefined);
+      } catch (err) {
+        throw new ContractError('CONFLICT', `the scan could not be resumed: ${messageOf(err)}`);
+      }
+      const now = this.deps.now().toISOString();
+      const tool_state: ToolState = { ...resumed.state, note: resumed.note };
+      for (const k of ['stopRequested', 'toolError', 'stallLogged']) delete tool_state[k];
+      this.deps.repo.transaction(() => {
+        this.deps.repo.update(id, { status: 'running', tool_state, ended_at: null, error: null, failures: 0, progress_at: now, next_poll_at: now, import_cursor: null });
+        this.deps.repo.log(id, 'info', `resumed by ${actor}: ${resumed.note}`);
+      });
+      this.changed(id);
+      return this.view(this.need(id));
+    });
+  }
+
+  /** What the connector's scanner offers for a new scan, listed from the server. */
+  async choices(connectorId: string): Promise<ScanChoices> {
+    const connector = await this.deps.connector(connectorId);
+    if (!connector) throw new ContractError('NOT_FOUND', `no enabled connector "${connectorId}"`);
+    let tool: ScanTool;
+    try {
+      tool = scanToolFor(connector);
+    } catch (err) {
+      throw new ContractError('BAD_REQUEST', messageOf(err));
+    }
+    if (!tool.choices) return { tool: connector.kind as Scan['tool'], scan_configs: [], port_lists: [], scanners: [], alive_tests: [], defaults: { scan_config: null, port_list: null, scanner: null } };
+    try {
+      return await tool.choices(undefined);
+    } catch (err) {
+      throw new ContractError('CONFLICT', `${connector.describe().name} did not list its options: ${messageOf(err)}`);
+    }
   }
 
   /** This run against the previous finished run of the same connector and target. */
@@ -339,7 +392,7 @@ export class ScansService {
     const p = s.progress;
     const eta = s.status === 'running' && !stalledSince && p !== null && p > 0 && p < 100 ? Math.round((elapsed * (100 - p)) / p) : null;
     const ids: Record<string, string> = {};
-    for (const k of ['spider', 'ascan', 'scan', 'task', 'report']) if (typeof s.tool_state[k] === 'string') ids[k] = s.tool_state[k];
+    for (const k of ['spider', 'ascan', 'scan', 'task', 'report', 'gvm_target']) if (typeof s.tool_state[k] === 'string') ids[k] = s.tool_state[k];
     return {
       id: s.id,
       tool: s.tool,

@@ -1,11 +1,13 @@
 import type { ScanFinding } from '../contract/connectors.js';
-import type { ScanOptions } from '../contract/scans.js';
+import type { ScanChoices, ScanOptions } from '../contract/scans.js';
 import { mapFindings } from '../connectors/findings.js';
 import { SpiderFootConnector } from '../connectors/spiderfoot/connector.js';
 import { SF_FINAL_STATUSES } from '../connectors/spiderfoot/model.js';
 import { connectorFailure, type Connector } from '../connectors/types.js';
 import { zapAlertToFinding } from '../connectors/zap/alerts.js';
 import { ZapConnector } from '../connectors/zap/connector.js';
+import { GvmConnector } from '../connectors/gvm/connector.js';
+import { GvmScanTool } from './gvm.js';
 
 /**
  * How the app drives each scanner, one step at a time (the poller calls `poll` every few
@@ -29,7 +31,11 @@ export interface PollOutcome {
 
 export interface ImportStep {
   findings: ScanFinding[];
+  /** How many of `findings` are new to this import (default all): a resumed stream upserts again what it had. */
+  counted?: number;
   rejected: { reason: string }[];
+  /** Said in the scan's log when the import is done (e.g. the filter the tool was asked with). */
+  note?: string;
   /** Where the next step starts; null with done. */
   cursor: unknown;
   done: boolean;
@@ -42,6 +48,12 @@ export interface ScanTool {
   /** Asks the tool to stop; the poller then imports what was found. */
   stop(state: ToolState, signal?: AbortSignal): Promise<string>;
   importStep(target: string, state: ToolState, cursor: unknown, signal?: AbortSignal): Promise<ImportStep>;
+  /** Resumes a stopped or interrupted scan on the tool (tools that can). */
+  resume?(state: ToolState, signal?: AbortSignal): Promise<{ state: ToolState; note: string }>;
+  /** What the tool offers for a new scan, listed from the server (tools that have choices). */
+  choices?(signal?: AbortSignal): Promise<ScanChoices>;
+  /** Releases what an import left open (called after every import run). */
+  close?(): void;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -191,5 +203,6 @@ export class SpiderFootScanTool implements ScanTool {
 export function scanToolFor(connector: Connector): ScanTool {
   if (connector instanceof ZapConnector) return new ZapScanTool(connector);
   if (connector instanceof SpiderFootConnector) return new SpiderFootScanTool(connector);
-  throw connectorFailure('invalid_config', `${connector.describe().name} (${connector.kind}) is not a scanner Vigil can start scans on (ZAP, SpiderFoot)`);
+  if (connector instanceof GvmConnector) return new GvmScanTool(connector);
+  throw connectorFailure('invalid_config', `${connector.describe().name} (${connector.kind}) is not a scanner Vigil can start scans on (Greenbone, ZAP, SpiderFoot)`);
 }

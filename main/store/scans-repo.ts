@@ -44,7 +44,7 @@ export interface NewScan {
 }
 
 /** What a poll changes on a scan (only the given fields). */
-export type ScanPatch = Partial<Pick<ScanRecord, 'tool_state' | 'status' | 'progress' | 'progress_mark' | 'progress_at' | 'ended_at' | 'error' | 'import_cursor' | 'failures' | 'next_poll_at'>>;
+export type ScanPatch = Partial<Pick<ScanRecord, 'tool_state' | 'status' | 'progress' | 'progress_mark' | 'progress_at' | 'ended_at' | 'error' | 'import_cursor' | 'failures' | 'next_poll_at' | 'imported' | 'rejected'>>;
 
 const LOG_KEEP = 500;
 

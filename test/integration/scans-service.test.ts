@@ -1,18 +1,12 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connector } from '../../main/connectors/types.js';
 import { SpiderFootConnector } from '../../main/connectors/spiderfoot/connector.js';
 import { ZapConnector } from '../../main/connectors/zap/connector.js';
 import type { ScanStartRequest } from '../../main/contract/index.js';
-import { silentLogger } from '../../main/core/logger.js';
-import { FindingsService } from '../../main/scans/findings.js';
-import { ScansService } from '../../main/scans/service.js';
-import { AuditRepo } from '../../main/store/audit-repo.js';
-import { closeDatabase, openDatabase, type Database } from '../../main/store/db.js';
-import { FindingsRepo } from '../../main/store/findings-repo.js';
-import { ScansRepo } from '../../main/store/scans-repo.js';
+import { type ScansService } from '../../main/scans/service.js';
+import type { Database } from '../../main/store/db.js';
+import { scanServices, scanWorld } from '../helpers/scans.js';
 import { staticCredentials } from '../../main/connectors/types.js';
-import { tempDir } from '../helpers/tmp.js';
 import { virtualClock } from '../simulators/wazuh/clock.js';
 import { startSpiderFootSimulator, spiderFootConfig, type SpiderFootSimOptions } from '../simulators/spiderfoot/index.js';
 import { startZapSimulator, zapConfig, type ZapSimOptions } from '../simulators/zap/index.js';
@@ -23,22 +17,8 @@ afterEach(async () => {
   for (const c of open.splice(0).reverse()) await c.close();
 });
 
-async function world(connector: Connector, clock: ReturnType<typeof virtualClock>, file?: string) {
-  const dbFile = file ?? path.join(tempDir(), 'scans.db');
-  const { db } = await openDatabase(dbFile);
-  open.push({ close: () => closeDatabase(db) });
-  return { db, dbFile, ...services(db, connector, clock) };
-}
-
-function services(db: Database, connector: Connector, clock: ReturnType<typeof virtualClock>) {
-  const now = () => new Date(clock.now());
-  const audit = new AuditRepo(db, now);
-  const repo = new ScansRepo(db, now);
-  const findingsRepo = new FindingsRepo(db, audit);
-  const scans = new ScansService({ repo, findings: findingsRepo, connector: async (id) => (id === connector.id ? connector : null), logger: silentLogger, now, pollMs: 5000, stallMinutes: 2 });
-  open.push({ close: () => scans.close() });
-  return { audit, repo, findingsRepo, scans, findings: new FindingsService(findingsRepo, audit, now) };
-}
+const world = (connector: Connector, clock: ReturnType<typeof virtualClock>, file?: string) => scanWorld(connector, clock, open, file);
+const services = (db: Database, connector: Connector, clock: ReturnType<typeof virtualClock>) => scanServices(db, connector, clock, open);
 
 async function zapWorld(opts: ZapSimOptions = {}, config: Record<string, unknown> = {}) {
   const clock = virtualClock();

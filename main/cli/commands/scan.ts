@@ -1,20 +1,27 @@
 import { intOption, parse } from '../args.js';
 import { dataDirFrom, openApp, untilInterrupted } from '../context.js';
 import { dispatch } from '../../core/dispatch.js';
-import { SCAN_STATUSES, type ChannelName, type Response, type Scan, type ScanDetail } from '../../contract/index.js';
+import { SCAN_STATUSES, type ChannelName, type Response, type Scan, type ScanChoices, type ScanDetail } from '../../contract/index.js';
 import type { App } from '../../core/app.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output } from '../output.js';
 
-export const scanHelp = `Usage: vigil scan <start|status|stop|import|diff|list> [options]
+export const scanHelp = `Usage: vigil scan <start|choices|status|stop|resume|import|diff|list> [options]
 
   start --connector ID --target T [tool options] [--stall-minutes N] [--wait] [--json]
-                          starts a scan on a configured ZAP or SpiderFoot connector
+                          starts a scan on a configured Greenbone, ZAP or SpiderFoot connector
+      Greenbone (T is hosts, addresses or ranges, comma-separated): [--scan-config NAME|ID]
+                          [--port-list NAME|ID] [--scanner NAME|ID] [--alive-test TEST]
+                          (defaults: the server's "Full and fast", "All IANA assigned TCP",
+                          "OpenVAS Default"; see vigil scan choices)
       ZAP (T is an http(s) URL): [--no-spider] [--no-active] [--policy NAME] [--max-children N]
       SpiderFoot (T is an address, range, domain, ...): [--use-case all|footprint|investigate|passive]
                           [--modules sfp_a,sfp_b] [--types IP_ADDRESS,...]
+  choices --connector ID [--json]   what the scanner offers (Greenbone: scan configs, port lists,
+                          scanners and alive tests, as the server lists them)
   status ID [--wait] [--json]   progress, estimate, stall flag and the scan's log
   stop ID [--json]        asks the tool to stop; what it found so far is imported
+  resume ID [--json]      resumes a stopped or interrupted Greenbone task where it stopped
   import ID [--json]      imports again what the tool holds for a scan that is over
   diff ID [--json]        new, still open and gone findings against the previous run of the target
   list [--status LIST] [--tool zap|spiderfoot|gvm] [--limit N] [--json]
@@ -53,6 +60,26 @@ export function scanProgress(s: Scan): string {
   const pct = s.progress === null ? (s.progress_note ?? '-') : `${Math.floor(s.progress)}%`;
   if (s.stalled_since) return `${pct} STALLED since ${when(s.stalled_since)}`;
   return s.eta_ms !== null ? `${pct} (ETA ${duration(s.eta_ms)})` : pct;
+}
+
+/** The scanner's choices, one list per kind, the default marked. */
+async function showChoices(out: Output, ch: ScanChoices): Promise<void> {
+  const lists = [
+    ['Scan configs (--scan-config)', ch.scan_configs, ch.defaults.scan_config],
+    ['Port lists (--port-list)', ch.port_lists, ch.defaults.port_list],
+    ['Scanners (--scanner)', ch.scanners, ch.defaults.scanner],
+  ] as const;
+  if (lists.every(([, l]) => l.length === 0)) {
+    await out.line(`${ch.tool} lists no choices: its scans take the options of "vigil scan start --help"`);
+    return;
+  }
+  for (const [title, list, dflt] of lists) {
+    await out.line(`${title}:`);
+    if (!list.length) await out.line('  none (is the feed synced?)');
+    for (const x of list) await out.line(`  ${x.id === dflt ? '*' : ' '} ${x.name.padEnd(36)} ${x.id}`);
+  }
+  if (ch.alive_tests.length) await out.line(`Alive tests (--alive-test): ${ch.alive_tests.join(', ')}`);
+  await out.line('* = used when the option is not given');
 }
 
 function scanId(text: string | undefined, what: string): number {
@@ -102,6 +129,10 @@ export async function scanCommand(argv: string[], out = Output.stdout()): Promis
       'use-case': { type: 'string' },
       modules: { type: 'string' },
       types: { type: 'string' },
+      'scan-config': { type: 'string' },
+      'port-list': { type: 'string' },
+      scanner: { type: 'string' },
+      'alive-test': { type: 'string' },
       'stall-minutes': { type: 'string' },
       status: { type: 'string' },
       tool: { type: 'string' },
@@ -117,7 +148,8 @@ export async function scanCommand(argv: string[], out = Output.stdout()): Promis
     await out.line(scanHelp);
     return args.flag('help') ? 0 : 2;
   }
-  if (!['start', 'status', 'stop', 'import', 'diff', 'list'].includes(sub)) throw new UsageError(`unknown scan command "${sub}" (expected start, status, stop, import, diff or list)`, 'scan');
+  if (!['start', 'choices', 'status', 'stop', 'resume', 'import', 'diff', 'list'].includes(sub))
+    throw new UsageError(`unknown scan command "${sub}" (expected start, choices, status, stop, resume, import, diff or list)`, 'scan');
   const app = await openApp(dataDirFrom(args.str('data-dir')), 'scan', { quiet: true });
   const json = args.flag('json');
   try {
@@ -134,6 +166,17 @@ export async function scanCommand(argv: string[], out = Output.stdout()): Promis
         ]);
       return 0;
     }
+    if (sub === 'choices') {
+      if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, 'scan');
+      const connectorId = args.str('connector');
+      if (!connectorId) throw new UsageError('scan choices needs --connector ID', 'scan');
+      const c = app.connectors.find(connectorId);
+      if (!c) throw new UserError(`no connector "${connectorId}" (see vigil connectors list)`);
+      const ch = await callApp(app, 'scans.choices', { connector_id: c.config.id }, 'scan');
+      if (json) await out.json(ch);
+      else await showChoices(out, ch);
+      return 0;
+    }
     if (sub === 'start') {
       if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, 'scan');
       const connectorId = args.str('connector');
@@ -144,7 +187,9 @@ export async function scanCommand(argv: string[], out = Output.stdout()): Promis
       const options =
         c.config.kind === 'zap'
           ? { tool: 'zap', spider: !args.flag('no-spider'), activeScan: !args.flag('no-active'), scanPolicyName: args.str('policy') ?? '', maxChildren: intOption('scan', 'max-children', args.str('max-children'), 0, 100_000) ?? 0 }
-          : { tool: c.config.kind, useCase: args.str('use-case') ?? (args.str('modules') || args.str('types') ? null : 'passive'), modules: csv(args.str('modules')), types: csv(args.str('types')) };
+          : c.config.kind === 'gvm'
+            ? { tool: 'gvm', scanConfig: args.str('scan-config') ?? null, portList: args.str('port-list') ?? null, scanner: args.str('scanner') ?? null, aliveTest: args.str('alive-test') ?? null }
+            : { tool: c.config.kind, useCase: args.str('use-case') ?? (args.str('modules') || args.str('types') ? null : 'passive'), modules: csv(args.str('modules')), types: csv(args.str('types')) };
       const stall = intOption('scan', 'stall-minutes', args.str('stall-minutes'), 1, 10_080);
       let scan = await callApp(app, 'scans.start', { connector_id: c.config.id, target, options, ...(stall ? { stall_minutes: stall } : {}) }, 'scan');
       if (!json) await out.line(`scan #${scan.id} started on ${c.config.name}: ${scan.progress_note ?? ''}`);
@@ -154,8 +199,8 @@ export async function scanCommand(argv: string[], out = Output.stdout()): Promis
     }
     const id = scanId(rest[0], sub);
     if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`, 'scan');
-    if (sub === 'stop' || sub === 'import') {
-      const scan = await callApp(app, sub === 'stop' ? 'scans.stop' : 'scans.import', { id }, 'scan');
+    if (sub === 'stop' || sub === 'import' || sub === 'resume') {
+      const scan = await callApp(app, sub === 'stop' ? 'scans.stop' : sub === 'resume' ? 'scans.resume' : 'scans.import', { id }, 'scan');
       if (json) await out.json(scan);
       else await show(out, await callApp(app, 'scans.get', { id }, 'scan'));
       return 0;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GMP_ALIVE_TESTS } from '../../contract/scans.js';
 import { GmpInputError } from './errors.js';
 import { LEVEL_LETTERS } from './severity.js';
 import { attr, elem } from './xml.js';
@@ -14,8 +15,8 @@ export const GmpIdSchema = z.string().regex(/^[0-9a-fA-F-]{1,40}$/, 'must be a g
 
 const Name = z.string().trim().min(1, 'must not be empty').max(4000);
 
-/** GMP 22.7 `alive_test` values. */
-export const ALIVE_TESTS = ['ICMP Ping', 'TCP-ACK Service Ping', 'TCP-SYN Service Ping', 'ARP Ping', 'Consider Alive', 'Scan Config Default'] as const;
+/** GMP 22.7 `alive_test` values (the contract's list, so scan options and commands agree). */
+export const ALIVE_TESTS = GMP_ALIVE_TESTS;
 
 const HostList = z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
   const list = (Array.isArray(v) ? v : v.split(','))
