@@ -1,20 +1,106 @@
 import '../sources/sources.css';
 import './scans.css';
-import { CircleStop, Download, LoaderCircle, Play, Radar, TriangleAlert } from 'lucide-react';
+import { CircleStop, Download, LoaderCircle, Play, Radar, RotateCw, TriangleAlert } from 'lucide-react';
 import { useEffect, useId, useState } from 'react';
 import type { ConnectorView } from '../../../main/contract/connectors.js';
-import type { Scan } from '../../../main/contract/scans.js';
+import type { Scan, ScanChoices, ScanOptions } from '../../../main/contract/scans.js';
 import { api, errorMessage } from '../../api/index.js';
 import { Dialog } from '../../components/Dialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { formatCount, formatDuration, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { toastFailure, toastSuccess } from '../../stores/toasts.js';
-import { SCAN_STATUS_LABEL, TOOL_LABEL, progressText, targetProblem } from './model.js';
+import { SCAN_STATUS_LABEL, TOOL_LABEL, canResume, progressText, targetProblem } from './model.js';
 import { useScans } from './store.js';
 
-const SCANNERS = ['zap', 'spiderfoot'] as const;
+type ScanAliveTest = Extract<ScanOptions, { tool: 'gvm' }>['aliveTest'];
+
+const SCANNERS = ['gvm', 'zap', 'spiderfoot'] as const;
 type ScannerKind = (typeof SCANNERS)[number];
+
+const TARGET_PLACEHOLDER: Record<ScannerKind, string> = {
+  gvm: '10.0.0.5, 10.0.1.0/24, db01.corp.example',
+  zap: 'https://app.example.com/',
+  spiderfoot: 'example.com, 203.0.113.0/24, 198.51.100.7',
+};
+
+type GvmChoice = { scanConfig: string; portList: string; scanner: string; aliveTest: string };
+
+/** Greenbone's options as gvmd lists them now (never hard-coded ids); the server's defaults preselected. */
+function GvmOptions({ connectorId, value, onChange }: { connectorId: string; value: GvmChoice | null; onChange: (v: GvmChoice | null) => void }) {
+  const id = useId();
+  const [choices, setChoices] = useState<ScanChoices | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setChoices(null);
+    setError(null);
+    onChange(null);
+    api.call('scans.choices', { connector_id: connectorId }).then(
+      (c) => {
+        if (!live) return;
+        setChoices(c);
+        onChange({ scanConfig: c.defaults.scan_config ?? '', portList: c.defaults.port_list ?? '', scanner: c.defaults.scanner ?? '', aliveTest: '' });
+      },
+      (err: unknown) => live && setError(errorMessage(err)),
+    );
+    return () => {
+      live = false;
+    };
+    // onChange is the parent's state setter (stable): the lists are asked for again only for another connector
+  }, [connectorId, onChange]);
+  if (error) {
+    return (
+      <p className="error-text" role="alert" data-testid="gvm-choices-error">
+        {error}
+      </p>
+    );
+  }
+  if (!choices || !value) {
+    return (
+      <p className="faint" data-testid="gvm-choices-loading">
+        <LoaderCircle size={12} className="spin" aria-hidden="true" /> Asking gvmd for its scan configs, port lists and scanners…
+      </p>
+    );
+  }
+  const lists = [
+    ['scanConfig', 'Scan config', choices.scan_configs],
+    ['portList', 'Port list', choices.port_lists],
+    ['scanner', 'Scanner', choices.scanners],
+  ] as const;
+  return (
+    <div className="scan-options-grid" data-testid="gvm-options">
+      {lists.map(([key, label, list]) => (
+        <div className="ui-field" key={key}>
+          <label className="ui-field-label" htmlFor={`${id}-${key}`}>
+            {label}
+          </label>
+          <select id={`${id}-${key}`} className="ui-input" value={value[key]} onChange={(e) => onChange({ ...value, [key]: e.target.value })} disabled={!list.length}>
+            {list.length === 0 ? <option value="">None listed (is the feed synced?)</option> : null}
+            {list.map((x) => (
+              <option key={x.id} value={x.id} title={x.comment}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ))}
+      <div className="ui-field">
+        <label className="ui-field-label" htmlFor={`${id}-alive`}>
+          Alive test
+        </label>
+        <select id={`${id}-alive`} className="ui-input" value={value.aliveTest} onChange={(e) => onChange({ ...value, aliveTest: e.target.value })}>
+          <option value="">The scan config's default</option>
+          {choices.alive_tests.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
+}
 
 /** The start form: a scanner, a target and the tool's options. */
 function StartDialog({ onClose }: { onClose: () => void }) {
@@ -25,6 +111,7 @@ function StartDialog({ onClose }: { onClose: () => void }) {
   const [spider, setSpider] = useState(true);
   const [active, setActive] = useState(true);
   const [useCase, setUseCase] = useState<'all' | 'footprint' | 'investigate' | 'passive'>('passive');
+  const [gvm, setGvm] = useState<GvmChoice | null>(null);
   const [stall, setStall] = useState('15');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -42,17 +129,20 @@ function StartDialog({ onClose }: { onClose: () => void }) {
 
   const chosen = connectors?.find((c) => c.config.id === connectorId) ?? null;
   const kind = (chosen?.config.kind ?? 'zap') as ScannerKind;
-  const problem = chosen ? targetProblem(kind, target) : 'Add a ZAP or SpiderFoot connector under Tools first.';
+  const problem = chosen ? targetProblem(kind, target) : 'Add a Greenbone, ZAP or SpiderFoot connector under Tools first.';
+  const optionsReady = kind !== 'gvm' || (gvm !== null && !!gvm.scanConfig && !!gvm.portList && !!gvm.scanner);
 
   const start = async () => {
-    if (!chosen || problem) return;
+    if (!chosen || problem || !optionsReady) return;
     setBusy(true);
     setError(null);
     try {
       const options =
         kind === 'zap'
           ? { tool: 'zap' as const, spider, activeScan: active }
-          : { tool: 'spiderfoot' as const, useCase };
+          : kind === 'gvm' && gvm
+            ? { tool: 'gvm' as const, scanConfig: gvm.scanConfig, portList: gvm.portList, scanner: gvm.scanner, aliveTest: (gvm.aliveTest || null) as ScanAliveTest }
+            : { tool: 'spiderfoot' as const, useCase };
       const scan = await useScans.getState().start({ connector_id: chosen.config.id, target: target.trim(), options, stall_minutes: Math.max(1, Number(stall) || 15) });
       toastSuccess(`Scan #${scan.id} started on ${chosen.config.name}`);
       onClose();
@@ -74,7 +164,7 @@ function StartDialog({ onClose }: { onClose: () => void }) {
           <button type="button" className="button ghost" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="button" className="button primary" onClick={() => void start()} disabled={busy || !!problem} data-testid="start-scan-confirm">
+          <button type="button" className="button primary" onClick={() => void start()} disabled={busy || !!problem || !optionsReady} data-testid="start-scan-confirm">
             {busy ? <LoaderCircle size={14} className="spin" aria-hidden="true" /> : <Play size={14} aria-hidden="true" />}
             Start scan
           </button>
@@ -102,14 +192,16 @@ function StartDialog({ onClose }: { onClose: () => void }) {
           className="ui-input mono"
           value={target}
           onChange={(e) => setTarget(e.target.value)}
-          placeholder={kind === 'zap' ? 'https://app.example.com/' : 'example.com, 203.0.113.0/24, 198.51.100.7'}
+          placeholder={TARGET_PLACEHOLDER[kind]}
           autoComplete="off"
           spellCheck={false}
           data-testid="scan-target"
         />
         {target && problem ? <p className="field-hint error-text">{problem}</p> : null}
       </div>
-      {kind === 'zap' ? (
+      {kind === 'gvm' && chosen ? (
+        <GvmOptions connectorId={chosen.config.id} value={gvm} onChange={setGvm} />
+      ) : kind === 'zap' ? (
         <div className="scan-options">
           <label className="ui-check">
             <input type="checkbox" checked={spider} onChange={(e) => setSpider(e.target.checked)} /> Spider first
@@ -225,7 +317,7 @@ export function ScansScreen() {
         <LoadFailed title="Scans could not be loaded" message={error ?? ''} onRetry={() => void useScans.getState().load()} />
       ) : status !== 'ready' ? null : scans.length === 0 ? (
         <EmptyState icon={<Radar size={28} />} title="No scans yet">
-          Start a ZAP or SpiderFoot scan on a target; add the scanner under Tools first.
+          Start a Greenbone, ZAP or SpiderFoot scan on a target; add the scanner under Tools first.
         </EmptyState>
       ) : (
         <div className="table-wrap">
@@ -273,9 +365,16 @@ export function ScansScreen() {
                         <CircleStop size={12} aria-hidden="true" /> Stop
                       </button>
                     ) : s.status !== 'importing' ? (
-                      <button type="button" className="button small ghost" onClick={(e) => (e.stopPropagation(), void act(() => useScans.getState().importNow(s.id), `Scan #${s.id} imported`))}>
-                        <Download size={12} aria-hidden="true" /> Re-import
-                      </button>
+                      <span className="scan-actions">
+                        {canResume(s) ? (
+                          <button type="button" className="button small" onClick={(e) => (e.stopPropagation(), void act(() => useScans.getState().resume(s.id), `Scan #${s.id} resumed`))}>
+                            <RotateCw size={12} aria-hidden="true" /> Resume
+                          </button>
+                        ) : null}
+                        <button type="button" className="button small ghost" onClick={(e) => (e.stopPropagation(), void act(() => useScans.getState().importNow(s.id), `Scan #${s.id} imported`))}>
+                          <Download size={12} aria-hidden="true" /> Re-import
+                        </button>
+                      </span>
                     ) : null}
                   </td>
                 </tr>

@@ -11,6 +11,11 @@ export const SCAN_STATUS_LABEL: Record<Scan['status'], string> = {
 
 export const TOOL_LABEL: Record<Scan['tool'], string> = { zap: 'ZAP', spiderfoot: 'SpiderFoot', gvm: 'Greenbone' };
 
+/** Greenbone resumes a stopped or interrupted task where it stopped; the other tools start over. */
+export function canResume(s: Scan): boolean {
+  return s.tool === 'gvm' && (s.status === 'stopped' || s.status === 'failed');
+}
+
 /** What the progress column says: the figure, the estimate, or the stall (never a frozen 99 %). */
 export function progressText(s: Scan): string {
   if (s.stalled_since) return `Stalled since ${formatLocalTime(s.stalled_since)}`;
@@ -19,10 +24,16 @@ export function progressText(s: Scan): string {
   return pct;
 }
 
-/** A scan target for this tool: ZAP takes a URL; SpiderFoot an address, range, domain, e-mail... */
+/** A scan target for this tool: ZAP takes a URL; SpiderFoot an address, range, domain, e-mail...; Greenbone hosts. */
 export function targetProblem(tool: Scan['tool'], target: string): string | null {
   const t = target.trim();
   if (!t) return 'Enter a target.';
+  if (tool === 'gvm') {
+    const hosts = t.split(',').map((h) => h.trim());
+    if (hosts.some((h) => /^[a-z]+:\/\//i.test(h))) return 'Greenbone scans hosts, not URLs: give the host name or address (ZAP scans web applications).';
+    if (hosts.some((h) => h === '' || /\s/.test(h))) return 'Separate hosts, addresses and ranges with commas.';
+    return null;
+  }
   if (tool === 'zap' && !/^https?:\/\/[^\s/]+/i.test(t)) return 'ZAP scans a web address: http:// or https://';
   if (tool === 'spiderfoot' && /\s/.test(t) && !/^".*"$/.test(t)) return 'SpiderFoot takes one target (names in double quotes).';
   return null;

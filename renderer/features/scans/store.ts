@@ -16,6 +16,7 @@ interface ScansState {
   start(req: RequestInput<'scans.start'>): Promise<Scan>;
   stop(id: number): Promise<void>;
   importNow(id: number): Promise<void>;
+  resume(id: number): Promise<void>;
   /** Refreshes every `ms` while the screen is open; returns the stop function. */
   startLive(ms?: number): () => void;
 }
@@ -63,6 +64,12 @@ export const useScans = create<ScansState>((set, get) => ({
   async importNow(id) {
     await api.call('scans.import', { id });
     await get().load();
+  },
+
+  async resume(id) {
+    await api.call('scans.resume', { id });
+    await get().load();
+    if (get().selected === id) await get().select(id, false);
   },
 
   startLive(ms = 2000) {

@@ -7,6 +7,7 @@ import type {
   HealthSample,
   HealthStatus,
 } from '../../../main/contract/connectors.js';
+import { usesTls } from '../../../main/contract/connectors.js';
 
 /** What the analyst reads for each health status (never colour alone). */
 export const HEALTH_LABEL: Record<HealthStatus | 'unknown' | 'disabled', string> = {
@@ -183,5 +184,6 @@ export function trustText(c: ConnectorConfig): string {
   const t = c.trust;
   if (t.mode === 'pin') return `Pinned certificate ${t.sha256.slice(0, 23)}…`;
   if (t.mode === 'ca') return `CA file ${t.caFile}`;
-  return c.url.startsWith('https:') ? 'System CAs' : 'Plain HTTP';
+  if (usesTls(c)) return 'System CAs';
+  return c.kind === 'gvm' ? 'Local socket' : 'Plain HTTP';
 }
