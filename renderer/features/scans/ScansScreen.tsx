@@ -66,7 +66,7 @@ function GvmOptions({ connectorId, value, onChange }: { connectorId: string; val
   const lists = [
     ['scanConfig', 'Scan config', choices.scan_configs],
     ['portList', 'Port list', choices.port_lists],
-    ['scanner', 'Scanner', choices.scanners],
+    ['scanner', 'gvmd scanner', choices.scanners],
   ] as const;
   return (
     <div className="scan-options-grid" data-testid="gvm-options">
