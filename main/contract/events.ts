@@ -7,6 +7,7 @@ import { connectorEvents } from './connectors.js';
 import { wazuhEvents } from './wazuh.js';
 import { casesEvents } from './cases.js';
 import { playbooksEvents } from './playbooks.js';
+import { scansEvents } from './scans.js';
 
 /** Every push event main sends to the renderer, declared once. */
 export const events = {
@@ -26,6 +27,7 @@ export const events = {
   ...wazuhEvents,
   ...casesEvents,
   ...playbooksEvents,
+  ...scansEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

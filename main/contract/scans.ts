@@ -169,3 +169,8 @@ export const scansChannels = {
   'scans.choices': { request: z.object({ connector_id: z.string().min(1).max(64) }).strict(), response: ScanChoices },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 export type ScansChannelName = keyof typeof scansChannels;
+
+export const scansEvents = {
+  /** A scan of this process changed: started, polled (progress, stall), importing, ended, stopped or resumed. */
+  'scans.changed': Scan,
+} as const satisfies Record<string, z.ZodType>;

@@ -109,6 +109,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     now: s.now,
     // the score's exposure term sees new findings and status changes at once
     onFindingsChanged: () => pipeline?.exposure?.invalidate(),
+    onScanChanged: (scan) => s.bus.emit('scans.changed', scan),
     ...config.scans,
   });
   stops.push(() => scans.close());

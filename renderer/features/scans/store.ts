@@ -17,7 +17,7 @@ interface ScansState {
   stop(id: number): Promise<void>;
   importNow(id: number): Promise<void>;
   resume(id: number): Promise<void>;
-  /** Refreshes every `ms` while the screen is open; returns the stop function. */
+  /** Follows the scans while the screen is open (push events, and a reload every `ms`); returns the stop function. */
   startLive(ms?: number): () => void;
 }
 
@@ -72,9 +72,21 @@ export const useScans = create<ScansState>((set, get) => ({
     if (get().selected === id) await get().select(id, false);
   },
 
-  startLive(ms = 2000) {
+  startLive(ms = 10_000) {
     void get().load();
+    // this process's scans arrive as they change; the slow poll catches scans driven by another
+    // process on the same data directory (the CLI's --wait, a second app)
+    const off = api.on('scans.changed', (scan) => {
+      const list = get().scans;
+      const i = list.findIndex((x) => x.id === scan.id);
+      if (i < 0) return void get().load();
+      set({ scans: list.map((x) => (x.id === scan.id ? scan : x)) });
+      if (get().selected === scan.id) void get().select(scan.id, false);
+    });
     const t = setInterval(() => void get().load(), ms);
-    return () => clearInterval(t);
+    return () => {
+      off();
+      clearInterval(t);
+    };
   },
 }));
