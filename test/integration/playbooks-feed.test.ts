@@ -6,7 +6,7 @@ import { MemoryVault } from '../../main/secrets/vault.js';
 import { tempDir } from '../helpers/tmp.js';
 import { sampleAlert, testApp } from '../helpers/services.js';
 import { callAs } from '../helpers/calls.js';
-import { ALL_DIALECTS, ENRICHMENT, TestClient, until } from './feed-harness.js';
+import { ALL_DIALECTS, ENRICHMENT, TestClient, insertDetailed, startFeed, until } from './feed-harness.js';
 import { BlueWallDashboard, ThreatStreamDashboard } from './feed-real-clients.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -179,5 +179,35 @@ describe('playbooks: the feed step', () => {
     expect(bad.errors.join('\n')).toMatch(/^steps\.0\.dialects\.0: /m);
     const empty = await a.call('playbooks.validate', { source: 'id: x\nname: X\nsteps:\n  - {id: t, type: feed, message: ""}\n' });
     expect(empty.errors.join('\n')).toMatch(/^steps\.0\.message: /m);
+  });
+});
+
+describe('feed notices: the feed service', () => {
+  it('renders again when the feed moved on before the send, so the native seq stays a valid resume point', async () => {
+    const h = await startFeed();
+    cleanups.push(() => h.close());
+    const first = insertDetailed(h, { title: 'first' });
+    await until(() => h.server.totals().head_seq === h.feed.repo.headSeq(), 5000, 'the feed to read the alert');
+    const c = await TestClient.connect(h.url('/ws/v1/alerts'), { headers: { Authorization: `Bearer ${h.token('viewer', 'bob').secret}` } });
+    cleanups.push(() => c.close());
+    await c.type('hello');
+    const notice = { message: 'look at this', severity: null, priority: null, playbook: { id: 'p', name: 'P', version: 1 }, run_id: 'r1', step_id: 's1', at: '2026-11-21T10:06:00.000Z' };
+    const prepared = h.feed.prepareNotice(notice, first, { dialects: ['native'], clients: null });
+    const previewed = prepared.preview.dialects[0]!.variants[0]!.frames[0] as { seq: number };
+
+    const second = insertDetailed(h, { title: 'second' });
+    const created = await c.next((f) => f.type === 'alert.new' && f.data.id === second);
+    const result = prepared.send();
+    expect(result).toMatchObject({ outcome: 'sent', sent: 1, rendered_again: true });
+    const got = await c.type('notice');
+    expect(got.seq).toBe(created.seq);
+    expect(got.seq).toBeGreaterThan(previewed.seq);
+    expect(got).toMatchObject({ data: { message: 'look at this', alert: { id: first, title: 'first' } } });
+
+    // unchanged feed: the frames sent are the ones previewed
+    const again = h.feed.prepareNotice({ ...notice, step_id: 's2' }, first, { dialects: ['native'], clients: null });
+    expect(again.send()).not.toHaveProperty('rendered_again');
+    expect(await c.next((f) => f.type === 'notice' && f.data.step_id === 's2')).toEqual(again.preview.dialects[0]!.variants[0]!.frames[0]);
+    expect(() => h.feed.prepareNotice(notice, 999_999, { dialects: null, clients: null })).toThrow(/alert 999999 does not exist/);
   });
 });

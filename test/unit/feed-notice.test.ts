@@ -3,26 +3,12 @@ import { NoticeEvent, frame, type FeedNotice } from '../../main/feed/event.js';
 import { NOTICE_VARIANTS } from '../../main/feed/notice.js';
 import { RiskIndex } from '../../main/feed/dialects/threatstream.js';
 import type { FeedAlert } from '../../main/store/feed-repo.js';
+import { sampleAlert } from '../helpers/services.js';
 
-const ALERT: FeedAlert = {
+const ALERT = {
+  ...sampleAlert({ severity: 'medium', priority: 'P3', last_seen: '2026-11-21T10:05:00.000Z', count: 3, technique_ids: ['T1110'], tags: ['ssh'] }),
   id: 42,
-  source: 'suricata',
-  severity: 'medium',
-  priority: 'P3',
   status: 'NEW',
-  title: 'ET SCAN Potential SSH Scan',
-  rule_id: '1:2001219',
-  src_ip: '203.0.113.7',
-  src_port: 51514,
-  dst_ip: '10.0.0.5',
-  dst_port: 22,
-  proto: 'TCP',
-  first_seen: '2026-11-21T10:00:00.000Z',
-  last_seen: '2026-11-21T10:05:00.000Z',
-  count: 3,
-  risk_score: 55,
-  technique_ids: ['T1110'],
-  tags: ['ssh'],
   host: 'web-01',
   agent: { id: '001', name: 'web-01' },
   sensor: null,
