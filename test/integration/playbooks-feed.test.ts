@@ -210,4 +210,19 @@ describe('feed notices: the feed service', () => {
     expect(await c.next((f) => f.type === 'notice' && f.data.step_id === 's2')).toEqual(again.preview.dialects[0]!.variants[0]!.frames[0]);
     expect(() => h.feed.prepareNotice(notice, 999_999, { dialects: null, clients: null })).toThrow(/alert 999999 does not exist/);
   });
+  it("goes through a client's own subscription, with the notice's severity", async () => {
+    const h = await startFeed();
+    cleanups.push(() => h.close());
+    const id = insertDetailed(h, { severity: 'high' });
+    await until(() => h.server.totals().head_seq === h.feed.repo.headSeq(), 5000, 'the feed to read the alert');
+    const ips = await TestClient.connect(h.url('/api/v1/ws/security-alerts', { token: h.token('viewer', 'ips').secret }));
+    cleanups.push(() => ips.close());
+    ips.send({ type: 'subscribe', channels: ['alerts'], filters: { severity: ['low'] } });
+    await ips.type('subscribed');
+    const notice = (step: string, severity: 'critical' | 'low') => ({ message: `${severity} notice`, severity, priority: null, playbook: { id: 'p', name: 'P', version: 1 }, run_id: 'r', step_id: step, at: '2026-11-21T10:06:00.000Z' });
+    expect(h.feed.prepareNotice(notice('a', 'critical'), id, { dialects: ['ips'], clients: null }).send()).toMatchObject({ outcome: 'no_clients', dialects: [{ dialect: 'ips', connected: 1, filtered: 1, sent: 0 }] });
+    expect(h.feed.prepareNotice(notice('b', 'low'), id, { dialects: ['ips'], clients: null }).send()).toMatchObject({ outcome: 'sent', dialects: [{ dialect: 'ips', sent: 1 }] });
+    const got = await ips.type('security_alert');
+    expect(got).toMatchObject({ severity: 'low', alert: { description: 'low notice', threat_level: 'low' } });
+  });
 });
