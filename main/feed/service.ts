@@ -409,18 +409,15 @@ export class FeedService {
       const state = server?.noticeState() ?? { seq: this.repo.headSeq(), risk: new RiskIndex().snapshot(), techniqueName: this.techniqueName() };
       return { server, state, ev: new NoticeEvent(notice, alert, state.seq, state.risk) };
     };
-    const chosen = target.dialects ?? FEED_DIALECTS;
     const first = render(live());
-    const enabled = first.server ? (d: (typeof chosen)[number]) => first.server!.dialectEnabled(d) : (d: (typeof chosen)[number]) => this.config().dialects[d].enabled;
+    const saved = first.server ? null : this.config();
     const preview: FeedNoticePreview = {
       feed: first.server ? 'running' : this.feedsElsewhere().length ? 'other_process' : 'off',
-      dialects: chosen.map((d) => ({
-        dialect: d,
-        enabled: enabled(d),
-        variants: enabled(d)
-          ? NOTICE_VARIANTS.filter((v) => v.dialect === d).map((v) => ({ paths: v.paths, how: v.how, frames: first.ev.payloads(v.key, () => v.build(first.ev, first.state.techniqueName)) }))
-          : [],
-      })),
+      dialects: (target.dialects ?? FEED_DIALECTS).map((d) => {
+        const enabled = first.server ? first.server.dialectEnabled(d) : saved!.dialects[d].enabled;
+        const variants = enabled ? NOTICE_VARIANTS.filter((v) => v.dialect === d) : [];
+        return { dialect: d, enabled, variants: variants.map((v) => ({ paths: v.paths, how: v.how, frames: first.ev.payloads(v.key, () => v.build(first.ev, first.state.techniqueName)) })) };
+      }),
     };
     const send = (): FeedNoticeResult => {
       const server = live();
