@@ -246,6 +246,14 @@ export const RunStep = z.object({
 });
 export type RunStep = z.infer<typeof RunStep>;
 
+const StepOutcome = z.object({ outcome: z.string(), message: z.string() });
+
+/** What a step's response says happened, in one line (the feed step's `{outcome, message}`), or null. */
+export function stepOutcome(response: unknown): string | null {
+  const r = StepOutcome.safeParse(response);
+  return r.success ? r.data.message : null;
+}
+
 export const PlaybookRun = z.object({
   id: z.string(),
   playbook_id: z.string(),
