@@ -18,7 +18,7 @@ import { JWT_SECRET_ACCOUNT } from './auth.js';
 import type { SetStatusAction } from './dialects/context.js';
 import { NoticeEvent, type FeedNotice } from './event.js';
 import type { FeedLimits } from './limits.js';
-import { NOTICE_VARIANTS, type FeedNoticePreview, type FeedNoticeResult, type FeedNoticeTarget, type PreparedFeedNotice } from './notice.js';
+import { NOTICE_VARIANTS, type FeedNoticeDelivery, type FeedNoticePreview, type FeedNoticeResult, type FeedNoticeTarget, type PreparedFeedNotice } from './notice.js';
 import { RiskIndex } from './dialects/threatstream.js';
 import { FeedServer } from './server.js';
 import { ensureSelfSignedTls, loadCustomTls, selfsignedGenerator, type CertGenerator, type TlsMaterial } from './tls.js';
@@ -59,6 +59,20 @@ type ChangeListener = (p: { running: boolean; connections_active: number }) => v
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** One line about a notice's delivery: to whom it went, or why it went to nobody. */
+function deliveryLine(dialects: readonly FeedNoticeDelivery[], sent: number): string {
+  if (sent > 0) return `sent to ${plural(sent, 'client')} (${dialects.filter((d) => d.sent > 0).map((d) => `${d.dialect} ${d.sent}`).join(', ')})`;
+  const connected = dialects.reduce((n, d) => n + d.connected, 0);
+  if (connected === 0) return 'no client of the chosen dialects is connected: nothing sent';
+  const why = (['filtered', 'not_ready', 'not_chosen', 'unsupported', 'dropped'] as const)
+    .map((k) => [k, dialects.reduce((n, d) => n + d[k], 0)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k.replace('_', ' ')} ${n}`);
+  return `${plural(connected, 'client')} connected, none took it (${why.join(', ')}): nothing sent`;
 }
 
 /** Nested objects merged, arrays and scalars replaced, undefined skipped. */
@@ -432,10 +446,9 @@ export class FeedService {
       const r = again ? render(server) : first;
       const dialects = server.publishNotice(r.ev, target);
       const sent = dialects.reduce((n, d) => n + d.sent, 0);
-      const per = dialects.filter((d) => d.sent > 0).map((d) => `${d.dialect} ${d.sent}`);
       const result: FeedNoticeResult = {
         outcome: sent > 0 ? 'sent' : 'no_clients',
-        message: sent > 0 ? `sent to ${sent} client${sent === 1 ? '' : 's'} (${per.join(', ')})` : 'no connected client of the chosen dialects took it: nothing sent',
+        message: deliveryLine(dialects, sent),
         sent,
         dialects,
         ...(again ? { rendered_again: true } : {}),

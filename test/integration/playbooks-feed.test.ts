@@ -160,7 +160,7 @@ describe('playbooks: the feed step', () => {
     await on.call('playbooks.save', { source: playbook('escalate') });
     const lonely = await on.call('playbooks.run', { id: 'escalate', alert_id: id2 });
     expect(lonely.status).toBe('succeeded');
-    expect(lonely.steps[0].response).toMatchObject({ outcome: 'no_clients', sent: 0 });
+    expect(lonely.steps[0].response).toMatchObject({ outcome: 'no_clients', sent: 0, message: 'no client of the chosen dialects is connected: nothing sent' });
 
     // another Vigil process on the same data (a CLI run) cannot reach the clients of the feed running here
     const cli = await testApp(dir, { run: false, processName: 'cli:1', secrets: new MemoryVault() });
@@ -220,7 +220,11 @@ describe('feed notices: the feed service', () => {
     ips.send({ type: 'subscribe', channels: ['alerts'], filters: { severity: ['low'] } });
     await ips.type('subscribed');
     const notice = (step: string, severity: 'critical' | 'low') => ({ message: `${severity} notice`, severity, priority: null, playbook: { id: 'p', name: 'P', version: 1 }, run_id: 'r', step_id: step, at: '2026-11-21T10:06:00.000Z' });
-    expect(h.feed.prepareNotice(notice('a', 'critical'), id, { dialects: ['ips'], clients: null }).send()).toMatchObject({ outcome: 'no_clients', dialects: [{ dialect: 'ips', connected: 1, filtered: 1, sent: 0 }] });
+    expect(h.feed.prepareNotice(notice('a', 'critical'), id, { dialects: ['ips'], clients: null }).send()).toMatchObject({
+      outcome: 'no_clients',
+      message: '1 client connected, none took it (filtered 1): nothing sent',
+      dialects: [{ dialect: 'ips', connected: 1, filtered: 1, sent: 0 }],
+    });
     expect(h.feed.prepareNotice(notice('b', 'low'), id, { dialects: ['ips'], clients: null }).send()).toMatchObject({ outcome: 'sent', dialects: [{ dialect: 'ips', sent: 1 }] });
     const got = await ips.type('security_alert');
     expect(got).toMatchObject({ severity: 'low', alert: { description: 'low notice', threat_level: 'low' } });
