@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlertStatus, AlertTag, MAX_ALERT_TAGS, Priority, Severity } from './alerts.js';
+import { FeedDialect } from './feed.js';
 
 const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
 const Id = z.number().int().positive();
@@ -152,6 +153,21 @@ export const PlaybookStep = z.discriminatedUnion('type', [
       text: Template.min(1),
     })
     .strict(),
+  z
+    .object({
+      ...StepBase,
+      type: z.literal('feed'),
+      /** What the LAN feed's clients are told (a template), e.g. "P1 escalated by playbook {{playbook.name}}: {{alert.title}}". */
+      message: Template.min(1),
+      /** Shown with the notice instead of the alert's own severity / priority. */
+      severity: Severity.optional(),
+      priority: Priority.optional(),
+      /** Only these dialects (default: every enabled one). */
+      dialects: z.array(FeedDialect).min(1).max(5).optional(),
+      /** Only the clients of these feed tokens (or JWT subjects), by name (default: every client). */
+      clients: z.array(z.string().min(1).max(200)).min(1).max(100).optional(),
+    })
+    .strict(),
   z.object({ ...StepBase, type: z.literal('approval'), message: Template.default('Continue this playbook?') }).strict(),
 ]);
 export type PlaybookStep = z.infer<typeof PlaybookStep>;
@@ -229,6 +245,14 @@ export const RunStep = z.object({
   decided_by: z.string().nullable(),
 });
 export type RunStep = z.infer<typeof RunStep>;
+
+const StepOutcome = z.object({ outcome: z.string(), message: z.string() });
+
+/** What a step's response says happened, in one line (the feed step's `{outcome, message}`), or null. */
+export function stepOutcome(response: unknown): string | null {
+  const r = StepOutcome.safeParse(response);
+  return r.success ? r.data.message : null;
+}
 
 export const PlaybookRun = z.object({
   id: z.string(),

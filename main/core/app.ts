@@ -113,7 +113,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     ...config.scans,
   });
   stops.push(() => scans.close());
-  const ports = createPlaybookPorts(s, vault, connectors, config.scanStarter === undefined ? scanStarter(scans, connectors) : config.scanStarter);
+  const ports = createPlaybookPorts(s, vault, connectors, config.scanStarter === undefined ? scanStarter(scans, connectors) : config.scanStarter, feed);
   if (config.playbooks?.webhookBackoffMs) ports.webhookBackoffMs = config.playbooks.webhookBackoffMs;
   const playbooks = new PlaybooksService({
     repo: new PlaybooksRepo(s.db, s.now),

@@ -1,4 +1,4 @@
-import type { PlaybookPorts, ScanStarter } from '../playbooks/ports.js';
+import type { FeedNotices, PlaybookPorts, ScanStarter } from '../playbooks/ports.js';
 import type { SecretStore } from '../secrets/vault.js';
 import type { ConnectorsService } from './connectors.js';
 import type { Services } from './services.js';
@@ -9,7 +9,7 @@ import { checkCloseNote } from './triage-handlers.js';
  * notes, assignees, cases, suppressions, Wazuh actions): a playbook's action is the same action,
  * recorded under the playbook's actor, with the same events and audit entries.
  */
-export function createPlaybookPorts(s: Services, secrets: SecretStore, connectors: ConnectorsService | null, scans: ScanStarter | null): PlaybookPorts {
+export function createPlaybookPorts(s: Services, secrets: SecretStore, connectors: ConnectorsService | null, scans: ScanStarter | null, feed: FeedNotices | null = null): PlaybookPorts {
   const changed = (reason: 'status' | 'updated', id: number) => s.bus.emit('alerts.changed', { reason, ids: [id], total: 1 });
   return {
     alerts: {
@@ -56,6 +56,7 @@ export function createPlaybookPorts(s: Services, secrets: SecretStore, connector
         }
       : null,
     scans,
+    feed,
     secrets,
     notify: (n) => s.bus.emit('playbooks.notice', n),
     now: s.now,

@@ -1,4 +1,5 @@
-import type { Alert } from '../contract/alerts.js';
+import crypto from 'node:crypto';
+import type { Alert, Priority, Severity } from '../contract/alerts.js';
 import type { FeedAlert, FeedOutboxRow } from '../store/feed-repo.js';
 
 /** Address information the pipeline stored with the alert (alert_details.enrichment). */
@@ -69,6 +70,71 @@ export class FeedEvent {
   get enrichment(): Enrichment {
     if (!this.parsedEnrichment) this.parsedEnrichment = parseEnrichment(this.alert.enrichment);
     return this.parsedEnrichment;
+  }
+}
+
+/** What a playbook's feed step says to the feed's clients, about one alert. */
+export interface FeedNotice {
+  /** The rendered message ("P1 escalated by playbook Brute force: ..."). */
+  message: string;
+  /** Shown instead of the alert's own severity / priority; null keeps the alert's. */
+  severity: Severity | null;
+  priority: Priority | null;
+  playbook: { id: string; name: string; version: number };
+  run_id: string;
+  step_id: string;
+  /** When the step rendered it (ISO UTC). */
+  at: string;
+}
+
+/**
+ * A playbook's notice as every session sees it: each dialect variant is rendered once (the very
+ * payloads a dry-run shows) and the same frame bytes go to every client of that variant.
+ */
+export class NoticeEvent {
+  /** The alert as the notice shows it (severity and priority overridden). */
+  readonly shown: FeedAlert;
+  private readonly cache = new Map<string, { payloads: readonly unknown[]; frames: readonly Buffer[] }>();
+  private parsedEnrichment: Enrichment | null = null;
+
+  constructor(
+    readonly notice: FeedNotice,
+    readonly alert: FeedAlert,
+    /** The feed's head when rendered: a notice moves no outbox position. */
+    readonly seq: number,
+    /** ThreatStream's risk index as it stands (a notice does not change it). */
+    readonly risk: RiskSnapshot,
+  ) {
+    this.shown = { ...alert, severity: notice.severity ?? alert.severity, priority: notice.priority ?? alert.priority };
+  }
+
+  get enrichment(): Enrichment {
+    if (!this.parsedEnrichment) this.parsedEnrichment = parseEnrichment(this.alert.enrichment);
+    return this.parsedEnrichment;
+  }
+
+  /** 8 upper-case hex digits naming this notice (its run and step), for dialects that need an id of their own. */
+  get hex8(): string {
+    return crypto.createHash('sha256').update(`${this.notice.run_id}/${this.notice.step_id}`).digest('hex').slice(0, 8).toUpperCase();
+  }
+
+  /** The JSON payloads of one variant, built on first use. */
+  payloads(key: string, build: () => readonly unknown[]): readonly unknown[] {
+    return this.entry(key, build).payloads;
+  }
+
+  /** The same payloads as complete WebSocket frames. */
+  render(key: string, build: () => readonly unknown[]): readonly Buffer[] {
+    return this.entry(key, build).frames;
+  }
+
+  private entry(key: string, build: () => readonly unknown[]): { payloads: readonly unknown[]; frames: readonly Buffer[] } {
+    let v = this.cache.get(key);
+    if (!v) {
+      const payloads = build();
+      this.cache.set(key, (v = { payloads, frames: payloads.map(frame) }));
+    }
+    return v;
   }
 }
 

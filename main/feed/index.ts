@@ -6,3 +6,5 @@ export { signHs256, verifyHs256 } from './jwt.js';
 export { JWT_SECRET_ACCOUNT, NATIVE_SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX } from './auth.js';
 export { NATIVE_PATH, NATIVE_PROTOCOL_VERSION, NativeClientMessage, FeedFilter } from './dialects/native.js';
 export type { SetStatusAction } from './dialects/context.js';
+export type { FeedNotice } from './event.js';
+export type { FeedNoticeDelivery, FeedNoticePlan, FeedNoticePreview, FeedNoticeResult, FeedNoticeTarget, PreparedFeedNotice } from './notice.js';

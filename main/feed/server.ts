@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
+  FEED_DIALECTS,
   FEED_PUBLISHED_CLIENTS,
   TOKENLESS_DIALECTS,
   type FeedClient,
@@ -19,7 +20,8 @@ import type { AuditRepo } from '../store/audit-repo.js';
 import type { FeedRepo } from '../store/feed-repo.js';
 import { AllowList, normalizeAddress } from './addresses.js';
 import { Authenticator, FeedAudit, NO_CREDENTIAL, chooseProtocol, credentialKey, jwtSettings, presentedToken, roleAllowed, type AuthOutcome } from './auth.js';
-import { EventBatch, FeedEvent, frame } from './event.js';
+import { EventBatch, FeedEvent, frame, type NoticeEvent, type RiskSnapshot } from './event.js';
+import type { FeedNoticeDelivery, FeedNoticeTarget } from './notice.js';
 import { DEFAULT_FEED_LIMITS, type FeedLimits } from './limits.js';
 import { FailureLimiter } from './rate.js';
 import { CLOSE, Session, type EventPage, type Identity, type SessionHost } from './session.js';
@@ -773,6 +775,51 @@ export class FeedServer extends EventEmitter implements SessionHost {
       this.emit('changed', { running: this.running, connections_active: this.sessions.size });
     }, 1000);
     this.changedTimer.unref();
+  }
+
+  // ---------- playbook notices ----------
+
+  /** What a notice is rendered with now: the feed's head and ThreatStream's risk index as they stand. */
+  noticeState(): { seq: number; risk: RiskSnapshot; techniqueName: (id: string) => string | null } {
+    return { seq: this.seq, risk: this.threatstream.risk.snapshot(), techniqueName: this.ctx.techniqueName };
+  }
+
+  dialectEnabled(d: FeedDialect): boolean {
+    return this.config.dialects[d].enabled;
+  }
+
+  /**
+   * Sends a playbook's notice to the live sessions of the chosen dialects (and clients): each gets
+   * its dialect's notice frames, shared with every client of the same variant, after its own
+   * subscription filter. Returns what happened, per dialect.
+   */
+  publishNotice(ev: NoticeEvent, target: FeedNoticeTarget): FeedNoticeDelivery[] {
+    const names = target.clients ? new Set(target.clients) : null;
+    const rows = new Map<FeedDialect, FeedNoticeDelivery>(
+      (target.dialects ?? FEED_DIALECTS).map((d) => [d, { dialect: d, enabled: this.dialectEnabled(d), connected: 0, sent: 0, filtered: 0, not_ready: 0, not_chosen: 0, unsupported: 0, dropped: 0 }]),
+    );
+    for (const s of this.sessions.values()) {
+      const row = rows.get(s.dialect);
+      if (!row) continue;
+      row.connected++;
+      if (names && !names.has(s.identity?.name ?? '')) row.not_chosen++;
+      else if (s.state !== 'live' || !s.open) row.not_ready++;
+      else if (!s.handler.notice) row.unsupported++;
+      else {
+        let frames: readonly Buffer[];
+        try {
+          frames = s.handler.notice(ev);
+        } catch (err) {
+          this.logger.warn('feed notice could not be rendered for a client', { client: s.id, dialect: s.dialect, error: err instanceof Error ? err.message : String(err) });
+          row.unsupported++;
+          continue;
+        }
+        if (frames.length === 0) row.filtered++;
+        else if (s.send(frames)) row.sent++;
+        else row.dropped++;
+      }
+    }
+    return [...rows.values()];
   }
 
   // ---------- figures ----------

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ContractError } from '../contract/errors.js';
 import {
+  FEED_DIALECTS,
   FeedConfig,
   type FeedConfigPatch,
   type FeedRequest,
@@ -15,7 +16,10 @@ import type { AuditRepo } from '../store/audit-repo.js';
 import { FeedRepo, FeedTokenNameTakenError } from '../store/feed-repo.js';
 import { JWT_SECRET_ACCOUNT } from './auth.js';
 import type { SetStatusAction } from './dialects/context.js';
+import { NoticeEvent, type FeedNotice } from './event.js';
 import type { FeedLimits } from './limits.js';
+import { NOTICE_VARIANTS, type FeedNoticeDelivery, type FeedNoticePreview, type FeedNoticeResult, type FeedNoticeTarget, type PreparedFeedNotice } from './notice.js';
+import { RiskIndex } from './dialects/threatstream.js';
 import { FeedServer } from './server.js';
 import { ensureSelfSignedTls, loadCustomTls, selfsignedGenerator, type CertGenerator, type TlsMaterial } from './tls.js';
 import { generateFeedToken, hashFeedToken, tokenDisplayPrefix } from './tokens.js';
@@ -55,6 +59,20 @@ type ChangeListener = (p: { running: boolean; connections_active: number }) => v
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** One line about a notice's delivery: to whom it went, or why it went to nobody. */
+function deliveryLine(dialects: readonly FeedNoticeDelivery[], sent: number): string {
+  if (sent > 0) return `sent to ${plural(sent, 'client')} (${dialects.filter((d) => d.sent > 0).map((d) => `${d.dialect} ${d.sent}`).join(', ')})`;
+  const connected = dialects.reduce((n, d) => n + d.connected, 0);
+  if (connected === 0) return 'no client of the chosen dialects is connected: nothing sent';
+  const why = (['filtered', 'not_ready', 'not_chosen', 'unsupported', 'dropped'] as const)
+    .map((k) => [k, dialects.reduce((n, d) => n + d[k], 0)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k.replace('_', ' ')} ${n}`);
+  return `${plural(connected, 'client')} connected, none took it (${why.join(', ')}): nothing sent`;
 }
 
 /** Nested objects merged, arrays and scalars replaced, undefined skipped. */
@@ -377,6 +395,68 @@ export class FeedService {
 
   status(): Promise<FeedStatus> {
     return this.statusNow();
+  }
+
+  // ---------- playbook notices ----------
+
+  /** Other Vigil processes whose feed is running (by their published figures). */
+  private feedsElsewhere(): string[] {
+    try {
+      return this.repo.listRuntime().filter((p) => p.process !== this.processName).map((p) => p.process);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * A playbook's notice about an alert, rendered for each chosen dialect that the feed's
+   * configuration enables (the frames a dry-run shows), and the send of exactly those frames to this
+   * process's clients. Nothing to send to (the feed off or in another process, no client) is a
+   * result, not an error; an alert that does not exist is an error.
+   */
+  prepareNotice(notice: FeedNotice, alertId: number, target: FeedNoticeTarget): PreparedFeedNotice {
+    const alert = this.repo.alertById(alertId);
+    if (!alert) throw new ContractError('NOT_FOUND', `alert ${alertId} does not exist`);
+    const live = () => (this.server?.isRunning ? this.server : null);
+    const render = (server: FeedServer | null) => {
+      // without a running feed: what a feed started now would send (its head, a fresh risk index)
+      const state = server?.noticeState() ?? { seq: this.repo.headSeq(), risk: new RiskIndex().snapshot(), techniqueName: this.techniqueName() };
+      return { server, state, ev: new NoticeEvent(notice, alert, state.seq, state.risk) };
+    };
+    const first = render(live());
+    const saved = first.server ? null : this.config();
+    const preview: FeedNoticePreview = {
+      feed: first.server ? 'running' : this.feedsElsewhere().length ? 'other_process' : 'off',
+      dialects: (target.dialects ?? FEED_DIALECTS).map((d) => {
+        const enabled = first.server ? first.server.dialectEnabled(d) : saved!.dialects[d].enabled;
+        const variants = enabled ? NOTICE_VARIANTS.filter((v) => v.dialect === d) : [];
+        return { dialect: d, enabled, variants: variants.map((v) => ({ paths: v.paths, how: v.how, frames: first.ev.payloads(v.key, () => v.build(first.ev, first.state.techniqueName)) })) };
+      }),
+    };
+    const send = (): FeedNoticeResult => {
+      const server = live();
+      if (!server) {
+        const elsewhere = this.feedsElsewhere();
+        return elsewhere.length
+          ? { outcome: 'feed_in_other_process', message: `the LAN feed runs in ${elsewhere.join(', ')}, not in this process: nothing sent (its clients are reached by a playbook run there)`, sent: 0, dialects: [] }
+          : { outcome: 'feed_off', message: 'the LAN feed is off: nothing sent', sent: 0, dialects: [] };
+      }
+      // the feed moved on (or started) since the rendering: render again with what it is now
+      const again = server !== first.server || server.noticeState().seq !== first.state.seq;
+      const r = again ? render(server) : first;
+      const dialects = server.publishNotice(r.ev, target);
+      const sent = dialects.reduce((n, d) => n + d.sent, 0);
+      const result: FeedNoticeResult = {
+        outcome: sent > 0 ? 'sent' : 'no_clients',
+        message: deliveryLine(dialects, sent),
+        sent,
+        dialects,
+        ...(again ? { rendered_again: true } : {}),
+      };
+      this.deps.logger.info('feed notice', { playbook: notice.playbook.id, run: notice.run_id, alert_id: alertId, outcome: result.outcome, sent });
+      return result;
+    };
+    return { preview, send };
   }
 
   // ---------- tokens ----------

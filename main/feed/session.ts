@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { FeedClient, FeedDialect, FeedRole } from '../contract/feed.js';
 import type { Logger } from '../core/logger.js';
-import { frame, type EventBatch, type FeedEvent } from './event.js';
+import { frame, type EventBatch, type FeedEvent, type NoticeEvent } from './event.js';
 import type { FeedLimits } from './limits.js';
 import { TokenBucket } from './rate.js';
 
@@ -73,6 +73,11 @@ export interface DialectHandler {
    * (no filter of its own): the session then gets the batch's shared buffer.
    */
   sharedKey?(): string | null;
+  /**
+   * The frames of a playbook's notice for this session (after its own filter; none when filtered
+   * out). Absent when the dialect's clients have no way to show one.
+   */
+  notice?(ev: NoticeEvent): readonly Buffer[];
   /** An error frame, for dialects whose clients can take one. */
   errorFrame?(code: string, message: string, ref?: string | number): Buffer | null;
   /** The notice sent before a 1013 close, for dialects whose clients can take one. */

@@ -258,6 +258,24 @@ export async function prepareStep(step: PlaybookStep, ctx: StepContext, ports: P
           ),
       };
     }
+    case 'feed': {
+      const feed = ports.feed;
+      if (!feed) throw new ContractError('CONFLICT', 'the LAN feed is not available in this process: the feed step cannot run');
+      const message = text(step.message, ctx, 'the message').trim();
+      const target = { dialects: step.dialects ?? null, clients: step.clients ?? null };
+      const notice = feed.prepareNotice(
+        { message, severity: step.severity ?? null, priority: step.priority ?? null, playbook: ctx.playbook, run_id: ctx.run.id, step_id: step.id, at: ports.now().toISOString() },
+        a.id,
+        target,
+      );
+      const enabled = notice.preview.dialects.filter((d) => d.enabled).map((d) => d.dialect);
+      return {
+        request: { message, severity: step.severity ?? null, priority: step.priority ?? null, clients: target.clients, feed: notice.preview.feed, dialects: notice.preview.dialects },
+        summary: `Tell the LAN feed (${enabled.length ? enabled.join(', ') : 'no enabled dialect'}): "${message.length > 80 ? `${message.slice(0, 79)}…` : message}"`,
+        effects: [],
+        execute: async () => notice.send(),
+      };
+    }
     case 'approval': {
       const message = text(step.message, ctx, 'the message');
       return { request: { message }, summary: message, effects: [], execute: async () => ({ approved: true }) };
@@ -266,8 +284,9 @@ export async function prepareStep(step: PlaybookStep, ctx: StepContext, ports: P
 }
 
 /** Steps whose dependencies this process lacks: said at validation, never a silent no-op. */
-export function unavailable(step: PlaybookStep, ports: Pick<PlaybookPorts, 'scans' | 'wazuh'>): string | null {
+export function unavailable(step: PlaybookStep, ports: Pick<PlaybookPorts, 'scans' | 'wazuh' | 'feed'>): string | null {
   if (step.type === 'start_scan' && !ports.scans) return `step ${step.id}: scans are not available (start_scan cannot run)`;
+  if (step.type === 'feed' && !ports.feed) return `step ${step.id}: the LAN feed is not available (the feed step cannot run)`;
   if ((step.type === 'wazuh_active_response' || step.type === 'wazuh_restart_agent') && ports.wazuh && !ports.wazuh.find(step.connector)) {
     return `step ${step.id}: no Wazuh API connector "${step.connector}" (add it under Tools, or fix the name)`;
   }

@@ -1,6 +1,13 @@
 import type { AlertAgentMatch, AlertStatus, WazuhActionResult } from '../contract/index.js';
 import type { NewCase } from '../contract/index.js';
 import type { SecretStore } from '../secrets/vault.js';
+import type { FeedNotice, FeedNoticeTarget, PreparedFeedNotice } from '../feed/index.js';
+
+/** The LAN feed as the feed step uses it (the feed service implements it). */
+export interface FeedNotices {
+  /** Renders a notice about an alert for the chosen dialects; throws when the alert does not exist. */
+  prepareNotice(notice: FeedNotice, alertId: number, target: FeedNoticeTarget): PreparedFeedNotice;
+}
 
 /**
  * Starts a GVM, ZAP or SpiderFoot scan for the start_scan step. The scans service implements it;
@@ -38,6 +45,8 @@ export interface PlaybookPorts {
   suppress(match: Record<string, unknown>, reason: string, expiresInHours: number, actor: string): unknown;
   wazuh: WazuhActions | null;
   scans: ScanStarter | null;
+  /** The LAN feed (feed step); null where this process has none. */
+  feed: FeedNotices | null;
   secrets: SecretStore;
   notify(n: PlaybookNotice): void;
   now(): Date;

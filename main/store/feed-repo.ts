@@ -155,6 +155,12 @@ export class FeedRepo {
       .map(toFeedAlert);
   }
 
+  /** One alert as the feed renders it, or null when it does not exist (a playbook's feed notice). */
+  alertById(id: number): FeedAlert | null {
+    const r = this.db.prepare<[number], AlertJoinRow>(`SELECT ${FEED_ALERT_COLUMNS} FROM alerts a LEFT JOIN alert_details d ON d.alert_id = a.id WHERE a.id = ?`).get(id);
+    return r ? toFeedAlert(r) : null;
+  }
+
   alertStats(): FeedAlertStats {
     const r = this.db
       .prepare(

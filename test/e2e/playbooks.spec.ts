@@ -93,3 +93,18 @@ test('the run log is on the case of the alert it ran on', async ({ page }) => {
   await expect(run.getByTestId('run-steps').locator('[data-step-status="done"]')).toHaveCount(2);
   await page.screenshot({ path: screenshotPath('case-playbook-runs') });
 });
+
+test('a feed step with the feed off: done, and the run log says nothing was sent', async ({ page }) => {
+  test.setTimeout(120_000);
+  const file = path.join(dataDir, 'feed.yaml');
+  fs.writeFileSync(file, 'id: tell-team\nname: Tell the team\nsteps:\n  - {id: tell, type: feed, message: "P1 escalated: {{alert.title}}"}\n');
+  expect((await runVigil(['playbooks', 'import', file, '--data-dir', dataDir])).code).toBe(0);
+  expect((await runVigil(['playbooks', 'run', 'tell-team', '--alert', '1', '--data-dir', dataDir])).stdout).toContain('outcome: the LAN feed is off: nothing sent');
+  await page.goto(`${served.url}#/playbooks/runs`);
+  const run = page.locator('[data-run-status="succeeded"]', { hasText: 'Tell the team' });
+  await expect(run).toHaveCount(1, { timeout: 20_000 });
+  await run.locator('summary').first().click();
+  const step = run.getByTestId('run-steps').locator('[data-step-status="done"]');
+  await expect(step).toContainText('Tell the LAN feed (native):');
+  await expect(step.getByTestId('step-outcome')).toHaveText('the LAN feed is off: nothing sent');
+});

@@ -81,4 +81,14 @@ describe('vigil playbooks', () => {
     expect(s.triage.notesFor([alertId]).get(alertId) ?? []).toEqual([]);
     await s.close();
   }, 60_000);
+  it('run prints what a feed step did: with the feed off, the step is done and says nothing was sent', async () => {
+    const { dir, alertId } = await dataDirWithAlert();
+    const file = path.join(dir, 'tell.yaml');
+    fs.writeFileSync(file, 'id: tell-team\nname: Tell the team\nsteps:\n  - {id: tell, type: feed, message: "P1: {{alert.title}}", dialects: [native]}\n');
+    expect(runCli(['playbooks', 'import', file, '--data-dir', dir]).code).toBe(0);
+    const run = runCli(['playbooks', 'run', 'tell-team', '--alert', String(alertId), '--data-dir', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/succeeded\n\s+1\. done\s+feed\s+Tell the LAN feed \(native\): "P1: ET SCAN Potential SSH Scan"/);
+    expect(run.stdout).toContain('      outcome: the LAN feed is off: nothing sent\n');
+  }, 60_000);
 });

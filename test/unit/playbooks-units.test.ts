@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { render, renderJson } from '../../main/playbooks/template.js';
 import { parsePlaybook } from '../../main/playbooks/loader.js';
 import { compileTrigger } from '../../main/playbooks/trigger.js';
+import { unavailable } from '../../main/playbooks/executors.js';
 import { formatSyslog, frameOctetCounting } from '../../main/notify/syslog.js';
 import type { Alert } from '../../main/contract/index.js';
 
@@ -87,5 +88,18 @@ describe('syslog framing', () => {
     const m = formatSyslog({ facility: 13, severity: 4, appName: 'vigil', structured: [['vigil@32473', { title: 'a "b" ] c\\' }]], message: 'héllo', timestamp: new Date('2026-11-21T10:00:00.000Z'), hostname: 'ws 1' });
     expect(m).toBe(`<108>1 2026-11-21T10:00:00.000Z ws1 vigil ${process.pid} - [vigil@32473 title="a \\"b\\" \\] c\\\\"] héllo`);
     expect(frameOctetCounting('héllo').toString('utf8')).toBe('6 héllo');
+  });
+});
+
+describe('the feed step', () => {
+  it('reads with its defaults, and says at validation when this process has no feed', () => {
+    const r = parsePlaybook('id: x\nname: X\nsteps:\n  - {id: t, type: feed, message: "P1: {{alert.title}}", dialects: [native, bluewall], severity: critical}\n');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const step = r.doc.steps[0]!;
+    expect(step).toMatchObject({ type: 'feed', dialects: ['native', 'bluewall'], severity: 'critical', on_failure: 'stop', timeout_s: 30 });
+    expect(step).not.toHaveProperty('clients');
+    expect(unavailable(step, { scans: null, wazuh: null, feed: null })).toBe('step t: the LAN feed is not available (the feed step cannot run)');
+    expect(unavailable(step, { scans: null, wazuh: null, feed: { prepareNotice: () => ({ preview: { feed: 'off', dialects: [] }, send: () => ({ outcome: 'feed_off', message: '', sent: 0, dialects: [] }) }) } })).toBeNull();
   });
 });

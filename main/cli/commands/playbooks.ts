@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { intOption, parse } from '../args.js';
 import { dataDirFrom, openApp } from '../context.js';
 import { dispatch } from '../../core/dispatch.js';
-import { RUN_STATUSES, type ChannelName, type PlaybookRun, type PlaybookSummary, type PlaybookView, type ValidationResult } from '../../contract/index.js';
+import { RUN_STATUSES, stepOutcome, type ChannelName, type PlaybookRun, type PlaybookSummary, type PlaybookView, type ValidationResult } from '../../contract/index.js';
 import type { App } from '../../core/app.js';
 import { parsePlaybook } from '../../playbooks/loader.js';
 import { vaultAccount } from '../../playbooks/executors.js';
@@ -68,6 +68,8 @@ async function printRun(out: Output, r: PlaybookRun): Promise<void> {
     await out.line(`  ${String(s.idx + 1).padStart(2)}. ${s.status.padEnd(16)} ${s.type.padEnd(22)} ${s.summary || s.name}${took}`);
     if (s.status === 'dry_run' || s.status === 'waiting_approval') await out.line(`      request: ${JSON.stringify(s.request)}`);
     if (s.error) await out.line(`      error: ${s.error}`);
+    const outcome = stepOutcome(s.response);
+    if (outcome) await out.line(`      outcome: ${outcome}`);
   }
 }
 

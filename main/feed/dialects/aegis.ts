@@ -1,6 +1,6 @@
 import type { Severity } from '../../contract/alerts.js';
 import type { FeedAlert } from '../../store/feed-repo.js';
-import { frame, type FeedEvent } from '../event.js';
+import { frame, type FeedEvent, type NoticeEvent } from '../event.js';
 import type { DialectHandler, Session } from '../session.js';
 import type { DialectContext } from './context.js';
 
@@ -74,6 +74,15 @@ export function aegisAlert(a: FeedAlert): Record<string, unknown> {
   };
 }
 
+/**
+ * Aegis has no message but alerts: a notice re-sends the alert (same id, so the page replaces it in
+ * place) with the notice's message as its description and severity, tagged with the playbook.
+ */
+export function aegisNotice(ev: NoticeEvent): unknown[] {
+  const a = aegisAlert(ev.shown);
+  return [{ ...a, description: ev.notice.message, tags: [...(a['tags'] as string[]), `playbook:${ev.notice.playbook.id}`] }];
+}
+
 export function aegisDialect(session: Session, ctx: DialectContext): DialectHandler {
   return {
     open() {
@@ -94,6 +103,7 @@ export function aegisDialect(session: Session, ctx: DialectContext): DialectHand
       if (ev.kind === 'updated') return [];
       return ev.render('aegis', () => [frame(aegisAlert(ev.alert))]);
     },
+    notice: (ev) => ev.render('aegis', () => aegisNotice(ev)),
     sharedKey: () => 'aegis',
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AlertStatus, Severity, severityRank, type Alert } from '../../contract/alerts.js';
-import { frame, publicAlert, type FeedEvent } from '../event.js';
+import { frame, publicAlert, type FeedEvent, type NoticeEvent } from '../event.js';
 import type { DialectHandler, Session } from '../session.js';
 import type { DialectContext } from './context.js';
 
@@ -75,6 +75,22 @@ export class AlertFilter {
 export function nativeAlertFrame(ev: FeedEvent): Buffer {
   if (ev.kind === 'new') return frame({ type: 'alert.new', seq: ev.seq, data: publicAlert(ev.alert) });
   return frame({ type: 'alert.updated', seq: ev.seq, data: publicAlert(ev.alert), change: ev.kind === 'status' ? 'status' : 'count' });
+}
+
+/**
+ * A playbook's notice in the native protocol: `notice` with the message, the severity and priority
+ * it is shown with, the playbook and run, and the alert attached as it stands. `seq` is the feed's
+ * head (a notice moves no outbox position, so it stays a valid resume point).
+ */
+export function nativeNotice(ev: NoticeEvent): unknown[] {
+  const n = ev.notice;
+  return [
+    {
+      type: 'notice',
+      seq: ev.seq,
+      data: { message: n.message, severity: ev.shown.severity, priority: ev.shown.priority, playbook: n.playbook, run_id: n.run_id, step_id: n.step_id, ts: n.at, alert: publicAlert(ev.alert) },
+    },
+  ];
 }
 
 /** Vigil's own protocol: hello, alert.new / alert.updated, metrics; ping, subscribe, resume, set_status. */
@@ -177,6 +193,9 @@ export function nativeDialect(session: Session, ctx: DialectContext): DialectHan
       if (!filter.accepts(ev.alert)) return [];
       return ev.render('native', () => [nativeAlertFrame(ev)]);
     },
+
+    // the client's subscription applies to a notice as to the alert it is about
+    notice: (ev) => (filter.accepts(ev.shown) ? ev.render('native', () => nativeNotice(ev)) : []),
 
     sharedKey: () => (filter.empty ? 'native' : null),
 

@@ -1,6 +1,6 @@
 import type { Severity } from '../../contract/alerts.js';
 import type { FeedAlert } from '../../store/feed-repo.js';
-import { frame, type Enrichment, type FeedEvent } from '../event.js';
+import { frame, type Enrichment, type FeedEvent, type NoticeEvent } from '../event.js';
 import type { DialectHandler, Session } from '../session.js';
 import type { DialectContext } from './context.js';
 
@@ -137,6 +137,22 @@ export function ipsStockAlert(a: FeedAlert, e: Enrichment, at: string): Record<s
   };
 }
 
+/**
+ * A notice in the shared security_alert frame: BlueWall lists every such frame as a new row, so the
+ * message leads `details` (a string) followed by the alert's own line; IPS reads it as `description`.
+ */
+export function securityNotice(ev: NoticeEvent): unknown[] {
+  const f = securityAlert(ev.shown, ev.enrichment);
+  const alert = f['alert'] as Record<string, unknown>;
+  return [{ ...f, timestamp: ev.notice.at, alert: { ...alert, description: ev.notice.message, details: `${ev.notice.message} | ${details(ev.shown)}` } }];
+}
+
+/** A notice for the shipped IPS client: an alert it prepends (and toasts when critical/high) titled with the message. */
+export function ipsStockNotice(ev: NoticeEvent): unknown[] {
+  const f = ipsStockAlert(ev.shown, ev.enrichment, ev.notice.at);
+  return [{ ...f, data: { ...(f['data'] as Record<string, unknown>), title: ev.notice.message } }];
+}
+
 /** Alert creations and status changes (count updates are the native protocol's). */
 const carried = (ev: FeedEvent) => ev.kind === 'new' || ev.kind === 'status';
 
@@ -175,6 +191,7 @@ export function blueWallDialect(session: Session, ctx: DialectContext): DialectH
       if (type === 'ping') session.sendJson({ type: 'pong', client_id: session.id, timestamp: epoch() });
     },
     frames: securityFrame,
+    notice: (ev) => ev.render('security_alert', () => securityNotice(ev)),
     sharedKey: () => 'security_alert',
   };
 }
@@ -204,6 +221,17 @@ function subscriptionOf(msg: Record<string, unknown>): { sub: IpsSubscription; c
     channels,
     filters: { severity, agent_ids: agentIds },
   };
+}
+
+/** Whether an alert passes an IPS client's subscription. */
+function subscribed(sub: IpsSubscription, a: FeedAlert): boolean {
+  if (sub.sources && !sub.sources.has(a.source.toLowerCase())) return false;
+  if (sub.severities && !sub.severities.has(a.severity)) return false;
+  if (sub.agents) {
+    const id = a.agent?.id;
+    if (!id || !sub.agents.has(id)) return false;
+  }
+  return true;
 }
 
 export function ipsDialect(session: Session, ctx: DialectContext): DialectHandler {
@@ -252,15 +280,10 @@ export function ipsDialect(session: Session, ctx: DialectContext): DialectHandle
           return;
       }
     },
-    frames(ev) {
-      const a = ev.alert;
-      if (sub.sources && !sub.sources.has(a.source.toLowerCase())) return [];
-      if (sub.severities && !sub.severities.has(a.severity)) return [];
-      if (sub.agents) {
-        const id = ev.alert.agent?.id;
-        if (!id || !sub.agents.has(id)) return [];
-      }
-      return render(ev);
+    frames: (ev) => (subscribed(sub, ev.alert) ? render(ev) : []),
+    notice(ev) {
+      if (!subscribed(sub, ev.shown)) return [];
+      return stock ? ev.render('ips_alert', () => ipsStockNotice(ev)) : ev.render('security_alert', () => securityNotice(ev));
     },
     sharedKey: () => (sub.sources === null && sub.severities === null && sub.agents === null ? sharedKey : null),
     laggingFrame() {

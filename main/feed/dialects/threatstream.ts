@@ -1,6 +1,6 @@
 import type { Severity } from '../../contract/alerts.js';
 import type { FeedAlert, FeedRepo } from '../../store/feed-repo.js';
-import { frame, parseEnrichment, type Enrichment, type FeedEvent, type RiskSnapshot } from '../event.js';
+import { frame, parseEnrichment, type Enrichment, type FeedEvent, type NoticeEvent, type RiskSnapshot } from '../event.js';
 import type { DialectHandler, Session } from '../session.js';
 import type { DialectContext } from './context.js';
 
@@ -232,6 +232,32 @@ export function threatStreamFrames(ev: FeedEvent, techniqueName: (id: string) =>
   return out;
 }
 
+/**
+ * A notice as ThreatStream can show one. Its App.tsx lists `new_threat` messages (deduplicated by
+ * id) and only logs `new_alert`, so the notice is a threat of its own id (THR- + 8 hex of the run
+ * and step) whose description is the message, followed by `risk_update` with the index as it
+ * stands: new_threat moves the dashboard's gauge to its risk_score, and a notice is no new threat.
+ */
+export function threatStreamNotice(ev: NoticeEvent, techniqueName: (id: string) => string | null): unknown[] {
+  const n = ev.notice;
+  const threat = threatOf(ev.shown, ev.enrichment, n.at, techniqueName);
+  return [
+    {
+      type: 'new_threat',
+      data: {
+        ...threat,
+        id: `THR-${ev.hex8}`,
+        event_id: `vigil-notice-${n.run_id}-${n.step_id}`,
+        timestamp: n.at,
+        description: n.message,
+        contextual_analysis: `Playbook ${n.playbook.name} about Vigil alert ${ev.alert.id} (${ev.alert.title}); ${String(threat['contextual_analysis'])}`,
+        audit_ref: `vigil:playbook_run:${n.run_id}`,
+      },
+    },
+    { type: 'risk_update', data: ev.risk },
+  ];
+}
+
 /** What every ThreatStream client of one server shares: the risk index and a short stats cache. */
 export class ThreatStreamShared {
   readonly risk = new RiskIndex();
@@ -315,6 +341,8 @@ export function threatStreamDialect(session: Session, ctx: DialectContext): Dial
     frames(ev) {
       return ev.render('threatstream', () => threatStreamFrames(ev, (id) => ctx.techniqueName(id)));
     },
+
+    notice: (ev) => ev.render('threatstream', () => threatStreamNotice(ev, (id) => ctx.techniqueName(id))),
 
     sharedKey: () => 'threatstream',
 

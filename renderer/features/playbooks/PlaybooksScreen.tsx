@@ -2,7 +2,7 @@ import '../../components/charts/charts.css';
 import './playbooks.css';
 import { CheckCircle2, FileDown, FilePlus2, FileUp, ListChecks, PauseCircle, PlayCircle, ShieldCheck, Workflow } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import type { PlaybookRun, RunStep } from '../../../main/contract/playbooks.js';
+import { stepOutcome, type PlaybookRun, type RunStep } from '../../../main/contract/playbooks.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Panel, PanelSkeleton } from '../../components/charts/Panel.js';
@@ -50,6 +50,11 @@ export function StepLog({ steps }: { steps: RunStep[] }) {
             {s.decided_by ? <span className="faint">approved by {s.decided_by}</span> : null}
           </div>
           {s.error ? <p className="pb-step-error">{s.error}</p> : null}
+          {stepOutcome(s.response) ? (
+            <p className="pb-step-outcome" data-testid="step-outcome">
+              {stepOutcome(s.response)}
+            </p>
+          ) : null}
           {s.request !== null ? (
             <details className="pb-step-detail">
               <summary>Request</summary>
