@@ -18,6 +18,7 @@ import type { ScanStarter } from '../playbooks/ports.js';
 import { PlaybooksRepo } from '../store/playbooks-repo.js';
 import { createPlaybookPorts } from './playbook-ports.js';
 import { scanStarter } from './scan-starter.js';
+import { scanPollerLease } from './scan-lease.js';
 
 export interface AppConfig extends ServiceConfig {
   /** How this process is named in published figures and leases: "desktop:1234", "serve:1234", "tail:1234". */
@@ -110,6 +111,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     // the score's exposure term sees new findings and status changes at once
     onFindingsChanged: () => pipeline?.exposure?.invalidate(),
     onScanChanged: (scan) => s.bus.emit('scans.changed', scan),
+    lease: scanPollerLease(s.pipelineRepo, config.processName),
     ...config.scans,
   });
   stops.push(() => scans.close());

@@ -6,6 +6,22 @@ import type { FindingsRepo } from '../store/findings-repo.js';
 import type { ScanRecord, ScansRepo } from '../store/scans-repo.js';
 import { scanToolFor, type ScanTool, type ToolState } from './tools.js';
 
+/**
+ * One poller per data directory: the desktop app, `vigil serve` and `vigil scan --wait` may run at
+ * once on the same database, and two pollers would each step (and import) every scan. The
+ * holder renews it on every pass; `confirm()` inside an import's transaction throws when the
+ * lease was lost, so a stalled holder's page rolls back instead of being counted twice.
+ */
+export interface PollerLease {
+  /** Takes or renews the lease; false while another live process holds it. */
+  acquire(): boolean;
+  /** Throws when the lease is no longer ours. */
+  confirm(): void;
+  /** Who holds it, for messages ("vigil serve (pid 123) since 10:03:12"); null when nobody does. */
+  holder(): string | null;
+  release(): void;
+}
+
 export interface ScansServiceDeps {
   repo: ScansRepo;
   findings: FindingsRepo;
@@ -23,6 +39,8 @@ export interface ScansServiceDeps {
   onFindingsChanged?: () => void;
   /** Called after a scan changed (push events). */
   onScanChanged?: (scan: Scan) => void;
+  /** Without one, this process polls whatever else runs (tests, a single process). */
+  lease?: PollerLease;
 }
 
 const messageOf = (err: unknown) => failureOf(err).message;
@@ -66,6 +84,18 @@ export class ScansService {
     this.timer = null;
     await this.ticking;
     await Promise.allSettled([...this.locks.values()]);
+    this.deps.lease?.release();
+  }
+
+  /** This process may step scans now (it holds the poller lease, or there is none). */
+  private polling(): boolean {
+    return !this.deps.lease || this.deps.lease.acquire();
+  }
+
+  /** Steps the scan now if this process is the poller; else the poller does it on its next pass. */
+  private async stepIfPoller(id: number, what: string): Promise<void> {
+    if (this.polling()) return this.step(id);
+    this.deps.repo.log(id, 'info', `${what}: ${this.deps.lease?.holder() ?? 'another process'} polls the scans and will carry it out`);
   }
 
   /** One pass over the running scans that are due; never throws (each scan's failure is its own). */
@@ -82,6 +112,7 @@ export class ScansService {
 
   private async pass(): Promise<void> {
     try {
+      if (!this.polling()) return;
       const now = this.deps.now().getTime();
       for (const scan of this.deps.repo.active()) {
         if (this.stopped) return;
@@ -182,6 +213,8 @@ export class ScansService {
       const seenAt = this.deps.now().toISOString();
       const origin = { scanId: scan.id, connectorId: scan.connector_id, target: scan.target, seenAt };
       this.deps.repo.transaction(() => {
+        // a poller that stalled past its lease rolls the page back: the new holder imports it
+        this.deps.lease?.confirm();
         const r = this.deps.findings.upsert(step.findings, origin);
         this.deps.repo.addCounts(scan.id, step.counted ?? step.findings.length, step.rejected.length);
         if (step.done && step.note) this.deps.repo.log(scan.id, 'info', step.note);
@@ -266,7 +299,7 @@ export class ScansService {
         this.deps.repo.update(id, { tool_state: { ...scan.tool_state, stopRequested: true }, next_poll_at: this.deps.now().toISOString() });
         this.deps.repo.log(id, 'info', `stopped by ${actor}: ${note}`);
       });
-      await this.step(id);
+      await this.stepIfPoller(id, 'the stop');
       return this.view(this.need(id));
     });
   }
@@ -283,7 +316,7 @@ export class ScansService {
           this.deps.repo.log(id, 'info', `import requested by ${actor}`);
         });
       }
-      await this.step(id);
+      await this.stepIfPoller(id, 'the import');
       return this.view(this.need(id));
     });
   }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Connector } from '../../main/connectors/types.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { FindingsService } from '../../main/scans/findings.js';
-import { ScansService } from '../../main/scans/service.js';
+import { ScansService, type ScansServiceDeps } from '../../main/scans/service.js';
 import { AuditRepo } from '../../main/store/audit-repo.js';
 import { closeDatabase, openDatabase, type Database } from '../../main/store/db.js';
 import { FindingsRepo } from '../../main/store/findings-repo.js';
@@ -17,12 +17,12 @@ export type Closers = { close(): Promise<void> | void }[];
  * 2-minute stall limit), as one process of the app would have it. Several on the same database
  * stand for a restart.
  */
-export function scanServices(db: Database, connector: Connector, clock: { now(): number }, open: Closers) {
+export function scanServices(db: Database, connector: Connector, clock: { now(): number }, open: Closers, extra: Partial<ScansServiceDeps> = {}) {
   const now = () => new Date(clock.now());
   const audit = new AuditRepo(db, now);
   const repo = new ScansRepo(db, now);
   const findingsRepo = new FindingsRepo(db, audit);
-  const scans = new ScansService({ repo, findings: findingsRepo, connector: async (id) => (id === connector.id ? connector : null), logger: silentLogger, now, pollMs: 5000, stallMinutes: 2 });
+  const scans = new ScansService({ repo, findings: findingsRepo, connector: async (id) => (id === connector.id ? connector : null), logger: silentLogger, now, pollMs: 5000, stallMinutes: 2, ...extra });
   open.push({ close: () => scans.close() });
   return { audit, repo, findingsRepo, scans, findings: new FindingsService(findingsRepo, audit, now) };
 }

@@ -6,6 +6,9 @@ import { GvmConfig, type ScanStartRequest } from '../../main/contract/index.js';
 import { gvmTargetProblem } from '../../main/scans/gvm.js';
 import { type ScansService } from '../../main/scans/service.js';
 import type { Database } from '../../main/store/db.js';
+import { PipelineRepo } from '../../main/store/pipeline-repo.js';
+import { scanPollerLease } from '../../main/core/scan-lease.js';
+import type { ScansServiceDeps } from '../../main/scans/service.js';
 import { scanServices, scanWorld } from '../helpers/scans.js';
 import { ADMIN, startGvm, type GvmHarness } from '../simulators/gvm/harness.js';
 import type { GvmSimOptions } from '../simulators/gvm/server.js';
@@ -46,7 +49,7 @@ async function gvmWorld(sim: Omit<GvmSimOptions, 'tls' | 'unixPath'> = {}, opts:
   return { h, sim: h.sim, clock, connector, ...(await scanWorld(connector, clock, open)) };
 }
 
-const services = (db: Database, connector: GvmConnector, clock: ReturnType<typeof virtualClock>) => scanServices(db, connector, clock, open);
+const services = (db: Database, connector: GvmConnector, clock: ReturnType<typeof virtualClock>, extra: Partial<ScansServiceDeps> = {}) => scanServices(db, connector, clock, open, extra);
 
 type World = Awaited<ReturnType<typeof gvmWorld>>;
 type ScanView = ReturnType<ScansService['detail']>['scan'];
@@ -240,5 +243,60 @@ describe('scans on Greenbone (simulator)', () => {
     expect(stalled).toMatchObject({ status: 'running', progress: 50, eta_ms: null });
     expect(w.scans.detail(s.id).log.some((l) => l.level === 'warn' && /no progress since/.test(l.message))).toBe(true);
     expect(w.scans.summary().scans.stalled).toBe(1);
+  });
+});
+
+describe('one scan poller per data directory', () => {
+  const getTasks = (w: World) => w.sim.stats.commands.filter((c) => c.name === 'get_tasks').length;
+
+  it('only the lease holder polls; a second process defers to it, and takes over when it is gone', async () => {
+    const w = await gvmWorld({ progressStep: 50 });
+    const a = services(w.db, w.connector, w.clock, { lease: scanPollerLease(new PipelineRepo(w.db), 'vigil serve') });
+    const b = services(w.db, w.connector, w.clock, { lease: scanPollerLease(new PipelineRepo(w.db), 'vigil scan') });
+    const s = await a.scans.start(gvmScan('10.0.0.5'), 'ana');
+    w.clock.advance(60_000);
+    await a.scans.tick();
+    const afterA = getTasks(w);
+    expect(afterA).toBeGreaterThan(0);
+    w.clock.advance(60_000);
+    await b.scans.tick(); // a holds the lease: b does not poll
+    expect(getTasks(w)).toBe(afterA);
+    // an explicit import in b is left to the poller, and says who that is
+    await b.scans.stopScan(s.id, 'ben');
+    expect(getTasks(w)).toBe(afterA);
+    expect(b.scans.detail(s.id).log.at(-1)!.message).toMatch(/^the stop: vigil serve \(pid \d+\) since .* polls the scans and will carry it out$/);
+    // a's process ends: b takes over and finishes the stopped scan's import
+    await a.scans.close();
+    const done = (await pollUntil({ clock: w.clock, scans: b.scans }, s.id)).at(-1)!;
+    expect(done.status).toBe('stopped');
+    expect(getTasks(w)).toBeGreaterThan(afterA);
+  });
+
+  it('a poller that lost its lease mid-import rolls its page back; the new holder imports it once', async () => {
+    const w = await gvmWorld({ reportSize: 1400 });
+    const repoA = new PipelineRepo(w.db);
+    const leaseB = scanPollerLease(new PipelineRepo(w.db), 'vigil scan');
+    let pages = 0;
+    const a = services(w.db, w.connector, w.clock, {
+      lease: scanPollerLease(repoA, 'vigil serve'),
+      onFindingsChanged: () => {
+        // after a's first page: a stalls past its expiry and b takes the lease
+        if (++pages === 1) {
+          w.db.prepare('DELETE FROM source_leases').run();
+          expect(leaseB.acquire()).toBe(true);
+        }
+      },
+    });
+    const s = await a.scans.start(gvmScan('10.0.1.0/24'), 'ana');
+    await pollUntil({ clock: w.clock, scans: a.scans }, s.id, (x) => x.status === 'importing' && x.error !== null);
+    const cut = a.scans.detail(s.id).scan;
+    expect(cut.error).toMatch(/lost the lease on scans:poller to vigil scan/);
+    expect(cut.imported).toBeGreaterThan(0);
+    expect(cut.imported).toBeLessThanOrEqual(500); // the first page only: the second rolled back
+    expect((w.repo.get(s.id)!.import_cursor as { seen: number }).seen).toBe(500);
+    const b = services(w.db, w.connector, w.clock, { lease: leaseB });
+    const done = (await pollUntil({ clock: w.clock, scans: b.scans }, s.id)).at(-1)!;
+    expect(done.status).toBe('finished');
+    expect(done.imported).toBe(expectedResults(w, s.tool_ids['report']!));
   });
 });

@@ -1,0 +1,28 @@
+import { describeHolder, leaseClaim, SourceLeaseHandle } from '../pipeline/sources/lease.js';
+import type { PollerLease } from '../scans/service.js';
+import type { PipelineRepo } from '../store/pipeline-repo.js';
+
+/** The lease row of the scan poller (beside the sources' leases: one row per thing read). */
+export const SCAN_POLLER_LEASE = 'scans:poller';
+
+/**
+ * The scans service's poller lease over the sources' lease table: the same expiry, background
+ * renewal and take-over of a holder whose process is gone (killed, crashed) on this host.
+ */
+export function scanPollerLease(repo: PipelineRepo, processName: string): PollerLease {
+  const handle = new SourceLeaseHandle(repo, SCAN_POLLER_LEASE, leaseClaim(processName));
+  return {
+    acquire() {
+      if (handle.tryAcquire() !== null) return false;
+      // renewed in the background too, so a long report import keeps it
+      handle.startRenewing(() => undefined);
+      return true;
+    },
+    confirm: () => handle.confirm(),
+    holder() {
+      const h = repo.getLease(SCAN_POLLER_LEASE);
+      return h ? describeHolder(h) : null;
+    },
+    release: () => handle.release(),
+  };
+}
