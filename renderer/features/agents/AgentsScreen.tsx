@@ -10,6 +10,7 @@ import type { WazuhAgent } from '../../../main/contract/wazuh.js';
 import { api, errorMessage } from '../../api/index.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
+import { Value } from '../../components/ValueMenu.js';
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid.js';
 import { formatAgo as ago, formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
 import { useNow } from '../../lib/useNow.js';
@@ -171,9 +172,19 @@ function Cell({ a, col, now }: { a: WazuhAgent; col: CellKey; now: number }) {
     case 'agent_id':
       return <span className="mono">{a.agent_id}</span>;
     case 'name':
-      return <span className="ag-name ellipsis">{a.name}</span>;
+      return (
+        <Value kind="host" value={a.name} tabbable={false}>
+          <span className="ag-name">{a.name}</span>
+        </Value>
+      );
     case 'ip':
-      return <span className="mono">{a.ip ?? '—'}</span>;
+      return a.ip && a.ip !== 'any' ? (
+        <Value kind="ip" value={a.ip} tabbable={false}>
+          <span className="mono">{a.ip}</span>
+        </Value>
+      ) : (
+        <span className="mono">{a.ip ?? '—'}</span>
+      );
     case 'status':
       return <StatusPill status={a.status} />;
     case 'os':

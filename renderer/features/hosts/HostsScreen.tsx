@@ -5,6 +5,7 @@ import type { WazuhAgent } from '../../../main/contract/wazuh.js';
 import { hostsHref, navigate, replaceHash } from '../../app/router.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
+import { Value } from '../../components/ValueMenu.js';
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid.js';
 import { formatCount } from '../../lib/format.js';
 import { HostPage } from './HostPage.js';
@@ -85,14 +86,34 @@ const ROW_HEIGHT = 32;
 
 type AddressRow = { h: Host; agent: WazuhAgent | undefined };
 
+/**
+ * An address or a host name in a list, with the value menu (hunt it, filter alerts by it, copy) on a
+ * right-click: the row keeps the keyboard. An agent that never connected has the address "any".
+ */
+function Pivot({ kind, value, title }: { kind: 'ip' | 'host'; value: string | null; title?: string }) {
+  if (!value) return <span className="faint">—</span>;
+  const text = <span className={kind === 'ip' ? 'mono' : undefined} title={title}>{value}</span>;
+  return kind === 'ip' && value === 'any' ? (
+    text
+  ) : (
+    <Value kind={kind} value={value} tabbable={false}>
+      {text}
+    </Value>
+  );
+}
+
 /** The address list's columns; the sortable ones sort by their order in the query. */
 function addressColumns(sort: HostsQuery['sort'], onSort: (sort: HostsQuery['sort']) => void): GridColumn<AddressRow>[] {
-  const by = (label: string, order: HostsQuery['sort']) => ({ dir: order === sort ? ('descending' as const) : null, onSort: () => onSort(order), title: `Sort by ${label.toLowerCase()}, newest or most first` });
+  const by = (label: string, order: HostsQuery['sort']) => ({
+    dir: order === sort ? ('descending' as const) : null,
+    onSort: () => onSort(order),
+    title: `Sort by ${label.toLowerCase()}, newest or most first`,
+  });
   return [
-    { key: 'ip', label: 'Address', width: 'minmax(120px, 1.4fr)', cell: ({ h }) => <span className="mono">{h.ip}</span> },
+    { key: 'ip', label: 'Address', width: 'minmax(120px, 1.4fr)', cell: ({ h }) => <Pivot kind="ip" value={h.ip} /> },
     { key: 'class', label: 'Class', width: '96px', cell: ({ h }) => <span>{classLabel(h.class)}</span> },
     { key: 'country', label: 'Country', width: '92px', cell: ({ h }) => (h.country ? <span className="mono">{h.country}</span> : <span className="faint">—</span>) },
-    { key: 'agent', label: 'Agent', width: 'minmax(90px, 1fr)', cell: ({ agent }) => (agent ? <span title={`Wazuh agent ${agent.agent_id}`}>{agent.name}</span> : <span className="faint">—</span>) },
+    { key: 'agent', label: 'Agent', width: 'minmax(90px, 1fr)', cell: ({ agent }) => <Pivot kind="host" value={agent?.name ?? null} title={agent ? `Wazuh agent ${agent.agent_id}` : undefined} /> },
     { key: 'first', label: 'First seen', width: '110px', sort: by('First seen', 'first_seen'), cell: ({ h }) => <When iso={h.first_seen} /> },
     { key: 'last', label: 'Last seen', width: '110px', sort: by('Last seen', 'last_seen'), cell: ({ h }) => <When iso={h.last_seen} /> },
     { key: 'records', label: 'Records', width: '90px', alignEnd: true, sort: by('Records', 'records'), cell: ({ h }) => <span className="num">{formatCount(h.records)}</span> },
@@ -101,9 +122,9 @@ function addressColumns(sort: HostsQuery['sort'], onSort: (sort: HostsQuery['sor
 }
 
 const AGENT_COLUMNS: GridColumn<WazuhAgent>[] = [
-  { key: 'name', label: 'Agent', width: 'minmax(120px, 1.4fr)', cell: (a) => <span>{a.name}</span> },
+  { key: 'name', label: 'Agent', width: 'minmax(120px, 1.4fr)', cell: (a) => <Pivot kind="host" value={a.name} /> },
   { key: 'id', label: 'Id', width: '64px', cell: (a) => <span className="mono">{a.agent_id}</span> },
-  { key: 'ip', label: 'Address', width: 'minmax(110px, 1fr)', cell: (a) => (a.ip ? <span className="mono">{a.ip}</span> : <span className="faint">—</span>) },
+  { key: 'ip', label: 'Address', width: 'minmax(110px, 1fr)', cell: (a) => <Pivot kind="ip" value={a.ip} /> },
   { key: 'status', label: 'Status', width: '120px', cell: (a) => <span className={`ho-agent-status ho-st-${a.status}`}>{a.status.replace(/_/g, ' ')}</span> },
   { key: 'os', label: 'OS', width: 'minmax(120px, 1.4fr)', cell: (a) => <span>{[a.os_name, a.os_version].filter(Boolean).join(' ') || '—'}</span> },
   { key: 'first', label: 'Registered', width: '120px', cell: (a) => <When iso={a.date_add} /> },

@@ -13,7 +13,7 @@ import { tooltipStyle, useChartTheme, type ChartTheme } from '../../components/c
 import { useEChart } from '../../components/charts/useEChart.js';
 import { navigate } from '../../app/router.js';
 import { displayZone, formatCount, formatEndpoint } from '../../lib/format.js';
-import { eventTypeLabel, recordSummary } from '../../lib/records.js';
+import { eventTypeLabel, recordSummary, recordSummaryParts } from '../../lib/records.js';
 import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, withTerm, type HuntRange, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
 
@@ -321,9 +321,26 @@ function recordColumns(withDetail: boolean): GridColumn<EventRow>[] {
     { key: 'src', label: 'Source', width: 'minmax(120px, 1fr)', narrow: 'minmax(110px, 1fr)', className: 'mono ellipsis', cell: (r) => formatEndpoint(r.src_ip, r.src_port) ?? '—' },
     { key: 'dst', label: 'Destination', width: 'minmax(120px, 1fr)', narrow: 'minmax(110px, 1fr)', className: 'mono ellipsis', cell: (r) => formatEndpoint(r.dst_ip, r.dst_port) ?? '—' },
     { key: 'proto', label: 'Proto', width: '100px', className: 'faint ellipsis', cell: (r) => [r.proto, r.app_proto].filter(Boolean).join(' / ') || '—' },
-    { key: 'summary', label: 'Summary', width: 'minmax(200px, 3fr)', narrow: 'minmax(160px, 2fr)', className: 'ellipsis hu-summary', cell: (r) => <span title={recordSummary(r)}>{recordSummary(r)}</span> },
+    { key: 'summary', label: 'Summary', width: 'minmax(200px, 3fr)', narrow: 'minmax(160px, 2fr)', className: 'ellipsis hu-summary', cell: (r) => <RecordSummary row={r} /> },
   ];
   return withDetail ? cols.filter((c) => c.narrow).map((c) => ({ ...c, width: c.narrow! })) : cols;
+}
+
+/** A record's one-line summary; its names, addresses, URLs and hashes carry the value menu (a right-click: the row keeps the keyboard). */
+function RecordSummary({ row }: { row: EventRow }) {
+  return (
+    <span title={recordSummary(row)}>
+      {recordSummaryParts(row).map((p, i) =>
+        typeof p === 'string' ? (
+          p
+        ) : (
+          <Value key={i} kind={p.kind} value={p.value} tabbable={false}>
+            {p.value}
+          </Value>
+        ),
+      )}
+    </span>
+  );
 }
 
 function ResultsGrid() {
