@@ -135,6 +135,15 @@ test('the value menu on the Agents list: a name filters the alerts, an address h
   await page.getByTestId('agents-search').fill(target.name);
   const row = grid.locator(`[data-testid="agent-row"][data-agent-id="${target.id}"]`);
   await expect(grid.getByTestId('agent-row')).toHaveCount(1, { timeout: 30_000 });
+  // the keyboard on the row: Space selects it, Enter opens its detail
+  await row.focus();
+  await page.keyboard.press(' ');
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('agents-selection')).toContainText('1 selected');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('agent-detail')).toHaveAttribute('data-agent-id', target.id);
+  await page.keyboard.press(' ');
+  await expect(row).toHaveAttribute('aria-selected', 'false');
   // the row keeps the keyboard: the values are a right-click, with no tab stop of their own
   const name = row.locator('[data-value-kind="host"]');
   await expect(name).toHaveText(target.name);
