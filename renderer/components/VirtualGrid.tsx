@@ -106,7 +106,12 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>) {
   const { columns, rowHeight, count, rowAt, footer, onOpen, onCursor, onRowKey, onRange, resetKey, markCursor = true } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [cursor, setCursor] = useState(0);
-  const virtualizer = useVirtualizer({ count: count + (footer ? 1 : 0), getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: props.overscan ?? 16 });
+  const virtualizer = useVirtualizer({
+    count: count + (footer ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: props.overscan ?? 16,
+  });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;

@@ -163,7 +163,10 @@ function HostGrid<T>({ rows, hrefOf, more, onNearEnd, generation, ...rest }: {
       rowHeight={ROW_HEIGHT}
       count={rows.length}
       rowAt={(i) => rows[i]}
-      rowState={(row) => (hrefOf(row) ? { data: { 'data-key': rest.rowKey(row) } } : { inert: true, title: 'No address: the agent never connected', data: { 'data-key': rest.rowKey(row) } })}
+      rowState={(row) => ({
+        data: { 'data-key': rest.rowKey(row) },
+        ...(hrefOf(row) ? {} : { inert: true, title: 'No address: the agent never connected' }),
+      })}
       complete={!more}
       onRange={onRange}
       resetKey={generation}
