@@ -50,7 +50,11 @@ export interface VirtualGridProps<T> {
   /** Rows in the list; rowAt(i) is undefined for one not loaded yet (a placeholder row shows). */
   count: number;
   rowAt: (index: number) => T | undefined;
-  rowKey: (row: T) => string;
+  /**
+   * A row's identity. Without it rows are keyed by position: a list that reloads under the analyst
+   * (the agent inventory) updates the rows in place instead of building them again.
+   */
+  rowKey?: (row: T) => string;
   rowState?: (row: T) => GridRowState;
   /** A last row under the data: loading more, a retry. */
   footer?: ReactNode;
@@ -194,7 +198,7 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>) {
             const row = rowAt(v.index);
             if (row === undefined) {
               return (
-                <div key={`loading-${v.index}`} role="row" aria-rowindex={v.index + 2} className="vg-row vg-loading" style={place}>
+                <div key={props.rowKey ? `loading-${v.index}` : v.key} role="row" aria-rowindex={v.index + 2} className="vg-row vg-loading" style={place}>
                   <span className="skeleton" />
                 </div>
               );
@@ -203,7 +207,7 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>) {
             const cls = ['vg-row', markCursor && v.index === cursor ? 'cursor' : '', state.selected ? 'selected' : '', state.open ? 'open' : '', state.inert ? 'vg-inert' : ''];
             return (
               <div
-                key={props.rowKey(row)}
+                key={props.rowKey?.(row) ?? v.key}
                 role="row"
                 aria-rowindex={v.index + 2}
                 aria-selected={state.selected}

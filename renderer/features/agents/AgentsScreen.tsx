@@ -278,7 +278,6 @@ function Grid({ now, empty }: { now: number; empty: ReactNode }) {
       overscan={20}
       count={total}
       rowAt={(i) => pages[Math.floor(i / PAGE)]?.[i % PAGE]}
-      rowKey={agentKey}
       rowState={(a) => ({
         selected: !!selected[agentKey(a)],
         open: detail !== null && agentKey(detail) === agentKey(a),
