@@ -1,12 +1,13 @@
 import { Copy, Crosshair, Filter } from 'lucide-react';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import type { AlertFilter } from '../../main/contract/alerts.js';
 import { alertsHref, navigate } from '../app/router.js';
 import { huntViewHref } from '../features/hunt/model.js';
 import { useToasts } from '../stores/toasts.js';
 import './value-menu.css';
 
-export type ValueKind = 'ip' | 'domain' | 'hash' | 'user' | 'url';
+export type ValueKind = 'ip' | 'domain' | 'hash' | 'user' | 'url' | 'host';
 
 interface MenuItem {
   label: string;
@@ -23,17 +24,22 @@ function huntQuery(kind: ValueKind, value: string): string | null {
     case 'domain':
       return `dns.rrname:${v}`;
     case 'hash':
-      return `file.sha256:${v}`;
+      // records name files by SHA-256 only
+      return /^[0-9a-f]{64}$/i.test(value) ? `file.sha256:${v}` : null;
     case 'url':
       return `http.url:${v}`;
     case 'user':
+    case 'host':
       return null;
   }
 }
 
-/** The alerts filter for a value: an address is a host (either side), anything else is searched for. */
+/**
+ * The alerts filter for a value: an address is a host (either side), a host name the agent's
+ * name (or the host, the sensor); anything else is searched for.
+ */
 function alertsFilter(kind: ValueKind, value: string): Partial<AlertFilter> {
-  return kind === 'ip' ? { host: value } : { text: value.slice(0, 200) };
+  return kind === 'ip' || kind === 'host' ? { host: value.slice(0, 255) } : { text: value.slice(0, 200) };
 }
 
 async function copy(value: string): Promise<void> {
@@ -46,7 +52,7 @@ async function copy(value: string): Promise<void> {
 }
 
 /**
- * A value the analyst can pivot from (an address, a domain, a hash, a user, a URL): right-click,
+ * A value the analyst can pivot from (an address, a domain, a hash, a user, a URL, a host name): right-click,
  * the context-menu key or Shift+F10 on it opens a menu to hunt it, filter alerts by it, or copy it.
  * `tabbable={false}` where the row around it owns the keyboard (a grid's roving focus): the
  * menu is then a right-click, and the same value is reachable from the keyboard in the detail.
@@ -88,6 +94,8 @@ export function Value({ kind, value, children, tabbable = true }: { kind: ValueK
     if (r) setAt({ x: r.left, y: r.bottom + 2 });
   };
   const onMenuKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    // the menu's keys are its own: not the grid's or the screen's shortcuts around the value
+    e.stopPropagation();
     const all = Array.from(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
     const i = all.indexOf(document.activeElement as HTMLElement);
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -95,7 +103,6 @@ export function Value({ kind, value, children, tabbable = true }: { kind: ValueK
       all[(i + (e.key === 'ArrowDown' ? 1 : all.length - 1)) % all.length]?.focus();
     } else if (e.key === 'Escape' || e.key === 'Tab') {
       e.preventDefault();
-      e.stopPropagation();
       close(true);
     }
   };
@@ -125,34 +132,38 @@ export function Value({ kind, value, children, tabbable = true }: { kind: ValueK
       >
         {children ?? value}
       </span>
-      {at ? (
-        <div
-          ref={menu}
-          id={id}
-          role="menu"
-          aria-label={`Actions on ${value}`}
-          className="value-menu"
-          style={{ left: Math.min(at.x, window.innerWidth - 280), top: Math.min(at.y, window.innerHeight - 120) }}
-          onKeyDown={onMenuKey}
-        >
-          {items.map((item) => (
-            <button
-              key={item.label}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              className="value-menu-item"
-              onClick={() => {
-                close(false);
-                item.run();
-              }}
+      {/* in the body: a virtual grid's row is moved by a transform, which would carry (and clip) a fixed menu with it */}
+      {at
+        ? createPortal(
+            <div
+              ref={menu}
+              id={id}
+              role="menu"
+              aria-label={`Actions on ${value}`}
+              className="value-menu"
+              style={{ left: Math.min(at.x, window.innerWidth - 280), top: Math.min(at.y, window.innerHeight - 120) }}
+              onKeyDown={onMenuKey}
             >
-              {item.icon}
-              <span className="ellipsis">{item.label}</span>
-            </button>
-          ))}
-        </div>
-      ) : null}
+              {items.map((item) => (
+                <button
+                  key={item.label}
+                  type="button"
+                  role="menuitem"
+                  tabIndex={-1}
+                  className="value-menu-item"
+                  onClick={() => {
+                    close(false);
+                    item.run();
+                  }}
+                >
+                  {item.icon}
+                  <span className="ellipsis">{item.label}</span>
+                </button>
+              ))}
+            </div>,
+            document.body,
+          )
+        : null}
     </>
   );
 }

@@ -45,39 +45,78 @@ function num(s: EventRow['summary'], key: string): number | null {
   return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null;
 }
 
-function join(parts: (string | null | false | undefined)[]): string {
-  return parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' ');
+/** A value in a summary the analyst can pivot from (the value menu's kinds). */
+export interface SummaryValue {
+  kind: 'ip' | 'domain' | 'hash' | 'url';
+  value: string;
+}
+
+/** A summary as pieces: plain text, and the values in it. */
+export type SummaryPart = string | SummaryValue;
+
+/** One word of a summary: pieces written together; null, false and empty pieces drop out. */
+type Word = (SummaryPart | null | false | undefined)[] | SummaryPart | null | false | undefined;
+
+function words(ws: Word[]): SummaryPart[] {
+  const out: SummaryPart[] = [];
+  for (const w of ws) {
+    const pieces = (Array.isArray(w) ? w : [w]).filter((p): p is SummaryPart => (typeof p === 'string' ? p !== '' : !!p));
+    if (!pieces.some((p) => typeof p !== 'string' || p.trim() !== '')) continue;
+    if (out.length) out.push(' ');
+    out.push(...pieces);
+  }
+  // neighbouring text pieces as one
+  return out.reduce<SummaryPart[]>((acc, p) => {
+    const last = acc.at(-1);
+    if (typeof p === 'string' && typeof last === 'string') acc[acc.length - 1] = last + p;
+    else acc.push(p);
+    return acc;
+  }, []);
+}
+
+function pivot(kind: SummaryValue['kind'], value: string | null): SummaryValue | null {
+  return value === null ? null : { kind, value };
+}
+
+/** DNS answer data, space separated: addresses, or names (a CNAME). */
+function answerWords(answers: string): Word[] {
+  return answers
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((a) => pivot(/^[\d.]+$|:/.test(a) ? 'ip' : 'domain', a));
 }
 
 /**
- * What a record says, in one line: DNS name/type/rcode/answers, HTTP method host url status, TLS
+ * What a record says, as pieces: DNS name/type/rcode/answers, HTTP method host url status, TLS
  * SNI, file name and hash, flow bytes and packets, an alert's signature; other types list their
- * summary fields.
+ * summary fields. Names, addresses, URLs and hashes are values (the Hunt grid puts the value menu on them).
  */
-export function recordSummary(row: Pick<EventRow, 'event_type' | 'summary' | 'app_proto'>): string {
+export function recordSummaryParts(row: Pick<EventRow, 'event_type' | 'summary' | 'app_proto'>): SummaryPart[] {
   const s = row.summary;
   switch (row.event_type) {
     case 'dns': {
       const answers = text(s, 'dns.answers');
-      return join([text(s, 'dns.type'), text(s, 'dns.rrname'), text(s, 'dns.rrtype'), text(s, 'dns.rcode'), answers ? `→ ${answers}` : null]);
+      return words([text(s, 'dns.type'), pivot('domain', text(s, 'dns.rrname')), text(s, 'dns.rrtype'), text(s, 'dns.rcode'), ...(answers ? ['→', ...answerWords(answers)] : [])]);
     }
     case 'http': {
       const status = text(s, 'http.status');
-      return join([text(s, 'http.method'), `${text(s, 'http.hostname') ?? ''}${text(s, 'http.url') ?? ''}` || null, status ? `→ ${status}` : null]);
+      return words([text(s, 'http.method'), [pivot('domain', text(s, 'http.hostname')), pivot('url', text(s, 'http.url'))], status ? `→ ${status}` : null]);
     }
-    case 'tls':
-      return join([text(s, 'tls.sni') ? `SNI ${text(s, 'tls.sni')}` : null, text(s, 'tls.version'), text(s, 'tls.ja3') ? `JA3 ${text(s, 'tls.ja3')!.slice(0, 12)}…` : null]);
+    case 'tls': {
+      const sni = text(s, 'tls.sni');
+      return words([sni ? ['SNI ', pivot('domain', sni)] : null, text(s, 'tls.version'), text(s, 'tls.ja3') ? `JA3 ${text(s, 'tls.ja3')!.slice(0, 12)}…` : null]);
+    }
     case 'fileinfo': {
       const size = num(s, 'file.size');
       const sha = text(s, 'file.sha256');
-      return join([text(s, 'file.name'), size !== null ? `(${formatBytes(size)})` : null, text(s, 'file.magic'), sha ? `sha256 ${sha}` : null]);
+      return words([text(s, 'file.name'), size !== null ? `(${formatBytes(size)})` : null, text(s, 'file.magic'), sha ? ['sha256 ', pivot('hash', sha)] : null]);
     }
     case 'flow':
     case 'netflow': {
       const bytes = num(s, 'flow.bytes');
       const pkts = num(s, 'flow.pkts');
       const dur = num(s, 'flow.duration');
-      return join([
+      return words([
         row.app_proto ?? null,
         bytes !== null ? formatBytes(bytes) : null,
         pkts !== null ? `${formatCount(pkts)} pkts` : null,
@@ -87,10 +126,15 @@ export function recordSummary(row: Pick<EventRow, 'event_type' | 'summary' | 'ap
       ]);
     }
     case 'alert':
-      return join([text(s, 'alert.signature'), text(s, 'alert.signature_id') ? `[sid ${text(s, 'alert.signature_id')}]` : null]);
+      return words([text(s, 'alert.signature'), text(s, 'alert.signature_id') ? `[sid ${text(s, 'alert.signature_id')}]` : null]);
     default:
-      return Object.entries(s)
-        .map(([k, v]) => `${k.slice(k.indexOf('.') + 1)}=${String(v)}`)
-        .join(' ');
+      return words(Object.entries(s).map(([k, v]) => `${k.slice(k.indexOf('.') + 1)}=${String(v)}`));
   }
+}
+
+/** What a record says, in one line (recordSummaryParts as text). */
+export function recordSummary(row: Pick<EventRow, 'event_type' | 'summary' | 'app_proto'>): string {
+  return recordSummaryParts(row)
+    .map((p) => (typeof p === 'string' ? p : p.value))
+    .join('');
 }

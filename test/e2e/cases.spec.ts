@@ -139,3 +139,31 @@ test('escalate from the alerts screen, add a note, see observables, close with a
   await expect(summary.getByTestId('verify-result')).toContainText(/Verified: \d+ files match/);
   expect(errors).toEqual([]);
 });
+
+test('the value menu on observables: a domain hunts itself, an address filters the alerts', async ({ page }) => {
+  const errors = await go(page, '#/cases');
+  await page.getByRole('button', { name: 'Closed', exact: true }).click();
+  await page.getByTestId('case-row').first().click();
+  await expect(page.locator('h1')).toContainText('Brute force and scan from the simulator');
+  await blurFields(page);
+  await page.keyboard.press('3');
+  const obs = page.getByTestId('case-observables');
+  const domain = obs.locator('tr', { hasText: 'c2.evil-example.net' }).locator('[data-value-kind="domain"]');
+  await domain.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Actions on c2.evil-example.net' });
+  await expect(menu.getByRole('menuitem')).toHaveText(['Hunt c2.evil-example.net', 'Filter alerts by c2.evil-example.net', 'Copy']);
+  await page.screenshot({ path: screenshotPath('cases-observables-value-menu') });
+  await menu.getByRole('menuitem', { name: 'Hunt c2.evil-example.net' }).click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('dns.rrname:c2.evil-example.net');
+
+  // from the keyboard: an extracted address, Shift+F10, filter the alerts by it
+  await page.goBack();
+  const address = obs.locator('tr', { hasText: 'ipv4' }).first().locator('[data-value-kind="ip"]');
+  const ip = await address.innerText();
+  await address.focus();
+  await page.keyboard.press('Shift+F10');
+  await page.getByRole('menu', { name: `Actions on ${ip}` }).getByRole('menuitem', { name: `Filter alerts by ${ip}` }).click();
+  await expect(page).toHaveURL(new RegExp(`#/alerts\\?host=${ip.replace(/\./g, '\\.')}`));
+  await expect(page.getByRole('grid', { name: 'Alerts' }).locator('[data-row-id]').first()).toBeVisible();
+  expect(errors).toEqual([]);
+});

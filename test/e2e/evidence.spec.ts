@@ -272,3 +272,32 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   await expect(page.getByTestId('host-hunt-link')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent('ip:10.99.0.1')}`);
   expect(errors).toEqual([]);
 });
+
+test('the value menu in the Hosts list: an address hunts itself, not the host page under it', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${served.url}#/hosts`);
+  const row = page.getByTestId('hosts-grid').locator(`[data-testid="host-row"][data-key="${HOST}"]`);
+  const address = row.locator('[data-value-kind="ip"]');
+  await expect(address).toHaveText(HOST);
+  // the row keeps the keyboard: the address is a right-click, with no tab stop of its own
+  await expect(address).not.toHaveAttribute('tabindex');
+  await address.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: `Actions on ${HOST}` });
+  await expect(menu.getByRole('menuitem')).toHaveText([`Hunt ${HOST}`, `Filter alerts by ${HOST}`, 'Copy']);
+  // where the click was (a row's transform does not carry the menu away)
+  const at = (await address.boundingBox())!;
+  const box = (await menu.boundingBox())!;
+  expect(Math.abs(box.x - (at.x + at.width / 2))).toBeLessThan(3);
+  expect(Math.abs(box.y - (at.y + at.height / 2))).toBeLessThan(3);
+  await page.screenshot({ path: screenshotPath('hosts-value-menu') });
+  await menu.getByRole('menuitem', { name: `Hunt ${HOST}` }).click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue(`ip:${HOST}`);
+  await expect(page).toHaveURL(/#\/hunt\?/);
+  await expect(page.getByTestId('hunt-grid').getByTestId('hunt-row').first()).toContainText(HOST);
+  // and from the keyboard: Enter on the row still opens the host page
+  await page.goBack();
+  await row.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('host-page')).toHaveAttribute('data-ip', HOST);
+  expect(errors).toEqual([]);
+});

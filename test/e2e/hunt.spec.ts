@@ -211,3 +211,23 @@ test('the value menu: an address in an alert hunts it; a record field filters al
   await page.getByRole('menuitem', { name: `Filter alerts by ${ip}` }).click();
   await expect(page).toHaveURL(new RegExp(`#/alerts\\?host=${ip.replace(/\./g, '\\.')}`));
 });
+
+test('the value menu on a summary: the names in a record line hunt themselves; the row keeps the keyboard', async ({ page }) => {
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('event_type:dns dns.rrname:cdn.example.ru')}`);
+  const rows = page.getByTestId('hunt-grid').getByTestId('hunt-row');
+  await expect(rows).toHaveCount(4);
+  // the name in "query cdn.example.ru A" is a value, a right-click away: no tab stop of its own
+  const name = rows.first().locator('.hu-summary [data-value-kind="domain"]');
+  await expect(name).toHaveText('cdn.example.ru');
+  await expect(name).not.toHaveAttribute('tabindex');
+  await name.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Actions on cdn.example.ru' });
+  await expect(menu.getByRole('menuitem')).toHaveText(['Hunt cdn.example.ru', 'Filter alerts by cdn.example.ru', 'Copy']);
+  // arrows move in the menu, not the grid's cursor
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem').nth(1)).toBeFocused();
+  await page.screenshot({ path: screenshotPath('hunt-summary-value-menu') });
+  await menu.getByRole('menuitem', { name: 'Hunt cdn.example.ru' }).click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('dns.rrname:cdn.example.ru');
+  await expect(page.getByTestId('hunt-total')).toHaveText('4 records');
+});

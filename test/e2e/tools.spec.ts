@@ -7,6 +7,8 @@ import { keychainAvailable, screenshotPath, startServe, type Served } from './se
 test.skip(!keychainAvailable(), 'needs dbus-run-session and gnome-keyring-daemon (a Secret Service for the vault)');
 
 const PASSWORD = 'E2e-Wazuh-Pa55!';
+test.describe.configure({ mode: 'serial' });
+
 let sim: WazuhSimulator;
 let served: Served;
 
@@ -123,4 +125,44 @@ test('add a Wazuh connector on Tools (trust on first use), see its agents, resta
   await expect(card).toHaveAttribute('data-health', 'auth_failed', { timeout: 30_000 });
   await expect(card.getByTestId('connector-problem')).toContainText('Wrong user name or password');
   await page.screenshot({ path: screenshotPath('tools-auth-failed') });
+});
+
+test('the value menu on the Agents list: a name filters the alerts, an address hunts itself', async ({ page }) => {
+  // the connector added above: its inventory is in the list
+  await page.goto(`${served.url}#/agents`);
+  const grid = page.getByTestId('agents-grid');
+  const target = sim.api.agents.find((a) => a.id !== '000' && a.status === 'active')!;
+  await page.getByTestId('agents-search').fill(target.name);
+  const row = grid.locator(`[data-testid="agent-row"][data-agent-id="${target.id}"]`);
+  await expect(grid.getByTestId('agent-row')).toHaveCount(1, { timeout: 30_000 });
+  // the keyboard on the row: Space selects it, Enter opens its detail
+  await row.focus();
+  await page.keyboard.press(' ');
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('agents-selection')).toContainText('1 selected');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('agent-detail')).toHaveAttribute('data-agent-id', target.id);
+  await page.keyboard.press(' ');
+  await expect(row).toHaveAttribute('aria-selected', 'false');
+  // the row keeps the keyboard: the values are a right-click, with no tab stop of their own
+  const name = row.locator('[data-value-kind="host"]');
+  await expect(name).toHaveText(target.name);
+  await expect(name).not.toHaveAttribute('tabindex');
+  await name.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: `Actions on ${target.name}` });
+  // a host name is no field of the sensor records: no hunt, the alerts and a copy
+  await expect(menu.getByRole('menuitem')).toHaveText([`Filter alerts by ${target.name}`, 'Copy']);
+  await page.screenshot({ path: screenshotPath('agents-value-menu') });
+  await menu.getByRole('menuitem', { name: `Filter alerts by ${target.name}` }).click();
+  // the queue filtered by the agent (this data directory has no alert yet)
+  await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
+  await expect.poll(() => new URL(page.url()).hash).toBe(`#/alerts?host=${encodeURIComponent(target.name)}`);
+
+  await page.goBack();
+  await page.getByTestId('agents-search').fill(target.name);
+  const address = row.locator('[data-value-kind="ip"]');
+  await expect(address).toHaveText(target.ip);
+  await address.click({ button: 'right' });
+  await page.getByRole('menu', { name: `Actions on ${target.ip}` }).getByRole('menuitem', { name: `Hunt ${target.ip}` }).click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue(`ip:${target.ip}`);
 });

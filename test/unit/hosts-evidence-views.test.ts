@@ -3,7 +3,7 @@ import type { EventRow, EventsEvidence } from '../../main/contract/hunt.js';
 import { hostsHref, parseHash, routeHref } from '../../renderer/app/router.js';
 import { evidenceTimeline, flowNote, hostsNote, relationLabel } from '../../renderer/features/alert-detail/evidence-model.js';
 import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery } from '../../renderer/features/hosts/model.js';
-import { eventTypeLabel, hostQuery, huntHref, recordSummary } from '../../renderer/lib/records.js';
+import { eventTypeLabel, hostQuery, huntHref, recordSummary, recordSummaryParts } from '../../renderer/lib/records.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
 
 function row(id: number, ts: string, event_type: string, summary: EventRow['summary'] = {}, app_proto: string | null = null): EventRow {
@@ -76,6 +76,29 @@ describe('record summaries and hunt links', () => {
     expect(eventTypeLabel('fileinfo')).toBe('File');
     expect(eventTypeLabel('dns')).toBe('DNS');
     expect(eventTypeLabel('netflow')).toBe('Netflow');
+  });
+
+  it('marks the names, addresses, URLs and hashes in a summary as values to pivot from', () => {
+    const dns = row(1, '', 'dns', { 'dns.type': 'answer', 'dns.rrname': 'vg.no', 'dns.rrtype': 'CNAME', 'dns.answers': 'cdn.vg.no 1.2.3.4 2001:db8::1' });
+    expect(recordSummaryParts(dns)).toEqual([
+      'answer ',
+      { kind: 'domain', value: 'vg.no' },
+      ' CNAME → ',
+      { kind: 'domain', value: 'cdn.vg.no' },
+      ' ',
+      { kind: 'ip', value: '1.2.3.4' },
+      ' ',
+      { kind: 'ip', value: '2001:db8::1' },
+    ]);
+    const http = row(1, '', 'http', { 'http.method': 'GET', 'http.hostname': 'vg.no', 'http.url': '/a.gz', 'http.status': 200 });
+    expect(recordSummaryParts(http)).toEqual(['GET ', { kind: 'domain', value: 'vg.no' }, { kind: 'url', value: '/a.gz' }, ' → 200']);
+    // a URL without its host, a TLS session without SNI
+    expect(recordSummaryParts(row(1, '', 'http', { 'http.url': '/x' }))).toEqual([{ kind: 'url', value: '/x' }]);
+    expect(recordSummaryParts(row(1, '', 'tls', { 'tls.version': 'TLS 1.2' }))).toEqual(['TLS 1.2']);
+    expect(recordSummaryParts(row(1, '', 'tls', { 'tls.sni': 'a.example' }))).toEqual(['SNI ', { kind: 'domain', value: 'a.example' }]);
+    expect(recordSummaryParts(row(1, '', 'fileinfo', { 'file.name': '/a.gz', 'file.sha256': 'ab12' }))).toEqual(['/a.gz sha256 ', { kind: 'hash', value: 'ab12' }]);
+    // the text of the pieces is the one-line summary
+    expect(recordSummary(dns)).toBe('answer vg.no CNAME → cdn.vg.no 1.2.3.4 2001:db8::1');
   });
 
   it('links a host to Hunt with a query the hunt language parses', () => {

@@ -3,14 +3,15 @@ import '../dashboard/dashboard.css';
 import '../sources/sources.css';
 import '../tools/tools.css';
 import './agents.css';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { ArrowDown, ArrowUp, History, RefreshCw, RotateCw, Search, Server, ShieldBan, Siren, TriangleAlert, X } from 'lucide-react';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { History, RefreshCw, RotateCw, Search, Server, ShieldBan, Siren, TriangleAlert, X } from 'lucide-react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { AuditEntry } from '../../../main/contract/alerts.js';
 import type { WazuhAgent } from '../../../main/contract/wazuh.js';
 import { api, errorMessage } from '../../api/index.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
+import { Value } from '../../components/ValueMenu.js';
+import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid.js';
 import { formatAgo as ago, formatCount, formatLocalFull, utcTitle } from '../../lib/format.js';
 import { useNow } from '../../lib/useNow.js';
 import { toastError, toastFailure } from '../../stores/toasts.js';
@@ -28,17 +29,6 @@ function StatusPill({ status }: { status: string }) {
     </span>
   );
 }
-
-const COLUMNS: { key: AgentSortField | 'groups' | 'os'; label: string; sort?: AgentSortField }[] = [
-  { key: 'agent_id', label: 'ID', sort: 'agent_id' },
-  { key: 'name', label: 'Name', sort: 'name' },
-  { key: 'ip', label: 'IP', sort: 'ip' },
-  { key: 'status', label: 'Status', sort: 'status' },
-  { key: 'os', label: 'OS', sort: 'os_platform' },
-  { key: 'version', label: 'Version', sort: 'version' },
-  { key: 'groups', label: 'Groups' },
-  { key: 'last_keepalive', label: 'Last keep-alive', sort: 'last_keepalive' },
-];
 
 function SyncBar({ now }: { now: number }) {
   const sync = useAgents((s) => s.sync);
@@ -175,14 +165,26 @@ function FilterBar() {
   );
 }
 
-function Cell({ a, col, now }: { a: WazuhAgent; col: (typeof COLUMNS)[number]['key']; now: number }) {
+type CellKey = AgentSortField | 'groups' | 'os';
+
+function Cell({ a, col, now }: { a: WazuhAgent; col: CellKey; now: number }) {
   switch (col) {
     case 'agent_id':
       return <span className="mono">{a.agent_id}</span>;
     case 'name':
-      return <span className="ag-name ellipsis">{a.name}</span>;
+      return (
+        <Value kind="host" value={a.name} tabbable={false}>
+          <span className="ag-name">{a.name}</span>
+        </Value>
+      );
     case 'ip':
-      return <span className="mono">{a.ip ?? '—'}</span>;
+      return a.ip && a.ip !== 'any' ? (
+        <Value kind="ip" value={a.ip} tabbable={false}>
+          <span className="mono">{a.ip}</span>
+        </Value>
+      ) : (
+        <span className="mono">{a.ip ?? '—'}</span>
+      );
     case 'status':
       return <StatusPill status={a.status} />;
     case 'os':
@@ -196,105 +198,102 @@ function Cell({ a, col, now }: { a: WazuhAgent; col: (typeof COLUMNS)[number]['k
   }
 }
 
-function Grid({ now }: { now: number }) {
+const COLUMNS: { key: CellKey; label: string; width: string; sort?: AgentSortField }[] = [
+  { key: 'agent_id', label: 'ID', width: '64px', sort: 'agent_id' },
+  { key: 'name', label: 'Name', width: 'minmax(120px, 1.4fr)', sort: 'name' },
+  { key: 'ip', label: 'IP', width: 'minmax(96px, 0.9fr)', sort: 'ip' },
+  { key: 'status', label: 'Status', width: '132px', sort: 'status' },
+  { key: 'os', label: 'OS', width: 'minmax(110px, 1.3fr)', sort: 'os_platform' },
+  { key: 'version', label: 'Version', width: '86px', sort: 'version' },
+  { key: 'groups', label: 'Groups', width: 'minmax(80px, 1fr)' },
+  { key: 'last_keepalive', label: 'Last keep-alive', width: '112px', sort: 'last_keepalive' },
+];
+
+function SelectAll() {
+  const total = useAgents((s) => s.total);
+  const selectedCount = useAgents((s) => Object.keys(s.selected).length);
+  const allLoaded = total > 0 && total <= SELECT_ALL_MAX;
+  const hint = `Narrow the filters to ${SELECT_ALL_MAX} agents or fewer to select them all`;
+  return (
+    <input
+      type="checkbox"
+      aria-label={allLoaded ? `Select all ${total} matching agents` : hint}
+      title={allLoaded ? undefined : hint}
+      disabled={!allLoaded}
+      checked={allLoaded && selectedCount === total}
+      onChange={(e) => (e.target.checked ? void useAgents.getState().selectAllMatching() : useAgents.getState().clearSelection())}
+    />
+  );
+}
+
+function Grid({ now, empty }: { now: number; empty: ReactNode }) {
   const total = useAgents((s) => s.total);
   const pages = useAgents((s) => s.pages);
   const generation = useAgents((s) => s.generation);
   const selected = useAgents((s) => s.selected);
   const detail = useAgents((s) => s.detail);
   const sort = useAgents((s) => s.query.sort);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (total > 0) useAgents.getState().ensureRows(first, last + 1);
-  }, [first, last, total, generation, pages]);
-  useEffect(() => {
-    virtualizer.scrollToOffset(0);
-  }, [generation === 0, virtualizer]);
-  const selectedCount = Object.keys(selected).length;
-  const sortBy = (field: AgentSortField) =>
-    useAgents.getState().setQuery({ sort: { field, dir: sort.field === field && sort.dir === 'asc' ? 'desc' : 'asc' } });
-  const allLoaded = total > 0 && total <= SELECT_ALL_MAX;
+  const onRange = useCallback(
+    (first: number, last: number) => {
+      if (total > 0) useAgents.getState().ensureRows(first, last + 1);
+    },
+    // a new list, or new pages: the rows in view are asked for again
+    [total, generation, pages],
+  );
+  const columns = useMemo<GridColumn<WazuhAgent>[]>(
+    () => [
+      {
+        key: 'check',
+        label: 'Select',
+        width: '34px',
+        columnClassName: 'ag-check',
+        ownsClicks: true,
+        header: <SelectAll />,
+        cell: (a) => <input type="checkbox" checked={!!selected[agentKey(a)]} aria-label={`Select ${a.name} (${a.agent_id})`} onChange={() => useAgents.getState().toggle(a)} tabIndex={-1} />,
+      },
+      ...COLUMNS.map((c) => ({
+        key: c.key,
+        label: c.label,
+        width: c.width,
+        sort: c.sort
+          ? {
+              dir: sort.field === c.sort ? (sort.dir === 'asc' ? ('ascending' as const) : ('descending' as const)) : null,
+              onSort: () => useAgents.getState().setQuery({ sort: { field: c.sort!, dir: sort.field === c.sort && sort.dir === 'asc' ? 'desc' : 'asc' } }),
+            }
+          : undefined,
+        cell: (a: WazuhAgent) => <Cell a={a} col={c.key} now={now} />,
+      })),
+    ],
+    [selected, sort, now],
+  );
 
   return (
-    <div className="ag-grid" role="grid" aria-label="Wazuh agents" aria-rowcount={total + 1} aria-multiselectable="true" data-testid="agents-grid">
-      <div className="ag-row ag-head" role="row" aria-rowindex={1}>
-        <span role="columnheader" className="ag-check">
-          <input
-            type="checkbox"
-            aria-label={allLoaded ? `Select all ${total} matching agents` : `Narrow the filters to ${SELECT_ALL_MAX} agents or fewer to select them all`}
-            title={allLoaded ? undefined : `Narrow the filters to ${SELECT_ALL_MAX} agents or fewer to select them all`}
-            disabled={!allLoaded}
-            checked={allLoaded && selectedCount === total}
-            onChange={(e) => (e.target.checked ? void useAgents.getState().selectAllMatching() : useAgents.getState().clearSelection())}
-          />
-        </span>
-        {COLUMNS.map((c) => (
-          <span key={c.key} role="columnheader" aria-sort={c.sort && sort.field === c.sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-            {c.sort ? (
-              <button type="button" className="ag-sort" onClick={() => sortBy(c.sort!)}>
-                {c.label}
-                {sort.field === c.sort ? sort.dir === 'asc' ? <ArrowUp size={11} aria-hidden="true" /> : <ArrowDown size={11} aria-hidden="true" /> : null}
-              </button>
-            ) : (
-              c.label
-            )}
-          </span>
-        ))}
-      </div>
-      <div ref={scrollRef} className="ag-scroll" data-testid="agents-scroll">
-        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((v) => {
-            const a = pages[Math.floor(v.index / PAGE)]?.[v.index % PAGE];
-            const style = { transform: `translateY(${v.start}px)`, height: ROW_HEIGHT };
-            if (!a) {
-              return (
-                <div key={v.key} role="row" aria-rowindex={v.index + 2} className="ag-row ag-loading" style={style}>
-                  <span className="skeleton" />
-                </div>
-              );
-            }
-            const key = agentKey(a);
-            const isSel = !!selected[key];
-            const open = detail !== null && agentKey(detail) === key;
-            return (
-              <div
-                key={v.key}
-                role="row"
-                aria-rowindex={v.index + 2}
-                aria-selected={isSel}
-                className={`ag-row${open ? ' open' : ''}${isSel ? ' selected' : ''}`}
-                style={style}
-                data-testid="agent-row"
-                data-agent-id={a.agent_id}
-                data-status={a.status}
-                tabIndex={0}
-                onClick={() => useAgents.getState().openDetail(a)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter') useAgents.getState().openDetail(a);
-                  if (e.key === ' ') {
-                    e.preventDefault();
-                    useAgents.getState().toggle(a);
-                  }
-                }}
-              >
-                <span role="gridcell" className="ag-check" onClick={(e) => e.stopPropagation()}>
-                  <input type="checkbox" checked={isSel} aria-label={`Select ${a.name} (${a.agent_id})`} onChange={() => useAgents.getState().toggle(a)} tabIndex={-1} />
-                </span>
-                {COLUMNS.map((c) => (
-                  <span key={c.key} role="gridcell">
-                    <Cell a={a} col={c.key} now={now} />
-                  </span>
-                ))}
-              </div>
-            );
-          })}
-        </div>
-      </div>
-    </div>
+    <VirtualGrid
+      label="Wazuh agents"
+      testId="agents-grid"
+      rowTestId="agent-row"
+      className="ag-grid"
+      columns={columns}
+      rowHeight={ROW_HEIGHT}
+      overscan={20}
+      count={total}
+      rowAt={(i) => pages[Math.floor(i / PAGE)]?.[i % PAGE]}
+      rowState={(a) => ({
+        selected: !!selected[agentKey(a)],
+        open: detail !== null && agentKey(detail) === agentKey(a),
+        data: { 'data-agent-id': a.agent_id, 'data-status': a.status },
+      })}
+      multiselectable
+      markCursor={false}
+      empty={empty}
+      onRange={onRange}
+      onOpen={(a) => useAgents.getState().openDetail(a)}
+      onRowKey={(key, a) => {
+        if (key !== ' ' || !a) return false;
+        useAgents.getState().toggle(a);
+        return true;
+      }}
+    />
   );
 }
 
@@ -457,13 +456,16 @@ export function AgentsScreen({ query }: { query: string }) {
     body = (
       <div className={`ag-main${detail ? ' with-detail' : ''}`}>
         <div className="ag-list">
-          {status === 'ready' && total === 0 ? (
-            <EmptyState icon={<Search size={24} />} title="No agents match" headingLevel={2} role="status">
-              <p>Change the filters, or sync the inventory if agents were added since.</p>
-            </EmptyState>
-          ) : (
-            <Grid now={now} />
-          )}
+          <Grid
+            now={now}
+            empty={
+              status === 'ready' ? (
+                <EmptyState icon={<Search size={24} />} title="No agents match" headingLevel={2} role="status">
+                  <p>Change the filters, or sync the inventory if agents were added since.</p>
+                </EmptyState>
+              ) : null
+            }
+          />
         </div>
         {detail ? <DetailPanel agent={detail} now={now} onAct={(k) => act(k, [detail])} /> : null}
       </div>

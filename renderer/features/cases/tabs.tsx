@@ -5,6 +5,7 @@ import type { CaseDetail, CaseNote, Evidence, Observable, ObservableType, Timeli
 import type { ReportRecord, VerifyResult } from '../../../main/contract/reports.js';
 import { api, errorMessage } from '../../api/index.js';
 import { SeverityBadge, StatusBadge } from '../../components/badges.js';
+import { Value, type ValueKind } from '../../components/ValueMenu.js';
 import { alertsHref } from '../../app/router.js';
 import { SEVERITY_ORDER, STATUS_ORDER, STATUS_LABEL, SEVERITY_LABEL } from '../../lib/domain.js';
 import { formatBytes, formatCount, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
@@ -13,6 +14,19 @@ import { useKeys, useRowCursor } from './keys.js';
 import { useCases } from './store.js';
 
 const OBSERVABLE_TYPES: ObservableType[] = ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256', 'user', 'host'];
+
+/** The value menu's kind of each observable type (hunt it, filter alerts by it, copy). */
+const OBSERVABLE_KIND: Record<ObservableType, ValueKind> = {
+  ipv4: 'ip',
+  ipv6: 'ip',
+  domain: 'domain',
+  url: 'url',
+  md5: 'hash',
+  sha1: 'hash',
+  sha256: 'hash',
+  user: 'user',
+  host: 'host',
+};
 
 /** HTML made by main's Markdown renderer (no raw HTML, no images, links as text). */
 function Markdown({ html, testId }: { html: string; testId?: string }) {
@@ -463,7 +477,9 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
                   <td>
                     <span className="obs-type">{o.type}</span>
                   </td>
-                  <td className="mono case-obs-cell">{o.value}</td>
+                  <td className="mono case-obs-cell">
+                    <Value kind={OBSERVABLE_KIND[o.type]} value={o.value} />
+                  </td>
                   <td>
                     <button type="button" className={`ioc-toggle${o.ioc ? ' on' : ''}`} aria-pressed={o.ioc} onClick={() => void flag(o)} title="Flag as indicator of compromise (i)">
                       <Flag size={12} aria-hidden="true" /> {o.ioc ? 'IOC' : 'no'}

@@ -1,19 +1,18 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { ArrowDown, MonitorSmartphone, Search, X } from 'lucide-react';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { MonitorSmartphone, Search, X } from 'lucide-react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { Host } from '../../../main/contract/hunt.js';
 import type { WazuhAgent } from '../../../main/contract/wazuh.js';
 import { hostsHref, navigate, replaceHash } from '../../app/router.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
+import { Value } from '../../components/ValueMenu.js';
+import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid.js';
 import { formatCount } from '../../lib/format.js';
 import { HostPage } from './HostPage.js';
 import { OpenAlerts, When } from './parts.js';
 import { HOST_SEEN, HOST_SORTS, classLabel, hostsQueryString, parseHostsQuery, type HostsQuery } from './model.js';
 import { useHosts } from './store.js';
 import './hosts.css';
-
-const ROW_HEIGHT = 32;
 
 function Toolbar({ q, onChange }: { q: HostsQuery; onChange: (patch: Partial<HostsQuery>) => void }) {
   const [text, setText] = useState(q.q);
@@ -83,55 +82,60 @@ function Toolbar({ q, onChange }: { q: HostsQuery; onChange: (patch: Partial<Hos
   );
 }
 
-interface Column<T> {
-  key: string;
-  label: string;
-  /** The list order a click on the header picks. */
-  sort?: HostsQuery['sort'];
-  cell: (row: T) => ReactNode;
-  className?: string;
+const ROW_HEIGHT = 32;
+
+type AddressRow = { h: Host; agent: WazuhAgent | undefined };
+
+/**
+ * An address or a host name in a list, with the value menu (hunt it, filter alerts by it, copy) on a
+ * right-click: the row keeps the keyboard. An agent that never connected has the address "any".
+ */
+function Pivot({ kind, value, title }: { kind: 'ip' | 'host'; value: string | null; title?: string }) {
+  if (!value) return <span className="faint">—</span>;
+  const text = <span className={kind === 'ip' ? 'mono' : undefined} title={title}>{value}</span>;
+  return kind === 'ip' && value === 'any' ? (
+    text
+  ) : (
+    <Value kind={kind} value={value} tabbable={false}>
+      {text}
+    </Value>
+  );
 }
 
-const ADDRESS_COLUMNS: Column<{ h: Host; agent: WazuhAgent | undefined }>[] = [
-  { key: 'ip', label: 'Address', cell: ({ h }) => <span className="mono">{h.ip}</span> },
-  { key: 'class', label: 'Class', cell: ({ h }) => <span>{classLabel(h.class)}</span> },
-  { key: 'country', label: 'Country', cell: ({ h }) => (h.country ? <span className="mono">{h.country}</span> : <span className="faint">—</span>) },
-  { key: 'agent', label: 'Agent', cell: ({ agent }) => (agent ? <span title={`Wazuh agent ${agent.agent_id}`}>{agent.name}</span> : <span className="faint">—</span>) },
-  { key: 'first', label: 'First seen', sort: 'first_seen', cell: ({ h }) => <When iso={h.first_seen} /> },
-  { key: 'last', label: 'Last seen', sort: 'last_seen', cell: ({ h }) => <When iso={h.last_seen} /> },
-  { key: 'records', label: 'Records', sort: 'records', cell: ({ h }) => <span className="num">{formatCount(h.records)}</span>, className: 'ho-right' },
-  { key: 'alerts', label: 'Open alerts', cell: ({ h }) => <OpenAlerts open={h.open_alerts} /> },
+/** The address list's columns; the sortable ones sort by their order in the query. */
+function addressColumns(sort: HostsQuery['sort'], onSort: (sort: HostsQuery['sort']) => void): GridColumn<AddressRow>[] {
+  const by = (label: string, order: HostsQuery['sort']) => ({
+    dir: order === sort ? ('descending' as const) : null,
+    onSort: () => onSort(order),
+    title: `Sort by ${label.toLowerCase()}, newest or most first`,
+  });
+  return [
+    { key: 'ip', label: 'Address', width: 'minmax(120px, 1.4fr)', cell: ({ h }) => <Pivot kind="ip" value={h.ip} /> },
+    { key: 'class', label: 'Class', width: '96px', cell: ({ h }) => <span>{classLabel(h.class)}</span> },
+    { key: 'country', label: 'Country', width: '92px', cell: ({ h }) => (h.country ? <span className="mono">{h.country}</span> : <span className="faint">—</span>) },
+    { key: 'agent', label: 'Agent', width: 'minmax(90px, 1fr)', cell: ({ agent }) => <Pivot kind="host" value={agent?.name ?? null} title={agent ? `Wazuh agent ${agent.agent_id}` : undefined} /> },
+    { key: 'first', label: 'First seen', width: '110px', sort: by('First seen', 'first_seen'), cell: ({ h }) => <When iso={h.first_seen} /> },
+    { key: 'last', label: 'Last seen', width: '110px', sort: by('Last seen', 'last_seen'), cell: ({ h }) => <When iso={h.last_seen} /> },
+    { key: 'records', label: 'Records', width: '90px', alignEnd: true, sort: by('Records', 'records'), cell: ({ h }) => <span className="num">{formatCount(h.records)}</span> },
+    { key: 'alerts', label: 'Open alerts', width: 'minmax(120px, 1.2fr)', cell: ({ h }) => <OpenAlerts open={h.open_alerts} /> },
+  ];
+}
+
+const AGENT_COLUMNS: GridColumn<WazuhAgent>[] = [
+  { key: 'name', label: 'Agent', width: 'minmax(120px, 1.4fr)', cell: (a) => <Pivot kind="host" value={a.name} /> },
+  { key: 'id', label: 'Id', width: '64px', cell: (a) => <span className="mono">{a.agent_id}</span> },
+  { key: 'ip', label: 'Address', width: 'minmax(110px, 1fr)', cell: (a) => <Pivot kind="ip" value={a.ip} /> },
+  { key: 'status', label: 'Status', width: '120px', cell: (a) => <span className={`ho-agent-status ho-st-${a.status}`}>{a.status.replace(/_/g, ' ')}</span> },
+  { key: 'os', label: 'OS', width: 'minmax(120px, 1.4fr)', cell: (a) => <span>{[a.os_name, a.os_version].filter(Boolean).join(' ') || '—'}</span> },
+  { key: 'first', label: 'Registered', width: '120px', cell: (a) => <When iso={a.date_add} /> },
+  { key: 'last', label: 'Last keepalive', width: '120px', cell: (a) => <When iso={a.last_keepalive && !a.last_keepalive.startsWith('9999') ? a.last_keepalive : null} /> },
 ];
 
-const AGENT_COLUMNS: Column<WazuhAgent>[] = [
-  { key: 'name', label: 'Agent', cell: (a) => <span>{a.name}</span> },
-  { key: 'id', label: 'Id', cell: (a) => <span className="mono">{a.agent_id}</span> },
-  { key: 'ip', label: 'Address', cell: (a) => (a.ip ? <span className="mono">{a.ip}</span> : <span className="faint">—</span>) },
-  { key: 'status', label: 'Status', cell: (a) => <span className={`ho-agent-status ho-st-${a.status}`}>{a.status.replace(/_/g, ' ')}</span> },
-  { key: 'os', label: 'OS', cell: (a) => <span>{[a.os_name, a.os_version].filter(Boolean).join(' ') || '—'}</span> },
-  { key: 'first', label: 'Registered', cell: (a) => <When iso={a.date_add} /> },
-  { key: 'last', label: 'Last keepalive', cell: (a) => <When iso={a.last_keepalive && !a.last_keepalive.startsWith('9999') ? a.last_keepalive : null} /> },
-];
-
-/** A virtualised, keyboard-navigable list of rows that open a host page (↑/↓, PgUp/PgDn, Home/End, Enter). */
-function HostGrid<T>({
-  label,
-  columns,
-  rows,
-  rowKey,
-  hrefOf,
-  more,
-  footer,
-  onNearEnd,
-  generation,
-  testId,
-  sort,
-  onSort,
-}: {
-  sort?: HostsQuery['sort'];
-  onSort?: (sort: HostsQuery['sort']) => void;
+/** A list of rows that open a host page (VirtualGrid: ↑/↓, PgUp/PgDn, Home/End, Enter). */
+function HostGrid<T>({ rows, hrefOf, more, onNearEnd, generation, ...rest }: {
   label: string;
-  columns: Column<T>[];
+  testId: string;
+  columns: GridColumn<T>[];
   rows: T[];
   rowKey: (row: T) => string;
   hrefOf: (row: T) => string | null;
@@ -139,97 +143,35 @@ function HostGrid<T>({
   footer: ReactNode;
   onNearEnd: () => void;
   generation: number;
-  testId: string;
+  empty: ReactNode;
 }) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const [cursor, setCursor] = useState(0);
-  const count = rows.length + (footer ? 1 : 0);
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 16 });
-  const items = virtualizer.getVirtualItems();
-  const last = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (more && last >= rows.length - 20) onNearEnd();
-  }, [last, rows.length, more, onNearEnd]);
-  useEffect(() => {
-    setCursor(0);
-    virtualizer.scrollToOffset(0);
-  }, [generation, virtualizer]);
-
-  const focusRow = (i: number) => {
-    const idx = Math.max(0, Math.min(rows.length - 1, i));
-    setCursor(idx);
-    virtualizer.scrollToIndex(idx, { align: 'auto' });
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${idx}"]`)?.focus({ preventScroll: true }));
+  const onRange = useCallback(
+    (_first: number, last: number) => {
+      if (more && last >= rows.length - 20) onNearEnd();
+    },
+    [more, rows.length, onNearEnd],
+  );
+  const open = (row: T) => {
+    const href = hrefOf(row);
+    if (href) navigate(href);
   };
-  const page = () => Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const moves: Record<string, number> = { ArrowDown: cursor + 1, j: cursor + 1, ArrowUp: cursor - 1, k: cursor - 1, PageDown: cursor + page(), PageUp: cursor - page(), Home: 0, End: rows.length - 1 };
-    const to = moves[e.key];
-    if (to !== undefined) {
-      e.preventDefault();
-      focusRow(to);
-    } else if (e.key === 'Enter') {
-      const row = rows[cursor];
-      const href = row ? hrefOf(row) : null;
-      if (href) navigate(href);
-    }
-  };
-
   return (
-    <div className="ho-grid" role="grid" aria-label={label} aria-rowcount={more ? -1 : rows.length + 1} data-testid={testId} style={{ ['--ho-cols' as string]: String(columns.length) }}>
-      <div className="ho-row ho-head" role="row">
-        {columns.map((c) => (
-          <span key={c.key} role="columnheader" className={c.className} aria-sort={c.sort && c.sort === sort ? 'descending' : undefined}>
-            {c.sort && onSort ? (
-              <button type="button" className="ho-sort-button" onClick={() => onSort(c.sort!)} title={`Sort by ${c.label.toLowerCase()}, newest or most first`}>
-                {c.label}
-                {c.sort === sort ? <ArrowDown size={11} aria-hidden="true" /> : null}
-              </button>
-            ) : (
-              c.label
-            )}
-          </span>
-        ))}
-      </div>
-      <div ref={scrollRef} className="ho-scroll" onKeyDown={onKeyDown}>
-        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((v) => {
-            const style = { transform: `translateY(${v.start}px)`, height: ROW_HEIGHT };
-            const row = rows[v.index];
-            if (row === undefined) {
-              return (
-                <div key="footer" role="row" className="ho-row ho-footer" style={style}>
-                  <span role="gridcell">{footer}</span>
-                </div>
-              );
-            }
-            const href = hrefOf(row);
-            return (
-              <div
-                key={rowKey(row)}
-                role="row"
-                data-index={v.index}
-                data-testid="host-row"
-                data-key={rowKey(row)}
-                className={`ho-row${v.index === cursor ? ' cursor' : ''}${href ? '' : ' ho-inert'}`}
-                style={style}
-                tabIndex={v.index === cursor ? 0 : -1}
-                onFocus={() => setCursor(v.index)}
-                onClick={() => href && navigate(href)}
-                title={href ? undefined : 'No address: the agent never connected'}
-              >
-                {columns.map((c) => (
-                  <span key={c.key} role="gridcell" className={c.className}>
-                    {c.cell(row)}
-                  </span>
-                ))}
-              </div>
-            );
-          })}
-        </div>
-      </div>
-    </div>
+    <VirtualGrid
+      {...rest}
+      className="ho-grid"
+      rowTestId="host-row"
+      rowHeight={ROW_HEIGHT}
+      count={rows.length}
+      rowAt={(i) => rows[i]}
+      rowState={(row) => ({
+        data: { 'data-key': rest.rowKey(row) },
+        ...(hrefOf(row) ? {} : { inert: true, title: 'No address: the agent never connected' }),
+      })}
+      complete={!more}
+      onRange={onRange}
+      resetKey={generation}
+      onOpen={open}
+    />
   );
 }
 
@@ -281,8 +223,8 @@ function AddressList({ listQuery, onSort }: { listQuery: string; onSort: (sort: 
       );
     return <LoadFailed title="Could not load hosts" message={error.describe()} onRetry={() => useHosts.getState().apply(q, true)} />;
   }
-  if (rows.length === 0) {
-    return q.q || q.seen !== 'all' ? (
+  const empty =
+    q.q || q.seen !== 'all' ? (
       <EmptyState icon={<Search size={28} />} title="No address matches">
         <p>No record or alert names an address {q.q ? `in ${q.q}` : ''} {q.seen !== 'all' ? 'in that time' : ''}. Clear the search to see every host.</p>
       </EmptyState>
@@ -294,12 +236,12 @@ function AddressList({ listQuery, onSort }: { listQuery: string; onSort: (sort: 
         </p>
       </EmptyState>
     );
-  }
   const data = rows.map((h) => ({ h, agent: agentByIp[h.ip] }));
+  const columns = addressColumns(q.sort, onSort);
   return (
     <HostGrid
       label="Hosts"
-      columns={ADDRESS_COLUMNS}
+      columns={columns}
       rows={data}
       rowKey={(r) => r.h.ip}
       hrefOf={(r) => hostsHref(r.h.ip, listQuery)}
@@ -307,9 +249,8 @@ function AddressList({ listQuery, onSort }: { listQuery: string; onSort: (sort: 
       footer={next !== null ? <MoreFooter /> : null}
       onNearEnd={loadMore}
       generation={generation}
+      empty={empty}
       testId="hosts-grid"
-      sort={q.sort}
-      onSort={onSort}
     />
   );
 }
@@ -324,8 +265,7 @@ function AgentList({ listQuery }: { listQuery: string }) {
   const loadMore = useHosts((s) => s.loadMore);
   if (status === 'loading' || status === 'idle') return <Skeleton />;
   if (status === 'error' && error) return <LoadFailed title="Could not load the Wazuh agents" message={error.describe()} onRetry={() => useHosts.getState().apply(q, true)} />;
-  if (agents.length === 0) {
-    return q.q ? (
+  const empty = q.q ? (
       <EmptyState icon={<Search size={28} />} title="No agent matches">
         <p>No Wazuh agent has a name, id or address matching “{q.q}”.</p>
       </EmptyState>
@@ -337,7 +277,6 @@ function AgentList({ listQuery }: { listQuery: string }) {
         </p>
       </EmptyState>
     );
-  }
   return (
     <HostGrid
       label="Wazuh agents"
@@ -349,6 +288,7 @@ function AgentList({ listQuery }: { listQuery: string }) {
       footer={agents.length < total ? <MoreFooter /> : null}
       onNearEnd={loadMore}
       generation={generation}
+      empty={empty}
       testId="hosts-agents-grid"
     />
   );

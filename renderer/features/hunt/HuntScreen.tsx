@@ -1,10 +1,10 @@
 import './hunt.css';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { BookmarkPlus, ChartColumn, Crosshair, Play, Rows3, Trash2, X } from 'lucide-react';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { HUNT_FIELD_NAMES, type EventRow, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Value, type ValueKind } from '../../components/ValueMenu.js';
+import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { ChartFigure } from '../../components/charts/ChartFigure.js';
@@ -13,11 +13,9 @@ import { tooltipStyle, useChartTheme, type ChartTheme } from '../../components/c
 import { useEChart } from '../../components/charts/useEChart.js';
 import { navigate } from '../../app/router.js';
 import { displayZone, formatCount, formatEndpoint } from '../../lib/format.js';
-import { eventTypeLabel, recordSummary } from '../../lib/records.js';
+import { eventTypeLabel, recordSummary, recordSummaryParts } from '../../lib/records.js';
 import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, withTerm, type HuntRange, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
-
-const ROW_HEIGHT = 32;
 
 /** Fields of a record whose values the analyst pivots from with the value menu (hunt, alerts, copy). */
 const VALUE_KIND: Record<string, ValueKind> = {
@@ -313,140 +311,93 @@ function GroupBy({ view }: { view: HuntView }) {
 
 // ---------- results ----------
 
-function ResultsGrid({ view }: { view: HuntView }) {
+const ROW_HEIGHT = 32;
+
+/** The records' columns; beside an open record the protocol goes and the others narrow. */
+function recordColumns(withDetail: boolean): GridColumn<EventRow>[] {
+  const cols: (GridColumn<EventRow> & { narrow?: string })[] = [
+    { key: 'ts', label: 'Time', width: '150px', narrow: '140px', className: 'num', cell: (r) => <Time iso={r.ts} /> },
+    { key: 'type', label: 'Type', width: '84px', narrow: '76px', cell: (r) => <span className={`hu-type t-${r.event_type}`}>{eventTypeLabel(r.event_type)}</span> },
+    { key: 'src', label: 'Source', width: 'minmax(120px, 1fr)', narrow: 'minmax(110px, 1fr)', className: 'mono ellipsis', cell: (r) => formatEndpoint(r.src_ip, r.src_port) ?? '—' },
+    { key: 'dst', label: 'Destination', width: 'minmax(120px, 1fr)', narrow: 'minmax(110px, 1fr)', className: 'mono ellipsis', cell: (r) => formatEndpoint(r.dst_ip, r.dst_port) ?? '—' },
+    { key: 'proto', label: 'Proto', width: '100px', className: 'faint ellipsis', cell: (r) => [r.proto, r.app_proto].filter(Boolean).join(' / ') || '—' },
+    { key: 'summary', label: 'Summary', width: 'minmax(200px, 3fr)', narrow: 'minmax(160px, 2fr)', className: 'ellipsis hu-summary', cell: (r) => <RecordSummary row={r} /> },
+  ];
+  return withDetail ? cols.filter((c) => c.narrow).map((c) => ({ ...c, width: c.narrow! })) : cols;
+}
+
+/** A record's one-line summary; its names, addresses, URLs and hashes carry the value menu (a right-click: the row keeps the keyboard). */
+function RecordSummary({ row }: { row: EventRow }) {
+  return (
+    <span title={recordSummary(row)}>
+      {recordSummaryParts(row).map((p, i) =>
+        typeof p === 'string' ? (
+          p
+        ) : (
+          <Value key={i} kind={p.kind} value={p.value} tabbable={false}>
+            {p.value}
+          </Value>
+        ),
+      )}
+    </span>
+  );
+}
+
+function ResultsGrid() {
   const rows = useHunt((s) => s.rows);
   const next = useHunt((s) => s.next);
   const generation = useHunt((s) => s.generation);
   const selectedId = useHunt((s) => s.selectedId);
   const loadingMore = useHunt((s) => s.loadingMore);
   const moreError = useHunt((s) => s.moreError);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const [cursor, setCursor] = useState(0);
-  const count = rows.length + (next || moreError ? 1 : 0);
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 16 });
-  const items = virtualizer.getVirtualItems();
-  const last = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (next && last >= rows.length - 30) useHunt.getState().loadMore();
-  }, [last, rows.length, next]);
-  useEffect(() => {
-    setCursor(0);
-    virtualizer.scrollToOffset(0);
-  }, [generation, virtualizer]);
-
-  const focusRow = (i: number) => {
-    const idx = Math.max(0, Math.min(rows.length - 1, i));
-    setCursor(idx);
-    virtualizer.scrollToIndex(idx, { align: 'auto' });
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${idx}"]`)?.focus({ preventScroll: true }));
-    if (useHunt.getState().selectedId !== null && rows[idx]) useHunt.getState().select(rows[idx]!.id);
-  };
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
-    const moves: Record<string, number> = { ArrowDown: cursor + 1, j: cursor + 1, ArrowUp: cursor - 1, k: cursor - 1, PageDown: cursor + page, PageUp: cursor - page, Home: 0, End: rows.length - 1 };
-    const to = moves[e.key];
-    if (to !== undefined) {
-      e.preventDefault();
-      focusRow(to);
-    } else if (e.key === 'Enter' && rows[cursor]) {
-      e.preventDefault();
-      useHunt.getState().select(rows[cursor]!.id);
-    } else if (e.key === 'Escape' && selectedId !== null) {
-      e.preventDefault();
-      useHunt.getState().select(null);
-    }
-  };
-
-  return (
-    <div className="hu-grid" role="grid" aria-label="Records" aria-rowcount={next ? -1 : rows.length + 1} data-testid="hunt-grid">
-      <div className="hu-row hu-head" role="row">
-        <span role="columnheader">Time</span>
-        <span role="columnheader">Type</span>
-        <span role="columnheader">Source</span>
-        <span role="columnheader">Destination</span>
-        <span role="columnheader">Proto</span>
-        <span role="columnheader">Summary</span>
-      </div>
-      <div ref={scrollRef} className="hu-scroll" onKeyDown={onKeyDown}>
-        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((v) => {
-            const style = { transform: `translateY(${v.start}px)`, height: ROW_HEIGHT };
-            const row = rows[v.index];
-            if (!row) {
-              return (
-                <div key="more" role="row" className="hu-row hu-more" style={style}>
-                  <span role="gridcell">
-                    {moreError ? (
-                      <>
-                        Could not load more: {moreError.describe()}{' '}
-                        <button type="button" className="button ghost small" onClick={() => useHunt.getState().loadMore()}>
-                          Retry
-                        </button>
-                      </>
-                    ) : loadingMore ? (
-                      'Loading more…'
-                    ) : (
-                      ''
-                    )}
-                  </span>
-                </div>
-              );
-            }
-            return (
-              <RecordRow
-                key={row.id}
-                row={row}
-                index={v.index}
-                style={style}
-                current={v.index === cursor}
-                selected={row.id === selectedId}
-                onFocus={() => setCursor(v.index)}
-                onOpen={() => (setCursor(v.index), useHunt.getState().select(row.id))}
-                view={view}
-              />
-            );
-          })}
-        </div>
-      </div>
-    </div>
+  const columns = useMemo(() => recordColumns(selectedId !== null), [selectedId !== null]);
+  const onRange = useCallback(
+    (_first: number, last: number) => {
+      if (next && last >= rows.length - 30) useHunt.getState().loadMore();
+    },
+    [next, rows.length],
   );
-}
+  const footer =
+    next || moreError ? (
+      moreError ? (
+        <>
+          Could not load more: {moreError.describe()}{' '}
+          <button type="button" className="button ghost small" onClick={() => useHunt.getState().loadMore()}>
+            Retry
+          </button>
+        </>
+      ) : loadingMore ? (
+        'Loading more…'
+      ) : (
+        ''
+      )
+    ) : null;
 
-function RecordRow(props: { row: EventRow; index: number; style: React.CSSProperties; current: boolean; selected: boolean; onFocus: () => void; onOpen: () => void; view: HuntView }) {
-  const { row } = props;
   return (
-    <div
-      role="row"
-      data-index={props.index}
-      data-testid="hunt-row"
-      data-record-id={row.id}
-      aria-selected={props.selected}
-      className={`hu-row${props.current ? ' cursor' : ''}${props.selected ? ' selected' : ''}`}
-      style={props.style}
-      tabIndex={props.current ? 0 : -1}
-      onFocus={props.onFocus}
-      onClick={props.onOpen}
-    >
-      <span role="gridcell" className="num">
-        <Time iso={row.ts} />
-      </span>
-      <span role="gridcell">
-        <span className={`hu-type t-${row.event_type}`}>{eventTypeLabel(row.event_type)}</span>
-      </span>
-      <span role="gridcell" className="mono ellipsis">
-        {formatEndpoint(row.src_ip, row.src_port) ?? '—'}
-      </span>
-      <span role="gridcell" className="mono ellipsis">
-        {formatEndpoint(row.dst_ip, row.dst_port) ?? '—'}
-      </span>
-      <span role="gridcell" className="faint ellipsis">
-        {[row.proto, row.app_proto].filter(Boolean).join(' / ') || '—'}
-      </span>
-      <span role="gridcell" className="ellipsis hu-summary" title={recordSummary(row)}>
-        {recordSummary(row)}
-      </span>
-    </div>
+    <VirtualGrid
+      label="Records"
+      testId="hunt-grid"
+      rowTestId="hunt-row"
+      columns={columns}
+      rowHeight={ROW_HEIGHT}
+      count={rows.length}
+      rowAt={(i) => rows[i]}
+      rowKey={(r) => String(r.id)}
+      rowState={(r) => ({ selected: r.id === selectedId, data: { 'data-record-id': String(r.id) } })}
+      footer={footer}
+      complete={!next}
+      onRange={onRange}
+      resetKey={generation}
+      onOpen={(r) => useHunt.getState().select(r.id)}
+      onCursor={(r) => {
+        if (useHunt.getState().selectedId !== null) useHunt.getState().select(r.id);
+      }}
+      onRowKey={(key) => {
+        if (key !== 'Escape' || useHunt.getState().selectedId === null) return false;
+        useHunt.getState().select(null);
+        return true;
+      }}
+    />
   );
 }
 
@@ -592,7 +543,7 @@ export function HuntScreen({ query }: { query: string }) {
             ))}
           </div>
         ) : (
-          <ResultsGrid view={view} />
+          <ResultsGrid />
         )}
         <RecordDetail view={view} />
       </div>
