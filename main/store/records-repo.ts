@@ -293,8 +293,8 @@ export class RecordsRepo {
   /**
    * Counts by one or two expressions, largest first, with the total matched. Counted while the rows
    * stream by (a Map), not by SQLite's GROUP BY, which sorts every row into a temporary B-tree first:
-   * several times slower on a day of records. Grouped by a column the (type, ts) index carries (s1),
-   * the rows stream from that index alone (migration 0016).
+   * several times slower on a day of records. Grouped by columns the (type, ts) index carries (s1,
+   * src, dst) within given event types, the rows stream from that index alone (migration 0016).
    */
   groupBy(where: CompiledWhere, exprs: readonly string[], limit: number): { groups: Group[]; total: number } {
     // an address column is read as hex text and made a BLOB again per group: a Buffer per row took
