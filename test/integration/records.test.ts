@@ -314,6 +314,9 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
       ['event_type:dns | groupby src_ip', (r) => r.type === 'dns', (r) => [r.src]],
       ['| groupby http.hostname dst_ip', (r) => r.type === 'http', (r) => [r.s1, r.dst]],
       ['| groupby src_ip sensor', () => true, (r) => [r.src, r.sensor]],
+      // several event types: one range of the type index each
+      ['event_type:(dns OR http) | groupby src_ip', (r) => r.type === 'dns' || r.type === 'http', (r) => [r.src]],
+      ['event_type:(dns OR tls) sensor:sensor-0 | groupby dst_ip event_type', (r) => (r.type === 'dns' || r.type === 'tls') && r.sensor === 'sensor-0', (r) => [r.dst, r.type]],
     ];
     for (const [query, keep, by] of cases) expect(fast(s, query, range), query).toEqual(bruteForce(recs, (r) => inRange(r) && keep(r), by));
   }
