@@ -21,7 +21,7 @@ import {
 } from '../contract/index.js';
 import { classifyIp } from '../pipeline/enrich/ipclass.js';
 import { blobIp, ipBlobRange } from '../store/ipblob.js';
-import { compileWhere, fieldExpression } from '../store/records-query.js';
+import { compileGroupWhere, compileWhere, fieldExpression } from '../store/records-query.js';
 import type { HostRowOut, RecordsRepo } from '../store/records-repo.js';
 import { HuntSyntaxError, isHuntField, parseHuntQuery, quoteValue, termsText, type HuntQueryAst } from './query.js';
 
@@ -168,7 +168,7 @@ export class HuntService {
     else throw new ContractError('BAD_REQUEST', 'fields: name one or two fields, or end the query with "| groupby FIELD"');
     const exprs = by.map((f) => this.field(f));
     const { from, to } = this.range(r);
-    const res = by.length === 1 && by[0] === 'event_type' ? this.countByType(ast, from, to, limit) : this.repo.groupBy(compileWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit);
+    const res = by.length === 1 && by[0] === 'event_type' ? this.countByType(ast, from, to, limit) : this.repo.groupBy(compileGroupWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit);
     const base = termsText(ast.terms);
     return {
       from: new Date(from).toISOString(),

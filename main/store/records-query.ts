@@ -181,6 +181,19 @@ export function compileWhere(ast: Pick<HuntQueryAst, 'terms'>, fromMs: number, t
   return { sql: conds.join(' AND '), params, index: chooseIndex(ast.terms) };
 }
 
+/**
+ * WHERE conditions for a count by group, which needs no time order: a query held to some event
+ * types (named, or implied by a per-type field) reads the (type, ts, s1, src, dst) index, one range
+ * per type, where compileWhere would walk every record of the range in time order (for a page's
+ * first rows) and fetch each from the table to test its type. Grouped by what that index carries,
+ * the count never reads the table.
+ */
+export function compileGroupWhere(ast: Pick<HuntQueryAst, 'terms'>, fromMs: number, toMs: number): CompiledWhere {
+  const where = compileWhere(ast, fromMs, toMs);
+  const typed = ast.terms.some((t) => !t.negate && (t.field === 'event_type' ? pins(t, 'event_type') : TYPED_FIELDS.has(t.field)));
+  return where.index === 'records_ts' && typed ? { ...where, index: 'records_type_ts' } : where;
+}
+
 /** The SQL expression a field is grouped or sorted by, and the condition that keeps it meaningful. */
 export function fieldExpression(field: HuntField): { expr: string; types: string[] | null } {
   if (field === 'ip') throw new Error('ip is either address: group or sort by src_ip or dst_ip');

@@ -11,7 +11,7 @@
 //      generator through the pipeline (no file: 10M lines are ~6 GB), kept in --cache and reused
 //      by later runs (it takes long: see the printed build time); peak RSS
 //   4. query: on that store, the four timings of the issue: pivot by flow_id, one host's DNS and
-//      HTTP in a one-hour window, a group-by over one day, the Hunt screen's first rows (first page
+//      HTTP in a one-hour window, group-bys over one day (DNS by name and by client, all by type), the Hunt screen's first rows (first page
 //      and histogram of the last 24 hours); each the median of several runs on different keys
 // Usage: node test/bench/records-bench.mjs [--lines N] [--records N] [--cache DIR] [--phases ingest,floor,build,query]
 import { spawnSync } from 'node:child_process';
@@ -211,9 +211,11 @@ async function phaseQuery() {
   const dayTo = iso(endMs);
   const groupDns = [];
   const groupSrc = [];
+  const groupDnsClient = [];
   for (let i = 0; i < 3; i++) {
     groupDns.push(time(() => hunt.groupBy('event_type:dns | groupby dns.rrname', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
     groupSrc.push(time(() => hunt.groupBy('| groupby event_type', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
+    groupDnsClient.push(time(() => hunt.groupBy('event_type:dns | groupby src_ip', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
   }
   const first = [];
   const histo = [];
@@ -251,6 +253,7 @@ async function phaseQuery() {
     host_dns_http_1h_busiest_ms: +busiest.ms.toFixed(1),
     groupby_dns_rrname_1d_ms: median(groupDns),
     groupby_event_type_1d_ms: median(groupSrc),
+    groupby_dns_src_ip_1d_ms: median(groupDnsClient),
     hunt_first_rows_24h_ms: median(first),
     hunt_histogram_24h_ms: median(histo),
     hunt_first_rows_dns_ru_24h_ms: +firstDns.ms.toFixed(1),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HuntSyntaxError, parseHuntQuery, quoteValue, termsText } from '../../main/hunt/query.js';
-import { compileWhere } from '../../main/store/records-query.js';
+import { compileGroupWhere, compileWhere } from '../../main/store/records-query.js';
 
 function error(q: string): { message: string; column: number } {
   try {
@@ -116,5 +116,16 @@ describe('hunt query language: compiled to parameterised SQL only', () => {
     expect(compileWhere(parseHuntQuery('flow.bytes:>1000'), 0, 1).index).toBe('records_ts'); // flow and netflow
     expect(compileWhere(parseHuntQuery('-dns.rrname:*.ru'), 0, 1).index).toBe('records_ts');
     expect(compileWhere(parseHuntQuery('-flow_id:5'), 0, 1).index).toBe('records_ts');
+  });
+
+  it('a group-by held to event types reads the type index, whatever their number (no time order needed)', () => {
+    expect(compileWhere(parseHuntQuery('event_type:(dns OR tls)'), 0, 1).index).toBe('records_ts');
+    expect(compileGroupWhere(parseHuntQuery('event_type:(dns OR tls)'), 0, 1).index).toBe('records_type_ts');
+    expect(compileGroupWhere(parseHuntQuery('flow.bytes:>1000'), 0, 1).index).toBe('records_type_ts'); // flow and netflow
+    expect(compileGroupWhere(parseHuntQuery('src_ip:10.0.0.1 event_type:(dns OR tls)'), 0, 1).index).toBe('records_src_ts');
+    expect(compileGroupWhere(parseHuntQuery('-event_type:dns'), 0, 1).index).toBe('records_ts');
+    expect(compileGroupWhere(parseHuntQuery('event_type:d*'), 0, 1).index).toBe('records_ts');
+    expect(compileGroupWhere(parseHuntQuery('-dns.rrname:*.ru'), 0, 1).index).toBe('records_ts');
+    expect(compileGroupWhere(parseHuntQuery('sensor:a'), 0, 1).index).toBe('records_ts');
   });
 });

@@ -564,3 +564,21 @@ describe('migration 0015 alert tags', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0016 records type cover', () => {
+  it('the (type, ts) index also carries s1 and the addresses, so a group-by of one type by them reads the index only; records are kept', async () => {
+    const file = path.join(tempDir(), 'm16.db');
+    const pre = await dbAt(15, file);
+    pre.prepare("INSERT INTO records (ts, type, s1) VALUES (5, 'dns', 'a.example'), (6, 'tls', 'b.example')").run();
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 16) });
+    expect([from, to]).toEqual([15, 16]);
+    expect(db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all('records_type_ts')).toEqual(['type', 'ts', 's1', 'src', 'dst']);
+    for (const cols of ['s1', 'hex(src), hex(dst)']) {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT ${cols} FROM records INDEXED BY records_type_ts WHERE type = 'dns' AND ts >= 0 AND ts < 10`).all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' | ')).toMatch(/COVERING INDEX records_type_ts/);
+    }
+    expect(db.prepare("SELECT s1 FROM records INDEXED BY records_type_ts WHERE type = 'dns' AND ts >= 0 AND ts < 10").pluck().all()).toEqual(['a.example']);
+    closeDatabase(db);
+  });
+});
