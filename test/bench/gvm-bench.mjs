@@ -146,8 +146,13 @@ async function main() {
 /** RSS sampled every 20 ms from now on: { peak(), stop() }. */
 function rssSampler() {
   let peak = process.memoryUsage().rss;
-  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  return { peak: () => Math.max(peak, process.memoryUsage().rss), stop: () => clearInterval(t) };
+  let heap = process.memoryUsage().heapUsed;
+  const t = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  }, 20);
+  return { peak: () => Math.max(peak, process.memoryUsage().rss), heap: () => heap, stop: () => clearInterval(t) };
 }
 
 // ---------- the app's import of a finished scan (--through app) ----------
@@ -214,6 +219,7 @@ async function throughApp(server, next, ready, dir, results, transport) {
     rss_idle_mb: mb(idle),
     rss_peak_mb: mb(rss.peak()),
     rss_growth_mb: mb(growth),
+    heap_peak_mb: mb(rss.heap()),
     goal: `RSS growth < ${GOAL_MB} MB`,
     goal_met: met,
   });
