@@ -115,7 +115,7 @@ function Screen({ route }: { route: Route }) {
     case 'tools':
       return <ToolsScreen />;
     case 'scans':
-      return <ScansScreen />;
+      return <ScansScreen target={route.target} />;
     case 'findings':
       return <FindingsScreen />;
     case 'agents':

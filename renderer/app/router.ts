@@ -19,7 +19,8 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *   #/suppressions[?id=N]       suppression rules (one highlighted)
  *   #/feed                      the LAN alert feed: status, tokens, connected clients, settings
  *   #/tools                     connectors to the team's tools: add, test, trust, health
- *   #/scans                     scans on ZAP and SpiderFoot: start, progress, stalls, stop, log
+ *   #/scans[?target=10.0.0.5]   scans on Greenbone, ZAP and SpiderFoot: start (a target: the start form
+ *                               opens with it), progress, stalls, stop, resume, log
  *   #/findings?scan=12          every scanner's findings (optionally those one scan saw)
  *   #/agents?connector=prod&agent=001&status=active&q=web&action=ar&srcip=203.0.113.7&alert=12
  *                               the Wazuh agents (query read by the Agents screen; build it with agentsHref)
@@ -56,7 +57,8 @@ export type Route =
   | { name: 'suppressions'; id: number | null }
   | { name: 'feed' }
   | { name: 'tools' }
-  | { name: 'scans' }
+  /** `target`: open the start form with this target (from "Scan…" on a host or a value). */
+  | { name: 'scans'; target: string | null }
   | { name: 'findings' }
   | { name: 'agents'; query: string }
   /** The hash's query string (q = the hunt query, range), as written; the Hunt screen reads it. */
@@ -239,7 +241,10 @@ export function parseHash(hash: string): Route | null {
   }
   if (path === '/feed') return { name: 'feed' };
   if (path === '/tools') return { name: 'tools' };
-  if (path === '/scans') return { name: 'scans' };
+  if (path === '/scans') {
+    const target = new URLSearchParams(query).get('target')?.trim().slice(0, 2048) ?? '';
+    return { name: 'scans', target: target || null };
+  }
   if (path === '/findings') return { name: 'findings' };
   if (path === '/agents') return { name: 'agents', query };
   if (path === '/hunt') return { name: 'hunt', query };
@@ -255,6 +260,11 @@ export function parseHash(hash: string): Route | null {
   const m = /^\/alerts\/(\d{1,15})$/.exec(path);
   if (m) return { name: 'alerts', alertId: Number(m[1]), filter: parseAlertsQuery(query), query };
   return null;
+}
+
+/** The Scans screen, with the start form open on `target` when one is given. */
+export function scansHref(target: string | null = null): string {
+  return target ? `#/scans?${new URLSearchParams({ target }).toString()}` : '#/scans';
 }
 
 export function routeHref(route: Route): string {
@@ -274,7 +284,7 @@ export function routeHref(route: Route): string {
     case 'tools':
       return '#/tools';
     case 'scans':
-      return '#/scans';
+      return scansHref(route.target);
     case 'findings':
       return '#/findings';
     case 'agents':

@@ -1,13 +1,15 @@
-import { Copy, Crosshair, Filter } from 'lucide-react';
+import { Copy, Crosshair, Filter, Radar } from 'lucide-react';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { AlertFilter } from '../../main/contract/alerts.js';
-import { alertsHref, navigate } from '../app/router.js';
+import { alertsHref, navigate, scansHref } from '../app/router.js';
 import { huntViewHref } from '../features/hunt/model.js';
 import { useToasts } from '../stores/toasts.js';
 import './value-menu.css';
 
 export type ValueKind = 'ip' | 'domain' | 'hash' | 'user' | 'url' | 'host';
+
+const SCANNABLE = new Set<ValueKind>(['ip', 'domain', 'url', 'host']);
 
 interface MenuItem {
   label: string;
@@ -53,7 +55,8 @@ async function copy(value: string): Promise<void> {
 
 /**
  * A value the analyst can pivot from (an address, a domain, a hash, a user, a URL, a host name): right-click,
- * the context-menu key or Shift+F10 on it opens a menu to hunt it, filter alerts by it, or copy it.
+ * the context-menu key or Shift+F10 on it opens a menu to hunt it, filter alerts by it, scan it (the
+ * Scans screen's start form on it), or copy it.
  * `tabbable={false}` where the row around it owns the keyboard (a grid's roving focus): the
  * menu is then a right-click, and the same value is reachable from the keyboard in the detail.
  */
@@ -67,6 +70,8 @@ export function Value({ kind, value, children, tabbable = true }: { kind: ValueK
   const items: MenuItem[] = [
     ...(hunt ? [{ label: `Hunt ${value}`, icon: <Crosshair size={13} aria-hidden="true" />, run: () => navigate(huntViewHref({ q: hunt, range: '7d' })) }] : []),
     { label: `Filter alerts by ${value}`, icon: <Filter size={13} aria-hidden="true" />, run: () => navigate(alertsHref(alertsFilter(kind, value))) },
+    // what a scanner can take: an address or host (Greenbone), a domain (SpiderFoot), a URL (ZAP)
+    ...(SCANNABLE.has(kind) ? [{ label: `Scan ${value}…`, icon: <Radar size={13} aria-hidden="true" />, run: () => navigate(scansHref(value)) }] : []),
     { label: 'Copy', icon: <Copy size={13} aria-hidden="true" />, run: () => void copy(value) },
   ];
 

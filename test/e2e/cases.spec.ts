@@ -151,7 +151,7 @@ test('the value menu on observables: a domain hunts itself, an address filters t
   const domain = obs.locator('tr', { hasText: 'c2.evil-example.net' }).locator('[data-value-kind="domain"]');
   await domain.click({ button: 'right' });
   const menu = page.getByRole('menu', { name: 'Actions on c2.evil-example.net' });
-  await expect(menu.getByRole('menuitem')).toHaveText(['Hunt c2.evil-example.net', 'Filter alerts by c2.evil-example.net', 'Copy']);
+  await expect(menu.getByRole('menuitem')).toHaveText(['Hunt c2.evil-example.net', 'Filter alerts by c2.evil-example.net', 'Scan c2.evil-example.net…', 'Copy']);
   await page.screenshot({ path: screenshotPath('cases-observables-value-menu') });
   await menu.getByRole('menuitem', { name: 'Hunt c2.evil-example.net' }).click();
   await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('dns.rrname:c2.evil-example.net');

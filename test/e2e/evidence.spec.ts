@@ -270,6 +270,16 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   await page.goto(`${served.url}#/hosts/10.99.0.1`);
   await expect(page.getByRole('heading', { name: 'No record names 10.99.0.1' })).toBeVisible();
   await expect(page.getByTestId('host-hunt-link')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent('ip:10.99.0.1')}`);
+
+  // "Scan this host…" opens the Scans screen's start form on the address (no scanner here: it says so)
+  await page.getByTestId('host-scan-link').click();
+  const start = page.getByTestId('start-scan-dialog');
+  await expect(start).toBeVisible();
+  await expect(start.getByTestId('scan-target')).toHaveValue('10.99.0.1');
+  await expect(start.getByText('Add a Greenbone, ZAP or SpiderFoot connector under Tools first.')).toBeVisible();
+  await start.getByRole('button', { name: 'Cancel' }).click();
+  await expect(start).toBeHidden();
+  await expect(page).toHaveURL(/#\/scans$/);
   expect(errors).toEqual([]);
 });
 
@@ -283,7 +293,7 @@ test('the value menu in the Hosts list: an address hunts itself, not the host pa
   await expect(address).not.toHaveAttribute('tabindex');
   await address.click({ button: 'right' });
   const menu = page.getByRole('menu', { name: `Actions on ${HOST}` });
-  await expect(menu.getByRole('menuitem')).toHaveText([`Hunt ${HOST}`, `Filter alerts by ${HOST}`, 'Copy']);
+  await expect(menu.getByRole('menuitem')).toHaveText([`Hunt ${HOST}`, `Filter alerts by ${HOST}`, `Scan ${HOST}…`, 'Copy']);
   // where the click was (a row's transform does not carry the menu away)
   const at = (await address.boundingBox())!;
   const box = (await menu.boundingBox())!;

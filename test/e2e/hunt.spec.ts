@@ -186,7 +186,7 @@ test('the value menu: an address in an alert hunts it; a record field filters al
   const src = detail.locator('[data-value-kind="ip"]').filter({ hasText: '203.0.113.45' });
   await src.click({ button: 'right' });
   const menu = page.getByRole('menu', { name: 'Actions on 203.0.113.45' });
-  await expect(menu.getByRole('menuitem')).toHaveText(['Hunt 203.0.113.45', 'Filter alerts by 203.0.113.45', 'Copy']);
+  await expect(menu.getByRole('menuitem')).toHaveText(['Hunt 203.0.113.45', 'Filter alerts by 203.0.113.45', 'Scan 203.0.113.45…', 'Copy']);
   await expect(menu.getByRole('menuitem').first()).toBeFocused();
   await page.screenshot({ path: screenshotPath('hunt-value-menu') });
   await menu.getByRole('menuitem', { name: 'Hunt 203.0.113.45' }).click();
@@ -222,7 +222,7 @@ test('the value menu on a summary: the names in a record line hunt themselves; t
   await expect(name).not.toHaveAttribute('tabindex');
   await name.click({ button: 'right' });
   const menu = page.getByRole('menu', { name: 'Actions on cdn.example.ru' });
-  await expect(menu.getByRole('menuitem')).toHaveText(['Hunt cdn.example.ru', 'Filter alerts by cdn.example.ru', 'Copy']);
+  await expect(menu.getByRole('menuitem')).toHaveText(['Hunt cdn.example.ru', 'Filter alerts by cdn.example.ru', 'Scan cdn.example.ru…', 'Copy']);
   // arrows move in the menu, not the grid's cursor
   await page.keyboard.press('ArrowDown');
   await expect(menu.getByRole('menuitem').nth(1)).toBeFocused();

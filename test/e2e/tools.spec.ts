@@ -151,7 +151,7 @@ test('the value menu on the Agents list: a name filters the alerts, an address h
   await name.click({ button: 'right' });
   const menu = page.getByRole('menu', { name: `Actions on ${target.name}` });
   // a host name is no field of the sensor records: no hunt, the alerts and a copy
-  await expect(menu.getByRole('menuitem')).toHaveText([`Filter alerts by ${target.name}`, 'Copy']);
+  await expect(menu.getByRole('menuitem')).toHaveText([`Filter alerts by ${target.name}`, `Scan ${target.name}…`, 'Copy']);
   await page.screenshot({ path: screenshotPath('agents-value-menu') });
   await menu.getByRole('menuitem', { name: `Filter alerts by ${target.name}` }).click();
   // the queue filtered by the agent (this data directory has no alert yet)

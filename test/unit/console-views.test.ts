@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Suppression } from '../../main/contract/pipeline.js';
-import { alertsHref, alertsQuery, parseAlertsQuery, parseHash, parseViewParams, routeHref } from '../../renderer/app/router.js';
+import { alertsHref, alertsQuery, parseAlertsQuery, parseHash, parseViewParams, routeHref, scansHref } from '../../renderer/app/router.js';
 import { alertsFilterFor, inView, matchParts } from '../../renderer/features/suppressions/model.js';
 
 const rule = (over: Partial<Suppression>): Suppression => ({
@@ -44,6 +44,14 @@ describe('routes', () => {
     expect(parseHash('#/suppressions?id=abc')).toEqual({ name: 'suppressions', id: null });
     expect(routeHref({ name: 'suppressions', id: 12 })).toBe('#/suppressions?id=12');
     expect(routeHref({ name: 'suppressions', id: null })).toBe('#/suppressions');
+  });
+
+  it('a Scans link can carry a target for the start form', () => {
+    expect(parseHash('#/scans')).toEqual({ name: 'scans', target: null });
+    expect(parseHash('#/scans?target=%20%20')).toEqual({ name: 'scans', target: null });
+    expect(parseHash(scansHref('10.0.0.5, 10.0.1.0/24'))).toEqual({ name: 'scans', target: '10.0.0.5, 10.0.1.0/24' });
+    expect(parseHash(scansHref('https://shop.example/a?b=c&d'))).toEqual({ name: 'scans', target: 'https://shop.example/a?b=c&d' });
+    expect(routeHref({ name: 'scans', target: null })).toBe('#/scans');
   });
 
   it('an Alerts view (filters, range, sort, open alert) survives a round trip through the address', () => {

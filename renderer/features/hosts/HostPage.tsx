@@ -1,8 +1,8 @@
-import { ArrowLeft, FileQuestion, Search, Server, Siren } from 'lucide-react';
+import { ArrowLeft, FileQuestion, Radar, Search, Server, Siren } from 'lucide-react';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { HostDetail } from '../../../main/contract/hunt.js';
 import { api, ApiError } from '../../api/index.js';
-import { agentsHref, alertsHref, hostsHref } from '../../app/router.js';
+import { agentsHref, alertsHref, hostsHref, scansHref } from '../../app/router.js';
 import { SeverityBadge, StatusBadge } from '../../components/badges.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
@@ -27,7 +27,8 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /**
- * "Alerts on this host" and "Hunt this host": the pivots every host page offers, also without
+ * "Alerts on this host", "Hunt this host" and "Scan this host…" (the start form of Scans, on this
+ * address): the pivots every host page offers, also without
  * records; with a Wazuh agent at the address, its own alerts too (they name the agent, not the address).
  */
 function HostLinks({ ip, hunt, agent }: { ip: string; hunt: string; agent: HostDetail['agent'] }) {
@@ -46,6 +47,10 @@ function HostLinks({ ip, hunt, agent }: { ip: string; hunt: string; agent: HostD
       <a className="button small" href={huntHref(hunt)} data-testid="host-hunt-link">
         <Search size={13} aria-hidden="true" />
         Hunt this host
+      </a>
+      <a className="button small" href={scansHref(ip)} data-testid="host-scan-link">
+        <Radar size={13} aria-hidden="true" />
+        Scan this host…
       </a>
     </div>
   );

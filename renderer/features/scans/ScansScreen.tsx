@@ -12,6 +12,7 @@ import { formatCount, formatDuration, formatLocalFull, formatLocalTime, utcTitle
 import { toastFailure, toastSuccess } from '../../stores/toasts.js';
 import { SCAN_STATUS_LABEL, TOOL_LABEL, canResume, progressText, targetProblem } from './model.js';
 import { useScans } from './store.js';
+import { replaceHash, scansHref } from '../../app/router.js';
 
 type ScanAliveTest = Extract<ScanOptions, { tool: 'gvm' }>['aliveTest'];
 
@@ -103,11 +104,11 @@ function GvmOptions({ connectorId, value, onChange }: { connectorId: string; val
 }
 
 /** The start form: a scanner, a target and the tool's options. */
-function StartDialog({ onClose }: { onClose: () => void }) {
+function StartDialog({ onClose, initialTarget, preferred }: { onClose: () => void; initialTarget: string; preferred: ScannerKind | null }) {
   const id = useId();
   const [connectors, setConnectors] = useState<ConnectorView[] | null>(null);
   const [connectorId, setConnectorId] = useState('');
-  const [target, setTarget] = useState('');
+  const [target, setTarget] = useState(initialTarget);
   const [spider, setSpider] = useState(true);
   const [active, setActive] = useState(true);
   const [useCase, setUseCase] = useState<'all' | 'footprint' | 'investigate' | 'passive'>('passive');
@@ -121,7 +122,8 @@ function StartDialog({ onClose }: { onClose: () => void }) {
       (list) => {
         const scanners = list.filter((c) => (SCANNERS as readonly string[]).includes(c.config.kind) && c.config.enabled);
         setConnectors(scanners);
-        if (scanners[0]) setConnectorId(scanners[0].config.id);
+        const first = scanners.find((c) => c.config.kind === preferred) ?? scanners[0];
+        if (first) setConnectorId(first.config.id);
       },
       (err: unknown) => setError(errorMessage(err)),
     );
@@ -287,9 +289,19 @@ function ScanLog() {
   );
 }
 
-export function ScansScreen() {
+/** Which scanner fits a target best: ZAP for a web address, Greenbone for hosts, else SpiderFoot. */
+function preferredKind(target: string): ScannerKind {
+  if (/^https?:\/\//i.test(target.trim())) return 'zap';
+  return targetProblem('gvm', target) === null && !/@/.test(target) ? 'gvm' : 'spiderfoot';
+}
+
+export function ScansScreen({ target = null }: { target?: string | null }) {
   const { scans, status, error, selected } = useScans();
-  const [starting, setStarting] = useState(false);
+  // "Scan…" from a host or a value lands here with its target: the start form opens on it
+  const [starting, setStarting] = useState(target !== null);
+  useEffect(() => {
+    if (target !== null) setStarting(true);
+  }, [target]);
   useEffect(() => useScans.getState().startLive(), []);
 
   const act = async (fn: () => Promise<void>, done: string) => {
@@ -384,7 +396,17 @@ export function ScansScreen() {
         </div>
       )}
       <ScanLog />
-      {starting ? <StartDialog onClose={() => setStarting(false)} /> : null}
+      {starting ? (
+        <StartDialog
+          key={target ?? ''}
+          initialTarget={target ?? ''}
+          preferred={target ? preferredKind(target) : null}
+          onClose={() => {
+            setStarting(false);
+            if (target) replaceHash(scansHref(null));
+          }}
+        />
+      ) : null}
     </section>
   );
 }
