@@ -9,6 +9,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { sampleAlert, testApp } from '../helpers/services.js';
 import { callAs, waitFor } from '../helpers/calls.js';
 import { httpReceiver, localCert, refusedPort, smtpReceiver, syslogReceiver } from '../helpers/receivers.js';
+import { ADMIN, startGvm } from '../simulators/gvm/harness.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -89,6 +90,27 @@ describe('playbook documents', () => {
     expect(run.status).toBe('succeeded');
     expect(started).toEqual([{ tool: 'zap', target: 'http://10.0.0.5/', connector: null, reason: `playbook Scan, alert ${id}`, actor: expect.stringMatching(/^playbook:scan#/) }]);
     expect(run.steps[0]).toMatchObject({ status: 'done', response: { scan_id: 'zap-1' } });
+  });
+});
+
+describe('start_scan on Greenbone, for real', () => {
+  it('starts a gvmd task on the alert\'s host through the configured connector (password from the vault)', async () => {
+    const gvm = await startGvm('tls');
+    cleanups.push(() => gvm.close());
+    const a = await app();
+    const config = { kind: 'gvm', id: 'lab', name: 'Lab gvmd', url: `tls://127.0.0.1:${gvm.sim.tlsPort}`, username: ADMIN.username, trust: { mode: 'ca', caFile: path.join(gvm.dir, 'ca.pem') } };
+    await a.call('connectors.save', { config, secret: ADMIN.password, create: true });
+    await a.call('playbooks.save', { source: 'id: scan-host\nname: Scan the host\nsteps:\n  - {id: s, type: start_scan, tool: gvm, target: "{{alert.dst_ip}}", approve: false}\n' });
+    const [id] = a.services.alerts.insertMany([sampleAlert()]);
+    const run = await a.call('playbooks.run', { id: 'scan-host', alert_id: id });
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    const scanId = Number(run.steps[0].response.scan_id);
+    const scan = (await a.call('scans.get', { id: scanId })).scan;
+    expect(scan).toMatchObject({ tool: 'gvm', connector_id: 'lab', target: '10.0.0.5', status: 'running', created_by: expect.stringMatching(/^playbook:scan-host#/) });
+    const tasks = [...gvm.sim.state.tasks.values()];
+    expect(tasks).toHaveLength(1);
+    expect(gvm.sim.state.targets.get(tasks[0]!.targetId)?.hosts).toBe('10.0.0.5');
+    expect(gvm.sim.stats.authentications).toBeGreaterThan(0);
   });
 });
 
