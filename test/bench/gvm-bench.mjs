@@ -10,7 +10,7 @@
 // 150 MB over the idle process whatever the report size; the exit code says whether it was met.
 //   --through app: the same report imported the way the app imports a finished Greenbone scan: the
 //           GVM connector and the scans service (ScansService → GvmScanTool), every result mapped
-//           to a finding and upserted 500 per transaction into a fresh database with the scan's
+//           to a finding and upserted a page (GVM_IMPORT_PAGE) per transaction into a fresh database with the scan's
 //           cursor; RSS is then the whole import's (client, mapping, SQLite and its page cache)
 // Needs the compiled main process: run `npx tsc -b main` first (npm run bench:gvm does).
 // Usage: node test/bench/gvm-bench.mjs [--results 100000] [--transport unix|tls] [--min-qod 0] [--through client|app]
