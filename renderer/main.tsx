@@ -16,9 +16,9 @@ import { App } from './app/App.js';
 import { bindConnection } from './stores/connection.js';
 import { applyTheme, cachedTheme, useSettings } from './stores/settings.js';
 
-applyTheme(cachedTheme());
+applyTheme(cachedTheme(), 'cached');
 useSettings.subscribe((s, prev) => {
-  if (s.theme !== prev.theme) applyTheme(s.theme);
+  if (s.theme !== prev.theme || (s.settings && !prev.settings)) applyTheme(s.theme);
 });
 bindConnection(getApi());
 

@@ -20,8 +20,14 @@ export function cachedTheme(): Theme {
   }
 }
 
-export function applyTheme(theme: Theme): void {
+/**
+ * Paints the theme. `source` says where it came from: 'cached' (the last one seen, for the first
+ * paint) or 'saved' (the settings, once loaded): `<html data-theme-source>` lets a reader (and the
+ * e2e tests) tell a first paint from the analyst's saved choice.
+ */
+export function applyTheme(theme: Theme, source: 'cached' | 'saved' = 'saved'): void {
   document.documentElement.dataset.theme = theme;
+  document.documentElement.dataset.themeSource = source;
   try {
     localStorage.setItem(THEME_CACHE_KEY, theme);
   } catch {

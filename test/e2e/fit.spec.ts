@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { screenshotPath, simulate, startServe, type Served } from './serve-fixture.js';
+import { screenshotPath, simulate, startServe, useTheme, type Served } from './serve-fixture.js';
 
 /**
  * Fit and finish on every screen (issue 9): text contrast meets WCAG AA in both themes, and at
@@ -161,10 +161,7 @@ for (const theme of ['dark', 'light'] as const) {
   test(`text contrast meets WCAG AA on every screen, ${theme} theme`, async ({ page }) => {
     test.setTimeout(120_000);
     await page.goto(`${served.url}#/dashboard`);
-    const html = page.locator('html');
-    await expect(html).toHaveAttribute('data-theme', /dark|light/);
-    if ((await html.getAttribute('data-theme')) !== theme) await page.getByRole('button', { name: `Switch to ${theme} theme` }).click();
-    await expect(html).toHaveAttribute('data-theme', theme);
+    await useTheme(page, theme);
     const failures: string[] = [];
     for (const screen of SCREENS) {
       await show(page, screen);
@@ -179,11 +176,7 @@ test('at 1280x720 no screen scrolls sideways, and the alerts table shows whole a
   await page.setViewportSize({ width: 1280, height: 720 });
   for (const theme of ['light', 'dark'] as const) {
     await page.goto(`${served.url}#/dashboard`);
-    const html = page.locator('html');
-    // the theme is applied once settings load: read it only then
-    await expect(html).toHaveAttribute('data-theme', /dark|light/);
-    if ((await html.getAttribute('data-theme')) !== theme) await page.getByRole('button', { name: `Switch to ${theme} theme` }).click();
-    await expect(html).toHaveAttribute('data-theme', theme);
+    await useTheme(page, theme);
     for (const screen of SCREENS) {
       await show(page, screen);
       const wide = await page.evaluate(() =>

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const artifactsDir = path.join(repoRoot, 'test', 'artifacts', 'screens');
@@ -128,4 +129,15 @@ export async function alertsTotal(dataDir: string): Promise<number> {
   const out = await runVigil(['status', '--json', '--data-dir', dataDir]);
   if (out.code !== 0) throw new Error(`vigil status failed (${out.code}): ${out.stderr}`);
   return (JSON.parse(out.stdout) as { alerts_total: number }).alerts_total;
+}
+
+/**
+ * Puts the page in `theme` once the saved settings have been applied (before that, the page shows
+ * the cached theme and a toggle would race the settings' own).
+ */
+export async function useTheme(page: Page, theme: 'dark' | 'light'): Promise<void> {
+  const html = page.locator('html');
+  await expect(html).toHaveAttribute('data-theme-source', 'saved', { timeout: 20_000 });
+  if ((await html.getAttribute('data-theme')) !== theme) await page.getByRole('button', { name: `Switch to ${theme} theme` }).click();
+  await expect(html).toHaveAttribute('data-theme', theme);
 }
