@@ -11,11 +11,15 @@ export const SCAN_POLLER_LEASE = 'scans:poller';
  */
 export function scanPollerLease(repo: PipelineRepo, processName: string): PollerLease {
   const handle = new SourceLeaseHandle(repo, SCAN_POLLER_LEASE, leaseClaim(processName));
+  let renewing = false;
   return {
     acquire() {
       if (handle.tryAcquire() !== null) return false;
-      // renewed in the background too, so a long report import keeps it
-      handle.startRenewing(() => undefined);
+      // renewed in the background too, so a long report import keeps it (one timer while held)
+      if (!renewing) {
+        renewing = true;
+        handle.startRenewing(() => (renewing = false));
+      }
       return true;
     },
     confirm: () => handle.confirm(),
@@ -23,6 +27,9 @@ export function scanPollerLease(repo: PipelineRepo, processName: string): Poller
       const h = repo.getLease(SCAN_POLLER_LEASE);
       return h ? describeHolder(h) : null;
     },
-    release: () => handle.release(),
+    release() {
+      renewing = false;
+      handle.release();
+    },
   };
 }

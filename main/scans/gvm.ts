@@ -72,7 +72,12 @@ function gvmOptions(o: ScanOptions): GvmOptions {
   return o;
 }
 
-/** The entity named by id or exact name (case-insensitive); else the preferred name; else the first. */
+/** The server's own default: the entity with gvmd's usual name, else the first it lists. */
+function preferredOf(list: readonly ScanChoice[], name: string): ScanChoice | undefined {
+  return list.find((x) => x.name === name) ?? list[0];
+}
+
+/** The entity named by id or exact name (case-insensitive); else the server's default (preferredOf). */
 function pick(list: readonly ScanChoice[], wanted: string | null, preferred: string, what: string): ScanChoice {
   if (wanted) {
     const w = wanted.trim().toLowerCase();
@@ -81,7 +86,7 @@ function pick(list: readonly ScanChoice[], wanted: string | null, preferred: str
     const names = list.map((x) => `"${x.name}"`).join(', ');
     throw connectorFailure('invalid_config', `gvmd has no ${what} "${wanted}"${list.length ? `; it lists ${names}` : ''}`);
   }
-  const dflt = list.find((x) => x.name === preferred) ?? list[0];
+  const dflt = preferredOf(list, preferred);
   if (!dflt) throw connectorFailure('invalid_config', `gvmd lists no ${what}: its feed has not been synced yet (greenbone-feed-sync), so it cannot scan`);
   return dflt;
 }
@@ -125,7 +130,7 @@ export class GvmScanTool implements ScanTool {
     const port_lists = ports.map(choice);
     // OpenVAS scanners (type 2) scan hosts; the CVE scanner (3) works from stored results only
     const scannersOf = scanners.filter((s) => s.type === null || s.type === 2).map(choice);
-    const dflt = (list: ScanChoice[], name: string) => (list.find((x) => x.name === name) ?? list[0])?.id ?? null;
+    const dflt = (list: ScanChoice[], name: string) => preferredOf(list, name)?.id ?? null;
     return {
       tool: 'gvm',
       scan_configs,
