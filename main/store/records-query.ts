@@ -29,6 +29,15 @@ export interface CompiledWhere {
   index: string | null;
 }
 
+/**
+ * Every id bucket of the record store, as the condition the flow_id and community_id indexes need
+ * to be read (they lead with `id >> 16`, migration 0017): always true of a row, it makes SQLite
+ * seek once per bucket from the oldest record's to the newest's.
+ */
+export const RECORD_BUCKETS =
+  '(id >> 16) IN (WITH RECURSIVE bucket (b) AS (SELECT (SELECT min(id) FROM records) >> 16 UNION ALL ' +
+  'SELECT b + 1 FROM bucket WHERE b < (SELECT max(id) FROM records) >> 16) SELECT b FROM bucket)';
+
 /** Read the rows by id (from an `id IN (subquery)` condition), through no other index. */
 export const ROWID = 'rowid';
 
@@ -178,7 +187,9 @@ export function compileWhere(ast: Pick<HuntQueryAst, 'terms'>, fromMs: number, t
     // a negated condition on a missing value (NULL) counts as "does not match"
     conds.push(t.negate ? `NOT coalesce(${c}, 0)` : c);
   }
-  return { sql: conds.join(' AND '), params, index: chooseIndex(ast.terms) };
+  const index = chooseIndex(ast.terms);
+  if (index === 'records_flow' || index === 'records_community') conds.push(RECORD_BUCKETS);
+  return { sql: conds.join(' AND '), params, index };
 }
 
 /**

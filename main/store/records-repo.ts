@@ -10,7 +10,7 @@ import { summaryOf } from '../hunt/fields.js';
 import type { SensorRecord } from '../pipeline/types.js';
 import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
-import { ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
+import { RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
 
 /** Records per block: one deflate stream and one zone-map row each. */
 export const BLOCK_RECORDS = 1024;
@@ -412,7 +412,7 @@ export class RecordsRepo {
   byFlowIds(flowIds: readonly string[], limit: number): EventRow[] {
     if (!flowIds.length) return [];
     const rows = this.db
-      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_flow WHERE flow_id IN (${flowIds.map(() => '?').join(', ')}) ORDER BY ts, id LIMIT ?`)
+      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_flow WHERE ${RECORD_BUCKETS} AND flow_id IN (${flowIds.map(() => '?').join(', ')}) ORDER BY ts, id LIMIT ?`)
       .all(...flowIds.map(flowIdToSql), limit) as RowIn[];
     return this.toRows(rows);
   }
@@ -422,7 +422,7 @@ export class RecordsRepo {
     if (!communityIds.length) return [];
     const not = notFlowIds.length ? ` AND (flow_id IS NULL OR flow_id NOT IN (${notFlowIds.map(() => '?').join(', ')}))` : '';
     const rows = this.db
-      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_community WHERE community_id IN (${communityIds.map(() => '?').join(', ')})${not} ORDER BY ts, id LIMIT ?`)
+      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_community WHERE ${RECORD_BUCKETS} AND community_id IN (${communityIds.map(() => '?').join(', ')})${not} ORDER BY ts, id LIMIT ?`)
       .all(...communityIds, ...notFlowIds.map(flowIdToSql), limit) as RowIn[];
     return this.toRows(rows);
   }
@@ -449,7 +449,7 @@ export class RecordsRepo {
   /** The record of one raw line among records of a flow near a time (the alert line's own record), or null. */
   recordOfLine(flowId: string | null, ts: number, raw: string): number | null {
     if (flowId === null) return null;
-    const rows = this.db.prepare('SELECT id FROM records INDEXED BY records_flow WHERE flow_id = ? AND ts = ? ORDER BY id').all(flowIdToSql(flowId), ts) as { id: number }[];
+    const rows = this.db.prepare(`SELECT id FROM records INDEXED BY records_flow WHERE ${RECORD_BUCKETS} AND flow_id = ? AND ts = ? ORDER BY id`).all(flowIdToSql(flowId), ts) as { id: number }[];
     for (const r of rows) {
       const block = this.blockOf(r.id);
       if (block && this.rawLines(block.id)[r.id - block.id] === raw) return r.id;

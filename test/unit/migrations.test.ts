@@ -8,6 +8,9 @@ import { DatabaseFromFutureError, applyMigrations, planMigration } from '../../m
 import { tempDir } from '../helpers/tmp.js';
 import { groupKey } from '../../main/pipeline/pipeline.js';
 import type { SecurityEvent } from '../../main/pipeline/types.js';
+import { parseHuntQuery } from '../../main/hunt/query.js';
+import { compileWhere } from '../../main/store/records-query.js';
+import { RecordsRepo } from '../../main/store/records-repo.js';
 
 /** Creates a database at schema version n (applying the app's first n steps). */
 async function dbAt(n: number, file: string) {
@@ -579,6 +582,32 @@ describe('migration 0016 records type cover', () => {
       expect(plan.map((p) => p.detail).join(' | ')).toMatch(/COVERING INDEX records_type_ts/);
     }
     expect(db.prepare("SELECT s1 FROM records INDEXED BY records_type_ts WHERE type = 'dns' AND ts >= 0 AND ts < 10").pluck().all()).toEqual(['a.example']);
+    closeDatabase(db);
+  });
+});
+
+describe('migration 0017 records flow buckets', () => {
+  it('the flow_id and community_id indexes lead with the id bucket, and lookups still find a flow in every bucket', async () => {
+    const file = path.join(tempDir(), 'm17.db');
+    const pre = await dbAt(16, file);
+    const flow = BigInt.asIntN(64, 18_000_000_000_000_000_001n);
+    const put = pre.prepare("INSERT INTO records (id, ts, type, flow_id, community_id) VALUES (?, ?, 'flow', ?, ?)");
+    // one flow's records in three buckets (65,536 ids each), and another flow between them
+    for (const [id, f, c] of [[5, flow, '1:a='], [70_000, flow, '1:a='], [200_000, flow, '1:a='], [70_001, 7n, '1:b=']] as const) put.run(id, id, f, c);
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 17) });
+    expect([from, to]).toEqual([16, 17]);
+    for (const [index, column] of [['records_flow', 'flow_id'], ['records_community', 'community_id']]) {
+      const cols = db.prepare('SELECT cid, name FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno').all(index) as { cid: number; name: string | null }[];
+      expect(cols).toEqual([{ cid: -2, name: null }, { cid: expect.any(Number), name: column }]);
+    }
+    const repo = new RecordsRepo(db);
+    expect(repo.byFlowIds([BigInt.asUintN(64, flow).toString()], 10).map((r) => r.id)).toEqual([5, 70_000, 200_000]);
+    expect(repo.byCommunityIds(['1:a='], [], 10).map((r) => r.id)).toEqual([5, 70_000, 200_000]);
+    const where = compileWhere(parseHuntQuery(`flow_id:${BigInt.asUintN(64, flow)}`), 0, 1e9);
+    expect(repo.page(where, { dir: 'asc', limit: 10 }).map((r) => r.id)).toEqual([5, 70_000, 200_000]);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM records INDEXED BY ${where.index} WHERE ${where.sql}`).all(...where.params) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' | ')).toMatch(/records_flow \(<expr>=\? AND flow_id=\?\)/);
     closeDatabase(db);
   });
 });

@@ -14,6 +14,7 @@ import { m0013ScansFindings } from './0013-scans-findings.js';
 import { m0014Playbooks } from './0014-playbooks.js';
 import { m0015AlertTags } from './0015-alert-tags.js';
 import { m0016RecordsTypeCover } from './0016-records-type-cover.js';
+import { m0017RecordsFlowBuckets } from './0017-records-flow-buckets.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0014Playbooks,
   m0015AlertTags,
   m0016RecordsTypeCover,
+  m0017RecordsFlowBuckets,
 ];
