@@ -47,6 +47,48 @@ export const GMP_ALIVE_TESTS = ['ICMP Ping', 'TCP-ACK Service Ping', 'TCP-SYN Se
 /** A gvmd entity named by its id or by its exact name (e.g. "Full and fast"), as the server lists it. */
 const GvmChoice = z.string().trim().min(1).max(400).nullable().default(null);
 
+const HOST_NAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
+
+/** An IPv4 or IPv6 address: 4, 6, or 0 when it is neither (node:net's isIP, for the renderer too). */
+function ipVersion(s: string): 0 | 4 | 6 {
+  if (z.ipv4().safeParse(s).success) return 4;
+  return z.ipv6().safeParse(s).success ? 6 : 0;
+}
+
+/**
+ * What GMP takes as a scan's hosts: addresses, CIDR ranges, a-b ranges and host names, in a comma
+ * list. Null when the target is fit, else what is wrong (lower case, no full stop). The start form
+ * and the scans service check with this one function.
+ */
+export function gvmTargetProblem(target: string): string | null {
+  const hosts = target
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  if (hosts.length === 0) return 'name at least one host, address or range';
+  if (hosts.length > 4096) return 'at most 4096 hosts or ranges per scan';
+  for (const h of hosts) {
+    if (/^[a-z]+:\/\//i.test(h)) return `Greenbone scans hosts, not URLs: use the host of ${h} (ZAP scans web applications)`;
+    const [addr, bits, ...rest] = h.split('/');
+    if (rest.length === 0 && bits !== undefined) {
+      const v = ipVersion(addr!);
+      const n = Number(bits);
+      if (!v || !/^\d+$/.test(bits) || n > (v === 4 ? 32 : 128)) return `"${h}" is not an address range (CIDR such as 10.0.0.0/24)`;
+      continue;
+    }
+    if (bits !== undefined) return `"${h}" is not a host, an address or a range`;
+    const dash = h.split('-');
+    if (dash.length === 2 && ipVersion(dash[0]!)) {
+      // 10.0.0.1-10.0.0.20 or 10.0.0.1-20
+      if (ipVersion(dash[1]!) || /^\d{1,3}$/.test(dash[1]!)) continue;
+      return `"${h}" is not an address range (10.0.0.1-10.0.0.20 or 10.0.0.1-20)`;
+    }
+    if (ipVersion(h) || HOST_NAME.test(h)) continue;
+    return `"${h}" is not a host, an address or a range`;
+  }
+  return null;
+}
+
 /**
  * Greenbone: a target and a task are created on gvmd for the scan. The scan config, port list and
  * scanner are those the server lists (`scans.choices`), by id or name; null takes the server's own

@@ -1,6 +1,5 @@
-import net from 'node:net';
 import type { ScanFinding } from '../contract/connectors.js';
-import { GMP_ALIVE_TESTS, type ScanChoice, type ScanChoices, type ScanOptions } from '../contract/scans.js';
+import { GMP_ALIVE_TESTS, gvmTargetProblem, type ScanChoice, type ScanChoices, type ScanOptions } from '../contract/scans.js';
 import type { GmpClient, GmpResultsSummary } from '../connectors/gvm/client.js';
 import { gmpFailure, type GvmConnector } from '../connectors/gvm/connector.js';
 import { gmpResultToFinding } from '../connectors/gvm/finding.js';
@@ -33,38 +32,6 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** gvmd's own names for the choices a scan gets when it names none. */
 const PREFERRED = { scan_config: 'Full and fast', port_list: 'All IANA assigned TCP', scanner: 'OpenVAS Default' } as const;
-
-/** What GMP takes as hosts: addresses, CIDR ranges, a-b ranges, host names; a comma list. */
-const HOST_NAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
-
-export function gvmTargetProblem(target: string): string | null {
-  const hosts = target
-    .split(',')
-    .map((h) => h.trim())
-    .filter(Boolean);
-  if (hosts.length === 0) return 'name at least one host, address or range';
-  if (hosts.length > 4096) return 'at most 4096 hosts or ranges per scan';
-  for (const h of hosts) {
-    if (/^[a-z]+:\/\//i.test(h)) return `Greenbone scans hosts, not URLs: use the host of ${h} (ZAP scans web applications)`;
-    const [addr, bits, ...rest] = h.split('/');
-    if (rest.length === 0 && bits !== undefined) {
-      const v = net.isIP(addr!);
-      const n = Number(bits);
-      if (!v || !/^\d+$/.test(bits) || n > (v === 4 ? 32 : 128)) return `"${h}" is not an address range (CIDR such as 10.0.0.0/24)`;
-      continue;
-    }
-    if (bits !== undefined) return `"${h}" is not a host, an address or a range`;
-    const dash = h.split('-');
-    if (dash.length === 2 && net.isIP(dash[0]!)) {
-      // 10.0.0.1-10.0.0.20 or 10.0.0.1-20
-      if (net.isIP(dash[1]!) || /^\d{1,3}$/.test(dash[1]!)) continue;
-      return `"${h}" is not an address range (10.0.0.1-10.0.0.20 or 10.0.0.1-20)`;
-    }
-    if (net.isIP(h) || HOST_NAME.test(h)) continue;
-    return `"${h}" is not a host, an address or a range`;
-  }
-  return null;
-}
 
 type GvmOptions = Extract<ScanOptions, { tool: 'gvm' }>;
 function gvmOptions(o: ScanOptions): GvmOptions {

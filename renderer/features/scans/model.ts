@@ -1,4 +1,4 @@
-import type { Scan } from '../../../main/contract/scans.js';
+import { gvmTargetProblem, type Scan } from '../../../main/contract/scans.js';
 import { formatDuration, formatLocalTime } from '../../lib/format.js';
 
 export const SCAN_STATUS_LABEL: Record<Scan['status'], string> = {
@@ -29,10 +29,8 @@ export function targetProblem(tool: Scan['tool'], target: string): string | null
   const t = target.trim();
   if (!t) return 'Enter a target.';
   if (tool === 'gvm') {
-    const hosts = t.split(',').map((h) => h.trim());
-    if (hosts.some((h) => /^[a-z]+:\/\//i.test(h))) return 'Greenbone scans hosts, not URLs: give the host name or address (ZAP scans web applications).';
-    if (hosts.some((h) => h === '' || /\s/.test(h))) return 'Separate hosts, addresses and ranges with commas.';
-    return null;
+    const problem = gvmTargetProblem(t);
+    return problem === null ? null : `${problem[0]!.toUpperCase()}${problem.slice(1)}.`;
   }
   if (tool === 'zap' && !/^https?:\/\/[^\s/]+/i.test(t)) return 'ZAP scans a web address: http:// or https://';
   if (tool === 'spiderfoot' && /\s/.test(t) && !/^".*"$/.test(t)) return 'SpiderFoot takes one target (names in double quotes).';
