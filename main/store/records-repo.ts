@@ -308,23 +308,15 @@ export class RecordsRepo {
     if (exprs.length === 1) {
       // one value per row: pluck() hands it over without building an array per row (a third faster).
       // Keyed by the value itself (a Map keeps 80 and "80" apart), not by a tagged string built per
-      // row (a third of the time on a day of DNS); a BLOB by its bytes, in a map of its own.
+      // row (a third of the time on a day of DNS). No value is a BLOB: addresses are read as hex.
       const byValue = new Map<string | number | null, Group>();
-      const byBlob = new Map<string, Group>();
-      for (const v of stmt.pluck().iterate(...where.params) as Iterable<GroupValue>) {
+      for (const v of stmt.pluck().iterate(...where.params) as Iterable<string | number | null>) {
         total++;
-        if (Buffer.isBuffer(v)) {
-          const key = v.toString('hex');
-          const g = byBlob.get(key);
-          if (g) g.count++;
-          else byBlob.set(key, { values: [v], count: 1 });
-        } else {
-          const g = byValue.get(v);
-          if (g) g.count++;
-          else byValue.set(v, { values: [v], count: 1 });
-        }
+        const g = byValue.get(v);
+        if (g) g.count++;
+        else byValue.set(v, { values: [v], count: 1 });
       }
-      groups = [...byValue.values(), ...byBlob.values()];
+      groups = [...byValue.values()];
     } else {
       const counts = new Map<string, Group>();
       for (const row of stmt.raw().iterate(...where.params) as Iterable<GroupValue[]>) {
