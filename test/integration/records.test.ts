@@ -259,8 +259,9 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
     };
     return Array.from({ length: 6 }, (_, h) =>
       Array.from({ length: 400 }, (_, i): Rec => {
-        const type = ['dns', 'dns', 'tls', 'http', 'flow'][rnd(5)]!;
-        const s1 = type === 'flow' ? 'closed' : rnd(9) === 0 ? null : NAMES[rnd(NAMES.length)]!;
+        // a type of the sensor's own, named in mixed case
+        const type = ['dns', 'dns', 'tls', 'http', 'flow', 'Custom_Thing'][rnd(6)]!;
+        const s1 = type === 'flow' ? 'closed' : type === 'Custom_Thing' || rnd(9) === 0 ? null : NAMES[rnd(NAMES.length)]!;
         return {
           ms: T0 + h * HOUR + Math.floor((i * HOUR) / 400),
           type,
@@ -314,6 +315,16 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
       ['event_type:dns | groupby src_ip', (r) => r.type === 'dns', (r) => [r.src]],
       ['| groupby http.hostname dst_ip', (r) => r.type === 'http', (r) => [r.s1, r.dst]],
       ['| groupby src_ip sensor', () => true, (r) => [r.src, r.sensor]],
+      // every type by what the type index carries: one range of it per type the store holds
+      ['| groupby src_ip', () => true, (r) => [r.src]],
+      ['| groupby dst_ip', () => true, (r) => [r.dst]],
+      ['| groupby src_ip dst_ip', () => true, (r) => [r.src, r.dst]],
+      ['-event_type:flow | groupby dst_ip', (r) => r.type !== 'flow', (r) => [r.dst]],
+      ['sensor:sensor-1 | groupby src_ip', (r) => r.sensor === 'sensor-1', (r) => [r.src]],
+      // event types match without regard to case, as every other name does
+      ['event_type:custom_thing | groupby src_ip', (r) => r.type === 'Custom_Thing', (r) => [r.src]],
+      ['event_type:Custom_Thing | groupby src_ip', (r) => r.type === 'Custom_Thing', (r) => [r.src]],
+      ['| groupby event_type', () => true, (r) => [r.type.toLowerCase()]],
       // several event types: one range of the type index each
       ['event_type:(dns OR http) | groupby src_ip', (r) => r.type === 'dns' || r.type === 'http', (r) => [r.src]],
       ['event_type:(dns OR tls) sensor:sensor-0 | groupby dst_ip event_type', (r) => (r.type === 'dns' || r.type === 'tls') && r.sensor === 'sensor-0', (r) => [r.dst, r.type]],

@@ -111,9 +111,12 @@ function isTagKey(key: string): boolean {
   return !key.endsWith('_at') && !key.endsWith('_id');
 }
 
-/** The record's type as counted and stored: Suricata's plain names (letters, digits, "_.-", up to 32) as written, else "other". */
+/**
+ * The record's type as counted and stored: a plain name (letters, digits, "_.-", up to 32) in lower
+ * case, as the hunt query language matches event types (Suricata's own are lower case), else "other".
+ */
 function recordType(type: string): string {
-  return SIMPLE_TYPE_RE.test(type) ? type : 'other';
+  return SIMPLE_TYPE_RE.test(type) ? type.toLowerCase() : 'other';
 }
 
 /** flow_id of a record that is no alert: a bad one is left out (the raw line keeps it) rather than refusing the record. */
