@@ -248,13 +248,15 @@ function groupKeyOf(v: GroupValue): string {
   return `b${v.toString('hex')}`;
 }
 
-function compareValues(a: readonly GroupValue[], b: readonly GroupValue[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = groupKeyOf(a[i] ?? null);
-    const y = groupKeyOf(b[i] ?? null);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+/**
+ * The largest `limit` groups, ties in the order of their values. Each group's key is built once: a
+ * comparator building both keys per call took most of a day's group-by by two addresses (60,000
+ * groups, most of them ties).
+ */
+function topGroups(groups: readonly Group[], limit: number): Group[] {
+  const keyed = groups.map((g) => ({ g, key: g.values.map(groupKeyOf).join('\u0000') }));
+  keyed.sort((a, b) => b.g.count - a.g.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.slice(0, limit).map((k) => k.g);
 }
 
 export class RecordsRepo {
@@ -291,45 +293,46 @@ export class RecordsRepo {
   }
 
   /**
-   * Counts by one or two expressions, largest first, with the total matched. Counted while the rows
-   * stream by (a Map), not by SQLite's GROUP BY, which sorts every row into a temporary B-tree first:
-   * several times slower on a day of records. Grouped by columns the (type, ts) index carries (s1,
+   * Counts by one or two expressions, largest first, with the total matched. One expression is
+   * counted while the rows stream by (a Map), not by SQLite's GROUP BY, which sorts every row into a
+   * temporary B-tree first: several times slower on a day of records; two by GROUP BY. Grouped by columns the (type, ts) index carries (s1,
    * src, dst) within given event types, the rows stream from that index alone (migration 0016).
    */
   groupBy(where: CompiledWhere, exprs: readonly string[], limit: number): { groups: Group[]; total: number } {
-    // an address column is read as hex text and made a BLOB again per group: a Buffer per row took
-    // half the time of a day's group-by by address (hex of NULL is '', which no address is)
-    const address = exprs.map((e) => ADDRESS_COLUMNS.has(e));
-    const cols = exprs.map((e, i) => `${address[i] ? `hex(${e})` : e} AS g${i}`).join(', ');
     const from = tableOf(where);
     let total = 0;
-    const stmt = this.db.prepare(`SELECT ${cols} FROM ${from} WHERE ${where.sql}`);
-    let groups: Group[];
+    const groups: Group[] = [];
     if (exprs.length === 1) {
       // one value per row: pluck() hands it over without building an array per row (a third faster).
       // Keyed by the value itself (a Map keeps 80 and "80" apart), not by a tagged string built per
-      // row (a third of the time on a day of DNS). No value is a BLOB: addresses are read as hex.
-      const byValue = new Map<string | number | null, Group>();
+      // row (a third of the time on a day of DNS). An address is read as hex text and made a BLOB
+      // again per group: a Buffer per row took half the time of a day's group-by by address (hex of
+      // NULL is '', which no address is).
+      const address = ADDRESS_COLUMNS.has(exprs[0]!);
+      const stmt = this.db.prepare(`SELECT ${address ? `hex(${exprs[0]})` : exprs[0]} FROM ${from} WHERE ${where.sql}`);
+      const byValue = new Map<string | number | null, number>();
       for (const v of stmt.pluck().iterate(...where.params) as Iterable<string | number | null>) {
         total++;
-        const g = byValue.get(v);
-        if (g) g.count++;
-        else byValue.set(v, { values: [v], count: 1 });
+        byValue.set(v, (byValue.get(v) ?? 0) + 1);
       }
-      groups = [...byValue.values()];
+      for (const [v, count] of byValue) groups.push({ values: [address ? (v === '' ? null : Buffer.from(v as string, 'hex')) : v], count });
     } else {
-      const counts = new Map<string, Group>();
-      for (const row of stmt.raw().iterate(...where.params) as Iterable<GroupValue[]>) {
-        total++;
-        const key = `${groupKeyOf(row[0]!)}\u0000${groupKeyOf(row[1]!)}`;
-        const g = counts.get(key);
-        if (g) g.count++;
-        else counts.set(key, { values: row.slice(), count: 1 });
+      // pairs by SQLite's GROUP BY, sorted and cut there, the total summed over every group by a
+      // window: a Map keyed by both values built a string per row, and handing every group over
+      // built two Buffers each; a day of a 1M-record store by src_ip dst_ip (60,000 pairs) went from
+      // 690 ms to 140 ms. GROUP BY keeps 80 and "80" apart and puts NULLs together, as the Map did.
+      const cols = exprs.map((e, i) => `${e} AS g${i}`).join(', ');
+      const by = exprs.map((_, i) => `g${i}`).join(', ');
+      const stmt = this.db.prepare(
+        `SELECT ${by}, n, sum(n) OVER () AS total FROM (SELECT ${cols}, count(*) AS n FROM ${from} WHERE ${where.sql} GROUP BY ${by}) ORDER BY n DESC, ${by} LIMIT ?`,
+      );
+      for (const row of stmt.raw().iterate(...where.params, limit) as Iterable<GroupValue[]>) {
+        total = row[exprs.length + 1] as number;
+        groups.push({ values: row.slice(0, exprs.length), count: row[exprs.length] as number });
       }
-      groups = [...counts.values()];
+      return { groups, total };
     }
-    for (const g of groups) g.values = g.values.map((v, i) => (address[i] ? (v === '' ? null : Buffer.from(v as string, 'hex')) : v));
-    return { groups: groups.sort((a, b) => b.count - a.count || compareValues(a.values, b.values)).slice(0, limit), total };
+    return { groups: topGroups(groups, limit), total };
   }
 
   /** The event types in the store, read by hopping along the (type, ts) index (one seek per type). */
