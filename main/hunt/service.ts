@@ -168,7 +168,10 @@ export class HuntService {
     else throw new ContractError('BAD_REQUEST', 'fields: name one or two fields, or end the query with "| groupby FIELD"');
     const exprs = by.map((f) => this.field(f));
     const { from, to } = this.range(r);
-    const res = by.length === 1 && by[0] === 'event_type' ? this.countByType(ast, from, to, limit) : this.repo.groupBy(compileGroupWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit);
+    const res =
+      by.length === 1 && by[0] === 'event_type'
+        ? this.countByType(ast, from, to, limit)
+        : (this.topTalkers(ast, by, from, to, limit) ?? this.repo.groupBy(compileGroupWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit));
     const base = termsText(ast.terms);
     return {
       from: new Date(from).toISOString(),
@@ -181,6 +184,13 @@ export class HuntService {
         return { values, count: g.count, drill: [base, ...drill].filter((s) => s.length > 0).join(' ') };
       }),
     };
+  }
+
+  /** Every record grouped by one address ("top talkers"): from the hourly counts, when the range holds whole hours. */
+  private topTalkers(ast: HuntQueryAst, by: readonly HuntField[], from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> | null {
+    if (ast.terms.length !== 0 || by.length !== 1) return null;
+    const column = by[0] === 'src_ip' ? 'src' : by[0] === 'dst_ip' ? 'dst' : null;
+    return column === null ? null : this.repo.addressGroups(column, from, to, limit);
   }
 
   /**

@@ -20,6 +20,18 @@ export const BLOCK_RECORDS = 1024;
  */
 const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } };
 
+/** The hour of a record in record_host_hours (migration 0018): ts / 3600000, as SQLite divides. */
+export const HOUR_MS = 3_600_000;
+/** record_host_hours' key for "no address". */
+const NO_ADDRESS = Buffer.alloc(0);
+
+/** An address's records in one hour of a batch, as source and as destination. */
+interface HourHost {
+  key: Buffer;
+  src: number;
+  dst: number;
+}
+
 /** An address seen in a batch: when first and last, how often. */
 interface HostSeen {
   key: Buffer;
@@ -33,6 +45,7 @@ export class RecordsWriter {
   private readonly insertBlock: Statement;
   private readonly insertRaw: Statement;
   private readonly upsertHost: Statement;
+  private readonly upsertHostHour: Statement;
 
   constructor(db: Database) {
     // positional parameters: named ones cost more to bind than the insert itself
@@ -47,6 +60,9 @@ export class RecordsWriter {
        ON CONFLICT (ip) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
          records = records + excluded.records`,
     );
+    this.upsertHostHour = db.prepare(
+      'INSERT INTO record_host_hours (role, hour, ip, n) VALUES (?, ?, ?, ?) ON CONFLICT (role, hour, ip) DO UPDATE SET n = n + excluded.n',
+    );
   }
 
   /**
@@ -56,6 +72,7 @@ export class RecordsWriter {
   append(sourceId: string, file: string | null, records: readonly SensorRecord[]): number[] {
     const ids: number[] = new Array<number>(records.length);
     const hosts = new Map<string, HostSeen>();
+    const hourly = new Map<number, Map<string, HourHost>>();
     for (let start = 0; start < records.length; start += BLOCK_RECORDS) {
       const end = Math.min(records.length, start + BLOCK_RECORDS);
       let first = -1;
@@ -80,14 +97,33 @@ export class RecordsWriter {
         if (r.ts > tsMax) tsMax = r.ts;
         if (src) seen(hosts, r.src_ip!, src, r.ts);
         if (dst) seen(hosts, r.dst_ip!, dst, r.ts);
+        const hour = Math.trunc(r.ts / HOUR_MS);
+        let inHour = hourly.get(hour);
+        if (!inHour) hourly.set(hour, (inHour = new Map()));
+        hourHost(inHour, r.src_ip ?? '', src).src++;
+        hourHost(inHour, r.dst_ip ?? '', dst).dst++;
       }
       const raw = Buffer.from(lines.join('\n'), 'utf8');
       this.insertBlock.run(first, first + (end - start) - 1, sourceId, file, tsMin, tsMax, raw.length);
       this.insertRaw.run(first, zlib.brotliCompressSync(raw, BROTLI));
     }
     for (const h of hosts.values()) this.upsertHost.run(h.key, h.first, h.last, h.count);
+    for (const [hour, inHour] of hourly) {
+      for (const h of inHour.values()) {
+        if (h.src) this.upsertHostHour.run(0, hour, h.key, h.src);
+        if (h.dst) this.upsertHostHour.run(1, hour, h.key, h.dst);
+      }
+    }
     return ids;
   }
+}
+
+/** A block retention takes: its id range and time span. */
+interface PrunedBlock {
+  id: number;
+  last_id: number;
+  ts_min: number;
+  ts_max: number;
 }
 
 export interface PruneOutcome {
@@ -104,16 +140,27 @@ export interface PruneOutcome {
  * database's pages in use exceed the size limit, whatever its age.
  */
 export class RecordsRetention {
-  private readonly oldBlocks: Statement<[number, number], { id: number; last_id: number }>;
-  private readonly oldestBlocks: Statement<[number], { id: number; last_id: number }>;
+  private readonly oldBlocks: Statement<[number, number], PrunedBlock>;
+  private readonly oldestBlocks: Statement<[number], PrunedBlock>;
+  private readonly uncountHours: Statement<[number, number]>[];
+  private readonly dropEmptyHours: Statement<[number, number]>;
   private readonly deleteRecords: Statement<[number, number]>;
   private readonly deleteRaw: Statement<[number]>;
   private readonly deleteBlock: Statement<[number]>;
   private readonly deleteHosts: Statement<[number]>;
 
   constructor(private readonly db: Database) {
-    this.oldBlocks = db.prepare('SELECT id, last_id FROM record_blocks WHERE ts_max < ? ORDER BY ts_max LIMIT ?');
-    this.oldestBlocks = db.prepare('SELECT id, last_id FROM record_blocks ORDER BY ts_max LIMIT ?');
+    this.oldBlocks = db.prepare('SELECT id, last_id, ts_min, ts_max FROM record_blocks WHERE ts_max < ? ORDER BY ts_max LIMIT ?');
+    this.oldestBlocks = db.prepare('SELECT id, last_id, ts_min, ts_max FROM record_blocks ORDER BY ts_max LIMIT ?');
+    // a block's records are taken off their hours' counts before they go
+    this.uncountHours = (['src', 'dst'] as const).map((column, role) =>
+      db.prepare(
+        `UPDATE record_host_hours SET n = record_host_hours.n - gone.n
+         FROM (SELECT ts / ${HOUR_MS} AS hour, coalesce(${column}, X'') AS ip, count(*) AS n FROM records WHERE id BETWEEN ? AND ? GROUP BY 1, 2) AS gone
+         WHERE record_host_hours.role = ${role} AND record_host_hours.hour = gone.hour AND record_host_hours.ip = gone.ip`,
+      ),
+    );
+    this.dropEmptyHours = db.prepare('DELETE FROM record_host_hours WHERE role IN (0, 1) AND hour BETWEEN ? AND ? AND n <= 0');
     this.deleteRecords = db.prepare('DELETE FROM records WHERE id BETWEEN ? AND ?');
     this.deleteRaw = db.prepare('DELETE FROM record_raw WHERE block = ?');
     this.deleteBlock = db.prepare('DELETE FROM record_blocks WHERE id = ?');
@@ -140,6 +187,8 @@ export class RecordsRetention {
       }
       let records = 0;
       for (const b of list) {
+        for (const u of this.uncountHours) u.run(b.id, b.last_id);
+        this.dropEmptyHours.run(Math.trunc(b.ts_min / HOUR_MS), Math.trunc(b.ts_max / HOUR_MS));
         records += this.deleteRecords.run(b.id, b.last_id).changes;
         this.deleteRaw.run(b.id);
         this.deleteBlock.run(b.id);
@@ -148,6 +197,12 @@ export class RecordsRetention {
       return { records, more };
     }).immediate();
   }
+}
+
+function hourHost(inHour: Map<string, HourHost>, ip: string, key: Buffer | null): HourHost {
+  let h = inHour.get(ip);
+  if (!h) inHour.set(ip, (h = { key: key ?? NO_ADDRESS, src: 0, dst: 0 }));
+  return h;
 }
 
 function seen(hosts: Map<string, HostSeen>, ip: string, key: Buffer, ts: number): void {
@@ -331,6 +386,35 @@ export class RecordsRepo {
         groups.push({ values: row.slice(0, exprs.length), count: row[exprs.length] as number });
       }
       return { groups, total };
+    }
+    return { groups: topGroups(groups, limit), total };
+  }
+
+  /**
+   * Every record of [fromMs, toMs) counted by its source or destination address, largest first:
+   * whole hours summed from record_host_hours (migration 0018), the partial hours at both ends
+   * counted from the records. Null when the range holds no whole hour: then streaming the records
+   * costs no more. A day of the bench's 10M-record store by address went from over 2 s to ~0.1 s.
+   */
+  addressGroups(column: 'src' | 'dst', fromMs: number, toMs: number, limit: number): { groups: Group[]; total: number } | null {
+    const first = Math.ceil(fromMs / HOUR_MS);
+    const end = Math.floor(toMs / HOUR_MS);
+    // hour 0 also holds the records just before 1970 (ts / 3600000 truncates): never taken whole
+    if (first < 1 || end <= first) return null;
+    const counts = new Map<string, number>();
+    const hours = this.db.prepare('SELECT hex(ip), n FROM record_host_hours WHERE role = ? AND hour >= ? AND hour < ?').raw();
+    for (const [key, n] of hours.iterate(column === 'src' ? 0 : 1, first, end) as Iterable<[string, number]>) counts.set(key, (counts.get(key) ?? 0) + n);
+    // hex of NULL is '', as is that of the table's empty key: both are "no address"
+    const edge = this.db.prepare(`SELECT hex(${column}) FROM records INDEXED BY records_ts WHERE ts >= ? AND ts < ?`).pluck();
+    for (const [a, b] of [[fromMs, first * HOUR_MS], [end * HOUR_MS, toMs]] as const) {
+      if (b > a) for (const key of edge.iterate(a, b) as Iterable<string>) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    let total = 0;
+    const groups: Group[] = [];
+    for (const [key, count] of counts) {
+      if (count <= 0) continue;
+      total += count;
+      groups.push({ values: [key === '' ? null : Buffer.from(key, 'hex')], count });
     }
     return { groups: topGroups(groups, limit), total };
   }

@@ -611,3 +611,27 @@ describe('migration 0017 records flow buckets', () => {
     closeDatabase(db);
   });
 });
+
+describe('migration 0018 record host hours', () => {
+  it('counts the stored records per hour by source and by destination, "no address" included', async () => {
+    const file = path.join(tempDir(), 'm18.db');
+    const pre = await dbAt(17, file);
+    const a = Buffer.from([4, 10, 0, 0, 1]);
+    const b = Buffer.from([4, 10, 0, 0, 2]);
+    const put = pre.prepare("INSERT INTO records (ts, type, src, dst) VALUES (?, 'flow', ?, ?)");
+    for (const [ts, src, dst] of [[3_600_000, a, b], [3_600_001, a, null], [7_200_000, null, a], [7_200_001, b, a]] as const) put.run(ts, src, dst);
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 18) });
+    expect([from, to]).toEqual([17, 18]);
+    const rows = db.prepare('SELECT role, hour, hex(ip) AS ip, n FROM record_host_hours ORDER BY role, hour, ip').all();
+    expect(rows).toEqual([
+      { role: 0, hour: 1, ip: '040A000001', n: 2 },
+      { role: 0, hour: 2, ip: '', n: 1 },
+      { role: 0, hour: 2, ip: '040A000002', n: 1 },
+      { role: 1, hour: 1, ip: '', n: 1 },
+      { role: 1, hour: 1, ip: '040A000002', n: 1 },
+      { role: 1, hour: 2, ip: '040A000001', n: 2 },
+    ]);
+    closeDatabase(db);
+  });
+});

@@ -15,6 +15,7 @@ import { m0014Playbooks } from './0014-playbooks.js';
 import { m0015AlertTags } from './0015-alert-tags.js';
 import { m0016RecordsTypeCover } from './0016-records-type-cover.js';
 import { m0017RecordsFlowBuckets } from './0017-records-flow-buckets.js';
+import { m0018RecordHostHours } from './0018-record-host-hours.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0015AlertTags,
   m0016RecordsTypeCover,
   m0017RecordsFlowBuckets,
+  m0018RecordHostHours,
 ];
