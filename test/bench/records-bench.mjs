@@ -217,6 +217,17 @@ async function phaseQuery() {
     groupSrc.push(time(() => hunt.groupBy('| groupby event_type', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
     groupDnsClient.push(time(() => hunt.groupBy('event_type:dns | groupby src_ip', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
   }
+  // a day's top talkers: every record by one address (whole hours from the hourly counts; the
+  // half-hour-shifted day counts its two partial hours from the records), and by both addresses
+  const halfHour = 1_800_000;
+  const shifted = { from: iso(endMs - DAY - halfHour), to: iso(endMs - halfHour) };
+  const talkers = { src: [], dst: [], srcShifted: [], pair: [] };
+  for (let i = 0; i < 3; i++) {
+    talkers.src.push(time(() => hunt.groupBy('| groupby src_ip', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
+    talkers.dst.push(time(() => hunt.groupBy('| groupby dst_ip', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
+    talkers.srcShifted.push(time(() => hunt.groupBy('| groupby src_ip', shifted, undefined, 100)).ms);
+    talkers.pair.push(time(() => hunt.groupBy('| groupby src_ip dst_ip', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
+  }
   const first = [];
   const histo = [];
   for (let i = 0; i < 3; i++) {
@@ -254,6 +265,10 @@ async function phaseQuery() {
     groupby_dns_rrname_1d_ms: median(groupDns),
     groupby_event_type_1d_ms: median(groupSrc),
     groupby_dns_src_ip_1d_ms: median(groupDnsClient),
+    groupby_src_ip_1d_ms: median(talkers.src),
+    groupby_dst_ip_1d_ms: median(talkers.dst),
+    groupby_src_ip_1d_partial_hours_ms: median(talkers.srcShifted),
+    groupby_src_ip_dst_ip_1d_ms: median(talkers.pair),
     hunt_first_rows_24h_ms: median(first),
     hunt_histogram_24h_ms: median(histo),
     hunt_first_rows_dns_ru_24h_ms: +firstDns.ms.toFixed(1),
