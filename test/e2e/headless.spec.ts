@@ -90,3 +90,16 @@ test('a wrong token in the link: the early socket is refused and the page says s
   await page.goto(`${served.origin}/?token=${'x'.repeat(40)}#/alerts`);
   await expect(page.getByRole('heading', { name: 'Access denied' })).toBeVisible();
 });
+
+test('index.html preloads the Latin faces of the fonts the first screen uses', async ({ request }) => {
+  const html = await (await request.get(`${served.origin}/`)).text();
+  const fonts = [...html.matchAll(/<link rel="preload" as="font" type="font\/woff2" crossorigin="" href="\.\/(assets\/[^"]+)">/g)].map((m) => m[1]!);
+  expect(fonts.map((f) => f.replace(/-[\w-]{8}\.woff2$/, ''))).toEqual([
+    'assets/inter-latin-400-normal',
+    'assets/inter-latin-500-normal',
+    'assets/inter-latin-600-normal',
+    'assets/jetbrains-mono-latin-400-normal',
+    'assets/jetbrains-mono-latin-500-normal',
+  ]);
+  for (const f of fonts) expect((await request.get(`${served.origin}/${f}`)).status()).toBe(200);
+});
