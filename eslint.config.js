@@ -72,6 +72,11 @@ export default tseslint.config(
     rules: restrict([ELECTRON], [ELECTRON_SUBPATH, MAIN_BEYOND_CONTRACT, NODE_BUILTINS]),
   },
   {
+    // plain scripts the renderer ships as they are (public/: no bundling, no imports)
+    files: ['renderer/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
     files: ['preload/**/*.ts'],
     rules: restrict([], [MAIN_BEYOND_CONTRACT]),
   },

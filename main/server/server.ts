@@ -206,10 +206,13 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
       return;
     }
     const isIndex = path.basename(file) === 'index.html';
+    // only the build's assets/ carry a content hash in their names; the files copied as they are
+    // (early-socket.js, favicon.svg) keep their names from one version to the next
+    const hashed = path.relative(staticRoot, file).split(path.sep)[0] === 'assets';
     res.writeHead(200, {
       ...headers,
       'Content-Type': mimeType(file),
-      'Cache-Control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
+      'Cache-Control': isIndex ? 'no-store' : hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     if (req.method === 'HEAD') {
       res.end();

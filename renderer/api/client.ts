@@ -58,11 +58,16 @@ export function createApiFromTransport(t: Transport): VigilApi {
 export function createApi(win: Window = window): VigilApi {
   if (win.vigil) return createApiFromTransport(createIpcTransport(win.vigil));
   const token = takeToken(win);
+  // the socket early-socket.js opened while this code loaded; null marks it taken (a late
+  // early script then opens nothing)
+  const early = win.__vigilEarlySocket ?? null;
+  win.__vigilEarlySocket = null;
   return createApiFromTransport(
     createWsTransport({
       // without a token the socket is still opened: its refusal says how the server got its token
       url: headlessSocketUrl(token, WS_PATH, win.location),
       onDenied: () => forgetToken(win),
+      early,
     }),
   );
 }

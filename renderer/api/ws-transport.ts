@@ -19,11 +19,22 @@ export function backoffDelay(attempt: number): number {
   return Math.min(15_000, 1000 * 2 ** Math.max(0, attempt - 1));
 }
 
+/**
+ * A socket opened before the app's code ran (renderer/public/early-socket.js): the transport
+ * takes it over for its first connection when it was opened on the same URL.
+ */
+export interface EarlySocket {
+  url: string;
+  socket: WebSocket;
+}
+
 export interface WsTransportOptions {
   /** Full ws(s):// URL including the token; null when there is no token at all. */
   url: string | null;
   /** Called when the server refuses the token (e.g. to forget a stored token). */
   onDenied?: () => void;
+  /** A socket opened early on the same URL, adopted for the first connection (null: none). */
+  early?: EarlySocket | null;
   /** Injected for tests; defaults to the global WebSocket. */
   WebSocketImpl?: typeof WebSocket;
 }
@@ -51,6 +62,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   const queue: Pending[] = [];
   const eventListeners = new Map<string, Set<(payload: unknown) => void>>();
   const stateListeners = new Set<(s: ConnectionInfo) => void>();
+  let earlySocket = opts.early ?? null;
   let info: ConnectionInfo = { transport: 'ws', status: 'connecting', attempt: 0, retryAt: null, everConnected: false };
 
   function setState(patch: Partial<ConnectionInfo>): void {
@@ -129,26 +141,42 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     }, delay);
   }
 
+  /** The early socket, if it is for this URL and still usable; taken once. */
+  function takeEarly(): WebSocket | null {
+    const early = earlySocket;
+    earlySocket = null;
+    if (!early) return null;
+    const usable = early.socket.readyState === WS.CONNECTING || early.socket.readyState === WS.OPEN;
+    if (early.url !== opts.url || !usable) {
+      if (usable) early.socket.close(1000);
+      return null;
+    }
+    return early.socket;
+  }
+
+  function opened(ws: WebSocket): void {
+    if (socket !== ws) return;
+    setState({ status: 'open', attempt: 0, retryAt: null, everConnected: true });
+    for (const p of queue.splice(0)) send(p);
+  }
+
   function connect(): void {
     if (closed) return;
     if (opts.url === null) {
       deny();
       return;
     }
+    const early = takeEarly();
     let ws: WebSocket;
     try {
-      ws = new WS(opts.url);
+      ws = early ?? new WS(opts.url);
     } catch (err) {
       console.error('vigil: cannot open the WebSocket', err);
       scheduleReconnect();
       return;
     }
     socket = ws;
-    ws.onopen = () => {
-      if (socket !== ws) return;
-      setState({ status: 'open', attempt: 0, retryAt: null, everConnected: true });
-      for (const p of queue.splice(0)) send(p);
-    };
+    ws.onopen = () => opened(ws);
     ws.onmessage = (ev: MessageEvent) => {
       if (socket === ws) onMessage(ev.data);
     };
@@ -166,6 +194,8 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     };
     // 'error' is always followed by 'close'; nothing to do here beyond not throwing.
     ws.onerror = () => {};
+    // an early socket may be open already: its 'open' event has gone by
+    if (early && ws.readyState === WS.OPEN) opened(ws);
   }
 
   connect();

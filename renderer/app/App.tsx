@@ -1,11 +1,9 @@
 import './shell.css';
 import { lazy, Suspense, useEffect, useRef } from 'react';
-import { api } from '../api/index.js';
 import { AlertsScreen } from '../features/alerts/AlertsScreen.js';
 import { useAlerts } from '../stores/alerts.js';
 import { useConnection } from '../stores/connection.js';
 import { useDashboard } from '../stores/dashboard.js';
-import { useNotifications } from '../stores/notifications.js';
 import { useSettings } from '../stores/settings.js';
 import { useSources } from '../stores/sources.js';
 import { AccessDenied } from './AccessDenied.js';
@@ -35,19 +33,10 @@ const HuntScreen = lazy(() => import('../features/hunt/HuntScreen.js').then((m) 
 const HostsScreen = lazy(() => import('../features/hosts/HostsScreen.js').then((m) => ({ default: m.HostsScreen })));
 const AboutScreen = lazy(() => import('../features/about/AboutScreen.js').then((m) => ({ default: m.AboutScreen })));
 
-/** Push events feed the stores for the whole life of the page. */
-function useEventWiring(): void {
+/** Loads the settings, and refreshes the stores after a reconnect (push events are wired at boot: app/events.ts). */
+function useFreshStores(): void {
   useEffect(() => {
-    const offs = [
-      api.on('settings.changed', (s) => useSettings.getState().received(s)),
-      api.on('alerts.changed', (p) => useAlerts.getState().handleChanged(p)),
-      api.on('alerts.notice', (n) => useNotifications.getState().handleNotice(n)),
-      api.on('pipeline.metrics', (m) => useDashboard.getState().handleMetrics(m)),
-      api.on('simulator.status', (s) => useSources.getState().handleSimulatorStatus(s)),
-      api.on('sources.state', (p) => useSources.getState().handleSourceState(p.id, p.live)),
-    ];
     void useSettings.getState().load();
-    return () => offs.forEach((off) => off());
   }, []);
 
   // After a reconnect, events may have been missed while the socket was down.
@@ -139,7 +128,7 @@ export function App() {
   const initialRoute = useRef(route.name);
   const status = useConnection((s) => s.status);
   const tokenSource = useConnection((s) => s.tokenSource ?? null);
-  useEventWiring();
+  useFreshStores();
 
   if (status === 'denied') return <AccessDenied tokenSource={tokenSource} />;
 

@@ -62,3 +62,44 @@ test('without the token the contract refuses and the page says so', async ({ pag
   expect(codes).toEqual([4001, 4001]);
   await page.screenshot({ path: screenshotPath('foundation-access-denied'), fullPage: true });
 });
+
+test('opened on the Alerts screen, the page uses the socket opened before its code ran and asks for the list first', async ({ page }) => {
+  // which script made each socket: the early classic script is document.currentScript, a module is not
+  await page.addInitScript(() => {
+    const Native = window.WebSocket;
+    const made: string[] = [];
+    (window as unknown as { __made: string[] }).__made = made;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        made.push((document.currentScript as HTMLScriptElement | null)?.src.split('/').pop() ?? 'module');
+      }
+    };
+  });
+  const sent: string[] = [];
+  page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push((JSON.parse(String(f.payload)) as { channel: string }).channel)));
+  await page.goto(`${served.url}#/alerts`);
+  await expect(page.getByRole('heading', { name: 'No alerts yet' })).toBeVisible();
+  await expect.poll(() => sent.includes('settings.get')).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { __made: string[] }).__made)).toEqual(['early-socket.js']);
+  expect(sent[0]).toBe('alerts.list');
+  expect(sent.filter((c) => c === 'alerts.list')).toHaveLength(1); // the screen does not ask again
+});
+
+test('a wrong token in the link: the early socket is refused and the page says so', async ({ page }) => {
+  await page.goto(`${served.origin}/?token=${'x'.repeat(40)}#/alerts`);
+  await expect(page.getByRole('heading', { name: 'Access denied' })).toBeVisible();
+});
+
+test('index.html preloads the Latin faces of the fonts the first screen uses', async ({ request }) => {
+  const html = await (await request.get(`${served.origin}/`)).text();
+  const fonts = [...html.matchAll(/<link rel="preload" as="font" type="font\/woff2" crossorigin="" href="\.\/(assets\/[^"]+)">/g)].map((m) => m[1]!);
+  expect(fonts.map((f) => f.replace(/-[\w-]{8}\.woff2$/, ''))).toEqual([
+    'assets/inter-latin-400-normal',
+    'assets/inter-latin-500-normal',
+    'assets/inter-latin-600-normal',
+    'assets/jetbrains-mono-latin-400-normal',
+    'assets/jetbrains-mono-latin-500-normal',
+  ]);
+  for (const f of fonts) expect((await request.get(`${served.origin}/${f}`)).status()).toBe(200);
+});

@@ -31,6 +31,7 @@ async function start(over: Partial<HeadlessServerOptions> = {}): Promise<Headles
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Vigil</title>');
   fs.mkdirSync(path.join(staticDir, 'assets'));
   fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  fs.writeFileSync(path.join(staticDir, 'early-socket.js'), 'void 0');
   fs.writeFileSync(path.join(tempDir(), 'outside.txt'), 'secret');
   services = await testServices(tempDir());
   server = await startHeadlessServer({
@@ -101,6 +102,16 @@ describe('headless server', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect((await get(port, '/assets/app.js')).headers['content-type']).toMatch(/javascript/);
     expect((await get(port, '/alerts')).body).toContain('<title>Vigil</title>'); // SPA fallback
+  });
+
+  it('caches only the hashed assets for good; files kept under their names are revalidated', async () => {
+    const { port } = await start();
+    expect((await get(port, '/assets/app.js')).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const early = await get(port, '/early-socket.js');
+    expect(early.status).toBe(200);
+    expect(early.headers['content-type']).toMatch(/javascript/);
+    expect(early.headers['cache-control']).toBe('no-cache');
+    expect((await get(port, '/')).headers['cache-control']).toBe('no-store');
   });
 
   it('refuses path traversal and foreign Host headers', async () => {

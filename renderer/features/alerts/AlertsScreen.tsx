@@ -317,6 +317,33 @@ export interface AlertsScreenProps {
   query: string;
 }
 
+/** The view the page's boot started loading (loadViewAtBoot), until the screen first shows it. */
+let bootView: string | null = null;
+
+/**
+ * Starts loading the list a hash query names before the screen first renders: the page was
+ * opened on the Alerts screen, and its first rows should not wait for the app's first render.
+ * The screen then finds its view loaded (or loading) and does not ask again.
+ */
+export function loadViewAtBoot(query: string): Promise<void> {
+  const want = viewFromQuery(query);
+  const key = viewQuery(want);
+  const s = useAlerts.getState();
+  if (key !== viewQuery({ filter: s.filter, sort: s.sort })) s.applyView(want);
+  else if (!s.loaded && s.loading === 'idle') void s.reload();
+  bootView = key;
+  // settles when the first page is in (or has failed)
+  return new Promise<void>((resolve) => {
+    const done = () => useAlerts.getState().loading !== 'initial';
+    if (done()) return resolve();
+    const off = useAlerts.subscribe(() => {
+      if (!done()) return;
+      off();
+      resolve();
+    });
+  });
+}
+
 /**
  * The view lives in the hash: a hash the screen did not write (a link, a pasted URL, back /
  * forward) is applied to the list; a change made on the screen is written to the hash, as a new
@@ -340,10 +367,12 @@ function useViewInHash(query: string, alertId: number | null): void {
     const s = useAlerts.getState();
     if (key !== viewQuery({ filter: s.filter, sort: s.sort })) s.applyView(want);
     else if (first.current) {
+      // a list the boot loaded for this very view is fresh: no second query
       if (!s.loaded && s.loading === 'idle') void s.reload();
-      else if (s.loaded) s.resync();
+      else if (s.loaded && bootView !== key) s.resync();
     }
     first.current = false;
+    bootView = null;
   }, [query]);
 
   // list → hash
