@@ -2,11 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import type { Database } from 'better-sqlite3';
 import {
   ContractError,
   PRIORITIES,
-  type SEVERITIES,
   type Alert,
   type AlertCursor,
   type AlertFilter,
@@ -24,9 +22,9 @@ import {
   type TechniqueInfo,
 } from '../contract/index.js';
 import { AlertFilter as AlertFilterSchema } from '../contract/index.js';
-import { ALERT_COLUMNS, alertWhere, rowToAlert, InvalidFilterError, type AlertRow, type AlertsRepo } from '../store/alerts-repo.js';
+import { alertWhere, InvalidFilterError, type AlertsRepo } from '../store/alerts-repo.js';
+import type { DashboardRepo, TopRow } from '../store/dashboard-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import { ipKey } from '../store/ipkey.js';
 import type { PipelineRepo } from '../store/pipeline-repo.js';
 import type { TriageRepo } from '../store/triage-repo.js';
 import type { AttackTable } from '../pipeline/detect/attack.js';
@@ -100,7 +98,7 @@ export class ConsoleService {
   private readonly pendingExports = new Map<string, ExportSpec & { expires: number }>();
 
   constructor(
-    private readonly db: Database,
+    private readonly dashboard: DashboardRepo,
     private readonly alerts: AlertsRepo,
     private readonly audit: AuditRepo,
     private readonly pipeline: PipelineRepo,
@@ -117,22 +115,11 @@ export class ConsoleService {
     const t = iso(to);
     const open_by_priority = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<(typeof PRIORITIES)[number], number>;
     // open alerts active in the range (seen in it), like the neighbouring "alerts in range"
-    const rows = this.db
-      .prepare(
-        "SELECT priority, count(*) AS n FROM alerts WHERE status IN ('NEW','ACKNOWLEDGED','INVESTIGATING') AND last_seen >= ? AND first_seen < ? GROUP BY priority",
-      )
-      .all(f, t) as { priority: (typeof PRIORITIES)[number]; n: number }[];
+    const rows = this.dashboard.openByPriority(f, t);
     for (const r of rows) open_by_priority[r.priority] = r.n;
-    const inRange = this.db.prepare('SELECT count(*) AS n, coalesce(sum(count), 0) AS ev FROM alerts WHERE last_seen >= ? AND first_seen < ?').get(f, t) as { n: number; ev: number };
-    const times = this.db
-      .prepare(
-        `SELECT avg((julianday(acknowledged_at) - julianday(created_at)) * 86400.0) AS mtta,
-                avg((julianday(resolved_at) - julianday(created_at)) * 86400.0) AS mttr
-         FROM alerts WHERE created_at >= ? AND created_at < ?`,
-      )
-      .get(f, t) as { mtta: number | null; mttr: number | null };
-    const minuteAgo = new Date(this.now().getTime() - 60_000).toISOString();
-    const lastMin = (this.db.prepare('SELECT count(*) AS n FROM events WHERE received_at >= ?').get(minuteAgo) as { n: number }).n;
+    const inRange = this.dashboard.inRange(f, t);
+    const times = this.dashboard.responseTimes(f, t);
+    const lastMin = this.dashboard.eventsSince(new Date(this.now().getTime() - 60_000).toISOString());
     return {
       open_by_priority,
       open_total: rows.reduce((a, r) => a + r.n, 0),
@@ -141,7 +128,7 @@ export class ConsoleService {
       events_per_s: Math.round((lastMin / 60) * 10) / 10,
       mtta_s: times.mtta === null ? null : Math.round(Math.max(0, times.mtta)),
       mttr_s: times.mttr === null ? null : Math.round(Math.max(0, times.mttr)),
-      quarantine_total: (this.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n,
+      quarantine_total: this.dashboard.quarantineTotal(),
       sources: this.pipeline.listSources(),
     };
   }
@@ -161,16 +148,7 @@ export class ConsoleService {
       high: 0,
       critical: 0,
     }));
-    const rows = this.db
-      .prepare(
-        `SELECT CAST((julianday(first_seen) - julianday(?)) * 86400.0 / ? AS INTEGER) AS b, severity, count(*) AS n
-         FROM alerts WHERE last_seen >= ? AND first_seen >= ? AND first_seen < ? GROUP BY b, severity`,
-      )
-      .all(new Date(f).toISOString(), bucketS, new Date(f).toISOString(), new Date(f).toISOString(), new Date(t).toISOString()) as {
-      b: number;
-      severity: (typeof SEVERITIES)[number];
-      n: number;
-    }[];
+    const rows = this.dashboard.trend(new Date(f).toISOString(), new Date(t).toISOString(), bucketS);
     for (const r of rows) {
       const p = points[r.b];
       if (p) p[r.severity] += r.n;
@@ -181,25 +159,7 @@ export class ConsoleService {
   top(from: string, to: string, field: DashboardTop['field'], limit: number): DashboardTop {
     const f = iso(from);
     const t = iso(to);
-    const range = 'last_seen >= ? AND first_seen < ?';
-    let rows: { key: string; alerts: number; events: number; label?: string }[];
-    if (field === 'technique') {
-      rows = this.db
-        .prepare(
-          `SELECT j.value AS key, count(*) AS alerts, sum(a.count) AS events FROM alerts a, json_each(a.technique_ids) j
-           WHERE a.${range.replace('first_seen', 'a.first_seen')} GROUP BY j.value ORDER BY alerts DESC LIMIT ?`,
-        )
-        .all(f, t, limit) as typeof rows;
-    } else {
-      const col = { src_ip: 'src_ip', dst_ip: 'dst_ip', rule: 'rule_id', country: 'src_country' }[field];
-      const label = field === 'rule' ? ', max(title) AS label' : '';
-      rows = this.db
-        .prepare(
-          `SELECT ${col} AS key, count(*) AS alerts, sum(count) AS events${label} FROM alerts
-           WHERE ${range} AND ${col} IS NOT NULL AND ${col} <> '' GROUP BY ${col} ORDER BY events DESC, alerts DESC LIMIT ?`,
-        )
-        .all(f, t, limit) as typeof rows;
-    }
+    const rows: TopRow[] = field === 'technique' ? this.dashboard.topTechniques(f, t, limit) : this.dashboard.top(field, f, t, limit);
     return {
       field,
       items: rows.map((r) => ({
@@ -213,12 +173,7 @@ export class ConsoleService {
 
   /** Alerts per technique, rolled up to parent techniques for the matrix. */
   attackCells(from: string, to: string): { cells: { technique_id: string; alerts: number }[] } {
-    const rows = this.db
-      .prepare(
-        `SELECT CASE WHEN instr(j.value, '.') > 0 THEN substr(j.value, 1, instr(j.value, '.') - 1) ELSE j.value END AS tid, count(DISTINCT a.id) AS n
-         FROM alerts a, json_each(a.technique_ids) j WHERE a.last_seen >= ? AND a.first_seen < ? GROUP BY tid`,
-      )
-      .all(iso(from), iso(to)) as { tid: string; n: number }[];
+    const rows = this.dashboard.attackCells(iso(from), iso(to));
     return { cells: rows.map((r) => ({ technique_id: r.tid, alerts: r.n })) };
   }
 
@@ -248,8 +203,7 @@ export class ConsoleService {
 
   // ---------- triage ----------
   count(filter: AlertFilter): number {
-    const w = where(filter);
-    return (this.db.prepare(`SELECT count(*) AS n FROM alerts WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+    return this.alerts.countWhere(where(filter));
   }
 
   /**
@@ -262,10 +216,7 @@ export class ConsoleService {
     const ids: number[] =
       'ids' in target
         ? [...new Set(target.ids)]
-        : (() => {
-            const w = where(AlertFilterSchema.parse(target.filter));
-            return (this.db.prepare(`SELECT id FROM alerts WHERE ${w.sql} ORDER BY id`).all(...w.params) as { id: number }[]).map((r) => r.id);
-          })();
+        : this.alerts.idsWhere(where(AlertFilterSchema.parse(target.filter)));
     const total = ids.length;
     const state = { cancelled: false };
     this.jobs.set(job_id, state);
@@ -454,40 +405,23 @@ export class ConsoleService {
   related(id: number, limit: number): RelatedAlerts {
     const a = this.alerts.get(id);
     if (!a) throw new ContractError('NOT_FOUND', `alert ${id} does not exist`);
-    const q = (sql: string, ...p: unknown[]): Alert[] =>
-      (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id <> ? AND ${sql} ORDER BY last_seen DESC LIMIT ?`).all(id, ...p, limit) as AlertRow[]).map(rowToAlert);
-    const tech = a.technique_ids[0];
-    // the address keys and host are indexed; the other text columns are not
-    const srcKey = ipKey(a.src_ip);
-    const dstKey = ipKey(a.dst_ip);
-    return {
-      same_host: a.host ? q('host = ?', a.host) : [],
-      same_source: srcKey ? q('src_ip_key = ?', srcKey) : [],
-      same_destination: dstKey ? q('dst_ip_key = ?', dstKey) : [],
-      same_technique: tech ? q('EXISTS (SELECT 1 FROM json_each(alerts.technique_ids) WHERE value = ?)', tech) : [],
-    };
+    return this.alerts.related(a, limit);
   }
 
   // ---------- saved filters ----------
   listSavedFilters(): SavedFilter[] {
-    return (this.db.prepare('SELECT id, name, filter, created_at FROM saved_filters ORDER BY name').all() as { id: number; name: string; filter: string; created_at: string }[]).flatMap((r) => {
+    return this.dashboard.savedFilters().flatMap((r) => {
       const f = AlertFilterSchema.safeParse(JSON.parse(r.filter));
       return f.success ? [{ id: r.id, name: r.name, filter: f.data, created_at: r.created_at }] : [];
     });
   }
 
   saveFilter(name: string, filter: AlertFilter, actor: string): SavedFilter {
-    const ts = this.now().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO saved_filters (name, filter, created_at, created_by) VALUES (?, ?, ?, ?)
-         ON CONFLICT(name) DO UPDATE SET filter = excluded.filter, created_at = excluded.created_at, created_by = excluded.created_by`,
-      )
-      .run(name, JSON.stringify(filter), ts, actor);
+    this.dashboard.saveFilter(name, JSON.stringify(filter), this.now().toISOString(), actor);
     return this.listSavedFilters().find((f) => f.name === name)!;
   }
 
   removeSavedFilter(id: number): boolean {
-    return this.db.prepare('DELETE FROM saved_filters WHERE id = ?').run(id).changes > 0;
+    return this.dashboard.removeSavedFilter(id);
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../store/db.js';
 import { AuditRepo } from '../store/audit-repo.js';
+import { DashboardRepo } from '../store/dashboard-repo.js';
 import { AlertsRepo } from '../store/alerts-repo.js';
 import { PipelineRepo } from '../store/pipeline-repo.js';
 import { SuppressionsRepo } from '../store/suppressions-repo.js';
@@ -99,7 +100,7 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   } catch (err) {
     logger.warn('ATT&CK table unavailable', { error: err instanceof Error ? err.message : String(err) });
   }
-  const consoleService = new ConsoleService(db, alerts, audit, pipelineRepo, attack, bus, logger, now, triage);
+  const consoleService = new ConsoleService(new DashboardRepo(db), alerts, audit, pipelineRepo, attack, bus, logger, now, triage);
   const casesRepo = new CasesRepo(db, audit, now);
   const cases = new CasesService(casesRepo, alerts, audit, attack, bus, logger);
   const reportsService = new ReportsService({

@@ -586,6 +586,32 @@ export class AlertsRepo {
   }
 
   /** The tags on alerts, most used first. */
+  /** How many alerts match a compiled filter (alertWhere). */
+  countWhere(w: SqlWhere): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM alerts WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+  }
+
+  /** The ids of the alerts a compiled filter matches, in id order. */
+  idsWhere(w: SqlWhere): number[] {
+    return (this.db.prepare(`SELECT id FROM alerts WHERE ${w.sql} ORDER BY id`).all(...w.params) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** Alerts related to one: the others on its host, source, destination or first technique, latest first. */
+  related(a: Alert, limit: number): { same_host: Alert[]; same_source: Alert[]; same_destination: Alert[]; same_technique: Alert[] } {
+    const q = (sql: string, p: unknown): Alert[] =>
+      (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id <> ? AND ${sql} ORDER BY last_seen DESC LIMIT ?`).all(a.id, p, limit) as AlertRow[]).map(rowToAlert);
+    const tech = a.technique_ids[0];
+    // the address keys and host are indexed; the other text columns are not
+    const srcKey = ipKey(a.src_ip);
+    const dstKey = ipKey(a.dst_ip);
+    return {
+      same_host: a.host ? q('host = ?', a.host) : [],
+      same_source: srcKey ? q('src_ip_key = ?', srcKey) : [],
+      same_destination: dstKey ? q('dst_ip_key = ?', dstKey) : [],
+      same_technique: tech ? q('EXISTS (SELECT 1 FROM json_each(alerts.technique_ids) WHERE value = ?)', tech) : [],
+    };
+  }
+
   knownTags(limit = 200): { tag: string; alerts: number }[] {
     return this.db
       .prepare(
