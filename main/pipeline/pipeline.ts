@@ -3,6 +3,7 @@ import { alertHost, severityRank, type Priority, type Severity } from '../contra
 import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
 import { RecordsRetention, RecordsWriter, type PruneOutcome } from '../store/records-repo.js';
+import { SuppressionsRepo } from '../store/suppressions-repo.js';
 import { NO_OPTIONS, formatSpec, type JsonObject, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
 import { classifyIp, isExternalClass } from './enrich/index.js';
@@ -236,7 +237,7 @@ export class Pipeline {
     this.stmts = this.prepare();
     this.records = new RecordsWriter(db);
     this.retention = new RecordsRetention(db);
-    this.suppressions = new Suppressions(db, now);
+    this.suppressions = new Suppressions(new SuppressionsRepo(db, now), now);
   }
 
   configure(config: Partial<PipelineConfig>): void {

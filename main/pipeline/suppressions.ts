@@ -1,7 +1,7 @@
-import type { Database, Statement } from 'better-sqlite3';
 import type { z } from 'zod';
 import { SuppressionMatchShape } from '../contract/index.js';
 import { ipKey, ipKeyRange, type KeyRange } from '../store/ipkey.js';
+import type { SuppressionsRepo } from '../store/suppressions-repo.js';
 import type { SecurityEvent } from './types.js';
 
 /** What a suppression rule matches (every given field must match): the contract's shape, plus checks. */
@@ -30,12 +30,6 @@ export interface SuppressibleFields {
   dst_ip: string | null;
   dst_port: number | null;
   title: string;
-}
-
-interface RuleRow {
-  id: number;
-  expires_at: string | null;
-  match: string;
 }
 
 function inRange(ip: string | null, range: KeyRange): boolean {
@@ -78,19 +72,12 @@ export function suppressionMatches(r: CompiledRule, e: SuppressibleFields): bool
 export class Suppressions {
   private rules: CompiledRule[] = [];
   private loadedAt = 0;
-  private readonly selectActive: Statement<[string], RuleRow>;
-  private readonly hitStmt: Statement;
 
   constructor(
-    db: Database,
+    private readonly repo: Pick<SuppressionsRepo, 'active' | 'countHits'>,
     private readonly now: () => Date,
     private readonly refreshMs = 1000,
-  ) {
-    this.selectActive = db.prepare(
-      'SELECT id, expires_at, match FROM suppressions WHERE enabled = 1 AND (expires_at IS NULL OR expires_at > ?) ORDER BY id',
-    );
-    this.hitStmt = db.prepare('UPDATE suppressions SET hits = hits + ?, last_hit_at = ? WHERE id = ?');
-  }
+  ) {}
 
   /** Forces the next match to see the current rules. */
   invalidate(): void {
@@ -102,7 +89,7 @@ export class Suppressions {
     if (t - this.loadedAt < this.refreshMs) return;
     this.loadedAt = t;
     this.rules = [];
-    for (const row of this.selectActive.all(new Date(t).toISOString())) {
+    for (const row of this.repo.active(new Date(t).toISOString())) {
       const rule = compileSuppression(row.id, row.expires_at, JSON.parse(row.match));
       if (rule) this.rules.push(rule);
     }
@@ -123,6 +110,6 @@ export class Suppressions {
   }
 
   countHits(id: number, hits: number, ts: string): void {
-    this.hitStmt.run(hits, ts, id);
+    this.repo.countHits(id, hits, ts);
   }
 }

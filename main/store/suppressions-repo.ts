@@ -22,8 +22,17 @@ export interface AlertKey {
 }
 
 /** Suppression rules: what the pipeline drops, who decided it, until when, and what it hid. */
+/** An active rule as the pipeline compiles it. */
+export interface ActiveSuppressionRow {
+  id: number;
+  expires_at: string | null;
+  match: string;
+}
+
 export class SuppressionsRepo {
   private readonly getStmt: Statement<[number], SuppressionRow>;
+  private readonly activeStmt: Statement<[string], ActiveSuppressionRow>;
+  private readonly hitStmt: Statement<[number, string, number]>;
   private readonly hiddenStmt: Statement<[number, string | null, string | null, string | null], { n: number; last: string | null }>;
 
   constructor(
@@ -31,6 +40,8 @@ export class SuppressionsRepo {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.getStmt = db.prepare('SELECT * FROM suppressions WHERE id = ?');
+    this.activeStmt = db.prepare('SELECT id, expires_at, match FROM suppressions WHERE enabled = 1 AND (expires_at IS NULL OR expires_at > ?) ORDER BY id');
+    this.hitStmt = db.prepare('UPDATE suppressions SET hits = hits + ?, last_hit_at = ? WHERE id = ?');
     // the partial index events_suppressed (suppressed_by, ts) holds only dropped events
     this.hiddenStmt = db.prepare(
       `SELECT count(*) AS n, max(ts) AS last FROM events
@@ -41,6 +52,16 @@ export class SuppressionsRepo {
   private toSuppression(r: SuppressionRow, nowIso = this.now().toISOString()): Suppression {
     const state = r.enabled !== 1 ? 'disabled' : r.expires_at !== null && r.expires_at <= nowIso ? 'expired' : 'active';
     return { ...r, match: parseObject(r.match) as Suppression['match'], enabled: r.enabled === 1, state };
+  }
+
+  /** The enabled rules not expired at `nowIso`, oldest first (the pipeline's match order). */
+  active(nowIso: string): ActiveSuppressionRow[] {
+    return this.activeStmt.all(nowIso);
+  }
+
+  /** Counts events a rule hid (the pipeline, in its batch's transaction). */
+  countHits(id: number, hits: number, ts: string): void {
+    this.hitStmt.run(hits, ts, id);
   }
 
   /** Every rule, newest first. */
