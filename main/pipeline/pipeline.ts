@@ -4,6 +4,7 @@ import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
 import { RecordsRetention, RecordsWriter, type PruneOutcome } from '../store/records-repo.js';
 import { SuppressionsRepo } from '../store/suppressions-repo.js';
+import { alertFoldStatement, pipelineStatements, type PipelineStatements } from '../store/pipeline-statements.js';
 import { NO_OPTIONS, formatSpec, type JsonObject, type NormalizeOptions } from './normalize/index.js';
 import { Suppressions } from './suppressions.js';
 import { classifyIp, isExternalClass } from './enrich/index.js';
@@ -99,7 +100,6 @@ const CORRELATION_ALERTS: Record<CorrelationHit['rule'], { severity: Severity; t
   flood: { severity: 'high', title: (h) => `Flood: ${h.observed} events in one second from ${h.key}` },
 };
 
-const CLOSED = "('RESOLVED','FALSE_POSITIVE')";
 /** Open alerts of one group key that may take an event: a few at most (they are a window apart). */
 const GROUP_CANDIDATES = 4;
 const FTS_RAW_MAX = 1024;
@@ -163,10 +163,6 @@ interface TouchedGroups {
   byId: Map<number, Touched>;
 }
 
-interface GroupRow extends AlertFold {
-  id: number;
-}
-
 function maxSeverity(a: Severity, b: Severity): Severity {
   return severityRank(a) >= severityRank(b) ? a : b;
 }
@@ -221,7 +217,7 @@ function nearestGroup<T extends { first_seen: string; last_seen: string }>(group
 export class Pipeline {
   readonly metrics = new PipelineMetrics();
   readonly suppressions: Suppressions;
-  private readonly stmts: ReturnType<Pipeline['prepare']>;
+  private readonly stmts: PipelineStatements;
   /** UPDATE statements by the set of folded columns they write (at most 2^7 per kind). */
   private readonly foldStmts = new Map<string, Statement>();
   private readonly records: RecordsWriter;
@@ -234,7 +230,7 @@ export class Pipeline {
     private config: PipelineConfig,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.stmts = this.prepare();
+    this.stmts = pipelineStatements(db, { groupCandidates: GROUP_CANDIDATES, contributorsPerHit: CONTRIBUTORS_PER_HIT });
     this.records = new RecordsWriter(db);
     this.retention = new RecordsRetention(db);
     this.suppressions = new Suppressions(new SuppressionsRepo(db, now), now);
@@ -259,68 +255,6 @@ export class Pipeline {
    */
   pruneRecords(maxAgeDays: number, maxBytes: number, blocks: number): PruneOutcome {
     return this.retention.prune({ maxAgeDays, maxBytes, nowMs: this.now().getTime(), blocks });
-  }
-
-  private prepare() {
-    const db = this.db;
-    return {
-      // open alerts of the key whose span, widened by the window on both sides, holds the event
-      findGroup: db.prepare(
-        `SELECT id, last_seen, first_seen, severity, priority, risk_score, technique_ids, threat_type FROM alerts
-         WHERE group_key = ? AND last_seen >= ? AND first_seen <= ? AND status NOT IN ${CLOSED}
-         ORDER BY last_seen DESC LIMIT ${GROUP_CANDIDATES}`,
-      ) as Statement<[string, string, string], GroupRow>,
-      // positional parameters: binding 20 named keys per row costs more than the insert itself
-      insertAlert: db.prepare(
-        `INSERT INTO alerts (source, severity, priority, status, title, rule_id, src_ip, src_port, dst_ip, dst_port, proto,
-           first_seen, last_seen, count, risk_score, technique_ids, tags, created_at, updated_at,
-           group_key, threat_type, src_ip_key, dst_ip_key, source_id, src_country, agent_id, agent_name, user, host, sensor)
-         VALUES (?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertDetails: db.prepare('INSERT INTO alert_details (alert_id, confidence, detection, score_terms, enrichment) VALUES (?, ?, ?, ?, ?)'),
-      updateDetails: db.prepare('UPDATE alert_details SET confidence = @confidence, detection = @detection, score_terms = @score_terms WHERE alert_id = @id'),
-      insertFts: db.prepare('INSERT INTO alerts_fts (rowid, title, rule_id, ips, raw) VALUES (?, ?, ?, ?, ?)'),
-      insertEvent: db.prepare(
-        `INSERT INTO events (alert_id, source_id, source, ts, received_at, severity, rule_id, title, src_ip, src_port, dst_ip, dst_port,
-           proto, threat_type, technique_ids, risk_score, flow_id, suppressed_by, file, line, offset, raw, record_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertQuarantine: db.prepare(
-        'INSERT INTO quarantine (ts, source_id, format, reason, file, line, offset, raw, record_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      // which of a batch's ids (a JSON array) the source has stored: one query per batch, not one per record
-      storedAmong: db
-        .prepare('SELECT record_id FROM source_records WHERE source_id = ? AND record_id IN (SELECT value FROM json_each(?))')
-        .pluck() as Statement<[string, string], string>,
-      storeRecord: db.prepare('INSERT OR IGNORE INTO source_records (source_id, record_id, ts) VALUES (?, ?, ?)'),
-      forgetRecords: db.prepare('DELETE FROM source_records WHERE source_id = ? AND ts < ?'),
-      outbox: db.prepare('INSERT INTO alert_outbox (alert_id, kind, ts) VALUES (?, ?, ?)'),
-      linkContributor: db.prepare('INSERT OR IGNORE INTO alert_contributors (alert_id, event_id) VALUES (?, ?)'),
-      countContributors: db.prepare(
-        'INSERT INTO alert_contributor_counts (alert_id, total) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET total = total + excluded.total',
-      ),
-      // keeps the latest links of an alert (its total stays counted)
-      trimContributors: db.prepare(
-        `DELETE FROM alert_contributors WHERE alert_id = @id AND event_id < (
-           SELECT min(event_id) FROM (SELECT event_id FROM alert_contributors WHERE alert_id = @id ORDER BY event_id DESC LIMIT ${CONTRIBUTORS_PER_HIT}))`,
-      ),
-      sourceCounters: db.prepare(
-        `UPDATE sources SET lines_read = lines_read + @read, events = events + @events, skipped = skipped + @skipped,
-           quarantined = quarantined + @quarantined, alerts_created = alerts_created + @created,
-           alerts_updated = alerts_updated + @updated, suppressed = suppressed + @suppressed,
-           last_event_at = coalesce(@last_event_at, last_event_at), updated_at = @now, last_error = NULL
-         WHERE id = @id`,
-      ),
-      sourceCursor: db.prepare('UPDATE sources SET cursor = ? WHERE id = ?'),
-      // at most 64 types per source; beyond that they add up under "other"
-      recordType: db.prepare(
-        `INSERT INTO source_record_types (source_id, type, count)
-         VALUES (@id, CASE WHEN EXISTS (SELECT 1 FROM source_record_types WHERE source_id = @id AND type = @type)
-                             OR (SELECT count(*) FROM source_record_types WHERE source_id = @id) < 64
-                           THEN @type ELSE 'other' END, @count)
-         ON CONFLICT (source_id, type) DO UPDATE SET count = count + excluded.count`,
-      ),
-    };
   }
 
   /**
@@ -702,7 +636,7 @@ export class Pipeline {
       // an existing alert: the batch's span widens the stored one; a new one is written as folded
       const set = cols.map((c) => (created ? `${c} = @${c}` : c === 'first_seen' ? 'first_seen = min(first_seen, @first_seen)' : c === 'last_seen' ? 'last_seen = max(last_seen, @last_seen)' : `${c} = @${c}`));
       const head = created ? 'count = @count' : 'count = count + @count, updated_at = @now';
-      stmt = this.db.prepare(`UPDATE alerts SET ${[head, ...set].join(', ')} WHERE id = @id`);
+      stmt = alertFoldStatement(this.db, head, set);
       this.foldStmts.set(key, stmt);
     }
     return stmt;
