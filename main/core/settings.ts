@@ -1,6 +1,7 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { DEFAULT_SETTINGS, Settings, SettingsPatch, ContractError } from '../contract/index.js';
 import type { AuditRepo } from '../store/audit-repo.js';
+import { settingsMetaWriter } from '../store/settings-meta.js';
 import type { EventBus } from './events.js';
 
 /**
@@ -25,7 +26,7 @@ export class MemorySettingsBackend implements SettingsBackend {
 
 export class SettingsService {
   private current: Settings;
-  private readonly metaStmt: Statement;
+  private readonly writeMeta: (key: string, ts: string, actor: string) => void;
 
   constructor(
     private readonly backend: SettingsBackend,
@@ -35,10 +36,7 @@ export class SettingsService {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.current = SettingsService.sanitize(backend.read());
-    this.metaStmt = db.prepare(
-      `INSERT INTO settings_meta (key, updated_at, updated_by) VALUES (?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    );
+    this.writeMeta = settingsMetaWriter(db);
   }
 
   /**
@@ -74,7 +72,7 @@ export class SettingsService {
     this.backend.write(next);
     const ts = this.now().toISOString();
     for (const [key, value] of changed) {
-      this.metaStmt.run(key, ts, actor);
+      this.writeMeta(key, ts, actor);
       this.audit.append({ ts, actor, action: 'settings.set', target_type: 'setting', target_id: key, details: { value } });
     }
     this.current = next;

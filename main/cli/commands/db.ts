@@ -4,6 +4,7 @@ import { parse } from '../args.js';
 import { dataDirFrom } from '../context.js';
 import { DB_FILE_NAME, closeDatabase, openDatabase } from '../../store/db.js';
 import { MIGRATIONS } from '../../store/migrations/index.js';
+import { tableCount } from '../../store/settings-meta.js';
 import { DatabaseFromFutureError, latestVersion } from '../../store/migrate.js';
 import { fixNotice, prepareDataDir } from '../../core/data-dir.js';
 import { createLogger } from '../../core/logger.js';
@@ -46,16 +47,16 @@ export async function dbCommand(argv: string[], out = Output.stdout()): Promise<
     }
     const opened = await openDatabase(file, { readonly: true }).catch(explainFuture);
     const { db, from } = opened;
-    const counts = db.prepare('SELECT (SELECT count(*) FROM sqlite_master WHERE type = ?) AS tables').get('table') as { tables: number };
+    const tables = tableCount(db);
     const size = fs.statSync(file).size;
     closeDatabase(db);
-    const info = { path: file, exists: true, schema_version: from, app_schema_version: appVersion, pending: appVersion - from, size_bytes: size, tables: counts.tables };
+    const info = { path: file, exists: true, schema_version: from, app_schema_version: appVersion, pending: appVersion - from, size_bytes: size, tables };
     if (args.flag('json')) await out.json(info);
     else {
       await out.line(`database        ${file}`);
       await out.line(`schema version  ${from}`);
       await out.line(`this Vigil      ${appVersion}${from < appVersion ? ` (${appVersion - from} migration(s) pending: run "vigil db migrate")` : ' (up to date)'}`);
-      await out.line(`size            ${size} bytes, ${counts.tables} tables`);
+      await out.line(`size            ${size} bytes, ${tables} tables`);
     }
     return 0;
   }
