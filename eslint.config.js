@@ -106,6 +106,20 @@ export default tseslint.config(
     rules: restrict([ELECTRON], [ELECTRON_SUBPATH, TOP_LAYERS, MIGRATION_NO_PROJECT]),
   },
   {
+    // DESIGN.md: all SQL lives in main/store (repositories, read models, prepared statements)
+    files: ['main/**/*.{ts,mjs}'],
+    ignores: ['main/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(prepare|exec|pragma)$/][arguments.0.type=/^(Literal|TemplateLiteral)$/]:not([callee.object.regex])",
+          message: 'SQL lives in main/store: add a repository method (or a read model) there and call it.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.{ts,mjs}'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

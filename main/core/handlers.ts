@@ -25,6 +25,7 @@ import { createHuntHandlers } from '../hunt/handlers.js';
 import { createPlaybooksHandlers, type PlaybooksHandlers } from '../playbooks/handlers.js';
 import type { PlaybooksService } from '../playbooks/service.js';
 import { InvalidFilterError } from '../store/alerts-repo.js';
+import { journalMode, quickCheck } from '../store/db.js';
 import { GeoResolver } from '../pipeline/enrich/index.js';
 import { priorityRule } from '../pipeline/score/index.js';
 import type { SourcePathPolicy } from './source-policy.js';
@@ -121,7 +122,7 @@ export function createHandlers(
       const checks: AppHealth['checks'] = [];
       let alerts = 0;
       try {
-        const integrity = s.db.pragma('quick_check(1)', { simple: true }) as string;
+        const integrity = quickCheck(s.db);
         checks.push({ name: 'database', ok: integrity === 'ok', detail: integrity === 'ok' ? 'quick_check passed' : integrity });
         alerts = s.alerts.count();
       } catch (err) {
@@ -142,7 +143,7 @@ export function createHandlers(
           size_bytes: fileSize(s.dbPath),
           wal_bytes: fileSize(`${s.dbPath}-wal`),
           alerts,
-          journal_mode: String(s.db.pragma('journal_mode', { simple: true })),
+          journal_mode: journalMode(s.db),
         },
         memory: { rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed },
       };

@@ -105,3 +105,13 @@ export function closeDatabase(db: Database): void {
   }
   db.close();
 }
+
+/** SQLite's quick integrity check of the first problem found: 'ok' when there is none. */
+export function quickCheck(db: Database): string {
+  return db.pragma('quick_check(1)', { simple: true }) as string;
+}
+
+/** The database's journal mode ('wal' when Vigil opened it for writing). */
+export function journalMode(db: Database): string {
+  return String(db.pragma('journal_mode', { simple: true }));
+}

@@ -18,7 +18,19 @@ async function importErrors(fixture: string, as: string): Promise<string[]> {
   return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2).map((m) => m.message);
 }
 
+/** The "SQL lives in main/store" messages for a fixture linted as if it lived at `as`. */
+async function sqlErrors(fixture: string, as: string): Promise<string[]> {
+  const [result] = await eslint.lintText(fs.readFileSync(path.join(fixtures, fixture), 'utf8'), { filePath: path.join(root, as) });
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+}
+
 describe('layering rules (DESIGN.md §1) are enforced by ESLint', () => {
+  it('SQL outside main/store fails (a statement prepared from a literal); a regular expression does not', async () => {
+    expect(await sqlErrors('sql-outside-store.ts', 'main/core/fixture.ts')).toEqual([expect.stringContaining('SQL lives in main/store')]);
+    expect(await sqlErrors('sql-outside-store.ts', 'main/pipeline/fixture.ts')).toHaveLength(1);
+    expect(await sqlErrors('sql-outside-store.ts', 'main/store/fixture-repo.ts')).toEqual([]);
+  });
+
   it('electron imported outside main/shell and preload fails', async () => {
     expect(await importErrors('electron-in-core.ts', 'main/core/fixture.ts')).toEqual([expect.stringContaining("Only main/shell/ and preload/ may import 'electron'")]);
     expect(await importErrors('electron-subpath-in-pipeline.ts', 'main/pipeline/fixture.ts')).toHaveLength(1);
