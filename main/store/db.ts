@@ -115,3 +115,8 @@ export function quickCheck(db: Database): string {
 export function journalMode(db: Database): string {
   return String(db.pragma('journal_mode', { simple: true }));
 }
+
+/** How many tables the database holds (`vigil db info`). */
+export function tableCount(db: Database): number {
+  return (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+}

@@ -303,6 +303,11 @@ function groupKeyOf(v: GroupValue): string {
   return `b${v.toString('hex')}`;
 }
 
+/** An address grouped as hex text (hex(col)) as a BLOB key again; '' (hex of NULL, or of X'') is "no address". */
+function addressOfHex(key: string): Buffer | null {
+  return key === '' ? null : Buffer.from(key, 'hex');
+}
+
 /**
  * The largest `limit` groups, ties in the order of their values. Each group's key is built once: a
  * comparator building both keys per call took most of a day's group-by by two addresses (60,000
@@ -370,7 +375,7 @@ export class RecordsRepo {
         total++;
         byValue.set(v, (byValue.get(v) ?? 0) + 1);
       }
-      for (const [v, count] of byValue) groups.push({ values: [address ? (v === '' ? null : Buffer.from(v as string, 'hex')) : v], count });
+      for (const [v, count] of byValue) groups.push({ values: [address ? addressOfHex(v as string) : v], count });
     } else {
       // pairs by SQLite's GROUP BY, sorted and cut there, the total summed over every group by a
       // window: a Map keyed by both values built a string per row, and handing every group over
@@ -414,7 +419,7 @@ export class RecordsRepo {
     for (const [key, count] of counts) {
       if (count <= 0) continue;
       total += count;
-      groups.push({ values: [key === '' ? null : Buffer.from(key, 'hex')], count });
+      groups.push({ values: [addressOfHex(key)], count });
     }
     return { groups: topGroups(groups, limit), total };
   }

@@ -13,8 +13,3 @@ export function settingsMetaWriter(db: Database): (key: string, ts: string, acto
     stmt.run(key, ts, actor);
   };
 }
-
-/** How many tables the database holds (`vigil db info`). */
-export function tableCount(db: Database): number {
-  return (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
-}
