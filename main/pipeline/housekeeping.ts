@@ -15,7 +15,8 @@ export interface HousekeepingOptions {
 /**
  * What every long-running pipeline process does on the side: publish its figures once a second
  * (for `vigil status`, the UI and other processes) and prune raw events and sensor records past
- * their retention (age, and for records the database size) in small batches. Returns the function that stops it (and withdraws the published figures).
+ * their retention (age, and for records the database size) in small batches, and keep the alerts'
+ * full-text index compact. Returns the function that stops it (and withdraws the published figures).
  */
 export function startHousekeeping(pipeline: Pipeline, repo: PipelineRepo, opts: HousekeepingOptions): () => void {
   const publish = () => {
@@ -36,6 +37,12 @@ export function startHousekeeping(pipeline: Pipeline, repo: PipelineRepo, opts: 
       for (let i = 0; i < 8; i++) if (!pipeline.pruneRecords(s.recordRetentionDays, s.recordRetentionMaxGb * 1e9, 2).more) break;
     } catch (err) {
       opts.log?.(`retention pruning failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      // the alerts' full-text index back towards one segment (a broad search tests rows in it)
+      repo.compactSearchIndex();
+    } catch (err) {
+      opts.log?.(`search index compaction failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
   const m = setInterval(publish, opts.metricsEveryMs ?? 1000);

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { PipelineMetrics, PipelineStatus, QuarantineItem, SourceLease, SourceStatus } from '../contract/index.js';
 import { parseObject } from './json.js';
+import { compactSearchIndex } from './search-index.js';
 
 interface SourceRow {
   id: string;
@@ -360,6 +361,11 @@ export class PipelineRepo {
       }
     }
     return removed;
+  }
+
+  /** One bounded step of the alerts' full-text index compaction (see search-index.ts). */
+  compactSearchIndex(): ReturnType<typeof compactSearchIndex> {
+    return compactSearchIndex(this.db);
   }
 
   outboxSince(seq: number, limit: number): OutboxEntry[] {
