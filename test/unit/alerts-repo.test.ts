@@ -188,7 +188,12 @@ describe('AlertsRepo.list planner', () => {
     { source: ['wazuh'] },
     { from: '2026-11-21T00:04:00.000Z', to: '2026-11-21T00:09:00.000Z' },
     { text: 'ssh' },
+    { text: 'SSH authentication' },
     { text: 'curl outbound' },
+    // short, punctuated or unknown words stay prefix queries
+    { text: 'et' },
+    { text: 'user-agent' },
+    { text: 'ssh nosuchword' },
     { src_ip: '10.0.0.0/8' },
     { src_ip: '203.0.113.7' },
     { dst_ip: '192.168.0.0/16' },
@@ -264,9 +269,14 @@ describe('AlertsRepo.list planner', () => {
   // condition narrow enough); a walk whose budget runs out, then drives or walks on
   const LIMITS: Record<string, PlanLimits> = {
     default: PLAN_LIMITS,
-    walk: { driveMax: 0, walkBudget: 1_000_000, fallbackDriveMax: 0 },
-    'walk, then drive': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 1_000_000 },
-    'walk, then walk on': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 0 },
+    walk: { driveMax: 0, walkBudget: 1_000_000, fallbackDriveMax: 0, probeCost: PLAN_LIMITS.probeCost },
+    'walk, then drive': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 1_000_000, probeCost: PLAN_LIMITS.probeCost },
+    'walk, then walk on': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 0, probeCost: PLAN_LIMITS.probeCost },
+    // a broad search probed row by row (free probes: always when the search allows it); with a
+    // budget of 5 the probe walk is spent at once and the page goes on the other ways
+    probe: { driveMax: 0, walkBudget: 1_000_000, fallbackDriveMax: 0, probeCost: 0 },
+    'probe, spent, then drive': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 1_000_000, probeCost: 0 },
+    'probe, spent, then walk on': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 0, probeCost: 0 },
   };
 
   it('returns exactly what a naive query returns, for every filter with every sort, page by page across ties', async () => {
@@ -283,12 +293,21 @@ describe('AlertsRepo.list planner', () => {
           for (const [name, repo] of repos) {
             const got = paged(repo, f, sort);
             expect(got.ids, `${name}: ${JSON.stringify(f)} by ${field} ${dir}`).toEqual(want);
-            for (const p of got.plans) kinds.add(p.kind === 'walk' ? `walk${p.fallback ? `, then ${p.fallback}` : ''}` : 'drive');
+            for (const p of got.plans) kinds.add(p.kind === 'walk' ? `${p.probe ? `probe${p.probe === 'spent' ? ' spent, ' : ', '}` : ''}walk${p.fallback ? `, then ${p.fallback}` : ''}` : 'drive');
           }
         }
       }
     }
-    expect([...kinds].sort()).toEqual(['drive', 'walk', 'walk, then drive', 'walk, then walk']);
+    expect([...kinds].sort()).toEqual([
+      'drive',
+      'probe spent, walk',
+      'probe spent, walk, then drive',
+      'probe spent, walk, then walk',
+      'probe, walk',
+      'walk',
+      'walk, then drive',
+      'walk, then walk',
+    ]);
     await s.close();
   });
 
