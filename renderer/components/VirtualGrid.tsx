@@ -122,7 +122,8 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>) {
   useEffect(() => onRange?.(first, last), [first, last, count, onRange]);
   useEffect(() => {
     setCursor(0);
-    virtualizer.scrollToOffset(0);
+    // not when already there: scrollToOffset measures the scroll range, a synchronous layout
+    if (virtualizer.scrollOffset !== 0) virtualizer.scrollToOffset(0);
   }, [resetKey, virtualizer]);
 
   /** Focuses a row once it is rendered (a page scrolled to may still be loading). */

@@ -293,12 +293,14 @@ export function AlertsGrid({ handle, refreshing, cols: chosen }: { handle: Ref<A
     if (lastIndex >= 0) useAlerts.getState().ensureRange(firstIndex, lastIndex);
   }, [firstIndex, lastIndex, items.length, windowStart, next, loading, moreError, prevError]);
 
-  // A new list (filter, sort, reload) starts at the top.
+  // A new list (filter, sort, reload) starts at the top. Only when it is not there already:
+  // scrollToOffset measures the scroll range, which lays out the new rows synchronously in the
+  // middle of the commit (~35 ms on a search's first page), and the frame lays them out again.
   const seenSeq = useRef(listSeq);
   useLayoutEffect(() => {
     if (seenSeq.current === listSeq) return;
     seenSeq.current = listSeq;
-    virtualizer.scrollToOffset(0);
+    if (virtualizer.scrollOffset !== 0) virtualizer.scrollToOffset(0);
   }, [listSeq, virtualizer]);
 
   // The index space was re-based: scroll by the same number of rows so the same rows stay in view.
