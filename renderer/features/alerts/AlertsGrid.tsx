@@ -275,11 +275,22 @@ export function AlertsGrid({ handle, refreshing, cols: chosen }: { handle: Ref<A
   const hasFooter = next !== null || moreError !== null;
   const count = windowStart + items.length + (hasFooter ? 1 : 0);
 
+  // A new list's first frame renders the rows in view only; the rows above and below it (for
+  // smooth scrolling) follow a frame later. Half the rows to build, lay out and paint before the
+  // analyst sees the answer.
+  const [settledSeq, setSettledSeq] = useState(listSeq);
+  const fresh = settledSeq !== listSeq;
+  useEffect(() => {
+    if (!fresh) return;
+    const raf = requestAnimationFrame(() => setTimeout(() => setSettledSeq(listSeq), 0));
+    return () => cancelAnimationFrame(raf);
+  }, [fresh, listSeq]);
+
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: fresh ? 1 : 12,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
     getItemKey: (i) => (i < windowStart ? `ph-${i}` : (items[i - windowStart]?.id ?? 'footer')),
