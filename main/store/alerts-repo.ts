@@ -72,14 +72,17 @@ export const ALERT_COLUMNS = alertColumns();
  * meets them early. Severity, priority and risk come from the same detection as the title: a
  * search's matches cluster in their order (no "ssh" among the critical alerts), so there a walk
  * reads the matches first.
+ * `ranks`: the key's few values, ascending, when its index is (value, id): within one value the
+ * index and the full-text index are both in id order, so SQLite can merge them.
  */
-const SORT_KEYS: Record<AlertSort['field'], { col: string; index: string; carries: readonly string[]; probe: boolean }> = {
+const SORT_KEYS: Record<AlertSort['field'], { col: string; index: string; carries: readonly string[]; probe: boolean; ranks?: readonly number[] }> = {
   last_seen: { col: 'last_seen', index: 'alerts_seen', carries: [], probe: true },
   first_seen: { col: 'first_seen', index: 'alerts_first_seen', carries: ['last_seen', 'severity_rank'], probe: true },
   risk_score: { col: 'risk_score', index: 'alerts_risk', carries: ['severity_rank'], probe: false },
   count: { col: 'count', index: 'alerts_count', carries: ['severity_rank'], probe: true },
-  severity: { col: 'severity_rank', index: 'alerts_severity_rank', carries: ['priority_rank'], probe: false },
-  priority: { col: 'priority_rank', index: 'alerts_priority_rank', carries: ['severity_rank'], probe: false },
+  severity: { col: 'severity_rank', index: 'alerts_severity_rank', carries: ['priority_rank'], probe: false, ranks: SEVERITIES.map((_, i) => i) },
+  // P1 = 4 ... P4 = 1 (migration 0011)
+  priority: { col: 'priority_rank', index: 'alerts_priority_rank', carries: ['severity_rank'], probe: false, ranks: PRIORITIES.map((_, i) => PRIORITIES.length - i).reverse() },
 };
 
 /**
@@ -122,8 +125,9 @@ const SEARCH_WORD_MIN = 3;
  * How a page was read (for tests and the bench): walk = sort index, drive = a condition's ids.
  * `probe`: a broad search tested row by row in the full-text index while walking, instead of
  * reading all its matches first (`'spent'`: the probe walk ran out before the page was full).
+ * merge: a broad search on a sort key of few values, each value's ids merged with the search's.
  */
-export type ListPlan = { kind: 'walk'; fallback?: 'drive' | 'walk'; probe?: true | 'spent' } | { kind: 'drive'; term: number; matches: number };
+export type ListPlan = { kind: 'walk'; fallback?: 'drive' | 'walk'; probe?: true | 'spent' } | { kind: 'drive'; term: number; matches: number } | { kind: 'merge' };
 
 /** What a P1/P2 notice shows of an alert. */
 export type UrgentAlert = Pick<Alert, 'id' | 'title' | 'priority' | 'severity' | 'src_ip'>;
@@ -477,6 +481,26 @@ export class AlertsRepo {
     // every test reads only columns the sort index carries: the walk never reads a row it does
     // not return, so even a long one stays short
     if (index === key.index && tested.every((t) => t.col !== undefined && key.carries.includes(t.col))) return finish(walk(start, null, limit + 1), { kind: 'walk' });
+
+    // a broad search on severity or priority: value by value in the sort's order, the value's ids
+    // (index order) merged with the search's (full-text index order, the same), stopping once
+    // the page is full. A value without matches costs one pass over the search's matches; one
+    // with matches stops at the page's end.
+    if (text && key.ranks && index === key.index && tested.includes(text)) {
+      const others = tested.filter((t) => t !== text);
+      const ids: number[] = [];
+      for (const rank of sort.dir === 'asc' ? key.ranks : [...key.ranks].reverse()) {
+        if (start && (sort.dir === 'asc' ? rank < Number(start.k) : rank > Number(start.k))) continue;
+        const within = start && rank === Number(start.k);
+        const where = [`${key.col} = ?`, ...ranged.map((r) => r.sql), ...others.map((t) => t.check), ...(within ? [`id ${cmp} ?`] : [])];
+        const sql = `SELECT id FROM alerts INDEXED BY ${key.index} WHERE ${where.join(' AND ')} INTERSECT ${FTS_IDS} ORDER BY 1 ${dir} LIMIT ?`;
+        const params = [rank, ...ranged.flatMap((r) => r.params), ...others.flatMap((t) => t.params), ...(within ? [start.id] : []), ...text.params, limit + 1 - ids.length];
+        ids.push(...(this.db.prepare<unknown[], number>(sql).pluck().all(...params) as number[]));
+        if (ids.length > limit) break;
+      }
+      const rows = new Map(this.db.prepare<[string], Row>(`${select} WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)).map((r) => [r.id, r]));
+      return finish(ids.map((id) => rows.get(id)!), { kind: 'merge' });
+    }
 
     // a broad search: probing the rows a walk meets costs less than reading every match when
     // the walk is expected to be short (its length ~ page × alerts / matches, on a key the

@@ -293,13 +293,14 @@ describe('AlertsRepo.list planner', () => {
           for (const [name, repo] of repos) {
             const got = paged(repo, f, sort);
             expect(got.ids, `${name}: ${JSON.stringify(f)} by ${field} ${dir}`).toEqual(want);
-            for (const p of got.plans) kinds.add(p.kind === 'walk' ? `${p.probe ? `probe${p.probe === 'spent' ? ' spent, ' : ', '}` : ''}walk${p.fallback ? `, then ${p.fallback}` : ''}` : 'drive');
+            for (const p of got.plans) kinds.add(p.kind === 'walk' ? `${p.probe ? `probe${p.probe === 'spent' ? ' spent, ' : ', '}` : ''}walk${p.fallback ? `, then ${p.fallback}` : ''}` : p.kind);
           }
         }
       }
     }
     expect([...kinds].sort()).toEqual([
       'drive',
+      'merge',
       'probe spent, walk',
       'probe spent, walk, then drive',
       'probe spent, walk, then walk',
