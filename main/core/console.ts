@@ -79,13 +79,18 @@ function ruleLabel(ruleId: string, title: string | undefined): string {
   return CORRELATION_RULE_NAMES[ruleId] ?? (ruleId.startsWith('vigil:') ? ruleId : (title ?? ruleId));
 }
 
-function where(filter: AlertFilter) {
+/** Runs a read of a filter; a filter that cannot be applied is the caller's BAD_REQUEST. */
+function ofFilter<T>(read: () => T): T {
   try {
-    return alertWhere(filter);
+    return read();
   } catch (err) {
     if (err instanceof InvalidFilterError) throw new ContractError('BAD_REQUEST', err.message);
     throw err;
   }
+}
+
+function where(filter: AlertFilter) {
+  return ofFilter(() => alertWhere(filter));
 }
 
 /**
@@ -203,7 +208,7 @@ export class ConsoleService {
 
   // ---------- triage ----------
   count(filter: AlertFilter): number {
-    return this.alerts.countWhere(where(filter));
+    return ofFilter(() => this.alerts.countMatching(filter));
   }
 
   /**
