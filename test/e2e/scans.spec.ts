@@ -112,3 +112,22 @@ test('start scans, watch them, see a stall flagged, mark a finding false positiv
   await linked.getByRole('button', { name: /^Unlink finding/ }).click();
   await expect(page.getByText('No scan finding is linked to this case.')).toBeVisible();
 });
+
+test('with no scanner connected, the start dialog says so and leads to Tools instead of an empty form', async ({ page }) => {
+  const empty = await startServe();
+  try {
+    await page.goto(empty.url);
+    await goto(page, 'Scans');
+    await page.getByTestId('new-scan').click();
+    const dialog = page.getByTestId('start-scan-dialog');
+    await expect(dialog.getByRole('heading', { name: 'No scanner connected' })).toBeVisible();
+    await expect(dialog.getByLabel('Scanner')).toHaveCount(0);
+    await expect(dialog.getByTestId('start-scan-confirm')).toHaveCount(0);
+    await page.screenshot({ path: screenshotPath('scans-no-scanner') });
+    await dialog.getByRole('link', { name: 'Connect a scanner' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('heading', { name: 'Tools', level: 1 })).toBeVisible();
+  } finally {
+    await empty.stop();
+  }
+});

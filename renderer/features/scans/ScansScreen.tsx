@@ -154,6 +154,34 @@ function StartDialog({ onClose, initialTarget, preferred }: { onClose: () => voi
     }
   };
 
+  // nothing to start a scan on: say so and where to add one, instead of an empty form
+  if (connectors !== null && connectors.length === 0) {
+    return (
+      <Dialog
+        title="Start a scan"
+        onClose={onClose}
+        testId="start-scan-dialog"
+        footer={
+          <button type="button" className="button ghost" onClick={onClose}>
+            Close
+          </button>
+        }
+      >
+        <EmptyState
+          icon={<Radar size={26} />}
+          title="No scanner connected"
+          actions={
+            <a className="button primary" href="#/tools" onClick={onClose}>
+              Connect a scanner
+            </a>
+          }
+        >
+          <p>Scans run on Greenbone (OpenVAS), OWASP ZAP or SpiderFoot. Add one of them on Tools (an enabled connector), then start its scans here.</p>
+        </EmptyState>
+      </Dialog>
+    );
+  }
+
   return (
     <Dialog
       title="Start a scan"
