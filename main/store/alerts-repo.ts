@@ -408,6 +408,12 @@ export class AlertsRepo {
 
   /** list() and the plan it chose. */
   listPlanned(filter: AlertFilter, limit: number, after?: AlertCursor, sort: AlertSort = { field: 'last_seen', dir: 'desc' }): { page: AlertsListResponse; plan: ListPlan } {
+    // one read transaction: the search's terms, the counts that plan the page and the page itself
+    // see the same database, also while another process writes alerts
+    return this.db.transaction(() => this.readPage(filter, limit, after, sort))();
+  }
+
+  private readPage(filter: AlertFilter, limit: number, after: AlertCursor | undefined, sort: AlertSort): { page: AlertsListResponse; plan: ListPlan } {
     const terms = filterTerms(filter);
     // a search whose every word resolves to a few index terms is asked as exact terms: the same
     // matches (read in this call, from the index itself) without merging prefix lists, and
@@ -729,8 +735,12 @@ export class AlertsRepo {
   countMatching(filter: AlertFilter): number {
     const terms = filterTerms(filter);
     if (terms.length === 1 && terms[0]!.text && filter.text) {
-      const match = this.searchTerms(filter.text)?.match ?? terms[0]!.params[0];
-      return this.db.prepare<[unknown], number>('SELECT count(*) FROM alerts_fts WHERE alerts_fts MATCH ?').pluck().get(match)!;
+      const text = filter.text;
+      // the terms and the count in one read transaction (see listPlanned)
+      return this.db.transaction(() => {
+        const match = this.searchTerms(text)?.match ?? terms[0]!.params[0];
+        return this.db.prepare<[unknown], number>('SELECT count(*) FROM alerts_fts WHERE alerts_fts MATCH ?').pluck().get(match)!;
+      })();
     }
     return this.countWhere({ sql: terms.length ? terms.map((t) => t.sql).join(' AND ') : '1', params: terms.flatMap((t) => t.params) });
   }
