@@ -66,8 +66,6 @@ export const ALERT_COLUMNS = alertColumns();
  * Sort fields → the column (severity and priority sort by rank, P1 highest), the index that
  * starts with the list's keyset order (column, id), and the columns that index carries after
  * them, which a walk tests without reading the row.
- */
-/**
  * `probe`: a search's matches spread evenly along this key, so a walk that tests rows one by one
  * meets them early. Severity, priority and risk come from the same detection as the title: a
  * search's matches cluster in their order (no "ssh" among the critical alerts), so there a walk
