@@ -271,13 +271,15 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   await expect(page.getByRole('heading', { name: 'No record names 10.99.0.1' })).toBeVisible();
   await expect(page.getByTestId('host-hunt-link')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent('ip:10.99.0.1')}`);
 
-  // "Scan this host…" opens the Scans screen's start form on the address (no scanner here: it says so)
+  // "Scan this host…" opens the Scans screen's start dialog on the address (no scanner here: it
+  // says so, names the address and leads to Tools)
   await page.getByTestId('host-scan-link').click();
   const start = page.getByTestId('start-scan-dialog');
   await expect(start).toBeVisible();
-  await expect(start.getByTestId('scan-target')).toHaveValue('10.99.0.1');
-  await expect(start.getByText('Add a Greenbone, ZAP or SpiderFoot connector under Tools first.')).toBeVisible();
-  await start.getByRole('button', { name: 'Cancel' }).click();
+  await expect(start.getByRole('heading', { name: 'No scanner connected' })).toBeVisible();
+  await expect(start).toContainText('To scan 10.99.0.1, add a scanner first');
+  await expect(start.getByRole('link', { name: 'Connect a scanner' })).toHaveAttribute('href', '#/tools');
+  await start.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(start).toBeHidden();
   await expect(page).toHaveURL(/#\/scans$/);
   expect(errors).toEqual([]);

@@ -176,7 +176,14 @@ function StartDialog({ onClose, initialTarget, preferred }: { onClose: () => voi
             </a>
           }
         >
-          <p>Scans run on Greenbone (OpenVAS), OWASP ZAP or SpiderFoot. Add one of them on Tools (an enabled connector), then start its scans here.</p>
+          <p>
+            {initialTarget.trim() ? (
+              <>
+                To scan <code className="mono">{initialTarget.trim()}</code>, add a scanner first:{' '}
+              </>
+            ) : null}
+            Scans run on Greenbone (OpenVAS), OWASP ZAP or SpiderFoot. Add one of them on Tools (an enabled connector), then start its scans here.
+          </p>
         </EmptyState>
       </Dialog>
     );
