@@ -157,11 +157,16 @@ export class InvalidFilterError extends Error {
  * word (10.0.0.5, T1110.001) becomes a phrase of its tokens. FTS syntax in the input is inert.
  */
 export function ftsQuery(text: string): string | null {
-  const terms = text
+  const terms = searchWords(text);
+  return terms.length ? terms.map((w) => `"${w}"*`).join(' ') : null;
+}
+
+/** The words of a search: quotes dropped, only those with a letter or digit. */
+function searchWords(text: string): string[] {
+  return text
     .split(/\s+/)
     .map((w) => w.replace(/"/g, ''))
     .filter((w) => /[\p{L}\p{N}]/u.test(w));
-  return terms.length ? terms.map((w) => `"${w}"*`).join(' ') : null;
 }
 
 const FTS_IDS = 'SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?';
@@ -312,7 +317,11 @@ export function filterTerms(filter: AlertFilter): FilterTerm[] {
  * bulk updates and exports; the list plans its own reads (AlertsRepo.list).
  */
 export function alertWhere(filter: AlertFilter): SqlWhere {
-  const terms = filterTerms(filter);
+  return termsWhere(filterTerms(filter));
+}
+
+/** The AND of terms' plain conditions. */
+function termsWhere(terms: readonly FilterTerm[]): SqlWhere {
   return { sql: terms.length ? terms.map((t) => t.sql).join(' AND ') : '1', params: terms.flatMap((t) => t.params) };
 }
 
@@ -552,10 +561,7 @@ export class AlertsRepo {
    * SEARCH_TERMS_MAX terms (the prefix query stands).
    */
   searchTerms(text: string): { match: string; matches: number } | null {
-    const words = text
-      .split(/\s+/)
-      .map((w) => w.replace(/"/g, ''))
-      .filter((w) => /[\p{L}\p{N}]/u.test(w));
+    const words = searchWords(text);
     if (words.length === 0 || !words.every((w) => w.length >= SEARCH_WORD_MIN && /^[A-Za-z0-9]+$/.test(w))) return null;
     this.termsStmt ??= this.vocabulary();
     const groups: string[] = [];
@@ -740,7 +746,7 @@ export class AlertsRepo {
         return this.db.prepare<[unknown], number>('SELECT count(*) FROM alerts_fts WHERE alerts_fts MATCH ?').pluck().get(match)!;
       })();
     }
-    return this.countWhere({ sql: terms.length ? terms.map((t) => t.sql).join(' AND ') : '1', params: terms.flatMap((t) => t.params) });
+    return this.countWhere(termsWhere(terms));
   }
 
   countWhere(w: SqlWhere): number {

@@ -282,8 +282,12 @@ export function AlertsGrid({ handle, refreshing, cols: chosen }: { handle: Ref<A
   const fresh = settledSeq !== listSeq;
   useEffect(() => {
     if (!fresh) return;
-    const raf = requestAnimationFrame(() => setTimeout(() => setSettledSeq(listSeq), 0));
-    return () => cancelAnimationFrame(raf);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const raf = requestAnimationFrame(() => (timer = setTimeout(() => setSettledSeq(listSeq), 0)));
+    return () => {
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+    };
   }, [fresh, listSeq]);
 
   const virtualizer = useVirtualizer({
