@@ -266,17 +266,18 @@ describe('AlertsRepo.list planner', () => {
   }
 
   // every path of the planner: a narrow condition drives; a walk of the sort index (no
-  // condition narrow enough); a walk whose budget runs out, then drives or walks on
+  // condition narrow enough); a walk whose budget runs out, then drives or walks on. A search
+  // tested in a walk is read into a set first, 7 ids of the id range per read (many reads)
   const LIMITS: Record<string, PlanLimits> = {
     default: PLAN_LIMITS,
-    walk: { driveMax: 0, walkBudget: 1_000_000, fallbackDriveMax: 0, probeCost: PLAN_LIMITS.probeCost },
-    'walk, then drive': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 1_000_000, probeCost: PLAN_LIMITS.probeCost },
-    'walk, then walk on': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 0, probeCost: PLAN_LIMITS.probeCost },
+    walk: { driveMax: 0, walkBudget: 1_000_000, fallbackDriveMax: 0, probeCost: PLAN_LIMITS.probeCost, hitsChunk: 7 },
+    'walk, then drive': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 1_000_000, probeCost: PLAN_LIMITS.probeCost, hitsChunk: 7 },
+    'walk, then walk on': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 0, probeCost: PLAN_LIMITS.probeCost, hitsChunk: 7 },
     // a broad search probed row by row (free probes: always when the search allows it); with a
     // budget of 5 the probe walk is spent at once and the page goes on the other ways
-    probe: { driveMax: 0, walkBudget: 1_000_000, fallbackDriveMax: 0, probeCost: 0 },
-    'probe, spent, then drive': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 1_000_000, probeCost: 0 },
-    'probe, spent, then walk on': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 0, probeCost: 0 },
+    probe: { driveMax: 0, walkBudget: 1_000_000, fallbackDriveMax: 0, probeCost: 0, hitsChunk: PLAN_LIMITS.hitsChunk },
+    'probe, spent, then drive': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 1_000_000, probeCost: 0, hitsChunk: PLAN_LIMITS.hitsChunk },
+    'probe, spent, then walk on': { driveMax: 0, walkBudget: 5, fallbackDriveMax: 0, probeCost: 0, hitsChunk: PLAN_LIMITS.hitsChunk },
   };
 
   it('returns exactly what a naive query returns, for every filter with every sort, page by page across ties', async () => {
@@ -295,17 +296,20 @@ describe('AlertsRepo.list planner', () => {
           for (const [name, repo] of repos) {
             const got = paged(repo, f, sort);
             expect(got.ids, `${name}: ${JSON.stringify(f)} by ${field} ${dir}`).toEqual(want);
-            for (const p of got.plans) kinds.add(p.kind === 'walk' ? `${p.probe ? `probe${p.probe === 'spent' ? ' spent, ' : ', '}` : ''}walk${p.fallback ? `, then ${p.fallback}` : ''}` : p.kind);
+            for (const p of got.plans) kinds.add(p.kind === 'walk' ? `${p.probe ? `probe${p.probe === 'spent' ? ' spent, ' : ', '}` : ''}${p.hits ? 'hits, ' : ''}walk${p.fallback ? `, then ${p.fallback}` : ''}` : p.kind);
           }
         }
       }
     }
     expect([...kinds].sort()).toEqual([
       'drive',
+      'hits, walk',
+      'hits, walk, then drive',
+      'hits, walk, then walk',
       'merge',
-      'probe spent, walk',
-      'probe spent, walk, then drive',
-      'probe spent, walk, then walk',
+      'probe spent, hits, walk',
+      'probe spent, hits, walk, then drive',
+      'probe spent, hits, walk, then walk',
       'probe, walk',
       'walk',
       'walk, then drive',
