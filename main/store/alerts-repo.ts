@@ -181,6 +181,10 @@ const FTS_HIT = 'alerts_search_hit(id)';
 /** One row tested against the full-text index (cheap only when the query has no prefix term). */
 const FTS_PROBE = 'EXISTS (SELECT 1 FROM alerts_fts WHERE alerts_fts MATCH ? AND rowid = alerts.id)';
 
+function sameBlob(a: Buffer | null, b: Buffer | null): boolean {
+  return a !== null && b !== null && a.equals(b);
+}
+
 /**
  * The set of ids the SQL function alerts_search_hit(id) tests: one per connection, as the
  * function is (every AlertsRepo on a connection fills the same set right before its walk).
@@ -368,6 +372,9 @@ export class AlertsRepo {
   private readonly maxIdStmt: Statement<[], number>;
   private termsStmt: Statement<[string, string, number], { term: string; doc: number }> | undefined;
   private hitsStmt: Statement<[string, number, number], string> | undefined;
+  /** Words' index terms (see wordTerms), valid while the database's generation holds. */
+  private termsCache: { generation: Buffer | null; words: Map<string, { group: string; docs: number } | null> } = { generation: null, words: new Map() };
+  private readonly indexStructureStmt: Statement<[], Buffer>;
 
   constructor(
     private readonly db: Database,
@@ -399,6 +406,8 @@ export class AlertsRepo {
     );
     this.eventCountStmt = db.prepare('SELECT count(*) AS n FROM events WHERE alert_id = ?');
     this.maxIdStmt = db.prepare('SELECT max(id) FROM alerts').pluck() as Statement<[], number>;
+    // FTS5's structure record (rowid 10 of its %_data table): its segments, rewritten on every change
+    this.indexStructureStmt = db.prepare('SELECT block FROM alerts_fts_data WHERE id = 10').pluck() as Statement<[], Buffer>;
     // the first move out of NEW is the acknowledgement; the first close is the resolution
     this.setStatusStmt = db.prepare(
       `UPDATE alerts SET status = @status, updated_at = @ts,
@@ -622,19 +631,41 @@ export class AlertsRepo {
   searchTerms(text: string): { match: string; matches: number } | null {
     const words = searchWords(text);
     if (words.length === 0 || !words.every((w) => w.length >= SEARCH_WORD_MIN && /^[A-Za-z0-9]+$/.test(w))) return null;
-    this.termsStmt ??= this.vocabulary();
     const groups: string[] = [];
     let matches = Infinity;
     for (const w of words) {
-      const lo = w.toLowerCase();
-      // ASCII: the words with this prefix sort between it and its last letter's successor
-      const hi = lo.slice(0, -1) + String.fromCharCode(lo.charCodeAt(lo.length - 1) + 1);
-      const found = this.termsStmt.all(lo, hi, SEARCH_TERMS_MAX + 1);
-      if (found.length === 0 || found.length > SEARCH_TERMS_MAX) return null;
-      matches = Math.min(matches, found.reduce((n, t) => n + t.doc, 0));
-      groups.push(found.length === 1 ? `"${found[0]!.term}"` : `(${found.map((t) => `"${t.term}"`).join(' OR ')})`);
+      const found = this.wordTerms(w.toLowerCase());
+      if (!found) return null;
+      matches = Math.min(matches, found.docs);
+      groups.push(found.group);
     }
     return { match: groups.join(' AND '), matches };
+  }
+
+  /**
+   * One word's terms as an FTS5 OR group, with the sum of their document counts; null when none
+   * or more than SEARCH_TERMS_MAX. Reading the vocabulary counts each term's postings (~10 ms for
+   * "ssh" on 1,000,000 alerts), and the list asks it for every page and count of a search: the
+   * answer is kept while the index's structure record holds. FTS5 rewrites that record with
+   * every change to the index (each transaction's new segment, a merge, a deletion), by this
+   * connection or another; the rest of the database (a metrics row written every second) does
+   * not touch it.
+   */
+  private wordTerms(word: string): { group: string; docs: number } | null {
+    this.termsStmt ??= this.vocabulary();
+    const generation = this.indexStructureStmt.get() ?? null;
+    if (!sameBlob(this.termsCache.generation, generation) || this.termsCache.words.size >= 64) this.termsCache = { generation, words: new Map() };
+    const cached = this.termsCache.words.get(word);
+    if (cached !== undefined) return cached;
+    // ASCII: the words with this prefix sort between it and its last letter's successor
+    const hi = word.slice(0, -1) + String.fromCharCode(word.charCodeAt(word.length - 1) + 1);
+    const found = this.termsStmt.all(word, hi, SEARCH_TERMS_MAX + 1);
+    const terms =
+      found.length === 0 || found.length > SEARCH_TERMS_MAX
+        ? null
+        : { group: found.length === 1 ? `"${found[0]!.term}"` : `(${found.map((t) => `"${t.term}"`).join(' OR ')})`, docs: found.reduce((n, t) => n + t.doc, 0) };
+    this.termsCache.words.set(word, terms);
+    return terms;
   }
 
   /** The full-text index's terms with their document counts (a per-connection fts5vocab table). */

@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
 import { mulberry32 } from '../helpers/random.js';
 import { sampleAlert, testServices } from '../helpers/services.js';
 import { AlertsRepo, PLAN_LIMITS, alertWhere, ftsQuery, type ListPlan, type PlanLimits } from '../../main/store/alerts-repo.js';
+import { AuditRepo } from '../../main/store/audit-repo.js';
 import { ipKey, ipKeyRange } from '../../main/store/ipkey.js';
 import { PRIORITIES, SORT_FIELDS, severityRank, type Alert, type AlertFilter, type AlertSort } from '../../main/contract/index.js';
 
@@ -90,6 +92,24 @@ describe('AlertsRepo', () => {
     s.alerts.setStatus(id, 'RESOLVED', 'ana', 'contained');
     expect(titles({ status: ['NEW'] })).toHaveLength(2);
     expect(titles({ status: ['RESOLVED'] })).toEqual(['Ransomware note dropped']);
+    await s.close();
+  });
+
+  it('a search reads the index terms afresh once this connection or another one wrote alerts', async () => {
+    const s = await testServices(tempDir());
+    s.alerts.insertMany([sampleAlert({ title: 'sshd: authentication failed' })]);
+    const titles = () => s.alerts.list({ text: 'ssh' }, 100).items.map((a) => a.title);
+    expect(titles()).toEqual(['sshd: authentication failed']);
+    // a new term with the same prefix, written by this connection
+    s.alerts.insertMany([sampleAlert({ title: 'sshguard blocked a host' })]);
+    expect(titles()).toEqual(['sshguard blocked a host', 'sshd: authentication failed']);
+    expect(s.alerts.countMatching({ text: 'ssh' })).toBe(2);
+    // and by another one (the CLI importing while the app runs)
+    const other = new Database(s.db.name);
+    new AlertsRepo(other, new AuditRepo(other)).insertMany([sampleAlert({ title: 'sshuttle tunnel opened' })]);
+    other.close();
+    expect(titles()).toEqual(['sshuttle tunnel opened', 'sshguard blocked a host', 'sshd: authentication failed']);
+    expect(s.alerts.countMatching({ text: 'ssh' })).toBe(3);
     await s.close();
   });
 
