@@ -86,6 +86,19 @@ export const EMPTY_FILTER: AlertsFilter = {
  * so querying at a shorter pause in typing is cheap.
  */
 export const SEARCH_DEBOUNCE_MS = 100;
+/**
+ * A search of short words only ("s", "ss", "22": under three letters or digits each) waits for
+ * this longer pause, or Enter. It matches most alerts and is the server's costliest search (every
+ * index term with that prefix, ~400 ms for "s" on 1,000,000 alerts), and at typing speed it is
+ * only the way to a longer word: sent, it would hold the server while the longer word waits.
+ */
+export const SHORT_SEARCH_DEBOUNCE_MS = 600;
+
+/** Whether a search has only short words (see SHORT_SEARCH_DEBOUNCE_MS); an empty one has none. */
+export function isShortSearch(text: string): boolean {
+  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  return words.length > 0 && words.every((w) => w.replace(/[^\p{L}\p{N}]/gu, '').length < 3);
+}
 /** Minimum spacing of automatic top-of-list refreshes triggered by alerts.changed. */
 const REFRESH_SPACING_MS = 1000;
 /** Minimum spacing of automatic re-counts (alerts.count) after live changes. */
@@ -332,6 +345,8 @@ export interface AlertsState {
   toggleSource(s: string): void;
   setRange(r: TimeRange): void;
   setTextInput(text: string): void;
+  /** Searches for what the search box shows now, without waiting for the pause (Enter). */
+  commitTextInput(): void;
   clearFilters(): void;
   /** Header click: same field flips the direction, another field sorts it descending. */
   toggleSort(field: SortField): void;
@@ -535,10 +550,20 @@ export const useAlerts = create<AlertsState>((set, get) => {
     setTextInput(text) {
       set({ textInput: text });
       if (textTimer) clearTimeout(textTimer);
-      textTimer = setTimeout(() => {
-        textTimer = null;
-        if (get().filter.text !== text) applyFilter({ text });
-      }, SEARCH_DEBOUNCE_MS);
+      textTimer = setTimeout(
+        () => {
+          textTimer = null;
+          if (get().filter.text !== text) applyFilter({ text });
+        },
+        isShortSearch(text) ? SHORT_SEARCH_DEBOUNCE_MS : SEARCH_DEBOUNCE_MS,
+      );
+    },
+
+    commitTextInput() {
+      if (textTimer) clearTimeout(textTimer);
+      textTimer = null;
+      const text = get().textInput;
+      if (get().filter.text !== text) applyFilter({ text });
     },
 
     clearFilters() {

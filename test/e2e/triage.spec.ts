@@ -227,6 +227,49 @@ test('the detail explains the risk score term by term and names the ATT&CK techn
   await expect(raw.locator('pre')).toContainText(`"flow_id": ${flow},`);
 });
 
+test('a search of short words waits for a pause while typing; Enter searches at once', async ({ page }) => {
+  // the first page of every list the page asks for, and the key whose event was being handled
+  // when it went out (set in the capture phase, cleared after the event bubbled, or next task)
+  await page.addInitScript(() => {
+    const w = window as unknown as { __lists: { text: string; inKey: string | null }[]; __inKey: string | null };
+    w.__lists = [];
+    w.__inKey = null;
+    window.addEventListener(
+      'keydown',
+      (e) => {
+        w.__inKey = e.key;
+        setTimeout(() => (w.__inKey = null), 0);
+      },
+      { capture: true },
+    );
+    window.addEventListener('keydown', () => (w.__inKey = null));
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      const frame = JSON.parse(String(data)) as { channel?: string; request?: { filter?: { text?: string }; after?: unknown } };
+      if (frame.channel === 'alerts.list' && !frame.request?.after) w.__lists.push({ text: frame.request?.filter?.text ?? '', inKey: w.__inKey });
+      return send.call(this, data);
+    };
+  });
+  await openAlerts(page);
+  const lists = () => page.evaluate(() => (window as unknown as { __lists: { text: string; inKey: string | null }[] }).__lists);
+  const search = page.getByRole('searchbox', { name: 'Search alerts' });
+  await search.click();
+  // typed at a steady pace: "b" and "br" are never asked; "bru" on are (a pause of 100 ms)
+  await page.keyboard.type('brute', { delay: 150 });
+  await expect.poll(async () => (await lists()).map((l) => l.text)).toContain('brute');
+  const typed = (await lists()).map((l) => l.text);
+  expect(typed).not.toContain('b');
+  expect(typed).not.toContain('br');
+
+  // Enter asks for what the box shows while its keydown is handled, short or not
+  await search.fill('dd');
+  await search.press('Enter');
+  await expect.poll(async () => (await lists()).filter((l) => l.text === 'dd')).toEqual([{ text: 'dd', inKey: 'Enter' }]);
+  // and the pause alone asks for it too
+  await search.fill('tc');
+  await expect.poll(async () => (await lists()).filter((l) => l.text === 'tc')).toEqual([{ text: 'tc', inKey: null }]);
+});
+
 test('? shows the keyboard cheat sheet; Esc closes it', async ({ page }) => {
   await openAlerts(page);
   await blurFields(page);

@@ -206,7 +206,7 @@ function Chips<T extends string>({
 export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const filter = useAlerts((s) => s.filter);
   const textInput = useAlerts((s) => s.textInput);
-  const { toggleSeverity, toggleStatus, togglePriority, toggleSource, setRange, setTextInput, clearFilters } = useAlerts.getState();
+  const { toggleSeverity, toggleStatus, togglePriority, toggleSource, setRange, setTextInput, commitTextInput, clearFilters } = useAlerts.getState();
   const active = isFilterActive(filter) || textInput.trim() !== '';
 
   return (
@@ -233,8 +233,9 @@ export function FilterBar({ searchRef }: { searchRef: RefObject<HTMLInputElement
                 e.stopPropagation();
                 e.currentTarget.blur();
               } else if (e.key === 'Enter' || e.key === 'ArrowDown') {
-                // hand the keyboard back to the list
+                // search now (no pause to wait for), and hand the keyboard back to the list
                 e.preventDefault();
+                commitTextInput();
                 e.currentTarget.blur();
               }
             }}
