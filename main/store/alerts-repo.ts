@@ -477,10 +477,13 @@ export class AlertsRepo {
     };
 
     // drive: the ids matching the conditions in `joined` (intersected from their own indexes
-    // before any row is read), the rows tested against the other conditions, sorted
+    // before any row is read), the rows tested against the other conditions, sorted. A search
+    // already read into the set of its matches (a walk before) is tested there, not read again,
+    // unless it is the only condition that drives
     const drive = (joined: ReadonlySet<number>): Row[] => {
-      const ids = terms.filter((_, j) => joined.has(j));
-      const rest = terms.filter((_, j) => !joined.has(j));
+      const setSearch = hits && terms.some((t, j) => joined.has(j) && !t.text);
+      const ids = terms.filter((t, j) => joined.has(j) && !(setSearch && t.text));
+      const rest = terms.filter((t, j) => !joined.has(j) || (setSearch && t.text)).map((t) => (hits && t.text ? { check: FTS_HIT, params: [] } : t));
       const where = [`id IN (${ids.map((t) => t.ids!).join(' INTERSECT ')})`, ...rest.map((r) => r.check), ...(after ? [`(+${key.col}, id) ${cmp} (?, ?)`] : [])];
       const sql = `${select} WHERE ${where.join(' AND ')} ORDER BY +${key.col} ${dir}, id ${dir} LIMIT ?`;
       return this.db.prepare<unknown[], Row>(sql).all(...ids.flatMap((t) => t.params), ...rest.flatMap((r) => r.params), ...(after ? [after.k, after.id] : []), limit + 1);
