@@ -394,6 +394,10 @@ export const useAlerts = create<AlertsState>((set, get) => {
   /** Bumped by every query that replaces the list: answers of older queries are dropped. */
   let generation = 0;
   let textTimer: ReturnType<typeof setTimeout> | null = null;
+  const stopTextTimer = () => {
+    if (textTimer) clearTimeout(textTimer);
+    textTimer = null;
+  };
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
   let refreshInFlight = false;
   let refreshQueued = false;
@@ -529,14 +533,12 @@ export const useAlerts = create<AlertsState>((set, get) => {
 
     setFilter: (patch) => applyFilter(patch),
     replaceFilter(next) {
-      if (textTimer) clearTimeout(textTimer);
-      textTimer = null;
+      stopTextTimer();
       set({ textInput: next.text });
       applyFilter({ ...next });
     },
     applyView(view) {
-      if (textTimer) clearTimeout(textTimer);
-      textTimer = null;
+      stopTextTimer();
       // one change: whoever follows the view (the hash) sees filter and sort move together
       set({ textInput: view.filter.text, sort: { ...view.sort }, filter: { ...view.filter }, checked: new Set(), matchAll: false, anchorId: null });
       void get().reload();
@@ -549,26 +551,19 @@ export const useAlerts = create<AlertsState>((set, get) => {
 
     setTextInput(text) {
       set({ textInput: text });
-      if (textTimer) clearTimeout(textTimer);
-      textTimer = setTimeout(
-        () => {
-          textTimer = null;
-          if (get().filter.text !== text) applyFilter({ text });
-        },
-        isShortSearch(text) ? SHORT_SEARCH_DEBOUNCE_MS : SEARCH_DEBOUNCE_MS,
-      );
+      stopTextTimer();
+      // the box's text when the pause ends is this text: a keystroke since restarts the timer
+      textTimer = setTimeout(() => get().commitTextInput(), isShortSearch(text) ? SHORT_SEARCH_DEBOUNCE_MS : SEARCH_DEBOUNCE_MS);
     },
 
     commitTextInput() {
-      if (textTimer) clearTimeout(textTimer);
-      textTimer = null;
+      stopTextTimer();
       const text = get().textInput;
       if (get().filter.text !== text) applyFilter({ text });
     },
 
     clearFilters() {
-      if (textTimer) clearTimeout(textTimer);
-      textTimer = null;
+      stopTextTimer();
       set({ textInput: '' });
       applyFilter({ ...EMPTY_FILTER });
     },
