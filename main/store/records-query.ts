@@ -27,16 +27,31 @@ export interface CompiledWhere {
   params: SqlParam[];
   /** The index to read through (INDEXED BY), ROWID for ids found by a subquery, null to let SQLite choose. */
   index: string | null;
+  /** The time range [fromMs, toMs) the conditions hold the rows to (an address index's page walks its id buckets). */
+  window?: { fromMs: number; toMs: number };
 }
 
 /**
- * Every id bucket of the record store, as the condition the flow_id and community_id indexes need
- * to be read (they lead with `id >> 16`, migration 0017): always true of a row, it makes SQLite
- * seek once per bucket from the oldest record's to the newest's.
+ * Every id bucket of the record store, as the condition the indexes that lead with `id >> 16` need
+ * (flow_id and community_id: migration 0017; the addresses: 0019): always true of a row, it makes
+ * SQLite seek once per bucket from the oldest record's to the newest's.
  */
 export const RECORD_BUCKETS =
   '(id >> 16) IN (WITH RECURSIVE bucket (b) AS (SELECT (SELECT min(id) FROM records) >> 16 UNION ALL ' +
   'SELECT b + 1 FROM bucket WHERE b < (SELECT max(id) FROM records) >> 16) SELECT b FROM bucket)';
+
+/**
+ * The id buckets that hold records of [?, ?) (two parameters: from and to, in ms), as the condition
+ * the bucketed indexes need: from the first block whose newest record is in the range to the last
+ * block whose oldest is (record_blocks keeps each block's time span; a block is one id range, and
+ * every record is written in one). A range in the past or a short one seeks a few buckets, not all.
+ */
+export const WINDOW_BUCKETS =
+  '(id >> 16) IN (WITH RECURSIVE bucket (b) AS (SELECT (SELECT min(id) FROM record_blocks WHERE ts_max >= ?) >> 16 UNION ALL ' +
+  'SELECT b + 1 FROM bucket WHERE b < (SELECT max(last_id) FROM record_blocks WHERE ts_min < ?) >> 16) SELECT b FROM bucket)';
+
+/** The address indexes: (id >> 16, address, ts), migration 0019; read with WINDOW_BUCKETS. */
+export const ADDRESS_INDEXES: ReadonlySet<string> = new Set(['records_src_ts', 'records_dst_ts']);
 
 /** Read the rows by id (from an `id IN (subquery)` condition), through no other index. */
 export const ROWID = 'rowid';
@@ -111,8 +126,8 @@ function eitherAddress(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: nu
   for (const column of ['src', 'dst'] as const) {
     const p: SqlParam[] = [];
     const cond = ipCondition([column], t.values, p);
-    parts.push(`SELECT id FROM records INDEXED BY records_${column}_ts WHERE ${cond} AND ts >= ? AND ts < ?`);
-    params.push(...p, fromMs, toMs);
+    parts.push(`SELECT id FROM records INDEXED BY records_${column}_ts WHERE ${cond} AND ts >= ? AND ts < ? AND ${WINDOW_BUCKETS}`);
+    params.push(...p, fromMs, toMs, fromMs, toMs);
   }
   return `id IN (${parts.join(' UNION ALL ')})`;
 }
@@ -188,8 +203,11 @@ export function compileWhere(ast: Pick<HuntQueryAst, 'terms'>, fromMs: number, t
     conds.push(t.negate ? `NOT coalesce(${c}, 0)` : c);
   }
   const index = chooseIndex(ast.terms);
-  if (index === 'records_flow' || index === 'records_community') conds.push(RECORD_BUCKETS);
-  return { sql: conds.join(' AND '), params, index };
+  if (index !== null && ADDRESS_INDEXES.has(index)) {
+    conds.push(WINDOW_BUCKETS);
+    params.push(fromMs, toMs);
+  } else if (index === 'records_flow' || index === 'records_community') conds.push(RECORD_BUCKETS);
+  return { sql: conds.join(' AND '), params, index, window: { fromMs, toMs } };
 }
 
 /**

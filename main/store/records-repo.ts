@@ -10,7 +10,7 @@ import { summaryOf } from '../hunt/fields.js';
 import type { SensorRecord } from '../pipeline/types.js';
 import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
-import { RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
+import { ADDRESS_INDEXES, RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
 
 /** Records per block: one deflate stream and one zone-map row each. */
 export const BLOCK_RECORDS = 1024;
@@ -319,6 +319,34 @@ function topGroups(groups: readonly Group[], limit: number): Group[] {
   return keyed.slice(0, limit).map((k) => k.g);
 }
 
+/** An id bucket of the record store and the time span of its records. */
+interface BucketSpan {
+  b: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The first `limit` rows in (ts, id) order of a read an index gives in that order only within each id
+ * bucket (`read(bucket, n)`: up to n rows of one bucket, in order). Buckets are read in the order of
+ * their spans (latest end first when descending) and merged, until the next one's span cannot hold a
+ * row that ranks before the limit-th: usually one or two buckets. A bucket of older records written
+ * later (an old file imported) is merged where its times fall.
+ */
+function walkBuckets(spans: readonly BucketSpan[], dir: 'asc' | 'desc', limit: number, read: (bucket: number, n: number) => RowIn[]): RowIn[] {
+  const desc = dir === 'desc';
+  const order = [...spans].sort(desc ? (a, b) => b.hi - a.hi || b.b - a.b : (a, b) => a.lo - b.lo || a.b - b.b);
+  const ranks = desc ? (a: RowIn, b: RowIn) => b.ts - a.ts || b.id - a.id : (a: RowIn, b: RowIn) => a.ts - b.ts || a.id - b.id;
+  let rows: RowIn[] = [];
+  for (const span of order) {
+    const last = rows.length >= limit ? rows[limit - 1]! : null;
+    if (last && (desc ? last.ts > span.hi : last.ts < span.lo)) break;
+    const got = read(span.b, limit);
+    if (got.length) rows = rows.concat(got).sort(ranks).slice(0, limit);
+  }
+  return rows;
+}
+
 export class RecordsRepo {
   /** The last blocks decompressed (events.get of neighbours reads one block once). */
   private readonly rawCache = new Map<number, string[]>();
@@ -337,8 +365,29 @@ export class RecordsRepo {
     const dir = opts.dir === 'desc' ? 'DESC' : 'ASC';
     const order = byTs ? `ts ${dir}, id ${dir}` : `${opts.orderExpr} ${dir}, id ${dir}`;
     const from = byTs ? tableOf(where) : where.index === ROWID ? 'records' : tableOf(where);
+    if (byTs && where.window && where.index !== null && ADDRESS_INDEXES.has(where.index)) {
+      // an address index is in time order within each id bucket only: read bucket by bucket
+      const stmt = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${sql} AND (id >> 16) = ? ORDER BY ${order} LIMIT ?`);
+      const spans = this.bucketSpans(where.window.fromMs, where.window.toMs);
+      return this.toRows(walkBuckets(spans, opts.dir, opts.limit, (bucket, n) => stmt.all(...params, bucket, n) as RowIn[]));
+    }
     const rows = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${sql} ORDER BY ${order} LIMIT ?`).all(...params, opts.limit) as RowIn[];
     return this.toRows(rows);
+  }
+
+  /**
+   * The id buckets (`id >> 16`) that hold records of [fromMs, toMs), each with the time span of its
+   * records, from the blocks in it (a block that runs into the next bucket counts in both).
+   */
+  private bucketSpans(fromMs: number, toMs: number): BucketSpan[] {
+    return this.db
+      .prepare(
+        `SELECT b, min(lo) AS lo, max(hi) AS hi FROM (
+           SELECT id >> 16 AS b, ts_min AS lo, ts_max AS hi FROM record_blocks WHERE ts_max >= ? AND ts_min < ?
+           UNION ALL SELECT last_id >> 16, ts_min, ts_max FROM record_blocks WHERE ts_max >= ? AND ts_min < ? AND (last_id >> 16) <> (id >> 16))
+         GROUP BY b`,
+      )
+      .all(fromMs, toMs, fromMs, toMs) as BucketSpan[];
   }
 
   /**
@@ -607,26 +656,30 @@ export class RecordsRepo {
     return this.db
       .prepare(
         `SELECT type, sum(n) AS n FROM (
-           SELECT type, count(*) AS n FROM records INDEXED BY records_src_ts WHERE src = ? GROUP BY type
-           UNION ALL SELECT type, count(*) AS n FROM records INDEXED BY records_dst_ts WHERE dst = ? AND (src IS NULL OR src <> ?) GROUP BY type)
+           SELECT type, count(*) AS n FROM records INDEXED BY records_src_ts WHERE ${RECORD_BUCKETS} AND src = ? GROUP BY type
+           UNION ALL SELECT type, count(*) AS n FROM records INDEXED BY records_dst_ts WHERE ${RECORD_BUCKETS} AND dst = ? AND (src IS NULL OR src <> ?) GROUP BY type)
          GROUP BY type ORDER BY n DESC, type`,
       )
       .all(key, key, key) as { type: string; n: number }[];
   }
 
   /**
-   * The latest records of one type naming an address. Each side walks its (address, ts) index
-   * newest first and stops after `limit` rows; the two are merged here. (A UNION of the sides read
-   * and sorted every record of the host: 14 s for a busy client of the bench's 10M store.)
+   * The latest records of one type naming an address. In each id bucket, newest first, both sides
+   * walk their (bucket, address, ts) index and stop after `limit` rows; buckets are read until an
+   * older one cannot hold a row among the latest (walkBuckets). (A UNION of the sides read and
+   * sorted every record of the host: 14 s for a busy client of the bench's 10M store.)
    */
   hostRecent(key: Buffer, type: string, limit: number): EventRow[] {
     const side = (col: 'src' | 'dst') =>
-      this.db
-        .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_${col}_ts WHERE ${col} = ? AND type = ? ORDER BY ts DESC, id DESC LIMIT ?`)
-        .all(key, type, limit) as RowIn[];
-    const byId = new Map<number, RowIn>();
-    for (const r of [...side('src'), ...side('dst')]) byId.set(r.id, r);
-    const rows = [...byId.values()].sort((a, b) => b.ts - a.ts || b.id - a.id).slice(0, limit);
+      this.db.prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_${col}_ts WHERE (id >> 16) = ? AND ${col} = ? AND type = ? ORDER BY ts DESC, id DESC LIMIT ?`);
+    const src = side('src');
+    const dst = side('dst');
+    const spans = this.bucketSpans(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const rows = walkBuckets(spans, 'desc', limit, (bucket, n) => {
+      const byId = new Map<number, RowIn>();
+      for (const r of [...(src.all(bucket, key, type, n) as RowIn[]), ...(dst.all(bucket, key, type, n) as RowIn[])]) byId.set(r.id, r);
+      return [...byId.values()];
+    });
     return this.toRows(rows);
   }
 

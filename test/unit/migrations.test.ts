@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { groupKey } from '../../main/pipeline/pipeline.js';
 import type { SecurityEvent } from '../../main/pipeline/types.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
-import { compileWhere } from '../../main/store/records-query.js';
+import { RECORD_BUCKETS, compileWhere } from '../../main/store/records-query.js';
 import { RecordsRepo } from '../../main/store/records-repo.js';
 
 /** Creates a database at schema version n (applying the app's first n steps). */
@@ -635,3 +635,22 @@ describe('migration 0018 record host hours', () => {
     closeDatabase(db);
   });
 });
+describe('migration 0019 records address buckets', () => {
+  it('the source and destination address indexes lead with the id bucket and keep their rows', async () => {
+    const file = path.join(tempDir(), 'm19.db');
+    const pre = await dbAt(18, file);
+    const a = Buffer.from([4, 10, 0, 0, 1]);
+    pre.prepare("INSERT INTO records (id, ts, type, src, dst) VALUES (5, 5, 'flow', ?, NULL), (70000, 6, 'flow', NULL, ?)").run(a, a);
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 19) });
+    expect([from, to]).toEqual([18, 19]);
+    for (const [index, column] of [['records_src_ts', 'src'], ['records_dst_ts', 'dst']]) {
+      const cols = db.prepare('SELECT cid, name FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno').all(index) as { cid: number; name: string | null }[];
+      expect(cols).toEqual([{ cid: -2, name: null }, { cid: expect.any(Number), name: column }, { cid: 1, name: 'ts' }]);
+    }
+    expect(db.prepare(`SELECT id FROM records INDEXED BY records_src_ts WHERE ${RECORD_BUCKETS} AND src = ?`).pluck().all(a)).toEqual([5]);
+    expect(db.prepare(`SELECT id FROM records INDEXED BY records_dst_ts WHERE ${RECORD_BUCKETS} AND dst = ?`).pluck().all(a)).toEqual([70_000]);
+    closeDatabase(db);
+  });
+});
+

@@ -16,6 +16,7 @@ import { m0015AlertTags } from './0015-alert-tags.js';
 import { m0016RecordsTypeCover } from './0016-records-type-cover.js';
 import { m0017RecordsFlowBuckets } from './0017-records-flow-buckets.js';
 import { m0018RecordHostHours } from './0018-record-host-hours.js';
+import { m0019RecordsAddressBuckets } from './0019-records-address-buckets.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0016RecordsTypeCover,
   m0017RecordsFlowBuckets,
   m0018RecordHostHours,
+  m0019RecordsAddressBuckets,
 ];
