@@ -27,8 +27,20 @@ export interface CompiledWhere {
   params: SqlParam[];
   /** The index to read through (INDEXED BY), ROWID for ids found by a subquery, null to let SQLite choose. */
   index: string | null;
-  /** The time range [fromMs, toMs) the conditions hold the rows to (an address index's page walks its id buckets). */
+  /** The time range [fromMs, toMs) the conditions hold the rows to. */
   window?: { fromMs: number; toMs: number };
+  /**
+   * The same conditions held to one id bucket, named `@bucket`, when the rows come through an
+   * address index (which leads with the bucket): a page in time order is read bucket by bucket
+   * (RecordsRepo.page), each bucket's rows from one short index range.
+   */
+  perBucket?: { sql: string; params: SqlParam[] };
+}
+
+/** How the address indexes' reads are held to id buckets: the range's buckets, or one bucket (`@bucket`). */
+interface BucketHold {
+  sql: string;
+  params: SqlParam[];
 }
 
 /**
@@ -121,18 +133,18 @@ function numberCondition(columns: readonly string[], t: HuntTerm, params: SqlPar
  * `ip:` (either address) as the ids found through both address indexes: SQLite's own OR plan would
  * rather walk the time index and test every row.
  */
-function eitherAddress(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: number): string {
+function eitherAddress(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: number, buckets: BucketHold): string {
   const parts: string[] = [];
   for (const column of ['src', 'dst'] as const) {
     const p: SqlParam[] = [];
     const cond = ipCondition([column], t.values, p);
-    parts.push(`SELECT id FROM records INDEXED BY records_${column}_ts WHERE ${cond} AND ts >= ? AND ts < ? AND ${WINDOW_BUCKETS}`);
-    params.push(...p, fromMs, toMs, fromMs, toMs);
+    parts.push(`SELECT id FROM records INDEXED BY records_${column}_ts WHERE ${cond} AND ts >= ? AND ts < ? AND ${buckets.sql}`);
+    params.push(...p, fromMs, toMs, ...buckets.params);
   }
   return `id IN (${parts.join(' UNION ALL ')})`;
 }
 
-function termCondition(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: number): string {
+function termCondition(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: number, buckets: BucketHold): string {
   const f = t.field;
   switch (f) {
     case 'src_ip':
@@ -140,7 +152,7 @@ function termCondition(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: nu
     case 'dst_ip':
       return ipCondition(['dst'], t.values, params);
     case 'ip':
-      return t.negate ? ipCondition(['src', 'dst'], t.values, params) : eitherAddress(t, params, fromMs, toMs);
+      return t.negate ? ipCondition(['src', 'dst'], t.values, params) : eitherAddress(t, params, fromMs, toMs, buckets);
     case 'src_port':
       return numberCondition(['sport'], t, params);
     case 'dst_port':
@@ -194,20 +206,25 @@ function chooseIndex(terms: readonly HuntTerm[]): string | null {
 
 /** WHERE conditions of a query's terms over [fromMs, toMs). */
 export function compileWhere(ast: Pick<HuntQueryAst, 'terms'>, fromMs: number, toMs: number): CompiledWhere {
-  const params: SqlParam[] = [];
-  const conds = ['ts >= ?', 'ts < ?'];
-  params.push(fromMs, toMs);
-  for (const t of ast.terms) {
-    const c = termCondition(t, params, fromMs, toMs);
-    // a negated condition on a missing value (NULL) counts as "does not match"
-    conds.push(t.negate ? `NOT coalesce(${c}, 0)` : c);
-  }
   const index = chooseIndex(ast.terms);
-  if (index !== null && ADDRESS_INDEXES.has(index)) {
-    conds.push(WINDOW_BUCKETS);
-    params.push(fromMs, toMs);
-  } else if (index === 'records_flow' || index === 'records_community') conds.push(RECORD_BUCKETS);
-  return { sql: conds.join(' AND '), params, index, window: { fromMs, toMs } };
+  const build = (buckets: BucketHold) => {
+    const params: SqlParam[] = [fromMs, toMs];
+    const conds = ['ts >= ?', 'ts < ?'];
+    for (const t of ast.terms) {
+      const c = termCondition(t, params, fromMs, toMs, buckets);
+      // a negated condition on a missing value (NULL) counts as "does not match"
+      conds.push(t.negate ? `NOT coalesce(${c}, 0)` : c);
+    }
+    if (index !== null && ADDRESS_INDEXES.has(index)) {
+      conds.push(buckets.sql);
+      params.push(...buckets.params);
+    } else if (index === 'records_flow' || index === 'records_community') conds.push(RECORD_BUCKETS);
+    return { sql: conds.join(' AND '), params };
+  };
+  const whole = build({ sql: WINDOW_BUCKETS, params: [fromMs, toMs] });
+  // rows found through an address index (one address, or either: the ids of both) can be read per bucket
+  const perBucket = index === ROWID || (index !== null && ADDRESS_INDEXES.has(index)) ? build({ sql: '(id >> 16) = @bucket', params: [] }) : undefined;
+  return { ...whole, index, window: { fromMs, toMs }, ...(perBucket ? { perBucket } : {}) };
 }
 
 /**

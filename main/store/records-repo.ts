@@ -10,7 +10,7 @@ import { summaryOf } from '../hunt/fields.js';
 import type { SensorRecord } from '../pipeline/types.js';
 import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
-import { ADDRESS_INDEXES, RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
+import { RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
 
 /** Records per block: one deflate stream and one zone-map row each. */
 export const BLOCK_RECORDS = 1024;
@@ -355,23 +355,24 @@ export class RecordsRepo {
 
   /** Rows of a compiled query, `order` by a column expression (default ts), after a keyset position. */
   page(where: CompiledWhere, opts: { orderExpr?: string; dir: 'asc' | 'desc'; after?: { ts: number; id: number } | null; limit: number }): EventRow[] {
-    const params: SqlParam[] = [...where.params];
-    let sql = where.sql;
     const byTs = opts.orderExpr === undefined;
-    if (byTs && opts.after) {
-      sql += opts.dir === 'desc' ? ' AND (ts < ? OR (ts = ? AND id < ?))' : ' AND (ts > ? OR (ts = ? AND id > ?))';
-      params.push(opts.after.ts, opts.after.ts, opts.after.id);
-    }
     const dir = opts.dir === 'desc' ? 'DESC' : 'ASC';
+    const keyset = (c: { sql: string; params: SqlParam[] }) => {
+      if (!byTs || !opts.after) return c;
+      const sql = opts.dir === 'desc' ? ' AND (ts < ? OR (ts = ? AND id < ?))' : ' AND (ts > ? OR (ts = ? AND id > ?))';
+      return { sql: c.sql + sql, params: [...c.params, opts.after.ts, opts.after.ts, opts.after.id] };
+    };
     const order = byTs ? `ts ${dir}, id ${dir}` : `${opts.orderExpr} ${dir}, id ${dir}`;
     const from = byTs ? tableOf(where) : where.index === ROWID ? 'records' : tableOf(where);
-    if (byTs && where.window && where.index !== null && ADDRESS_INDEXES.has(where.index)) {
+    if (byTs && where.window && where.perBucket) {
       // an address index is in time order within each id bucket only: read bucket by bucket
-      const stmt = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${sql} AND (id >> 16) = ? ORDER BY ${order} LIMIT ?`);
+      const c = keyset(where.perBucket);
+      const stmt = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${c.sql} ORDER BY ${order} LIMIT ?`);
       const spans = this.bucketSpans(where.window.fromMs, where.window.toMs);
-      return this.toRows(walkBuckets(spans, opts.dir, opts.limit, (bucket, n) => stmt.all(...params, bucket, n) as RowIn[]));
+      return this.toRows(walkBuckets(spans, opts.dir, opts.limit, (bucket, n) => stmt.all(...c.params, n, { bucket }) as RowIn[]));
     }
-    const rows = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${sql} ORDER BY ${order} LIMIT ?`).all(...params, opts.limit) as RowIn[];
+    const c = keyset(where);
+    const rows = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${c.sql} ORDER BY ${order} LIMIT ?`).all(...c.params, opts.limit) as RowIn[];
     return this.toRows(rows);
   }
 

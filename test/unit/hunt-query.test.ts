@@ -118,6 +118,19 @@ describe('hunt query language: compiled to parameterised SQL only', () => {
     expect(compileWhere(parseHuntQuery('-flow_id:5'), 0, 1).index).toBe('records_ts');
   });
 
+  it('rows read through an address index can also be read one id bucket at a time', () => {
+    // one address: the index itself is held to the bucket; either address: both subqueries are
+    const one = compileWhere(parseHuntQuery('src_ip:10.0.0.1 event_type:dns'), 0, 1).perBucket!;
+    expect(one.sql.match(/@bucket/g)).toHaveLength(1);
+    expect(one.params).toHaveLength(4); // the range, the address, the type: no bucket range
+    const either = compileWhere(parseHuntQuery('ip:10.0.0.1 ip:10.0.0.2'), 0, 1).perBucket!;
+    expect(either.sql.match(/\(id >> 16\) = @bucket/g)).toHaveLength(4);
+    expect(either.sql).not.toContain('record_blocks');
+    // the whole range's form names the range's buckets instead
+    expect(compileWhere(parseHuntQuery('ip:10.0.0.1'), 0, 1).sql).toContain('record_blocks');
+    for (const q of ['flow_id:5 ip:10.0.0.1', 'event_type:dns', '-ip:10.0.0.1', 'community_id:"1:a="']) expect(compileWhere(parseHuntQuery(q), 0, 1).perBucket).toBeUndefined();
+  });
+
   it('a group-by held to event types reads the type index, whatever their number (no time order needed)', () => {
     expect(compileWhere(parseHuntQuery('event_type:(dns OR tls)'), 0, 1).index).toBe('records_ts');
     expect(compileGroupWhere(parseHuntQuery('event_type:(dns OR tls)'), 0, 1).index).toBe('records_type_ts');
