@@ -184,6 +184,52 @@ test('keyboard triage: j, a, then r with a note; the detail history shows both c
   await expect(page).toHaveURL(/#\/alerts$/);
 });
 
+test('a triage key in a detail still loading acts on the list\'s copy of the alert', async ({ page }) => {
+  // hold every alerts.get on the socket until released: the detail shows the link's id, not its data
+  const held: (() => void)[] = [];
+  let holding = true;
+  await page.routeWebSocket(/\/api\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const frame = JSON.parse(String(message)) as { channel?: string };
+      if (holding && frame.channel === 'alerts.get') held.push(() => server.send(message));
+      else server.send(message);
+    });
+  });
+  const grid = await openAlerts(page);
+  await blurFields(page);
+  const current = grid.locator('[role="row"][aria-current="true"]');
+  let id = 0;
+  for (let i = 0; i < 20 && !id; i++) {
+    await page.keyboard.press('j');
+    await expect(current).toHaveCount(1);
+    if ((await current.getAttribute('data-status')) === 'NEW') id = Number(await current.getAttribute('data-row-id'));
+  }
+  expect(id).toBeGreaterThan(0);
+  const row = grid.locator(`[data-row-id="${id}"]`);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`#/alerts/${id}$`));
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const detail = page.getByTestId('alert-detail');
+  await expect(detail.getByTestId('score-breakdown')).toHaveCount(0); // not loaded
+  await page.keyboard.press('i');
+  await expect(row).toHaveAttribute('data-status', 'INVESTIGATING');
+  holding = false;
+  for (const send of held.splice(0)) send();
+  await expect(detail.getByTestId('detail-status')).toHaveText('Investigating');
+
+  // an alert the list has not loaded (the oldest; the list shows the latest): the key says why it waits
+  holding = true;
+  await page.goto(`${served.url}#/alerts/1`);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await blurFields(page);
+  await page.keyboard.press('a');
+  await expect(page.getByText('Alert #1 is still loading: press a again in a moment')).toBeVisible();
+  holding = false;
+  for (const send of held.splice(0)) send();
+  await expect(detail.getByTestId('detail-status')).toBeVisible();
+});
+
 test('the detail explains the risk score term by term and names the ATT&CK technique', async ({ page }) => {
   const grid = await openAlerts(page);
   const all = await matchCount(page);

@@ -79,7 +79,9 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
       const target = (): Alert | undefined => {
         if (inDetail) {
           const d = useAlertDetail.getState().detail;
-          return d && d.alert.id === detailId.current ? d.alert : undefined;
+          if (d && d.alert.id === detailId.current) return d.alert;
+          // the detail opens on the link's id before its data arrives: the list's copy serves meanwhile
+          return detailId.current === null ? undefined : s.findAlert(detailId.current);
         }
         return s.selectedId === null ? undefined : s.findAlert(s.selectedId);
       };
@@ -89,6 +91,7 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
         e.preventDefault();
         if (a) fn(a);
         else if (!inDetail) move(0);
+        else useToasts.getState().push('info', `Alert #${detailId.current} is still loading: press ${e.key} again in a moment`);
       };
       // with rows selected, the action keys act on the selection, never on the cursor row
       const selection = inDetail ? null : t.selectionTarget();
