@@ -96,6 +96,17 @@ export const AlertTag = z
 /** The most tags one alert keeps. */
 export const MAX_ALERT_TAGS = 20;
 
+/**
+ * The words of an alert filter's `text`, as the full-text search takes them: split on white space,
+ * quotes dropped, only those with a letter or digit (the others match nothing and are ignored).
+ */
+export function searchWords(text: string): string[] {
+  return text
+    .split(/\s+/)
+    .map((w) => w.replace(/"/g, ''))
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
+}
+
 export const AlertFilter = z
   .object({
     severity: z.array(Severity).max(SEVERITIES.length).optional(),

@@ -5,6 +5,7 @@ import {
   PRIORITIES,
   SEVERITIES,
   alertHost,
+  searchWords,
   severityRank,
   type Alert,
   type AlertCursor,
@@ -165,14 +166,6 @@ export class InvalidFilterError extends Error {
 export function ftsQuery(text: string): string | null {
   const terms = searchWords(text);
   return terms.length ? terms.map((w) => `"${w}"*`).join(' ') : null;
-}
-
-/** The words of a search: quotes dropped, only those with a letter or digit. */
-function searchWords(text: string): string[] {
-  return text
-    .split(/\s+/)
-    .map((w) => w.replace(/"/g, ''))
-    .filter((w) => /[\p{L}\p{N}]/u.test(w));
 }
 
 const FTS_IDS = 'SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?';

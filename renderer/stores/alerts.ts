@@ -1,12 +1,13 @@
 import { create } from 'zustand';
-import type {
-  Alert,
-  AlertCursor,
-  AlertFilter,
-  AlertSort,
-  AlertStatus,
-  Priority,
-  Severity,
+import {
+  searchWords,
+  type Alert,
+  type AlertCursor,
+  type AlertFilter,
+  type AlertSort,
+  type AlertStatus,
+  type Priority,
+  type Severity,
 } from '../../main/contract/alerts.js';
 import type { EventPayload } from '../../main/contract/events.js';
 import type { Settings } from '../../main/contract/settings.js';
@@ -96,7 +97,7 @@ export const SHORT_SEARCH_DEBOUNCE_MS = 600;
 
 /** Whether a search has only short words (see SHORT_SEARCH_DEBOUNCE_MS); an empty one has none. */
 export function isShortSearch(text: string): boolean {
-  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  const words = searchWords(text);
   return words.length > 0 && words.every((w) => w.replace(/[^\p{L}\p{N}]/gu, '').length < 3);
 }
 /** Minimum spacing of automatic top-of-list refreshes triggered by alerts.changed. */
