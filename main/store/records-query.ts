@@ -27,14 +27,13 @@ export interface CompiledWhere {
   params: SqlParam[];
   /** The index to read through (INDEXED BY), ROWID for ids found by a subquery, null to let SQLite choose. */
   index: string | null;
-  /** The time range [fromMs, toMs) the conditions hold the rows to. */
-  window?: { fromMs: number; toMs: number };
   /**
    * The same conditions held to one id bucket, named `@bucket`, when the rows come through an
-   * address index (which leads with the bucket): a page in time order is read bucket by bucket
-   * (RecordsRepo.page), each bucket's rows from one short index range.
+   * address index (which leads with the bucket), with the time range whose buckets hold them: a page
+   * in time order is read bucket by bucket (RecordsRepo.page), each bucket's rows from one short
+   * index range.
    */
-  perBucket?: { sql: string; params: SqlParam[] };
+  perBucket?: { sql: string; params: SqlParam[]; fromMs: number; toMs: number };
 }
 
 /** How the address indexes' reads are held to id buckets: the range's buckets, or one bucket (`@bucket`). */
@@ -58,12 +57,12 @@ export const RECORD_BUCKETS =
  * block whose oldest is (record_blocks keeps each block's time span; a block is one id range, and
  * every record is written in one). A range in the past or a short one seeks a few buckets, not all.
  */
-export const WINDOW_BUCKETS =
+const WINDOW_BUCKETS =
   '(id >> 16) IN (WITH RECURSIVE bucket (b) AS (SELECT (SELECT min(id) FROM record_blocks WHERE ts_max >= ?) >> 16 UNION ALL ' +
   'SELECT b + 1 FROM bucket WHERE b < (SELECT max(last_id) FROM record_blocks WHERE ts_min < ?) >> 16) SELECT b FROM bucket)';
 
 /** The address indexes: (id >> 16, address, ts), migration 0019; read with WINDOW_BUCKETS. */
-export const ADDRESS_INDEXES: ReadonlySet<string> = new Set(['records_src_ts', 'records_dst_ts']);
+const ADDRESS_INDEXES: ReadonlySet<string> = new Set(['records_src_ts', 'records_dst_ts']);
 
 /** Read the rows by id (from an `id IN (subquery)` condition), through no other index. */
 export const ROWID = 'rowid';
@@ -223,8 +222,8 @@ export function compileWhere(ast: Pick<HuntQueryAst, 'terms'>, fromMs: number, t
   };
   const whole = build({ sql: WINDOW_BUCKETS, params: [fromMs, toMs] });
   // rows found through an address index (one address, or either: the ids of both) can be read per bucket
-  const perBucket = index === ROWID || (index !== null && ADDRESS_INDEXES.has(index)) ? build({ sql: '(id >> 16) = @bucket', params: [] }) : undefined;
-  return { ...whole, index, window: { fromMs, toMs }, ...(perBucket ? { perBucket } : {}) };
+  const perBucket = index === ROWID || (index !== null && ADDRESS_INDEXES.has(index)) ? { ...build({ sql: '(id >> 16) = @bucket', params: [] }), fromMs, toMs } : undefined;
+  return { ...whole, index, ...(perBucket ? { perBucket } : {}) };
 }
 
 /**

@@ -364,11 +364,11 @@ export class RecordsRepo {
     };
     const order = byTs ? `ts ${dir}, id ${dir}` : `${opts.orderExpr} ${dir}, id ${dir}`;
     const from = byTs ? tableOf(where) : where.index === ROWID ? 'records' : tableOf(where);
-    if (byTs && where.window && where.perBucket) {
+    if (byTs && where.perBucket) {
       // an address index is in time order within each id bucket only: read bucket by bucket
       const c = keyset(where.perBucket);
       const stmt = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${c.sql} ORDER BY ${order} LIMIT ?`);
-      const spans = this.bucketSpans(where.window.fromMs, where.window.toMs);
+      const spans = this.bucketSpans(where.perBucket.fromMs, where.perBucket.toMs);
       return this.toRows(walkBuckets(spans, opts.dir, opts.limit, (bucket, n) => stmt.all(...c.params, n, { bucket }) as RowIn[]));
     }
     const c = keyset(where);

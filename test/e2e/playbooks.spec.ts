@@ -78,7 +78,8 @@ test('the run log is on the case of the alert it ran on', async ({ page }) => {
   // alert 1, which the approved run above acted on, escalated to a new case
   await page.goto(`${served.url}#/alerts/1`);
   await expect(page.getByTestId('alert-detail')).toHaveAttribute('data-alert-id', '1', { timeout: 20_000 });
-  // the panel carries the id from the link at once; `e` acts on the alert once it is loaded
+  // the panel carries the id from the link at once; alert 1 is not in the list's first page, so `e`
+  // has nothing to act on until the detail has loaded it
   await expect(page.getByTestId('alert-detail').getByTestId('score-breakdown')).toBeVisible({ timeout: 20_000 });
   await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
   await page.keyboard.press('e');

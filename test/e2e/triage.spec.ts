@@ -225,6 +225,7 @@ test('a triage key in a detail still loading acts on the list\'s copy of the ale
   await blurFields(page);
   await page.keyboard.press('a');
   await expect(page.getByText('Alert #1 is still loading: press a again in a moment')).toBeVisible();
+  await page.screenshot({ path: screenshotPath('triage-still-loading') });
   holding = false;
   for (const send of held.splice(0)) send();
   await expect(detail.getByTestId('detail-status')).toBeVisible();
