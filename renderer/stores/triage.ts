@@ -104,7 +104,7 @@ export interface TriageState {
   assign(ids: number[], assignee: string | null): Promise<string | null>;
   /** Adds and removes tags; null when done, else the error to show where the analyst typed. */
   tag(ids: number[], add: string[], remove: string[]): Promise<string | null>;
-  /** Opens the escalation dialog for the selection (rows or everything matching), else for this alert. */
+  /** Opens the escalation dialog for this alert, or without one for the selection (rows or everything matching). */
   requestEscalate(alert: Alert | undefined): void;
   /** Creates a suppression from an alert and optionally marks it SUPPRESSED; returns an error message or null. */
   suppress(alert: Alert, match: SuppressMatch, reason: string, hours: number, markSuppressed: boolean): Promise<string | null>;
@@ -285,14 +285,14 @@ export const useTriage = create<TriageState>((set, get) => ({
     const s = useAlerts.getState();
     let target: BulkTarget | null = null;
     let chosen: Alert[] = [];
-    if (s.matchAll && s.total !== null) {
+    if (alert) {
+      target = { kind: 'ids', ids: [alert.id] };
+      chosen = [alert];
+    } else if (s.matchAll && s.total !== null) {
       target = { kind: 'filter', filter: s.currentListFilter(), count: s.total, description: describeFilter(s.currentListFilter(), s.filter.range) };
     } else if (s.checked.size > 0) {
       target = { kind: 'ids', ids: [...s.checked] };
       chosen = [...s.checked].map((id) => s.findAlert(id)).filter((a): a is Alert => a !== undefined);
-    } else if (alert) {
-      target = { kind: 'ids', ids: [alert.id] };
-      chosen = [alert];
     }
     if (!target) return;
     const rank = (x: Severity) => SEVERITY_ORDER.length - SEVERITY_ORDER.indexOf(x);

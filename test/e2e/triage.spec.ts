@@ -226,9 +226,33 @@ test('a triage key in a detail still loading acts on the list\'s copy of the ale
   await page.keyboard.press('a');
   await expect(page.getByText('Alert #1 is still loading: press a again in a moment')).toBeVisible();
   await page.screenshot({ path: screenshotPath('triage-still-loading') });
+  await page.keyboard.press('e');
+  await expect(page.getByText('Alert #1 is still loading: press e again in a moment')).toBeVisible();
+  await expect(page.getByTestId('escalate-dialog')).toHaveCount(0);
   holding = false;
   for (const send of held.splice(0)) send();
   await expect(detail.getByTestId('detail-status')).toBeVisible();
+});
+
+test('in a detail, e escalates the alert shown, not the rows checked in the list', async ({ page }) => {
+  const grid = await openAlerts(page);
+  await blurFields(page);
+  for (const key of ['j', 'x', 'j', 'x', 'j']) await page.keyboard.press(key);
+  await expect(page.getByTestId('selection-bar')).toContainText('2 selected');
+  const id = Number(await grid.locator('[role="row"][aria-current="true"]').getAttribute('data-row-id'));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('alert-detail')).toHaveAttribute('data-alert-id', String(id));
+  await expect(page.getByTestId('alert-detail').getByTestId('detail-status')).toBeVisible();
+  await page.keyboard.press('e');
+  const dialog = page.getByTestId('escalate-dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Escalate 1 alert to a case');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  // back in the list, e takes the checked rows again
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/#\/alerts$/);
+  await page.keyboard.press('e');
+  await expect(dialog.getByRole('heading')).toHaveText('Escalate 2 alerts to a case');
 });
 
 test('the detail explains the risk score term by term and names the ATT&CK technique', async ({ page }) => {

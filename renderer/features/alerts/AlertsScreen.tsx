@@ -173,8 +173,11 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
           act((a) => s.toggleChecked(a.id, e.shiftKey));
           return;
         case 'e':
-          e.preventDefault();
-          t.requestEscalate(target());
+          // like the status keys: the selection in the list, else the cursor row or the shown alert
+          if (selection) {
+            e.preventDefault();
+            t.requestEscalate(undefined);
+          } else act((a) => t.requestEscalate(a));
           return;
         case '/':
           e.preventDefault();
