@@ -17,6 +17,7 @@ import {
   type CorrelationHit,
   type EnrichedEvent,
   type DetectedEvent,
+  type NormalizeResult,
   type ScoredEvent,
   type SecurityEvent,
   type SensorRecord,
@@ -37,6 +38,12 @@ export interface ProcessOptions {
   inTransaction?: () => void;
   /** Forget the source's stored record ids older than this (epoch ms), in the same transaction. */
   forgetIdsBefore?: number;
+  /**
+   * The batch's records normalized already, in this batch's options, aligned with the input (a
+   * normalize worker's results); null entries, and every record when the source dropped some as
+   * already stored, are normalized here.
+   */
+  normalized?: readonly (NormalizeResult | null)[];
 }
 
 /** A stored record id was handed out again inside a batch's transaction: the batch is rolled back. */
@@ -271,8 +278,10 @@ export class Pipeline {
     const types: Record<string, number> = {};
     const runs: RecordRun[] = [];
     const nopts = opts.normalize ?? NO_OPTIONS;
+    const pre = records === input && opts.normalized?.length === input.length ? opts.normalized : undefined;
     let skipped = 0;
-    for (const rec of records) {
+    for (let i = 0; i < records.length; i++) {
+      const rec = records[i]!;
       let text: string;
       let parsed: JsonObject | undefined;
       if (typeof rec.raw === 'string') text = rec.raw;
@@ -290,7 +299,9 @@ export class Pipeline {
         continue;
       }
       const spec = formatSpec(rec.format);
-      const r = spec ? spec.normalize(text, rec.position, nopts, parsed) : ({ kind: 'quarantined', reason: `unsupported format ${JSON.stringify(String(rec.format)).slice(0, 40)}` } as const);
+      const r =
+        pre?.[i] ??
+        (spec ? spec.normalize(text, rec.position, nopts, parsed) : ({ kind: 'quarantined', reason: `unsupported format ${JSON.stringify(String(rec.format)).slice(0, 40)}` } as const));
       if (r.kind === 'quarantined') {
         quarantine.push({ reason: r.reason, text, rec });
         continue;

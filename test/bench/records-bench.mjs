@@ -72,10 +72,15 @@ async function phaseIngest() {
   const { createPipeline } = await import(dist('pipeline/stages.js'));
   const { ingestFiles } = await import(dist('pipeline/sources/import.js'));
   const { PipelineRepo } = await import(dist('store/pipeline-repo.js'));
+  const { NormalizeWorker } = await import(dist('pipeline/sources/normalize-worker.js'));
   const { pipeline } = await createPipeline(db, DEFAULT_SETTINGS, path.join(root, 'resources'), () => {});
+  // as `vigil ingest` does: lines normalized on the second core
+  const worker = new NormalizeWorker();
   const t0 = performance.now();
-  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], { format: 'eve' });
+  const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], { format: 'eve', worker });
   const s = (performance.now() - t0) / 1000;
+  const inWorker = worker.lines;
+  await worker.close();
   const stored = db.prepare('SELECT count(*) AS n FROM records').get().n;
   const bytes = dbBytes(db, dir);
   const raw = fs.statSync(file).size;
@@ -86,6 +91,7 @@ async function phaseIngest() {
     alerts: sum.events,
     seconds: +s.toFixed(1),
     per_s: Math.round(sum.read / s),
+    normalized_in_worker: inWorker,
     peak_rss_mb: peakRssMb(),
     bytes_per_record: Math.round(bytes / stored),
     raw_bytes_per_line: Math.round(raw / sum.read),

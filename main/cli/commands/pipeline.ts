@@ -12,6 +12,7 @@ import { startHousekeeping } from '../../pipeline/housekeeping.js';
 import { SCENARIOS, isScenarioName } from '../../pipeline/sources/simulator.js';
 import { checkInput, describeFileError, recognisedLines, sniffFile } from '../../pipeline/sources/file-input.js';
 import { formatName, formatNames } from '../../pipeline/normalize/registry.js';
+import { NormalizeWorker } from '../../pipeline/sources/normalize-worker.js';
 import { ingestFiles, type FileOutcome, type FormatChoice, type ImportReport } from '../../pipeline/sources/import.js';
 import { describeHolder, LeaseHeldError, LeaseLostError, leaseClaim, SourceLeaseHandle } from '../../pipeline/sources/lease.js';
 import type { Services } from '../../core/services.js';
@@ -224,10 +225,13 @@ export async function ingestCommand(argv: string[], out = Output.stdout()): Prom
   const app = await openApp(dataDirFrom(args.str('data-dir')), 'ingest', { quiet: true });
   const s = app.services;
   const { signal, dispose } = untilSignal();
+  // JSON parsing and normalizing on the second core (normalize-worker.ts)
+  const worker = new NormalizeWorker();
   try {
     const { pipeline } = await pipelineFor(s);
     const report = await ingestFiles(pipeline, s.pipelineRepo, args.positionals, {
       format,
+      worker,
       again: args.flag('again'),
       skipBad: args.flag('skip-bad'),
       wait: args.flag('wait'),
@@ -246,6 +250,9 @@ export async function ingestCommand(argv: string[], out = Output.stdout()): Prom
     return 0;
   } finally {
     dispose();
+    // slower, not wrong: the main thread normalized what the worker could not
+    if (worker.failed !== null) process.stderr.write(`vigil: the normalize worker stopped (${cell(worker.failed)}); the main thread normalized the rest\n`);
+    await worker.close();
     await app.close();
   }
 }

@@ -10,7 +10,7 @@ import { TYPE_LAYOUT, slotIndex, type Slot } from '../../hunt/fields.js';
 import type { SensorRecord } from '../types.js';
 import { isObject, loosePort, protoOf, type JsonObject } from './common.js';
 
-const SLOT_COUNT = 10;
+export const SLOT_COUNT = 10;
 /** Summary text fields are cut to this many characters (the raw line keeps them whole). */
 const TEXT_MAX = 512;
 

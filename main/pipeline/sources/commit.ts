@@ -9,6 +9,7 @@ import type { BatchOutcome, Pipeline } from '../pipeline.js';
 import { sourceZone } from '../runner.js';
 import type { TimeZone } from '../normalize/index.js';
 import type { SourceLeaseHandle } from './lease.js';
+import type { NormalizeWorker, Prenormalized } from './normalize-worker.js';
 import type { DriverContext, SourceBatch, SourceDriver } from './types.js';
 
 /** Stores the batches of one source (for one run of its driver). */
@@ -30,12 +31,23 @@ export class BatchCommitter {
     return this.zone.zone;
   }
 
-  commit(batch: SourceBatch): BatchOutcome {
+  /** The name of the source's time zone setting now (what a normalize worker is given), or null. */
+  zoneName(): string | null {
+    return this.repo.sourceAssumeTz(this.sourceId);
+  }
+
+  /**
+   * `normalized`: the batch's records normalized ahead (a NormalizeWorker) in zone `zone`; used
+   * only if the source's zone is still that one.
+   */
+  commit(batch: SourceBatch, normalized?: { results: Prenormalized; zone: string | null }): BatchOutcome {
     const lease = this.lease;
+    const zone = this.currentZone();
     return this.pipeline().process(this.sourceId, batch.records, {
       ...(batch.cursor !== undefined ? { cursor: batch.cursor } : {}),
       ...(batch.forgetIdsBefore !== undefined ? { forgetIdsBefore: batch.forgetIdsBefore } : {}),
-      normalize: { zone: this.currentZone() },
+      ...(normalized && normalized.zone === this.zone.name ? { normalized: normalized.results } : {}),
+      normalize: { zone },
       inTransaction: () => {
         lease?.confirm();
         batch.commit?.();
@@ -46,6 +58,11 @@ export class BatchCommitter {
 
 export interface DrainOptions {
   lease?: SourceLeaseHandle | null;
+  /**
+   * Normalize in this worker: the next batch is read and handed to it before the current one is
+   * stored (for drivers whose reading does not depend on what was stored: a file import).
+   */
+  worker?: NormalizeWorker | null;
   signal?: AbortSignal;
   /** After each committed batch; throwing stops the run (that batch is stored). */
   onBatch?: (o: BatchOutcome) => void;
@@ -59,11 +76,31 @@ export interface DrainOptions {
 export async function drain(driver: SourceDriver, pipeline: Pipeline, repo: PipelineRepo, opts: DrainOptions = {}): Promise<void> {
   const committer = new BatchCommitter(() => pipeline, repo, driver.sourceId, opts.lease ?? null);
   const ctx: DriverContext = { signal: opts.signal ?? new AbortController().signal, report: opts.onProgress ?? (() => {}) };
+  const worker = opts.worker ?? null;
+  const store = (batch: SourceBatch, normalized?: { results: Prenormalized; zone: string | null }) => {
+    const o = committer.commit(batch, normalized);
+    opts.onBatch?.(o);
+  };
   try {
-    for await (const batch of driver.batches(ctx)) {
-      const o = committer.commit(batch);
-      opts.onBatch?.(o);
+    if (!worker) {
+      for await (const batch of driver.batches(ctx)) store(batch);
+      return;
     }
+    let ahead: { batch: SourceBatch; zone: string | null; results: Promise<Prenormalized | null> } | null = null;
+    const storeAhead = async () => {
+      if (!ahead) return;
+      const { batch, zone, results } = ahead;
+      ahead = null;
+      const got = await results;
+      store(batch, got ? { results: got, zone } : undefined);
+    };
+    for await (const batch of driver.batches(ctx)) {
+      const zone = committer.zoneName();
+      const next = { batch, zone, results: worker.normalize(batch.records, zone) };
+      await storeAhead();
+      ahead = next;
+    }
+    await storeAhead();
   } finally {
     await driver.close();
   }

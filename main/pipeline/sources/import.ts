@@ -18,6 +18,7 @@ import type { LeaseClaim, PipelineRepo } from '../../store/pipeline-repo.js';
 import type { BatchOutcome, Pipeline } from '../pipeline.js';
 import { addOutcome, emptySummary, fileSourceId, toInput, IMPORT_BATCH_LINES, type IngestSummary } from '../runner.js';
 import { drain } from './commit.js';
+import type { NormalizeWorker } from './normalize-worker.js';
 import type { DriverContext, SourceBatch, SourceDriver } from './types.js';
 import type { EventFormat } from '../types.js';
 import { formatName, formatNames } from '../normalize/registry.js';
@@ -42,6 +43,8 @@ export interface ImportOptions {
   claim?: LeaseClaim;
   lease?: LeaseOptions;
   signal?: AbortSignal;
+  /** Normalize on a second core (see normalize-worker.ts); the caller closes it. */
+  worker?: NormalizeWorker | null;
   onBatch?: (file: string, o: BatchOutcome) => void;
   onWait?: (file: string, holder: SourceLease) => void;
 }
@@ -219,6 +222,7 @@ async function importOne(pipeline: Pipeline, repo: PipelineRepo, p: Prepared, cl
     try {
       await drain(driver, pipeline, repo, {
         lease,
+        worker: opts.worker ?? null,
         onBatch: (o) => {
           addOutcome(out, o);
           opts.onBatch?.(out.file, o);

@@ -1,0 +1,49 @@
+/**
+ * One batch of the normalize worker (worker-entry.ts, started by sources/normalize-worker.ts):
+ * lines in, results out, packed (packed.ts). It runs the same normalizers as the main thread, so a
+ * line reads the same whichever thread normalized it. It holds no state but the time zones it was
+ * asked for.
+ */
+import type { NormalizeResult, SourcePosition } from '../types.js';
+import { packResults, type PackedResults } from './packed.js';
+import { formatSpec } from './registry.js';
+import { TimeZone } from './time.js';
+
+export interface NormalizeJob {
+  id: number;
+  format: string;
+  /** The source's assume_tz (an IANA name), or null. */
+  zone: string | null;
+  /** One per line; null: a line the main thread keeps (its result is a placeholder here). */
+  texts: (string | null)[];
+}
+
+export type NormalizeReply = { id: number; packed: PackedResults } | { id: number; error: string };
+
+/** Events carry their line's position: the main thread, which knows it, puts it back. */
+const NO_POSITION: SourcePosition = { file: '', line: null, offset: null };
+const PLACEHOLDER: NormalizeResult = { kind: 'skipped', reason: 'normalized on the main thread' };
+const zones = new Map<string, TimeZone | null>();
+
+function zoneOf(name: string | null): TimeZone | null {
+  if (name === null) return null;
+  let z = zones.get(name);
+  if (z === undefined) {
+    z = TimeZone.of(name);
+    if (z === null) throw new Error(`unknown time zone "${name}"`);
+    zones.set(name, z);
+  }
+  return z;
+}
+
+export function runJob(job: NormalizeJob): NormalizeReply {
+  try {
+    const spec = formatSpec(job.format);
+    if (!spec) throw new Error(`unsupported format ${JSON.stringify(job.format)}`);
+    const opts = { zone: zoneOf(job.zone) };
+    const results = job.texts.map((t) => (t === null ? PLACEHOLDER : spec.normalize(t, NO_POSITION, opts)));
+    return { id: job.id, packed: packResults(results) };
+  } catch (err) {
+    return { id: job.id, error: err instanceof Error ? err.message : String(err) };
+  }
+}

@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../main/contract/index.js';
+import type { Services } from '../../main/core/services.js';
+import { normalizeLine, TimeZone } from '../../main/pipeline/normalize/index.js';
+import { packResults, unpackResults } from '../../main/pipeline/normalize/packed.js';
+import { createPipeline } from '../../main/pipeline/stages.js';
+import { BatchCommitter } from '../../main/pipeline/sources/commit.js';
+import { ingestFiles } from '../../main/pipeline/sources/import.js';
+import { NormalizeWorker } from '../../main/pipeline/sources/normalize-worker.js';
+import type { RawRecord } from '../../main/pipeline/sources/types.js';
+import type { NormalizeResult } from '../../main/pipeline/types.js';
+import { repoRoot, testServices } from '../helpers/services.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** The worker runs compiled code: the build's (npm test builds first). */
+const SCRIPT = path.join(repoRoot, 'dist', 'main', 'pipeline', 'normalize', 'worker-entry.js');
+const fixture = (...p: string[]) => path.join(repoRoot, 'test', 'fixtures', ...p);
+const linesOf = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+
+/** Real EVE shapes, alerts among them, and lines each normalizer refuses for its own reason. */
+const EVE_LINES = [
+  ...linesOf(fixture('eve', 'records.jsonl')),
+  ...linesOf(fixture('eve', 'alerts.jsonl')),
+  ...linesOf(fixture('real', 'tenzir-eve.json')),
+  '',
+  '{"timestamp":"2026-11-21T10:00:00.000000+0000","event_type":"dns"',
+  '{"event_type":"flow","src_ip":"10.0.0.1"}',
+  '{"timestamp":"2026-11-21T10:00:00+0000","event_type":"Weird Type!","src_ip":"10.0.0.1","flow_id":"not a number"}',
+  '[1,2,3]',
+  ...linesOf(fixture('real', 'suricata-docs-no-offset.json')),
+];
+
+const workers: NormalizeWorker[] = [];
+function worker(script = pathToFileURL(SCRIPT)): NormalizeWorker {
+  if (!fs.existsSync(SCRIPT)) {
+    throw new Error(`${SCRIPT} is missing: run npm run build first`);
+  }
+  const w = new NormalizeWorker(script);
+  workers.push(w);
+  return w;
+}
+afterEach(async () => {
+  for (const w of workers.splice(0)) await w.close();
+});
+
+function records(lines: readonly string[], format = 'eve'): RawRecord[] {
+  return lines.map((raw, i) => ({ raw, format: format as RawRecord['format'], position: { file: 'f.json', line: i + 1, offset: i * 100 } }));
+}
+
+function onMain(recs: readonly RawRecord[], zone: string | null): NormalizeResult[] {
+  const opts = { zone: zone === null ? null : TimeZone.of(zone) };
+  return recs.map((r) => normalizeLine(r.format, r.raw as string, r.position, opts));
+}
+
+describe('normalize worker', () => {
+  it('packed results read back as they were, for every kind of result', () => {
+    for (const [format, lines] of [
+      ['eve', EVE_LINES],
+      ['wazuh', linesOf(fixture('wazuh', 'alerts.jsonl'))],
+    ] as const) {
+      const results = onMain(records(lines, format), 'Europe/Paris');
+      const packed = packResults(results);
+      if (format === 'eve') {
+        expect([...new Set(results.map((r) => r.kind))].sort()).toEqual(['event', 'quarantined', 'skipped']);
+        // the common case (a record that is no alert) crosses as flat values, not as an object
+        expect(packed.others.length).toBeLessThan(results.length / 2);
+      }
+      expect(unpackResults(packed, lines)).toEqual(results);
+    }
+  });
+
+  it('refuses packed results that do not match the lines', () => {
+    const results = onMain(records(EVE_LINES.slice(0, 4)), null);
+    const packed = packResults(results);
+    expect(() => unpackResults({ ...packed, flat: packed.flat.slice(1) }, EVE_LINES)).toThrow(/packed results/);
+    expect(() => unpackResults({ ...packed, kinds: packed.kinds.slice(1) }, EVE_LINES)).toThrow(/packed results/);
+  });
+
+  it('reads every line as the main thread does, positions included', async () => {
+    const w = worker();
+    const recs = records(EVE_LINES);
+    for (const zone of [null, 'America/New_York']) {
+      const got = await w.normalize(recs, zone);
+      expect(got).toEqual(onMain(recs, zone));
+    }
+    const alert = (await w.normalize(recs, null))!.find((r) => r?.kind === 'event');
+    expect(alert?.kind === 'event' && alert.event.position).toEqual(expect.objectContaining({ file: 'f.json', line: expect.any(Number) }));
+    expect(w.failed).toBeNull();
+  });
+
+  it('leaves to the main thread what it cannot do', async () => {
+    const w = worker();
+    const recs = records(EVE_LINES.slice(0, 3));
+    const mixed = [...recs, { ...recs[0]!, format: 'wazuh' as const }];
+    expect(await w.normalize(mixed, null)).toBeNull();
+    const withObject: RawRecord[] = [recs[0]!, { ...recs[1]!, raw: JSON.parse(recs[1]!.raw as string) as Record<string, never> }, { ...recs[2]!, oversize: 'too long' }];
+    const got = await w.normalize(withObject, null);
+    expect(got?.map((r) => r?.kind ?? null)).toEqual(['skipped', null, null]);
+    expect(await w.normalize(records(['{}'], 'no-such-format'), null)).toBeNull();
+    expect(await w.normalize(recs, 'Not/AZone')).toBeNull();
+    expect(w.failed).toBeNull();
+  });
+
+  it('a worker that cannot start or has stopped hands every batch back', async () => {
+    const broken = worker(pathToFileURL(path.join(tempDir(), 'missing.js')));
+    expect(await broken.normalize(records(EVE_LINES.slice(0, 2)), null)).toBeNull();
+    expect(broken.failed).not.toBeNull();
+    const w = worker();
+    await w.close();
+    expect(await w.normalize(records(EVE_LINES.slice(0, 2)), null)).toBeNull();
+  });
+});
+
+describe('an import with the normalize worker', () => {
+  async function importWith(files: string[], w: NormalizeWorker | null, assumeTz: string | null): Promise<Services> {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, s.now);
+    const report = await ingestFiles(pipeline, s.pipelineRepo, files, { format: 'eve', assumeTz, batchLines: 7, worker: w });
+    expect(report.failed).toBe(0);
+    return s;
+  }
+
+  const dump = (s: Services) => ({
+    records: s.db.prepare('SELECT * FROM records ORDER BY id').all(),
+    blocks: s.db.prepare('SELECT id, last_id, file, ts_min, ts_max, raw_bytes FROM record_blocks ORDER BY id').all(),
+    alerts: s.db.prepare('SELECT id, rule_id, title, severity, count, first_seen, last_seen, src_ip, dst_ip, host FROM alerts ORDER BY id').all(),
+    quarantine: s.db.prepare('SELECT reason, line, raw FROM quarantine ORDER BY id').all(),
+  });
+
+  it('stores exactly what an import without it stores', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'eve.json');
+    // many batches of 7 (each handed over while the one before is stored), alerts that fold
+    // together across batches, and bad lines in between
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++) lines.push(...EVE_LINES.map((l) => l.replace('2026-11-21T10', `2026-11-21T${String(10 + (i % 10)).padStart(2, '0')}`)));
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    for (const zone of [null, 'Europe/Paris']) {
+      const plain = dump(await importWith([file], null, zone));
+      const w = worker();
+      const viaWorker = dump(await importWith([file], w, zone));
+      expect(w.lines).toBe(lines.length);
+      expect(viaWorker.records.length).toBeGreaterThan(300);
+      expect(viaWorker.alerts.length).toBeGreaterThan(0);
+      expect(viaWorker.quarantine.length).toBeGreaterThan(0);
+      expect(viaWorker).toEqual(plain);
+    }
+  });
+
+  it('stores the worker\'s results (a worker that marks what it quarantined)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'eve.json');
+    fs.writeFileSync(file, `${EVE_LINES.join('\n')}\n`);
+    const marking = worker(pathToFileURL(path.join(repoRoot, 'test', 'helpers', 'marking-normalize-worker.mjs')));
+    const reasons = dump(await importWith([file], marking, null)).quarantine.map((q) => (q as { reason: string }).reason);
+    expect(reasons.length).toBeGreaterThan(3);
+    expect(reasons.every((r) => r.startsWith('[worker] '))).toBe(true);
+  });
+
+  it('a batch normalized before its source changed time zone is read again on the main thread', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, s.now);
+    s.pipelineRepo.ensureSource('import:a', 'import', 'eve', 'a.json');
+    const committer = new BatchCommitter(() => pipeline, s.pipelineRepo, 'import:a', null);
+    const recs = records(linesOf(fixture('real', 'suricata-docs-no-offset.json')));
+    const inParis = await worker().normalize(recs, 'Europe/Paris');
+    expect(inParis?.[0]?.kind).toBe('event');
+    // the source has no zone (the no-offset line is refused); results made for Paris are not used
+    expect(committer.commit({ records: recs }, { results: inParis!, zone: 'Europe/Paris' }).quarantined).toBe(1);
+    s.pipelineRepo.setSourceAssumeTz('import:a', 'Europe/Paris');
+    expect(committer.commit({ records: recs }, { results: inParis!, zone: 'Europe/Paris' }).quarantined).toBe(0);
+  });
+});
