@@ -30,6 +30,8 @@ const EVE_LINES = [
   '{"event_type":"flow","src_ip":"10.0.0.1"}',
   '{"timestamp":"2026-11-21T10:00:00+0000","event_type":"Weird Type!","src_ip":"10.0.0.1","flow_id":"not a number"}',
   '[1,2,3]',
+  // a NUL inside a string (JSON allows it)
+  '{"timestamp":"2026-11-21T10:00:00+0000","event_type":"dns","src_ip":"10.0.0.1","dest_ip":"10.0.0.2","dns":{"rrname":"a\\u0000b.example","rrtype":"A"}}',
   ...linesOf(fixture('real', 'suricata-docs-no-offset.json')),
 ];
 
