@@ -20,22 +20,27 @@ export type Prenormalized = (NormalizeResult | null)[];
 const DEFAULT_SCRIPT = new URL('../normalize/worker-entry.js', import.meta.url);
 
 export class NormalizeWorker {
-  private readonly worker: Worker;
+  /** Started by the first batch: an import with nothing new to read starts no thread. */
+  private worker: Worker | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, (reply: NormalizeReply | null) => void>();
   /** Why the worker stopped, once it has: every later batch is normalized on the main thread. */
   private failure: string | null = null;
   private done = 0;
 
-  constructor(script: URL = DEFAULT_SCRIPT) {
-    this.worker = new Worker(script);
-    this.worker.on('message', (reply: NormalizeReply) => {
+  constructor(private readonly script: URL = DEFAULT_SCRIPT) {}
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.script);
+    w.on('message', (reply: NormalizeReply) => {
       const done = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       done?.(reply);
     });
-    this.worker.on('error', (err) => this.fail(err.message));
-    this.worker.on('exit', (code) => this.fail(`the normalize worker exited (code ${code})`));
+    w.on('error', (err) => this.fail(err.message));
+    w.on('exit', (code) => this.fail(`the normalize worker exited (code ${code})`));
+    return (this.worker = w);
   }
 
   /** Lines the worker has normalized so far. */
@@ -71,11 +76,17 @@ export class NormalizeWorker {
       if (ok) sent++;
     }
     if (sent === 0) return null;
+    try {
+      this.started();
+    } catch (err) {
+      this.fail(err instanceof Error ? err.message : String(err));
+      return null;
+    }
     const id = this.nextId++;
     const reply = await new Promise<NormalizeReply | null>((resolve) => {
       this.waiting.set(id, resolve);
       const job: NormalizeJob = { id, format, zone, texts };
-      this.worker.postMessage(job);
+      this.worker!.postMessage(job);
     });
     if (reply === null || 'error' in reply) return null;
     let results: Prenormalized;
@@ -96,6 +107,6 @@ export class NormalizeWorker {
   /** Stops the worker; batches asked for later are normalized on the main thread. */
   async close(): Promise<void> {
     this.fail('closed');
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 }
