@@ -5,7 +5,7 @@ import { modalOpen } from '../../components/Dialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { formatCount } from '../../lib/format.js';
 import { currentViewHref, isFilterActive, useAlerts, viewFromQuery, viewQuery } from '../../stores/alerts.js';
-import { navigate, replaceHash } from '../../app/router.js';
+import { navigate, parseHash, replaceHash } from '../../app/router.js';
 import { useJobs } from '../../stores/jobs.js';
 import { useToasts } from '../../stores/toasts.js';
 import { setRevealer, useTriage } from '../../stores/triage.js';
@@ -49,22 +49,28 @@ function closeDetail(): void {
 }
 
 /**
+ * The alert whose detail the address shows. Navigation changes the hash at once, the screen's
+ * props a render later: a key pressed right after Esc must already act on the list.
+ */
+function detailInHash(): number | null {
+  const route = parseHash(window.location.hash);
+  return route?.name === 'alerts' ? route.alertId : null;
+}
+
+/**
  * Screen-wide triage keys: no modifiers, ignored while typing in a field or while a dialog is
  * open. The target is the alert shown in the detail; in the list, the selection when rows are
  * selected (never the cursor row then), else the cursor row.
  *   j / k move · Enter open · Esc close · a ack (A: with a note) · i investigating (I: with a
  *   note) · r resolve · f false positive · s suppress · n note · x select · e escalate to a case · / search · ? cheat sheet
  */
-function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObject<HTMLInputElement | null>, alertId: number | null) {
-  const detailId = useRef(alertId);
-  detailId.current = alertId;
-
+function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObject<HTMLInputElement | null>) {
   useEffect(() => {
     const move = (delta: number) => {
       const s = useAlerts.getState();
       const idx = s.moveSelection(delta);
       if (idx === null) return;
-      const inDetail = detailId.current !== null;
+      const inDetail = detailInHash() !== null;
       grid.current?.revealIndex(idx, !inDetail);
       const id = useAlerts.getState().selectedId;
       if (inDetail && id !== null) openDetail(id, true);
@@ -75,13 +81,14 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
       if (useTriage.getState().dialog || modalOpen()) return;
       if (e.target instanceof HTMLElement && e.target.closest('.ui-popover')) return; // menus keep their keys
       const s = useAlerts.getState();
-      const inDetail = detailId.current !== null;
+      const detailId = detailInHash();
+      const inDetail = detailId !== null;
       const target = (): Alert | undefined => {
         if (inDetail) {
           const d = useAlertDetail.getState().detail;
-          if (d && d.alert.id === detailId.current) return d.alert;
+          if (d && d.alert.id === detailId) return d.alert;
           // the detail opens on the link's id before its data arrives: the list's copy serves meanwhile
-          return detailId.current === null ? undefined : s.findAlert(detailId.current);
+          return detailId === null ? undefined : s.findAlert(detailId);
         }
         return s.selectedId === null ? undefined : s.findAlert(s.selectedId);
       };
@@ -91,7 +98,7 @@ function useTriageKeys(grid: RefObject<AlertsGridHandle | null>, search: RefObje
         e.preventDefault();
         if (a) fn(a);
         else if (!inDetail) move(0);
-        else useToasts.getState().push('info', `Alert #${detailId.current} is still loading: press ${e.key} again in a moment`);
+        else useToasts.getState().push('info', `Alert #${detailId} is still loading: press ${e.key} again in a moment`);
       };
       // with rows selected, the action keys act on the selection, never on the cursor row
       const selection = inDetail ? null : t.selectionTarget();
@@ -405,7 +412,7 @@ export function AlertsScreen({ alertId, query }: AlertsScreenProps) {
   const search = useRef<HTMLInputElement>(null);
   const columns = useColumns();
   const detailOpen = alertId !== null;
-  useTriageKeys(grid, search, alertId);
+  useTriageKeys(grid, search);
   useViewInHash(query, alertId);
 
   useEffect(() => {
