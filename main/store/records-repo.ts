@@ -452,26 +452,43 @@ export class RecordsRepo {
    * costs no more. A day of the bench's 10M-record store by address went from over 2 s to ~0.1 s.
    */
   addressGroups(column: 'src' | 'dst', fromMs: number, toMs: number, limit: number): { groups: Group[]; total: number } | null {
-    const first = Math.ceil(fromMs / HOUR_MS);
-    const end = Math.floor(toMs / HOUR_MS);
-    // hour 0 also holds the records just before 1970 (ts / 3600000 truncates): never taken whole
-    if (first < 1 || end <= first) return null;
-    const counts = new Map<string, number>();
-    const hours = this.db.prepare('SELECT hex(ip), n FROM record_host_hours WHERE role = ? AND hour >= ? AND hour < ?').raw();
-    for (const [key, n] of hours.iterate(column === 'src' ? 0 : 1, first, end) as Iterable<[string, number]>) counts.set(key, (counts.get(key) ?? 0) + n);
-    // hex of NULL is '', as is that of the table's empty key: both are "no address"
-    const edge = this.db.prepare(`SELECT hex(${column}) FROM records INDEXED BY records_ts WHERE ts >= ? AND ts < ?`).pluck();
-    for (const [a, b] of [[fromMs, first * HOUR_MS], [end * HOUR_MS, toMs]] as const) {
-      if (b > a) for (const key of edge.iterate(a, b) as Iterable<string>) counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
+    const counts = this.addressCounts(fromMs, toMs, [column])?.[column];
+    if (!counts) return null;
     let total = 0;
     const groups: Group[] = [];
     for (const [key, count] of counts) {
-      if (count <= 0) continue;
       total += count;
       groups.push({ values: [addressOfHex(key)], count });
     }
     return { groups: topGroups(groups, limit), total };
+  }
+
+  /**
+   * Every record of [fromMs, toMs) counted by its source or destination address or both (hex of the
+   * BLOB; '' is "no address"), groups of no record left out. Whole hours are summed from
+   * record_host_hours (migration 0018) by SQLite, which hands over one row per address rather than
+   * one per address and hour (a day of the bench's 10M-record store by destination: 278,000 rows,
+   * 470 ms summed in JS, 150 ms in SQL); the partial hours at both ends are counted from the
+   * records. Null when the range holds no whole hour: then streaming the records costs no more.
+   */
+  private addressCounts<C extends 'src' | 'dst'>(fromMs: number, toMs: number, columns: readonly C[]): Record<C, Map<string, number>> | null {
+    const first = Math.ceil(fromMs / HOUR_MS);
+    const end = Math.floor(toMs / HOUR_MS);
+    // hour 0 also holds the records just before 1970 (ts / 3600000 truncates): never taken whole
+    if (first < 1 || end <= first) return null;
+    const hours = this.db.prepare('SELECT hex(ip), sum(n) FROM record_host_hours WHERE role = ? AND hour >= ? AND hour < ? GROUP BY ip HAVING sum(n) > 0').raw();
+    const counts = {} as Record<C, Map<string, number>>;
+    for (const c of columns) counts[c] = new Map(hours.all(c === 'src' ? 0 : 1, first, end) as [string, number][]);
+    // hex of NULL is '', as is that of the table's empty key: both are "no address"
+    const edge = this.db.prepare(`SELECT ${columns.map((c) => `hex(${c})`).join(', ')} FROM records INDEXED BY records_ts WHERE ts >= ? AND ts < ?`).raw();
+    const sides = columns.map((c) => counts[c]);
+    for (const [a, b] of [[fromMs, first * HOUR_MS], [end * HOUR_MS, toMs]] as const) {
+      if (b <= a) continue;
+      for (const keys of edge.iterate(a, b) as Iterable<string[]>) {
+        for (let i = 0; i < sides.length; i++) sides[i]!.set(keys[i]!, (sides[i]!.get(keys[i]!) ?? 0) + 1);
+      }
+    }
+    return counts;
   }
 
   /** The event types in the store, read by hopping along the (type, ts) index (one seek per type). */
