@@ -186,11 +186,18 @@ export class HuntService {
     };
   }
 
-  /** Every record grouped by one address ("top talkers"): from the hourly counts, when the range holds whole hours. */
+  /**
+   * Every record grouped by one address ("top talkers"), from the hourly counts, or by its source and
+   * destination addresses ("conversations"), from the address counts and each address's partners:
+   * when the range holds whole hours and nothing filters the records.
+   */
   private topTalkers(ast: HuntQueryAst, by: readonly HuntField[], from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> | null {
-    if (ast.terms.length !== 0 || by.length !== 1) return null;
-    const column = by[0] === 'src_ip' ? 'src' : by[0] === 'dst_ip' ? 'dst' : null;
-    return column === null ? null : this.repo.addressGroups(column, from, to, limit);
+    if (ast.terms.length !== 0) return null;
+    const columns = by.map((f) => (f === 'src_ip' ? 'src' : f === 'dst_ip' ? 'dst' : null));
+    if (columns.length === 1 && columns[0]) return this.repo.addressGroups(columns[0], from, to, limit);
+    if (columns.length === 2 && columns[0] === 'src' && columns[1] === 'dst') return this.repo.pairGroups(from, to, limit, ['src', 'dst']);
+    if (columns.length === 2 && columns[0] === 'dst' && columns[1] === 'src') return this.repo.pairGroups(from, to, limit, ['dst', 'src']);
+    return null;
   }
 
   /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPipeline } from '../../main/pipeline/stages.js';
 import { ContractError, DEFAULT_SETTINGS } from '../../main/contract/index.js';
 import type { RawRecord } from '../../main/pipeline/sources/types.js';
@@ -9,6 +9,7 @@ import { repoRoot, testServices } from '../helpers/services.js';
 import { RecordsRepo } from '../../main/store/records-repo.js';
 import { compileWhere } from '../../main/store/records-query.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
+import { blobIp } from '../../main/store/ipblob.js';
 
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'eve', 'records.jsonl');
 const ALL = { from: '1960-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
@@ -438,6 +439,138 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
     expect((s.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n).toBe(4 * 400);
     expect(hourCounts()).toEqual(recount());
     agree(s, byHour.slice(2).flat());
+    await s.close();
+  });
+});
+
+describe('group-by source and destination address ("conversations") counts only the pairs that can rank', () => {
+  const HOUR = 3_600_000;
+  const T0 = Date.parse('2026-11-20T10:00:00Z');
+
+  /**
+   * Five hours of records between heavy-tailed sources and destinations (IPv4 and IPv6), some with
+   * no source or no destination, most pairs seen once or twice (ties at every limit).
+   */
+  function lines(noAddressShare: number): string[] {
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const skewed = (n: number) => Math.min(n - 1, Math.floor(n * (rnd(10_000) / 10_000) ** 3));
+    const srcs = Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? `2001:db8::${i}` : `10.0.${i >> 4}.${(i & 15) + 1}`));
+    const dsts = Array.from({ length: 60 }, (_, i) => (i % 9 === 4 ? `2001:db8:1::${i}` : `198.51.100.${i + 1}`));
+    return Array.from({ length: 3000 }, (_, i) => {
+      const o: Record<string, unknown> = {
+        timestamp: new Date(T0 + Math.floor((i * 5 * HOUR) / 3000)).toISOString().replace('Z', '000+0000'),
+        event_type: 'flow',
+        proto: 'TCP',
+        flow: { state: 'closed' },
+      };
+      if (rnd(1000) >= noAddressShare * 1000) o.src_ip = srcs[skewed(srcs.length)];
+      if (rnd(1000) >= noAddressShare * 1000) o.dest_ip = dsts[skewed(dsts.length)];
+      return JSON.stringify(o);
+    });
+  }
+
+  async function store(noAddressShare: number) {
+    const s = await testServices(tempDir());
+    // one record far in the past at id 65530: the range's records span two id buckets
+    s.db.prepare("INSERT INTO records (id, ts, type) VALUES (65530, 0, 'flow')").run();
+    s.db.prepare("INSERT INTO record_blocks (id, last_id, source_id, file, ts_min, ts_max, raw_bytes) VALUES (65530, 65530, 'import:test', NULL, 0, 0, 0)").run();
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    const all = lines(noAddressShare);
+    for (let i = 0; i < all.length; i += 500) pipeline.process('import:test', all.slice(i, i + 500).map((l, j) => rec(l, i + j)));
+    expect((s.db.prepare('SELECT max(id) >> 16 AS b FROM records').get() as { b: number }).b).toBe(1);
+    return s;
+  }
+
+  /** The answer of a plain GROUP BY over every row, as the screen shows it. */
+  function everyRow(s: Awaited<ReturnType<typeof testServices>>, range: { from: number; to: number }, order: 'src, dst' | 'dst, src', limit: number) {
+    const rows = s.db
+      .prepare(`SELECT ${order}, count(*) AS n FROM records WHERE ts >= ? AND ts < ? GROUP BY ${order} ORDER BY n DESC, ${order} LIMIT ?`)
+      .raw()
+      .all(range.from, range.to, limit) as [Buffer | null, Buffer | null, number][];
+    const total = (s.db.prepare('SELECT count(*) AS n FROM records WHERE ts >= ? AND ts < ?').get(range.from, range.to) as { n: number }).n;
+    return { total, groups: rows.map(([a, b, n]) => ({ values: [blobIp(a), blobIp(b)], count: n })) };
+  }
+
+  function shown(s: Awaited<ReturnType<typeof testServices>>, query: string, range: { from: number; to: number }, limit: number) {
+    const g = s.hunt.groupBy(query, { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() }, undefined, limit);
+    return { total: g.total, groups: g.groups.map((x) => ({ values: x.values, count: x.count })) };
+  }
+
+  it('gives the plain GROUP BY answer at every limit, in both orders, over partial hours, with IPv6 and missing addresses', async () => {
+    const s = await store(0.02);
+    const pairs = vi.spyOn(RecordsRepo.prototype, 'pairGroups');
+    const ranges = [
+      { from: T0 + 17 * 60_000, to: T0 + 4 * HOUR + 43 * 60_000 },
+      { from: T0, to: T0 + 5 * HOUR },
+    ];
+    for (const range of ranges) {
+      for (const limit of [1, 2, 3, 5, 10, 25, 100, 10_000]) {
+        expect(shown(s, '| groupby src_ip dst_ip', range, limit), `src dst ${limit}`).toEqual(everyRow(s, range, 'src, dst', limit));
+        expect(shown(s, '| groupby dst_ip src_ip', range, limit), `dst src ${limit}`).toEqual(everyRow(s, range, 'dst, src', limit));
+      }
+    }
+    // the pairs were counted by address, not by the plain GROUP BY, at the limits the screen asks for
+    expect(pairs).toHaveBeenCalledTimes(32);
+    expect(pairs.mock.results.every((r) => r.value !== null)).toBe(true);
+    pairs.mockRestore();
+    // the top 5 pairs take the partners of 25 of the 100 addresses (the others count less than the 5th pair)
+    const prepare = s.db.prepare.bind(s.db);
+    let taken = 0;
+    const spy = vi.spyOn(s.db, 'prepare').mockImplementation(((sql: string) => {
+      const stmt = prepare(sql);
+      if (/INDEXED BY records_(src|dst)_ts/.test(sql)) {
+        const all = stmt.all.bind(stmt);
+        stmt.all = ((...args: unknown[]) => {
+          taken++;
+          return all(...args);
+        }) as typeof stmt.all;
+      }
+      return stmt;
+    }) as typeof s.db.prepare);
+    const top = new RecordsRepo(s.db).pairGroups(ranges[0]!.from, ranges[0]!.to, 5, ['src', 'dst'])!;
+    spy.mockRestore();
+    expect(top.groups).toEqual(shown(s, '| groupby src_ip dst_ip', ranges[0]!, 5).groups.map((g) => ({ values: g.values.map((v) => (v === null ? null : expect.any(Buffer))), count: g.count })));
+    expect(taken).toBeGreaterThan(0);
+    expect(taken).toBeLessThan(30);
+    await s.close();
+  });
+
+  it('takes an address whose count ties the bound: one of its pairs may tie and rank first', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    // 10.0.0.3 -> .30 five times; 10.0.0.2 -> .20 three times and -> .21 once; 10.0.0.1 -> .10 three times
+    const pairs: [string, string, number][] = [['10.0.0.3', '10.0.1.30', 5], ['10.0.0.2', '10.0.1.20', 3], ['10.0.0.2', '10.0.1.21', 1], ['10.0.0.1', '10.0.1.10', 3]];
+    const all = pairs.flatMap(([src, dst, n]) => Array.from({ length: n }, () => ({ src, dst })));
+    const at = (i: number) => new Date(T0 + HOUR + i * 60_000).toISOString().replace('Z', '000+0000');
+    pipeline.process('import:test', all.map((p, i) => rec(JSON.stringify({ timestamp: at(i), event_type: 'flow', src_ip: p.src, dest_ip: p.dst, proto: 'TCP' }), i)));
+    const range = { from: T0, to: T0 + 3 * HOUR };
+    // the second pair ties at 3: 10.0.0.1 ranks before 10.0.0.2
+    expect(shown(s, '| groupby src_ip dst_ip', range, 2).groups).toEqual([
+      { values: ['10.0.0.3', '10.0.1.30'], count: 5 },
+      { values: ['10.0.0.1', '10.0.1.10'], count: 3 },
+    ]);
+    expect(shown(s, '| groupby src_ip dst_ip', range, 2)).toEqual(everyRow(s, range, 'src, dst', 2));
+    await s.close();
+  });
+
+  it('counts "no address" from the type index when it is among the largest on both sides; a range of no whole hour is grouped by every row', async () => {
+    const s = await store(0.6);
+    const range = { from: T0 + 17 * 60_000, to: T0 + 4 * HOUR + 43 * 60_000 };
+    const repo = new RecordsRepo(s.db);
+    for (const limit of [1, 3, 10, 10_000]) {
+      const top = repo.pairGroups(range.from, range.to, limit, ['src', 'dst'])!;
+      expect({ total: top.total, groups: top.groups.map((g) => ({ values: g.values.map((v) => blobIp(v as Buffer | null)), count: g.count })) }).toEqual(
+        everyRow(s, range, 'src, dst', limit),
+      );
+      expect(shown(s, '| groupby src_ip dst_ip', range, limit)).toEqual(everyRow(s, range, 'src, dst', limit));
+    }
+    expect(everyRow(s, range, 'src, dst', 1).groups[0]!.values).toEqual([null, null]);
+    expect(repo.pairGroups(T0 + 60_000, T0 + 50 * 60_000, 10, ['src', 'dst'])).toBeNull();
+    expect(shown(s, '| groupby src_ip dst_ip', { from: T0 + 60_000, to: T0 + 50 * 60_000 }, 10)).toEqual(everyRow(s, { from: T0 + 60_000, to: T0 + 50 * 60_000 }, 'src, dst', 10));
     await s.close();
   });
 });
