@@ -41,7 +41,7 @@ export interface ProcessOptions {
   /**
    * The batch's records normalized already, in this batch's options, aligned with the input (a
    * normalize worker's results); null entries, and every record when the source dropped some as
-   * already stored, are normalized here.
+   * already stored, are normalized here. Results of another length throw.
    */
   normalized?: readonly (NormalizeResult | null)[];
 }
@@ -278,7 +278,11 @@ export class Pipeline {
     const types: Record<string, number> = {};
     const runs: RecordRun[] = [];
     const nopts = opts.normalize ?? NO_OPTIONS;
-    const pre = records === input && opts.normalized?.length === input.length ? opts.normalized : undefined;
+    // results not aligned with the batch are a caller's bug, not bad input: said, not silently redone
+    if (opts.normalized && opts.normalized.length !== input.length) {
+      throw new Error(`normalized results for ${opts.normalized.length} records given with a batch of ${input.length}`);
+    }
+    const pre = records === input ? opts.normalized : undefined;
     let skipped = 0;
     for (let i = 0; i < records.length; i++) {
       const rec = records[i]!;

@@ -175,4 +175,14 @@ describe('an import with the normalize worker', () => {
     s.pipelineRepo.setSourceAssumeTz('import:a', 'Europe/Paris');
     expect(committer.commit({ records: recs }, { results: inParis!, zone: 'Europe/Paris' }).quarantined).toBe(0);
   });
+
+  it('results that do not line up with the batch are refused, and nothing of the batch is stored', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, s.now);
+    const recs = records(linesOf(fixture('eve', 'records.jsonl')));
+    const results = (await worker().normalize(recs, null))!;
+    expect(() => pipeline.process('import:a', recs.slice(1), { normalized: results })).toThrow(/normalized results for \d+ records given with a batch of \d+/);
+    expect(s.db.prepare('SELECT count(*) AS n FROM records').pluck().get()).toBe(0);
+    expect(pipeline.process('import:a', recs, { normalized: results }).records).toBe(recs.length);
+  });
 });
