@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../store/db.js';
+import { upgradeLog } from './upgrade-log.js';
 import { AuditRepo } from '../store/audit-repo.js';
 import { DashboardRepo } from '../store/dashboard-repo.js';
 import { AlertsRepo } from '../store/alerts-repo.js';
@@ -84,8 +85,8 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   const fixed = prepareDataDir(config.dataDir);
   if (fixed.length) logger.warn(fixNotice(fixed));
   const dbPath = path.join(config.dataDir, DB_FILE_NAME);
-  const opened = await openDatabase(dbPath);
-  if (opened.backupPath) logger.info('database backed up before migration', { from: opened.from, to: opened.to, backup: opened.backupPath });
+  const opened = await openDatabase(dbPath, { onProgress: upgradeLog(logger) });
+  if (opened.from > 0 && opened.to > opened.from) logger.info('database upgraded', { from: opened.from, to: opened.to, backup: opened.backupPath });
   const db = opened.db;
   const bus = new EventBus();
   const audit = new AuditRepo(db, now);

@@ -51,14 +51,16 @@ export function planMigration(db: Database, migrations: readonly Migration[]): M
  * ends at the latest version or it is left exactly as it was. The plan is read again under the
  * write lock: another process (a `vigil tail` and a `vigil status` started together on a new data
  * directory) may have migrated between planning and now, and its steps must not run twice.
+ * `onStep` is told each step as it starts (one can take a while: an index rebuilt over a large store).
  */
-export function applyMigrations(db: Database, plan: MigrationPlan): void {
+export function applyMigrations(db: Database, plan: MigrationPlan, onStep?: (m: Migration) => void): void {
   if (plan.pending.length === 0) return;
   db.transaction(() => {
     const now = schemaVersionOf(db);
     if (now > plan.to) throw new DatabaseFromFutureError(now, plan.to);
     for (const m of plan.pending) {
       if (m.version <= now) continue;
+      onStep?.(m);
       m.up(db);
       db.pragma(`user_version = ${m.version}`);
     }

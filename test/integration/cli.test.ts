@@ -30,6 +30,15 @@ describe('vigil CLI', () => {
     const info = runCli(['db', 'info', '--json'], { VIGIL_DATA_DIR: dir });
     expect(JSON.parse(info.stdout)).toMatchObject({ schema_version: latest, app_schema_version: latest, pending: 0 });
     expect(runCli(['db', 'info', '--data-dir', dir]).stdout).toMatch(new RegExp(`schema version\\s+${latest}`));
+    // an older database: the upgrade says on stderr what it is doing, stdout stays the answer
+    const old = new BetterSqlite3(path.join(dir, 'vigil.db'));
+    old.pragma(`user_version = ${latest - 1}`);
+    old.close();
+    const up = runCli(['db', 'migrate', '--data-dir', dir, '--json']);
+    expect(up.code).toBe(0);
+    expect(JSON.parse(up.stdout)).toMatchObject({ from: latest - 1, to: latest });
+    expect(up.stderr).toMatch(/backing up the database before upgrading it .*"copied_pct":100/);
+    expect(up.stderr).toMatch(new RegExp(`upgrading the database .*"migration":${latest}`));
   });
 
   it('refuses a database from a future version with one clear line and no stack trace', () => {

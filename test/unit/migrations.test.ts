@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, closeDatabase } from '../../main/store/db.js';
+import { openDatabase, closeDatabase, type OpenProgress } from '../../main/store/db.js';
+import { upgradeLog } from '../../main/core/upgrade-log.js';
 import { MIGRATIONS, type Migration } from '../../main/store/migrations/index.js';
 import { DatabaseFromFutureError, applyMigrations, planMigration } from '../../main/store/migrate.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -674,5 +675,46 @@ describe('migration 0020 records address pairs', () => {
     expect(db.prepare(`SELECT hex(dst) FROM records INDEXED BY records_src_ts WHERE ${RECORD_BUCKETS} AND src = ?`).pluck().all(a)).toEqual([b.toString('hex').toUpperCase()]);
     expect(db.prepare(`SELECT id, src FROM records INDEXED BY records_dst_ts WHERE ${RECORD_BUCKETS} AND dst = ?`).raw().all(a)).toEqual([[70_000, null]]);
     closeDatabase(db);
+  });
+});
+
+describe('an upgrade says what it is doing', () => {
+  it('reports the backup as it copies, then each schema step before it runs; a new database reports nothing', async () => {
+    const file = path.join(tempDir(), 'up.db');
+    const pre = await dbAt(MIGRATIONS.length - 2, file);
+    // enough pages for several backup steps (4096 pages each)
+    pre.exec('CREATE TABLE filler (b BLOB)');
+    const fill = pre.prepare('INSERT INTO filler VALUES (randomblob(3000))');
+    pre.transaction(() => {
+      for (let i = 0; i < 12_000; i++) fill.run();
+    })();
+    closeDatabase(pre);
+    const seen: OpenProgress[] = [];
+    const lines: [string, Record<string, unknown> | undefined][] = [];
+    const log = upgradeLog({ info: (m, f) => lines.push([m, f]), warn() {}, error() {} });
+    const { db, backupPath } = await openDatabase(file, {
+      onProgress: (p) => {
+        seen.push(p);
+        log(p);
+      },
+    });
+    closeDatabase(db);
+    const backups = seen.filter((p) => p.step === 'backup');
+    expect(backups.length).toBeGreaterThanOrEqual(3);
+    expect(backups.every((p) => p.file === backupPath && p.total > 0)).toBe(true);
+    expect(backups.map((p) => p.copied)).toEqual([...backups.map((p) => p.copied)].sort((a, b) => a - b));
+    expect(backups.at(-1)!.copied).toBe(backups.at(-1)!.total);
+    // the steps come after the backup, in order, by number and name
+    const steps = seen.slice(backups.length);
+    expect(steps).toEqual(MIGRATIONS.slice(-2).map((m) => ({ step: 'migrate', version: m.version, name: m.name })));
+    // logged: the backup at each tenth it passes (not at every step), then each schema step
+    const backupLines = lines.filter(([m]) => m.startsWith('backing up'));
+    expect(backupLines.length).toBeLessThanOrEqual(11);
+    expect(backupLines.at(-1)![1]).toMatchObject({ copied_pct: 100, backup: backupPath });
+    expect(lines.filter(([m]) => m === 'upgrading the database').map(([, f]) => f!.migration)).toEqual(MIGRATIONS.slice(-2).map((m) => m.version));
+
+    const fresh: OpenProgress[] = [];
+    closeDatabase((await openDatabase(path.join(tempDir(), 'new.db'), { onProgress: (p) => fresh.push(p) })).db);
+    expect(fresh).toEqual([]);
   });
 });

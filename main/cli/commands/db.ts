@@ -7,6 +7,7 @@ import { MIGRATIONS } from '../../store/migrations/index.js';
 import { DatabaseFromFutureError, latestVersion } from '../../store/migrate.js';
 import { fixNotice, prepareDataDir } from '../../core/data-dir.js';
 import { createLogger } from '../../core/logger.js';
+import { upgradeLog } from '../../core/upgrade-log.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output } from '../output.js';
 
@@ -63,7 +64,8 @@ export async function dbCommand(argv: string[], out = Output.stdout()): Promise<
   if (sub === 'migrate') {
     const fixed = prepareDataDir(dataDir);
     if (fixed.length) createLogger('vigil', true).warn(fixNotice(fixed));
-    const opened = await openDatabase(file).catch(explainFuture);
+    // a large store takes a while (a backup, then each step): said on stderr as it goes
+    const opened = await openDatabase(file, { onProgress: upgradeLog(createLogger('vigil')) }).catch(explainFuture);
     closeDatabase(opened.db);
     const result = { path: file, from: opened.from, to: opened.to, backup: opened.backupPath };
     if (args.flag('json')) await out.json(result);
