@@ -107,6 +107,39 @@ test('a hunt with group-by: counts per name, a drill-down, the query in the addr
   expect(errors).toEqual([]);
 });
 
+test('conversations: every record by source and destination, largest first, a pair drills down to its records', async ({ page }) => {
+  const errors = watchErrors(page);
+  // the day's counts by pair, from the lines themselves ("(none)" for a missing address)
+  const lines = fs.readFileSync(path.join(dataDir, 'eve.json'), 'utf8').split('\n').filter(Boolean);
+  const pairs = new Map<string, number>();
+  for (const l of lines) {
+    const o = JSON.parse(l) as { src_ip?: string; dest_ip?: string };
+    const key = `${o.src_ip ?? '(none)'} · ${o.dest_ip ?? '(none)'}`;
+    pairs.set(key, (pairs.get(key) ?? 0) + 1);
+  }
+  const top = [...pairs].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  expect(top[0]).toEqual(['10.0.0.5 · 10.0.0.53', 13]);
+
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('| groupby src_ip dst_ip')}`);
+  const groups = page.getByTestId('hunt-groups');
+  await expect(groups.getByRole('heading')).toHaveText('Top src_ip × dst_ip');
+  await expect(page.getByTestId('hunt-total')).toHaveText(`${lines.length} records`);
+  const rows = groups.getByTestId('group-row');
+  await expect(rows).toHaveCount(pairs.size);
+  await expect(rows.first()).toHaveText(/10\.0\.0\.5 · 10\.0\.0\.53\s*13/);
+  const shown = (await rows.allInnerTexts()).map((t) => t.replace(/\s+(\d+)$/, ' $1'));
+  expect(shown.map((t) => Number(t.split(' ').at(-1))).reduce((a, b) => a + b, 0)).toBe(lines.length);
+  await page.screenshot({ path: screenshotPath('hunt-conversations') });
+
+  // one pair drills down to its records, both addresses in the query
+  await rows.first().click();
+  await expect(page.getByTestId('hunt-total')).toHaveText('13 records');
+  const q = decodeURIComponent(page.url());
+  expect(q).toContain('src_ip:10.0.0.5');
+  expect(q).toContain('dst_ip:10.0.0.53');
+  expect(errors).toEqual([]);
+});
+
 test('a bad query shows its error at the column, and nothing runs', async ({ page }) => {
   await page.goto(`${served.url}#/hunt?q=event_type%3Adns`);
   const box = page.getByRole('searchbox', { name: 'Query' });
