@@ -656,7 +656,7 @@ describe('migration 0019 records address buckets', () => {
 });
 
 describe('migration 0020 records address pairs', () => {
-  it('each address index also carries the other address, and keeps its rows', async () => {
+  it('each address index also carries the other address and the type, and keeps its rows', async () => {
     const file = path.join(tempDir(), 'm20.db');
     const pre = await dbAt(19, file);
     const a = Buffer.from([4, 10, 0, 0, 1]);
@@ -667,11 +667,23 @@ describe('migration 0020 records address pairs', () => {
     expect([from, to]).toEqual([19, 20]);
     for (const [index, column, other] of [['records_src_ts', 'src', 'dst'], ['records_dst_ts', 'dst', 'src']]) {
       const cols = db.prepare('SELECT cid, name FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno').all(index) as { cid: number; name: string | null }[];
-      expect(cols).toEqual([{ cid: -2, name: null }, { cid: expect.any(Number), name: column }, { cid: 1, name: 'ts' }, { cid: expect.any(Number), name: other }]);
+      expect(cols).toEqual([
+        { cid: -2, name: null },
+        { cid: expect.any(Number), name: column },
+        { cid: 1, name: 'ts' },
+        { cid: expect.any(Number), name: other },
+        { cid: 2, name: 'type' },
+      ]);
     }
-    // a source's partners are read from the index alone
-    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT hex(dst) FROM records INDEXED BY records_src_ts WHERE (id >> 16) IN (0, 1) AND src = ? AND ts >= 0`).all(a) as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' | ')).toMatch(/COVERING INDEX records_src_ts/);
+    // a source's partners, and a host's records by type, are read from the index alone
+    for (const sql of [
+      'SELECT hex(dst) FROM records INDEXED BY records_src_ts WHERE (id >> 16) IN (0, 1) AND src = ? AND ts >= 0',
+      'SELECT type, count(*) FROM records INDEXED BY records_src_ts WHERE (id >> 16) IN (0, 1) AND src = ? GROUP BY type',
+      'SELECT type, count(*) FROM records INDEXED BY records_dst_ts WHERE (id >> 16) IN (0, 1) AND dst = ? AND (src IS NULL OR src <> ?) GROUP BY type',
+    ]) {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(sql.includes('src <>') ? [a, a] : [a])) as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' | '), sql).toMatch(/COVERING INDEX records_(src|dst)_ts/);
+    }
     expect(db.prepare(`SELECT hex(dst) FROM records INDEXED BY records_src_ts WHERE ${RECORD_BUCKETS} AND src = ?`).pluck().all(a)).toEqual([b.toString('hex').toUpperCase()]);
     expect(db.prepare(`SELECT id, src FROM records INDEXED BY records_dst_ts WHERE ${RECORD_BUCKETS} AND dst = ?`).raw().all(a)).toEqual([[70_000, null]]);
     closeDatabase(db);
