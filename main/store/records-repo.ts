@@ -570,15 +570,19 @@ export class RecordsRepo {
       }
       return side.after[side.next]! - side.after[lo]!;
     };
+    /** A side's next address to take and its count; undefined once all are taken. */
+    const nextOf = (side: (typeof sides)[number]) => side.addresses[side.next];
     for (;;) {
-      const open = sides.map((side) => side.next < side.addresses.length && side.addresses[side.next]![1] >= min);
+      const [srcNext, dstNext] = [nextOf(sides[0]!), nextOf(sides[1]!)];
       // a side with nothing left to take at or above the bound: every pair that could rank is counted
-      if (!open[0] || !open[1]) break;
-      let s = min === 0 ? (sides[0]!.addresses[sides[0]!.next]![1] >= sides[1]!.addresses[sides[1]!.next]![1] ? 0 : 1) : left(sides[0]!, min) <= left(sides[1]!, min) ? 0 : 1;
+      if (!srcNext || !dstNext || srcNext[1] < min || dstNext[1] < min) break;
+      // before `limit` pairs are known, the larger address (it likely holds the top pairs); then the
+      // side with fewer records left above the bound
+      let s = min === 0 ? (srcNext[1] >= dstNext[1] ? 0 : 1) : left(sides[0]!, min) <= left(sides[1]!, min) ? 0 : 1;
       // "no address" costs a read of every record: take the other side's next address if it can be
-      if (sides[s]!.addresses[sides[s]!.next]![0] === '' && sides[1 - s]!.addresses[sides[1 - s]!.next]![0] !== '') s = 1 - s;
+      if ((s === 0 ? srcNext : dstNext)[0] === '' && (s === 0 ? dstNext : srcNext)[0] !== '') s = 1 - s;
       const side = sides[s]!;
-      const [address] = side.addresses[side.next]!;
+      const [address] = nextOf(side)!;
       side.next++;
       const partners = new Map<string, number>();
       if (address === '') for (const [other, n] of side.readNone.iterate(...types, fromMs, toMs) as Iterable<[string, number]>) partners.set(other, n);
