@@ -187,17 +187,23 @@ export class HuntService {
   }
 
   /**
-   * Every record grouped by one address ("top talkers"), from the hourly counts, or by its source and
-   * destination addresses ("conversations"), from the address counts and each address's partners:
-   * when the range holds whole hours and nothing filters the records.
+   * Every record grouped by one address ("top talkers"), from the hourly counts, when nothing filters
+   * the records; or by its source and destination addresses ("conversations"), from the address
+   * counts and each address's partners, when nothing or only event types filter them. Both when the
+   * range holds whole hours.
    */
   private topTalkers(ast: HuntQueryAst, by: readonly HuntField[], from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> | null {
-    if (ast.terms.length !== 0) return null;
     const columns = by.map((f) => (f === 'src_ip' ? 'src' : f === 'dst_ip' ? 'dst' : null));
-    if (columns.length === 1 && columns[0]) return this.repo.addressGroups(columns[0], from, to, limit);
-    if (columns.length === 2 && columns[0] === 'src' && columns[1] === 'dst') return this.repo.pairGroups(from, to, limit, ['src', 'dst']);
-    if (columns.length === 2 && columns[0] === 'dst' && columns[1] === 'src') return this.repo.pairGroups(from, to, limit, ['dst', 'src']);
-    return null;
+    if (ast.terms.length === 0 && columns.length === 1 && columns[0]) return this.repo.addressGroups(columns[0], from, to, limit);
+    const order = columns.length === 2 && columns[0] !== null && columns[1] !== null && columns[0] !== columns[1] ? (columns as ['src', 'dst'] | ['dst', 'src']) : null;
+    if (!order) return null;
+    if (ast.terms.length === 0) return this.repo.pairGroups(from, to, limit, order, null);
+    const t = ast.terms[0]!;
+    // one `event_type:a` or `event_type:(a OR b)`, no wildcard: the stored types it names, as the
+    // query language matches them (without regard to case)
+    if (ast.terms.length !== 1 || t.field !== 'event_type' || t.negate || t.op !== '=' || t.values.some((v) => v.wildcard)) return null;
+    const named = new Set(t.values.map((v) => v.text.toLowerCase()));
+    return this.repo.pairGroups(from, to, limit, order, this.repo.eventTypes().filter((type) => named.has(type.toLowerCase())));
   }
 
   /**

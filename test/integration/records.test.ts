@@ -461,11 +461,13 @@ describe('group-by source and destination address ("conversations") counts only 
     const srcs = Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? `2001:db8::${i}` : `10.0.${i >> 4}.${(i & 15) + 1}`));
     const dsts = Array.from({ length: 60 }, (_, i) => (i % 9 === 4 ? `2001:db8:1::${i}` : `198.51.100.${i + 1}`));
     return Array.from({ length: 3000 }, (_, i) => {
+      // flows, DNS and HTTP (by position: the addresses drawn are the same whatever the type)
+      const type = ['flow', 'flow', 'flow', 'flow', 'flow', 'dns', 'dns', 'dns', 'http', 'http'][i % 10]!;
       const o: Record<string, unknown> = {
         timestamp: new Date(T0 + Math.floor((i * 5 * HOUR) / 3000)).toISOString().replace('Z', '000+0000'),
-        event_type: 'flow',
+        event_type: type,
         proto: 'TCP',
-        flow: { state: 'closed' },
+        ...(type === 'flow' ? { flow: { state: 'closed' } } : type === 'dns' ? { dns: { type: 'query', rrname: 'a.example', rrtype: 'A' } } : { http: { hostname: 'a.example', url: '/' } }),
       };
       if (rnd(1000) >= noAddressShare * 1000) o.src_ip = srcs[skewed(srcs.length)];
       if (rnd(1000) >= noAddressShare * 1000) o.dest_ip = dsts[skewed(dsts.length)];
@@ -485,13 +487,14 @@ describe('group-by source and destination address ("conversations") counts only 
     return s;
   }
 
-  /** The answer of a plain GROUP BY over every row, as the screen shows it. */
-  function everyRow(s: Awaited<ReturnType<typeof testServices>>, range: { from: number; to: number }, order: 'src, dst' | 'dst, src', limit: number) {
+  /** The answer of a plain GROUP BY over every row (of the given types), as the screen shows it. */
+  function everyRow(s: Awaited<ReturnType<typeof testServices>>, range: { from: number; to: number }, order: 'src, dst' | 'dst, src', limit: number, types: string[] | null = null) {
+    const of = types ? ` AND type IN (${types.map(() => '?').join(', ')})` : '';
     const rows = s.db
-      .prepare(`SELECT ${order}, count(*) AS n FROM records WHERE ts >= ? AND ts < ? GROUP BY ${order} ORDER BY n DESC, ${order} LIMIT ?`)
+      .prepare(`SELECT ${order}, count(*) AS n FROM records WHERE ts >= ? AND ts < ?${of} GROUP BY ${order} ORDER BY n DESC, ${order} LIMIT ?`)
       .raw()
-      .all(range.from, range.to, limit) as [Buffer | null, Buffer | null, number][];
-    const total = (s.db.prepare('SELECT count(*) AS n FROM records WHERE ts >= ? AND ts < ?').get(range.from, range.to) as { n: number }).n;
+      .all(range.from, range.to, ...(types ?? []), limit) as [Buffer | null, Buffer | null, number][];
+    const total = (s.db.prepare(`SELECT count(*) AS n FROM records WHERE ts >= ? AND ts < ?${of}`).get(range.from, range.to, ...(types ?? [])) as { n: number }).n;
     return { total, groups: rows.map(([a, b, n]) => ({ values: [blobIp(a), blobIp(b)], count: n })) };
   }
 
@@ -513,9 +516,27 @@ describe('group-by source and destination address ("conversations") counts only 
         expect(shown(s, '| groupby dst_ip src_ip', range, limit), `dst src ${limit}`).toEqual(everyRow(s, range, 'dst, src', limit));
       }
     }
-    // the pairs were counted by address, not by the plain GROUP BY, at the limits the screen asks for
-    expect(pairs).toHaveBeenCalledTimes(32);
-    expect(pairs.mock.results.every((r) => r.value !== null)).toBe(true);
+    // held to event types (named in any case), the address indexes serve those types only
+    const typed: [string, string[]][] = [
+      ['event_type:flow', ['flow']],
+      ['event_type:(DNS OR http)', ['dns', 'http']],
+      ['event_type:nosuch', []],
+      // under a third of the records: every row is grouped
+      ['event_type:dns', ['dns']],
+    ];
+    for (const [filter, types] of typed) {
+      for (const limit of [1, 5, 25, 10_000]) {
+        expect(shown(s, `${filter} | groupby src_ip dst_ip`, ranges[0]!, limit), `${filter} ${limit}`).toEqual(everyRow(s, ranges[0]!, 'src, dst', limit, types));
+        expect(shown(s, `${filter} | groupby dst_ip src_ip`, ranges[0]!, limit), `${filter} ${limit}`).toEqual(everyRow(s, ranges[0]!, 'dst, src', limit, types));
+      }
+    }
+    // the pairs were counted by address, not by the plain GROUP BY, at the limits the screen asks
+    // for: all but those of DNS alone
+    expect(pairs).toHaveBeenCalledTimes(32 + 32);
+    expect(pairs.mock.results.filter((r) => r.value === null)).toHaveLength(8);
+    // a filter on anything else, or a negated type, groups every row
+    for (const q of ['-event_type:flow | groupby src_ip dst_ip', 'event_type:flow sensor:x | groupby src_ip dst_ip', 'event_type:flo* | groupby src_ip dst_ip']) shown(s, q, ranges[0]!, 5);
+    expect(pairs).toHaveBeenCalledTimes(32 + 32);
     pairs.mockRestore();
     // the top 5 pairs take the partners of 25 of the 100 addresses (the others count less than the 5th pair)
     const prepare = s.db.prepare.bind(s.db);
@@ -533,7 +554,7 @@ describe('group-by source and destination address ("conversations") counts only 
       }
       return stmt;
     }) as typeof s.db.prepare);
-    const top = new RecordsRepo(s.db).pairGroups(ranges[0]!.from, ranges[0]!.to, 5, ['src', 'dst'])!;
+    const top = new RecordsRepo(s.db).pairGroups(ranges[0]!.from, ranges[0]!.to, 5, ['src', 'dst'], null)!;
     spy.mockRestore();
     expect(top.groups).toEqual(shown(s, '| groupby src_ip dst_ip', ranges[0]!, 5).groups.map((g) => ({ values: g.values.map((v) => (v === null ? null : expect.any(Buffer))), count: g.count })));
     expect(read.size).toBeGreaterThan(0);
@@ -564,14 +585,14 @@ describe('group-by source and destination address ("conversations") counts only 
     const range = { from: T0 + 17 * 60_000, to: T0 + 4 * HOUR + 43 * 60_000 };
     const repo = new RecordsRepo(s.db);
     for (const limit of [1, 3, 10, 10_000]) {
-      const top = repo.pairGroups(range.from, range.to, limit, ['src', 'dst'])!;
+      const top = repo.pairGroups(range.from, range.to, limit, ['src', 'dst'], null)!;
       expect({ total: top.total, groups: top.groups.map((g) => ({ values: g.values.map((v) => blobIp(v as Buffer | null)), count: g.count })) }).toEqual(
         everyRow(s, range, 'src, dst', limit),
       );
       expect(shown(s, '| groupby src_ip dst_ip', range, limit)).toEqual(everyRow(s, range, 'src, dst', limit));
     }
     expect(everyRow(s, range, 'src, dst', 1).groups[0]!.values).toEqual([null, null]);
-    expect(repo.pairGroups(T0 + 60_000, T0 + 50 * 60_000, 10, ['src', 'dst'])).toBeNull();
+    expect(repo.pairGroups(T0 + 60_000, T0 + 50 * 60_000, 10, ['src', 'dst'], null)).toBeNull();
     expect(shown(s, '| groupby src_ip dst_ip', { from: T0 + 60_000, to: T0 + 50 * 60_000 }, 10)).toEqual(everyRow(s, { from: T0 + 60_000, to: T0 + 50 * 60_000 }, 'src, dst', 10));
     await s.close();
   });
