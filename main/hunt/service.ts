@@ -22,7 +22,8 @@ import {
 import { classifyIp } from '../pipeline/enrich/ipclass.js';
 import { blobIp, ipBlobRange } from '../store/ipblob.js';
 import { compileGroupWhere, compileWhere, fieldExpression } from '../store/records-query.js';
-import type { HostRowOut, RecordsRepo } from '../store/records-repo.js';
+import { HOUR_COLUMNS, type HostRowOut, type HourColumn, type RecordsRepo } from '../store/records-repo.js';
+import { COMMON_COLUMNS, type CommonField } from './fields.js';
 import { HuntSyntaxError, isHuntField, parseHuntQuery, quoteValue, termsText, type HuntQueryAst } from './query.js';
 
 const DAY_MS = 86_400_000;
@@ -169,9 +170,10 @@ export class HuntService {
     const exprs = by.map((f) => this.field(f));
     const { from, to } = this.range(r);
     const res =
-      by.length === 1 && by[0] === 'event_type'
+      this.hourGroups(ast, by, from, to, limit) ??
+      (by.length === 1 && by[0] === 'event_type'
         ? this.countByType(ast, from, to, limit)
-        : (this.topTalkers(ast, by, from, to, limit) ?? this.repo.groupBy(compileGroupWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit));
+        : (this.topTalkers(ast, by, from, to, limit) ?? this.repo.groupBy(compileGroupWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit)));
     const base = termsText(ast.terms);
     return {
       from: new Date(from).toISOString(),
@@ -187,6 +189,32 @@ export class HuntService {
   }
 
   /**
+   * The stored event types a query is held to, when it is held to nothing else: null when it has no
+   * term (every type); those one `event_type:a` or `event_type:(a OR b)` term names, without
+   * wildcard, matched as the query language matches them (without regard to case); undefined for
+   * any other query. The group-bys served from counts kept at ingest take only these.
+   */
+  private typesOnly(ast: HuntQueryAst): string[] | null | undefined {
+    if (ast.terms.length === 0) return null;
+    const t = ast.terms[0]!;
+    if (ast.terms.length !== 1 || t.field !== 'event_type' || t.negate || t.op !== '=' || t.values.some((v) => v.wildcard)) return undefined;
+    const named = new Set(t.values.map((v) => v.text.toLowerCase()));
+    return this.repo.eventTypes().filter((type) => named.has(type.toLowerCase()));
+  }
+
+  /**
+   * Records grouped by one or two of event type, sensor, protocol, application protocol and
+   * destination port, from the hourly counts (record_hours), when nothing but event types filters
+   * them and the range holds whole hours.
+   */
+  private hourGroups(ast: HuntQueryAst, by: readonly HuntField[], from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> | null {
+    const columns = by.map((f) => (f in COMMON_COLUMNS ? COMMON_COLUMNS[f as CommonField] : null));
+    if (!columns.every((c): c is HourColumn => c !== null && HOUR_COLUMNS.has(c))) return null;
+    const types = this.typesOnly(ast);
+    return types === undefined ? null : this.repo.hourGroups(columns, from, to, limit, types);
+  }
+
+  /**
    * Every record grouped by one address ("top talkers"), from the hourly counts, when nothing filters
    * the records; or by its source and destination addresses ("conversations"), from the address
    * counts and each address's partners, when nothing or only event types filter them. Both when the
@@ -197,13 +225,8 @@ export class HuntService {
     if (ast.terms.length === 0 && columns.length === 1 && columns[0]) return this.repo.addressGroups(columns[0], from, to, limit);
     const order = columns.length === 2 && columns[0] !== null && columns[1] !== null && columns[0] !== columns[1] ? (columns as ['src', 'dst'] | ['dst', 'src']) : null;
     if (!order) return null;
-    if (ast.terms.length === 0) return this.repo.pairGroups(from, to, limit, order, null);
-    const t = ast.terms[0]!;
-    // one `event_type:a` or `event_type:(a OR b)`, no wildcard: the stored types it names, as the
-    // query language matches them (without regard to case)
-    if (ast.terms.length !== 1 || t.field !== 'event_type' || t.negate || t.op !== '=' || t.values.some((v) => v.wildcard)) return null;
-    const named = new Set(t.values.map((v) => v.text.toLowerCase()));
-    return this.repo.pairGroups(from, to, limit, order, this.repo.eventTypes().filter((type) => named.has(type.toLowerCase())));
+    const types = this.typesOnly(ast);
+    return types === undefined ? null : this.repo.pairGroups(from, to, limit, order, types);
   }
 
   /**

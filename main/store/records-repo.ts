@@ -32,6 +32,17 @@ interface HourHost {
   dst: number;
 }
 
+/** Records of a batch in one hour with the same type, sensor, protocols and destination port. */
+interface HourKind {
+  hour: number;
+  type: string;
+  sensor: string;
+  proto: string;
+  app_proto: string;
+  dport: number;
+  n: number;
+}
+
 /** An address seen in a batch: when first and last, how often. */
 interface HostSeen {
   key: Buffer;
@@ -46,6 +57,7 @@ export class RecordsWriter {
   private readonly insertRaw: Statement;
   private readonly upsertHost: Statement;
   private readonly upsertHostHour: Statement;
+  private readonly upsertHour: Statement;
 
   constructor(db: Database) {
     // positional parameters: named ones cost more to bind than the insert itself
@@ -63,6 +75,10 @@ export class RecordsWriter {
     this.upsertHostHour = db.prepare(
       'INSERT INTO record_host_hours (role, hour, ip, n) VALUES (?, ?, ?, ?) ON CONFLICT (role, hour, ip) DO UPDATE SET n = n + excluded.n',
     );
+    this.upsertHour = db.prepare(
+      `INSERT INTO record_hours (hour, type, sensor, proto, app_proto, dport, n) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (hour, type, sensor, proto, app_proto, dport) DO UPDATE SET n = n + excluded.n`,
+    );
   }
 
   /**
@@ -73,6 +89,7 @@ export class RecordsWriter {
     const ids: number[] = new Array<number>(records.length);
     const hosts = new Map<string, HostSeen>();
     const hourly = new Map<number, Map<string, HourHost>>();
+    const kinds = new Map<string, HourKind>();
     for (let start = 0; start < records.length; start += BLOCK_RECORDS) {
       const end = Math.min(records.length, start + BLOCK_RECORDS);
       let first = -1;
@@ -102,6 +119,11 @@ export class RecordsWriter {
         if (!inHour) hourly.set(hour, (inHour = new Map()));
         hourHost(inHour, r.src_ip ?? '', src).src++;
         hourHost(inHour, r.dst_ip ?? '', dst).dst++;
+        // record_hours' key (migration 0021): '' and -1 stand for a missing value
+        const key = `${hour}\u0000${r.type}\u0000${r.sensor ?? ''}\u0000${r.proto ?? ''}\u0000${r.app_proto ?? ''}\u0000${r.dst_port ?? -1}`;
+        const kind = kinds.get(key);
+        if (kind) kind.n++;
+        else kinds.set(key, { hour, type: r.type, sensor: r.sensor ?? '', proto: r.proto ?? '', app_proto: r.app_proto ?? '', dport: r.dst_port ?? -1, n: 1 });
       }
       const raw = Buffer.from(lines.join('\n'), 'utf8');
       this.insertBlock.run(first, first + (end - start) - 1, sourceId, file, tsMin, tsMax, raw.length);
@@ -114,6 +136,7 @@ export class RecordsWriter {
         if (h.dst) this.upsertHostHour.run(1, hour, h.key, h.dst);
       }
     }
+    for (const k of kinds.values()) this.upsertHour.run(k.hour, k.type, k.sensor, k.proto, k.app_proto, k.dport, k.n);
     return ids;
   }
 }
@@ -144,6 +167,8 @@ export class RecordsRetention {
   private readonly oldestBlocks: Statement<[number], PrunedBlock>;
   private readonly uncountHours: Statement<[number, number]>[];
   private readonly dropEmptyHours: Statement<[number, number]>;
+  private readonly uncountKinds: Statement<[number, number]>;
+  private readonly dropEmptyKinds: Statement<[number, number]>;
   private readonly deleteRecords: Statement<[number, number]>;
   private readonly deleteRaw: Statement<[number]>;
   private readonly deleteBlock: Statement<[number]>;
@@ -161,6 +186,15 @@ export class RecordsRetention {
       ),
     );
     this.dropEmptyHours = db.prepare('DELETE FROM record_host_hours WHERE role IN (0, 1) AND hour BETWEEN ? AND ? AND n <= 0');
+    this.uncountKinds = db.prepare(
+      `UPDATE record_hours SET n = record_hours.n - gone.n
+       FROM (SELECT ts / ${HOUR_MS} AS hour, type, coalesce(sensor, '') AS sensor, coalesce(proto, '') AS proto, coalesce(app_proto, '') AS app_proto,
+               coalesce(dport, -1) AS dport, count(*) AS n
+             FROM records WHERE id BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6) AS gone
+       WHERE record_hours.hour = gone.hour AND record_hours.type = gone.type AND record_hours.sensor = gone.sensor
+         AND record_hours.proto = gone.proto AND record_hours.app_proto = gone.app_proto AND record_hours.dport = gone.dport`,
+    );
+    this.dropEmptyKinds = db.prepare('DELETE FROM record_hours WHERE hour BETWEEN ? AND ? AND n <= 0');
     this.deleteRecords = db.prepare('DELETE FROM records WHERE id BETWEEN ? AND ?');
     this.deleteRaw = db.prepare('DELETE FROM record_raw WHERE block = ?');
     this.deleteBlock = db.prepare('DELETE FROM record_blocks WHERE id = ?');
@@ -189,6 +223,8 @@ export class RecordsRetention {
       for (const b of list) {
         for (const u of this.uncountHours) u.run(b.id, b.last_id);
         this.dropEmptyHours.run(Math.trunc(b.ts_min / HOUR_MS), Math.trunc(b.ts_max / HOUR_MS));
+        this.uncountKinds.run(b.id, b.last_id);
+        this.dropEmptyKinds.run(Math.trunc(b.ts_min / HOUR_MS), Math.trunc(b.ts_max / HOUR_MS));
         records += this.deleteRecords.run(b.id, b.last_id).changes;
         this.deleteRaw.run(b.id);
         this.deleteBlock.run(b.id);
@@ -288,6 +324,14 @@ const ADDRESS_COLUMNS: ReadonlySet<string> = new Set(['src', 'dst']);
 
 /** A value grouped by, as read: text, a number, an address BLOB or NULL. */
 type GroupValue = string | number | Buffer | null;
+
+/**
+ * The columns record_hours counts by (migration 0021), each with the value its key holds for "none"
+ * (null: never missing).
+ */
+const HOUR_NONE = { type: null, sensor: "''", proto: "''", app_proto: "''", dport: '-1' } as const;
+export type HourColumn = keyof typeof HOUR_NONE;
+export const HOUR_COLUMNS: ReadonlySet<string> = new Set(Object.keys(HOUR_NONE));
 
 /** One group of a group-by: its values (one per expression) and how many rows have them. */
 interface Group {
@@ -489,6 +533,41 @@ export class RecordsRepo {
       }
     }
     return counts;
+  }
+
+  /**
+   * Every record of [fromMs, toMs) (of `onlyTypes` only, stored names, unless null) grouped by one or
+   * two of the columns record_hours counts by (migration 0021), as groupBy would give them: whole
+   * hours summed from record_hours, the partial hours at both ends counted from the records. A day's
+   * `| groupby dst_port` on the bench's 10M-record store read 1.4 million records (0.8-0.95 s), two
+   * such fields about 2 s. Null when the range holds no whole hour: then the caller groups every row.
+   */
+  hourGroups(columns: readonly HourColumn[], fromMs: number, toMs: number, limit: number, onlyTypes: readonly string[] | null): { groups: Group[]; total: number } | null {
+    const first = Math.ceil(fromMs / HOUR_MS);
+    const end = Math.floor(toMs / HOUR_MS);
+    // hour 0 also holds the records just before 1970 (ts / 3600000 truncates): never taken whole
+    if (first < 1 || end <= first || columns.length < 1 || columns.length > 2 || limit < 1) return null;
+    if (onlyTypes?.length === 0) return { groups: [], total: 0 };
+    const ofTypes = onlyTypes ? ` AND type IN (${onlyTypes.map(() => '?').join(', ')})` : '';
+    const types = onlyTypes ?? [];
+    const by = columns.map((_, i) => `g${i}`).join(', ');
+    const counted = columns.map((c, i) => `${HOUR_NONE[c] === null ? c : `nullif(${c}, ${HOUR_NONE[c]})`} AS g${i}`).join(', ');
+    const read = columns.map((c, i) => `${c} AS g${i}`).join(', ');
+    const edge = `SELECT ${read}, 1 AS n FROM records INDEXED BY records_ts WHERE ts >= ? AND ts < ?${ofTypes}`;
+    const rows = this.db
+      .prepare(
+        `SELECT ${by}, sum(n) AS n, sum(sum(n)) OVER () AS total FROM (
+           SELECT ${counted}, n FROM record_hours WHERE hour >= ? AND hour < ?${ofTypes}
+           UNION ALL ${edge} UNION ALL ${edge}
+         ) GROUP BY ${by} HAVING sum(n) > 0
+         ${columns.length === 2 ? `ORDER BY n DESC, ${by} LIMIT ${Math.floor(limit)}` : ''}`,
+      )
+      .raw()
+      .all(first, end, ...types, fromMs, first * HOUR_MS, ...types, end * HOUR_MS, toMs, ...types) as GroupValue[][];
+    const k = columns.length;
+    const groups = rows.map((row) => ({ values: row.slice(0, k), count: row[k] as number }));
+    const total = (rows[0]?.[k + 1] as number | undefined) ?? 0;
+    return { groups: k === 1 ? topGroups(groups, limit) : groups, total };
   }
 
   /**

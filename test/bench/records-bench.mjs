@@ -234,6 +234,14 @@ async function phaseQuery() {
     talkers.srcShifted.push(time(() => hunt.groupBy('| groupby src_ip', shifted, undefined, 100)).ms);
     talkers.pair.push(time(() => hunt.groupBy('| groupby src_ip dst_ip', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
   }
+  // a day by port, protocol or sensor (the hourly counts of migration 0021), aligned and shifted
+  const kinds = { port: [], portShifted: [], protoPort: [], sensorShifted: [] };
+  for (let i = 0; i < 3; i++) {
+    kinds.port.push(time(() => hunt.groupBy('| groupby dst_port', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
+    kinds.portShifted.push(time(() => hunt.groupBy('| groupby dst_port', shifted, undefined, 100)).ms);
+    kinds.protoPort.push(time(() => hunt.groupBy('| groupby proto dst_port', shifted, undefined, 100)).ms);
+    kinds.sensorShifted.push(time(() => hunt.groupBy('event_type:flow | groupby sensor app_proto', shifted, undefined, 100)).ms);
+  }
   const first = [];
   const histo = [];
   for (let i = 0; i < 3; i++) {
@@ -278,6 +286,10 @@ async function phaseQuery() {
     groupby_dst_ip_1d_ms: median(talkers.dst),
     groupby_src_ip_1d_partial_hours_ms: median(talkers.srcShifted),
     groupby_src_ip_dst_ip_1d_ms: median(talkers.pair),
+    groupby_dst_port_1d_ms: median(kinds.port),
+    groupby_dst_port_1d_partial_hours_ms: median(kinds.portShifted),
+    groupby_proto_dst_port_1d_partial_hours_ms: median(kinds.protoPort),
+    groupby_flow_sensor_app_proto_1d_partial_hours_ms: median(kinds.sensorShifted),
     hunt_first_rows_24h_ms: median(first),
     hunt_histogram_24h_ms: median(histo),
     hunt_first_rows_dns_ru_24h_ms: +firstDns.ms.toFixed(1),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase } from '../../main/store/db.js';
 import { MIGRATIONS } from '../../main/store/migrations/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -21,7 +22,7 @@ describe('vigil CLI', () => {
     expect(runCli(['--help']).stdout).toContain('Commands:');
   });
 
-  it('db info and db migrate report the schema version of the chosen data directory', () => {
+  it('db info and db migrate report the schema version of the chosen data directory', async () => {
     const dir = tempDir();
     expect(runCli(['db', 'info', '--data-dir', dir]).stdout).toContain('no database');
     const m = runCli(['db', 'migrate', '--data-dir', dir, '--json']);
@@ -30,11 +31,11 @@ describe('vigil CLI', () => {
     const info = runCli(['db', 'info', '--json'], { VIGIL_DATA_DIR: dir });
     expect(JSON.parse(info.stdout)).toMatchObject({ schema_version: latest, app_schema_version: latest, pending: 0 });
     expect(runCli(['db', 'info', '--data-dir', dir]).stdout).toMatch(new RegExp(`schema version\\s+${latest}`));
-    // an older database: the upgrade says on stderr what it is doing, stdout stays the answer
-    const old = new BetterSqlite3(path.join(dir, 'vigil.db'));
-    old.pragma(`user_version = ${latest - 1}`);
-    old.close();
-    const up = runCli(['db', 'migrate', '--data-dir', dir, '--json']);
+    // an older database (one step behind): the upgrade says on stderr what it is doing, stdout stays the answer
+    const older = tempDir();
+    const { db: old } = await openDatabase(path.join(older, 'vigil.db'), { migrations: MIGRATIONS.slice(0, latest - 1) });
+    closeDatabase(old);
+    const up = runCli(['db', 'migrate', '--data-dir', older, '--json']);
     expect(up.code).toBe(0);
     expect(JSON.parse(up.stdout)).toMatchObject({ from: latest - 1, to: latest });
     expect(up.stderr).toMatch(/backing up the database before upgrading it .*"copied_pct":100/);

@@ -324,6 +324,9 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
     dst: string;
     s1: string | null;
     s2: string | null;
+    proto: string | null;
+    app: string | null;
+    dport: number | null;
   }
   const HOUR = 3_600_000;
   const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -349,14 +352,20 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
           dst: `10.9.0.${rnd(3) + 1}`,
           s1,
           s2: type === 'dns' ? ['A', 'AAAA'][rnd(2)]! : null,
+          proto: [null, 'TCP', 'UDP', 'UDP'][rnd(4)]!,
+          app: [null, 'dns', 'http', 'tls'][rnd(4)]!,
+          dport: [null, 53, 80, 443, 8080][rnd(5)]!,
         };
       }),
     );
   }
 
   function line(r: Rec): string {
-    const o: Record<string, unknown> = { timestamp: new Date(r.ms).toISOString().replace('Z', '000+0000'), event_type: r.type, host: r.sensor, dest_ip: r.dst, proto: 'UDP' };
+    const o: Record<string, unknown> = { timestamp: new Date(r.ms).toISOString().replace('Z', '000+0000'), event_type: r.type, host: r.sensor, dest_ip: r.dst };
     if (r.src !== null) o.src_ip = r.src;
+    if (r.proto !== null) o.proto = r.proto;
+    if (r.app !== null) o.app_proto = r.app;
+    if (r.dport !== null) o.dest_port = r.dport;
     const named = r.s1 !== null ? r.s1 : undefined;
     if (r.type === 'dns') o.dns = { type: 'query', rrname: named, rrtype: r.s2 };
     if (r.type === 'tls') o.tls = { sni: named };
@@ -366,7 +375,7 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
   }
 
   /** Counts of the records kept by `keep`, by the values `by` gives, as sorted [values, count] pairs. */
-  function bruteForce(recs: readonly Rec[], keep: (r: Rec) => boolean, by: (r: Rec) => (string | null)[]): [string, number][] {
+  function bruteForce(recs: readonly Rec[], keep: (r: Rec) => boolean, by: (r: Rec) => (string | number | null)[]): [string, number][] {
     const counts = new Map<string, number>();
     for (const r of recs) if (keep(r)) counts.set(JSON.stringify(by(r)), (counts.get(JSON.stringify(by(r))) ?? 0) + 1);
     return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -382,7 +391,7 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
     // partial hours at both ends
     const range = { from: T0 + 17 * 60_000, to: T0 + 4 * HOUR + 43 * 60_000 };
     const inRange = (r: Rec) => r.ms >= range.from && r.ms < range.to;
-    const cases: [string, (r: Rec) => boolean, (r: Rec) => (string | null)[]][] = [
+    const cases: [string, (r: Rec) => boolean, (r: Rec) => (string | number | null)[]][] = [
       ['event_type:dns | groupby dns.rrname', (r) => r.type === 'dns', (r) => [r.s1]],
       ['| groupby tls.sni', (r) => r.type === 'tls', (r) => [r.s1]],
       ['sensor:sensor-1 | groupby http.hostname', (r) => r.type === 'http' && r.sensor === 'sensor-1', (r) => [r.s1]],
@@ -407,6 +416,18 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
       // several event types: one range of the type index each
       ['event_type:(dns OR http) | groupby src_ip', (r) => r.type === 'dns' || r.type === 'http', (r) => [r.src]],
       ['event_type:(dns OR tls) sensor:sensor-0 | groupby dst_ip event_type', (r) => (r.type === 'dns' || r.type === 'tls') && r.sensor === 'sensor-0', (r) => [r.dst, r.type]],
+      // type, sensor, protocols and destination port: from the hourly counts (missing values included)
+      ['| groupby sensor', () => true, (r) => [r.sensor]],
+      ['| groupby proto', () => true, (r) => [r.proto]],
+      ['| groupby app_proto', () => true, (r) => [r.app]],
+      ['| groupby dst_port', () => true, (r) => [r.dport]],
+      ['| groupby proto dst_port', () => true, (r) => [r.proto, r.dport]],
+      ['| groupby dst_port event_type', () => true, (r) => [r.dport, r.type.toLowerCase()]],
+      ['event_type:(FLOW OR custom_thing) | groupby app_proto sensor', (r) => r.type === 'flow' || r.type === 'Custom_Thing', (r) => [r.app, r.sensor]],
+      ['event_type:nosuch | groupby dst_port', () => false, (r) => [r.dport]],
+      // other filters: every row is grouped
+      ['sensor:sensor-1 | groupby proto', (r) => r.sensor === 'sensor-1', (r) => [r.proto]],
+      ['-event_type:flow | groupby dst_port', (r) => r.type !== 'flow', (r) => [r.dport]],
     ];
     for (const [query, keep, by] of cases) expect(fast(s, query, range), query).toEqual(bruteForce(recs, (r) => inRange(r) && keep(r), by));
   }
@@ -427,6 +448,16 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
         )
         .all();
     expect(hourCounts()).toEqual(recount());
+    // and those by type, sensor, protocols and destination port (migration 0021)
+    const kindCounts = () => s.db.prepare('SELECT hour, type, sensor, proto, app_proto, dport, n FROM record_hours ORDER BY 1, 2, 3, 4, 5, 6').all();
+    const rekind = () =>
+      s.db
+        .prepare(
+          `SELECT ts / 3600000 AS hour, type, coalesce(sensor, '') AS sensor, coalesce(proto, '') AS proto, coalesce(app_proto, '') AS app_proto,
+             coalesce(dport, -1) AS dport, count(*) AS n FROM records GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`,
+        )
+        .all();
+    expect(kindCounts()).toEqual(rekind());
     agree(s, byHour.flat());
     // the group-by of one type by s1 or an address is counted from the (type, ts, s1, src, dst) index alone
     for (const col of ['s1', 'hex(src)']) {
@@ -438,7 +469,51 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
     while (pipeline.pruneRecords(days, 1e12, 1).more);
     expect((s.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n).toBe(4 * 400);
     expect(hourCounts()).toEqual(recount());
+    expect(kindCounts()).toEqual(rekind());
     agree(s, byHour.slice(2).flat());
+    await s.close();
+  });
+  it('from the hourly counts, the answer of grouping every row at every limit and in the same order of ties; no whole hour groups every row', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    hours().forEach((recs, h) => pipeline.process('import:test', recs.map((r, i) => rec(line(r), h * 1000 + i))));
+    const hourly = vi.spyOn(RecordsRepo.prototype, 'hourGroups');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const ranges = [
+      { from: iso(T0 + 17 * 60_000), to: iso(T0 + 4 * HOUR + 43 * 60_000) },
+      { from: iso(T0), to: iso(T0 + 6 * HOUR) },
+      { from: iso(T0 + 5 * 60_000), to: iso(T0 + 50 * 60_000) },
+    ];
+    const queries = ['| groupby sensor', '| groupby dst_port', '| groupby event_type', '| groupby app_proto proto', '| groupby dst_port sensor', 'event_type:(dns OR Http) | groupby proto dst_port'];
+    let served = 0;
+    for (const range of ranges) {
+      for (const q of queries) {
+        for (const limit of [1, 2, 3, 5, 10_000]) {
+          const fast = s.hunt.groupBy(q, range, undefined, limit);
+          if (hourly.mock.results.at(-1)!.value !== null) served++;
+          // the same query grouped from every row
+          hourly.mockImplementationOnce(() => null);
+          expect(fast, `${q} ${limit} ${range.from}`).toEqual(s.hunt.groupBy(q, range, undefined, limit));
+        }
+      }
+    }
+    // every query of the two ranges holding whole hours; none of the range within one hour
+    expect(served).toBe(2 * queries.length * 5);
+    // ties at every cut, a day later: each (proto, port) twice, so port 80 four times
+    const tied = [['TCP', 80], ['TCP', 443], ['UDP', 53], ['UDP', 80], ['SCTP', 9]].flatMap(([proto, port], i) =>
+      [0, 1].map((k) => JSON.stringify({ timestamp: iso(T0 + 30 * HOUR + (2 * i + k) * 60_000).replace('Z', '000+0000'), event_type: 'flow', proto, dest_port: port, flow: {} })),
+    );
+    pipeline.process('import:test', tied.map((l, i) => rec(l, 9000 + i)));
+    const later = { from: iso(T0 + 30 * HOUR), to: iso(T0 + 32 * HOUR) };
+    for (const q of ['| groupby proto dst_port', '| groupby dst_port proto', '| groupby dst_port', '| groupby proto']) {
+      for (const limit of [1, 2, 3, 4]) {
+        const fast = s.hunt.groupBy(q, later, undefined, limit);
+        expect(hourly.mock.results.at(-1)!.value).not.toBeNull();
+        hourly.mockImplementationOnce(() => null);
+        expect(fast, `${q} ${limit}`).toEqual(s.hunt.groupBy(q, later, undefined, limit));
+      }
+    }
+    hourly.mockRestore();
     await s.close();
   });
 });

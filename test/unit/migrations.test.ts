@@ -636,6 +636,33 @@ describe('migration 0018 record host hours', () => {
     closeDatabase(db);
   });
 });
+describe('migration 0021 record hours', () => {
+  it('counts the stored records per hour by type, sensor, protocols and destination port, a missing value as its own key', async () => {
+    const file = path.join(tempDir(), 'm21.db');
+    const pre = await dbAt(20, file);
+    const put = pre.prepare('INSERT INTO records (ts, type, sensor, proto, app_proto, dport) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const r of [
+      [3_600_000, 'flow', 's1', 'TCP', 'http', 80],
+      [3_600_001, 'flow', 's1', 'TCP', 'http', 80],
+      [3_600_002, 'flow', 's1', 'TCP', 'http', 8080],
+      [3_600_003, 'dns', null, 'UDP', null, 53],
+      [7_200_000, 'flow', 's1', 'TCP', 'http', 80],
+      [7_200_001, 'anomaly', 's2', null, null, null],
+    ] as const)
+      put.run(...r);
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 21) });
+    expect([from, to]).toEqual([20, 21]);
+    expect(db.prepare('SELECT hour, type, sensor, proto, app_proto, dport, n FROM record_hours ORDER BY hour, type, dport').raw().all()).toEqual([
+      [1, 'dns', '', 'UDP', '', 53, 1],
+      [1, 'flow', 's1', 'TCP', 'http', 80, 2],
+      [1, 'flow', 's1', 'TCP', 'http', 8080, 1],
+      [2, 'anomaly', 's2', '', '', -1, 1],
+      [2, 'flow', 's1', 'TCP', 'http', 80, 1],
+    ]);
+    closeDatabase(db);
+  });
+});
 describe('migration 0019 records address buckets', () => {
   it('the source and destination address indexes lead with the id bucket and keep their rows', async () => {
     const file = path.join(tempDir(), 'm19.db');

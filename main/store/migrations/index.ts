@@ -18,6 +18,7 @@ import { m0017RecordsFlowBuckets } from './0017-records-flow-buckets.js';
 import { m0018RecordHostHours } from './0018-record-host-hours.js';
 import { m0019RecordsAddressBuckets } from './0019-records-address-buckets.js';
 import { m0020RecordsAddressPairs } from './0020-records-address-pairs.js';
+import { m0021RecordHours } from './0021-record-hours.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0018RecordHostHours,
   m0019RecordsAddressBuckets,
   m0020RecordsAddressPairs,
+  m0021RecordHours,
 ];
