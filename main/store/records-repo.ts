@@ -363,6 +363,56 @@ function topGroups(groups: readonly Group[], limit: number): Group[] {
   return keyed.slice(0, limit).map((k) => k.g);
 }
 
+/**
+ * The best `limit` of the candidates added, as ranked (the count is each candidate's last element).
+ * Sorted when asked for the bound (and only if something was added since), or once per `limit`
+ * candidates added, not on each add: thousands of small addresses each sorting a thousand
+ * candidates would cost more than the counting.
+ */
+class TopPairs<T extends readonly unknown[]> {
+  private readonly items: T[] = [];
+  private min = 0;
+  private sorted = true;
+
+  constructor(
+    private readonly limit: number,
+    private readonly ranks: (a: T, b: T) => number,
+  ) {}
+
+  private count(t: T): number {
+    return t[t.length - 1] as number;
+  }
+
+  add(t: T): void {
+    if (this.count(t) < this.min) return;
+    this.items.push(t);
+    this.sorted = false;
+    if (this.items.length >= 2 * this.limit) this.compact();
+  }
+
+  /**
+   * The limit-th best count once `limit` candidates are known, 0 before: a candidate counting less
+   * cannot rank or tie. Exact when asked: a stale, lower bound made the callers read twice as many
+   * addresses (a day by src_ip proto: 318 sources read instead of 160).
+   */
+  bound(): number {
+    if (!this.sorted) this.compact();
+    return this.min;
+  }
+
+  private compact(): void {
+    this.items.sort(this.ranks);
+    this.sorted = true;
+    if (this.items.length > this.limit) this.items.length = this.limit;
+    if (this.items.length === this.limit) this.min = this.count(this.items[this.limit - 1]!);
+  }
+
+  result(): T[] {
+    this.compact();
+    return this.items;
+  }
+}
+
 /** An id bucket of the record store and the time span of its records. */
 interface BucketSpan {
   b: number;
@@ -571,6 +621,25 @@ export class RecordsRepo {
   }
 
   /**
+   * The records of [fromMs, toMs) of `onlyTypes` (stored names), when those types are a third of the
+   * range's records or more; false when they are less; null when not held to types (or to none).
+   * The address group-bys bound a pair's count by its address's count over every type: held to types
+   * that are a small share of the range, those bounds are loose and most addresses get read, while
+   * sorting the few rows is quick. On the bench's day, conversations of TLS (12 %) took 1.3-1.6 s
+   * counted against 0.4 s sorted, of alerts (1 %) 3-4 s; of flows (45 %) 0.7-0.9 s against
+   * 1.2-1.8 s, of DNS (25 %) about the same either way. Two index range counts.
+   */
+  private typedShare(fromMs: number, toMs: number, onlyTypes: readonly string[] | null): number | null | false {
+    const count = (types: readonly string[] | null) =>
+      this.db
+        .prepare(`SELECT count(*) FROM records INDEXED BY ${types ? `records_type_ts WHERE type IN (${types.map(() => '?').join(', ')}) AND` : 'records_ts WHERE'} ts >= ? AND ts < ?`)
+        .pluck()
+        .get(...(types ?? []), fromMs, toMs) as number;
+    const typed = onlyTypes?.length ? count(onlyTypes) : null;
+    return typed !== null && typed * 3 < count(null) ? false : typed;
+  }
+
+  /**
    * Every record of [fromMs, toMs) grouped by its source and destination address (`order` says which
    * comes first in each group's values and in the order of ties), the largest `limit` pairs, exact,
    * with the total; as groupBy would give them, without counting every pair. A day of a busy sensor
@@ -601,18 +670,8 @@ export class RecordsRepo {
     onlyTypes: readonly string[] | null,
   ): { groups: Group[]; total: number } | null {
     if (limit < 1) return null;
-    const count = (types: readonly string[] | null) =>
-      this.db
-        .prepare(`SELECT count(*) FROM records INDEXED BY ${types ? `records_type_ts WHERE type IN (${types.map(() => '?').join(', ')}) AND` : 'records_ts WHERE'} ts >= ? AND ts < ?`)
-        .pluck()
-        .get(...(types ?? []), fromMs, toMs) as number;
-    // held to types that are a small share of the range, the bounds (counts over every type) are
-    // loose and most addresses get read, while sorting the few rows is quick: on the bench's day,
-    // TLS (12 %) took 1.3-1.6 s this way against 0.4 s sorted, alerts (1 %) 3-4 s; flows (45 %)
-    // 0.7-0.9 s against 1.2-1.8 s, DNS (25 %) about the same either way. Decided from two index
-    // range counts, before the addresses are counted.
-    const typed = onlyTypes?.length ? count(onlyTypes) : null;
-    if (typed !== null && typed * 3 < count(null)) return null;
+    const typed = this.typedShare(fromMs, toMs, onlyTypes);
+    if (typed === false) return null;
     // an address's count over every type bounds its count over some types: the same method holds
     const counts = this.addressCounts(fromMs, toMs, ['src', 'dst']);
     if (!counts) return null;
@@ -654,15 +713,7 @@ export class RecordsRepo {
       const [u, v] = first === 0 ? [a[1], b[1]] : [a[0], b[0]];
       return u < v ? -1 : u > v ? 1 : 0;
     };
-    const best: [string, string, number][] = [];
-    // the limit-th best count once `limit` pairs are known (0 before): between two sorts of `best`
-    // it is that of the last sort, a lower bound, which only makes the loop count more than it must
-    let min = 0;
-    const compact = () => {
-      best.sort(ranks);
-      if (best.length > limit) best.length = limit;
-      if (best.length === limit) min = best[limit - 1]![2];
-    };
+    const best = new TopPairs<[string, string, number]>(limit, ranks);
     /** Records of a side's addresses still to take whose count reaches `min`. */
     const left = (side: (typeof sides)[number], min: number) => {
       const a = side.addresses;
@@ -681,6 +732,7 @@ export class RecordsRepo {
     for (;;) {
       const [srcNext, dstNext] = [nextOf(sides[0]!), nextOf(sides[1]!)];
       // a side with nothing left to take at or above the bound: every pair that could rank is counted
+      const min = best.bound();
       if (!srcNext || !dstNext || srcNext[1] < min || dstNext[1] < min) break;
       // before `limit` pairs are known, the larger address (it likely holds the top pairs); then the
       // side with fewer records left above the bound
@@ -699,16 +751,11 @@ export class RecordsRepo {
       const done = sides[1 - s]!.taken;
       for (const [other, n] of partners) {
         // a pair whose other address was taken is already among the counted
-        if (done.has(other) || n < min) continue;
-        best.push(s === 0 ? [address, other, n] : [other, address, n]);
+        if (!done.has(other)) best.add(s === 0 ? [address, other, n] : [other, address, n]);
       }
       side.taken.add(address);
-      // sorted once per `limit` pairs added, not per address: thousands of small addresses each sorting
-      // a thousand pairs would cost more than the counting
-      if (best.length >= 2 * limit || (min === 0 && best.length >= limit)) compact();
     }
-    compact();
-    const groups = best.map(([src, dst, count]) => {
+    const groups = best.result().map(([src, dst, count]) => {
       const values = first === 0 ? [addressOfHex(src), addressOfHex(dst)] : [addressOfHex(dst), addressOfHex(src)];
       return { values, count };
     });
