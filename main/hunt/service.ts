@@ -84,6 +84,12 @@ function anyOf(field: string, values: readonly string[]): string {
   return values.length === 1 ? `${field}:${quoteValue(values[0]!)}` : `${field}:(${values.map(quoteValue).join(' OR ')})`;
 }
 
+/** The record_hours column (migration 0021) holding a field, or null when it counts by none. */
+function hourColumn(f: HuntField): HourColumn | null {
+  const column: string | undefined = Object.prototype.hasOwnProperty.call(COMMON_COLUMNS, f) ? COMMON_COLUMNS[f as CommonField] : undefined;
+  return column !== undefined && HOUR_COLUMNS.has(column) ? (column as HourColumn) : null;
+}
+
 export class HuntService {
   constructor(
     private readonly repo: RecordsRepo,
@@ -208,25 +214,32 @@ export class HuntService {
    * them and the range holds whole hours.
    */
   private hourGroups(ast: HuntQueryAst, by: readonly HuntField[], from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> | null {
-    const columns = by.map((f) => (f in COMMON_COLUMNS ? COMMON_COLUMNS[f as CommonField] : null));
-    if (!columns.every((c): c is HourColumn => c !== null && HOUR_COLUMNS.has(c))) return null;
+    const columns = by.map(hourColumn);
+    if (!columns.every((c): c is HourColumn => c !== null)) return null;
     const types = this.typesOnly(ast);
     return types === undefined ? null : this.repo.hourGroups(columns, from, to, limit, types);
   }
 
   /**
    * Every record grouped by one address ("top talkers"), from the hourly counts, when nothing filters
-   * the records; or by its source and destination addresses ("conversations"), from the address
-   * counts and each address's partners, when nothing or only event types filter them. Both when the
-   * range holds whole hours.
+   * the records; by its source and destination addresses ("conversations"), from the address counts
+   * and each address's partners; or by one address and the event type, from the address counts and
+   * each address's types; the last two when nothing or only event types filter them. All when the range holds whole hours.
    */
   private topTalkers(ast: HuntQueryAst, by: readonly HuntField[], from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> | null {
     const columns = by.map((f) => (f === 'src_ip' ? 'src' : f === 'dst_ip' ? 'dst' : null));
     if (ast.terms.length === 0 && columns.length === 1 && columns[0]) return this.repo.addressGroups(columns[0], from, to, limit);
-    const order = columns.length === 2 && columns[0] !== null && columns[1] !== null && columns[0] !== columns[1] ? (columns as ['src', 'dst'] | ['dst', 'src']) : null;
-    if (!order) return null;
+    if (columns.length !== 2) return null;
+    const [a, b] = columns;
+    if (a && b && a !== b) {
+      const types = this.typesOnly(ast);
+      return types === undefined ? null : this.repo.pairGroups(from, to, limit, [a, b] as ['src', 'dst'] | ['dst', 'src'], types);
+    }
+    // one address and the event type, which the address indexes carry
+    const address = a ?? b;
+    if (!address || (a && b) || by[a ? 1 : 0] !== 'event_type') return null;
     const types = this.typesOnly(ast);
-    return types === undefined ? null : this.repo.pairGroups(from, to, limit, order, types);
+    return types === undefined ? null : this.repo.addressTypeGroups(address, a !== null, from, to, limit, types);
   }
 
   /**

@@ -637,6 +637,64 @@ describe('group-by source and destination address ("conversations") counts only 
     await s.close();
   });
 
+  it('group-by one address and the event type: the answer of grouping every row, reading the largest addresses only', async () => {
+    for (const noAddress of [0.02, 0.6]) {
+      const s = await store(noAddress);
+      const byType = vi.spyOn(RecordsRepo.prototype, 'addressTypeGroups');
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const ranges = [
+        { from: iso(T0 + 17 * 60_000), to: iso(T0 + 4 * HOUR + 43 * 60_000) },
+        { from: iso(T0), to: iso(T0 + 5 * HOUR) },
+        { from: iso(T0 + 60_000), to: iso(T0 + 50 * 60_000) },
+      ];
+      const queries = [
+        '| groupby src_ip event_type',
+        '| groupby event_type dst_ip',
+        'event_type:(flow OR DNS) | groupby dst_ip event_type',
+        'event_type:nosuch | groupby event_type src_ip',
+        // under a third of the records, and a filter on anything else: every row is grouped
+        'event_type:http | groupby src_ip event_type',
+        'sensor:x | groupby src_ip event_type',
+      ];
+      let served = 0;
+      for (const range of ranges) {
+        for (const q of queries) {
+          for (const limit of [1, 2, 3, 5, 25, 10_000]) {
+            const calls = byType.mock.calls.length;
+            const fast = s.hunt.groupBy(q, range, undefined, limit);
+            if (byType.mock.calls.length === calls) continue;
+            if (byType.mock.results.at(-1)!.value !== null) served++;
+            // the same query grouped from every row
+            byType.mockImplementationOnce(() => null);
+            expect(fast, `${q} ${limit} ${range.from} (${noAddress})`).toEqual(s.hunt.groupBy(q, range, undefined, limit));
+          }
+        }
+      }
+      // the first four queries over the two ranges holding whole hours
+      expect(served, String(noAddress)).toBe(2 * 4 * 6);
+      byType.mockRestore();
+      // the top 5 read the types of a few of the 40 sources
+      const prepare = s.db.prepare.bind(s.db);
+      const read = new Set<string>();
+      const spy = vi.spyOn(s.db, 'prepare').mockImplementation(((sql: string) => {
+        const stmt = prepare(sql);
+        if (/SELECT type FROM records INDEXED BY records_src_ts/.test(sql)) {
+          const all = stmt.all.bind(stmt);
+          stmt.all = ((...args: unknown[]) => {
+            read.add((args[1] as Buffer).toString('hex'));
+            return all(...args);
+          }) as typeof stmt.all;
+        }
+        return stmt;
+      }) as typeof s.db.prepare);
+      expect(new RecordsRepo(s.db).addressTypeGroups('src', true, T0, T0 + 5 * HOUR, 5, null)!.groups).toHaveLength(5);
+      spy.mockRestore();
+      expect(read.size).toBeGreaterThan(0);
+      expect(read.size).toBeLessThan(noAddress > 0.5 ? 40 : 15);
+      await s.close();
+    }
+  });
+
   it('takes an address whose count ties the bound: one of its pairs may tie and rank first', async () => {
     const s = await testServices(tempDir());
     const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
@@ -644,8 +702,17 @@ describe('group-by source and destination address ("conversations") counts only 
     const pairs: [string, string, number][] = [['10.0.0.3', '10.0.1.30', 5], ['10.0.0.2', '10.0.1.20', 3], ['10.0.0.2', '10.0.1.21', 1], ['10.0.0.1', '10.0.1.10', 3]];
     const all = pairs.flatMap(([src, dst, n]) => Array.from({ length: n }, () => ({ src, dst })));
     const at = (i: number) => new Date(T0 + HOUR + i * 60_000).toISOString().replace('Z', '000+0000');
-    pipeline.process('import:test', all.map((p, i) => rec(JSON.stringify({ timestamp: at(i), event_type: 'flow', src_ip: p.src, dest_ip: p.dst, proto: 'TCP' }), i)));
+    // the one record to .21 is DNS: by source and type, 10.0.0.2 counts 4 (3 flows and 1 DNS)
+    const typeOf = (p: { dst: string }) => (p.dst === '10.0.1.21' ? 'dns' : 'flow');
+    pipeline.process('import:test', all.map((p, i) => rec(JSON.stringify({ timestamp: at(i), event_type: typeOf(p), src_ip: p.src, dest_ip: p.dst, proto: 'TCP' }), i)));
     const range = { from: T0, to: T0 + 3 * HOUR };
+    // 10.0.0.1 (3 records) is read after 10.0.0.2 (4) and its flows tie 10.0.0.2's at 3: it ranks first among them
+    const byType = shown(s, '| groupby src_ip event_type', range, 2);
+    expect(byType.groups).toEqual([
+      { values: ['10.0.0.3', 'flow'], count: 5 },
+      { values: ['10.0.0.1', 'flow'], count: 3 },
+    ]);
+    expect(byType.total).toBe(12);
     // the second pair ties at 3: 10.0.0.1 ranks before 10.0.0.2
     expect(shown(s, '| groupby src_ip dst_ip', range, 2).groups).toEqual([
       { values: ['10.0.0.3', '10.0.1.30'], count: 5 },
