@@ -10,6 +10,7 @@ import { leaseClaim, type LeaseOptions } from '../pipeline/sources/lease.js';
 import { SCENARIOS, type ScenarioName } from '../pipeline/sources/simulator.js';
 import { SimulatorDriver, simulatorSourceId } from '../pipeline/sources/simulator-driver.js';
 import { SourceSupervisor, type Backoff, type SourceRun } from '../pipeline/sources/supervisor.js';
+import { NormalizeWorker } from '../pipeline/sources/normalize-worker.js';
 import type { LivePipeline } from './live-pipeline.js';
 import type { Services } from './services.js';
 
@@ -62,6 +63,8 @@ export class SourcesService {
   private readonly indexers = new Map<string, string>();
   private offIndexers: (() => void) | null = null;
   private syncing: Promise<void> = Promise.resolve();
+  /** Normalizes the sources' batches on the second core (started by the first batch). */
+  private readonly worker = new NormalizeWorker();
 
   constructor(
     private readonly s: Services,
@@ -78,6 +81,7 @@ export class SourcesService {
       ...(opts.lease ? { lease: opts.lease } : {}),
       onState: (id, run) => this.published(id, run),
       log: (level, message, fields) => s.logger[level](message, fields),
+      worker: this.worker,
     });
   }
 
@@ -93,6 +97,7 @@ export class SourcesService {
     this.offIndexers = null;
     await this.syncing;
     await this.supervisor.stopAll();
+    await this.worker.close();
   }
 
   /**

@@ -7,10 +7,15 @@ import type { Services } from '../../main/core/services.js';
 import { normalizeLine, TimeZone } from '../../main/pipeline/normalize/index.js';
 import { packResults, unpackResults } from '../../main/pipeline/normalize/packed.js';
 import { createPipeline } from '../../main/pipeline/stages.js';
-import { BatchCommitter } from '../../main/pipeline/sources/commit.js';
+import { BatchCommitter, normalizedAhead } from '../../main/pipeline/sources/commit.js';
+import { FileTailDriver } from '../../main/pipeline/sources/file-tail.js';
+import { leaseClaim } from '../../main/pipeline/sources/lease.js';
+import { SourceSupervisor } from '../../main/pipeline/sources/supervisor.js';
+import { fileSourceId } from '../../main/pipeline/runner.js';
+import { until } from '../helpers/wait.js';
 import { ingestFiles } from '../../main/pipeline/sources/import.js';
 import { NormalizeWorker } from '../../main/pipeline/sources/normalize-worker.js';
-import type { RawRecord } from '../../main/pipeline/sources/types.js';
+import type { RawRecord, SourceBatch } from '../../main/pipeline/sources/types.js';
 import type { NormalizeResult } from '../../main/pipeline/types.js';
 import { repoRoot, testServices } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -116,6 +121,14 @@ describe('normalize worker', () => {
   });
 });
 
+/** What a run stored, for comparing runs. */
+const dump = (s: Services) => ({
+  records: s.db.prepare('SELECT * FROM records ORDER BY id').all(),
+  blocks: s.db.prepare('SELECT id, last_id, file, ts_min, ts_max, raw_bytes FROM record_blocks ORDER BY id').all(),
+  alerts: s.db.prepare('SELECT id, rule_id, title, severity, count, first_seen, last_seen, src_ip, dst_ip, host FROM alerts ORDER BY id').all(),
+  quarantine: s.db.prepare('SELECT reason, line, raw FROM quarantine ORDER BY id').all(),
+});
+
 describe('an import with the normalize worker', () => {
   async function importWith(files: string[], w: NormalizeWorker | null, assumeTz: string | null): Promise<Services> {
     const s = await testServices(tempDir());
@@ -125,12 +138,6 @@ describe('an import with the normalize worker', () => {
     return s;
   }
 
-  const dump = (s: Services) => ({
-    records: s.db.prepare('SELECT * FROM records ORDER BY id').all(),
-    blocks: s.db.prepare('SELECT id, last_id, file, ts_min, ts_max, raw_bytes FROM record_blocks ORDER BY id').all(),
-    alerts: s.db.prepare('SELECT id, rule_id, title, severity, count, first_seen, last_seen, src_ip, dst_ip, host FROM alerts ORDER BY id').all(),
-    quarantine: s.db.prepare('SELECT reason, line, raw FROM quarantine ORDER BY id').all(),
-  });
 
   it('stores exactly what an import without it stores', async () => {
     const dir = tempDir();
@@ -184,5 +191,144 @@ describe('an import with the normalize worker', () => {
     expect(() => pipeline.process('import:a', recs.slice(1), { normalized: results })).toThrow(/normalized results for \d+ records given with a batch of \d+/);
     expect(s.db.prepare('SELECT count(*) AS n FROM records').pluck().get()).toBe(0);
     expect(pipeline.process('import:a', recs, { normalized: results }).records).toBe(recs.length);
+  });
+});
+
+describe('a followed file with the normalize worker', () => {
+  it('stores exactly what it stores without the worker, catching up and at the live end, with the worker\'s results', async () => {
+    const dumps: ReturnType<typeof dump>[] = [];
+    for (const script of [null, pathToFileURL(SCRIPT), pathToFileURL(path.join(repoRoot, 'test', 'helpers', 'marking-normalize-worker.mjs'))]) {
+      const dir = tempDir();
+      const file = path.join(dir, 'eve.json');
+      // behind by many batches of 7 lines (each normalized while the one before is stored)
+      const early = Array.from({ length: 4 }, () => EVE_LINES).flat();
+      fs.writeFileSync(file, `${early.join('\n')}\n`);
+      const s = await testServices(path.join(dir, 'data'));
+      const id = fileSourceId('file', file);
+      s.pipelineRepo.ensureSource(id, 'file', 'eve', file);
+      const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, s.now);
+      const w = script ? worker(script) : null;
+      const sup = new SourceSupervisor({ pipeline: () => pipeline, repo: s.pipelineRepo, claim: leaseClaim('test'), worker: w });
+      const done = () => (s.pipelineRepo.getCursor(id) as { offset?: number } | null)?.offset === fs.statSync(file).size;
+      sup.start({ id, create: () => new FileTailDriver(s.pipelineRepo, { file, format: 'eve', pollMs: 10, batchLines: 7 }) });
+      await until(() => sup.get(id)?.state === 'caught_up' && done());
+      // at the live end: lines written while it waits
+      fs.appendFileSync(file, `${EVE_LINES.slice(0, 5).join('\n')}\n`);
+      await until(() => done());
+      await sup.stopAll();
+      // every line went to the worker
+      if (w) expect(w.lines).toBe(early.length + 5);
+      const d = dump(s);
+      // each run follows a file of its own folder
+      dumps.push({ ...d, blocks: d.blocks.map((b) => ({ ...(b as object), file: path.basename((b as { file: string }).file) })) });
+      await s.close();
+    }
+    const [plain, viaWorker, marked] = dumps;
+    expect(viaWorker!.records.length).toBeGreaterThan(150);
+    expect(viaWorker).toEqual(plain);
+    // the marking worker's results were the ones stored
+    const reasons = marked!.quarantine.map((q) => (q as { reason: string }).reason);
+    expect(reasons.length).toBeGreaterThan(3);
+    expect(reasons.every((r) => r.startsWith('[worker] '))).toBe(true);
+  });
+});
+
+describe('batches normalized ahead', () => {
+  /** A worker that answers on the next turn of the event loop, noting each batch it is given. */
+  function fakeWorker(log: string[]): NormalizeWorker {
+    return {
+      normalize: async (recs: readonly RawRecord[]) => {
+        log.push(`normalize ${String(recs[0]!.raw)}`);
+        await new Promise((r) => setImmediate(r));
+        return recs.map(() => null);
+      },
+    } as unknown as NormalizeWorker;
+  }
+  const batch = (name: string): SourceBatch => ({ records: records([name]) });
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
+
+  it('hands a batch already read to the worker before the one before it is stored', async () => {
+    const log: string[] = [];
+    async function* three() {
+      for (const b of ['a', 'b', 'c']) yield batch(b);
+    }
+    for await (const { batch: b, normalized } of normalizedAhead(three(), fakeWorker(log), () => null, 0)) {
+      expect(normalized?.results).toHaveLength(1);
+      log.push(`store ${String(b.records[0]!.raw)}`);
+    }
+    expect(log).toEqual(['normalize a', 'normalize b', 'store a', 'normalize c', 'store b', 'store c']);
+    // a read that takes a few turns of the event loop (a file's): waited for a moment, then handed over
+    for (const waitMs of [0, 50]) {
+      const slow: string[] = [];
+      async function* reads() {
+        for (const b of ['a', 'b']) {
+          await new Promise((r) => setTimeout(r, 5));
+          yield batch(b);
+        }
+      }
+      for await (const { batch: b } of normalizedAhead(reads(), fakeWorker(slow), () => null, waitMs)) slow.push(`store ${String(b.records[0]!.raw)}`);
+      expect(slow, String(waitMs)).toEqual(waitMs ? ['normalize a', 'normalize b', 'store a', 'store b'] : ['normalize a', 'store a', 'normalize b', 'store b']);
+    }
+  });
+
+  it('at the live end, yields a batch after waiting a moment for the next; an import waits for it', async () => {
+    for (const waitMs of [20, Infinity]) {
+      let release!: () => void;
+      const more = new Promise<void>((r) => (release = r));
+      async function* live() {
+        yield batch('a');
+        await more;
+        yield batch('b');
+      }
+      const got: string[] = [];
+      const run = (async () => {
+        for await (const { batch: b } of normalizedAhead(live(), fakeWorker([]), () => null, waitMs)) got.push(String(b.records[0]!.raw));
+      })();
+      if (waitMs === Infinity) {
+        await new Promise((r) => setTimeout(r, 100));
+        expect(got).toEqual([]);
+      } else await until(() => got.length === 1);
+      release();
+      await run;
+      expect(got).toEqual(['a', 'b']);
+    }
+  });
+
+  it('a failure to read the next batch comes after the batch before it; leaving early does not wait for a pending read', async () => {
+    async function* failing() {
+      yield batch('a');
+      throw new Error('the file went away');
+    }
+    const got: string[] = [];
+    await expect(
+      (async () => {
+        for await (const { batch: b } of normalizedAhead(failing(), fakeWorker([]), () => null, Infinity)) got.push(String(b.records[0]!.raw));
+      })(),
+    ).rejects.toThrow('the file went away');
+    expect(got).toEqual(['a']);
+
+    let release!: () => void;
+    const never = new Promise<void>((r) => (release = r));
+    let ended = false;
+    async function* waiting() {
+      try {
+        yield batch('a');
+        await never;
+        yield batch('b');
+      } finally {
+        ended = true;
+      }
+    }
+    for await (const { batch: b } of normalizedAhead(waiting(), fakeWorker([]), () => null, 20)) {
+      expect(b.records[0]!.raw).toBe('a');
+      break;
+    }
+    // the pending read ends the source once it returns (its signal or its driver's close)
+    expect(ended).toBe(false);
+    release();
+    await turns(5);
+    expect(ended).toBe(true);
   });
 });

@@ -354,10 +354,13 @@ export async function tailCommand(argv: string[], out = Output.stdout()): Promis
     if (assumeTz !== undefined) s.pipelineRepo.setSourceAssumeTz(sourceId, assumeTz);
     const { pipeline } = await pipelineFor(s);
     const types: Record<string, number> = {};
+    // JSON parsing and normalizing on the second core, as for an import (normalize-worker.ts)
+    const worker = new NormalizeWorker();
     const supervisor = new SourceSupervisor({
       pipeline: () => pipeline,
       repo: s.pipelineRepo,
       claim: lease.claim,
+      worker,
       // a failure the tail retries by itself: said on stderr, the progress line shows "backing off"
       log: (_level, message, fields) => process.stderr.write(`vigil: ${cell(file)}: ${message}: ${cell(String(fields['error'] ?? ''))}\n`),
     });
@@ -390,6 +393,7 @@ export async function tailCommand(argv: string[], out = Output.stdout()): Promis
       throw err;
     } finally {
       await supervisor.stopAll();
+      await worker.close();
     }
     out.check();
     return 0;

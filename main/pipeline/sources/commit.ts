@@ -76,32 +76,111 @@ export interface DrainOptions {
 export async function drain(driver: SourceDriver, pipeline: Pipeline, repo: PipelineRepo, opts: DrainOptions = {}): Promise<void> {
   const committer = new BatchCommitter(() => pipeline, repo, driver.sourceId, opts.lease ?? null);
   const ctx: DriverContext = { signal: opts.signal ?? new AbortController().signal, report: opts.onProgress ?? (() => {}) };
-  const worker = opts.worker ?? null;
-  const store = (batch: SourceBatch, normalized?: { results: Prenormalized; zone: string | null }) => {
-    const o = committer.commit(batch, normalized);
-    opts.onBatch?.(o);
-  };
   try {
-    if (!worker) {
-      for await (const batch of driver.batches(ctx)) store(batch);
-      return;
+    // a file import's next batch is there to read: always hand it over before storing this one
+    for await (const { batch, normalized } of normalizedAhead(driver.batches(ctx), opts.worker ?? null, () => committer.zoneName(), Infinity)) {
+      opts.onBatch?.(committer.commit(batch, normalized));
     }
-    let ahead: { batch: SourceBatch; zone: string | null; results: Promise<Prenormalized | null> } | null = null;
-    const storeAhead = async () => {
-      if (!ahead) return;
-      const { batch, zone, results } = ahead;
-      ahead = null;
-      const got = await results;
-      store(batch, got ? { results: got, zone } : undefined);
-    };
-    for await (const batch of driver.batches(ctx)) {
-      const zone = committer.zoneName();
-      const next = { batch, zone, results: worker.normalize(batch.records, zone) };
-      await storeAhead();
-      ahead = next;
-    }
-    await storeAhead();
   } finally {
     await driver.close();
+  }
+}
+
+/** A batch, with its records normalized by a worker when it could. */
+export interface NormalizedBatch {
+  batch: SourceBatch;
+  normalized?: { results: Prenormalized; zone: string | null };
+}
+
+/**
+ * The batches of `batches` (as they are, without a worker), each handed to `worker` as soon as it is
+ * read (with the source's zone then, `zoneName()`), and the next one handed over before this one is
+ * yielded to be stored: the worker normalizes it on the second core while the main thread stores
+ * this one, and the event loop is free while the worker works.
+ *
+ * `waitMs`: how long a normalized batch waits for the next one to be read before it is yielded
+ * without handing that one over (Infinity: always wait, for a file import, whose next batch is
+ * there). A followed file at its end has no next batch yet, and its last one must not wait for
+ * lines still to be written; while it catches up, its next batch is read within that time. (It was
+ * not read while the main thread stored the batch before: the read's I/O waits for the event loop.
+ * Taking only batches already read handed every other batch over ahead, and catching up was 11 %
+ * slower than normalizing on the main thread.)
+ *
+ * A failure to read the next batch is thrown after this one is yielded. Leaving early drops a batch
+ * read ahead (nothing of it was stored) and asks the source to end without waiting for it (a read
+ * still pending ends when its signal aborts or its driver closes).
+ */
+export async function* normalizedAhead(
+  batches: AsyncIterable<SourceBatch>,
+  worker: NormalizeWorker | null,
+  zoneName: () => string | null,
+  waitMs: number,
+): AsyncGenerator<NormalizedBatch> {
+  if (!worker) {
+    for await (const batch of batches) yield { batch };
+    return;
+  }
+  const it = batches[Symbol.asyncIterator]();
+  const start = (batch: SourceBatch) => {
+    const zone = zoneName();
+    return { batch, zone, results: worker.normalize(batch.records, zone) };
+  };
+  let settled = false;
+  let onSettled: (() => void) | null = null;
+  const read = () => {
+    settled = false;
+    const p = it.next();
+    const done = () => {
+      settled = true;
+      onSettled?.();
+    };
+    p.then(done, done);
+    return p;
+  };
+  /** Resolves once the pending read settles, or after `waitMs`. */
+  const settledWithin = () =>
+    new Promise<void>((resolve) => {
+      const timer = Number.isFinite(waitMs) ? setTimeout(resolve, waitMs) : null;
+      onSettled = () => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (onSettled = null));
+  let pending: Promise<IteratorResult<SourceBatch>> | null = read();
+  let ahead: ReturnType<typeof start> | null = null;
+  try {
+    for (;;) {
+      let cur = ahead;
+      ahead = null;
+      if (!cur) {
+        if (!pending) return;
+        const r = await pending;
+        pending = null;
+        if (r.done) return;
+        cur = start(r.value);
+        pending = read();
+      }
+      const results = await cur.results;
+      let failure: { err: unknown } | null = null;
+      if (pending && !settled && waitMs > 0) await settledWithin();
+      if (pending && settled) {
+        try {
+          const r = await pending;
+          pending = null;
+          if (!r.done) {
+            ahead = start(r.value);
+            pending = read();
+          }
+        } catch (err) {
+          pending = null;
+          failure = { err };
+        }
+      }
+      yield results ? { batch: cur.batch, normalized: { results, zone: cur.zone } } : { batch: cur.batch };
+      if (failure) throw failure.err;
+    }
+  } finally {
+    // not awaited: a read still pending (a followed file waiting for lines) would hold it
+    it.return?.()?.catch(() => undefined);
   }
 }

@@ -15,7 +15,8 @@
 import type { SourceLease, SourceRunState } from '../../contract/index.js';
 import type { LeaseClaim, LeaseState, PipelineRepo } from '../../store/pipeline-repo.js';
 import type { BatchOutcome, Pipeline } from '../pipeline.js';
-import { BatchCommitter } from './commit.js';
+import { BatchCommitter, normalizedAhead } from './commit.js';
+import type { NormalizeWorker } from './normalize-worker.js';
 import { describeHolder, LeaseLostError, SourceLeaseHandle, type LeaseOptions } from './lease.js';
 import { DriverError, type DriverContext, type DriverProgress, type SourceDriver } from './types.js';
 
@@ -81,7 +82,20 @@ export interface SupervisorOptions {
   /** Every change of a source's state (null: it is no longer supervised). */
   onState?: (id: string, run: SourceRun | null) => void;
   log?: (level: 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+  /**
+   * Normalize the sources' batches in this worker (normalize-worker.ts; the owner closes it): a
+   * batch is normalized on the second core, the next one while this one is stored when it has
+   * already been read, and the event loop stays free for the console meanwhile.
+   */
+  worker?: NormalizeWorker | null;
 }
+
+/**
+ * How long a normalized batch waits for its source's next batch to be read, so that it is handed to
+ * the worker before this one is stored (normalizedAhead): a file catching up reads it within a few
+ * milliseconds; at the end of a followed file, its last batch is stored this much later.
+ */
+const AHEAD_WAIT_MS = 20;
 
 interface Entry {
   src: SupervisedSource;
@@ -289,9 +303,10 @@ export class SourceSupervisor {
       const committer = new BatchCommitter(this.opts.pipeline, this.opts.repo, id, e.lease);
       const ctx: DriverContext = { signal, report: (p) => this.progress(e, p) };
       if (e.run.state === 'starting') this.set(e, { state: 'running' });
-      for await (const batch of driver.batches(ctx)) {
+      // a followed file at its end has no next batch yet: a batch waits a moment for the next, not longer
+      for await (const { batch, normalized } of normalizedAhead(driver.batches(ctx), this.opts.worker ?? null, () => committer.zoneName(), AHEAD_WAIT_MS)) {
         if (signal.aborted) break; // read after a pause or stop: read again from the cursor next time
-        const o = committer.commit(batch);
+        const o = committer.commit(batch, normalized);
         if (e.run.failures > 0 || e.run.state === 'starting' || e.run.state === 'backing_off') {
           this.set(e, { failures: 0, last_error: null, retry_at: null, state: e.run.state === 'caught_up' ? 'caught_up' : 'running' });
         }
