@@ -224,7 +224,8 @@ export class HuntService {
    * Every record grouped by one address ("top talkers"), from the hourly counts, when nothing filters
    * the records; by its source and destination addresses ("conversations"), from the address counts
    * and each address's partners; or by one address and the event type, from the address counts and
-   * each address's types; the last two when nothing or only event types filter them. All when the range holds whole hours.
+   * each address's types; the last two when nothing or only event types filter them. All when the
+   * range holds whole hours.
    */
   private topTalkers(ast: HuntQueryAst, by: readonly HuntField[], from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> | null {
     const columns = by.map((f) => (f === 'src_ip' ? 'src' : f === 'dst_ip' ? 'dst' : null));
