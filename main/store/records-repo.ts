@@ -413,6 +413,22 @@ class TopPairs<T extends readonly unknown[]> {
   }
 }
 
+/**
+ * The whole hours of [fromMs, toMs) as hour numbers [first, end) (ts / 3600000, as record_host_hours
+ * and record_hours count them), or null when it holds none. Hour 0 also holds the records just
+ * before 1970 (ts / 3600000 truncates): it is never taken whole.
+ */
+function wholeHours(fromMs: number, toMs: number): { first: number; end: number } | null {
+  const first = Math.ceil(fromMs / HOUR_MS);
+  const end = Math.floor(toMs / HOUR_MS);
+  return first < 1 || end <= first ? null : { first, end };
+}
+
+/** ` AND type IN (?, ...)` holding rows to the given stored types, with its parameters; nothing for null (every type). */
+function typeFilter(types: readonly string[] | null): { sql: string; params: readonly string[] } {
+  return types ? { sql: ` AND type IN (${types.map(() => '?').join(', ')})`, params: types } : { sql: '', params: [] };
+}
+
 /** An id bucket of the record store and the time span of its records. */
 interface BucketSpan {
   b: number;
@@ -566,10 +582,9 @@ export class RecordsRepo {
    * records. Null when the range holds no whole hour: then streaming the records costs no more.
    */
   private addressCounts<C extends 'src' | 'dst'>(fromMs: number, toMs: number, columns: readonly C[]): Record<C, Map<string, number>> | null {
-    const first = Math.ceil(fromMs / HOUR_MS);
-    const end = Math.floor(toMs / HOUR_MS);
-    // hour 0 also holds the records just before 1970 (ts / 3600000 truncates): never taken whole
-    if (first < 1 || end <= first) return null;
+    const whole = wholeHours(fromMs, toMs);
+    if (!whole) return null;
+    const { first, end } = whole;
     const hours = this.db.prepare('SELECT hex(ip), sum(n) FROM record_host_hours WHERE role = ? AND hour >= ? AND hour < ? GROUP BY ip HAVING sum(n) > 0').raw();
     const counts = {} as Record<C, Map<string, number>>;
     for (const c of columns) counts[c] = new Map(hours.all(c === 'src' ? 0 : 1, first, end) as [string, number][]);
@@ -593,13 +608,11 @@ export class RecordsRepo {
    * such fields about 2 s. Null when the range holds no whole hour: then the caller groups every row.
    */
   hourGroups(columns: readonly HourColumn[], fromMs: number, toMs: number, limit: number, onlyTypes: readonly string[] | null): { groups: Group[]; total: number } | null {
-    const first = Math.ceil(fromMs / HOUR_MS);
-    const end = Math.floor(toMs / HOUR_MS);
-    // hour 0 also holds the records just before 1970 (ts / 3600000 truncates): never taken whole
-    if (first < 1 || end <= first || columns.length < 1 || columns.length > 2 || limit < 1) return null;
+    const whole = wholeHours(fromMs, toMs);
+    if (!whole || columns.length < 1 || columns.length > 2 || limit < 1) return null;
+    const { first, end } = whole;
     if (onlyTypes?.length === 0) return { groups: [], total: 0 };
-    const ofTypes = onlyTypes ? ` AND type IN (${onlyTypes.map(() => '?').join(', ')})` : '';
-    const types = onlyTypes ?? [];
+    const { sql: ofTypes, params: types } = typeFilter(onlyTypes);
     const by = columns.map((_, i) => `g${i}`).join(', ');
     const counted = columns.map((c, i) => `${HOUR_NONE[c] === null ? c : `nullif(${c}, ${HOUR_NONE[c]})`} AS g${i}`).join(', ');
     const read = columns.map((c, i) => `${c} AS g${i}`).join(', ');
@@ -630,11 +643,13 @@ export class RecordsRepo {
    * 1.2-1.8 s, of DNS (25 %) about the same either way. Two index range counts.
    */
   private typedShare(fromMs: number, toMs: number, onlyTypes: readonly string[] | null): number | null | false {
-    const count = (types: readonly string[] | null) =>
-      this.db
-        .prepare(`SELECT count(*) FROM records INDEXED BY ${types ? `records_type_ts WHERE type IN (${types.map(() => '?').join(', ')}) AND` : 'records_ts WHERE'} ts >= ? AND ts < ?`)
+    const count = (types: readonly string[] | null) => {
+      const f = typeFilter(types);
+      return this.db
+        .prepare(`SELECT count(*) FROM records INDEXED BY ${types ? 'records_type_ts' : 'records_ts'} WHERE ts >= ? AND ts < ?${f.sql}`)
         .pluck()
-        .get(...(types ?? []), fromMs, toMs) as number;
+        .get(fromMs, toMs, ...f.params) as number;
+    };
     const typed = onlyTypes?.length ? count(onlyTypes) : null;
     return typed !== null && typed * 3 < count(null) ? false : typed;
   }
@@ -663,16 +678,15 @@ export class RecordsRepo {
     limit: number,
     onlyTypes: readonly string[] | null,
   ): { groups: Group[]; total: number } | null {
-    if (limit < 1) return null;
+    // the cheapest reason to group every row first: no whole hour, then the types' share
+    if (limit < 1 || !wholeHours(fromMs, toMs)) return null;
     const typed = this.typedShare(fromMs, toMs, onlyTypes);
     if (typed === false) return null;
-    const counts = this.addressCounts(fromMs, toMs, [column])?.[column];
-    if (!counts) return null;
+    const counts = this.addressCounts(fromMs, toMs, [column])![column];
     if (onlyTypes?.length === 0) return { groups: [], total: 0 };
     const addresses = [...counts].sort((a, b) => b[1] - a[1]);
     const buckets = this.bucketSpans(fromMs, toMs).map((s) => s.b);
-    const ofTypes = onlyTypes ? ` AND type IN (${onlyTypes.map(() => '?').join(', ')})` : '';
-    const typeParams = onlyTypes ?? [];
+    const { sql: ofTypes, params: typeParams } = typeFilter(onlyTypes);
     const types = onlyTypes ?? this.eventTypes();
     const read = this.db.prepare(`SELECT type FROM records INDEXED BY records_${column}_ts WHERE (id >> 16) = ? AND ${column} = ? AND ts >= ? AND ts < ?${ofTypes}`).pluck();
     // "no address": the (type, ts, s1, src, dst) index carries both addresses
@@ -732,18 +746,17 @@ export class RecordsRepo {
     order: readonly ['src', 'dst'] | readonly ['dst', 'src'],
     onlyTypes: readonly string[] | null,
   ): { groups: Group[]; total: number } | null {
-    if (limit < 1) return null;
+    // the cheapest reason to group every row first: no whole hour, then the types' share
+    if (limit < 1 || !wholeHours(fromMs, toMs)) return null;
     const typed = this.typedShare(fromMs, toMs, onlyTypes);
     if (typed === false) return null;
     // an address's count over every type bounds its count over some types: the same method holds
-    const counts = this.addressCounts(fromMs, toMs, ['src', 'dst']);
-    if (!counts) return null;
+    const counts = this.addressCounts(fromMs, toMs, ['src', 'dst'])!;
     if (onlyTypes?.length === 0) return { groups: [], total: 0 };
     const buckets = this.bucketSpans(fromMs, toMs).map((s) => s.b);
     const types = onlyTypes ?? this.eventTypes();
     // the address indexes carry the type (migration 0020): a type filter is read there too
-    const ofTypes = onlyTypes ? ` AND type IN (${onlyTypes.map(() => '?').join(', ')})` : '';
-    const typeParams = onlyTypes ?? [];
+    const { sql: ofTypes, params: typeParams } = typeFilter(onlyTypes);
     const sides = (['src', 'dst'] as const).map((column, i) => {
       const other = i === 0 ? 'dst' : 'src';
       const addresses = [...counts[column]].sort((a, b) => b[1] - a[1]);

@@ -84,8 +84,8 @@ export interface SupervisorOptions {
   log?: (level: 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
   /**
    * Normalize the sources' batches in this worker (normalize-worker.ts; the owner closes it): a
-   * batch is normalized on the second core, the next one while this one is stored when it has
-   * already been read, and the event loop stays free for the console meanwhile.
+   * batch is normalized on the second core, the next one while this one is stored when it is read
+   * within AHEAD_WAIT_MS, and the event loop stays free for the console meanwhile.
    */
   worker?: NormalizeWorker | null;
 }
