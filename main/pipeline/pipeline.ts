@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { alertHost, severityRank, type Priority, type Severity } from '../contract/index.js';
 import { ftsHosts } from '../store/alerts-repo.js';
 import { ipKey } from '../store/ipkey.js';
+import type { RawBlocks } from '../store/raw-blocks.js';
 import { RecordsRetention, RecordsWriter, type PruneOutcome } from '../store/records-repo.js';
 import { SuppressionsRepo } from '../store/suppressions-repo.js';
 import { alertFoldStatement, pipelineStatements, type PipelineStatements } from '../store/pipeline-statements.js';
@@ -44,6 +45,12 @@ export interface ProcessOptions {
    * already stored, are normalized here. Results of another length throw.
    */
   normalized?: readonly (NormalizeResult | null)[];
+  /**
+   * The raw lines of `normalized`'s sensor records, in order, packed as the record store keeps them
+   * (the worker's packRawBlocks). Stored as they are when the batch stores exactly those records, in
+   * one run; else the lines are packed here.
+   */
+  rawBlocks?: RawBlocks;
 }
 
 /** A stored record id was handed out again inside a batch's transaction: the batch is rolled back. */
@@ -328,7 +335,11 @@ export class Pipeline {
     const t3 = performance.now();
     const scored = this.stages.score(detected);
     const t4 = performance.now();
-    const outcome = this.persist(sourceId, records.length, scored, skipped, types, runs, quarantine, ids, opts);
+    // the worker packed the lines of the records its results carry, in order: they are this batch's
+    // records when its first run (its records of one file) holds as many, and so every record (a
+    // line the worker left to this thread and read here as a record is one more)
+    const packed = pre && opts.rawBlocks && runs[0]?.records.length === opts.rawBlocks.records ? opts.rawBlocks : undefined;
+    const outcome = this.persist(sourceId, records.length, scored, skipped, types, runs, packed, quarantine, ids, opts);
     outcome.duplicates = input.length - records.length;
     const t5 = performance.now();
     m.recordBatch({
@@ -381,6 +392,8 @@ export class Pipeline {
     skipped: number,
     types: Record<string, number>,
     runs: readonly RecordRun[],
+    /** The raw lines of the one run, packed ahead (ProcessOptions.rawBlocks), if they are its. */
+    packed: RawBlocks | undefined,
     quarantine: Quarantined[],
     ids: StoredId[],
     opts: ProcessOptions,
@@ -407,7 +420,7 @@ export class Pipeline {
         const p = q.rec.position;
         s.insertQuarantine.run(nowIso, sourceId, q.rec.format, reason, p.file, p.line, p.offset, raw, p.id ?? null);
       }
-      for (const run of runs) stored += this.records.append(sourceId, run.file, run.records).length;
+      for (const run of runs) stored += this.records.append(sourceId, run.file, run.records, packed).length;
       const linked = new Set<number>();
       for (const e of scored) {
         if (lastEventAt === null || e.ts > lastEventAt) lastEventAt = e.ts;

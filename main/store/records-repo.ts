@@ -3,22 +3,14 @@
  * transaction, reads them back for hunting, evidence and hosts, and prunes them by age and size.
  * Query strings are compiled by records-query.ts into parameterised SQL.
  */
-import zlib from 'node:zlib';
 import type { Database, Statement } from 'better-sqlite3';
 import type { EventDetail, EventRow, SavedHuntQuery } from '../contract/index.js';
 import { summaryOf } from '../hunt/fields.js';
 import type { SensorRecord } from '../pipeline/types.js';
 import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
+import { BLOCK_RECORDS, packRawBlock, unpackRawBlock, type RawBlock, type RawBlocks } from './raw-blocks.js';
 import { RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
-
-/** Records per block: one deflate stream and one zone-map row each. */
-export const BLOCK_RECORDS = 1024;
-/**
- * Brotli at quality 1: on the bench's sensor mix it packs a block to about a fifth of its size in
- * half the time zlib's fastest level takes for a worse ratio (npm run bench).
- */
-const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } };
 
 /** The hour of a record in record_host_hours (migration 0018): ts / 3600000, as SQLite divides. */
 export const HOUR_MS = 3_600_000;
@@ -84,8 +76,13 @@ export class RecordsWriter {
   /**
    * Appends records (call inside the batch's transaction, so they commit with the source's cursor).
    * `file` names where they were read. Returns the id of each record, in order.
+   *
+   * `packed`: the records' raw lines packed already (a normalize worker's packRawBlocks over these
+   * very records). A block whose size differs from its lines' is packed here again, so a mismatch
+   * costs time, never a wrong raw line.
    */
-  append(sourceId: string, file: string | null, records: readonly SensorRecord[]): number[] {
+  append(sourceId: string, file: string | null, records: readonly SensorRecord[], packed?: RawBlocks): number[] {
+    if (packed && packed.records !== records.length) throw new Error(`raw blocks of ${packed.records} records given with ${records.length} records`);
     const ids: number[] = new Array<number>(records.length);
     const hosts = new Map<string, HostSeen>();
     const hourly = new Map<number, Map<string, HourHost>>();
@@ -125,9 +122,9 @@ export class RecordsWriter {
         if (kind) kind.n++;
         else kinds.set(key, { hour, type: r.type, sensor: r.sensor ?? '', proto: r.proto ?? '', app_proto: r.app_proto ?? '', dport: r.dst_port ?? -1, n: 1 });
       }
-      const raw = Buffer.from(lines.join('\n'), 'utf8');
-      this.insertBlock.run(first, first + (end - start) - 1, sourceId, file, tsMin, tsMax, raw.length);
-      this.insertRaw.run(first, zlib.brotliCompressSync(raw, BROTLI));
+      const block = packedBlock(packed?.blocks[start / BLOCK_RECORDS], lines) ?? packRawBlock(lines);
+      this.insertBlock.run(first, first + (end - start) - 1, sourceId, file, tsMin, tsMax, block.rawBytes);
+      this.insertRaw.run(first, block.data);
     }
     for (const h of hosts.values()) this.upsertHost.run(h.key, h.first, h.last, h.count);
     for (const [hour, inHour] of hourly) {
@@ -233,6 +230,14 @@ export class RecordsRetention {
       return { records, more };
     }).immediate();
   }
+}
+
+/** A block packed ahead, if it holds as many bytes as `lines` joined (else null: packed here again). */
+function packedBlock(block: RawBlock | undefined, lines: readonly string[]): RawBlock | null {
+  if (!block) return null;
+  let bytes = lines.length - 1;
+  for (const line of lines) bytes += Buffer.byteLength(line, 'utf8');
+  return bytes === block.rawBytes ? block : null;
 }
 
 function hourHost(inHour: Map<string, HourHost>, ip: string, key: Buffer | null): HourHost {
@@ -870,7 +875,7 @@ export class RecordsRepo {
     let lines = this.rawCache.get(block);
     if (!lines) {
       const r = this.db.prepare('SELECT data FROM record_raw WHERE block = ?').get(block) as { data: Buffer } | undefined;
-      lines = r ? zlib.brotliDecompressSync(r.data).toString('utf8').split('\n') : [];
+      lines = r ? unpackRawBlock(r.data) : [];
       if (this.rawCache.size >= 8) this.rawCache.delete(this.rawCache.keys().next().value!);
       this.rawCache.set(block, lines);
     }

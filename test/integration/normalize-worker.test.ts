@@ -15,6 +15,7 @@ import { fileSourceId } from '../../main/pipeline/runner.js';
 import { until } from '../helpers/wait.js';
 import { ingestFiles } from '../../main/pipeline/sources/import.js';
 import { NormalizeWorker } from '../../main/pipeline/sources/normalize-worker.js';
+import { BLOCK_RECORDS, packRawBlocks, unpackRawBlock, type RawBlocks } from '../../main/store/raw-blocks.js';
 import type { RawRecord, SourceBatch } from '../../main/pipeline/sources/types.js';
 import type { NormalizeResult } from '../../main/pipeline/types.js';
 import { repoRoot, testServices } from '../helpers/services.js';
@@ -91,9 +92,9 @@ describe('normalize worker', () => {
     const recs = records(EVE_LINES);
     for (const zone of [null, 'America/New_York']) {
       const got = await w.normalize(recs, zone);
-      expect(got).toEqual(onMain(recs, zone));
+      expect(got?.results).toEqual(onMain(recs, zone));
     }
-    const alert = (await w.normalize(recs, null))!.find((r) => r?.kind === 'event');
+    const alert = (await w.normalize(recs, null))!.results.find((r) => r?.kind === 'event');
     expect(alert?.kind === 'event' && alert.event.position).toEqual(expect.objectContaining({ file: 'f.json', line: expect.any(Number) }));
     expect(w.failed).toBeNull();
   });
@@ -105,7 +106,7 @@ describe('normalize worker', () => {
     expect(await w.normalize(mixed, null)).toBeNull();
     const withObject: RawRecord[] = [recs[0]!, { ...recs[1]!, raw: JSON.parse(recs[1]!.raw as string) as Record<string, never> }, { ...recs[2]!, oversize: 'too long' }];
     const got = await w.normalize(withObject, null);
-    expect(got?.map((r) => r?.kind ?? null)).toEqual(['skipped', null, null]);
+    expect(got?.results.map((r) => r?.kind ?? null)).toEqual(['skipped', null, null]);
     expect(await w.normalize(records(['{}'], 'no-such-format'), null)).toBeNull();
     expect(await w.normalize(recs, 'Not/AZone')).toBeNull();
     expect(w.failed).toBeNull();
@@ -127,7 +128,13 @@ const dump = (s: Services) => ({
   blocks: s.db.prepare('SELECT id, last_id, file, ts_min, ts_max, raw_bytes FROM record_blocks ORDER BY id').all(),
   alerts: s.db.prepare('SELECT id, rule_id, title, severity, count, first_seen, last_seen, src_ip, dst_ip, host FROM alerts ORDER BY id').all(),
   quarantine: s.db.prepare('SELECT reason, line, raw FROM quarantine ORDER BY id').all(),
+  raw: storedRaw(s),
 });
+
+/** Every stored raw line, block by block. */
+function storedRaw(s: Services): string[][] {
+  return (s.db.prepare('SELECT data FROM record_raw ORDER BY block').pluck().all() as Buffer[]).map((d) => unpackRawBlock(d));
+}
 
 describe('an import with the normalize worker', () => {
   async function importWith(files: string[], w: NormalizeWorker | null, assumeTz: string | null): Promise<Services> {
@@ -176,7 +183,7 @@ describe('an import with the normalize worker', () => {
     const committer = new BatchCommitter(() => pipeline, s.pipelineRepo, 'import:a', null);
     const recs = records(linesOf(fixture('real', 'suricata-docs-no-offset.json')));
     const inParis = await worker().normalize(recs, 'Europe/Paris');
-    expect(inParis?.[0]?.kind).toBe('event');
+    expect(inParis?.results[0]?.kind).toBe('event');
     // the source has no zone (the no-offset line is refused); results made for Paris are not used
     expect(committer.commit({ records: recs }, { results: inParis!, zone: 'Europe/Paris' }).quarantined).toBe(1);
     s.pipelineRepo.setSourceAssumeTz('import:a', 'Europe/Paris');
@@ -187,10 +194,75 @@ describe('an import with the normalize worker', () => {
     const s = await testServices(tempDir());
     const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, s.now);
     const recs = records(linesOf(fixture('eve', 'records.jsonl')));
-    const results = (await worker().normalize(recs, null))!;
+    const { results } = (await worker().normalize(recs, null))!;
     expect(() => pipeline.process('import:a', recs.slice(1), { normalized: results })).toThrow(/normalized results for \d+ records given with a batch of \d+/);
     expect(s.db.prepare('SELECT count(*) AS n FROM records').pluck().get()).toBe(0);
     expect(pipeline.process('import:a', recs, { normalized: results }).records).toBe(recs.length);
+  });
+});
+
+describe('raw lines packed by the worker', () => {
+  /** More lines than a block holds, records and alerts among them, and lines that carry no record. */
+  const LINES = Array.from({ length: 40 }, () => EVE_LINES).flat();
+  const storing = async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, s.now);
+    return { s, pipeline };
+  };
+  /** The same lines with one character changed in each (the same sizes): stored only if taken as they are. */
+  const marked = (raw: RawBlocks) => packRawBlocks(raw.blocks.flatMap((b) => unpackRawBlock(b.data)).map((l) => l.replace('{', '[')));
+
+  it('packs the lines of the records its results carry, in order, as the record store does', async () => {
+    const recs = records(LINES);
+    const got = (await worker().normalize(recs, null))!;
+    const carried = recs.filter((_, i) => {
+      const r = got.results[i];
+      return r !== null && r !== undefined && r.kind !== 'quarantined' && r.record !== undefined;
+    });
+    expect(carried.length).toBeGreaterThan(BLOCK_RECORDS + 1);
+    expect(carried.length).toBeLessThan(LINES.length);
+    expect(got.raw.records).toBe(carried.length);
+    expect(got.raw.blocks.map((b) => unpackRawBlock(b.data).length)).toEqual([BLOCK_RECORDS, carried.length - BLOCK_RECORDS]);
+    const lines = carried.map((r) => r.raw as string);
+    expect(got.raw.blocks.map((b) => unpackRawBlock(b.data))).toEqual([lines.slice(0, BLOCK_RECORDS), lines.slice(BLOCK_RECORDS)]);
+    expect(got.raw.blocks.map((b) => b.rawBytes)).toEqual(packRawBlocks(lines).blocks.map((b) => b.rawBytes));
+  });
+
+  it('a batch stores the blocks the worker packed when they are its records\'', async () => {
+    const { s, pipeline } = await storing();
+    const recs = records(LINES);
+    const got = (await worker().normalize(recs, null))!;
+    const taken = marked(got.raw);
+    pipeline.process('import:a', recs, { normalized: got.results, rawBlocks: taken });
+    expect(storedRaw(s)).toEqual(taken.blocks.map((b) => unpackRawBlock(b.data)));
+    expect(storedRaw(s).flat().every((l) => l.startsWith('['))).toBe(true);
+  });
+
+  it('packs the lines again when the blocks are not the records\' (another count, two files, another size)', async () => {
+    const recs = records(LINES);
+    const got = (await worker().normalize(recs, null))!;
+    const expected = async (batch: RawRecord[], results: (NormalizeResult | null)[], raw: RawBlocks) => {
+      const plain = await storing();
+      plain.pipeline.process('import:a', batch, { normalized: results });
+      const withBlocks = await storing();
+      withBlocks.pipeline.process('import:a', batch, { normalized: results, rawBlocks: raw });
+      expect(storedRaw(withBlocks.s)).toEqual(storedRaw(plain.s));
+      expect(storedRaw(withBlocks.s).flat().some((l) => l.startsWith('['))).toBe(false);
+    };
+    // a record the worker left to the main thread (handed over as an object), read there: one more
+    // record than the worker packed
+    const first = got.results.findIndex((r) => r?.kind === 'skipped' && r.record !== undefined);
+    const withObject = recs.map((r, i) => (i === first ? { ...r, raw: JSON.parse(r.raw as string) as Record<string, never> } : r));
+    const left = (await worker().normalize(withObject, null))!;
+    expect(left.results[first]).toBeNull();
+    expect(left.raw.records).toBe(got.raw.records - 1);
+    await expected(withObject, left.results, marked(left.raw));
+    // the batch's lines from two files: two runs
+    const twoFiles = recs.map((r, i) => (i < 500 ? r : { ...r, position: { ...r.position, file: 'g.json' } }));
+    await expected(twoFiles, got.results, marked(got.raw));
+    // blocks of other sizes than the lines'
+    const longer = packRawBlocks(got.raw.blocks.flatMap((b) => unpackRawBlock(b.data)).map((l) => `${l} `));
+    await expected(recs, got.results, longer);
   });
 });
 

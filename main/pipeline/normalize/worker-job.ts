@@ -4,6 +4,7 @@
  * line reads the same whichever thread normalized it. It holds no state but the time zones it was
  * asked for.
  */
+import { packRawBlocks, type RawBlocks } from '../../store/raw-blocks.js';
 import type { NormalizeResult, SourcePosition } from '../types.js';
 import { packResults, type PackedResults } from './packed.js';
 import { formatSpec } from './registry.js';
@@ -18,7 +19,11 @@ export interface NormalizeJob {
   texts: (string | null)[];
 }
 
-export type NormalizeReply = { id: number; packed: PackedResults } | { id: number; error: string };
+/**
+ * `raw`: the lines of the results that carry a sensor record, in order, packed as the record store
+ * keeps them (the main thread stores these blocks when it stores exactly those records in one run).
+ */
+export type NormalizeReply = { id: number; packed: PackedResults; raw: RawBlocks } | { id: number; error: string };
 
 /** Events carry their line's position: the main thread, which knows it, puts it back. */
 const NO_POSITION: SourcePosition = { file: '', line: null, offset: null };
@@ -42,7 +47,12 @@ export function runJob(job: NormalizeJob): NormalizeReply {
     if (!spec) throw new Error(`unsupported format ${JSON.stringify(job.format)}`);
     const opts = { zone: zoneOf(job.zone) };
     const results = job.texts.map((t) => (t === null ? PLACEHOLDER : spec.normalize(t, NO_POSITION, opts)));
-    return { id: job.id, packed: packResults(results) };
+    const lines: string[] = [];
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      if (r.kind !== 'quarantined' && r.record !== undefined) lines.push(job.texts[i]!);
+    }
+    return { id: job.id, packed: packResults(results), raw: packRawBlocks(lines) };
   } catch (err) {
     return { id: job.id, error: err instanceof Error ? err.message : String(err) };
   }

@@ -46,7 +46,7 @@ export class BatchCommitter {
     return this.pipeline().process(this.sourceId, batch.records, {
       ...(batch.cursor !== undefined ? { cursor: batch.cursor } : {}),
       ...(batch.forgetIdsBefore !== undefined ? { forgetIdsBefore: batch.forgetIdsBefore } : {}),
-      ...(normalized && normalized.zone === this.zone.name ? { normalized: normalized.results } : {}),
+      ...(normalized && normalized.zone === this.zone.name ? { normalized: normalized.results.results, rawBlocks: normalized.results.raw } : {}),
       normalize: { zone },
       inTransaction: () => {
         lease?.confirm();

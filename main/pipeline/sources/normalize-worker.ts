@@ -9,13 +9,21 @@
  * it always did, so no line is lost or read differently because of it.
  */
 import { Worker } from 'node:worker_threads';
+import type { RawBlocks } from '../../store/raw-blocks.js';
 import type { NormalizeResult } from '../types.js';
 import { unpackResults } from '../normalize/packed.js';
 import type { NormalizeJob, NormalizeReply } from '../normalize/worker-job.js';
 import type { RawRecord } from './types.js';
 
-/** Results aligned with the records; null where the main thread normalizes (see the module comment). */
-export type Prenormalized = (NormalizeResult | null)[];
+/**
+ * `results`: aligned with the records; null where the main thread normalizes (see the module
+ * comment). `raw`: the raw lines of the results' sensor records, packed as the record store keeps
+ * them (compressing is ~2 us of a record's time on the main thread).
+ */
+export interface Prenormalized {
+  results: (NormalizeResult | null)[];
+  raw: RawBlocks;
+}
 
 const DEFAULT_SCRIPT = new URL('../normalize/worker-entry.js', import.meta.url);
 
@@ -89,7 +97,7 @@ export class NormalizeWorker {
       this.worker!.postMessage(job);
     });
     if (reply === null || 'error' in reply) return null;
-    let results: Prenormalized;
+    let results: (NormalizeResult | null)[];
     try {
       results = unpackResults(reply.packed, texts.map((t) => t ?? ''));
     } catch {
@@ -101,7 +109,7 @@ export class NormalizeWorker {
       else if (r.kind === 'event') r.event.position = records[i]!.position;
     }
     this.done += sent;
-    return results;
+    return { results, raw: reply.raw };
   }
 
   /** Stops the worker; batches asked for later are normalized on the main thread. */
