@@ -21,7 +21,7 @@ import {
 } from '../contract/index.js';
 import { classifyIp } from '../pipeline/enrich/ipclass.js';
 import { blobIp, ipBlobRange } from '../store/ipblob.js';
-import { compileGroupWhere, compileWhere, fieldExpression } from '../store/records-query.js';
+import { compileGroupWhere, compileWhere, fieldExpression, flowIdFromSql } from '../store/records-query.js';
 import { HOUR_COLUMNS, type HostRowOut, type HourColumn, type RecordsRepo } from '../store/records-repo.js';
 import { COMMON_COLUMNS, type CommonField } from './fields.js';
 import { HuntSyntaxError, isHuntField, parseHuntQuery, quoteValue, termsText, type HuntQueryAst } from './query.js';
@@ -187,7 +187,8 @@ export class HuntService {
       fields: by,
       total: res.total,
       groups: res.groups.map((g) => {
-        const values = g.values.map((v) => (Buffer.isBuffer(v) ? blobIp(v) : v));
+        // addresses are grouped by their keys, flow ids by the stored signed integer's text
+        const values = g.values.map((v, i) => (Buffer.isBuffer(v) ? blobIp(v) : by[i] === 'flow_id' && v !== null ? flowIdFromSql(String(v)) : v));
         const drill = values.map((v, i) => (v === null ? `-${by[i]}:"*"` : `${by[i]}:${quoteValue(String(v))}`));
         return { values, count: g.count, drill: [base, ...drill].filter((s) => s.length > 0).join(' ') };
       }),

@@ -63,6 +63,28 @@ describe('record store: every EVE record is kept, crash-safe, and found again', 
     await s.close();
   });
 
+  it('group-by flow_id gives each flow id exactly, apart from its neighbours, and its drill-down finds it', async () => {
+    const { s, pipeline } = await setup();
+    // uint64 flow ids past 2^53: as doubles, neighbours are one number
+    const ids = ['18446744073709551615', '18446744073709551614', '1456497475139980701', '1456497475139980702', '1456497475139980702', '777'];
+    const lines = ids.map((id, i) => `{"timestamp":"2026-11-21T12:00:0${i}.000000+0000","flow_id":${id},"event_type":"flow","src_ip":"10.0.0.${i}","dest_ip":"10.0.1.1","proto":"TCP","community_id":"1:c${i % 2}="}`);
+    pipeline.process('import:test', lines.map((l, i) => rec(l, i)));
+    for (const fields of [['flow_id'], ['flow_id', 'event_type']]) {
+      const g = s.hunt.groupBy('', ALL, fields, 100);
+      // ties in any order
+      const byCount = (a: (string | number | null)[], b: (string | number | null)[]) => Number(b[1]) - Number(a[1]) || String(a[0]).localeCompare(String(b[0]));
+      expect(g.groups.map((x) => [x.values[0]!, x.count]).sort(byCount), fields.join(' ')).toEqual([
+        ['1456497475139980702', 2],
+        ['1456497475139980701', 1],
+        ['18446744073709551614', 1],
+        ['18446744073709551615', 1],
+        ['777', 1],
+      ]);
+      for (const x of g.groups) expect(s.hunt.query(x.drill, ALL, 10, undefined).rows.map((r) => r.flow_id)).toEqual(Array(x.count).fill(x.values[0]));
+    }
+    await s.close();
+  });
+
   it('a batch rolled back stores no record and leaves the cursor; the batch again stores each record once', async () => {
     const { s, pipeline } = await setup();
     const input = connection().map((l, i) => rec(l, i));
