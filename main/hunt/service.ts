@@ -177,6 +177,7 @@ export class HuntService {
     const { from, to } = this.range(r);
     const res =
       this.hourGroups(ast, by, from, to, limit) ??
+      (ast.terms.length === 0 && by.length === 1 && (by[0] === 'flow_id' || by[0] === 'community_id') ? this.repo.idGroups(by[0], from, to, limit) : null) ??
       (by.length === 1 && by[0] === 'event_type'
         ? this.countByType(ast, from, to, limit)
         : (this.topTalkers(ast, by, from, to, limit) ?? this.repo.groupBy(compileGroupWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit)));

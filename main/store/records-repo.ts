@@ -434,6 +434,9 @@ function typeFilter(types: readonly string[] | null): { sql: string; params: rea
   return types ? { sql: ` AND type IN (${types.map(() => '?').join(', ')})`, params: types } : { sql: '', params: [] };
 }
 
+/** Runs of whole blocks idGroups reads from an index at most (one read each). */
+const ID_GROUP_RUNS = 16;
+
 /** An id bucket of the record store and the time span of its records. */
 interface BucketSpan {
   b: number;
@@ -558,6 +561,71 @@ export class RecordsRepo {
       return { groups, total };
     }
     return { groups: topGroups(groups, limit), total };
+  }
+
+  /**
+   * Every record of [fromMs, toMs) counted by flow_id (as the text of the stored integer, as groupBy
+   * reads it) or community_id, the largest `limit` with the total, as groupBy gives them. Most flows
+   * have a handful of records, so a day holds about as many groups as records: streamed into a Map,
+   * the bench's day of 1.43M records took 3.6 s by community_id and 5 s by flow_id.
+   *
+   * Blocks wholly inside the range are read from the id-bucket index of the column (0017) alone, with
+   * no look at the rows, and grouped by SQLite; the blocks at the ends, from the rows with their time.
+   * Records without a value are counted apart: a whole block's are its size less its indexed
+   * entries. Null when the range's whole blocks are not a few runs of consecutive ids (records of
+   * other times imported among them): then the rows are grouped as usual.
+   */
+  idGroups(column: 'flow_id' | 'community_id', fromMs: number, toMs: number, limit: number): { groups: Group[]; total: number } | null {
+    const blocks = this.db
+      .prepare('SELECT id, last_id, ts_min, ts_max FROM record_blocks WHERE ts_max >= ? AND ts_min < ? ORDER BY id')
+      .all(fromMs, toMs) as PrunedBlock[];
+    const runs: { lo: number; hi: number }[] = [];
+    const edges: PrunedBlock[] = [];
+    let wholeRecords = 0;
+    for (const b of blocks) {
+      if (b.ts_min < fromMs || b.ts_max >= toMs) {
+        edges.push(b);
+        continue;
+      }
+      wholeRecords += b.last_id - b.id + 1;
+      const last = runs[runs.length - 1];
+      if (last && last.hi + 1 === b.id) last.hi = b.last_id;
+      else runs.push({ lo: b.id, hi: b.last_id });
+    }
+    if (runs.length === 0 || runs.length > ID_GROUP_RUNS) return null;
+    const index = column === 'flow_id' ? 'records_flow' : 'records_community';
+    const inRun = `FROM records INDEXED BY ${index} WHERE (id >> 16) BETWEEN ? AND ? AND id BETWEEN ? AND ? AND ${column} IS NOT NULL`;
+    const runCount = this.db.prepare(`SELECT count(*) ${inRun}`).pluck();
+    const reads: string[] = [];
+    const params: number[] = [];
+    let nulls = wholeRecords;
+    for (const r of runs) {
+      const p = [r.lo >> 16, r.hi >> 16, r.lo, r.hi];
+      nulls -= runCount.get(...p) as number;
+      reads.push(`SELECT ${column} AS g ${inRun}`);
+      params.push(...p);
+    }
+    let total = wholeRecords;
+    const edgeCount = this.db.prepare(`SELECT count(*), count(${column}) FROM records WHERE id BETWEEN ? AND ? AND ts >= ? AND ts < ?`).raw();
+    for (const b of edges) {
+      const [all, valued] = edgeCount.get(b.id, b.last_id, fromMs, toMs) as [number, number];
+      total += all;
+      nulls += all - valued;
+      if (valued === 0) continue;
+      reads.push(`SELECT ${column} AS g FROM records WHERE id BETWEEN ? AND ? AND ts >= ? AND ts < ? AND ${column} IS NOT NULL`);
+      params.push(b.id, b.last_id, fromMs, toMs);
+    }
+    // grouped by the stored value (an integer groups faster than its text), handed over and ordered
+    // as groupBy reads it; no window for the total: over every group it took a third of the time
+    const text = column === 'flow_id' ? 'CAST(g AS TEXT)' : 'g';
+    const top = this.db.prepare(`SELECT ${text} AS v, n FROM (SELECT g, count(*) AS n FROM (${reads.join(' UNION ALL ')}) GROUP BY g) ORDER BY n DESC, v LIMIT ?`).raw();
+    const groups = (top.all(...params, limit) as [string, number][]).map(([v, n]): Group => ({ values: [v], count: n }));
+    // "no value" ranks before the values it ties with (groupBy's order: null first)
+    if (nulls > 0) {
+      const at = groups.findIndex((g) => g.count <= nulls);
+      groups.splice(at < 0 ? groups.length : at, 0, { values: [null], count: nulls });
+    }
+    return { groups: groups.slice(0, limit), total };
   }
 
   /**

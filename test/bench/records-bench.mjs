@@ -235,7 +235,7 @@ async function phaseQuery() {
     talkers.pair.push(time(() => hunt.groupBy('| groupby src_ip dst_ip', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
   }
   // a day by port, protocol or sensor (the hourly counts of migration 0021), aligned and shifted
-  const kinds = { port: [], portShifted: [], protoPort: [], sensorShifted: [], srcType: [] };
+  const kinds = { port: [], portShifted: [], protoPort: [], sensorShifted: [], srcType: [], flowShifted: [], communityShifted: [] };
   for (let i = 0; i < 3; i++) {
     kinds.port.push(time(() => hunt.groupBy('| groupby dst_port', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
     kinds.portShifted.push(time(() => hunt.groupBy('| groupby dst_port', shifted, undefined, 100)).ms);
@@ -243,6 +243,9 @@ async function phaseQuery() {
     kinds.sensorShifted.push(time(() => hunt.groupBy('event_type:flow | groupby sensor app_proto', shifted, undefined, 100)).ms);
     // one address and the type: each address's types counted from its index entries
     kinds.srcType.push(time(() => hunt.groupBy('| groupby src_ip event_type', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
+    // flow and community ids: about a group per record, grouped from the id-bucket indexes
+    kinds.flowShifted.push(time(() => hunt.groupBy('| groupby flow_id', shifted, undefined, 100)).ms);
+    kinds.communityShifted.push(time(() => hunt.groupBy('| groupby community_id', shifted, undefined, 100)).ms);
   }
   const first = [];
   const histo = [];
@@ -293,6 +296,8 @@ async function phaseQuery() {
     groupby_proto_dst_port_1d_partial_hours_ms: median(kinds.protoPort),
     groupby_flow_sensor_app_proto_1d_partial_hours_ms: median(kinds.sensorShifted),
     groupby_src_ip_event_type_1d_ms: median(kinds.srcType),
+    groupby_flow_id_1d_partial_hours_ms: median(kinds.flowShifted),
+    groupby_community_id_1d_partial_hours_ms: median(kinds.communityShifted),
     hunt_first_rows_24h_ms: median(first),
     hunt_histogram_24h_ms: median(histo),
     hunt_first_rows_dns_ru_24h_ms: +firstDns.ms.toFixed(1),

@@ -540,6 +540,90 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
   });
 });
 
+describe('group-by flow_id or community_id over whole blocks, from the id-bucket indexes', () => {
+  const MIN = 60_000;
+  const T0 = Date.parse('2026-11-20T10:00:00Z');
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  /** `n` flow records from `start`, one a second; flow and community ids from small pools (ties), some missing. */
+  function batch(start: number, n: number, seed: number): string[] {
+    const rnd = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % k;
+    };
+    return Array.from({ length: n }, (_, i) => {
+      // ids past 2^63 (stored negative) and small ones; as many missing as a common value has
+      const f = rnd(150);
+      const flow = f === 0 ? '' : `"flow_id":${f < 45 ? `1844674407370955${1500 + rnd(40)}` : 1000 + rnd(120)},`;
+      const community = rnd(40) === 0 ? '' : `"community_id":"1:${'abcd'[rnd(4)]}${rnd(10)}=",`;
+      return `{"timestamp":"${iso(start + i * 1000).replace('Z', '000+0000')}",${flow}${community}"event_type":"flow","src_ip":"10.0.0.1","dest_ip":"10.0.1.1","proto":"TCP","flow":{}}`;
+    });
+  }
+
+  async function store(batches: [number, number][]) {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    let line = 0;
+    batches.forEach(([start, n], b) => pipeline.process('import:test', batch(start, n, b + 1).map((l) => rec(l, line++))));
+    return s;
+  }
+
+  function agree(s: Awaited<ReturnType<typeof testServices>>, ranges: { from: string; to: string }[]): number {
+    const ids = vi.spyOn(RecordsRepo.prototype, 'idGroups');
+    let served = 0;
+    for (const range of ranges) {
+      for (const q of ['| groupby flow_id', '| groupby community_id']) {
+        for (const limit of [1, 2, 3, 5, 40, 10_000]) {
+          const fast = s.hunt.groupBy(q, range, undefined, limit);
+          if (ids.mock.results.at(-1)?.value) served++;
+          // the same query grouped from every row
+          ids.mockImplementationOnce(() => null);
+          expect(fast, `${q} ${limit} ${range.from}`).toEqual(s.hunt.groupBy(q, range, undefined, limit));
+        }
+      }
+    }
+    ids.mockRestore();
+    return served;
+  }
+
+  it('gives the answer of grouping every row, at every limit, with missing values and ties; blocks at the ends read with their time', async () => {
+    // twelve batches of 20 minutes (a block each), and one of two days before imported among them
+    const batches: [number, number][] = Array.from({ length: 12 }, (_, b): [number, number] => [T0 + b * 20 * MIN, 1200]);
+    batches.splice(6, 0, [T0 - 48 * 60 * MIN, 500]);
+    const s = await store(batches);
+    const served = agree(s, [
+      { from: iso(T0 + 7 * MIN), to: iso(T0 + 3 * 60 * MIN + 13 * MIN) },
+      { from: iso(T0), to: iso(T0 + 4 * 60 * MIN) },
+      { from: iso(T0 - 49 * 60 * MIN), to: iso(T0 + 5 * 60 * MIN) },
+      // ending at the time of a block's last record, which the range leaves out
+      { from: iso(T0), to: iso(T0 + 1199 * 1000) },
+      // within one block: no whole block
+      { from: iso(T0 + 3 * MIN), to: iso(T0 + 9 * MIN) },
+    ]);
+    // every query of the four ranges that hold a whole block; none of the last
+    expect(served).toBe(4 * 2 * 6);
+    await s.close();
+  });
+
+  it('ranks "no value" first among the values it ties with, as grouping every row does', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    const ids = ['5', '5', '5', '7', '', '6', '7', '', '6', '9'];
+    const lines = ids.map((id, i) => `{"timestamp":"${iso(T0 + i * 1000).replace('Z', '000+0000')}",${id ? `"flow_id":${id},"community_id":"1:${id}=",` : ''}"event_type":"flow","flow":{}}`);
+    pipeline.process('import:test', lines.map((l, i) => rec(l, i)));
+    expect(agree(s, [{ from: iso(T0), to: iso(T0 + MIN) }])).toBe(2 * 6);
+    expect(s.hunt.groupBy('| groupby flow_id', { from: iso(T0), to: iso(T0 + MIN) }, undefined, 3).groups.map((g) => g.values[0])).toEqual(['5', null, '6']);
+    await s.close();
+  });
+
+  it('groups every row when records of other times split the whole blocks into many runs', async () => {
+    const batches: [number, number][] = Array.from({ length: 40 }, (_, b): [number, number] => (b % 2 === 0 ? [T0 + b * 10 * MIN, 300] : [T0 - 96 * 60 * MIN + b * MIN, 50]));
+    const s = await store(batches);
+    expect(agree(s, [{ from: iso(T0), to: iso(T0 + 7 * 60 * MIN) }])).toBe(0);
+    await s.close();
+  });
+});
+
 describe('group-by source and destination address ("conversations") counts only the pairs that can rank', () => {
   const HOUR = 3_600_000;
   const T0 = Date.parse('2026-11-20T10:00:00Z');
