@@ -22,6 +22,7 @@ import { alertTimeline } from './history.js';
 import { parseObject, parseStringArray } from './json.js';
 import { ipKey, ipKeyRange } from './ipkey.js';
 import { searchIndexSegments } from './search-index.js';
+import { placeholders } from './sql.js';
 
 /** An alerts row as stored (JSON arrays still text). */
 export interface AlertRow {
@@ -232,10 +233,6 @@ export interface FilterTerm {
   seen?: { index: string; sql: string; params: unknown[] };
   /** The free-text search (params: its FTS5 query). */
   text?: true;
-}
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(',');
 }
 
 /** `col = ?` / `col IN (...)` / `col BETWEEN` with every column written `+col`, so no index serves it. */

@@ -24,6 +24,7 @@ import {
 import type { AuditRepo } from './audit-repo.js';
 import { ALERT_COLUMNS, alertColumns, alertWhere, rowToAlert, type AlertRow } from './alerts-repo.js';
 import { parseStringArray } from './json.js';
+import { placeholders } from './sql.js';
 
 interface CaseRow {
   id: number;
@@ -224,11 +225,11 @@ export class CasesRepo {
     const clauses: string[] = [];
     const params: unknown[] = [];
     if (filter.status?.length) {
-      clauses.push(`c.status IN (${filter.status.map(() => '?').join(',')})`);
+      clauses.push(`c.status IN (${placeholders(filter.status.length)})`);
       params.push(...filter.status);
     }
     if (filter.severity?.length) {
-      clauses.push(`c.severity IN (${filter.severity.map(() => '?').join(',')})`);
+      clauses.push(`c.severity IN (${placeholders(filter.severity.length)})`);
       params.push(...filter.severity);
     }
     if (filter.assignee) {
@@ -439,7 +440,7 @@ export class CasesRepo {
   /** Alerts by id (for extraction), in the given order. */
   alertsByIds(ids: readonly number[]): Alert[] {
     if (ids.length === 0) return [];
-    return (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`).all(...ids) as AlertRow[]).map(rowToAlert);
+    return (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id IN (${placeholders(ids.length)}) ORDER BY id`).all(...ids) as AlertRow[]).map(rowToAlert);
   }
 
   /** Raw events of some alerts, streamed (never all in memory). */
@@ -457,7 +458,7 @@ export class CasesRepo {
     if (ids.length === 0) return [];
     return (
       this.db
-        .prepare(`SELECT id FROM alerts WHERE id IN (${ids.map(() => '?').join(',')}) AND status IN (${statuses.map(() => '?').join(',')})`)
+        .prepare(`SELECT id FROM alerts WHERE id IN (${placeholders(ids.length)}) AND status IN (${placeholders(statuses.length)})`)
         .all(...ids, ...statuses) as { id: number }[]
     ).map((r) => r.id);
   }
@@ -764,7 +765,7 @@ export class CasesRepo {
     let sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) t`;
     const filters: string[] = [];
     if (opts.kinds) {
-      filters.push(`kind IN (${opts.kinds.map(() => '?').join(',')})`);
+      filters.push(`kind IN (${placeholders(opts.kinds.length)})`);
       params.push(...opts.kinds);
     }
     if (opts.after) {

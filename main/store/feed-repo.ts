@@ -8,6 +8,7 @@ import {
   type FeedToken,
 } from '../contract/feed.js';
 import { alertColumns, rowToAlert, type AlertRow } from './alerts-repo.js';
+import { placeholders } from './sql.js';
 
 /** An active token with that name exists already. */
 export class FeedTokenNameTakenError extends Error {
@@ -145,7 +146,7 @@ export class FeedRepo {
 
   /** The most recent alerts, newest first, optionally only some severities. */
   recentAlerts(limit: number, severities?: readonly Alert['severity'][]): FeedAlert[] {
-    const where = severities && severities.length ? `WHERE a.severity IN (${severities.map(() => '?').join(',')})` : '';
+    const where = severities && severities.length ? `WHERE a.severity IN (${placeholders(severities.length)})` : '';
     return this.db
       .prepare<unknown[], AlertJoinRow>(
         `SELECT ${FEED_ALERT_COLUMNS} FROM alerts a LEFT JOIN alert_details d ON d.alert_id = a.id ${where}

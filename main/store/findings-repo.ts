@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { SEVERITIES, type Finding, type FindingFilter, type FindingStatus, type ScanFinding, type Severity } from '../contract/index.js';
 import type { AuditRepo } from './audit-repo.js';
 import { parseStringArray } from './json.js';
+import { placeholders } from './sql.js';
 
 interface FindingRow extends Omit<Finding, 'cves'> {
   cves: string;
@@ -194,13 +195,13 @@ export class FindingsRepo {
     const args: (string | number)[] = [];
     const within = (col: string, values: readonly string[] | undefined) => {
       if (!values?.length) return;
-      where.push(`${col} IN (${values.map(() => '?').join(',')})`);
+      where.push(`${col} IN (${placeholders(values.length)})`);
       args.push(...values);
     };
     within('status', filter.status);
     if (filter.severity?.length) {
       // by rank, so the (severity_rank, id) index serves the filter and the order together
-      where.push(`severity_rank IN (${filter.severity.map(() => '?').join(',')})`);
+      where.push(`severity_rank IN (${placeholders(filter.severity.length)})`);
       args.push(...filter.severity.map((s) => RANK[s]));
     }
     within('source', filter.source);
@@ -301,7 +302,7 @@ export class FindingsRepo {
       if (rows.length === 0) return;
       const cves = this.db
         .prepare<(string | number)[], { host: string; cve: string; n: number }>(
-          `SELECT host, j.value AS cve, count(*) AS n FROM findings, json_each(findings.cves) j ${cond} AND status = 'open' AND host IN (${rows.map(() => '?').join(',')})
+          `SELECT host, j.value AS cve, count(*) AS n FROM findings, json_each(findings.cves) j ${cond} AND status = 'open' AND host IN (${placeholders(rows.length)})
            GROUP BY host, j.value ORDER BY host, n DESC, j.value`,
         )
         .all(...w.args, ...rows.map((r) => r.host));

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { parseStringArray } from './json.js';
 import { ALERT_COLUMNS, rowToAlert, type AlertRow } from './alerts-repo.js';
 import type { Alert, PlaybookFormat, PlaybookRun, RunStatus, RunStep, StepStatus } from '../contract/index.js';
+import { placeholders } from './sql.js';
 
 export interface StoredPlaybook {
   id: string;
@@ -355,11 +356,11 @@ export class PlaybooksRepo {
   }
 
   private factsStmt(n: number): Statement<number[], AlertRow & { threat_type: string }> {
-    return this.cached(`full:${n}`, () => `SELECT ${ALERT_COLUMNS}, threat_type FROM alerts WHERE id IN (${Array(n).fill('?').join(',')})`);
+    return this.cached(`full:${n}`, () => `SELECT ${ALERT_COLUMNS}, threat_type FROM alerts WHERE id IN (${placeholders(n)})`);
   }
 
   private leanStmt(n: number): Statement<number[], Omit<TriggerRow['alert'], 'technique_ids'> & { technique_ids: string; threat_type: string; src_ip_key: string | null }> {
-    return this.cached(`lean:${n}`, () => `SELECT id, source, severity, priority, rule_id, src_ip, host, count, technique_ids, threat_type, src_ip_key FROM alerts WHERE id IN (${Array(n).fill('?').join(',')})`);
+    return this.cached(`lean:${n}`, () => `SELECT id, source, severity, priority, rule_id, src_ip, host, count, technique_ids, threat_type, src_ip_key FROM alerts WHERE id IN (${placeholders(n)})`);
   }
 
   /** The newest alerts (for "dry-run against the last N matching"), newest first. */
@@ -383,7 +384,7 @@ export class PlaybooksRepo {
     if (keys.length === 0) return [];
     return this.db
       .prepare<(string | number)[], { playbook_id: string; depth: number }>(
-        `SELECT playbook_id, max(depth) AS depth FROM playbook_effects WHERE ts >= ? AND key IN (${keys.map(() => '?').join(',')}) GROUP BY playbook_id`,
+        `SELECT playbook_id, max(depth) AS depth FROM playbook_effects WHERE ts >= ? AND key IN (${placeholders(keys.length)}) GROUP BY playbook_id`,
       )
       .all(since, ...keys);
   }

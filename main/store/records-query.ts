@@ -8,6 +8,7 @@ import type { HuntField } from '../contract/index.js';
 import { COMMON_COLUMNS, TYPED_FIELDS, type CommonField } from '../hunt/fields.js';
 import type { HuntQueryAst, HuntTerm, HuntValue } from '../hunt/query.js';
 import { ipBlobRange } from './ipblob.js';
+import { placeholders } from './sql.js';
 
 /** uint64 decimal → the signed 64-bit integer of the same bits (SQLite's INTEGER). */
 export function flowIdToSql(id: string | null): bigint | null {
@@ -80,7 +81,7 @@ function textCondition(column: string, values: readonly HuntValue[], params: Sql
     parts.push(`${column} = ?`);
     params.push(normalize(exact[0]!.text));
   } else if (exact.length > 1) {
-    parts.push(`${column} IN (${exact.map(() => '?').join(', ')})`);
+    parts.push(`${column} IN (${placeholders(exact.length)})`);
     for (const v of exact) params.push(normalize(v.text));
   }
   for (const v of values) {
@@ -176,7 +177,7 @@ function termCondition(t: HuntTerm, params: SqlParam[], fromMs: number, toMs: nu
       return textCondition(COMMON_COLUMNS[f], t.values, params);
     default: {
       const typed = TYPED_FIELDS.get(f)!;
-      const types = typed.types.length === 1 ? `type = ?` : `type IN (${typed.types.map(() => '?').join(', ')})`;
+      const types = typed.types.length === 1 ? `type = ?` : `type IN (${placeholders(typed.types.length)})`;
       params.push(...typed.types);
       const cond = typed.numeric ? numberCondition([typed.slot], t, params) : summaryTextCondition(typed.slot, t.values, params);
       return `(${types} AND ${cond})`;

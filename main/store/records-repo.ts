@@ -11,6 +11,7 @@ import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
 import { BLOCK_RECORDS, packRawBlock, unpackRawBlock, type RawBlock, type RawBlocks } from './raw-blocks.js';
 import { RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
+import { placeholders } from './sql.js';
 
 /** The hour of a record in record_host_hours (migration 0018): ts / 3600000, as SQLite divides. */
 export const HOUR_MS = 3_600_000;
@@ -431,7 +432,7 @@ function wholeHours(fromMs: number, toMs: number): { first: number; end: number 
 
 /** ` AND type IN (?, ...)` holding rows to the given stored types, with its parameters; nothing for null (every type). */
 function typeFilter(types: readonly string[] | null): { sql: string; params: readonly string[] } {
-  return types ? { sql: ` AND type IN (${types.map(() => '?').join(', ')})`, params: types } : { sql: '', params: [] };
+  return types ? { sql: ` AND type IN (${placeholders(types.length)})`, params: types } : { sql: '', params: [] };
 }
 
 /** Runs of whole blocks idGroups reads from an index at most (one read each). */
@@ -766,7 +767,7 @@ export class RecordsRepo {
     const readNone = this.db
       .prepare(
         `SELECT type, count(*) FROM records INDEXED BY records_type_ts
-         WHERE type IN (${types.map(() => '?').join(', ') || 'NULL'}) AND ts >= ? AND ts < ? AND ${column} IS NULL GROUP BY type`,
+         WHERE type IN (${placeholders(types.length) || 'NULL'}) AND ts >= ? AND ts < ? AND ${column} IS NULL GROUP BY type`,
       )
       .raw();
     // stored types are plain ASCII names (normalize/eve.ts): JS orders them as SQLite does
@@ -847,7 +848,7 @@ export class RecordsRepo {
       const readNone = this.db
         .prepare(
           `SELECT hex(${other}), count(*) FROM records INDEXED BY records_type_ts
-           WHERE type IN (${types.map(() => '?').join(', ') || 'NULL'}) AND ts >= ? AND ts < ? AND ${column} IS NULL GROUP BY ${other}`,
+           WHERE type IN (${placeholders(types.length) || 'NULL'}) AND ts >= ? AND ts < ? AND ${column} IS NULL GROUP BY ${other}`,
         )
         .raw();
       return { addresses, after, read, readNone, next: 0, taken: new Set<string>() };
@@ -983,7 +984,7 @@ export class RecordsRepo {
   byFlowIds(flowIds: readonly string[], limit: number): EventRow[] {
     if (!flowIds.length) return [];
     const rows = this.db
-      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_flow WHERE ${RECORD_BUCKETS} AND flow_id IN (${flowIds.map(() => '?').join(', ')}) ORDER BY ts, id LIMIT ?`)
+      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_flow WHERE ${RECORD_BUCKETS} AND flow_id IN (${placeholders(flowIds.length)}) ORDER BY ts, id LIMIT ?`)
       .all(...flowIds.map(flowIdToSql), limit) as RowIn[];
     return this.toRows(rows);
   }
@@ -991,9 +992,9 @@ export class RecordsRepo {
   /** Records with any of these community ids but none of the given flow ids. */
   byCommunityIds(communityIds: readonly string[], notFlowIds: readonly string[], limit: number): EventRow[] {
     if (!communityIds.length) return [];
-    const not = notFlowIds.length ? ` AND (flow_id IS NULL OR flow_id NOT IN (${notFlowIds.map(() => '?').join(', ')}))` : '';
+    const not = notFlowIds.length ? ` AND (flow_id IS NULL OR flow_id NOT IN (${placeholders(notFlowIds.length)}))` : '';
     const rows = this.db
-      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_community WHERE ${RECORD_BUCKETS} AND community_id IN (${communityIds.map(() => '?').join(', ')})${not} ORDER BY ts, id LIMIT ?`)
+      .prepare(`SELECT ${ROW_COLUMNS} FROM records INDEXED BY records_community WHERE ${RECORD_BUCKETS} AND community_id IN (${placeholders(communityIds.length)})${not} ORDER BY ts, id LIMIT ?`)
       .all(...communityIds, ...notFlowIds.map(flowIdToSql), limit) as RowIn[];
     return this.toRows(rows);
   }

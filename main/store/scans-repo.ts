@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { FindingSource, ScanLogLine, ScanStatus } from '../contract/index.js';
 import { parseObject } from './json.js';
+import { placeholders } from './sql.js';
 
 /** A scan as stored: the service turns it into the contract's view (elapsed, estimate, stall). */
 export interface ScanRecord {
@@ -88,7 +89,7 @@ export class ScansRepo {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (opts.status?.length) {
-      where.push(`status IN (${opts.status.map(() => '?').join(',')})`);
+      where.push(`status IN (${placeholders(opts.status.length)})`);
       args.push(...opts.status);
     }
     if (opts.tool) {

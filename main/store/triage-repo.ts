@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { AlertStatus, HistoryEntry } from '../contract/index.js';
 import type { AuditRepo } from './audit-repo.js';
+import { placeholders } from './sql.js';
 
 /** How long a change can be undone; older rows of the undo log are pruned. */
 export const UNDO_KEEP_MS = 24 * 3_600_000;
@@ -119,7 +120,7 @@ export class TriageRepo {
     const rows = this.db
       .prepare(
         `SELECT target_id, ts, actor, json_extract(details, '$.note') AS note FROM audit_log
-         WHERE target_type = 'alert' AND target_id IN (${ids.map(() => '?').join(',')})
+         WHERE target_type = 'alert' AND target_id IN (${placeholders(ids.length)})
            AND action IN ('alert.note', 'alert.status') AND json_type(details, '$.note') = 'text'
          ORDER BY id`,
       )

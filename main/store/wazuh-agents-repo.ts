@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { AgentsListRequest, AgentsListResponse, WazuhAgent } from '../contract/wazuh.js';
 import { ipKey, ipKeyRange } from './ipkey.js';
 import { parseStringArray } from './json.js';
+import { placeholders } from './sql.js';
 
 /** One agent as the sync writes it (from GET /agents). */
 export interface AgentRecord {
@@ -169,7 +170,7 @@ export class WazuhAgentsRepo {
     const where: string[] = [];
     const params: unknown[] = [];
     const scope = req.connector_id ? [req.connector_id] : [...connectorIds];
-    where.push(`connector_id IN (${scope.map(() => '?').join(',') || 'NULL'})`);
+    where.push(`connector_id IN (${placeholders(scope.length) || 'NULL'})`);
     params.push(...scope);
     const scopeWhere = [...where];
     const scopeParams = [...params];
@@ -199,7 +200,7 @@ export class WazuhAgentsRepo {
     const beforeStatus = where.join(' AND ');
     const beforeStatusParams = [...params];
     if (req.status?.length) {
-      where.push(`status IN (${req.status.map(() => '?').join(',')})`);
+      where.push(`status IN (${placeholders(req.status.length)})`);
       params.push(...req.status);
     }
     const clause = where.join(' AND ');
