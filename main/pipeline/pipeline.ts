@@ -47,7 +47,7 @@ export interface ProcessOptions {
   normalized?: readonly (NormalizeResult | null)[];
   /**
    * The raw lines of `normalized`'s sensor records, in order, packed as the record store keeps them
-   * (the worker's packRawBlocks). Stored as they are when the batch stores exactly those records, in
+   * (the worker's RawBlockPacker). Stored as they are when the batch stores exactly those records, in
    * one run; else the lines are packed here.
    */
   rawBlocks?: RawBlocks;

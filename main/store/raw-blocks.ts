@@ -28,17 +28,33 @@ export interface RawBlocks {
   blocks: RawBlock[];
 }
 
-/** One block of lines, as record_raw stores it. */
-export function packRawBlock(lines: readonly string[]): RawBlock {
-  const raw = Buffer.from(lines.join('\n'), 'utf8');
-  return { data: zlib.brotliCompressSync(raw, BROTLI), rawBytes: raw.length };
-}
+/**
+ * Packs blocks of lines, as record_raw stores them. The lines are written into one buffer the packer
+ * keeps (grown as needed), not joined into a string and copied into a new buffer: two allocations
+ * of a block's size (about 640 KB on the bench's mix) fewer per block.
+ */
+export class RawBlockPacker {
+  private buf = Buffer.allocUnsafe(1 << 20);
 
-/** Every block of a write's lines, in order. */
-export function packRawBlocks(lines: readonly string[]): RawBlocks {
-  const blocks: RawBlock[] = [];
-  for (let start = 0; start < lines.length; start += BLOCK_RECORDS) blocks.push(packRawBlock(lines.slice(start, start + BLOCK_RECORDS)));
-  return { records: lines.length, blocks };
+  /** One block of lines. */
+  pack(lines: readonly string[]): RawBlock {
+    let size = Math.max(0, lines.length - 1);
+    for (const line of lines) size += Buffer.byteLength(line, 'utf8');
+    if (size > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(size, 2 * this.buf.length));
+    let at = 0;
+    for (let i = 0; i < lines.length; i++) {
+      if (i > 0) this.buf[at++] = 0x0a;
+      at += this.buf.write(lines[i]!, at, 'utf8');
+    }
+    return { data: zlib.brotliCompressSync(this.buf.subarray(0, size), BROTLI), rawBytes: size };
+  }
+
+  /** Every block of a write's lines, in order. */
+  packAll(lines: readonly string[]): RawBlocks {
+    const blocks: RawBlock[] = [];
+    for (let start = 0; start < lines.length; start += BLOCK_RECORDS) blocks.push(this.pack(lines.slice(start, start + BLOCK_RECORDS)));
+    return { records: lines.length, blocks };
+  }
 }
 
 /** A block's lines again. */

@@ -9,7 +9,7 @@ import { summaryOf } from '../hunt/fields.js';
 import type { SensorRecord } from '../pipeline/types.js';
 import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
-import { BLOCK_RECORDS, packRawBlock, unpackRawBlock, type RawBlock, type RawBlocks } from './raw-blocks.js';
+import { BLOCK_RECORDS, RawBlockPacker, unpackRawBlock, type RawBlock, type RawBlocks } from './raw-blocks.js';
 import { RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
 import { placeholders } from './sql.js';
 
@@ -51,6 +51,7 @@ export class RecordsWriter {
   private readonly upsertHost: Statement;
   private readonly upsertHostHour: Statement;
   private readonly upsertHour: Statement;
+  private readonly packer = new RawBlockPacker();
 
   constructor(db: Database) {
     // positional parameters: named ones cost more to bind than the insert itself
@@ -78,7 +79,7 @@ export class RecordsWriter {
    * Appends records (call inside the batch's transaction, so they commit with the source's cursor).
    * `file` names where they were read. Returns the id of each record, in order.
    *
-   * `packed`: the records' raw lines packed already (a normalize worker's packRawBlocks over these
+   * `packed`: the records' raw lines packed already (a normalize worker's RawBlockPacker over these
    * very records). A block whose size differs from its lines' is packed here again, so a mismatch
    * costs time, never a wrong raw line.
    */
@@ -123,7 +124,7 @@ export class RecordsWriter {
         if (kind) kind.n++;
         else kinds.set(key, { hour, type: r.type, sensor: r.sensor ?? '', proto: r.proto ?? '', app_proto: r.app_proto ?? '', dport: r.dst_port ?? -1, n: 1 });
       }
-      const block = packedBlock(packed?.blocks[start / BLOCK_RECORDS], lines) ?? packRawBlock(lines);
+      const block = packedBlock(packed?.blocks[start / BLOCK_RECORDS], lines) ?? this.packer.pack(lines);
       this.insertBlock.run(first, first + (end - start) - 1, sourceId, file, tsMin, tsMax, block.rawBytes);
       this.insertRaw.run(first, block.data);
     }

@@ -15,11 +15,13 @@ import { fileSourceId } from '../../main/pipeline/runner.js';
 import { until } from '../helpers/wait.js';
 import { ingestFiles } from '../../main/pipeline/sources/import.js';
 import { NormalizeWorker } from '../../main/pipeline/sources/normalize-worker.js';
-import { BLOCK_RECORDS, packRawBlocks, unpackRawBlock, type RawBlocks } from '../../main/store/raw-blocks.js';
+import { BLOCK_RECORDS, RawBlockPacker, unpackRawBlock, type RawBlocks } from '../../main/store/raw-blocks.js';
 import type { RawRecord, SourceBatch } from '../../main/pipeline/sources/types.js';
 import type { NormalizeResult } from '../../main/pipeline/types.js';
 import { repoRoot, testServices } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
+
+const packRawBlocks = (lines: readonly string[]) => new RawBlockPacker().packAll(lines);
 
 /** The worker runs compiled code: the build's (npm test builds first). */
 const SCRIPT = path.join(repoRoot, 'dist', 'main', 'pipeline', 'normalize', 'worker-entry.js');

@@ -4,7 +4,7 @@
  * line reads the same whichever thread normalized it. It holds no state but the time zones it was
  * asked for.
  */
-import { packRawBlocks, type RawBlocks } from '../../store/raw-blocks.js';
+import { RawBlockPacker, type RawBlocks } from '../../store/raw-blocks.js';
 import type { NormalizeResult, SourcePosition } from '../types.js';
 import { packResults, type PackedResults } from './packed.js';
 import { formatSpec } from './registry.js';
@@ -29,6 +29,7 @@ export type NormalizeReply = { id: number; packed: PackedResults; raw: RawBlocks
 const NO_POSITION: SourcePosition = { file: '', line: null, offset: null };
 const PLACEHOLDER: NormalizeResult = { kind: 'skipped', reason: 'normalized on the main thread' };
 const zones = new Map<string, TimeZone | null>();
+const packer = new RawBlockPacker();
 
 function zoneOf(name: string | null): TimeZone | null {
   if (name === null) return null;
@@ -52,7 +53,7 @@ export function runJob(job: NormalizeJob): NormalizeReply {
       const r = results[i]!;
       if (r.kind !== 'quarantined' && r.record !== undefined) lines.push(job.texts[i]!);
     }
-    return { id: job.id, packed: packResults(results), raw: packRawBlocks(lines) };
+    return { id: job.id, packed: packResults(results), raw: packer.packAll(lines) };
   } catch (err) {
     return { id: job.id, error: err instanceof Error ? err.message : String(err) };
   }
