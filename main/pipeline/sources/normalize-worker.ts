@@ -26,6 +26,12 @@ export interface Prenormalized {
 }
 
 const DEFAULT_SCRIPT = new URL('../normalize/worker-entry.js', import.meta.url);
+/**
+ * The worker's young generation, in MB, smaller than V8's default. A batch's garbage is short-lived;
+ * collected sooner, it holds less memory: on the bench's 1M-line import the peak RSS went from
+ * 462-477 MB to 432-456, at the same speed.
+ */
+const YOUNG_GENERATION_MB = 8;
 
 export class NormalizeWorker {
   /** Started by the first batch: an import with nothing new to read starts no thread. */
@@ -40,7 +46,7 @@ export class NormalizeWorker {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.script);
+    const w = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     w.on('message', (reply: NormalizeReply) => {
       const done = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
