@@ -436,8 +436,12 @@ function typeFilter(types: readonly string[] | null): { sql: string; params: rea
   return types ? { sql: ` AND type IN (${placeholders(types.length)})`, params: types } : { sql: '', params: [] };
 }
 
-/** Runs of whole blocks idGroups reads from an index at most (one read each). */
+/**
+ * Runs of whole blocks idGroups reads from an index, and blocks at the range's ends it reads from
+ * their rows, at most (one read each, in one compound SELECT: SQLite takes 500 at most).
+ */
 const ID_GROUP_RUNS = 16;
+const ID_GROUP_EDGES = 64;
 
 /** An id bucket of the record store and the time span of its records. */
 interface BucketSpan {
@@ -575,7 +579,8 @@ export class RecordsRepo {
    * no look at the rows, and grouped by SQLite; the blocks at the ends, from the rows with their time.
    * Records without a value are counted apart: a whole block's are its size less its indexed
    * entries. Null when the range's whole blocks are not a few runs of consecutive ids (records of
-   * other times imported among them): then the rows are grouped as usual.
+   * other times imported among them), or many blocks straddle its ends (records out of time order):
+   * then the rows are grouped as usual.
    */
   idGroups(column: 'flow_id' | 'community_id', fromMs: number, toMs: number, limit: number): { groups: Group[]; total: number } | null {
     const blocks = this.db
@@ -594,7 +599,7 @@ export class RecordsRepo {
       if (last && last.hi + 1 === b.id) last.hi = b.last_id;
       else runs.push({ lo: b.id, hi: b.last_id });
     }
-    if (runs.length === 0 || runs.length > ID_GROUP_RUNS) return null;
+    if (runs.length === 0 || runs.length > ID_GROUP_RUNS || edges.length > ID_GROUP_EDGES) return null;
     const index = column === 'flow_id' ? 'records_flow' : 'records_community';
     const inRun = `FROM records INDEXED BY ${index} WHERE (id >> 16) BETWEEN ? AND ? AND id BETWEEN ? AND ? AND ${column} IS NOT NULL`;
     const runCount = this.db.prepare(`SELECT count(*) ${inRun}`).pluck();

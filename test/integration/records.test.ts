@@ -622,6 +622,21 @@ describe('group-by flow_id or community_id over whole blocks, from the id-bucket
     expect(agree(s, [{ from: iso(T0), to: iso(T0 + 7 * 60 * MIN) }])).toBe(0);
     await s.close();
   });
+
+  it('groups every row when many blocks straddle the range\'s ends (records out of time order)', async () => {
+    // a whole block, then 600 blocks of two records: one before the range, one in it (SQLite
+    // takes 500 reads at most in one compound SELECT)
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    pipeline.process('import:test', batch(T0 + 10 * MIN, 300, 1).map((l, i) => rec(l, i)));
+    for (let b = 0; b < 600; b++) {
+      const [before] = batch(T0 - 60 * MIN + b * 1000, 1, b + 2);
+      const [inside] = batch(T0 + 20 * MIN + b * 1000, 1, b + 900);
+      pipeline.process('import:test', [rec(before!, 1000 + 2 * b), rec(inside!, 1001 + 2 * b)]);
+    }
+    expect(agree(s, [{ from: iso(T0), to: iso(T0 + 60 * MIN) }])).toBe(0);
+    await s.close();
+  });
 });
 
 describe('group-by source and destination address ("conversations") counts only the pairs that can rank', () => {
