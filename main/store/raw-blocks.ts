@@ -38,8 +38,7 @@ export class RawBlockPacker {
 
   /** One block of lines. */
   pack(lines: readonly string[]): RawBlock {
-    let size = Math.max(0, lines.length - 1);
-    for (const line of lines) size += Buffer.byteLength(line, 'utf8');
+    const size = joinedBytes(lines);
     if (size > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(size, 2 * this.buf.length));
     let at = 0;
     for (let i = 0; i < lines.length; i++) {
@@ -55,6 +54,13 @@ export class RawBlockPacker {
     for (let start = 0; start < lines.length; start += BLOCK_RECORDS) blocks.push(this.pack(lines.slice(start, start + BLOCK_RECORDS)));
     return { records: lines.length, blocks };
   }
+}
+
+/** The UTF-8 size of `lines` joined by '\n': a block's `rawBytes`. */
+export function joinedBytes(lines: readonly string[]): number {
+  let bytes = Math.max(0, lines.length - 1);
+  for (const line of lines) bytes += Buffer.byteLength(line, 'utf8');
+  return bytes;
 }
 
 /** A block's lines again. */

@@ -9,7 +9,7 @@ import { summaryOf } from '../hunt/fields.js';
 import type { SensorRecord } from '../pipeline/types.js';
 import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
-import { BLOCK_RECORDS, RawBlockPacker, unpackRawBlock, type RawBlock, type RawBlocks } from './raw-blocks.js';
+import { BLOCK_RECORDS, RawBlockPacker, joinedBytes, unpackRawBlock, type RawBlock, type RawBlocks } from './raw-blocks.js';
 import { RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
 import { placeholders } from './sql.js';
 
@@ -236,10 +236,7 @@ export class RecordsRetention {
 
 /** A block packed ahead, if it holds as many bytes as `lines` joined (else null: packed here again). */
 function packedBlock(block: RawBlock | undefined, lines: readonly string[]): RawBlock | null {
-  if (!block) return null;
-  let bytes = lines.length - 1;
-  for (const line of lines) bytes += Buffer.byteLength(line, 'utf8');
-  return bytes === block.rawBytes ? block : null;
+  return block && joinedBytes(lines) === block.rawBytes ? block : null;
 }
 
 function hourHost(inHour: Map<string, HourHost>, ip: string, key: Buffer | null): HourHost {

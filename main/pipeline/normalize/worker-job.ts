@@ -1,8 +1,8 @@
 /**
  * One batch of the normalize worker (worker-entry.ts, started by sources/normalize-worker.ts):
  * lines in, results out, packed (packed.ts). It runs the same normalizers as the main thread, so a
- * line reads the same whichever thread normalized it. It holds no state but the time zones it was
- * asked for.
+ * line reads the same whichever thread normalized it. It keeps nothing from one batch to the next
+ * but the time zones it was asked for and the packer's buffer (raw-blocks.ts).
  */
 import { RawBlockPacker, type RawBlocks } from '../../store/raw-blocks.js';
 import type { NormalizeResult, SourcePosition } from '../types.js';
