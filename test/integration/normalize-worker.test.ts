@@ -187,9 +187,9 @@ describe('an import with the normalize worker', () => {
     const inParis = await worker().normalize(recs, 'Europe/Paris');
     expect(inParis?.results[0]?.kind).toBe('event');
     // the source has no zone (the no-offset line is refused); results made for Paris are not used
-    expect(committer.commit({ records: recs }, { results: inParis!, zone: 'Europe/Paris' }).quarantined).toBe(1);
+    expect(committer.commit({ records: recs }, { pre: inParis!, zone: 'Europe/Paris' }).quarantined).toBe(1);
     s.pipelineRepo.setSourceAssumeTz('import:a', 'Europe/Paris');
-    expect(committer.commit({ records: recs }, { results: inParis!, zone: 'Europe/Paris' }).quarantined).toBe(0);
+    expect(committer.commit({ records: recs }, { pre: inParis!, zone: 'Europe/Paris' }).quarantined).toBe(0);
   });
 
   it('results that do not line up with the batch are refused, and nothing of the batch is stored', async () => {
@@ -314,7 +314,7 @@ describe('batches normalized ahead', () => {
       normalize: async (recs: readonly RawRecord[]) => {
         log.push(`normalize ${String(recs[0]!.raw)}`);
         await new Promise((r) => setImmediate(r));
-        return recs.map(() => null);
+        return { results: recs.map(() => null), raw: { records: 0, blocks: [] } };
       },
     } as unknown as NormalizeWorker;
   }
@@ -329,7 +329,7 @@ describe('batches normalized ahead', () => {
       for (const b of ['a', 'b', 'c']) yield batch(b);
     }
     for await (const { batch: b, normalized } of normalizedAhead(three(), fakeWorker(log), () => null, 0)) {
-      expect(normalized?.results).toHaveLength(1);
+      expect(normalized?.pre.results).toHaveLength(1);
       log.push(`store ${String(b.records[0]!.raw)}`);
     }
     expect(log).toEqual(['normalize a', 'normalize b', 'store a', 'normalize c', 'store b', 'store c']);

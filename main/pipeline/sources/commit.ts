@@ -40,13 +40,13 @@ export class BatchCommitter {
    * `normalized`: the batch's records normalized ahead (a NormalizeWorker) in zone `zone`; used
    * only if the source's zone is still that one.
    */
-  commit(batch: SourceBatch, normalized?: { results: Prenormalized; zone: string | null }): BatchOutcome {
+  commit(batch: SourceBatch, normalized?: Normalized): BatchOutcome {
     const lease = this.lease;
     const zone = this.currentZone();
     return this.pipeline().process(this.sourceId, batch.records, {
       ...(batch.cursor !== undefined ? { cursor: batch.cursor } : {}),
       ...(batch.forgetIdsBefore !== undefined ? { forgetIdsBefore: batch.forgetIdsBefore } : {}),
-      ...(normalized && normalized.zone === this.zone.name ? { normalized: normalized.results.results, rawBlocks: normalized.results.raw } : {}),
+      ...(normalized && normalized.zone === this.zone.name ? { normalized: normalized.pre.results, rawBlocks: normalized.pre.raw } : {}),
       normalize: { zone },
       inTransaction: () => {
         lease?.confirm();
@@ -77,7 +77,7 @@ export async function drain(driver: SourceDriver, pipeline: Pipeline, repo: Pipe
   const committer = new BatchCommitter(() => pipeline, repo, driver.sourceId, opts.lease ?? null);
   const ctx: DriverContext = { signal: opts.signal ?? new AbortController().signal, report: opts.onProgress ?? (() => {}) };
   const worker = opts.worker ?? null;
-  const store = (batch: SourceBatch, normalized?: { results: Prenormalized; zone: string | null }) => {
+  const store = (batch: SourceBatch, normalized?: Normalized) => {
     const o = committer.commit(batch, normalized);
     opts.onBatch?.(o);
   };
@@ -92,7 +92,7 @@ export async function drain(driver: SourceDriver, pipeline: Pipeline, repo: Pipe
       const { batch, zone, results } = ahead;
       ahead = null;
       const got = await results;
-      store(batch, got ? { results: got, zone } : undefined);
+      store(batch, got ? { pre: got, zone } : undefined);
     };
     for await (const batch of driver.batches(ctx)) {
       const zone = committer.zoneName();
@@ -106,10 +106,16 @@ export async function drain(driver: SourceDriver, pipeline: Pipeline, repo: Pipe
   }
 }
 
+/** A batch's records as a normalize worker read them (`pre`), in the source's zone `zone` then. */
+export interface Normalized {
+  pre: Prenormalized;
+  zone: string | null;
+}
+
 /** A batch, with its records normalized by a worker when it could. */
 export interface NormalizedBatch {
   batch: SourceBatch;
-  normalized?: { results: Prenormalized; zone: string | null };
+  normalized?: Normalized;
 }
 
 /**
@@ -198,7 +204,7 @@ export async function* normalizedAhead(
           failure = { err };
         }
       }
-      yield results ? { batch: cur.batch, normalized: { results, zone: cur.zone } } : { batch: cur.batch };
+      yield results ? { batch: cur.batch, normalized: { pre: results, zone: cur.zone } } : { batch: cur.batch };
       if (failure) throw failure.err;
     }
   } finally {
