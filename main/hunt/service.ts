@@ -20,8 +20,8 @@ import {
   type AlertStatus,
 } from '../contract/index.js';
 import { classifyIp } from '../pipeline/enrich/ipclass.js';
-import { blobIp, ipBlobRange } from '../store/ipblob.js';
-import { compileGroupWhere, compileWhere, fieldExpression, flowIdFromSql } from '../store/records-query.js';
+import { ipBlobRange } from '../store/ipblob.js';
+import { compileGroupWhere, compileWhere, fieldExpression, storedValue } from '../store/records-query.js';
 import { HOUR_COLUMNS, type HostRowOut, type HourColumn, type RecordsRepo } from '../store/records-repo.js';
 import { COMMON_COLUMNS, type CommonField } from './fields.js';
 import { HuntSyntaxError, isHuntField, parseHuntQuery, quoteValue, termsText, type HuntQueryAst } from './query.js';
@@ -177,7 +177,7 @@ export class HuntService {
     const { from, to } = this.range(r);
     const res =
       this.hourGroups(ast, by, from, to, limit) ??
-      (ast.terms.length === 0 && by.length === 1 && (by[0] === 'flow_id' || by[0] === 'community_id') ? this.repo.idGroups(by[0], from, to, limit) : null) ??
+      this.idGroups(ast, by, from, to, limit) ??
       (by.length === 1 && by[0] === 'event_type'
         ? this.countByType(ast, from, to, limit)
         : (this.topTalkers(ast, by, from, to, limit) ?? this.repo.groupBy(compileGroupWhere(withTypes(ast, exprs), from, to), exprs.map((e) => e.expr), limit)));
@@ -188,8 +188,7 @@ export class HuntService {
       fields: by,
       total: res.total,
       groups: res.groups.map((g) => {
-        // addresses are grouped by their keys, flow ids by the stored signed integer's text
-        const values = g.values.map((v, i) => (Buffer.isBuffer(v) ? blobIp(v) : by[i] === 'flow_id' && v !== null ? flowIdFromSql(String(v)) : v));
+        const values = g.values.map((v, i) => storedValue(by[i]!, v));
         const drill = values.map((v, i) => (v === null ? `-${by[i]}:"*"` : `${by[i]}:${quoteValue(String(v))}`));
         return { values, count: g.count, drill: [base, ...drill].filter((s) => s.length > 0).join(' ') };
       }),
@@ -220,6 +219,12 @@ export class HuntService {
     if (!columns.every((c): c is HourColumn => c !== null)) return null;
     const types = this.typesOnly(ast);
     return types === undefined ? null : this.repo.hourGroups(columns, from, to, limit, types);
+  }
+
+  /** Every record grouped by flow id or by community id, from their id-bucket indexes (RecordsRepo.idGroups). */
+  private idGroups(ast: HuntQueryAst, by: readonly HuntField[], from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> | null {
+    const [field] = by;
+    return ast.terms.length === 0 && by.length === 1 && (field === 'flow_id' || field === 'community_id') ? this.repo.idGroups(field, from, to, limit) : null;
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { HuntField } from '../contract/index.js';
 import { COMMON_COLUMNS, TYPED_FIELDS, type CommonField } from '../hunt/fields.js';
 import type { HuntQueryAst, HuntTerm, HuntValue } from '../hunt/query.js';
-import { ipBlobRange } from './ipblob.js';
+import { blobIp, ipBlobRange } from './ipblob.js';
 import { placeholders } from './sql.js';
 
 /** uint64 decimal → the signed 64-bit integer of the same bits (SQLite's INTEGER). */
@@ -18,6 +18,15 @@ export function flowIdToSql(id: string | null): bigint | null {
 /** Back: the stored signed integer (read as text, to stay exact) → the uint64 decimal. */
 export function flowIdFromSql(v: string | null): string | null {
   return v === null ? null : BigInt.asUintN(64, BigInt(v)).toString();
+}
+
+/**
+ * A value as read from a records column (a group's value) → as the contract shows it: addresses are
+ * stored as their keys, flow ids as the signed integer of their bits (read as text, to stay exact).
+ */
+export function storedValue(field: HuntField, v: string | number | Buffer | null): string | number | null {
+  if (Buffer.isBuffer(v)) return blobIp(v);
+  return field === 'flow_id' && v !== null ? flowIdFromSql(String(v)) : v;
 }
 
 export type SqlParam = string | number | bigint | Buffer | null;
