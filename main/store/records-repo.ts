@@ -343,6 +343,12 @@ interface Group {
   count: number;
 }
 
+/** Expressions with about one value per record (fieldExpression): a pair with one is sorted, not counted. */
+const ID_EXPRESSIONS: ReadonlySet<string> = new Set(['CAST(flow_id AS TEXT)', 'community_id']);
+
+/** The temporary table pairCounts counts in (one connection runs one statement at a time). */
+const PAIR_COUNTS = 'vigil_pair_counts';
+
 /** The port columns: values of 0-65535, counted in an array when grouped by alone (countPorts). */
 const PORT_COLUMNS: ReadonlySet<string> = new Set(['sport', 'dport']);
 const PORTS = 65_536;
@@ -552,9 +558,11 @@ export class RecordsRepo {
 
   /**
    * Counts by one or two expressions, largest first, with the total matched. One expression is
-   * counted while the rows stream by (a Map), not by SQLite's GROUP BY, which sorts every row into a
-   * temporary B-tree first: several times slower on a day of records; two by GROUP BY. Grouped by columns the (type, ts) index carries (s1,
-   * src, dst) within given event types, the rows stream from that index alone (migration 0016).
+   * counted while the rows stream by (a Map, or an array for a port), not by SQLite's GROUP BY,
+   * which sorts every row into a temporary B-tree first: several times slower on a day of records.
+   * Two are counted inside SQLite (pairCounts), or sorted by GROUP BY when one of them is a flow or
+   * community id. Grouped by columns the (type, ts) index carries (s1, src, dst) within given event
+   * types, the rows stream from that index alone (migration 0016).
    */
   groupBy(where: CompiledWhere, exprs: readonly string[], limit: number): { groups: Group[]; total: number } {
     const from = tableOf(where);
@@ -579,6 +587,8 @@ export class RecordsRepo {
         byValue.set(v, (byValue.get(v) ?? 0) + 1);
       }
       for (const [v, count] of byValue) groups.push({ values: [address ? addressOfHex(v as string) : v], count });
+    } else if (!exprs.some((e) => ID_EXPRESSIONS.has(e))) {
+      return this.pairCounts(from, where, exprs as [string, string], limit);
     } else {
       // pairs by SQLite's GROUP BY, sorted and cut there, the total summed over every group by a
       // window: a Map keyed by both values built a string per row, and handing every group over
@@ -596,6 +606,38 @@ export class RecordsRepo {
       return { groups, total };
     }
     return { groups: topGroups(groups, limit), total };
+  }
+
+  /**
+   * Rows counted by two expressions inside SQLite without sorting them: each row adds one to its
+   * pair's count in a temporary table keyed by the pair (an upsert), then the largest `limit` pairs
+   * are read in GROUP BY's order (count, then the values, "no value" first). GROUP BY sorts every
+   * row first: a day of the bench's 10M-record store by `src_ip dst_port` or `src_ip sensor`
+   * (42,000 and 32,000 pairs in 1.43M records) took 2-3.3 s sorted, 1.3-1.45 s counted this way.
+   * With about a pair per record (a flow or community id) the sort is a little faster, and groupBy
+   * keeps it. A value and "no value" are kept apart by a flag beside each (NULL cannot be a key).
+   */
+  private pairCounts(from: string, where: CompiledWhere, exprs: readonly [string, string], limit: number): { groups: Group[]; total: number } {
+    const [a, b] = exprs;
+    this.db.exec(`DROP TABLE IF EXISTS temp.${PAIR_COUNTS}`);
+    this.db.exec(`CREATE TEMP TABLE ${PAIR_COUNTS} (a, a_none, b, b_none, n INTEGER NOT NULL, PRIMARY KEY (a, a_none, b, b_none)) WITHOUT ROWID`);
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO temp.${PAIR_COUNTS} (a, a_none, b, b_none, n)
+           SELECT ifnull(${a}, 0), ${a} IS NULL, ifnull(${b}, 0), ${b} IS NULL, 1 FROM ${from} WHERE ${where.sql}
+           ON CONFLICT DO UPDATE SET n = n + 1`,
+        )
+        .run(...where.params);
+      const total = this.db.prepare(`SELECT ifnull(sum(n), 0) FROM temp.${PAIR_COUNTS}`).pluck().get() as number;
+      const rows = this.db
+        .prepare(`SELECT iif(a_none, NULL, a), iif(b_none, NULL, b), n FROM temp.${PAIR_COUNTS} ORDER BY n DESC, a_none DESC, a, b_none DESC, b LIMIT ?`)
+        .raw()
+        .all(limit) as [GroupValue, GroupValue, number][];
+      return { groups: rows.map(([x, y, count]) => ({ values: [x, y], count })), total };
+    } finally {
+      this.db.exec(`DROP TABLE temp.${PAIR_COUNTS}`);
+    }
   }
 
   /**

@@ -689,6 +689,56 @@ describe('group-by a port counts the ports in an array', () => {
   });
 });
 
+describe('group-by two fields counts the pairs inside SQLite', () => {
+  const T0 = Date.parse('2026-11-20T10:07:00Z');
+
+  it('gives the answer of GROUP BY at every limit, ties in its order, "no value" apart from every value', async () => {
+    const s = await testServices(tempDir());
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    let seed = 5;
+    const rnd = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % k;
+    };
+    const lines = Array.from({ length: 2500 }, (_, i) => {
+      const o: Record<string, unknown> = { timestamp: new Date(T0 + i * 1000).toISOString().replace('Z', '000+0000'), event_type: ['flow', 'dns', 'tls'][rnd(3)], dest_ip: '10.0.1.1' };
+      const src = rnd(6);
+      if (src > 0) o.src_ip = src < 4 ? `10.0.0.${src}` : `2001:db8::${src}`;
+      if (rnd(8) > 0) o.host = ['sensor-a', 'sensor-b', ''][rnd(3)];
+      // port 0 and no port are two groups
+      if (rnd(7) > 0) o.dest_port = [0, 53, 443][rnd(3)];
+      if (rnd(5) > 0) o.proto = ['TCP', 'UDP'][rnd(2)];
+      return JSON.stringify(o);
+    });
+    pipeline.process('import:test', lines.map((l, i) => rec(l, i)));
+    const range = { from: T0 + 3_000, to: T0 + 2_470_000 };
+    const counted = vi.spyOn(RecordsRepo.prototype as unknown as { pairCounts: () => unknown }, 'pairCounts');
+    const cases: [string, string, string][] = [
+      ['| groupby src_ip sensor', 'src', 'sensor'],
+      ['| groupby dst_port src_ip', 'dport', 'src'],
+      ['event_type:(flow OR tls) | groupby proto dst_port', 'proto', 'dport'],
+    ];
+    const shown = (v: unknown) => (Buffer.isBuffer(v) ? blobIp(v) : v);
+    for (const [q, a, b] of cases) {
+      const types = q.startsWith('event_type') ? " AND type IN ('flow', 'tls')" : '';
+      for (const limit of [1, 2, 3, 5, 8, 13, 1000]) {
+        const got = s.hunt.groupBy(q, { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() }, undefined, limit);
+        const sorted = s.db
+          .prepare(`SELECT ${a} AS a, ${b} AS b, count(*) AS n FROM records WHERE ts >= ? AND ts < ?${types} GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?`)
+          .all(range.from, range.to, limit) as { a: unknown; b: unknown; n: number }[];
+        expect(got.groups.map((g) => [...g.values, g.count]), `${q} ${limit}`).toEqual(sorted.map((r) => [shown(r.a), shown(r.b), r.n]));
+        const total = s.db.prepare(`SELECT count(*) AS n FROM records WHERE ts >= ? AND ts < ?${types}`).get(range.from, range.to) as { n: number };
+        expect(got.total).toBe(total.n);
+      }
+    }
+    expect(counted).toHaveBeenCalledTimes(3 * 7);
+    counted.mockRestore();
+    // nothing of the count is left behind
+    expect(s.db.prepare("SELECT count(*) AS n FROM temp.sqlite_schema WHERE type = 'table'").get()).toEqual({ n: 0 });
+    await s.close();
+  });
+});
+
 describe('group-by source and destination address ("conversations") counts only the pairs that can rank', () => {
   const HOUR = 3_600_000;
   const T0 = Date.parse('2026-11-20T10:00:00Z');
