@@ -8,7 +8,7 @@
  * as an object, an oversize line, a worker that failed or exited), the main thread normalizes as
  * it always did, so no line is lost or read differently because of it.
  */
-import { Worker } from 'node:worker_threads';
+import { WorkerCalls } from '../../core/worker-calls.js';
 import type { RawBlocks } from '../../store/raw-blocks.js';
 import type { NormalizeResult } from '../types.js';
 import { unpackResults } from '../normalize/packed.js';
@@ -35,26 +35,11 @@ const YOUNG_GENERATION_MB = 8;
 
 export class NormalizeWorker {
   /** Started by the first batch: an import with nothing new to read starts no thread. */
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: NormalizeReply | null) => void>();
-  /** Why the worker stopped, once it has: every later batch is normalized on the main thread. */
-  private failure: string | null = null;
+  private readonly thread: WorkerCalls<NormalizeJob, NormalizeReply>;
   private done = 0;
 
-  constructor(private readonly script: URL = DEFAULT_SCRIPT) {}
-
-  private started(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-    w.on('message', (reply: NormalizeReply) => {
-      const done = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      done?.(reply);
-    });
-    w.on('error', (err) => this.fail(err.message));
-    w.on('exit', (code) => this.fail(`the normalize worker exited (code ${code})`));
-    return (this.worker = w);
+  constructor(script: URL | string = DEFAULT_SCRIPT) {
+    this.thread = new WorkerCalls('normalize worker', script, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   }
 
   /** Lines the worker has normalized so far. */
@@ -64,13 +49,7 @@ export class NormalizeWorker {
 
   /** Why the worker stopped working, or null while it works. */
   get failed(): string | null {
-    return this.failure;
-  }
-
-  private fail(why: string): void {
-    this.failure ??= why;
-    for (const done of this.waiting.values()) done(null);
-    this.waiting.clear();
+    return this.thread.failed;
   }
 
   /**
@@ -78,7 +57,7 @@ export class NormalizeWorker {
    * the main thread must do the whole batch.
    */
   async normalize(records: readonly RawRecord[], zone: string | null): Promise<Prenormalized | null> {
-    if (this.failure !== null || records.length === 0) return null;
+    if (this.thread.failed !== null || records.length === 0) return null;
     const format = records[0]!.format;
     const texts: (string | null)[] = new Array<string | null>(records.length);
     let sent = 0;
@@ -90,18 +69,7 @@ export class NormalizeWorker {
       if (ok) sent++;
     }
     if (sent === 0) return null;
-    try {
-      this.started();
-    } catch (err) {
-      this.fail(err instanceof Error ? err.message : String(err));
-      return null;
-    }
-    const id = this.nextId++;
-    const reply = await new Promise<NormalizeReply | null>((resolve) => {
-      this.waiting.set(id, resolve);
-      const job: NormalizeJob = { id, format, zone, texts };
-      this.worker!.postMessage(job);
-    });
+    const reply = await this.thread.call((id) => ({ id, format, zone, texts }));
     if (reply === null || 'error' in reply) return null;
     let results: (NormalizeResult | null)[];
     try {
@@ -119,8 +87,7 @@ export class NormalizeWorker {
   }
 
   /** Stops the worker; batches asked for later are normalized on the main thread. */
-  async close(): Promise<void> {
-    this.fail('closed');
-    await this.worker?.terminate();
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
