@@ -242,7 +242,7 @@ export function createHandlers(
     ...createCasesHandlers(s.cases),
     ...createScansHandlers(scans?.scans ?? null, scans?.findings ?? new FindingsService(new FindingsRepo(s.db, s.audit), s.audit, s.now)),
     ...createReportsHandlers(s.reports),
-    ...createHuntHandlers(s.hunt),
+    ...createHuntHandlers(s.hunt, s.huntReader),
     ...playbooksHandlers,
   };
 }

@@ -17,6 +17,7 @@ import { ReportsRepo } from '../store/reports-repo.js';
 import { ReportsService } from '../reports/service.js';
 import { RecordsRepo } from '../store/records-repo.js';
 import { HuntService } from '../hunt/service.js';
+import { HuntReader } from '../hunt/reader.js';
 import { defaultPdfEngine, type PdfEngine } from '../reports/pdf.js';
 import { EventBus } from './events.js';
 import { SettingsService, type SettingsBackend } from './settings.js';
@@ -60,6 +61,8 @@ export interface Services {
   readonly reports: ReportsService;
   /** Hunting over the sensor record store (events.*, hosts.*, hunt.*). */
   readonly hunt: HuntService;
+  /** The hunt's reads, answered off the main thread (hunt/reader.ts). */
+  readonly huntReader: HuntReader;
   readonly records: RecordsRepo;
   /** The bundled ATT&CK table, or null when resources/ lacks it (reported in app.health). */
   readonly attack: AttackTable | null;
@@ -121,6 +124,7 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   });
   const records = new RecordsRepo(db);
   const hunt = new HuntService(records, now);
+  const huntReader = new HuntReader(dbPath, hunt, now, (why) => logger.warn('hunt reader stopped: hunts are answered on the main thread', { error: why }));
   let closed = false;
   return {
     config,
@@ -142,12 +146,14 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     casesRepo,
     reports: reportsService,
     hunt,
+    huntReader,
     records,
     attack,
     attributions: readAttributions(config.resourcesDir),
     async close() {
       if (closed) return;
       closed = true;
+      await huntReader.close();
       closeDatabase(db);
     },
   };

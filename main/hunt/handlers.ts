@@ -1,22 +1,25 @@
 import type { HuntChannelName } from '../contract/index.js';
 import type { Handler } from '../core/handlers.js';
+import type { HuntReader } from './reader.js';
 import type { HuntService } from './service.js';
 
 /** One handler per hunt channel (spread into core/handlers.ts). */
 export type HuntHandlers = { [C in HuntChannelName]: Handler<C> };
 
-export function createHuntHandlers(hunt: HuntService): HuntHandlers {
+/** The record store's reads go to `reader` (off the main thread); the saved queries and checks stay here. */
+export function createHuntHandlers(hunt: HuntService, reader: HuntReader): HuntHandlers {
+  const range = (req: { from?: string | undefined; to?: string | undefined }) => ({ from: req.from, to: req.to });
   return {
-    'events.query': (req) => hunt.query(req.query, req, req.limit, req.cursor),
-    'events.histogram': (req) => hunt.histogram(req.query, req, req.buckets),
-    'events.groupby': (req) => hunt.groupBy(req.query, req, req.fields, req.limit),
-    'events.get': (req) => hunt.get(req.id),
-    'events.evidence': (req) => hunt.evidence(req.alert_id, req.window_s, req.limit),
+    'events.query': (req) => reader.read('query', req.query, range(req), req.limit, req.cursor),
+    'events.histogram': (req) => reader.read('histogram', req.query, range(req), req.buckets),
+    'events.groupby': (req) => reader.read('groupBy', req.query, range(req), req.fields, req.limit),
+    'events.get': (req) => reader.read('get', req.id),
+    'events.evidence': (req) => reader.read('evidence', req.alert_id, req.window_s, req.limit),
     'hunt.check': (req) => hunt.check(req.query),
     'hunt.savedQueries.list': () => hunt.savedQueries(),
     'hunt.savedQueries.save': (req, ctx) => hunt.saveQuery(req.name, req.query, ctx.actor),
     'hunt.savedQueries.remove': (req) => ({ removed: hunt.removeSavedQuery(req.id) }),
-    'hosts.list': (req) => hunt.hosts(req),
-    'hosts.get': (req) => hunt.hostDetail(req.ip, req.per_type),
+    'hosts.list': (req) => reader.read('hosts', req),
+    'hosts.get': (req) => reader.read('hostDetail', req.ip, req.per_type),
   };
 }

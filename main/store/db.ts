@@ -52,16 +52,17 @@ export interface OpenResult {
 function applyPragmas(db: Database, readonly: boolean): void {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // A bounded 64 MiB page cache keeps the indexes of a million-alert database hot; temp B-trees
+  // (sorting, IN lists, a group-by's pair counts) stay in memory. Readers too (the hunt reader).
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
   if (!readonly) {
     db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL never corrupts and never loses a committed transaction when the
     // process dies; only a power cut may lose the last commits.
     db.pragma('synchronous = NORMAL');
-    // A bounded 64 MiB page cache keeps the indexes of a million-alert database hot; temp B-trees
-    // (sorting, IN lists) stay in memory. Checkpointing every 10,000 pages (~40 MiB of WAL) instead
-    // of 1,000 writes a page that several batches touched once, not once per batch.
-    db.pragma('cache_size = -65536');
-    db.pragma('temp_store = MEMORY');
+    // Checkpointing every 10,000 pages (~40 MiB of WAL) instead of 1,000 writes a page that
+    // several batches touched once, not once per batch.
     db.pragma('wal_autocheckpoint = 10000');
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * One read of the hunt reader (reader.ts, run in reader-entry.ts): a call of a HuntService method
+ * that reads the record store, with the caller's clock, answered with its value or its error.
+ */
+import { ContractError, type ErrorCode } from '../contract/index.js';
+import type { HuntService } from './service.js';
+
+/** The hunt's reads: those that can take a while on a large store (a day's group-by: seconds). */
+export type HuntReads = Pick<HuntService, 'query' | 'histogram' | 'groupBy' | 'get' | 'evidence' | 'hosts' | 'hostDetail'>;
+export type HuntRead = keyof HuntReads;
+
+export interface HuntReadCall<M extends HuntRead = HuntRead> {
+  id: number;
+  method: M;
+  args: Parameters<HuntReads[M]>;
+  /** The caller's now (epoch ms): a range left open ends there, as it would on the caller's thread. */
+  nowMs: number;
+}
+
+/**
+ * `error`: the read refused (a ContractError: a bad query, an unknown id), given to the caller as it
+ * is. `failure`: the read broke (the reader's database, a bug), and the caller reads again itself.
+ */
+export type HuntReadReply =
+  | { id: number; value: unknown }
+  | { id: number; error: { code: ErrorCode; message: string; issues?: string[] } }
+  | { id: number; failure: string };
+
+const METHODS: ReadonlySet<string> = new Set<HuntRead>(['query', 'histogram', 'groupBy', 'get', 'evidence', 'hosts', 'hostDetail']);
+
+/** Runs one read on `hunt`, whose clock reads `clock.nowMs`. */
+export function runRead(hunt: HuntService, clock: { nowMs: number }, call: HuntReadCall): HuntReadReply {
+  try {
+    if (!METHODS.has(call.method)) throw new Error(`not a hunt read: ${String(call.method)}`);
+    clock.nowMs = call.nowMs;
+    const method = hunt[call.method] as (...args: unknown[]) => unknown;
+    return { id: call.id, value: method.apply(hunt, call.args) };
+  } catch (err) {
+    if (err instanceof ContractError) return { id: call.id, error: err.toJSON() };
+    return { id: call.id, failure: err instanceof Error ? err.message : String(err) };
+  }
+}

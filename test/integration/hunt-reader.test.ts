@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { ContractError, DEFAULT_SETTINGS } from '../../main/contract/index.js';
+import { HuntReader } from '../../main/hunt/reader.js';
+import { runRead, type HuntReadCall } from '../../main/hunt/reader-job.js';
+import { HuntService } from '../../main/hunt/service.js';
+import { createPipeline } from '../../main/pipeline/stages.js';
+import { tempDir } from '../helpers/tmp.js';
+import { repoRoot, testServices } from '../helpers/services.js';
+
+/** The built thread (npm run build:main), as the app starts it. */
+const SCRIPT = path.join(repoRoot, 'dist', 'main', 'hunt', 'reader-entry.js');
+const T0 = Date.parse('2026-11-21T12:00:00Z');
+const ALL = { from: '2026-11-20T00:00:00Z', to: '2026-11-23T00:00:00Z' };
+
+/** A store of the fixture's records of every type, and a few thousand flows with an alert among them. */
+async function store(now: () => Date) {
+  const s = await testServices(tempDir(), now);
+  const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, now);
+  const fixture = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'eve', 'records.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const flows = Array.from({ length: 6000 }, (_, i) =>
+    JSON.stringify({
+      timestamp: new Date(T0 + i * 500).toISOString().replace('Z', '000+0000'),
+      flow_id: 1000 + (i % 700),
+      event_type: i % 3 === 0 ? 'dns' : 'flow',
+      host: `sensor-${i % 2}`,
+      src_ip: `10.0.${i % 3}.${i % 50}`,
+      src_port: 40000 + (i % 900),
+      dest_ip: '10.9.0.53',
+      dest_port: [53, 443, 80][i % 3],
+      proto: 'UDP',
+      ...(i % 3 === 0 ? { dns: { type: 'query', rrname: `n${i % 40}.example`, rrtype: 'A' } } : { flow: { state: 'closed' } }),
+    }),
+  );
+  const alert = JSON.stringify({
+    timestamp: new Date(T0 + 60_000).toISOString().replace('Z', '000+0000'),
+    flow_id: 1005,
+    event_type: 'alert',
+    host: 'sensor-0',
+    src_ip: '10.0.2.5',
+    src_port: 40005,
+    dest_ip: '10.9.0.53',
+    dest_port: 53,
+    proto: 'UDP',
+    alert: { signature_id: 2000001, severity: 1, signature: 'ET TEST lookup', category: 'Misc activity' },
+  });
+  const lines = [...fixture, ...flows, alert];
+  pipeline.process('import:test', lines.map((raw, i) => ({ raw, format: 'eve', position: { file: 'eve.json', line: i + 1, offset: null } })));
+  return s;
+}
+
+describe('the hunt reader answers the record store reads in its own thread', () => {
+  it('gives exactly what the hunt service gives on the main thread, for every read, with the caller’s clock', async () => {
+    let nowMs = T0 + 3_600_000;
+    const now = () => new Date(nowMs);
+    const s = await store(now);
+    const failed = vi.fn();
+    const reader = new HuntReader(s.dbPath, s.hunt, now, failed, SCRIPT);
+    const main = s.hunt;
+    const alertId = (s.db.prepare('SELECT id FROM alerts LIMIT 1').get() as { id: number }).id;
+    const first = main.query('', ALL, 50, undefined);
+    const host = '10.0.2.5';
+    const same = async (got: Promise<unknown>, want: unknown) => expect(await got).toEqual(want);
+    await same(reader.read('query', '', ALL, 50, undefined), first);
+    await same(reader.read('query', 'event_type:dns', ALL, 20, first.next ?? undefined), main.query('event_type:dns', ALL, 20, first.next ?? undefined));
+    await same(reader.read('histogram', '', ALL, 48), main.histogram('', ALL, 48));
+    for (const q of ['| groupby src_ip dst_port', '| groupby src_port', '| groupby flow_id', 'event_type:dns | groupby dns.rrname']) await same(reader.read('groupBy', q, ALL, undefined, 10), main.groupBy(q, ALL, undefined, 10));
+    await same(reader.read('groupBy', '', ALL, ['sensor', 'dst_port'], 5), main.groupBy('', ALL, ['sensor', 'dst_port'], 5));
+    await same(reader.read('get', first.rows[3]!.id), main.get(first.rows[3]!.id));
+    await same(reader.read('evidence', alertId, 300, 50), main.evidence(alertId, 300, 50));
+    await same(reader.read('hosts', { sort: 'records', limit: 20 }), main.hosts({ sort: 'records', limit: 20 }));
+    await same(reader.read('hostDetail', host, 5), main.hostDetail(host, 5));
+    // a range left open is the last 24 hours up to the caller's now, not the thread's
+    const lastDay = await reader.read('groupBy', '| groupby event_type', {}, undefined, 10);
+    expect(lastDay.total).toBeGreaterThan(6000);
+    expect(lastDay).toEqual(main.groupBy('| groupby event_type', {}, undefined, 10));
+    nowMs = T0 + 3 * 86_400_000;
+    expect((await reader.read('groupBy', '| groupby event_type', {}, undefined, 10)).total).toBe(0);
+    expect(failed).not.toHaveBeenCalled();
+    expect(reader.failed).toBeNull();
+    await reader.close();
+    await s.close();
+  });
+
+  it('leaves the main thread free while it reads', async () => {
+    const s = await store(() => new Date(T0));
+    /** Whether the main thread ran something else before the answer came. */
+    const freeWhileReading = async (r: HuntReader) => {
+      let ran = false;
+      setImmediate(() => (ran = true));
+      await r.read('groupBy', '| groupby src_ip dst_port', ALL, undefined, 100);
+      return ran;
+    };
+    const reader = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, SCRIPT);
+    await reader.read('groupBy', '| groupby sensor', ALL, undefined, 1);
+    expect(await freeWhileReading(reader)).toBe(true);
+    // the same read on the main thread answers before anything else runs
+    const onMain = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, path.join(tempDir(), 'no-such-entry.js'));
+    await onMain.read('groupBy', '| groupby sensor', ALL, undefined, 1);
+    expect(onMain.failed).not.toBeNull();
+    expect(await freeWhileReading(onMain)).toBe(false);
+    await reader.close();
+    await s.close();
+  });
+
+  it('gives a refusal as the service gives it: its code and message', async () => {
+    const s = await store(() => new Date(T0));
+    const reader = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, SCRIPT);
+    const refused = (p: Promise<unknown>) => p.then(() => expect.unreachable('answered'), (e: unknown) => e);
+    // refused by the thread, not read again on the main thread
+    const onMain = vi.spyOn(s.hunt, 'query');
+    const bad = await refused(reader.read('query', 'event_type:dns dns.rrname: src_ip:10.0.0.1', ALL, 10, undefined));
+    expect(bad).toBeInstanceOf(ContractError);
+    expect(bad).toMatchObject({ code: 'BAD_REQUEST', message: 'query: expected a value after dns.rrname: at column 27' });
+    expect(onMain).not.toHaveBeenCalled();
+    expect(await refused(reader.read('get', 999_999_999))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(reader.failed).toBeNull();
+    await reader.close();
+    await s.close();
+  });
+
+  it('answers on the main thread when its thread cannot start, or once it is closed, and says why once', async () => {
+    const s = await store(() => new Date(T0));
+    const failed = vi.fn();
+    const broken = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), failed, path.join(tempDir(), 'no-such-entry.js'));
+    const want = s.hunt.groupBy('| groupby sensor', ALL, undefined, 10);
+    expect(await broken.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
+    expect(await broken.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
+    expect(failed).toHaveBeenCalledTimes(1);
+    expect(broken.failed).toMatch(/no-such-entry/);
+    // a thread whose database cannot be opened
+    const noDb = new HuntReader(path.join(tempDir(), 'missing.db'), s.hunt, () => new Date(T0), () => {}, SCRIPT);
+    expect(await noDb.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
+    expect(noDb.failed).not.toBeNull();
+    const closed = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), failed, SCRIPT);
+    expect(await closed.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
+    await closed.close();
+    const spy = vi.spyOn(s.hunt, 'groupBy');
+    expect(await closed.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(failed).toHaveBeenCalledTimes(1);
+    await s.close();
+  });
+
+  it('one read: its value, a refusal as its error, anything else a failure the caller reads again itself', async () => {
+    const s = await store(() => new Date(T0));
+    const clock = { nowMs: 0 };
+    const hunt = new HuntService(s.records, () => new Date(clock.nowMs));
+    const call = (c: Omit<HuntReadCall, 'id'>) => runRead(hunt, clock, { id: 7, ...c } as HuntReadCall);
+    expect(call({ method: 'groupBy', args: ['| groupby sensor', ALL, undefined, 10], nowMs: T0 })).toEqual({ id: 7, value: s.hunt.groupBy('| groupby sensor', ALL, undefined, 10) });
+    expect(clock.nowMs).toBe(T0);
+    expect(call({ method: 'query', args: ['nosuch:x', ALL, 10, undefined], nowMs: T0 })).toMatchObject({ id: 7, error: { code: 'BAD_REQUEST' } });
+    // only the reads: a write (saving a query) is not run, whatever the caller sends
+    expect(call({ method: 'saveQuery' as 'get', args: ['x', 'event_type:dns', 'analyst'] as unknown as [number], nowMs: T0 })).toEqual({ id: 7, failure: 'not a hunt read: saveQuery' });
+    expect(s.hunt.savedQueries()).toEqual([]);
+    vi.spyOn(s.records, 'toRows').mockImplementationOnce(() => {
+      throw new Error('disk I/O error');
+    });
+    expect(call({ method: 'query', args: ['', ALL, 10, undefined], nowMs: T0 })).toEqual({ id: 7, failure: 'disk I/O error' });
+    await s.close();
+  });
+});
