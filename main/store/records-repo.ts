@@ -806,6 +806,23 @@ export class RecordsRepo {
   }
 
   /**
+   * What the group-bys that take addresses largest first (addressTypeGroups, pairGroups) read with:
+   * the addresses' counts on `columns`, the range's id buckets, the types to read (every stored type
+   * when `onlyTypes` is null) and their filter, which the address indexes carry (migration 0020);
+   * `typed`: the records of `onlyTypes`, or null for all. Null, for the cheapest reason first, when
+   * the range holds no whole hour or those types are under a third of its records: then the caller
+   * groups every row.
+   */
+  private addressPlan<C extends 'src' | 'dst'>(fromMs: number, toMs: number, limit: number, onlyTypes: readonly string[] | null, columns: readonly C[]) {
+    if (limit < 1 || !wholeHours(fromMs, toMs)) return null;
+    const typed = this.typedShare(fromMs, toMs, onlyTypes);
+    if (typed === false) return null;
+    const counts = this.addressCounts(fromMs, toMs, columns)!;
+    const { sql: ofTypes, params: typeParams } = typeFilter(onlyTypes);
+    return { typed, counts, buckets: this.bucketSpans(fromMs, toMs).map((s) => s.b), types: onlyTypes ?? this.eventTypes(), ofTypes, typeParams };
+  }
+
+  /**
    * Every record of [fromMs, toMs) grouped by its source or destination address (`column`) and its
    * event type, the largest `limit` pairs, exact, in the order groupBy gives them (`addressFirst`:
    * the address is the first of each group's values, and ranks ties first). A day of the bench's
@@ -829,16 +846,11 @@ export class RecordsRepo {
     limit: number,
     onlyTypes: readonly string[] | null,
   ): { groups: Group[]; total: number } | null {
-    // the cheapest reason to group every row first: no whole hour, then the types' share
-    if (limit < 1 || !wholeHours(fromMs, toMs)) return null;
-    const typed = this.typedShare(fromMs, toMs, onlyTypes);
-    if (typed === false) return null;
-    const counts = this.addressCounts(fromMs, toMs, [column])![column];
+    const plan = this.addressPlan(fromMs, toMs, limit, onlyTypes, [column]);
+    if (!plan) return null;
     if (onlyTypes?.length === 0) return { groups: [], total: 0 };
-    const addresses = [...counts].sort((a, b) => b[1] - a[1]);
-    const buckets = this.bucketSpans(fromMs, toMs).map((s) => s.b);
-    const { sql: ofTypes, params: typeParams } = typeFilter(onlyTypes);
-    const types = onlyTypes ?? this.eventTypes();
+    const { typed, counts, buckets, types, ofTypes, typeParams } = plan;
+    const addresses = [...counts[column]].sort((a, b) => b[1] - a[1]);
     const read = this.db.prepare(`SELECT type FROM records INDEXED BY records_${column}_ts WHERE (id >> 16) = ? AND ${column} = ? AND ts >= ? AND ts < ?${ofTypes}`).pluck();
     // "no address": the (type, ts, s1, src, dst) index carries both addresses
     const readNone = this.db
@@ -897,17 +909,11 @@ export class RecordsRepo {
     order: readonly ['src', 'dst'] | readonly ['dst', 'src'],
     onlyTypes: readonly string[] | null,
   ): { groups: Group[]; total: number } | null {
-    // the cheapest reason to group every row first: no whole hour, then the types' share
-    if (limit < 1 || !wholeHours(fromMs, toMs)) return null;
-    const typed = this.typedShare(fromMs, toMs, onlyTypes);
-    if (typed === false) return null;
     // an address's count over every type bounds its count over some types: the same method holds
-    const counts = this.addressCounts(fromMs, toMs, ['src', 'dst'])!;
+    const plan = this.addressPlan(fromMs, toMs, limit, onlyTypes, ['src', 'dst']);
+    if (!plan) return null;
     if (onlyTypes?.length === 0) return { groups: [], total: 0 };
-    const buckets = this.bucketSpans(fromMs, toMs).map((s) => s.b);
-    const types = onlyTypes ?? this.eventTypes();
-    // the address indexes carry the type (migration 0020): a type filter is read there too
-    const { sql: ofTypes, params: typeParams } = typeFilter(onlyTypes);
+    const { typed, counts, buckets, types, ofTypes, typeParams } = plan;
     const sides = (['src', 'dst'] as const).map((column, i) => {
       const other = i === 0 ? 'dst' : 'src';
       const addresses = [...counts[column]].sort((a, b) => b[1] - a[1]);
