@@ -9,3 +9,15 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Deterministic integers in [0, k) from a linear congruential generator (glibc's constants): the
+ * draws the record store's and address tests build their data from, so a failure replays exactly.
+ */
+export function lcgInts(seed: number): (k: number) => number {
+  let s = seed;
+  return (k) => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s % k;
+  };
+}

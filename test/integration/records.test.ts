@@ -5,6 +5,7 @@ import { createPipeline } from '../../main/pipeline/stages.js';
 import { ContractError, DEFAULT_SETTINGS } from '../../main/contract/index.js';
 import type { RawRecord } from '../../main/pipeline/sources/types.js';
 import { tempDir } from '../helpers/tmp.js';
+import { lcgInts } from '../helpers/random.js';
 import { repoRoot, testServices } from '../helpers/services.js';
 import { RecordsRepo } from '../../main/store/records-repo.js';
 import { compileWhere } from '../../main/store/records-query.js';
@@ -356,11 +357,7 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
 
   /** Six hours of dns, tls, http and flow records (one batch, so one set of blocks, per hour). */
   function hours(): Rec[][] {
-    let seed = 7;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rnd = lcgInts(7);
     return Array.from({ length: 6 }, (_, h) =>
       Array.from({ length: 400 }, (_, i): Rec => {
         // a type of the sensor's own, named in mixed case
@@ -547,10 +544,7 @@ describe('group-by flow_id or community_id over whole blocks, from the id-bucket
 
   /** `n` flow records from `start`, one a second; flow and community ids from small pools (ties), some missing. */
   function batch(start: number, n: number, seed: number): string[] {
-    const rnd = (k: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % k;
-    };
+    const rnd = lcgInts(seed);
     return Array.from({ length: n }, (_, i) => {
       // ids past 2^63 (stored negative) and small ones; as many missing as a common value has
       const f = rnd(150);
@@ -645,11 +639,7 @@ describe('group-by a port counts the ports in an array', () => {
   it('gives the answer of counting every row, at every limit: ties at the bound, ports 0 and 65535, and none', async () => {
     const s = await testServices(tempDir());
     const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
-    let seed = 11;
-    const rnd = (k: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % k;
-    };
+    const rnd = lcgInts(11);
     // few values, so many counts tie; 9 and 10 rank apart from "9" < "10" as text
     const POOL = [0, 65535, 1, 9, 10, 53, 80, 100, 443, 8080, 49152, 60000];
     const recs = Array.from({ length: 3000 }, (_, i) => ({
@@ -695,11 +685,7 @@ describe('group-by two fields counts the pairs inside SQLite', () => {
   it('gives the answer of GROUP BY at every limit, ties in its order, "no value" apart from every value', async () => {
     const s = await testServices(tempDir());
     const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
-    let seed = 5;
-    const rnd = (k: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % k;
-    };
+    const rnd = lcgInts(5);
     const lines = Array.from({ length: 2500 }, (_, i) => {
       const o: Record<string, unknown> = { timestamp: new Date(T0 + i * 1000).toISOString().replace('Z', '000+0000'), event_type: ['flow', 'dns', 'tls'][rnd(3)], dest_ip: '10.0.1.1' };
       const src = rnd(6);
@@ -748,11 +734,7 @@ describe('group-by source and destination address ("conversations") counts only 
    * no source or no destination, most pairs seen once or twice (ties at every limit).
    */
   function lines(noAddressShare: number): string[] {
-    let seed = 11;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rnd = lcgInts(11);
     const skewed = (n: number) => Math.min(n - 1, Math.floor(n * (rnd(10_000) / 10_000) ** 3));
     const srcs = Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? `2001:db8::${i}` : `10.0.${i >> 4}.${(i & 15) + 1}`));
     const dsts = Array.from({ length: 60 }, (_, i) => (i % 9 === 4 ? `2001:db8:1::${i}` : `198.51.100.${i + 1}`));

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { classifyIp, inspectIp } from '../../main/pipeline/enrich/index.js';
 import type { AddressClass } from '../../main/pipeline/types.js';
+import { lcgInts } from '../helpers/random.js';
 
 const V4: Array<[string, AddressClass]> = [
   // 0/8 "this network" and the unspecified address
@@ -242,12 +243,7 @@ describe('classifyIp', () => {
   });
 
   it('agrees with node:net isIP on what is an address (random dotted / colon strings)', () => {
-    // Deterministic LCG so a failure is reproducible.
-    let seed = 12345;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rnd = lcgInts(12345);
     const alphabet = '0123456789abcdefABCDEF:.:.::0g%';
     for (let i = 0; i < 20000; i++) {
       const len = 1 + rnd(20);
@@ -265,11 +261,7 @@ describe('classifyIp', () => {
   });
 
   it('parses every textual form of random IPv6 addresses to the same class', () => {
-    let seed = 777;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rnd = lcgInts(777);
     // Reference classifier over BigInt, written independently of the module's tables.
     const big = (g: number[]): bigint => g.reduce((acc, x) => (acc << 16n) | BigInt(x), 0n);
     const inNet = (v: bigint, net: bigint, len: number): boolean => v >> BigInt(128 - len) === net >> BigInt(128 - len);
