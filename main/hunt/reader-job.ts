@@ -6,8 +6,9 @@ import { ContractError, type ErrorCode } from '../contract/index.js';
 import type { HuntService } from './service.js';
 
 /** The hunt's reads: those that can take a while on a large store (a day's group-by: seconds). */
-export type HuntReads = Pick<HuntService, 'query' | 'histogram' | 'groupBy' | 'get' | 'evidence' | 'hosts' | 'hostDetail'>;
-export type HuntRead = keyof HuntReads;
+const HUNT_READS = ['query', 'histogram', 'groupBy', 'get', 'evidence', 'hosts', 'hostDetail'] as const;
+export type HuntRead = (typeof HUNT_READS)[number];
+export type HuntReads = Pick<HuntService, HuntRead>;
 
 export interface HuntReadCall<M extends HuntRead = HuntRead> {
   id: number;
@@ -26,7 +27,7 @@ export type HuntReadReply =
   | { id: number; error: { code: ErrorCode; message: string; issues?: string[] } }
   | { id: number; failure: string };
 
-const METHODS: ReadonlySet<string> = new Set<HuntRead>(['query', 'histogram', 'groupBy', 'get', 'evidence', 'hosts', 'hostDetail']);
+const METHODS: ReadonlySet<string> = new Set(HUNT_READS);
 
 /** Runs one read on `hunt`, whose clock reads `clock.nowMs`. */
 export function runRead(hunt: HuntService, clock: { nowMs: number }, call: HuntReadCall): HuntReadReply {
