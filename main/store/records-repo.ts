@@ -356,8 +356,9 @@ const PORTS = 65_536;
 /**
  * The values of a port column counted, and the groups that can rank among the largest `limit`: every
  * port counted as often as the `limit`-th largest port count or more, and every value that is not a
- * port (NULL). The ports are counted in an array, not a Map: a day of source ports (64,000 of them,
- * 1.43M records on the bench) went from about 1.1 s to 0.75 s, a third of it ranking 64,000 groups.
+ * port (NULL). The ports are counted in an array, not a Map, and only those that can rank are
+ * ranked: a day of source ports (64,000 of them, 1.43M records on the bench) went from 1.1-1.3 s to
+ * 0.83-0.88 s.
  */
 function countPorts(values: Iterable<string | number | null>, limit: number): { groups: Group[]; total: number } {
   const counts = new Int32Array(PORTS);
