@@ -11,6 +11,8 @@ import { repoRoot, testServices } from '../helpers/services.js';
 
 /** The built thread (npm run build:main), as the app starts it. */
 const SCRIPT = path.join(repoRoot, 'dist', 'main', 'hunt', 'reader-entry.js');
+/** Both threads run `script`. */
+const both = (script: string) => ({ rows: script, counts: script });
 const T0 = Date.parse('2026-11-21T12:00:00Z');
 const ALL = { from: '2026-11-20T00:00:00Z', to: '2026-11-23T00:00:00Z' };
 
@@ -56,7 +58,7 @@ describe('the hunt reader answers the record store reads in its own thread', () 
     const now = () => new Date(nowMs);
     const s = await store(now);
     const failed = vi.fn();
-    const reader = new HuntReader(s.dbPath, s.hunt, now, failed, SCRIPT);
+    const reader = new HuntReader(s.dbPath, s.hunt, now, failed, both(SCRIPT));
     const main = s.hunt;
     const alertId = (s.db.prepare('SELECT id FROM alerts LIMIT 1').get() as { id: number }).id;
     const first = main.query('', ALL, 50, undefined);
@@ -92,11 +94,11 @@ describe('the hunt reader answers the record store reads in its own thread', () 
       await r.read('groupBy', '| groupby src_ip dst_port', ALL, undefined, 100);
       return ran;
     };
-    const reader = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, SCRIPT);
+    const reader = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, both(SCRIPT));
     await reader.read('groupBy', '| groupby sensor', ALL, undefined, 1);
     expect(await freeWhileReading(reader)).toBe(true);
     // the same read on the main thread answers before anything else runs
-    const onMain = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, path.join(tempDir(), 'no-such-entry.js'));
+    const onMain = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, both(path.join(tempDir(), 'no-such-entry.js')));
     await onMain.read('groupBy', '| groupby sensor', ALL, undefined, 1);
     expect(onMain.failed).not.toBeNull();
     expect(await freeWhileReading(onMain)).toBe(false);
@@ -104,9 +106,26 @@ describe('the hunt reader answers the record store reads in its own thread', () 
     await s.close();
   });
 
+  it('answers pages, records, evidence and hosts while a count is still running', async () => {
+    const s = await store(() => new Date(T0));
+    // a counting thread that never answers: a group-by of a week, say
+    const reader = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, { rows: SCRIPT, counts: path.join(repoRoot, 'test', 'helpers', 'silent-worker.mjs') });
+    let counted = false;
+    const count = reader.read('groupBy', '| groupby src_ip dst_port', ALL, undefined, 10).then((g) => ((counted = true), g));
+    const page = await reader.read('query', '', ALL, 20, undefined);
+    expect(page).toEqual(s.hunt.query('', ALL, 20, undefined));
+    expect(await reader.read('get', page.rows[0]!.id)).toEqual(s.hunt.get(page.rows[0]!.id));
+    expect(await reader.read('hosts', { sort: 'records', limit: 5 })).toEqual(s.hunt.hosts({ sort: 'records', limit: 5 }));
+    expect(counted).toBe(false);
+    // closed, the count still gets its answer: from the main thread
+    await reader.close();
+    expect(await count).toEqual(s.hunt.groupBy('| groupby src_ip dst_port', ALL, undefined, 10));
+    await s.close();
+  });
+
   it('gives a refusal as the service gives it: its code and message', async () => {
     const s = await store(() => new Date(T0));
-    const reader = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, SCRIPT);
+    const reader = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, both(SCRIPT));
     const refused = (p: Promise<unknown>) => p.then(() => expect.unreachable('answered'), (e: unknown) => e);
     // refused by the thread, not read again on the main thread
     const onMain = vi.spyOn(s.hunt, 'query');
@@ -123,17 +142,17 @@ describe('the hunt reader answers the record store reads in its own thread', () 
   it('answers on the main thread when its thread cannot start, or once it is closed, and says why once', async () => {
     const s = await store(() => new Date(T0));
     const failed = vi.fn();
-    const broken = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), failed, path.join(tempDir(), 'no-such-entry.js'));
+    const broken = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), failed, both(path.join(tempDir(), 'no-such-entry.js')));
     const want = s.hunt.groupBy('| groupby sensor', ALL, undefined, 10);
     expect(await broken.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
     expect(await broken.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
     expect(failed).toHaveBeenCalledTimes(1);
     expect(broken.failed).toMatch(/no-such-entry/);
     // a thread whose database cannot be opened
-    const noDb = new HuntReader(path.join(tempDir(), 'missing.db'), s.hunt, () => new Date(T0), () => {}, SCRIPT);
+    const noDb = new HuntReader(path.join(tempDir(), 'missing.db'), s.hunt, () => new Date(T0), () => {}, both(SCRIPT));
     expect(await noDb.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
     expect(noDb.failed).not.toBeNull();
-    const closed = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), failed, SCRIPT);
+    const closed = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), failed, both(SCRIPT));
     expect(await closed.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
     await closed.close();
     const spy = vi.spyOn(s.hunt, 'groupBy');
