@@ -12,4 +12,7 @@ const { file } = workerData as { file: string };
 const { db } = await openDatabase(file, { readonly: true });
 const clock = { nowMs: Date.now() };
 const hunt = new HuntService(new RecordsRepo(db), () => new Date(clock.nowMs));
-parentPort?.on('message', (call: HuntReadCall) => parentPort!.postMessage(runRead(hunt, clock, call)));
+// one read, one snapshot: a read of several statements (a host's page, an alert's evidence) sees the
+// same committed batches in each, as it did on the main thread, where no batch could come between
+const read = db.transaction((call: HuntReadCall) => runRead(hunt, clock, call));
+parentPort?.on('message', (call: HuntReadCall) => parentPort!.postMessage(read(call)));
