@@ -90,10 +90,11 @@ export function screenshotPath(name: string): string {
   return path.join(artifactsDir, `${name}.png`);
 }
 
-/** The bundled MaxMind test databases (their addresses are the ones the simulator uses). */
+/** The MaxMind test databases in ../shared beside the checkout (their addresses are the ones the simulator uses). */
+const GEO_DIR = path.resolve(repoRoot, '..', 'shared', 'data', 'geo');
 export const GEO_TEST_DBS = {
-  geoCityDb: '/work/shared/data/geo/GeoLite2-City-Test.mmdb',
-  geoAsnDb: '/work/shared/data/geo/GeoLite2-ASN-Test.mmdb',
+  geoCityDb: path.join(GEO_DIR, 'GeoLite2-City-Test.mmdb'),
+  geoAsnDb: path.join(GEO_DIR, 'GeoLite2-ASN-Test.mmdb'),
 };
 
 /**
