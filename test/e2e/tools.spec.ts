@@ -132,6 +132,8 @@ test('the value menu on the Agents list: a name filters the alerts, an address h
   await page.goto(`${served.url}#/agents`);
   const grid = page.getByTestId('agents-grid');
   const target = sim.api.agents.find((a) => a.id !== '000' && a.status === 'active')!;
+  // typed once the inventory is listed: the search box can be mounted again while the screen loads
+  await expect(grid.getByTestId('agent-row').first()).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('agents-search').fill(target.name);
   const row = grid.locator(`[data-testid="agent-row"][data-agent-id="${target.id}"]`);
   await expect(grid.getByTestId('agent-row')).toHaveCount(1, { timeout: 30_000 });
