@@ -132,8 +132,6 @@ test('the value menu on the Agents list: a name filters the alerts, an address h
   await page.goto(`${served.url}#/agents`);
   const grid = page.getByTestId('agents-grid');
   const target = sim.api.agents.find((a) => a.id !== '000' && a.status === 'active')!;
-  // typed once the inventory is listed: the search box can be mounted again while the screen loads
-  await expect(grid.getByTestId('agent-row').first()).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('agents-search').fill(target.name);
   const row = grid.locator(`[data-testid="agent-row"][data-agent-id="${target.id}"]`);
   await expect(grid.getByTestId('agent-row')).toHaveCount(1, { timeout: 30_000 });
@@ -167,4 +165,41 @@ test('the value menu on the Agents list: a name filters the alerts, an address h
   await address.click({ button: 'right' });
   await page.getByRole('menu', { name: `Actions on ${target.ip}` }).getByRole('menuitem', { name: `Hunt ${target.ip}` }).click();
   await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue(`ip:${target.ip}`);
+});
+
+test('the Agents screen keeps its search while the managers are still being listed', async ({ page }) => {
+  // hold the agent list and the manager list on the socket: the screen is loading when the text is typed
+  const held = new Map<string, (() => void)[]>([
+    ['wazuh.agents.list', []],
+    ['connectors.list', []],
+  ]);
+  const holding = new Set(held.keys());
+  const release = (channel: string): void => {
+    holding.delete(channel);
+    for (const send of held.get(channel)!.splice(0)) send();
+  };
+  await page.routeWebSocket(/\/api\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const { channel } = JSON.parse(String(message)) as { channel?: string };
+      if (channel && holding.has(channel)) held.get(channel)!.push(() => server.send(message));
+      else server.send(message);
+    });
+  });
+  const target = sim.api.agents.find((a) => a.id !== '000' && a.status === 'active')!;
+  await page.goto(`${served.url}#/agents`);
+  await expect.poll(() => held.get('connectors.list')!.length).toBeGreaterThan(0);
+  await expect.poll(() => held.get('wazuh.agents.list')!.length).toBeGreaterThan(0);
+  const search = page.getByTestId('agents-search');
+  await search.fill(target.name);
+  // the local inventory answers before the managers: no manager is known yet, so the list and the
+  // filters stay, with the text typed, and the filtered list comes
+  release('wazuh.agents.list');
+  const grid = page.getByTestId('agents-grid');
+  await expect(grid.getByTestId('agent-row')).toHaveCount(1, { timeout: 30_000 });
+  await expect(page.getByText('No Wazuh manager connected')).toHaveCount(0);
+  await expect(search).toHaveValue(target.name);
+  release('connectors.list');
+  await expect(search).toHaveValue(target.name);
+  await expect(grid.locator(`[data-testid="agent-row"][data-agent-id="${target.id}"]`)).toBeVisible();
 });

@@ -393,6 +393,7 @@ export function AgentsScreen({ query }: { query: string }) {
   const error = useAgents((s) => s.error);
   const total = useAgents((s) => s.total);
   const apis = useAgents((s) => s.apis);
+  const apisKnown = useAgents((s) => s.apisKnown);
   const selected = useAgents((s) => s.selected);
   const detail = useAgents((s) => s.detail);
   const [action, setAction] = useState<ActionRequest | null>(null);
@@ -436,9 +437,12 @@ export function AgentsScreen({ query }: { query: string }) {
     setAction({ action: kind, connectorId: id, connectorName: apis.find((a) => a.config.id === id)?.config.name ?? id, agents, srcip: route.intent.srcip, alertId: route.intent.alert });
   };
 
+  // the agents of the local inventory can be listed before the managers are: only a listing of
+  // the managers says there is none (the filters stay mounted, with what was typed meanwhile)
+  const noManager = status === 'ready' && apisKnown && apis.length === 0;
   let body;
   if (status === 'error') body = <LoadFailed title="Could not load the agents" message={error ?? ''} onRetry={() => void useAgents.getState().reload()} />;
-  else if (status === 'ready' && apis.length === 0)
+  else if (noManager)
     body = (
       <EmptyState
         icon={<Server size={26} />}
@@ -480,7 +484,7 @@ export function AgentsScreen({ query }: { query: string }) {
         </div>
       </div>
       <SyncBar now={now} />
-      {apis.length > 0 || status !== 'ready' ? (
+      {!noManager ? (
         <>
           <StatusChips />
           <FilterBar />

@@ -14,6 +14,8 @@ export type Loadable = 'idle' | 'loading' | 'ready' | 'error';
 interface AgentsState {
   /** Wazuh API connectors (the screen's scope). */
   apis: ConnectorView[];
+  /** Whether `apis` was listed once: until then no manager is no reason to hide the list. */
+  apisKnown: boolean;
   query: AgentsQuery;
   status: Loadable;
   error: string | null;
@@ -55,6 +57,7 @@ export const useAgents = create<AgentsState>((set, get) => {
   const inflight = new Set<string>();
   return {
     apis: [],
+    apisKnown: false,
     query: EMPTY_QUERY,
     status: 'idle',
     error: null,
@@ -72,7 +75,7 @@ export const useAgents = create<AgentsState>((set, get) => {
     async loadApis() {
       try {
         const all = await api.call('connectors.list');
-        set({ apis: all.filter((c) => c.config.kind === 'wazuh-api') });
+        set({ apis: all.filter((c) => c.config.kind === 'wazuh-api'), apisKnown: true });
       } catch (err) {
         set({ error: errorMessage(err) });
       }
