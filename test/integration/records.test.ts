@@ -35,9 +35,9 @@ function connection(): string[] {
   ];
 }
 
-async function setup() {
+async function setup(settings: Partial<typeof DEFAULT_SETTINGS> = {}) {
   const s = await testServices(tempDir());
-  const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+  const { pipeline } = await createPipeline(s.db, { ...DEFAULT_SETTINGS, ...settings }, path.join(repoRoot, 'resources'), () => {});
   s.pipelineRepo.ensureSource('import:test', 'import', 'eve', null);
   return { s, pipeline };
 }
@@ -493,8 +493,7 @@ describe('hunt group-by: the index-only count agrees with a brute-force count', 
     await s.close();
   });
   it('from the hourly counts, the answer of grouping every row at every limit and in the same order of ties; no whole hour groups every row', async () => {
-    const s = await testServices(tempDir());
-    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    const { s, pipeline } = await setup();
     hours().forEach((recs, h) => pipeline.process('import:test', recs.map((r, i) => rec(line(r), h * 1000 + i))));
     const hourly = vi.spyOn(RecordsRepo.prototype, 'hourGroups');
     const iso = (ms: number) => new Date(ms).toISOString();
@@ -555,8 +554,7 @@ describe('group-by flow_id or community_id over whole blocks, from the id-bucket
   }
 
   async function store(batches: [number, number][]) {
-    const s = await testServices(tempDir());
-    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    const { s, pipeline } = await setup();
     let line = 0;
     batches.forEach(([start, n], b) => pipeline.process('import:test', batch(start, n, b + 1).map((l) => rec(l, line++))));
     return s;
@@ -600,8 +598,7 @@ describe('group-by flow_id or community_id over whole blocks, from the id-bucket
   });
 
   it('ranks "no value" first among the values it ties with, as grouping every row does', async () => {
-    const s = await testServices(tempDir());
-    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    const { s, pipeline } = await setup();
     const ids = ['5', '5', '5', '7', '', '6', '7', '', '6', '9'];
     const lines = ids.map((id, i) => `{"timestamp":"${iso(T0 + i * 1000).replace('Z', '000+0000')}",${id ? `"flow_id":${id},"community_id":"1:${id}=",` : ''}"event_type":"flow","flow":{}}`);
     pipeline.process('import:test', lines.map((l, i) => rec(l, i)));
@@ -620,8 +617,7 @@ describe('group-by flow_id or community_id over whole blocks, from the id-bucket
   it('groups every row when many blocks straddle the range\'s ends (records out of time order)', async () => {
     // a whole block, then 600 blocks of two records: one before the range, one in it (SQLite
     // takes 500 reads at most in one compound SELECT)
-    const s = await testServices(tempDir());
-    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    const { s, pipeline } = await setup();
     pipeline.process('import:test', batch(T0 + 10 * MIN, 300, 1).map((l, i) => rec(l, i)));
     for (let b = 0; b < 600; b++) {
       const [before] = batch(T0 - 60 * MIN + b * 1000, 1, b + 2);
@@ -637,8 +633,7 @@ describe('group-by a port counts the ports in an array', () => {
   const T0 = Date.parse('2026-11-20T10:07:00Z');
 
   it('gives the answer of counting every row, at every limit: ties at the bound, ports 0 and 65535, and none', async () => {
-    const s = await testServices(tempDir());
-    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    const { s, pipeline } = await setup();
     const rnd = lcgInts(11);
     // few values, so many counts tie; 9 and 10 rank apart from "9" < "10" as text
     const POOL = [0, 65535, 1, 9, 10, 53, 80, 100, 443, 8080, 49152, 60000];
@@ -683,8 +678,7 @@ describe('group-by two fields counts the pairs inside SQLite', () => {
   const T0 = Date.parse('2026-11-20T10:07:00Z');
 
   it('gives the answer of GROUP BY at every limit, ties in its order, "no value" apart from every value', async () => {
-    const s = await testServices(tempDir());
-    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    const { s, pipeline } = await setup();
     const rnd = lcgInts(5);
     const lines = Array.from({ length: 2500 }, (_, i) => {
       const o: Record<string, unknown> = { timestamp: new Date(T0 + i * 1000).toISOString().replace('Z', '000+0000'), event_type: ['flow', 'dns', 'tls'][rnd(3)], dest_ip: '10.0.1.1' };
@@ -899,8 +893,7 @@ describe('group-by source and destination address ("conversations") counts only 
   });
 
   it('takes an address whose count ties the bound: one of its pairs may tie and rank first', async () => {
-    const s = await testServices(tempDir());
-    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    const { s, pipeline } = await setup();
     // 10.0.0.3 -> .30 five times; 10.0.0.2 -> .20 three times and -> .21 once; 10.0.0.1 -> .10 three times
     const pairs: [string, string, number][] = [['10.0.0.3', '10.0.1.30', 5], ['10.0.0.2', '10.0.1.20', 3], ['10.0.0.2', '10.0.1.21', 1], ['10.0.0.1', '10.0.1.10', 3]];
     const all = pairs.flatMap(([src, dst, n]) => Array.from({ length: n }, () => ({ src, dst })));
@@ -956,8 +949,7 @@ describe('correlation alerts keep the events that made them fire', () => {
   const wz = (raw: string, i: number): RawRecord => ({ raw, format: 'wazuh', position: { file: 'alerts.json', line: i + 1, offset: null } });
 
   it('a brute force links every failed login in its window, across batches, and counts them', async () => {
-    const s = await testServices(tempDir());
-    const { pipeline } = await createPipeline(s.db, { ...DEFAULT_SETTINGS, bruteForceFailures: 5 }, path.join(repoRoot, 'resources'), () => {});
+    const { s, pipeline } = await setup({ bruteForceFailures: 5 });
     // three failures, then three more in the next batch, and one from elsewhere (not a contributor)
     pipeline.process('wazuh:test', [0, 1, 2].map((i) => wz(fail(i), i)));
     pipeline.process('wazuh:test', [...[3, 4, 5].map((i) => wz(fail(i), i)), wz(fail(6, '81.2.69.143'), 6)]);
@@ -971,8 +963,7 @@ describe('correlation alerts keep the events that made them fire', () => {
   });
 
   it('a batch rolled back links nothing, and its event ids handed out again are not taken for contributors', async () => {
-    const s = await testServices(tempDir());
-    const { pipeline } = await createPipeline(s.db, { ...DEFAULT_SETTINGS, bruteForceFailures: 5 }, path.join(repoRoot, 'resources'), () => {});
+    const { s, pipeline } = await setup({ bruteForceFailures: 5 });
     expect(() =>
       pipeline.process('wazuh:test', [0, 1, 2, 3].map((i) => wz(fail(i), i)), {
         inTransaction: () => {
