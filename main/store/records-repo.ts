@@ -10,7 +10,7 @@ import type { SensorRecord } from '../pipeline/types.js';
 import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
 import { BLOCK_RECORDS, RawBlockPacker, joinedBytes, unpackRawBlock, type RawBlock, type RawBlocks } from './raw-blocks.js';
-import { RECORD_BUCKETS, ROWID, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
+import { RECORD_BUCKETS, ROWID, fieldExpression, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
 import { placeholders } from './sql.js';
 
 /** The hour of a record in record_host_hours (migration 0018): ts / 3600000, as SQLite divides. */
@@ -344,7 +344,7 @@ interface Group {
 }
 
 /** Expressions with about one value per record (fieldExpression): a pair with one is sorted, not counted. */
-const ID_EXPRESSIONS: ReadonlySet<string> = new Set(['CAST(flow_id AS TEXT)', 'community_id']);
+const ID_EXPRESSIONS: ReadonlySet<string> = new Set([fieldExpression('flow_id').expr, fieldExpression('community_id').expr]);
 
 /** The temporary table pairCounts counts in (one connection runs one statement at a time). */
 const PAIR_COUNTS = 'vigil_pair_counts';
