@@ -146,6 +146,8 @@ export async function createApp(config: AppConfig): Promise<App> {
       // the shipped playbooks, disabled, the first time; then triggers are evaluated after each write batch
       playbooks.seed(path.join(config.resourcesDir, 'playbooks'), 'system');
       playbooks.start(config.playbooks?.pollMs);
+      // the console opens alerts: their evidence is read by the hunt reader's thread
+      s.huntReader.warm();
       const notices = new AlertNotices(s);
       notices.start();
       stops.push(() => notices.stop());

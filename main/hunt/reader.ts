@@ -20,7 +20,7 @@ const DEFAULT_SCRIPT = new URL('./reader-entry.js', import.meta.url);
 const COUNTS: ReadonlySet<HuntRead> = new Set<HuntRead>(['histogram', 'groupBy']);
 
 export class HuntReader {
-  /** Each started by its first read: a session that never hunts starts no thread. */
+  /** Each started by its first read (or the rows one by warm()). */
   private readonly rows: WorkerCalls<HuntReadCall, HuntReadReply>;
   private readonly counts: WorkerCalls<HuntReadCall, HuntReadReply>;
 
@@ -39,6 +39,15 @@ export class HuntReader {
   /** Why a thread stopped working, or null while both work (or have not started). */
   get failed(): string | null {
     return this.rows.failed ?? this.counts.failed;
+  }
+
+  /**
+   * Starts the rows thread ahead of its first read: the first alert an analyst opens then shows its
+   * evidence without waiting for the thread to start (~0.3 s: modules, connection). The counts
+   * thread still starts with the first count: a session that never hunts has no use for it.
+   */
+  warm(): void {
+    this.rows.start();
   }
 
   /** `hunt[method](...args)`, answered by a thread. */

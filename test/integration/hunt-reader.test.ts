@@ -162,6 +162,27 @@ describe('the hunt reader answers the record store reads in its own thread', () 
     await s.close();
   });
 
+  it('warm() starts the rows thread before any read, and only that one', async () => {
+    const s = await store(() => new Date(T0));
+    const failed = vi.fn();
+    // the rows thread cannot start: warming says so with no read asked
+    const broken = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), failed, { rows: path.join(tempDir(), 'no-such-entry.js'), counts: SCRIPT });
+    broken.warm();
+    await vi.waitFor(() => expect(failed).toHaveBeenCalledTimes(1));
+    expect(broken.failed).toMatch(/no-such-entry/);
+    await broken.close();
+    // the counts thread is not started by it
+    const countsBroken = vi.fn();
+    const rowsOnly = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), countsBroken, { rows: SCRIPT, counts: path.join(tempDir(), 'no-such-entry.js') });
+    rowsOnly.warm();
+    const page = vi.spyOn(s.hunt, 'query');
+    expect((await rowsOnly.read('query', '', ALL, 5, undefined)).rows).toHaveLength(5);
+    expect(page).not.toHaveBeenCalled(); // answered by the warmed thread
+    expect(countsBroken).not.toHaveBeenCalled();
+    await rowsOnly.close();
+    await s.close();
+  });
+
   it('one read: its value, a refusal as its error, anything else a failure the caller reads again itself', async () => {
     const s = await store(() => new Date(T0));
     const clock = { nowMs: 0 };
