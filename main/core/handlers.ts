@@ -37,6 +37,11 @@ const GEO_OPTION = { geoCityDb: 'cityDb', geoCountryDb: 'countryDb', geoAsnDb: '
 export interface CallContext {
   actor: string;
   transport: 'ipc' | 'ws' | 'cli' | 'test';
+  /**
+   * Which console asked (a desktop window, a browser's connection), when a transport knows: a newer
+   * hunt count of that console replaces its counts still waiting (hunt/reader.ts).
+   */
+  client?: string;
   /** Which files this caller may add as sources (core/source-policy.ts); set by the UI transports. */
   sourcePaths?: SourcePathPolicy;
 }

@@ -248,8 +248,10 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     });
   });
 
+  let connections = 0;
   wss.on('connection', (ws: WebSocket) => {
     let inFlight = 0;
+    const client = `ws:${++connections}`;
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return send(ws, { type: 'result', id: 0, ok: false, error: { code: 'BAD_REQUEST', message: 'binary frames are not accepted' } });
       let frame: ClientFrame;
@@ -269,7 +271,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
         return send(ws, { type: 'result', id: frame.id, ok: false, error: { code: 'CONFLICT', message: 'too many calls in flight' } });
       }
       inFlight++;
-      const ctx: CallContext = { actor: opts.actor(), transport: 'ws', ...(opts.sourcePaths ? { sourcePaths: opts.sourcePaths } : {}) };
+      const ctx: CallContext = { actor: opts.actor(), transport: 'ws', client, ...(opts.sourcePaths ? { sourcePaths: opts.sourcePaths } : {}) };
       void dispatch(opts.handlers, frame.channel, frame.request, ctx, opts.logger).then((out) => {
         inFlight--;
         send(ws, out.ok ? { type: 'result', id: frame.id, ok: true, result: out.result } : { type: 'result', id: frame.id, ok: false, error: out.error });

@@ -35,7 +35,7 @@ export function registerIpc({ services, handlers, logger, target, sourcePaths }:
         if (refusedLogged++ < 50) logger.warn('ipc call refused', { channel, reason: verdict.reason });
         return { ok: false, error: { code: 'FORBIDDEN', message: `${channel} refused: ${verdict.reason}` } };
       }
-      const ctx = { actor: services.settings.get().analystName, transport: 'ipc' as const, sourcePaths: sourcePaths(event.sender) };
+      const ctx = { actor: services.settings.get().analystName, transport: 'ipc' as const, client: `ipc:${event.sender.id}`, sourcePaths: sourcePaths(event.sender) };
       return dispatch(handlers, channel, request, ctx, logger);
     });
   }

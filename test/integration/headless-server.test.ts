@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createHandlers } from '../../main/core/handlers.js';
+import { createHandlers, type CallContext, type Handlers } from '../../main/core/handlers.js';
 import { SourceDirs } from '../../main/core/source-policy.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { startHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from '../../main/server/server.js';
@@ -26,7 +26,7 @@ afterEach(async () => {
   server = services = undefined;
 });
 
-async function start(over: Partial<HeadlessServerOptions> = {}): Promise<HeadlessServer> {
+async function start(over: Partial<HeadlessServerOptions> = {}, wrap: (h: Handlers) => Handlers = (h) => h): Promise<HeadlessServer> {
   const staticDir = tempDir();
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Vigil</title>');
   fs.mkdirSync(path.join(staticDir, 'assets'));
@@ -39,7 +39,7 @@ async function start(over: Partial<HeadlessServerOptions> = {}): Promise<Headles
     port: 0,
     token: TOKEN,
     staticDir,
-    handlers: createHandlers(services),
+    handlers: wrap(createHandlers(services)),
     bus: services.bus,
     logger: silentLogger,
     actor: () => 'ana',
@@ -174,6 +174,21 @@ describe('headless server', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await call('app.info', {})).toMatchObject({ ok: true }); // the socket survives bad frames
     ws.close();
+  });
+
+  it('names each socket as the console its calls come from (a newer hunt count replaces only its own)', async () => {
+    const callers: (string | undefined)[] = [];
+    const { port } = await start({}, (h) => ({ ...h, 'app.info': (req, ctx: CallContext) => (callers.push(ctx.client), h['app.info'](req, ctx)) }));
+    const one = await connect(port, TOKEN);
+    const two = await connect(port, TOKEN);
+    await Promise.all([one, two].map(({ ws }) => new Promise((r) => ws.once('open', r))));
+    for (const c of [one, two, one]) expect(await c.call('app.info', {})).toMatchObject({ ok: true });
+    expect(callers[0]).toMatch(/^ws:/);
+    expect(callers[2]).toBe(callers[0]);
+    expect(callers[1]).toMatch(/^ws:/);
+    expect(callers[1]).not.toBe(callers[0]);
+    one.ws.close();
+    two.ws.close();
   });
 });
 
