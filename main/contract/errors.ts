@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'UNAUTHORIZED',
   'INTERNAL',
+  // a call dropped before it ran because the same caller asked a newer one of its kind (a hunt count)
+  'SUPERSEDED',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

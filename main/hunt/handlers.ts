@@ -11,8 +11,8 @@ export function createHuntHandlers(hunt: HuntService, reader: HuntReader): HuntH
   const range = (req: { from?: string | undefined; to?: string | undefined }) => ({ from: req.from, to: req.to });
   return {
     'events.query': (req) => reader.read('query', req.query, range(req), req.limit, req.cursor),
-    'events.histogram': (req) => reader.read('histogram', req.query, range(req), req.buckets),
-    'events.groupby': (req) => reader.read('groupBy', req.query, range(req), req.fields, req.limit),
+    'events.histogram': (req, ctx) => reader.readFor(ctx.client ?? null, 'histogram', req.query, range(req), req.buckets),
+    'events.groupby': (req, ctx) => reader.readFor(ctx.client ?? null, 'groupBy', req.query, range(req), req.fields, req.limit),
     'events.get': (req) => reader.read('get', req.id),
     'events.evidence': (req) => reader.read('evidence', req.alert_id, req.window_s, req.limit),
     'hunt.check': (req) => hunt.check(req.query),

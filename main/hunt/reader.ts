@@ -6,6 +6,12 @@
  * (histograms, group-bys) have a thread of their own, so that a page of records, a record, an
  * alert's evidence or a host never waits behind a count of a day or a week.
  *
+ * Counts wait on the main thread for the one running before them. When a console asks a count while
+ * an older one of the same kind (a histogram, a group-by) from that console still waits, the older
+ * is dropped with SUPERSEDED: an analyst who runs three queries in a row waits for the count running
+ * and the last query's, not for the second's. A count already running is not stopped (SQLite
+ * statements cannot be interrupted from here).
+ *
  * If the thread cannot start or stops, or a read breaks there, the read is answered on the main
  * thread by `fallback`, the same HuntService over the main connection: slower for everything else,
  * never a lost answer. A refusal (a bad query, an unknown id) is the caller's answer as it is.
@@ -19,10 +25,23 @@ const DEFAULT_SCRIPT = new URL('./reader-entry.js', import.meta.url);
 /** The reads that count (seconds on a large store); the others read pages and single records. */
 const COUNTS: ReadonlySet<HuntRead> = new Set<HuntRead>(['histogram', 'groupBy']);
 
+/** A count waiting for the counts thread. */
+interface WaitingCount {
+  client: string | null;
+  method: HuntRead;
+  args: unknown[];
+  /** The caller's now when it asked (a range left open ends there). */
+  nowMs: number;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 export class HuntReader {
   /** Each started by its first read (or the rows one by warm()). */
   private readonly rows: WorkerCalls<HuntReadCall, HuntReadReply>;
   private readonly counts: WorkerCalls<HuntReadCall, HuntReadReply>;
+  private readonly waitingCounts: WaitingCount[] = [];
+  private counting = false;
 
   /** `scripts`: the threads' entry (the built reader-entry.js unless a test says otherwise). */
   constructor(
@@ -50,10 +69,48 @@ export class HuntReader {
     this.rows.start();
   }
 
-  /** `hunt[method](...args)`, answered by a thread. */
-  async read<M extends HuntRead>(method: M, ...args: Parameters<HuntReads[M]>): Promise<ReturnType<HuntReads[M]>> {
-    const thread = COUNTS.has(method) ? this.counts : this.rows;
-    const reply = await thread.call((id) => ({ id, method, args, nowMs: this.now().getTime() }));
+  /** `hunt[method](...args)`, answered by a thread; no caller named, so no count of it is replaced. */
+  read<M extends HuntRead>(method: M, ...args: Parameters<HuntReads[M]>): Promise<ReturnType<HuntReads[M]>> {
+    return this.readFor(null, method, ...args);
+  }
+
+  /**
+   * `hunt[method](...args)` asked by `client` (a console; null: unknown), answered by a thread. A
+   * count replaces the counts of the same method that this client asked and that still wait.
+   */
+  readFor<M extends HuntRead>(client: string | null, method: M, ...args: Parameters<HuntReads[M]>): Promise<ReturnType<HuntReads[M]>> {
+    const nowMs = this.now().getTime();
+    if (!COUNTS.has(method)) return this.answer(this.rows, method, args, nowMs);
+    return new Promise((resolve, reject) => {
+      if (client !== null) {
+        for (let i = this.waitingCounts.length - 1; i >= 0; i--) {
+          const w = this.waitingCounts[i]!;
+          if (w.client !== client || w.method !== method) continue;
+          this.waitingCounts.splice(i, 1);
+          w.reject(new ContractError('SUPERSEDED', `this ${method} was replaced by a newer one before it ran`));
+        }
+      }
+      this.waitingCounts.push({ client, method, args, nowMs, resolve: resolve as (value: unknown) => void, reject });
+      this.nextCount();
+    });
+  }
+
+  /** Starts the oldest waiting count unless one runs. */
+  private nextCount(): void {
+    if (this.counting) return;
+    const w = this.waitingCounts.shift();
+    if (!w) return;
+    this.counting = true;
+    this.answer(this.counts, w.method, w.args as Parameters<HuntReads[HuntRead]>, w.nowMs)
+      .then(w.resolve, w.reject)
+      .finally(() => {
+        this.counting = false;
+        this.nextCount();
+      });
+  }
+
+  private async answer<M extends HuntRead>(thread: WorkerCalls<HuntReadCall, HuntReadReply>, method: M, args: Parameters<HuntReads[M]>, nowMs: number): Promise<ReturnType<HuntReads[M]>> {
+    const reply = await thread.call((id) => ({ id, method, args, nowMs }));
     if (reply && 'value' in reply) return reply.value as ReturnType<HuntReads[M]>;
     if (reply && 'error' in reply) throw new ContractError(reply.error.code, reply.error.message, reply.error.issues);
     return (this.fallback[method] as (...a: unknown[]) => ReturnType<HuntReads[M]>).apply(this.fallback, args);

@@ -49,6 +49,7 @@ const CONTRACT_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'FORBIDDEN',
   'UNAUTHORIZED',
   'INTERNAL',
+  'SUPERSEDED',
 ]);
 
 /** Structural check for a ContractErrorShape arriving over a transport (never trusted blindly). */

@@ -264,3 +264,39 @@ test('the value menu on a summary: the names in a record line hunt themselves; t
   await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('dns.rrname:cdn.example.ru');
   await expect(page.getByTestId('hunt-total')).toHaveText('4 records');
 });
+
+test('a count replaced by a newer one before it ran shows no error: the newer one answers', async ({ page }) => {
+  // hold the screen's group-bys on the socket; the first is then answered as the reader answers a
+  // waiting count that a newer one of the same console replaced
+  const held: { id: number; release: () => void; refuse: () => void }[] = [];
+  await page.routeWebSocket(/\/api\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const frame = JSON.parse(String(message)) as { id: number; channel?: string };
+      if (frame.channel !== 'events.groupby') return server.send(message);
+      held.push({
+        id: frame.id,
+        release: () => server.send(message),
+        refuse: () =>
+          ws.send(JSON.stringify({ type: 'result', id: frame.id, ok: false, error: { code: 'SUPERSEDED', message: 'this groupBy was replaced by a newer one before it ran' } })),
+      });
+    });
+  });
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('event_type:dns')}`);
+  await expect.poll(() => held.length).toBe(1);
+  const groups = page.getByTestId('hunt-groups');
+  await groups.getByRole('combobox', { name: 'Count by field' }).selectOption('dns.rrname');
+  await expect.poll(() => held.length).toBe(2);
+  // whether the panel ever says it could not count, from here on
+  await groups.evaluate((el) => {
+    const seen = { error: false };
+    (window as unknown as { countError: typeof seen }).countError = seen;
+    new MutationObserver(() => (seen.error ||= (el.textContent ?? '').includes('Could not count'))).observe(el, { subtree: true, childList: true, characterData: true });
+  });
+  held[0]!.refuse();
+  held[1]!.release();
+  await expect(groups.getByRole('heading')).toHaveText('Top dns.rrname');
+  await expect(groups.getByTestId('group-row').first()).toContainText('updates.example.ru');
+  expect(await page.evaluate(() => (window as unknown as { countError: { error: boolean } }).countError.error)).toBe(false);
+  await expect(groups).not.toContainText('Could not count');
+});

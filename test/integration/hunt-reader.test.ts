@@ -162,6 +162,35 @@ describe('the hunt reader answers the record store reads in its own thread', () 
     await s.close();
   });
 
+  it('a newer count of a console replaces its waiting one of the same kind; a running one, others\' and other kinds still answer', async () => {
+    const s = await store(() => new Date(T0));
+    const reader = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), () => {}, both(SCRIPT));
+    const q = (field: string) => `| groupby ${field}`;
+    const want = (field: string) => s.hunt.groupBy(q(field), ALL, undefined, 10);
+    const settle = <T,>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+    // asked in one go: the first runs at once, the others wait for it
+    const running = settle(reader.readFor('ws:1', 'groupBy', q('sensor'), ALL, undefined, 10));
+    const replaced = settle(reader.readFor('ws:1', 'groupBy', q('dst_port'), ALL, undefined, 10));
+    const histogram = settle(reader.readFor('ws:1', 'histogram', '', ALL, 20));
+    const otherConsole = settle(reader.readFor('ws:2', 'groupBy', q('src_ip'), ALL, undefined, 10));
+    const unnamed = settle(reader.read('groupBy', q('proto'), ALL, undefined, 10));
+    const newer = settle(reader.readFor('ws:1', 'groupBy', q('event_type'), ALL, undefined, 10));
+    const newest = settle(reader.readFor('ws:1', 'groupBy', q('src_port'), ALL, undefined, 10));
+    expect(await running).toEqual({ value: want('sensor') });
+    const dropped = (await replaced) as { error: ContractError };
+    expect(dropped.error).toBeInstanceOf(ContractError);
+    expect(dropped.error.code).toBe('SUPERSEDED');
+    expect(await newer).toMatchObject({ error: { code: 'SUPERSEDED' } });
+    expect(await newest).toEqual({ value: want('src_port') });
+    expect(await histogram).toEqual({ value: s.hunt.histogram('', ALL, 20) });
+    expect(await otherConsole).toEqual({ value: want('src_ip') });
+    expect(await unnamed).toEqual({ value: want('proto') });
+    // a later count runs: nothing waits for a replaced one
+    expect(await reader.readFor('ws:1', 'groupBy', q('sensor'), ALL, undefined, 10)).toEqual(want('sensor'));
+    await reader.close();
+    await s.close();
+  });
+
   it('warm() starts the rows thread before any read, and only that one', async () => {
     const s = await store(() => new Date(T0));
     const failed = vi.fn();

@@ -78,7 +78,9 @@ export const useHunt = create<HuntState>((set, get) => {
       const histogram = await api.call('events.histogram', { query: withoutGroupBy(view.q), ...rangeBounds(view.range, Date.now()), buckets: 60 });
       if (gen === get().generation) set({ histogram, histogramError: null });
     } catch (err) {
-      if (gen === get().generation) set({ histogram: null, histogramError: ApiError.from(err, 'events.histogram') });
+      const e = ApiError.from(err, 'events.histogram');
+      // replaced by a newer count of this screen before it ran: the newer one answers
+      if (gen === get().generation && e.code !== 'SUPERSEDED') set({ histogram: null, histogramError: e });
     }
   }
 
@@ -89,7 +91,8 @@ export const useHunt = create<HuntState>((set, get) => {
       const groups = await api.call('events.groupby', { query: view.q, ...rangeBounds(view.range, Date.now()), ...fields, limit: GROUPS });
       if (gen === get().generation) set({ groups, groupsError: null });
     } catch (err) {
-      if (gen === get().generation) set({ groups: null, groupsError: ApiError.from(err, 'events.groupby') });
+      const e = ApiError.from(err, 'events.groupby');
+      if (gen === get().generation && e.code !== 'SUPERSEDED') set({ groups: null, groupsError: e });
     }
   }
 
