@@ -5,14 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db.js';
 import { RecordsRepo } from '../store/records-repo.js';
-import { runRead, type HuntReadCall } from './reader-job.js';
+import { snapshotReads, type HuntReadCall } from './reader-job.js';
 import { HuntService } from './service.js';
 
 const { file } = workerData as { file: string };
 const { db } = await openDatabase(file, { readonly: true });
 const clock = { nowMs: Date.now() };
 const hunt = new HuntService(new RecordsRepo(db), () => new Date(clock.nowMs));
-// one read, one snapshot: a read of several statements (a host's page, an alert's evidence) sees the
-// same committed batches in each, as it did on the main thread, where no batch could come between
-const read = db.transaction((call: HuntReadCall) => runRead(hunt, clock, call));
+const read = snapshotReads(db, hunt, clock);
 parentPort?.on('message', (call: HuntReadCall) => parentPort!.postMessage(read(call)));

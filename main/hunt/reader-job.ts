@@ -2,6 +2,7 @@
  * One read of the hunt reader (reader.ts, run in reader-entry.ts): a call of a HuntService method
  * that reads the record store, with the caller's clock, answered with its value or its error.
  */
+import type { Database } from 'better-sqlite3';
 import { ContractError, type ErrorCode } from '../contract/index.js';
 import type { HuntService } from './service.js';
 
@@ -40,4 +41,13 @@ export function runRead(hunt: HuntService, clock: { nowMs: number }, call: HuntR
     if (err instanceof ContractError) return { id: call.id, error: err.toJSON() };
     return { id: call.id, failure: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/**
+ * runRead over `db` (the reader's own connection to the store), each read in one read transaction:
+ * a read of several statements (a host's page, an alert's evidence) sees the same committed batches
+ * in each, as it did on the main thread, where no batch could come between them.
+ */
+export function snapshotReads(db: Database, hunt: HuntService, clock: { nowMs: number }): (call: HuntReadCall) => HuntReadReply {
+  return db.transaction((call: HuntReadCall) => runRead(hunt, clock, call));
 }

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ContractError, DEFAULT_SETTINGS } from '../../main/contract/index.js';
 import { HuntReader } from '../../main/hunt/reader.js';
-import { runRead, type HuntReadCall } from '../../main/hunt/reader-job.js';
+import { runRead, snapshotReads, type HuntReadCall } from '../../main/hunt/reader-job.js';
 import { HuntService } from '../../main/hunt/service.js';
+import { openDatabase } from '../../main/store/db.js';
 import { createPipeline } from '../../main/pipeline/stages.js';
 import { tempDir } from '../helpers/tmp.js';
 import { repoRoot, testServices } from '../helpers/services.js';
@@ -188,6 +189,27 @@ describe('the hunt reader answers the record store reads in its own thread', () 
     // a later count runs: nothing waits for a replaced one
     expect(await reader.readFor('ws:1', 'groupBy', q('sensor'), ALL, undefined, 10)).toEqual(want('sensor'));
     await reader.close();
+    await s.close();
+  });
+
+  it('each read sees one snapshot: a batch committed between two of its statements is in neither', async () => {
+    const s = await store(() => new Date(T0));
+    const { db: own } = await openDatabase(s.dbPath, { readonly: true });
+    const count = own.prepare('SELECT count(*) FROM records').pluck();
+    // a read of two statements, with a batch written by the pipeline's connection between them
+    const between = {
+      get: () => {
+        const before = count.get();
+        s.db.prepare("INSERT INTO records (ts, type) VALUES (?, 'flow')").run(T0);
+        return [before, count.get()];
+      },
+    } as unknown as HuntService;
+    const read = snapshotReads(own, between, { nowMs: T0 });
+    const reply = read({ id: 1, method: 'get', args: [1], nowMs: T0 }) as { value: [number, number] };
+    expect(reply.value[1]).toBe(reply.value[0]);
+    // the next read sees it
+    expect((read({ id: 2, method: 'get', args: [1], nowMs: T0 }) as { value: [number, number] }).value[0]).toBe(reply.value[0] + 1);
+    own.close();
     await s.close();
   });
 
