@@ -3,6 +3,19 @@ import { echarts, type ChartOption } from './echarts.js';
 
 type Handler = (params: unknown) => void;
 
+/**
+ * The option as applied: without animation when the system asks for reduced motion, as the
+ * stylesheet already does for every CSS animation and transition (base.css).
+ */
+export function motionAware(option: ChartOption, reduceMotion: boolean): ChartOption {
+  // always set: options are merged, and a preference turned off again must bring animation back
+  return { ...option, animation: reduceMotion ? false : (option.animation ?? true) };
+}
+
+function reducedMotion(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
 export interface UseEChartOptions {
   /** ECharts events ('click', ...); handlers may change between renders. */
   on?: Record<string, Handler>;
@@ -30,7 +43,7 @@ export function useEChart(option: ChartOption | null, opts: UseEChartOptions = {
     const instance = echarts.init(node, undefined, { renderer: 'canvas' });
     chart.current = instance;
     // Re-apply the last option (StrictMode mounts effects twice in development).
-    if (lastOption.current) instance.setOption(lastOption.current);
+    if (lastOption.current) instance.setOption(motionAware(lastOption.current, reducedMotion()));
     const names = ['click', 'mouseover', 'mouseout'];
     for (const name of names) instance.on(name, (p: unknown) => handlers.current?.[name]?.(p));
     let frame = 0;
@@ -50,7 +63,7 @@ export function useEChart(option: ChartOption | null, opts: UseEChartOptions = {
   useEffect(() => {
     if (!option) return;
     lastOption.current = option;
-    chart.current?.setOption(option, { notMerge: false, lazyUpdate: true });
+    chart.current?.setOption(motionAware(option, reducedMotion()), { notMerge: false, lazyUpdate: true });
   }, [option]);
 
   return el;
