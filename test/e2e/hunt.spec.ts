@@ -300,3 +300,25 @@ test('a count replaced by a newer one before it ran shows no error: the newer on
   expect(await page.evaluate(() => (window as unknown as { countError: { error: boolean } }).countError.error)).toBe(false);
   await expect(groups).not.toContainText('Could not count');
 });
+
+test('with reduced motion asked, the histogram is drawn at once, not animated', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  // in the page, from its start: the histogram's canvas two frames after the count is shown, and
+  // 250 ms later (an animated chart, 200 ms, would still be growing its bars at the first)
+  await page.addInitScript(() => {
+    const shots: string[] = [];
+    (window as unknown as { histogramShots: string[] }).histogramShots = shots;
+    const watch = new MutationObserver(() => {
+      if (!/\d+ records?/.test(document.querySelector('[data-testid="hunt-total"]')?.textContent ?? '')) return;
+      watch.disconnect();
+      const shot = () => shots.push(document.querySelector<HTMLCanvasElement>('.hu-histogram canvas')?.toDataURL() ?? 'no canvas');
+      requestAnimationFrame(() => requestAnimationFrame(() => (shot(), setTimeout(() => requestAnimationFrame(shot), 250))));
+    });
+    document.addEventListener('DOMContentLoaded', () => watch.observe(document.body, { subtree: true, childList: true, characterData: true }));
+  });
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('event_type:dns')}`);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { histogramShots: string[] }).histogramShots.length)).toBe(2);
+  const [first, later] = await page.evaluate(() => (window as unknown as { histogramShots: string[] }).histogramShots);
+  expect(first).not.toBe('no canvas');
+  expect(later).toBe(first);
+});
