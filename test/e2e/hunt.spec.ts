@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { repoRoot } from '../helpers/services.js';
-import { runVigil, screenshotPath, startServe, type Served } from './serve-fixture.js';
+import { holdCalls, runVigil, screenshotPath, startServe, type Served } from './serve-fixture.js';
 
 /**
  * The Hunt screen against a real `vigil serve` over records ingested from Suricata's real shapes
@@ -268,20 +268,7 @@ test('the value menu on a summary: the names in a record line hunt themselves; t
 test('a count replaced by a newer one before it ran shows no error: the newer one answers', async ({ page }) => {
   // hold the screen's group-bys on the socket; the first is then answered as the reader answers a
   // waiting count that a newer one of the same console replaced
-  const held: { id: number; release: () => void; refuse: () => void }[] = [];
-  await page.routeWebSocket(/\/api\/ws/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((message) => {
-      const frame = JSON.parse(String(message)) as { id: number; channel?: string };
-      if (frame.channel !== 'events.groupby') return server.send(message);
-      held.push({
-        id: frame.id,
-        release: () => server.send(message),
-        refuse: () =>
-          ws.send(JSON.stringify({ type: 'result', id: frame.id, ok: false, error: { code: 'SUPERSEDED', message: 'this groupBy was replaced by a newer one before it ran' } })),
-      });
-    });
-  });
+  const { held } = await holdCalls(page, ['events.groupby']);
   await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('event_type:dns')}`);
   await expect.poll(() => held.length).toBe(1);
   const groups = page.getByTestId('hunt-groups');
@@ -293,7 +280,7 @@ test('a count replaced by a newer one before it ran shows no error: the newer on
     (window as unknown as { countError: typeof seen }).countError = seen;
     new MutationObserver(() => (seen.error ||= (el.textContent ?? '').includes('Could not count'))).observe(el, { subtree: true, childList: true, characterData: true });
   });
-  held[0]!.refuse();
+  held[0]!.fail('SUPERSEDED', 'this groupBy was replaced by a newer one before it ran');
   held[1]!.release();
   await expect(groups.getByRole('heading')).toHaveText('Top dns.rrname');
   await expect(groups.getByTestId('group-row').first()).toContainText('updates.example.ru');

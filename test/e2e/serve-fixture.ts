@@ -142,3 +142,52 @@ export async function useTheme(page: Page, theme: 'dark' | 'light'): Promise<voi
   if ((await html.getAttribute('data-theme')) !== theme) await page.getByRole('button', { name: `Switch to ${theme} theme` }).click();
   await expect(html).toHaveAttribute('data-theme', theme);
 }
+
+/** A call of the page held on its contract socket: sent on to the server, or answered here with an error. */
+export interface HeldCall {
+  id: number;
+  channel: string;
+  release(): void;
+  fail(code: string, message: string): void;
+}
+
+export interface CallHold {
+  /** The calls held so far, in order (released ones leave by `release(channel)` only). */
+  held: HeldCall[];
+  /** The channels held now: add or delete to hold more or fewer from here on. */
+  holding: Set<string>;
+  /** Stops holding `channel` and sends its held calls on to the server. */
+  release(channel: string): void;
+}
+
+/**
+ * Holds the page's calls on `channels` on its contract socket (vigil serve's /api/ws); every other
+ * frame goes through. Set up before the page opens the socket.
+ */
+export async function holdCalls(page: Page, channels: Iterable<string>): Promise<CallHold> {
+  const hold: CallHold = {
+    held: [],
+    holding: new Set(channels),
+    release(channel) {
+      hold.holding.delete(channel);
+      for (const call of hold.held.filter((c) => c.channel === channel)) {
+        hold.held.splice(hold.held.indexOf(call), 1);
+        call.release();
+      }
+    },
+  };
+  await page.routeWebSocket(/\/api\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const { id, channel } = JSON.parse(String(message)) as { id: number; channel?: string };
+      if (channel === undefined || !hold.holding.has(channel)) return server.send(message);
+      hold.held.push({
+        id,
+        channel,
+        release: () => server.send(message),
+        fail: (code, text) => ws.send(JSON.stringify({ type: 'result', id, ok: false, error: { code, message: text } })),
+      });
+    });
+  });
+  return hold;
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { repoRoot, screenshotPath, startServe, type Served } from './serve-fixture.js';
+import { holdCalls, repoRoot, screenshotPath, startServe, type Served } from './serve-fixture.js';
 
 const CITY_DB = path.resolve(repoRoot, '..', 'shared', 'data', 'geo', 'GeoLite2-City-Test.mmdb');
 
@@ -224,28 +224,16 @@ test('changes made elsewhere show live, and never overwrite unsaved edits', asyn
 
 test('loading and error states: skeleton panels, then a retry when settings.get fails', async ({ page }) => {
   // Hold settings.get on the socket: the first one fails, the retry goes through.
-  let held: { id: number; reply: (frame: string) => void } | null = null;
-  let failNext = true;
-  await page.routeWebSocket(/\/api\/ws/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((message) => {
-      const frame = JSON.parse(String(message)) as { id: number; channel: string };
-      if (frame.channel === 'settings.get' && failNext) {
-        held = { id: frame.id, reply: (f) => ws.send(f) };
-        return;
-      }
-      server.send(message);
-    });
-  });
+  const hold = await holdCalls(page, ['settings.get']);
   await page.goto(`${served.url}#/settings`);
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
   await expect(page.getByTestId('settings-loading')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Analyst', level: 2 })).toBeVisible();
   await expect(page.getByRole('form', { name: 'Analyst settings' })).toHaveCount(0);
 
-  await expect.poll(() => held !== null).toBe(true);
-  failNext = false;
-  held!.reply(JSON.stringify({ type: 'result', id: held!.id, ok: false, error: { code: 'INTERNAL', message: 'database is locked' } }));
+  await expect.poll(() => hold.held.length).toBeGreaterThan(0);
+  hold.holding.delete('settings.get');
+  hold.held.at(-1)!.fail('INTERNAL', 'database is locked');
   const alert = page.getByRole('alert').filter({ hasText: 'Settings could not be loaded' });
   await expect(alert).toContainText('database is locked');
   await page.screenshot({ path: screenshotPath('settings-error') });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startWazuhSimulator, type WazuhSimulator } from '../simulators/wazuh/index.js';
-import { keychainAvailable, screenshotPath, startServe, type Served } from './serve-fixture.js';
+import { holdCalls, keychainAvailable, screenshotPath, startServe, type Served } from './serve-fixture.js';
 
 // Connector secrets go to the vault under a key in the OS keychain: vigil serve runs here in its
 // own D-Bus session with a throwaway gnome-keyring.
@@ -169,37 +169,22 @@ test('the value menu on the Agents list: a name filters the alerts, an address h
 
 test('the Agents screen keeps its search while the managers are still being listed', async ({ page }) => {
   // hold the agent list and the manager list on the socket: the screen is loading when the text is typed
-  const held = new Map<string, (() => void)[]>([
-    ['wazuh.agents.list', []],
-    ['connectors.list', []],
-  ]);
-  const holding = new Set(held.keys());
-  const release = (channel: string): void => {
-    holding.delete(channel);
-    for (const send of held.get(channel)!.splice(0)) send();
-  };
-  await page.routeWebSocket(/\/api\/ws/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((message) => {
-      const { channel } = JSON.parse(String(message)) as { channel?: string };
-      if (channel && holding.has(channel)) held.get(channel)!.push(() => server.send(message));
-      else server.send(message);
-    });
-  });
+  const hold = await holdCalls(page, ['wazuh.agents.list', 'connectors.list']);
+  const heldOn = (channel: string) => hold.held.filter((c) => c.channel === channel).length;
   const target = sim.api.agents.find((a) => a.id !== '000' && a.status === 'active')!;
   await page.goto(`${served.url}#/agents`);
-  await expect.poll(() => held.get('connectors.list')!.length).toBeGreaterThan(0);
-  await expect.poll(() => held.get('wazuh.agents.list')!.length).toBeGreaterThan(0);
+  await expect.poll(() => heldOn('connectors.list')).toBeGreaterThan(0);
+  await expect.poll(() => heldOn('wazuh.agents.list')).toBeGreaterThan(0);
   const search = page.getByTestId('agents-search');
   await search.fill(target.name);
   // the local inventory answers before the managers: no manager is known yet, so the list and the
   // filters stay, with the text typed, and the filtered list comes
-  release('wazuh.agents.list');
+  hold.release('wazuh.agents.list');
   const grid = page.getByTestId('agents-grid');
   await expect(grid.getByTestId('agent-row')).toHaveCount(1, { timeout: 30_000 });
   await expect(page.getByText('No Wazuh manager connected')).toHaveCount(0);
   await expect(search).toHaveValue(target.name);
-  release('connectors.list');
+  hold.release('connectors.list');
   await expect(search).toHaveValue(target.name);
   await expect(grid.locator(`[data-testid="agent-row"][data-agent-id="${target.id}"]`)).toBeVisible();
 });

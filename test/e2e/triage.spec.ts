@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { alertsTotal, screenshotPath, simulate, startServe, type Served } from './serve-fixture.js';
+import { alertsTotal, holdCalls, screenshotPath, simulate, startServe, type Served } from './serve-fixture.js';
 
 /**
  * Alerts triage and alert detail against a real `vigil serve`, over a data directory fed by the
@@ -186,16 +186,7 @@ test('keyboard triage: j, a, then r with a note; the detail history shows both c
 
 test('a triage key in a detail still loading acts on the list\'s copy of the alert', async ({ page }) => {
   // hold every alerts.get on the socket until released: the detail shows the link's id, not its data
-  const held: (() => void)[] = [];
-  let holding = true;
-  await page.routeWebSocket(/\/api\/ws/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((message) => {
-      const frame = JSON.parse(String(message)) as { channel?: string };
-      if (holding && frame.channel === 'alerts.get') held.push(() => server.send(message));
-      else server.send(message);
-    });
-  });
+  const hold = await holdCalls(page, ['alerts.get']);
   const grid = await openAlerts(page);
   await blurFields(page);
   const current = grid.locator('[role="row"][aria-current="true"]');
@@ -209,19 +200,18 @@ test('a triage key in a detail still loading acts on the list\'s copy of the ale
   const row = grid.locator(`[data-row-id="${id}"]`);
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`#/alerts/${id}$`));
-  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await expect.poll(() => hold.held.length).toBeGreaterThan(0);
   const detail = page.getByTestId('alert-detail');
   await expect(detail.getByTestId('score-breakdown')).toHaveCount(0); // not loaded
   await page.keyboard.press('i');
   await expect(row).toHaveAttribute('data-status', 'INVESTIGATING');
-  holding = false;
-  for (const send of held.splice(0)) send();
+  hold.release('alerts.get');
   await expect(detail.getByTestId('detail-status')).toHaveText('Investigating');
 
   // an alert the list has not loaded (the oldest; the list shows the latest): the key says why it waits
-  holding = true;
+  hold.holding.add('alerts.get');
   await page.goto(`${served.url}#/alerts/1`);
-  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await expect.poll(() => hold.held.length).toBeGreaterThan(0);
   await blurFields(page);
   await page.keyboard.press('a');
   await expect(page.getByText('Alert #1 is still loading: press a again in a moment')).toBeVisible();
@@ -229,8 +219,7 @@ test('a triage key in a detail still loading acts on the list\'s copy of the ale
   await page.keyboard.press('e');
   await expect(page.getByText('Alert #1 is still loading: press e again in a moment')).toBeVisible();
   await expect(page.getByTestId('escalate-dialog')).toHaveCount(0);
-  holding = false;
-  for (const send of held.splice(0)) send();
+  hold.release('alerts.get');
   await expect(detail.getByTestId('detail-status')).toBeVisible();
 });
 
