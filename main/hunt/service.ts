@@ -22,7 +22,7 @@ import {
 import { classifyIp } from '../pipeline/enrich/ipclass.js';
 import { ipBlobRange } from '../store/ipblob.js';
 import { compileGroupWhere, compileWhere, fieldExpression, storedValue } from '../store/records-query.js';
-import { HOUR_COLUMNS, type HostRowOut, type HourColumn, type RecordsRepo } from '../store/records-repo.js';
+import { ADDRESS_CARRIED, HOUR_COLUMNS, type AddressCarried, type HostRowOut, type HourColumn, type RecordsRepo } from '../store/records-repo.js';
 import { COMMON_COLUMNS, type CommonField } from './fields.js';
 import { HuntSyntaxError, isHuntField, parseHuntQuery, quoteValue, termsText, type HuntQueryAst } from './query.js';
 
@@ -84,10 +84,21 @@ function anyOf(field: string, values: readonly string[]): string {
   return values.length === 1 ? `${field}:${quoteValue(values[0]!)}` : `${field}:(${values.map(quoteValue).join(' OR ')})`;
 }
 
+/** The records column holding a common field, or undefined for any other field. */
+function commonColumn(f: HuntField): string | undefined {
+  return Object.prototype.hasOwnProperty.call(COMMON_COLUMNS, f) ? COMMON_COLUMNS[f as CommonField] : undefined;
+}
+
 /** The record_hours column (migration 0021) holding a field, or null when it counts by none. */
 function hourColumn(f: HuntField): HourColumn | null {
-  const column: string | undefined = Object.prototype.hasOwnProperty.call(COMMON_COLUMNS, f) ? COMMON_COLUMNS[f as CommonField] : undefined;
+  const column = commonColumn(f);
   return column !== undefined && HOUR_COLUMNS.has(column) ? (column as HourColumn) : null;
+}
+
+/** The column of a field the address indexes carry (ADDRESS_CARRIED), or null for any other field. */
+function carriedColumn(f: HuntField): AddressCarried | null {
+  const column = commonColumn(f);
+  return column !== undefined && (ADDRESS_CARRIED as readonly string[]).includes(column) ? (column as AddressCarried) : null;
 }
 
 export class HuntService {
@@ -230,9 +241,9 @@ export class HuntService {
   /**
    * Every record grouped by one address ("top talkers"), from the hourly counts, when nothing filters
    * the records; by its source and destination addresses ("conversations"), from the address counts
-   * and each address's partners; or by one address and the event type, from the address counts and
-   * each address's types; the last two when nothing or only event types filter them. All when the
-   * range holds whole hours.
+   * and each address's partners; or by one address and a field its index entries carry (event type,
+   * destination port, protocol, sensor), from the address counts and each address's values; the last
+   * two when nothing or only event types filter them. All when the range holds whole hours.
    */
   private topTalkers(ast: HuntQueryAst, by: readonly HuntField[], from: number, to: number, limit: number): ReturnType<RecordsRepo['groupBy']> | null {
     const columns = by.map((f) => (f === 'src_ip' ? 'src' : f === 'dst_ip' ? 'dst' : null));
@@ -243,11 +254,12 @@ export class HuntService {
       const types = this.typesOnly(ast);
       return types === undefined ? null : this.repo.pairGroups(from, to, limit, [a, b] as ['src', 'dst'] | ['dst', 'src'], types);
     }
-    // one address and the event type, which the address indexes carry
+    // one address and a field the address indexes carry
     const address = a ?? b;
-    if (!address || (a && b) || by[a ? 1 : 0] !== 'event_type') return null;
+    const carried = carriedColumn(by[a ? 1 : 0]!);
+    if (!address || (a && b) || !carried) return null;
     const types = this.typesOnly(ast);
-    return types === undefined ? null : this.repo.addressTypeGroups(address, a !== null, from, to, limit, types);
+    return types === undefined ? null : this.repo.addressFieldGroups(address, carried, a !== null, from, to, limit, types);
   }
 
   /**

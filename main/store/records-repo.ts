@@ -402,6 +402,28 @@ function topGroups(groups: readonly Group[], limit: number): Group[] {
 }
 
 /**
+ * The columns each address index carries besides the addresses, time and id (migrations 0020, 0022):
+ * an address's records grouped by one of them are counted from its index entries alone.
+ */
+export const ADDRESS_CARRIED = ['type', 'dport', 'proto', 'sensor'] as const;
+export type AddressCarried = (typeof ADDRESS_CARRIED)[number];
+/** A value of one of those columns: a port is an integer, the others text; NULL when absent. */
+type CarriedValue = string | number | null;
+
+/**
+ * Two values of a column in SQLite's order (NULL, then numbers, then text by its UTF-8 bytes, as the
+ * BINARY collation compares): the order groupBy gives groups that tie.
+ */
+function sqlOrder(x: CarriedValue, y: CarriedValue): number {
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  if (typeof x === 'number') return typeof y === 'number' ? x - y : -1;
+  if (typeof y === 'number') return 1;
+  return Buffer.compare(Buffer.from(x), Buffer.from(y));
+}
+
+/**
  * The best `limit` of the candidates added, as ranked (the count is each candidate's last element).
  * Sorted when asked for the bound (and only if something was added since), or once per `limit`
  * candidates added, not on each add: thousands of small addresses each sorting a thousand
@@ -807,7 +829,7 @@ export class RecordsRepo {
   }
 
   /**
-   * What the group-bys that take addresses largest first (addressTypeGroups, pairGroups) read with:
+   * What the group-bys that take addresses largest first (addressFieldGroups, pairGroups) read with:
    * the addresses' counts on `columns`, the range's id buckets, the types to read (every stored type
    * when `onlyTypes` is null) and their filter, which the address indexes carry (migration 0020);
    * `typed`: the records of `onlyTypes`, or null for all. Null, for the cheapest reason first, when
@@ -824,23 +846,25 @@ export class RecordsRepo {
   }
 
   /**
-   * Every record of [fromMs, toMs) grouped by its source or destination address (`column`) and its
-   * event type, the largest `limit` pairs, exact, in the order groupBy gives them (`addressFirst`:
-   * the address is the first of each group's values, and ranks ties first). A day of the bench's
-   * 10M-record store sorted 1.4M rows for it: 1.7-2.7 s.
+   * Every record of [fromMs, toMs) grouped by its source or destination address (`column`) and one of
+   * the columns the address indexes carry (`field`: event type, destination port, protocol, sensor),
+   * the largest `limit` pairs, exact, in the order groupBy gives them (`addressFirst`: the address is
+   * the first of each group's values, and ranks ties first). A day of the bench's 10M-record store
+   * sorted 1.4M rows for it: 1.7-2.7 s by type; counted in a temporary table, 1.35-1.5 s by port.
    *
    * A pair counts at most as much as its address, and addresses are cheap to count (addressCounts).
-   * They are taken largest first, each one's types counted from its index entries alone (migration
-   * 0020: they carry the type); once the limit-th best pair outcounts the next address, no pair left
-   * can rank or tie. An address has few types, so the bound is tight: a day by `src_ip event_type`
-   * read 283 of 21,600 sources. (Other fields are not in those entries: reading them row by row for
-   * `src_ip proto` or `src_ip dst_port` cost 1.5-2.2 s, no better than the sort.)
+   * They are taken largest first, each one's values counted from its index entries alone
+   * (migrations 0020 and 0022); once the limit-th best pair outcounts the next address, no pair left
+   * can rank or tie. An address has few types, ports, protocols or sensors, so the bound is tight: a
+   * day by `src_ip event_type` read 283 of 21,600 sources. (Reading a field the entries do not carry
+   * row by row cost 1.5-2.2 s, no better than the sort.)
    *
    * `onlyTypes` and "no address" as in pairGroups. Null when the range holds no whole hour, or the
    * types are under a third of its records: then the caller groups every row.
    */
-  addressTypeGroups(
+  addressFieldGroups(
     column: 'src' | 'dst',
+    field: AddressCarried,
     addressFirst: boolean,
     fromMs: number,
     toMs: number,
@@ -852,31 +876,31 @@ export class RecordsRepo {
     if (onlyTypes?.length === 0) return { groups: [], total: 0 };
     const { typed, counts, buckets, types, ofTypes, typeParams } = plan;
     const addresses = [...counts[column]].sort((a, b) => b[1] - a[1]);
-    const read = this.db.prepare(`SELECT type FROM records INDEXED BY records_${column}_ts WHERE (id >> 16) = ? AND ${column} = ? AND ts >= ? AND ts < ?${ofTypes}`).pluck();
-    // "no address": the (type, ts, s1, src, dst) index carries both addresses
+    const read = this.db.prepare(`SELECT ${field} FROM records INDEXED BY records_${column}_ts WHERE (id >> 16) = ? AND ${column} = ? AND ts >= ? AND ts < ?${ofTypes}`).pluck();
+    // "no address": the (type, ts, s1, src, dst) index finds those records (and carries the type)
     const readNone = this.db
       .prepare(
-        `SELECT type, count(*) FROM records INDEXED BY records_type_ts
-         WHERE type IN (${placeholders(types.length) || 'NULL'}) AND ts >= ? AND ts < ? AND ${column} IS NULL GROUP BY type`,
+        `SELECT ${field}, count(*) FROM records INDEXED BY records_type_ts
+         WHERE type IN (${placeholders(types.length) || 'NULL'}) AND ts >= ? AND ts < ? AND ${column} IS NULL GROUP BY ${field}`,
       )
       .raw();
-    // stored types are plain ASCII names (normalize/eve.ts): JS orders them as SQLite does
-    const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-    const ranks = (a: [string, string, number], b: [string, string, number]) =>
-      b[2] - a[2] || (addressFirst ? order(a[0], b[0]) || order(a[1], b[1]) : order(a[1], b[1]) || order(a[0], b[0]));
-    const best = new TopPairs<[string, string, number]>(limit, ranks);
+    // addresses are hex keys: their order is that of the BLOBs
+    const hex = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    const ranks = (a: [string, CarriedValue, number], b: [string, CarriedValue, number]) =>
+      b[2] - a[2] || (addressFirst ? hex(a[0], b[0]) || sqlOrder(a[1], b[1]) : sqlOrder(a[1], b[1]) || hex(a[0], b[0]));
+    const best = new TopPairs<[string, CarriedValue, number]>(limit, ranks);
     for (const [address, n] of addresses) {
       if (n < best.bound()) break;
-      const byType = new Map<string, number>();
-      if (address === '') for (const [type, c] of readNone.iterate(...types, fromMs, toMs) as Iterable<[string, number]>) byType.set(type, c);
+      const byValue = new Map<CarriedValue, number>();
+      if (address === '') for (const [v, c] of readNone.iterate(...types, fromMs, toMs) as Iterable<[CarriedValue, number]>) byValue.set(v, c);
       else {
         const key = addressOfHex(address);
-        for (const bucket of buckets) for (const type of read.all(bucket, key, fromMs, toMs, ...typeParams) as string[]) byType.set(type, (byType.get(type) ?? 0) + 1);
+        for (const bucket of buckets) for (const v of read.all(bucket, key, fromMs, toMs, ...typeParams) as CarriedValue[]) byValue.set(v, (byValue.get(v) ?? 0) + 1);
       }
-      for (const [type, c] of byType) best.add([address, type, c]);
+      for (const [v, c] of byValue) best.add([address, v, c]);
     }
     const total = typed ?? addresses.reduce((t, a) => t + a[1], 0);
-    const groups = best.result().map(([address, type, count]) => ({ values: addressFirst ? [addressOfHex(address), type] : [type, addressOfHex(address)], count }));
+    const groups = best.result().map(([address, v, count]) => ({ values: addressFirst ? [addressOfHex(address), v] : [v, addressOfHex(address)], count }));
     return { groups, total };
   }
 

@@ -235,14 +235,16 @@ async function phaseQuery() {
     talkers.pair.push(time(() => hunt.groupBy('| groupby src_ip dst_ip', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
   }
   // a day by port, protocol or sensor (the hourly counts of migration 0021), aligned and shifted
-  const kinds = { port: [], portShifted: [], srcPort: [], srcDstPort: [], protoPort: [], sensorShifted: [], srcType: [], flowShifted: [], communityShifted: [] };
+  const kinds = { port: [], portShifted: [], srcPort: [], srcDstPort: [], dstDstPort: [], srcSensor: [], protoPort: [], sensorShifted: [], srcType: [], flowShifted: [], communityShifted: [] };
   for (let i = 0; i < 3; i++) {
     kinds.port.push(time(() => hunt.groupBy('| groupby dst_port', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
     kinds.portShifted.push(time(() => hunt.groupBy('| groupby dst_port', shifted, undefined, 100)).ms);
     // source ports: no hourly count, every record of the day read, the ports counted in an array
     kinds.srcPort.push(time(() => hunt.groupBy('| groupby src_port', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
-    // an address and a port: every record of the day read, the pairs counted inside SQLite
+    // an address and a port or sensor: each address's values counted from its index entries
     kinds.srcDstPort.push(time(() => hunt.groupBy('| groupby src_ip dst_port', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
+    kinds.dstDstPort.push(time(() => hunt.groupBy('| groupby dst_ip dst_port', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
+    kinds.srcSensor.push(time(() => hunt.groupBy('| groupby src_ip sensor', { from: dayFrom, to: dayTo }, undefined, 100)).ms);
     kinds.protoPort.push(time(() => hunt.groupBy('| groupby proto dst_port', shifted, undefined, 100)).ms);
     kinds.sensorShifted.push(time(() => hunt.groupBy('event_type:flow | groupby sensor app_proto', shifted, undefined, 100)).ms);
     // one address and the type: each address's types counted from its index entries
@@ -299,6 +301,8 @@ async function phaseQuery() {
     groupby_dst_port_1d_partial_hours_ms: median(kinds.portShifted),
     groupby_src_port_1d_ms: median(kinds.srcPort),
     groupby_src_ip_dst_port_1d_ms: median(kinds.srcDstPort),
+    groupby_dst_ip_dst_port_1d_ms: median(kinds.dstDstPort),
+    groupby_src_ip_sensor_1d_ms: median(kinds.srcSensor),
     groupby_proto_dst_port_1d_partial_hours_ms: median(kinds.protoPort),
     groupby_flow_sensor_app_proto_1d_partial_hours_ms: median(kinds.sensorShifted),
     groupby_src_ip_event_type_1d_ms: median(kinds.srcType),

@@ -725,10 +725,15 @@ describe('group-by source and destination address ("conversations") counts only 
 
   /**
    * Five hours of records between heavy-tailed sources and destinations (IPv4 and IPv6), some with
-   * no source or no destination, most pairs seen once or twice (ties at every limit).
+   * no source or no destination, most pairs seen once or twice (ties at every limit). Ports,
+   * protocols and sensors are drawn apart (the addresses drawn are the same whatever they are): some
+   * ICMP with no port, and sensor names whose order differs by UTF-16 and by UTF-8.
    */
   function lines(noAddressShare: number): string[] {
     const rnd = lcgInts(11);
+    const other = lcgInts(12);
+    const ports = [443, 53, 80, 22, 8443, 3389, 445, 25];
+    const sensors = ['sensor-hq', 'sensor-dmz', 'sensor-\u{1F6F0}', 'sensor-\uFF21'];
     const skewed = (n: number) => Math.min(n - 1, Math.floor(n * (rnd(10_000) / 10_000) ** 3));
     const srcs = Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? `2001:db8::${i}` : `10.0.${i >> 4}.${(i & 15) + 1}`));
     const dsts = Array.from({ length: 60 }, (_, i) => (i % 9 === 4 ? `2001:db8:1::${i}` : `198.51.100.${i + 1}`));
@@ -738,7 +743,8 @@ describe('group-by source and destination address ("conversations") counts only 
       const o: Record<string, unknown> = {
         timestamp: new Date(T0 + Math.floor((i * 5 * HOUR) / 3000)).toISOString().replace('Z', '000+0000'),
         event_type: type,
-        proto: 'TCP',
+        ...(other(10) === 0 ? { proto: 'ICMP' } : { proto: other(4) === 0 ? 'UDP' : 'TCP', dest_port: ports[Math.floor(ports.length * (other(1000) / 1000) ** 2)] }),
+        host: sensors[other(sensors.length)],
         ...(type === 'flow' ? { flow: { state: 'closed' } } : type === 'dns' ? { dns: { type: 'query', rrname: 'a.example', rrtype: 'A' } } : { http: { hostname: 'a.example', url: '/' } }),
       };
       if (rnd(1000) >= noAddressShare * 1000) o.src_ip = srcs[skewed(srcs.length)];
@@ -834,10 +840,10 @@ describe('group-by source and destination address ("conversations") counts only 
     await s.close();
   });
 
-  it('group-by one address and the event type: the answer of grouping every row, reading the largest addresses only', async () => {
+  it('group-by one address and a field its index carries: the answer of grouping every row, reading the largest addresses only', async () => {
     for (const noAddress of [0.02, 0.6]) {
       const s = await store(noAddress);
-      const byType = vi.spyOn(RecordsRepo.prototype, 'addressTypeGroups');
+      const byField = vi.spyOn(RecordsRepo.prototype, 'addressFieldGroups');
       const iso = (ms: number) => new Date(ms).toISOString();
       const ranges = [
         { from: iso(T0 + 17 * 60_000), to: iso(T0 + 4 * HOUR + 43 * 60_000) },
@@ -849,47 +855,84 @@ describe('group-by source and destination address ("conversations") counts only 
         '| groupby event_type dst_ip',
         'event_type:(flow OR DNS) | groupby dst_ip event_type',
         'event_type:nosuch | groupby event_type src_ip',
+        '| groupby src_ip dst_port',
+        '| groupby dst_port dst_ip',
+        'event_type:flow | groupby dst_ip proto',
+        '| groupby sensor src_ip',
         // under a third of the records, and a filter on anything else: every row is grouped
         'event_type:http | groupby src_ip event_type',
         'sensor:x | groupby src_ip event_type',
+        'proto:TCP | groupby src_ip dst_port',
       ];
       let served = 0;
       for (const range of ranges) {
         for (const q of queries) {
           for (const limit of [1, 2, 3, 5, 25, 10_000]) {
-            const calls = byType.mock.calls.length;
+            const calls = byField.mock.calls.length;
             const fast = s.hunt.groupBy(q, range, undefined, limit);
-            if (byType.mock.calls.length === calls) continue;
-            if (byType.mock.results.at(-1)!.value !== null) served++;
+            if (byField.mock.calls.length === calls) continue;
+            if (byField.mock.results.at(-1)!.value !== null) served++;
             // the same query grouped from every row
-            byType.mockImplementationOnce(() => null);
+            byField.mockImplementationOnce(() => null);
             expect(fast, `${q} ${limit} ${range.from} (${noAddress})`).toEqual(s.hunt.groupBy(q, range, undefined, limit));
           }
         }
       }
-      // the first four queries over the two ranges holding whole hours
-      expect(served, String(noAddress)).toBe(2 * 4 * 6);
-      byType.mockRestore();
-      // the top 5 read the types of a few of the 40 sources
+      // the first eight queries over the two ranges holding whole hours
+      expect(served, String(noAddress)).toBe(2 * 8 * 6);
+      byField.mockRestore();
+      // the top 5 read the values of a few of the 40 sources
       const prepare = s.db.prepare.bind(s.db);
-      const read = new Set<string>();
-      const spy = vi.spyOn(s.db, 'prepare').mockImplementation(((sql: string) => {
-        const stmt = prepare(sql);
-        if (/SELECT type FROM records INDEXED BY records_src_ts/.test(sql)) {
-          const all = stmt.all.bind(stmt);
-          stmt.all = ((...args: unknown[]) => {
-            read.add((args[1] as Buffer).toString('hex'));
-            return all(...args);
-          }) as typeof stmt.all;
-        }
-        return stmt;
-      }) as typeof s.db.prepare);
-      expect(new RecordsRepo(s.db).addressTypeGroups('src', true, T0, T0 + 5 * HOUR, 5, null)!.groups).toHaveLength(5);
-      spy.mockRestore();
-      expect(read.size).toBeGreaterThan(0);
-      expect(read.size).toBeLessThan(noAddress > 0.5 ? 40 : 15);
+      for (const field of ['type', 'dport', 'sensor'] as const) {
+        const read = new Set<string>();
+        const spy = vi.spyOn(s.db, 'prepare').mockImplementation(((sql: string) => {
+          const stmt = prepare(sql);
+          if (sql.startsWith(`SELECT ${field} FROM records INDEXED BY records_src_ts`)) {
+            // from the index entries alone (migration 0022), never the rows
+            const plan = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(0, Buffer.alloc(4), 0, 0) as { detail: string }[];
+            expect(plan.map((p) => p.detail).join('; '), field).toMatch(/USING COVERING INDEX records_src_ts/);
+            const all = stmt.all.bind(stmt);
+            stmt.all = ((...args: unknown[]) => {
+              read.add((args[1] as Buffer).toString('hex'));
+              return all(...args);
+            }) as typeof stmt.all;
+          }
+          return stmt;
+        }) as typeof s.db.prepare);
+        expect(new RecordsRepo(s.db).addressFieldGroups('src', field, true, T0, T0 + 5 * HOUR, 5, null)!.groups).toHaveLength(5);
+        spy.mockRestore();
+        expect(read.size, field).toBeGreaterThan(0);
+        expect(read.size, field).toBeLessThan(noAddress > 0.5 ? 40 : 15);
+      }
       await s.close();
     }
+  });
+
+  it('orders tied groups as SQLite does: no value first, ports as numbers, sensors by their UTF-8 bytes', async () => {
+    const { s, pipeline } = await setup();
+    // one source: port 443 twice, port 80 and no port (ICMP) once each; two sensors twice each
+    const records = [
+      { host: 'sensor-\uFF21', proto: 'TCP', dest_port: 80 },
+      { host: 'sensor-\u{1F6F0}', proto: 'TCP', dest_port: 443 },
+      { host: 'sensor-\uFF21', proto: 'ICMP' },
+      { host: 'sensor-\u{1F6F0}', proto: 'TCP', dest_port: 443 },
+    ];
+    const at = (i: number) => new Date(T0 + HOUR + i * 60_000).toISOString().replace('Z', '000+0000');
+    pipeline.process('import:test', records.map((r, i) => rec(JSON.stringify({ timestamp: at(i), event_type: 'flow', src_ip: '10.0.0.1', dest_ip: '10.0.1.1', ...r }), i)));
+    const range = { from: T0, to: T0 + 3 * HOUR };
+    const byField = vi.spyOn(RecordsRepo.prototype, 'addressFieldGroups');
+    // 80 before 443 (as numbers, not as text), "no port" before both
+    expect(shown(s, '| groupby src_ip dst_port', range, 10).groups).toEqual([
+      { values: ['10.0.0.1', 443], count: 2 },
+      { values: ['10.0.0.1', null], count: 1 },
+      { values: ['10.0.0.1', 80], count: 1 },
+    ]);
+    // U+FF21 is after U+1F6F0 in UTF-16 (a surrogate pair starts with 0xD83D) but before it in UTF-8
+    expect(shown(s, '| groupby sensor src_ip', range, 1).groups).toEqual([{ values: ['sensor-\uFF21', '10.0.0.1'], count: 2 }]);
+    expect(shown(s, '| groupby src_ip sensor', range, 10).groups.map((g) => g.values[1])).toEqual(['sensor-\uFF21', 'sensor-\u{1F6F0}']);
+    expect(byField.mock.results.map((r) => r.value === null)).toEqual([false, false, false]);
+    byField.mockRestore();
+    await s.close();
   });
 
   it('takes an address whose count ties the bound: one of its pairs may tie and rank first', async () => {

@@ -19,6 +19,7 @@ import { m0018RecordHostHours } from './0018-record-host-hours.js';
 import { m0019RecordsAddressBuckets } from './0019-records-address-buckets.js';
 import { m0020RecordsAddressPairs } from './0020-records-address-pairs.js';
 import { m0021RecordHours } from './0021-record-hours.js';
+import { m0022RecordsAddressFields } from './0022-records-address-fields.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0019RecordsAddressBuckets,
   m0020RecordsAddressPairs,
   m0021RecordHours,
+  m0022RecordsAddressFields,
 ];
