@@ -3,6 +3,7 @@ import { BookmarkPlus, ChartColumn, Crosshair, Play, Rows3, Trash2, X } from 'lu
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { HUNT_FIELD_NAMES, type EventRow, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
 import { EmptyState } from '../../components/EmptyState.js';
+import { CountBars } from '../../components/CountBars.js';
 import { Value, type ValueKind } from '../../components/ValueMenu.js';
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
@@ -261,7 +262,6 @@ function GroupBy({ view }: { view: HuntView }) {
   const err = useHunt((s) => s.groupsError);
   const field = useHunt((s) => s.groupField);
   const fromQuery = hasGroupBy(view.q);
-  const max = groups?.groups[0]?.count ?? 0;
   return (
     <section className="hu-panel hu-groups" aria-labelledby="hu-groups-title" data-testid="hunt-groups">
       <header className="hu-panel-head">
@@ -290,20 +290,17 @@ function GroupBy({ view }: { view: HuntView }) {
       ) : groups.groups.length === 0 ? (
         <p className="faint text-sm hu-pad">Nothing to count: no record has {groups.fields.join(' or ')} here.</p>
       ) : (
-        <ol className="hu-group-list">
-          {groups.groups.map((g) => {
-            const label = g.values.map((v) => (v === null ? '(none)' : String(v))).join(' · ');
-            return (
-              <li key={g.drill}>
-                <a href={huntViewHref({ q: g.drill, range: view.range })} title={`Drill down: ${g.drill}`} data-testid="group-row">
-                  <span className="hu-group-bar" style={{ width: `${max ? Math.max(2, (g.count / max) * 100) : 0}%` }} aria-hidden="true" />
-                  <span className="hu-group-label mono">{label}</span>
-                  <span className="hu-group-count num">{formatCount(g.count)}</span>
-                </a>
-              </li>
-            );
-          })}
-        </ol>
+        <CountBars
+          className="hu-group-list"
+          testId="group-row"
+          rows={groups.groups.map((g) => ({
+            key: g.drill,
+            label: g.values.map((v) => (v === null ? '(none)' : String(v))).join(' · '),
+            count: g.count,
+            href: huntViewHref({ q: g.drill, range: view.range }),
+            title: `Drill down: ${g.drill}`,
+          }))}
+        />
       )}
     </section>
   );
