@@ -285,6 +285,37 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   expect(errors).toEqual([]);
 });
 
+test('a host page counts the ports of its flows, each side, and opens them in Hunt', async ({ page }) => {
+  const errors = watchErrors(page);
+  const portHref = (q: string) => `#/hunt?${new URLSearchParams({ q }).toString()}`;
+  // the client reached the server's port 80 (one flow from each sensor) and answers on nothing
+  await page.goto(`${served.url}#/hosts/${HOST}`);
+  const ports = page.getByTestId('host-ports');
+  await expect(ports).toContainText('flows, last 24 hours');
+  await expect(ports.getByTestId('host-port')).toHaveCount(1);
+  const reached = ports.getByTestId('host-port');
+  await expect(reached).toContainText('80/TCP');
+  await expect(reached.locator('.count-bar-count')).toHaveText('2');
+  await expect(reached).toHaveAttribute('href', portHref(`event_type:flow src_ip:${HOST} dst_port:80 proto:TCP`));
+  await expect(ports).toContainText('No flow has this host as destination.');
+  // its DNS answers (logged from the resolver's side, to the client's own port) are not services
+  await expect(ports).not.toContainText('/UDP');
+  await ports.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshotPath('host-ports') });
+
+  // the server answers on port 80
+  await page.goto(`${served.url}#/hosts/${SERVER}`);
+  const answered = page.getByTestId('host-ports').getByTestId('host-port');
+  await expect(answered).toHaveCount(1);
+  await expect(answered).toContainText('80/TCP');
+  await expect(answered).toHaveAttribute('href', portHref(`event_type:flow dst_ip:${SERVER} dst_port:80 proto:TCP`));
+  await expect(page.getByTestId('host-ports')).toContainText('No flow has this host as source.');
+  await answered.click();
+  await expect(page.getByTestId('hunt-total')).toHaveText('2 records');
+  await expect(page.getByTestId('hunt-grid').getByTestId('hunt-row')).toHaveCount(2);
+  expect(errors).toEqual([]);
+});
+
 test('the value menu in the Hosts list: an address hunts itself, not the host page under it', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto(`${served.url}#/hosts`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRow, EventsEvidence } from '../../main/contract/hunt.js';
 import { hostsHref, parseHash, routeHref } from '../../renderer/app/router.js';
 import { evidenceTimeline, flowNote, hostsNote, relationLabel } from '../../renderer/features/alert-detail/evidence-model.js';
-import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery } from '../../renderer/features/hosts/model.js';
+import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery, portLabel, portsQuery, portsRange } from '../../renderer/features/hosts/model.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary, recordSummaryParts } from '../../renderer/lib/records.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
 
@@ -24,6 +24,39 @@ function row(id: number, ts: string, event_type: string, summary: EventRow['summ
     summary,
   };
 }
+
+describe('a host page\'s ports', () => {
+  const now = Date.parse('2026-12-07T12:00:00Z');
+  it('counts over the shortest Hunt range that holds the host\'s last record', () => {
+    expect(portsRange('2026-12-07T11:59:00Z', now)).toBe('24h');
+    expect(portsRange('2026-12-06T12:00:00.001Z', now)).toBe('24h');
+    expect(portsRange('2026-12-06T12:00:00Z', now)).toBe('7d');
+    expect(portsRange('2026-11-10T00:00:00Z', now)).toBe('30d');
+    expect(portsRange('2025-01-01T00:00:00Z', now)).toBe('all');
+    // a clock behind the sensor's: still the shortest
+    expect(portsRange('2026-12-07T13:00:00Z', now)).toBe('24h');
+  });
+
+  it('queries flows by side in the hunt language, IPv6 included', () => {
+    for (const ip of ['10.0.0.5', '2001:db8::1']) {
+      for (const side of ['in', 'out'] as const) {
+        const ast = parseHuntQuery(portsQuery(ip, side));
+        expect(ast.groupby).toEqual(['dst_port', 'proto']);
+        expect(ast.terms.map((t) => [t.field, t.values.map((v) => v.text)])).toEqual([
+          ['event_type', ['flow']],
+          [side === 'in' ? 'dst_ip' : 'src_ip', [ip]],
+        ]);
+      }
+    }
+  });
+
+  it('labels a port with its protocol, a portless protocol alone', () => {
+    expect(portLabel([443, 'TCP'])).toBe('443/TCP');
+    expect(portLabel([null, 'ICMP'])).toBe('ICMP');
+    expect(portLabel([53, null])).toBe('53/?');
+    expect(portLabel([null, null])).toBe('—');
+  });
+});
 
 describe('Hosts routes and view', () => {
   it('parses the list, a host page (IPv4, IPv6) and writes them back', () => {

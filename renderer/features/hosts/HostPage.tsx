@@ -1,6 +1,6 @@
 import { ArrowLeft, FileQuestion, Radar, Search, Server, Siren } from 'lucide-react';
 import { useEffect, useState, type ReactNode } from 'react';
-import type { HostDetail } from '../../../main/contract/hunt.js';
+import type { EventsGroupByResponse, HostDetail } from '../../../main/contract/hunt.js';
 import { api, ApiError } from '../../api/index.js';
 import { agentsHref, alertsHref, hostsHref, scansHref } from '../../app/router.js';
 import { SeverityBadge, StatusBadge } from '../../components/badges.js';
@@ -9,11 +9,15 @@ import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary } from '../../lib/records.js';
-import { classLabel } from './model.js';
+import { CountBars } from '../../components/CountBars.js';
+import { huntViewHref, rangeBounds } from '../hunt/model.js';
+import { classLabel, portLabel, portsQuery, portsRange, type PortsRange } from './model.js';
 import { OpenAlerts } from './parts.js';
 
 /** Recent records shown per event type. */
 const PER_TYPE = 10;
+/** Ports shown per side. */
+const PORTS = 8;
 
 type Load = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; host: HostDetail };
 
@@ -53,6 +57,96 @@ function HostLinks({ ip, hunt, agent }: { ip: string; hunt: string; agent: HostD
         Scan this host…
       </a>
     </div>
+  );
+}
+
+const RANGE_TEXT: Record<PortsRange, string> = { '24h': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days', all: 'all records kept' };
+
+type PortsLoad = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; in: EventsGroupByResponse; out: EventsGroupByResponse };
+
+function PortSide({ title, hint, counted, range }: { title: string; hint: string; counted: EventsGroupByResponse; range: PortsRange }) {
+  return (
+    <div className="ho-ports-side">
+      <h4>
+        {title} <span className="faint num">{formatCount(counted.total)}</span>
+      </h4>
+      {counted.groups.length === 0 ? (
+        <p className="muted text-sm ho-card-empty">{hint}</p>
+      ) : (
+        <CountBars
+          testId="host-port"
+          rows={counted.groups.map((g) => ({
+            key: g.drill,
+            label: portLabel(g.values),
+            count: g.count,
+            href: huntViewHref({ q: g.drill, range }),
+            title: `Hunt: ${g.drill}`,
+          }))}
+        />
+      )}
+    </div>
+  );
+}
+
+/**
+ * The ports a host answers on (its flows as destination) and reaches (as source), by destination
+ * port and protocol, over the shortest Hunt range holding its last record; each opens its records
+ * in Hunt.
+ */
+function HostPorts({ host }: { host: HostDetail }) {
+  const range = portsRange(host.last_seen, Date.now());
+  const [load, setLoad] = useState<PortsLoad>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoad({ status: 'loading' });
+    const bounds = rangeBounds(range, Date.now());
+    const count = (side: 'in' | 'out') => api.call('events.groupby', { query: portsQuery(host.ip, side), ...bounds, limit: PORTS });
+    // one after the other: a console's newer group-by replaces its older one still waiting
+    void (async () => {
+      try {
+        const inbound = await count('in');
+        const outbound = await count('out');
+        if (live) setLoad({ status: 'ready', in: inbound, out: outbound });
+      } catch (err) {
+        if (live) setLoad({ status: 'error', error: ApiError.from(err, 'events.groupby') });
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [host.ip, range, attempt]);
+
+  return (
+    <section className="ho-card" aria-labelledby="ho-ports" data-testid="host-ports" aria-busy={load.status === 'loading'}>
+      <header className="ho-card-head">
+        <h3 id="ho-ports">
+          Ports <span className="faint">flows, {RANGE_TEXT[range]}</span>
+        </h3>
+      </header>
+      {load.status === 'loading' ? (
+        <div className="ho-ports">
+          {[0, 1].map((i) => (
+            <div key={i} className="ho-ports-side">
+              <div className="skeleton ho-sk-row" />
+              <div className="skeleton ho-sk-row" />
+            </div>
+          ))}
+        </div>
+      ) : load.status === 'error' ? (
+        <p className="muted text-sm ho-card-empty" role="alert">
+          Could not count this host’s ports: {load.error.describe()}{' '}
+          <button type="button" className="link-button" onClick={() => setAttempt((n) => n + 1)}>
+            Try again
+          </button>
+        </p>
+      ) : (
+        <div className="ho-ports">
+          <PortSide title="Answers on" hint="No flow has this host as destination." counted={load.in} range={range} />
+          <PortSide title="Reaches" hint="No flow has this host as source." counted={load.out} range={range} />
+        </div>
+      )}
+    </section>
   );
 }
 
@@ -147,6 +241,8 @@ function Body({ host }: { host: HostDetail }) {
           </ul>
         )}
       </section>
+
+      {host.records > 0 ? <HostPorts host={host} /> : null}
 
       <h2 className="ho-subhead">Recent records by type</h2>
       <RecentRecords host={host} />

@@ -75,3 +75,33 @@ export function classLabel(c: string): string {
   const t = c.replace(/_/g, ' ');
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
+
+/** The Hunt ranges a host's ports are counted over, shortest first (model of the Hunt screen). */
+const PORT_RANGES = ['24h', '7d', '30d', 'all'] as const;
+export type PortsRange = (typeof PORT_RANGES)[number];
+const RANGE_MS: Record<PortsRange, number> = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, all: Infinity };
+
+/**
+ * The shortest Hunt range, up to now, that holds a host's last record: its ports are counted over
+ * that range, so a host last seen last week still shows them, and its links open the same range.
+ */
+export function portsRange(lastSeenIso: string, now: number): PortsRange {
+  const age = now - Date.parse(lastSeenIso);
+  return PORT_RANGES.find((r) => age < RANGE_MS[r]) ?? 'all';
+}
+
+/**
+ * The hunt query counting a host's flows by destination port and protocol, the host as destination
+ * ("in": the services it answers on) or source ("out": those it reaches). Flow records only: they
+ * keep the initiator as source, where an answer record (DNS) is logged from the server's side and
+ * would count the client's own ephemeral port as a service.
+ */
+export function portsQuery(ip: string, side: 'in' | 'out'): string {
+  return `event_type:flow ${side === 'in' ? 'dst_ip' : 'src_ip'}:${ip} | groupby dst_port proto`;
+}
+
+/** A port group's label: "443/TCP", the protocol alone with no port (ICMP), "—" with neither. */
+export function portLabel([port, proto]: readonly (string | number | null)[]): string {
+  if (port === null || port === undefined) return proto === null || proto === undefined ? '—' : String(proto);
+  return `${port}/${proto ?? '?'}`;
+}
