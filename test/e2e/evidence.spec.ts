@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { runVigil, screenshotPath, startServe, type Served } from './serve-fixture.js';
+import { holdCalls, runVigil, screenshotPath, startServe, type Served } from './serve-fixture.js';
 
 /**
  * The alert's Evidence section and the Hosts screen against a real `vigil serve`, over EVE lines in
@@ -313,6 +313,28 @@ test('a host page counts the ports of its flows, each side, and opens them in Hu
   await answered.click();
   await expect(page.getByTestId('hunt-total')).toHaveText('2 records');
   await expect(page.getByTestId('hunt-grid').getByTestId('hunt-row')).toHaveCount(2);
+  expect(errors).toEqual([]);
+});
+
+test('a host page left while its ports are counted asks nothing more; the next page\'s ports come', async ({ page }) => {
+  const errors = watchErrors(page);
+  const hold = await holdCalls(page, ['events.groupby']);
+  await page.goto(`${served.url}#/hosts/${HOST}`);
+  await expect.poll(() => hold.held.length).toBe(1);
+  // to the server's page (in the page: the same socket) while the client's first count is out
+  await page.evaluate((ip) => (location.hash = `#/hosts/${ip}`), SERVER);
+  await expect(page.getByTestId('host-page')).toHaveAttribute('data-ip', SERVER);
+  await expect.poll(() => hold.held.length).toBe(2);
+  // the client's count answers: its page is gone, and it does not ask its second (which would
+  // replace the server page's count waiting behind it)
+  hold.held[0]!.release();
+  await page.waitForTimeout(500);
+  expect(hold.held).toHaveLength(2);
+  hold.release('events.groupby');
+  const answered = page.getByTestId('host-ports').getByTestId('host-port');
+  await expect(answered).toHaveCount(1);
+  await expect(answered).toContainText('80/TCP');
+  await expect(page.getByTestId('host-ports')).not.toContainText('Could not count');
   expect(errors).toEqual([]);
 });
 

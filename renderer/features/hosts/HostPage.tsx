@@ -106,6 +106,8 @@ function HostPorts({ host }: { host: HostDetail }) {
     void (async () => {
       try {
         const inbound = await count('in');
+        // a page left meanwhile asks no more: its count would replace the next page's, waiting
+        if (!live) return;
         const outbound = await count('out');
         if (live) setLoad({ status: 'ready', in: inbound, out: outbound });
       } catch (err) {
