@@ -202,3 +202,23 @@ test('at 1280x720 no screen scrolls sideways, and the alerts table shows whole a
     expect(c.text).toMatch(/^(—|[\d.]+|[0-9a-f:]+)$/i);
   }
 });
+
+test('a screen heading over its lede is as wide as its text: its focus ring does not cross the lede', async ({ page }) => {
+  for (const screen of SCREENS) {
+    await show(page, screen);
+    const boxes = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('main .screen-title')).map((t) => {
+        const h = t.querySelector('h1');
+        const lede = t.querySelector('.screen-lede');
+        if (!h || !lede) return null;
+        const range = document.createRange();
+        range.selectNodeContents(h);
+        return { heading: h.getBoundingClientRect().width, text: range.getBoundingClientRect().width };
+      }),
+    );
+    for (const b of boxes) {
+      if (!b) continue;
+      expect(b.heading, `${screen.name}: the heading's box is its text's`).toBeLessThanOrEqual(b.text + 1);
+    }
+  }
+});
