@@ -265,6 +265,19 @@ test('the value menu on a summary: the names in a record line hunt themselves; t
   await expect(page.getByTestId('hunt-total')).toHaveText('4 records');
 });
 
+test('while the group-by counts, its panel says how many records it is counting', async ({ page }) => {
+  const hold = await holdCalls(page, ['events.groupby']);
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('event_type:dns')}`);
+  await expect.poll(() => hold.held.length).toBe(1);
+  const groups = page.getByTestId('hunt-groups');
+  // the histogram (not held) has counted the records: the panel names that number
+  await expect(page.getByTestId('hunt-total')).toHaveText('17 records');
+  await expect(groups.getByTestId('hunt-groups-counting')).toHaveText('Counting 17 records…');
+  hold.release('events.groupby');
+  await expect(groups.getByTestId('group-row').first()).toBeVisible();
+  await expect(groups.getByTestId('hunt-groups-counting')).toHaveCount(0);
+});
+
 test('a count replaced by a newer one before it ran shows no error: the newer one answers', async ({ page }) => {
   // hold the screen's group-bys on the socket; the first is then answered as the reader answers a
   // waiting count that a newer one of the same console replaced

@@ -261,6 +261,8 @@ function GroupBy({ view }: { view: HuntView }) {
   const groups = useHunt((s) => s.groups);
   const err = useHunt((s) => s.groupsError);
   const field = useHunt((s) => s.groupField);
+  // the records matched, once the histogram (the quicker count) has them
+  const matched = useHunt((s) => s.histogram?.total ?? null);
   const fromQuery = hasGroupBy(view.q);
   return (
     <section className="hu-panel hu-groups" aria-labelledby="hu-groups-title" data-testid="hunt-groups">
@@ -282,7 +284,13 @@ function GroupBy({ view }: { view: HuntView }) {
       {err ? (
         <p className="faint text-sm hu-pad">Could not count: {err.describe()}</p>
       ) : !groups ? (
-        <div className="hu-pad">
+        <div className="hu-pad" aria-busy="true">
+          {/* a week of a busy sensor takes seconds to count: say how much is being counted */}
+          {matched !== null ? (
+            <p className="faint text-sm hu-counting" role="status" data-testid="hunt-groups-counting">
+              Counting {formatCount(matched)} {matched === 1 ? 'record' : 'records'}…
+            </p>
+          ) : null}
           {Array.from({ length: 6 }, (_, i) => (
             <div key={i} className="skeleton hu-group-sk" />
           ))}
