@@ -15,6 +15,10 @@
  * If the thread cannot start or stops, or a read breaks there, the read is answered on the main
  * thread by `fallback`, the same HuntService over the main connection: slower for everything else,
  * never a lost answer. A refusal (a bad query, an unknown id) is the caller's answer as it is.
+ *
+ * Once closed (Vigil is closing), reads still waiting and reads asked later are refused (CONFLICT),
+ * not run on the main thread: their consoles are going, and each count there would hold up the
+ * close by its seconds, with nothing left to read the answer.
  */
 import { ContractError } from '../contract/index.js';
 import { WorkerCalls } from '../core/worker-calls.js';
@@ -42,6 +46,7 @@ export class HuntReader {
   private readonly counts: WorkerCalls<HuntReadCall, HuntReadReply>;
   private readonly waitingCounts: WaitingCount[] = [];
   private counting = false;
+  private closed = false;
 
   /** `scripts`: the threads' entry (the built reader-entry.js unless a test says otherwise). */
   constructor(
@@ -79,6 +84,7 @@ export class HuntReader {
    * count replaces the counts of the same method that this client asked and that still wait.
    */
   readFor<M extends HuntRead>(client: string | null, method: M, ...args: Parameters<HuntReads[M]>): Promise<ReturnType<HuntReads[M]>> {
+    if (this.closed) return Promise.reject(closing(method));
     const nowMs = this.now().getTime();
     if (!COUNTS.has(method)) return this.answer(this.rows, method, args, nowMs);
     return new Promise((resolve, reject) => {
@@ -113,11 +119,23 @@ export class HuntReader {
     const reply = await thread.call((id) => ({ id, method, args, nowMs }));
     if (reply && 'value' in reply) return reply.value as ReturnType<HuntReads[M]>;
     if (reply && 'error' in reply) throw new ContractError(reply.error.code, reply.error.message, reply.error.issues);
+    // no answer because the reader closed (not because its thread failed): refused, not run here
+    if (this.closed) throw closing(method);
     return (this.fallback[method] as (...a: unknown[]) => ReturnType<HuntReads[M]>).apply(this.fallback, args);
   }
 
-  /** Stops the threads; reads asked for later are answered on the main thread. */
+  /**
+   * Stops the threads: the counts still waiting and the reads they were answering are refused, as
+   * are reads asked later. A read running in a thread ends when its statement does (SQLite cannot
+   * be stopped from another thread).
+   */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([this.rows.close(), this.counts.close()]);
   }
+}
+
+/** The refusal of a read the closed reader will not run. */
+function closing(method: HuntRead): ContractError {
+  return new ContractError('CONFLICT', `Vigil is closing: this ${method} was not run`);
 }

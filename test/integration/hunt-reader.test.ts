@@ -118,9 +118,17 @@ describe('the hunt reader answers the record store reads in its own thread', () 
     expect(await reader.read('get', page.rows[0]!.id)).toEqual(s.hunt.get(page.rows[0]!.id));
     expect(await reader.read('hosts', { sort: 'records', limit: 5 })).toEqual(s.hunt.hosts({ sort: 'records', limit: 5 }));
     expect(counted).toBe(false);
-    // closed, the count still gets its answer: from the main thread
+    // closed (Vigil is closing): the running count and one waiting behind it are refused, not run
+    // on the main thread, where each would hold up the close
+    const outcome = (p: Promise<unknown>) => p.then(() => 'answered', (e: unknown) => e);
+    const running = outcome(count);
+    const waiting = outcome(reader.read('histogram', '', ALL, 24));
+    const onMain = [vi.spyOn(s.hunt, 'groupBy'), vi.spyOn(s.hunt, 'histogram')];
     await reader.close();
-    expect(await count).toEqual(s.hunt.groupBy('| groupby src_ip dst_port', ALL, undefined, 10));
+    expect(await running).toMatchObject({ code: 'CONFLICT', message: 'Vigil is closing: this groupBy was not run' });
+    expect(await waiting).toMatchObject({ code: 'CONFLICT', message: 'Vigil is closing: this histogram was not run' });
+    for (const spy of onMain) expect(spy).not.toHaveBeenCalled();
+    expect(counted).toBe(false);
     await s.close();
   });
 
@@ -140,7 +148,7 @@ describe('the hunt reader answers the record store reads in its own thread', () 
     await s.close();
   });
 
-  it('answers on the main thread when its thread cannot start, or once it is closed, and says why once', async () => {
+  it('answers on the main thread when its thread cannot start, refuses once it is closed, and says why once', async () => {
     const s = await store(() => new Date(T0));
     const failed = vi.fn();
     const broken = new HuntReader(s.dbPath, s.hunt, () => new Date(T0), failed, both(path.join(tempDir(), 'no-such-entry.js')));
@@ -157,8 +165,9 @@ describe('the hunt reader answers the record store reads in its own thread', () 
     expect(await closed.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
     await closed.close();
     const spy = vi.spyOn(s.hunt, 'groupBy');
-    expect(await closed.read('groupBy', '| groupby sensor', ALL, undefined, 10)).toEqual(want);
-    expect(spy).toHaveBeenCalledTimes(1);
+    await expect(closed.read('groupBy', '| groupby sensor', ALL, undefined, 10)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(closed.read('query', '', ALL, 10, undefined)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(spy).not.toHaveBeenCalled();
     expect(failed).toHaveBeenCalledTimes(1);
     await s.close();
   });
