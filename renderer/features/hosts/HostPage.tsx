@@ -142,6 +142,11 @@ function HostPorts({ host }: { host: HostDetail }) {
             Try again
           </button>
         </p>
+      ) : load.in.total === 0 && load.out.total === 0 ? (
+        <p className="muted text-sm ho-card-empty" data-testid="host-ports-none">
+          No flow record names this host over the {RANGE_TEXT[range]}: its sensor may not log flows (the <span className="mono">flow</span> event type
+          of eve.json). Its other records are below.
+        </p>
       ) : (
         <div className="ho-ports">
           <PortSide title="Answers on" hint="No flow has this host as destination." counted={load.in} range={range} />
