@@ -312,7 +312,7 @@ test('a host page counts the ports of its flows, each side, and opens them in Hu
   await expect(page.getByTestId('host-ports')).toContainText('No flow has this host as source.');
   // the resolver has DNS records and no flow: the card says so once, not twice
   await page.goto(`${served.url}#/hosts/10.0.0.53`);
-  await expect(page.getByTestId('host-ports-none')).toContainText('No flow record names this host over the last 24 hours');
+  await expect(page.getByTestId('host-ports-none')).toContainText('No flow record names this host in the last 24 hours: its sensor may not log flows');
   await expect(page.getByTestId('host-port')).toHaveCount(0);
   await page.goBack();
   await answered.click();

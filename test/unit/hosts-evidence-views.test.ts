@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRow, EventsEvidence } from '../../main/contract/hunt.js';
 import { hostsHref, parseHash, routeHref } from '../../renderer/app/router.js';
 import { evidenceTimeline, flowNote, hostsNote, relationLabel } from '../../renderer/features/alert-detail/evidence-model.js';
-import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery, portLabel, portsQuery, portsRange } from '../../renderer/features/hosts/model.js';
+import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery, portLabel, portsQuery, portsRange, portsRangeText } from '../../renderer/features/hosts/model.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary, recordSummaryParts } from '../../renderer/lib/records.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
 
@@ -48,6 +48,14 @@ describe('a host page\'s ports', () => {
         ]);
       }
     }
+  });
+
+  it('names each range in the title and at the end of a sentence', () => {
+    expect(portsRangeText('24h')).toEqual({ title: 'last 24 hours', span: 'in the last 24 hours' });
+    expect(portsRangeText('7d').span).toBe('in the last 7 days');
+    expect(portsRangeText('30d').title).toBe('last 30 days');
+    // not "over the all records kept"
+    expect(`No flow record names this host ${portsRangeText('all').span}.`).toBe('No flow record names this host in any record kept.');
   });
 
   it('labels a port with its protocol, a portless protocol alone', () => {

@@ -11,7 +11,7 @@ import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../li
 import { eventTypeLabel, hostQuery, huntHref, recordSummary } from '../../lib/records.js';
 import { CountBars } from '../../components/CountBars.js';
 import { huntViewHref, rangeBounds } from '../hunt/model.js';
-import { classLabel, portLabel, portsQuery, portsRange, type PortsRange } from './model.js';
+import { classLabel, portLabel, portsQuery, portsRange, portsRangeText, type PortsRange } from './model.js';
 import { OpenAlerts } from './parts.js';
 
 /** Recent records shown per event type. */
@@ -59,8 +59,6 @@ function HostLinks({ ip, hunt, agent }: { ip: string; hunt: string; agent: HostD
     </div>
   );
 }
-
-const RANGE_TEXT: Record<PortsRange, string> = { '24h': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days', all: 'all records kept' };
 
 type PortsLoad = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; in: EventsGroupByResponse; out: EventsGroupByResponse };
 
@@ -123,7 +121,7 @@ function HostPorts({ host }: { host: HostDetail }) {
     <section className="ho-card" aria-labelledby="ho-ports" data-testid="host-ports" aria-busy={load.status === 'loading'}>
       <header className="ho-card-head">
         <h3 id="ho-ports">
-          Ports <span className="faint">flows, {RANGE_TEXT[range]}</span>
+          Ports <span className="faint">flows, {portsRangeText(range).title}</span>
         </h3>
       </header>
       {load.status === 'loading' ? (
@@ -144,7 +142,7 @@ function HostPorts({ host }: { host: HostDetail }) {
         </p>
       ) : load.in.total === 0 && load.out.total === 0 ? (
         <p className="muted text-sm ho-card-empty" data-testid="host-ports-none">
-          No flow record names this host over the {RANGE_TEXT[range]}: its sensor may not log flows (the <span className="mono">flow</span> event type
+          No flow record names this host {portsRangeText(range).span}: its sensor may not log flows (the <span className="mono">flow</span> event type
           of eve.json). Its other records are below.
         </p>
       ) : (

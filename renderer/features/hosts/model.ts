@@ -90,6 +90,20 @@ export function portsRange(lastSeenIso: string, now: number): PortsRange {
   return PORT_RANGES.find((r) => age < RANGE_MS[r]) ?? 'all';
 }
 
+/** A ports range as the card's title says it ("flows, last 24 hours") and as a sentence ends with it. */
+export function portsRangeText(range: PortsRange): { title: string; span: string } {
+  switch (range) {
+    case '24h':
+      return { title: 'last 24 hours', span: 'in the last 24 hours' };
+    case '7d':
+      return { title: 'last 7 days', span: 'in the last 7 days' };
+    case '30d':
+      return { title: 'last 30 days', span: 'in the last 30 days' };
+    case 'all':
+      return { title: 'all records kept', span: 'in any record kept' };
+  }
+}
+
 /**
  * The hunt query counting a host's flows by destination port and protocol, the host as destination
  * ("in": the services it answers on) or source ("out": those it reaches). Flow records only: they
