@@ -6,6 +6,7 @@
 import type { Severity } from '../../../main/contract/alerts.js';
 import type { Host } from '../../../main/contract/hunt.js';
 import { SEVERITY_ORDER } from '../../lib/domain.js';
+import { HUNT_RANGES, type HuntRange } from '../hunt/model.js';
 
 export const HOST_SORTS = [
   { value: 'last_seen', label: 'Last seen' },
@@ -76,10 +77,9 @@ export function classLabel(c: string): string {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
-/** The Hunt ranges a host's ports are counted over, shortest first (model of the Hunt screen). */
-const PORT_RANGES = ['24h', '7d', '30d', 'all'] as const;
-export type PortsRange = (typeof PORT_RANGES)[number];
-const RANGE_MS: Record<PortsRange, number> = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, all: Infinity };
+/** The Hunt ranges a host's ports are counted over: the Hunt screen's, shortest first, but the last hour. */
+export type PortsRange = Exclude<HuntRange, '1h'>;
+const PORT_RANGES = HUNT_RANGES.filter((r): r is Extract<(typeof HUNT_RANGES)[number], { value: PortsRange }> => r.value !== '1h');
 
 /**
  * The shortest Hunt range, up to now, that holds a host's last record: its ports are counted over
@@ -87,7 +87,7 @@ const RANGE_MS: Record<PortsRange, number> = { '24h': 86_400_000, '7d': 7 * 86_4
  */
 export function portsRange(lastSeenIso: string, now: number): PortsRange {
   const age = now - Date.parse(lastSeenIso);
-  return PORT_RANGES.find((r) => age < RANGE_MS[r]) ?? 'all';
+  return PORT_RANGES.find((r) => r.ms === null || age < r.ms)?.value ?? 'all';
 }
 
 /** A ports range as the card's title says it ("flows, last 24 hours") and as a sentence ends with it. */
