@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../store/db.js';
 import { upgradeLog } from './upgrade-log.js';
+import type { OpenProgress } from '../store/db.js';
+import { upgradeInWorker } from '../store/upgrade.js';
 import { AuditRepo } from '../store/audit-repo.js';
 import { DashboardRepo } from '../store/dashboard-repo.js';
 import { AlertsRepo } from '../store/alerts-repo.js';
@@ -37,6 +39,8 @@ export interface ServiceConfig {
   now?: () => Date;
   /** How reports become PDF: Electron's printToPDF in the desktop app; default a Chromium on the machine. */
   pdfEngine?: () => PdfEngine;
+  /** Told what an upgrade of the database is doing, as it goes (the desktop app shows it in a window). */
+  onUpgrade?: (p: OpenProgress) => void;
 }
 
 /** Everything the handlers and transports use, built once in createServices. */
@@ -88,8 +92,24 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   const fixed = prepareDataDir(config.dataDir);
   if (fixed.length) logger.warn(fixNotice(fixed));
   const dbPath = path.join(config.dataDir, DB_FILE_NAME);
-  const opened = await openDatabase(dbPath, { onProgress: upgradeLog(logger) });
-  if (opened.from > 0 && opened.to > opened.from) logger.info('database upgraded', { from: opened.from, to: opened.to, backup: opened.backupPath });
+  const log = upgradeLog(logger);
+  const onProgress = (p: OpenProgress) => {
+    log(p);
+    config.onUpgrade?.(p);
+  };
+  // an upgrade runs in its own thread, so that this one stays free (a window can say what is going on)
+  const upgraded = await upgradeInWorker(dbPath, {
+    onProgress,
+    onFallback: (why) => logger.warn('the database upgrade thread did not run: upgrading on the main thread', { error: why }),
+  });
+  const opened = await openDatabase(dbPath, { onProgress });
+  const from = upgraded?.from ?? opened.from;
+  if (from > 0 && opened.to > from) logger.info('database upgraded', {
+      from,
+      to: opened.to,
+      backup: upgraded?.backupPath ?? opened.backupPath,
+      thread: upgraded ? 'upgrade' : 'main',
+    });
   const db = opened.db;
   const bus = new EventBus();
   const audit = new AuditRepo(db, now);
