@@ -13,6 +13,7 @@ import { createReportReveal, electronPdfEngine } from './print-pdf.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
 import { wireDesktopNotifications } from './notify.js';
+import { UpgradeWindow } from './upgrade-window.js';
 import { appPaths, createMainWindow, guardWebContents, handleAppProtocol, hardenSession, registerAppScheme } from './window.js';
 
 export const APP_NAME = 'Vigil';
@@ -121,44 +122,52 @@ export function start(): void {
     hardenSession(session.defaultSession, logger);
     handleAppProtocol(paths.rendererDir, logger);
 
-    // followed files, simulator, LAN feed (when enabled) and live updates from any process
-    // secrets: the vault's master key is wrapped by safeStorage here, and kept in the OS keychain
-    // too so `vigil serve` and the CLI read the same secrets (main/secrets/vault.ts)
-    vigil = await createApp({
-      dataDir,
-      resourcesDir: paths.resourcesDir,
-      mode: 'desktop',
-      appName: APP_NAME,
-      appVersion: meta.version,
-      electronVersion: process.versions.electron ?? null,
-      settingsBackend: new ElectronStoreSettingsBackend(dataDir, logger),
-      logger,
-      processName: `desktop:${process.pid}`,
-      run: true,
-      secrets: openVault(dataDir, { logger, safeStorage }),
-      pdfEngine: electronPdfEngine,
-    });
-    if (phase !== 'running') return; // quit was requested while the app was starting: shutdown() closes it
-    const services = vigil.services;
-    // sources.add from the window accepts only files the analyst picked in its native dialog
-    const grants = new WindowGrants();
-    disposeIpc = registerIpc({
-      services,
-      handlers: {
-        ...vigil.handlers,
-        'sources.pick': createSourcePick(targetContents, grants),
-        'alerts.export': createExportSave(targetContents, services),
-        'reports.reveal': createReportReveal(() => services),
-      },
-      logger,
-      target: targetContents,
-      sourcePaths: (wc) => grants.for(wc),
-    });
+    // a database upgrade (its own thread) is shown in a small window of its own until it is over
+    const upgrade = new UpgradeWindow(paths.iconPath, logger);
+    try {
+      // followed files, simulator, LAN feed (when enabled) and live updates from any process
+      // secrets: the vault's master key is wrapped by safeStorage here, and kept in the OS keychain
+      // too so `vigil serve` and the CLI read the same secrets (main/secrets/vault.ts)
+      vigil = await createApp({
+        dataDir,
+        resourcesDir: paths.resourcesDir,
+        mode: 'desktop',
+        appName: APP_NAME,
+        appVersion: meta.version,
+        electronVersion: process.versions.electron ?? null,
+        settingsBackend: new ElectronStoreSettingsBackend(dataDir, logger),
+        logger,
+        processName: `desktop:${process.pid}`,
+        run: true,
+        secrets: openVault(dataDir, { logger, safeStorage }),
+        pdfEngine: electronPdfEngine,
+        onUpgrade: (p) => upgrade.report(p),
+      });
+      if (phase !== 'running') return; // quit was requested while the app was starting: shutdown() closes it
+      const services = vigil.services;
+      // sources.add from the window accepts only files the analyst picked in its native dialog
+      const grants = new WindowGrants();
+      disposeIpc = registerIpc({
+        services,
+        handlers: {
+          ...vigil.handlers,
+          'sources.pick': createSourcePick(targetContents, grants),
+          'alerts.export': createExportSave(targetContents, services),
+          'reports.reveal': createReportReveal(() => services),
+        },
+        logger,
+        target: targetContents,
+        sourcePaths: (wc) => grants.for(wc),
+      });
 
-    openWindow();
-    tray = createTray({ iconPath: paths.trayIconPath, onShow: showWindow, onQuit: () => app.quit(), logger });
-    disposeNotifications = wireDesktopNotifications(services, tray, () => (window && !window.isDestroyed() ? window : null));
-    logger.info('Vigil started', { version: meta.version, electron: process.versions.electron, dataDir });
+      openWindow();
+      tray = createTray({ iconPath: paths.trayIconPath, onShow: showWindow, onQuit: () => app.quit(), logger });
+      disposeNotifications = wireDesktopNotifications(services, tray, () => (window && !window.isDestroyed() ? window : null));
+      logger.info('Vigil started', { version: meta.version, electron: process.versions.electron, dataDir });
+    } finally {
+      // after the main window opened: closing the last window quits the app (Windows, Linux)
+      upgrade.close();
+    }
   };
 
   const shutdown = async () => {

@@ -197,3 +197,50 @@ test.describe('desktop app (Electron)', () => {
     expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0);
   });
 });
+
+test.describe('desktop app (Electron): a database upgrade', () => {
+  test.skip(!binary, 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD or offline install): desktop suite skipped');
+  test.skip(!!binary && noDisplay, 'no display (DISPLAY/WAYLAND_DISPLAY unset): run the desktop suite under xvfb-run');
+
+  test('is shown in a window of its own, which gives way to the console when it is done', async () => {
+    const { openDatabase, closeDatabase } = await import('../../main/store/db.js');
+    const { MIGRATIONS } = await import('../../main/store/migrations/index.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-electron-upgrade-'));
+    // a store two schema steps behind, large enough for a backup of several steps
+    const { db } = await openDatabase(path.join(dir, 'vigil.db'), { migrations: MIGRATIONS.slice(0, MIGRATIONS.length - 2) });
+    db.exec('CREATE TABLE filler (b BLOB)');
+    const fill = db.prepare('INSERT INTO filler VALUES (randomblob(3000))');
+    db.transaction(() => {
+      for (let i = 0; i < 40_000; i++) fill.run();
+    })();
+    closeDatabase(db);
+    const rootArgs = typeof process.getuid === 'function' && process.getuid() === 0 ? ['--no-sandbox'] : [];
+    const upgrading = await electron.launch({
+      executablePath: binary!,
+      args: [...rootArgs, repoRoot],
+      cwd: repoRoot,
+      env: { ...process.env, VIGIL_DATA_DIR: dir },
+      timeout: 60_000,
+    });
+    try {
+      const urls: string[] = [];
+      const seen = (p: Page) => {
+        urls.push(p.url());
+        p.on('framenavigated', (f) => f === p.mainFrame() && urls.push(f.url()));
+      };
+      upgrading.windows().forEach(seen);
+      upgrading.on('window', seen);
+      await expect.poll(() => urls.some((u) => /^app:\/\/vigil\/index\.html/.test(u)), { timeout: 60_000 }).toBe(true);
+      expect(urls.some((u) => /^app:\/\/vigil\/upgrading\.html#step=/.test(u))).toBe(true);
+      // the upgrade window is gone: only the console is left
+      await expect.poll(() => upgrading.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.getTitle()))).toEqual(['Vigil']);
+    } finally {
+      await upgrading.close();
+    }
+    const { db: after, from } = await openDatabase(path.join(dir, 'vigil.db'), { readonly: true });
+    closeDatabase(after);
+    expect(from).toBe(MIGRATIONS.length);
+    expect(fs.readdirSync(dir).some((f) => f.endsWith('.bak'))).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
