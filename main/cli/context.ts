@@ -19,7 +19,7 @@ export function dataDirFrom(flag: string | undefined): string {
   return resolveDataDir(flag, process.env);
 }
 
-export interface OpenAppOptions extends Partial<Pick<AppConfig, 'run' | 'feed'>> {
+export interface OpenAppOptions extends Partial<Pick<AppConfig, 'run' | 'feed' | 'checkpointer'>> {
   /** No info lines on stderr (one-shot commands whose output is their result). */
   quiet?: boolean;
   /** How this process is named in figures and leases (default "<command>:<pid>"). */
@@ -44,6 +44,7 @@ export async function openApp(dataDir: string, command: string, opts: OpenAppOpt
     processName: opts.processName ?? `${command}:${process.pid}`,
     ...(opts.run !== undefined ? { run: opts.run } : {}),
     ...(opts.feed !== undefined ? { feed: opts.feed } : {}),
+    ...(opts.checkpointer !== undefined ? { checkpointer: opts.checkpointer } : {}),
   });
 }
 

@@ -79,7 +79,8 @@ export interface App {
  * here. Nothing in Vigil starts on import; it starts here, and only what `config` asks for.
  */
 export async function createApp(config: AppConfig): Promise<App> {
-  const s = await createServices(config);
+  // a running app writes for a long time: its log is checkpointed off the main thread
+  const s = await createServices({ ...config, checkpointer: config.checkpointer ?? config.run ?? false });
   const run = config.run ?? false;
   const vault = config.secrets ?? openVault(config.dataDir, { logger: s.logger });
   let handlers: Handlers | null = null;

@@ -4,6 +4,7 @@ import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../sto
 import { upgradeLog } from './upgrade-log.js';
 import type { OpenProgress } from '../store/db.js';
 import { upgradeInWorker } from '../store/upgrade.js';
+import { Checkpointer } from '../store/checkpointer.js';
 import { AuditRepo } from '../store/audit-repo.js';
 import { DashboardRepo } from '../store/dashboard-repo.js';
 import { AlertsRepo } from '../store/alerts-repo.js';
@@ -41,6 +42,11 @@ export interface ServiceConfig {
   pdfEngine?: () => PdfEngine;
   /** Told what an upgrade of the database is doing, as it goes (the desktop app shows it in a window). */
   onUpgrade?: (p: OpenProgress) => void;
+  /**
+   * Checkpoint the database's log in a thread of its own (store/checkpointer.ts): for processes
+   * that write a lot for a long time (the running app, `vigil ingest`, `vigil tail`). Default off.
+   */
+  checkpointer?: boolean;
 }
 
 /** Everything the handlers and transports use, built once in createServices. */
@@ -67,6 +73,8 @@ export interface Services {
   readonly hunt: HuntService;
   /** The hunt's reads, answered off the main thread (hunt/reader.ts). */
   readonly huntReader: HuntReader;
+  /** The log's checkpoints, run off the main thread; null unless the config asked for it. */
+  readonly checkpointer: Checkpointer | null;
   readonly records: RecordsRepo;
   /** The bundled ATT&CK table, or null when resources/ lacks it (reported in app.health). */
   readonly attack: AttackTable | null;
@@ -145,6 +153,9 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   const records = new RecordsRepo(db);
   const hunt = new HuntService(records, now);
   const huntReader = new HuntReader(dbPath, hunt, now, (why) => logger.warn('hunt reader stopped: hunts are answered on the main thread', { error: why }));
+  const checkpointer = config.checkpointer
+    ? new Checkpointer(db, dbPath, (why) => logger.warn('the checkpoint thread stopped: the database checkpoints on its own writes again', { error: why }))
+    : null;
   let closed = false;
   return {
     config,
@@ -167,6 +178,7 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
     reports: reportsService,
     hunt,
     huntReader,
+    checkpointer,
     records,
     attack,
     attributions: readAttributions(config.resourcesDir),
@@ -174,6 +186,8 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
       if (closed) return;
       closed = true;
       await huntReader.close();
+      // its connection closes first: the last checkpoint (closeDatabase) then truncates the log
+      await checkpointer?.stop();
       closeDatabase(db);
     },
   };

@@ -49,6 +49,11 @@ export interface OpenResult {
   backupPath: string | null;
 }
 
+/** The log's size, in pages, at which a commit checkpoints it. */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/** The size the log's file is cut back to when the log starts over. */
+export const WAL_FILE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 function applyPragmas(db: Database, readonly: boolean): void {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -62,8 +67,12 @@ function applyPragmas(db: Database, readonly: boolean): void {
     // process dies; only a power cut may lose the last commits.
     db.pragma('synchronous = NORMAL');
     // Checkpointing every 10,000 pages (~40 MiB of WAL) instead of 1,000 writes a page that
-    // several batches touched once, not once per batch.
-    db.pragma('wal_autocheckpoint = 10000');
+    // several batches touched once, not once per batch. (A long-running writer hands this to a
+    // thread of its own: checkpointer.ts.)
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    // When the log starts over, its file is cut back to 64 MiB: a long import grows it to ~200 MB
+    // (checkpointer.ts), which would otherwise stay on disk until the database is closed.
+    db.pragma(`journal_size_limit = ${WAL_FILE_LIMIT_BYTES}`);
   }
 }
 

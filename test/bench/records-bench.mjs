@@ -73,14 +73,19 @@ async function phaseIngest() {
   const { ingestFiles } = await import(dist('pipeline/sources/import.js'));
   const { PipelineRepo } = await import(dist('store/pipeline-repo.js'));
   const { NormalizeWorker } = await import(dist('pipeline/sources/normalize-worker.js'));
+  const { Checkpointer } = await import(dist('store/checkpointer.js'));
   const { pipeline } = await createPipeline(db, DEFAULT_SETTINGS, path.join(root, 'resources'), () => {});
-  // as `vigil ingest` does: lines normalized on the second core
+  // as `vigil ingest` does: lines normalized on the second core, the log checkpointed by a thread of its own
   const worker = new NormalizeWorker();
+  const checkpointer = new Checkpointer(db, path.join(dir, 'vigil.db'), (why) => {
+    throw new Error(`checkpoint thread: ${why}`);
+  });
   const t0 = performance.now();
   const sum = await ingestFiles(pipeline, new PipelineRepo(db), [file], { format: 'eve', worker });
   const s = (performance.now() - t0) / 1000;
   const inWorker = worker.lines;
   await worker.close();
+  await checkpointer.stop();
   const stored = db.prepare('SELECT count(*) AS n FROM records').get().n;
   const bytes = dbBytes(db, dir);
   const raw = fs.statSync(file).size;

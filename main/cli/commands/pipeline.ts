@@ -222,7 +222,8 @@ export async function ingestCommand(argv: string[], out = Output.stdout()): Prom
   const assumeTz = assumeTzOf('ingest', args.str('assume-tz'));
   if (args.positionals.length === 0) throw new UsageError('name at least one file to ingest', 'ingest');
   const json = args.flag('json');
-  const app = await openApp(dataDirFrom(args.str('data-dir')), 'ingest', { quiet: true });
+  // the log is checkpointed by a thread of its own while the files are stored (store/checkpointer.ts)
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'ingest', { quiet: true, checkpointer: true });
   const s = app.services;
   const { signal, dispose } = untilSignal();
   // JSON parsing and normalizing on the second core (normalize-worker.ts)
@@ -327,7 +328,7 @@ export async function tailCommand(argv: string[], out = Output.stdout()): Promis
   const file = path.resolve(args.positionals[0]!);
   if (file.endsWith('.gz') && !exists(file)) throw new UserError('tail follows plain files; use vigil ingest for .gz');
   const json = args.flag('json');
-  const app = await openApp(dataDirFrom(args.str('data-dir')), 'tail', { quiet: true });
+  const app = await openApp(dataDirFrom(args.str('data-dir')), 'tail', { quiet: true, checkpointer: true });
   const s = app.services;
   const { signal, dispose } = untilSignal();
   const sourceId = fileSourceId('file', file);
