@@ -1,11 +1,12 @@
 import { ChevronDown, ChevronRight, Search } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Alert } from '../../../main/contract/alerts.js';
-import type { Contributor, EventDetail, EventsEvidence } from '../../../main/contract/hunt.js';
+import type { Contributor, EventsEvidence } from '../../../main/contract/hunt.js';
 import { api, ApiError } from '../../api/index.js';
 import { hostsHref } from '../../app/router.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
+import { useLoad } from '../../lib/useLoad.js';
 import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
 import { RawEvent } from './RawEvent.js';
 import { evidenceTimeline, flowNote, hostsNote, relationLabel, RELATION_TITLE, type TimelineRow } from './evidence-model.js';
@@ -53,23 +54,11 @@ function useEvidence(alertId: number, windowS: number, lastSeen: string): { load
 
 /** One record's raw line, read when the row is opened. */
 function RecordRaw({ id }: { id: number }) {
-  const [state, setState] = useState<{ detail: EventDetail } | { error: ApiError } | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setState(null);
-    api.call('events.get', { id }).then(
-      (detail) => live && setState({ detail }),
-      (err: unknown) => live && setState({ error: ApiError.from(err, 'events.get') }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, attempt]);
-  if (state === null) return <div className="skeleton ev-raw-skeleton" aria-label="Loading the raw record" />;
-  if ('error' in state)
-    return <LoadFailed title="Could not read the record" message={state.error.describe()} onRetry={() => setAttempt((n) => n + 1)} headingLevel={3} iconSize={20} />;
-  const d = state.detail;
+  const { load, retry } = useLoad('events.get', () => api.call('events.get', { id }), [id]);
+  if (load.status === 'loading') return <div className="skeleton ev-raw-skeleton" aria-label="Loading the raw record" />;
+  if (load.status === 'error')
+    return <LoadFailed title="Could not read the record" message={load.error.describe()} onRetry={retry} headingLevel={3} iconSize={20} />;
+  const d = load.value;
   return <RawEvent raw={d.raw} label={`Record #${d.id}${d.file ? ` · ${d.file}${d.offset !== null ? ` @${d.offset}` : ''}` : ''}`} />;
 }
 

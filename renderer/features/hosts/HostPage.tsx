@@ -1,13 +1,14 @@
 import { ArrowLeft, FileQuestion, Radar, Search, Server, Siren } from 'lucide-react';
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { EventsGroupByResponse, HostDetail } from '../../../main/contract/hunt.js';
-import { api, ApiError } from '../../api/index.js';
+import { api } from '../../api/index.js';
 import { agentsHref, alertsHref, hostsHref, scansHref } from '../../app/router.js';
 import { SeverityBadge, StatusBadge } from '../../components/badges.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
+import { useLoad } from '../../lib/useLoad.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary } from '../../lib/records.js';
 import { CountBars } from '../../components/CountBars.js';
 import { huntViewHref, rangeBounds } from '../hunt/model.js';
@@ -18,8 +19,6 @@ import { OpenAlerts } from './parts.js';
 const PER_TYPE = 10;
 /** Ports shown per side. */
 const PORTS = 8;
-
-type Load = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; host: HostDetail };
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -60,8 +59,6 @@ function HostLinks({ ip, hunt, agent }: { ip: string; hunt: string; agent: HostD
   );
 }
 
-type PortsLoad = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; in: EventsGroupByResponse; out: EventsGroupByResponse };
-
 function PortSide({ title, hint, counted, range }: { title: string; hint: string; counted: EventsGroupByResponse; range: PortsRange }) {
   return (
     <div className="ho-ports-side">
@@ -93,29 +90,19 @@ function PortSide({ title, hint, counted, range }: { title: string; hint: string
  */
 function HostPorts({ host }: { host: HostDetail }) {
   const range = portsRange(host.last_seen, Date.now());
-  const [load, setLoad] = useState<PortsLoad>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setLoad({ status: 'loading' });
-    const bounds = rangeBounds(range, Date.now());
-    const count = (side: 'in' | 'out') => api.call('events.groupby', { query: portsQuery(host.ip, side), ...bounds, limit: PORTS });
-    // one after the other: a console's newer group-by replaces its older one still waiting
-    void (async () => {
-      try {
-        const inbound = await count('in');
-        // a page left meanwhile asks no more: its count would replace the next page's, waiting
-        if (!live) return;
-        const outbound = await count('out');
-        if (live) setLoad({ status: 'ready', in: inbound, out: outbound });
-      } catch (err) {
-        if (live) setLoad({ status: 'error', error: ApiError.from(err, 'events.groupby') });
-      }
-    })();
-    return () => {
-      live = false;
-    };
-  }, [host.ip, range, attempt]);
+  const { load, retry } = useLoad(
+    'events.groupby',
+    async (signal) => {
+      const bounds = rangeBounds(range, Date.now());
+      const count = (side: 'in' | 'out') => api.call('events.groupby', { query: portsQuery(host.ip, side), ...bounds, limit: PORTS });
+      // one after the other: a console's newer group-by replaces its older one still waiting
+      const inbound = await count('in');
+      // a page left meanwhile asks no more: its count would replace the next page's, waiting
+      signal.throwIfAborted();
+      return { in: inbound, out: await count('out') };
+    },
+    [host.ip, range],
+  );
 
   return (
     <section className="ho-card" aria-labelledby="ho-ports" data-testid="host-ports" aria-busy={load.status === 'loading'}>
@@ -136,19 +123,19 @@ function HostPorts({ host }: { host: HostDetail }) {
       ) : load.status === 'error' ? (
         <p className="muted text-sm ho-card-empty" role="alert">
           Could not count this host’s ports: {load.error.describe()}{' '}
-          <button type="button" className="link-button" onClick={() => setAttempt((n) => n + 1)}>
+          <button type="button" className="link-button" onClick={retry}>
             Try again
           </button>
         </p>
-      ) : load.in.total === 0 && load.out.total === 0 ? (
+      ) : load.value.in.total === 0 && load.value.out.total === 0 ? (
         <p className="muted text-sm ho-card-empty" data-testid="host-ports-none">
           No flow record names this host {portsRangeText(range).span}: its sensor may not log flows (the <span className="mono">flow</span> event type
           of eve.json). Its other records are below.
         </p>
       ) : (
         <div className="ho-ports">
-          <PortSide title="Answers on" hint="No flow has this host as destination." counted={load.in} range={range} />
-          <PortSide title="Reaches" hint="No flow has this host as source." counted={load.out} range={range} />
+          <PortSide title="Answers on" hint="No flow has this host as destination." counted={load.value.in} range={range} />
+          <PortSide title="Reaches" hint="No flow has this host as source." counted={load.value.out} range={range} />
         </div>
       )}
     </section>
@@ -257,19 +244,7 @@ function Body({ host }: { host: HostDetail }) {
 
 /** One host (#/hosts/10.0.0.5): its facts, open alerts, recent records by type, and the pivots. */
 export function HostPage({ ip, backQuery }: { ip: string; backQuery: string }) {
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setLoad({ status: 'loading' });
-    api.call('hosts.get', { ip, per_type: PER_TYPE }).then(
-      (host) => live && setLoad({ status: 'ready', host }),
-      (err: unknown) => live && setLoad({ status: 'error', error: ApiError.from(err, 'hosts.get') }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [ip, attempt]);
+  const { load, retry } = useLoad('hosts.get', () => api.call('hosts.get', { ip, per_type: PER_TYPE }), [ip]);
 
   let body: ReactNode;
   if (load.status === 'loading') {
@@ -295,13 +270,13 @@ export function HostPage({ ip, backQuery }: { ip: string; backQuery: string }) {
           <p>{load.error.describe()}</p>
         </EmptyState>
       ) : (
-        <LoadFailed title={`Could not load ${ip}`} message={load.error.describe()} onRetry={() => setAttempt((n) => n + 1)} />
+        <LoadFailed title={`Could not load ${ip}`} message={load.error.describe()} onRetry={retry} />
       );
   } else {
-    body = <Body host={load.host} />;
+    body = <Body host={load.value} />;
   }
 
-  const hunt = load.status === 'ready' ? load.host.queries.all : hostQuery(ip);
+  const hunt = load.status === 'ready' ? load.value.queries.all : hostQuery(ip);
   return (
     <div className="screen hosts-screen ho-page" data-testid="host-page" data-ip={ip}>
       <div className="screen-header">
@@ -315,7 +290,7 @@ export function HostPage({ ip, backQuery }: { ip: string; backQuery: string }) {
           </h1>
         </div>
         <span className="header-spacer" />
-        <HostLinks ip={ip} hunt={hunt} agent={load.status === 'ready' ? load.host.agent : null} />
+        <HostLinks ip={ip} hunt={hunt} agent={load.status === 'ready' ? load.value.agent : null} />
       </div>
       <div className="ho-page-scroll">{body}</div>
     </div>
