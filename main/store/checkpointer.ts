@@ -61,6 +61,8 @@ export class Checkpointer {
     }
     this.worker.on('error', (err) => this.fail(err.message));
     this.worker.on('exit', (code) => this.fail(`the checkpoint thread exited (code ${code})`));
+    // it never holds a process open by itself (stop() holds it until the thread has closed its connection)
+    this.worker.unref();
     writer.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   }
 
@@ -99,6 +101,7 @@ export class Checkpointer {
           worker.on('message', (m: CheckpointMessage) => (stats = m.stopped));
           worker.once('error', () => undefined);
           worker.once('exit', () => resolve(stats));
+          worker.ref();
           worker.postMessage('stop');
         });
     return this.stopped.finally(() => this.restore());

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, WAL_AUTOCHECKPOINT_PAGES, WAL_FILE_LIMIT_BYTES, type Database } from '../../main/store/db.js';
 import { BACKSTOP_CHECKPOINT_PAGES, Checkpointer } from '../../main/store/checkpointer.js';
@@ -87,6 +89,22 @@ describe('the checkpoint thread', () => {
     expect(autocheckpoint(db)).toBe(WAL_AUTOCHECKPOINT_PAGES);
     expect(await checkpointer.stop()).toBeNull();
     closeDatabase(db);
+  });
+
+  it('never holds a process open by itself', async () => {
+    const file = path.join(tempDir(), 'vigil.db');
+    const dist = (m: string) => pathToFileURL(path.join(repoRoot, 'dist', 'main', 'store', m)).href;
+    const script = `
+      const { openDatabase } = await import(${JSON.stringify(dist('db.js'))});
+      const { Checkpointer } = await import(${JSON.stringify(dist('checkpointer.js'))});
+      const { db } = await openDatabase(${JSON.stringify(file)});
+      new Checkpointer(db, ${JSON.stringify(file)}, (why) => { console.error(why); process.exitCode = 3; });
+      setTimeout(() => console.log('done'), 300);`;
+    const entry = path.join(tempDir(), 'hold.mjs');
+    fs.writeFileSync(entry, script);
+    const r = spawnSync(process.execPath, [entry], { encoding: 'utf8', timeout: 20_000 });
+    // ended by itself (not by the timeout's SIGTERM), the thread never failed
+    expect({ status: r.status, signal: r.signal, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ status: 0, signal: null, stdout: 'done', stderr: '' });
   });
 
   it('runs in a running app, not in a one-shot command; closing stops it and truncates the log', async () => {
