@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DB_FILE_NAME, closeDatabase, openDatabase, type Database } from '../store/db.js';
+import { DB_FILE_NAME, closeDatabase, openDatabase, type Database, type OpenProgress } from '../store/db.js';
 import { upgradeLog } from './upgrade-log.js';
-import type { OpenProgress } from '../store/db.js';
 import { upgradeInWorker } from '../store/upgrade.js';
 import { Checkpointer } from '../store/checkpointer.js';
 import { AuditRepo } from '../store/audit-repo.js';
@@ -112,12 +111,10 @@ export async function createServices(config: ServiceConfig): Promise<Services> {
   });
   const opened = await openDatabase(dbPath, { onProgress });
   const from = upgraded?.from ?? opened.from;
-  if (from > 0 && opened.to > from) logger.info('database upgraded', {
-      from,
-      to: opened.to,
-      backup: upgraded?.backupPath ?? opened.backupPath,
-      thread: upgraded ? 'upgrade' : 'main',
-    });
+  if (from > 0 && opened.to > from) {
+    const backup = upgraded?.backupPath ?? opened.backupPath;
+    logger.info('database upgraded', { from, to: opened.to, backup, thread: upgraded ? 'upgrade' : 'main' });
+  }
   const db = opened.db;
   const bus = new EventBus();
   const audit = new AuditRepo(db, now);
