@@ -18,6 +18,8 @@ export const DashboardSummary = z.object({
   mttr_s: z.number().nullable(),
   quarantine_total: z.number().int(),
   sources: z.array(SourceStatus),
+  /** When the most recently seen alert was last seen, whatever the range; null with no alert. */
+  newest_alert_seen: IsoAny.nullable(),
 });
 export type DashboardSummary = z.infer<typeof DashboardSummary>;
 

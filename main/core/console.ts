@@ -135,6 +135,7 @@ export class ConsoleService {
       mttr_s: times.mttr === null ? null : Math.round(Math.max(0, times.mttr)),
       quarantine_total: this.dashboard.quarantineTotal(),
       sources: this.pipeline.listSources(),
+      newest_alert_seen: this.dashboard.newestAlertSeen(),
     };
   }
 

@@ -41,6 +41,11 @@ export class DashboardRepo {
     return this.db.prepare('SELECT count(*) AS n, coalesce(sum(count), 0) AS ev FROM alerts WHERE last_seen >= ? AND first_seen < ?').get(from, to) as { n: number; ev: number };
   }
 
+  /** When the most recently seen alert was last seen (the alerts_seen index's first entry), or null. */
+  newestAlertSeen(): string | null {
+    return (this.db.prepare('SELECT last_seen FROM alerts ORDER BY last_seen DESC LIMIT 1').pluck().get() as string | undefined) ?? null;
+  }
+
   /** Mean seconds to acknowledge and to resolve, of the alerts created in [from, to). */
   responseTimes(from: string, to: string): { mtta: number | null; mttr: number | null } {
     return this.db

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { GEO_TEST_DBS, screenshotPath, simulate, startServe, writeSettings, type Served } from './serve-fixture.js';
+import { GEO_TEST_DBS, repoRoot, screenshotPath, simulate, startServe, vigil, writeSettings, type Served } from './serve-fixture.js';
 
 let served: Served;
 let dataDir: string;
@@ -162,4 +162,27 @@ test('dark and light themes both render the dashboard', async ({ page }) => {
   await page.screenshot({ path: screenshotPath('dashboard-light') });
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+});
+
+test('an empty range offers the 7 days up to the newest alert when that alert is older than a week', async ({ page }) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-dash-old-'));
+  // alerts of 2026-11-21, imported after the fact (an eve.json read weeks later)
+  const fixture = path.join(repoRoot, 'test', 'fixtures', 'eve', 'alerts.jsonl');
+  const code = await new Promise<number | null>((resolve) => vigil(['ingest', '--format', 'eve', fixture, '--data-dir', dir]).once('exit', resolve));
+  expect(code).toBe(0);
+  const old = await startServe({ dataDir: dir });
+  try {
+    await page.goto(old.url);
+    const empty = page.getByTestId('dashboard-empty');
+    await expect(empty).toBeVisible();
+    // not "the last 7 days", which would be as empty
+    await expect(empty.getByRole('button', { name: 'Show the last 7 days' })).toHaveCount(0);
+    await page.screenshot({ path: screenshotPath('dashboard-empty-older-alerts') });
+    await empty.getByRole('button', { name: /^Show the 7 days to Nov 2\d, \d\d:\d\d$/ }).click();
+    await expect(empty).toBeHidden();
+    await expect.poll(async () => num(await page.getByTestId('kpi-alerts-value').textContent())).toBeGreaterThan(0);
+  } finally {
+    await old.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

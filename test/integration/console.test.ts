@@ -12,6 +12,12 @@ const call = (h: ReturnType<typeof createHandlers>, channel: string, req: unknow
 const range = { from: '2026-11-21T00:00:00Z', to: '2026-11-22T00:00:00Z' };
 
 describe('dashboard read models', () => {
+  it('says no newest alert when there is none', async () => {
+    const s = await testServices(tempDir());
+    expect((await call(createHandlers(s), 'dashboard.summary', range)).newest_alert_seen).toBeNull();
+    await s.close();
+  });
+
   it('summarises open alerts by priority, MTTA/MTTR, trend by severity, top lists and ATT&CK cells', async () => {
     let t = Date.parse('2026-11-21T10:00:00.000Z');
     const s = await testServices(tempDir(), () => new Date(t));
@@ -32,6 +38,10 @@ describe('dashboard read models', () => {
     expect(sum.events_in_range).toBe(6);
     expect(sum.mtta_s).toBe(60); // created 10:00:00, acknowledged 60 s later; unacknowledged alerts do not count
     expect(sum.mttr_s).toBe(180);
+    // the newest alert, whatever the range: where an empty range can send the analyst
+    expect(sum.newest_alert_seen).toBe('2026-11-21T09:30:00.000Z');
+    const before = await call(h, 'dashboard.summary', { from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' });
+    expect({ n: before.alerts_in_range, newest: before.newest_alert_seen }).toEqual({ n: 0, newest: '2026-11-21T09:30:00.000Z' });
     const trend = await call(h, 'dashboard.trend', { ...range, buckets: 24 });
     expect(trend.bucket_s).toBe(3600);
     expect(trend.points[9]).toMatchObject({ critical: 1, high: 1 });

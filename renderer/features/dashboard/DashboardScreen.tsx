@@ -4,7 +4,7 @@ import { Crosshair, FlaskConical, ListOrdered, Radio, RefreshCw, Rocket, Triangl
 import { useEffect, useState } from 'react';
 import { alertsHref } from '../../app/router.js';
 import { EmptyState } from '../../components/EmptyState.js';
-import { formatCount } from '../../lib/format.js';
+import { formatCount, formatMinutes } from '../../lib/format.js';
 import { rangeFilter, rangeLabel, useDashboard } from '../../stores/dashboard.js';
 import { DEMO_RUN, useSources } from '../../stores/sources.js';
 import { Panel } from '../../components/charts/Panel.js';
@@ -16,6 +16,7 @@ import { RangePicker } from './RangePicker.js';
 import { TopList } from './TopList.js';
 import { TrendPanel } from './TrendPanel.js';
 import { WorldMapPanel } from './WorldMapPanel.js';
+import { widerRange } from './wider-range.js';
 import { ToolsHealthBadge } from '../../components/ToolsHealthBadge.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 
@@ -66,6 +67,8 @@ function EmptyRange() {
   if (!summary || summary.alerts_in_range > 0) return null;
   const hasHistory = summary.open_total > 0 || summary.sources.some((s) => s.events > 0);
   const running = sim?.running ?? false;
+  // the newest alert may be older than any preset (records imported after the fact)
+  const wider = widerRange(range, summary.newest_alert_seen);
   const startDemo = () => void useSources.getState().startSimulator(DEMO_RUN);
   return (
     <div className="dash-empty" data-testid="dashboard-empty">
@@ -86,9 +89,9 @@ function EmptyRange() {
                 Start a demo
               </button>
             )}
-            {hasHistory && range.kind === 'preset' && range.preset !== '7d' ? (
-              <button type="button" className="button" onClick={() => useDashboard.getState().setRange({ kind: 'preset', preset: '7d' })}>
-                Show the last 7 days
+            {wider ? (
+              <button type="button" className="button" onClick={() => useDashboard.getState().setRange(wider.range)}>
+                {wider.upTo ? `Show the 7 days to ${formatMinutes(wider.upTo)}` : 'Show the last 7 days'}
               </button>
             ) : null}
             <a className="button ghost" href="#/sources">
