@@ -13,7 +13,8 @@
     var bar = document.getElementById('upgrade-bar');
     var done = Number(q.get('done'));
     if (q.has('done') && isFinite(done)) {
-      var pct = Math.max(0, Math.min(100, Math.round(done * 100)));
+      // as the step's text says it (core/upgrade-status.ts): whole percents, rounded down
+      var pct = Math.max(0, Math.min(100, Math.floor(done * 100)));
       bar.classList.remove('indeterminate');
       bar.setAttribute('aria-valuenow', String(pct));
       document.getElementById('upgrade-fill').style.width = pct + '%';

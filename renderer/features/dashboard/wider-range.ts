@@ -1,6 +1,7 @@
-import type { DashRange } from '../../stores/dashboard.js';
+import { RANGE_PRESETS, type DashRange } from '../../stores/dashboard.js';
 
-const WEEK_MS = 7 * 86_400_000;
+/** The longest preset's span (the last 7 days). */
+const WEEK_MS = RANGE_PRESETS.find((p) => p.value === '7d')!.ms;
 
 /** A range an empty dashboard offers, and the newest alert's time when the range ends there. */
 export interface WiderRange {
