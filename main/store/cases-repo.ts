@@ -747,16 +747,19 @@ export class CasesRepo {
         FROM case_alerts x JOIN alerts a ON a.id = x.alert_id WHERE x.case_id = ?`);
       params.push(caseId);
     }
+    // every part names its columns: a compound SELECT takes its names from its first part, which
+    // is any of these when the kinds are filtered
     if (want('entry') || want('event')) {
-      parts.push(`SELECT CASE WHEN event_id IS NULL THEN 'entry' ELSE 'event' END, ts, title, body, created_by, id, NULL, NULL, raw FROM case_timeline WHERE case_id = ?`);
+      parts.push(`SELECT CASE WHEN event_id IS NULL THEN 'entry' ELSE 'event' END AS kind, ts, title, body, created_by AS actor, id AS ref, NULL AS severity, NULL AS action, raw AS details
+        FROM case_timeline WHERE case_id = ?`);
       params.push(caseId);
     }
     if (want('note')) {
-      parts.push(`SELECT 'note', created_at, 'Note', body, created_by, id, NULL, NULL, NULL FROM case_notes WHERE case_id = ?`);
+      parts.push(`SELECT 'note' AS kind, created_at AS ts, 'Note' AS title, body, created_by AS actor, id AS ref, NULL AS severity, NULL AS action, NULL AS details FROM case_notes WHERE case_id = ?`);
       params.push(caseId);
     }
     if (want('status') || want('activity')) {
-      parts.push(`SELECT CASE WHEN action = 'case.status' THEN 'status' ELSE 'activity' END, ts, action, NULL, actor, id, NULL, action, details
+      parts.push(`SELECT CASE WHEN action = 'case.status' THEN 'status' ELSE 'activity' END AS kind, ts, action AS title, NULL AS body, actor, id AS ref, NULL AS severity, action, details
         FROM audit_log WHERE target_type = 'case' AND target_id = ? AND action NOT IN ('case.note.add', 'case.timeline.add')`);
       params.push(key);
     }

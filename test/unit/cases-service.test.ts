@@ -203,6 +203,13 @@ describe('cases', () => {
     ]);
     expect(all.map((i) => i.kind)).toEqual(expect.arrayContaining(['note', 'status', 'activity']));
     expect(all.find((i) => i.kind === 'status')?.title).toBe('Status open → in progress');
+    // the chips filter by kind: each kind alone, alerts not among them (the union once took its column
+    // names from the alerts' part, and failed without it)
+    const only = async (kinds: string[]) =>
+      ((await call(s, 'cases.timeline', { id: r.case_id, order: 'asc', kinds })) as { items: { kind: string; title: string }[] }).items.map((i) => `${i.kind}:${i.title}`);
+    expect(await only(['note'])).toEqual(['note:Note']);
+    expect(await only(['event', 'entry'])).toEqual(['entry:Phishing mail received', 'event:Attacker logged in']);
+    expect(await only(['status'])).toEqual(['status:Status open → in progress']);
     await s.close();
   });
 
