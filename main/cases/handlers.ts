@@ -1,4 +1,4 @@
-import type { CasesChannelName } from '../contract/index.js';
+import type { CasesChannelName, EventDetail } from '../contract/index.js';
 import type { Handler } from '../core/handlers.js';
 import type { CasesService } from './service.js';
 import { renderMarkdown } from '../reports/markdown.js';
@@ -6,7 +6,8 @@ import { renderMarkdown } from '../reports/markdown.js';
 /** One handler per cases channel (spread into core/handlers.ts). */
 export type CasesHandlers = { [C in CasesChannelName]: Handler<C> };
 
-export function createCasesHandlers(cases: CasesService): CasesHandlers {
+/** `readRecords`: the record store's records by id (those it holds), read where Hunt reads them. */
+export function createCasesHandlers(cases: CasesService, readRecords: (ids: number[]) => Promise<EventDetail[]>): CasesHandlers {
   return {
     'cases.list': (req) => cases.list(req.filter, req.limit, req.after),
     'cases.get': (req) => cases.detail(req.id),
@@ -42,6 +43,9 @@ export function createCasesHandlers(cases: CasesService): CasesHandlers {
     'cases.notes.edit': (req, ctx) => cases.editNote(req.note_id, req.body, ctx.actor),
     'cases.notes.remove': (req, ctx) => ({ removed: cases.removeNote(req.note_id, ctx.actor) }),
     'cases.markdown': (req) => ({ html: renderMarkdown(req.text) }),
+    'cases.records': (req) => cases.records(req.id, req.limit),
+    'cases.records.add': (req, ctx) => cases.keepRecords(req.id, req.record_ids, readRecords, ctx.actor),
+    'cases.records.remove': (req, ctx) => ({ removed: cases.removeRecords(req.id, req.record_ids, ctx.actor) }),
     'cases.evidence': (req) => cases.evidence(req.id),
     'cases.evidence.add': (req, ctx) => cases.addEvidence(req.id, req.name, req.content, req.media_type, req.description ?? null, ctx.actor),
     'cases.evidence.get': (req) => cases.getEvidence(req.evidence_id),

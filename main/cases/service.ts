@@ -7,6 +7,8 @@ import {
   type CaseFilter,
   type CaseNote,
   type CaseCursor,
+  type CaseRecordsAddResponse,
+  type EventDetail,
   type CasePatch,
   type CaseResolution,
   type CaseStatus,
@@ -24,6 +26,7 @@ import { parseObject } from '../store/json.js';
 import type { AttackTable } from '../pipeline/detect/attack.js';
 import type { EventBus } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
+import { recordTitle } from '../hunt/describe.js';
 import { Collector, extractFromAlert, extractFromRaw, extractFromText, normalizeObservable, observableProblem } from './observables.js';
 
 /** Alerts per transaction in an escalation: short enough that the pipeline never waits long. */
@@ -124,6 +127,12 @@ export function describeActivity(action: string, d: Record<string, unknown>): { 
       return { title: `Evidence attached: ${short(d['name'])} (${d['size']} bytes, SHA-256 ${String(d['sha256']).slice(0, 16)}…)`, body: null };
     case 'case.evidence.remove':
       return { title: `Evidence removed: ${short(d['name'])}`, body: null };
+    case 'case.records.add':
+      return { title: `${d['count'] ?? 0} sensor record(s) kept with the case`, body: Array.isArray(d['record_ids']) ? `Records ${(d['record_ids'] as number[]).slice(0, 20).join(', ')}` : null };
+    case 'case.records.remove': {
+      const gone = Array.isArray(d['records']) ? (d['records'] as { record_id: number; event_type: string }[]) : [];
+      return { title: `${d['count'] ?? 0} kept sensor record(s) let go`, body: gone.length ? `Records ${gone.slice(0, 20).map((r) => `${r.record_id} (${r.event_type})`).join(', ')}` : null };
+    }
     case 'case.timeline.remove':
       return { title: `Timeline entry removed: ${short(d['title'])}`, body: null };
     case 'report.create':
@@ -459,6 +468,44 @@ export class CasesService {
 
   getEvidence(id: number) {
     return this.repo.getEvidence(id) ?? notFound('evidence', id);
+  }
+
+  // ---------- kept sensor records ----------
+  records(caseId: number, limit: number) {
+    this.need(caseId);
+    return this.repo.records(caseId, limit);
+  }
+
+  /**
+   * Keeps copies of sensor records with an open case: each raw line hashed (SHA-256) and mined for
+   * observables, as attached text is. `read` fetches the records (the hunt reader, off the main
+   * thread); the case is checked before and again after the read, which can take a moment.
+   */
+  async keepRecords(caseId: number, recordIds: readonly number[], read: (ids: number[]) => Promise<EventDetail[]>, actor: string): Promise<CaseRecordsAddResponse> {
+    const doing = 'keeping records in it';
+    this.needOpen(caseId, doing);
+    const ids = [...new Set(recordIds)];
+    const found = await read(ids);
+    this.needOpen(caseId, doing);
+    const byId = new Map(found.map((r) => [r.id, r]));
+    const kept = ids.flatMap((id) => {
+      const record = byId.get(id);
+      if (!record) return [];
+      const sightings = extractFromRaw(record.raw)
+        .values()
+        .map((f) => ({ ...f, events: 0 }));
+      return [{ record, title: recordTitle(record), sha256: crypto.createHash('sha256').update(record.raw, 'utf8').digest('hex'), sightings }];
+    });
+    const { added, already } = kept.length > 0 ? this.repo.keepRecords(caseId, kept, actor) : { added: [], already: [] };
+    if (added.length > 0) this.changed([caseId], 'records');
+    return { added, already, missing: ids.filter((id) => !byId.has(id)) };
+  }
+
+  removeRecords(caseId: number, recordIds: readonly number[], actor: string): number[] {
+    this.need(caseId);
+    const removed = this.repo.removeRecords(caseId, recordIds, actor);
+    if (removed.length > 0) this.changed([caseId], 'records');
+    return removed;
   }
 
   /** Attaches text evidence: hashed (SHA-256 of its UTF-8 bytes) and mined for observables. */

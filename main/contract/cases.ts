@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Alert, AlertCursor, AlertStatus, AuditEntry, Severity } from './alerts.js';
 import { BulkTarget, JobStarted } from './console.js';
+import { EventRow } from './hunt.js';
 
 const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
 const IsoAny = z.iso.datetime({ offset: true });
@@ -59,6 +60,8 @@ export const CaseDetail = Case.extend({
   finding_count: z.number().int(),
   /** Raw events retained for the case's alerts (held from retention while the alert is in a case). */
   event_count: z.number().int(),
+  /** Sensor records kept with the case (copies: the record store's retention does not touch them). */
+  record_count: z.number().int(),
   /** The alerts' severity, status and ATT&CK techniques at a glance. */
   alerts_by_severity: z.record(Severity, z.number().int()),
   alerts_by_status: z.record(AlertStatus, z.number().int()),
@@ -195,15 +198,19 @@ export const ObservableUpdateRequest = z
   .object({ observable_id: Id, ioc: z.boolean().optional(), description: z.string().trim().max(2000).nullable().optional() })
   .strict();
 
-export const TIMELINE_KINDS = ['alert', 'entry', 'event', 'note', 'status', 'activity'] as const;
+export const TIMELINE_KINDS = ['alert', 'entry', 'event', 'record', 'note', 'status', 'activity'] as const;
 export const TimelineItem = z.object({
-  /** alert: an alert first seen; entry: added by hand; event: a pinned raw event; note; status: a status change; activity: other audited changes. */
+  /**
+   * alert: an alert first seen; entry: added by hand; event: a pinned raw event; record: a sensor
+   * record kept with the case, at the record's time; note; status: a status change; activity: other
+   * audited changes.
+   */
   kind: z.enum(TIMELINE_KINDS),
   ts: IsoUtc,
   title: z.string(),
   body: z.string().nullable(),
   actor: z.string().nullable(),
-  /** What the item points at: an alert id, a timeline entry id, a note id, an audit entry id. */
+  /** What the item points at: an alert id, a timeline entry id, a kept record's id (CaseRecord.id), a note id, an audit entry id. */
   ref: z.number().int().nullable(),
   severity: Severity.nullable(),
 });
@@ -274,6 +281,37 @@ export const EvidenceAddRequest = z
   })
   .strict();
 
+/**
+ * A sensor record kept with a case: the record as Hunt showed it, copied with its raw line when it
+ * was kept, so the record store's retention never takes it from the case.
+ */
+export const CaseRecord = EventRow.extend({
+  /** Id of the kept copy. */
+  id: Id,
+  /** The record's id in the record store when it was kept (Hunt's `events.get` finds it while it is retained). */
+  record_id: Id,
+  /** The timeline's line for it: type, endpoints and what it says. */
+  title: z.string(),
+  raw: z.string(),
+  /** The file the sensor line was read from, when known. */
+  file: z.string().nullable(),
+  /** SHA-256 of the raw line's UTF-8 bytes, taken when it was kept. */
+  sha256: z.string(),
+  added_at: IsoUtc,
+  added_by: z.string(),
+});
+export type CaseRecord = z.infer<typeof CaseRecord>;
+
+export const CaseRecordsAddResponse = z.object({
+  /** Record ids kept now. */
+  added: z.array(Id),
+  /** Record ids the case already keeps (left as they are). */
+  already: z.array(Id),
+  /** Record ids the record store does not hold (never stored, or pruned). */
+  missing: z.array(Id),
+});
+export type CaseRecordsAddResponse = z.infer<typeof CaseRecordsAddResponse>;
+
 /** A scan finding linked to a case, as the case shows it. */
 export const LinkedFinding = z.object({ id: Id, severity: Severity, host: z.string().nullable(), title: z.string(), status: z.string(), cves: z.array(z.string()) });
 export type LinkedFinding = z.infer<typeof LinkedFinding>;
@@ -314,6 +352,15 @@ export const casesChannels = {
   'cases.notes.remove': { request: z.object({ note_id: Id }).strict(), response: z.object({ removed: z.boolean() }) },
   /** Renders Markdown exactly as notes are shown (for a live preview). */
   'cases.markdown': { request: z.object({ text: z.string().max(NOTE_MAX) }).strict(), response: z.object({ html: z.string() }) },
+  /** The sensor records kept with the case, oldest first. */
+  'cases.records': {
+    request: z.object({ id: Id, limit: z.number().int().min(1).max(2000).default(500) }).strict(),
+    response: z.object({ items: z.array(CaseRecord), total: z.number().int() }),
+  },
+  /** Keeps sensor records (by their record store ids, from Hunt, an alert's Evidence or a host page) with an open case. */
+  'cases.records.add': { request: z.object({ id: Id, record_ids: z.array(Id).min(1).max(500) }).strict(), response: CaseRecordsAddResponse },
+  /** Lets kept records go (their copies stay in the case's audit trail). */
+  'cases.records.remove': { request: z.object({ id: Id, record_ids: z.array(Id).min(1).max(500) }).strict(), response: z.object({ removed: z.array(Id) }) },
   'cases.evidence': { request: z.object({ id: Id }).strict(), response: z.array(Evidence) },
   'cases.evidence.add': { request: EvidenceAddRequest, response: Evidence },
   'cases.evidence.get': { request: z.object({ evidence_id: Id }).strict(), response: Evidence.extend({ content: z.string() }) },

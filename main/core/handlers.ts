@@ -244,7 +244,7 @@ export function createHandlers(
 
     ...feedHandlers,
     ...createConnectorHandlers(connectors),
-    ...createCasesHandlers(s.cases),
+    ...createCasesHandlers(s.cases, (ids) => s.huntReader.read('getMany', ids)),
     ...createScansHandlers(scans?.scans ?? null, scans?.findings ?? new FindingsService(new FindingsRepo(s.db, s.audit), s.audit, s.now)),
     ...createReportsHandlers(s.reports),
     ...createHuntHandlers(s.hunt, s.huntReader),

@@ -7,7 +7,7 @@ import { ContractError, type ErrorCode } from '../contract/index.js';
 import type { HuntService } from './service.js';
 
 /** The hunt's reads: those that can take a while on a large store (a day's group-by: seconds). */
-const HUNT_READS = ['query', 'histogram', 'groupBy', 'get', 'evidence', 'hosts', 'hostDetail'] as const;
+const HUNT_READS = ['query', 'histogram', 'groupBy', 'get', 'getMany', 'evidence', 'hosts', 'hostDetail'] as const;
 export type HuntRead = (typeof HUNT_READS)[number];
 export type HuntReads = Pick<HuntService, HuntRead>;
 

@@ -280,6 +280,14 @@ export class HuntService {
     return d;
   }
 
+  /** The records the store holds among these ids (a case keeps copies of them), in id order; the others are left out. */
+  getMany(ids: readonly number[]): EventDetail[] {
+    return [...ids]
+      .sort((a, b) => a - b)
+      .map((id) => this.repo.get(id))
+      .filter((d): d is EventDetail => d !== null);
+  }
+
   evidence(alertId: number, windowS: number, limit: number): EventsEvidence {
     const span = this.repo.alertSpan(alertId);
     if (!span) throw new ContractError('NOT_FOUND', `alert ${alertId} not found`);

@@ -20,6 +20,8 @@ const EVENTS_PRINTED = 300;
 /** Attachment text printed in the report (the file beside it has all of it). */
 const ATTACHMENT_PRINTED_BYTES = 64 * 1024;
 const RAW_PRINTED_CHARS = 2000;
+/** Kept sensor records printed with their raw line (evidence/records.ndjson has all). */
+const RECORDS_PRINTED = 300;
 
 export interface CaseReportDeps {
   cases: CasesService;
@@ -29,9 +31,8 @@ export interface CaseReportDeps {
 }
 
 /**
- * One kind of evidence in the Evidence section. Today: text the analyst attached and the raw
- * events of the case's alerts; later record kinds (flows, DNS, HTTP, TLS) add a source here and
- * the section takes them without changing its layout.
+ * One kind of evidence in the Evidence section: text the analyst attached, the raw events of the
+ * case's alerts, and the sensor records kept with the case (flows, DNS, HTTP, TLS, files).
  */
 interface EvidenceSource {
   id: string;
@@ -79,6 +80,11 @@ function attachments(d: CaseReportDeps, c: CaseDetail): EvidenceSource {
   };
 }
 
+/** A raw line as the report prints it: its first RAW_PRINTED_CHARS characters (the files beside it have all). */
+function printedRaw(raw: string): string {
+  return raw.length > RAW_PRINTED_CHARS ? `${raw.slice(0, RAW_PRINTED_CHARS)}…` : raw;
+}
+
 function rawEvents(d: CaseReportDeps, c: CaseDetail): EvidenceSource {
   return {
     id: 'evidence-events',
@@ -99,10 +105,40 @@ function rawEvents(d: CaseReportDeps, c: CaseDetail): EvidenceSource {
         `<p>${num(c.event_count)} raw event(s) are retained for the case's alerts (held from retention while the alert is in a case). All of them are in <code>evidence/events.ndjson</code>, exactly as received; printed here: the first ${EVENTS_PER_ALERT_PRINTED} of each alert, ${num(excerpt.length)} in all.</p>`,
       );
       for (const e of excerpt) {
-        const raw = e.raw.length > RAW_PRINTED_CHARS ? `${e.raw.slice(0, RAW_PRINTED_CHARS)}…` : e.raw;
+        const raw = printedRaw(e.raw);
         const origin = `${e.source}${e.file ? ` ${e.file}${e.line !== null ? `:${e.line}` : ''}` : ''}`;
         await w.rows(`<div class="ev"><div class="meta">Event ${e.id} · alert #${e.alert_id} · ${utc(e.ts)} · ${esc(origin)}</div><pre class="raw">${esc(raw)}</pre></div>\n`);
       }
+    },
+  };
+}
+
+function keptRecords(d: CaseReportDeps, c: CaseDetail): EvidenceSource {
+  return {
+    id: 'evidence-records',
+    title: 'Sensor records kept with the case',
+    count: c.record_count,
+    async write(w) {
+      const sink = w.file('evidence/records.ndjson', 'application/x-ndjson');
+      const printed: { meta: string; raw: string }[] = [];
+      let altered = 0;
+      for (const r of d.casesRepo.iterateRecords(c.id)) {
+        await sink.write(`${JSON.stringify({ record_id: r.record_id, ts: r.ts, event_type: r.event_type, sensor: r.sensor, source: r.source_id, file: r.file, sha256: r.sha256, kept_at: r.added_at, kept_by: r.added_by, raw: r.raw })}\n`);
+        // the hash was taken when the record was kept: a difference means the database changed
+        const ok = crypto.createHash('sha256').update(r.raw, 'utf8').digest('hex') === r.sha256;
+        if (!ok) altered++;
+        if (printed.length < RECORDS_PRINTED) {
+          const raw = printedRaw(r.raw);
+          const meta = `Record ${r.record_id} · ${esc(r.event_type)} · ${utc(r.ts)} · ${esc(r.source_id)}${r.file ? ` ${esc(r.file)}` : ''} · kept by ${esc(r.added_by)} ${utc(r.added_at)} · SHA-256 ${esc(r.sha256)}${ok ? '' : ' <strong>(differs from the stored line: altered after it was kept)</strong>'}`;
+          printed.push({ meta, raw });
+        }
+        w.count('records');
+        await w.tick();
+      }
+      await w.write(
+        `<p>${num(c.record_count)} sensor record(s) were kept with the case from hunts, alert evidence and host pages: copies taken when they were kept, with the SHA-256 of each raw line, held whatever the record store's retention. All of them are in <code>evidence/records.ndjson</code>; printed here: ${num(printed.length)}.${altered > 0 ? ` <strong>${num(altered)} differ from their hash.</strong>` : ''}</p>`,
+      );
+      for (const p of printed) await w.rows(`<div class="ev"><div class="meta">${p.meta}</div><pre class="raw">${esc(p.raw)}</pre></div>\n`);
     },
   };
 }
@@ -121,7 +157,7 @@ const ALERT_COLS: Column[] = [
 ];
 
 export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
-  const evidence = [attachments(d, c), rawEvents(d, c)];
+  const evidence = [attachments(d, c), rawEvents(d, c), keptRecords(d, c)];
   const toc = [
     { id: 'summary', title: 'Summary' },
     { id: 'timeline', title: 'Timeline' },

@@ -10,9 +10,11 @@ import {
   type CaseDetail,
   type CaseFilter,
   type CaseNote,
+  type CaseRecord,
   type CaseResolution,
   type CaseStatus,
   type Evidence,
+  type EventDetail,
   type NewCase,
   type Observable,
   type ObservableType,
@@ -127,6 +129,22 @@ export interface TimelineCursor {
   ref: number;
 }
 
+/** A record to keep with a case: as Hunt reads it, with its timeline title, its raw line's hash and what it shows. */
+export interface KeptRecord {
+  record: EventDetail;
+  title: string;
+  sha256: string;
+  sightings: readonly Sighting[];
+}
+
+const CASE_RECORD_COLUMNS =
+  'id, record_id, ts, event_type, sensor, source_id, src_ip, src_port, dst_ip, dst_port, proto, app_proto, flow_id, community_id, summary, title, raw, file, sha256, added_at, added_by';
+type CaseRecordRow = Omit<CaseRecord, 'summary'> & { summary: string };
+
+function caseRecordOf(r: CaseRecordRow): CaseRecord {
+  return { ...r, summary: JSON.parse(r.summary) as CaseRecord['summary'] };
+}
+
 function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -212,6 +230,7 @@ export class CasesRepo {
       evidence_count: one('SELECT count(*) AS n FROM case_evidence WHERE case_id = ?'),
       timeline_count: one('SELECT count(*) AS n FROM case_timeline WHERE case_id = ?'),
       finding_count: one('SELECT count(*) AS n FROM case_findings WHERE case_id = ?'),
+      record_count: one('SELECT count(*) AS n FROM case_records WHERE case_id = ?'),
       event_count: one('SELECT count(*) AS n FROM case_alerts x JOIN events e ON e.alert_id = x.alert_id WHERE x.case_id = ?'),
       alerts_by_severity: bySev,
       alerts_by_status: byStatus,
@@ -465,7 +484,7 @@ export class CasesRepo {
 
   // ---------- observables ----------
   /** Records what was seen in one source record (an alert, an evidence item), replacing earlier counts. */
-  addSightings(caseId: number, kind: 'alert' | 'evidence', sourceId: number, found: readonly Sighting[], actor: string): void {
+  addSightings(caseId: number, kind: 'alert' | 'evidence' | 'record', sourceId: number, found: readonly Sighting[], actor: string): void {
     if (found.length === 0) return;
     const ts = this.ts();
     const upsert = this.db.prepare(
@@ -706,6 +725,85 @@ export class CasesRepo {
     });
   }
 
+  // ---------- kept sensor records ----------
+  /** The case's kept records, oldest first, and how many it keeps. */
+  records(caseId: number, limit: number): { items: CaseRecord[]; total: number } {
+    const rows = this.db.prepare<[number, number], CaseRecordRow>(`SELECT ${CASE_RECORD_COLUMNS} FROM case_records WHERE case_id = ? ORDER BY ts, id LIMIT ?`).all(caseId, limit);
+    const total = (this.db.prepare('SELECT count(*) AS n FROM case_records WHERE case_id = ?').get(caseId) as { n: number }).n;
+    return { items: rows.map(caseRecordOf), total };
+  }
+
+  *iterateRecords(caseId: number): IterableIterator<CaseRecord> {
+    for (const r of this.db.prepare<[number], CaseRecordRow>(`SELECT ${CASE_RECORD_COLUMNS} FROM case_records WHERE case_id = ? ORDER BY ts, id`).iterate(caseId)) yield caseRecordOf(r);
+  }
+
+  /**
+   * Keeps copies of these records with the case, each with the observables seen in it; a record the
+   * case already keeps is left as it is. One audit entry for the lot. Returns the record ids kept now
+   * and those already kept.
+   */
+  keepRecords(caseId: number, records: readonly KeptRecord[], actor: string): { added: number[]; already: number[] } {
+    const insert = this.db.prepare(
+      `INSERT INTO case_records (case_id, record_id, ts, event_type, sensor, source_id, src_ip, src_port, dst_ip, dst_port, proto, app_proto, flow_id, community_id,
+         summary, title, raw, file, sha256, added_at, added_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, record_id) DO NOTHING`,
+    );
+    return this.tx(() => {
+      const ts = this.ts();
+      const added: number[] = [];
+      const already: number[] = [];
+      for (const { record: r, title, sha256, sightings } of records) {
+        const run = insert.run(caseId, r.id, r.ts, r.event_type, r.sensor, r.source_id, r.src_ip, r.src_port, r.dst_ip, r.dst_port, r.proto, r.app_proto, r.flow_id, r.community_id,
+          JSON.stringify(r.summary), title, r.raw, r.file, sha256, ts, actor);
+        if (run.changes === 0) {
+          already.push(r.id);
+          continue;
+        }
+        added.push(r.id);
+        this.addSightings(caseId, 'record', Number(run.lastInsertRowid), sightings, actor);
+      }
+      if (added.length > 0) {
+        this.audit.append({ ts, actor, action: 'case.records.add', target_type: 'case', target_id: String(caseId), details: { count: added.length, record_ids: added.slice(0, 1000) } });
+        this.touch(caseId, ts);
+      }
+      return { added, already };
+    });
+  }
+
+  /**
+   * Lets kept records go, by record id. Each copy goes to the case's audit trail with its raw line
+   * (evidence never disappears without a trace), and observables seen only in them go. Returns the
+   * record ids removed.
+   */
+  removeRecords(caseId: number, recordIds: readonly number[], actor: string): number[] {
+    const get = this.db.prepare<[number, number], CaseRecordRow>(`SELECT ${CASE_RECORD_COLUMNS} FROM case_records WHERE case_id = ? AND record_id = ?`);
+    const dropSightings = this.db.prepare(`DELETE FROM case_observable_sightings WHERE source_kind = 'record' AND source_id = ?`);
+    const del = this.db.prepare('DELETE FROM case_records WHERE id = ?');
+    return this.tx(() => {
+      const ts = this.ts();
+      const gone: CaseRecordRow[] = [];
+      for (const id of recordIds) {
+        const row = get.get(caseId, id);
+        if (!row) continue;
+        dropSightings.run(row.id);
+        del.run(row.id);
+        gone.push(row);
+      }
+      if (gone.length === 0) return [];
+      this.pruneObservables(caseId);
+      this.audit.append({
+        ts,
+        actor,
+        action: 'case.records.remove',
+        target_type: 'case',
+        target_id: String(caseId),
+        details: { count: gone.length, records: gone.map((r) => ({ record_id: r.record_id, ts: r.ts, event_type: r.event_type, sha256: r.sha256, raw: r.raw })) },
+      });
+      this.touch(caseId, ts);
+      return gone.map((r) => r.record_id);
+    });
+  }
+
   // ---------- timeline ----------
   addTimelineEntry(caseId: number, e: { ts: string; title: string; body: string | null; event_id: number | null; alert_id: number | null; raw: string | null }, actor: string): number {
     return this.tx(() => {
@@ -752,6 +850,10 @@ export class CasesRepo {
     if (want('entry') || want('event')) {
       parts.push(`SELECT CASE WHEN event_id IS NULL THEN 'entry' ELSE 'event' END AS kind, ts, title, body, created_by AS actor, id AS ref, NULL AS severity, NULL AS action, raw AS details
         FROM case_timeline WHERE case_id = ?`);
+      params.push(caseId);
+    }
+    if (want('record')) {
+      parts.push(`SELECT 'record' AS kind, ts, title, NULL AS body, added_by AS actor, id AS ref, NULL AS severity, NULL AS action, NULL AS details FROM case_records WHERE case_id = ?`);
       params.push(caseId);
     }
     if (want('note')) {
@@ -862,6 +964,10 @@ export class CasesRepo {
         this.db.prepare(`UPDATE ${table} SET case_id = ? WHERE case_id = ?`).run(targetId, sourceId);
       }
       this.db.prepare('INSERT OR IGNORE INTO case_findings SELECT ?, finding_id, added_at, added_by FROM case_findings WHERE case_id = ?').run(targetId, sourceId);
+      // a record both cases keep stays once, as the target kept it
+      this.db.prepare('UPDATE OR IGNORE case_records SET case_id = ? WHERE case_id = ?').run(targetId, sourceId);
+      this.db.prepare(`DELETE FROM case_observable_sightings WHERE source_kind = 'record' AND source_id IN (SELECT id FROM case_records WHERE case_id = ?)`).run(sourceId);
+      this.db.prepare('DELETE FROM case_records WHERE case_id = ?').run(sourceId);
       this.db.prepare('DELETE FROM case_findings WHERE case_id = ?').run(sourceId);
       const before = this.get(sourceId)!;
       this.db

@@ -23,6 +23,9 @@ async function seeded(): Promise<{ dir: string; caseId: number }> {
   const c = s.cases.create({ title: 'Scan then brute force', description: '', severity: 'high', assignee: 'ana', tags: ['ssh'], tlp: 'green' }, 'ana');
   s.cases.linkChunk(c.id, ids, 'ana', false, 'INVESTIGATING', null);
   s.cases.addNote(c.id, 'Blocked **203.0.113.45**.', 'ana');
+  // the first sensor record of the file, kept with the case
+  const first = (s.db.prepare('SELECT min(id) AS id FROM records').get() as { id: number }).id;
+  await s.cases.keepRecords(c.id, [first], async (ids) => s.hunt.getMany(ids), 'ana');
   await s.close();
   return { dir, caseId: c.id };
 }
@@ -39,9 +42,20 @@ describe('vigil cases and vigil report', () => {
     expect(show.stdout).toContain(`#${caseId}  Scan then brute force`);
     expect(show.stdout).toMatch(/ipv4\s+203\.0\.113\.45/);
     expect(show.stdout).toContain('Blocked **203.0.113.45**.');
+    expect(show.stdout).toContain(', 1 kept record(s)');
+    expect(show.stdout).toMatch(/^ {2}record \d+ \S+ \S+ {2}alert \S+ -> \S+ .* sha256 [0-9a-f]{64}$/m);
     const out = path.join(tempDir(), 'case.json');
     expect(runCli(['cases', 'export', String(caseId), '--format', 'json', '--output', out, '--data-dir', dir]).code).toBe(0);
-    const doc = JSON.parse(fs.readFileSync(out, 'utf8')) as { case: { id: number; alert_count: number }; alerts: unknown[]; observables: unknown[]; timeline: unknown[]; history: unknown[] };
+    const doc = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+      case: { id: number; alert_count: number };
+      alerts: unknown[];
+      observables: unknown[];
+      timeline: unknown[];
+      records: { raw: string }[];
+      history: unknown[];
+    };
+    const firstLine = fs.readFileSync(path.join(repoRoot, 'test/fixtures/eve/alerts.jsonl'), 'utf8').split('\n')[0];
+    expect(doc.records.map((r) => r.raw)).toEqual([firstLine]);
     expect(doc.case.id).toBe(caseId);
     expect(doc.alerts).toHaveLength(doc.case.alert_count);
     expect(doc.observables.length).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import {
   SEVERITIES,
   type CaseCursor,
   type CaseDetail,
+  type CaseRecord,
   type CasesListResponse,
   type ChannelName,
   type Observable,
@@ -23,10 +24,12 @@ export const casesHelp = `Usage: vigil cases <list|show|export> [options]
 
   list [--status LIST] [--severity LIST] [--assignee NAME] [--tag TAG] [--text WORDS] [--limit N] [--json]
                           most recently changed first
-  show ID [--json]        one case: summary, observables, latest timeline, notes, evidence
+  show ID [--json]        one case: summary, observables, latest timeline, notes, evidence,
+                          kept sensor records
   export ID --format json|csv [--output FILE]
                           json: the whole case (alerts, observables, timeline, notes, evidence
-                          with its text, audit trail); csv: the case's alerts
+                          with its text, kept sensor records with their raw lines, audit
+                          trail); csv: the case's alerts
 
 For a report with a manifest (PDF, HTML, CSV), use "vigil report case ID".
 
@@ -125,14 +128,15 @@ export async function casesCommand(argv: string[], out = Output.stdout()): Promi
       const notes = await call<CaseNote[]>(app, 'cases.notes', { id });
       const evidence = await call<Evidence[]>(app, 'cases.evidence', { id });
       const findings = await call<LinkedFinding[]>(app, 'cases.findings', { id });
+      const records = await call<{ items: CaseRecord[]; total: number }>(app, 'cases.records', { id, limit: 2000 });
       if (args.flag('json')) {
-        await out.json({ case: detail, observables, timeline, notes, evidence, findings });
+        await out.json({ case: detail, observables, timeline, notes, evidence, findings, records: records.items });
         return 0;
       }
       await out.line(`#${detail.id}  ${detail.title}`);
       await out.line(`  ${detail.severity.toUpperCase()}  ${detail.status}${detail.resolution ? ` (${detail.resolution})` : ''}  TLP:${detail.tlp.toUpperCase()}  assignee ${detail.assignee ?? '-'}  tags ${detail.tags.join(', ') || '-'}`);
       await out.line(`  opened ${when(detail.created_at)} by ${detail.created_by}  updated ${when(detail.updated_at)}${detail.closed_at ? `  closed ${when(detail.closed_at)}` : ''}${detail.merged_into ? `  merged into #${detail.merged_into}` : ''}`);
-      await out.line(`  ${detail.alert_count} alert(s), ${detail.event_count} raw event(s), ${detail.observable_count} observable(s) (${detail.ioc_count} IOC), ${detail.note_count} note(s), ${detail.evidence_count} evidence item(s)`);
+      await out.line(`  ${detail.alert_count} alert(s), ${detail.event_count} raw event(s), ${detail.observable_count} observable(s) (${detail.ioc_count} IOC), ${detail.note_count} note(s), ${detail.evidence_count} evidence item(s), ${detail.record_count} kept record(s)`);
       if (detail.first_seen) await out.line(`  activity ${when(detail.first_seen)} -> ${when(detail.last_seen)}`);
       if (detail.techniques.length) await out.line(`  ATT&CK ${detail.techniques.map((t) => `${t.id} ${t.name} (${t.alerts})`).join(', ')}`);
       if (detail.description.trim()) await out.line(`  ${detail.description.trim().split('\n').join('\n  ')}`);
@@ -147,6 +151,8 @@ export async function casesCommand(argv: string[], out = Output.stdout()): Promi
       }
       for (const n of notes) await out.line(`  note #${n.id} by ${n.created_by} at ${when(n.created_at)}:\n    ${n.body.split('\n').join('\n    ')}`);
       for (const e of evidence) await out.line(`  evidence #${e.id} ${e.name}  ${e.size} bytes  sha256 ${e.sha256}`);
+      for (const r of records.items) await out.line(`  record ${r.record_id} ${when(r.ts)}  ${r.title}  sha256 ${r.sha256}`);
+      if (records.total > records.items.length) await out.line(`  (${records.total - records.items.length} more kept records: vigil cases export ${id} --format json)`);
       for (const f of findings) await out.line(`  finding #${f.id} ${f.severity.toUpperCase()}  ${f.host ?? '-'}  ${f.status}  ${f.title}${f.cves.length ? `  ${f.cves.join(' ')}` : ''}`);
       return 0;
     }
@@ -180,7 +186,7 @@ export async function casesCommand(argv: string[], out = Output.stdout()): Promi
           cursor = page.next ?? undefined;
         } while (cursor);
         await write(`\n],\n"timeline": ${jsonText(timeline)},\n"notes": ${jsonText(await call(app, 'cases.notes', { id }))},\n`);
-        await write(`"evidence": ${jsonText([...s.casesRepo.iterateEvidence(id)])},\n"history": ${jsonText(await call(app, 'cases.history', { id, limit: 5000 }))}\n}\n`);
+        await write(`"evidence": ${jsonText([...s.casesRepo.iterateEvidence(id)])},\n"records": ${jsonText([...s.casesRepo.iterateRecords(id)])},\n"history": ${jsonText(await call(app, 'cases.history', { id, limit: 5000 }))}\n}\n`);
       }
     } finally {
       if (outPath) await dest.end();

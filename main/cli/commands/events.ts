@@ -6,6 +6,7 @@ import type { App } from '../../core/app.js';
 import { parseTime } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output, cell, jsonText } from '../output.js';
+import { endpointText, summaryText } from '../../hunt/describe.js';
 
 export const eventsHelp = `Usage: vigil events <list|show|export> [QUERY] [options]
 
@@ -52,20 +53,6 @@ async function* pages(app: App, query: string, range: { from?: string; to?: stri
   }
 }
 
-function endpoint(ip: string | null, port: number | null): string {
-  if (ip === null) return '-';
-  const host = ip.includes(':') ? `[${ip}]` : ip;
-  return port !== null ? `${host}:${port}` : host;
-}
-
-/** The summary as "field=value" pairs, short. */
-function summaryText(r: EventRow): string {
-  const s = Object.entries(r.summary)
-    .map(([k, v]) => `${k.slice(k.indexOf('.') + 1)}=${String(v)}`)
-    .join(' ');
-  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
-}
-
 export async function eventsCommand(argv: string[], out = Output.stdout()): Promise<number> {
   const args = parse(
     'events',
@@ -101,7 +88,7 @@ export async function eventsCommand(argv: string[], out = Output.stdout()): Prom
           ['ID', 'TIME (UTC)', 'TYPE', 'SENSOR', 'PROTO', 'SRC', 'DST', 'FLOW ID', 'SUMMARY'],
           ...rows.map((r) => [
             String(r.id), r.ts.replace('T', ' ').slice(0, 23), r.event_type, r.sensor ?? '-', r.app_proto ?? r.proto ?? '-',
-            endpoint(r.src_ip, r.src_port), endpoint(r.dst_ip, r.dst_port), r.flow_id ?? '-', summaryText(r),
+            endpointText(r.src_ip, r.src_port), endpointText(r.dst_ip, r.dst_port), r.flow_id ?? '-', summaryText(r),
           ]),
         ]);
       }
@@ -113,7 +100,7 @@ export async function eventsCommand(argv: string[], out = Output.stdout()): Prom
       if (args.flag('json')) await out.json(d);
       else {
         await out.line(`#${d.id}  ${d.ts}  ${cell(d.event_type)}  sensor ${cell(d.sensor ?? '-')}  source ${cell(d.source_id)}`);
-        await out.line(`  ${cell(d.proto ?? '-')} ${endpoint(d.src_ip, d.src_port)} -> ${endpoint(d.dst_ip, d.dst_port)}  app ${cell(d.app_proto ?? '-')}  flow ${d.flow_id ?? '-'}  community ${cell(d.community_id ?? '-')}`);
+        await out.line(`  ${cell(d.proto ?? '-')} ${endpointText(d.src_ip, d.src_port)} -> ${endpointText(d.dst_ip, d.dst_port)}  app ${cell(d.app_proto ?? '-')}  flow ${d.flow_id ?? '-'}  community ${cell(d.community_id ?? '-')}`);
         for (const [k, v] of Object.entries(d.summary)) await out.line(`  ${k}: ${cell(String(v))}`);
         await out.line(`  raw: ${cell(d.raw)}`);
       }

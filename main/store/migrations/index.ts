@@ -20,6 +20,7 @@ import { m0019RecordsAddressBuckets } from './0019-records-address-buckets.js';
 import { m0020RecordsAddressPairs } from './0020-records-address-pairs.js';
 import { m0021RecordHours } from './0021-record-hours.js';
 import { m0022RecordsAddressFields } from './0022-records-address-fields.js';
+import { m0023CaseRecords } from './0023-case-records.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0020RecordsAddressPairs,
   m0021RecordHours,
   m0022RecordsAddressFields,
+  m0023CaseRecords,
 ];

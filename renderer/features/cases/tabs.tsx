@@ -505,7 +505,7 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
 }
 
 // ---------------------------------------------------------------- timeline
-const KIND_LABEL: Record<TimelineItem['kind'], string> = { alert: 'Alert', entry: 'Entry', event: 'Key event', note: 'Note', status: 'Status', activity: 'Change' };
+const KIND_LABEL: Record<TimelineItem['kind'], string> = { alert: 'Alert', entry: 'Entry', event: 'Key event', record: 'Record', note: 'Note', status: 'Status', activity: 'Change' };
 
 export function TimelineTab({ c }: { c: CaseDetail }) {
   const id = useId();
