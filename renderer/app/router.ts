@@ -78,7 +78,7 @@ export type RouteName = Route['name'];
 export const PLAYBOOKS_TABS = ['playbooks', 'runs', 'approvals'] as const;
 export type PlaybooksTab = (typeof PLAYBOOKS_TABS)[number];
 
-export const CASE_TABS = ['summary', 'alerts', 'observables', 'timeline', 'notes', 'evidence', 'findings', 'playbooks'] as const;
+export const CASE_TABS = ['summary', 'alerts', 'observables', 'timeline', 'notes', 'evidence', 'records', 'findings', 'playbooks'] as const;
 export type CaseTab = (typeof CASE_TABS)[number];
 
 /** Link to the case list, or to one case (and one of its tabs). */

@@ -8,7 +8,7 @@ import { useJobs } from '../stores/jobs.js';
 import { useToasts } from '../stores/toasts.js';
 import { Dialog } from './Dialog.js';
 import { JobBar } from './JobBar.js';
-import { SeveritySelect } from './SeveritySelect.js';
+import { CaseChoice, caseChoiceProblem, type CaseChoiceValue } from './CaseChoice.js';
 
 /** What to escalate: listed alerts, or everything matching a filter (no page cap). */
 export type EscalateTarget = { kind: 'ids'; ids: number[] } | { kind: 'filter'; filter: AlertFilter; count: number; description: string };
@@ -29,11 +29,8 @@ export interface EscalateDialogProps {
  */
 export function EscalateDialog({ target, suggestion, onClose, onDone }: EscalateDialogProps) {
   const id = useId();
-  const [mode, setMode] = useState<'new' | 'existing'>('new');
-  const [title, setTitle] = useState(suggestion.title);
-  const [severity, setSeverity] = useState<Severity>(suggestion.severity);
+  const [choice, setChoice] = useState<CaseChoiceValue>({ mode: 'new', title: suggestion.title, severity: suggestion.severity, caseId: null });
   const [cases, setCases] = useState<Case[]>([]);
-  const [caseId, setCaseId] = useState<number | null>(null);
   const [move, setMove] = useState(false);
   const [already, setAlready] = useState(0);
   const [job, setJob] = useState<{ job_id: string; case_id: number; total: number } | null>(null);
@@ -59,17 +56,14 @@ export function EscalateDialog({ target, suggestion, onClose, onDone }: Escalate
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    if (mode === 'new' && !title.trim()) {
-      setError('A new case needs a title.');
-      return;
-    }
-    if (mode === 'existing' && caseId === null) {
-      setError('Choose the case.');
+    const problem = caseChoiceProblem(choice);
+    if (problem) {
+      setError(problem);
       return;
     }
     try {
       const t = target.kind === 'ids' ? { ids: target.ids } : { filter: target.filter };
-      const into = mode === 'new' ? { new: { title: title.trim(), severity } } : { id: caseId! };
+      const into = choice.mode === 'new' ? { new: { title: choice.title.trim(), severity: choice.severity } } : { id: choice.caseId! };
       setJob(await api.call('cases.escalate', { target: t, case: into, move }));
     } catch (err) {
       setError(errorMessage(err));
@@ -97,41 +91,16 @@ export function EscalateDialog({ target, suggestion, onClose, onDone }: Escalate
       }
     >
       <form id={`${id}-f`} className="ui-form" onSubmit={(e) => void submit(e)} noValidate>
-        <div className="ui-segmented" role="radiogroup" aria-label="Into">
-          <label>
-            <input type="radio" name={`${id}-m`} checked={mode === 'new'} onChange={() => setMode('new')} />
-            <span>New case</span>
-          </label>
-          <label>
-            <input type="radio" name={`${id}-m`} checked={mode === 'existing'} onChange={() => setMode('existing')} disabled={cases.length === 0} />
-            <span>Existing case{cases.length ? ` (${cases.length} open)` : ''}</span>
-          </label>
-        </div>
-        {mode === 'new' ? (
-          <>
-            <div className="ui-field">
-              <label className="ui-field-label" htmlFor={`${id}-t`}>
-                Title
-              </label>
-              <input id={`${id}-t`} className="ui-input" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} data-testid="escalate-title" />
-            </div>
-            <SeveritySelect id={`${id}-s`} value={severity} onChange={setSeverity} />
-          </>
-        ) : (
-          <div className="ui-field">
-            <label className="ui-field-label" htmlFor={`${id}-c`}>
-              Case
-            </label>
-            <select id={`${id}-c`} className="ui-input" value={caseId ?? ''} onChange={(e) => setCaseId(e.target.value ? Number(e.target.value) : null)}>
-              <option value="">Choose a case…</option>
-              {cases.map((c) => (
-                <option key={c.id} value={c.id}>
-                  #{c.id} {c.title} ({formatCount(c.alert_count)} alerts)
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
+        <CaseChoice
+          id={id}
+          value={choice}
+          onChange={setChoice}
+          cases={cases}
+          existingLabel="Existing case"
+          describe={(c) => `#${c.id} ${c.title} (${formatCount(c.alert_count)} alerts)`}
+          placeholder="Choose a case…"
+          testId="escalate"
+        />
         <label className="ui-check">
           <input type="checkbox" checked={move} onChange={(e) => setMove(e.target.checked)} />
           <span>

@@ -197,6 +197,48 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
   expect(errors).toEqual([]);
 });
 
+test("a record of an alert's Evidence is kept with the alert's own case, chosen first among the open cases", async ({ page }) => {
+  const errors = watchErrors(page);
+  // the alert goes to a case of its own
+  await page.goto(`${served.url}#/alerts`);
+  await page.getByRole('grid', { name: 'Alerts' }).getByText(TITLE).click();
+  const detail = page.getByTestId('alert-detail');
+  await expect(detail.getByTestId('detail-status')).toBeVisible();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('e');
+  const escalate = page.getByTestId('escalate-dialog');
+  await escalate.getByTestId('escalate-title').fill('curl download on 10.0.0.5');
+  await escalate.getByTestId('escalate-submit').click();
+  await expect(escalate).toBeHidden({ timeout: 20_000 });
+  const href = (await page.getByRole('link', { name: /^Open case #\d+$/ }).getAttribute('href'))!;
+  const caseId = href.match(/#\/cases\/(\d+)/)![1]!;
+
+  // a newer open case, made from a hunt: it is the first of the open cases now
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('event_type:tls')}`);
+  await page.getByTestId('hunt-grid').getByTestId('hunt-row').first().click();
+  await page.getByTestId('hunt-keep').click();
+  const keep = page.getByTestId('keep-dialog');
+  await keep.getByText('New case', { exact: true }).click();
+  await keep.getByTestId('keep-title').fill('TLS to an odd SNI');
+  await keep.getByTestId('keep-submit').click();
+  await expect(keep).toBeHidden();
+
+  // from the alert's Evidence, its own case is the one offered
+  await page.goto(`${served.url}#/alerts`);
+  await page.getByRole('grid', { name: 'Alerts' }).getByText(TITLE).click();
+  const evidence = detail.getByTestId('evidence');
+  const httpRow = evidence.locator('[data-testid="evidence-record"][data-relation="flow"][data-event-type="http"]');
+  await httpRow.getByRole('button', { expanded: false }).click();
+  await httpRow.getByTestId('evidence-keep').click();
+  await expect(keep.getByTestId('keep-case')).toHaveValue(caseId);
+  await expect(keep.getByTestId('keep-case').locator('option')).toHaveCount(2);
+  await keep.getByTestId('keep-submit').click();
+  await expect(page.getByRole('status').filter({ hasText: `Kept 1 record in case #${caseId}` })).toBeVisible();
+  await page.goto(`${served.url}#/cases/${caseId}/records`);
+  await expect(page.getByTestId('case-records')).toContainText('direkte.vg.no/jansson/releases/jansson-2.6.tar.gz');
+  expect(errors).toEqual([]);
+});
+
 test('a correlation alert lists the failed logins that made it fire', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto(`${served.url}#/alerts?rule_id=vigil:brute_force`);

@@ -322,3 +322,47 @@ test('with reduced motion asked, the histogram is drawn at once, not animated', 
   expect(first).not.toBe('no canvas');
   expect(later).toBe(first);
 });
+
+test('a record found in a hunt is kept with a new case: in its Records tab with its raw line, on its timeline, its name an observable', async ({ page }) => {
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('dns.rrname:cdn.example.ru')}`);
+  const rows = page.getByTestId('hunt-grid').getByTestId('hunt-row');
+  await expect(rows).toHaveCount(4);
+  await rows.first().click();
+  const detail = page.getByTestId('hunt-detail');
+  const raw = JSON.parse(await detail.getByTestId('hunt-raw').innerText()) as { flow_id: number; dns: { rrname: string } };
+  await detail.getByTestId('hunt-keep').click();
+  const dialog = page.getByTestId('keep-dialog');
+  // no case is open yet: a new one, titled after the record
+  await expect(dialog.getByRole('radio', { name: 'New case' })).toBeChecked();
+  await expect(dialog.getByTestId('keep-title')).toHaveValue(/^DNS: .*cdn\.example\.ru/);
+  await page.screenshot({ path: screenshotPath('keep-dialog') });
+  await dialog.getByTestId('keep-title').fill('Lookups of cdn.example.ru');
+  await dialog.getByTestId('keep-submit').click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: /Kept 1 record in case #\d+/ })).toBeVisible();
+  await page.getByRole('link', { name: /^Open case #\d+$/ }).click();
+  await expect(page).toHaveURL(/#\/cases\/\d+\/records$/);
+  const table = page.getByTestId('case-records');
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await expect(table).toContainText('cdn.example.ru');
+  await expect(page.getByRole('tab', { name: /Records/ })).toContainText('1');
+  await table.getByRole('button', { expanded: false }).click();
+  await expect(table.getByTestId('raw-event')).toContainText(`"flow_id": ${raw.flow_id}`);
+  await expect(table.locator('.case-record-hash')).toContainText(/SHA-256 of the raw line when \S+ kept it, .*: [0-9a-f]{64}$/);
+  await page.screenshot({ path: screenshotPath('case-records') });
+
+  // a second keep of the same record says so and changes nothing
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('dns.rrname:cdn.example.ru')}`);
+  await rows.first().click();
+  await detail.getByTestId('hunt-keep').click();
+  await expect(dialog.getByRole('radio', { name: /Existing case/ })).toBeChecked();
+  await expect(dialog.getByTestId('keep-case')).toContainText('Lookups of cdn.example.ru');
+  await dialog.getByTestId('keep-submit').click();
+  await expect(page.getByRole('status').filter({ hasText: /already keeps this record/ })).toBeVisible();
+
+  await page.getByRole('link', { name: /^Open case #\d+$/ }).last().click();
+  await page.getByRole('tab', { name: /Timeline/ }).click();
+  await expect(page.getByTestId('case-timeline').locator('.tl-record')).toContainText('rrname=cdn.example.ru');
+  await page.getByRole('tab', { name: /Observables/ }).click();
+  await expect(page.getByText('cdn.example.ru', { exact: true })).toBeVisible();
+});

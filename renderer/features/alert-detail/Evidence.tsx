@@ -1,9 +1,10 @@
-import { ChevronDown, ChevronRight, Search } from 'lucide-react';
+import { BriefcaseBusiness, ChevronDown, ChevronRight, Search } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Alert } from '../../../main/contract/alerts.js';
 import type { Contributor, EventsEvidence } from '../../../main/contract/hunt.js';
 import { api, ApiError } from '../../api/index.js';
 import { hostsHref } from '../../app/router.js';
+import { KeepInCaseDialog } from '../../components/KeepInCaseDialog.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { useLoad } from '../../lib/useLoad.js';
@@ -52,14 +53,25 @@ function useEvidence(alertId: number, windowS: number, lastSeen: string): { load
   return { load, retry: useCallback(() => setAttempt((n) => n + 1), []), refreshing };
 }
 
-/** One record's raw line, read when the row is opened. */
-function RecordRaw({ id }: { id: number }) {
+/** One record's raw line, read when the row is opened, and a way to keep it with a case (the alert's first). */
+function RecordRaw({ id, alertId }: { id: number; alertId: number }) {
   const { load, retry } = useLoad('events.get', () => api.call('events.get', { id }), [id]);
+  const [keeping, setKeeping] = useState(false);
   if (load.status === 'loading') return <div className="skeleton ev-raw-skeleton" aria-label="Loading the raw record" />;
   if (load.status === 'error')
     return <LoadFailed title="Could not read the record" message={load.error.describe()} onRetry={retry} headingLevel={3} iconSize={20} />;
   const d = load.value;
-  return <RawEvent raw={d.raw} label={`Record #${d.id}${d.file ? ` · ${d.file}${d.offset !== null ? ` @${d.offset}` : ''}` : ''}`} />;
+  return (
+    <>
+      <RawEvent raw={d.raw} label={`Record #${d.id}${d.file ? ` · ${d.file}${d.offset !== null ? ` @${d.offset}` : ''}` : ''}`} />
+      <div className="ev-raw-actions">
+        <button type="button" className="button ghost small" onClick={() => setKeeping(true)} data-testid="evidence-keep">
+          <BriefcaseBusiness size={12} aria-hidden="true" /> Keep in case…
+        </button>
+      </div>
+      {keeping ? <KeepInCaseDialog recordIds={[d.id]} suggestion={`${eventTypeLabel(d.event_type)}: ${recordSummary(d)}`.slice(0, 200)} alertId={alertId} onClose={() => setKeeping(false)} /> : null}
+    </>
+  );
 }
 
 function RecordLine({ item, alert, open, onToggle }: { item: TimelineRow; alert: Alert; open: boolean; onToggle: () => void }) {
@@ -86,14 +98,14 @@ function RecordLine({ item, alert, open, onToggle }: { item: TimelineRow; alert:
       </button>
       {open ? (
         <div className="ev-raw">
-          <RecordRaw id={row.id} />
+          <RecordRaw id={row.id} alertId={alert.id} />
         </div>
       ) : null}
     </li>
   );
 }
 
-function Contributors({ contributors }: { contributors: EventsEvidence['contributors'] }) {
+function Contributors({ contributors, alertId }: { contributors: EventsEvidence['contributors']; alertId: number }) {
   const [open, setOpen] = useState<number | null>(null);
   if (contributors.total === 0) return null;
   const shown = contributors.rows.length < contributors.total ? `latest ${formatCount(contributors.rows.length)} of ${formatCount(contributors.total)}` : formatCount(contributors.total);
@@ -121,7 +133,7 @@ function Contributors({ contributors }: { contributors: EventsEvidence['contribu
             </button>
             {open === c.event_id && c.record_id !== null ? (
               <div className="ev-raw">
-                <RecordRaw id={c.record_id} />
+                <RecordRaw id={c.record_id} alertId={alertId} />
               </div>
             ) : null}
           </li>
@@ -224,7 +236,7 @@ export function Evidence({ alert }: { alert: Alert }) {
         <LoadFailed title="Could not load the evidence" message={load.error.describe()} onRetry={retry} headingLevel={3} iconSize={20} />
       ) : evidence ? (
         <>
-          <Contributors contributors={evidence.contributors} />
+          <Contributors contributors={evidence.contributors} alertId={alert.id} />
           <p className="muted text-sm ev-note" data-testid="evidence-flow-note">
             {flowNote(evidence, alert)}
           </p>

@@ -13,7 +13,7 @@ import { CaseFormDialog, CloseCaseDialog, MergeDialog, ReportDialog } from './di
 import { useKeys } from './keys.js';
 import { TLP_LABEL, useCases } from './store.js';
 import { AlertsTab, EvidenceTab, NotesTab, ObservablesTab, SummaryTab, TimelineTab } from './tabs.js';
-import { FindingsTab, PlaybookRunsTab } from './LinkedTabs.js';
+import { FindingsTab, PlaybookRunsTab, RecordsTab } from './LinkedTabs.js';
 
 const TAB_LABEL: Record<CaseTab, string> = {
   summary: 'Summary',
@@ -22,6 +22,7 @@ const TAB_LABEL: Record<CaseTab, string> = {
   timeline: 'Timeline',
   notes: 'Notes',
   evidence: 'Evidence',
+  records: 'Records',
   findings: 'Findings',
   playbooks: 'Playbook runs',
 };
@@ -36,6 +37,8 @@ function tabCount(c: Detail, tab: CaseTab): number | null {
       return c.note_count;
     case 'evidence':
       return c.evidence_count;
+    case 'records':
+      return c.record_count;
     case 'findings':
       return c.finding_count;
     default:
@@ -200,6 +203,7 @@ export function CaseDetailView({ caseId, tab }: { caseId: number; tab: CaseTab }
         {tab === 'timeline' ? <TimelineTab c={c} /> : null}
         {tab === 'notes' ? <NotesTab c={c} /> : null}
         {tab === 'evidence' ? <EvidenceTab c={c} /> : null}
+        {tab === 'records' ? <RecordsTab c={c} /> : null}
         {tab === 'findings' ? <FindingsTab c={c} /> : null}
         {tab === 'playbooks' ? <PlaybookRunsTab c={c} /> : null}
       </div>

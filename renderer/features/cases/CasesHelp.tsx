@@ -8,7 +8,7 @@ const LIST = [
   ['p', 'Alerts summary or findings report'],
 ];
 const DETAIL = [
-  ['1 … 8', 'Summary, Alerts, Observables, Timeline, Notes, Evidence, Findings, Playbook runs'],
+  ['1 … 9', 'Summary, Alerts, Observables, Timeline, Notes, Evidence, Records, Findings, Playbook runs'],
   ['Esc', 'Back to the list'],
   ['j / k', 'Move in the alerts or observables list'],
   ['x', 'Select the alert (then Detach)'],

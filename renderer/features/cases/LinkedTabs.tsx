@@ -1,12 +1,15 @@
-import { Unlink } from 'lucide-react';
-import { useState } from 'react';
-import type { CaseDetail } from '../../../main/contract/cases.js';
+import { ChevronDown, ChevronRight, Search, Unlink } from 'lucide-react';
+import { Fragment, useState } from 'react';
+import type { CaseDetail, CaseRecord } from '../../../main/contract/cases.js';
 import { api, errorMessage } from '../../api/index.js';
 import { SeverityBadge } from '../../components/badges.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { RunsList } from '../playbooks/PlaybooksScreen.js';
 import { useCases } from './store.js';
 import { useCaseData } from './tabs.js';
+import { RawEvent } from '../alert-detail/RawEvent.js';
+import { formatEndpoint, formatLocalFull, utcTitle } from '../../lib/format.js';
+import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
 
 /** The scan findings linked to the case (from the Findings screen), each one unlinkable. */
 export function FindingsTab({ c }: { c: CaseDetail }) {
@@ -81,4 +84,108 @@ export function PlaybookRunsTab({ c }: { c: CaseDetail }) {
   if (runs.error) return <LoadFailed title="Could not load the playbook runs" message={runs.error} onRetry={runs.reload} headingLevel={3} />;
   if (!runs.data) return <p className="faint case-empty" aria-busy="true">Loading…</p>;
   return <RunsList runs={runs.data} empty="No playbook has run on this case's alerts." />;
+}
+
+/** The query that finds a kept record's connection in Hunt: its flow, else the record itself by its addresses. */
+function connectionQuery(r: CaseRecord): string {
+  if (r.flow_id !== null) return `flow_id:${r.flow_id}`;
+  return [r.src_ip ? `src_ip:${r.src_ip}` : null, r.dst_ip ? `dst_ip:${r.dst_ip}` : null, `event_type:${r.event_type}`].filter(Boolean).join(' ');
+}
+
+/**
+ * The sensor records kept with the case (from Hunt, an alert's Evidence or a host page): copies,
+ * oldest first, each opening on its raw line with the hash taken when it was kept.
+ */
+export function RecordsTab({ c }: { c: CaseDetail }) {
+  const list = useCaseData(() => api.call('cases.records', { id: c.id, limit: 2000 }), [c.id]);
+  const [open, setOpen] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async (r: CaseRecord) => {
+    setError(null);
+    try {
+      await api.call('cases.records.remove', { id: c.id, record_ids: [r.record_id] });
+      await useCases.getState().open(c.id);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  if (list.error) return <LoadFailed title="Could not load the kept records" message={list.error} onRetry={list.reload} headingLevel={3} />;
+  if (!list.data) return <p className="faint case-empty" aria-busy="true">Loading…</p>;
+  if (list.data.items.length === 0)
+    return (
+      <p className="panel-note panel-note-muted">
+        No sensor record is kept with this case. In <a href="#/hunt">Hunt</a>, or in an alert&apos;s Evidence, open a record and choose “Keep in case”: a copy stays with the case, on its
+        timeline and in its reports, after the record store has pruned the record.
+      </p>
+    );
+  const { items, total } = list.data;
+  return (
+    <div className="case-table-wrap">
+      {error ? (
+        <p className="ui-field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <table className="case-table case-records" data-testid="case-records">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Type</th>
+            <th scope="col">Source → destination</th>
+            <th scope="col">What it says</th>
+            <th scope="col">Kept</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((r) => (
+            <Fragment key={r.id}>
+              <tr data-record-id={r.record_id}>
+                <td className="nowrap">
+                  <button type="button" className="link-button" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
+                    {open === r.id ? <ChevronDown size={13} aria-hidden="true" /> : <ChevronRight size={13} aria-hidden="true" />}
+                    <time dateTime={r.ts} title={utcTitle(r.ts)}>
+                      {formatLocalFull(r.ts)}
+                    </time>
+                  </button>
+                </td>
+                <td>{eventTypeLabel(r.event_type)}</td>
+                <td className="mono">
+                  {formatEndpoint(r.src_ip, r.src_port) ?? '—'} → {formatEndpoint(r.dst_ip, r.dst_port) ?? '—'}
+                  {r.sensor ? <span className="faint"> · {r.sensor}</span> : null}
+                </td>
+                <td className="case-record-summary">{recordSummary(r) || <span className="faint">no summary fields</span>}</td>
+                <td className="faint nowrap" title={utcTitle(r.added_at)}>
+                  {r.added_by}
+                </td>
+                <td className="nowrap">
+                  <a className="button ghost small" href={huntHref(connectionQuery(r))} title="Hunt this connection (while the store holds it)">
+                    <Search size={12} aria-hidden="true" /> Hunt
+                  </a>
+                  {c.status !== 'closed' ? (
+                    <button type="button" className="button ghost small" onClick={() => void remove(r)} aria-label={`Let record ${r.record_id} go`}>
+                      <Unlink size={12} aria-hidden="true" /> Let go
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+              {open === r.id ? (
+                <tr className="case-record-raw">
+                  <td colSpan={6}>
+                    <RawEvent raw={r.raw} label={`Record #${r.record_id} · ${r.file ?? r.source_id}`} />
+                    <p className="faint text-sm case-record-hash">
+                      SHA-256 of the raw line when {r.added_by} kept it, {formatLocalFull(r.added_at)}: <span className="mono">{r.sha256}</span>
+                    </p>
+                  </td>
+                </tr>
+              ) : null}
+            </Fragment>
+          ))}
+        </tbody>
+      </table>
+      {total > items.length ? <p className="faint text-sm">Showing the first {items.length} of {total}; every one is in the case report.</p> : null}
+    </div>
+  );
 }

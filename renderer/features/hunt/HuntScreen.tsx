@@ -1,11 +1,12 @@
 import './hunt.css';
-import { BookmarkPlus, ChartColumn, Crosshair, Play, Rows3, Trash2, X } from 'lucide-react';
+import { BookmarkPlus, BriefcaseBusiness, ChartColumn, Crosshair, Play, Rows3, Trash2, X } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { HUNT_FIELD_NAMES, type EventRow, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { CountBars } from '../../components/CountBars.js';
 import { Value, type ValueKind } from '../../components/ValueMenu.js';
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid.js';
+import { KeepInCaseDialog } from '../../components/KeepInCaseDialog.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { ChartFigure } from '../../components/charts/ChartFigure.js';
@@ -429,6 +430,7 @@ function RecordDetail({ view }: { view: HuntView }) {
   const id = useHunt((s) => s.selectedId);
   const detail = useHunt((s) => s.detail);
   const err = useHunt((s) => s.detailError);
+  const [keeping, setKeeping] = useState(false);
   if (id === null) return null;
   const pretty = (() => {
     if (!detail) return '';
@@ -473,6 +475,11 @@ function RecordDetail({ view }: { view: HuntView }) {
         </div>
       ) : (
         <>
+          <div className="hu-detail-actions">
+            <button type="button" className="button ghost small" onClick={() => setKeeping(true)} title="Keep a copy of this record with a case" data-testid="hunt-keep">
+              <BriefcaseBusiness size={13} aria-hidden="true" /> Keep in case…
+            </button>
+          </div>
           <dl className="hu-facts">
             {facts
               .filter(([, v]) => v !== null && v !== '')
@@ -491,6 +498,7 @@ function RecordDetail({ view }: { view: HuntView }) {
           </pre>
         </>
       )}
+      {keeping && detail ? <KeepInCaseDialog recordIds={[detail.id]} suggestion={`${eventTypeLabel(detail.event_type)}: ${recordSummary(detail)}`.slice(0, 200)} onClose={() => setKeeping(false)} /> : null}
     </aside>
   );
 }
