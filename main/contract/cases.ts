@@ -302,6 +302,9 @@ export const CaseRecord = EventRow.extend({
 });
 export type CaseRecord = z.infer<typeof CaseRecord>;
 
+/** Records kept (or let go) in one call. */
+export const CASE_RECORDS_PER_CALL = 500;
+
 export const CaseRecordsAddResponse = z.object({
   /** Record ids kept now. */
   added: z.array(Id),
@@ -358,9 +361,9 @@ export const casesChannels = {
     response: z.object({ items: z.array(CaseRecord), total: z.number().int() }),
   },
   /** Keeps sensor records (by their record store ids, from Hunt, an alert's Evidence or a host page) with an open case. */
-  'cases.records.add': { request: z.object({ id: Id, record_ids: z.array(Id).min(1).max(500) }).strict(), response: CaseRecordsAddResponse },
+  'cases.records.add': { request: z.object({ id: Id, record_ids: z.array(Id).min(1).max(CASE_RECORDS_PER_CALL) }).strict(), response: CaseRecordsAddResponse },
   /** Lets kept records go (their copies stay in the case's audit trail). */
-  'cases.records.remove': { request: z.object({ id: Id, record_ids: z.array(Id).min(1).max(500) }).strict(), response: z.object({ removed: z.array(Id) }) },
+  'cases.records.remove': { request: z.object({ id: Id, record_ids: z.array(Id).min(1).max(CASE_RECORDS_PER_CALL) }).strict(), response: z.object({ removed: z.array(Id) }) },
   'cases.evidence': { request: z.object({ id: Id }).strict(), response: z.array(Evidence) },
   'cases.evidence.add': { request: EvidenceAddRequest, response: Evidence },
   'cases.evidence.get': { request: z.object({ evidence_id: Id }).strict(), response: Evidence.extend({ content: z.string() }) },

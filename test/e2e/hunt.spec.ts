@@ -366,3 +366,19 @@ test('a record found in a hunt is kept with a new case: in its Records tab with 
   await page.getByRole('tab', { name: /Observables/ }).click();
   await expect(page.getByText('cdn.example.ru', { exact: true })).toBeVisible();
 });
+
+test('every record a hunt found is kept with a case in one go', async ({ page }) => {
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('dns.rrname:updates.example.ru | groupby src_ip')}`);
+  await expect(page.getByTestId('hunt-total')).toHaveText('7 records');
+  await page.getByTestId('hunt-keep-all').click();
+  const dialog = page.getByTestId('keep-dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Keep 7 records in a case');
+  await dialog.getByText('New case', { exact: true }).click();
+  await expect(dialog.getByTestId('keep-title')).toHaveValue('Hunt: dns.rrname:updates.example.ru');
+  await dialog.getByTestId('keep-submit').click();
+  await expect(page.getByRole('status').filter({ hasText: /Kept 7 records in case #\d+/ })).toBeVisible();
+  await page.getByRole('link', { name: /^Open case #\d+$/ }).last().click();
+  const table = page.getByTestId('case-records');
+  await expect(table.locator('tbody tr')).toHaveCount(7);
+  await expect(table.locator('tbody tr').first()).toContainText('updates.example.ru');
+});

@@ -2,6 +2,9 @@ import './hunt.css';
 import { BookmarkPlus, BriefcaseBusiness, ChartColumn, Crosshair, Play, Rows3, Trash2, X } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { HUNT_FIELD_NAMES, type EventRow, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
+import { CASE_RECORDS_PER_CALL } from '../../../main/contract/cases.js';
+import { api, errorMessage } from '../../api/index.js';
+import { toastError } from '../../stores/toasts.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { CountBars } from '../../components/CountBars.js';
 import { Value, type ValueKind } from '../../components/ValueMenu.js';
@@ -16,7 +19,7 @@ import { useEChart } from '../../components/charts/useEChart.js';
 import { navigate } from '../../app/router.js';
 import { displayZone, formatCount, formatEndpoint } from '../../lib/format.js';
 import { eventTypeLabel, recordSummary, recordSummaryParts } from '../../lib/records.js';
-import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, withTerm, type HuntRange, type HuntView } from './model.js';
+import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, withoutGroupBy, withTerm, type HuntRange, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
 
 /** Fields of a record whose values the analyst pivots from with the value menu (hunt, alerts, copy). */
@@ -213,6 +216,42 @@ function histogramOption(h: EventsHistogramResponse, t: ChartTheme): ChartOption
   };
 }
 
+/**
+ * Keeps every record the hunt found (up to CASE_RECORDS_PER_CALL) in a case: their ids are read
+ * over the histogram's own range, so the records kept are the ones counted.
+ */
+function KeepAll({ histogram }: { histogram: EventsHistogramResponse }) {
+  const q = useHunt((s) => s.view.q);
+  const [ids, setIds] = useState<number[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const tooMany = histogram.total > CASE_RECORDS_PER_CALL;
+  const start = async () => {
+    setBusy(true);
+    try {
+      const res = await api.call('events.query', { query: withoutGroupBy(q), from: histogram.from, to: histogram.to, limit: CASE_RECORDS_PER_CALL });
+      setIds(res.rows.map((r) => r.id));
+    } catch (err) {
+      toastError(`Could not read the records to keep: ${errorMessage(err)}`);
+    }
+    setBusy(false);
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="button ghost small"
+        disabled={tooMany || busy}
+        onClick={() => void start()}
+        title={tooMany ? `Narrow the hunt to ${formatCount(CASE_RECORDS_PER_CALL)} records or fewer to keep them all in a case` : 'Keep a copy of every record found with a case'}
+        data-testid="hunt-keep-all"
+      >
+        <BriefcaseBusiness size={13} aria-hidden="true" /> Keep all in case…
+      </button>
+      {ids && ids.length > 0 ? <KeepInCaseDialog recordIds={ids} suggestion={`Hunt: ${withoutGroupBy(q) || 'every record'}`.slice(0, 200)} onClose={() => setIds(null)} /> : null}
+    </>
+  );
+}
+
 function Histogram() {
   const h = useHunt((s) => s.histogram);
   const err = useHunt((s) => s.histogramError);
@@ -230,6 +269,7 @@ function Histogram() {
         <span className="faint text-sm" data-testid="hunt-total">
           {total === null ? '' : `${formatCount(total)} ${total === 1 ? 'record' : 'records'}`}
         </span>
+        {h && h.total > 0 ? <KeepAll histogram={h} /> : null}
       </header>
       <ChartFigure
         chartRef={ref}
