@@ -167,6 +167,8 @@ export const Observable = z.object({
   /** In how many of the case's alerts, and in how many of their raw events, it was seen. */
   alerts: z.number().int(),
   events: z.number().int(),
+  /** In how many of the sensor records kept with the case it was seen. */
+  records: z.number().int(),
   created_at: IsoUtc,
   created_by: z.string(),
 });

@@ -280,17 +280,17 @@ export function caseReport(d: CaseReportDeps, c: CaseDetail): ReportPlan {
 
       // ---------- observables ----------
       await w.write(sectionStart('observables', `Observables (${num(c.observable_count)})`));
-      const ocsv = await w.csv('observables.csv', ['type', 'value', 'ioc', 'alerts', 'events', 'origin', 'description', 'created_at', 'created_by']);
+      const ocsv = await w.csv('observables.csv', ['type', 'value', 'ioc', 'alerts', 'events', 'records', 'origin', 'description', 'created_at', 'created_by']);
       if (c.observable_count === 0) await w.write(empty('No observable.'));
       else {
         await w.write(`<p>Indicators of compromise first. "Alerts" and "events": in how many of the case's alerts, and of their raw events, the value was seen.</p>`);
-        const ocols: Column[] = [{ label: 'Type' }, { label: 'Value', cls: 'mono' }, { label: 'IOC' }, { label: 'Alerts', cls: 'n' }, { label: 'Events', cls: 'n' }, { label: 'Origin' }, { label: 'Description' }];
+        const ocols: Column[] = [{ label: 'Type' }, { label: 'Value', cls: 'mono' }, { label: 'IOC' }, { label: 'Alerts', cls: 'n' }, { label: 'Events', cls: 'n' }, { label: 'Records', cls: 'n' }, { label: 'Origin' }, { label: 'Description' }];
         await w.tableStart(tableStart(ocols));
         let chunk = '';
         let n = 0;
         for (const o of d.casesRepo.iterateObservables(c.id)) {
-          chunk += tableRow(ocols, [esc(o.type), esc(o.value), o.ioc ? '<span class="ioc">IOC</span>' : '', num(o.alerts), num(o.events), esc(o.origin), esc(o.description ?? '')]);
-          await ocsv?.row([o.type, o.value, o.ioc, o.alerts, o.events, o.origin, o.description, o.created_at, o.created_by]);
+          chunk += tableRow(ocols, [esc(o.type), esc(o.value), o.ioc ? '<span class="ioc">IOC</span>' : '', num(o.alerts), num(o.events), num(o.records), esc(o.origin), esc(o.description ?? '')]);
+          await ocsv?.row([o.type, o.value, o.ioc, o.alerts, o.events, o.records, o.origin, o.description, o.created_at, o.created_by]);
           if (++n % 500 === 0) {
             await w.rows(chunk, 500);
             chunk = '';

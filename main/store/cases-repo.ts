@@ -87,13 +87,15 @@ interface ObservableRow {
   description: string | null;
   alerts: number;
   events: number;
+  records: number;
   created_at: string;
   created_by: string;
 }
 
 const OBSERVABLE_SELECT = `SELECT o.id, o.case_id, o.type, o.value, o.ioc, o.origin, o.description, o.created_at, o.created_by,
     coalesce((SELECT count(*) FROM case_observable_sightings s WHERE s.observable_id = o.id AND s.source_kind = 'alert'), 0) AS alerts,
-    coalesce((SELECT sum(s.events) FROM case_observable_sightings s WHERE s.observable_id = o.id AND s.source_kind = 'alert'), 0) AS events
+    coalesce((SELECT sum(s.events) FROM case_observable_sightings s WHERE s.observable_id = o.id AND s.source_kind = 'alert'), 0) AS events,
+    (SELECT count(*) FROM case_observable_sightings s WHERE s.observable_id = o.id AND s.source_kind = 'record') AS records
   FROM case_observables o`;
 
 function rowToObservable(r: ObservableRow): Observable {
@@ -544,7 +546,7 @@ export class CasesRepo {
     const where = clauses.join(' AND ');
     const total = (this.db.prepare(`SELECT count(*) AS n FROM case_observables o WHERE ${where}`).get(...params) as { n: number }).n;
     const rows = this.db
-      .prepare<unknown[], ObservableRow>(`${OBSERVABLE_SELECT} WHERE ${where} ORDER BY o.ioc DESC, alerts DESC, events DESC, o.type, o.value LIMIT ? OFFSET ?`)
+      .prepare<unknown[], ObservableRow>(`${OBSERVABLE_SELECT} WHERE ${where} ORDER BY o.ioc DESC, alerts DESC, events DESC, records DESC, o.type, o.value LIMIT ? OFFSET ?`)
       .all(...params, opts.limit, opts.offset);
     return { items: rows.map(rowToObservable), total };
   }

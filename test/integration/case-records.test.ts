@@ -68,6 +68,10 @@ describe('sensor records kept with a case', () => {
     expect((await call<{ record_count: number }>(s, 'cases.get', { id: c.id })).record_count).toBe(2);
     // as from an alert's raw events: names, addresses, URLs and the sensor's host name
     expect(await observablesOf(s, c.id)).toEqual(['domain:payload.evil.example', 'host:sensor-a', 'ipv4:10.9.0.5', 'ipv4:10.9.0.53', 'ipv4:198.51.100.7', 'url:http://payload.evil.example/stage2.exe']);
+    // each says in how many kept records it was seen (in no alert)
+    const seen = (await call<{ items: { value: string; alerts: number; events: number; records: number }[] }>(s, 'cases.observables', { id: c.id })).items;
+    expect(Object.fromEntries(seen.map((o) => [o.value, [o.alerts, o.events, o.records]]))).toMatchObject({ 'payload.evil.example': [0, 0, 2], 'http://payload.evil.example/stage2.exe': [0, 0, 1] });
+    expect(seen[0]!.value).toBe('payload.evil.example');
 
     // on the timeline at the records' own times, not when they were kept
     const tl = await call<TimelineResponse>(s, 'cases.timeline', { id: c.id, order: 'asc', kinds: ['record'] });

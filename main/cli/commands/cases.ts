@@ -143,7 +143,7 @@ export async function casesCommand(argv: string[], out = Output.stdout()): Promi
       if (detail.closure_note) await out.line(`  closure: ${detail.closure_note}`);
       if (observables.items.length) {
         await out.line(`  observables (${observables.items.length} of ${observables.total}):`);
-        for (const o of observables.items) await out.line(`    ${o.ioc ? 'IOC ' : '    '}${o.type.padEnd(7)} ${o.value}  (${o.alerts} alert(s), ${o.events} event(s))`);
+        for (const o of observables.items) await out.line(`    ${o.ioc ? 'IOC ' : '    '}${o.type.padEnd(7)} ${o.value}  (${o.alerts} alert(s), ${o.events} event(s)${o.records ? `, ${o.records} kept record(s)` : ''})`);
       }
       if (timeline.items.length) {
         await out.line('  timeline (newest first):');

@@ -450,7 +450,7 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
         <input className="ui-input small" type="search" placeholder="Filter values" aria-label="Filter observables" value={text} onChange={(e) => setText(e.target.value)} />
       </form>
       {items.length === 0 ? (
-        <p className="faint case-empty">{list.data ? 'No observable. They are extracted from the alerts and evidence, or added above.' : 'Loading…'}</p>
+        <p className="faint case-empty">{list.data ? 'No observable. They are extracted from the alerts, the evidence and the kept records, or added above.' : 'Loading…'}</p>
       ) : (
         <div className="case-table-wrap">
           <table className="case-table" data-testid="case-observables">
@@ -464,6 +464,9 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
                 </th>
                 <th scope="col" className="num">
                   Events
+                </th>
+                <th scope="col" className="num" title="Sensor records kept with the case">
+                  Records
                 </th>
                 <th scope="col">Origin</th>
                 <th scope="col">
@@ -487,6 +490,7 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
                   </td>
                   <td className="num">{formatCount(o.alerts)}</td>
                   <td className="num">{formatCount(o.events)}</td>
+                  <td className="num">{formatCount(o.records)}</td>
                   <td className="faint">{o.origin === 'manual' ? `added by ${o.created_by}` : 'extracted'}</td>
                   <td>
                     <button type="button" className="icon-button small" aria-label={`Remove ${o.value}`} onClick={() => void remove(o)}>
