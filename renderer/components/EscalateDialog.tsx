@@ -9,6 +9,7 @@ import { useToasts } from '../stores/toasts.js';
 import { Dialog } from './Dialog.js';
 import { JobBar } from './JobBar.js';
 import { CaseChoice, caseChoiceProblem, type CaseChoiceValue } from './CaseChoice.js';
+import { FormError } from './FormError.js';
 
 /** What to escalate: listed alerts, or everything matching a filter (no page cap). */
 export type EscalateTarget = { kind: 'ids'; ids: number[] } | { kind: 'filter'; filter: AlertFilter; count: number; description: string };
@@ -109,11 +110,7 @@ export function EscalateDialog({ target, suggestion, onClose, onDone }: Escalate
         </label>
         <p className="ui-field-hint">New and acknowledged alerts are set to Investigating; observables are extracted from the alerts and their raw events.</p>
         {running ? <JobBar progress={progress} label="Escalation progress" /> : null}
-        {error ? (
-          <p className="ui-field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
       </form>
     </Dialog>
   );

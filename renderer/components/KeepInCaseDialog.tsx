@@ -7,6 +7,7 @@ import { formatCount } from '../lib/format.js';
 import { useToasts } from '../stores/toasts.js';
 import { Dialog } from './Dialog.js';
 import { CaseChoice, caseChoiceProblem, type CaseChoiceValue } from './CaseChoice.js';
+import { FormError } from './FormError.js';
 
 export interface KeepInCaseDialogProps {
   /** Record store ids (EventRow.id). */
@@ -105,11 +106,7 @@ export function KeepInCaseDialog({ recordIds, suggestion, alertId, onClose }: Ke
     >
       <form id={`${id}-f`} className="ui-form" onSubmit={(e) => void submit(e)} noValidate>
         <CaseChoice id={id} value={choice} onChange={setChoice} cases={cases} existingLabel="Existing case" existingFirst testId="keep" />
-        {error ? (
-          <p className="ui-field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
       </form>
     </Dialog>
   );

@@ -21,6 +21,7 @@ import {
 } from '../../stores/triage.js';
 import { HelpDialog } from './HelpDialog.js';
 import { SaveFilterDialog } from './SavedFilters.js';
+import { FormError } from '../../components/FormError.js';
 
 /** Ctrl/Cmd+Enter submits a form from its textarea. */
 function submitOnModEnter(e: KeyboardEvent<HTMLTextAreaElement>) {
@@ -631,11 +632,7 @@ function SuppressDialog({ alert, advance }: { alert: Alert; advance: boolean }) 
             )}
           </span>
         </div>
-        {error ? (
-          <p className="ui-field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
       </form>
     </Dialog>
   );

@@ -10,6 +10,7 @@ import { useCaseData } from './tabs.js';
 import { RawEvent } from '../alert-detail/RawEvent.js';
 import { formatEndpoint, formatLocalFull, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
+import { FormError } from '../../components/FormError.js';
 
 /** The scan findings linked to the case (from the Findings screen), each one unlinkable. */
 export function FindingsTab({ c }: { c: CaseDetail }) {
@@ -34,11 +35,7 @@ export function FindingsTab({ c }: { c: CaseDetail }) {
     );
   return (
     <div className="case-table-wrap">
-      {error ? (
-        <p className="ui-field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
       <table className="case-table" data-testid="case-findings">
         <thead>
           <tr>
@@ -121,11 +118,7 @@ export function RecordsTab({ c }: { c: CaseDetail }) {
   const { items, total } = list.data;
   return (
     <div className="case-table-wrap">
-      {error ? (
-        <p className="ui-field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
       <table className="case-table case-records" data-testid="case-records">
         <thead>
           <tr>

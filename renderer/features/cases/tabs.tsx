@@ -12,6 +12,7 @@ import { formatBytes, formatCount, formatLocalFull, formatLocalTime, utcTitle } 
 import { toastFailure, useToasts } from '../../stores/toasts.js';
 import { useKeys, useRowCursor } from './keys.js';
 import { useCases } from './store.js';
+import { FormError } from '../../components/FormError.js';
 
 const OBSERVABLE_TYPES: ObservableType[] = ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256', 'user', 'host'];
 
@@ -752,11 +753,7 @@ export function EvidenceTab({ c }: { c: CaseDetail }) {
           </button>
         </div>
         <textarea className="ui-textarea mono" rows={5} placeholder="…or paste text here (log excerpt, e-mail headers, script)" aria-label="Evidence text" value={content} onChange={(e) => setContent(e.target.value)} />
-        {error ? (
-          <p className="ui-field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <p className="faint text-sm">Text is hashed (SHA-256) when attached and mined for observables. The raw events of the case's alerts are evidence too: they are kept as long as the alert is in a case, and every report carries them.</p>
       </form>
       {(list.data ?? []).length === 0 ? (
