@@ -128,10 +128,10 @@ export function describeActivity(action: string, d: Record<string, unknown>): { 
     case 'case.evidence.remove':
       return { title: `Evidence removed: ${short(d['name'])}`, body: null };
     case 'case.records.add':
-      return { title: `${d['count'] ?? 0} sensor record(s) kept with the case`, body: Array.isArray(d['record_ids']) ? `Records ${(d['record_ids'] as number[]).slice(0, 20).join(', ')}` : null };
+      return { title: `${d['count'] ?? 0} sensor record(s) kept with the case`, body: Array.isArray(d['record_ids']) ? `Record ids ${(d['record_ids'] as number[]).slice(0, 20).join(', ')}` : null };
     case 'case.records.remove': {
       const gone = Array.isArray(d['records']) ? (d['records'] as { record_id: number; event_type: string }[]) : [];
-      return { title: `${d['count'] ?? 0} kept sensor record(s) let go`, body: gone.length ? `Records ${gone.slice(0, 20).map((r) => `${r.record_id} (${r.event_type})`).join(', ')}` : null };
+      return { title: `${d['count'] ?? 0} kept sensor record(s) let go`, body: gone.length ? `Record ids ${gone.slice(0, 20).map((r) => `${r.record_id} (${r.event_type})`).join(', ')}` : null };
     }
     case 'case.timeline.remove':
       return { title: `Timeline entry removed: ${short(d['title'])}`, body: null };

@@ -322,6 +322,7 @@ export const LinkedFinding = z.object({ id: Id, severity: Severity, host: z.stri
 export type LinkedFinding = z.infer<typeof LinkedFinding>;
 
 export const CaseRef = z.object({ alert_id: Id, case_id: Id, title: z.string(), status: CaseStatus });
+export type CaseRef = z.infer<typeof CaseRef>;
 
 export const casesChannels = {
   'cases.list': { request: CasesListRequest, response: CasesListResponse },

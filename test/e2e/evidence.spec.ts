@@ -197,7 +197,7 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
   expect(errors).toEqual([]);
 });
 
-test("a record of an alert's Evidence is kept with the alert's own case, chosen first among the open cases", async ({ page }) => {
+test("an alert names its case and pins an event to its timeline; a record of its Evidence is kept with that case, chosen first", async ({ page }) => {
   const errors = watchErrors(page);
   // the alert goes to a case of its own
   await page.goto(`${served.url}#/alerts`);
@@ -212,6 +212,16 @@ test("a record of an alert's Evidence is kept with the alert's own case, chosen 
   await expect(escalate).toBeHidden({ timeout: 20_000 });
   const href = (await page.getByRole('link', { name: /^Open case #\d+$/ }).getAttribute('href'))!;
   const caseId = href.match(/#\/cases\/(\d+)/)![1]!;
+  // the detail names the case now, and an occurrence pins itself to the case's timeline
+  await expect(detail.getByTestId('detail-case')).toHaveText(`#${caseId} curl download on 10.0.0.5 (open)`);
+  await page.screenshot({ path: screenshotPath('alert-case-line') });
+  await detail.getByTestId('pin-event').click();
+  const pin = page.getByTestId('pin-dialog');
+  await expect(pin.getByTestId('pin-title')).toHaveValue(TITLE);
+  await pin.getByTestId('pin-title').fill('curl fetched the jansson tarball');
+  await pin.getByTestId('pin-submit').click();
+  await expect(pin).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: `Pinned to the timeline of case #${caseId}` })).toBeVisible();
 
   // a newer open case, made from a hunt: it is the first of the open cases now
   await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('event_type:tls')}`);
@@ -236,6 +246,11 @@ test("a record of an alert's Evidence is kept with the alert's own case, chosen 
   await expect(page.getByRole('status').filter({ hasText: `Kept 1 record in case #${caseId}` })).toBeVisible();
   await page.goto(`${served.url}#/cases/${caseId}/records`);
   await expect(page.getByTestId('case-records')).toContainText('direkte.vg.no/jansson/releases/jansson-2.6.tar.gz');
+  await page.goto(`${served.url}#/cases/${caseId}/timeline`);
+  const timeline = page.getByTestId('case-timeline');
+  await expect(timeline.locator('.tl-event')).toContainText('curl fetched the jansson tarball');
+  await expect(timeline.locator('.tl-record')).toContainText('http ');
+  await page.screenshot({ path: screenshotPath('case-timeline-kept') });
   expect(errors).toEqual([]);
 });
 

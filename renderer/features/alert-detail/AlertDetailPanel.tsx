@@ -4,6 +4,7 @@ import { TagEditor } from './TagEditor.js';
 import { Value } from '../../components/ValueMenu.js';
 import type { Alert, AlertDetail, AlertStatus, HistoryEntry } from '../../../main/contract/alerts.js';
 import type { RelatedAlerts } from '../../../main/contract/console.js';
+import type { CaseRef } from '../../../main/contract/cases.js';
 import { api } from '../../api/index.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { PriorityBadge, SeverityBadge, StatusBadge } from '../../components/badges.js';
@@ -15,6 +16,7 @@ import { navigate } from '../../app/router.js';
 import { AgentCard } from './AgentCard.js';
 import { RecommendedActions } from './RecommendedActions.js';
 import { Occurrences } from './Occurrences.js';
+import { CaseLine, useAlertCase } from './AlertCase.js';
 import { Evidence } from './Evidence.js';
 import { ScoreBreakdown } from './ScoreBreakdown.js';
 import { ExposureFindings } from './ExposureFindings.js';
@@ -95,7 +97,7 @@ function Meta({ label, children, wide = false }: { label: string; children: Reac
   );
 }
 
-function DetailHeader({ detail }: { detail: AlertDetail }) {
+function DetailHeader({ detail, caseRef }: { detail: AlertDetail; caseRef: CaseRef | null | undefined }) {
   const a = detail.alert;
   return (
     <header className="d-header">
@@ -122,6 +124,9 @@ function DetailHeader({ detail }: { detail: AlertDetail }) {
       </h2>
       <TagEditor alert={a} />
       <dl className="d-meta">
+        <Meta label="Case" wide>
+          <CaseLine caseRef={caseRef} />
+        </Meta>
         <Meta label="Rule">{a.rule_id ? <span className="mono">{a.rule_id}</span> : <span className="faint">—</span>}</Meta>
         <Meta label="Source">{a.source}</Meta>
         <Meta label="Count">
@@ -572,6 +577,7 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
   const detail = useAlertDetail((s) => (s.detail?.alert.id === alertId ? s.detail : null));
   const loading = useAlertDetail((s) => s.loading);
   const error = useAlertDetail((s) => s.error);
+  const caseRef = useAlertCase(alertId);
 
   useEffect(() => {
     useAlertDetail.getState().open(alertId);
@@ -608,7 +614,7 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
     const a = detail.alert;
     body = (
       <>
-        <DetailHeader detail={detail} />
+        <DetailHeader detail={detail} caseRef={caseRef} />
         <DetailActions alert={a} />
         <div className={`d-sections${loading ? ' refreshing' : ''}`}>
           <Section id="d-score" title="Risk score" aside={<span className="num">{a.risk_score} / 100</span>}>
@@ -629,7 +635,7 @@ export function AlertDetailPanel({ alertId, onClose, onStep }: AlertDetailPanelP
           <RecommendedActions alert={a} />
           <AgentCard alert={a} />
           <Section id="d-occurrences" title="Occurrences" aside={<span className="num">{formatCount(a.count)}</span>}>
-            <Occurrences detail={detail} />
+            <Occurrences detail={detail} caseRef={caseRef ?? null} />
           </Section>
           <Section id="d-evidence" title="Evidence">
             <Evidence alert={a} />

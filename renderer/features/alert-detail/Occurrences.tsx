@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AlertDetail } from '../../../main/contract/alerts.js';
+import type { CaseRef } from '../../../main/contract/cases.js';
 import { SEVERITY_LABEL, severityClass } from '../../lib/domain.js';
 import { formatCount, formatEndpoint, formatLocalFull, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { RawEvent } from './RawEvent.js';
+import { PinEvent } from './AlertCase.js';
 
 type Event = AlertDetail['events'][number];
 
@@ -62,7 +64,7 @@ function Sparkline({ events }: { events: Event[] }) {
 }
 
 /** The grouped occurrences: a histogram over time, the list, and the raw text of the chosen one. */
-export function Occurrences({ detail }: { detail: AlertDetail }) {
+export function Occurrences({ detail, caseRef }: { detail: AlertDetail; caseRef: CaseRef | null }) {
   const events = detail.events;
   const [chosen, setChosen] = useState<number | null>(events[0]?.id ?? null);
   useEffect(() => setChosen(events[0]?.id ?? null), [detail.alert.id, events]);
@@ -109,6 +111,11 @@ export function Occurrences({ detail }: { detail: AlertDetail }) {
         ))}
       </div>
       {current ? <RawEvent raw={current.raw} label={`Raw event #${current.id}${current.file ? ` · ${current.file}${current.line !== null ? `:${current.line}` : ''}` : ''}`} /> : null}
+      {current && caseRef && caseRef.status !== 'closed' ? (
+        <div className="ad-raw-actions">
+          <PinEvent caseRef={caseRef} event={current} alertTitle={detail.alert.title} />
+        </div>
+      ) : null}
     </div>
   );
 }
