@@ -363,7 +363,7 @@ export const casesChannels = {
     request: z.object({ id: Id, limit: z.number().int().min(1).max(2000).default(500) }).strict(),
     response: z.object({ items: z.array(CaseRecord), total: z.number().int() }),
   },
-  /** Keeps sensor records (by their record store ids, from Hunt, an alert's Evidence or a host page) with an open case. */
+  /** Keeps sensor records (by their record store ids, from Hunt or an alert's Evidence) with an open case. */
   'cases.records.add': { request: z.object({ id: Id, record_ids: z.array(Id).min(1).max(CASE_RECORDS_PER_CALL) }).strict(), response: CaseRecordsAddResponse },
   /** Lets kept records go (their copies stay in the case's audit trail). */
   'cases.records.remove': { request: z.object({ id: Id, record_ids: z.array(Id).min(1).max(CASE_RECORDS_PER_CALL) }).strict(), response: z.object({ removed: z.array(Id) }) },

@@ -136,7 +136,7 @@ function keptRecords(d: CaseReportDeps, c: CaseDetail): EvidenceSource {
         await w.tick();
       }
       await w.write(
-        `<p>${num(c.record_count)} sensor record(s) were kept with the case from hunts, alert evidence and host pages: copies taken when they were kept, with the SHA-256 of each raw line, held whatever the record store's retention. All of them are in <code>evidence/records.ndjson</code>; printed here: ${num(printed.length)}.${altered > 0 ? ` <strong>${num(altered)} differ from their hash.</strong>` : ''}</p>`,
+        `<p>${num(c.record_count)} sensor record(s) were kept with the case from hunts and alert evidence: copies taken when they were kept, with the SHA-256 of each raw line, held whatever the record store's retention. All of them are in <code>evidence/records.ndjson</code>; printed here: ${num(printed.length)}.${altered > 0 ? ` <strong>${num(altered)} differ from their hash.</strong>` : ''}</p>`,
       );
       for (const p of printed) await w.rows(`<div class="ev"><div class="meta">${p.meta}</div><pre class="raw">${esc(p.raw)}</pre></div>\n`);
     },

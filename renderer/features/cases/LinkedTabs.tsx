@@ -90,7 +90,7 @@ function connectionQuery(r: CaseRecord): string {
 }
 
 /**
- * The sensor records kept with the case (from Hunt, an alert's Evidence or a host page): copies,
+ * The sensor records kept with the case (from Hunt or an alert's Evidence): copies,
  * oldest first, each opening on its raw line with the hash taken when it was kept.
  */
 export function RecordsTab({ c }: { c: CaseDetail }) {
