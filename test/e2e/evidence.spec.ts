@@ -197,6 +197,24 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
   expect(errors).toEqual([]);
 });
 
+test('a wider window keeps the records on screen while it loads', async ({ page }) => {
+  const hold = await holdCalls(page, []);
+  await page.goto(`${served.url}#/alerts`);
+  await page.getByRole('grid', { name: 'Alerts' }).getByText(TITLE).click();
+  const evidence = page.getByTestId('alert-detail').getByTestId('evidence');
+  const records = evidence.locator('[data-testid="evidence-record"]');
+  await expect(records).toHaveCount(8);
+  hold.holding.add('events.evidence');
+  await evidence.getByRole('radiogroup', { name: 'Host records window' }).getByText('±24 h').click();
+  await expect.poll(() => hold.held.length).toBe(1);
+  // the ±5 min records stay, dimmed, not a skeleton
+  await expect(evidence).toHaveClass(/refreshing/);
+  await expect(records).toHaveCount(8);
+  hold.release('events.evidence');
+  await expect(records).toHaveCount(9);
+  await expect(evidence).not.toHaveClass(/refreshing/);
+});
+
 test("an alert names its case and pins an event to its timeline; a record of its Evidence is kept with that case, chosen first", async ({ page }) => {
   const errors = watchErrors(page);
   // the alert goes to a case of its own

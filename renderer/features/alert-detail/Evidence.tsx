@@ -1,8 +1,8 @@
 import { BriefcaseBusiness, ChevronDown, ChevronRight, Search } from 'lucide-react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Alert } from '../../../main/contract/alerts.js';
 import type { Contributor, EventsEvidence } from '../../../main/contract/hunt.js';
-import { api, ApiError } from '../../api/index.js';
+import { api } from '../../api/index.js';
 import { hostsHref } from '../../app/router.js';
 import { KeepInCaseDialog } from '../../components/KeepInCaseDialog.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
@@ -21,37 +21,6 @@ export const EVIDENCE_WINDOWS = [
 ] as const;
 const DEFAULT_WINDOW = 300;
 const LIMIT = 200;
-
-type Load = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; evidence: EventsEvidence };
-
-function useEvidence(alertId: number, windowS: number, lastSeen: string): { load: Load; retry: () => void; refreshing: boolean } {
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const [refreshing, setRefreshing] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setRefreshing(true);
-    api.call('events.evidence', { alert_id: alertId, window_s: windowS, limit: LIMIT }).then(
-      (evidence) => {
-        if (!live) return;
-        setLoad({ status: 'ready', evidence });
-        setRefreshing(false);
-      },
-      (err: unknown) => {
-        if (!live) return;
-        setLoad({ status: 'error', error: ApiError.from(err, 'events.evidence') });
-        setRefreshing(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-    // lastSeen: a grouped alert that grows gets its new records
-  }, [alertId, windowS, lastSeen, attempt]);
-  // a different alert starts from the skeleton, not from the previous alert's records
-  useEffect(() => setLoad({ status: 'loading' }), [alertId]);
-  return { load, retry: useCallback(() => setAttempt((n) => n + 1), []), refreshing };
-}
 
 /** One record's raw line, read when the row is opened, and a way to keep it with a case (the alert's first). */
 function RecordRaw({ id, alertId }: { id: number; alertId: number }) {
@@ -150,7 +119,11 @@ function Contributors({ contributors, alertId }: { contributors: EventsEvidence[
  */
 export function Evidence({ alert }: { alert: Alert }) {
   const [windowS, setWindowS] = useState<number>(DEFAULT_WINDOW);
-  const { load, retry, refreshing } = useEvidence(alert.id, windowS, alert.last_seen);
+  // a grouped alert that grows (last_seen) gets its new records; a wider window keeps the records
+  // shown while it loads; a different alert starts from the skeleton
+  const { load, retry, refreshing } = useLoad('events.evidence', () => api.call('events.evidence', { alert_id: alert.id, window_s: windowS, limit: LIMIT }), [alert.id, windowS, alert.last_seen], {
+    keepUntil: alert.id,
+  });
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const [types, setTypes] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
@@ -158,7 +131,7 @@ export function Evidence({ alert }: { alert: Alert }) {
     setTypes(new Set());
   }, [alert.id]);
 
-  const evidence = load.status === 'ready' ? load.evidence : null;
+  const evidence = load.status === 'ready' ? load.value : null;
   const timeline = useMemo(() => (evidence ? evidenceTimeline(evidence) : []), [evidence]);
   const counts = useMemo(() => {
     const m = new Map<string, number>();
