@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { HUNT_FIELD_NAMES, type EventRow, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
 import { CASE_RECORDS_PER_CALL } from '../../../main/contract/cases.js';
 import { api, errorMessage } from '../../api/index.js';
-import { toastError } from '../../stores/toasts.js';
+import { toastError, useToasts } from '../../stores/toasts.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { CountBars } from '../../components/CountBars.js';
 import { Value, type ValueKind } from '../../components/ValueMenu.js';
@@ -229,7 +229,9 @@ function KeepAll({ histogram }: { histogram: EventsHistogramResponse }) {
     setBusy(true);
     try {
       const res = await api.call('events.query', { query: withoutGroupBy(q), from: histogram.from, to: histogram.to, limit: CASE_RECORDS_PER_CALL });
-      setIds(res.rows.map((r) => r.id));
+      // the store may have pruned them since they were counted
+      if (res.rows.length === 0) useToasts.getState().push('info', 'No record is left to keep: retention has pruned them since the hunt ran');
+      else setIds(res.rows.map((r) => r.id));
     } catch (err) {
       toastError(`Could not read the records to keep: ${errorMessage(err)}`);
     }
@@ -247,7 +249,7 @@ function KeepAll({ histogram }: { histogram: EventsHistogramResponse }) {
       >
         <BriefcaseBusiness size={13} aria-hidden="true" /> Keep all in case…
       </button>
-      {ids && ids.length > 0 ? <KeepInCaseDialog recordIds={ids} suggestion={`Hunt: ${withoutGroupBy(q) || 'every record'}`.slice(0, 200)} onClose={() => setIds(null)} /> : null}
+      {ids ? <KeepInCaseDialog recordIds={ids} suggestion={`Hunt: ${withoutGroupBy(q) || 'every record'}`.slice(0, 200)} onClose={() => setIds(null)} /> : null}
     </>
   );
 }
