@@ -45,8 +45,12 @@ export function KeepInCaseDialog({ recordIds, suggestion, alertId, onClose }: Ke
     let live = true;
     void (async () => {
       try {
-        const open = (await api.call('cases.list', { filter: { status: ['open', 'in_progress'] }, limit: 200 })).items;
-        const ofAlert = alertId !== undefined ? (await api.call('cases.forAlerts', { alert_ids: [alertId] }))[0]?.case_id : undefined;
+        const [list, refs] = await Promise.all([
+          api.call('cases.list', { filter: { status: ['open', 'in_progress'] }, limit: 200 }),
+          alertId !== undefined ? api.call('cases.forAlerts', { alert_ids: [alertId] }) : Promise.resolve([]),
+        ]);
+        const open = list.items;
+        const ofAlert = refs[0]?.case_id;
         if (!live) return;
         setCases(open);
         setChoice((v) => (open.length === 0 ? { ...v, mode: 'new' } : { ...v, caseId: open.some((c) => c.id === ofAlert) ? ofAlert! : open[0]!.id }));

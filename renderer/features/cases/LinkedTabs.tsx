@@ -12,19 +12,29 @@ import { formatEndpoint, formatLocalFull, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
 import { FormError } from '../../components/FormError.js';
 
-/** The scan findings linked to the case (from the Findings screen), each one unlinkable. */
-export function FindingsTab({ c }: { c: CaseDetail }) {
-  const list = useCaseData(() => api.call('cases.findings', { id: c.id }), [c.id]);
+/**
+ * A change to one of the case's links (unlink a finding, let a record go): done, then the case read
+ * again (its counts and tabs follow), or its error kept to show.
+ */
+function useCaseChange(caseId: number): { error: string | null; run: (change: () => Promise<unknown>) => Promise<void> } {
   const [error, setError] = useState<string | null>(null);
-  const unlink = async (id: number) => {
+  const run = async (change: () => Promise<unknown>) => {
     setError(null);
     try {
-      await api.call('cases.unlinkFindings', { id: c.id, finding_ids: [id] });
-      await useCases.getState().open(c.id);
+      await change();
+      await useCases.getState().open(caseId);
     } catch (err) {
       setError(errorMessage(err));
     }
   };
+  return { error, run };
+}
+
+/** The scan findings linked to the case (from the Findings screen), each one unlinkable. */
+export function FindingsTab({ c }: { c: CaseDetail }) {
+  const list = useCaseData(() => api.call('cases.findings', { id: c.id }), [c.id]);
+  const { error, run } = useCaseChange(c.id);
+  const unlink = (id: number) => run(() => api.call('cases.unlinkFindings', { id: c.id, finding_ids: [id] }));
   if (list.error) return <LoadFailed title="Could not load the linked findings" message={list.error} onRetry={list.reload} headingLevel={3} />;
   if (!list.data) return <p className="faint case-empty" aria-busy="true">Loading…</p>;
   if (list.data.length === 0)
@@ -96,16 +106,8 @@ function connectionQuery(r: CaseRecord): string {
 export function RecordsTab({ c }: { c: CaseDetail }) {
   const list = useCaseData(() => api.call('cases.records', { id: c.id, limit: 2000 }), [c.id]);
   const [open, setOpen] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const remove = async (r: CaseRecord) => {
-    setError(null);
-    try {
-      await api.call('cases.records.remove', { id: c.id, record_ids: [r.record_id] });
-      await useCases.getState().open(c.id);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
+  const { error, run } = useCaseChange(c.id);
+  const remove = (r: CaseRecord) => run(() => api.call('cases.records.remove', { id: c.id, record_ids: [r.record_id] }));
   if (list.error) return <LoadFailed title="Could not load the kept records" message={list.error} onRetry={list.reload} headingLevel={3} />;
   if (!list.data) return <p className="faint case-empty" aria-busy="true">Loading…</p>;
   if (list.data.items.length === 0)
