@@ -43,7 +43,7 @@ export function createCasesHandlers(cases: CasesService, readRecords: (ids: numb
     'cases.notes.edit': (req, ctx) => cases.editNote(req.note_id, req.body, ctx.actor),
     'cases.notes.remove': (req, ctx) => ({ removed: cases.removeNote(req.note_id, ctx.actor) }),
     'cases.markdown': (req) => ({ html: renderMarkdown(req.text) }),
-    'cases.records': (req) => cases.records(req.id, req.limit),
+    'cases.records': (req) => cases.records(req.id, req.limit, req.after),
     'cases.records.add': (req, ctx) => cases.keepRecords(req.id, req.record_ids, readRecords, ctx.actor),
     'cases.records.remove': (req, ctx) => ({ removed: cases.removeRecords(req.id, req.record_ids, ctx.actor) }),
     'cases.evidence': (req) => cases.evidence(req.id),

@@ -7,6 +7,7 @@ import {
   type CaseFilter,
   type CaseNote,
   type CaseCursor,
+  type CaseRecordCursor,
   type CaseRecordsAddResponse,
   type EventDetail,
   type CasePatch,
@@ -471,9 +472,9 @@ export class CasesService {
   }
 
   // ---------- kept sensor records ----------
-  records(caseId: number, limit: number) {
+  records(caseId: number, limit: number, after?: CaseRecordCursor) {
     this.need(caseId);
-    return this.repo.records(caseId, limit);
+    return this.repo.records(caseId, limit, after);
   }
 
   /**

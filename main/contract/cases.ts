@@ -307,6 +307,10 @@ export type CaseRecord = z.infer<typeof CaseRecord>;
 /** Records kept (or let go) in one call. */
 export const CASE_RECORDS_PER_CALL = 500;
 
+/** Where the next page of a case's kept records starts (they are in time order, then by copy id). */
+export const CaseRecordCursor = z.object({ ts: IsoUtc, id: Id }).strict();
+export type CaseRecordCursor = z.infer<typeof CaseRecordCursor>;
+
 export const CaseRecordsAddResponse = z.object({
   /** Record ids kept now. */
   added: z.array(Id),
@@ -360,8 +364,8 @@ export const casesChannels = {
   'cases.markdown': { request: z.object({ text: z.string().max(NOTE_MAX) }).strict(), response: z.object({ html: z.string() }) },
   /** The sensor records kept with the case, oldest first. */
   'cases.records': {
-    request: z.object({ id: Id, limit: z.number().int().min(1).max(2000).default(500) }).strict(),
-    response: z.object({ items: z.array(CaseRecord), total: z.number().int() }),
+    request: z.object({ id: Id, limit: z.number().int().min(1).max(2000).default(500), after: CaseRecordCursor.optional() }).strict(),
+    response: z.object({ items: z.array(CaseRecord), next: CaseRecordCursor.nullable(), total: z.number().int() }),
   },
   /** Keeps sensor records (by their record store ids, from Hunt or an alert's Evidence) with an open case. */
   'cases.records.add': { request: z.object({ id: Id, record_ids: z.array(Id).min(1).max(CASE_RECORDS_PER_CALL) }).strict(), response: CaseRecordsAddResponse },

@@ -11,6 +11,7 @@ import {
   type CaseFilter,
   type CaseNote,
   type CaseRecord,
+  type CaseRecordCursor,
   type CaseResolution,
   type CaseStatus,
   type Evidence,
@@ -729,10 +730,17 @@ export class CasesRepo {
 
   // ---------- kept sensor records ----------
   /** The case's kept records, oldest first, and how many it keeps. */
-  records(caseId: number, limit: number): { items: CaseRecord[]; total: number } {
-    const rows = this.db.prepare<[number, number], CaseRecordRow>(`SELECT ${CASE_RECORD_COLUMNS} FROM case_records WHERE case_id = ? ORDER BY ts, id LIMIT ?`).all(caseId, limit);
+  /** A page of the case's kept records in time order (then by copy id), from `after` on. */
+  records(caseId: number, limit: number, after?: CaseRecordCursor): { items: CaseRecord[]; next: CaseRecordCursor | null; total: number } {
+    const rows = after
+      ? this.db
+          .prepare<[number, string, number, number], CaseRecordRow>(`SELECT ${CASE_RECORD_COLUMNS} FROM case_records WHERE case_id = ? AND (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?`)
+          .all(caseId, after.ts, after.id, limit + 1)
+      : this.db.prepare<[number, number], CaseRecordRow>(`SELECT ${CASE_RECORD_COLUMNS} FROM case_records WHERE case_id = ? ORDER BY ts, id LIMIT ?`).all(caseId, limit + 1);
     const total = (this.db.prepare('SELECT count(*) AS n FROM case_records WHERE case_id = ?').get(caseId) as { n: number }).n;
-    return { items: rows.map(caseRecordOf), total };
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(caseRecordOf), next: rows.length > limit && last ? { ts: last.ts, id: last.id } : null, total };
   }
 
   *iterateRecords(caseId: number): IterableIterator<CaseRecord> {

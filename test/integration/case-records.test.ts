@@ -85,6 +85,39 @@ describe('sensor records kept with a case', () => {
     await s.close();
   });
 
+  it('pages the kept records in time order, copies of the same instant by copy id, each once', async () => {
+    const { s, pipeline, ids } = await setup();
+    // two more records at the HTTP request's instant
+    const at = (port: number) => JSON.stringify({ timestamp: '2026-11-21T12:00:00.000000+0000', event_type: 'flow', src_ip: '10.9.0.5', src_port: port, dest_ip: '198.51.100.8', dest_port: 443, proto: 'TCP', flow: { state: 'new' } });
+    pipeline.process('import:test', [at(41000), at(42000)].map((l, i) => ({ raw: l, format: 'eve', position: { file: 'eve.json', line: 10 + i, offset: null } })), { cursor: { offset: 2 } });
+    const twins = s.hunt.query('dst_ip:198.51.100.8', ALL, 10, undefined).rows.map((r) => r.id);
+    expect(twins).toHaveLength(2);
+    const c = await newCase(s, 'Paged');
+    await call(s, 'cases.records.add', { id: c.id, record_ids: [twins[1]!, ids.flow, ids.other, twins[0]!, ids.http, ids.dns] });
+    const whole = await recordsOf(s, c.id);
+    expect(whole.map((r) => r.ts)).toEqual([...whole.map((r) => r.ts)].sort());
+    type Page = { items: CaseRecord[]; next: { ts: string; id: number } | null; total: number };
+    const seen: CaseRecord[] = [];
+    let after: Page['next'] = null;
+    let pages = 0;
+    do {
+      const page: Page = await call<Page>(s, 'cases.records', { id: c.id, limit: 2, ...(after ? { after } : {}) });
+      expect(page.total).toBe(6);
+      seen.push(...page.items);
+      after = page.next;
+      pages++;
+    } while (after);
+    expect(pages).toBe(3);
+    expect(seen.map((r) => r.id)).toEqual(whole.map((r) => r.id));
+    // the three copies of 12:00:00 are in copy order, across a page boundary
+    const noon = seen.filter((r) => r.ts === '2026-11-21T12:00:00.000Z').map((r) => r.id);
+    expect(noon).toHaveLength(3);
+    expect(noon).toEqual([...noon].sort((a, b) => a - b));
+    // the last page says there is no next one, even when it is full
+    expect((await call<Page>(s, 'cases.records', { id: c.id, limit: 6 })).next).toBeNull();
+    await s.close();
+  });
+
   it('outlives the record store: the copies stay after retention has pruned every record', async () => {
     const { s, pipeline, raw, ids } = await setup();
     const c = await newCase(s, 'Kept before retention');

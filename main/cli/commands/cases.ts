@@ -186,7 +186,11 @@ export async function casesCommand(argv: string[], out = Output.stdout()): Promi
           cursor = page.next ?? undefined;
         } while (cursor);
         await write(`\n],\n"timeline": ${jsonText(timeline)},\n"notes": ${jsonText(await call(app, 'cases.notes', { id }))},\n`);
-        await write(`"evidence": ${jsonText([...s.casesRepo.iterateEvidence(id)])},\n"records": ${jsonText([...s.casesRepo.iterateRecords(id)])},\n"history": ${jsonText(await call(app, 'cases.history', { id, limit: 5000 }))}\n}\n`);
+        await write(`"evidence": ${jsonText([...s.casesRepo.iterateEvidence(id)])},\n"records": [`);
+        // up to 10,000 copies from one Keep all, each with its raw line: written one by one
+        n = 0;
+        for (const r of s.casesRepo.iterateRecords(id)) await write(`${n++ ? ',' : ''}\n${jsonText(r)}`);
+        await write(`\n],\n"history": ${jsonText(await call(app, 'cases.history', { id, limit: 5000 }))}\n}\n`);
       }
     } finally {
       if (outPath) await dest.end();

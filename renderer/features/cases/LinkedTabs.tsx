@@ -1,6 +1,6 @@
-import { ChevronDown, ChevronRight, Search, Unlink } from 'lucide-react';
+import { ChevronDown, ChevronRight, LoaderCircle, Search, Unlink } from 'lucide-react';
 import { Fragment, useState } from 'react';
-import type { CaseDetail, CaseRecord } from '../../../main/contract/cases.js';
+import type { CaseDetail, CaseRecord, CaseRecordCursor } from '../../../main/contract/cases.js';
 import { api, errorMessage } from '../../api/index.js';
 import { SeverityBadge } from '../../components/badges.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
@@ -8,7 +8,7 @@ import { RunsList } from '../playbooks/PlaybooksScreen.js';
 import { useCases } from './store.js';
 import { useCaseData } from './tabs.js';
 import { RawEvent } from '../alert-detail/RawEvent.js';
-import { formatEndpoint, formatLocalFull, utcTitle } from '../../lib/format.js';
+import { formatCount, formatEndpoint, formatLocalFull, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
 import { FormError } from '../../components/FormError.js';
 
@@ -99,14 +99,21 @@ function connectionQuery(r: CaseRecord): string {
   return [r.src_ip ? `src_ip:${r.src_ip}` : null, r.dst_ip ? `dst_ip:${r.dst_ip}` : null, `event_type:${r.event_type}`].filter(Boolean).join(' ');
 }
 
+/** Kept records read at a time: a Keep all can leave 10,000 with a case. */
+const RECORDS_PAGE = 500;
+
 /**
  * The sensor records kept with the case (from Hunt or an alert's Evidence): copies,
  * oldest first, each opening on its raw line with the hash taken when it was kept.
  */
 export function RecordsTab({ c }: { c: CaseDetail }) {
-  const list = useCaseData(() => api.call('cases.records', { id: c.id, limit: 2000 }), [c.id]);
+  const list = useCaseData(() => api.call('cases.records', { id: c.id, limit: RECORDS_PAGE }), [c.id]);
   const [open, setOpen] = useState<number | null>(null);
   const { error, run } = useCaseChange(c.id);
+  // pages read after the first, for the first page they follow: a new first page (the case changed) starts over
+  const [read, setRead] = useState<{ after: unknown; items: CaseRecord[]; next: CaseRecordCursor | null } | null>(null);
+  const [moreState, setMoreState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const later = read && read.after === list.data ? read : null;
   const remove = (r: CaseRecord) => run(() => api.call('cases.records.remove', { id: c.id, record_ids: [r.record_id] }));
   if (list.error) return <LoadFailed title="Could not load the kept records" message={list.error} onRetry={list.reload} headingLevel={3} />;
   if (!list.data) return <p className="faint case-empty" aria-busy="true">Loading…</p>;
@@ -117,7 +124,21 @@ export function RecordsTab({ c }: { c: CaseDetail }) {
         timeline and in its reports, after the record store has pruned the record.
       </p>
     );
-  const { items, total } = list.data;
+  const next = later ? later.next : list.data.next;
+  const items = later ? [...list.data.items, ...later.items] : list.data.items;
+  const total = list.data.total;
+  const showMore = async () => {
+    if (!next) return;
+    setMoreState({ busy: true, error: null });
+    try {
+      const first = list.data;
+      const page = await api.call('cases.records', { id: c.id, limit: RECORDS_PAGE, after: next });
+      setRead((r) => ({ after: first, items: [...(r && r.after === first ? r.items : []), ...page.items], next: page.next }));
+      setMoreState({ busy: false, error: null });
+    } catch (err) {
+      setMoreState({ busy: false, error: `Could not read more records: ${errorMessage(err)}` });
+    }
+  };
   return (
     <div className="case-table-wrap">
       <FormError error={error} />
@@ -180,7 +201,16 @@ export function RecordsTab({ c }: { c: CaseDetail }) {
           ))}
         </tbody>
       </table>
-      {total > items.length ? <p className="faint text-sm">Showing the first {items.length} of {total}; every one is in the case report.</p> : null}
+      {next ? (
+        <p className="case-records-more faint text-sm">
+          Showing the first {formatCount(items.length)} of {formatCount(total)}; every one is in the case report.{' '}
+          <button type="button" className="button ghost small" onClick={() => void showMore()} disabled={moreState.busy} data-testid="case-records-more">
+            {moreState.busy ? <LoaderCircle size={12} className="spin" aria-hidden="true" /> : null}
+            Show {formatCount(Math.min(RECORDS_PAGE, total - items.length))} more
+          </button>
+        </p>
+      ) : null}
+      <FormError error={moreState.error} />
     </div>
   );
 }
