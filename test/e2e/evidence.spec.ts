@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { holdCalls, runVigil, screenshotPath, startServe, type Served } from './serve-fixture.js';
+import { holdCalls, screenshotPath, serveIngested, type Served } from './serve-fixture.js';
 
 /**
  * The alert's Evidence section and the Hosts screen against a real `vigil serve`, over EVE lines in
@@ -24,7 +21,6 @@ const TITLE = 'ET POLICY curl User-Agent Outbound';
 const BRUTE_SRC = '81.2.69.142';
 
 let served: Served;
-let dataDir: string;
 
 /** Suricata writes microseconds and a numeric offset. */
 const eveTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000+0000');
@@ -108,21 +104,11 @@ function wazuhFailures(base: number): string[] {
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-evidence-'));
-  const eve = path.join(dataDir, 'eve.json');
-  fs.writeFileSync(eve, `${eveLines(Date.now() - 10 * 60_000).join('\n')}\n`);
-  const alertsJson = path.join(dataDir, 'alerts.json');
-  fs.writeFileSync(alertsJson, `${wazuhFailures(Date.now() - 5 * 60_000).join('\n')}\n`);
-  for (const file of [eve, alertsJson]) {
-    const out = await runVigil(['ingest', file, '--data-dir', dataDir]);
-    expect(out.code, out.stderr).toBe(0);
-  }
-  served = await startServe({ dataDir });
+  served = await serveIngested({ 'eve.json': eveLines(Date.now() - 10 * 60_000), 'alerts.json': wazuhFailures(Date.now() - 5 * 60_000) });
 });
 
 test.afterAll(async () => {
   await served?.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 function watchErrors(page: Page): string[] {

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { repoRoot } from '../helpers/services.js';
-import { holdCalls, runVigil, screenshotPath, startServe, type Served } from './serve-fixture.js';
+import { holdCalls, screenshotPath, serveIngested, type Served } from './serve-fixture.js';
 
 /**
  * The Hunt screen against a real `vigil serve` over records ingested from Suricata's real shapes
@@ -29,7 +28,6 @@ const LOOKUPS: [string, number][] = [
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-hunt-'));
   const base = Date.now() - 20 * 60_000;
   const eveTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000+0000');
   const fixture = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'eve', 'records.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -54,16 +52,12 @@ test.beforeAll(async () => {
       }),
     ),
   );
-  const eve = path.join(dataDir, 'eve.json');
-  fs.writeFileSync(eve, `${[...real, ...dns].join('\n')}\n`);
-  const out = await runVigil(['ingest', eve, '--data-dir', dataDir]);
-  expect(out.code, out.stderr).toBe(0);
-  served = await startServe({ dataDir });
+  served = await serveIngested({ 'eve.json': [...real, ...dns] });
+  dataDir = served.dataDir;
 });
 
 test.afterAll(async () => {
   await served?.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 function watchErrors(page: Page): string[] {

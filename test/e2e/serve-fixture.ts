@@ -119,6 +119,33 @@ export function runVigil(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{
   });
 }
 
+/**
+ * `vigil serve` over a data directory of its own, into which these files (name -> lines) were first
+ * written and read by `vigil ingest`, in order. The directory goes with stop(), as startServe's own.
+ */
+export async function serveIngested(files: Record<string, readonly string[]>): Promise<Served> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
+  try {
+    for (const [name, lines] of Object.entries(files)) {
+      const file = path.join(dataDir, name);
+      fs.writeFileSync(file, `${lines.join('\n')}\n`);
+      const out = await runVigil(['ingest', file, '--data-dir', dataDir]);
+      if (out.code !== 0) throw new Error(`vigil ingest ${name} failed (${out.code}): ${out.stderr}`);
+    }
+    const served = await startServe({ dataDir });
+    return {
+      ...served,
+      async stop() {
+        await served.stop();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 /** Feeds a data directory through the simulator (`vigil simulate`), run before `vigil serve` starts. */
 export async function simulate(dataDir: string, scenario: string, rate: number, durationS: number, seed = 7): Promise<void> {
   const out = await runVigil(['simulate', '--scenario', scenario, '--rate', String(rate), '--duration', String(durationS), '--seed', String(seed), '--json', '--data-dir', dataDir]);
