@@ -306,6 +306,11 @@ export type CaseRecord = z.infer<typeof CaseRecord>;
 
 /** Records kept (or let go) in one call. */
 export const CASE_RECORDS_PER_CALL = 500;
+/**
+ * Records Hunt's "Keep all" keeps from one hunt, in calls of CASE_RECORDS_PER_CALL: a day of one
+ * host's DNS and TLS, not a whole store (each copy carries its raw line into the case and its report).
+ */
+export const CASE_RECORDS_KEEP_ALL = 10_000;
 
 /** Where the next page of a case's kept records starts (they are in time order, then by copy id). */
 export const CaseRecordCursor = z.object({ ts: IsoUtc, id: Id }).strict();

@@ -1,8 +1,8 @@
 import type { JobProgress } from '../../main/contract/console.js';
 import { jobPercent } from '../stores/jobs.js';
 
-/** The progress bar of a running job (escalation, report). */
-export function JobBar({ progress, label }: { progress: JobProgress | undefined; label: string }) {
+/** The progress bar of a running job (escalation, report, a keep in several calls). */
+export function JobBar({ progress, label }: { progress: Pick<JobProgress, 'done' | 'total'> | undefined; label: string }) {
   const pct = progress ? jobPercent(progress) : 0;
   return (
     <div className="ui-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={label}>

@@ -1,6 +1,6 @@
 import { LoaderCircle } from 'lucide-react';
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { Case, CaseRecordsAddResponse } from '../../main/contract/cases.js';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { CASE_RECORDS_PER_CALL, type Case, type CaseRecordsAddResponse } from '../../main/contract/cases.js';
 import { api, errorMessage } from '../api/index.js';
 import { casesHref } from '../app/router.js';
 import { formatCount } from '../lib/format.js';
@@ -8,6 +8,7 @@ import { useToasts } from '../stores/toasts.js';
 import { Dialog } from './Dialog.js';
 import { CaseChoice, caseChoiceProblem, type CaseChoiceValue } from './CaseChoice.js';
 import { FormError } from './FormError.js';
+import { JobBar } from './JobBar.js';
 
 export interface KeepInCaseDialogProps {
   /** Record store ids (EventRow.id). */
@@ -40,6 +41,11 @@ export function KeepInCaseDialog({ recordIds, suggestion, alertId, onClose }: Ke
   const [choice, setChoice] = useState<CaseChoiceValue>({ mode: 'existing', title: suggestion, severity: 'medium', caseId: null });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Records sent so far, when they go in several calls. */
+  const [done, setDone] = useState(0);
+  const stop = useRef(false);
+  const made = useRef<number | null>(null);
+  const calls = Math.ceil(recordIds.length / CASE_RECORDS_PER_CALL);
 
   useEffect(() => {
     let live = true;
@@ -76,14 +82,32 @@ export function KeepInCaseDialog({ recordIds, suggestion, alertId, onClose }: Ke
       return;
     }
     setBusy(true);
+    stop.current = false;
+    // after a failure part way, the case made then is the one to go on with
+    let target = made.current ?? (choice.mode === 'new' ? null : choice.caseId!);
+    const sum: CaseRecordsAddResponse = { added: [], already: [], missing: [] };
     try {
-      const target = choice.mode === 'new' ? (await api.call('cases.create', { title: choice.title.trim(), severity: choice.severity })).id : choice.caseId!;
-      const r = await api.call('cases.records.add', { id: target, record_ids: recordIds });
-      const said = keptMessage(target, r);
-      useToasts.getState().pushRich({ kind: said.kind, message: said.message, action: { href: casesHref(target, 'records'), label: `Open case #${target}` } });
+      if (target === null) {
+        target = (await api.call('cases.create', { title: choice.title.trim(), severity: choice.severity })).id;
+        made.current = target;
+      }
+      // in calls of CASE_RECORDS_PER_CALL, each its own transaction: a stop or a failure keeps what was kept
+      for (let at = 0; at < recordIds.length && !stop.current; at += CASE_RECORDS_PER_CALL) {
+        const r = await api.call('cases.records.add', { id: target, record_ids: recordIds.slice(at, at + CASE_RECORDS_PER_CALL) });
+        sum.added.push(...r.added);
+        sum.already.push(...r.already);
+        sum.missing.push(...r.missing);
+        setDone(Math.min(recordIds.length, at + CASE_RECORDS_PER_CALL));
+      }
+      const said = keptMessage(target, sum);
+      const left = recordIds.length - sum.added.length - sum.already.length - sum.missing.length;
+      const message = left > 0 ? `Stopped: ${said.message}; ${formatCount(left)} not kept` : said.message;
+      useToasts.getState().pushRich({ kind: left > 0 ? 'info' : said.kind, message, action: { href: casesHref(target, 'records'), label: `Open case #${target}` } });
       onClose();
     } catch (err) {
-      setError(errorMessage(err));
+      const kept = sum.added.length + sum.already.length;
+      setError(kept > 0 ? `${formatCount(kept)} of ${formatCount(recordIds.length)} records are kept in case #${target}; the rest were not: ${errorMessage(err)}` : errorMessage(err));
+      setDone(0);
       setBusy(false);
     }
   };
@@ -98,9 +122,15 @@ export function KeepInCaseDialog({ recordIds, suggestion, alertId, onClose }: Ke
       testId="keep-dialog"
       footer={
         <>
-          <button type="button" className="button ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
+          {busy && calls > 1 ? (
+            <button type="button" className="button ghost" onClick={() => (stop.current = true)} data-testid="keep-stop">
+              Stop
+            </button>
+          ) : (
+            <button type="button" className="button ghost" onClick={onClose} disabled={busy}>
+              Cancel
+            </button>
+          )}
           <button type="submit" form={`${id}-f`} className="button primary" disabled={busy || cases === null} data-testid="keep-submit">
             {busy ? <LoaderCircle size={14} className="spin" aria-hidden="true" /> : null}
             Keep in case
@@ -109,7 +139,19 @@ export function KeepInCaseDialog({ recordIds, suggestion, alertId, onClose }: Ke
       }
     >
       <form id={`${id}-f`} className="ui-form" onSubmit={(e) => void submit(e)} noValidate>
-        <CaseChoice id={id} value={choice} onChange={setChoice} cases={cases} existingLabel="Existing case" existingFirst testId="keep" />
+        {made.current === null ? (
+          <CaseChoice id={id} value={choice} onChange={setChoice} cases={cases} existingLabel="Existing case" existingFirst testId="keep" />
+        ) : (
+          <p className="panel-note">Case #{made.current} was opened for them; keeping again goes on there.</p>
+        )}
+        {busy && calls > 1 ? (
+          <div className="keep-progress" data-testid="keep-progress">
+            <JobBar progress={{ done, total: recordIds.length }} label="Records kept" />
+            <p className="faint text-sm" aria-live="polite">
+              {formatCount(done)} of {formatCount(recordIds.length)} records sent
+            </p>
+          </div>
+        ) : null}
         <FormError error={error} />
       </form>
     </Dialog>

@@ -2,7 +2,7 @@ import './hunt.css';
 import { BookmarkPlus, BriefcaseBusiness, ChartColumn, Crosshair, Play, Rows3, Trash2, X } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { HUNT_FIELD_NAMES, type EventRow, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
-import { CASE_RECORDS_PER_CALL } from '../../../main/contract/cases.js';
+import { CASE_RECORDS_KEEP_ALL } from '../../../main/contract/cases.js';
 import { api, errorMessage } from '../../api/index.js';
 import { toastError, useToasts } from '../../stores/toasts.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -217,21 +217,27 @@ function histogramOption(h: EventsHistogramResponse, t: ChartTheme): ChartOption
 }
 
 /**
- * Keeps every record the hunt found (up to CASE_RECORDS_PER_CALL) in a case: their ids are read
+ * Keeps every record the hunt found (up to CASE_RECORDS_KEEP_ALL) in a case: their ids are read
  * over the histogram's own range, so the records kept are the ones counted.
  */
 function KeepAll({ histogram }: { histogram: EventsHistogramResponse }) {
   const q = useHunt((s) => s.view.q);
   const [ids, setIds] = useState<number[] | null>(null);
   const [busy, setBusy] = useState(false);
-  const tooMany = histogram.total > CASE_RECORDS_PER_CALL;
+  const tooMany = histogram.total > CASE_RECORDS_KEEP_ALL;
   const start = async () => {
     setBusy(true);
     try {
-      const res = await api.call('events.query', { query: withoutGroupBy(q), from: histogram.from, to: histogram.to, limit: CASE_RECORDS_PER_CALL });
-      // the store may have pruned them since they were counted
-      if (res.rows.length === 0) useToasts.getState().push('info', 'No record is left to keep: retention has pruned them since the hunt ran');
-      else setIds(res.rows.map((r) => r.id));
+      const found: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await api.call('events.query', { query: withoutGroupBy(q), from: histogram.from, to: histogram.to, limit: 1000, ...(cursor ? { cursor } : {}) });
+        found.push(...res.rows.map((r) => r.id));
+        cursor = res.next ?? undefined;
+      } while (cursor && found.length < CASE_RECORDS_KEEP_ALL);
+      // the store may have pruned them since they were counted (or more may have come in the range)
+      if (found.length === 0) useToasts.getState().push('info', 'No record is left to keep: retention has pruned them since the hunt ran');
+      else setIds(found.slice(0, CASE_RECORDS_KEEP_ALL));
     } catch (err) {
       toastError(`Could not read the records to keep: ${errorMessage(err)}`);
     }
@@ -244,7 +250,7 @@ function KeepAll({ histogram }: { histogram: EventsHistogramResponse }) {
         className="button ghost small"
         disabled={tooMany || busy}
         onClick={() => void start()}
-        title={tooMany ? `Narrow the hunt to ${formatCount(CASE_RECORDS_PER_CALL)} records or fewer to keep them all in a case` : 'Keep a copy of every record found with a case'}
+        title={tooMany ? `Narrow the hunt to ${formatCount(CASE_RECORDS_KEEP_ALL)} records or fewer to keep them all in a case` : 'Keep a copy of every record found with a case'}
         data-testid="hunt-keep-all"
       >
         <BriefcaseBusiness size={13} aria-hidden="true" /> Keep all in case…
