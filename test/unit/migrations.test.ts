@@ -663,6 +663,40 @@ describe('migration 0021 record hours', () => {
     closeDatabase(db);
   });
 });
+describe('migration 0023 case records', () => {
+  it('rebuilds the sightings with room for kept records: every sighting, its index and its cascade are kept', async () => {
+    const file = path.join(tempDir(), 'm23.db');
+    const pre = await dbAt(22, file);
+    const at = '2026-11-21T12:00:00.000Z';
+    pre.prepare("INSERT INTO cases (id, title, severity, created_at, created_by, updated_at) VALUES (7, 'Beacon', 'high', ?, 'ana', ?)").run(at, at);
+    const obs = pre.prepare("INSERT INTO case_observables (id, case_id, type, value, origin, created_at, created_by) VALUES (?, 7, ?, ?, 'extracted', ?, 'ana')");
+    obs.run(1, 'domain', 'c2.example.ru', at);
+    obs.run(2, 'ipv4', '198.51.100.7', at);
+    const seen = pre.prepare('INSERT INTO case_observable_sightings (observable_id, source_kind, source_id, events) VALUES (?, ?, ?, ?)');
+    const before = [
+      [1, 'alert', 41, 3],
+      [1, 'evidence', 2, 0],
+      [2, 'alert', 41, 1],
+      [2, 'alert', 42, 0],
+    ] as const;
+    for (const r of before) seen.run(...r);
+    closeDatabase(pre);
+
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 23) });
+    expect([from, to]).toEqual([22, 23]);
+    const sightings = () => db.prepare('SELECT observable_id, source_kind, source_id, events FROM case_observable_sightings ORDER BY 1, 2, 3').raw().all();
+    expect(sightings()).toEqual(before);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'case_observable_sightings' AND sql IS NOT NULL").pluck().all()).toEqual(['case_observable_sightings_source']);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    // a kept record's sighting now fits; a kind nobody writes does not
+    db.prepare("INSERT INTO case_observable_sightings (observable_id, source_kind, source_id) VALUES (1, 'record', 9)").run();
+    expect(() => db.prepare("INSERT INTO case_observable_sightings (observable_id, source_kind, source_id) VALUES (1, 'flow', 9)").run()).toThrow(/CHECK constraint failed/);
+    // an observable removed takes its sightings with it, as before the rebuild
+    db.prepare('DELETE FROM case_observables WHERE id = 1').run();
+    expect(sightings()).toEqual(before.filter((r) => r[0] === 2));
+    closeDatabase(db);
+  });
+});
 describe('migration 0019 records address buckets', () => {
   it('the source and destination address indexes lead with the id bucket and keep their rows', async () => {
     const file = path.join(tempDir(), 'm19.db');
