@@ -132,3 +132,14 @@ export function formatAgo(iso: string | null, now = Date.now()): string {
   if (s < 48 * 3600) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86_400)} d ago`;
 }
+
+/**
+ * A time as an `<input type="datetime-local">` value, in local time: "2026-11-21T13:05", or with
+ * `seconds` "2026-11-21T13:05:09"; '' for an unreadable time.
+ */
+export function localInputValue(ms: number, seconds = false): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`;
+}

@@ -11,6 +11,7 @@ import {
   type TimeRange,
 } from '../../stores/alerts.js';
 import { ipFilterError, techniqueError } from './ip.js';
+import { localInputValue } from '../../lib/format.js';
 
 const COMMIT_DELAY_MS = 350;
 
@@ -119,11 +120,7 @@ function FilterField({ field, label, placeholder, className, validate, mono }: F
 
 /** datetime-local value (local time, minutes) ↔ ISO. */
 function toLocalInput(iso: string): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return iso ? localInputValue(Date.parse(iso)) : '';
 }
 
 function fromLocalInput(v: string): string {

@@ -1,18 +1,13 @@
 import { Calendar } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { RANGE_PRESETS, rangeLabel, useDashboard, type DashRange } from '../../stores/dashboard.js';
+import { localInputValue } from '../../lib/format.js';
 
-/** "2026-11-21T13:05" in local time, for <input type="datetime-local">. */
-function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
 
 function CustomRangePopover({ initial, onApply, onClose }: { initial: DashRange; onApply: (r: DashRange) => void; onClose: () => void }) {
   const now = Date.now();
-  const [from, setFrom] = useState(() => toLocalInput(initial.kind === 'custom' ? Date.parse(initial.from) : now - 86_400_000));
-  const [to, setTo] = useState(() => toLocalInput(initial.kind === 'custom' ? Date.parse(initial.to) : now));
+  const [from, setFrom] = useState(() => localInputValue(initial.kind === 'custom' ? Date.parse(initial.from) : now - 86_400_000));
+  const [to, setTo] = useState(() => localInputValue(initial.kind === 'custom' ? Date.parse(initial.to) : now));
   const [error, setError] = useState<string | null>(null);
   const firstRef = useRef<HTMLInputElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
