@@ -37,6 +37,8 @@ export function createCasesHandlers(cases: CasesService, readRecords: (ids: numb
     'cases.observables.remove': (req, ctx) => ({ removed: cases.removeObservable(req.observable_id, ctx.actor) }),
     'cases.timeline': (req) => cases.timeline(req.id, { limit: req.limit, order: req.order, ...(req.cursor ? { cursor: req.cursor } : {}), ...(req.kinds ? { kinds: req.kinds } : {}) }),
     'cases.timeline.add': (req, ctx) => cases.addTimelineEntry(req.id, req.ts, req.title, req.body ?? null, req.event_id ?? null, ctx.actor),
+    'cases.timeline.update': (req, ctx) =>
+      cases.updateTimelineEntry(req.entry_id, { ...(req.ts !== undefined ? { ts: req.ts } : {}), ...(req.title !== undefined ? { title: req.title } : {}), ...(req.body !== undefined ? { body: req.body } : {}) }, ctx.actor),
     'cases.timeline.remove': (req, ctx) => ({ removed: cases.removeTimelineEntry(req.entry_id, ctx.actor) }),
     'cases.notes': (req) => cases.notes(req.id),
     'cases.notes.add': (req, ctx) => cases.addNote(req.id, req.body, ctx.actor),

@@ -134,6 +134,10 @@ export function describeActivity(action: string, d: Record<string, unknown>): { 
       const gone = Array.isArray(d['records']) ? (d['records'] as { record_id: number; event_type: string }[]) : [];
       return { title: `${d['count'] ?? 0} kept sensor record(s) let go`, body: gone.length ? `Record ids ${gone.slice(0, 20).map((r) => `${r.record_id} (${r.event_type})`).join(', ')}` : null };
     }
+    case 'case.timeline.edit': {
+      const to = (d['to'] ?? {}) as { title?: unknown };
+      return { title: `Timeline entry #${d['entry_id']} edited${typeof to.title === 'string' ? `: ${short(to.title)}` : ''}`, body: null };
+    }
     case 'case.timeline.remove':
       return { title: `Timeline entry removed: ${short(d['title'])}`, body: null };
     case 'report.create':
@@ -568,6 +572,17 @@ export class CasesService {
     const id = this.repo.addTimelineEntry(caseId, { ts: iso, title, body, event_id: eventId, alert_id: pinned?.alert_id ?? null, raw: pinned?.raw ?? null }, actor);
     this.changed([caseId], 'timeline');
     return { kind: eventId !== null ? 'event' : 'entry', ts: iso, title, body, actor, ref: id, severity: null };
+  }
+
+  updateTimelineEntry(entryId: number, patch: { ts?: string; title?: string; body?: string | null }, actor: string): TimelineItem {
+    const before = this.repo.timelineEntry(entryId) ?? notFound('timeline entry', entryId);
+    if (patch.ts === undefined && patch.title === undefined && patch.body === undefined) throw new ContractError('BAD_REQUEST', 'nothing to change: give a time, a title or details');
+    const iso = patch.ts === undefined ? undefined : new Date(patch.ts).toISOString();
+    if (iso !== undefined && before.event_id !== null && iso !== before.ts) throw new ContractError('BAD_REQUEST', `entry ${entryId} is a pinned event: it stays at its event's time`);
+    this.repo.updateTimelineEntry(entryId, { ...(iso !== undefined ? { ts: iso } : {}), ...(patch.title !== undefined ? { title: patch.title } : {}), ...(patch.body !== undefined ? { body: patch.body } : {}) }, actor);
+    this.changed([before.case_id], 'timeline');
+    const e = this.repo.timelineEntry(entryId)!;
+    return { kind: e.event_id !== null ? 'event' : 'entry', ts: e.ts, title: e.title, body: e.body, actor: e.created_by, ref: e.id, severity: null };
   }
 
   removeTimelineEntry(entryId: number, actor: string): boolean {

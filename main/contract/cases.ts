@@ -243,6 +243,19 @@ export const TimelineAddRequest = z
   })
   .strict();
 
+/**
+ * Edits an entry added to the timeline by hand or a pinned event: what it says, and for an entry its
+ * time (a pinned event stays at its event's time). `body: null` clears the details.
+ */
+export const TimelineUpdateRequest = z
+  .object({
+    entry_id: Id,
+    ts: IsoAny.optional(),
+    title: z.string().trim().min(1).max(300).optional(),
+    body: z.string().max(20_000).nullable().optional(),
+  })
+  .strict();
+
 export const CaseNote = z.object({
   id: Id,
   case_id: Id,
@@ -360,6 +373,7 @@ export const casesChannels = {
   'cases.observables.remove': { request: z.object({ observable_id: Id }).strict(), response: z.object({ removed: z.boolean() }) },
   'cases.timeline': { request: TimelineRequest, response: TimelineResponse },
   'cases.timeline.add': { request: TimelineAddRequest, response: TimelineItem },
+  'cases.timeline.update': { request: TimelineUpdateRequest, response: TimelineItem },
   'cases.timeline.remove': { request: z.object({ entry_id: Id }).strict(), response: z.object({ removed: z.boolean() }) },
   'cases.notes': { request: z.object({ id: Id }).strict(), response: z.array(CaseNote) },
   'cases.notes.add': { request: z.object({ id: Id, body: z.string().trim().min(1).max(NOTE_MAX) }).strict(), response: CaseNote },

@@ -829,6 +829,38 @@ export class CasesRepo {
     });
   }
 
+  /** An entry of the timeline added by hand or pinned (not its raw copy). */
+  timelineEntry(id: number): { id: number; case_id: number; ts: string; title: string; body: string | null; event_id: number | null; created_by: string } | null {
+    return (
+      (this.db.prepare('SELECT id, case_id, ts, title, body, event_id, created_by FROM case_timeline WHERE id = ?').get(id) as
+        | { id: number; case_id: number; ts: string; title: string; body: string | null; event_id: number | null; created_by: string }
+        | undefined) ?? null
+    );
+  }
+
+  /** Edits an entry; the audit entry keeps what it said before and what it says now (the fields changed). */
+  updateTimelineEntry(id: number, patch: { ts?: string; title?: string; body?: string | null }, actor: string): boolean {
+    return this.tx(() => {
+      const before = this.timelineEntry(id);
+      if (!before) return false;
+      const after = { ts: patch.ts ?? before.ts, title: patch.title ?? before.title, body: patch.body === undefined ? before.body : patch.body };
+      const changed = (['ts', 'title', 'body'] as const).filter((k) => after[k] !== before[k]);
+      if (changed.length === 0) return true;
+      const now = this.ts();
+      this.db.prepare('UPDATE case_timeline SET ts = ?, title = ?, body = ? WHERE id = ?').run(after.ts, after.title, after.body, id);
+      this.audit.append({
+        ts: now,
+        actor,
+        action: 'case.timeline.edit',
+        target_type: 'case',
+        target_id: String(before.case_id),
+        details: { entry_id: id, from: Object.fromEntries(changed.map((k) => [k, before[k]])), to: Object.fromEntries(changed.map((k) => [k, after[k]])) },
+      });
+      this.touch(before.case_id, now);
+      return true;
+    });
+  }
+
   removeTimelineEntry(id: number, actor: string): boolean {
     return this.tx(() => {
       const before = this.db.prepare('SELECT * FROM case_timeline WHERE id = ?').get(id) as { case_id: number } | undefined;

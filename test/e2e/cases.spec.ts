@@ -167,3 +167,50 @@ test('the value menu on observables: a domain hunts itself, an address filters t
   await expect(page.getByRole('grid', { name: 'Alerts' }).locator('[data-row-id]').first()).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('a timeline entry is edited (what and when) and removed; the history keeps both', async ({ page }) => {
+  const errors = await go(page, '#/cases');
+  await page.getByRole('button', { name: 'New case' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(/^Title/).fill('Phishing wave, second floor');
+  await dialog.getByRole('button', { name: 'Create case' }).click();
+  await expect(page.getByRole('heading', { name: /Phishing wave, second floor/ })).toBeVisible();
+  await page.getByRole('tab', { name: /Timeline/ }).click();
+
+  await page.getByLabel('When (local time)').fill('2026-11-21T09:59:00');
+  await page.getByLabel('What happened').fill('Phishing mial opened');
+  await page.getByRole('button', { name: 'Add entry' }).click();
+  const timeline = page.getByTestId('case-timeline');
+  const entry = timeline.locator('.tl-entry');
+  await expect(entry).toContainText('Phishing mial opened');
+
+  await entry.getByRole('button', { name: 'Edit “Phishing mial opened”' }).click();
+  const form = timeline.getByRole('form', { name: 'Edit the timeline entry' });
+  await expect(form.getByLabel('What happened')).toBeFocused();
+  // (the browser leaves :00 seconds out of the value)
+  await expect(form.getByLabel('When (local time)')).toHaveValue(/^2026-11-21T09:59(:00)?$/);
+  // Escape leaves it as it was
+  await form.getByLabel('What happened').fill('something else');
+  await page.keyboard.press('Escape');
+  await expect(form).toBeHidden();
+  await expect(entry).toContainText('Phishing mial opened');
+
+  await entry.getByRole('button', { name: 'Edit “Phishing mial opened”' }).click();
+  await form.getByLabel('When (local time)').fill('2026-11-21T09:58:30');
+  await form.getByLabel('What happened').fill('Phishing mail opened');
+  await form.getByLabel('Details').fill('Link to hr-portal.example clicked by two users');
+  await page.screenshot({ path: screenshotPath('case-timeline-edit') });
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toBeHidden();
+  await expect(entry).toContainText('Phishing mail opened');
+  await expect(entry).toContainText('Link to hr-portal.example clicked by two users');
+  await expect(entry.locator('time')).toHaveAttribute('datetime', new Date('2026-11-21T09:58:30').toISOString());
+
+  await entry.getByRole('button', { name: 'Remove “Phishing mail opened”' }).click();
+  await expect(entry).toHaveCount(0);
+  // the case's changes (the Change chip) keep both
+  await page.getByRole('group', { name: 'Show' }).getByRole('button', { name: 'Change' }).click();
+  await expect(timeline).toContainText(/Timeline entry #\d+ edited: Phishing mail opened/);
+  await expect(timeline).toContainText('Timeline entry removed: Phishing mail opened');
+  expect(errors).toEqual([]);
+});

@@ -213,6 +213,37 @@ describe('cases', () => {
     await s.close();
   });
 
+  it('edits an entry (its time too) and a pinned event (not its time), audited with what it said; removes one', async () => {
+    const s = await testServices(tempDir());
+    const ids = seed(s, 1, () => ({ first_seen: '2026-11-21T10:00:00.000Z', last_seen: '2026-11-21T10:00:00.000Z' }), 1);
+    const r = await escalate(s, { target: { ids }, case: { new: { title: 't' } } });
+    const ev = s.db.prepare('SELECT id FROM events WHERE alert_id = ?').get(ids[0]) as { id: number };
+    type Item = { kind: string; ts: string; title: string; body: string | null; ref: number; actor: string };
+    const entry = (await call(s, 'cases.timeline.add', { id: r.case_id, ts: '2026-11-21T09:59:00Z', title: 'Phishing mial received' })) as Item;
+    const pin = (await call(s, 'cases.timeline.add', { id: r.case_id, ts: '2026-11-21T10:00:00Z', title: 'Logon', event_id: ev.id })) as Item;
+    const edited = (await call(s, 'cases.timeline.update', { entry_id: entry.ref, ts: '2026-11-21T09:58:30+00:00', title: 'Phishing mail received', body: 'from hr-portal.example' }, 'bo')) as Item;
+    expect(edited).toMatchObject({ kind: 'entry', ts: '2026-11-21T09:58:30.000Z', title: 'Phishing mail received', body: 'from hr-portal.example', ref: entry.ref, actor: 'ana' });
+    const audit = s.audit.forTarget('case', String(r.case_id), 'case.timeline.edit');
+    expect(audit.map((a) => [a.actor, a.details])).toEqual([
+      ['bo', { entry_id: entry.ref, from: { ts: '2026-11-21T09:59:00.000Z', title: 'Phishing mial received', body: null }, to: { ts: '2026-11-21T09:58:30.000Z', title: 'Phishing mail received', body: 'from hr-portal.example' } }],
+    ]);
+    // a pinned event keeps its event's time; what it says can change, the same time given again is no change
+    await expect(call(s, 'cases.timeline.update', { entry_id: pin.ref, ts: '2026-11-21T11:00:00Z' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining("stays at its event's time") });
+    expect(await call(s, 'cases.timeline.update', { entry_id: pin.ref, ts: '2026-11-21T10:00:00Z', title: 'Attacker logged in' })).toMatchObject({ kind: 'event', ts: '2026-11-21T10:00:00.000Z', title: 'Attacker logged in' });
+    // details cleared; nothing to change; no such entry
+    expect(await call(s, 'cases.timeline.update', { entry_id: entry.ref, body: null })).toMatchObject({ body: null });
+    await expect(call(s, 'cases.timeline.update', { entry_id: entry.ref })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(call(s, 'cases.timeline.update', { entry_id: 999, title: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const titles = async () => ((await call(s, 'cases.timeline', { id: r.case_id, order: 'asc', kinds: ['entry', 'event'] })) as { items: Item[] }).items.map((i) => `${i.ts} ${i.title}`);
+    expect(await titles()).toEqual(['2026-11-21T09:58:30.000Z Phishing mail received', '2026-11-21T10:00:00.000Z Attacker logged in']);
+    const history = ((await call(s, 'cases.timeline', { id: r.case_id, order: 'asc', kinds: ['activity'] })) as { items: Item[] }).items.map((i) => i.title);
+    expect(history).toContain(`Timeline entry #${entry.ref} edited: Phishing mail received`);
+    expect(await call(s, 'cases.timeline.remove', { entry_id: entry.ref })).toEqual({ removed: true });
+    expect(await titles()).toEqual(['2026-11-21T10:00:00.000Z Attacker logged in']);
+    expect(s.audit.forTarget('case', String(r.case_id), 'case.timeline.remove')[0]!.details).toMatchObject({ entry_id: entry.ref, title: 'Phishing mail received', body: null });
+    await s.close();
+  });
+
   it('holds the raw events of alerts in a case from retention', async () => {
     const s = await testServices(tempDir());
     const ids = seed(s, 2, () => ({}), 3);

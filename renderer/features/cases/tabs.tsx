@@ -13,6 +13,7 @@ import { toastFailure, useToasts } from '../../stores/toasts.js';
 import { useKeys, useRowCursor } from './keys.js';
 import { useCases } from './store.js';
 import { FormError } from '../../components/FormError.js';
+import { EntryActions, EntryEditor, editable } from './TimelineEdit.js';
 
 const OBSERVABLE_TYPES: ObservableType[] = ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256', 'user', 'host'];
 
@@ -519,6 +520,8 @@ export function TimelineTab({ c }: { c: CaseDetail }) {
   const [title, setTitle] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [extra, setExtra] = useState<{ items: TimelineItem[]; next: string | null } | null>(null);
+  /** The entry being edited (its ref). */
+  const [editing, setEditing] = useState<number | null>(null);
   const page = useCaseData(() => api.call('cases.timeline', { id: c.id, limit: 300, ...(kinds.length ? { kinds } : {}) }), [c.id, kinds.join()]);
   useEffect(() => setExtra(null), [page.data]);
   const items = [...(page.data?.items ?? []), ...(extra?.items ?? [])];
@@ -575,12 +578,19 @@ export function TimelineTab({ c }: { c: CaseDetail }) {
             </time>
             <span className="tl-kind">{KIND_LABEL[it.kind]}</span>
             <div className="tl-body">
-              <div className="tl-title">
-                {it.severity ? <SeverityBadge severity={it.severity} /> : null}{' '}
-                {it.kind === 'alert' && it.ref !== null ? <a href={alertsHref({}, it.ref)}>{it.title}</a> : it.title}
-                {it.actor ? <span className="faint"> · {it.actor}</span> : null}
-              </div>
-              {it.body ? <div className="tl-text">{it.body.length > 400 ? `${it.body.slice(0, 400)}…` : it.body}</div> : null}
+              {editable(it) && editing === it.ref ? (
+                <EntryEditor item={it} onDone={() => setEditing(null)} />
+              ) : (
+                <>
+                  <div className="tl-title">
+                    {it.severity ? <SeverityBadge severity={it.severity} /> : null}{' '}
+                    {it.kind === 'alert' && it.ref !== null ? <a href={alertsHref({}, it.ref)}>{it.title}</a> : it.title}
+                    {it.actor ? <span className="faint"> · {it.actor}</span> : null}
+                    {editable(it) ? <EntryActions item={it} onEdit={() => setEditing(it.ref)} /> : null}
+                  </div>
+                  {it.body ? <div className="tl-text">{it.body.length > 400 ? `${it.body.slice(0, 400)}…` : it.body}</div> : null}
+                </>
+              )}
             </div>
           </li>
         ))}
