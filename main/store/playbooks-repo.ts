@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { parseStringArray } from './json.js';
 import { ALERT_COLUMNS, rowToAlert, type AlertRow } from './alerts-repo.js';
 import type { Alert, PlaybookFormat, PlaybookRun, RunStatus, RunStep, StepStatus } from '../contract/index.js';
-import { placeholders } from './sql.js';
+import { StatementCache, placeholders } from './sql.js';
 
 export interface StoredPlaybook {
   id: string;
@@ -108,10 +108,14 @@ function toStep(r: StepRow): RunStep {
 
 /** Playbooks, their runs with the per-step log, trigger bookkeeping and the kill switch. */
 export class PlaybooksRepo {
+  private readonly stmts: StatementCache;
+
   constructor(
     private readonly db: Database,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.stmts = new StatementCache(db);
+  }
 
   private iso(): string {
     return this.now().toISOString();
@@ -190,7 +194,7 @@ export class PlaybooksRepo {
   }
 
   claimed(playbookId: string, alertId: number): boolean {
-    return this.cached<{ x: number }>('claimed', () => 'SELECT 1 AS x FROM playbook_triggers WHERE playbook_id = ? AND alert_id = ?').get(playbookId, alertId) !== undefined;
+    return this.stmts.get<[string, number], { x: number }>('SELECT 1 AS x FROM playbook_triggers WHERE playbook_id = ? AND alert_id = ?').get(playbookId, alertId) !== undefined;
   }
 
   runsSince(playbookId: string, since: string): number {
@@ -347,20 +351,12 @@ export class PlaybooksRepo {
     return out;
   }
 
-  private readonly stmts = new Map<string, Statement>();
-
-  private cached<R>(key: string, sql: () => string): Statement<(number | string)[], R> {
-    let st = this.stmts.get(key);
-    if (!st) this.stmts.set(key, (st = this.db.prepare(sql())));
-    return st as Statement<(number | string)[], R>;
-  }
-
   private factsStmt(n: number): Statement<number[], AlertRow & { threat_type: string }> {
-    return this.cached(`full:${n}`, () => `SELECT ${ALERT_COLUMNS}, threat_type FROM alerts WHERE id IN (${placeholders(n)})`);
+    return this.stmts.get(`SELECT ${ALERT_COLUMNS}, threat_type FROM alerts WHERE id IN (${placeholders(n)})`);
   }
 
   private leanStmt(n: number): Statement<number[], Omit<TriggerRow['alert'], 'technique_ids'> & { technique_ids: string; threat_type: string; src_ip_key: string | null }> {
-    return this.cached(`lean:${n}`, () => `SELECT id, source, severity, priority, rule_id, src_ip, host, count, technique_ids, threat_type, src_ip_key FROM alerts WHERE id IN (${placeholders(n)})`);
+    return this.stmts.get(`SELECT id, source, severity, priority, rule_id, src_ip, host, count, technique_ids, threat_type, src_ip_key FROM alerts WHERE id IN (${placeholders(n)})`);
   }
 
   /** The newest alerts (for "dry-run against the last N matching"), newest first. */

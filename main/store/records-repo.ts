@@ -11,7 +11,7 @@ import { blobIp, ipBlob } from './ipblob.js';
 import { ipKey } from './ipkey.js';
 import { BLOCK_RECORDS, RawBlockPacker, joinedBytes, unpackRawBlock, type RawBlock, type RawBlocks } from './raw-blocks.js';
 import { RECORD_BUCKETS, ROWID, fieldExpression, flowIdFromSql, flowIdToSql, type CompiledWhere, type SqlParam } from './records-query.js';
-import { placeholders } from './sql.js';
+import { StatementCache, placeholders } from './sql.js';
 
 /** The hour of a record in record_host_hours (migration 0018): ts / 3600000, as SQLite divides. */
 export const HOUR_MS = 3_600_000;
@@ -527,8 +527,12 @@ function walkBuckets(spans: readonly BucketSpan[], dir: 'asc' | 'desc', limit: n
 export class RecordsRepo {
   /** The last blocks decompressed (events.get of neighbours reads one block once). */
   private readonly rawCache = new Map<number, string[]>();
+  /** The point reads of get() and toRows(), run once per record of a page. */
+  private readonly stmts: StatementCache;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.stmts = new StatementCache(db);
+  }
 
   /** Rows of a compiled query, `order` by a column expression (default ts), after a keyset position. */
   page(where: CompiledWhere, opts: { orderExpr?: string; dir: 'asc' | 'desc'; after?: { ts: number; id: number } | null; limit: number }): EventRow[] {
@@ -1036,7 +1040,7 @@ export class RecordsRepo {
 
   /** One record with its raw line; null when there is none (or it was pruned). */
   get(id: number): EventDetail | null {
-    const row = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM records WHERE id = ?`).get(id) as RowIn | undefined;
+    const row = this.stmts.get<[number], RowIn>(`SELECT ${ROW_COLUMNS} FROM records WHERE id = ?`).get(id);
     if (!row) return null;
     const block = this.blockOf(id);
     if (!block) return null;
@@ -1044,14 +1048,14 @@ export class RecordsRepo {
   }
 
   private blockOf(id: number): BlockRow | undefined {
-    const b = this.db.prepare('SELECT id, last_id, source_id, file FROM record_blocks WHERE id <= ? ORDER BY id DESC LIMIT 1').get(id) as BlockRow | undefined;
+    const b = this.stmts.get<[number], BlockRow>('SELECT id, last_id, source_id, file FROM record_blocks WHERE id <= ? ORDER BY id DESC LIMIT 1').get(id);
     return b && b.last_id >= id ? b : undefined;
   }
 
   private rawLines(block: number): string[] {
     let lines = this.rawCache.get(block);
     if (!lines) {
-      const r = this.db.prepare('SELECT data FROM record_raw WHERE block = ?').get(block) as { data: Buffer } | undefined;
+      const r = this.stmts.get<[number], { data: Buffer }>('SELECT data FROM record_raw WHERE block = ?').get(block);
       lines = r ? unpackRawBlock(r.data) : [];
       if (this.rawCache.size >= 8) this.rawCache.delete(this.rawCache.keys().next().value!);
       this.rawCache.set(block, lines);
