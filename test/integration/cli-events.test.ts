@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import type { eventsCommand as EventsCommand } from '../../main/cli/commands/events.js';
+import type { HuntReader as Reader } from '../../main/hunt/reader.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -32,6 +35,36 @@ describe('vigil events list|show|export', () => {
     expect(exp.code).toBe(0);
     expect(exp.stderr).toBe(`exported ${lines.length} record(s) to ${out}\n`);
     expect(fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).sort()).toEqual([...lines].sort());
+  });
+
+  it('an eve export reads the raw lines a page at a time, not one call per record', async () => {
+    const dir = tempDir();
+    const eve = path.join(dir, 'eve.json');
+    const t0 = Date.UTC(2026, 10, 21, 9);
+    const many = Array.from({ length: 2500 }, (_, i) =>
+      JSON.stringify({ timestamp: new Date(t0 + i * 1000).toISOString().replace('Z', '000+0000'), event_type: 'dns', src_ip: '10.0.0.5', src_port: 40000 + i, dest_ip: '10.0.0.53', dest_port: 53, proto: 'UDP', dns: { type: 'query', id: i, rrname: `n${i}.example.org`, rrtype: 'A' } }),
+    );
+    fs.writeFileSync(eve, `${many.join('\n')}\n`);
+    expect(runCli(['ingest', '--format', 'eve', eve, '--data-dir', dir]).code).toBe(0);
+    // the built CLI, in this process (as bin/vigil.mjs runs it), so its reader's calls can be counted
+    const dist = (p: string) => pathToFileURL(path.join(repoRoot, 'dist', 'main', p)).href;
+    const { eventsCommand } = (await import(dist('cli/commands/events.js'))) as { eventsCommand: typeof EventsCommand };
+    const { HuntReader } = (await import(dist('hunt/reader.js'))) as { HuntReader: typeof Reader };
+    const reads = vi.spyOn(HuntReader.prototype, 'read');
+    const out = path.join(dir, 'export.eve.json');
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await eventsCommand(['export', 'event_type:dns', '--format', 'eve', ...WIDE, '--output', out, '--data-dir', dir])).toBe(0);
+    } finally {
+      stderr.mockRestore();
+    }
+    const kinds = reads.mock.calls.map((c) => c[0]);
+    reads.mockRestore();
+    // three pages of at most 1,000: three page reads and three raw reads
+    expect(kinds.filter((k) => k === 'get')).toEqual([]);
+    expect(kinds.filter((k) => k === 'getMany')).toHaveLength(3);
+    // newest first, each line as the sensor wrote it
+    expect(fs.readFileSync(out, 'utf8')).toBe(`${[...many].reverse().join('\n')}\n`);
   });
 
   it('a query that does not parse is refused with its column; nothing else happens', () => {

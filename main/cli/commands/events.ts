@@ -5,8 +5,9 @@ import type { EventDetail, EventRow, EventsQueryResponse } from '../../contract/
 import type { App } from '../../core/app.js';
 import { parseTime } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
-import { Output, cell, jsonText } from '../output.js';
+import { Output, cell } from '../output.js';
 import { endpointText, summaryText } from '../../hunt/describe.js';
+import { EVENTS_EXPORT_FORMATS, writeEventsExport, type EventsExportFormat } from '../../hunt/export.js';
 
 export const eventsHelp = `Usage: vigil events <list|show|export> [QUERY] [options]
 
@@ -108,22 +109,16 @@ export async function eventsCommand(argv: string[], out = Output.stdout()): Prom
     }
     if (sub === 'export') {
       const format = args.str('format');
-      if (format !== 'json' && format !== 'ndjson' && format !== 'eve') throw new UsageError('export needs --format ndjson, json or eve', 'events');
+      if (!(EVENTS_EXPORT_FORMATS as readonly string[]).includes(format ?? '')) throw new UsageError('export needs --format ndjson, json or eve', 'events');
       const outPath = args.str('output');
       const dest = outPath ? await Output.toFile(outPath) : out;
-      let n = 0;
-      if (format === 'json') await dest.write('[');
-      for await (const page of pages(app, query, range, Number.MAX_SAFE_INTEGER)) {
-        let chunk = '';
-        for (const r of page) {
-          if (format === 'eve') chunk += `${(await call<EventDetail>(app, 'events.get', { id: r.id })).raw}\n`;
-          else if (format === 'ndjson') chunk += `${jsonText(r)}\n`;
-          else chunk += `${n > 0 ? ',' : ''}\n  ${jsonText(r)}`;
-          n++;
-        }
-        await dest.write(chunk);
-      }
-      if (format === 'json') await dest.write(n > 0 ? '\n]\n' : ']\n');
+      // eve: a page's raw lines in one read of the hunt reader (not one call per record)
+      const n = await writeEventsExport({
+        format: format as EventsExportFormat,
+        pages: pages(app, query, range, Number.MAX_SAFE_INTEGER),
+        raws: (ids) => s.huntReader.read('getMany', ids),
+        out: dest,
+      });
       if (outPath) {
         await dest.end();
         process.stderr.write(`exported ${n} record(s) to ${outPath}\n`);
