@@ -39,13 +39,23 @@ const EXPORT_PAGE = 500;
 /** How long a prepared download stays valid. */
 export const EXPORT_TICKET_MS = 60_000;
 
-interface ExportSpec {
-  filter: AlertFilter;
-  format: ExportFormat;
-  sort: AlertSort;
-  actor: string;
+/**
+ * What an export job writes (alerts.export, events.export): the job runs it with progress and a
+ * stop, and audits it under its kind.
+ */
+export interface ExportWork {
+  kind: 'alerts.export' | 'events.export';
+  /** What one row is, in progress messages ("alert", "record"). */
+  noun: string;
+  /** Rows expected (the progress bar's end). */
   total: number;
   file_name: string;
+  mime: string;
+  actor: string;
+  /** The audit entry's details besides the job id and what was written. */
+  details: Record<string, unknown>;
+  /** Writes the rows; checks `cancelled()` between pages and reports each page with `progress`. */
+  write(out: ExportSink, cancelled: () => boolean, progress: (done: number) => void): Promise<{ written: number; complete: boolean }>;
 }
 
 /** Where an export's bytes go: a file, or an HTTP response. */
@@ -100,7 +110,7 @@ function where(filter: AlertFilter) {
  */
 export class ConsoleService {
   private readonly jobs = new Map<string, { cancelled: boolean }>();
-  private readonly pendingExports = new Map<string, ExportSpec & { expires: number }>();
+  private readonly pendingExports = new Map<string, ExportWork & { expires: number }>();
 
   constructor(
     private readonly dashboard: DashboardRepo,
@@ -278,7 +288,7 @@ export class ConsoleService {
     const pending = this.pendingExports.get(jobId);
     if (pending) {
       this.pendingExports.delete(jobId);
-      this.bus.emit('jobs.progress', { job_id: jobId, kind: 'alerts.export', done: 0, total: pending.total, state: 'cancelled', message: null });
+      this.bus.emit('jobs.progress', { job_id: jobId, kind: pending.kind, done: 0, total: pending.total, state: 'cancelled', message: null });
       return true;
     }
     const job = this.jobs.get(jobId);
@@ -309,17 +319,35 @@ export class ConsoleService {
     }
   }
 
+  /** An alerts export: every alert matching the filter, in the order given. */
+  private alertsWork(filter: AlertFilter, format: ExportFormat, sort: AlertSort, actor: string, fileName: string): ExportWork {
+    return {
+      kind: 'alerts.export',
+      noun: 'alert',
+      total: this.count(filter),
+      file_name: fileName,
+      mime: EXPORT_MIME[format],
+      actor,
+      details: { format, filter },
+      write: (out, cancelled, progress) =>
+        writeAlertsExport({ format, pages: this.exportPages(filter, sort), notes: (ids) => this.triage.notesFor(ids), out, cancelled, progress }),
+    };
+  }
+
   /**
    * Registers an export to be streamed to one download (headless): the job id is a one-time
    * ticket, valid for EXPORT_TICKET_MS, handed out only over an authenticated connection.
    */
   prepareExport(filter: AlertFilter, format: ExportFormat, sort: AlertSort, actor: string): { job_id: string; total: number; file_name: string } {
+    return this.prepareWork(this.alertsWork(filter, format, sort, actor, exportFileName(format, this.now())));
+  }
+
+  /** Registers any export work for one download (see prepareExport). */
+  prepareWork(work: ExportWork): { job_id: string; total: number; file_name: string } {
     for (const [id, p] of this.pendingExports) if (p.expires < this.now().getTime()) this.pendingExports.delete(id);
-    const total = this.count(filter);
     const job_id = crypto.randomUUID();
-    const file_name = exportFileName(format, this.now());
-    this.pendingExports.set(job_id, { filter, format, sort, actor, total, file_name, expires: this.now().getTime() + EXPORT_TICKET_MS });
-    return { job_id, total, file_name };
+    this.pendingExports.set(job_id, { ...work, expires: this.now().getTime() + EXPORT_TICKET_MS });
+    return { job_id, total: work.total, file_name: work.file_name };
   }
 
   /** Takes a prepared export (once): what the download needs to run it, or null. */
@@ -330,64 +358,62 @@ export class ConsoleService {
     if (p.expires < this.now().getTime()) return null;
     return {
       file_name: p.file_name,
-      mime: EXPORT_MIME[p.format],
+      mime: p.mime,
       run: (out, closed) => this.runExport(ticket, p, out, closed),
     };
   }
 
   /** Desktop: writes an export to a file the analyst chose (a `.part` file renamed when complete). */
   exportToFile(filter: AlertFilter, format: ExportFormat, sort: AlertSort, file: string, actor: string): { job_id: string; total: number; file_name: string } {
-    const total = this.count(filter);
+    return this.workToFile(this.alertsWork(filter, format, sort, actor, path.basename(file)), file);
+  }
+
+  /** Desktop: runs any export work into `file` (see exportToFile). */
+  workToFile(work: ExportWork, file: string): { job_id: string; total: number; file_name: string } {
     const job_id = crypto.randomUUID();
-    const file_name = path.basename(file);
     const part = `${file}.part`;
     const stream = fs.createWriteStream(part, { mode: 0o600 });
     const out: ExportSink = {
       write: (text) => (stream.write(text) ? Promise.resolve() : once(stream, 'drain').then(() => undefined)),
       end: () => new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve()))),
     };
-    const spec = { filter, format, sort, actor, total, file_name, expires: 0 };
-    void this.runExport(job_id, spec, out, () => false).then(
+    void this.runExport(job_id, work, out, () => false).then(
       (r) => (r.complete ? fs.promises.rename(part, file) : fs.promises.rm(part, { force: true })),
       () => fs.promises.rm(part, { force: true }),
     );
-    return { job_id, total, file_name };
+    return { job_id, total: work.total, file_name: work.file_name };
   }
 
   /** Runs an export as a job (progress, cancel); never throws: a failure is the job's last event. */
-  private async runExport(job_id: string, p: ExportSpec, out: ExportSink, closed: () => boolean): Promise<{ complete: boolean }> {
+  private async runExport(job_id: string, p: ExportWork, out: ExportSink, closed: () => boolean): Promise<{ complete: boolean }> {
     const state = { cancelled: false };
     this.jobs.set(job_id, state);
-    const emit = (done: number, s: JobProgress['state'], message: string | null) =>
-      this.bus.emit('jobs.progress', { job_id, kind: 'alerts.export', done, total: p.total, state: s, message });
+    const emit = (done: number, s: JobProgress['state'], message: string | null) => this.bus.emit('jobs.progress', { job_id, kind: p.kind, done, total: p.total, state: s, message });
     emit(0, 'running', null);
     let last = 0;
     try {
-      const r = await writeAlertsExport({
-        format: p.format,
-        pages: this.exportPages(p.filter, p.sort),
-        notes: (ids) => this.triage.notesFor(ids),
+      const r = await p.write(
         out,
-        cancelled: () => state.cancelled || closed(),
-        progress: (done) => {
+        () => state.cancelled || closed(),
+        (done) => {
           last = done;
           emit(done, 'running', null);
         },
-      });
+      );
       await out.end();
       this.audit.append({
         actor: p.actor,
-        action: 'alerts.export',
-        target_type: 'alerts',
+        action: p.kind,
+        target_type: p.kind === 'alerts.export' ? 'alerts' : 'records',
         target_id: null,
-        details: { job_id, format: p.format, filter: p.filter, written: r.written, complete: r.complete },
+        details: { job_id, ...p.details, written: r.written, complete: r.complete },
       });
-      if (r.complete) emit(r.written, 'done', `${r.written} alert(s) exported to ${p.file_name}`);
-      else emit(r.written, 'cancelled', `Export stopped after ${r.written} of ${p.total} alert(s); the file is incomplete`);
+      if (r.complete) emit(r.written, 'done', `${r.written} ${p.noun}(s) exported to ${p.file_name}`);
+      else emit(r.written, 'cancelled', `Export stopped after ${r.written} of ${p.total} ${p.noun}(s); the file is incomplete`);
       return { complete: r.complete };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.logger.error('export failed', { job_id, error: message });
+      this.logger.error('export failed', { job_id, kind: p.kind, error: message });
       emit(last, 'failed', message);
       await out.end().catch(() => undefined);
       return { complete: false };
