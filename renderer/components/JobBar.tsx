@@ -1,5 +1,7 @@
+import { CircleAlert, CircleCheck, CircleStop, LoaderCircle } from 'lucide-react';
 import type { JobProgress } from '../../main/contract/console.js';
-import { jobPercent } from '../stores/jobs.js';
+import { formatCount } from '../lib/format.js';
+import { jobPercent, useJobs } from '../stores/jobs.js';
 
 /** The progress bar of a running job (escalation, report, a keep in several calls). */
 export function JobBar({ progress, label }: { progress: Pick<JobProgress, 'done' | 'total'> | undefined; label: string }) {
@@ -9,6 +11,55 @@ export function JobBar({ progress, label }: { progress: Pick<JobProgress, 'done'
       <div className="ui-progress-track">
         <div className="ui-progress-fill" style={{ width: `${pct}%` }} />
       </div>
+    </div>
+  );
+}
+
+/** A job's progress as the main process reports it (jobs.progress): count, state, last message. */
+export function JobProgressBar({ jobId, total, label }: { jobId: string; total: number; label: string }) {
+  const p = useJobs((s) => s.jobs[jobId]);
+  const done = p?.done ?? 0;
+  const max = p?.total ?? total;
+  const state = p?.state ?? 'running';
+  const pct = jobPercent({ done, total: max });
+  return (
+    <div className={`ui-progress ${state}`} data-testid="bulk-progress" data-state={state}>
+      <div
+        className="ui-progress-track"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={max}
+        aria-valuenow={done}
+        aria-valuetext={`${formatCount(done)} of ${formatCount(max)} (${pct}%)`}
+      >
+        <div className="ui-progress-fill" style={{ width: `${pct}%` }} />
+      </div>
+      <div className="ui-progress-meta num">
+        <span>
+          {formatCount(done)} / {formatCount(max)}
+        </span>
+        <span className="ui-progress-state">
+          {state === 'running' ? (
+            <>
+              <LoaderCircle size={12} className="spin" aria-hidden="true" /> Running · {pct}%
+            </>
+          ) : state === 'done' ? (
+            <>
+              <CircleCheck size={12} aria-hidden="true" /> Done
+            </>
+          ) : state === 'cancelled' ? (
+            <>
+              <CircleStop size={12} aria-hidden="true" /> Stopped
+            </>
+          ) : (
+            <>
+              <CircleAlert size={12} aria-hidden="true" /> Failed
+            </>
+          )}
+        </span>
+      </div>
+      {p?.message ? <p className={`ui-progress-message${state === 'failed' ? ' error-text' : ''}`}>{p.message}</p> : null}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import type { AlertStatus } from '../../../main/contract/alerts.js';
 import { formatCount } from '../../lib/format.js';
 import { useAlerts } from '../../stores/alerts.js';
 import { useTriage } from '../../stores/triage.js';
-import { JobProgressBar } from './TriageDialogs.js';
+import { JobProgressBar } from '../../components/JobBar.js';
 
 /** alerts.assign takes at most this many ids. */
 const ASSIGN_MAX = 10_000;

@@ -1,14 +1,15 @@
-import { CircleAlert, CircleCheck, CircleStop, Info, LoaderCircle } from 'lucide-react';
+import { CircleStop, Info, LoaderCircle } from 'lucide-react';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Alert, AlertStatus } from '../../../main/contract/alerts.js';
 import { Dialog } from '../../components/Dialog.js';
+import { JobProgressBar } from '../../components/JobBar.js';
 import { EscalateDialog } from '../../components/EscalateDialog.js';
 import { StatusBadge } from '../../components/badges.js';
 import { api, ApiError, errorMessage } from '../../api/index.js';
 import { STATUS_LABEL } from '../../lib/domain.js';
 import { formatCount } from '../../lib/format.js';
 import { parseTags } from '../../lib/tags.js';
-import { jobPercent, useJobs } from '../../stores/jobs.js';
+import { useJobs } from '../../stores/jobs.js';
 import { useSettings } from '../../stores/settings.js';
 import { useAlerts } from '../../stores/alerts.js';
 import {
@@ -146,53 +147,6 @@ function StatusNoteDialog({ alert, status, advance }: { alert: Alert; status: Al
   );
 }
 
-export function JobProgressBar({ jobId, total, label }: { jobId: string; total: number; label: string }) {
-  const p = useJobs((s) => s.jobs[jobId]);
-  const done = p?.done ?? 0;
-  const max = p?.total ?? total;
-  const state = p?.state ?? 'running';
-  const pct = jobPercent({ done, total: max });
-  return (
-    <div className={`ui-progress ${state}`} data-testid="bulk-progress" data-state={state}>
-      <div
-        className="ui-progress-track"
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={max}
-        aria-valuenow={done}
-        aria-valuetext={`${formatCount(done)} of ${formatCount(max)} (${pct}%)`}
-      >
-        <div className="ui-progress-fill" style={{ width: `${pct}%` }} />
-      </div>
-      <div className="ui-progress-meta num">
-        <span>
-          {formatCount(done)} / {formatCount(max)}
-        </span>
-        <span className="ui-progress-state">
-          {state === 'running' ? (
-            <>
-              <LoaderCircle size={12} className="spin" aria-hidden="true" /> Running · {pct}%
-            </>
-          ) : state === 'done' ? (
-            <>
-              <CircleCheck size={12} aria-hidden="true" /> Done
-            </>
-          ) : state === 'cancelled' ? (
-            <>
-              <CircleStop size={12} aria-hidden="true" /> Stopped
-            </>
-          ) : (
-            <>
-              <CircleAlert size={12} aria-hidden="true" /> Failed
-            </>
-          )}
-        </span>
-      </div>
-      {p?.message ? <p className={`ui-progress-message${state === 'failed' ? ' error-text' : ''}`}>{p.message}</p> : null}
-    </div>
-  );
-}
 
 function targetText(target: BulkTarget): string {
   if (target.kind === 'ids') return target.ids.length === 1 ? '1 selected alert' : `${formatCount(target.ids.length)} selected alerts`;
