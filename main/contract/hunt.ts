@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { AlertStatus, Severity } from './alerts.js';
+import { ExportStarted } from './console.js';
 
 const IsoUtc = z.iso.datetime({ offset: false, precision: 3 });
 /** A time bound as the caller writes it (any offset); answers are always UTC. */
@@ -315,6 +316,22 @@ export type HuntCheckResponse = z.infer<typeof HuntCheckResponse>;
 
 const Empty = z.object({}).strict().default({});
 
+/**
+ * Exports of a hunt's records: `eve` the raw lines as the sensor wrote them (an eve.json, for
+ * Suricata tools and another Vigil), `ndjson` and `json` the rows Hunt shows.
+ */
+export const EventsExportFormat = z.enum(['eve', 'ndjson', 'json']);
+export type EventsExportFormat = z.infer<typeof EventsExportFormat>;
+
+export const EventsExportRequest = z
+  .object({
+    /** A `| groupby` query has no rows to export: refused. */
+    query: HuntQuery.default(''),
+    ...HuntRange.shape,
+    format: EventsExportFormat,
+  })
+  .strict();
+
 export const huntChannels = {
   /** Records matching a query in a range, newest first (or as `| sort` says), paged. */
   'events.query': { request: EventsQueryRequest, response: EventsQueryResponse },
@@ -324,6 +341,8 @@ export const huntChannels = {
   'events.groupby': { request: EventsGroupByRequest, response: EventsGroupByResponse },
   /** One record with its raw line. */
   'events.get': { request: EventsGetRequest, response: EventDetail },
+  /** Every record a query matches, written by an export job (headless: a one-time download; desktop: a save dialog). */
+  'events.export': { request: EventsExportRequest, response: ExportStarted },
   /** An alert's evidence: same flow, same community id, its hosts' records around it, correlation contributors. */
   'events.evidence': { request: EventsEvidenceRequest, response: EventsEvidence },
   /** Parses a query without running it: ok with its fields, or the message and column of the first error. */

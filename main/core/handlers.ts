@@ -247,7 +247,7 @@ export function createHandlers(
     ...createCasesHandlers(s.cases, (ids) => s.huntReader.read('getMany', ids)),
     ...createScansHandlers(scans?.scans ?? null, scans?.findings ?? new FindingsService(new FindingsRepo(s.db, s.audit), s.audit, s.now)),
     ...createReportsHandlers(s.reports),
-    ...createHuntHandlers(s.hunt, s.huntReader),
+    ...createHuntHandlers(s.hunt, s.huntReader, s.console, s.now),
     ...playbooksHandlers,
   };
 }

@@ -1,12 +1,18 @@
 /**
- * Sensor record exports (`vigil events export`): every record a hunt matches, page by page, as
- * NDJSON or JSON rows (the fields Hunt shows), or as an eve.json of the raw lines the sensor wrote.
+ * Sensor record exports, one definition for `vigil events export` and the Hunt screen's Export
+ * job: every record a hunt matches, page by page, as NDJSON or JSON rows (the fields Hunt shows),
+ * or as an eve.json of the raw lines the sensor wrote.
  */
-import type { EventDetail, EventRow } from '../contract/index.js';
+import { ContractError, type EventDetail, type EventRow, type EventsExportFormat, type EventsQueryResponse } from '../contract/index.js';
+import type { ExportWork } from '../core/console.js';
 import { jsonText } from '../core/export.js';
+import { parseHuntQuery } from './query.js';
+import type { HuntReader } from './reader.js';
 
-export const EVENTS_EXPORT_FORMATS = ['ndjson', 'json', 'eve'] as const;
-export type EventsExportFormat = (typeof EVENTS_EXPORT_FORMATS)[number];
+export const EVENTS_EXPORT_FORMATS: readonly EventsExportFormat[] = ['ndjson', 'json', 'eve'];
+
+/** Records per page of an export (events.query's largest page). */
+const EXPORT_PAGE = 1000;
 
 export interface EventsExportOptions {
   format: EventsExportFormat;
@@ -18,13 +24,22 @@ export interface EventsExportOptions {
    */
   raws(ids: number[]): Promise<EventDetail[]>;
   out: { write(text: string): Promise<void> };
+  /** Called after each page with how many records are written so far. */
+  progress?(done: number): void;
+  /** Checked between pages: true stops the export (what was written stays written). */
+  cancelled?(): boolean;
 }
 
-/** Writes the export; resolves with how many records were written. */
-export async function writeEventsExport(o: EventsExportOptions): Promise<number> {
+/** Writes the export; resolves with how many records were written and whether it stopped early. */
+export async function writeEventsExport(o: EventsExportOptions): Promise<{ written: number; complete: boolean }> {
   let n = 0;
+  let complete = true;
   if (o.format === 'json') await o.out.write('[');
   for await (const page of o.pages) {
+    if (o.cancelled?.()) {
+      complete = false;
+      break;
+    }
     let chunk = '';
     if (o.format === 'eve') {
       const byId = new Map((await o.raws(page.map((r) => r.id))).map((d) => [d.id, d.raw]));
@@ -41,7 +56,59 @@ export async function writeEventsExport(o: EventsExportOptions): Promise<number>
       }
     }
     await o.out.write(chunk);
+    o.progress?.(n);
   }
+  // a stopped JSON export is still valid JSON (the rows written so far)
   if (o.format === 'json') await o.out.write(n > 0 ? '\n]\n' : ']\n');
-  return n;
+  return { written: n, complete };
+}
+
+/** The file name a records export is offered under: vigil-records-20261121-0930.eve.json. */
+export function eventsExportFileName(format: EventsExportFormat, now: Date): string {
+  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 13);
+  return `vigil-records-${t}.${format === 'eve' ? 'eve.json' : format}`;
+}
+
+const MIME: Record<EventsExportFormat, string> = {
+  eve: 'application/x-ndjson; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
+
+/** A query's matching records, page by page, read by the hunt reader (off the main thread). */
+async function* readerPages(reader: HuntReader, query: string, range: { from?: string | undefined; to?: string | undefined }): AsyncGenerator<EventRow[]> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page: EventsQueryResponse = await reader.read('query', query, range, EXPORT_PAGE, cursor);
+    if (page.rows.length) yield page.rows;
+    if (!page.next) return;
+    cursor = page.next;
+  }
+}
+
+/**
+ * The Hunt screen's export as a job (ConsoleService runs it: progress, Stop, audit). The range is
+ * resolved once, so the pages and the count cover the same records while more arrive.
+ */
+export async function eventsExportWork(
+  reader: HuntReader,
+  req: { query: string; from?: string | undefined; to?: string | undefined; format: EventsExportFormat },
+  actor: string,
+  fileName: string,
+): Promise<ExportWork> {
+  // the count reads the query first: a query that does not parse is refused there, with its column
+  const counted = await reader.read('histogram', req.query, { from: req.from, to: req.to }, 4);
+  if (parseHuntQuery(req.query).groupby) throw new ContractError('BAD_REQUEST', 'query: a "| groupby" query has counts, not records, to export: drop the groupby');
+  const range = { from: counted.from, to: counted.to };
+  return {
+    kind: 'events.export',
+    noun: 'record',
+    total: counted.total,
+    file_name: fileName,
+    mime: MIME[req.format],
+    actor,
+    details: { format: req.format, query: req.query, ...range },
+    write: (out, cancelled, progress) =>
+      writeEventsExport({ format: req.format, pages: readerPages(reader, req.query, range), raws: (ids) => reader.read('getMany', ids), out, cancelled, progress }),
+  };
 }

@@ -45,7 +45,7 @@ export interface HeadlessServerOptions {
   logger: Logger;
   /** Name recorded in the audit log for actions taken through this server. */
   actor: () => string;
-  /** Prepared exports (alerts.export): GET /api/exports/<ticket> streams one, once. */
+  /** Prepared exports (alerts.export, events.export): GET /api/exports/<ticket> streams one, once. */
   exports?: { take(ticket: string): PreparedExport | null };
 }
 
@@ -84,7 +84,7 @@ const MAX_FRAME_BYTES = 1024 * 1024;
 /** Calls a single page may have in flight before it is told to slow down. */
 const MAX_IN_FLIGHT = 64;
 
-/** A one-time export ticket (a random UUID handed out by alerts.export over the token's socket). */
+/** A one-time export ticket (a random UUID handed out by alerts.export or events.export over the token's socket). */
 const EXPORT_PATH = /^\/api\/exports\/([0-9a-f-]{36})$/;
 
 /** Streams a prepared export into a response, with backpressure; stops when the reader goes away. */

@@ -8,7 +8,7 @@ import { APP_DIR_NAME } from '../core/paths.js';
 import { openVault } from '../secrets/vault.js';
 import { registerIpc } from './ipc.js';
 import { createSourcePick, WindowGrants } from './source-pick.js';
-import { createExportSave } from './export-save.js';
+import { createEventsExportSave, createExportSave } from './export-save.js';
 import { createReportReveal, electronPdfEngine } from './print-pdf.js';
 import { ElectronStoreSettingsBackend } from './settings-store.js';
 import { createTray, type VigilTray } from './tray.js';
@@ -153,6 +153,7 @@ export function start(): void {
           ...vigil.handlers,
           'sources.pick': createSourcePick(targetContents, grants),
           'alerts.export': createExportSave(targetContents, services),
+          'events.export': createEventsExportSave(targetContents, services),
           'reports.reveal': createReportReveal(() => services),
         },
         logger,

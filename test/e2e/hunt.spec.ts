@@ -376,3 +376,26 @@ test('every record a hunt found is kept with a case in one go', async ({ page })
   await expect(table.locator('tbody tr')).toHaveCount(7);
   await expect(table.locator('tbody tr').first()).toContainText('updates.example.ru');
 });
+
+test('the records a hunt counted are exported as an eve.json: the lines as the sensor wrote them', async ({ page }) => {
+  const errors = watchErrors(page);
+  const written = fs.readFileSync(path.join(dataDir, 'eve.json'), 'utf8').split('\n').filter((l) => l.includes('"rrname":"updates.example.ru"'));
+  expect(written).toHaveLength(7);
+  // with a groupby in the query: the records it counts, not the counts
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('dns.rrname:updates.example.ru | groupby src_ip')}`);
+  await expect(page.getByTestId('hunt-total')).toHaveText('7 records');
+  await page.getByTestId('hunt-export').click();
+  const menu = page.getByRole('dialog', { name: 'Export the records' });
+  await expect(menu).toContainText('Export 7 records');
+  await page.screenshot({ path: screenshotPath('hunt-export-menu') });
+  const downloading = page.waitForEvent('download');
+  await menu.getByRole('button', { name: /^EVE/ }).click();
+  const file = await downloading;
+  expect(file.suggestedFilename()).toMatch(/^vigil-records-\d{8}-\d{4}\.eve\.json$/);
+  const text = fs.readFileSync(await file.path(), 'utf8');
+  // newest first, each line byte for byte
+  expect(text).toBe(`${[...written].reverse().join('\n')}\n`);
+  await expect(page.getByRole('status').filter({ hasText: /^Exported 7 records to vigil-records-/ })).toBeVisible();
+  await expect(page.getByTestId('export-dialog')).toBeHidden();
+  expect(errors).toEqual([]);
+});

@@ -13,6 +13,9 @@ import { tempDir } from '../helpers/tmp.js';
 import { sampleAlert, testServices } from '../helpers/services.js';
 import { waitFor } from '../helpers/calls.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
+import { DEFAULT_SETTINGS } from '../../main/contract/index.js';
+import { createPipeline } from '../../main/pipeline/stages.js';
+import { repoRoot } from '../helpers/services.js';
 
 /**
  * Export from the screen: the same bytes as `vigil alerts export`, as a job with progress and
@@ -163,6 +166,69 @@ describe('export from the screen', () => {
     expect(fs.existsSync(`${file}.part`)).toBe(false);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   }, 60_000);
+});
+
+describe("export from Hunt (events.export)", () => {
+  it('headless: a one-time download of the raw lines, the same bytes as vigil events export; a groupby is refused', async () => {
+    const dir = tempDir();
+    services = await testServices(dir);
+    const s = services;
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {});
+    s.pipelineRepo.ensureSource('import:test', 'import', 'eve', null);
+    const t0 = Date.UTC(2026, 10, 21, 9);
+    const line = (i: number, type: 'dns' | 'flow') =>
+      JSON.stringify({ timestamp: new Date(t0 + i * 1000).toISOString().replace('Z', '000+0000'), event_type: type, src_ip: '10.0.0.5', src_port: 40000 + i, dest_ip: '10.0.0.53', dest_port: 53, proto: 'UDP', ...(type === 'dns' ? { dns: { type: 'query', id: i, rrname: `n${i}.example.org`, rrtype: 'A' } } : { flow: { pkts_toserver: 1, bytes_toserver: 80, state: 'new' } }) });
+    const lines = Array.from({ length: 2600 }, (_, i) => line(i, i % 13 ? 'dns' : 'flow'));
+    pipeline.process('import:test', lines.map((raw, i) => ({ raw, format: 'eve', position: { file: 'eve.json', line: i + 1, offset: null } })), { cursor: { offset: 1 } });
+    const staticDir = tempDir();
+    fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Vigil</title>');
+    server = await startHeadlessServer({ host: '127.0.0.1', port: 0, token: TOKEN, staticDir, handlers: createHandlers(s), bus: s.bus, logger: silentLogger, actor: () => 'ana', exports: { take: (ticket) => s.console.takeExport(ticket) } });
+    const progress: EventPayload<'jobs.progress'>[] = [];
+    s.bus.on('jobs.progress', (p) => progress.push(p));
+    const range = { from: '2026-11-21T00:00:00Z', to: '2026-11-22T00:00:00Z' };
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws?token=${TOKEN}`);
+    await new Promise((r) => ws.once('open', r));
+    let id = 0;
+    const ask = (request: unknown) =>
+      new Promise<{ ok: boolean; result: { job_id: string; total: number; download: string; file_name: string }; error: { code: string; message: string } }>((resolve) => {
+        ws.once('message', (d) => resolve(JSON.parse(d.toString())));
+        ws.send(JSON.stringify({ id: ++id, channel: 'events.export', request }));
+      });
+    const refused = await ask({ query: 'event_type:dns | groupby dns.rrname', ...range, format: 'eve' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('groupby') } });
+    const bad = await ask({ query: 'event_type:dns dns.rrname:', ...range, format: 'eve' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('column') } });
+    const started = await ask({ query: 'event_type:dns', ...range, format: 'eve' });
+    ws.close();
+    const { job_id, total, download, file_name } = started.result;
+    const dns = lines.filter((l) => l.includes('"dns"'));
+    expect(total).toBe(dns.length);
+    expect(download).toBe(`/api/exports/${job_id}`);
+    expect(file_name).toMatch(/^vigil-records-\d{8}-\d{4}\.eve\.json$/);
+
+    const res = await get(server.port, download);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${file_name}"`);
+    // newest first, each line as the sensor wrote it
+    expect(res.body).toBe(`${[...dns].reverse().join('\n')}\n`);
+    expect(progress.filter((p) => p.job_id === job_id).map((p) => [p.kind, p.state, p.done])).toEqual([
+      ['events.export', 'running', 0],
+      ['events.export', 'running', 1000],
+      ['events.export', 'running', 2000],
+      ['events.export', 'running', dns.length],
+      ['events.export', 'done', dns.length],
+    ]);
+    const cli = runCli(['events', 'export', 'event_type:dns', '--format', 'eve', '--since', range.from, '--until', range.to, '--data-dir', dir]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(res.body).toBe(cli.stdout);
+    expect((await get(server.port, download)).status).toBe(404);
+    expect(s.audit.recent(10).find((e) => e.action === 'events.export')).toMatchObject({
+      actor: 'ana',
+      target_type: 'records',
+      details: { format: 'eve', query: 'event_type:dns', written: dns.length, complete: true },
+    });
+  }, 120_000);
 });
 
 describe('vigil suppressions', () => {

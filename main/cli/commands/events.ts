@@ -7,7 +7,8 @@ import { parseTime } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output, cell } from '../output.js';
 import { endpointText, summaryText } from '../../hunt/describe.js';
-import { EVENTS_EXPORT_FORMATS, writeEventsExport, type EventsExportFormat } from '../../hunt/export.js';
+import type { EventsExportFormat } from '../../contract/index.js';
+import { EVENTS_EXPORT_FORMATS, writeEventsExport } from '../../hunt/export.js';
 
 export const eventsHelp = `Usage: vigil events <list|show|export> [QUERY] [options]
 
@@ -113,7 +114,7 @@ export async function eventsCommand(argv: string[], out = Output.stdout()): Prom
       const outPath = args.str('output');
       const dest = outPath ? await Output.toFile(outPath) : out;
       // eve: a page's raw lines in one read of the hunt reader (not one call per record)
-      const n = await writeEventsExport({
+      const { written: n } = await writeEventsExport({
         format: format as EventsExportFormat,
         pages: pages(app, query, range, Number.MAX_SAFE_INTEGER),
         raws: (ids) => s.huntReader.read('getMany', ids),

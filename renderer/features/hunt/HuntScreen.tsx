@@ -1,7 +1,7 @@
 import './hunt.css';
-import { BookmarkPlus, BriefcaseBusiness, ChartColumn, Crosshair, Play, Rows3, Trash2, X } from 'lucide-react';
+import { BookmarkPlus, BriefcaseBusiness, ChartColumn, Crosshair, FileJson, FileText, Play, Rows3, Trash2, X } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { HUNT_FIELD_NAMES, type EventRow, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
+import { HUNT_FIELD_NAMES, type EventRow, type EventsExportFormat, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
 import { CASE_RECORDS_KEEP_ALL } from '../../../main/contract/cases.js';
 import { api, errorMessage } from '../../api/index.js';
 import { toastError, useToasts } from '../../stores/toasts.js';
@@ -10,6 +10,7 @@ import { CountBars } from '../../components/CountBars.js';
 import { Value, type ValueKind } from '../../components/ValueMenu.js';
 import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid.js';
 import { KeepInCaseDialog } from '../../components/KeepInCaseDialog.js';
+import { ExportLauncher, type ExportChoice } from '../../components/ExportLauncher.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { ChartFigure } from '../../components/charts/ChartFigure.js';
@@ -260,6 +261,37 @@ function KeepAll({ histogram }: { histogram: EventsHistogramResponse }) {
   );
 }
 
+const RECORDS = { one: 'record', many: 'records' };
+
+const EXPORT_FORMATS: readonly ExportChoice<EventsExportFormat>[] = [
+  { format: 'eve', label: 'EVE', hint: 'the raw lines as the sensor wrote them (an eve.json)', icon: FileText },
+  { format: 'ndjson', label: 'NDJSON', hint: 'one record per line, the fields Hunt shows', icon: FileText },
+  { format: 'json', label: 'JSON', hint: 'one array, the fields Hunt shows', icon: FileJson },
+];
+
+/**
+ * Exports every record the hunt counted (over the histogram's own range, as Keep all), in the
+ * query's order, as a job with progress and Stop: headless a download, on the desktop a file the
+ * analyst chose.
+ */
+function HuntExport({ histogram }: { histogram: EventsHistogramResponse }) {
+  const q = useHunt((s) => s.view.q);
+  const query = withoutGroupBy(q);
+  return (
+    <ExportLauncher
+      label="Export the records"
+      testId="hunt-export"
+      triggerClassName="button ghost small"
+      head={`Export ${formatCount(histogram.total)} ${histogram.total === 1 ? 'record' : 'records'}`}
+      note="Every record the hunt counted over its range, not just the loaded rows; the same bytes as vigil events export."
+      formats={EXPORT_FORMATS}
+      noun={RECORDS}
+      browserNote="Your browser saves the file as it arrives, the same bytes as vigil events export."
+      begin={async (format) => ({ started: await api.call('events.export', { query, from: histogram.from, to: histogram.to, format }), description: query || 'every record' })}
+    />
+  );
+}
+
 function Histogram() {
   const h = useHunt((s) => s.histogram);
   const err = useHunt((s) => s.histogramError);
@@ -277,7 +309,12 @@ function Histogram() {
         <span className="faint text-sm" data-testid="hunt-total">
           {total === null ? '' : `${formatCount(total)} ${total === 1 ? 'record' : 'records'}`}
         </span>
-        {h && h.total > 0 ? <KeepAll histogram={h} /> : null}
+        {h && h.total > 0 ? (
+          <>
+            <HuntExport histogram={h} />
+            <KeepAll histogram={h} />
+          </>
+        ) : null}
       </header>
       <ChartFigure
         chartRef={ref}
