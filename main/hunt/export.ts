@@ -75,12 +75,31 @@ const MIME: Record<EventsExportFormat, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-/** A query's matching records, page by page, read by the hunt reader (off the main thread). */
-async function* readerPages(reader: HuntReader, query: string, range: { from?: string | undefined; to?: string | undefined }): AsyncGenerator<EventRow[]> {
+/**
+ * What an export reads for a query: records come page by page in time order, so a `| groupby` (counts,
+ * not records) and a `| sort` by another field (one page only) are refused, and `| head N` becomes
+ * "stop after N" over a query without it (a query with head is one page, at most 1,000 rows).
+ * Throws a message for the analyst.
+ */
+export function exportPlan(query: string): { query: string; max: number } {
+  const ast = parseHuntQuery(query);
+  if (ast.groupby) throw new Error('a "| groupby" query has counts, not records, to export: drop the groupby');
+  if (ast.sort && ast.sort.field !== 'ts') throw new Error(`an export is in time order: drop "| sort ${ast.sort.field}" (or sort by ts)`);
+  if (ast.head === null) return { query, max: Number.MAX_SAFE_INTEGER };
+  const without = query.replace(/\|\s*head\s+\d+\s*/g, ' ').trim();
+  const again = parseHuntQuery(without);
+  if (again.head !== null || JSON.stringify(again.terms) !== JSON.stringify(ast.terms) || JSON.stringify(again.sort) !== JSON.stringify(ast.sort)) throw new Error('drop "| head N" from the query to export it');
+  return { query: without, max: ast.head };
+}
+
+/** A query's matching records, page by page (at most `max`), read by the hunt reader (off the main thread). */
+async function* readerPages(reader: HuntReader, query: string, range: { from?: string | undefined; to?: string | undefined }, max: number): AsyncGenerator<EventRow[]> {
   let cursor: string | undefined;
-  for (;;) {
-    const page: EventsQueryResponse = await reader.read('query', query, range, EXPORT_PAGE, cursor);
+  let left = max;
+  while (left > 0) {
+    const page: EventsQueryResponse = await reader.read('query', query, range, Math.min(EXPORT_PAGE, left), cursor);
     if (page.rows.length) yield page.rows;
+    left -= page.rows.length;
     if (!page.next) return;
     cursor = page.next;
   }
@@ -98,17 +117,22 @@ export async function eventsExportWork(
 ): Promise<ExportWork> {
   // the count reads the query first: a query that does not parse is refused there, with its column
   const counted = await reader.read('histogram', req.query, { from: req.from, to: req.to }, 4);
-  if (parseHuntQuery(req.query).groupby) throw new ContractError('BAD_REQUEST', 'query: a "| groupby" query has counts, not records, to export: drop the groupby');
+  let plan: { query: string; max: number };
+  try {
+    plan = exportPlan(req.query);
+  } catch (err) {
+    throw new ContractError('BAD_REQUEST', `query: ${(err as Error).message}`);
+  }
   const range = { from: counted.from, to: counted.to };
   return {
     kind: 'events.export',
     noun: 'record',
-    total: counted.total,
+    total: Math.min(counted.total, plan.max),
     file_name: fileName,
     mime: MIME[req.format],
     actor,
     details: { format: req.format, query: req.query, ...range },
     write: (out, cancelled, progress) =>
-      writeEventsExport({ format: req.format, pages: readerPages(reader, req.query, range), raws: (ids) => reader.read('getMany', ids), out, cancelled, progress }),
+      writeEventsExport({ format: req.format, pages: readerPages(reader, plan.query, range, plan.max), raws: (ids) => reader.read('getMany', ids), out, cancelled, progress }),
   };
 }

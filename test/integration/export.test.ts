@@ -198,6 +198,13 @@ describe("export from Hunt (events.export)", () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('groupby') } });
     const bad = await ask({ query: 'event_type:dns dns.rrname:', ...range, format: 'eve' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('column') } });
+    const sorted = await ask({ query: 'event_type:dns | sort dns.rrname', ...range, format: 'eve' });
+    expect(sorted).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('an export is in time order') } });
+    // head over one page (1,000): the first 1,500, not one page
+    const headed = await ask({ query: 'event_type:dns | head 1500', ...range, format: 'ndjson' });
+    expect(headed.result.total).toBe(1500);
+    const first = await get(server.port, headed.result.download);
+    expect(first.body.trim().split('\n')).toHaveLength(1500);
     const started = await ask({ query: 'event_type:dns', ...range, format: 'eve' });
     ws.close();
     const { job_id, total, download, file_name } = started.result;
@@ -223,7 +230,7 @@ describe("export from Hunt (events.export)", () => {
     expect(cli.code, cli.stderr).toBe(0);
     expect(res.body).toBe(cli.stdout);
     expect((await get(server.port, download)).status).toBe(404);
-    expect(s.audit.recent(10).find((e) => e.action === 'events.export')).toMatchObject({
+    expect(s.audit.recent(10).find((e) => e.action === 'events.export' && (e.details as { format: string }).format === 'eve')).toMatchObject({
       actor: 'ana',
       target_type: 'records',
       details: { format: 'eve', query: 'event_type:dns', written: dns.length, complete: true },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HuntSyntaxError, parseHuntQuery, quoteValue, termsText } from '../../main/hunt/query.js';
 import { compileGroupWhere, compileWhere } from '../../main/store/records-query.js';
+import { exportPlan } from '../../main/hunt/export.js';
 
 function error(q: string): { message: string; column: number } {
   try {
@@ -140,5 +141,17 @@ describe('hunt query language: compiled to parameterised SQL only', () => {
     expect(compileGroupWhere(parseHuntQuery('event_type:d*'), 0, 1).index).toBe('records_ts');
     expect(compileGroupWhere(parseHuntQuery('-dns.rrname:*.ru'), 0, 1).index).toBe('records_ts');
     expect(compileGroupWhere(parseHuntQuery('sensor:a'), 0, 1).index).toBe('records_ts');
+  });
+});
+
+describe('exportPlan: what an export of a query reads', () => {
+  it('exports in time order: groupby and a sort by another field are refused, head becomes a limit', () => {
+    expect(exportPlan('event_type:dns')).toEqual({ query: 'event_type:dns', max: Number.MAX_SAFE_INTEGER });
+    expect(exportPlan('event_type:dns | sort ts asc')).toEqual({ query: 'event_type:dns | sort ts asc', max: Number.MAX_SAFE_INTEGER });
+    expect(exportPlan('event_type:dns | head 5000')).toEqual({ query: 'event_type:dns', max: 5000 });
+    expect(exportPlan('event_type:dns | sort ts asc | head 20')).toEqual({ query: 'event_type:dns | sort ts asc', max: 20 });
+    expect(() => exportPlan('event_type:dns | groupby dns.rrname')).toThrow(/groupby/);
+    expect(() => exportPlan('event_type:dns | sort dns.rrname')).toThrow('an export is in time order: drop "| sort dns.rrname" (or sort by ts)');
+    expect(() => exportPlan('event_type:dns dns.rrname:')).toThrow(/at column 27/);
   });
 });
