@@ -65,6 +65,13 @@ describe('vigil events list|show|export', () => {
     expect(kinds.filter((k) => k === 'getMany')).toHaveLength(3);
     // newest first, each line as the sensor wrote it
     expect(fs.readFileSync(out, 'utf8')).toBe(`${[...many].reverse().join('\n')}\n`);
+    // a head beyond one page (1,000 rows) is every row it asks for; a sort by a field is refused
+    const headed = runCli(['events', 'export', 'event_type:dns | head 1500', '--format', 'ndjson', ...WIDE, '--data-dir', dir]);
+    expect(headed.code, headed.stderr).toBe(0);
+    expect(headed.stdout.trim().split('\n')).toHaveLength(1500);
+    const sorted = runCli(['events', 'export', 'event_type:dns | sort dns.rrname', '--format', 'ndjson', ...WIDE, '--data-dir', dir]);
+    expect(sorted.code).toBe(2);
+    expect(sorted.stderr).toContain('an export is in time order');
   });
 
   it('a query that does not parse is refused with its column; nothing else happens', () => {
