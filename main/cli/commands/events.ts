@@ -21,7 +21,8 @@ with the hunt query language (docs/hunt-query.md), newest first. Quote the query
   show ID [--json]       one record with its raw line
   export [QUERY] --format ndjson|json|eve [--since T] [--until T] [--output FILE]
                          every matching record, streamed page by page; eve writes the raw
-                         lines as the sensor wrote them (an eve.json)
+                         lines as the sensor wrote them (an eve.json); in time order, so
+                         "| head N" limits it and "| sort" must be by ts
 
 Options:
   --since T      15m, 1h, 24h, 7d, or an ISO 8601 time (default: 24 hours ago)
