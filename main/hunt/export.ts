@@ -9,8 +9,6 @@ import { jsonText } from '../core/export.js';
 import { parseHuntQuery } from './query.js';
 import type { HuntReader } from './reader.js';
 
-export const EVENTS_EXPORT_FORMATS: readonly EventsExportFormat[] = ['ndjson', 'json', 'eve'];
-
 /** Records per page of an export (events.query's largest page). */
 const EXPORT_PAGE = 1000;
 

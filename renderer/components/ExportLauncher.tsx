@@ -1,4 +1,4 @@
-import { CircleStop, Download, type FileText } from 'lucide-react';
+import { Download, type FileText } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { ExportStarted } from '../../main/contract/console.js';
 import { errorMessage } from '../api/index.js';
@@ -8,7 +8,7 @@ import { toastError, useToasts } from '../stores/toasts.js';
 import { useTriage } from '../stores/triage.js';
 import { Dialog } from './Dialog.js';
 import { Popover } from './Popover.js';
-import { JobProgressBar } from './JobBar.js';
+import { JobDialogFooter, JobProgressBar } from './JobBar.js';
 
 /** What an export's rows are, in its dialog and toasts. */
 export interface ExportNoun {
@@ -20,7 +20,7 @@ export interface ExportNoun {
 const DONE_CLOSE_MS = 1500;
 
 /** Starts the browser's download of a prepared export (same origin, one-time link). */
-export function download(href: string, fileName: string): void {
+function download(href: string, fileName: string): void {
   const a = document.createElement('a');
   a.href = href;
   a.download = fileName;
@@ -34,7 +34,7 @@ export function download(href: string, fileName: string): void {
  * A running export job: its progress, Stop, and a toast when it ends (the dialog then closes itself).
  * `browserNote` says what the browser saves (headless).
  */
-export function ExportProgress({
+function ExportProgress({
   started,
   description,
   noun,
@@ -73,25 +73,15 @@ export function ExportProgress({
       onClose={onClose}
       testId="export-dialog"
       footer={
-        <>
-          {!finished ? (
-            <button
-              type="button"
-              className="button ghost"
-              disabled={stopping}
-              onClick={() => {
-                setStopping(true);
-                void useTriage.getState().cancelJob(started.job_id);
-              }}
-            >
-              <CircleStop size={14} aria-hidden="true" />
-              {stopping ? 'Stopping…' : 'Stop'}
-            </button>
-          ) : null}
-          <button type="button" className="button primary" onClick={onClose}>
-            {finished ? 'Close' : 'Run in background'}
-          </button>
-        </>
+        <JobDialogFooter
+          finished={finished}
+          stopping={stopping}
+          onStop={() => {
+            setStopping(true);
+            void useTriage.getState().cancelJob(started.job_id);
+          }}
+          onClose={onClose}
+        />
       }
     >
       <div aria-live="polite">

@@ -63,3 +63,23 @@ export function JobProgressBar({ jobId, total, label }: { jobId: string; total: 
     </div>
   );
 }
+
+/**
+ * A running job's dialog footer: Stop until it finishes (then gone), and a button that leaves it to
+ * run in the background, or closes the dialog once it is done.
+ */
+export function JobDialogFooter({ finished, stopping, onStop, onClose }: { finished: boolean; stopping: boolean; onStop(): void; onClose(): void }) {
+  return (
+    <>
+      {!finished ? (
+        <button type="button" className="button ghost" onClick={onStop} disabled={stopping}>
+          <CircleStop size={14} aria-hidden="true" />
+          {stopping ? 'Stopping…' : 'Stop'}
+        </button>
+      ) : null}
+      <button type="button" className="button primary" onClick={onClose}>
+        {finished ? 'Close' : 'Run in background'}
+      </button>
+    </>
+  );
+}

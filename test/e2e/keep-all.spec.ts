@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { holdCalls, screenshotPath, serveIngested, type Served } from './serve-fixture.js';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { holdCalls, screenshotPath, serveIngested, type CallHold, type Served } from './serve-fixture.js';
 
 /**
  * Hunt's "Keep all in case…" over more records than one call keeps (500): the keep goes in calls,
@@ -41,13 +41,18 @@ test.afterAll(async () => {
 
 const hunt = (q: string) => `${served.url}#/hunt?q=${encodeURIComponent(q)}`;
 
-test('1,203 records are kept in three calls, and the Records tab reads them 500 at a time', async ({ page }) => {
+/** Hunt's 1,203 bulk lookups with cases.records.add held, and "Keep all in case…" opened. */
+async function keepAllHeld(page: Page): Promise<{ hold: CallHold; dialog: Locator }> {
   // before the page opens its connection, which the hold sits on
   const hold = await holdCalls(page, ['cases.records.add']);
   await page.goto(hunt('dns.rrname:bulk.example.ru'));
   await expect(page.getByTestId('hunt-total')).toHaveText('1,203 records');
   await page.getByTestId('hunt-keep-all').click();
-  const dialog = page.getByTestId('keep-dialog');
+  return { hold, dialog: page.getByTestId('keep-dialog') };
+}
+
+test('1,203 records are kept in three calls, and the Records tab reads them 500 at a time', async ({ page }) => {
+  const { hold, dialog } = await keepAllHeld(page);
   await expect(dialog.getByRole('heading')).toHaveText('Keep 1,203 records in a case');
   await dialog.getByText('New case', { exact: true }).click();
   await dialog.getByTestId('keep-submit').click();
@@ -85,12 +90,7 @@ test('1,203 records are kept in three calls, and the Records tab reads them 500 
 });
 
 test('Stop keeps what was sent and says what was not; a failure part way names the case made', async ({ page }) => {
-  // before the page opens its connection, which the hold sits on
-  const hold = await holdCalls(page, ['cases.records.add']);
-  await page.goto(hunt('dns.rrname:bulk.example.ru'));
-  await expect(page.getByTestId('hunt-total')).toHaveText('1,203 records');
-  await page.getByTestId('hunt-keep-all').click();
-  const dialog = page.getByTestId('keep-dialog');
+  const { hold, dialog } = await keepAllHeld(page);
   await dialog.getByText('New case', { exact: true }).click();
   await dialog.getByTestId('keep-title').fill('Stopped keep');
   await dialog.getByTestId('keep-submit').click();

@@ -7,8 +7,8 @@ import { parseTime } from '../filters.js';
 import { UsageError, UserError } from '../errors.js';
 import { Output, cell } from '../output.js';
 import { endpointText, summaryText } from '../../hunt/describe.js';
-import type { EventsExportFormat } from '../../contract/index.js';
-import { EVENTS_EXPORT_FORMATS, exportPlan, writeEventsExport } from '../../hunt/export.js';
+import { EventsExportFormat } from '../../contract/index.js';
+import { exportPlan, writeEventsExport } from '../../hunt/export.js';
 
 export const eventsHelp = `Usage: vigil events <list|show|export> [QUERY] [options]
 
@@ -111,7 +111,8 @@ export async function eventsCommand(argv: string[], out = Output.stdout()): Prom
     }
     if (sub === 'export') {
       const format = args.str('format');
-      if (!(EVENTS_EXPORT_FORMATS as readonly string[]).includes(format ?? '')) throw new UsageError('export needs --format ndjson, json or eve', 'events');
+      const known = EventsExportFormat.safeParse(format);
+      if (!known.success) throw new UsageError('export needs --format ndjson, json or eve', 'events');
       // a query that does not parse is refused with its column; then groupby, sort and head (exportPlan)
       let plan: { query: string; max: number };
       try {
@@ -123,7 +124,7 @@ export async function eventsCommand(argv: string[], out = Output.stdout()): Prom
       const dest = outPath ? await Output.toFile(outPath) : out;
       // eve: a page's raw lines in one read of the hunt reader (not one call per record)
       const { written: n } = await writeEventsExport({
-        format: format as EventsExportFormat,
+        format: known.data,
         pages: pages(app, plan.query, range, plan.max),
         raws: (ids) => s.huntReader.read('getMany', ids),
         out: dest,

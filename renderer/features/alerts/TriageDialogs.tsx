@@ -1,8 +1,8 @@
-import { CircleStop, Info, LoaderCircle } from 'lucide-react';
+import { Info, LoaderCircle } from 'lucide-react';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Alert, AlertStatus } from '../../../main/contract/alerts.js';
 import { Dialog } from '../../components/Dialog.js';
-import { JobProgressBar } from '../../components/JobBar.js';
+import { JobDialogFooter, JobProgressBar } from '../../components/JobBar.js';
 import { EscalateDialog } from '../../components/EscalateDialog.js';
 import { StatusBadge } from '../../components/badges.js';
 import { api, ApiError, errorMessage } from '../../api/index.js';
@@ -246,17 +246,7 @@ function BulkStatusDialog({ status, target: initial }: { status: AlertStatus; ta
       initialFocus={required ? textRef : primary}
       footer={
         job ? (
-          <>
-            {!finished ? (
-              <button type="button" className="button ghost" onClick={stop} disabled={stopping}>
-                <CircleStop size={14} aria-hidden="true" />
-                {stopping ? 'Stopping…' : 'Stop'}
-              </button>
-            ) : null}
-            <button type="button" className="button primary" onClick={close}>
-              {finished ? 'Close' : 'Run in background'}
-            </button>
-          </>
+          <JobDialogFooter finished={finished} stopping={stopping} onStop={stop} onClose={close} />
         ) : (
           <>
             <button type="button" className="button ghost" onClick={close} disabled={busy}>
