@@ -160,6 +160,11 @@ export const EventsHistogramResponse = z.object({
   /** Non-empty buckets only, in time order; `ts` is the bucket's start. */
   buckets: z.array(z.object({ ts: IsoUtc, count: z.number().int() })),
   total: z.number().int(),
+  /**
+   * How many of them the list reaches (events.query's pages, Keep all, an export): `total`, or fewer
+   * for a `| head N`, or for a sort by a field other than time (10,000: each page sorts anew).
+   */
+  listed: z.number().int(),
 });
 export type EventsHistogramResponse = z.infer<typeof EventsHistogramResponse>;
 

@@ -6,7 +6,7 @@
 import { ContractError, type EventDetail, type EventRow, type EventsExportFormat, type EventsQueryResponse } from '../contract/index.js';
 import type { ExportWork } from '../core/console.js';
 import { jsonText } from '../core/export.js';
-import { parseHuntQuery } from './query.js';
+import { listMax, parseHuntQuery } from './query.js';
 import type { HuntReader } from './reader.js';
 
 /** Records per page of an export (events.query's largest page). */
@@ -74,20 +74,14 @@ const MIME: Record<EventsExportFormat, string> = {
 };
 
 /**
- * What an export reads for a query: records come page by page in time order, so a `| groupby` (counts,
- * not records) and a `| sort` by another field (one page only) are refused, and `| head N` becomes
- * "stop after N" over a query without it (a query with head is one page, at most 1,000 rows).
- * Throws a message for the analyst.
+ * What an export reads for a query: its records page by page, as the Hunt list has them (a
+ * `| head N` or a sort by a field ends the list: listMax), so a `| groupby` (counts, not records)
+ * is refused. Throws a message for the analyst.
  */
 export function exportPlan(query: string): { query: string; max: number } {
   const ast = parseHuntQuery(query);
   if (ast.groupby) throw new Error('a "| groupby" query has counts, not records, to export: drop the groupby');
-  if (ast.sort && ast.sort.field !== 'ts') throw new Error(`an export is in time order: drop "| sort ${ast.sort.field}" (or sort by ts)`);
-  if (ast.head === null) return { query, max: Number.MAX_SAFE_INTEGER };
-  const without = query.replace(/\|\s*head\s+\d+\s*/g, ' ').trim();
-  const again = parseHuntQuery(without);
-  if (again.head !== null || JSON.stringify(again.terms) !== JSON.stringify(ast.terms) || JSON.stringify(again.sort) !== JSON.stringify(ast.sort)) throw new Error('drop "| head N" from the query to export it');
-  return { query: without, max: ast.head };
+  return { query, max: listMax(ast) ?? Number.MAX_SAFE_INTEGER };
 }
 
 /** A query's matching records, page by page (at most `max`), read by the hunt reader (off the main thread). */
@@ -125,7 +119,7 @@ export async function eventsExportWork(
   return {
     kind: 'events.export',
     noun: 'record',
-    total: Math.min(counted.total, plan.max),
+    total: counted.listed,
     file_name: fileName,
     mime: MIME[req.format],
     actor,

@@ -44,6 +44,16 @@ export interface HuntQueryAst {
 
 export const HEAD_MAX = 10_000;
 
+/**
+ * How many records a query lists (the Hunt grid, Keep all, an export, `vigil events list`): its
+ * `| head N`; else HEAD_MAX when it sorts by a field other than time (each page sorts the range
+ * anew, so the list stops there); else every one (null).
+ */
+export function listMax(ast: HuntQueryAst): number | null {
+  if (ast.head !== null) return ast.head;
+  return ast.sort !== null && ast.sort.field !== 'ts' ? HEAD_MAX : null;
+}
+
 export class HuntSyntaxError extends Error {
   constructor(
     readonly reason: string,

@@ -24,7 +24,7 @@ import { ipBlobRange } from '../store/ipblob.js';
 import { compileGroupWhere, compileWhere, fieldExpression, storedValue } from '../store/records-query.js';
 import { ADDRESS_CARRIED, HOUR_COLUMNS, type AddressCarried, type HostRowOut, type HourColumn, type RecordsRepo } from '../store/records-repo.js';
 import { COMMON_COLUMNS, type CommonField } from './fields.js';
-import { HuntSyntaxError, isHuntField, parseHuntQuery, quoteValue, termsText, type HuntQueryAst } from './query.js';
+import { HuntSyntaxError, isHuntField, listMax, parseHuntQuery, quoteValue, termsText, type HuntQueryAst } from './query.js';
 
 const DAY_MS = 86_400_000;
 /** Histogram bucket widths, smallest first: the first that gives at most the asked count is used. */
@@ -61,8 +61,19 @@ function decodeCursor<T>(s: string, check: (v: unknown) => v is T): T {
   throw new ContractError('BAD_REQUEST', 'cursor: not a cursor this call gave');
 }
 
-const isTsCursor = (v: unknown): v is { ts: number; id: number } =>
-  typeof v === 'object' && v !== null && Number.isSafeInteger((v as { ts: unknown }).ts) && Number.isSafeInteger((v as { id: unknown }).id);
+const isSeen = (v: unknown): boolean => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
+
+/** A page of a list in time order: after (ts, id); `seen`, the rows listed so far when the list has a head. */
+const isTsCursor = (v: unknown): v is { ts: number; id: number; seen?: number } =>
+  typeof v === 'object' &&
+  v !== null &&
+  Number.isSafeInteger((v as { ts: unknown }).ts) &&
+  Number.isSafeInteger((v as { id: unknown }).id) &&
+  isSeen((v as { seen: unknown }).seen);
+
+/** A page of a list sorted by a field: the rows listed so far (an offset; such a list stops at HEAD_MAX). */
+const isSeenCursor = (v: unknown): v is { seen: number } =>
+  typeof v === 'object' && v !== null && !('ts' in v) && (v as { seen: unknown }).seen !== undefined && isSeen((v as { seen: unknown }).seen);
 
 const isHostCursor = (v: unknown): v is { k: number; ip: string } =>
   typeof v === 'object' && v !== null && Number.isFinite((v as { k: unknown }).k) && typeof (v as { ip: unknown }).ip === 'string';
@@ -133,16 +144,23 @@ export class HuntService {
     const where = compileWhere(sortField === undefined || sortField === 'ts' ? ast : withTypes(ast, [this.field(sortField)]), from, to);
     const dir = ast.sort?.dir ?? 'desc';
     const byTs = sortField === undefined || sortField === 'ts';
-    const n = ast.head !== null ? Math.min(limit, ast.head) : limit;
-    const after = cursor !== undefined ? decodeCursor(cursor, isTsCursor) : null;
-    if (!byTs && after) throw new ContractError('BAD_REQUEST', 'cursor: a query sorted by a field other than time has one page');
-    const rows = this.repo.page(where, { ...(byTs ? {} : { orderExpr: this.field(sortField as HuntField).expr }), dir, after, limit: n + 1 });
-    const more = rows.length > n && byTs && ast.head === null;
+    // a head (or a sort by a field) ends the list after `max` rows, over as many pages as it takes
+    const max = listMax(ast);
+    let after: { ts: number; id: number } | null = null;
+    let seen = 0;
+    if (cursor !== undefined && byTs) {
+      const c = decodeCursor(cursor, isTsCursor);
+      after = { ts: c.ts, id: c.id };
+      seen = c.seen ?? 0;
+    } else if (cursor !== undefined) seen = decodeCursor(cursor, isSeenCursor).seen;
+    const n = Math.max(0, Math.min(limit, (max ?? Number.MAX_SAFE_INTEGER) - seen));
+    const rows = n === 0 ? [] : this.repo.page(where, { ...(byTs ? {} : { orderExpr: this.field(sortField as HuntField).expr, offset: seen }), dir, after, limit: n + 1 });
     const page = rows.slice(0, n);
     const last = page[page.length - 1];
+    const more = rows.length > n && last !== undefined && (max === null || seen + n < max);
     return {
       rows: page,
-      next: more && last ? encodeCursor({ ts: Date.parse(last.ts), id: last.id }) : null,
+      next: !more ? null : byTs ? encodeCursor({ ts: Date.parse(last.ts), id: last.id, ...(max !== null ? { seen: seen + n } : {}) }) : encodeCursor({ seen: seen + n }),
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
     };
@@ -172,7 +190,8 @@ export class HuntService {
       total += count;
       if (count > 0) out.push({ ts: new Date(starts[i]!).toISOString(), count });
     });
-    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket_ms: step, buckets: out, total };
+    const max = listMax(ast);
+    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket_ms: step, buckets: out, total, listed: max === null ? total : Math.min(total, max) };
   }
 
   groupBy(query: string, r: Range, fields: readonly string[] | undefined, limit: number): EventsGroupByResponse {

@@ -534,8 +534,11 @@ export class RecordsRepo {
     this.stmts = new StatementCache(db);
   }
 
-  /** Rows of a compiled query, `order` by a column expression (default ts), after a keyset position. */
-  page(where: CompiledWhere, opts: { orderExpr?: string; dir: 'asc' | 'desc'; after?: { ts: number; id: number } | null; limit: number }): EventRow[] {
+  /**
+   * Rows of a compiled query in time order after a keyset position, or ordered by a column
+   * expression from an offset (a list sorted by a field is short: HEAD_MAX rows at most).
+   */
+  page(where: CompiledWhere, opts: { orderExpr?: string; offset?: number; dir: 'asc' | 'desc'; after?: { ts: number; id: number } | null; limit: number }): EventRow[] {
     const byTs = opts.orderExpr === undefined;
     const dir = opts.dir === 'desc' ? 'DESC' : 'ASC';
     const keyset = (c: { sql: string; params: SqlParam[] }) => {
@@ -553,7 +556,7 @@ export class RecordsRepo {
       return this.toRows(walkBuckets(spans, opts.dir, opts.limit, (bucket, n) => stmt.all(...c.params, n, { bucket }) as RowIn[]));
     }
     const c = keyset(where);
-    const rows = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${c.sql} ORDER BY ${order} LIMIT ?`).all(...c.params, opts.limit) as RowIn[];
+    const rows = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${c.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...c.params, opts.limit, byTs ? 0 : (opts.offset ?? 0)) as RowIn[];
     return this.toRows(rows);
   }
 

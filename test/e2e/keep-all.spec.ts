@@ -127,3 +127,19 @@ test('a hunt over 10,000 records cannot be kept all at once', async ({ page }) =
   await expect(keepAll).toBeDisabled();
   await expect(keepAll).toHaveAttribute('title', 'Narrow the hunt to 10,000 records or fewer to keep them all in a case');
 });
+
+test('a hunt with "| head 1,500" over 10,001 records keeps and exports its 1,500, not one page of them', async ({ page }) => {
+  await page.goto(hunt('dns.rrname:flood.example.ru | head 1500'));
+  await expect(page.getByTestId('hunt-total')).toHaveText('10,001 records');
+  await expect(page.getByTestId('hunt-listed')).toHaveText('· 1,500 listed');
+  await page.getByTestId('hunt-export').click();
+  await expect(page.getByRole('dialog', { name: 'Export the records' })).toContainText('Export 1,500 records');
+  await page.screenshot({ path: screenshotPath('hunt-head-listed') });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('hunt-keep-all').click();
+  const dialog = page.getByTestId('keep-dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Keep 1,500 records in a case');
+  await dialog.getByText('New case', { exact: true }).click();
+  await dialog.getByTestId('keep-submit').click();
+  await expect(page.getByRole('status').filter({ hasText: /^Kept 1,500 records in case #\d+/ })).toBeVisible();
+});

@@ -164,6 +164,45 @@ describe('record store: every EVE record is kept, crash-safe, and found again', 
     await s.close();
   });
 
+  it('a head, or a sort by a field, pages to its end: every row it lists, none past it', async () => {
+    const { s, pipeline } = await setup();
+    const lines = [...fs.readFileSync(fixture, 'utf8').split('\n').filter(Boolean), ...connection()];
+    pipeline.process('import:test', lines.map((l, i) => rec(l, i)));
+    const all = (query: string, limit: number) => {
+      const pages: number[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = s.hunt.query(query, ALL, limit, cursor);
+        pages.push(page.rows.map((r) => r.id));
+        cursor = page.next ?? undefined;
+      } while (cursor && pages.length < 100);
+      return pages;
+    };
+    const newest = s.hunt.query('', ALL, 1000, undefined).rows.map((r) => r.id);
+    expect(newest.length).toBeGreaterThan(10);
+    // a head larger than a page: pages of 3 up to the head, not one page
+    expect(all('| head 7', 3)).toEqual([newest.slice(0, 3), newest.slice(3, 6), newest.slice(6, 7)]);
+    expect(all('| head 6', 3)).toEqual([newest.slice(0, 3), newest.slice(3, 6)]);
+    expect(all(`| head ${newest.length + 5}`, 1000)).toEqual([newest]);
+    // a sort by a field: page by page, the rows of one sorted list
+    const sorted = s.hunt.query('event_type:dns | sort dns.rrname asc', ALL, 1000, undefined).rows.map((r) => r.id);
+    expect(sorted.length).toBeGreaterThan(4);
+    expect(all('event_type:dns | sort dns.rrname asc', 2).flat()).toEqual(sorted);
+    expect(all('event_type:dns | sort dns.rrname asc | head 3', 2)).toEqual([sorted.slice(0, 2), sorted.slice(2, 3)]);
+    // the histogram says how many the list reaches
+    const h = s.hunt.histogram('| head 7', ALL, 10);
+    expect([h.total, h.listed]).toEqual([newest.length, 7]);
+    expect(s.hunt.histogram('', ALL, 10).listed).toBe(newest.length);
+    // a cursor of one kind of list is refused by the other
+    const timeCursor = s.hunt.query('| head 7', ALL, 3, undefined).next!;
+    const sortCursor = s.hunt.query('event_type:dns | sort dns.rrname asc', ALL, 2, undefined).next!;
+    expect(() => s.hunt.query('event_type:dns | sort dns.rrname asc', ALL, 2, timeCursor)).toThrow('cursor: not a cursor this call gave');
+    expect(() => s.hunt.query('| head 7', ALL, 3, sortCursor)).toThrow('cursor: not a cursor this call gave');
+    const forged = Buffer.from(JSON.stringify({ seen: -1 })).toString('base64url');
+    expect(() => s.hunt.query('event_type:dns | sort dns.rrname asc', ALL, 2, forged)).toThrow('cursor: not a cursor this call gave');
+    await s.close();
+  });
+
   it('evidence: the alert\'s flow on every sensor, the same community id elsewhere, its hosts\' records around it', async () => {
     const { s, pipeline } = await setup();
     pipeline.process('import:test', connection().map((l, i) => rec(l, i)));

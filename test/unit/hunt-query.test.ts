@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HuntSyntaxError, parseHuntQuery, quoteValue, termsText } from '../../main/hunt/query.js';
+import { HEAD_MAX, HuntSyntaxError, parseHuntQuery, quoteValue, termsText } from '../../main/hunt/query.js';
 import { compileGroupWhere, compileWhere } from '../../main/store/records-query.js';
 import { exportPlan } from '../../main/hunt/export.js';
 
@@ -145,13 +145,14 @@ describe('hunt query language: compiled to parameterised SQL only', () => {
 });
 
 describe('exportPlan: what an export of a query reads', () => {
-  it('exports in time order: groupby and a sort by another field are refused, head becomes a limit', () => {
+  it('reads what the list reaches: every record, the head, or 10,000 sorted by a field; a groupby is refused', () => {
     expect(exportPlan('event_type:dns')).toEqual({ query: 'event_type:dns', max: Number.MAX_SAFE_INTEGER });
     expect(exportPlan('event_type:dns | sort ts asc')).toEqual({ query: 'event_type:dns | sort ts asc', max: Number.MAX_SAFE_INTEGER });
-    expect(exportPlan('event_type:dns | head 5000')).toEqual({ query: 'event_type:dns', max: 5000 });
-    expect(exportPlan('event_type:dns | sort ts asc | head 20')).toEqual({ query: 'event_type:dns | sort ts asc', max: 20 });
+    expect(exportPlan('event_type:dns | head 5000')).toEqual({ query: 'event_type:dns | head 5000', max: 5000 });
+    expect(exportPlan('event_type:dns | sort ts asc | head 20')).toEqual({ query: 'event_type:dns | sort ts asc | head 20', max: 20 });
+    expect(exportPlan('event_type:dns | sort dns.rrname')).toEqual({ query: 'event_type:dns | sort dns.rrname', max: HEAD_MAX });
+    expect(exportPlan('event_type:dns | sort dns.rrname | head 30')).toEqual({ query: 'event_type:dns | sort dns.rrname | head 30', max: 30 });
     expect(() => exportPlan('event_type:dns | groupby dns.rrname')).toThrow(/groupby/);
-    expect(() => exportPlan('event_type:dns | sort dns.rrname')).toThrow('an export is in time order: drop "| sort dns.rrname" (or sort by ts)');
     expect(() => exportPlan('event_type:dns dns.rrname:')).toThrow(/at column 27/);
   });
 });

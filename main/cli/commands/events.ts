@@ -21,8 +21,9 @@ with the hunt query language (docs/hunt-query.md), newest first. Quote the query
   show ID [--json]       one record with its raw line
   export [QUERY] --format ndjson|json|eve [--since T] [--until T] [--output FILE]
                          every matching record, streamed page by page; eve writes the raw
-                         lines as the sensor wrote them (an eve.json); in time order, so
-                         "| head N" limits it and "| sort" must be by ts
+                         lines as the sensor wrote them (an eve.json); in the list's
+                         order: "| head N" limits it, "| sort F" by a field other than ts
+                         writes the first 10,000 in that order
 
 Options:
   --since T      15m, 1h, 24h, 7d, or an ISO 8601 time (default: 24 hours ago)
@@ -113,7 +114,7 @@ export async function eventsCommand(argv: string[], out = Output.stdout()): Prom
       const format = args.str('format');
       const known = EventsExportFormat.safeParse(format);
       if (!known.success) throw new UsageError('export needs --format ndjson, json or eve', 'events');
-      // a query that does not parse is refused with its column; then groupby, sort and head (exportPlan)
+      // a query that does not parse is refused with its column; then a groupby (exportPlan)
       let plan: { query: string; max: number };
       try {
         plan = exportPlan(query);

@@ -219,13 +219,14 @@ function histogramOption(h: EventsHistogramResponse, t: ChartTheme): ChartOption
 
 /**
  * Keeps every record the hunt found (up to CASE_RECORDS_KEEP_ALL) in a case: their ids are read
- * over the histogram's own range, so the records kept are the ones counted.
+ * over the histogram's own range, so the records kept are the ones counted (as many as the list
+ * reaches: a `| head N` keeps N).
  */
 function KeepAll({ histogram }: { histogram: EventsHistogramResponse }) {
   const q = useHunt((s) => s.view.q);
   const [ids, setIds] = useState<number[] | null>(null);
   const [busy, setBusy] = useState(false);
-  const tooMany = histogram.total > CASE_RECORDS_KEEP_ALL;
+  const tooMany = histogram.listed > CASE_RECORDS_KEEP_ALL;
   const start = async () => {
     setBusy(true);
     try {
@@ -282,8 +283,8 @@ function HuntExport({ histogram }: { histogram: EventsHistogramResponse }) {
       label="Export the records"
       testId="hunt-export"
       triggerClassName="button ghost small"
-      head={`Export ${formatCount(histogram.total)} ${histogram.total === 1 ? 'record' : 'records'}`}
-      note="Every record the hunt counted over its range, not just the loaded rows; the same bytes as vigil events export."
+      head={`Export ${formatCount(histogram.listed)} ${histogram.listed === 1 ? 'record' : 'records'}`}
+      note="Every record the hunt lists over its range, not just the loaded rows; the same bytes as vigil events export."
       formats={EXPORT_FORMATS}
       noun={RECORDS}
       browserNote="Your browser saves the file as it arrives, the same bytes as vigil events export."
@@ -309,6 +310,11 @@ function Histogram() {
         <span className="faint text-sm" data-testid="hunt-total">
           {total === null ? '' : `${formatCount(total)} ${total === 1 ? 'record' : 'records'}`}
         </span>
+        {h && h.listed < h.total ? (
+          <span className="faint text-sm" data-testid="hunt-listed" title="The query's | head, or a sort by a field (10,000 at most), ends the list">
+            · {formatCount(h.listed)} listed
+          </span>
+        ) : null}
         {h && h.total > 0 ? (
           <>
             <HuntExport histogram={h} />
