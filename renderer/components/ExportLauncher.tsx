@@ -1,9 +1,9 @@
 import { Download, type FileText } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
-import type { ExportStarted } from '../../main/contract/console.js';
+import type { ExportStarted, JobProgress } from '../../main/contract/console.js';
 import { errorMessage } from '../api/index.js';
 import { formatCount } from '../lib/format.js';
-import { useJobs } from '../stores/jobs.js';
+import { useJobs, whenJobEnds } from '../stores/jobs.js';
 import { toastError, useToasts } from '../stores/toasts.js';
 import { useTriage } from '../stores/triage.js';
 import { Dialog } from './Dialog.js';
@@ -30,8 +30,17 @@ function download(href: string, fileName: string): void {
   a.remove();
 }
 
+/** The toast that says how an export ended (registered when it starts, so it outlives the dialog). */
+function toastExportEnd(last: JobProgress, started: ExportStarted, noun: ExportNoun): void {
+  const push = useToasts.getState().push;
+  if (last.state === 'done') push('success', `Exported ${formatCount(last.done)} ${last.done === 1 ? noun.one : noun.many} to ${started.path ?? started.file_name}`);
+  else if (last.state === 'cancelled') push('info', `Export stopped after ${formatCount(last.done)} of ${formatCount(last.total)} ${noun.many}; no complete file was written`);
+  else toastError(`Export failed after ${formatCount(last.done)} ${noun.many}: ${last.message ?? 'unknown error'}`);
+}
+
 /**
- * A running export job: its progress, Stop, and a toast when it ends (the dialog then closes itself).
+ * A running export job: its progress and Stop; the dialog closes itself once the job is done or
+ * stopped (the toast says how it ended, also when the dialog was left to run in the background).
  * `browserNote` says what the browser saves (headless).
  */
 function ExportProgress({
@@ -55,16 +64,10 @@ function ExportProgress({
   closeRef.current = onClose;
   const state = p?.state;
   useEffect(() => {
-    const last = useJobs.getState().jobs[started.job_id];
-    if (!last || last.state === 'running') return;
-    const push = useToasts.getState().push;
-    if (last.state === 'done') push('success', `Exported ${formatCount(last.done)} ${last.done === 1 ? noun.one : noun.many} to ${started.path ?? started.file_name}`);
-    else if (last.state === 'cancelled') push('info', `Export stopped after ${formatCount(last.done)} of ${formatCount(last.total)} ${noun.many}; no complete file was written`);
-    else toastError(`Export failed after ${formatCount(last.done)} ${noun.many}: ${last.message ?? 'unknown error'}`);
-    if (last.state === 'failed') return;
+    if (state === undefined || state === 'running' || state === 'failed') return;
     const t = setTimeout(() => closeRef.current(), DONE_CLOSE_MS);
     return () => clearTimeout(t);
-  }, [state, started, noun]);
+  }, [state]);
 
   return (
     <Dialog
@@ -134,6 +137,7 @@ export function ExportLauncher<F extends string>({ label, testId, triggerClassNa
       useJobs.getState().listen();
       const { started, description } = await begin(format);
       if (started.job_id === null) return; // the save dialog was cancelled
+      whenJobEnds(started.job_id, (last) => toastExportEnd(last, started, noun));
       if (started.download) download(started.download, started.file_name);
       setRunning({ started: { ...started, job_id: started.job_id }, description });
     } catch (err) {

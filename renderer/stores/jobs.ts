@@ -44,6 +44,29 @@ export const useJobs = create<JobsState>((set, get) => ({
   },
 }));
 
+/**
+ * Calls `fn` once with the job's last progress when it ends (done, stopped or failed), whether or
+ * not a dialog still shows it: a job left to run in the background still says how it ended.
+ * Returns a function that stops waiting.
+ */
+export function whenJobEnds(jobId: string, fn: (p: JobProgress) => void): () => void {
+  let waiting = true;
+  let unsubscribe = (): void => undefined;
+  const check = (jobs: JobsState['jobs']): void => {
+    const p = jobs[jobId];
+    if (!waiting || !p || p.state === 'running') return;
+    waiting = false;
+    unsubscribe();
+    fn(p);
+  };
+  unsubscribe = useJobs.subscribe((s) => check(s.jobs));
+  check(useJobs.getState().jobs);
+  return () => {
+    waiting = false;
+    unsubscribe();
+  };
+}
+
 /** Percent done of a job (0..100), 100 when it has nothing to do. */
 export function jobPercent(p: Pick<JobProgress, 'done' | 'total'>): number {
   if (p.total <= 0) return 100;

@@ -7,7 +7,7 @@ import { SEVERITY_ORDER, STATUS_LABEL } from '../lib/domain.js';
 import type { JobProgress } from '../../main/contract/console.js';
 import { formatCount } from '../lib/format.js';
 import { describeFilter, useAlerts } from './alerts.js';
-import { useJobs, type JobsState } from './jobs.js';
+import { whenJobEnds } from './jobs.js';
 import { useSettings } from './settings.js';
 import { toastError, useToasts } from './toasts.js';
 
@@ -168,7 +168,6 @@ export const useTriage = create<TriageState>((set, get) => ({
   trackBulk(job, status) {
     set({ bulkJob: { ...job, status } });
     const finish = (p: JobProgress) => {
-      unsubscribe();
       const label = STATUS_LABEL[status];
       if (p.state === 'done' || p.state === 'cancelled') {
         const what = p.state === 'done' ? `${formatCount(p.done)} ${p.done === 1 ? 'alert' : 'alerts'} set to ${label}` : `Stopped: ${formatCount(p.done)} of ${formatCount(p.total)} set to ${label}, the rest unchanged`;
@@ -185,12 +184,7 @@ export const useTriage = create<TriageState>((set, get) => ({
         if (get().bulkJob?.job_id === job.job_id) set({ bulkJob: null });
       }, 1500);
     };
-    const check = (jobs: JobsState['jobs']) => {
-      const p = jobs[job.job_id];
-      if (p && p.state !== 'running') finish(p);
-    };
-    const unsubscribe = useJobs.subscribe((s) => check(s.jobs));
-    check(useJobs.getState().jobs);
+    whenJobEnds(job.job_id, finish);
   },
 
   startBulk(target, status, note) {

@@ -399,3 +399,35 @@ test('the records a hunt counted are exported as an eve.json: the lines as the s
   await expect(page.getByTestId('export-dialog')).toBeHidden();
   expect(errors).toEqual([]);
 });
+
+test('an export left to run in the background still says when it is done', async ({ page }) => {
+  const errors = watchErrors(page);
+  // the job's progress is held on its way to the page: the dialog shows the export starting
+  const progress: (() => void)[] = [];
+  let holding = true;
+  await page.routeWebSocket(/\/api\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      if (holding && (JSON.parse(String(message)) as { event?: string }).event === 'jobs.progress') progress.push(() => ws.send(message));
+      else ws.send(message);
+    });
+  });
+  const letProgress = () => {
+    holding = false;
+    for (const send of progress.splice(0)) send();
+  };
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('dns.rrname:updates.example.ru')}`);
+  await expect(page.getByTestId('hunt-total')).toHaveText('7 records');
+  await page.getByTestId('hunt-export').click();
+  await page.getByRole('dialog', { name: 'Export the records' }).getByRole('button', { name: /^NDJSON/ }).click();
+  const dialog = page.getByTestId('export-dialog');
+  await expect(dialog).toContainText('Starting the download…');
+  await dialog.getByRole('button', { name: 'Run in background' }).click();
+  await expect(dialog).toBeHidden();
+  // leave the screen too: the toast comes from wherever the analyst is
+  await page.getByRole('link', { name: 'Hosts' }).click();
+  await expect.poll(() => progress.length).toBeGreaterThan(0);
+  letProgress();
+  await expect(page.getByRole('status').filter({ hasText: /^Exported 7 records to vigil-records-\d{8}-\d{4}\.ndjson/ })).toBeVisible();
+  expect(errors).toEqual([]);
+});
