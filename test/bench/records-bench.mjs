@@ -6,14 +6,16 @@
 //      full pipeline (vigil ingest's code path), every record stored: lines/s, peak RSS, bytes on
 //      disk per record (database after a checkpoint, indexes included) next to the raw line's size
 //   2. floor: the same file, JSON.parse of every line plus a plain batched insert of the same columns
-//      into the same records table (same indexes), nothing else: lines/s; the ratio ingest/floor
+//      into the same records table (same indexes), nothing else: lines/s; the ratio ingest/floor.
 //   3. build: a store of --records records (default 10,000,000 over 7 days) fed straight from the
 //      generator through the pipeline (no file: 10M lines are ~6 GB), kept in --cache and reused
 //      by later runs (it takes long: see the printed build time); peak RSS
 //   4. query: on that store, the four timings of the issue: pivot by flow_id, one host's DNS and
 //      HTTP in a one-hour window, group-bys over one day (DNS by name and by client, all by type), the Hunt screen's first rows (first page
 //      and histogram of the last 24 hours; the busiest host over the week); each the median of several runs on different keys
-// Usage: node test/bench/records-bench.mjs [--lines N] [--records N] [--cache DIR] [--phases ingest,floor,build,query]
+//   Ingest and floor run in turns, --rounds times (default 3): each round's ratio is printed, and the
+//   round of the median ratio is the figure.
+// Usage: node test/bench/records-bench.mjs [--lines N] [--records N] [--cache DIR] [--phases ingest,floor,build,query] [--rounds N]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     records: { type: 'string', default: '10000000' },
     cache: { type: 'string', default: path.join(os.tmpdir(), 'vigil-records-bench') },
     phases: { type: 'string', default: 'ingest,floor,build,query' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const DAY = 86_400_000;
@@ -333,15 +336,40 @@ if (values.phase) {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
   const results = {};
-  for (const p of values.phases.split(',')) {
+  const runPhase = (p) => {
     const args = [fileURLToPath(import.meta.url), '--phase', p, '--lines', values.lines, '--records', values.records, '--cache', cache];
     const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`phase ${p} failed (${r.status})`);
-    results[p] = JSON.parse(r.stdout.trim().split('\n').pop());
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  };
+  const wanted = values.phases.split(',');
+  const rounds = Math.max(1, Number(values.rounds));
+  const paired = wanted.includes('ingest') && wanted.includes('floor');
+  for (const p of wanted) {
+    if (paired && p === 'floor') continue;
+    if (paired && p === 'ingest') {
+      // this machine's speed drifts between runs: ingest and floor alternate, each round a ratio of
+      // its own, and the median round is the figure (every round printed)
+      const pairs = [];
+      for (let i = 0; i < rounds; i++) {
+        const floor = runPhase('floor');
+        const ingest = runPhase('ingest');
+        pairs.push({ ingest, floor, ratio: ingest.per_s / floor.per_s });
+        console.log(`round ${i + 1}: ingest ${JSON.stringify(ingest)}`);
+        console.log(`round ${i + 1}: floor ${JSON.stringify(floor)}; ratio ${(ingest.per_s / floor.per_s).toFixed(2)}`);
+      }
+      const mid = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)];
+      results.ingest = mid.ingest;
+      results.floor = mid.floor;
+      results.ratios = pairs.map((x) => +x.ratio.toFixed(2));
+      continue;
+    }
+    results[p] = runPhase(p);
     console.log(`${p}: ${JSON.stringify(results[p])}`);
   }
   if (results.ingest && results.floor) {
-    console.log(`record store ingest: ${results.ingest.per_s} lines/s, ${(results.ingest.per_s / results.floor.per_s).toFixed(2)} of the floor (${results.floor.per_s} lines/s); ` +
+    const rounds = results.ratios ? ` (median of ${results.ratios.length} rounds: ${results.ratios.join(', ')})` : '';
+    console.log(`record store ingest: ${results.ingest.per_s} lines/s, ${(results.ingest.per_s / results.floor.per_s).toFixed(2)} of the floor (${results.floor.per_s} lines/s)${rounds}; ` +
       `${results.ingest.bytes_per_record} bytes/record on disk vs ${results.ingest.raw_bytes_per_line} bytes/raw line; peak RSS ${results.ingest.peak_rss_mb} MB`);
   }
 }
