@@ -25,7 +25,8 @@ const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Prio
  *   #/agents?connector=prod&agent=001&status=active&q=web&action=ar&srcip=203.0.113.7&alert=12
  *                               the Wazuh agents (query read by the Agents screen; build it with agentsHref)
  *   #/hunt?q=event_type:dns%20dns.rrname:*.ru&range=7d
- *                               the record store searched with the hunt language (range: 1h, 24h, 7d, 30d, all)
+ *                               the record store searched with the hunt language (range: 1h, 24h, 7d, 30d, all;
+ *                               or a fixed span: &from=<ISO>&to=<ISO>)
  *   #/hosts?q=10.0.0.0/8&sort=records&seen=24h&view=agents
  *                               every address the records and alerts name, and every Wazuh agent (hostsHref)
  *   #/hosts/10.0.0.5            one address: its facts, open alerts, recent records by type

@@ -21,6 +21,8 @@ const TITLE = 'ET POLICY curl User-Agent Outbound';
 const BRUTE_SRC = '81.2.69.142';
 
 let served: Served;
+/** When the alert's HTTP download happened. */
+let BASE = 0;
 
 /** Suricata writes microseconds and a numeric offset. */
 const eveTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000+0000');
@@ -104,7 +106,8 @@ function wazuhFailures(base: number): string[] {
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  served = await serveIngested({ 'eve.json': eveLines(Date.now() - 10 * 60_000), 'alerts.json': wazuhFailures(Date.now() - 5 * 60_000) });
+  BASE = Date.now() - 10 * 60_000;
+  served = await serveIngested({ 'eve.json': eveLines(BASE), 'alerts.json': wazuhFailures(Date.now() - 5 * 60_000) });
 });
 
 test.afterAll(async () => {
@@ -161,10 +164,19 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
   await expect(raw.getByRole('radio', { name: 'Pretty' })).toBeChecked();
   await expect(raw.locator('pre')).toContainText(`"flow_id": ${FLOW},`);
 
-  // the links to Hunt carry the queries of each part
-  await expect(evidence.getByTestId('hunt-flow')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`flow_id:${FLOW}`)}`);
-  await expect(evidence.getByTestId('hunt-community')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`community_id:${CID}`)}`);
-  await expect(evidence.getByTestId('hunt-hosts')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`ip:(${HOST} OR ${SERVER}) event_type:(dns OR http OR tls OR fileinfo)`)}`);
+  // the links to Hunt carry the queries of each part, over the alert's own time (not the last 24 h)
+  const spanOf = async (testId: string, q: string) => {
+    const href = (await evidence.getByTestId(testId).getAttribute('href'))!;
+    expect(href.startsWith(`#/hunt?q=${encodeURIComponent(q)}&from=`)).toBe(true);
+    const p = new URLSearchParams(href.slice('#/hunt?'.length));
+    return [Date.parse(p.get('from')!), Date.parse(p.get('to')!)];
+  };
+  const [flowFrom, flowTo] = await spanOf('hunt-flow', `flow_id:${FLOW}`);
+  expect([flowFrom! < BASE - 86_000_000, flowTo! > BASE + 86_000_000]).toEqual([true, true]);
+  expect(await spanOf('hunt-community', `community_id:${CID}`)).toEqual([flowFrom, flowTo]);
+  // the hosts' records over the window shown (±5 min)
+  const [hostsFrom, hostsTo] = await spanOf('hunt-hosts', `ip:(${HOST} OR ${SERVER}) event_type:(dns OR http OR tls OR fileinfo)`);
+  expect([hostsFrom! > BASE - 3_600_000, hostsFrom! < BASE - 60_000, hostsTo! < BASE + 3_600_000]).toEqual([true, true, true]);
 
   await expect(evidence.getByTestId('evidence-host-src')).toHaveAttribute('href', `#/hosts/${HOST}`);
   await expect(evidence.getByTestId('evidence-host-dst')).toHaveAttribute('href', `#/hosts/${SERVER}`);
@@ -180,6 +192,11 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
   await expect(evidence.locator('[data-testid="evidence-record"]')).toHaveCount(3);
   await evidence.scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath('evidence') });
+
+  // Hunt opens over that span: the flow's four records, the span in the range picker
+  await evidence.getByTestId('hunt-flow').click();
+  await expect(page.getByTestId('hunt-total')).toHaveText('4 records');
+  await expect(page.getByRole('combobox', { name: 'Time range' }).locator('option:checked')).toHaveText(/ – /);
   expect(errors).toEqual([]);
 });
 

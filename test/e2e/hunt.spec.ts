@@ -431,3 +431,37 @@ test('an export left to run in the background still says when it is done', async
   await expect(page.getByRole('status').filter({ hasText: /^Exported 7 records to vigil-records-\d{8}-\d{4}\.ndjson/ })).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('a histogram bar zooms into its time; a range picked goes back to a relative one', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('dns.rrname:updates.example.ru')}`);
+  await expect(page.getByTestId('hunt-total')).toHaveText('7 records');
+  const range = page.getByRole('combobox', { name: 'Time range' });
+  await expect(range).toHaveValue('24h');
+  // each bar (also listed for screen readers, with a link that zooms) narrows the view to its time
+  const zoomInto = async () => {
+    const bars = page.getByTestId('hunt-bucket-zoom');
+    await expect(bars.first()).toBeAttached();
+    const count = Number(await bars.last().locator('xpath=../../td').textContent());
+    const href = (await bars.last().getAttribute('href'))!;
+    await bars.last().evaluate((a: HTMLAnchorElement) => a.click());
+    await expect(page).toHaveURL(new RegExp(`${href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    await expect(page.getByTestId('hunt-total')).toHaveText(`${count} ${count === 1 ? 'record' : 'records'}`);
+    return new URLSearchParams(href.slice(href.indexOf('?') + 1));
+  };
+  const first = await zoomInto();
+  const firstMs = Date.parse(first.get('to')!) - Date.parse(first.get('from')!);
+  expect(firstMs).toBeLessThanOrEqual(3_600_000);
+  await expect(range.locator('option:checked')).toHaveText(/ – /);
+  // the query stays over the span when it is run again, and a bar of the zoomed view zooms further
+  await page.getByRole('searchbox', { name: 'Query' }).press('Enter');
+  await expect(page).toHaveURL(/from=/);
+  const second = await zoomInto();
+  expect(Date.parse(second.get('to')!) - Date.parse(second.get('from')!)).toBeLessThan(firstMs);
+  await page.waitForTimeout(400); // the bars' animation from the wider view
+  await page.screenshot({ path: screenshotPath('hunt-zoomed') });
+  await range.selectOption('7d');
+  await expect(page).toHaveURL(/range=7d$/);
+  await expect(page.getByTestId('hunt-total')).toHaveText('7 records');
+  expect(errors).toEqual([]);
+});

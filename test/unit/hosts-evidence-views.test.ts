@@ -3,7 +3,8 @@ import type { EventRow, EventsEvidence } from '../../main/contract/hunt.js';
 import { hostsHref, parseHash, routeHref } from '../../renderer/app/router.js';
 import { evidenceTimeline, flowNote, hostsNote, relationLabel } from '../../renderer/features/alert-detail/evidence-model.js';
 import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery, portLabel, portsQuery, portsRange, portsRangeText } from '../../renderer/features/hosts/model.js';
-import { eventTypeLabel, hostQuery, huntHref, recordSummary, recordSummaryParts } from '../../renderer/lib/records.js';
+import { eventTypeLabel, hostQuery, huntHref, recordSummary, recordSummaryParts, spanAround } from '../../renderer/lib/records.js';
+import { huntViewHref, parseHuntQuery as parseHuntView, sameView, viewBounds } from '../../renderer/features/hunt/model.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
 
 function row(id: number, ts: string, event_type: string, summary: EventRow['summary'] = {}, app_proto: string | null = null): EventRow {
@@ -147,6 +148,28 @@ describe('record summaries and hunt links', () => {
       const q = hostQuery(ip);
       expect(parseHuntQuery(q).terms).toMatchObject([{ field: 'ip', values: [{ text: ip }] }]);
       expect(huntHref(q)).toBe(`#/hunt?q=${encodeURIComponent(q)}`);
+    }
+  });
+
+  it('links to Hunt over a fixed span, which the Hunt view reads back and queries over', () => {
+    const at = Date.parse('2026-11-14T03:30:00Z');
+    const span = spanAround(at, at + 60_000, 3_600_000);
+    expect(span).toEqual({ from: '2026-11-14T02:30:00.000Z', to: '2026-11-14T04:31:00.001Z' });
+    const href = huntHref('flow_id:123', span);
+    expect(href).toBe(`#/hunt?q=flow_id%3A123&from=2026-11-14T02%3A30%3A00.000Z&to=2026-11-14T04%3A31%3A00.001Z`);
+    const view = parseHuntView(href.slice('#/hunt?'.length));
+    expect(view).toEqual({ q: 'flow_id:123', range: '24h', span });
+    // the span, not the last 24 hours of now, whenever it runs
+    expect(viewBounds(view, Date.parse('2026-12-07T00:00:00Z'))).toEqual(span);
+    expect(viewBounds({ q: '', range: '1h' }, Date.parse('2026-12-07T00:00:00Z'))).toEqual({ from: '2026-12-06T23:00:00.000Z', to: '2026-12-07T00:00:01.000Z' });
+    // written back the same way, and a range picked ends it
+    expect(huntViewHref(view)).toBe('#/hunt?q=flow_id%3A123&from=2026-11-14T02%3A30%3A00.000Z&to=2026-11-14T04%3A31%3A00.001Z');
+    expect(huntViewHref({ q: view.q, range: '7d' })).toBe('#/hunt?q=flow_id%3A123&range=7d');
+    expect(sameView(view, { ...view })).toBe(true);
+    expect(sameView(view, { q: view.q, range: view.range })).toBe(false);
+    // a span that is no span falls back to the range, never an error
+    for (const bad of ['from=2026-11-14T04:00:00Z&to=2026-11-14T03:00:00Z', 'from=yesterday&to=2026-11-14T03:00:00Z', 'from=2026-11-14T04:00:00Z']) {
+      expect(parseHuntView(`q=x&range=7d&${bad}`)).toEqual({ q: 'x', range: '7d' });
     }
   });
 });

@@ -8,7 +8,7 @@ import { KeepInCaseDialog } from '../../components/KeepInCaseDialog.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { useLoad } from '../../lib/useLoad.js';
-import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
+import { eventTypeLabel, huntHref, HUNT_MARGIN_MS, recordSummary, spanAround } from '../../lib/records.js';
 import { RawEvent } from './RawEvent.js';
 import { evidenceTimeline, flowNote, hostsNote, relationLabel, RELATION_TITLE, type TimelineRow } from './evidence-model.js';
 import './evidence.css';
@@ -159,11 +159,14 @@ export function Evidence({ alert }: { alert: Alert }) {
     { role: 'src', ip: alert.src_ip },
     { role: 'dst', ip: alert.dst_ip },
   ].filter((h): h is { role: string; ip: string } => h.ip !== null);
+  // each over the alert's own time, not Hunt's last 24 hours (the alert may be last week's): its
+  // flow within a day either side, the hosts' records over the window shown here
+  const flowSpan = spanAround(Date.parse(alert.first_seen), Date.parse(alert.last_seen), HUNT_MARGIN_MS);
   const links = evidence
     ? [
-        { q: evidence.flow.query, label: 'this flow', testid: 'hunt-flow' },
-        { q: evidence.community.query, label: 'its community id', testid: 'hunt-community' },
-        { q: evidence.hosts.query, label: 'the hosts’ records', testid: 'hunt-hosts' },
+        { q: evidence.flow.query, span: flowSpan, label: 'this flow', testid: 'hunt-flow' },
+        { q: evidence.community.query, span: flowSpan, label: 'its community id', testid: 'hunt-community' },
+        { q: evidence.hosts.query, span: { from: evidence.from, to: evidence.to }, label: 'the hosts’ records', testid: 'hunt-hosts' },
       ].filter((l) => l.q !== '')
     : [];
 
@@ -189,7 +192,7 @@ export function Evidence({ alert }: { alert: Alert }) {
           <Search size={12} aria-hidden="true" />
           <span className="faint text-sm">Hunt:</span>
           {links.map((l) => (
-            <a key={l.testid} className="button ghost small" href={huntHref(l.q)} data-testid={l.testid} title={l.q}>
+            <a key={l.testid} className="button ghost small" href={huntHref(l.q, l.span)} data-testid={l.testid} title={l.q}>
               {l.label}
             </a>
           ))}

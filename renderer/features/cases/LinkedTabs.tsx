@@ -9,7 +9,7 @@ import { useCases } from './store.js';
 import { useCaseData } from './tabs.js';
 import { RawEvent } from '../alert-detail/RawEvent.js';
 import { formatCount, formatEndpoint, formatLocalFull, utcTitle } from '../../lib/format.js';
-import { eventTypeLabel, huntHref, recordSummary } from '../../lib/records.js';
+import { eventTypeLabel, huntHref, HUNT_MARGIN_MS, recordSummary, spanAround } from '../../lib/records.js';
 import { FormError } from '../../components/FormError.js';
 
 /**
@@ -177,7 +177,7 @@ export function RecordsTab({ c }: { c: CaseDetail }) {
                   {r.added_by}
                 </td>
                 <td className="nowrap">
-                  <a className="button ghost small" href={huntHref(connectionQuery(r))} title="Hunt this connection (while the store holds it)">
+                  <a className="button ghost small" href={huntHref(connectionQuery(r), spanAround(Date.parse(r.ts), Date.parse(r.ts), HUNT_MARGIN_MS))} title="Hunt this connection, a day either side of the record (while the store holds it)">
                     <Search size={12} aria-hidden="true" /> Hunt
                   </a>
                   {c.status !== 'closed' ? (

@@ -18,9 +18,9 @@ import type { ChartOption } from '../../components/charts/echarts.js';
 import { tooltipStyle, useChartTheme, type ChartTheme } from '../../components/charts/theme.js';
 import { useEChart } from '../../components/charts/useEChart.js';
 import { navigate } from '../../app/router.js';
-import { displayZone, formatCount, formatEndpoint } from '../../lib/format.js';
+import { displayZone, formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, recordSummary, recordSummaryParts } from '../../lib/records.js';
-import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, withoutGroupBy, withTerm, type HuntRange, type HuntView } from './model.js';
+import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, sameView, withoutGroupBy, withTerm, type HuntRange, type HuntSpan, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
 
 /** Fields of a record whose values the analyst pivots from with the value menu (hunt, alerts, copy). */
@@ -55,9 +55,10 @@ function QueryBar({ view }: { view: HuntView }) {
   }, [text]);
 
   const bad = check && !check.ok && text.trim() !== '' ? check : null;
-  const submit = (range: HuntRange = view.range) => {
-    const next = { q: text.trim(), range };
-    if (next.q === view.q && next.range === view.range) useHunt.getState().run(next, true);
+  // the query over the same time (a fixed span stays), or over a range picked (which ends the span)
+  const submit = (range?: HuntRange) => {
+    const next: HuntView = range === undefined ? { ...view, q: text.trim() } : { q: text.trim(), range };
+    if (sameView(next, view)) useHunt.getState().run(next, true);
     else navigate(huntViewHref(next));
   };
 
@@ -91,7 +92,16 @@ function QueryBar({ view }: { view: HuntView }) {
           }}
         />
       </div>
-      <select className="hu-range" aria-label="Time range" value={view.range} onChange={(e) => submit(e.target.value as HuntRange)}>
+      <select
+        className="hu-range"
+        aria-label="Time range"
+        value={view.span ? SPAN_OPTION : view.range}
+        title={view.span ? `${utcTitle(view.span.from)} – ${utcTitle(view.span.to)}` : undefined}
+        onChange={(e) => {
+          if (e.target.value !== SPAN_OPTION) submit(e.target.value as HuntRange);
+        }}
+      >
+        {view.span ? <option value={SPAN_OPTION}>{spanLabel(view.span)}</option> : null}
         {HUNT_RANGES.map((r) => (
           <option key={r.value} value={r.value}>
             {r.label}
@@ -149,7 +159,7 @@ function SavedQueries({ current }: { current: string }) {
           <ul>
             {saved.map((s) => (
               <li key={s.id}>
-                <a href={huntViewHref({ q: s.query, range: useHunt.getState().view.range })} onClick={() => setOpen(false)} title={s.query}>
+                <a href={huntViewHref({ ...useHunt.getState().view, q: s.query })} onClick={() => setOpen(false)} title={s.query}>
                   <span className="hu-saved-name">{s.name}</span>
                   <span className="mono faint hu-saved-q">{s.query || '(every record)'}</span>
                 </a>
@@ -181,7 +191,13 @@ function SavedQueries({ current }: { current: string }) {
 function histogramOption(h: EventsHistogramResponse, t: ChartTheme): ChartOption {
   const tz = displayZone() === 'utc' ? { timeZone: 'UTC' } : {};
   const span = Date.parse(h.to) - Date.parse(h.from);
-  const axis = new Intl.DateTimeFormat(undefined, span > 2 * 86_400_000 ? { month: 'short', day: '2-digit', ...tz } : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...tz });
+  // days over a long range, minutes over hours, seconds once zoomed into a few minutes
+  const axis = new Intl.DateTimeFormat(
+    undefined,
+    span > 2 * 86_400_000
+      ? { month: 'short', day: '2-digit', ...tz }
+      : { hour: '2-digit', minute: '2-digit', ...(span <= 15 * 60_000 ? { second: '2-digit' } : {}), hourCycle: 'h23', ...tz },
+  );
   const full = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...tz });
   return {
     animationDuration: 200,
@@ -193,7 +209,7 @@ function histogramOption(h: EventsHistogramResponse, t: ChartTheme): ChartOption
       formatter: (raw: unknown) => {
         const p = (Array.isArray(raw) ? raw[0] : raw) as { value: [number, number] } | undefined;
         if (!p) return '';
-        return `${full.format(new Date(p.value[0]))}<br/><b>${formatCount(p.value[1])}</b> records`;
+        return `${full.format(new Date(p.value[0]))}<br/><b>${formatCount(p.value[1])}</b> records<br/><span style="opacity:.7">Click the bar to zoom into it</span>`;
       },
     },
     xAxis: {
@@ -293,12 +309,34 @@ function HuntExport({ histogram }: { histogram: EventsHistogramResponse }) {
   );
 }
 
+/** The span of one histogram bucket (starting at `startMs`), inside the histogram's own range. */
+function bucketSpan(h: EventsHistogramResponse, startMs: number): HuntSpan {
+  return { from: new Date(Math.max(startMs, Date.parse(h.from))).toISOString(), to: new Date(Math.min(startMs + h.bucket_ms, Date.parse(h.to))).toISOString() };
+}
+
+/** The label of a fixed span in the range picker ("Nov 21, 13:00:00 – Nov 21, 14:00:00"). */
+function spanLabel(span: HuntSpan): string {
+  return `${formatLocalTime(span.from)} – ${formatLocalTime(span.to)}`;
+}
+
+/** The range picker's option for a fixed span. */
+const SPAN_OPTION = 'span';
+
 function Histogram() {
   const h = useHunt((s) => s.histogram);
   const err = useHunt((s) => s.histogramError);
+  const view = useHunt((s) => s.view);
   const theme = useChartTheme();
   const option = useMemo(() => (h ? histogramOption(h, theme) : null), [h, theme]);
-  const ref = useEChart(option);
+  // a bar clicked: the same query over that bar's time (bars sit at their bucket's middle)
+  const ref = useEChart(option, {
+    on: {
+      click: (p: unknown) => {
+        const x = (p as { value?: [number, number] }).value?.[0];
+        if (h && typeof x === 'number') navigate(huntViewHref({ ...view, span: bucketSpan(h, x - h.bucket_ms / 2) }));
+      },
+    },
+  });
   const total = h ? h.total : null;
   return (
     <section className="hu-panel hu-histogram" aria-labelledby="hu-hist-title">
@@ -334,7 +372,11 @@ function Histogram() {
               <tbody>
                 {h.buckets.map((b) => (
                   <tr key={b.ts}>
-                    <th scope="row">{b.ts}</th>
+                    <th scope="row">
+                      <a href={huntViewHref({ ...view, span: bucketSpan(h, Date.parse(b.ts)) })} data-testid="hunt-bucket-zoom">
+                        {b.ts}
+                      </a>
+                    </th>
                     <td>{b.count}</td>
                   </tr>
                 ))}
@@ -397,7 +439,7 @@ function GroupBy({ view }: { view: HuntView }) {
             key: g.drill,
             label: g.values.map((v) => (v === null ? '(none)' : String(v))).join(' · '),
             count: g.count,
-            href: huntViewHref({ q: g.drill, range: view.range }),
+            href: huntViewHref({ ...view, q: g.drill }),
             title: `Drill down: ${g.drill}`,
           }))}
         />
@@ -503,7 +545,7 @@ function ResultsGrid() {
 /** A record's field value: a click adds field:value to the query; a pivot value also has the value menu. */
 function NarrowLink({ field, value, view }: { field: string; value: string | number; view: HuntView }) {
   const link = (
-    <a href={huntViewHref({ q: withTerm(view.q, field, value), range: view.range })} title={`Add ${field}:${String(value)} to the query`}>
+    <a href={huntViewHref({ ...view, q: withTerm(view.q, field, value) })} title={`Add ${field}:${String(value)} to the query`}>
       {String(value)}
     </a>
   );
@@ -630,7 +672,7 @@ export function HuntScreen({ query }: { query: string }) {
             <ul className="hu-examples">
               {EXAMPLES.map((q) => (
                 <li key={q}>
-                  <a className="mono" href={huntViewHref({ q, range: view.range })}>
+                  <a className="mono" href={huntViewHref({ ...view, q })}>
                     {q}
                   </a>
                 </li>

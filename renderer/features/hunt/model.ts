@@ -1,6 +1,7 @@
 /**
- * The Hunt screen's view as the address holds it: `#/hunt?q=<query>&range=24h`. The query is the
- * hunt language (docs/hunt-query.md); the range is relative to now, so a link never freezes.
+ * The Hunt screen's view as the address holds it: `#/hunt?q=<query>&range=24h`, or a fixed span
+ * `#/hunt?q=<query>&from=<ISO>&to=<ISO>` (a pivot from an alert of last week, a histogram bar
+ * zoomed into). The query is the hunt language (docs/hunt-query.md); a range is relative to now.
  */
 export const HUNT_RANGES = [
   { value: '1h', label: 'Last hour', ms: 3_600_000 },
@@ -11,9 +12,17 @@ export const HUNT_RANGES = [
 ] as const;
 export type HuntRange = (typeof HUNT_RANGES)[number]['value'];
 
+/** A fixed span of time, [from, to) in UTC ISO 8601. */
+export interface HuntSpan {
+  from: string;
+  to: string;
+}
+
 export interface HuntView {
   q: string;
   range: HuntRange;
+  /** A fixed span, which the relative range then does not apply to. */
+  span?: HuntSpan | undefined;
 }
 
 const DEFAULT_RANGE: HuntRange = '24h';
@@ -24,23 +33,47 @@ export function rangeBounds(range: HuntRange, now: number): { from: string; to: 
   return { from: new Date(r.ms === null ? 0 : now - r.ms).toISOString(), to: new Date(now + 1000).toISOString() };
 }
 
-/** The view of a hash query string; unknown ranges fall back to the default, never an error. */
+/** The contract's from/to for a view: its span, else its range up to now. */
+export function viewBounds(v: HuntView, now: number): { from: string; to: string } {
+  return v.span ? { from: v.span.from, to: v.span.to } : rangeBounds(v.range, now);
+}
+
+/** A span of the address, when both ends are times and from is before to; else none. */
+function spanOf(from: string | null, to: string | null): HuntSpan | undefined {
+  if (from === null || to === null) return undefined;
+  const a = Date.parse(from);
+  const b = Date.parse(to);
+  if (!Number.isFinite(a) || !Number.isFinite(b) || a >= b) return undefined;
+  return { from: new Date(a).toISOString(), to: new Date(b).toISOString() };
+}
+
+/** The view of a hash query string; unknown ranges and broken spans fall back to the default, never an error. */
 export function parseHuntQuery(query: string): HuntView {
   const p = new URLSearchParams(query);
   const range = p.get('range');
+  const span = spanOf(p.get('from'), p.get('to'));
   return {
     q: (p.get('q') ?? '').slice(0, 4000),
     range: HUNT_RANGES.some((r) => r.value === range) ? (range as HuntRange) : DEFAULT_RANGE,
+    ...(span ? { span } : {}),
   };
 }
 
-/** The hash of a view (canonical: the default range is left out). */
+/** The hash of a view (canonical: the default range is left out; a span leaves the range out). */
 export function huntViewHref(v: HuntView): string {
   const p = new URLSearchParams();
   if (v.q.trim()) p.set('q', v.q.trim());
-  if (v.range !== DEFAULT_RANGE) p.set('range', v.range);
+  if (v.span) {
+    p.set('from', v.span.from);
+    p.set('to', v.span.to);
+  } else if (v.range !== DEFAULT_RANGE) p.set('range', v.range);
   const s = p.toString();
   return `#/hunt${s ? `?${s}` : ''}`;
+}
+
+/** Whether two views show the same records. */
+export function sameView(a: HuntView, b: HuntView): boolean {
+  return a.q === b.q && a.range === b.range && a.span?.from === b.span?.from && a.span?.to === b.span?.to;
 }
 
 /** Fields offered for counting when the query has no `| groupby` (the ones analysts pivot on). */

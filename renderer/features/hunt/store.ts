@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { EventDetail, EventRow, EventsGroupByResponse, EventsHistogramResponse, HuntCheckResponse, SavedHuntQuery } from '../../../main/contract/hunt.js';
 import { api, ApiError } from '../../api/index.js';
-import { rangeBounds, withoutGroupBy, type HuntView } from './model.js';
+import { sameView, viewBounds, withoutGroupBy, type HuntView } from './model.js';
 
 /** Records per request while scrolling. */
 export const PAGE = 200;
@@ -62,7 +62,7 @@ export const useHunt = create<HuntState>((set, get) => {
   async function loadRows(gen: number, cursor: string | undefined): Promise<void> {
     const { view } = get();
     try {
-      const res = await api.call('events.query', { query: withoutGroupBy(view.q), ...rangeBounds(view.range, Date.now()), limit: PAGE, ...(cursor ? { cursor } : {}) });
+      const res = await api.call('events.query', { query: withoutGroupBy(view.q), ...viewBounds(view, Date.now()), limit: PAGE, ...(cursor ? { cursor } : {}) });
       if (gen !== get().generation) return;
       set((s) => ({ rows: cursor ? [...s.rows, ...res.rows] : res.rows, next: res.next, status: 'ready', error: null, loadingMore: false, moreError: null }));
     } catch (err) {
@@ -75,7 +75,7 @@ export const useHunt = create<HuntState>((set, get) => {
   async function loadHistogram(gen: number): Promise<void> {
     const { view } = get();
     try {
-      const histogram = await api.call('events.histogram', { query: withoutGroupBy(view.q), ...rangeBounds(view.range, Date.now()), buckets: 60 });
+      const histogram = await api.call('events.histogram', { query: withoutGroupBy(view.q), ...viewBounds(view, Date.now()), buckets: 60 });
       if (gen === get().generation) set({ histogram, histogramError: null });
     } catch (err) {
       const e = ApiError.from(err, 'events.histogram');
@@ -88,7 +88,7 @@ export const useHunt = create<HuntState>((set, get) => {
     const { view, groupField } = get();
     try {
       const fields = hasGroupBy(view.q) ? {} : { fields: [groupField] };
-      const groups = await api.call('events.groupby', { query: view.q, ...rangeBounds(view.range, Date.now()), ...fields, limit: GROUPS });
+      const groups = await api.call('events.groupby', { query: view.q, ...viewBounds(view, Date.now()), ...fields, limit: GROUPS });
       if (gen === get().generation) set({ groups, groupsError: null });
     } catch (err) {
       const e = ApiError.from(err, 'events.groupby');
@@ -118,7 +118,7 @@ export const useHunt = create<HuntState>((set, get) => {
 
     run(view, force = false) {
       const cur = get();
-      if (!force && cur.status !== 'idle' && cur.view.q === view.q && cur.view.range === view.range) return;
+      if (!force && cur.status !== 'idle' && sameView(cur.view, view)) return;
       const gen = cur.generation + 1;
       inflightMore = false;
       set({ view, generation: gen, status: 'loading', error: null, moreError: null, loadingMore: false, rows: [], next: null, selectedId: null, detail: null, detailError: null });
