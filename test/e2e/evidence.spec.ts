@@ -334,9 +334,14 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   await expect(host.locator('[data-testid="host-recent"][data-event-type="dns"]')).toContainText('query direkte.vg.no A');
   await expect(host.locator('[data-testid="host-recent"][data-event-type="tls"]')).toContainText('SNI www.google.com');
   await expect(host.getByRole('link', { name: TITLE })).toBeVisible();
-  await expect(host.getByTestId('host-hunt-link')).toHaveAttribute('href', `#/hunt?q=${encodeURIComponent(`ip:${HOST}`)}`);
+  // "Hunt this host" over the host's life (first to last seen): the records this page counts
+  await expect(host.getByTestId('host-hunt-link')).toHaveAttribute('href', new RegExp(`^#/hunt\\?q=${encodeURIComponent(`ip:${HOST}`)}&from=[^&]+&to=[^&]+$`));
   await expect(host.getByTestId('host-alerts-link')).toHaveAttribute('href', `#/alerts?host=${HOST}`);
   await page.screenshot({ path: screenshotPath('host-page') });
+  const records = (await host.getByTestId('host-facts').textContent())!.match(/Records\s*([\d,]+)/i)![1]!;
+  await host.getByTestId('host-hunt-link').click();
+  await expect(page.getByTestId('hunt-total')).toHaveText(`${records} records`);
+  await page.goBack();
 
   // "alerts on this host" opens the queue filtered by it
   await host.getByTestId('host-alerts-link').click();

@@ -9,7 +9,7 @@ import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { useLoad } from '../../lib/useLoad.js';
-import { eventTypeLabel, hostQuery, huntHref, recordSummary } from '../../lib/records.js';
+import { eventTypeLabel, hostQuery, huntHref, recordSummary, spanAround } from '../../lib/records.js';
 import { CountBars } from '../../components/CountBars.js';
 import { huntViewHref, rangeBounds } from '../hunt/model.js';
 import { classLabel, portLabel, portsQuery, portsRange, portsRangeText, type PortsRange } from './model.js';
@@ -29,12 +29,22 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+type HuntSpanBounds = { from: string; to: string };
+
+/**
+ * The host's life, first seen to last seen: its Hunt links count what this page counts (every
+ * record the store holds), not only the last 24 hours.
+ */
+function hostLife(host: HostDetail): HuntSpanBounds {
+  return spanAround(Date.parse(host.first_seen), Date.parse(host.last_seen), 0);
+}
+
 /**
  * "Alerts on this host", "Hunt this host" and "Scan this host…" (the start form of Scans, on this
  * address): the pivots every host page offers, also without
  * records; with a Wazuh agent at the address, its own alerts too (they name the agent, not the address).
  */
-function HostLinks({ ip, hunt, agent }: { ip: string; hunt: string; agent: HostDetail['agent'] }) {
+function HostLinks({ ip, hunt, span, agent }: { ip: string; hunt: string; span: HuntSpanBounds | undefined; agent: HostDetail['agent'] }) {
   return (
     <div className="ho-links" role="group" aria-label="Pivot">
       <a className="button small" href={alertsHref({ host: ip })} data-testid="host-alerts-link">
@@ -47,7 +57,7 @@ function HostLinks({ ip, hunt, agent }: { ip: string; hunt: string; agent: HostD
           Alerts of agent {agent.name ?? agent.id}
         </a>
       ) : null}
-      <a className="button small" href={huntHref(hunt)} data-testid="host-hunt-link">
+      <a className="button small" href={huntHref(hunt, span)} data-testid="host-hunt-link">
         <Search size={13} aria-hidden="true" />
         Hunt this host
       </a>
@@ -152,7 +162,7 @@ function RecentRecords({ host }: { host: HostDetail }) {
             <h3 id={`ho-type-${t.event_type}`}>
               {eventTypeLabel(t.event_type)} <span className="faint num">{formatCount(t.total)}</span>
             </h3>
-            <a className="text-sm" href={huntHref(`${host.queries.all} event_type:${t.event_type}`)}>
+            <a className="text-sm" href={huntHref(`${host.queries.all} event_type:${t.event_type}`, hostLife(host))}>
               {t.total > t.rows.length ? `Hunt all ${formatCount(t.total)}` : 'Hunt these'}
             </a>
           </header>
@@ -277,6 +287,7 @@ export function HostPage({ ip, backQuery }: { ip: string; backQuery: string }) {
   }
 
   const hunt = load.status === 'ready' ? load.value.queries.all : hostQuery(ip);
+  const span = load.status === 'ready' ? hostLife(load.value) : undefined;
   return (
     <div className="screen hosts-screen ho-page" data-testid="host-page" data-ip={ip}>
       <div className="screen-header">
@@ -290,7 +301,7 @@ export function HostPage({ ip, backQuery }: { ip: string; backQuery: string }) {
           </h1>
         </div>
         <span className="header-spacer" />
-        <HostLinks ip={ip} hunt={hunt} agent={load.status === 'ready' ? load.value.agent : null} />
+        <HostLinks ip={ip} hunt={hunt} span={span} agent={load.status === 'ready' ? load.value.agent : null} />
       </div>
       <div className="ho-page-scroll">{body}</div>
     </div>
