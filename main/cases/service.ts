@@ -135,8 +135,16 @@ export function describeActivity(action: string, d: Record<string, unknown>): { 
       return { title: `${d['count'] ?? 0} kept sensor record(s) let go`, body: gone.length ? `Record ids ${gone.slice(0, 20).map((r) => `${r.record_id} (${r.event_type})`).join(', ')}` : null };
     }
     case 'case.timeline.edit': {
-      const to = (d['to'] ?? {}) as { title?: unknown };
-      return { title: `Timeline entry #${d['entry_id']} edited${typeof to.title === 'string' ? `: ${short(to.title)}` : ''}`, body: null };
+      // what it said and what it says: the title in the line, a new time or new details below it
+      const from = (d['from'] ?? {}) as { ts?: unknown; title?: unknown; body?: unknown };
+      const to = (d['to'] ?? {}) as { ts?: unknown; title?: unknown; body?: unknown };
+      const text = (v: unknown) => (typeof v === 'string' && v !== '' ? short(v) : '(none)');
+      const lines = [
+        ...('ts' in to ? [`Time: ${text(from.ts)} → ${text(to.ts)}`] : []),
+        ...('body' in to ? [`Details: ${text(from.body)} → ${text(to.body)}`] : []),
+      ];
+      const what = 'title' in to ? `: ${text(from.title)} → ${text(to.title)}` : ` (${[...('ts' in to ? ['time'] : []), ...('body' in to ? ['details'] : [])].join(', ')})`;
+      return { title: `Timeline entry #${d['entry_id']} edited${what}`, body: lines.length ? lines.join('\n') : null };
     }
     case 'case.timeline.remove':
       return { title: `Timeline entry removed: ${short(d['title'])}`, body: null };

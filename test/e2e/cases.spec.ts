@@ -210,7 +210,8 @@ test('a timeline entry is edited (what and when) and removed; the history keeps 
   await expect(entry).toHaveCount(0);
   // the case's changes (the Change chip) keep both
   await page.getByRole('group', { name: 'Show' }).getByRole('button', { name: 'Change' }).click();
-  await expect(timeline).toContainText(/Timeline entry #\d+ edited: Phishing mail opened/);
+  await expect(timeline).toContainText(/Timeline entry #\d+ edited: Phishing mial opened → Phishing mail opened/);
+  await expect(timeline).toContainText('Details: (none) → Link to hr-portal.example clicked by two users');
   await expect(timeline).toContainText('Timeline entry removed: Phishing mail opened');
   expect(errors).toEqual([]);
 });

@@ -236,8 +236,15 @@ describe('cases', () => {
     await expect(call(s, 'cases.timeline.update', { entry_id: 999, title: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const titles = async () => ((await call(s, 'cases.timeline', { id: r.case_id, order: 'asc', kinds: ['entry', 'event'] })) as { items: Item[] }).items.map((i) => `${i.ts} ${i.title}`);
     expect(await titles()).toEqual(['2026-11-21T09:58:30.000Z Phishing mail received', '2026-11-21T10:00:00.000Z Attacker logged in']);
-    const history = ((await call(s, 'cases.timeline', { id: r.case_id, order: 'asc', kinds: ['activity'] })) as { items: Item[] }).items.map((i) => i.title);
-    expect(history).toContain(`Timeline entry #${entry.ref} edited: Phishing mail received`);
+    // the history says what each edit changed, from what to what
+    const history = ((await call(s, 'cases.timeline', { id: r.case_id, order: 'asc', kinds: ['activity'] })) as { items: Item[] }).items
+      .filter((i) => i.title.startsWith('Timeline entry'))
+      .map((i) => [i.title, i.body]);
+    expect(history).toEqual([
+      [`Timeline entry #${entry.ref} edited: Phishing mial received → Phishing mail received`, 'Time: 2026-11-21T09:59:00.000Z → 2026-11-21T09:58:30.000Z\nDetails: (none) → from hr-portal.example'],
+      [`Timeline entry #${pin.ref} edited: Logon → Attacker logged in`, null],
+      [`Timeline entry #${entry.ref} edited (details)`, 'Details: from hr-portal.example → (none)'],
+    ]);
     expect(await call(s, 'cases.timeline.remove', { entry_id: entry.ref })).toEqual({ removed: true });
     expect(await titles()).toEqual(['2026-11-21T10:00:00.000Z Attacker logged in']);
     expect(s.audit.forTarget('case', String(r.case_id), 'case.timeline.remove')[0]!.details).toMatchObject({ entry_id: entry.ref, title: 'Phishing mail received', body: null });
