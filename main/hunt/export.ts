@@ -84,17 +84,25 @@ export function exportPlan(query: string): { query: string; max: number } {
   return { query, max: listMax(ast) ?? Number.MAX_SAFE_INTEGER };
 }
 
-/** A query's matching records, page by page (at most `max`), read by the hunt reader (off the main thread). */
-async function* readerPages(reader: HuntReader, query: string, range: { from?: string | undefined; to?: string | undefined }, max: number): AsyncGenerator<EventRow[]> {
+/**
+ * A query's matching records, page by page (at most `max`, pages of at most EXPORT_PAGE), each page
+ * asked of `read` with the previous page's cursor: events.query's paging, for every reader of it.
+ */
+export async function* queryPages(read: (limit: number, cursor: string | undefined) => Promise<EventsQueryResponse>, max: number): AsyncGenerator<EventRow[]> {
   let cursor: string | undefined;
   let left = max;
   while (left > 0) {
-    const page: EventsQueryResponse = await reader.read('query', query, range, Math.min(EXPORT_PAGE, left), cursor);
+    const page = await read(Math.min(EXPORT_PAGE, left), cursor);
     if (page.rows.length) yield page.rows;
     left -= page.rows.length;
     if (!page.next) return;
     cursor = page.next;
   }
+}
+
+/** A query's matching records, page by page (at most `max`), read by the hunt reader (off the main thread). */
+function readerPages(reader: HuntReader, query: string, range: { from?: string | undefined; to?: string | undefined }, max: number): AsyncGenerator<EventRow[]> {
+  return queryPages((limit, cursor): Promise<EventsQueryResponse> => reader.read('query', query, range, limit, cursor), max);
 }
 
 /**

@@ -8,7 +8,7 @@ import { UsageError, UserError } from '../errors.js';
 import { Output, cell } from '../output.js';
 import { endpointText, summaryText } from '../../hunt/describe.js';
 import { EventsExportFormat } from '../../contract/index.js';
-import { exportPlan, writeEventsExport } from '../../hunt/export.js';
+import { exportPlan, queryPages, writeEventsExport } from '../../hunt/export.js';
 
 export const eventsHelp = `Usage: vigil events <list|show|export> [QUERY] [options]
 
@@ -45,16 +45,8 @@ async function call<T>(app: App, channel: EventsChannel, request: unknown): Prom
   return out.result as T;
 }
 
-async function* pages(app: App, query: string, range: { from?: string; to?: string }, max: number): AsyncGenerator<EventRow[]> {
-  let cursor: string | undefined;
-  let left = max;
-  while (left > 0) {
-    const page = await call<EventsQueryResponse>(app, 'events.query', { query, ...range, limit: Math.min(1000, left), ...(cursor ? { cursor } : {}) });
-    if (page.rows.length) yield page.rows;
-    left -= page.rows.length;
-    if (!page.next) return;
-    cursor = page.next;
-  }
+function pages(app: App, query: string, range: { from?: string; to?: string }, max: number): AsyncGenerator<EventRow[]> {
+  return queryPages((limit, cursor) => call<EventsQueryResponse>(app, 'events.query', { query, ...range, limit, ...(cursor ? { cursor } : {}) }), max);
 }
 
 export async function eventsCommand(argv: string[], out = Output.stdout()): Promise<number> {
