@@ -79,6 +79,14 @@ test('1,203 records are kept in three calls, and the Records tab reads them 500 
   await page.getByTestId('case-records-more').click();
   await expect(rows).toHaveCount(1000);
   await expect(page.getByTestId('case-records-more')).toHaveText('Show 203 more');
+  // a page that cannot be read says so, keeps the rows shown, and can be asked again
+  hold.holding.add('cases.records');
+  await page.getByTestId('case-records-more').click();
+  await expect.poll(() => hold.held.length).toBe(1);
+  hold.held.shift()!.fail('INTERNAL', 'the store is closing');
+  await expect(page.getByRole('alert').filter({ hasText: 'Could not read more records' })).toContainText('the store is closing');
+  await expect(rows).toHaveCount(1000);
+  hold.release('cases.records');
   await page.getByTestId('case-records-more').click();
   await expect(rows).toHaveCount(1203);
   await expect(page.getByTestId('case-records-more')).toHaveCount(0);
@@ -87,6 +95,21 @@ test('1,203 records are kept in three calls, and the Records tab reads them 500 
   expect(times[0]).toBe(firstTime);
   expect(times).toEqual([...times].sort());
   expect(new Set(await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-record-id')))).size).toBe(1203);
+
+  // the timeline (a kept record is an item of it) reads older items 300 at a time; one that cannot
+  // be read says so and can be asked again
+  await page.getByRole('tab', { name: /Timeline/ }).click();
+  const items = page.getByTestId('case-timeline').locator(':scope > li');
+  await expect(items).toHaveCount(300);
+  hold.holding.add('cases.timeline');
+  await page.getByRole('button', { name: 'Older' }).click();
+  await expect.poll(() => hold.held.length).toBe(1);
+  hold.held.shift()!.fail('INTERNAL', 'the store is closing');
+  await expect(page.getByRole('alert').filter({ hasText: 'Could not read more of the timeline' })).toContainText('the store is closing');
+  hold.release('cases.timeline');
+  await page.getByRole('button', { name: 'Older' }).click();
+  await expect(items).toHaveCount(600);
+  await expect(page.getByRole('alert').filter({ hasText: 'Could not read more' })).toHaveCount(0);
 });
 
 test('Stop keeps what was sent and says what was not; a failure part way names the case made', async ({ page }) => {

@@ -7,6 +7,7 @@ import { LoadFailed } from '../../components/LoadFailed.js';
 import { RunsList } from '../playbooks/PlaybooksScreen.js';
 import { useCases } from './store.js';
 import { useCaseData } from './tabs.js';
+import { useMorePages } from './pages.js';
 import { RawEvent } from '../alert-detail/RawEvent.js';
 import { formatCount, formatEndpoint, formatLocalFull, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, huntHref, HUNT_MARGIN_MS, recordSummary, spanAround } from '../../lib/records.js';
@@ -110,10 +111,11 @@ export function RecordsTab({ c }: { c: CaseDetail }) {
   const list = useCaseData(() => api.call('cases.records', { id: c.id, limit: RECORDS_PAGE }), [c.id]);
   const [open, setOpen] = useState<number | null>(null);
   const { error, run } = useCaseChange(c.id);
-  // pages read after the first, for the first page they follow: a new first page (the case changed) starts over
-  const [read, setRead] = useState<{ after: unknown; items: CaseRecord[]; next: CaseRecordCursor | null } | null>(null);
-  const [moreState, setMoreState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  const later = read && read.after === list.data ? read : null;
+  const { items, next, more: showMore, busy, error: moreError } = useMorePages<CaseRecord, CaseRecordCursor>(
+    list.data,
+    (after) => api.call('cases.records', { id: c.id, limit: RECORDS_PAGE, after }),
+    'records',
+  );
   const remove = (r: CaseRecord) => run(() => api.call('cases.records.remove', { id: c.id, record_ids: [r.record_id] }));
   if (list.error) return <LoadFailed title="Could not load the kept records" message={list.error} onRetry={list.reload} headingLevel={3} />;
   if (!list.data) return <p className="faint case-empty" aria-busy="true">Loading…</p>;
@@ -124,21 +126,7 @@ export function RecordsTab({ c }: { c: CaseDetail }) {
         timeline and in its reports, after the record store has pruned the record.
       </p>
     );
-  const next = later ? later.next : list.data.next;
-  const items = later ? [...list.data.items, ...later.items] : list.data.items;
   const total = list.data.total;
-  const showMore = async () => {
-    if (!next) return;
-    setMoreState({ busy: true, error: null });
-    try {
-      const first = list.data;
-      const page = await api.call('cases.records', { id: c.id, limit: RECORDS_PAGE, after: next });
-      setRead((r) => ({ after: first, items: [...(r && r.after === first ? r.items : []), ...page.items], next: page.next }));
-      setMoreState({ busy: false, error: null });
-    } catch (err) {
-      setMoreState({ busy: false, error: `Could not read more records: ${errorMessage(err)}` });
-    }
-  };
   return (
     <div className="case-table-wrap">
       <FormError error={error} />
@@ -204,13 +192,13 @@ export function RecordsTab({ c }: { c: CaseDetail }) {
       {next ? (
         <p className="case-records-more faint text-sm">
           Showing the first {formatCount(items.length)} of {formatCount(total)}; every one is in the case report.{' '}
-          <button type="button" className="button ghost small" onClick={() => void showMore()} disabled={moreState.busy} data-testid="case-records-more">
-            {moreState.busy ? <LoaderCircle size={12} className="spin" aria-hidden="true" /> : null}
+          <button type="button" className="button ghost small" onClick={() => void showMore()} disabled={busy} data-testid="case-records-more">
+            {busy ? <LoaderCircle size={12} className="spin" aria-hidden="true" /> : null}
             Show {formatCount(Math.min(RECORDS_PAGE, total - items.length))} more
           </button>
         </p>
       ) : null}
-      <FormError error={moreState.error} />
+      <FormError error={moreError} />
     </div>
   );
 }

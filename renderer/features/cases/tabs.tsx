@@ -14,6 +14,7 @@ import { useKeys, useRowCursor } from './keys.js';
 import { useCases } from './store.js';
 import { FormError } from '../../components/FormError.js';
 import { EntryActions, EntryEditor, editable } from './TimelineEdit.js';
+import { MoreButton, useMorePages } from './pages.js';
 
 const OBSERVABLE_TYPES: ObservableType[] = ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256', 'user', 'host'];
 
@@ -210,40 +211,19 @@ export function SummaryTab({ c }: { c: CaseDetail }) {
 
 // ---------------------------------------------------------------- alerts
 export function AlertsTab({ c }: { c: CaseDetail }) {
-  const [items, setItems] = useState<Alert[]>([]);
-  const [next, setNext] = useState<{ k: string | number; id: number } | null>(null);
+  const first = useCaseData(() => api.call('cases.alerts', { id: c.id, limit: 200 }), [c.id]);
+  const pages = useMorePages<Alert, { k: string | number; id: number }>(first.data, (after) => api.call('cases.alerts', { id: c.id, limit: 200, after }), 'alerts');
+  const items = pages.items;
   const [cursor, setCursor] = useState(0);
   const [checked, setChecked] = useState<Set<number>>(new Set());
   const [target, setTarget] = useState<string>('');
   const [others, setOthers] = useState<{ id: number; title: string }[]>([]);
-  const version = useCases((s) => s.version);
   const { move, rowProps } = useRowCursor(items.length, cursor, setCursor);
-
-  useEffect(() => {
-    let live = true;
-    void api.call('cases.alerts', { id: c.id, limit: 200 }).then(
-      (p) => {
-        if (!live) return;
-        setItems(p.items);
-        setNext(p.next);
-      },
-      toastFailure,
-    );
-    return () => {
-      live = false;
-    };
-  }, [c.id, version]);
 
   useEffect(() => {
     void api.call('cases.list', { filter: { status: ['open', 'in_progress'] }, limit: 100 }).then((r) => setOthers(r.items.filter((x) => x.id !== c.id)), () => undefined);
   }, [c.id]);
 
-  const more = async () => {
-    if (!next) return;
-    const p = await api.call('cases.alerts', { id: c.id, limit: 200, after: next });
-    setItems((x) => [...x, ...p.items]);
-    setNext(p.next);
-  };
   const toggle = (id: number) =>
     setChecked((s) => {
       const n = new Set(s);
@@ -351,11 +331,8 @@ export function AlertsTab({ c }: { c: CaseDetail }) {
             ))}
           </tbody>
         </table>
-        {next ? (
-          <button type="button" className="button small case-more" onClick={() => void more()}>
-            Load more
-          </button>
-        ) : null}
+        <MoreButton pages={pages} label="Load more" />
+        <FormError error={first.error ? `Could not load the alerts: ${first.error}` : null} />
       </div>
     </div>
   );
@@ -519,18 +496,11 @@ export function TimelineTab({ c }: { c: CaseDetail }) {
   const [ts, setTs] = useState('');
   const [title, setTitle] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [extra, setExtra] = useState<{ items: TimelineItem[]; next: string | null } | null>(null);
   /** The entry being edited (its ref). */
   const [editing, setEditing] = useState<number | null>(null);
   const page = useCaseData(() => api.call('cases.timeline', { id: c.id, limit: 300, ...(kinds.length ? { kinds } : {}) }), [c.id, kinds.join()]);
-  useEffect(() => setExtra(null), [page.data]);
-  const items = [...(page.data?.items ?? []), ...(extra?.items ?? [])];
-  const next = extra ? extra.next : (page.data?.next ?? null);
-  const more = async () => {
-    if (!next) return;
-    const p = await api.call('cases.timeline', { id: c.id, limit: 300, cursor: next, ...(kinds.length ? { kinds } : {}) });
-    setExtra({ items: [...(extra?.items ?? []), ...p.items], next: p.next });
-  };
+  const pages = useMorePages<TimelineItem, string>(page.data, (cursor) => api.call('cases.timeline', { id: c.id, limit: 300, cursor, ...(kinds.length ? { kinds } : {}) }), 'of the timeline');
+  const items = pages.items;
   const add = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -595,11 +565,7 @@ export function TimelineTab({ c }: { c: CaseDetail }) {
           </li>
         ))}
       </ol>
-      {next ? (
-        <button type="button" className="button small case-more" onClick={() => void more()}>
-          Older
-        </button>
-      ) : null}
+      <MoreButton pages={pages} label="Older" />
     </div>
   );
 }
