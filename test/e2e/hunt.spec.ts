@@ -465,3 +465,34 @@ test('a histogram bar zooms into its time; a range picked goes back to a relativ
   await expect(page.getByTestId('hunt-total')).toHaveText('7 records');
   expect(errors).toEqual([]);
 });
+
+test('from a record, a hunt of its flow and of its hosts around it, each at the record\'s own time', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('dns.rrname:updates.example.ru')}&range=7d`);
+  await page.getByTestId('hunt-grid').getByTestId('hunt-row').first().click();
+  const detail = page.getByTestId('hunt-detail');
+  const raw = JSON.parse(await detail.getByTestId('hunt-raw').innerText()) as { timestamp: string; flow_id: number };
+  const at = Date.parse(raw.timestamp.replace(/(\.\d{3})\d*\+0000$/, '$1Z'));
+  const pivots = detail.getByRole('group', { name: 'Hunt around this record' });
+  await expect(pivots.getByRole('link')).toHaveText(['Its flow', 'Its hosts ±5 min']);
+  // (a lookup has no community id: no pivot for it)
+  await expect(pivots.getByTestId('pivot-community')).toHaveCount(0);
+  await page.screenshot({ path: screenshotPath('hunt-record-pivots') });
+  // its flow, a day either side of the record (not the view's 7 days): the lookup itself
+  await pivots.getByTestId('pivot-flow').click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue(`flow_id:${raw.flow_id}`);
+  await expect(page.getByTestId('hunt-total')).toHaveText('1 record');
+  let p = new URL(page.url().replace('#/hunt?', '?')).searchParams;
+  expect([Date.parse(p.get('from')!), Date.parse(p.get('to')!)]).toEqual([at - 86_400_000, at + 86_400_001]);
+  await page.goBack();
+  // its hosts five minutes either side: every lookup of the test (they are seconds apart)
+  await page.getByTestId('hunt-grid').getByTestId('hunt-row').first().click();
+  await pivots.getByTestId('pivot-hosts').click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('ip:(10.0.0.5 OR 10.0.0.53)');
+  p = new URL(page.url().replace('#/hunt?', '?')).searchParams;
+  expect([Date.parse(p.get('from')!), Date.parse(p.get('to')!)]).toEqual([at - 300_000, at + 300_001]);
+  await expect(page.getByTestId('hunt-total')).toHaveText(/^\d+ records$/);
+  const total = Number((await page.getByTestId('hunt-total').innerText()).replace(/\D/g, ''));
+  expect(total).toBeGreaterThanOrEqual(LOOKUPS.reduce((n, [, c]) => n + c, 0));
+  expect(errors).toEqual([]);
+});

@@ -1,7 +1,7 @@
 import './hunt.css';
 import { BookmarkPlus, BriefcaseBusiness, ChartColumn, Crosshair, FileJson, FileText, Play, Rows3, Trash2, X } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { HUNT_FIELD_NAMES, type EventRow, type EventsExportFormat, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
+import { HUNT_FIELD_NAMES, type EventDetail, type EventRow, type EventsExportFormat, type EventsHistogramResponse } from '../../../main/contract/hunt.js';
 import { CASE_RECORDS_KEEP_ALL } from '../../../main/contract/cases.js';
 import { api, errorMessage } from '../../api/index.js';
 import { toastError, useToasts } from '../../stores/toasts.js';
@@ -19,7 +19,7 @@ import { tooltipStyle, useChartTheme, type ChartTheme } from '../../components/c
 import { useEChart } from '../../components/charts/useEChart.js';
 import { navigate } from '../../app/router.js';
 import { displayZone, formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
-import { eventTypeLabel, recordSummary, recordSummaryParts } from '../../lib/records.js';
+import { eventTypeLabel, huntHref, HUNT_MARGIN_MS, recordSummary, recordSummaryParts, spanAround } from '../../lib/records.js';
 import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, sameView, withoutGroupBy, withTerm, type HuntRange, type HuntSpan, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
 
@@ -559,6 +559,38 @@ function NarrowLink({ field, value, view }: { field: string; value: string | num
   );
 }
 
+/** The window of a record's hosts' pivot, either side of it. */
+const HOSTS_PIVOT_MS = 5 * 60_000;
+
+/**
+ * From one record to what surrounds it, each a new hunt at the record's own time (not the view's
+ * range): every record of its flow and of its connection on other sensors (a day either side),
+ * and its hosts' records within five minutes.
+ */
+function RecordPivots({ record }: { record: EventDetail }) {
+  const at = Date.parse(record.ts);
+  const day = spanAround(at, at, HUNT_MARGIN_MS);
+  const hosts = [record.src_ip, record.dst_ip].filter((ip): ip is string => ip !== null);
+  const links = [
+    ...(record.flow_id !== null ? [{ label: 'Its flow', q: withTerm('', 'flow_id', record.flow_id), span: day, testId: 'pivot-flow' }] : []),
+    ...(record.community_id !== null ? [{ label: 'Its connection on every sensor', q: withTerm('', 'community_id', record.community_id), span: day, testId: 'pivot-community' }] : []),
+    ...(hosts.length > 0
+      ? [{ label: 'Its hosts ±5 min', q: hosts.length === 1 ? `ip:${hosts[0]}` : `ip:(${hosts.join(' OR ')})`, span: spanAround(at, at, HOSTS_PIVOT_MS), testId: 'pivot-hosts' }]
+      : []),
+  ];
+  if (links.length === 0) return null;
+  return (
+    <div className="hu-pivots" role="group" aria-label="Hunt around this record">
+      <Crosshair size={12} aria-hidden="true" />
+      {links.map((l) => (
+        <a key={l.testId} className="button ghost small" href={huntHref(l.q, l.span)} title={l.q} data-testid={l.testId}>
+          {l.label}
+        </a>
+      ))}
+    </div>
+  );
+}
+
 function RecordDetail({ view }: { view: HuntView }) {
   const id = useHunt((s) => s.selectedId);
   const detail = useHunt((s) => s.detail);
@@ -613,6 +645,7 @@ function RecordDetail({ view }: { view: HuntView }) {
               <BriefcaseBusiness size={13} aria-hidden="true" /> Keep in case…
             </button>
           </div>
+          <RecordPivots record={detail} />
           <dl className="hu-facts">
             {facts
               .filter(([, v]) => v !== null && v !== '')
