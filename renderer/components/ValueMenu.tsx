@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode 
 import { createPortal } from 'react-dom';
 import type { AlertFilter } from '../../main/contract/alerts.js';
 import { alertsHref, navigate, scansHref } from '../app/router.js';
-import { huntViewHref } from '../features/hunt/model.js';
+import { huntViewHref, valueHuntView } from '../features/hunt/model.js';
 import { useToasts } from '../stores/toasts.js';
 import './value-menu.css';
 
@@ -57,10 +57,11 @@ async function copy(value: string): Promise<void> {
  * A value the analyst can pivot from (an address, a domain, a hash, a user, a URL, a host name): right-click,
  * the context-menu key or Shift+F10 on it opens a menu to hunt it, filter alerts by it, scan it (the
  * Scans screen's start form on it), or copy it.
+ * `seen`: when the value was seen (the alert's or the record's time), for the hunt's time.
  * `tabbable={false}` where the row around it owns the keyboard (a grid's roving focus): the
  * menu is then a right-click, and the same value is reachable from the keyboard in the detail.
  */
-export function Value({ kind, value, children, tabbable = true }: { kind: ValueKind; value: string; children?: ReactNode; tabbable?: boolean }) {
+export function Value({ kind, value, seen, children, tabbable = true }: { kind: ValueKind; value: string; seen?: string; children?: ReactNode; tabbable?: boolean }) {
   const [at, setAt] = useState<{ x: number; y: number } | null>(null);
   const anchor = useRef<HTMLSpanElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -68,7 +69,7 @@ export function Value({ kind, value, children, tabbable = true }: { kind: ValueK
 
   const hunt = huntQuery(kind, value);
   const items: MenuItem[] = [
-    ...(hunt ? [{ label: `Hunt ${value}`, icon: <Crosshair size={13} aria-hidden="true" />, run: () => navigate(huntViewHref({ q: hunt, range: '7d' })) }] : []),
+    ...(hunt ? [{ label: `Hunt ${value}`, icon: <Crosshair size={13} aria-hidden="true" />, run: () => navigate(huntViewHref(valueHuntView(hunt, seen, Date.now()))) }] : []),
     { label: `Filter alerts by ${value}`, icon: <Filter size={13} aria-hidden="true" />, run: () => navigate(alertsHref(alertsFilter(kind, value))) },
     // what a scanner can take: an address or host (Greenbone), a domain (SpiderFoot), a URL (ZAP)
     ...(SCANNABLE.has(kind) ? [{ label: `Scan ${value}…`, icon: <Radar size={13} aria-hidden="true" />, run: () => navigate(scansHref(value)) }] : []),

@@ -4,7 +4,7 @@ import { hostsHref, parseHash, routeHref } from '../../renderer/app/router.js';
 import { evidenceTimeline, flowNote, hostsNote, relationLabel } from '../../renderer/features/alert-detail/evidence-model.js';
 import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery, portLabel, portsQuery, portsRange, portsRangeText } from '../../renderer/features/hosts/model.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary, recordSummaryParts, spanAround } from '../../renderer/lib/records.js';
-import { huntViewHref, parseHuntQuery as parseHuntView, sameView, viewBounds } from '../../renderer/features/hunt/model.js';
+import { huntViewHref, parseHuntQuery as parseHuntView, sameView, valueHuntView, viewBounds } from '../../renderer/features/hunt/model.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
 
 function row(id: number, ts: string, event_type: string, summary: EventRow['summary'] = {}, app_proto: string | null = null): EventRow {
@@ -167,6 +167,16 @@ describe('record summaries and hunt links', () => {
     expect(huntViewHref({ q: view.q, range: '7d' })).toBe('#/hunt?q=flow_id%3A123&range=7d');
     expect(sameView(view, { ...view })).toBe(true);
     expect(sameView(view, { q: view.q, range: view.range })).toBe(false);
+    // a value's "Hunt": the last 7 days, or the week up to an old sighting and the day after it
+    const now = Date.parse('2026-12-07T12:00:00Z');
+    expect(valueHuntView('ip:10.0.0.5', undefined, now)).toEqual({ q: 'ip:10.0.0.5', range: '7d' });
+    expect(valueHuntView('ip:10.0.0.5', '2026-12-01T12:00:00Z', now)).toEqual({ q: 'ip:10.0.0.5', range: '7d' });
+    expect(valueHuntView('ip:10.0.0.5', '2026-11-14T03:30:00Z', now)).toEqual({
+      q: 'ip:10.0.0.5',
+      range: '7d',
+      span: { from: '2026-11-07T03:30:00.000Z', to: '2026-11-15T03:30:00.000Z' },
+    });
+    expect(valueHuntView('ip:10.0.0.5', 'not a time', now)).toEqual({ q: 'ip:10.0.0.5', range: '7d' });
     // a span that is no span falls back to the range, never an error
     for (const bad of ['from=2026-11-14T04:00:00Z&to=2026-11-14T03:00:00Z', 'from=yesterday&to=2026-11-14T03:00:00Z', 'from=2026-11-14T04:00:00Z']) {
       expect(parseHuntView(`q=x&range=7d&${bad}`)).toEqual({ q: 'x', range: '7d' });

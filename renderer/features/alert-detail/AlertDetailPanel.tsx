@@ -158,7 +158,7 @@ function DetailHeader({ detail, caseRef }: { detail: AlertDetail; caseRef: CaseR
         {a.user ? (
           <Meta label="User">
             <span className="mono" data-testid="detail-user">
-              <Value kind="user" value={a.user} />
+              <Value kind="user" value={a.user} seen={a.last_seen} />
             </span>
           </Meta>
         ) : null}
@@ -170,8 +170,8 @@ function DetailHeader({ detail, caseRef }: { detail: AlertDetail; caseRef: CaseR
         {a.src_ip || a.dst_ip ? (
           <Meta label="Src → Dst" wide>
             <span className="mono">
-              {a.src_ip ? <Value kind="ip" value={a.src_ip}>{formatEndpoint(a.src_ip, a.src_port)}</Value> : '—'} →{' '}
-              {a.dst_ip ? <Value kind="ip" value={a.dst_ip}>{formatEndpoint(a.dst_ip, a.dst_port)}</Value> : '—'}
+              {a.src_ip ? <Value kind="ip" value={a.src_ip} seen={a.last_seen}>{formatEndpoint(a.src_ip, a.src_port)}</Value> : '—'} →{' '}
+              {a.dst_ip ? <Value kind="ip" value={a.dst_ip} seen={a.last_seen}>{formatEndpoint(a.dst_ip, a.dst_port)}</Value> : '—'}
             </span>
             {a.proto ? <span className="faint"> {a.proto}</span> : null}
           </Meta>

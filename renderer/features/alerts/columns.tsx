@@ -126,12 +126,12 @@ export function normalizeColumns(list: readonly string[] | undefined): ColumnKey
  * An address in full (never cut in the middle): the port is in the tooltip. An IPv6 address may
  * wrap at its colons onto a second line.
  */
-function Endpoint({ ip, port }: { ip: string | null; port: number | null }) {
+function Endpoint({ ip, port, seen }: { ip: string | null; port: number | null; seen: string }) {
   if (!ip) return <span className="faint">—</span>;
   const full = formatEndpoint(ip, port)!;
   const v6 = ip.includes(':');
   return (
-    <Value kind="ip" value={ip} tabbable={false}>
+    <Value kind="ip" value={ip} seen={seen} tabbable={false}>
       <span className={`mono addr${v6 ? ' addr-v6' : ''}`} title={port !== null ? `${full} (port ${port})` : full} data-port={port ?? undefined}>
         {v6 ? ip.split(':').flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, `:${part}`])) : ip}
       </span>
@@ -200,9 +200,9 @@ export function CellContent({ col, alert: a }: { col: ColumnKey; alert: Alert })
     case 'host':
       return <Host alert={a} />;
     case 'src':
-      return <Endpoint ip={a.src_ip} port={a.src_port} />;
+      return <Endpoint ip={a.src_ip} port={a.src_port} seen={a.last_seen} />;
     case 'dst':
-      return <Endpoint ip={a.dst_ip} port={a.dst_port} />;
+      return <Endpoint ip={a.dst_ip} port={a.dst_port} seen={a.last_seen} />;
     case 'count':
       return <>{formatCount(a.count)}</>;
     case 'risk':

@@ -90,13 +90,13 @@ type AddressRow = { h: Host; agent: WazuhAgent | undefined };
  * An address or a host name in a list, with the value menu (hunt it, filter alerts by it, copy) on a
  * right-click: the row keeps the keyboard. An agent that never connected has the address "any".
  */
-function Pivot({ kind, value, title }: { kind: 'ip' | 'host'; value: string | null; title?: string }) {
+function Pivot({ kind, value, title, seen }: { kind: 'ip' | 'host'; value: string | null; title?: string; seen?: string }) {
   if (!value) return <span className="faint">—</span>;
   const text = <span className={kind === 'ip' ? 'mono' : undefined} title={title}>{value}</span>;
   return kind === 'ip' && value === 'any' ? (
     text
   ) : (
-    <Value kind={kind} value={value} tabbable={false}>
+    <Value kind={kind} value={value} {...(seen ? { seen } : {})} tabbable={false}>
       {text}
     </Value>
   );
@@ -110,7 +110,7 @@ function addressColumns(sort: HostsQuery['sort'], onSort: (sort: HostsQuery['sor
     title: `Sort by ${label.toLowerCase()}, newest or most first`,
   });
   return [
-    { key: 'ip', label: 'Address', width: 'minmax(120px, 1.4fr)', cell: ({ h }) => <Pivot kind="ip" value={h.ip} /> },
+    { key: 'ip', label: 'Address', width: 'minmax(120px, 1.4fr)', cell: ({ h }) => <Pivot kind="ip" value={h.ip} seen={h.last_seen} /> },
     { key: 'class', label: 'Class', width: '96px', cell: ({ h }) => <span>{classLabel(h.class)}</span> },
     { key: 'country', label: 'Country', width: '92px', cell: ({ h }) => (h.country ? <span className="mono">{h.country}</span> : <span className="faint">—</span>) },
     { key: 'agent', label: 'Agent', width: 'minmax(90px, 1fr)', cell: ({ agent }) => <Pivot kind="host" value={agent?.name ?? null} title={agent ? `Wazuh agent ${agent.agent_id}` : undefined} /> },

@@ -473,7 +473,7 @@ function RecordSummary({ row }: { row: EventRow }) {
         typeof p === 'string' ? (
           p
         ) : (
-          <Value key={i} kind={p.kind} value={p.value} tabbable={false}>
+          <Value key={i} kind={p.kind} value={p.value} seen={row.ts} tabbable={false}>
             {p.value}
           </Value>
         ),
@@ -543,7 +543,7 @@ function ResultsGrid() {
 // ---------- one record ----------
 
 /** A record's field value: a click adds field:value to the query; a pivot value also has the value menu. */
-function NarrowLink({ field, value, view }: { field: string; value: string | number; view: HuntView }) {
+function NarrowLink({ field, value, view, seen }: { field: string; value: string | number; view: HuntView; seen: string }) {
   const link = (
     <a href={huntViewHref({ ...view, q: withTerm(view.q, field, value) })} title={`Add ${field}:${String(value)} to the query`}>
       {String(value)}
@@ -551,7 +551,7 @@ function NarrowLink({ field, value, view }: { field: string; value: string | num
   );
   const kind = VALUE_KIND[field];
   return kind ? (
-    <Value kind={kind} value={String(value)}>
+    <Value kind={kind} value={String(value)} seen={seen}>
       {link}
     </Value>
   ) : (
@@ -653,7 +653,7 @@ function RecordDetail({ view }: { view: HuntView }) {
                 <div key={k}>
                   <dt className="mono">{k}</dt>
                   <dd className="mono">
-                    {HUNT_FIELD_NAMES.includes(k as never) ? <NarrowLink field={k} value={v!} view={view} /> : String(v)}
+                    {HUNT_FIELD_NAMES.includes(k as never) ? <NarrowLink field={k} value={v!} view={view} seen={detail.ts} /> : String(v)}
                   </dd>
                 </div>
               ))}

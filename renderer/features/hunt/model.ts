@@ -71,6 +71,19 @@ export function huntViewHref(v: HuntView): string {
   return `#/hunt${s ? `?${s}` : ''}`;
 }
 
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * The hunt a value's menu opens ("Hunt 10.0.0.5"): the last 7 days; for a value last seen before
+ * them (an old alert's address), the week up to when it was seen and the day after, so the hunt
+ * shows that time, not an empty week.
+ */
+export function valueHuntView(q: string, seen: string | undefined, now: number): HuntView {
+  const at = seen === undefined ? Number.NaN : Date.parse(seen);
+  if (!Number.isFinite(at) || at >= now - WEEK_MS) return { q, range: '7d' };
+  return { q, range: '7d', span: { from: new Date(at - WEEK_MS).toISOString(), to: new Date(at + 86_400_000).toISOString() } };
+}
+
 /** Whether two views show the same records. */
 export function sameView(a: HuntView, b: HuntView): boolean {
   return a.q === b.q && a.range === b.range && a.span?.from === b.span?.from && a.span?.to === b.span?.to;
