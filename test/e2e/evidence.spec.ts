@@ -337,10 +337,24 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   // "Hunt this host" over the host's life (first to last seen): the records this page counts
   await expect(host.getByTestId('host-hunt-link')).toHaveAttribute('href', new RegExp(`^#/hunt\\?q=${encodeURIComponent(`ip:${HOST}`)}&from=[^&]+&to=[^&]+$`));
   await expect(host.getByTestId('host-alerts-link')).toHaveAttribute('href', `#/alerts?host=${HOST}`);
-  await page.screenshot({ path: screenshotPath('host-page') });
+  // when it was active: its records over its life, every one in a bar
+  const activity = host.getByTestId('host-activity');
+  await expect(activity.getByTestId('host-activity-bucket').first()).toBeAttached();
+  const counted = await activity.locator('td').evaluateAll((tds) => tds.reduce((n, td) => n + Number(td.textContent), 0));
   const records = (await host.getByTestId('host-facts').textContent())!.match(/Records\s*([\d,]+)/i)![1]!;
+  expect(counted).toBe(Number(records.replace(/,/g, '')));
+  await expect(host.getByTestId('host-ports')).toHaveAttribute('aria-busy', 'false');
+  await page.waitForTimeout(400); // the bars' animation
+  await page.screenshot({ path: screenshotPath('host-page') });
   await host.getByTestId('host-hunt-link').click();
   await expect(page.getByTestId('hunt-total')).toHaveText(`${records} records`);
+  await page.goBack();
+  // a bar opens Hunt over the host's records of that time
+  const bar = host.getByTestId('host-activity').getByTestId('host-activity-bucket').last();
+  const barCount = Number(await bar.locator('xpath=../../td').textContent());
+  await bar.evaluate((a: HTMLAnchorElement) => a.click());
+  await expect(page).toHaveURL(/#\/hunt\?q=.*&from=.*&to=/);
+  await expect(page.getByTestId('hunt-total')).toHaveText(`${barCount} ${barCount === 1 ? 'record' : 'records'}`);
   await page.goBack();
 
   // "alerts on this host" opens the queue filtered by it

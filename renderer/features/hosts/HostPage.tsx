@@ -1,8 +1,8 @@
 import { ArrowLeft, FileQuestion, Radar, Search, Server, Siren } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { EventsGroupByResponse, HostDetail } from '../../../main/contract/hunt.js';
 import { api } from '../../api/index.js';
-import { agentsHref, alertsHref, hostsHref, scansHref } from '../../app/router.js';
+import { agentsHref, alertsHref, hostsHref, navigate, scansHref } from '../../app/router.js';
 import { SeverityBadge, StatusBadge } from '../../components/badges.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
@@ -12,6 +12,10 @@ import { useLoad } from '../../lib/useLoad.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary, spanAround } from '../../lib/records.js';
 import { CountBars } from '../../components/CountBars.js';
 import { huntViewHref, rangeBounds } from '../hunt/model.js';
+import { HistogramTable, histogramOption, zoomOnClick } from '../hunt/histogram.js';
+import { ChartFigure } from '../../components/charts/ChartFigure.js';
+import { useChartTheme } from '../../components/charts/theme.js';
+import { useEChart } from '../../components/charts/useEChart.js';
 import { classLabel, portLabel, portsQuery, portsRange, portsRangeText, type PortsRange } from './model.js';
 import { OpenAlerts } from './parts.js';
 
@@ -190,6 +194,50 @@ function RecentRecords({ host }: { host: HostDetail }) {
   );
 }
 
+/**
+ * When the host was active: its records over its life (first to last seen) as bars, each bar a
+ * link to Hunt over the host's records of that time.
+ */
+function HostActivity({ host }: { host: HostDetail }) {
+  const life = hostLife(host);
+  const { load, retry } = useLoad('events.histogram', () => api.call('events.histogram', { query: host.queries.all, ...life, buckets: 60 }), [host.ip, host.first_seen, host.last_seen]);
+  const theme = useChartTheme();
+  const h = load.status === 'ready' ? load.value : null;
+  const option = useMemo(() => (h ? histogramOption(h, theme) : null), [h, theme]);
+  const ref = useEChart(option, { on: zoomOnClick(h, (span) => navigate(huntHref(host.queries.all, span))) });
+  return (
+    <section className="ho-card" aria-labelledby="ho-activity" data-testid="host-activity" aria-busy={load.status === 'loading'}>
+      <header className="ho-card-head">
+        <h3 id="ho-activity">
+          Activity <span className="faint">records over time, first to last seen</span>
+        </h3>
+      </header>
+      {load.status === 'error' ? (
+        <p className="muted text-sm ho-card-empty" role="alert">
+          Could not count this host’s records over time: {load.error.describe()}{' '}
+          <button type="button" className="button ghost small" onClick={retry}>
+            Retry
+          </button>
+        </p>
+      ) : (
+        <div className="ho-activity">
+          <ChartFigure
+            chartRef={ref}
+            label={`Records of ${host.ip} over time`}
+            height={96}
+            overlay={!h ? <span className="skeleton" /> : null}
+            alternative={
+              h ? (
+<HistogramTable h={h} href={(span) => huntHref(host.queries.all, span)} testId="host-activity-bucket" />
+              ) : null
+            }
+          />
+        </div>
+      )}
+    </section>
+  );
+}
+
 function Body({ host }: { host: HostDetail }) {
   return (
     <>
@@ -244,6 +292,7 @@ function Body({ host }: { host: HostDetail }) {
         )}
       </section>
 
+      {host.records > 0 ? <HostActivity host={host} /> : null}
       {host.records > 0 ? <HostPorts host={host} /> : null}
 
       <h2 className="ho-subhead">Recent records by type</h2>

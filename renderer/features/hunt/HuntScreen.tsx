@@ -14,14 +14,14 @@ import { ExportLauncher, type ExportChoice } from '../../components/ExportLaunch
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { ChartFigure } from '../../components/charts/ChartFigure.js';
-import type { ChartOption } from '../../components/charts/echarts.js';
-import { tooltipStyle, useChartTheme, type ChartTheme } from '../../components/charts/theme.js';
+import { useChartTheme } from '../../components/charts/theme.js';
 import { useEChart } from '../../components/charts/useEChart.js';
 import { navigate } from '../../app/router.js';
-import { displayZone, formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
+import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, huntHref, HUNT_MARGIN_MS, recordSummary, recordSummaryParts, spanAround } from '../../lib/records.js';
 import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, sameView, withoutGroupBy, withTerm, type HuntRange, type HuntSpan, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
+import { HistogramTable, histogramOption, zoomOnClick } from './histogram.js';
 
 /** Fields of a record whose values the analyst pivots from with the value menu (hunt, alerts, copy). */
 const VALUE_KIND: Record<string, ValueKind> = {
@@ -188,50 +188,6 @@ function SavedQueries({ current }: { current: string }) {
 
 // ---------- histogram ----------
 
-function histogramOption(h: EventsHistogramResponse, t: ChartTheme): ChartOption {
-  const tz = displayZone() === 'utc' ? { timeZone: 'UTC' } : {};
-  const span = Date.parse(h.to) - Date.parse(h.from);
-  // days over a long range, minutes over hours, seconds once zoomed into a few minutes
-  const axis = new Intl.DateTimeFormat(
-    undefined,
-    span > 2 * 86_400_000
-      ? { month: 'short', day: '2-digit', ...tz }
-      : { hour: '2-digit', minute: '2-digit', ...(span <= 15 * 60_000 ? { second: '2-digit' } : {}), hourCycle: 'h23', ...tz },
-  );
-  const full = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...tz });
-  return {
-    animationDuration: 200,
-    textStyle: { fontFamily: t.fontSans },
-    grid: { left: 4, right: 8, top: 8, bottom: 2, containLabel: true },
-    tooltip: {
-      trigger: 'axis',
-      ...tooltipStyle(t),
-      formatter: (raw: unknown) => {
-        const p = (Array.isArray(raw) ? raw[0] : raw) as { value: [number, number] } | undefined;
-        if (!p) return '';
-        return `${full.format(new Date(p.value[0]))}<br/><b>${formatCount(p.value[1])}</b> records<br/><span style="opacity:.7">Click the bar to zoom into it</span>`;
-      },
-    },
-    xAxis: {
-      type: 'time',
-      min: Date.parse(h.from),
-      max: Date.parse(h.to),
-      axisLine: { lineStyle: { color: t.border } },
-      axisLabel: { color: t.textFaint, fontSize: 11, hideOverlap: true, formatter: (v: number) => axis.format(new Date(v)) },
-      splitLine: { show: false },
-    },
-    yAxis: { type: 'value', minInterval: 1, splitNumber: 3, axisLabel: { color: t.textFaint, fontSize: 11 }, splitLine: { lineStyle: { color: t.borderSubtle, type: 'dashed' } } },
-    series: [
-      {
-        type: 'bar',
-        barMaxWidth: 18,
-        barMinWidth: 2,
-        data: h.buckets.map((b) => [Date.parse(b.ts) + h.bucket_ms / 2, b.count]),
-        itemStyle: { color: t.accent, borderRadius: [2, 2, 0, 0] },
-      },
-    ],
-  };
-}
 
 /**
  * Keeps every record the hunt found (up to CASE_RECORDS_KEEP_ALL) in a case: their ids are read
@@ -309,10 +265,6 @@ function HuntExport({ histogram }: { histogram: EventsHistogramResponse }) {
   );
 }
 
-/** The span of one histogram bucket (starting at `startMs`), inside the histogram's own range. */
-function bucketSpan(h: EventsHistogramResponse, startMs: number): HuntSpan {
-  return { from: new Date(Math.max(startMs, Date.parse(h.from))).toISOString(), to: new Date(Math.min(startMs + h.bucket_ms, Date.parse(h.to))).toISOString() };
-}
 
 /** The label of a fixed span in the range picker ("Nov 21, 13:00:00 – Nov 21, 14:00:00"). */
 function spanLabel(span: HuntSpan): string {
@@ -329,14 +281,7 @@ function Histogram() {
   const theme = useChartTheme();
   const option = useMemo(() => (h ? histogramOption(h, theme) : null), [h, theme]);
   // a bar clicked: the same query over that bar's time (bars sit at their bucket's middle)
-  const ref = useEChart(option, {
-    on: {
-      click: (p: unknown) => {
-        const x = (p as { value?: [number, number] }).value?.[0];
-        if (h && typeof x === 'number') navigate(huntViewHref({ ...view, span: bucketSpan(h, x - h.bucket_ms / 2) }));
-      },
-    },
-  });
+  const ref = useEChart(option, { on: zoomOnClick(h, (span) => navigate(huntViewHref({ ...view, span }))) });
   const total = h ? h.total : null;
   return (
     <section className="hu-panel hu-histogram" aria-labelledby="hu-hist-title">
@@ -367,21 +312,7 @@ function Histogram() {
         overlay={err ? <span className="faint text-sm">Could not count: {err.describe()}</span> : !h ? <span className="skeleton hu-chart-sk" /> : h.total === 0 ? <span className="faint text-sm">No records in this range</span> : null}
         alternative={
           h ? (
-            <table className="visually-hidden">
-              <caption>Records per {Math.round(h.bucket_ms / 1000)} seconds</caption>
-              <tbody>
-                {h.buckets.map((b) => (
-                  <tr key={b.ts}>
-                    <th scope="row">
-                      <a href={huntViewHref({ ...view, span: bucketSpan(h, Date.parse(b.ts)) })} data-testid="hunt-bucket-zoom">
-                        {b.ts}
-                      </a>
-                    </th>
-                    <td>{b.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+<HistogramTable h={h} href={(span) => huntViewHref({ ...view, span })} testId="hunt-bucket-zoom" />
           ) : null
         }
       />
