@@ -291,7 +291,15 @@ export const HostsGetRequest = z
   })
   .strict();
 
+/** The days of a host's activity hosts.get gives, up to its last seen. */
+export const HOST_ACTIVITY_DAYS = 90;
+
 export const HostDetail = Host.extend({
+  /**
+   * When it was active: the records naming it per hour (as source plus as destination, as
+   * `records` counts them), hours with none left out, over its last HOST_ACTIVITY_DAYS days seen.
+   */
+  activity: z.array(z.object({ hour: IsoUtc, count: z.number().int() })),
   /** Recent records by event type (the latest `per_type` of each), with the type's total. */
   recent: z.array(z.object({ event_type: z.string(), total: z.number().int(), rows: z.array(EventRow) })),
   /** The latest open alerts naming the address. */

@@ -5,6 +5,7 @@
  */
 import {
   ContractError,
+  HOST_ACTIVITY_DAYS,
   type EventsEvidence,
   type EventsGroupByResponse,
   type EventsHistogramResponse,
@@ -27,6 +28,7 @@ import { COMMON_COLUMNS, type CommonField } from './fields.js';
 import { HuntSyntaxError, isHuntField, listMax, parseHuntQuery, quoteValue, termsText, type HuntQueryAst } from './query.js';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** Histogram bucket widths, smallest first: the first that gives at most the asked count is used. */
 const STEPS_MS = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 7 * 86_400].map((s) => s * 1000);
 /** Flow ids of an alert looked up for its evidence. */
@@ -383,8 +385,11 @@ export class HuntService {
     const h = this.repo.host(ip);
     if (!h) throw new ContractError('NOT_FOUND', `no record names ${ip}`);
     const q = quoteValue(h.ip);
+    const lastHour = Math.floor(h.last_seen / HOUR_MS);
+    const firstHour = Math.max(Math.floor(h.first_seen / HOUR_MS), lastHour - HOST_ACTIVITY_DAYS * 24 + 1);
     return {
       ...this.host(h),
+      activity: this.repo.hostHours(h.key, firstHour, lastHour).map((a) => ({ hour: new Date(a.hour * HOUR_MS).toISOString(), count: a.n })),
       recent: this.repo.hostTypeCounts(h.key).map((t) => ({ event_type: t.type, total: t.n, rows: this.repo.hostRecent(h.key, t.type, perType) })),
       alerts: this.repo.hostOpenAlerts(h.ip, 20).map((a) => ({ ...a, severity: a.severity as Severity, status: a.status as AlertStatus })),
       agent: this.repo.hostAgent(h.ip),

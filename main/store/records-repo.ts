@@ -1205,6 +1205,20 @@ export class RecordsRepo {
       .all(key, key, limit) as { id: number; title: string; severity: string; status: string; last_seen: string }[];
   }
 
+  /**
+   * Records naming an address per hour of [fromHour, toHour] (as source plus as destination), from
+   * record_host_hours: two key seeks per hour, not a read of the hours' every address.
+   */
+  hostHours(key: Buffer, fromHour: number, toHour: number): { hour: number; n: number }[] {
+    return this.stmts
+      .get(
+        `WITH RECURSIVE h(hour) AS (SELECT ? UNION ALL SELECT hour + 1 FROM h WHERE hour < ?)
+         SELECT h.hour AS hour, sum(r.n) AS n FROM h JOIN record_host_hours r ON r.role IN (0, 1) AND r.hour = h.hour AND r.ip = ?
+         GROUP BY h.hour HAVING sum(r.n) > 0 ORDER BY h.hour`,
+      )
+      .all(fromHour, toHour, key) as { hour: number; n: number }[];
+  }
+
   /** Records naming an address, by event type (counts). */
   hostTypeCounts(key: Buffer): { type: string; n: number }[] {
     return this.db

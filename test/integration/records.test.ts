@@ -243,6 +243,23 @@ describe('record store: every EVE record is kept, crash-safe, and found again', 
       ['http', 1, 1],
     ]);
     expect(d.alerts.map((a) => a.title)).toEqual(['ET MALWARE payload']);
+    // when it was active: its records per hour (hours with none left out), each hour's count the
+    // records a hunt of it finds there, all of them its records
+    expect(d.activity.map((a) => a.hour)).toEqual(['2026-11-21T11:00:00.000Z', '2026-11-21T12:00:00.000Z', '2026-11-21T14:00:00.000Z']);
+    for (const a of d.activity) {
+      const hour = { from: a.hour, to: new Date(Date.parse(a.hour) + 3_600_000).toISOString() };
+      expect(s.hunt.query(d.queries.all, hour, 1000, undefined).rows).toHaveLength(a.count);
+    }
+    expect(d.activity.reduce((n, a) => n + a.count, 0)).toBe(d.records);
+    // a host seen over more than 90 days: the activity of its last 90
+    const lookup = (ts: string) => JSON.stringify({ timestamp: ts, event_type: 'dns', src_ip: '10.9.7.7', src_port: 5353, dest_ip: '10.9.7.53', dest_port: 53, proto: 'UDP', dns: { type: 'query', rrname: 'old.example', rrtype: 'A' } });
+    pipeline.process('import:test', [lookup('2026-08-01T08:30:00.000000+0000'), lookup('2026-08-24T08:30:00.000000+0000'), lookup('2026-11-21T09:15:00.000000+0000')].map((l, i) => rec(l, 100 + i)));
+    const old = s.hunt.hostDetail('10.9.7.7', 1);
+    expect([old.records, old.first_seen]).toEqual([3, '2026-08-01T08:30:00.000Z']);
+    expect(old.activity).toEqual([
+      { hour: '2026-08-24T08:00:00.000Z', count: 1 },
+      { hour: '2026-11-21T09:00:00.000Z', count: 1 },
+    ]);
     // the latest of each type, newest first, merged from the records naming it as source and as destination
     expect(s.hunt.hostDetail('10.9.0.5', 1).recent.map((t) => [t.event_type, t.total, t.rows.map((r) => r.ts)])).toEqual([
       ['dns', 2, ['2026-11-21T14:00:00.000Z']],

@@ -1,6 +1,6 @@
 import { ArrowLeft, FileQuestion, Radar, Search, Server, Siren } from 'lucide-react';
 import { useMemo, type ReactNode } from 'react';
-import type { EventsGroupByResponse, HostDetail } from '../../../main/contract/hunt.js';
+import type { EventsGroupByResponse, EventsHistogramResponse, HostDetail } from '../../../main/contract/hunt.js';
 import { api } from '../../api/index.js';
 import { agentsHref, alertsHref, hostsHref, navigate, scansHref } from '../../app/router.js';
 import { SeverityBadge, StatusBadge } from '../../components/badges.js';
@@ -194,46 +194,45 @@ function RecentRecords({ host }: { host: HostDetail }) {
   );
 }
 
+/** An hour, the bucket of a host's activity. */
+const HOUR_MS = 3_600_000;
+
 /**
- * When the host was active: its records over its life (first to last seen) as bars, each bar a
- * link to Hunt over the host's records of that time.
+ * A host's activity (hosts.get: its records per hour) as a histogram of whole hours, first to last
+ * seen, for the chart Hunt draws.
+ */
+function activityHistogram(host: HostDetail): EventsHistogramResponse {
+  const from = Math.floor(Date.parse(host.activity[0]?.hour ?? host.first_seen) / HOUR_MS) * HOUR_MS;
+  const to = (Math.floor(Date.parse(host.last_seen) / HOUR_MS) + 1) * HOUR_MS;
+  const total = host.activity.reduce((n, a) => n + a.count, 0);
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket_ms: HOUR_MS, buckets: host.activity.map((a) => ({ ts: a.hour, count: a.count })), total, listed: total };
+}
+
+/**
+ * When the host was active: its records per hour over its life (its last 90 days seen), each bar a
+ * link to Hunt over the host's records of that hour. Read with the page (hosts.get, from the hourly
+ * counts), not counted from the records: a busy host's week was seconds of reads.
  */
 function HostActivity({ host }: { host: HostDetail }) {
-  const life = hostLife(host);
-  const { load, retry } = useLoad('events.histogram', () => api.call('events.histogram', { query: host.queries.all, ...life, buckets: 60 }), [host.ip, host.first_seen, host.last_seen]);
   const theme = useChartTheme();
-  const h = load.status === 'ready' ? load.value : null;
-  const option = useMemo(() => (h ? histogramOption(h, theme) : null), [h, theme]);
+  const h = useMemo(() => activityHistogram(host), [host]);
+  const option = useMemo(() => histogramOption(h, theme), [h, theme]);
   const ref = useEChart(option, { on: zoomOnClick(h, (span) => navigate(huntHref(host.queries.all, span))) });
   return (
-    <section className="ho-card" aria-labelledby="ho-activity" data-testid="host-activity" aria-busy={load.status === 'loading'}>
+    <section className="ho-card" aria-labelledby="ho-activity" data-testid="host-activity">
       <header className="ho-card-head">
         <h3 id="ho-activity">
-          Activity <span className="faint">records over time, first to last seen</span>
+          Activity <span className="faint">records per hour, first to last seen</span>
         </h3>
       </header>
-      {load.status === 'error' ? (
-        <p className="muted text-sm ho-card-empty" role="alert">
-          Could not count this host’s records over time: {load.error.describe()}{' '}
-          <button type="button" className="button ghost small" onClick={retry}>
-            Retry
-          </button>
-        </p>
-      ) : (
-        <div className="ho-activity">
-          <ChartFigure
-            chartRef={ref}
-            label={`Records of ${host.ip} over time`}
-            height={96}
-            overlay={!h ? <span className="skeleton" /> : null}
-            alternative={
-              h ? (
-<HistogramTable h={h} href={(span) => huntHref(host.queries.all, span)} testId="host-activity-bucket" />
-              ) : null
-            }
-          />
-        </div>
-      )}
+      <div className="ho-activity">
+        <ChartFigure
+          chartRef={ref}
+          label={`Records of ${host.ip} per hour`}
+          height={96}
+          alternative={<HistogramTable h={h} href={(span) => huntHref(host.queries.all, span)} testId="host-activity-bucket" />}
+        />
+      </div>
     </section>
   );
 }
