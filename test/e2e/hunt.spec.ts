@@ -442,6 +442,8 @@ test('a histogram bar zooms into its time; a range picked goes back to a relativ
   const zoomInto = async () => {
     const bars = page.getByTestId('hunt-bucket-zoom');
     await expect(bars.first()).toBeAttached();
+    // (hidden, so out of the Tab order)
+    await expect(bars.first()).toHaveAttribute('tabindex', '-1');
     const count = Number(await bars.last().locator('xpath=../../td').textContent());
     const href = (await bars.last().getAttribute('href'))!;
     await bars.last().evaluate((a: HTMLAnchorElement) => a.click());
