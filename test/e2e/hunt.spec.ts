@@ -498,3 +498,23 @@ test('from a record, a hunt of its flow and of its hosts around it, each at the 
   expect(total).toBeGreaterThanOrEqual(LOOKUPS.reduce((n, [, c]) => n + c, 0));
   expect(errors).toEqual([]);
 });
+
+test('the Time header turns the list oldest first and back, in the query', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('dns.rrname:updates.example.ru')}`);
+  const grid = page.getByTestId('hunt-grid');
+  const time = grid.getByRole('columnheader', { name: 'Time' });
+  await expect(time).toHaveAttribute('aria-sort', 'descending');
+  const first = async () => (await grid.getByTestId('hunt-row').first().locator('time').getAttribute('datetime'))!;
+  await expect(grid.getByTestId('hunt-row')).toHaveCount(7);
+  const newest = await first();
+  await time.getByRole('button').click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('dns.rrname:updates.example.ru | sort ts asc');
+  await expect(time).toHaveAttribute('aria-sort', 'ascending');
+  await expect.poll(first).not.toBe(newest);
+  expect(Date.parse(await first())).toBeLessThan(Date.parse(newest));
+  await time.getByRole('button').click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('dns.rrname:updates.example.ru');
+  await expect.poll(first).toBe(newest);
+  expect(errors).toEqual([]);
+});

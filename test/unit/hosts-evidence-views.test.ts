@@ -4,7 +4,7 @@ import { hostsHref, parseHash, routeHref } from '../../renderer/app/router.js';
 import { evidenceTimeline, flowNote, hostsNote, relationLabel } from '../../renderer/features/alert-detail/evidence-model.js';
 import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery, portLabel, portsQuery, portsRange, portsRangeText } from '../../renderer/features/hosts/model.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary, recordSummaryParts, spanAround } from '../../renderer/lib/records.js';
-import { huntViewHref, parseHuntQuery as parseHuntView, sameView, valueHuntView, viewBounds } from '../../renderer/features/hunt/model.js';
+import { huntViewHref, parseHuntQuery as parseHuntView, sameView, timeOrder, valueHuntView, viewBounds, withoutGroupBy, withTimeOrder } from '../../renderer/features/hunt/model.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
 
 function row(id: number, ts: string, event_type: string, summary: EventRow['summary'] = {}, app_proto: string | null = null): EventRow {
@@ -181,6 +181,32 @@ describe('record summaries and hunt links', () => {
     for (const bad of ['from=2026-11-14T04:00:00Z&to=2026-11-14T03:00:00Z', 'from=yesterday&to=2026-11-14T03:00:00Z', 'from=2026-11-14T04:00:00Z']) {
       expect(parseHuntView(`q=x&range=7d&${bad}`)).toEqual({ q: 'x', range: '7d' });
     }
+  });
+});
+
+describe('the Hunt list\'s order by time (its Time header)', () => {
+  it('reads the order of a query and turns it, keeping the other pipes; a "|" in a value is no pipe', () => {
+    expect(timeOrder('event_type:dns')).toBe('desc');
+    expect(timeOrder('event_type:dns | sort ts asc | head 20')).toBe('asc');
+    expect(timeOrder('event_type:dns | sort ts')).toBe('desc');
+    expect(timeOrder('event_type:dns | sort dns.rrname asc')).toBeNull();
+    expect(timeOrder('dns.rrname:"a | sort ts asc"')).toBe('desc');
+    const cases: [string, 'asc' | 'desc', string][] = [
+      ['event_type:dns | head 20', 'asc', 'event_type:dns | sort ts asc | head 20'],
+      ['event_type:dns | sort ts asc | head 20', 'desc', 'event_type:dns | head 20'],
+      ['', 'asc', '| sort ts asc'],
+      ['event_type:dns | sort dns.rrname desc', 'asc', 'event_type:dns | sort ts asc'],
+      ['dns.rrname:"a|b" | groupby src_ip', 'asc', 'dns.rrname:"a|b" | groupby src_ip | sort ts asc'],
+    ];
+    for (const [q, dir, want] of cases) {
+      expect(withTimeOrder(q, dir)).toBe(want);
+      // what the main process parses: that order, nothing else changed
+      const ast = parseHuntQuery(want);
+      expect(ast.sort === null ? 'desc' : ast.sort.dir).toBe(dir);
+      expect(ast.terms).toEqual(parseHuntQuery(q).terms);
+      expect(ast.head).toEqual(parseHuntQuery(q).head);
+    }
+    expect(withoutGroupBy('dns.rrname:"a|b" | groupby src_ip | head 5')).toBe('dns.rrname:"a|b" | head 5');
   });
 });
 

@@ -8,7 +8,7 @@ import { toastError, useToasts } from '../../stores/toasts.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { CountBars } from '../../components/CountBars.js';
 import { Value, type ValueKind } from '../../components/ValueMenu.js';
-import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid.js';
+import { VirtualGrid, type GridColumn, type GridSort } from '../../components/VirtualGrid.js';
 import { KeepInCaseDialog } from '../../components/KeepInCaseDialog.js';
 import { ExportLauncher, type ExportChoice } from '../../components/ExportLauncher.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
@@ -19,7 +19,7 @@ import { useEChart } from '../../components/charts/useEChart.js';
 import { navigate } from '../../app/router.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, huntHref, HUNT_MARGIN_MS, recordSummary, recordSummaryParts, spanAround } from '../../lib/records.js';
-import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, sameView, withoutGroupBy, withTerm, type HuntRange, type HuntSpan, type HuntView } from './model.js';
+import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, sameView, timeOrder, withoutGroupBy, withTerm, withTimeOrder, type HuntRange, type HuntSpan, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
 import { HistogramTable, histogramOption, zoomOnClick } from './histogram.js';
 
@@ -384,9 +384,19 @@ function GroupBy({ view }: { view: HuntView }) {
 const ROW_HEIGHT = 32;
 
 /** The records' columns; beside an open record the protocol goes and the others narrow. */
-function recordColumns(withDetail: boolean): GridColumn<EventRow>[] {
+/** The Time header's sort: the list's order by time (none when sorted by a field), a click turns it. */
+function timeSort(view: HuntView): GridSort {
+  const order = timeOrder(view.q);
+  return {
+    dir: order === 'asc' ? 'ascending' : order === 'desc' ? 'descending' : null,
+    onSort: () => navigate(huntViewHref({ ...view, q: withTimeOrder(view.q, order === 'desc' ? 'asc' : 'desc') })),
+    title: order === 'desc' ? 'Oldest first (| sort ts asc)' : 'Newest first',
+  };
+}
+
+function recordColumns(withDetail: boolean, view: HuntView): GridColumn<EventRow>[] {
   const cols: (GridColumn<EventRow> & { narrow?: string })[] = [
-    { key: 'ts', label: 'Time', width: '150px', narrow: '140px', className: 'num', cell: (r) => <Time iso={r.ts} /> },
+    { key: 'ts', label: 'Time', width: '150px', narrow: '140px', className: 'num', cell: (r) => <Time iso={r.ts} />, sort: timeSort(view) },
     { key: 'type', label: 'Type', width: '84px', narrow: '76px', cell: (r) => <span className={`hu-type t-${r.event_type}`}>{eventTypeLabel(r.event_type)}</span> },
     { key: 'src', label: 'Source', width: 'minmax(120px, 1fr)', narrow: 'minmax(110px, 1fr)', className: 'mono ellipsis', cell: (r) => formatEndpoint(r.src_ip, r.src_port) ?? '—' },
     { key: 'dst', label: 'Destination', width: 'minmax(120px, 1fr)', narrow: 'minmax(110px, 1fr)', className: 'mono ellipsis', cell: (r) => formatEndpoint(r.dst_ip, r.dst_port) ?? '—' },
@@ -413,14 +423,14 @@ function RecordSummary({ row }: { row: EventRow }) {
   );
 }
 
-function ResultsGrid() {
+function ResultsGrid({ view }: { view: HuntView }) {
   const rows = useHunt((s) => s.rows);
   const next = useHunt((s) => s.next);
   const generation = useHunt((s) => s.generation);
   const selectedId = useHunt((s) => s.selectedId);
   const loadingMore = useHunt((s) => s.loadingMore);
   const moreError = useHunt((s) => s.moreError);
-  const columns = useMemo(() => recordColumns(selectedId !== null), [selectedId !== null]);
+  const columns = useMemo(() => recordColumns(selectedId !== null, view), [selectedId !== null, view]);
   const onRange = useCallback(
     (_first: number, last: number) => {
       if (next && last >= rows.length - 30) useHunt.getState().loadMore();
@@ -653,7 +663,7 @@ export function HuntScreen({ query }: { query: string }) {
             ))}
           </div>
         ) : (
-          <ResultsGrid />
+          <ResultsGrid view={view} />
         )}
         <RecordDetail view={view} />
       </div>

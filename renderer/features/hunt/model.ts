@@ -132,11 +132,8 @@ function firstPipe(query: string): number {
   return -1;
 }
 
-/**
- * The query without its `| groupby` pipes: the records a grouped query counts (the list and the
- * histogram show them; the group-by panel answers the groupby itself).
- */
-export function withoutGroupBy(query: string): string {
+/** A query's parts: the terms, then each pipe's text (split at "|" outside quoted values). */
+function splitPipes(query: string): [string, ...string[]] {
   const parts: string[] = [];
   let rest = query;
   for (let i = firstPipe(rest); i !== -1; i = firstPipe(rest)) {
@@ -145,6 +142,34 @@ export function withoutGroupBy(query: string): string {
   }
   parts.push(rest);
   const [head = '', ...pipes] = parts;
-  const kept = pipes.filter((p) => !/^\s*groupby\b/i.test(p));
-  return [head.trim(), ...kept.map((p) => p.trim())].join(' | ').trim();
+  return [head.trim(), ...pipes.map((p) => p.trim())];
+}
+
+/**
+ * The query without its `| groupby` pipes: the records a grouped query counts (the list and the
+ * histogram show them; the group-by panel answers the groupby itself).
+ */
+export function withoutGroupBy(query: string): string {
+  const [head, ...pipes] = splitPipes(query);
+  return [head, ...pipes.filter((p) => !/^groupby\b/i.test(p))].join(' | ').trim();
+}
+
+/** The order of a query's list by time: newest first (the default), oldest first, or null (sorted by a field). */
+export function timeOrder(query: string): 'asc' | 'desc' | null {
+  const sort = splitPipes(query)
+    .slice(1)
+    .find((p) => /^sort\b/i.test(p));
+  if (sort === undefined) return 'desc';
+  const m = /^sort\s+(\S+)(?:\s+(asc|desc))?\s*$/i.exec(sort);
+  if (!m || m[1] !== 'ts') return null;
+  return m[2]?.toLowerCase() === 'asc' ? 'asc' : 'desc';
+}
+
+/** The query listed by time in `dir` (its `| sort` replaced; newest first needs none), before any `| head`. */
+export function withTimeOrder(query: string, dir: 'asc' | 'desc'): string {
+  const [head, ...pipes] = splitPipes(query);
+  const kept = pipes.filter((p) => !/^sort\b/i.test(p));
+  const at = kept.findIndex((p) => /^head\b/i.test(p));
+  if (dir === 'asc') kept.splice(at === -1 ? kept.length : at, 0, 'sort ts asc');
+  return [head, ...kept].join(' | ').trim();
 }
