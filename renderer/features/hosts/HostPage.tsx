@@ -11,7 +11,7 @@ import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../li
 import { useLoad } from '../../lib/useLoad.js';
 import { eventTypeLabel, hostQuery, huntHref, recordSummary, spanAround } from '../../lib/records.js';
 import { CountBars } from '../../components/CountBars.js';
-import { huntViewHref, rangeBounds } from '../hunt/model.js';
+import { huntViewHref, rangeBounds, type HuntSpan } from '../hunt/model.js';
 import { HistogramTable, histogramOption, zoomOnClick } from '../hunt/histogram.js';
 import { ChartFigure } from '../../components/charts/ChartFigure.js';
 import { useChartTheme } from '../../components/charts/theme.js';
@@ -33,13 +33,11 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-type HuntSpanBounds = { from: string; to: string };
-
 /**
  * The host's life, first seen to last seen: its Hunt links count what this page counts (every
  * record the store holds), not only the last 24 hours.
  */
-function hostLife(host: HostDetail): HuntSpanBounds {
+function hostLife(host: HostDetail): HuntSpan {
   return spanAround(Date.parse(host.first_seen), Date.parse(host.last_seen), 0);
 }
 
@@ -48,7 +46,7 @@ function hostLife(host: HostDetail): HuntSpanBounds {
  * address): the pivots every host page offers, also without
  * records; with a Wazuh agent at the address, its own alerts too (they name the agent, not the address).
  */
-function HostLinks({ ip, hunt, span, agent }: { ip: string; hunt: string; span: HuntSpanBounds | undefined; agent: HostDetail['agent'] }) {
+function HostLinks({ ip, hunt, span, agent }: { ip: string; hunt: string; span: HuntSpan | undefined; agent: HostDetail['agent'] }) {
   return (
     <div className="ho-links" role="group" aria-label="Pivot">
       <a className="button small" href={alertsHref({ host: ip })} data-testid="host-alerts-link">

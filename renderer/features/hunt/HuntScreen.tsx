@@ -188,7 +188,6 @@ function SavedQueries({ current }: { current: string }) {
 
 // ---------- histogram ----------
 
-
 /**
  * Keeps every record the hunt found (up to CASE_RECORDS_KEEP_ALL) in a case: their ids are read
  * over the histogram's own range, so the records kept are the ones counted (as many as the list
@@ -265,7 +264,6 @@ function HuntExport({ histogram }: { histogram: EventsHistogramResponse }) {
   );
 }
 
-
 /** The label of a fixed span in the range picker ("Nov 21, 13:00:00 – Nov 21, 14:00:00"). */
 function spanLabel(span: HuntSpan): string {
   return `${formatLocalTime(span.from)} – ${formatLocalTime(span.to)}`;
@@ -311,9 +309,7 @@ function Histogram() {
         height={110}
         overlay={err ? <span className="faint text-sm">Could not count: {err.describe()}</span> : !h ? <span className="skeleton hu-chart-sk" /> : h.total === 0 ? <span className="faint text-sm">No records in this range</span> : null}
         alternative={
-          h ? (
-<HistogramTable h={h} href={(span) => huntViewHref({ ...view, span })} testId="hunt-bucket-zoom" />
-          ) : null
+          h ? <HistogramTable h={h} href={(span) => huntViewHref({ ...view, span })} testId="hunt-bucket-zoom" /> : null
         }
       />
     </section>
@@ -383,7 +379,6 @@ function GroupBy({ view }: { view: HuntView }) {
 
 const ROW_HEIGHT = 32;
 
-/** The records' columns; beside an open record the protocol goes and the others narrow. */
 /** The Time header's sort: the list's order by time (none when sorted by a field), a click turns it. */
 function timeSort(view: HuntView): GridSort {
   const order = timeOrder(view.q);
@@ -394,6 +389,7 @@ function timeSort(view: HuntView): GridSort {
   };
 }
 
+/** The records' columns; beside an open record the protocol goes and the others narrow. */
 function recordColumns(withDetail: boolean, view: HuntView): GridColumn<EventRow>[] {
   const cols: (GridColumn<EventRow> & { narrow?: string })[] = [
     { key: 'ts', label: 'Time', width: '150px', narrow: '140px', className: 'num', cell: (r) => <Time iso={r.ts} />, sort: timeSort(view) },
