@@ -23,12 +23,11 @@ import {
 import { classifyIp } from '../pipeline/enrich/ipclass.js';
 import { ipBlobRange } from '../store/ipblob.js';
 import { compileGroupWhere, compileWhere, fieldExpression, storedValue } from '../store/records-query.js';
-import { ADDRESS_CARRIED, HOUR_COLUMNS, type AddressCarried, type HostRowOut, type HourColumn, type RecordsRepo } from '../store/records-repo.js';
+import { ADDRESS_CARRIED, HOUR_COLUMNS, HOUR_MS, type AddressCarried, type HostRowOut, type HourColumn, type RecordsRepo } from '../store/records-repo.js';
 import { COMMON_COLUMNS, type CommonField } from './fields.js';
 import { HuntSyntaxError, isHuntField, listMax, parseHuntQuery, quoteValue, termsText, type HuntQueryAst } from './query.js';
 
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 /** Histogram bucket widths, smallest first: the first that gives at most the asked count is used. */
 const STEPS_MS = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 7 * 86_400].map((s) => s * 1000);
 /** Flow ids of an alert looked up for its evidence. */

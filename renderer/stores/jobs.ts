@@ -47,11 +47,9 @@ export const useJobs = create<JobsState>((set, get) => ({
 /**
  * Calls `fn` once with the job's last progress when it ends (done, stopped or failed), whether or
  * not a dialog still shows it: a job left to run in the background still says how it ended.
- * Returns a function that stops waiting.
  */
-export function whenJobEnds(jobId: string, fn: (p: JobProgress) => void): () => void {
+export function whenJobEnds(jobId: string, fn: (p: JobProgress) => void): void {
   let waiting = true;
-  let unsubscribe = (): void => undefined;
   const check = (jobs: JobsState['jobs']): void => {
     const p = jobs[jobId];
     if (!waiting || !p || p.state === 'running') return;
@@ -59,12 +57,8 @@ export function whenJobEnds(jobId: string, fn: (p: JobProgress) => void): () => 
     unsubscribe();
     fn(p);
   };
-  unsubscribe = useJobs.subscribe((s) => check(s.jobs));
+  const unsubscribe = useJobs.subscribe((s) => check(s.jobs));
   check(useJobs.getState().jobs);
-  return () => {
-    waiting = false;
-    unsubscribe();
-  };
 }
 
 /** Percent done of a job (0..100), 100 when it has nothing to do. */
