@@ -131,6 +131,11 @@ export function isFilterActive(f: AlertsFilter): boolean {
   );
 }
 
+/** Equal for two controls' filters that select the same alerts (a relative range compares as itself). */
+function filterKey(f: AlertsFilter): string {
+  return JSON.stringify(toListFilter(f, 0));
+}
+
 /** The contract filter for a UI filter; a relative time range is resolved against `now`. */
 export function toListFilter(f: AlertsFilter, now = Date.now()): AlertFilter {
   const out: AlertFilter = {};
@@ -413,6 +418,8 @@ export const useAlerts = create<AlertsState>((set, get) => {
    */
   let listFilter: AlertFilter = {};
   let listSort: AlertSort = DEFAULT_SORT;
+  /** The controls' filter the list on screen answers (its count too), as filterKey gives it. */
+  let listKey: string | null = null;
 
   const pageSize = () => useSettings.getState().pageSize;
 
@@ -581,12 +588,17 @@ export const useAlerts = create<AlertsState>((set, get) => {
     async reload() {
       const gen = ++generation;
       countGen++;
-      set({ loading: 'initial', prevLoading: false, error: null, moreError: null, prevError: null, pendingNew: 0, stale: false });
+      const key = filterKey(get().filter);
+      // another filter's count is not this one's: "Counting…" until the new list answers (a new
+      // sort or a live reload keeps it)
+      const total = key === listKey ? {} : { total: null };
+      set({ loading: 'initial', prevLoading: false, error: null, moreError: null, prevError: null, pendingNew: 0, stale: false, ...total });
       try {
         const { res, filter, sort } = await fetchFirst();
         if (gen !== generation) return;
         listFilter = filter;
         listSort = sort;
+        listKey = key;
         set({
           items: res.items,
           windowStart: 0,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { runVigil, screenshotPath, simulate, startServe, type Served } from './serve-fixture.js';
+import { holdCalls, runVigil, screenshotPath, simulate, startServe, type Served } from './serve-fixture.js';
 
 /**
  * Console fit (issue 9) against a real `vigil serve` over simulated data: triage on the selection
@@ -219,6 +219,37 @@ test('filters, sort and the open alert live in the address; pasting it reproduce
   await page.goBack();
   await expect(page.getByTestId('alert-detail')).toBeHidden();
   expect(new URL(page.url()).hash).toMatch(/^#\/alerts\?.*severity=medium/);
+});
+
+test('while a new filter loads, the count of the one before is not shown; a new sort keeps the count', async ({ page }) => {
+  const hold = await holdCalls(page, []);
+  const grid = await openAlerts(page);
+  const all = await matchCount(page);
+  const search = page.getByRole('searchbox').first();
+  await search.fill('sshd');
+  await search.press('Enter');
+  await expect(page).toHaveURL(/text=sshd/);
+  await expect.poll(() => matchCount(page)).toBeLessThan(all);
+  const some = await matchCount(page);
+
+  // the list without the search is held: its count is not known yet, and the search's is not it
+  hold.holding.add('alerts.list');
+  await search.fill('');
+  await search.press('Enter');
+  await expect.poll(() => hold.held.filter((c) => c.channel === 'alerts.list').length).toBe(1);
+  await expect(page.getByTestId('match-count')).toHaveText('Counting…');
+  hold.release('alerts.list');
+  await expect.poll(() => matchCount(page)).toBe(all);
+
+  // the same alerts in another order: the count stands while the list reloads
+  hold.holding.add('alerts.list');
+  await grid.getByRole('button', { name: 'Risk' }).click();
+  await expect.poll(() => hold.held.filter((c) => c.channel === 'alerts.list').length).toBe(1);
+  expect(await page.getByTestId('match-count').innerText()).not.toBe('Counting…');
+  expect(await matchCount(page)).toBe(all);
+  hold.release('alerts.list');
+  await expect(grid.getByRole('columnheader', { name: 'Risk' })).toHaveAttribute('aria-sort', 'descending');
+  expect(some).toBeGreaterThan(0);
 });
 
 test('a search typed in steps is one history entry; Back returns to the view before it', async ({ page }) => {
