@@ -169,6 +169,8 @@ export const Observable = z.object({
   events: z.number().int(),
   /** In how many of the sensor records kept with the case it was seen. */
   records: z.number().int(),
+  /** When its latest alert was last seen, or its latest kept record was; null when in neither. */
+  last_seen: IsoUtc.nullable(),
   created_at: IsoUtc,
   created_by: z.string(),
 });

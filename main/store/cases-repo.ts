@@ -89,6 +89,7 @@ interface ObservableRow {
   alerts: number;
   events: number;
   records: number;
+  last_seen: string | null;
   created_at: string;
   created_by: string;
 }
@@ -96,7 +97,10 @@ interface ObservableRow {
 const OBSERVABLE_SELECT = `SELECT o.id, o.case_id, o.type, o.value, o.ioc, o.origin, o.description, o.created_at, o.created_by,
     coalesce((SELECT count(*) FROM case_observable_sightings s WHERE s.observable_id = o.id AND s.source_kind = 'alert'), 0) AS alerts,
     coalesce((SELECT sum(s.events) FROM case_observable_sightings s WHERE s.observable_id = o.id AND s.source_kind = 'alert'), 0) AS events,
-    (SELECT count(*) FROM case_observable_sightings s WHERE s.observable_id = o.id AND s.source_kind = 'record') AS records
+    (SELECT count(*) FROM case_observable_sightings s WHERE s.observable_id = o.id AND s.source_kind = 'record') AS records,
+    (SELECT max(t) FROM (
+       SELECT a.last_seen AS t FROM case_observable_sightings s JOIN alerts a ON a.id = s.source_id WHERE s.observable_id = o.id AND s.source_kind = 'alert'
+       UNION ALL SELECT r.ts FROM case_observable_sightings s JOIN case_records r ON r.id = s.source_id WHERE s.observable_id = o.id AND s.source_kind = 'record')) AS last_seen
   FROM case_observables o`;
 
 function rowToObservable(r: ObservableRow): Observable {

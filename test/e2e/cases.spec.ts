@@ -140,7 +140,7 @@ test('escalate from the alerts screen, add a note, see observables, close with a
   expect(errors).toEqual([]);
 });
 
-test('the value menu on observables: a domain hunts itself, an address filters the alerts', async ({ page }) => {
+test('the value menu on observables: a domain hunts itself, an address hunts when it was seen and filters the alerts', async ({ page }) => {
   const errors = await go(page, '#/cases');
   await page.getByRole('button', { name: 'Closed', exact: true }).click();
   await page.getByTestId('case-row').first().click();
@@ -155,11 +155,26 @@ test('the value menu on observables: a domain hunts itself, an address filters t
   await page.screenshot({ path: screenshotPath('cases-observables-value-menu') });
   await menu.getByRole('menuitem', { name: 'Hunt c2.evil-example.net' }).click();
   await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('dns.rrname:c2.evil-example.net');
+  // added by hand and seen in no alert: the last 7 days
+  expect(new URL(page.url()).hash).not.toMatch(/[?&](from|to)=/);
 
   // from the keyboard: an extracted address, Shift+F10, filter the alerts by it
   await page.goBack();
   const address = obs.locator('tr', { hasText: 'ipv4' }).first().locator('[data-value-kind="ip"]');
   const ip = await address.innerText();
+  // a month on, an address of the case's alerts hunts the week up to when the latest was seen
+  const now = Date.now();
+  await page.clock.setFixedTime(now + 30 * 86_400_000);
+  await address.click({ button: 'right' });
+  await page.getByRole('menu', { name: `Actions on ${ip}` }).getByRole('menuitem', { name: `Hunt ${ip}` }).click();
+  await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue(`ip:${ip}`);
+  const view = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
+  const [from, to] = [Date.parse(view.get('from') ?? ''), Date.parse(view.get('to') ?? '')];
+  expect(to - from).toBe(8 * 86_400_000);
+  expect(to).toBeLessThanOrEqual(now + 86_400_000);
+  expect(to).toBeGreaterThan(now - 86_400_000);
+  await page.clock.setFixedTime(now);
+  await page.goBack();
   await address.focus();
   await page.keyboard.press('Shift+F10');
   await page.getByRole('menu', { name: `Actions on ${ip}` }).getByRole('menuitem', { name: `Filter alerts by ${ip}` }).click();

@@ -163,8 +163,13 @@ test('the value menu on the Agents list: a name filters the alerts, an address h
   const address = row.locator('[data-value-kind="ip"]');
   await expect(address).toHaveText(target.ip);
   await address.click({ button: 'right' });
+  // a month after the agent was last heard from, its address hunts the week up to then
+  const heard = Date.parse(target.lastKeepAlive!);
+  await page.clock.setFixedTime(heard + 30 * 86_400_000);
   await page.getByRole('menu', { name: `Actions on ${target.ip}` }).getByRole('menuitem', { name: `Hunt ${target.ip}` }).click();
   await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue(`ip:${target.ip}`);
+  const view = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
+  expect([view.get('from'), view.get('to')]).toEqual([new Date(heard - 7 * 86_400_000).toISOString(), new Date(heard + 86_400_000).toISOString()]);
 });
 
 test('the Agents screen keeps its search while the managers are still being listed', async ({ page }) => {

@@ -72,6 +72,10 @@ describe('sensor records kept with a case', () => {
     const seen = (await call<{ items: { value: string; alerts: number; events: number; records: number }[] }>(s, 'cases.observables', { id: c.id })).items;
     expect(Object.fromEntries(seen.map((o) => [o.value, [o.alerts, o.events, o.records]]))).toMatchObject({ 'payload.evil.example': [0, 0, 2], 'http://payload.evil.example/stage2.exe': [0, 0, 1] });
     expect(seen[0]!.value).toBe('payload.evil.example');
+    // last seen at its latest kept record (the request), the resolver at the DNS answer: a hunt from
+    // the value menu opens at that time
+    const lastSeen = (await call<{ items: { value: string; last_seen: string | null }[] }>(s, 'cases.observables', { id: c.id })).items;
+    expect(Object.fromEntries(lastSeen.map((o) => [o.value, o.last_seen]))).toMatchObject({ 'payload.evil.example': '2026-11-21T12:00:00.000Z', '10.9.0.53': '2026-11-21T11:59:59.000Z' });
 
     // on the timeline at the records' own times, not when they were kept
     const tl = await call<TimelineResponse>(s, 'cases.timeline', { id: c.id, order: 'asc', kinds: ['record'] });

@@ -52,7 +52,7 @@ async function escalate(s: Services, req: unknown) {
 describe('cases', () => {
   it('escalates listed alerts into a new case: links them, extracts observables with counts, moves alert status on, audits', async () => {
     const s = await testServices(tempDir());
-    const ids = seed(s, 3, (i) => ({ src_ip: i < 2 ? '203.0.113.7' : '198.51.100.9' }));
+    const ids = seed(s, 3, (i) => ({ src_ip: i < 2 ? '203.0.113.7' : '198.51.100.9', last_seen: `2026-11-2${3 - i}T10:00:00.000Z` }));
     const r = await escalate(s, { target: { ids }, case: { new: { title: 'SSH brute force on web-01', severity: 'high' } } });
     expect(r.done.state).toBe('done');
     expect(r.done.message).toContain('3 alert(s) added');
@@ -67,6 +67,12 @@ describe('cases', () => {
       'ipv4:10.0.0.5': [3, 6],
       'domain:c2.evil.example': [3, 6],
     });
+    // last seen when the latest of its alerts was
+    const lastOf = (ips: number[]) => ips.map((i) => s.alerts.get(i)!.last_seen).sort().at(-1);
+    const seenAt = Object.fromEntries(((await call(s, 'cases.observables', { id: r.case_id })) as { items: { value: string; last_seen: string | null }[] }).items.map((o) => [o.value, o.last_seen]));
+    expect(seenAt).toEqual({ '203.0.113.7': lastOf(ids.slice(0, 2)), '198.51.100.9': lastOf(ids.slice(2)), '10.0.0.5': lastOf(ids), 'c2.evil.example': lastOf(ids) });
+    expect(seenAt['203.0.113.7']).toBe('2026-11-23T10:00:00.000Z');
+    expect(seenAt['198.51.100.9']).toBe('2026-11-21T10:00:00.000Z');
     // every alert says which case it went to; the case has its own entry
     expect(s.audit.forTarget('alert', String(ids[0]), 'alert.case')[0]!.details).toMatchObject({ case_id: r.case_id });
     const history = (await call(s, 'cases.history', { id: r.case_id })) as { action: string }[];
@@ -116,7 +122,8 @@ describe('cases', () => {
     const ids = seed(s, 4, (i) => ({ src_ip: `203.0.113.${i}` }), 1);
     const a = await escalate(s, { target: { ids: ids.slice(0, 2) }, case: { new: { title: 'A' } } });
     const b = await escalate(s, { target: { ids: ids.slice(2) }, case: { new: { title: 'B' } } });
-    const manual = (await call(s, 'cases.observables.add', { id: a.case_id, type: 'domain', value: 'Bad.Example.com', ioc: true })) as { value: string; origin: string };
+    const manual = (await call(s, 'cases.observables.add', { id: a.case_id, type: 'domain', value: 'Bad.Example.com', ioc: true })) as { value: string; origin: string; last_seen: string | null };
+    expect(manual.last_seen).toBeNull(); // seen in no alert nor record
     expect(manual).toMatchObject({ value: 'bad.example.com', origin: 'manual' });
     await call(s, 'cases.notes.add', { id: a.case_id, body: 'first look' });
     const merged = (await call(s, 'cases.merge', { source_id: a.case_id, target_id: b.case_id })) as { alert_count: number; ioc_count: number; note_count: number };
