@@ -5,23 +5,6 @@
 import type { EventRow } from '../../main/contract/hunt.js';
 import { formatBytes, formatCount } from './format.js';
 
-/**
- * Link to the Hunt screen with a query (docs/hunt-query.md), e.g. huntHref('ip:10.0.0.5'), over
- * its default range (the last 24 hours) or a fixed span [from, to) (UTC ISO 8601).
- */
-export function huntHref(query: string, span?: { from: string; to: string }): string {
-  const fixed = span ? `&from=${encodeURIComponent(span.from)}&to=${encodeURIComponent(span.to)}` : '';
-  return `#/hunt?q=${encodeURIComponent(query)}${fixed}`;
-}
-
-/** A day, the margin of a Hunt link around a record's or an alert's time. */
-export const HUNT_MARGIN_MS = 86_400_000;
-
-/** A span of time around [fromMs, toMs], widened by `padMs` each side (for huntHref). */
-export function spanAround(fromMs: number, toMs: number, padMs: number): { from: string; to: string } {
-  return { from: new Date(fromMs - padMs).toISOString(), to: new Date(toMs + padMs + 1).toISOString() };
-}
-
 /** The hunt query for every record naming an address, as source or destination (`ip:` is either side). */
 export function hostQuery(ip: string): string {
   return `ip:${ip}`;

@@ -167,8 +167,10 @@ test('an alert shows its flow, the same flow from another sensor and the hosts D
   // the links to Hunt carry the queries of each part, over the alert's own time (not the last 24 h)
   const spanOf = async (testId: string, q: string) => {
     const href = (await evidence.getByTestId(testId).getAttribute('href'))!;
-    expect(href.startsWith(`#/hunt?q=${encodeURIComponent(q)}&from=`)).toBe(true);
+    expect(href.startsWith('#/hunt?')).toBe(true);
     const p = new URLSearchParams(href.slice('#/hunt?'.length));
+    expect([...p.keys()]).toEqual(['q', 'from', 'to']);
+    expect(p.get('q')).toBe(q);
     return [Date.parse(p.get('from')!), Date.parse(p.get('to')!)];
   };
   const [flowFrom, flowTo] = await spanOf('hunt-flow', `flow_id:${FLOW}`);

@@ -3,8 +3,8 @@ import type { EventRow, EventsEvidence } from '../../main/contract/hunt.js';
 import { hostsHref, parseHash, routeHref } from '../../renderer/app/router.js';
 import { evidenceTimeline, flowNote, hostsNote, relationLabel } from '../../renderer/features/alert-detail/evidence-model.js';
 import { classLabel, hostsListRequest, hostsQueryString, openAlertCounts, parseHostsQuery, portLabel, portsQuery, portsRange, portsRangeText } from '../../renderer/features/hosts/model.js';
-import { eventTypeLabel, hostQuery, huntHref, recordSummary, recordSummaryParts, spanAround } from '../../renderer/lib/records.js';
-import { huntViewHref, parseHuntQuery as parseHuntView, sameView, timeOrder, valueHuntView, viewBounds, withoutGroupBy, withTimeOrder } from '../../renderer/features/hunt/model.js';
+import { eventTypeLabel, hostQuery, recordSummary, recordSummaryParts } from '../../renderer/lib/records.js';
+import { huntHref, huntViewHref, parseHuntQuery as parseHuntView, spanAround, sameView, timeOrder, valueHuntView, viewBounds, withoutGroupBy, withTimeOrder } from '../../renderer/features/hunt/model.js';
 import { parseHuntQuery } from '../../main/hunt/query.js';
 
 function row(id: number, ts: string, event_type: string, summary: EventRow['summary'] = {}, app_proto: string | null = null): EventRow {

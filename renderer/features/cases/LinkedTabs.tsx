@@ -10,7 +10,8 @@ import { useCaseData } from './tabs.js';
 import { useMorePages } from './pages.js';
 import { RawEvent } from '../alert-detail/RawEvent.js';
 import { formatCount, formatEndpoint, formatLocalFull, utcTitle } from '../../lib/format.js';
-import { eventTypeLabel, huntHref, HUNT_MARGIN_MS, recordSummary, spanAround } from '../../lib/records.js';
+import { eventTypeLabel, recordSummary } from '../../lib/records.js';
+import { huntHref, HUNT_MARGIN_MS, spanAround } from '../hunt/model.js';
 import { FormError } from '../../components/FormError.js';
 
 /**

@@ -18,8 +18,8 @@ import { useChartTheme } from '../../components/charts/theme.js';
 import { useEChart } from '../../components/charts/useEChart.js';
 import { navigate } from '../../app/router.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
-import { eventTypeLabel, huntHref, HUNT_MARGIN_MS, recordSummary, recordSummaryParts, spanAround } from '../../lib/records.js';
-import { GROUP_FIELDS, HUNT_RANGES, huntViewHref, parseHuntQuery, sameView, timeOrder, withoutGroupBy, withTerm, withTimeOrder, type HuntRange, type HuntSpan, type HuntView } from './model.js';
+import { eventTypeLabel, recordSummary, recordSummaryParts } from '../../lib/records.js';
+import { GROUP_FIELDS, huntHref, HUNT_MARGIN_MS, HUNT_RANGES, huntViewHref, parseHuntQuery, spanAround, sameView, timeOrder, withoutGroupBy, withTerm, withTimeOrder, type HuntRange, type HuntSpan, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
 import { HistogramTable, histogramOption, zoomOnClick } from './histogram.js';
 

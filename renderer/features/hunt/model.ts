@@ -84,6 +84,22 @@ export function valueHuntView(q: string, seen: string | undefined, now: number):
   return { q, range: '7d', span: { from: new Date(at - WEEK_MS).toISOString(), to: new Date(at + 86_400_000).toISOString() } };
 }
 
+/**
+ * Link to the Hunt screen with a query (docs/hunt-query.md), e.g. huntHref('ip:10.0.0.5'), over
+ * the default range (the last 24 hours) or a fixed span: written as every Hunt view is.
+ */
+export function huntHref(q: string, span?: HuntSpan): string {
+  return huntViewHref({ q, range: DEFAULT_RANGE, ...(span ? { span } : {}) });
+}
+
+/** A day, the margin of a Hunt link around a record's or an alert's time. */
+export const HUNT_MARGIN_MS = 86_400_000;
+
+/** A span of time around [fromMs, toMs], widened by `padMs` each side (for huntHref). */
+export function spanAround(fromMs: number, toMs: number, padMs: number): HuntSpan {
+  return { from: new Date(fromMs - padMs).toISOString(), to: new Date(toMs + padMs + 1).toISOString() };
+}
+
 /** Whether two views show the same records. */
 export function sameView(a: HuntView, b: HuntView): boolean {
   return a.q === b.q && a.range === b.range && a.span?.from === b.span?.from && a.span?.to === b.span?.to;
