@@ -270,7 +270,7 @@ export const Host = z.object({
   ip: z.string(),
   first_seen: IsoUtc,
   last_seen: IsoUtc,
-  /** Records that named this address (as source or destination). */
+  /** Records that named this address (as source or destination; one from it to itself, once). */
   records: z.number().int(),
   /** private, loopback, link_local, multicast, reserved, public, ... */
   class: z.string(),
@@ -296,8 +296,8 @@ export const HOST_ACTIVITY_DAYS = 90;
 
 export const HostDetail = Host.extend({
   /**
-   * When it was active: the records naming it per hour (as source plus as destination, as
-   * `records` counts them), hours with none left out, over its last HOST_ACTIVITY_DAYS days seen.
+   * When it was active: the records naming it per hour (each once, as `records` counts them),
+   * hours with none left out, over its last HOST_ACTIVITY_DAYS days seen.
    */
   activity: z.array(z.object({ hour: IsoUtc, count: z.number().int() })),
   /** Recent records by event type (the latest `per_type` of each), with the type's total. */

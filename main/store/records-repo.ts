@@ -23,6 +23,8 @@ interface HourHost {
   key: Buffer;
   src: number;
   dst: number;
+  /** Records of the hour from this address to itself (record_host_loops, migration 0024). */
+  loops: number;
 }
 
 /** Records of a batch in one hour with the same type, sensor, protocols and destination port. */
@@ -50,6 +52,7 @@ export class RecordsWriter {
   private readonly insertRaw: Statement;
   private readonly upsertHost: Statement;
   private readonly upsertHostHour: Statement;
+  private readonly upsertHostLoops: Statement;
   private readonly upsertHour: Statement;
   private readonly packer = new RawBlockPacker();
 
@@ -69,6 +72,7 @@ export class RecordsWriter {
     this.upsertHostHour = db.prepare(
       'INSERT INTO record_host_hours (role, hour, ip, n) VALUES (?, ?, ?, ?) ON CONFLICT (role, hour, ip) DO UPDATE SET n = n + excluded.n',
     );
+    this.upsertHostLoops = db.prepare('INSERT INTO record_host_loops (hour, ip, n) VALUES (?, ?, ?) ON CONFLICT (hour, ip) DO UPDATE SET n = n + excluded.n');
     this.upsertHour = db.prepare(
       `INSERT INTO record_hours (hour, type, sensor, proto, app_proto, dport, n) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (hour, type, sensor, proto, app_proto, dport) DO UPDATE SET n = n + excluded.n`,
@@ -111,12 +115,16 @@ export class RecordsWriter {
         lines[i - start] = r.raw;
         if (r.ts < tsMin) tsMin = r.ts;
         if (r.ts > tsMax) tsMax = r.ts;
+        // a record from an address to itself names one host: counted once in its records
+        const loop = src !== null && dst !== null && src.equals(dst);
         if (src) seen(hosts, r.src_ip!, src, r.ts);
-        if (dst) seen(hosts, r.dst_ip!, dst, r.ts);
+        if (dst && !loop) seen(hosts, r.dst_ip!, dst, r.ts);
         const hour = Math.trunc(r.ts / HOUR_MS);
         let inHour = hourly.get(hour);
         if (!inHour) hourly.set(hour, (inHour = new Map()));
-        hourHost(inHour, r.src_ip ?? '', src).src++;
+        const fromHost = hourHost(inHour, r.src_ip ?? '', src);
+        fromHost.src++;
+        if (loop) fromHost.loops++;
         hourHost(inHour, r.dst_ip ?? '', dst).dst++;
         // record_hours' key (migration 0021): '' and -1 stand for a missing value
         const key = `${hour}\u0000${r.type}\u0000${r.sensor ?? ''}\u0000${r.proto ?? ''}\u0000${r.app_proto ?? ''}\u0000${r.dst_port ?? -1}`;
@@ -133,6 +141,7 @@ export class RecordsWriter {
       for (const h of inHour.values()) {
         if (h.src) this.upsertHostHour.run(0, hour, h.key, h.src);
         if (h.dst) this.upsertHostHour.run(1, hour, h.key, h.dst);
+        if (h.loops) this.upsertHostLoops.run(hour, h.key, h.loops);
       }
     }
     for (const k of kinds.values()) this.upsertHour.run(k.hour, k.type, k.sensor, k.proto, k.app_proto, k.dport, k.n);
@@ -166,6 +175,8 @@ export class RecordsRetention {
   private readonly oldestBlocks: Statement<[number], PrunedBlock>;
   private readonly uncountHours: Statement<[number, number]>[];
   private readonly dropEmptyHours: Statement<[number, number]>;
+  private readonly uncountLoops: Statement<[number, number]>;
+  private readonly dropEmptyLoops: Statement<[number, number]>;
   private readonly uncountKinds: Statement<[number, number]>;
   private readonly dropEmptyKinds: Statement<[number, number]>;
   private readonly deleteRecords: Statement<[number, number]>;
@@ -185,6 +196,12 @@ export class RecordsRetention {
       ),
     );
     this.dropEmptyHours = db.prepare('DELETE FROM record_host_hours WHERE role IN (0, 1) AND hour BETWEEN ? AND ? AND n <= 0');
+    this.uncountLoops = db.prepare(
+      `UPDATE record_host_loops SET n = record_host_loops.n - gone.n
+       FROM (SELECT ts / ${HOUR_MS} AS hour, src AS ip, count(*) AS n FROM records WHERE id BETWEEN ? AND ? AND dst = src GROUP BY 1, 2) AS gone
+       WHERE record_host_loops.hour = gone.hour AND record_host_loops.ip = gone.ip`,
+    );
+    this.dropEmptyLoops = db.prepare('DELETE FROM record_host_loops WHERE hour BETWEEN ? AND ? AND n <= 0');
     this.uncountKinds = db.prepare(
       `UPDATE record_hours SET n = record_hours.n - gone.n
        FROM (SELECT ts / ${HOUR_MS} AS hour, type, coalesce(sensor, '') AS sensor, coalesce(proto, '') AS proto, coalesce(app_proto, '') AS app_proto,
@@ -222,6 +239,8 @@ export class RecordsRetention {
       for (const b of list) {
         for (const u of this.uncountHours) u.run(b.id, b.last_id);
         this.dropEmptyHours.run(Math.trunc(b.ts_min / HOUR_MS), Math.trunc(b.ts_max / HOUR_MS));
+        this.uncountLoops.run(b.id, b.last_id);
+        this.dropEmptyLoops.run(Math.trunc(b.ts_min / HOUR_MS), Math.trunc(b.ts_max / HOUR_MS));
         this.uncountKinds.run(b.id, b.last_id);
         this.dropEmptyKinds.run(Math.trunc(b.ts_min / HOUR_MS), Math.trunc(b.ts_max / HOUR_MS));
         records += this.deleteRecords.run(b.id, b.last_id).changes;
@@ -241,7 +260,7 @@ function packedBlock(block: RawBlock | undefined, lines: readonly string[]): Raw
 
 function hourHost(inHour: Map<string, HourHost>, ip: string, key: Buffer | null): HourHost {
   let h = inHour.get(ip);
-  if (!h) inHour.set(ip, (h = { key: key ?? NO_ADDRESS, src: 0, dst: 0 }));
+  if (!h) inHour.set(ip, (h = { key: key ?? NO_ADDRESS, src: 0, dst: 0, loops: 0 }));
   return h;
 }
 
@@ -1206,17 +1225,21 @@ export class RecordsRepo {
   }
 
   /**
-   * Records naming an address per hour of [fromHour, toHour] (as source plus as destination), from
-   * record_host_hours: two key seeks per hour, not a read of the hours' every address.
+   * Records naming an address per hour of [fromHour, toHour], each once: as source plus as
+   * destination from record_host_hours, less the records from the address to itself
+   * (record_host_loops, migration 0024), which count on both sides. Three key seeks per hour, not
+   * a read of the hours' every address.
    */
   hostHours(key: Buffer, fromHour: number, toHour: number): { hour: number; n: number }[] {
     return this.stmts
       .get(
         `WITH RECURSIVE h(hour) AS (SELECT ? UNION ALL SELECT hour + 1 FROM h WHERE hour < ?)
-         SELECT h.hour AS hour, sum(r.n) AS n FROM h JOIN record_host_hours r ON r.role IN (0, 1) AND r.hour = h.hour AND r.ip = ?
-         GROUP BY h.hour HAVING sum(r.n) > 0 ORDER BY h.hour`,
+         SELECT hour, n FROM (
+           SELECT h.hour AS hour, sum(r.n) - ifnull((SELECT l.n FROM record_host_loops l WHERE l.hour = h.hour AND l.ip = ?), 0) AS n
+           FROM h JOIN record_host_hours r ON r.role IN (0, 1) AND r.hour = h.hour AND r.ip = ? GROUP BY h.hour)
+         WHERE n > 0 ORDER BY hour`,
       )
-      .all(fromHour, toHour, key) as { hour: number; n: number }[];
+      .all(fromHour, toHour, key, key) as { hour: number; n: number }[];
   }
 
   /** Records naming an address, by event type (counts). */

@@ -362,6 +362,46 @@ describe('address pages across id buckets (the address indexes lead with id >> 1
   });
 });
 
+describe('a record from an address to itself', () => {
+  const line = (ts: string, type: string, dst: string) =>
+    JSON.stringify({ timestamp: ts, event_type: type, src_ip: '10.9.8.8', src_port: 139, dest_ip: dst, dest_port: 139, proto: 'TCP', ...(type === 'dns' ? { dns: { type: 'query', rrname: 'x.example', rrtype: 'A' } } : { flow: {} }) });
+
+  it('counts once in the host\'s records, its types and its activity, twice in the group-bys by side; retention takes it back', async () => {
+    const s = await testServices(tempDir());
+    const now = new Date('2026-11-23T12:00:00Z');
+    const { pipeline } = await createPipeline(s.db, DEFAULT_SETTINGS, path.join(repoRoot, 'resources'), () => {}, () => now);
+    s.pipelineRepo.ensureSource('import:test', 'import', 'eve', null);
+    // two LAND-like flows and a lookup on the 20th (one block), a loop on the 23rd (another)
+    const old = [line('2026-11-20T10:00:00.000000+0000', 'flow', '10.9.8.8'), line('2026-11-20T10:15:00.000000+0000', 'dns', '10.9.0.53'), line('2026-11-20T10:30:00.000000+0000', 'flow', '10.9.8.8')];
+    pipeline.process('import:test', old.map((l, i) => rec(l, i)));
+    pipeline.process('import:test', [rec(line('2026-11-23T10:00:00.000000+0000', 'flow', '10.9.8.8'), 10)]);
+    const d = s.hunt.hostDetail('10.9.8.8', 5);
+    expect(d.records).toBe(4);
+    expect(d.recent.map((t) => [t.event_type, t.total])).toEqual([
+      ['flow', 3],
+      ['dns', 1],
+    ]);
+    expect(d.activity).toEqual([
+      { hour: '2026-11-20T10:00:00.000Z', count: 3 },
+      { hour: '2026-11-23T10:00:00.000Z', count: 1 },
+    ]);
+    // each hour's count is what a hunt of the host finds there
+    for (const a of d.activity) expect(s.hunt.query(d.queries.all, { from: a.hour, to: new Date(Date.parse(a.hour) + 3_600_000).toISOString() }, 100, undefined).rows).toHaveLength(a.count);
+    // counted by source and by destination, it is on both sides
+    const by = (q: string) => s.hunt.groupBy(q, ALL, undefined, 10).groups.map((g) => [g.values[0], g.count]);
+    expect(by('| groupby src_ip')).toEqual([['10.9.8.8', 4]]);
+    expect(by('| groupby dst_ip')).toEqual([
+      ['10.9.8.8', 3],
+      ['10.9.0.53', 1],
+    ]);
+    // the 20th goes (two days): its loops go from the hours with it
+    expect(pipeline.pruneRecords(2, 1e12, 10).records).toBe(3);
+    expect(s.hunt.hostDetail('10.9.8.8', 5).activity).toEqual([{ hour: '2026-11-23T10:00:00.000Z', count: 1 }]);
+    expect(s.db.prepare('SELECT hour, hex(ip) AS ip, n FROM record_host_loops').all()).toEqual([{ hour: Math.trunc(Date.parse('2026-11-23T10:00:00Z') / 3_600_000), ip: '040A090808', n: 1 }]);
+    await s.close();
+  });
+});
+
 describe('record store retention', () => {
   function day(d: number, n: number): string[] {
     return Array.from({ length: n }, (_, i) =>

@@ -636,6 +636,34 @@ describe('migration 0018 record host hours', () => {
     closeDatabase(db);
   });
 });
+describe('migration 0024 record host loops', () => {
+  it('counts the stored records from an address to itself per hour, and takes them once off the hosts\' record counts', async () => {
+    const file = path.join(tempDir(), 'm24.db');
+    const pre = await dbAt(23, file);
+    const a = Buffer.from([4, 10, 0, 0, 1]);
+    const b = Buffer.from([4, 10, 0, 0, 2]);
+    const put = pre.prepare("INSERT INTO records (ts, type, src, dst) VALUES (?, 'flow', ?, ?)");
+    for (const [ts, src, dst] of [[3_600_000, a, a], [3_600_001, a, a], [3_600_002, a, b], [7_200_000, b, b], [7_200_001, null, null], [7_200_002, b, a]] as const) put.run(ts, src, dst);
+    // as the writer before 0024 counted them: a loop once per side
+    pre.prepare('INSERT INTO hosts (ip, first_seen, last_seen, records) VALUES (?, 0, 0, ?)').run(a, 6);
+    pre.prepare('INSERT INTO hosts (ip, first_seen, last_seen, records) VALUES (?, 0, 0, ?)').run(b, 4);
+    pre.prepare('INSERT INTO hosts (ip, first_seen, last_seen, records) VALUES (?, 0, 0, ?)').run(Buffer.from([4, 10, 0, 0, 3]), 9);
+    closeDatabase(pre);
+    const { db, from, to } = await openDatabase(file, { migrations: MIGRATIONS.slice(0, 24) });
+    expect([from, to]).toEqual([23, 24]);
+    expect(db.prepare('SELECT hour, hex(ip) AS ip, n FROM record_host_loops ORDER BY hour, ip').all()).toEqual([
+      { hour: 1, ip: '040A000001', n: 2 },
+      { hour: 2, ip: '040A000002', n: 1 },
+    ]);
+    expect(db.prepare('SELECT hex(ip) AS ip, records FROM hosts ORDER BY ip').all()).toEqual([
+      { ip: '040A000001', records: 4 },
+      { ip: '040A000002', records: 3 },
+      { ip: '040A000003', records: 9 },
+    ]);
+    closeDatabase(db);
+  });
+});
+
 describe('migration 0021 record hours', () => {
   it('counts the stored records per hour by type, sensor, protocols and destination port, a missing value as its own key', async () => {
     const file = path.join(tempDir(), 'm21.db');

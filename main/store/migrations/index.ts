@@ -21,6 +21,7 @@ import { m0020RecordsAddressPairs } from './0020-records-address-pairs.js';
 import { m0021RecordHours } from './0021-record-hours.js';
 import { m0022RecordsAddressFields } from './0022-records-address-fields.js';
 import { m0023CaseRecords } from './0023-case-records.js';
+import { m0024RecordHostLoops } from './0024-record-host-loops.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -50,4 +51,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0021RecordHours,
   m0022RecordsAddressFields,
   m0023CaseRecords,
+  m0024RecordHostLoops,
 ];
