@@ -48,6 +48,8 @@ const CONNECTOR_NO_SIBLING = {
   message: 'A connector folder imports no other connector folder: shared code goes to main/connectors/ itself.',
 };
 
+const INLINE_STYLE = "A style attribute in HTML text is blocked by the page's CSP (style-src 'self'): give it a class in a stylesheet.";
+
 const restrict = (paths, patterns) => ({
   'no-restricted-imports': ['error', { paths, patterns }],
 });
@@ -70,6 +72,18 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict([ELECTRON], [ELECTRON_SUBPATH, MAIN_BEYOND_CONTRACT, NODE_BUILTINS]),
+  },
+  {
+    // the page's Content-Security-Policy (style-src 'self') blocks style attributes in HTML the
+    // renderer writes as text (a chart tooltip's formatter): the markup silently loses its layout
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TemplateElement[value.raw=/\\bstyle\\s*=/]', message: INLINE_STYLE },
+        { selector: 'Literal[value=/\\bstyle\\s*=/]', message: INLINE_STYLE },
+      ],
+    },
   },
   {
     // plain scripts the renderer ships as they are (public/: no bundling, no imports)

@@ -52,6 +52,26 @@ test('the dashboard is the landing screen and shows the seeded data', async ({ p
   const trendTable = page.getByTestId('trend-table');
   await expect(trendTable.locator('tbody tr').first()).toBeAttached();
   await expect(page.getByRole('list', { name: 'Alerts in range by severity' }).getByRole('listitem')).toHaveCount(5);
+  // its tooltip, HTML the chart writes, is laid out by classes (the CSP blocks style attributes):
+  // a row per severity with its colour, and the total
+  const canvas = (await trend.locator('canvas').boundingBox())!;
+  await page.mouse.move(canvas.x + canvas.width * 0.97, canvas.y + canvas.height / 2);
+  const tip = trend.locator('.chart-tip-total');
+  await expect(tip).toBeVisible();
+  expect(await tip.evaluate((el) => getComputedStyle(el).display)).toBe('flex');
+  const swatch = trend.locator('.chart-tip-swatch').first();
+  const sev = (await swatch.getAttribute('class'))!.match(/sev-(\w+)/)![1]!;
+  expect(await swatch.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+    await page.evaluate((s) => {
+      const probe = document.createElement('span');
+      probe.style.color = getComputedStyle(document.documentElement).getPropertyValue(`--sev-${s}`);
+      document.body.append(probe);
+      const c = getComputedStyle(probe).color;
+      probe.remove();
+      return c;
+    }, sev),
+  );
+  await page.mouse.move(0, 0);
 
   // Top lists
   const srcList = page.getByRole('list', { name: 'Top source IPs by events' });

@@ -18,7 +18,7 @@ async function importErrors(fixture: string, as: string): Promise<string[]> {
   return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2).map((m) => m.message);
 }
 
-/** The "SQL lives in main/store" messages for a fixture linted as if it lived at `as`. */
+/** The no-restricted-syntax messages (SQL outside main/store, inline styles) for a fixture linted as if it lived at `as`. */
 async function sqlErrors(fixture: string, as: string): Promise<string[]> {
   const [result] = await eslint.lintText(fs.readFileSync(path.join(fixtures, fixture), 'utf8'), { filePath: path.join(root, as) });
   return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
@@ -29,6 +29,13 @@ describe('layering rules (DESIGN.md §1) are enforced by ESLint', () => {
     expect(await sqlErrors('sql-outside-store.ts', 'main/core/fixture.ts')).toEqual([expect.stringContaining('SQL lives in main/store')]);
     expect(await sqlErrors('sql-outside-store.ts', 'main/pipeline/fixture.ts')).toHaveLength(1);
     expect(await sqlErrors('sql-outside-store.ts', 'main/store/fixture-repo.ts')).toEqual([]);
+  });
+
+  it("a style attribute in HTML the renderer writes as text fails (the page's CSP blocks it); a class does not", async () => {
+    const errors = await sqlErrors('inline-style-markup.ts', 'renderer/features/dashboard/fixture.ts');
+    expect(errors).toEqual([expect.stringContaining("blocked by the page's CSP"), expect.stringContaining("blocked by the page's CSP")]);
+    // main's report HTML carries its own CSP, which allows inline styles
+    expect(await sqlErrors('inline-style-markup.ts', 'main/reports/fixture.ts')).toEqual([]);
   });
 
   it('electron imported outside main/shell and preload fails', async () => {

@@ -57,12 +57,12 @@ function buildOption(trend: DashboardTrend, t: ChartTheme): ChartOption {
         const rows = SEVERITY_ORDER.filter((s) => p[s] > 0)
           .map(
             (s) =>
-              `<div style="display:flex;align-items:center;gap:8px;min-width:150px"><span style="width:8px;height:8px;border-radius:2px;background:${t.sev[s]};box-shadow:0 0 0 1px ${t.swatchRing}"></span><span style="flex:1">${SEVERITY_LABEL[s]}</span><b style="font-variant-numeric:tabular-nums">${formatCount(p[s])}</b></div>`,
+              `<div class="chart-tip-row"><span class="chart-tip-swatch sev-${s}"></span><span class="chart-tip-label">${SEVERITY_LABEL[s]}</span><b class="chart-tip-num">${formatCount(p[s])}</b></div>`,
           )
           .join('');
-        return `<div style="margin-bottom:6px;color:${t.textMuted}">${esc(fmt.full(p.t))} – ${esc(fmt.full(end))}</div>${
-          rows || `<div style="color:${t.textMuted}">No new alerts</div>`
-        }<div style="display:flex;margin-top:6px;padding-top:6px;border-top:1px solid ${t.border}"><span style="flex:1">Total</span><b>${formatCount(total(p))}</b></div>`;
+        return `<div class="chart-tip-head">${esc(fmt.full(p.t))} – ${esc(fmt.full(end))}</div>${
+          rows || `<div class="chart-tip-muted">No new alerts</div>`
+        }<div class="chart-tip-total"><span class="chart-tip-label">Total</span><b class="chart-tip-num">${formatCount(total(p))}</b></div>`;
       },
     },
     xAxis: {

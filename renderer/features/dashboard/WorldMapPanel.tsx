@@ -40,8 +40,8 @@ function buildOption(items: Item[], world: WorldInfo, t: ChartTheme): ChartOptio
         const p = raw as { name: string };
         const item = byRegion.get(p.name);
         const name = item ? countryName(item.key) : p.name;
-        if (!item) return `<b>${esc(name)}</b><div style="color:${t.textMuted}">No alerts in range</div>`;
-        return `<b>${esc(name)}</b> <span style="color:${t.textMuted}">${esc(item.key)}</span><div style="margin-top:4px">${formatCount(item.events)} events · ${formatCount(item.alerts)} alerts</div>`;
+        if (!item) return `<b>${esc(name)}</b><div class="chart-tip-muted">No alerts in range</div>`;
+        return `<b>${esc(name)}</b> <span class="chart-tip-muted">${esc(item.key)}</span><div class="chart-tip-line">${formatCount(item.events)} events · ${formatCount(item.alerts)} alerts</div>`;
       },
     },
     series: [

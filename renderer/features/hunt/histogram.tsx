@@ -30,7 +30,7 @@ export function histogramOption(h: EventsHistogramResponse, t: ChartTheme): Char
       formatter: (raw: unknown) => {
         const p = (Array.isArray(raw) ? raw[0] : raw) as { value: [number, number] } | undefined;
         if (!p) return '';
-        return `${full.format(new Date(p.value[0]))}<br/><b>${formatCount(p.value[1])}</b> records<br/><span style="opacity:.7">Click the bar to zoom into it</span>`;
+        return `${full.format(new Date(p.value[0]))}<br/><b>${formatCount(p.value[1])}</b> records<br/><span class="chart-tip-hint">Click the bar to zoom into it</span>`;
       },
     },
     xAxis: {
