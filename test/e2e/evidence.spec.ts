@@ -357,6 +357,14 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   await bar.evaluate((a: HTMLAnchorElement) => a.click());
   await expect(page).toHaveURL(/#\/hunt\?q=.*&from=.*&to=/);
   await expect(page.getByTestId('hunt-total')).toHaveText(`${barCount} ${barCount === 1 ? 'record' : 'records'}`);
+  const barHunt = page.url();
+  await page.goBack();
+  // and from the keyboard: the chart takes the focus, End picks the last bar, Enter opens it
+  await host.getByTestId('host-activity-chart').focus();
+  await page.keyboard.press('End');
+  await expect(host.getByTestId('host-activity-chart-bar')).toHaveText(new RegExp(`: ${barCount} records?\\. Enter zooms into it\\.$`));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(barHunt);
   await page.goBack();
 
   // "alerts on this host" opens the queue filtered by it

@@ -468,6 +468,60 @@ test('a histogram bar zooms into its time; a range picked goes back to a relativ
   expect(errors).toEqual([]);
 });
 
+test('the keyboard picks a histogram bar (its time and count read out) and Enter zooms into it', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('event_type:dns')}`);
+  const chart = page.getByTestId('hunt-histogram');
+  const links = page.getByTestId('hunt-bucket-zoom');
+  // the records came within two minutes: zoomed into their bar, they fall in several
+  await expect(links).toHaveCount(1);
+  await links.first().evaluate((a: HTMLAnchorElement) => a.click());
+  await expect(page).toHaveURL(/from=/);
+  await expect.poll(() => links.count()).toBeGreaterThan(1);
+  const bars = await links.count();
+  expect(bars).toBeGreaterThan(1);
+  const countOf = async (i: number) => Number(await links.nth(i).locator('xpath=../../td').textContent());
+  // in the Tab order, the keys it takes described
+  await expect(chart).toHaveAttribute('tabindex', '0');
+  await expect(chart).toHaveAccessibleDescription('Left and right arrows pick a bar; Enter zooms into it.');
+  await chart.focus();
+  const said = page.getByTestId('hunt-histogram-bar');
+  await expect(said).toHaveText('');
+  await page.keyboard.press('End');
+  const last = await countOf(bars - 1);
+  await expect(said).toHaveText(new RegExp(`: ${last} records?\\. Enter zooms into it\\.$`));
+  await page.keyboard.press('ArrowLeft');
+  const before = await countOf(bars - 2);
+  await expect(said).toHaveText(new RegExp(`: ${before} records?\\. Enter zooms into it\\.$`));
+  // the bar's tooltip shows for whoever sees the chart
+  await expect(page.locator('.hu-histogram').getByText('Click the bar (or Enter) to zoom into it')).toBeVisible();
+  await page.screenshot({ path: screenshotPath('hunt-histogram-keyboard') });
+  // Esc lets it go; Home picks the first
+  await page.keyboard.press('Escape');
+  await expect(said).toHaveText('');
+  await page.keyboard.press('ArrowRight');
+  await expect(said).toHaveText(new RegExp(`: ${await countOf(0)} records?\\.`));
+  await page.keyboard.press('End');
+  const href = (await links.nth(bars - 1).getAttribute('href'))!;
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`${href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  await expect(page.getByTestId('hunt-total')).toHaveText(`${last} ${last === 1 ? 'record' : 'records'}`);
+  // the zoomed view's bars are new: none is picked
+  await expect(said).toHaveText('');
+  // its last bar (an index past every bar of the view it opens), zoomed into from the keyboard
+  await expect.poll(() => links.count()).toBeGreaterThan(2);
+  const here = await links.count();
+  await page.keyboard.press('End');
+  const lastHere = await countOf(here - 1);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('hunt-total')).toHaveText(`${lastHere} ${lastHere === 1 ? 'record' : 'records'}`);
+  await expect.poll(() => links.count()).toBeLessThan(here);
+  await expect(said).toHaveText('');
+  await page.keyboard.press('End');
+  await expect(said).toHaveText(/ Enter zooms into it\.$/);
+  expect(errors).toEqual([]);
+});
+
 test('from a record, a hunt of its flow and of its hosts around it, each at the record\'s own time', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto(`${served.url}#/hunt?q=${encodeURIComponent('dns.rrname:updates.example.ru')}&range=7d`);

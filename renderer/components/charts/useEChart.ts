@@ -1,4 +1,4 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, useRef, type MutableRefObject, type RefObject } from 'react';
 import { echarts, type ChartOption } from './echarts.js';
 
 type Handler = (params: unknown) => void;
@@ -19,6 +19,8 @@ function reducedMotion(): boolean {
 export interface UseEChartOptions {
   /** ECharts events ('click', ...); handlers may change between renders. */
   on?: Record<string, Handler>;
+  /** Set to the chart while it is mounted (for actions such as showing a bar's tooltip), else null. */
+  instance?: MutableRefObject<echarts.ECharts | null>;
 }
 
 /**
@@ -42,6 +44,7 @@ export function useEChart(option: ChartOption | null, opts: UseEChartOptions = {
     if (!node) return;
     const instance = echarts.init(node, undefined, { renderer: 'canvas' });
     chart.current = instance;
+    if (opts.instance) opts.instance.current = instance;
     // Re-apply the last option (StrictMode mounts effects twice in development).
     if (lastOption.current) instance.setOption(motionAware(lastOption.current, reducedMotion()));
     const names = ['click', 'mouseover', 'mouseout'];
@@ -57,6 +60,7 @@ export function useEChart(option: ChartOption | null, opts: UseEChartOptions = {
       ro.disconnect();
       instance.dispose();
       chart.current = null;
+      if (opts.instance) opts.instance.current = null;
     };
   }, []);
 

@@ -12,10 +12,7 @@ import { useLoad } from '../../lib/useLoad.js';
 import { eventTypeLabel, hostQuery, recordSummary } from '../../lib/records.js';
 import { CountBars } from '../../components/CountBars.js';
 import { huntHref, huntViewHref, rangeBounds, spanAround, type HuntSpan } from '../hunt/model.js';
-import { HistogramTable, histogramOption, zoomOnClick } from '../hunt/histogram.js';
-import { ChartFigure } from '../../components/charts/ChartFigure.js';
-import { useChartTheme } from '../../components/charts/theme.js';
-import { useEChart } from '../../components/charts/useEChart.js';
+import { HistogramFigure } from '../hunt/histogram.js';
 import { classLabel, portLabel, portsQuery, portsRange, portsRangeText, type PortsRange } from './model.js';
 import { OpenAlerts } from './parts.js';
 
@@ -212,10 +209,7 @@ function activityHistogram(host: HostDetail): EventsHistogramResponse {
  * counts), not counted from the records: a busy host's week was seconds of reads.
  */
 function HostActivity({ host }: { host: HostDetail }) {
-  const theme = useChartTheme();
   const h = useMemo(() => activityHistogram(host), [host]);
-  const option = useMemo(() => histogramOption(h, theme), [h, theme]);
-  const ref = useEChart(option, { on: zoomOnClick(h, (span) => navigate(huntHref(host.queries.all, span))) });
   return (
     <section className="ho-card" aria-labelledby="ho-activity" data-testid="host-activity">
       <header className="ho-card-head">
@@ -224,11 +218,14 @@ function HostActivity({ host }: { host: HostDetail }) {
         </h3>
       </header>
       <div className="ho-activity">
-        <ChartFigure
-          chartRef={ref}
+        <HistogramFigure
+          h={h}
           label={`Records of ${host.ip} per hour`}
           height={96}
-          alternative={<HistogramTable h={h} href={(span) => huntHref(host.queries.all, span)} testId="host-activity-bucket" />}
+          href={(span) => huntHref(host.queries.all, span)}
+          zoom={(span) => navigate(huntHref(host.queries.all, span))}
+          testId="host-activity-chart"
+          tableTestId="host-activity-bucket"
         />
       </div>
     </section>

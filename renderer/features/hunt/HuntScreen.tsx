@@ -13,15 +13,12 @@ import { KeepInCaseDialog } from '../../components/KeepInCaseDialog.js';
 import { ExportLauncher, type ExportChoice } from '../../components/ExportLauncher.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
-import { ChartFigure } from '../../components/charts/ChartFigure.js';
-import { useChartTheme } from '../../components/charts/theme.js';
-import { useEChart } from '../../components/charts/useEChart.js';
 import { navigate } from '../../app/router.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
 import { eventTypeLabel, recordSummary, recordSummaryParts } from '../../lib/records.js';
 import { GROUP_FIELDS, huntHref, HUNT_MARGIN_MS, HUNT_RANGES, huntViewHref, parseHuntQuery, spanAround, sameView, timeOrder, withoutGroupBy, withTerm, withTimeOrder, type HuntRange, type HuntSpan, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
-import { HistogramTable, histogramOption, zoomOnClick } from './histogram.js';
+import { HistogramFigure } from './histogram.js';
 
 /** Fields of a record whose values the analyst pivots from with the value menu (hunt, alerts, copy). */
 const VALUE_KIND: Record<string, ValueKind> = {
@@ -276,10 +273,6 @@ function Histogram() {
   const h = useHunt((s) => s.histogram);
   const err = useHunt((s) => s.histogramError);
   const view = useHunt((s) => s.view);
-  const theme = useChartTheme();
-  const option = useMemo(() => (h ? histogramOption(h, theme) : null), [h, theme]);
-  // a bar clicked: the same query over that bar's time (bars sit at their bucket's middle)
-  const ref = useEChart(option, { on: zoomOnClick(h, (span) => navigate(huntViewHref({ ...view, span }))) });
   const total = h ? h.total : null;
   return (
     <section className="hu-panel hu-histogram" aria-labelledby="hu-hist-title">
@@ -303,14 +296,16 @@ function Histogram() {
           </>
         ) : null}
       </header>
-      <ChartFigure
-        chartRef={ref}
+      {/* a bar clicked or picked with the keyboard: the same query over that bar's time */}
+      <HistogramFigure
+        h={h}
         label="Records over time"
         height={110}
+        href={(span) => huntViewHref({ ...view, span })}
+        zoom={(span) => navigate(huntViewHref({ ...view, span }))}
         overlay={err ? <span className="faint text-sm">Could not count: {err.describe()}</span> : !h ? <span className="skeleton hu-chart-sk" /> : h.total === 0 ? <span className="faint text-sm">No records in this range</span> : null}
-        alternative={
-          h ? <HistogramTable h={h} href={(span) => huntViewHref({ ...view, span })} testId="hunt-bucket-zoom" /> : null
-        }
+        testId="hunt-histogram"
+        tableTestId="hunt-bucket-zoom"
       />
     </section>
   );

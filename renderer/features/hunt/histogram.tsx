@@ -2,9 +2,12 @@
  * The records-over-time chart of a hunt (the Hunt screen, a host page): bars per bucket of an
  * events.histogram answer, and the span a bar zooms into.
  */
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { EventsHistogramResponse } from '../../../main/contract/hunt.js';
-import type { ChartOption } from '../../components/charts/echarts.js';
-import { tooltipStyle, type ChartTheme } from '../../components/charts/theme.js';
+import { ChartFigure } from '../../components/charts/ChartFigure.js';
+import type { ChartOption, echarts } from '../../components/charts/echarts.js';
+import { tooltipStyle, useChartTheme, type ChartTheme } from '../../components/charts/theme.js';
+import { useEChart } from '../../components/charts/useEChart.js';
 import { displayZone, formatCount } from '../../lib/format.js';
 import type { HuntSpan } from './model.js';
 
@@ -30,7 +33,7 @@ export function histogramOption(h: EventsHistogramResponse, t: ChartTheme): Char
       formatter: (raw: unknown) => {
         const p = (Array.isArray(raw) ? raw[0] : raw) as { value: [number, number] } | undefined;
         if (!p) return '';
-        return `${full.format(new Date(p.value[0]))}<br/><b>${formatCount(p.value[1])}</b> records<br/><span class="chart-tip-hint">Click the bar to zoom into it</span>`;
+        return `${full.format(new Date(p.value[0]))}<br/><b>${formatCount(p.value[1])}</b> records<br/><span class="chart-tip-hint">Click the bar (or Enter) to zoom into it</span>`;
       },
     },
     xAxis: {
@@ -90,5 +93,107 @@ export function HistogramTable({ h, href, testId }: { h: EventsHistogramResponse
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** What the keyboard's bar says: its time, its count, and what Enter does. */
+export function barText(h: EventsHistogramResponse, index: number): string {
+  const b = h.buckets[index]!;
+  const span = bucketSpan(h, Date.parse(b.ts));
+  const tz = displayZone() === 'utc' ? { timeZone: 'UTC' } : {};
+  const at = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...tz });
+  return `${at.formatRange(new Date(span.from), new Date(span.to))}: ${formatCount(b.count)} ${b.count === 1 ? 'record' : 'records'}. Enter zooms into it.`;
+}
+
+/** The bar the arrow keys move to from `at` (null: none picked yet), or `at` for another key. */
+export function nextBar(key: string, at: number | null, bars: number): number | null {
+  if (bars === 0) return null;
+  switch (key) {
+    case 'ArrowRight':
+      return at === null ? 0 : Math.min(bars - 1, at + 1);
+    case 'ArrowLeft':
+      return at === null ? bars - 1 : Math.max(0, at - 1);
+    case 'Home':
+      return 0;
+    case 'End':
+      return bars - 1;
+    default:
+      return at;
+  }
+}
+
+interface HistogramFigureProps {
+  /** The histogram; null while it loads (the chart keeps what it showed). */
+  h: EventsHistogramResponse | null;
+  label: string;
+  height: number;
+  /** The address of a hunt over a bucket's span. */
+  href: (span: HuntSpan) => string;
+  /** Opens a bucket's span (a bar clicked, Enter on the bar picked). */
+  zoom: (span: HuntSpan) => void;
+  overlay?: ReactNode;
+  testId: string;
+  /** The test id of the screen-reader table's zoom links. */
+  tableTestId: string;
+}
+
+/**
+ * A histogram's chart, its table for screen readers, and its keyboard: the figure takes the focus;
+ * ←/→ (Home/End) pick a bar, whose tooltip shows and whose time and count are read out; Enter
+ * zooms into it, as a click does; Esc lets the bar go.
+ */
+export function HistogramFigure({ h, label, height, href, zoom, overlay, testId, tableTestId }: HistogramFigureProps) {
+  const theme = useChartTheme();
+  const option = useMemo(() => (h ? histogramOption(h, theme) : null), [h, theme]);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const ref = useEChart(option, { on: zoomOnClick(h, zoom), instance: chart });
+  // the bar picked belongs to the counts it was picked in: new counts, new bars, none picked
+  const [pick, setPick] = useState<{ of: EventsHistogramResponse; bar: number } | null>(null);
+  const bar = pick && pick.of === h ? pick.bar : null;
+  const setBar = (next: number | null) => setPick(h && next !== null ? { of: h, bar: next } : null);
+  const hint = useId();
+  useEffect(() => {
+    const c = chart.current;
+    if (!c) return;
+    if (bar === null) c.dispatchAction({ type: 'hideTip' });
+    else c.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: bar });
+  }, [bar]);
+  const bars = h?.buckets.length ?? 0;
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    if (!h || bars === 0) return;
+    if (e.key === 'Enter' && bar !== null) {
+      e.preventDefault();
+      zoom(bucketSpan(h, Date.parse(h.buckets[bar]!.ts)));
+    } else if (e.key === 'Escape' && bar !== null) {
+      e.stopPropagation();
+      setBar(null);
+    } else {
+      const next = nextBar(e.key, bar, bars);
+      if (next === bar) return;
+      e.preventDefault();
+      setBar(next);
+    }
+  };
+  return (
+    <ChartFigure
+      chartRef={ref}
+      label={label}
+      height={height}
+      overlay={overlay}
+      testId={testId}
+      keys={bars > 0 ? { onKeyDown, onBlur: () => setBar(null), describedBy: hint } : undefined}
+      note={
+        // always there: a live region added with its first words is not read out
+        <>
+          <span id={hint} className="visually-hidden">
+            Left and right arrows pick a bar; Enter zooms into it.
+          </span>
+          <span className="visually-hidden" aria-live="polite" data-testid={`${testId}-bar`}>
+            {h && bar !== null ? barText(h, bar) : ''}
+          </span>
+        </>
+      }
+      alternative={h ? <HistogramTable h={h} href={href} testId={tableTestId} /> : null}
+    />
   );
 }
