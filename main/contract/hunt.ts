@@ -294,6 +294,9 @@ export const HostsGetRequest = z
 /** The days of a host's activity hosts.get gives, up to its last seen. */
 export const HOST_ACTIVITY_DAYS = 90;
 
+/** The span of one bucket of a host's activity: an hour, starting on the hour (UTC). */
+export const HOST_ACTIVITY_BUCKET_MS = 3_600_000;
+
 export const HostDetail = Host.extend({
   /**
    * When it was active: the records naming it per hour (each once, as `records` counts them),

@@ -1,6 +1,6 @@
 import { ArrowLeft, FileQuestion, Radar, Search, Server, Siren } from 'lucide-react';
 import { useMemo, type ReactNode } from 'react';
-import type { EventsGroupByResponse, EventsHistogramResponse, HostDetail } from '../../../main/contract/hunt.js';
+import { HOST_ACTIVITY_BUCKET_MS, type EventsGroupByResponse, type EventsHistogramResponse, type HostDetail } from '../../../main/contract/hunt.js';
 import { api } from '../../api/index.js';
 import { agentsHref, alertsHref, hostsHref, navigate, scansHref } from '../../app/router.js';
 import { SeverityBadge, StatusBadge } from '../../components/badges.js';
@@ -189,18 +189,16 @@ function RecentRecords({ host }: { host: HostDetail }) {
   );
 }
 
-/** An hour, the bucket of a host's activity. */
-const HOUR_MS = 3_600_000;
-
 /**
  * A host's activity (hosts.get: its records per hour) as a histogram of whole hours, first to last
  * seen, for the chart Hunt draws.
  */
 function activityHistogram(host: HostDetail): EventsHistogramResponse {
-  const from = Math.floor(Date.parse(host.activity[0]?.hour ?? host.first_seen) / HOUR_MS) * HOUR_MS;
-  const to = (Math.floor(Date.parse(host.last_seen) / HOUR_MS) + 1) * HOUR_MS;
+  const hour = HOST_ACTIVITY_BUCKET_MS;
+  const from = Math.floor(Date.parse(host.activity[0]?.hour ?? host.first_seen) / hour) * hour;
+  const to = (Math.floor(Date.parse(host.last_seen) / hour) + 1) * hour;
   const total = host.activity.reduce((n, a) => n + a.count, 0);
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket_ms: HOUR_MS, buckets: host.activity.map((a) => ({ ts: a.hour, count: a.count })), total, listed: total };
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket_ms: hour, buckets: host.activity.map((a) => ({ ts: a.hour, count: a.count })), total, listed: total };
 }
 
 /**
