@@ -19,7 +19,10 @@ function reducedMotion(): boolean {
 export interface UseEChartOptions {
   /** ECharts events ('click', ...); handlers may change between renders. */
   on?: Record<string, Handler>;
-  /** Set to the chart while it is mounted (for actions such as showing a bar's tooltip), else null. */
+  /**
+   * Set to the chart while it is mounted (for actions such as showing a bar's tooltip), else null:
+   * the same ref for the component's life (the one given when it mounted is the one set).
+   */
   instance?: MutableRefObject<echarts.ECharts | null>;
 }
 

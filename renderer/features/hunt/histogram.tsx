@@ -97,7 +97,7 @@ export function HistogramTable({ h, href, testId }: { h: EventsHistogramResponse
 }
 
 /** What the keyboard's bar says: its time, its count, and what Enter does. */
-export function barText(h: EventsHistogramResponse, index: number): string {
+function barText(h: EventsHistogramResponse, index: number): string {
   const b = h.buckets[index]!;
   const span = bucketSpan(h, Date.parse(b.ts));
   const tz = displayZone() === 'utc' ? { timeZone: 'UTC' } : {};
@@ -106,7 +106,7 @@ export function barText(h: EventsHistogramResponse, index: number): string {
 }
 
 /** The bar the arrow keys move to from `at` (null: none picked yet), or `at` for another key. */
-export function nextBar(key: string, at: number | null, bars: number): number | null {
+function nextBar(key: string, at: number | null, bars: number): number | null {
   if (bars === 0) return null;
   switch (key) {
     case 'ArrowRight':
