@@ -363,6 +363,12 @@ test('the Hosts screen lists the addresses; a host page shows its facts, records
   await host.getByTestId('host-activity-chart').focus();
   await page.keyboard.press('End');
   await expect(host.getByTestId('host-activity-chart-bar')).toHaveText(new RegExp(`: ${barCount} records?\\. Enter zooms into it\\.$`));
+  // its tooltip, whole inside the card
+  const tip = host.getByTestId('host-activity').getByText('Click the bar (or Enter) to zoom into it');
+  await expect(tip).toBeVisible();
+  const [tipBox, cardBox] = [(await tip.locator('xpath=..').boundingBox())!, (await host.getByTestId('host-activity').boundingBox())!];
+  expect(tipBox.y).toBeGreaterThanOrEqual(cardBox.y);
+  expect(tipBox.y + tipBox.height).toBeLessThanOrEqual(cardBox.y + cardBox.height);
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(barHunt);
   await page.goBack();

@@ -29,6 +29,8 @@ export function histogramOption(h: EventsHistogramResponse, t: ChartTheme): Char
     grid: { left: 4, right: 8, top: 8, bottom: 2, containLabel: true },
     tooltip: {
       trigger: 'axis',
+      // inside the chart: a card around a short chart (a host's activity) clips what overflows it
+      confine: true,
       ...tooltipStyle(t),
       formatter: (raw: unknown) => {
         const p = (Array.isArray(raw) ? raw[0] : raw) as { value: [number, number] } | undefined;
