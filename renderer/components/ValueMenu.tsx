@@ -57,11 +57,11 @@ async function copy(value: string): Promise<void> {
  * A value the analyst can pivot from (an address, a domain, a hash, a user, a URL, a host name): right-click,
  * the context-menu key or Shift+F10 on it opens a menu to hunt it, filter alerts by it, scan it (the
  * Scans screen's start form on it), or copy it.
- * `seen`: when the value was seen (the alert's or the record's time), for the hunt's time.
+ * `seen`: when the value was last seen (the alert's or the record's time; none: unknown), for the hunt's time.
  * `tabbable={false}` where the row around it owns the keyboard (a grid's roving focus): the
  * menu is then a right-click, and the same value is reachable from the keyboard in the detail.
  */
-export function Value({ kind, value, seen, children, tabbable = true }: { kind: ValueKind; value: string; seen?: string; children?: ReactNode; tabbable?: boolean }) {
+export function Value({ kind, value, seen, children, tabbable = true }: { kind: ValueKind; value: string; seen?: string | null | undefined; children?: ReactNode; tabbable?: boolean }) {
   const [at, setAt] = useState<{ x: number; y: number } | null>(null);
   const anchor = useRef<HTMLSpanElement>(null);
   const menu = useRef<HTMLDivElement>(null);

@@ -5,9 +5,9 @@
 import type { EventRow } from '../../main/contract/hunt.js';
 import { formatBytes, formatCount } from './format.js';
 
-/** The hunt query for every record naming an address, as source or destination (`ip:` is either side). */
-export function hostQuery(ip: string): string {
-  return `ip:${ip}`;
+/** The hunt query for every record naming an address (any of them), as source or destination (`ip:` is either side). */
+export function hostQuery(...ips: [string, ...string[]]): string {
+  return ips.length === 1 ? `ip:${ips[0]}` : `ip:(${ips.join(' OR ')})`;
 }
 
 /** The display label of an EVE event type ("fileinfo" -> "File"). */

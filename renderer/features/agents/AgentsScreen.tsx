@@ -179,7 +179,7 @@ function Cell({ a, col, now }: { a: WazuhAgent; col: CellKey; now: number }) {
       );
     case 'ip':
       return a.ip && a.ip !== 'any' ? (
-        <Value kind="ip" value={a.ip} {...(a.last_keepalive ? { seen: a.last_keepalive } : {})} tabbable={false}>
+        <Value kind="ip" value={a.ip} seen={a.last_keepalive} tabbable={false}>
           <span className="mono">{a.ip}</span>
         </Value>
       ) : (

@@ -460,7 +460,7 @@ export function ObservablesTab({ c }: { c: CaseDetail }) {
                     <span className="obs-type">{o.type}</span>
                   </td>
                   <td className="mono case-obs-cell">
-                    <Value kind={OBSERVABLE_KIND[o.type]} value={o.value} {...(o.last_seen ? { seen: o.last_seen } : {})} />
+                    <Value kind={OBSERVABLE_KIND[o.type]} value={o.value} seen={o.last_seen} />
                   </td>
                   <td>
                     <button type="button" className={`ioc-toggle${o.ioc ? ' on' : ''}`} aria-pressed={o.ioc} onClick={() => void flag(o)} title="Flag as indicator of compromise (i)">

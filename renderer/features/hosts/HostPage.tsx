@@ -2,7 +2,7 @@ import { ArrowLeft, FileQuestion, Radar, Search, Server, Siren } from 'lucide-re
 import { useMemo, type ReactNode } from 'react';
 import { HOST_ACTIVITY_BUCKET_MS, type EventsGroupByResponse, type EventsHistogramResponse, type HostDetail } from '../../../main/contract/hunt.js';
 import { api } from '../../api/index.js';
-import { agentsHref, alertsHref, hostsHref, navigate, scansHref } from '../../app/router.js';
+import { agentsHref, alertsHref, hostsHref, scansHref } from '../../app/router.js';
 import { SeverityBadge, StatusBadge } from '../../components/badges.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { LoadFailed } from '../../components/LoadFailed.js';
@@ -221,7 +221,6 @@ function HostActivity({ host }: { host: HostDetail }) {
           label={`Records of ${host.ip} per hour`}
           height={96}
           href={(span) => huntHref(host.queries.all, span)}
-          zoom={(span) => navigate(huntHref(host.queries.all, span))}
           testId="host-activity-chart"
           tableTestId="host-activity-bucket"
         />

@@ -96,7 +96,7 @@ function Pivot({ kind, value, title, seen }: { kind: 'ip' | 'host'; value: strin
   return kind === 'ip' && value === 'any' ? (
     text
   ) : (
-    <Value kind={kind} value={value} {...(seen ? { seen } : {})} tabbable={false}>
+    <Value kind={kind} value={value} seen={seen} tabbable={false}>
       {text}
     </Value>
   );

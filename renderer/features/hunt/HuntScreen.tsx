@@ -15,7 +15,7 @@ import { LoadFailed } from '../../components/LoadFailed.js';
 import { Time } from '../../components/Time.js';
 import { navigate } from '../../app/router.js';
 import { formatCount, formatEndpoint, formatLocalTime, utcTitle } from '../../lib/format.js';
-import { eventTypeLabel, recordSummary, recordSummaryParts } from '../../lib/records.js';
+import { eventTypeLabel, hostQuery, recordSummary, recordSummaryParts } from '../../lib/records.js';
 import { GROUP_FIELDS, huntHref, HUNT_MARGIN_MS, HUNT_RANGES, huntViewHref, parseHuntQuery, spanAround, sameView, timeOrder, withoutGroupBy, withTerm, withTimeOrder, type HuntRange, type HuntSpan, type HuntView } from './model.js';
 import { hasGroupBy, useHunt } from './store.js';
 import { HistogramFigure } from './histogram.js';
@@ -302,7 +302,6 @@ function Histogram() {
         label="Records over time"
         height={110}
         href={(span) => huntViewHref({ ...view, span })}
-        zoom={(span) => navigate(huntViewHref({ ...view, span }))}
         overlay={err ? <span className="faint text-sm">Could not count: {err.describe()}</span> : !h ? <span className="skeleton hu-chart-sk" /> : h.total === 0 ? <span className="faint text-sm">No records in this range</span> : null}
         testId="hunt-histogram"
         tableTestId="hunt-bucket-zoom"
@@ -502,13 +501,11 @@ const HOSTS_PIVOT_MS = 5 * 60_000;
 function RecordPivots({ record }: { record: EventDetail }) {
   const at = Date.parse(record.ts);
   const day = spanAround(at, at, HUNT_MARGIN_MS);
-  const hosts = [record.src_ip, record.dst_ip].filter((ip): ip is string => ip !== null);
+  const [first, ...more] = [record.src_ip, record.dst_ip].filter((ip): ip is string => ip !== null);
   const links = [
     ...(record.flow_id !== null ? [{ label: 'Its flow', q: withTerm('', 'flow_id', record.flow_id), span: day, testId: 'pivot-flow' }] : []),
     ...(record.community_id !== null ? [{ label: 'Its connection on every sensor', q: withTerm('', 'community_id', record.community_id), span: day, testId: 'pivot-community' }] : []),
-    ...(hosts.length > 0
-      ? [{ label: 'Its hosts ±5 min', q: hosts.length === 1 ? `ip:${hosts[0]}` : `ip:(${hosts.join(' OR ')})`, span: spanAround(at, at, HOSTS_PIVOT_MS), testId: 'pivot-hosts' }]
-      : []),
+    ...(first !== undefined ? [{ label: 'Its hosts ±5 min', q: hostQuery(first, ...more), span: spanAround(at, at, HOSTS_PIVOT_MS), testId: 'pivot-hosts' }] : []),
   ];
   if (links.length === 0) return null;
   return (

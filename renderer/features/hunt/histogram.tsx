@@ -4,6 +4,7 @@
  */
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { EventsHistogramResponse } from '../../../main/contract/hunt.js';
+import { navigate } from '../../app/router.js';
 import { ChartFigure } from '../../components/charts/ChartFigure.js';
 import type { ChartOption, echarts } from '../../components/charts/echarts.js';
 import { tooltipStyle, useChartTheme, type ChartTheme } from '../../components/charts/theme.js';
@@ -12,7 +13,7 @@ import { displayZone, formatCount } from '../../lib/format.js';
 import type { HuntSpan } from './model.js';
 
 /** The chart of a histogram: one bar per non-empty bucket, at its middle. */
-export function histogramOption(h: EventsHistogramResponse, t: ChartTheme): ChartOption {
+function histogramOption(h: EventsHistogramResponse, t: ChartTheme): ChartOption {
   const tz = displayZone() === 'utc' ? { timeZone: 'UTC' } : {};
   const span = Date.parse(h.to) - Date.parse(h.from);
   // days over a long range, minutes over hours, seconds once zoomed into a few minutes
@@ -60,12 +61,12 @@ export function histogramOption(h: EventsHistogramResponse, t: ChartTheme): Char
 }
 
 /** The span of one histogram bucket (starting at `startMs`), inside the histogram's own range. */
-export function bucketSpan(h: EventsHistogramResponse, startMs: number): HuntSpan {
+function bucketSpan(h: EventsHistogramResponse, startMs: number): HuntSpan {
   return { from: new Date(Math.max(startMs, Date.parse(h.from))).toISOString(), to: new Date(Math.min(startMs + h.bucket_ms, Date.parse(h.to))).toISOString() };
 }
 
 /** Chart handlers: a bar clicked zooms into its bucket (bars sit at their bucket's middle). */
-export function zoomOnClick(h: EventsHistogramResponse | null, zoom: (span: HuntSpan) => void): Record<string, (p: unknown) => void> {
+function zoomOnClick(h: EventsHistogramResponse | null, zoom: (span: HuntSpan) => void): Record<string, (p: unknown) => void> {
   return {
     click: (p: unknown) => {
       const x = (p as { value?: [number, number] }).value?.[0];
@@ -78,7 +79,7 @@ export function zoomOnClick(h: EventsHistogramResponse | null, zoom: (span: Hunt
  * The chart as a table for screen readers: each bucket's start (a link that zooms into it) and
  * count. The links are out of the Tab order: a hidden table must not take invisible tab stops.
  */
-export function HistogramTable({ h, href, testId }: { h: EventsHistogramResponse; href: (span: HuntSpan) => string; testId: string }) {
+function HistogramTable({ h, href, testId }: { h: EventsHistogramResponse; href: (span: HuntSpan) => string; testId: string }) {
   return (
     <table className="visually-hidden">
       <caption>Records per {Math.round(h.bucket_ms / 1000)} seconds</caption>
@@ -129,10 +130,8 @@ interface HistogramFigureProps {
   h: EventsHistogramResponse | null;
   label: string;
   height: number;
-  /** The address of a hunt over a bucket's span. */
+  /** The address of a hunt over a bucket's span: a bar clicked or Enter on the bar picked opens it. */
   href: (span: HuntSpan) => string;
-  /** Opens a bucket's span (a bar clicked, Enter on the bar picked). */
-  zoom: (span: HuntSpan) => void;
   overlay?: ReactNode;
   testId: string;
   /** The test id of the screen-reader table's zoom links. */
@@ -144,10 +143,11 @@ interface HistogramFigureProps {
  * ←/→ (Home/End) pick a bar, whose tooltip shows and whose time and count are read out; Enter
  * zooms into it, as a click does; Esc lets the bar go.
  */
-export function HistogramFigure({ h, label, height, href, zoom, overlay, testId, tableTestId }: HistogramFigureProps) {
+export function HistogramFigure({ h, label, height, href, overlay, testId, tableTestId }: HistogramFigureProps) {
   const theme = useChartTheme();
   const option = useMemo(() => (h ? histogramOption(h, theme) : null), [h, theme]);
   const chart = useRef<echarts.ECharts | null>(null);
+  const zoom = (span: HuntSpan) => navigate(href(span));
   const ref = useEChart(option, { on: zoomOnClick(h, zoom), instance: chart });
   // the bar picked belongs to the counts it was picked in: new counts, new bars, none picked
   const [pick, setPick] = useState<{ of: EventsHistogramResponse; bar: number } | null>(null);

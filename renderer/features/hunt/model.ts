@@ -78,8 +78,8 @@ const WEEK_MS = 7 * 86_400_000;
  * them (an old alert's address), the week up to when it was seen and the day after, so the hunt
  * shows that time, not an empty week.
  */
-export function valueHuntView(q: string, seen: string | undefined, now: number): HuntView {
-  const at = seen === undefined ? Number.NaN : Date.parse(seen);
+export function valueHuntView(q: string, seen: string | null | undefined, now: number): HuntView {
+  const at = seen ? Date.parse(seen) : Number.NaN;
   if (!Number.isFinite(at) || at >= now - WEEK_MS) return { q, range: '7d' };
   return { q, range: '7d', span: { from: new Date(at - WEEK_MS).toISOString(), to: new Date(at + 86_400_000).toISOString() } };
 }
